@@ -1,0 +1,106 @@
+package dev.runlog.tracking;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A run that is going on: the handle training code logs through. Every log method returns this run
+ * so calls chain, and the run is {@link AutoCloseable} so try-with-resources ends it.
+ *
+ * <pre>{@code
+ * try (ActiveRun run = tracker.startRun("iris")) {
+ *     run.logParam("lr", 0.1).logParam("l2", 1e-4);
+ *     for (int epoch = 0; epoch < 200; epoch++) {
+ *         run.logMetric("loss", loss, epoch);
+ *     }
+ * } // flushed, then FINISHED
+ * }</pre>
+ *
+ * <p><b>Thread safety:</b> every method may be called from any thread, concurrently.
+ *
+ * <p><b>Metrics</b> are asynchronous by default ({@link Durability#ASYNC}): {@code logMetric}
+ * hands the point to a background writer and returns without waiting for I/O. {@link #flush()},
+ * {@link #end(RunStatus)} and {@link #close()} return only when every point logged before them is
+ * stored. If the store fails, the failure is thrown by the next {@code flush}, {@code end},
+ * {@code close} or {@code logMetric} call of any run of the tracker; the points stay buffered and
+ * are written once the store works again.
+ *
+ * <p><b>Params and tags</b> are written before the call returns, so a conflicting param fails at
+ * the line that logged it.
+ *
+ * <p><b>Keys</b> of params, metrics and tags are at most 250 characters of letters, digits and
+ * {@code _ - . / space}; {@code /} separates segments, which may not be empty, {@code .} or
+ * {@code ..}, and a key may not start with {@code /}. Param values are at most 6,000 characters,
+ * tag values at most 8,000. A key or value that breaks a rule is rejected with an
+ * {@link InvalidInputException} naming it, never truncated.
+ */
+public interface ActiveRun extends AutoCloseable {
+
+    /** The run id: 32 lowercase hex characters. */
+    String id();
+
+    /** The id of the experiment this run belongs to. */
+    String experimentId();
+
+    /** The run's name, given or generated. */
+    String name();
+
+    /**
+     * Logs a param: a setting of the run, such as a learning rate. The value is stored as
+     * {@link String#valueOf(Object)}. Logging the same key again with the same value is allowed;
+     * with a different value it fails with {@link ParamConflictException}.
+     */
+    ActiveRun logParam(String key, Object value);
+
+    /** Logs several params at once, all or none. Same rules as {@link #logParam}. */
+    ActiveRun logParams(Map<String, ?> params);
+
+    /** Logs a metric point at step 0. */
+    ActiveRun logMetric(String key, double value);
+
+    /**
+     * Logs a metric point at a step, timestamped now by the tracker's clock. Metrics are
+     * append-only series: logging the same key and step again adds a point, it does not replace.
+     */
+    ActiveRun logMetric(String key, double value, long step);
+
+    /** Logs one point per entry, all at the same step and timestamp. */
+    ActiveRun logMetrics(Map<String, ? extends Number> metrics, long step);
+
+    /** Sets a tag; unlike a param, a tag may be set again to a new value. */
+    ActiveRun setTag(String key, String value);
+
+    /** Copies a file into the root of the run's artifacts, under its own file name. */
+    ActiveRun logArtifact(Path file);
+
+    /**
+     * Copies a file into the run's artifacts under {@code artifactDir} (a relative path with
+     * {@code /} separators, created as needed), under its own file name.
+     */
+    ActiveRun logArtifact(Path file, String artifactDir);
+
+    /**
+     * Starts a child run in the same experiment, tagged {@code runlog.parentRunId} with this run's
+     * id: the shape of a hyperparameter sweep.
+     */
+    ActiveRun startChildRun(String name);
+
+    /**
+     * Returns once every metric point logged before this call, by any thread, is stored.
+     *
+     * @throws StoreException if the store failed; the points stay buffered and are retried
+     */
+    ActiveRun flush();
+
+    /**
+     * Flushes, then ends the run with {@code status} (normally FINISHED, FAILED or KILLED). The run
+     * takes no writes afterwards.
+     *
+     * @throws RunNotActiveException if the run has already ended
+     */
+    void end(RunStatus status);
+
+    /** Flushes, then ends the run as FINISHED unless it has already ended. */
+    @Override
+    void close();
+}

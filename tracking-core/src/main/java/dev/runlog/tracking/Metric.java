@@ -1,0 +1,33 @@
+package dev.runlog.tracking;
+
+import java.util.Objects;
+
+/**
+ * One point of a metric series: a value at a step, with the wall-clock time it was logged.
+ *
+ * <p>Values are any {@code double}: NaN, +Infinity and −Infinity are stored and read back exactly.
+ * Within a key, the <em>latest</em> point is the one with the largest step, then the largest
+ * timestamp, then the largest value (MLflow's rule, so a tie is decided the same way in every
+ * store).
+ *
+ * @param key       the metric name, such as {@code "loss"} or {@code "val/accuracy"}
+ * @param value     the value
+ * @param step      the training step or epoch the value belongs to; 0 when not given
+ * @param timestamp when it was logged, in milliseconds since the epoch
+ */
+public record Metric(String key, double value, long step, long timestamp) {
+    public Metric {
+        Objects.requireNonNull(key, "key");
+    }
+
+    /** Whether this point comes after {@code other} in the latest-value order described above. */
+    public boolean isLaterThan(Metric other) {
+        if (step != other.step) {
+            return step > other.step;
+        }
+        if (timestamp != other.timestamp) {
+            return timestamp > other.timestamp;
+        }
+        return Double.compare(value, other.value) > 0;
+    }
+}

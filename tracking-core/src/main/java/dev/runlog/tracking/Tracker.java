@@ -1,0 +1,258 @@
+package dev.runlog.tracking;
+
+import dev.runlog.tracking.internal.DefaultTracker;
+import dev.runlog.tracking.internal.StoreLookup;
+import dev.runlog.tracking.spi.ArtifactStore;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The entry point: a connection to one store of experiments, runs, params, metrics, tags and
+ * artifacts. Open one per process and share it; it is thread-safe.
+ *
+ * <pre>{@code
+ * try (Tracker tracker = Tracker.open("sqlite:runs.db");
+ *      ActiveRun run = tracker.startRun("iris")) {
+ *     run.logParam("lr", 0.1).logMetric("accuracy", 0.97);
+ * }
+ * }</pre>
+ *
+ * <p><b>Stores</b> are chosen by the URI scheme: {@code memory:} (a fresh in-memory store, for
+ * tests: nothing touches the disk) is built in, {@code sqlite:PATH} comes with the
+ * {@code dev.runlog:storage-sqlite} module. Store modules are found through
+ * {@link java.util.ServiceLoader}, so adding the dependency is all it takes.
+ *
+ * <p><b>Closing</b> flushes buffered metric points, ends runs still active as KILLED and closes the
+ * store. A JVM shutdown hook does the same for trackers still open when the JVM exits, so a
+ * training job stopped with Ctrl-C leaves KILLED runs, not RUNNING ones.
+ */
+public interface Tracker extends AutoCloseable {
+
+    /** The system property read by {@link #open()}; it wins over the environment variable. */
+    String URI_PROPERTY = "runlog.tracking.uri";
+    /** The environment variable read by {@link #open()}. */
+    String URI_ENV = "RUNLOG_TRACKING_URI";
+    /** The URI {@link #open()} uses when neither the property nor the variable is set. */
+    String DEFAULT_URI = "sqlite:runlog.db";
+
+    /**
+     * Opens the store named by the system property {@value #URI_PROPERTY}, else the environment
+     * variable {@value #URI_ENV}, else {@value #DEFAULT_URI} in the working directory.
+     */
+    static Tracker open() {
+        return builder().uri(StoreLookup.defaultUri()).build();
+    }
+
+    /**
+     * Opens the store at {@code uri}, chosen by its scheme.
+     *
+     * @throws InvalidInputException if no store module on the classpath handles the scheme; the
+     *                               message names the scheme and the module to add
+     */
+    static Tracker open(String uri) {
+        return builder().uri(uri).build();
+    }
+
+    /** A tracker on a fresh, private in-memory store: for tests and notebooks. */
+    static Tracker inMemory() {
+        return open("memory:");
+    }
+
+    /** A builder for a tracker with options: a clock, durability, buffer size, a store instance. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts a run in {@code experimentName}, creating the experiment on first use. */
+    ActiveRun startRun(String experimentName);
+
+    /** Prepares a run in {@code experimentName} with options; {@link RunBuilder#start()} starts it. */
+    RunBuilder newRun(String experimentName);
+
+    /**
+     * Runs {@code body} inside a new run of {@code experimentName}. When the body returns, the run
+     * is flushed and ends FINISHED (unless the body ended it); when it throws, the run ends FAILED
+     * and the very exception the body threw is rethrown.
+     *
+     * @return the run as stored after it ended
+     */
+    <E extends Exception> Run run(String experimentName, RunBody<E> body) throws E;
+
+    /**
+     * Reads a run: info, params, latest metrics and tags.
+     *
+     * @throws NotFoundException if there is no run with this id
+     */
+    Run getRun(String runId);
+
+    /**
+     * Every point logged for a metric of a run, ordered by step, then timestamp. Points still in
+     * the async buffer are not included: {@link ActiveRun#flush()} first to see them.
+     *
+     * @return an unmodifiable list, empty if the run never logged the key
+     * @throws NotFoundException if there is no run with this id
+     */
+    List<Metric> metricHistory(String runId, String key);
+
+    /**
+     * Reads an experiment by id.
+     *
+     * @throws NotFoundException if there is none
+     */
+    Experiment getExperiment(String experimentId);
+
+    /** Finds an experiment by its unique name, deleted ones included. */
+    Optional<Experiment> getExperimentByName(String name);
+
+    /** The active experiments, oldest first. */
+    List<Experiment> listExperiments();
+
+    /** The experiments in {@code viewType}, oldest first. */
+    List<Experiment> listExperiments(ViewType viewType);
+
+    /**
+     * Creates an experiment. {@link #startRun} does this on first use; call it to fail early on a
+     * taken name.
+     *
+     * @throws ConflictException if an experiment with this name exists, even a deleted one
+     */
+    Experiment createExperiment(String name);
+
+    /** Soft-deletes a run: it stays readable with lifecycle stage DELETED and takes no writes. */
+    void deleteRun(String runId);
+
+    /** Restores a soft-deleted run. */
+    void restoreRun(String runId);
+
+    /**
+     * Soft-deletes an experiment and, as MLflow does, every active run in it. Its name stays
+     * taken.
+     */
+    void deleteExperiment(String experimentId);
+
+    /** Restores an experiment and the runs its deletion deleted (runs deleted on their own stay deleted). */
+    void restoreExperiment(String experimentId);
+
+    /**
+     * Lists the direct children of a directory of a run's artifacts ({@code ""} for the root),
+     * sorted by path.
+     */
+    List<ArtifactEntry> listArtifacts(String runId, String path);
+
+    /**
+     * Opens an artifact file of a run for reading; the caller closes the stream.
+     *
+     * @throws NotFoundException if the run has no such file
+     */
+    InputStream openArtifact(String runId, String path);
+
+    /** Flushes every run's buffered metric points, ends runs still active as KILLED, closes the store. */
+    @Override
+    void close();
+
+    /**
+     * Options for a {@link Tracker}. Each setter checks its argument at once; {@link #build()}
+     * seals them, so a tracker's options never change while it runs.
+     *
+     * <pre>{@code
+     * Tracker tracker = Tracker.builder()
+     *         .uri("sqlite:runs.db")
+     *         .durability(Durability.SYNC)
+     *         .build();
+     * }</pre>
+     */
+    final class Builder {
+        private String uri;
+        private TrackingStore trackingStore;
+        private ArtifactStore artifactStore;
+        private Clock clock = Clock.systemUTC();
+        private Durability durability = Durability.ASYNC;
+        private int bufferCapacity = 1 << 16;
+        private boolean shutdownHook = true;
+
+        private Builder() {
+        }
+
+        /** The store to open, chosen by scheme; see {@link Tracker}. */
+        public Builder uri(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            if (trackingStore != null) {
+                throw new IllegalStateException("store(...) was already set; give a URI or a store, not both");
+            }
+            this.uri = uri;
+            return this;
+        }
+
+        /**
+         * A store instance instead of a URI: for a store built by hand, or wrapped for testing. The
+         * tracker closes both stores when it closes.
+         */
+        public Builder store(TrackingStore trackingStore, ArtifactStore artifactStore) {
+            Objects.requireNonNull(trackingStore, "trackingStore");
+            Objects.requireNonNull(artifactStore, "artifactStore");
+            if (uri != null) {
+                throw new IllegalStateException("uri(" + uri + ") was already set; give a URI or a store, not both");
+            }
+            this.trackingStore = trackingStore;
+            this.artifactStore = artifactStore;
+            return this;
+        }
+
+        /** The clock for run times and metric timestamps; {@link Clock#systemUTC()} by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** When {@code logMetric} counts as done; {@link Durability#ASYNC} by default. */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /**
+         * How many metric points the async buffer holds before {@code logMetric} waits for the
+         * writer (back-pressure); 65,536 by default.
+         */
+        public Builder bufferCapacity(int points) {
+            if (points < 1) {
+                throw new IllegalArgumentException("bufferCapacity must be at least 1 point, got " + points);
+            }
+            this.bufferCapacity = points;
+            return this;
+        }
+
+        /**
+         * Whether a JVM shutdown hook flushes this tracker and marks its active runs KILLED when
+         * the JVM exits with the tracker still open; on by default.
+         */
+        public Builder shutdownHook(boolean enabled) {
+            this.shutdownHook = enabled;
+            return this;
+        }
+
+        /**
+         * Opens the store and returns the tracker.
+         *
+         * @throws InvalidInputException if neither a URI nor a store was given, or no store module
+         *                               handles the URI's scheme
+         */
+        public Tracker build() {
+            TrackingStore tracking = trackingStore;
+            ArtifactStore artifacts = artifactStore;
+            if (tracking == null) {
+                if (uri == null) {
+                    throw new InvalidInputException("Tracker.builder() needs uri(...) or store(...)");
+                }
+                var stores = StoreLookup.open(uri);
+                tracking = stores.tracking();
+                artifacts = stores.artifacts();
+            }
+            return new DefaultTracker(tracking, artifacts, clock, durability, bufferCapacity, shutdownHook);
+        }
+    }
+}

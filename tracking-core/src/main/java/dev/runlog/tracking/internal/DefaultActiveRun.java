@@ -1,0 +1,197 @@
+package dev.runlog.tracking.internal;
+
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunNotActiveException;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+final class DefaultActiveRun implements ActiveRun {
+    private final DefaultTracker tracker;
+    private final String id;
+    private final String experimentId;
+    private final String name;
+    // Set once, under this run's lock; read on the hot path without it.
+    private volatile RunStatus endStatus;
+
+    DefaultActiveRun(DefaultTracker tracker, String id, String experimentId, String name) {
+        this.tracker = tracker;
+        this.id = id;
+        this.experimentId = experimentId;
+        this.name = name;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String experimentId() {
+        return experimentId;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ActiveRun logParam(String key, Object value) {
+        checkWritable();
+        Validation.key("param", key);
+        String text = Validation.paramValue(key, value == null ? null : String.valueOf(value));
+        tracker.store().logBatch(id, List.of(), Map.of(key, text), Map.of());
+        return this;
+    }
+
+    @Override
+    public ActiveRun logParams(Map<String, ?> params) {
+        checkWritable();
+        Validation.notNull("params", params);
+        Map<String, String> texts = new LinkedHashMap<>();
+        params.forEach((key, value) -> {
+            Validation.key("param", key);
+            texts.put(key, Validation.paramValue(key, value == null ? null : String.valueOf(value)));
+        });
+        tracker.store().logBatch(id, List.of(), texts, Map.of());
+        return this;
+    }
+
+    @Override
+    public ActiveRun logMetric(String key, double value) {
+        return logMetric(key, value, 0);
+    }
+
+    @Override
+    public ActiveRun logMetric(String key, double value, long step) {
+        checkWritable();
+        tracker.logMetric(id, new Metric(Validation.key("metric", key), value, step, tracker.clock().millis()));
+        return this;
+    }
+
+    @Override
+    public ActiveRun logMetrics(Map<String, ? extends Number> metrics, long step) {
+        checkWritable();
+        Validation.notNull("metrics", metrics);
+        long now = tracker.clock().millis();
+        List<Metric> points = new ArrayList<>(metrics.size());
+        metrics.forEach((key, value) -> {
+            Validation.key("metric", key);
+            if (value == null) {
+                throw new InvalidInputException("value of metric '" + key + "' must not be null");
+            }
+            points.add(new Metric(key, value.doubleValue(), step, now));
+        });
+        for (Metric point : points) {
+            tracker.logMetric(id, point);
+        }
+        return this;
+    }
+
+    @Override
+    public ActiveRun setTag(String key, String value) {
+        checkWritable();
+        Validation.key("tag", key);
+        Validation.tagValue(key, value);
+        tracker.store().logBatch(id, List.of(), Map.of(), Map.of(key, value));
+        return this;
+    }
+
+    @Override
+    public ActiveRun logArtifact(Path file) {
+        return logArtifact(file, "");
+    }
+
+    @Override
+    public ActiveRun logArtifact(Path file, String artifactDir) {
+        checkWritable();
+        Validation.notNull("artifact file", file);
+        String dir = ArtifactPaths.normalize(artifactDir);
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("Cannot log artifact " + file + ": it is not a regular file");
+        }
+        // Artifacts are written outside the tracking store, so check with it that the run still takes writes.
+        Run stored = tracker.getRun(id);
+        if (stored.info().lifecycleStage() == LifecycleStage.DELETED) {
+            throw new RunNotActiveException(id, "it is deleted");
+        }
+        if (!stored.info().status().isActive()) {
+            throw new RunNotActiveException(id, "it has ended with status " + stored.info().status());
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            tracker.artifacts().put(id, ArtifactPaths.join(dir, file.getFileName().toString()), in);
+        } catch (IOException e) {
+            throw new StoreException("Could not read artifact file " + file + " for run " + id, e);
+        }
+        return this;
+    }
+
+    @Override
+    public ActiveRun startChildRun(String name) {
+        checkWritable();
+        return tracker.newRunInExperiment(experimentId).name(name).parent(id).start();
+    }
+
+    @Override
+    public ActiveRun flush() {
+        tracker.flush();
+        return this;
+    }
+
+    @Override
+    public synchronized void end(RunStatus status) {
+        Validation.notNull("status", status);
+        if (status.isActive()) {
+            throw new InvalidInputException("A run ends with FINISHED, FAILED or KILLED, not " + status);
+        }
+        checkWritable();
+        tracker.flush();
+        endWithoutFlush(status);
+    }
+
+    /** Ends the run without waiting for its points: for the tracker's close, which has flushed already. */
+    synchronized void endWithoutFlush(RunStatus status) {
+        if (endStatus != null) {
+            return;
+        }
+        tracker.store().endRun(id, status, tracker.clock().instant());
+        endStatus = status;
+        tracker.ended(this);
+    }
+
+    boolean isEnded() {
+        return endStatus != null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (endStatus == null) {
+            end(RunStatus.FINISHED);
+        }
+    }
+
+    private void checkWritable() {
+        RunStatus status = endStatus;
+        if (status != null) {
+            throw new RunNotActiveException(id, "it has ended with status " + status);
+        }
+        tracker.checkOpen();
+    }
+
+    @Override
+    public String toString() {
+        return "ActiveRun[" + id + " '" + name + "']";
+    }
+}

@@ -1,0 +1,56 @@
+package dev.runlog.tracking.internal;
+
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.RunBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+final class DefaultRunBuilder implements RunBuilder {
+    private final DefaultTracker tracker;
+    private final String experimentName;
+    private final String experimentId;
+    private String name;
+    private String parentRunId;
+    private final Map<String, String> tags = new LinkedHashMap<>();
+
+    /** Exactly one of experimentName and experimentId is non-null. */
+    DefaultRunBuilder(DefaultTracker tracker, String experimentName, String experimentId) {
+        this.tracker = tracker;
+        this.experimentName = experimentName;
+        this.experimentId = experimentId;
+    }
+
+    @Override
+    public RunBuilder name(String name) {
+        this.name = Validation.name("run", name);
+        return this;
+    }
+
+    @Override
+    public RunBuilder tag(String key, String value) {
+        tags.put(Validation.key("tag", key), Validation.tagValue(key, value));
+        return this;
+    }
+
+    @Override
+    public RunBuilder tags(Map<String, String> tags) {
+        this.tags.putAll(Validation.tags(tags));
+        return this;
+    }
+
+    @Override
+    public RunBuilder parent(ActiveRun parent) {
+        return parent(Validation.notNull("parent run", parent).id());
+    }
+
+    @Override
+    public RunBuilder parent(String parentRunId) {
+        this.parentRunId = Validation.runId(parentRunId);
+        return this;
+    }
+
+    @Override
+    public ActiveRun start() {
+        return tracker.startRun(experimentName, experimentId, name, parentRunId, tags);
+    }
+}

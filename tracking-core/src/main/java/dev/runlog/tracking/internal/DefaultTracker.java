@@ -1,0 +1,329 @@
+package dev.runlog.tracking.internal;
+
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Durability;
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunBody;
+import dev.runlog.tracking.RunBuilder;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.RunlogException;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.ArtifactStore;
+import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The {@link Tracker} behind every factory method: validation, run lifecycle, the async writer. */
+public final class DefaultTracker implements Tracker {
+    private final TrackingStore store;
+    private final ArtifactStore artifacts;
+    private final Clock clock;
+    private final Durability durability;
+    private final MetricWriter writer;
+    private final Map<String, String> processTags;
+    private final Set<DefaultActiveRun> activeRuns = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean shutdownHook;
+
+    public DefaultTracker(TrackingStore store, ArtifactStore artifacts, Clock clock, Durability durability,
+                          int bufferCapacity, boolean shutdownHook) {
+        this.store = store;
+        this.artifacts = artifacts;
+        this.clock = clock;
+        this.durability = durability;
+        this.writer = new MetricWriter(store, bufferCapacity);
+        this.processTags = SystemTags.forThisProcess();
+        this.shutdownHook = shutdownHook;
+        if (shutdownHook) {
+            ShutdownHooks.register(this);
+        }
+    }
+
+    // ---- runs -------------------------------------------------------------------------------
+
+    @Override
+    public ActiveRun startRun(String experimentName) {
+        return newRun(experimentName).start();
+    }
+
+    @Override
+    public RunBuilder newRun(String experimentName) {
+        checkOpen();
+        return new DefaultRunBuilder(this, Validation.name("experiment", experimentName), null);
+    }
+
+    RunBuilder newRunInExperiment(String experimentId) {
+        checkOpen();
+        return new DefaultRunBuilder(this, null, experimentId);
+    }
+
+    ActiveRun startRun(String experimentName, String experimentId, String name, String parentRunId,
+                       Map<String, String> userTags) {
+        checkOpen();
+        String expId = experimentId != null ? experimentId : experimentForRun(experimentName).id();
+        Map<String, String> tags = new LinkedHashMap<>(processTags);
+        if (parentRunId != null) {
+            Run parent = getRun(parentRunId);
+            if (!parent.info().experimentId().equals(expId)) {
+                throw new InvalidInputException("Parent run " + parentRunId + " is in experiment "
+                        + parent.info().experimentId() + ", not in experiment " + expId + " of the new run");
+            }
+            tags.put(SystemTags.PARENT_RUN_ID, parentRunId);
+        }
+        tags.putAll(userTags);
+        String runId = newRunId();
+        String runName = name != null ? name : RunNames.generate(ThreadLocalRandom.current());
+        store.createRun(new RunSpec(runId, expId, runName, RunStatus.RUNNING, clock.instant(),
+                artifacts.artifactUri(runId), tags));
+        DefaultActiveRun run = new DefaultActiveRun(this, runId, expId, runName);
+        activeRuns.add(run);
+        return run;
+    }
+
+    private Experiment experimentForRun(String name) {
+        Optional<Experiment> existing = store.getExperimentByName(name);
+        Experiment experiment;
+        if (existing.isPresent()) {
+            experiment = existing.get();
+        } else {
+            try {
+                experiment = store.createExperiment(name, clock.instant());
+            } catch (ConflictException raced) {
+                // Another thread or process created it between our read and our create.
+                experiment = store.getExperimentByName(name).orElseThrow(() -> raced);
+            }
+        }
+        if (experiment.lifecycleStage() == LifecycleStage.DELETED) {
+            throw new ConflictException("Experiment '" + name + "' (id " + experiment.id()
+                    + ") is deleted; restore it or use another name");
+        }
+        return experiment;
+    }
+
+    private static String newRunId() {
+        byte[] bytes = new byte[16];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public <E extends Exception> Run run(String experimentName, RunBody<E> body) throws E {
+        Validation.notNull("run body", body);
+        DefaultActiveRun run = (DefaultActiveRun) startRun(experimentName);
+        try {
+            body.accept(run);
+        } catch (Throwable failure) {
+            if (!run.isEnded()) {
+                try {
+                    run.end(RunStatus.FAILED);
+                } catch (RuntimeException endFailure) {
+                    failure.addSuppressed(endFailure);
+                }
+            }
+            throw failure;
+        }
+        run.close();
+        return getRun(run.id());
+    }
+
+    // ---- metric path, called by DefaultActiveRun -----------------------------------------------
+
+    void logMetric(String runId, Metric point) {
+        if (durability == Durability.SYNC) {
+            store.logBatch(runId, List.of(point), Map.of(), Map.of());
+        } else {
+            writer.submit(runId, point);
+        }
+    }
+
+    void flush() {
+        writer.flush(null);
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    TrackingStore store() {
+        return store;
+    }
+
+    ArtifactStore artifacts() {
+        return artifacts;
+    }
+
+    void ended(DefaultActiveRun run) {
+        activeRuns.remove(run);
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------
+
+    @Override
+    public Run getRun(String runId) {
+        checkOpen();
+        Validation.notNull("run id", runId);
+        return store.getRun(runId).orElseThrow(() -> new NotFoundException("No run with id " + runId));
+    }
+
+    @Override
+    public List<Metric> metricHistory(String runId, String key) {
+        checkOpen();
+        Validation.notNull("run id", runId);
+        Validation.key("metric", key);
+        return store.metricHistory(runId, key);
+    }
+
+    @Override
+    public Experiment getExperiment(String experimentId) {
+        checkOpen();
+        Validation.notNull("experiment id", experimentId);
+        return store.getExperiment(experimentId)
+                .orElseThrow(() -> new NotFoundException("No experiment with id " + experimentId));
+    }
+
+    @Override
+    public Optional<Experiment> getExperimentByName(String name) {
+        checkOpen();
+        return store.getExperimentByName(Validation.notNull("experiment name", name));
+    }
+
+    @Override
+    public List<Experiment> listExperiments() {
+        return listExperiments(ViewType.ACTIVE_ONLY);
+    }
+
+    @Override
+    public List<Experiment> listExperiments(ViewType viewType) {
+        checkOpen();
+        return store.listExperiments(Validation.notNull("view type", viewType));
+    }
+
+    @Override
+    public Experiment createExperiment(String name) {
+        checkOpen();
+        return store.createExperiment(Validation.name("experiment", name), clock.instant());
+    }
+
+    @Override
+    public void deleteRun(String runId) {
+        checkOpen();
+        store.deleteRun(Validation.notNull("run id", runId));
+    }
+
+    @Override
+    public void restoreRun(String runId) {
+        checkOpen();
+        store.restoreRun(Validation.notNull("run id", runId));
+    }
+
+    @Override
+    public void deleteExperiment(String experimentId) {
+        checkOpen();
+        store.deleteExperiment(Validation.notNull("experiment id", experimentId), clock.instant());
+    }
+
+    @Override
+    public void restoreExperiment(String experimentId) {
+        checkOpen();
+        store.restoreExperiment(Validation.notNull("experiment id", experimentId), clock.instant());
+    }
+
+    @Override
+    public List<ArtifactEntry> listArtifacts(String runId, String path) {
+        checkOpen();
+        getRun(runId);
+        return artifacts.list(runId, ArtifactPaths.normalize(path));
+    }
+
+    @Override
+    public InputStream openArtifact(String runId, String path) {
+        checkOpen();
+        getRun(runId);
+        return artifacts.open(runId, ArtifactPaths.normalize(path));
+    }
+
+    // ---- closing --------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        closeWithin(null);
+    }
+
+    void closeOnShutdown(Duration flushTimeout) {
+        closeWithin(flushTimeout);
+    }
+
+    private void closeWithin(Duration flushTimeout) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (shutdownHook) {
+            ShutdownHooks.unregister(this);
+        }
+        RunlogException failure = null;
+        try {
+            writer.flush(flushTimeout);
+        } catch (RunlogException e) {
+            failure = e;
+        }
+        for (DefaultActiveRun run : List.copyOf(activeRuns)) {
+            try {
+                run.endWithoutFlush(RunStatus.KILLED);
+            } catch (RunlogException e) {
+                failure = addFailure(failure, e);
+            }
+        }
+        long unstored = writer.stop(true);
+        if (unstored > 0) {
+            failure = addFailure(failure, new StoreException("The tracker closed with " + unstored
+                    + " metric points the store did not take; they are lost"));
+        }
+        try {
+            store.close();
+        } catch (RuntimeException e) {
+            failure = addFailure(failure, new StoreException("Closing the tracking store failed: " + e.getMessage(), e));
+        }
+        try {
+            artifacts.close();
+        } catch (RuntimeException e) {
+            failure = addFailure(failure, new StoreException("Closing the artifact store failed: " + e.getMessage(), e));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RunlogException addFailure(RunlogException first, RunlogException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    void checkOpen() {
+        if (closed.get()) {
+            throw new RunlogException("This tracker is closed");
+        }
+    }
+}

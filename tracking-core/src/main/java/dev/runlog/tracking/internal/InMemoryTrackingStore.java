@@ -1,0 +1,298 @@
+package dev.runlog.tracking.internal;
+
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.ParamConflictException;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunData;
+import dev.runlog.tracking.RunInfo;
+import dev.runlog.tracking.RunNotActiveException;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * The {@code memory:} store: everything in the heap of this JVM, gone on close. One read-write
+ * lock guards it all; writes arrive in batches from the async writer, so contention stays low.
+ */
+public final class InMemoryTrackingStore implements TrackingStore {
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<String, ExperimentState> experiments = new LinkedHashMap<>();
+    private final Map<String, ExperimentState> experimentsByName = new HashMap<>();
+    private final Map<String, RunState> runs = new HashMap<>();
+    private long nextExperimentId = 1;
+    private volatile boolean closed;
+
+    private static final class ExperimentState {
+        final String id;
+        final String name;
+        final Instant creationTime;
+        Instant lastUpdateTime;
+        LifecycleStage stage = LifecycleStage.ACTIVE;
+
+        ExperimentState(String id, String name, Instant creationTime) {
+            this.id = id;
+            this.name = name;
+            this.creationTime = creationTime;
+            this.lastUpdateTime = creationTime;
+        }
+
+        Experiment toExperiment() {
+            return new Experiment(id, name, stage, creationTime, lastUpdateTime, Map.of());
+        }
+    }
+
+    private static final class RunState {
+        final RunSpec spec;
+        RunStatus status;
+        Instant endTime;
+        LifecycleStage stage = LifecycleStage.ACTIVE;
+        boolean deletedWithExperiment;
+        final Map<String, String> params = new LinkedHashMap<>();
+        final Map<String, String> tags = new LinkedHashMap<>();
+        final Map<String, MetricSeries> metrics = new LinkedHashMap<>();
+
+        RunState(RunSpec spec) {
+            this.spec = spec;
+            this.status = spec.status();
+            this.tags.putAll(spec.tags());
+        }
+
+        Run toRun() {
+            Map<String, Metric> latest = new LinkedHashMap<>();
+            metrics.forEach((key, series) -> latest.put(key, series.latest()));
+            RunInfo info = new RunInfo(spec.runId(), spec.experimentId(), spec.name(), status, spec.startTime(),
+                    Optional.ofNullable(endTime), stage, spec.artifactUri());
+            return new Run(info, new RunData(params, latest, tags));
+        }
+
+        void checkWritable() {
+            if (stage == LifecycleStage.DELETED) {
+                throw new RunNotActiveException(spec.runId(), "it is deleted");
+            }
+            if (!status.isActive()) {
+                throw new RunNotActiveException(spec.runId(), "it has ended with status " + status);
+            }
+        }
+    }
+
+    @Override
+    public Experiment createExperiment(String name, Instant creationTime) {
+        return write(() -> {
+            ExperimentState existing = experimentsByName.get(name);
+            if (existing != null) {
+                throw new ConflictException("An experiment named '" + name + "' already exists (id "
+                        + existing.id + (existing.stage == LifecycleStage.DELETED ? ", deleted; restore it or pick another name" : "") + ")");
+            }
+            ExperimentState state = new ExperimentState(Long.toString(nextExperimentId++), name, creationTime);
+            experiments.put(state.id, state);
+            experimentsByName.put(name, state);
+            return state.toExperiment();
+        });
+    }
+
+    @Override
+    public Optional<Experiment> getExperiment(String experimentId) {
+        return read(() -> Optional.ofNullable(experiments.get(experimentId)).map(ExperimentState::toExperiment));
+    }
+
+    @Override
+    public Optional<Experiment> getExperimentByName(String name) {
+        return read(() -> Optional.ofNullable(experimentsByName.get(name)).map(ExperimentState::toExperiment));
+    }
+
+    @Override
+    public List<Experiment> listExperiments(ViewType viewType) {
+        return read(() -> experiments.values().stream()
+                .filter(e -> viewType.includes(e.stage))
+                .map(ExperimentState::toExperiment)
+                .toList());
+    }
+
+    @Override
+    public void deleteExperiment(String experimentId, Instant time) {
+        write(() -> {
+            ExperimentState experiment = experiment(experimentId);
+            experiment.stage = LifecycleStage.DELETED;
+            experiment.lastUpdateTime = time;
+            for (RunState run : runs.values()) {
+                if (run.spec.experimentId().equals(experimentId) && run.stage == LifecycleStage.ACTIVE) {
+                    run.stage = LifecycleStage.DELETED;
+                    run.deletedWithExperiment = true;
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void restoreExperiment(String experimentId, Instant time) {
+        write(() -> {
+            ExperimentState experiment = experiment(experimentId);
+            experiment.stage = LifecycleStage.ACTIVE;
+            experiment.lastUpdateTime = time;
+            for (RunState run : runs.values()) {
+                if (run.spec.experimentId().equals(experimentId) && run.deletedWithExperiment) {
+                    run.stage = LifecycleStage.ACTIVE;
+                    run.deletedWithExperiment = false;
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void createRun(RunSpec spec) {
+        write(() -> {
+            ExperimentState experiment = experiment(spec.experimentId());
+            if (experiment.stage == LifecycleStage.DELETED) {
+                throw new ConflictException("Experiment '" + experiment.name + "' (id " + experiment.id
+                        + ") is deleted; restore it before starting runs in it");
+            }
+            if (runs.containsKey(spec.runId())) {
+                throw new ConflictException("A run with id " + spec.runId() + " already exists");
+            }
+            runs.put(spec.runId(), new RunState(spec));
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Run> getRun(String runId) {
+        return read(() -> Optional.ofNullable(runs.get(runId)).map(RunState::toRun));
+    }
+
+    @Override
+    public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
+        write(() -> {
+            RunState run = run(runId);
+            run.checkWritable();
+            // Check every param before changing anything: the batch is all or nothing.
+            params.forEach((key, value) -> {
+                String stored = run.params.get(key);
+                if (stored != null && !stored.equals(value)) {
+                    throw new ParamConflictException(runId, key, stored, value);
+                }
+            });
+            run.params.putAll(params);
+            run.tags.putAll(tags);
+            for (Metric point : metrics) {
+                run.metrics.computeIfAbsent(point.key(), MetricSeries::new).add(point);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Metric> metricHistory(String runId, String key) {
+        return read(() -> {
+            MetricSeries series = run(runId).metrics.get(key);
+            return series == null ? List.<Metric>of() : series.history();
+        });
+    }
+
+    @Override
+    public void endRun(String runId, RunStatus status, Instant endTime) {
+        write(() -> {
+            RunState run = run(runId);
+            run.checkWritable();
+            run.status = status;
+            run.endTime = endTime;
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteRun(String runId) {
+        write(() -> {
+            RunState run = run(runId);
+            run.stage = LifecycleStage.DELETED;
+            run.deletedWithExperiment = false;
+            return null;
+        });
+    }
+
+    @Override
+    public void restoreRun(String runId) {
+        write(() -> {
+            RunState run = run(runId);
+            ExperimentState experiment = experiment(run.spec.experimentId());
+            if (experiment.stage == LifecycleStage.DELETED) {
+                throw new ConflictException("Run " + runId + " is in deleted experiment '" + experiment.name
+                        + "'; restore the experiment instead");
+            }
+            run.stage = LifecycleStage.ACTIVE;
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            closed = true;
+            experiments.clear();
+            experimentsByName.clear();
+            runs.clear();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private ExperimentState experiment(String experimentId) {
+        ExperimentState experiment = experiments.get(experimentId);
+        if (experiment == null) {
+            throw new NotFoundException("No experiment with id " + experimentId);
+        }
+        return experiment;
+    }
+
+    private RunState run(String runId) {
+        RunState run = runs.get(runId);
+        if (run == null) {
+            throw new NotFoundException("No run with id " + runId);
+        }
+        return run;
+    }
+
+    private <T> T read(Supplier<T> action) {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            return action.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private <T> T write(Supplier<T> action) {
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            return action.get();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreException("The in-memory store is closed");
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.runlog.tracking.internal;
+
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.spi.ArtifactStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Artifacts as plain files: {@code root/<runId>/artifacts/<path>}, so a user can open them with any
+ * tool. Writes go to a temporary file in the target directory and are moved into place, so a
+ * reader never sees half a file.
+ */
+public final class LocalArtifactStore implements ArtifactStore {
+    private final Path root;
+
+    public LocalArtifactStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String artifactUri(String runId) {
+        return runRoot(runId).toUri().toString();
+    }
+
+    @Override
+    public void put(String runId, String path, InputStream content) {
+        String file = ArtifactPaths.normalize(path);
+        if (file.isEmpty()) {
+            throw new InvalidInputException("artifact path '" + path + "' names the root; give a file path");
+        }
+        Path target = resolve(runId, file);
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            // Checked again after creating directories: a link could have been planted meanwhile.
+            resolve(runId, file);
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException("artifact path '" + file + "' of run " + runId + " is a directory");
+            }
+            tmp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
+            Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new InvalidInputException("artifact path '" + file + "' of run " + runId
+                    + " goes through a file where a directory is needed");
+        } catch (IOException e) {
+            throw new StoreException("Could not store artifact '" + file + "' of run " + runId + " under " + root, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // The upload already failed; the stray temp file is harmless and named as such.
+                }
+            }
+        }
+    }
+
+    @Override
+    public InputStream open(String runId, String path) {
+        String file = ArtifactPaths.normalize(path);
+        Path target = resolve(runId, file);
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NotFoundException("Run " + runId + " has no artifact file '" + file + "'");
+        }
+        try {
+            return Files.newInputStream(target);
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("Run " + runId + " has no artifact file '" + file + "'");
+        } catch (IOException e) {
+            throw new StoreException("Could not open artifact '" + file + "' of run " + runId, e);
+        }
+    }
+
+    @Override
+    public List<ArtifactEntry> list(String runId, String path) {
+        String dir = ArtifactPaths.normalize(path);
+        Path directory = resolve(runId, dir);
+        List<ArtifactEntry> entries = new ArrayList<>();
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return entries;
+        }
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (name.startsWith(".upload-") || Files.isSymbolicLink(child)) {
+                    continue;
+                }
+                boolean isDirectory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
+                entries.add(new ArtifactEntry(ArtifactPaths.join(dir, name), isDirectory,
+                        isDirectory ? 0 : Files.size(child)));
+            }
+        } catch (IOException e) {
+            throw new StoreException("Could not list artifacts '" + dir + "' of run " + runId, e);
+        }
+        entries.sort(Comparator.comparing(ArtifactEntry::path));
+        return List.copyOf(entries);
+    }
+
+    @Override
+    public void close() {
+        // Nothing held open: every call opens and closes its own files.
+    }
+
+    private Path runRoot(String runId) {
+        return root.resolve(Validation.runId(runId)).resolve("artifacts");
+    }
+
+    /**
+     * Maps a normalized path to a file under the run's root, refusing any symbolic link on the way:
+     * a link planted in the tree could otherwise make a write land anywhere on the disk.
+     */
+    private Path resolve(String runId, String normalizedPath) {
+        Path runRoot = runRoot(runId);
+        Path current = root;
+        for (Path part : root.relativize(runRoot)) {
+            current = current.resolve(part);
+            checkNotLink(current, runId, normalizedPath);
+        }
+        if (normalizedPath.isEmpty()) {
+            return runRoot;
+        }
+        for (String segment : normalizedPath.split("/")) {
+            current = current.resolve(segment);
+            checkNotLink(current, runId, normalizedPath);
+        }
+        if (!current.normalize().startsWith(runRoot)) {
+            throw new InvalidInputException("artifact path '" + normalizedPath + "' leaves the artifact root of run " + runId);
+        }
+        return current;
+    }
+
+    private static void checkNotLink(Path p, String runId, String path) {
+        if (Files.isSymbolicLink(p)) {
+            throw new InvalidInputException("artifact path '" + path + "' of run " + runId
+                    + " goes through the symbolic link " + p + "; links are refused so that no write leaves the artifact root");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.runlog.tracking.internal;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One JVM shutdown hook for all trackers left open: it flushes them and marks their active runs
+ * KILLED, so a job stopped by Ctrl-C or {@code System.exit} leaves an honest record.
+ */
+final class ShutdownHooks {
+    private static final System.Logger LOG = System.getLogger(ShutdownHooks.class.getName());
+    /** How long the hook waits for one tracker's buffered points: the JVM is waiting for us. */
+    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Set<DefaultTracker> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ShutdownHooks::closeAll, "runlog-shutdown"));
+    }
+
+    private ShutdownHooks() {
+    }
+
+    static void register(DefaultTracker tracker) {
+        OPEN.add(tracker);
+    }
+
+    static void unregister(DefaultTracker tracker) {
+        OPEN.remove(tracker);
+    }
+
+    private static void closeAll() {
+        for (DefaultTracker tracker : OPEN) {
+            try {
+                tracker.closeOnShutdown(FLUSH_TIMEOUT);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Closing a tracker at JVM shutdown failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.runlog.tracking.internal;
+
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.StoreProvider;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/** Finds the store for a URI among the {@link StoreProvider}s on the classpath. */
+public final class StoreLookup {
+    /** Stores Runlog ships, so a missing one can be named with the module that brings it. */
+    private static final Map<String, String> KNOWN_MODULES = Map.of(
+            "sqlite", "dev.runlog:storage-sqlite",
+            "memory", "dev.runlog:tracking-core");
+
+    private StoreLookup() {
+    }
+
+    /** The URI {@link Tracker#open()} uses: system property, then environment, then the default. */
+    public static String defaultUri() {
+        String uri = System.getProperty(Tracker.URI_PROPERTY);
+        if (uri == null || uri.isBlank()) {
+            uri = System.getenv(Tracker.URI_ENV);
+        }
+        return uri == null || uri.isBlank() ? Tracker.DEFAULT_URI : uri.trim();
+    }
+
+    public static String scheme(String uri) {
+        int colon = uri.indexOf(':');
+        if (colon <= 0) {
+            throw new InvalidInputException("Tracking URI '" + uri
+                    + "' has no scheme; write it as scheme:location, such as memory: or sqlite:runlog.db");
+        }
+        return uri.substring(0, colon).toLowerCase(Locale.ROOT);
+    }
+
+    public static StoreProvider.Stores open(String uri) {
+        String scheme = scheme(uri);
+        TreeSet<String> available = new TreeSet<>();
+        for (StoreProvider provider : providers()) {
+            if (provider.scheme().equalsIgnoreCase(scheme)) {
+                return provider.open(uri);
+            }
+            available.add(provider.scheme());
+        }
+        String module = KNOWN_MODULES.get(scheme);
+        String hint = module != null
+                ? "add the module " + module + " to the classpath (Maven: groupId dev.runlog, artifactId "
+                        + module.substring(module.indexOf(':') + 1) + ")"
+                : "no Runlog module is known to provide it; check the spelling or add the store's module";
+        throw new InvalidInputException("No store for scheme '" + scheme + "' (tracking URI '" + uri + "'): " + hint
+                + ". Schemes on the classpath now: " + String.join(", ", available));
+    }
+
+    private static Iterable<StoreProvider> providers() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = StoreLookup.class.getClassLoader();
+        }
+        return ServiceLoader.load(StoreProvider.class, loader);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.runlog.tracking.internal;
+
+import dev.runlog.tracking.InvalidInputException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The input rules of the tracking API, checked before anything reaches a store. */
+public final class Validation {
+    public static final int MAX_KEY_LENGTH = 250;
+    public static final int MAX_PARAM_VALUE_LENGTH = 6000;
+    public static final int MAX_TAG_VALUE_LENGTH = 8000;
+    public static final int MAX_NAME_LENGTH = 250;
+
+    /*
+     * logMetric checks its key on every call; training loops use a handful of keys, so remembering
+     * the valid ones turns the check into one hash lookup. Bounded so that a caller generating
+     * unique keys cannot grow it without limit.
+     */
+    private static final int KNOWN_KEYS_LIMIT = 4096;
+    private static final Set<String> KNOWN_VALID_KEYS = ConcurrentHashMap.newKeySet();
+
+    private Validation() {
+    }
+
+    /** Checks a param, metric or tag key; {@code kind} ("param", "metric", "tag") names it in errors. */
+    public static String key(String kind, String key) {
+        if (key != null && KNOWN_VALID_KEYS.contains(key)) {
+            return key;
+        }
+        checkKey(kind, key);
+        if (KNOWN_VALID_KEYS.size() < KNOWN_KEYS_LIMIT) {
+            KNOWN_VALID_KEYS.add(key);
+        }
+        return key;
+    }
+
+    private static void checkKey(String kind, String key) {
+        if (key == null) {
+            throw new InvalidInputException(kind + " key must not be null");
+        }
+        if (key.isEmpty()) {
+            throw new InvalidInputException(kind + " key must not be empty");
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new InvalidInputException(kind + " key '" + abbreviate(key) + "' is " + key.length()
+                    + " characters long; the limit is " + MAX_KEY_LENGTH);
+        }
+        for (int i = 0; i < key.length(); ) {
+            int cp = key.codePointAt(i);
+            if (!(Character.isLetterOrDigit(cp) || cp == '_' || cp == '-' || cp == '.' || cp == '/' || cp == ' ')) {
+                throw new InvalidInputException(kind + " key '" + key + "' has the character '"
+                        + new String(Character.toChars(cp)) + "' at position " + i
+                        + "; keys may hold only letters, digits, '_', '-', '.', '/' and spaces");
+            }
+            i += Character.charCount(cp);
+        }
+        if (key.charAt(0) == '/') {
+            throw new InvalidInputException(kind + " key '" + key + "' starts with '/'; keys are relative");
+        }
+        int start = 0;
+        while (start <= key.length()) {
+            int end = key.indexOf('/', start);
+            if (end < 0) {
+                end = key.length();
+            }
+            String segment = key.substring(start, end);
+            if (segment.isEmpty()) {
+                throw new InvalidInputException(kind + " key '" + key + "' has an empty segment at position " + start);
+            }
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new InvalidInputException(kind + " key '" + key + "' has a '" + segment
+                        + "' segment at position " + start + "; keys may not hold '.' or '..' segments");
+            }
+            start = end + 1;
+        }
+    }
+
+    public static String paramValue(String key, String value) {
+        if (value == null) {
+            throw new InvalidInputException("value of param '" + key + "' must not be null");
+        }
+        if (value.length() > MAX_PARAM_VALUE_LENGTH) {
+            throw new InvalidInputException("value of param '" + key + "' is " + value.length()
+                    + " characters long; the limit is " + MAX_PARAM_VALUE_LENGTH);
+        }
+        return value;
+    }
+
+    public static String tagValue(String key, String value) {
+        if (value == null) {
+            throw new InvalidInputException("value of tag '" + key + "' must not be null");
+        }
+        if (value.length() > MAX_TAG_VALUE_LENGTH) {
+            throw new InvalidInputException("value of tag '" + key + "' is " + value.length()
+                    + " characters long; the limit is " + MAX_TAG_VALUE_LENGTH);
+        }
+        return value;
+    }
+
+    /** Checks every tag of a map, returning it for chaining. */
+    public static Map<String, String> tags(Map<String, String> tags) {
+        if (tags == null) {
+            throw new InvalidInputException("tags must not be null");
+        }
+        tags.forEach((k, v) -> tagValue(key("tag", k), v));
+        return tags;
+    }
+
+    /** Checks an experiment or run name: present, not blank, at most 250 characters. */
+    public static String name(String kind, String name) {
+        if (name == null) {
+            throw new InvalidInputException(kind + " name must not be null");
+        }
+        if (name.isBlank()) {
+            throw new InvalidInputException(kind + " name must not be blank");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new InvalidInputException(kind + " name '" + abbreviate(name) + "' is " + name.length()
+                    + " characters long; the limit is " + MAX_NAME_LENGTH);
+        }
+        return name;
+    }
+
+    /** Checks that a run id has the shape every Runlog run id has: 32 lowercase hex characters. */
+    public static String runId(String runId) {
+        if (runId == null) {
+            throw new InvalidInputException("run id must not be null");
+        }
+        if (runId.length() != 32 || !runId.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            throw new InvalidInputException("run id '" + abbreviate(runId)
+                    + "' is malformed; run ids are 32 lowercase hex characters");
+        }
+        return runId;
+    }
+
+    public static <T> T notNull(String what, T value) {
+        if (value == null) {
+            throw new InvalidInputException(what + " must not be null");
+        }
+        return value;
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+}

@@ -1,0 +1,57 @@
+package dev.runlog.tracking.spi;
+
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.internal.InMemoryArtifactStore;
+import dev.runlog.tracking.internal.LocalArtifactStore;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where run artifacts (files) are kept, by run id and relative path.
+ *
+ * <p>Paths are relative, with {@code /} separators, and never leave the run's artifact root: an
+ * absolute path, a {@code ..} segment, or (on a filesystem) a symbolic link on the way is rejected
+ * with {@link InvalidInputException}. The tracker checks paths before calling a store; a store
+ * checks again what only it can see, such as links.
+ */
+public interface ArtifactStore extends AutoCloseable {
+
+    /** Artifacts in directories under {@code root}: {@code root/<runId>/artifacts/<path>}. */
+    static ArtifactStore localFilesystem(Path root) {
+        return new LocalArtifactStore(root);
+    }
+
+    /** Artifacts kept in memory, gone when the store is closed: no file is left behind. */
+    static ArtifactStore inMemory() {
+        return new InMemoryArtifactStore();
+    }
+
+    /** The URI of a run's artifact root, recorded in its {@code RunInfo}. */
+    String artifactUri(String runId);
+
+    /**
+     * Stores {@code content} as the file {@code path} of the run, replacing a file already there.
+     * The stream is read to its end and not closed.
+     */
+    void put(String runId, String path, InputStream content);
+
+    /**
+     * Opens a stored file.
+     *
+     * @throws NotFoundException if there is none at {@code path}
+     */
+    InputStream open(String runId, String path);
+
+    /**
+     * The direct children of directory {@code path} ({@code ""} for the root), sorted by path;
+     * empty if there is no such directory.
+     */
+    List<ArtifactEntry> list(String runId, String path);
+
+    /** Releases resources; an in-memory store forgets its files. Idempotent. */
+    @Override
+    void close();
+}

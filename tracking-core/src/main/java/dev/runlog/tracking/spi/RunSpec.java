@@ -1,0 +1,30 @@
+package dev.runlog.tracking.spi;
+
+import dev.runlog.tracking.RunStatus;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A run to create, fully decided by the tracker: the store assigns nothing but keeps it as given.
+ *
+ * @param runId        the new run's id (32 lowercase hex characters); a store rejects a taken id
+ * @param experimentId an existing, active experiment
+ * @param name         the run name
+ * @param status       the initial status, RUNNING or SCHEDULED
+ * @param startTime    when the run started
+ * @param artifactUri  where the run's artifacts live
+ * @param tags         initial tags, system tags included, already validated
+ */
+public record RunSpec(String runId, String experimentId, String name, RunStatus status,
+                      Instant startTime, String artifactUri, Map<String, String> tags) {
+    public RunSpec {
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(experimentId, "experimentId");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(startTime, "startTime");
+        Objects.requireNonNull(artifactUri, "artifactUri");
+        tags = Map.copyOf(tags);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.runlog.tracking.spi;
+
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.ParamConflictException;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunNotActiveException;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.ViewType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where experiments, runs, params, metrics and tags are kept.
+ *
+ * <p>The tracker validates keys, values and limits before calling a store, generates run ids and
+ * takes every timestamp from its clock; a store keeps what it is given. What only a store can
+ * check atomically, because several trackers or processes may share it, it must check itself:
+ * unique experiment names, immutable params, and that a written run is still active.
+ *
+ * <p>Implementations are thread-safe. Every write is atomic: it happens whole or not at all, so the
+ * tracker can retry a failed {@link #logBatch} without duplicating points. Failures of the store
+ * itself are thrown as {@link StoreException}; the contract violations below use the exceptions
+ * named.
+ */
+public interface TrackingStore extends AutoCloseable {
+
+    /**
+     * Creates an active experiment and assigns its id.
+     *
+     * @throws ConflictException if the name is taken, by a deleted experiment too
+     */
+    Experiment createExperiment(String name, Instant creationTime);
+
+    Optional<Experiment> getExperiment(String experimentId);
+
+    /** By unique name, deleted experiments included. */
+    Optional<Experiment> getExperimentByName(String name);
+
+    /** The experiments in the view, in creation order. */
+    List<Experiment> listExperiments(ViewType viewType);
+
+    /**
+     * Soft-deletes the experiment and every active run in it, remembering which runs this deletion
+     * deleted so that {@link #restoreExperiment} restores exactly those.
+     *
+     * @throws NotFoundException if there is no such experiment
+     */
+    void deleteExperiment(String experimentId, Instant time);
+
+    /**
+     * Restores the experiment and the runs its deletion deleted.
+     *
+     * @throws NotFoundException if there is no such experiment
+     */
+    void restoreExperiment(String experimentId, Instant time);
+
+    /**
+     * Creates a run.
+     *
+     * @throws NotFoundException        if the experiment does not exist
+     * @throws ConflictException        if the run id is taken or the experiment is deleted
+     */
+    void createRun(RunSpec spec);
+
+    Optional<Run> getRun(String runId);
+
+    /**
+     * Writes metric points, params and tags of one run, all or nothing. Metric points are
+     * appended; tags are upserted; params are inserted, and a param already stored is accepted
+     * only with the same value.
+     *
+     * @throws NotFoundException      if the run does not exist
+     * @throws RunNotActiveException  if the run has ended or is deleted
+     * @throws ParamConflictException if a param is stored with a different value
+     */
+    void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags);
+
+    /**
+     * Every point of a metric of a run, ordered by step, then timestamp, then value.
+     *
+     * @throws NotFoundException if the run does not exist
+     */
+    List<Metric> metricHistory(String runId, String key);
+
+    /**
+     * Ends an active run.
+     *
+     * @throws NotFoundException     if the run does not exist
+     * @throws RunNotActiveException if it has already ended or is deleted
+     */
+    void endRun(String runId, RunStatus status, Instant endTime);
+
+    /** Soft-deletes a run. @throws NotFoundException if the run does not exist */
+    void deleteRun(String runId);
+
+    /**
+     * Restores a soft-deleted run.
+     *
+     * @throws NotFoundException if the run does not exist
+     * @throws ConflictException if its experiment is deleted (restore the experiment instead)
+     */
+    void restoreRun(String runId);
+
+    /** Releases the store's resources. Idempotent. */
+    @Override
+    void close();
+}
