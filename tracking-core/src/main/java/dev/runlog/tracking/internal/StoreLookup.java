@@ -20,10 +20,11 @@ public final class StoreLookup {
 
     /** The URI {@link Tracker#open()} uses: system property, then environment, then the default. */
     public static String defaultUri() {
-        String uri = System.getProperty(Tracker.URI_PROPERTY);
-        if (uri == null || uri.isBlank()) {
-            uri = System.getenv(Tracker.URI_ENV);
-        }
+        return defaultUri(System.getProperty(Tracker.URI_PROPERTY), System.getenv(Tracker.URI_ENV));
+    }
+
+    static String defaultUri(String property, String environment) {
+        String uri = property == null || property.isBlank() ? environment : property;
         return uri == null || uri.isBlank() ? Tracker.DEFAULT_URI : uri.trim();
     }
 

@@ -1,0 +1,64 @@
+package dev.runlog.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The README's quickstart is the code in {@link Quickstart}, and that code runs as shown. */
+class QuickstartTest {
+    private static final Path README = Path.of("..", "README.md");
+    private static final Path SOURCE = Path.of("src/main/java/dev/runlog/examples/Quickstart.java");
+
+    @Test
+    void readmeQuickstartIsTheCompiledExample() throws IOException {
+        String readme = Files.readString(README, StandardCharsets.UTF_8);
+        Matcher block = Pattern.compile("## Quickstart.*?```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(block.find(), "README.md has a '## Quickstart' section with a java code block");
+        List<String> shown = stripped(block.group(1)).stream()
+                .filter(line -> !line.startsWith("import ")).filter(line -> !line.isEmpty()).toList();
+
+        String source = Files.readString(SOURCE, StandardCharsets.UTF_8);
+        String between = source.substring(source.indexOf("// README:quickstart:begin") + "// README:quickstart:begin".length(),
+                source.indexOf("// README:quickstart:end"));
+        assertEquals(stripped(between).stream().filter(line -> !line.isEmpty()).toList(), shown);
+    }
+
+    @Test
+    void quickstartRunsAndPrintsWhatTheReadmeSays() {
+        String out = captureStdout(Quickstart::readmeQuickstart);
+        assertTrue(out.matches("(?s)run [a-z]+-[a-z]+-\\d+ FINISHED, final loss 0\\.0115\\R20 loss points stored\\R"), out);
+    }
+
+    @Test
+    void mainExplainsTheMissingSqliteStoreAndStillRuns() {
+        String out = captureStdout(() -> Quickstart.main(new String[0]));
+        assertTrue(out.contains("storage-sqlite"), out);
+        assertTrue(out.contains("20 loss points stored"), out);
+    }
+
+    private static List<String> stripped(String code) {
+        return code.lines().map(String::strip).toList();
+    }
+
+    private static String captureStdout(Runnable action) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(original);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.runlog.tracking.internal;
+
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory store whose batch writes fail while {@link #failing} is set, as a database does
+ * while its disk is full or its file is locked. Counts points it took and batches it refused.
+ */
+class FlakyStore implements TrackingStore {
+    final InMemoryTrackingStore delegate = new InMemoryTrackingStore();
+    volatile boolean failing;
+    final AtomicInteger refusedBatches = new AtomicInteger();
+    final AtomicInteger storedPoints = new AtomicInteger();
+    final Map<String, RunStatus> endedRuns = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When set, batch writes wait for it before doing anything: holds the writer mid-batch. */
+    volatile java.util.concurrent.CountDownLatch gate;
+
+    @Override
+    public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
+        java.util.concurrent.CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failing) {
+            refusedBatches.incrementAndGet();
+            throw new StoreException("disk full (simulated)");
+        }
+        delegate.logBatch(runId, metrics, params, tags);
+        storedPoints.addAndGet(metrics.size());
+    }
+
+    @Override
+    public Experiment createExperiment(String name, Instant creationTime) {
+        return delegate.createExperiment(name, creationTime);
+    }
+
+    @Override
+    public Optional<Experiment> getExperiment(String experimentId) {
+        return delegate.getExperiment(experimentId);
+    }
+
+    @Override
+    public Optional<Experiment> getExperimentByName(String name) {
+        return delegate.getExperimentByName(name);
+    }
+
+    @Override
+    public List<Experiment> listExperiments(ViewType viewType) {
+        return delegate.listExperiments(viewType);
+    }
+
+    @Override
+    public void deleteExperiment(String experimentId, Instant time) {
+        delegate.deleteExperiment(experimentId, time);
+    }
+
+    @Override
+    public void restoreExperiment(String experimentId, Instant time) {
+        delegate.restoreExperiment(experimentId, time);
+    }
+
+    @Override
+    public void createRun(RunSpec spec) {
+        delegate.createRun(spec);
+    }
+
+    @Override
+    public Optional<Run> getRun(String runId) {
+        return delegate.getRun(runId);
+    }
+
+    @Override
+    public List<Metric> metricHistory(String runId, String key) {
+        return delegate.metricHistory(runId, key);
+    }
+
+    @Override
+    public void endRun(String runId, RunStatus status, Instant endTime) {
+        delegate.endRun(runId, status, endTime);
+        endedRuns.put(runId, status);
+    }
+
+    @Override
+    public void deleteRun(String runId) {
+        delegate.deleteRun(runId);
+    }
+
+    @Override
+    public void restoreRun(String runId) {
+        delegate.restoreRun(runId);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

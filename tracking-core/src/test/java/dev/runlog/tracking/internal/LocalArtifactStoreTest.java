@@ -1,0 +1,98 @@
+package dev.runlog.tracking.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.spi.ArtifactStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The filesystem artifact store keeps every write inside the run's root, links included. */
+class LocalArtifactStoreTest {
+    private static final String RUN = "0123456789abcdef0123456789abcdef";
+
+    @TempDir
+    Path root;
+    @TempDir
+    Path outside;
+
+    private ArtifactStore store() {
+        return ArtifactStore.localFilesystem(root);
+    }
+
+    private static InputStream bytes(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void storesReadsAndListsFiles() throws IOException {
+        ArtifactStore store = store();
+        store.put(RUN, "plots/loss.csv", bytes("step,loss\n0,1.0\n"));
+        store.put(RUN, "model.bin", bytes("xyz"));
+        assertEquals(List.of(new ArtifactEntry("model.bin", false, 3), new ArtifactEntry("plots", true, 0)),
+                store.list(RUN, ""));
+        try (InputStream in = store.open(RUN, "plots/loss.csv")) {
+            assertArrayEquals("step,loss\n0,1.0\n".getBytes(StandardCharsets.UTF_8), in.readAllBytes());
+        }
+        assertTrue(Files.isRegularFile(root.resolve(RUN).resolve("artifacts/plots/loss.csv")));
+        assertTrue(store.artifactUri(RUN).startsWith("file:"));
+    }
+
+    @Test
+    void refusesASymlinkedDirectoryOnTheWay() throws IOException {
+        ArtifactStore store = store();
+        Path runRoot = Files.createDirectories(root.resolve(RUN).resolve("artifacts"));
+        Files.createSymbolicLink(runRoot.resolve("escape"), outside);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> store.put(RUN, "escape/evil.txt", bytes("x")));
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        try (var files = Files.list(outside)) {
+            assertEquals(0, files.count(), "nothing may be written through the link");
+        }
+        assertThrows(InvalidInputException.class, () -> store.open(RUN, "escape/evil.txt"));
+    }
+
+    @Test
+    void refusesASymlinkedFile() throws IOException {
+        ArtifactStore store = store();
+        Path runRoot = Files.createDirectories(root.resolve(RUN).resolve("artifacts"));
+        Path secret = Files.writeString(outside.resolve("secret.txt"), "secret");
+        Files.createSymbolicLink(runRoot.resolve("link.txt"), secret);
+        assertThrows(InvalidInputException.class, () -> store.put(RUN, "link.txt", bytes("overwrite")));
+        assertEquals("secret", Files.readString(secret));
+        assertThrows(InvalidInputException.class, () -> store.open(RUN, "link.txt"));
+        assertFalse(store.list(RUN, "").stream().anyMatch(entry -> entry.path().equals("link.txt")));
+    }
+
+    @Test
+    void refusesPathsThatClimbOutAndMissingFiles() {
+        ArtifactStore store = store();
+        assertThrows(InvalidInputException.class, () -> store.put(RUN, "../other/x", bytes("x")));
+        assertThrows(InvalidInputException.class, () -> store.put(RUN, "/etc/passwd", bytes("x")));
+        assertThrows(InvalidInputException.class, () -> store.put(RUN, "a\\..\\b", bytes("x")));
+        assertThrows(InvalidInputException.class, () -> store.put("../../etc", "x", bytes("x")));
+        assertThrows(NotFoundException.class, () -> store.open(RUN, "missing.txt"));
+        assertEquals(List.of(), store.list(RUN, "missing"));
+    }
+
+    @Test
+    void aFileCannotReplaceADirectory() {
+        ArtifactStore store = store();
+        store.put(RUN, "dir/file.txt", bytes("x"));
+        assertThrows(InvalidInputException.class, () -> store.put(RUN, "dir", bytes("y")));
+        assertThrows(InvalidInputException.class, () -> store.put(RUN, "dir/file.txt/below", bytes("y")));
+    }
+}
