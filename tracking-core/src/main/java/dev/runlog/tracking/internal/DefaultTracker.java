@@ -12,6 +12,7 @@ import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunBody;
 import dev.runlog.tracking.RunBuilder;
+import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
@@ -289,6 +290,8 @@ public final class DefaultTracker implements Tracker {
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             try {
                 run.endWithoutFlush(RunStatus.KILLED);
+            } catch (RunNotActiveException gone) {
+                // Deleted or ended through another handle meanwhile: there is no status left to set.
             } catch (RunlogException e) {
                 failure = addFailure(failure, e);
             }

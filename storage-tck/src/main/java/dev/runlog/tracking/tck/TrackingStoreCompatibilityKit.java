@@ -1,0 +1,1800 @@
+package dev.runlog.tracking.tck;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Durability;
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.ParamConflictException;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunNotActiveException;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.ViewType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract every Runlog store keeps, as JUnit 5 tests. A store module proves its store by
+ * subclassing this kit in its tests and saying how to open a fresh, empty store:
+ *
+ * <pre>{@code
+ * class SqliteStoreCompatibilityTest extends TrackingStoreCompatibilityKit {
+ *     protected String storeUri(Path dir) { return "sqlite:" + dir.resolve("runlog.db"); }
+ * }
+ * }</pre>
+ *
+ * <p>The kit drives the store only through the public API ({@link Tracker}, {@link ActiveRun}),
+ * exactly as users do: it builds each tracker itself with
+ * {@code Tracker.builder().uri(storeUri(dir)).clock(clock).shutdownHook(false).build()}, so the
+ * store is found by its URI scheme like in production, and closes every tracker after each test.
+ * Time comes from a {@link MutableClock} the tests control, so every timestamp is checked exactly.
+ *
+ * <p>The tests are grouped in {@link Nested} classes, one per rule of the contract (experiments,
+ * runs, params, keys, metrics, tags, writes to inactive runs, lifecycle, system tags, async
+ * logging, concurrency, artifacts, store discovery). All but the concurrency test take well under
+ * a second each on the in-memory store.
+ */
+public abstract class TrackingStoreCompatibilityKit {
+
+    /**
+     * Where {@link #clock} stands when each test starts: a fixed instant in the past, with
+     * milliseconds, so a store that reads the system clock or drops milliseconds is caught.
+     */
+    protected static final Instant START = Instant.parse("2021-06-15T08:30:00.123Z");
+
+    private static final Pattern RUN_ID = Pattern.compile("[0-9a-f]{32}");
+    private static final String UNKNOWN_RUN_ID = "0123456789abcdef0123456789abcdef";
+
+    /** The clock of every tracker the kit builds, reset to {@link #START} before each test. */
+    protected MutableClock clock;
+
+    /** A tracker on a fresh store, opened before each test and closed after it. */
+    protected Tracker tracker;
+
+    private Path tempDir;
+    private int directoriesMade;
+    private final Deque<Tracker> openTrackers = new ArrayDeque<>();
+
+    /**
+     * The URI of a fresh, empty store, such as {@code "memory:"} or
+     * {@code "sqlite:" + dir.resolve("runlog.db")}. Called once per tracker the kit builds, each
+     * time with a new empty directory the store may put its files in; it is deleted after the
+     * test, once the trackers on it are closed.
+     *
+     * @param tempDir an empty directory for this store alone
+     * @return a tracking URI whose store holds nothing yet
+     */
+    protected abstract String storeUri(Path tempDir);
+
+    /** Resets the clock and opens {@link #tracker} on a fresh store. */
+    @BeforeEach
+    protected final void openKitTracker(@TempDir Path tempDir) {
+        this.tempDir = tempDir;
+        this.directoriesMade = 0;
+        this.clock = new MutableClock(START);
+        this.tracker = newTracker(builder -> { });
+    }
+
+    /** Closes every tracker the test opened, newest first; a failing close fails the test. */
+    @AfterEach
+    protected final void closeKitTrackers() {
+        RuntimeException failure = null;
+        while (!openTrackers.isEmpty()) {
+            try {
+                openTrackers.pop().close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Opens another tracker on another fresh store, with the kit's clock, no shutdown hook, and
+     * whatever else {@code options} sets; it is closed after the test.
+     */
+    protected final Tracker newTracker(Consumer<Tracker.Builder> options) {
+        Tracker.Builder builder = Tracker.builder().uri(storeUri(newDirectory("store"))).clock(clock).shutdownHook(false);
+        options.accept(builder);
+        Tracker opened = builder.build();
+        openTrackers.push(opened);
+        return opened;
+    }
+
+    /** A new empty directory under the test's temporary directory. */
+    protected final Path newDirectory(String prefix) {
+        try {
+            return Files.createDirectories(tempDir.resolve(prefix + "-" + (++directoriesMade)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code content} to a new file named {@code name} (in a new directory) and returns it. */
+    protected final Path newFile(String name, byte[] content) {
+        try {
+            return Files.write(newDirectory("files").resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code length} random bytes, the same for the same seed. */
+    protected static byte[] bytes(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** A string of exactly {@code length} characters repeating {@code pattern}. */
+    protected static String text(int length, String pattern) {
+        StringBuilder sb = new StringBuilder(length);
+        while (sb.length() < length) {
+            sb.append(pattern);
+        }
+        sb.setLength(length);
+        return sb.toString();
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Run run(String runId) {
+        return tracker.getRun(runId);
+    }
+
+    private static Map<String, String> userTags(Run run) {
+        return run.data().tags().entrySet().stream()
+                .filter(e -> !e.getKey().startsWith("runlog."))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private static void assertMessageContains(Throwable e, String... parts) {
+        String message = e.getMessage();
+        assertNotNull(message, () -> e.getClass().getName() + " has no message");
+        for (String part : parts) {
+            assertTrue(message.contains(part), () -> "message should contain '" + part + "': " + message);
+        }
+    }
+
+    private static List<Long> steps(List<Metric> history) {
+        return history.stream().map(Metric::step).toList();
+    }
+
+    private static List<Double> values(List<Metric> history) {
+        return history.stream().map(Metric::value).toList();
+    }
+
+    // =============================================================================================
+
+    /** Rule 1: experiments are created on first use, have unique names, and soft-delete. */
+    @Nested
+    @DisplayName("Experiments")
+    class Experiments {
+
+        @Test
+        @DisplayName("a fresh store holds no experiments")
+        void freshStoreIsEmpty() {
+            assertEquals(List.of(), tracker.listExperiments(ViewType.ALL));
+            assertEquals(Optional.empty(), tracker.getExperimentByName("iris"));
+        }
+
+        @Test
+        @DisplayName("startRun creates the experiment on first use")
+        void startRunCreatesExperiment() {
+            try (ActiveRun run = tracker.startRun("iris")) {
+                Experiment experiment = tracker.getExperimentByName("iris").orElseThrow(
+                        () -> new AssertionError("startRun did not create experiment 'iris'"));
+                assertEquals(run.experimentId(), experiment.id());
+                assertEquals("iris", experiment.name());
+                assertEquals(LifecycleStage.ACTIVE, experiment.lifecycleStage());
+                assertEquals(experiment, tracker.getExperiment(experiment.id()));
+                assertEquals(List.of(experiment), tracker.listExperiments());
+                assertEquals(experiment.id(), run(run.id()).info().experimentId());
+            }
+        }
+
+        @Test
+        @DisplayName("a second startRun reuses the experiment")
+        void secondStartRunReusesExperiment() {
+            ActiveRun first = tracker.startRun("iris");
+            ActiveRun second = tracker.startRun("iris");
+            assertEquals(first.experimentId(), second.experimentId());
+            assertNotEquals(first.id(), second.id());
+            assertEquals(List.of("iris"), tracker.listExperiments(ViewType.ALL).stream().map(Experiment::name).toList());
+        }
+
+        @Test
+        @DisplayName("startRun uses an experiment made by createExperiment")
+        void startRunUsesCreatedExperiment() {
+            Experiment created = tracker.createExperiment("churn");
+            ActiveRun run = tracker.startRun("churn");
+            assertEquals(created.id(), run.experimentId());
+            assertEquals(1, tracker.listExperiments(ViewType.ALL).size());
+        }
+
+        @Test
+        @DisplayName("createExperiment with a taken name fails with ConflictException")
+        void duplicateNameConflicts() {
+            Experiment created = tracker.createExperiment("churn");
+            assertThrows(ConflictException.class, () -> tracker.createExperiment("churn"));
+            assertEquals(List.of(created), tracker.listExperiments(ViewType.ALL));
+        }
+
+        @Test
+        @DisplayName("createExperiment with the name of a deleted experiment fails with ConflictException")
+        void deletedNameStaysTaken() {
+            Experiment created = tracker.createExperiment("churn");
+            tracker.deleteExperiment(created.id());
+            assertThrows(ConflictException.class, () -> tracker.createExperiment("churn"));
+            assertEquals(List.of(created.id()), tracker.listExperiments(ViewType.ALL).stream().map(Experiment::id).toList());
+        }
+
+        @Test
+        @DisplayName("getExperimentByName finds deleted experiments")
+        void getByNameFindsDeleted() {
+            Experiment created = tracker.createExperiment("churn");
+            tracker.deleteExperiment(created.id());
+            Experiment found = tracker.getExperimentByName("churn").orElseThrow(
+                    () -> new AssertionError("deleted experiment 'churn' not found by name"));
+            assertEquals(created.id(), found.id());
+            assertEquals(LifecycleStage.DELETED, found.lifecycleStage());
+            assertEquals(LifecycleStage.DELETED, tracker.getExperiment(created.id()).lifecycleStage());
+        }
+
+        @Test
+        @DisplayName("listExperiments shows active ones by default, DELETED_ONLY and ALL on request, oldest first")
+        void listViews() {
+            Experiment a = tracker.createExperiment("a");
+            clock.advance(Duration.ofSeconds(1));
+            Experiment b = tracker.createExperiment("b");
+            clock.advance(Duration.ofSeconds(1));
+            Experiment c = tracker.createExperiment("c");
+            tracker.deleteExperiment(b.id());
+
+            Function<List<Experiment>, List<String>> ids = list -> list.stream().map(Experiment::id).toList();
+            assertAll(
+                    () -> assertEquals(List.of(a.id(), c.id()), ids.apply(tracker.listExperiments())),
+                    () -> assertEquals(List.of(a.id(), c.id()), ids.apply(tracker.listExperiments(ViewType.ACTIVE_ONLY))),
+                    () -> assertEquals(List.of(b.id()), ids.apply(tracker.listExperiments(ViewType.DELETED_ONLY))),
+                    () -> assertEquals(List.of(a.id(), b.id(), c.id()), ids.apply(tracker.listExperiments(ViewType.ALL))));
+        }
+
+        @ParameterizedTest(name = "getExperiment(\"{0}\")")
+        @ValueSource(strings = {"999999999", "no-such-experiment"})
+        @DisplayName("getExperiment of an unknown id fails with NotFoundException")
+        void unknownExperiment(String id) {
+            tracker.createExperiment("iris");
+            assertThrows(NotFoundException.class, () -> tracker.getExperiment(id));
+        }
+
+        @Test
+        @DisplayName("creation and update times come from the tracker's clock")
+        void timesFromClock() {
+            Experiment created = tracker.createExperiment("churn");
+            assertEquals(START, created.creationTime());
+            assertEquals(START, created.lastUpdateTime());
+            assertEquals(START, tracker.getExperiment(created.id()).creationTime());
+
+            clock.advance(Duration.ofSeconds(5));
+            Instant startedAt = clock.peek();
+            ActiveRun run = tracker.startRun("iris");
+            assertEquals(startedAt, tracker.getExperiment(run.experimentId()).creationTime());
+
+            clock.advance(Duration.ofSeconds(7));
+            Instant deletedAt = clock.peek();
+            tracker.deleteExperiment(created.id());
+            Experiment deleted = tracker.getExperiment(created.id());
+            assertEquals(START, deleted.creationTime());
+            assertEquals(deletedAt, deleted.lastUpdateTime());
+
+            clock.advance(Duration.ofMillis(1));
+            Instant restoredAt = clock.peek();
+            tracker.restoreExperiment(created.id());
+            Experiment restored = tracker.getExperiment(created.id());
+            assertEquals(LifecycleStage.ACTIVE, restored.lifecycleStage());
+            assertEquals(START, restored.creationTime());
+            assertEquals(restoredAt, restored.lastUpdateTime());
+        }
+
+        @Test
+        @DisplayName("starting a run in a deleted experiment fails with ConflictException")
+        void startRunInDeletedExperiment() {
+            Experiment created = tracker.createExperiment("churn");
+            tracker.deleteExperiment(created.id());
+            assertThrows(ConflictException.class, () -> tracker.startRun("churn"));
+            assertThrows(ConflictException.class, () -> tracker.newRun("churn").name("x").start());
+            List<Experiment> all = tracker.listExperiments(ViewType.ALL);
+            assertEquals(1, all.size());
+            assertEquals(LifecycleStage.DELETED, all.get(0).lifecycleStage());
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 2: what a run is, and how it ends. */
+    @Nested
+    @DisplayName("Runs")
+    class Runs {
+
+        @Test
+        @DisplayName("run ids are 32 lowercase hex characters and unique")
+        void runIds() {
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < 50; i++) {
+                try (ActiveRun run = tracker.startRun(i % 2 == 0 ? "even" : "odd")) {
+                    assertTrue(RUN_ID.matcher(run.id()).matches(), () -> "malformed run id '" + run.id() + "'");
+                    assertEquals(run.id(), run(run.id()).info().id());
+                    ids.add(run.id());
+                }
+            }
+            assertEquals(50, ids.size());
+        }
+
+        @Test
+        @DisplayName("a run started without a name gets a generated one")
+        void generatedName() {
+            ActiveRun run = tracker.startRun("iris");
+            assertNotNull(run.name());
+            assertFalse(run.name().isBlank(), "generated run name is blank");
+            assertEquals(run.name(), run(run.id()).info().name());
+        }
+
+        @Test
+        @DisplayName("the builder's name and tags are applied")
+        void builderNameAndTags() {
+            Map<String, String> more = new LinkedHashMap<>();
+            more.put("dataset", "iris-v2");
+            more.put("owner", "ana");
+            ActiveRun run = tracker.newRun("iris").name("baseline").tag("team", "vision").tags(more).start();
+            assertEquals("baseline", run.name());
+            Run stored = run(run.id());
+            assertEquals("baseline", stored.info().name());
+            assertEquals(Map.of("team", "vision", "dataset", "iris-v2", "owner", "ana"), userTags(stored));
+        }
+
+        @Test
+        @DisplayName("run info: experiment, RUNNING, start time, no end time, ACTIVE, artifact URI; then FINISHED with end time")
+        void runInfo() {
+            clock.advance(Duration.ofSeconds(1));
+            Instant startedAt = clock.peek();
+            ActiveRun run = tracker.startRun("iris");
+            Experiment experiment = tracker.getExperimentByName("iris").orElseThrow();
+
+            var info = run(run.id()).info();
+            assertAll(
+                    () -> assertEquals(run.id(), info.id()),
+                    () -> assertEquals(experiment.id(), info.experimentId()),
+                    () -> assertEquals(experiment.id(), run.experimentId()),
+                    () -> assertEquals(RunStatus.RUNNING, info.status()),
+                    () -> assertEquals(startedAt, info.startTime()),
+                    () -> assertEquals(Optional.empty(), info.endTime()),
+                    () -> assertEquals(LifecycleStage.ACTIVE, info.lifecycleStage()),
+                    () -> assertFalse(info.artifactUri().isBlank(), "artifact URI is blank"));
+
+            clock.advance(Duration.ofSeconds(42));
+            Instant endedAt = clock.peek();
+            run.close();
+            var ended = run(run.id()).info();
+            assertAll(
+                    () -> assertEquals(RunStatus.FINISHED, ended.status()),
+                    () -> assertEquals(startedAt, ended.startTime()),
+                    () -> assertEquals(Optional.of(endedAt), ended.endTime()),
+                    () -> assertEquals(LifecycleStage.ACTIVE, ended.lifecycleStage()),
+                    () -> assertEquals(info.artifactUri(), ended.artifactUri()));
+        }
+
+        @Test
+        @DisplayName("close() ends a run FINISHED")
+        void closeFinishes() {
+            String id;
+            try (ActiveRun run = tracker.startRun("iris")) {
+                id = run.id();
+                run.logParam("lr", 0.1);
+            }
+            assertEquals(RunStatus.FINISHED, run(id).info().status());
+        }
+
+        @Test
+        @DisplayName("end(FAILED) then close() keeps FAILED and the first end time")
+        void closeAfterEndKeepsStatus() {
+            ActiveRun run = tracker.startRun("iris");
+            clock.advance(Duration.ofSeconds(3));
+            Instant endedAt = clock.peek();
+            run.end(RunStatus.FAILED);
+            clock.advance(Duration.ofSeconds(3));
+            run.close();
+            Run stored = run(run.id());
+            assertEquals(RunStatus.FAILED, stored.info().status());
+            assertEquals(Optional.of(endedAt), stored.info().endTime());
+        }
+
+        @Test
+        @DisplayName("ending a run twice fails with RunNotActiveException")
+        void endTwice() {
+            ActiveRun run = tracker.startRun("iris");
+            run.end(RunStatus.KILLED);
+            RunNotActiveException e = assertThrows(RunNotActiveException.class, () -> run.end(RunStatus.FINISHED));
+            assertEquals(run.id(), e.runId());
+            assertMessageContains(e, run.id());
+            assertEquals(RunStatus.KILLED, run(run.id()).info().status());
+        }
+
+        @ParameterizedTest(name = "end({0})")
+        @EnumSource(value = RunStatus.class, names = {"RUNNING", "SCHEDULED"})
+        @DisplayName("ending a run with an active status fails with InvalidInputException and changes nothing")
+        void endWithActiveStatus(RunStatus status) {
+            ActiveRun run = tracker.startRun("iris");
+            assertThrows(InvalidInputException.class, () -> run.end(status));
+            Run stored = run(run.id());
+            assertEquals(RunStatus.RUNNING, stored.info().status());
+            assertEquals(Optional.empty(), stored.info().endTime());
+            run.logParam("still", "writable");
+            assertEquals("writable", run(run.id()).data().params().get("still"));
+        }
+
+        @Test
+        @DisplayName("getRun and metricHistory of an unknown run fail with NotFoundException")
+        void unknownRun() {
+            tracker.startRun("iris");
+            assertThrows(NotFoundException.class, () -> tracker.getRun(UNKNOWN_RUN_ID));
+            assertThrows(NotFoundException.class, () -> tracker.metricHistory(UNKNOWN_RUN_ID, "loss"));
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 3: {@code tracker.run(experiment, body)}. */
+    @Nested
+    @DisplayName("tracker.run(experiment, body)")
+    class RunBodies {
+
+        @Test
+        @DisplayName("a body that returns ends the run FINISHED and the stored run is returned")
+        void bodyReturns() {
+            AtomicReference<String> id = new AtomicReference<>();
+            Run result = tracker.run("iris", run -> {
+                id.set(run.id());
+                run.logParam("lr", 0.1);
+                run.logMetric("loss", 0.25, 1);
+                clock.advance(Duration.ofSeconds(3));
+            });
+            assertEquals(id.get(), result.info().id());
+            assertEquals(RunStatus.FINISHED, result.info().status());
+            assertEquals(Optional.of(START.plusSeconds(3)), result.info().endTime());
+            assertEquals("0.1", result.data().params().get("lr"));
+            assertEquals(0.25, result.data().metrics().get("loss"));
+            assertEquals(run(id.get()), result);
+        }
+
+        @Test
+        @DisplayName("a body throwing a RuntimeException ends the run FAILED and the same exception is rethrown")
+        void bodyThrowsRuntimeException() {
+            IllegalStateException failure = new IllegalStateException("loss diverged");
+            AtomicReference<String> id = new AtomicReference<>();
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> tracker.run("iris", run -> {
+                id.set(run.id());
+                run.logMetric("loss", Double.NaN, 7);
+                throw failure;
+            }));
+            assertSame(failure, thrown);
+            Run stored = run(id.get());
+            assertEquals(RunStatus.FAILED, stored.info().status());
+            assertTrue(stored.info().endTime().isPresent(), "a FAILED run has an end time");
+            assertEquals(1, tracker.metricHistory(id.get(), "loss").size(), "points logged before the failure are stored");
+        }
+
+        @Test
+        @DisplayName("a body throwing a checked exception ends the run FAILED and the same exception is rethrown")
+        void bodyThrowsCheckedException() {
+            IOException failure = new IOException("dataset missing");
+            AtomicReference<String> id = new AtomicReference<>();
+            IOException thrown = assertThrows(IOException.class, () -> tracker.run("iris", run -> {
+                id.set(run.id());
+                throw failure;
+            }));
+            assertSame(failure, thrown);
+            assertEquals(RunStatus.FAILED, run(id.get()).info().status());
+        }
+
+        @Test
+        @DisplayName("a body throwing an Error ends the run FAILED and the same error is rethrown")
+        void bodyThrowsError() {
+            StackOverflowError failure = new StackOverflowError("recursion");
+            AtomicReference<String> id = new AtomicReference<>();
+            StackOverflowError thrown = assertThrows(StackOverflowError.class, () -> tracker.run("iris", run -> {
+                id.set(run.id());
+                throw failure;
+            }));
+            assertSame(failure, thrown);
+            assertEquals(RunStatus.FAILED, run(id.get()).info().status());
+        }
+
+        @Test
+        @DisplayName("a body that ends the run itself keeps the status it chose")
+        void bodyEndsRun() {
+            AtomicReference<String> id = new AtomicReference<>();
+            Run result = tracker.run("iris", run -> {
+                id.set(run.id());
+                run.end(RunStatus.KILLED);
+            });
+            assertEquals(RunStatus.KILLED, result.info().status());
+            assertEquals(RunStatus.KILLED, run(id.get()).info().status());
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 4: params are immutable settings, stored as text. */
+    @Nested
+    @DisplayName("Params")
+    class Params {
+
+        @Test
+        @DisplayName("logParam stores String.valueOf(value)")
+        void storesStringValue() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logParam("lr", 0.1).logParam("epochs", 200).logParam("l2", 1e-4)
+                    .logParam("optimizer", "adam").logParam("nesterov", true).logParam("batch", 64L);
+            assertEquals(Map.of("lr", "0.1", "epochs", "200", "l2", "1.0E-4", "optimizer", "adam",
+                    "nesterov", "true", "batch", "64"), run(run.id()).data().params());
+        }
+
+        @Test
+        @DisplayName("logging the same key with the same value again is allowed")
+        void sameValueAgain() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logParam("lr", 0.1);
+            assertDoesNotThrow(() -> run.logParam("lr", 0.1));
+            assertDoesNotThrow(() -> run.logParam("lr", "0.1"));
+            assertDoesNotThrow(() -> run.logParams(Map.of("lr", 0.1)));
+            assertEquals(Map.of("lr", "0.1"), run(run.id()).data().params());
+        }
+
+        @Test
+        @DisplayName("logging a key with a different value fails with ParamConflictException naming key, old and new value")
+        void differentValueConflicts() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logParam("lr", 0.1);
+            ParamConflictException e = assertThrows(ParamConflictException.class, () -> run.logParam("lr", 0.2));
+            assertAll(
+                    () -> assertEquals("lr", e.key()),
+                    () -> assertEquals("0.1", e.storedValue()),
+                    () -> assertEquals("0.2", e.newValue()),
+                    () -> assertEquals(run.id(), e.runId()),
+                    () -> assertMessageContains(e, "lr", "0.1", "0.2"));
+            assertEquals(Map.of("lr", "0.1"), run(run.id()).data().params());
+        }
+
+        @Test
+        @DisplayName("logParams is all or nothing: one conflicting key stores none of the others")
+        void logParamsAllOrNothingOnConflict() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logParam("a", 1);
+            Map<String, Object> batch = new LinkedHashMap<>();
+            batch.put("b", 2);
+            batch.put("a", 9);
+            batch.put("c", 3);
+            ParamConflictException e = assertThrows(ParamConflictException.class, () -> run.logParams(batch));
+            assertEquals("a", e.key());
+            assertEquals("1", e.storedValue());
+            assertEquals("9", e.newValue());
+            assertEquals(Map.of("a", "1"), run(run.id()).data().params());
+        }
+
+        @Test
+        @DisplayName("logParams is all or nothing: one invalid key stores none of the others")
+        void logParamsAllOrNothingOnInvalidKey() {
+            ActiveRun run = tracker.startRun("iris");
+            Map<String, Object> batch = new LinkedHashMap<>();
+            batch.put("b", 2);
+            batch.put("bad:key", 9);
+            batch.put("c", 3);
+            assertThrows(InvalidInputException.class, () -> run.logParams(batch));
+            assertEquals(Map.of(), run(run.id()).data().params());
+        }
+
+        @Test
+        @DisplayName("logParams stores every entry as String.valueOf(value)")
+        void logParamsStoresAll() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logParams(Map.of("lr", 0.01, "epochs", 200, "optimizer", "sgd"));
+            assertEquals(Map.of("lr", "0.01", "epochs", "200", "optimizer", "sgd"), run(run.id()).data().params());
+        }
+
+        @Test
+        @DisplayName("a 250-character key is stored; 251 characters fail with InvalidInputException naming the limit")
+        void keyLength() {
+            ActiveRun run = tracker.startRun("iris");
+            String longest = text(250, "k");
+            run.logParam(longest, 1);
+            assertEquals("1", run(run.id()).data().params().get(longest));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> run.logParam(text(251, "k"), 1));
+            assertMessageContains(e, "250");
+            assertEquals(Set.of(longest), run(run.id()).data().params().keySet());
+        }
+
+        @Test
+        @DisplayName("a 6,000-character value is stored whole; 6,001 characters fail with InvalidInputException")
+        void valueLength() {
+            ActiveRun run = tracker.startRun("iris");
+            String longest = text(6000, "0123456789 abcdefghij-ÄÖÜé€/");
+            run.logParam("config", longest);
+            assertEquals(longest, run(run.id()).data().params().get("config"));
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> run.logParam("config2", text(6001, "x")));
+            assertMessageContains(e, "config2");
+            assertFalse(run(run.id()).data().params().containsKey("config2"), "a rejected value must not be stored");
+        }
+    }
+
+    // =============================================================================================
+
+    /** The three kinds of keys, all under the same rules. */
+    enum KeyKind {
+        PARAM, METRIC, TAG;
+
+        void log(ActiveRun run, String key) {
+            switch (this) {
+                case PARAM -> run.logParam(key, "v");
+                case METRIC -> run.logMetric(key, 1.5, 3);
+                case TAG -> run.setTag(key, "v");
+            }
+        }
+
+        boolean isStored(Tracker tracker, String runId, String key) {
+            Run run = tracker.getRun(runId);
+            return switch (this) {
+                case PARAM -> "v".equals(run.data().params().get(key));
+                case METRIC -> Double.valueOf(1.5).equals(run.data().metrics().get(key))
+                        && tracker.metricHistory(runId, key).equals(List.of(
+                                new Metric(key, 1.5, 3, run.data().latestMetrics().get(key).timestamp())));
+                case TAG -> "v".equals(run.data().tags().get(key));
+            };
+        }
+
+        Set<String> storedKeys(Tracker tracker, String runId) {
+            Run run = tracker.getRun(runId);
+            return switch (this) {
+                case PARAM -> run.data().params().keySet();
+                case METRIC -> run.data().latestMetrics().keySet();
+                case TAG -> userTags(run).keySet();
+            };
+        }
+    }
+
+    private static String visible(String key) {
+        if (key.length() > 40) {
+            return key.length() + " × '" + key.charAt(0) + "'";
+        }
+        return "\"" + key.replace("\\", "\\\\").replace("\n", "\\n") + "\"";
+    }
+
+    /** Rule 5: keys of params, metrics and tags. */
+    @Nested
+    @DisplayName("Keys (params, metrics, tags)")
+    class Keys {
+
+        static Stream<Arguments> validKeys() {
+            List<String> keys = List.of("val/acc_top-1 v2.0", "loss", "a.b/c", "123", "..a/b..", "über_loss", text(250, "k"));
+            return Stream.of(KeyKind.values()).flatMap(kind -> keys.stream()
+                    .map(key -> Arguments.of(kind, Named.of(visible(key), key))));
+        }
+
+        static Stream<Arguments> invalidKeys() {
+            List<String> keys = List.of("", "a//b", "a/", "/a", "a/./b", "a/../b", "..", ".", "a\\b", "a:b", "a\n",
+                    text(251, "k"));
+            return Stream.of(KeyKind.values()).flatMap(kind -> keys.stream()
+                    .map(key -> Arguments.of(kind, Named.of(visible(key), key))));
+        }
+
+        @ParameterizedTest(name = "{0} key {1}")
+        @MethodSource("validKeys")
+        @DisplayName("letters, digits, '_', '-', '.', '/' and spaces are allowed")
+        void validKey(KeyKind kind, String key) {
+            ActiveRun run = tracker.startRun("keys");
+            kind.log(run, key);
+            run.flush();
+            assertTrue(kind.isStored(tracker, run.id(), key), () -> kind + " key " + visible(key) + " was not stored as logged");
+        }
+
+        @ParameterizedTest(name = "{0} key {1}")
+        @MethodSource("invalidKeys")
+        @DisplayName("malformed keys fail with InvalidInputException and store nothing")
+        void invalidKey(KeyKind kind, String key) {
+            ActiveRun run = tracker.startRun("keys");
+            assertThrows(InvalidInputException.class, () -> kind.log(run, key));
+            run.flush();
+            assertEquals(Set.of(), kind.storedKeys(tracker, run.id()));
+        }
+
+        @Test
+        @DisplayName("a malformed tag key given to the run builder fails with InvalidInputException")
+        void invalidBuilderTagKey() {
+            assertThrows(InvalidInputException.class, () -> tracker.newRun("keys").tag("a//b", "v"));
+            assertThrows(InvalidInputException.class, () -> tracker.newRun("keys").tags(Map.of("a:b", "v")));
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 6: metrics are append-only series of doubles. */
+    @Nested
+    @DisplayName("Metrics")
+    class Metrics {
+
+        @Test
+        @DisplayName("the latest value is the point with the largest step, even when logged earlier")
+        void latestIsLargestStep() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logMetric("loss", 1.0, 5);
+            clock.advance(Duration.ofSeconds(1));
+            run.logMetric("loss", 2.0, 3).flush();
+            Run stored = run(run.id());
+            assertEquals(1.0, stored.data().metrics().get("loss"));
+            assertEquals(new Metric("loss", 1.0, 5, START.toEpochMilli()), stored.data().latestMetrics().get("loss"));
+        }
+
+        @Test
+        @DisplayName("at an equal step, the point with the later timestamp is the latest")
+        void latestAtEqualStepIsLaterTimestamp() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logMetric("acc", 9.0, 2);
+            clock.advanceMillis(1);
+            run.logMetric("acc", 1.0, 2).flush();
+            assertEquals(1.0, run(run.id()).data().metrics().get("acc"));
+
+            // Logged last, with a larger value, but timestamped earlier: not the latest.
+            clock.set(START.minusSeconds(60));
+            run.logMetric("acc", 5.0, 2).flush();
+            assertEquals(1.0, run(run.id()).data().metrics().get("acc"));
+            assertEquals(START.plusMillis(1).toEpochMilli(), run(run.id()).data().latestMetrics().get("acc").timestamp());
+        }
+
+        @Test
+        @DisplayName("at an equal step and timestamp, the larger value is the latest")
+        void latestTieIsLargerValue() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logMetric("acc", 3.0, 1).logMetric("acc", 7.0, 1).logMetric("acc", 5.0, 1).flush();
+            assertEquals(7.0, run(run.id()).data().metrics().get("acc"));
+        }
+
+        @Test
+        @DisplayName("metricHistory is ordered by step, then timestamp, even when logged out of order")
+        void historyOrder() {
+            ActiveRun run = tracker.startRun("iris");
+            long t = START.toEpochMilli();
+            run.logMetric("loss", 0.3, 3);
+            clock.set(Instant.ofEpochMilli(t + 1));
+            run.logMetric("loss", 0.1, 1);
+            clock.set(Instant.ofEpochMilli(t + 2));
+            run.logMetric("loss", 0.2, 2);
+            clock.set(Instant.ofEpochMilli(t - 5));
+            run.logMetric("loss", 0.05, 1);
+            run.flush();
+            assertEquals(List.of(
+                    new Metric("loss", 0.05, 1, t - 5),
+                    new Metric("loss", 0.1, 1, t + 1),
+                    new Metric("loss", 0.2, 2, t + 2),
+                    new Metric("loss", 0.3, 3, t)), tracker.metricHistory(run.id(), "loss"));
+        }
+
+        @Test
+        @DisplayName("metrics are append-only: the same key and step twice gives two points")
+        void appendOnly() {
+            ActiveRun run = tracker.startRun("iris");
+            long t = START.toEpochMilli();
+            // Twice in what is likely one batch, then once more in a batch of its own.
+            run.logMetric("loss", 2.0, 4);
+            run.logMetric("loss", 1.0, 4).flush();
+            clock.advanceMillis(10);
+            run.logMetric("loss", 1.0, 4).flush();
+            assertEquals(List.of(
+                    new Metric("loss", 1.0, 4, t),
+                    new Metric("loss", 2.0, 4, t),
+                    new Metric("loss", 1.0, 4, t + 10)), tracker.metricHistory(run.id(), "loss"));
+        }
+
+        @Test
+        @DisplayName("NaN, +Infinity and -Infinity round-trip exactly")
+        void specialValues() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logMetric("nan", Double.NaN, 1).logMetric("pinf", Double.POSITIVE_INFINITY, 2)
+                    .logMetric("ninf", Double.NEGATIVE_INFINITY, 3).flush();
+            Map<String, Double> latest = run(run.id()).data().metrics();
+            assertTrue(Double.isNaN(latest.get("nan")), () -> "NaN read back as " + latest.get("nan"));
+            assertTrue(latest.get("pinf") == Double.POSITIVE_INFINITY, () -> "+Infinity read back as " + latest.get("pinf"));
+            assertTrue(latest.get("ninf") == Double.NEGATIVE_INFINITY, () -> "-Infinity read back as " + latest.get("ninf"));
+
+            List<Metric> nan = tracker.metricHistory(run.id(), "nan");
+            assertEquals(1, nan.size());
+            assertTrue(Double.isNaN(nan.get(0).value()));
+            assertEquals(1, nan.get(0).step());
+            assertTrue(tracker.metricHistory(run.id(), "pinf").get(0).value() == Double.POSITIVE_INFINITY);
+            assertTrue(tracker.metricHistory(run.id(), "ninf").get(0).value() == Double.NEGATIVE_INFINITY);
+        }
+
+        @Test
+        @DisplayName("finite values round-trip bit for bit, and steps keep their full long range")
+        void exactValuesAndSteps() {
+            double[] values = {0.1 + 0.2, Math.PI, Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE,
+                -Double.MAX_VALUE, 1e-300, -123456789.987654321, 0.0};
+            long[] steps = {0, 1, 1L << 31, 1L << 40, 1L << 53, (1L << 53) + 1, Long.MAX_VALUE - 1, Long.MAX_VALUE, 3};
+            ActiveRun run = tracker.startRun("iris");
+            for (int i = 0; i < values.length; i++) {
+                run.logMetric("x", values[i], steps[i]);
+            }
+            run.flush();
+            List<Metric> history = tracker.metricHistory(run.id(), "x");
+            List<Long> expectedSteps = Stream.of(0L, 1L, 3L, 1L << 31, 1L << 40, 1L << 53, (1L << 53) + 1,
+                    Long.MAX_VALUE - 1, Long.MAX_VALUE).toList();
+            assertEquals(expectedSteps, steps(history));
+            for (Metric point : history) {
+                int i = indexOf(steps, point.step());
+                assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(point.value()),
+                        () -> "value at step " + point.step() + " read back as " + point.value() + ", logged " + values[i]);
+            }
+            Metric latest = run(run.id()).data().latestMetrics().get("x");
+            assertEquals(Long.MAX_VALUE, latest.step());
+            assertEquals(Double.doubleToRawLongBits(values[7]), Double.doubleToRawLongBits(latest.value()));
+        }
+
+        private static int indexOf(long[] array, long value) {
+            for (int i = 0; i < array.length; i++) {
+                if (array[i] == value) {
+                    return i;
+                }
+            }
+            throw new AssertionError("unexpected step " + value);
+        }
+
+        @Test
+        @DisplayName("logMetric(key, value) logs at step 0")
+        void defaultStep() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logMetric("accuracy", 0.97).flush();
+            assertEquals(List.of(new Metric("accuracy", 0.97, 0, START.toEpochMilli())),
+                    tracker.metricHistory(run.id(), "accuracy"));
+        }
+
+        @Test
+        @DisplayName("logMetrics logs each entry at the same step and timestamp")
+        void logMetricsSameStepAndTime() {
+            ActiveRun run = tracker.startRun("iris");
+            clock.setAutoAdvance(Duration.ofMillis(1));
+            long before = clock.millis();
+            Map<String, Number> points = new LinkedHashMap<>();
+            points.put("a", 1);
+            points.put("b", 2.5);
+            points.put("c", 3L);
+            points.put("d", 0.25f);
+            run.logMetrics(points, 17);
+            long after = clock.millis();
+            clock.setAutoAdvance(Duration.ZERO);
+            run.flush();
+
+            Map<String, Metric> latest = run(run.id()).data().latestMetrics();
+            assertEquals(Set.of("a", "b", "c", "d"), latest.keySet());
+            long timestamp = latest.get("a").timestamp();
+            assertTrue(before < timestamp && timestamp < after,
+                    () -> "timestamp " + timestamp + " is not from the clock during the call (" + before + ".." + after + ")");
+            Map<String, Double> expected = Map.of("a", 1.0, "b", 2.5, "c", 3.0, "d", 0.25);
+            for (String key : expected.keySet()) {
+                assertEquals(List.of(new Metric(key, expected.get(key), 17, timestamp)), tracker.metricHistory(run.id(), key));
+            }
+        }
+
+        @Test
+        @DisplayName("a point's timestamp is the clock's millis when it was logged")
+        void timestampFromClock() {
+            ActiveRun run = tracker.startRun("iris");
+            Instant first = START.plusSeconds(10).plusMillis(7);
+            Instant second = START.plusSeconds(3600).plusMillis(999);
+            clock.set(first);
+            run.logMetric("loss", 0.5, 0);
+            clock.set(second);
+            run.logMetric("loss", 0.4, 1);
+            clock.advance(Duration.ofSeconds(5));
+            run.flush();
+            assertEquals(List.of(first.toEpochMilli(), second.toEpochMilli()),
+                    tracker.metricHistory(run.id(), "loss").stream().map(Metric::timestamp).toList());
+        }
+
+        @Test
+        @DisplayName("metricHistory of a key never logged is an empty list")
+        void historyOfUnknownKey() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logMetric("loss", 0.5).flush();
+            assertEquals(List.of(), tracker.metricHistory(run.id(), "accuracy"));
+        }
+
+        @Test
+        @DisplayName("metricHistory returns an unmodifiable list")
+        void historyIsUnmodifiable() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logMetric("loss", 0.5, 0).logMetric("loss", 0.4, 1).flush();
+            List<Metric> history = tracker.metricHistory(run.id(), "loss");
+            Metric extra = new Metric("loss", 0.1, 9, 0);
+            assertThrows(UnsupportedOperationException.class, () -> history.add(extra));
+            assertThrows(UnsupportedOperationException.class, () -> history.remove(0));
+            assertThrows(UnsupportedOperationException.class, () -> history.set(0, extra));
+            assertThrows(UnsupportedOperationException.class, history::clear);
+            List<Metric> empty = tracker.metricHistory(run.id(), "never");
+            assertThrows(UnsupportedOperationException.class, () -> empty.add(extra));
+            assertEquals(2, tracker.metricHistory(run.id(), "loss").size());
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 7: tags are mutable labels. */
+    @Nested
+    @DisplayName("Tags")
+    class Tags {
+
+        @Test
+        @DisplayName("setTag stores the tag")
+        void setTagStores() {
+            ActiveRun run = tracker.startRun("iris");
+            run.setTag("team", "vision").setTag("note", "");
+            assertEquals(Map.of("team", "vision", "note", ""), userTags(run(run.id())));
+        }
+
+        @Test
+        @DisplayName("setTag again overwrites the value, also of a tag set by the builder")
+        void setTagOverwrites() {
+            ActiveRun run = tracker.newRun("iris").tag("stage", "draft").start();
+            run.setTag("team", "vision");
+            run.setTag("team", "nlp");
+            run.setTag("stage", "final");
+            assertEquals(Map.of("team", "nlp", "stage", "final"), userTags(run(run.id())));
+        }
+
+        @Test
+        @DisplayName("an 8,000-character value is stored whole; 8,001 characters fail with InvalidInputException")
+        void valueLength() {
+            ActiveRun run = tracker.startRun("iris");
+            String longest = text(8000, "tag value ÄÖÜ é € 0123456789/");
+            run.setTag("description", longest);
+            assertEquals(longest, run(run.id()).data().tags().get("description"));
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> run.setTag("description", text(8001, "y")));
+            assertMessageContains(e, "description");
+            assertEquals(longest, run(run.id()).data().tags().get("description"));
+            assertThrows(InvalidInputException.class, () -> tracker.newRun("iris").tag("t", text(8001, "y")));
+        }
+    }
+
+    // =============================================================================================
+
+    /** The writes an {@link ActiveRun} offers, for the tests of writes to inactive runs. */
+    enum Write {
+        LOG_PARAM, LOG_PARAMS, LOG_METRIC, LOG_METRICS, SET_TAG, LOG_ARTIFACT;
+
+        void apply(ActiveRun run, Path file) {
+            switch (this) {
+                case LOG_PARAM -> run.logParam("lr", 0.1);
+                case LOG_PARAMS -> run.logParams(Map.of("lr", 0.1));
+                case LOG_METRIC -> run.logMetric("loss", 0.5, 1);
+                case LOG_METRICS -> run.logMetrics(Map.of("loss", 0.5), 1);
+                case SET_TAG -> run.setTag("team", "vision");
+                case LOG_ARTIFACT -> run.logArtifact(file);
+            }
+        }
+    }
+
+    /** Rule 8: ended and deleted runs take no writes. */
+    @Nested
+    @DisplayName("Writes to ended or deleted runs")
+    class InactiveRuns {
+
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Write.class)
+        @DisplayName("after end, every write fails with RunNotActiveException naming the run")
+        void writeAfterEnd(Write write) {
+            Path file = newFile("model.bin", bytes(10, 1));
+            ActiveRun run = tracker.startRun("iris");
+            run.end(RunStatus.FINISHED);
+            RunNotActiveException e = assertThrows(RunNotActiveException.class, () -> write.apply(run, file));
+            assertEquals(run.id(), e.runId());
+            assertMessageContains(e, run.id());
+            Run stored = run(run.id());
+            assertEquals(RunStatus.FINISHED, stored.info().status());
+            assertEquals(Map.of(), stored.data().params());
+            assertEquals(Map.of(), stored.data().latestMetrics());
+            assertEquals(Map.of(), userTags(stored));
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        }
+
+        @Test
+        @DisplayName("after deleteRun of a running run, logParam, logParams and setTag fail with RunNotActiveException")
+        void paramsAndTagsAfterDelete() {
+            ActiveRun run = tracker.startRun("iris");
+            tracker.deleteRun(run.id());
+            RunNotActiveException param = assertThrows(RunNotActiveException.class, () -> run.logParam("lr", 0.1));
+            assertMessageContains(param, run.id());
+            RunNotActiveException params = assertThrows(RunNotActiveException.class, () -> run.logParams(Map.of("lr", 0.1)));
+            assertMessageContains(params, run.id());
+            RunNotActiveException tag = assertThrows(RunNotActiveException.class, () -> run.setTag("team", "vision"));
+            assertMessageContains(tag, run.id());
+
+            tracker.restoreRun(run.id());
+            Run stored = run(run.id());
+            assertEquals(Map.of(), stored.data().params());
+            assertEquals(Map.of(), userTags(stored));
+            run.logParam("lr", 0.2);
+            assertEquals(Map.of("lr", "0.2"), run(run.id()).data().params(), "a restored running run takes writes again");
+        }
+
+        @Test
+        @DisplayName("logMetric to a deleted run fails at the latest at flush(), naming the run")
+        void metricAfterDelete() {
+            ActiveRun run = tracker.startRun("iris");
+            tracker.deleteRun(run.id());
+            ConflictException e = assertThrows(ConflictException.class, () -> {
+                run.logMetric("loss", 0.5, 1);
+                run.flush();
+            });
+            assertMessageContains(e, run.id());
+            tracker.restoreRun(run.id());
+        }
+
+        @Test
+        @DisplayName("logMetric to a deleted run fails at the latest at flush() with Durability.SYNC too")
+        void metricAfterDeleteSync() {
+            Tracker sync = newTracker(builder -> builder.durability(Durability.SYNC));
+            ActiveRun run = sync.startRun("iris");
+            sync.deleteRun(run.id());
+            ConflictException e = assertThrows(ConflictException.class, () -> {
+                run.logMetric("loss", 0.5, 1);
+                run.flush();
+            });
+            assertMessageContains(e, run.id());
+            sync.restoreRun(run.id());
+            assertEquals(List.of(), sync.metricHistory(run.id(), "loss"));
+        }
+
+        @Test
+        @DisplayName("logArtifact to a deleted run fails with RunNotActiveException and stores nothing")
+        void artifactAfterDelete() {
+            Path file = newFile("model.bin", bytes(10, 1));
+            ActiveRun run = tracker.startRun("iris");
+            tracker.deleteRun(run.id());
+            RunNotActiveException e = assertThrows(RunNotActiveException.class, () -> run.logArtifact(file));
+            assertMessageContains(e, run.id());
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+            tracker.restoreRun(run.id());
+        }
+
+        @Test
+        @DisplayName("a running run deleted with its experiment takes no writes")
+        void writeAfterExperimentDelete() {
+            ActiveRun run = tracker.startRun("iris");
+            tracker.deleteExperiment(run.experimentId());
+            RunNotActiveException e = assertThrows(RunNotActiveException.class, () -> run.setTag("team", "vision"));
+            assertMessageContains(e, run.id());
+            tracker.restoreExperiment(run.experimentId());
+            run.setTag("team", "vision");
+            assertEquals("vision", run(run.id()).data().tags().get("team"));
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 9: soft delete and restore of runs and experiments. */
+    @Nested
+    @DisplayName("Lifecycle")
+    class Lifecycle {
+
+        private String finishedRun(String experiment) {
+            try (ActiveRun run = tracker.startRun(experiment)) {
+                run.logParam("lr", 0.1).logMetric("loss", 0.5, 1).setTag("team", "vision");
+                return run.id();
+            }
+        }
+
+        @Test
+        @DisplayName("closing a tracker whose running run was deleted succeeds")
+        void closeWithADeletedRunningRun() {
+            Tracker other = newTracker(builder -> { });
+            ActiveRun run = other.startRun("iris");
+            run.logMetric("loss", 0.5, 1).flush();
+            other.deleteRun(run.id());
+            assertThrows(RunNotActiveException.class, run::close, "a deleted run cannot be ended through its handle");
+            assertDoesNotThrow(other::close);
+        }
+
+        @Test
+        @DisplayName("deleteRun makes the run DELETED but keeps its data; restoreRun makes it ACTIVE again")
+        void deleteAndRestoreRun() {
+            String id = finishedRun("iris");
+            tracker.deleteRun(id);
+            Run deleted = run(id);
+            assertEquals(LifecycleStage.DELETED, deleted.info().lifecycleStage());
+            assertEquals(RunStatus.FINISHED, deleted.info().status());
+            assertEquals(Map.of("lr", "0.1"), deleted.data().params());
+            assertEquals(Map.of("loss", 0.5), deleted.data().metrics());
+            assertEquals("vision", deleted.data().tags().get("team"));
+            assertEquals(1, tracker.metricHistory(id, "loss").size());
+
+            tracker.restoreRun(id);
+            Run restored = run(id);
+            assertEquals(LifecycleStage.ACTIVE, restored.info().lifecycleStage());
+            assertEquals(RunStatus.FINISHED, restored.info().status());
+            assertEquals(deleted.data(), restored.data());
+        }
+
+        @Test
+        @DisplayName("deleteExperiment soft-deletes the experiment and its active runs, not runs of other experiments")
+        void deleteExperimentDeletesRuns() {
+            String a = finishedRun("iris");
+            String b = finishedRun("iris");
+            String other = finishedRun("churn");
+            String experimentId = run(a).info().experimentId();
+            tracker.deleteExperiment(experimentId);
+            assertEquals(LifecycleStage.DELETED, tracker.getExperiment(experimentId).lifecycleStage());
+            assertEquals(LifecycleStage.DELETED, run(a).info().lifecycleStage());
+            assertEquals(LifecycleStage.DELETED, run(b).info().lifecycleStage());
+            assertEquals(LifecycleStage.ACTIVE, run(other).info().lifecycleStage());
+            assertEquals(LifecycleStage.ACTIVE, tracker.getExperimentByName("churn").orElseThrow().lifecycleStage());
+        }
+
+        @Test
+        @DisplayName("restoreExperiment restores the runs its deletion deleted, not a run deleted on its own before")
+        void restoreExperimentRestoresItsRuns() {
+            String a = finishedRun("iris");
+            String b = finishedRun("iris");
+            String deletedAlone = finishedRun("iris");
+            String experimentId = run(a).info().experimentId();
+            tracker.deleteRun(deletedAlone);
+            tracker.deleteExperiment(experimentId);
+            tracker.restoreExperiment(experimentId);
+            assertEquals(LifecycleStage.ACTIVE, tracker.getExperiment(experimentId).lifecycleStage());
+            assertEquals(LifecycleStage.ACTIVE, run(a).info().lifecycleStage());
+            assertEquals(LifecycleStage.ACTIVE, run(b).info().lifecycleStage());
+            assertEquals(LifecycleStage.DELETED, run(deletedAlone).info().lifecycleStage());
+            assertEquals(experimentId, tracker.startRun("iris").experimentId(), "a restored experiment takes runs again");
+        }
+
+        @Test
+        @DisplayName("restoreRun of a run in a deleted experiment fails with ConflictException")
+        void restoreRunInDeletedExperiment() {
+            String withExperiment = finishedRun("iris");
+            String deletedAlone = finishedRun("iris");
+            tracker.deleteRun(deletedAlone);
+            tracker.deleteExperiment(run(withExperiment).info().experimentId());
+            assertThrows(ConflictException.class, () -> tracker.restoreRun(deletedAlone));
+            assertThrows(ConflictException.class, () -> tracker.restoreRun(withExperiment));
+            assertEquals(LifecycleStage.DELETED, run(deletedAlone).info().lifecycleStage());
+            assertEquals(LifecycleStage.DELETED, run(withExperiment).info().lifecycleStage());
+        }
+
+        @Test
+        @DisplayName("deleting or restoring an unknown run or experiment fails with NotFoundException")
+        void unknownIds() {
+            finishedRun("iris");
+            assertThrows(NotFoundException.class, () -> tracker.deleteRun(UNKNOWN_RUN_ID));
+            assertThrows(NotFoundException.class, () -> tracker.restoreRun(UNKNOWN_RUN_ID));
+            assertThrows(NotFoundException.class, () -> tracker.deleteExperiment("999999999"));
+            assertThrows(NotFoundException.class, () -> tracker.restoreExperiment("999999999"));
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 10: the {@code runlog.*} tags every run gets. */
+    @Nested
+    @DisplayName("System tags")
+    class SystemTagsRules {
+
+        @Test
+        @DisplayName("runlog.user is the user.name system property")
+        void user() {
+            ActiveRun run = tracker.startRun("iris");
+            assertEquals(System.getProperty("user.name"), run(run.id()).data().tags().get("runlog.user"));
+        }
+
+        @Test
+        @DisplayName("runlog.source.name is present and not blank")
+        void sourceName() {
+            ActiveRun run = tracker.startRun("iris");
+            String source = run(run.id()).data().tags().get("runlog.source.name");
+            assertNotNull(source, "runlog.source.name missing");
+            assertFalse(source.isBlank(), "runlog.source.name is blank");
+        }
+
+        @Test
+        @DisplayName("a run without a parent has no runlog.parentRunId")
+        void noParent() {
+            ActiveRun run = tracker.startRun("iris");
+            assertFalse(run(run.id()).data().tags().containsKey("runlog.parentRunId"));
+        }
+
+        @Test
+        @DisplayName("startChildRun makes a named run in the same experiment tagged with the parent's id")
+        void startChildRun() {
+            ActiveRun parent = tracker.startRun("sweep");
+            ActiveRun child = parent.startChildRun("lr=0.1");
+            assertEquals("lr=0.1", child.name());
+            assertEquals(parent.experimentId(), child.experimentId());
+            Run stored = run(child.id());
+            assertEquals(parent.id(), stored.data().tags().get("runlog.parentRunId"));
+            assertEquals(parent.experimentId(), stored.info().experimentId());
+            assertEquals("lr=0.1", stored.info().name());
+            assertEquals(RunStatus.RUNNING, stored.info().status());
+            assertNotEquals(parent.id(), child.id());
+        }
+
+        @Test
+        @DisplayName("the builder's parent(run) and parent(id) tag the run with the parent's id")
+        void builderParent() {
+            ActiveRun parent = tracker.startRun("sweep");
+            ActiveRun byRun = tracker.newRun("sweep").name("a").parent(parent).start();
+            ActiveRun byId = tracker.newRun("sweep").name("b").parent(parent.id()).start();
+            for (ActiveRun child : List.of(byRun, byId)) {
+                Run stored = run(child.id());
+                assertEquals(parent.id(), stored.data().tags().get("runlog.parentRunId"));
+                assertEquals(parent.experimentId(), stored.info().experimentId());
+            }
+            assertEquals("a", run(byRun.id()).info().name());
+            assertEquals("b", run(byId.id()).info().name());
+        }
+
+        @Test
+        @DisplayName("a parent in another experiment fails with InvalidInputException")
+        void parentInOtherExperiment() {
+            ActiveRun parent = tracker.startRun("sweep");
+            assertThrows(InvalidInputException.class, () -> tracker.newRun("other").parent(parent).start());
+            assertThrows(InvalidInputException.class, () -> tracker.newRun("other").parent(parent.id()).start());
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 11: asynchronous metric logging loses nothing and is visible after flush. */
+    @Nested
+    @DisplayName("Async logging")
+    class AsyncLogging {
+
+        private void assertSeries(Tracker on, String runId, String key, int count) {
+            List<Metric> history = on.metricHistory(runId, key);
+            assertEquals(count, history.size(), "points stored");
+            for (int i = 0; i < count; i++) {
+                Metric point = history.get(i);
+                if (point.step() != i || point.value() != i * 0.5) {
+                    fail("point " + i + " of '" + key + "' is " + point + ", expected step " + i + " value " + (i * 0.5));
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("flush() returns once every point logged before is readable (10,000 points)")
+        void flushMakesReadable() {
+            ActiveRun run = tracker.startRun("iris");
+            for (int i = 0; i < 10_000; i++) {
+                run.logMetric("loss", i * 0.5, i);
+            }
+            run.flush();
+            assertSeries(tracker, run.id(), "loss", 10_000);
+            assertEquals(9_999 * 0.5, run(run.id()).data().metrics().get("loss"));
+        }
+
+        @Test
+        @DisplayName("close() flushes before the run ends")
+        void closeFlushes() {
+            ActiveRun run = tracker.startRun("iris");
+            for (int i = 0; i < 2_000; i++) {
+                run.logMetric("loss", i * 0.5, i);
+            }
+            run.close();
+            assertSeries(tracker, run.id(), "loss", 2_000);
+            assertEquals(RunStatus.FINISHED, run(run.id()).info().status());
+        }
+
+        @Test
+        @DisplayName("end(status) flushes before the run ends")
+        void endFlushes() {
+            ActiveRun run = tracker.startRun("iris");
+            for (int i = 0; i < 2_000; i++) {
+                run.logMetric("loss", i * 0.5, i);
+            }
+            run.end(RunStatus.KILLED);
+            assertSeries(tracker, run.id(), "loss", 2_000);
+        }
+
+        @Test
+        @DisplayName("with a 16-point buffer, all of 5,000 points are stored (back-pressure, nothing dropped)")
+        void backPressure() {
+            Tracker small = newTracker(builder -> builder.bufferCapacity(16));
+            ActiveRun run = small.startRun("iris");
+            for (int i = 0; i < 5_000; i++) {
+                run.logMetric("loss", i * 0.5, i);
+            }
+            run.flush();
+            assertSeries(small, run.id(), "loss", 5_000);
+        }
+
+        @Test
+        @DisplayName("with Durability.SYNC each point is readable as soon as logMetric returns")
+        void syncDurability() {
+            Tracker sync = newTracker(builder -> builder.durability(Durability.SYNC));
+            ActiveRun run = sync.startRun("iris");
+            for (int i = 0; i < 200; i++) {
+                run.logMetric("loss", i * 0.5, i);
+                assertEquals(i + 1, sync.metricHistory(run.id(), "loss").size(), "points readable without flush");
+                assertEquals(i * 0.5, sync.getRun(run.id()).data().metrics().get("loss"));
+            }
+            run.logMetrics(Map.of("acc", 0.9, "f1", 0.8), 3);
+            assertEquals(Map.of("loss", 199 * 0.5, "acc", 0.9, "f1", 0.8), sync.getRun(run.id()).data().metrics());
+            assertSeries(sync, run.id(), "loss", 200);
+        }
+
+        @Test
+        @DisplayName("points of several runs are each stored in their own run")
+        void severalRuns() {
+            ActiveRun a = tracker.startRun("iris");
+            ActiveRun b = tracker.startRun("iris");
+            for (int i = 0; i < 1_000; i++) {
+                a.logMetric("loss", i * 0.5, i);
+                b.logMetric("loss", i * 0.5, i);
+                b.logMetric("acc", i * 0.5, i);
+            }
+            a.flush();
+            b.flush();
+            assertSeries(tracker, a.id(), "loss", 1_000);
+            assertSeries(tracker, b.id(), "loss", 1_000);
+            assertSeries(tracker, b.id(), "acc", 1_000);
+            assertEquals(List.of(), tracker.metricHistory(a.id(), "acc"));
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 12: many threads logging into one run and one store. */
+    @Nested
+    @DisplayName("Concurrency")
+    class Concurrency {
+
+        /** A daemon thread, so that one stuck after a failed test cannot keep the test JVM alive. */
+        private static Thread daemon(Runnable body, String name) {
+            Thread thread = new Thread(body, name);
+            thread.setDaemon(true);
+            return thread;
+        }
+
+        private static void startAndJoin(List<Thread> threads, CountDownLatch go, List<Throwable> failures)
+                throws InterruptedException {
+            threads.forEach(Thread::start);
+            go.countDown();
+            for (Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(120));
+                assertFalse(thread.isAlive(), () -> thread.getName() + " did not finish");
+            }
+            rethrow(failures);
+        }
+
+        private static void rethrow(List<Throwable> failures) {
+            if (!failures.isEmpty()) {
+                AssertionError error = new AssertionError(failures.size() + " thread(s) failed; first: " + failures.get(0), failures.get(0));
+                failures.stream().skip(1).forEach(error::addSuppressed);
+                throw error;
+            }
+        }
+
+        @Test
+        @Timeout(value = 120, unit = TimeUnit.SECONDS)
+        @DisplayName("4 threads log 250,000 points each into one run: every point is stored exactly once, in order")
+        void millionPointsIntoOneRun() throws InterruptedException {
+            final int threadCount = 4;
+            final int pointsPerThread = 250_000;
+            ActiveRun run = tracker.startRun("concurrency");
+            String runId = run.id();
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicInteger reads = new AtomicInteger();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < threadCount; t++) {
+                final int thread = t;
+                writers.add(daemon(() -> {
+                    try {
+                        go.await();
+                        String key = "t" + thread;
+                        for (int step = 0; step < pointsPerThread; step++) {
+                            run.logMetric(key, thread * 1_000_000.0 + step, step);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }, "kit-writer-" + t));
+            }
+
+            // While the writers run, a reader checks what is visible of "t0": it only grows, and is
+            // always steps 0..n-1 in order (one thread logs it in step order).
+            Thread reader = daemon(() -> {
+                try {
+                    go.await();
+                    int lastSize = 0;
+                    while (writing.get()) {
+                        List<Metric> history = tracker.metricHistory(runId, "t0");
+                        if (history.size() < lastSize) {
+                            throw new AssertionError("history of t0 shrank from " + lastSize + " to " + history.size());
+                        }
+                        for (int i = 0; i < history.size(); i++) {
+                            Metric point = history.get(i);
+                            if (point.step() != i || point.value() != i) {
+                                throw new AssertionError("history of t0 (size " + history.size() + ") holds " + point
+                                        + " at index " + i);
+                            }
+                        }
+                        lastSize = history.size();
+                        reads.incrementAndGet();
+                        Thread.sleep(20);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "kit-reader");
+            reader.start();
+
+            writers.forEach(Thread::start);
+            go.countDown();
+            for (Thread writer : writers) {
+                writer.join(TimeUnit.SECONDS.toMillis(110));
+                assertFalse(writer.isAlive(), () -> writer.getName() + " did not finish");
+            }
+            run.flush();
+            writing.set(false);
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            assertFalse(reader.isAlive(), "reader did not finish");
+            rethrow(failures);
+            assertTrue(reads.get() > 0, "the reader never read");
+
+            for (int t = 0; t < threadCount; t++) {
+                String key = "t" + t;
+                List<Metric> history = tracker.metricHistory(runId, key);
+                assertEquals(pointsPerThread, history.size(), () -> "points stored for " + key);
+                for (int step = 0; step < pointsPerThread; step++) {
+                    Metric point = history.get(step);
+                    if (point.step() != step || point.value() != t * 1_000_000.0 + step || !point.key().equals(key)) {
+                        fail("point " + step + " of " + key + " is " + point);
+                    }
+                }
+            }
+            Map<String, Metric> latest = run(runId).data().latestMetrics();
+            assertEquals(Set.of("t0", "t1", "t2", "t3"), latest.keySet());
+            for (int t = 0; t < threadCount; t++) {
+                assertEquals(pointsPerThread - 1L, latest.get("t" + t).step());
+            }
+            run.close();
+            assertEquals(RunStatus.FINISHED, run(runId).info().status());
+        }
+
+        @Test
+        @DisplayName("threads starting runs in a new experiment at once share one experiment")
+        void concurrentStartRunCreatesOneExperiment() throws InterruptedException {
+            int threadCount = 8;
+            CountDownLatch go = new CountDownLatch(1);
+            List<String> experimentIds = new CopyOnWriteArrayList<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < threadCount; t++) {
+                threads.add(daemon(() -> {
+                    try {
+                        go.await();
+                        try (ActiveRun run = tracker.startRun("race")) {
+                            experimentIds.add(run.experimentId());
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }, "kit-worker"));
+            }
+            startAndJoin(threads, go, failures);
+            assertEquals(threadCount, experimentIds.size());
+            List<Experiment> all = tracker.listExperiments(ViewType.ALL);
+            assertEquals(1, all.size(), () -> "experiments: " + all);
+            assertEquals(Set.of(all.get(0).id()), new HashSet<>(experimentIds));
+        }
+
+        @Test
+        @DisplayName("threads creating the same experiment at once: exactly one succeeds, the rest get ConflictException")
+        void concurrentCreateExperiment() throws InterruptedException {
+            int threadCount = 8;
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicInteger created = new AtomicInteger();
+            AtomicInteger conflicts = new AtomicInteger();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < threadCount; t++) {
+                threads.add(daemon(() -> {
+                    try {
+                        go.await();
+                        tracker.createExperiment("race");
+                        created.incrementAndGet();
+                    } catch (ConflictException e) {
+                        conflicts.incrementAndGet();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }, "kit-worker"));
+            }
+            startAndJoin(threads, go, failures);
+            assertEquals(1, created.get(), "successful creates");
+            assertEquals(threadCount - 1, conflicts.get(), "conflicts");
+            assertEquals(1, tracker.listExperiments(ViewType.ALL).size());
+        }
+
+        @Test
+        @DisplayName("threads logging one param with different values at once: exactly one value wins")
+        void concurrentParamConflict() throws InterruptedException {
+            int threadCount = 8;
+            ActiveRun run = tracker.startRun("race");
+            CountDownLatch go = new CountDownLatch(1);
+            List<String> winners = new CopyOnWriteArrayList<>();
+            List<ParamConflictException> conflicts = new CopyOnWriteArrayList<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < threadCount; t++) {
+                final String value = "v" + t;
+                threads.add(daemon(() -> {
+                    try {
+                        go.await();
+                        run.logParam("seed", value);
+                        winners.add(value);
+                    } catch (ParamConflictException e) {
+                        conflicts.add(e);
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }, "kit-worker"));
+            }
+            startAndJoin(threads, go, failures);
+            assertEquals(1, winners.size(), () -> "values accepted: " + winners);
+            assertEquals(threadCount - 1, conflicts.size());
+            String winner = winners.get(0);
+            assertEquals(winner, run(run.id()).data().params().get("seed"));
+            for (ParamConflictException conflict : conflicts) {
+                assertEquals(winner, conflict.storedValue());
+            }
+        }
+
+        @Test
+        @DisplayName("threads logging into their own runs at once: each run gets exactly its points")
+        void concurrentRuns() throws InterruptedException {
+            int threadCount = 4;
+            int points = 20_000;
+            CountDownLatch go = new CountDownLatch(1);
+            List<ActiveRun> runs = new ArrayList<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < threadCount; t++) {
+                ActiveRun run = tracker.startRun("many-runs");
+                runs.add(run);
+                final int thread = t;
+                threads.add(daemon(() -> {
+                    try {
+                        go.await();
+                        for (int step = 0; step < points; step++) {
+                            run.logMetric("loss", thread + step * 10.0, step);
+                        }
+                        run.logParam("thread", thread);
+                        run.close();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }, "kit-worker"));
+            }
+            startAndJoin(threads, go, failures);
+            for (int t = 0; t < threadCount; t++) {
+                String id = runs.get(t).id();
+                List<Metric> history = tracker.metricHistory(id, "loss");
+                assertEquals(points, history.size());
+                assertEquals(t + (points - 1) * 10.0, history.get(points - 1).value());
+                assertEquals(t + 0.0, history.get(0).value());
+                assertEquals(String.valueOf(t), run(id).data().params().get("thread"));
+                assertEquals(RunStatus.FINISHED, run(id).info().status());
+            }
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 13: artifacts are files kept per run. */
+    @Nested
+    @DisplayName("Artifacts")
+    class Artifacts {
+
+        @Test
+        @DisplayName("logArtifact(file) stores the file at the root under its name, listed with its size, read back byte for byte")
+        void rootArtifact() {
+            byte[] content = bytes(10_000, 42);
+            Path file = newFile("model.bin", content);
+            ActiveRun run = tracker.startRun("iris");
+            run.logArtifact(file);
+            assertEquals(List.of(new ArtifactEntry("model.bin", false, 10_000)), tracker.listArtifacts(run.id(), ""));
+            assertArrayEquals(content, readAll(tracker.openArtifact(run.id(), "model.bin")));
+        }
+
+        @Test
+        @DisplayName("logArtifact(file, dir) nests the file; listings show sub-directories as directories")
+        void nestedArtifacts() {
+            byte[] loss = bytes(300, 1);
+            byte[] notes = "notes".getBytes(StandardCharsets.UTF_8);
+            byte[] model = bytes(77, 2);
+            ActiveRun run = tracker.startRun("iris");
+            run.logArtifact(newFile("loss.png", loss), "plots/train");
+            run.logArtifact(newFile("notes.txt", notes), "plots");
+            run.logArtifact(newFile("model.bin", model));
+
+            assertEquals(List.of(new ArtifactEntry("model.bin", false, 77), new ArtifactEntry("plots", true, 0)),
+                    tracker.listArtifacts(run.id(), ""));
+            assertEquals(List.of(new ArtifactEntry("plots/notes.txt", false, notes.length),
+                    new ArtifactEntry("plots/train", true, 0)), tracker.listArtifacts(run.id(), "plots"));
+            assertEquals(List.of(new ArtifactEntry("plots/train/loss.png", false, 300)),
+                    tracker.listArtifacts(run.id(), "plots/train"));
+            assertArrayEquals(loss, readAll(tracker.openArtifact(run.id(), "plots/train/loss.png")));
+            assertArrayEquals(notes, readAll(tracker.openArtifact(run.id(), "plots/notes.txt")));
+        }
+
+        @Test
+        @DisplayName("logging a file again under the same name replaces it")
+        void replaceArtifact() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logArtifact(newFile("model.bin", bytes(100, 1)));
+            byte[] second = bytes(60, 2);
+            run.logArtifact(newFile("model.bin", second));
+            assertEquals(List.of(new ArtifactEntry("model.bin", false, 60)), tracker.listArtifacts(run.id(), ""));
+            assertArrayEquals(second, readAll(tracker.openArtifact(run.id(), "model.bin")));
+        }
+
+        @Test
+        @DisplayName("each run has its own artifacts; a run without any lists none")
+        void artifactsPerRun() {
+            ActiveRun a = tracker.startRun("iris");
+            ActiveRun b = tracker.startRun("iris");
+            a.logArtifact(newFile("model.bin", bytes(10, 1)));
+            assertEquals(List.of(), tracker.listArtifacts(b.id(), ""));
+            assertThrows(NotFoundException.class, () -> readAll(tracker.openArtifact(b.id(), "model.bin")));
+            assertNotEquals(run(a.id()).info().artifactUri(), run(b.id()).info().artifactUri());
+        }
+
+        @ParameterizedTest(name = "artifact dir \"{0}\"")
+        @ValueSource(strings = {"..", "../outside", "plots/../..", "a/../b", "/etc", "/"})
+        @DisplayName("an artifact dir with '..' or an absolute one fails with InvalidInputException and stores nothing")
+        void escapingDir(String dir) {
+            ActiveRun run = tracker.startRun("iris");
+            Path file = newFile("passwd", bytes(10, 1));
+            assertThrows(InvalidInputException.class, () -> run.logArtifact(file, dir));
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        }
+
+        @Test
+        @DisplayName("logging a directory or a missing file fails with InvalidInputException naming it")
+        void notAFile() {
+            ActiveRun run = tracker.startRun("iris");
+            Path directory = newDirectory("a-directory");
+            InvalidInputException dir = assertThrows(InvalidInputException.class, () -> run.logArtifact(directory));
+            assertMessageContains(dir, directory.getFileName().toString());
+            Path missing = directory.resolve("missing.bin");
+            InvalidInputException none = assertThrows(InvalidInputException.class, () -> run.logArtifact(missing, "models"));
+            assertMessageContains(none, "missing.bin");
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        }
+
+        @Test
+        @DisplayName("opening a missing artifact fails with NotFoundException")
+        void missingArtifact() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logArtifact(newFile("loss.png", bytes(10, 1)), "plots");
+            assertThrows(NotFoundException.class, () -> readAll(tracker.openArtifact(run.id(), "model.bin")));
+            assertThrows(NotFoundException.class, () -> readAll(tracker.openArtifact(run.id(), "plots/acc.png")));
+            assertThrows(NotFoundException.class, () -> readAll(tracker.openArtifact(UNKNOWN_RUN_ID, "plots/loss.png")));
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 14: stores are found by URI scheme. */
+    @Nested
+    @DisplayName("Store discovery")
+    class StoreDiscovery {
+
+        @Test
+        @DisplayName("an unknown scheme fails with InvalidInputException naming it")
+        void unknownScheme() {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open("nosuch:x"));
+            assertMessageContains(e, "nosuch");
+        }
+
+        @Test
+        @DisplayName("Tracker.open finds this store by its URI scheme")
+        void openByUri() {
+            try (Tracker opened = Tracker.open(storeUri(newDirectory("open")))) {
+                assertEquals(List.of(), opened.listExperiments(ViewType.ALL));
+                try (ActiveRun run = opened.startRun("iris")) {
+                    run.logParam("lr", 0.1);
+                    assertEquals("0.1", opened.getRun(run.id()).data().params().get("lr"));
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("each storeUri(dir) is a fresh store: another store's experiments are not in it")
+        void freshStores() {
+            tracker.startRun("iris").close();
+            Tracker other = newTracker(builder -> { });
+            assertEquals(List.of(), other.listExperiments(ViewType.ALL));
+            assertEquals(1, tracker.listExperiments(ViewType.ALL).size());
+        }
+    }
+}

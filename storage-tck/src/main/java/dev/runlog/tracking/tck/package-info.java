@@ -1,0 +1,23 @@
+/**
+ * The store contract kit: the tests every Runlog store must pass, to be run by each store module
+ * against its own store.
+ *
+ * <p>A store module adds {@code dev.runlog:storage-tck} as a test dependency and subclasses
+ * {@link dev.runlog.tracking.tck.TrackingStoreCompatibilityKit}, saying only how to open a fresh,
+ * empty store in a directory the kit provides:
+ *
+ * <pre>{@code
+ * class SqliteStoreCompatibilityTest extends TrackingStoreCompatibilityKit {
+ *     @Override protected String storeUri(Path dir) { return "sqlite:" + dir.resolve("runlog.db"); }
+ * }
+ * }</pre>
+ *
+ * <p>JUnit then runs every {@code @Nested} group of the kit (experiments, runs, params, keys,
+ * metrics, tags, writes to inactive runs, lifecycle, system tags, async logging, concurrency,
+ * artifacts, store discovery) against that store. The kit builds its trackers through
+ * {@code Tracker.builder().uri(storeUri(dir))}, so the store must be registered as a
+ * {@link dev.runlog.tracking.spi.StoreProvider} for its URI scheme, exactly as in production. Time
+ * comes from a {@link dev.runlog.tracking.tck.MutableClock}, so timestamps are checked exactly and
+ * the store must keep instants to the millisecond.
+ */
+package dev.runlog.tracking.tck;
