@@ -1,5 +1,6 @@
 package dev.runlog.tracking;
 
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -16,18 +17,20 @@ import java.util.Objects;
  * @param timestamp when it was logged, in milliseconds since the epoch
  */
 public record Metric(String key, double value, long step, long timestamp) {
+    /**
+     * The order of a metric's history: by step, then timestamp, then value ({@link Double#compare},
+     * so NaN comes last). The latest point of a key is the greatest in this order.
+     */
+    public static final Comparator<Metric> HISTORY_ORDER = Comparator.comparingLong(Metric::step)
+            .thenComparingLong(Metric::timestamp)
+            .thenComparing(Metric::value, Double::compare);
+
     public Metric {
         Objects.requireNonNull(key, "key");
     }
 
     /** Whether this point comes after {@code other} in the latest-value order described above. */
     public boolean isLaterThan(Metric other) {
-        if (step != other.step) {
-            return step > other.step;
-        }
-        if (timestamp != other.timestamp) {
-            return timestamp > other.timestamp;
-        }
-        return Double.compare(value, other.value) > 0;
+        return HISTORY_ORDER.compare(this, other) > 0;
     }
 }

@@ -4,7 +4,6 @@ import dev.runlog.tracking.Metric;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -13,10 +12,6 @@ import java.util.List;
  * store guards it.
  */
 final class MetricSeries {
-    private static final Comparator<Metric> HISTORY_ORDER = Comparator.comparingLong(Metric::step)
-            .thenComparingLong(Metric::timestamp)
-            .thenComparing(Metric::value, Double::compare);
-
     private final String key;
     private long[] steps = new long[8];
     private long[] timestamps = new long[8];
@@ -37,7 +32,7 @@ final class MetricSeries {
             timestamps = Arrays.copyOf(timestamps, capacity);
             values = Arrays.copyOf(values, capacity);
         }
-        if (size > 0 && inOrder && HISTORY_ORDER.compare(point, pointAt(size - 1)) < 0) {
+        if (size > 0 && inOrder && Metric.HISTORY_ORDER.compare(point, pointAt(size - 1)) < 0) {
             inOrder = false;
         }
         steps[size] = point.step();
@@ -59,7 +54,7 @@ final class MetricSeries {
             points.add(pointAt(i));
         }
         if (!inOrder) {
-            points.sort(HISTORY_ORDER);
+            points.sort(Metric.HISTORY_ORDER);
         }
         return Collections.unmodifiableList(points);
     }

@@ -1,0 +1,88 @@
+package dev.runlog.storage.sqlite.internal;
+
+import java.util.List;
+
+/**
+ * The schema, as numbered migrations. A database records the last one applied in
+ * {@code PRAGMA user_version}; opening applies the missing ones in one transaction. Migrations are
+ * only ever appended: a released one is never edited, since databases in the field have run it.
+ */
+final class Schema {
+    /** "Rlog": marks a SQLite file as a Runlog database in {@code PRAGMA application_id}. */
+    static final int APPLICATION_ID = 0x526C6F67;
+
+    static final List<String> MIGRATIONS = List.of(
+            // 1: tracking. Experiments, runs, params, tags; metrics as series of encoded chunks.
+            """
+            CREATE TABLE experiments (
+                experiment_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+                name             TEXT    NOT NULL UNIQUE,
+                lifecycle_stage  TEXT    NOT NULL,
+                creation_time    INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL
+            );
+            CREATE TABLE experiment_tags (
+                experiment_id INTEGER NOT NULL REFERENCES experiments (experiment_id),
+                key           TEXT    NOT NULL,
+                value         TEXT    NOT NULL,
+                PRIMARY KEY (experiment_id, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE runs (
+                run_id                  TEXT    NOT NULL PRIMARY KEY,
+                experiment_id           INTEGER NOT NULL REFERENCES experiments (experiment_id),
+                name                    TEXT    NOT NULL,
+                status                  TEXT    NOT NULL,
+                start_time              INTEGER NOT NULL,
+                end_time                INTEGER,
+                lifecycle_stage         TEXT    NOT NULL,
+                deleted_with_experiment INTEGER NOT NULL DEFAULT 0,
+                artifact_uri            TEXT    NOT NULL
+            );
+            CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time);
+            CREATE TABLE params (
+                run_id TEXT NOT NULL,
+                key    TEXT NOT NULL,
+                value  TEXT NOT NULL,
+                PRIMARY KEY (run_id, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE tags (
+                run_id TEXT NOT NULL,
+                key    TEXT NOT NULL,
+                value  TEXT NOT NULL,
+                PRIMARY KEY (run_id, key)
+            ) WITHOUT ROWID;
+            -- One row per (run, metric key), with the latest point kept current by every batch so
+            -- that a runs table reads latest values without touching a single chunk. Values are
+            -- kept as IEEE 754 bits: a REAL column would turn NaN into NULL and -0.0 into 0.
+            CREATE TABLE metric_series (
+                series_id        INTEGER PRIMARY KEY,
+                run_id           TEXT    NOT NULL,
+                key              TEXT    NOT NULL,
+                point_count      INTEGER NOT NULL,
+                chunk_count      INTEGER NOT NULL,
+                in_order         INTEGER NOT NULL,
+                last_step        INTEGER NOT NULL,
+                last_timestamp   INTEGER NOT NULL,
+                last_bits        INTEGER NOT NULL,
+                latest_step      INTEGER NOT NULL,
+                latest_timestamp INTEGER NOT NULL,
+                latest_bits      INTEGER NOT NULL,
+                latest_value     REAL,
+                UNIQUE (run_id, key)
+            );
+            CREATE TABLE metric_chunks (
+                series_id   INTEGER NOT NULL,
+                chunk_no    INTEGER NOT NULL,
+                point_count INTEGER NOT NULL,
+                data        BLOB    NOT NULL,
+                PRIMARY KEY (series_id, chunk_no)
+            ) WITHOUT ROWID;
+            """);
+
+    static int latestVersion() {
+        return MIGRATIONS.size();
+    }
+
+    private Schema() {
+    }
+}

@@ -1,0 +1,334 @@
+package dev.runlog.storage.sqlite.internal;
+
+import dev.runlog.tracking.RunlogException;
+import dev.runlog.tracking.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One Runlog database file: checks it before touching it, migrates its schema, and hands out
+ * connections.
+ *
+ * <p>Writes go through a single connection per process, serialized by a lock, each in a
+ * {@code BEGIN IMMEDIATE} transaction: taking the write lock up front is what lets SQLite's busy
+ * handler wait for another process instead of failing at once with "database is locked" (a
+ * deferred transaction that upgrades from read to write gets SQLITE_BUSY without waiting). If the
+ * busy timeout runs out anyway, the transaction is retried with backoff for up to
+ * {@link #LOCK_PATIENCE_MS}. Reads use a small pool of other connections: in WAL mode they see the
+ * last committed state and never block the writer.
+ */
+final class SqliteDatabase implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SqliteDatabase.class.getName());
+    private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    private static final int BUSY_TIMEOUT_MS = 5_000;
+    static final long LOCK_PATIENCE_MS = 120_000;
+    private static final int MAX_IDLE_READERS = 4;
+
+    /** A unit of work on a connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    private final Path file;
+    private final String jdbcUrl;
+    private final Connection writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final BlockingQueue<Connection> idleReaders = new LinkedBlockingQueue<>();
+    private volatile boolean closed;
+
+    private SqliteDatabase(Path file, Connection writer) {
+        this.file = file;
+        this.jdbcUrl = "jdbc:sqlite:" + file;
+        this.writer = writer;
+    }
+
+    /**
+     * Opens (creating if absent) and migrates the database at {@code file}.
+     *
+     * @throws StoreException if the file is not a Runlog database, is corrupt, or was written by a
+     *                        newer Runlog; the file is then left exactly as it was
+     */
+    static SqliteDatabase open(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        checkHeader(absolute);
+        try {
+            Path parent = absolute.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new StoreException("Cannot create the directory of the Runlog database " + absolute + ": " + e.getMessage(), e);
+        }
+        Connection writer = connect("jdbc:sqlite:" + absolute, absolute);
+        try {
+            checkIdentity(writer, absolute);
+            try (Statement s = writer.createStatement()) {
+                // WAL: readers never block the writer, and a commit appends instead of rewriting pages.
+                // synchronous=NORMAL: a commit survives the process being killed; only a power cut
+                // can take the last transactions, and never corrupts the file.
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+            }
+            SqliteDatabase db = new SqliteDatabase(absolute, writer);
+            db.migrate();
+            return db;
+        } catch (SQLException e) {
+            closeQuietly(writer);
+            throw new StoreException("Cannot open the Runlog database " + absolute + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(writer);
+            throw e;
+        }
+    }
+
+    /** Refuses a file that is not SQLite at all without ever handing it to SQLite. */
+    private static void checkHeader(Path file) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        if (Files.isDirectory(file)) {
+            throw new StoreException("Cannot use " + file + " as a Runlog database: it is a directory");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(SQLITE_HEADER.length);
+            if (head.length == 0) {
+                return; // an empty file is a database with nothing in it yet
+            }
+            if (!Arrays.equals(head, SQLITE_HEADER)) {
+                throw new StoreException(file + " is not a Runlog database (it is not an SQLite file); it was left untouched");
+            }
+        } catch (IOException e) {
+            throw new StoreException("Cannot read the Runlog database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkIdentity(Connection connection, Path file) throws SQLException {
+        int applicationId;
+        int version;
+        int tables;
+        try (Statement s = connection.createStatement()) {
+            applicationId = intOf(s, "PRAGMA application_id");
+            version = intOf(s, "PRAGMA user_version");
+            tables = intOf(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+        } catch (SQLException e) {
+            throw new StoreException(file + " is corrupt or not a database (" + e.getMessage()
+                    + "); it was left untouched", e);
+        }
+        if (applicationId != Schema.APPLICATION_ID && (applicationId != 0 || tables > 0)) {
+            throw new StoreException(file + " is an SQLite database of another application, not a Runlog database"
+                    + " (application_id " + applicationId + ", " + tables + " tables); it was left untouched");
+        }
+        if (version > Schema.latestVersion()) {
+            throw new StoreException("The Runlog database " + file + " has schema version " + version
+                    + ", newer than this Runlog knows (" + Schema.latestVersion()
+                    + "); it was written by a newer Runlog. Upgrade Runlog to open it; the file was left untouched");
+        }
+    }
+
+    private void migrate() {
+        write(connection -> {
+            try (Statement s = connection.createStatement()) {
+                // Read again inside the write transaction: another process may have migrated meanwhile.
+                int version = intOf(s, "PRAGMA user_version");
+                for (int next = version + 1; next <= Schema.latestVersion(); next++) {
+                    for (String sql : Schema.MIGRATIONS.get(next - 1).split(";\\s*\\n")) {
+                        if (!sql.isBlank()) {
+                            s.execute(sql);
+                        }
+                    }
+                    LOG.log(System.Logger.Level.INFO, "Migrated Runlog database {0} to schema version {1}", file, next);
+                }
+                if (version < Schema.latestVersion()) {
+                    s.execute("PRAGMA application_id = " + Schema.APPLICATION_ID);
+                    s.execute("PRAGMA user_version = " + Schema.latestVersion());
+                }
+            }
+            return null;
+        });
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /**
+     * Runs {@code work} in a write transaction on the writer connection, retrying while another
+     * process holds the database lock. A {@link RunlogException} thrown by the work rolls back and
+     * propagates as is.
+     */
+    <T> T write(Work<T> work) {
+        writeLock.lock();
+        try {
+            checkOpen();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_PATIENCE_MS);
+            long backoff = 5;
+            while (true) {
+                try {
+                    execute(writer, "BEGIN IMMEDIATE");
+                    T result;
+                    try {
+                        result = work.apply(writer);
+                        execute(writer, "COMMIT");
+                    } catch (SQLException | RuntimeException e) {
+                        rollbackQuietly(writer);
+                        throw e;
+                    }
+                    return result;
+                } catch (SQLException e) {
+                    if (!isBusy(e) || System.nanoTime() > deadline) {
+                        throw translate(e);
+                    }
+                    sleep(backoff);
+                    backoff = Math.min(200, backoff * 2);
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Runs {@code work} in a read transaction, so every query in it sees the same snapshot. */
+    <T> T read(Work<T> work) {
+        checkOpen();
+        Connection connection = idleReaders.poll();
+        if (connection == null) {
+            connection = connect(jdbcUrl, file);
+        }
+        boolean reusable = true;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_PATIENCE_MS);
+            while (true) {
+                try {
+                    execute(connection, "BEGIN");
+                    try {
+                        return work.apply(connection);
+                    } finally {
+                        execute(connection, "COMMIT");
+                    }
+                } catch (SQLException e) {
+                    rollbackQuietly(connection);
+                    if (!isBusy(e) || System.nanoTime() > deadline) {
+                        throw translate(e);
+                    }
+                    sleep(10);
+                }
+            }
+        } catch (RuntimeException e) {
+            reusable = false;
+            throw e;
+        } finally {
+            if (reusable && !closed && idleReaders.size() < MAX_IDLE_READERS) {
+                idleReaders.offer(connection);
+            } else {
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Connection reader;
+            while ((reader = idleReaders.poll()) != null) {
+                closeQuietly(reader);
+            }
+            try (Statement s = writer.createStatement()) {
+                // Fold the WAL back into the main file so a copied .db file is complete on its own.
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            } catch (SQLException e) {
+                LOG.log(System.Logger.Level.DEBUG, "WAL checkpoint at close skipped", e);
+            }
+            closeQuietly(writer);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreException("The Runlog database " + file + " is closed");
+        }
+    }
+
+    private static Connection connect(String url, Path file) {
+        Properties properties = new Properties();
+        properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
+        try {
+            Connection connection = DriverManager.getConnection(url, properties);
+            connection.setAutoCommit(true);
+            return connection;
+        } catch (SQLException e) {
+            throw new StoreException("Cannot open the Runlog database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static boolean isBusy(SQLException e) {
+        int primary = e.getErrorCode() & 0xFF;
+        return primary == 5 /* SQLITE_BUSY */ || primary == 6 /* SQLITE_LOCKED */;
+    }
+
+    private StoreException translate(SQLException e) {
+        if (isBusy(e)) {
+            return new StoreException("The Runlog database " + file + " stayed locked by another process for "
+                    + LOCK_PATIENCE_MS / 1000 + " s: " + e.getMessage(), e);
+        }
+        return new StoreException("The Runlog database " + file + " failed: " + e.getMessage(), e);
+    }
+
+    private static int intOf(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            execute(connection, "ROLLBACK");
+        } catch (SQLException ignored) {
+            // No transaction was open (BEGIN itself failed); nothing to undo.
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a connection failed", e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("Interrupted while waiting for the database lock", e);
+        }
+    }
+}

@@ -1,0 +1,571 @@
+package dev.runlog.storage.sqlite.internal;
+
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.ParamConflictException;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunData;
+import dev.runlog.tracking.RunInfo;
+import dev.runlog.tracking.RunNotActiveException;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tracking store on one SQLite file. Metric points are kept per (run, key) series in encoded
+ * chunks ({@link ChunkCodec}), one chunk per series per batch, with the series row carrying the
+ * latest point so a run's latest metrics never decode a chunk.
+ */
+final class SqliteTrackingStore implements TrackingStore {
+    /** Batches this small are folded into the series' last chunk while it stays under this size. */
+    private static final int SMALL_CHUNK = 256;
+
+    private final SqliteDatabase db;
+
+    SqliteTrackingStore(SqliteDatabase db) {
+        this.db = db;
+    }
+
+    // ---- experiments --------------------------------------------------------------------------
+
+    @Override
+    public Experiment createExperiment(String name, Instant creationTime) {
+        return db.write(c -> {
+            Optional<Experiment> existing = experimentByName(c, name);
+            if (existing.isPresent()) {
+                Experiment e = existing.get();
+                throw new ConflictException("An experiment named '" + name + "' already exists (id " + e.id()
+                        + (e.lifecycleStage() == LifecycleStage.DELETED ? ", deleted; restore it or pick another name" : "") + ")");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO experiments (name, lifecycle_stage, creation_time, last_update_time) VALUES (?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, name);
+                ps.setString(2, LifecycleStage.ACTIVE.name());
+                ps.setLong(3, creationTime.toEpochMilli());
+                ps.setLong(4, creationTime.toEpochMilli());
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    long id = keys.getLong(1);
+                    return new Experiment(Long.toString(id), name, LifecycleStage.ACTIVE, millis(creationTime),
+                            millis(creationTime), Map.of());
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<Experiment> getExperiment(String experimentId) {
+        Long id = experimentKey(experimentId);
+        if (id == null) {
+            return Optional.empty();
+        }
+        return db.read(c -> experiments(c, "WHERE experiment_id = ?", id).stream().findFirst());
+    }
+
+    @Override
+    public Optional<Experiment> getExperimentByName(String name) {
+        return db.read(c -> experimentByName(c, name));
+    }
+
+    @Override
+    public List<Experiment> listExperiments(ViewType viewType) {
+        return db.read(c -> switch (viewType) {
+            case ALL -> experiments(c, "");
+            case ACTIVE_ONLY -> experiments(c, "WHERE lifecycle_stage = ?", LifecycleStage.ACTIVE.name());
+            case DELETED_ONLY -> experiments(c, "WHERE lifecycle_stage = ?", LifecycleStage.DELETED.name());
+        });
+    }
+
+    @Override
+    public void deleteExperiment(String experimentId, Instant time) {
+        long id = existingExperimentKey(experimentId);
+        db.write(c -> {
+            requireExperiment(c, id, experimentId);
+            update(c, "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
+                    LifecycleStage.DELETED.name(), time.toEpochMilli(), id);
+            update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 1"
+                    + " WHERE experiment_id = ? AND lifecycle_stage = ?",
+                    LifecycleStage.DELETED.name(), id, LifecycleStage.ACTIVE.name());
+            return null;
+        });
+    }
+
+    @Override
+    public void restoreExperiment(String experimentId, Instant time) {
+        long id = existingExperimentKey(experimentId);
+        db.write(c -> {
+            requireExperiment(c, id, experimentId);
+            update(c, "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
+                    LifecycleStage.ACTIVE.name(), time.toEpochMilli(), id);
+            update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0"
+                    + " WHERE experiment_id = ? AND deleted_with_experiment = 1",
+                    LifecycleStage.ACTIVE.name(), id);
+            return null;
+        });
+    }
+
+    // ---- runs ---------------------------------------------------------------------------------
+
+    @Override
+    public void createRun(RunSpec spec) {
+        long experimentId = existingExperimentKey(spec.experimentId());
+        db.write(c -> {
+            String stage = requireExperiment(c, experimentId, spec.experimentId());
+            if (!stage.equals(LifecycleStage.ACTIVE.name())) {
+                throw new ConflictException("Experiment " + spec.experimentId() + " is deleted; restore it before starting runs in it");
+            }
+            if (exists(c, "SELECT 1 FROM runs WHERE run_id = ?", spec.runId())) {
+                throw new ConflictException("A run with id " + spec.runId() + " already exists");
+            }
+            update(c, "INSERT INTO runs (run_id, experiment_id, name, status, start_time, end_time, lifecycle_stage,"
+                    + " deleted_with_experiment, artifact_uri) VALUES (?, ?, ?, ?, ?, NULL, ?, 0, ?)",
+                    spec.runId(), experimentId, spec.name(), spec.status().name(), spec.startTime().toEpochMilli(),
+                    LifecycleStage.ACTIVE.name(), spec.artifactUri());
+            upsertTags(c, spec.runId(), spec.tags());
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Run> getRun(String runId) {
+        return db.read(c -> {
+            RunInfo info;
+            try (PreparedStatement ps = c.prepareStatement("SELECT experiment_id, name, status, start_time, end_time,"
+                    + " lifecycle_stage, artifact_uri FROM runs WHERE run_id = ?")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    long end = rs.getLong(5);
+                    Optional<Instant> endTime = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(end));
+                    info = new RunInfo(runId, Long.toString(rs.getLong(1)), rs.getString(2),
+                            RunStatus.valueOf(rs.getString(3)), Instant.ofEpochMilli(rs.getLong(4)), endTime,
+                            LifecycleStage.valueOf(rs.getString(6)), rs.getString(7));
+                }
+            }
+            Map<String, String> params = keyValues(c, "SELECT key, value FROM params WHERE run_id = ?", runId);
+            Map<String, String> tags = keyValues(c, "SELECT key, value FROM tags WHERE run_id = ?", runId);
+            Map<String, Metric> latest = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT key, latest_step, latest_timestamp, latest_bits FROM metric_series WHERE run_id = ?")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String key = rs.getString(1);
+                        latest.put(key, new Metric(key, Double.longBitsToDouble(rs.getLong(4)), rs.getLong(2), rs.getLong(3)));
+                    }
+                }
+            }
+            return Optional.of(new Run(info, new RunData(params, latest, tags)));
+        });
+    }
+
+    @Override
+    public void endRun(String runId, RunStatus status, Instant endTime) {
+        db.write(c -> {
+            requireWritableRun(c, runId);
+            update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?", status.name(), endTime.toEpochMilli(), runId);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteRun(String runId) {
+        db.write(c -> {
+            if (update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0 WHERE run_id = ?",
+                    LifecycleStage.DELETED.name(), runId) == 0) {
+                throw new NotFoundException("No run with id " + runId);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void restoreRun(String runId) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT e.lifecycle_stage, e.name FROM runs r"
+                    + " JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.run_id = ?")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NotFoundException("No run with id " + runId);
+                    }
+                    if (!rs.getString(1).equals(LifecycleStage.ACTIVE.name())) {
+                        throw new ConflictException("Run " + runId + " is in deleted experiment '" + rs.getString(2)
+                                + "'; restore the experiment instead");
+                    }
+                }
+            }
+            update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0 WHERE run_id = ?",
+                    LifecycleStage.ACTIVE.name(), runId);
+            return null;
+        });
+    }
+
+    // ---- the write path -----------------------------------------------------------------------
+
+    @Override
+    public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
+        db.write(c -> {
+            requireWritableRun(c, runId);
+            if (!params.isEmpty()) {
+                insertParams(c, runId, params);
+            }
+            upsertTags(c, runId, tags);
+            if (!metrics.isEmpty()) {
+                appendMetrics(c, runId, metrics);
+            }
+            return null;
+        });
+    }
+
+    private static void insertParams(Connection c, String runId, Map<String, String> params) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT value FROM params WHERE run_id = ? AND key = ?");
+             PreparedStatement insert = c.prepareStatement("INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)")) {
+            for (Map.Entry<String, String> param : params.entrySet()) {
+                select.setString(1, runId);
+                select.setString(2, param.getKey());
+                try (ResultSet rs = select.executeQuery()) {
+                    if (rs.next()) {
+                        String stored = rs.getString(1);
+                        if (!stored.equals(param.getValue())) {
+                            throw new ParamConflictException(runId, param.getKey(), stored, param.getValue());
+                        }
+                        continue;
+                    }
+                }
+                insert.setString(1, runId);
+                insert.setString(2, param.getKey());
+                insert.setString(3, param.getValue());
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    private static void upsertTags(Connection c, String runId, Map<String, String> tags) throws SQLException {
+        if (tags.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)"
+                + " ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")) {
+            for (Map.Entry<String, String> tag : tags.entrySet()) {
+                ps.setString(1, runId);
+                ps.setString(2, tag.getKey());
+                ps.setString(3, tag.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Appends each key's points as one chunk and moves the series' last and latest points along. */
+    private static void appendMetrics(Connection c, String runId, List<Metric> metrics) throws SQLException {
+        Map<String, List<Metric>> byKey = new LinkedHashMap<>();
+        for (Metric m : metrics) {
+            byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+        }
+        try (PreparedStatement selectSeries = c.prepareStatement("SELECT series_id, point_count, chunk_count, in_order,"
+                + " last_step, last_timestamp, last_bits, latest_step, latest_timestamp, latest_bits"
+                + " FROM metric_series WHERE run_id = ? AND key = ?");
+             PreparedStatement insertSeries = c.prepareStatement("INSERT INTO metric_series (run_id, key, point_count,"
+                     + " chunk_count, in_order, last_step, last_timestamp, last_bits, latest_step, latest_timestamp,"
+                     + " latest_bits, latest_value) VALUES (?, ?, 0, 0, 1, 0, 0, 0, 0, 0, 0, NULL)",
+                     Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement updateSeries = c.prepareStatement("UPDATE metric_series SET point_count = ?, chunk_count = ?,"
+                     + " in_order = ?, last_step = ?, last_timestamp = ?, last_bits = ?, latest_step = ?,"
+                     + " latest_timestamp = ?, latest_bits = ?, latest_value = ? WHERE series_id = ?");
+             PreparedStatement insertChunk = c.prepareStatement(
+                     "INSERT INTO metric_chunks (series_id, chunk_no, point_count, data) VALUES (?, ?, ?, ?)");
+             PreparedStatement selectLastChunk = c.prepareStatement(
+                     "SELECT point_count, data FROM metric_chunks WHERE series_id = ? AND chunk_no = ?");
+             PreparedStatement replaceChunk = c.prepareStatement(
+                     "UPDATE metric_chunks SET point_count = ?, data = ? WHERE series_id = ? AND chunk_no = ?")) {
+            for (Map.Entry<String, List<Metric>> entry : byKey.entrySet()) {
+                List<Metric> points = entry.getValue();
+                long seriesId;
+                long pointCount = 0;
+                long chunkCount = 0;
+                boolean inOrder = true;
+                Metric last = null;
+                Metric latest = null;
+                selectSeries.setString(1, runId);
+                selectSeries.setString(2, entry.getKey());
+                try (ResultSet rs = selectSeries.executeQuery()) {
+                    if (rs.next()) {
+                        seriesId = rs.getLong(1);
+                        pointCount = rs.getLong(2);
+                        chunkCount = rs.getLong(3);
+                        inOrder = rs.getInt(4) != 0;
+                        last = new Metric(entry.getKey(), Double.longBitsToDouble(rs.getLong(7)), rs.getLong(5), rs.getLong(6));
+                        latest = new Metric(entry.getKey(), Double.longBitsToDouble(rs.getLong(10)), rs.getLong(8), rs.getLong(9));
+                    } else {
+                        seriesId = -1;
+                    }
+                }
+                if (seriesId < 0) {
+                    insertSeries.setString(1, runId);
+                    insertSeries.setString(2, entry.getKey());
+                    insertSeries.executeUpdate();
+                    try (ResultSet keys = insertSeries.getGeneratedKeys()) {
+                        keys.next();
+                        seriesId = keys.getLong(1);
+                    }
+                }
+                int n = points.size();
+                long[] steps = new long[n];
+                long[] timestamps = new long[n];
+                double[] values = new double[n];
+                for (int i = 0; i < n; i++) {
+                    Metric p = points.get(i);
+                    steps[i] = p.step();
+                    timestamps[i] = p.timestamp();
+                    values[i] = p.value();
+                    if (last != null && inOrder && Metric.HISTORY_ORDER.compare(p, last) < 0) {
+                        inOrder = false;
+                    }
+                    if (latest == null || p.isLaterThan(latest)) {
+                        latest = p;
+                    }
+                    last = p;
+                }
+
+                boolean merged = false;
+                if (chunkCount > 0 && n < SMALL_CHUNK) {
+                    selectLastChunk.setLong(1, seriesId);
+                    selectLastChunk.setLong(2, chunkCount - 1);
+                    try (ResultSet rs = selectLastChunk.executeQuery()) {
+                        if (rs.next() && rs.getInt(1) + n <= SMALL_CHUNK) {
+                            int previous = rs.getInt(1);
+                            byte[] old = rs.getBytes(2);
+                            long[] s = new long[previous + n];
+                            long[] t = new long[previous + n];
+                            double[] v = new double[previous + n];
+                            ChunkCodec.decode(old, s, t, v, 0);
+                            System.arraycopy(steps, 0, s, previous, n);
+                            System.arraycopy(timestamps, 0, t, previous, n);
+                            System.arraycopy(values, 0, v, previous, n);
+                            replaceChunk.setInt(1, previous + n);
+                            replaceChunk.setBytes(2, ChunkCodec.encode(s, t, v, 0, previous + n));
+                            replaceChunk.setLong(3, seriesId);
+                            replaceChunk.setLong(4, chunkCount - 1);
+                            merged = true;
+                        }
+                    }
+                    if (merged) {
+                        replaceChunk.executeUpdate();
+                    }
+                }
+                if (!merged) {
+                    insertChunk.setLong(1, seriesId);
+                    insertChunk.setLong(2, chunkCount);
+                    insertChunk.setInt(3, n);
+                    insertChunk.setBytes(4, ChunkCodec.encode(steps, timestamps, values, 0, n));
+                    insertChunk.executeUpdate();
+                    chunkCount++;
+                }
+
+                updateSeries.setLong(1, pointCount + n);
+                updateSeries.setLong(2, chunkCount);
+                updateSeries.setInt(3, inOrder ? 1 : 0);
+                updateSeries.setLong(4, last.step());
+                updateSeries.setLong(5, last.timestamp());
+                updateSeries.setLong(6, Double.doubleToRawLongBits(last.value()));
+                updateSeries.setLong(7, latest.step());
+                updateSeries.setLong(8, latest.timestamp());
+                updateSeries.setLong(9, Double.doubleToRawLongBits(latest.value()));
+                if (Double.isNaN(latest.value())) {
+                    updateSeries.setNull(10, java.sql.Types.REAL);
+                } else {
+                    updateSeries.setDouble(10, latest.value());
+                }
+                updateSeries.setLong(11, seriesId);
+                updateSeries.executeUpdate();
+            }
+        }
+    }
+
+    // ---- the read path ------------------------------------------------------------------------
+
+    @Override
+    public List<Metric> metricHistory(String runId, String key) {
+        return db.read(c -> {
+            if (!exists(c, "SELECT 1 FROM runs WHERE run_id = ?", runId)) {
+                throw new NotFoundException("No run with id " + runId);
+            }
+            long seriesId;
+            int count;
+            boolean inOrder;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT series_id, point_count, in_order FROM metric_series WHERE run_id = ? AND key = ?")) {
+                ps.setString(1, runId);
+                ps.setString(2, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return List.of();
+                    }
+                    seriesId = rs.getLong(1);
+                    count = rs.getInt(2);
+                    inOrder = rs.getInt(3) != 0;
+                }
+            }
+            long[] steps = new long[count];
+            long[] timestamps = new long[count];
+            double[] values = new double[count];
+            int filled = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT data FROM metric_chunks WHERE series_id = ? ORDER BY chunk_no")) {
+                ps.setLong(1, seriesId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        filled += ChunkCodec.decode(rs.getBytes(1), steps, timestamps, values, filled);
+                    }
+                }
+            }
+            if (filled != count) {
+                throw new dev.runlog.tracking.StoreException("Metric '" + key + "' of run " + runId + " should hold "
+                        + count + " points but its chunks hold " + filled + "; the database is damaged");
+            }
+            Metric[] points = new Metric[count];
+            for (int i = 0; i < count; i++) {
+                points[i] = new Metric(key, values[i], steps[i], timestamps[i]);
+            }
+            if (!inOrder) {
+                Arrays.sort(points, Metric.HISTORY_ORDER);
+            }
+            return List.of(points);
+        });
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private static void requireWritableRun(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT status, lifecycle_stage FROM runs WHERE run_id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("No run with id " + runId);
+                }
+                if (!rs.getString(2).equals(LifecycleStage.ACTIVE.name())) {
+                    throw new RunNotActiveException(runId, "it is deleted");
+                }
+                RunStatus status = RunStatus.valueOf(rs.getString(1));
+                if (!status.isActive()) {
+                    throw new RunNotActiveException(runId, "it has ended with status " + status);
+                }
+            }
+        }
+    }
+
+    /** Experiment ids are SQLite integers; anything else names no experiment. */
+    private static Long experimentKey(String experimentId) {
+        try {
+            return Long.valueOf(experimentId);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static long existingExperimentKey(String experimentId) {
+        Long id = experimentKey(experimentId);
+        if (id == null) {
+            throw new NotFoundException("No experiment with id " + experimentId);
+        }
+        return id;
+    }
+
+    /** Returns the experiment's lifecycle stage. */
+    private static String requireExperiment(Connection c, long id, String experimentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT lifecycle_stage FROM experiments WHERE experiment_id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("No experiment with id " + experimentId);
+                }
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static Optional<Experiment> experimentByName(Connection c, String name) throws SQLException {
+        return experiments(c, "WHERE name = ?", name).stream().findFirst();
+    }
+
+    private static List<Experiment> experiments(Connection c, String where, Object... args) throws SQLException {
+        List<Experiment> result = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT experiment_id, name, lifecycle_stage, creation_time,"
+                + " last_update_time FROM experiments " + where + " ORDER BY experiment_id")) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new Experiment(Long.toString(rs.getLong(1)), rs.getString(2),
+                            LifecycleStage.valueOf(rs.getString(3)), Instant.ofEpochMilli(rs.getLong(4)),
+                            Instant.ofEpochMilli(rs.getLong(5)), Map.of()));
+                }
+            }
+        }
+        return result;
+    }
+
+    private static Map<String, String> keyValues(Connection c, String sql, String runId) throws SQLException {
+        Map<String, String> result = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return result;
+    }
+
+    private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    private static Instant millis(Instant t) {
+        return Instant.ofEpochMilli(t.toEpochMilli());
+    }
+}
