@@ -6,7 +6,9 @@ import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -97,6 +99,22 @@ public interface Tracker extends AutoCloseable {
      * @throws NotFoundException if there is no run with this id
      */
     List<Metric> metricHistory(String runId, String key);
+
+    /**
+     * The same points as {@link #metricHistory}, in the same order, as primitive arrays: for plots
+     * and analysis of long series.
+     *
+     * @throws NotFoundException if there is no run with this id
+     */
+    MetricSeries metricSeries(String runId, String key);
+
+    /**
+     * The latest point of every metric of each run, read at once: what a table of runs shows. Ids
+     * of runs that do not exist are left out of the result.
+     *
+     * @return run id to (metric key to latest point); unmodifiable
+     */
+    Map<String, Map<String, Metric>> latestMetrics(Collection<String> runIds);
 
     /**
      * Reads an experiment by id.

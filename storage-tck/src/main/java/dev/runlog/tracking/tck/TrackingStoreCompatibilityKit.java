@@ -20,6 +20,7 @@ import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.Run;
@@ -990,6 +991,65 @@ public abstract class TrackingStoreCompatibilityKit {
             List<Metric> empty = tracker.metricHistory(run.id(), "never");
             assertThrows(UnsupportedOperationException.class, () -> empty.add(extra));
             assertEquals(2, tracker.metricHistory(run.id(), "loss").size());
+        }
+
+        @Test
+        @DisplayName("metricSeries holds the history's points in the same order, as arrays")
+        void metricSeriesMatchesHistory() {
+            ActiveRun run = tracker.startRun("iris");
+            long[] stepsLogged = {3, 1, 2, 2, 0};
+            double[] valuesLogged = {0.3, Double.NaN, 0.2, Double.NEGATIVE_INFINITY, -0.0};
+            for (int i = 0; i < stepsLogged.length; i++) {
+                clock.advance(Duration.ofMillis(7));
+                run.logMetric("loss", valuesLogged[i], stepsLogged[i]);
+            }
+            run.flush();
+            List<Metric> history = tracker.metricHistory(run.id(), "loss");
+            MetricSeries series = tracker.metricSeries(run.id(), "loss");
+            assertEquals("loss", series.key());
+            assertEquals(history.size(), series.size());
+            for (int i = 0; i < history.size(); i++) {
+                assertEquals(history.get(i), series.get(i), "point " + i);
+                assertEquals(history.get(i).step(), series.steps()[i]);
+                assertEquals(history.get(i).timestamp(), series.timestamps()[i]);
+                assertEquals(Double.doubleToRawLongBits(history.get(i).value()), Double.doubleToRawLongBits(series.values()[i]));
+            }
+            assertArrayEquals(new long[] {0, 1, 2, 2, 3}, series.steps());
+            assertEquals(0, tracker.metricSeries(run.id(), "never-logged").size());
+            assertThrows(NotFoundException.class, () -> tracker.metricSeries(UNKNOWN_RUN_ID, "loss"));
+        }
+
+        @Test
+        @DisplayName("latestMetrics reads the latest point of every metric of many runs at once")
+        void latestMetricsOfManyRuns() {
+            List<String> ids = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                try (ActiveRun run = tracker.startRun("iris")) {
+                    for (int step = 0; step < 5; step++) {
+                        run.logMetric("acc", r * 10 + step, step);
+                    }
+                    run.logMetric("loss", Double.NaN, 2);
+                    ids.add(run.id());
+                }
+            }
+            String noMetrics;
+            try (ActiveRun run = tracker.startRun("iris")) {
+                noMetrics = run.id();
+            }
+            List<String> asked = new ArrayList<>(ids);
+            asked.add(UNKNOWN_RUN_ID);
+            asked.add(noMetrics);
+            Map<String, Map<String, Metric>> latest = tracker.latestMetrics(asked);
+            assertEquals(Set.of(ids.get(0), ids.get(1), ids.get(2), noMetrics), latest.keySet(), "unknown ids are left out");
+            for (int r = 0; r < 3; r++) {
+                Map<String, Metric> metrics = latest.get(ids.get(r));
+                assertEquals(r * 10 + 4, metrics.get("acc").value());
+                assertEquals(4, metrics.get("acc").step());
+                assertTrue(Double.isNaN(metrics.get("loss").value()));
+                assertEquals(tracker.getRun(ids.get(r)).data().latestMetrics(), metrics);
+            }
+            assertEquals(Map.of(), latest.get(noMetrics));
+            assertThrows(UnsupportedOperationException.class, () -> latest.remove(noMetrics));
         }
     }
 

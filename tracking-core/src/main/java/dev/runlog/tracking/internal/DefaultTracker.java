@@ -8,6 +8,7 @@ import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunBody;
@@ -24,6 +25,8 @@ import dev.runlog.tracking.spi.TrackingStore;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,6 +195,23 @@ public final class DefaultTracker implements Tracker {
         Validation.notNull("run id", runId);
         Validation.key("metric", key);
         return store.metricHistory(runId, key);
+    }
+
+    @Override
+    public MetricSeries metricSeries(String runId, String key) {
+        checkOpen();
+        Validation.notNull("run id", runId);
+        Validation.key("metric", key);
+        return store.metricSeries(runId, key);
+    }
+
+    @Override
+    public Map<String, Map<String, Metric>> latestMetrics(Collection<String> runIds) {
+        checkOpen();
+        Validation.notNull("run ids", runIds).forEach(id -> Validation.notNull("run id", id));
+        Map<String, Map<String, Metric>> result = new LinkedHashMap<>();
+        store.latestMetrics(runIds).forEach((id, latest) -> result.put(id, Map.copyOf(latest)));
+        return Collections.unmodifiableMap(result);
     }
 
     @Override

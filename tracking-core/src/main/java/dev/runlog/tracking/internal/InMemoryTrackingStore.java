@@ -4,6 +4,7 @@ import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.Run;
@@ -17,6 +18,7 @@ import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +67,7 @@ public final class InMemoryTrackingStore implements TrackingStore {
         boolean deletedWithExperiment;
         final Map<String, String> params = new LinkedHashMap<>();
         final Map<String, String> tags = new LinkedHashMap<>();
-        final Map<String, MetricSeries> metrics = new LinkedHashMap<>();
+        final Map<String, SeriesBuffer> metrics = new LinkedHashMap<>();
 
         RunState(RunSpec spec) {
             this.spec = spec;
@@ -73,9 +75,14 @@ public final class InMemoryTrackingStore implements TrackingStore {
             this.tags.putAll(spec.tags());
         }
 
-        Run toRun() {
+        Map<String, Metric> latestMetrics() {
             Map<String, Metric> latest = new LinkedHashMap<>();
             metrics.forEach((key, series) -> latest.put(key, series.latest()));
+            return latest;
+        }
+
+        Run toRun() {
+            Map<String, Metric> latest = latestMetrics();
             RunInfo info = new RunInfo(spec.runId(), spec.experimentId(), spec.name(), status, spec.startTime(),
                     Optional.ofNullable(endTime), stage, spec.artifactUri());
             return new Run(info, new RunData(params, latest, tags));
@@ -192,7 +199,7 @@ public final class InMemoryTrackingStore implements TrackingStore {
             run.params.putAll(params);
             run.tags.putAll(tags);
             for (Metric point : metrics) {
-                run.metrics.computeIfAbsent(point.key(), MetricSeries::new).add(point);
+                run.metrics.computeIfAbsent(point.key(), SeriesBuffer::new).add(point);
             }
             return null;
         });
@@ -201,8 +208,30 @@ public final class InMemoryTrackingStore implements TrackingStore {
     @Override
     public List<Metric> metricHistory(String runId, String key) {
         return read(() -> {
-            MetricSeries series = run(runId).metrics.get(key);
+            SeriesBuffer series = run(runId).metrics.get(key);
             return series == null ? List.<Metric>of() : series.history();
+        });
+    }
+
+    @Override
+    public MetricSeries metricSeries(String runId, String key) {
+        return read(() -> {
+            SeriesBuffer series = run(runId).metrics.get(key);
+            return series == null ? new MetricSeries(key, new long[0], new long[0], new double[0]) : series.series();
+        });
+    }
+
+    @Override
+    public Map<String, Map<String, Metric>> latestMetrics(Collection<String> runIds) {
+        return read(() -> {
+            Map<String, Map<String, Metric>> result = new LinkedHashMap<>();
+            for (String runId : runIds) {
+                RunState run = runs.get(runId);
+                if (run != null) {
+                    result.put(runId, run.latestMetrics());
+                }
+            }
+            return result;
         });
     }
 

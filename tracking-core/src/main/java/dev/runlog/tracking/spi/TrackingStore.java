@@ -3,6 +3,7 @@ package dev.runlog.tracking.spi;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.Run;
@@ -11,6 +12,8 @@ import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.ViewType;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,6 +90,40 @@ public interface TrackingStore extends AutoCloseable {
      * @throws NotFoundException if the run does not exist
      */
     List<Metric> metricHistory(String runId, String key);
+
+    /**
+     * The history of a metric as arrays, in {@link #metricHistory} order. The default converts
+     * {@code metricHistory}; a store that keeps points in columns should answer without creating
+     * an object per point.
+     *
+     * @throws NotFoundException if the run does not exist
+     */
+    default MetricSeries metricSeries(String runId, String key) {
+        List<Metric> history = metricHistory(runId, key);
+        int n = history.size();
+        long[] steps = new long[n];
+        long[] timestamps = new long[n];
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            Metric point = history.get(i);
+            steps[i] = point.step();
+            timestamps[i] = point.timestamp();
+            values[i] = point.value();
+        }
+        return new MetricSeries(key, steps, timestamps, values);
+    }
+
+    /**
+     * The latest point of every metric of each existing run among {@code runIds}. The default reads
+     * run by run; a store should answer in one query.
+     */
+    default Map<String, Map<String, Metric>> latestMetrics(Collection<String> runIds) {
+        Map<String, Map<String, Metric>> result = new LinkedHashMap<>();
+        for (String runId : runIds) {
+            getRun(runId).ifPresent(run -> result.put(runId, run.data().latestMetrics()));
+        }
+        return result;
+    }
 
     /**
      * Ends an active run.

@@ -4,6 +4,7 @@ import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.Run;
@@ -11,6 +12,7 @@ import dev.runlog.tracking.RunData;
 import dev.runlog.tracking.RunInfo;
 import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
@@ -21,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -407,6 +410,16 @@ final class SqliteTrackingStore implements TrackingStore {
 
     @Override
     public List<Metric> metricHistory(String runId, String key) {
+        MetricSeries series = metricSeries(runId, key);
+        Metric[] points = new Metric[series.size()];
+        for (int i = 0; i < points.length; i++) {
+            points[i] = series.get(i);
+        }
+        return List.of(points);
+    }
+
+    @Override
+    public MetricSeries metricSeries(String runId, String key) {
         return db.read(c -> {
             if (!exists(c, "SELECT 1 FROM runs WHERE run_id = ?", runId)) {
                 throw new NotFoundException("No run with id " + runId);
@@ -420,7 +433,7 @@ final class SqliteTrackingStore implements TrackingStore {
                 ps.setString(2, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return List.of();
+                        return new MetricSeries(key, new long[0], new long[0], new double[0]);
                     }
                     seriesId = rs.getLong(1);
                     count = rs.getInt(2);
@@ -432,26 +445,78 @@ final class SqliteTrackingStore implements TrackingStore {
             double[] values = new double[count];
             int filled = 0;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT data FROM metric_chunks WHERE series_id = ? ORDER BY chunk_no")) {
+                    "SELECT point_count, data FROM metric_chunks WHERE series_id = ? ORDER BY chunk_no")) {
                 ps.setLong(1, seriesId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        filled += ChunkCodec.decode(rs.getBytes(1), steps, timestamps, values, filled);
+                        if (filled + rs.getInt(1) > count) {
+                            throw damaged(runId, key, count);
+                        }
+                        filled += ChunkCodec.decode(rs.getBytes(2), steps, timestamps, values, filled);
                     }
                 }
             }
             if (filled != count) {
-                throw new dev.runlog.tracking.StoreException("Metric '" + key + "' of run " + runId + " should hold "
-                        + count + " points but its chunks hold " + filled + "; the database is damaged");
+                throw damaged(runId, key, count);
             }
-            Metric[] points = new Metric[count];
-            for (int i = 0; i < count; i++) {
-                points[i] = new Metric(key, values[i], steps[i], timestamps[i]);
+            MetricSeries series = new MetricSeries(key, steps, timestamps, values);
+            return inOrder ? series : sorted(series);
+        });
+    }
+
+    private static StoreException damaged(String runId, String key, int count) {
+        return new StoreException("Metric '" + key + "' of run " + runId + " should hold " + count
+                + " points but its chunks hold another number; the database is damaged");
+    }
+
+    /** Sorts a series logged out of order into history order; stable, like every store's history. */
+    private static MetricSeries sorted(MetricSeries series) {
+        Integer[] order = new Integer[series.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Metric.HISTORY_ORDER.compare(series.get(a), series.get(b)));
+        long[] steps = new long[order.length];
+        long[] timestamps = new long[order.length];
+        double[] values = new double[order.length];
+        for (int i = 0; i < order.length; i++) {
+            steps[i] = series.steps()[order[i]];
+            timestamps[i] = series.timestamps()[order[i]];
+            values[i] = series.values()[order[i]];
+        }
+        return new MetricSeries(series.key(), steps, timestamps, values);
+    }
+
+    @Override
+    public Map<String, Map<String, Metric>> latestMetrics(Collection<String> runIds) {
+        List<String> ids = List.copyOf(runIds);
+        return db.read(c -> {
+            Map<String, Map<String, Metric>> result = new LinkedHashMap<>();
+            // Bound parameters per statement stay well under SQLite's limit.
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
+                String marks = String.join(", ", java.util.Collections.nCopies(slice.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM runs WHERE run_id IN (" + marks + ")")) {
+                    bind(ps, slice.toArray());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            result.put(rs.getString(1), new LinkedHashMap<>());
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT run_id, key, latest_step, latest_timestamp,"
+                        + " latest_bits FROM metric_series WHERE run_id IN (" + marks + ")")) {
+                    bind(ps, slice.toArray());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            String key = rs.getString(2);
+                            result.get(rs.getString(1)).put(key, new Metric(key,
+                                    Double.longBitsToDouble(rs.getLong(5)), rs.getLong(3), rs.getLong(4)));
+                        }
+                    }
+                }
             }
-            if (!inOrder) {
-                Arrays.sort(points, Metric.HISTORY_ORDER);
-            }
-            return List.of(points);
+            return result;
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.MetricSeries;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -11,7 +12,7 @@ import java.util.List;
  * 24 MB instead of the ~56 MB a list of {@link Metric} objects would. Not thread-safe; the owning
  * store guards it.
  */
-final class MetricSeries {
+final class SeriesBuffer {
     private final String key;
     private long[] steps = new long[8];
     private long[] timestamps = new long[8];
@@ -21,7 +22,7 @@ final class MetricSeries {
     // Training loops log in step order, so history usually needs no sort; remember whether it does.
     private boolean inOrder = true;
 
-    MetricSeries(String key) {
+    SeriesBuffer(String key) {
         this.key = key;
     }
 
@@ -57,6 +58,24 @@ final class MetricSeries {
             points.sort(Metric.HISTORY_ORDER);
         }
         return Collections.unmodifiableList(points);
+    }
+
+    MetricSeries series() {
+        if (inOrder) {
+            return new MetricSeries(key, Arrays.copyOf(steps, size), Arrays.copyOf(timestamps, size),
+                    Arrays.copyOf(values, size));
+        }
+        List<Metric> sorted = history();
+        long[] s = new long[size];
+        long[] t = new long[size];
+        double[] v = new double[size];
+        for (int i = 0; i < size; i++) {
+            Metric point = sorted.get(i);
+            s[i] = point.step();
+            t[i] = point.timestamp();
+            v[i] = point.value();
+        }
+        return new MetricSeries(key, s, t, v);
     }
 
     private Metric pointAt(int i) {
