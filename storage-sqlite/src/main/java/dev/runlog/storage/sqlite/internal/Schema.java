@@ -70,6 +70,12 @@ final class Schema {
                 latest_value     REAL,
                 UNIQUE (run_id, key)
             );
+            -- The latest point of every metric of a run in one blob (LatestCodec), rewritten once per
+            -- batch: bulk reads of many runs' latest values cost one row per run.
+            CREATE TABLE run_latest_metrics (
+                run_id TEXT NOT NULL PRIMARY KEY,
+                data   BLOB NOT NULL
+            ) WITHOUT ROWID;
             CREATE TABLE metric_chunks (
                 series_id   INTEGER NOT NULL,
                 chunk_no    INTEGER NOT NULL,

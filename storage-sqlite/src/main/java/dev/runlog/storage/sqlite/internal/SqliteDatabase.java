@@ -151,7 +151,7 @@ final class SqliteDatabase implements AutoCloseable {
                             s.execute(sql);
                         }
                     }
-                    LOG.log(System.Logger.Level.INFO, "Migrated Runlog database {0} to schema version {1}", file, next);
+                    LOG.log(System.Logger.Level.DEBUG, "Migrated Runlog database {0} to schema version {1}", file, next);
                 }
                 if (version < Schema.latestVersion()) {
                     s.execute("PRAGMA application_id = " + Schema.APPLICATION_ID);

@@ -142,6 +142,7 @@ final class SqliteTrackingStore implements TrackingStore {
                     + " deleted_with_experiment, artifact_uri) VALUES (?, ?, ?, ?, ?, NULL, ?, 0, ?)",
                     spec.runId(), experimentId, spec.name(), spec.status().name(), spec.startTime().toEpochMilli(),
                     LifecycleStage.ACTIVE.name(), spec.artifactUri());
+            update(c, "INSERT INTO run_latest_metrics (run_id, data) VALUES (?, ?)", spec.runId(), LatestCodec.EMPTY);
             upsertTags(c, spec.runId(), spec.tags());
             return null;
         });
@@ -167,14 +168,12 @@ final class SqliteTrackingStore implements TrackingStore {
             }
             Map<String, String> params = keyValues(c, "SELECT key, value FROM params WHERE run_id = ?", runId);
             Map<String, String> tags = keyValues(c, "SELECT key, value FROM tags WHERE run_id = ?", runId);
-            Map<String, Metric> latest = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT key, latest_step, latest_timestamp, latest_bits FROM metric_series WHERE run_id = ?")) {
+            Map<String, Metric> latest = Map.of();
+            try (PreparedStatement ps = c.prepareStatement("SELECT data FROM run_latest_metrics WHERE run_id = ?")) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String key = rs.getString(1);
-                        latest.put(key, new Metric(key, Double.longBitsToDouble(rs.getLong(4)), rs.getLong(2), rs.getLong(3)));
+                    if (rs.next()) {
+                        latest = LatestCodec.decode(rs.getBytes(1));
                     }
                 }
             }
@@ -302,6 +301,7 @@ final class SqliteTrackingStore implements TrackingStore {
                      "SELECT point_count, data FROM metric_chunks WHERE series_id = ? AND chunk_no = ?");
              PreparedStatement replaceChunk = c.prepareStatement(
                      "UPDATE metric_chunks SET point_count = ?, data = ? WHERE series_id = ? AND chunk_no = ?")) {
+            Map<String, Metric> newLatest = new LinkedHashMap<>();
             for (Map.Entry<String, List<Metric>> entry : byKey.entrySet()) {
                 List<Metric> points = entry.getValue();
                 long seriesId;
@@ -402,8 +402,25 @@ final class SqliteTrackingStore implements TrackingStore {
                 }
                 updateSeries.setLong(11, seriesId);
                 updateSeries.executeUpdate();
+                newLatest.put(entry.getKey(), latest);
+            }
+            updateLatest(c, runId, newLatest);
+        }
+    }
+
+    private static void updateLatest(Connection c, String runId, Map<String, Metric> newLatest) throws SQLException {
+        Map<String, Metric> latest = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM run_latest_metrics WHERE run_id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    latest.putAll(LatestCodec.decode(rs.getBytes(1)));
+                }
             }
         }
+        latest.putAll(newLatest);
+        update(c, "INSERT INTO run_latest_metrics (run_id, data) VALUES (?, ?)"
+                + " ON CONFLICT (run_id) DO UPDATE SET data = excluded.data", runId, LatestCodec.encode(latest));
     }
 
     // ---- the read path ------------------------------------------------------------------------
@@ -496,22 +513,12 @@ final class SqliteTrackingStore implements TrackingStore {
             for (int from = 0; from < ids.size(); from += 500) {
                 List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
                 String marks = String.join(", ", java.util.Collections.nCopies(slice.size(), "?"));
-                try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM runs WHERE run_id IN (" + marks + ")")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT run_id, data FROM run_latest_metrics WHERE run_id IN (" + marks + ")")) {
                     bind(ps, slice.toArray());
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            result.put(rs.getString(1), new LinkedHashMap<>());
-                        }
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT run_id, key, latest_step, latest_timestamp,"
-                        + " latest_bits FROM metric_series WHERE run_id IN (" + marks + ")")) {
-                    bind(ps, slice.toArray());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            String key = rs.getString(2);
-                            result.get(rs.getString(1)).put(key, new Metric(key,
-                                    Double.longBitsToDouble(rs.getLong(5)), rs.getLong(3), rs.getLong(4)));
+                            result.put(rs.getString(1), LatestCodec.decode(rs.getBytes(2)));
                         }
                     }
                 }
