@@ -44,6 +44,11 @@ final class SqliteDatabase implements AutoCloseable {
         T apply(Connection connection) throws SQLException;
     }
 
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
     private final Path file;
     private final String jdbcUrl;
     private final Connection writer;
@@ -76,14 +81,20 @@ final class SqliteDatabase implements AutoCloseable {
         }
         Connection writer = connect("jdbc:sqlite:" + absolute, absolute);
         try {
-            checkIdentity(writer, absolute);
-            try (Statement s = writer.createStatement()) {
-                // WAL: readers never block the writer, and a commit appends instead of rewriting pages.
-                // synchronous=NORMAL: a commit survives the process being killed; only a power cut
-                // can take the last transactions, and never corrupts the file.
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=NORMAL");
-            }
+            // Another process may be creating this very file: both steps can meet its locks, and
+            // switching the journal mode does not wait in SQLite's busy handler, so retry here.
+            retryWhileBusy(absolute, () -> inTransaction(writer, "BEGIN", c -> {
+                checkIdentity(c, absolute);
+                return null;
+            }));
+            // WAL: readers never block the writer, and a commit appends instead of rewriting pages.
+            retryWhileBusy(absolute, () -> {
+                execute(writer, "PRAGMA journal_mode=WAL");
+                return null;
+            });
+            // synchronous=NORMAL: a commit survives the process being killed; only a power cut can
+            // take the last transactions, and it never corrupts the file.
+            execute(writer, "PRAGMA synchronous=NORMAL");
             SqliteDatabase db = new SqliteDatabase(absolute, writer);
             db.migrate();
             return db;
@@ -117,6 +128,7 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /** Called in a read transaction, so the three reads see one state of a file being created. */
     private static void checkIdentity(Connection connection, Path file) throws SQLException {
         int applicationId;
         int version;
@@ -126,6 +138,9 @@ final class SqliteDatabase implements AutoCloseable {
             version = intOf(s, "PRAGMA user_version");
             tables = intOf(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
         } catch (SQLException e) {
+            if (isBusy(e)) {
+                throw e;
+            }
             throw new StoreException(file + " is corrupt or not a database (" + e.getMessage()
                     + "); it was left untouched", e);
         }
@@ -175,28 +190,7 @@ final class SqliteDatabase implements AutoCloseable {
         writeLock.lock();
         try {
             checkOpen();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_PATIENCE_MS);
-            long backoff = 5;
-            while (true) {
-                try {
-                    execute(writer, "BEGIN IMMEDIATE");
-                    T result;
-                    try {
-                        result = work.apply(writer);
-                        execute(writer, "COMMIT");
-                    } catch (SQLException | RuntimeException e) {
-                        rollbackQuietly(writer);
-                        throw e;
-                    }
-                    return result;
-                } catch (SQLException e) {
-                    if (!isBusy(e) || System.nanoTime() > deadline) {
-                        throw translate(e);
-                    }
-                    sleep(backoff);
-                    backoff = Math.min(200, backoff * 2);
-                }
-            }
+            return retryWhileBusy(file, () -> inTransaction(writer, "BEGIN IMMEDIATE", work));
         } finally {
             writeLock.unlock();
         }
@@ -209,33 +203,49 @@ final class SqliteDatabase implements AutoCloseable {
         if (connection == null) {
             connection = connect(jdbcUrl, file);
         }
-        boolean reusable = true;
+        Connection reader = connection;
+        boolean reusable = false;
         try {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_PATIENCE_MS);
-            while (true) {
-                try {
-                    execute(connection, "BEGIN");
-                    try {
-                        return work.apply(connection);
-                    } finally {
-                        execute(connection, "COMMIT");
-                    }
-                } catch (SQLException e) {
-                    rollbackQuietly(connection);
-                    if (!isBusy(e) || System.nanoTime() > deadline) {
-                        throw translate(e);
-                    }
-                    sleep(10);
-                }
-            }
-        } catch (RuntimeException e) {
-            reusable = false;
-            throw e;
+            T result = retryWhileBusy(file, () -> inTransaction(reader, "BEGIN", work));
+            reusable = true;
+            return result;
         } finally {
             if (reusable && !closed && idleReaders.size() < MAX_IDLE_READERS) {
-                idleReaders.offer(connection);
+                idleReaders.offer(reader);
             } else {
-                closeQuietly(connection);
+                closeQuietly(reader);
+            }
+        }
+    }
+
+    private static <T> T inTransaction(Connection connection, String begin, Work<T> work) throws SQLException {
+        execute(connection, begin);
+        try {
+            T result = work.apply(connection);
+            execute(connection, "COMMIT");
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection);
+            throw e;
+        }
+    }
+
+    /**
+     * Retries {@code call} while the database is locked by another connection, with backoff, for up
+     * to {@link #LOCK_PATIENCE_MS}; other SQL failures become a {@link StoreException}.
+     */
+    private static <T> T retryWhileBusy(Path file, SqlCall<T> call) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_PATIENCE_MS);
+        long backoff = 5;
+        while (true) {
+            try {
+                return call.call();
+            } catch (SQLException e) {
+                if (!isBusy(e) || System.nanoTime() > deadline) {
+                    throw translate(file, e);
+                }
+                sleep(backoff);
+                backoff = Math.min(200, backoff * 2);
             }
         }
     }
@@ -287,7 +297,7 @@ final class SqliteDatabase implements AutoCloseable {
         return primary == 5 /* SQLITE_BUSY */ || primary == 6 /* SQLITE_LOCKED */;
     }
 
-    private StoreException translate(SQLException e) {
+    private static StoreException translate(Path file, SQLException e) {
         if (isBusy(e)) {
             return new StoreException("The Runlog database " + file + " stayed locked by another process for "
                     + LOCK_PATIENCE_MS / 1000 + " s: " + e.getMessage(), e);

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /**
  * {@code sqlite:PATH}: tracking data in the SQLite file {@code PATH} (relative paths are resolved
  * against the working directory), artifacts in the directory {@code PATH.artifacts} beside it, or
- * wherever {@code sqlite:PATH?artifacts=DIR} says.
+ * wherever {@code sqlite:PATH?artifacts=DIR} says. SQLAlchemy's spelling, as MLflow users write it,
+ * works too: {@code sqlite:///relative.db} and {@code sqlite:////absolute/path.db}.
  */
 public final class SqliteStoreProvider implements StoreProvider {
     @Override
@@ -36,7 +37,12 @@ public final class SqliteStoreProvider implements StoreProvider {
             rest = rest.substring(0, query);
         }
         if (rest.startsWith("//")) {
-            rest = rest.substring(2); // sqlite:///abs/path, as SQLAlchemy and MLflow write it
+            // SQLAlchemy's form, which MLflow users write: sqlite:///relative.db, sqlite:////abs.db.
+            if (!rest.startsWith("///")) {
+                throw new InvalidInputException("Tracking URI '" + uri + "' names a host; a SQLite file is local:"
+                        + " write sqlite:PATH, sqlite:///relative/path or sqlite:////absolute/path");
+            }
+            rest = rest.substring(3);
         }
         if (rest.isBlank()) {
             throw new InvalidInputException("Tracking URI '" + uri + "' names no file; write sqlite:PATH, such as sqlite:runlog.db");
