@@ -3,6 +3,7 @@ package dev.runlog.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runlog.tracking.Tracker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,12 +13,31 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's quickstart is the code in {@link Quickstart}, and that code runs as shown. */
 class QuickstartTest {
     private static final Path README = Path.of("..", "README.md");
     private static final Path SOURCE = Path.of("src/main/java/dev/runlog/examples/Quickstart.java");
+
+    @TempDir
+    Path dir;
+    private Path db;
+
+    @BeforeEach
+    void pointDefaultStoreAtTempDir() {
+        // Tracker.open() reads this first, so the example writes here and not into the module.
+        db = dir.resolve("runlog.db");
+        System.setProperty(Tracker.URI_PROPERTY, "sqlite:" + db);
+    }
+
+    @AfterEach
+    void clear() {
+        System.clearProperty(Tracker.URI_PROPERTY);
+    }
 
     @Test
     void readmeQuickstartIsTheCompiledExample() throws IOException {
@@ -34,16 +54,22 @@ class QuickstartTest {
     }
 
     @Test
-    void quickstartRunsAndPrintsWhatTheReadmeSays() {
+    void quickstartRunsPrintsWhatTheReadmeSaysAndStoresTheRun() {
         String out = captureStdout(Quickstart::readmeQuickstart);
         assertTrue(out.matches("(?s)run [a-z]+-[a-z]+-\\d+ FINISHED, final loss 0\\.0115\\R20 loss points stored\\R"), out);
+
+        assertTrue(Files.isRegularFile(db), "the default store is a SQLite file");
+        try (Tracker tracker = Tracker.open("sqlite:" + db)) {
+            String experimentId = tracker.getExperimentByName("quickstart").orElseThrow().id();
+            assertEquals("quickstart", tracker.getExperiment(experimentId).name());
+        }
     }
 
     @Test
-    void mainExplainsTheMissingSqliteStoreAndStillRuns() {
+    void mainSaysWhereTheDataIs() {
         String out = captureStdout(() -> Quickstart.main(new String[0]));
-        assertTrue(out.contains("storage-sqlite"), out);
         assertTrue(out.contains("20 loss points stored"), out);
+        assertTrue(out.contains("stored in sqlite:" + db), out);
     }
 
     private static List<String> stripped(String code) {

@@ -46,7 +46,15 @@ public interface Tracker extends AutoCloseable {
      * variable {@value #URI_ENV}, else {@value #DEFAULT_URI} in the working directory.
      */
     static Tracker open() {
-        return builder().uri(StoreLookup.defaultUri()).build();
+        return builder().uri(defaultUri()).build();
+    }
+
+    /**
+     * The URI {@link #open()} opens: the system property {@value #URI_PROPERTY}, else the
+     * environment variable {@value #URI_ENV}, else {@value #DEFAULT_URI}.
+     */
+    static String defaultUri() {
+        return StoreLookup.defaultUri();
     }
 
     /**
