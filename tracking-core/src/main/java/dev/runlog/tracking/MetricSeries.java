@@ -1,5 +1,6 @@
 package dev.runlog.tracking;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -36,6 +37,24 @@ public final class MetricSeries {
         this.steps = steps;
         this.timestamps = timestamps;
         this.values = values;
+    }
+
+    /** A series of the given points, which must all have {@code key}, in the order given. */
+    public static MetricSeries of(String key, List<Metric> points) {
+        int n = points.size();
+        long[] steps = new long[n];
+        long[] timestamps = new long[n];
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            Metric point = points.get(i);
+            if (!point.key().equals(key)) {
+                throw new IllegalArgumentException("point " + i + " has key '" + point.key() + "', not '" + key + "'");
+            }
+            steps[i] = point.step();
+            timestamps[i] = point.timestamp();
+            values[i] = point.value();
+        }
+        return new MetricSeries(key, steps, timestamps, values);
     }
 
     public String key() {

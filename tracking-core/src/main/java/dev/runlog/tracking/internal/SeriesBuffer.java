@@ -65,17 +65,7 @@ final class SeriesBuffer {
             return new MetricSeries(key, Arrays.copyOf(steps, size), Arrays.copyOf(timestamps, size),
                     Arrays.copyOf(values, size));
         }
-        List<Metric> sorted = history();
-        long[] s = new long[size];
-        long[] t = new long[size];
-        double[] v = new double[size];
-        for (int i = 0; i < size; i++) {
-            Metric point = sorted.get(i);
-            s[i] = point.step();
-            t[i] = point.timestamp();
-            v[i] = point.value();
-        }
-        return new MetricSeries(key, s, t, v);
+        return MetricSeries.of(key, history());
     }
 
     private Metric pointAt(int i) {

@@ -99,18 +99,7 @@ public interface TrackingStore extends AutoCloseable {
      * @throws NotFoundException if the run does not exist
      */
     default MetricSeries metricSeries(String runId, String key) {
-        List<Metric> history = metricHistory(runId, key);
-        int n = history.size();
-        long[] steps = new long[n];
-        long[] timestamps = new long[n];
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-            Metric point = history.get(i);
-            steps[i] = point.step();
-            timestamps[i] = point.timestamp();
-            values[i] = point.value();
-        }
-        return new MetricSeries(key, steps, timestamps, values);
+        return MetricSeries.of(key, metricHistory(runId, key));
     }
 
     /**

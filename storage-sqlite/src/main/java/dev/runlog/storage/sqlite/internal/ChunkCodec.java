@@ -56,32 +56,8 @@ final class ChunkCodec {
             int[] position = {0};
             int count = (int) varint(chunk, position);
             int pos = position[0];
-            long previous = 0;
-            for (int i = 0; i < count; i++) {
-                long v = 0;
-                int shift = 0;
-                byte b;
-                do {
-                    b = chunk[pos++];
-                    v |= (long) (b & 0x7F) << shift;
-                    shift += 7;
-                } while (b < 0);
-                previous += (v >>> 1) ^ -(v & 1);
-                steps[offset + i] = previous;
-            }
-            previous = 0;
-            for (int i = 0; i < count; i++) {
-                long v = 0;
-                int shift = 0;
-                byte b;
-                do {
-                    b = chunk[pos++];
-                    v |= (long) (b & 0x7F) << shift;
-                    shift += 7;
-                } while (b < 0);
-                previous += (v >>> 1) ^ -(v & 1);
-                timestamps[offset + i] = previous;
-            }
+            pos = decodeDeltas(chunk, pos, count, steps, offset);
+            pos = decodeDeltas(chunk, pos, count, timestamps, offset);
             for (int i = 0; i < count; i++) {
                 values[offset + i] = Double.longBitsToDouble((long) LONGS.get(chunk, pos));
                 pos += 8;
@@ -93,6 +69,24 @@ final class ChunkCodec {
         } catch (RuntimeException e) {
             throw new StoreException("A metric chunk in the database is corrupt: " + e, e);
         }
+    }
+
+    /** Decodes {@code count} zigzag varint deltas from {@code pos} into running sums; returns the new position. */
+    private static int decodeDeltas(byte[] chunk, int pos, int count, long[] out, int offset) {
+        long previous = 0;
+        for (int i = 0; i < count; i++) {
+            long v = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = chunk[pos++];
+                v |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0);
+            previous += (v >>> 1) ^ -(v & 1);
+            out[offset + i] = previous;
+        }
+        return pos;
     }
 
     private static long varint(byte[] in, int[] position) {

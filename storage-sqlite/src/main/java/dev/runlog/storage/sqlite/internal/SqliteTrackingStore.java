@@ -488,20 +488,12 @@ final class SqliteTrackingStore implements TrackingStore {
 
     /** Sorts a series logged out of order into history order; stable, like every store's history. */
     private static MetricSeries sorted(MetricSeries series) {
-        Integer[] order = new Integer[series.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        List<Metric> points = new ArrayList<>(series.size());
+        for (int i = 0; i < series.size(); i++) {
+            points.add(series.get(i));
         }
-        Arrays.sort(order, (a, b) -> Metric.HISTORY_ORDER.compare(series.get(a), series.get(b)));
-        long[] steps = new long[order.length];
-        long[] timestamps = new long[order.length];
-        double[] values = new double[order.length];
-        for (int i = 0; i < order.length; i++) {
-            steps[i] = series.steps()[order[i]];
-            timestamps[i] = series.timestamps()[order[i]];
-            values[i] = series.values()[order[i]];
-        }
-        return new MetricSeries(series.key(), steps, timestamps, values);
+        points.sort(Metric.HISTORY_ORDER);
+        return MetricSeries.of(series.key(), points);
     }
 
     @Override
