@@ -80,6 +80,40 @@ public interface ActiveRun extends AutoCloseable {
     ActiveRun logArtifact(Path file, String artifactDir);
 
     /**
+     * Copies every file of a directory tree into the run's artifacts under {@code artifactDir}
+     * ({@code ""} for the root), keeping the tree's layout. A symbolic link in the tree is refused
+     * rather than followed.
+     */
+    ActiveRun logArtifacts(Path directory, String artifactDir);
+
+    /** Stores {@code text} as UTF-8 in the artifact file {@code artifactPath}, such as {@code "notes/summary.md"}. */
+    ActiveRun logText(String text, String artifactPath);
+
+    /** Stores {@code value} as JSON (written by Jackson) in the artifact file {@code artifactPath}. */
+    ActiveRun logJson(Object value, String artifactPath);
+
+    /**
+     * Records that the run used {@code dataset} in the role {@code context} ({@code "training"},
+     * {@code "validation"}, ...). The dataset is stored once however many runs use it.
+     */
+    ActiveRun logInput(Dataset dataset, String context);
+
+    /**
+     * Logs a model under {@code artifactPath}, choosing its flavor by type: a {@link Path} is
+     * stored as {@code files}, anything else as {@code json}. The model directory holds the
+     * payload and an {@code MLmodel.json} descriptor with the payload's size and SHA-256.
+     *
+     * @return the logged model, whose {@link LoggedModel#uri()} is {@code runs:/<runId>/<artifactPath>}
+     */
+    LoggedModel logModel(String artifactPath, Object model);
+
+    /** Logs a model in the given flavor, such as {@link ModelFlavor#javaSerialized(String...)}. */
+    LoggedModel logModel(String artifactPath, Object model, ModelFlavor flavor);
+
+    /** Logs a model with options: a flavor, a signature, an input example, metadata. */
+    LoggedModel logModel(String artifactPath, Object model, ModelOptions options);
+
+    /**
      * Starts a child run in the same experiment, tagged {@code runlog.parentRunId} with this run's
      * id: the shape of a hyperparameter sweep.
      */

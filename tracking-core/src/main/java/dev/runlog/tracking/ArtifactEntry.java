@@ -1,6 +1,7 @@
 package dev.runlog.tracking;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One file or directory among a run's artifacts.
@@ -8,9 +9,22 @@ import java.util.Objects;
  * @param path        relative to the run's artifact root, with {@code /} separators
  * @param isDirectory whether it is a directory
  * @param size        the file size in bytes; 0 for a directory
+ * @param sha256      the SHA-256 of the file's content as recorded when it was stored, 64 lowercase
+ *                    hex characters; empty for a directory
  */
-public record ArtifactEntry(String path, boolean isDirectory, long size) {
+public record ArtifactEntry(String path, boolean isDirectory, long size, Optional<String> sha256) {
     public ArtifactEntry {
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(sha256, "sha256");
+    }
+
+    /** A directory entry. */
+    public static ArtifactEntry directory(String path) {
+        return new ArtifactEntry(path, true, 0, Optional.empty());
+    }
+
+    /** A file entry with its size and SHA-256. */
+    public static ArtifactEntry file(String path, long size, String sha256) {
+        return new ArtifactEntry(path, false, size, Optional.of(sha256));
     }
 }

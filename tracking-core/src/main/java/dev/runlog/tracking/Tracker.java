@@ -5,6 +5,7 @@ import dev.runlog.tracking.internal.StoreLookup;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -176,6 +177,66 @@ public interface Tracker extends AutoCloseable {
      */
     InputStream openArtifact(String runId, String path);
 
+    /**
+     * Copies the artifact file or directory {@code path} of a run ({@code ""} for all of them) into
+     * the local directory {@code targetDirectory}, created if needed.
+     *
+     * @return the local copy: {@code targetDirectory/<last segment of path>}, or
+     *         {@code targetDirectory} itself for the root
+     * @throws NotFoundException if the run has nothing at {@code path}
+     */
+    Path downloadArtifacts(String runId, String path, Path targetDirectory);
+
+    /** The runs, deleted ones included, that logged a dataset with this digest as an input, oldest first. */
+    List<Run> runsUsing(String datasetDigest);
+
+    /**
+     * Reads the descriptor of a logged model.
+     *
+     * @param modelUri {@code runs:/<runId>/<artifactPath>}
+     * @throws NotFoundException if there is no model there
+     */
+    LoggedModel getLoggedModel(String modelUri);
+
+    /**
+     * Loads a logged model through its flavor, after checking that every payload file still has
+     * the SHA-256 recorded when it was logged.
+     *
+     * @param modelUri {@code runs:/<runId>/<artifactPath>}
+     * @throws IntegrityException if a payload file changed (the message names it), or a
+     *                            java-serialized model holds a class its filter refuses
+     */
+    <T> T loadModel(String modelUri, Class<T> type);
+
+    /** Loads a model with the given flavor instance, such as a java-serialized one allowing more packages. */
+    <T> T loadModel(String modelUri, Class<T> type, ModelFlavor flavor);
+
+    /** Writes a logged model, descriptor and payload, to a {@code .tar.gz} archive. */
+    void exportModel(String modelUri, Path tarGz);
+
+    /**
+     * Imports a model archive written by {@link #exportModel} into a new finished run of the
+     * experiment it came from (created if needed).
+     *
+     * @return the imported model, with its new {@code runs:/} URI
+     * @throws IntegrityException if the archive holds an unsafe entry (a path leaving the target, a
+     *                            link, a device file), exceeds the size limit, or its payload does
+     *                            not match its descriptor; nothing is stored then
+     */
+    LoggedModel importModel(Path tarGz);
+
+    /** Writes a whole run, its params, metrics, tags, inputs and artifacts, to a {@code .tar.gz} archive. */
+    void exportRun(String runId, Path tarGz);
+
+    /**
+     * Imports a run archive written by {@link #exportRun} as a new run (with a new id) of the
+     * experiment it came from, created if needed.
+     *
+     * @return the imported run
+     * @throws IntegrityException as {@link #importModel}
+     */
+    Run importRun(Path tarGz);
+
     /** Flushes every run's buffered metric points, ends runs still active as KILLED, closes the store. */
     @Override
     void close();
@@ -199,6 +260,7 @@ public interface Tracker extends AutoCloseable {
         private Durability durability = Durability.ASYNC;
         private int bufferCapacity = 1 << 16;
         private boolean shutdownHook = true;
+        private long archiveSizeLimit = 16L << 30;
 
         private Builder() {
         }
@@ -262,6 +324,18 @@ public interface Tracker extends AutoCloseable {
         }
 
         /**
+         * The most bytes an imported archive may unpack to; 16 GiB by default. An archive that
+         * unpacks to more (a compression bomb) is refused and nothing of it is kept.
+         */
+        public Builder archiveSizeLimit(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("archiveSizeLimit must be at least 1 byte, got " + bytes);
+            }
+            this.archiveSizeLimit = bytes;
+            return this;
+        }
+
+        /**
          * Opens the store and returns the tracker.
          *
          * @throws InvalidInputException if neither a URI nor a store was given, or no store module
@@ -278,7 +352,8 @@ public interface Tracker extends AutoCloseable {
                 tracking = stores.tracking();
                 artifacts = stores.artifacts();
             }
-            return new DefaultTracker(tracking, artifacts, clock, durability, bufferCapacity, shutdownHook);
+            return new DefaultTracker(tracking, artifacts, clock, durability, bufferCapacity, shutdownHook,
+                    archiveSizeLimit);
         }
     }
 }

@@ -190,6 +190,15 @@ public abstract class TrackingStoreCompatibilityKit {
         return bytes;
     }
 
+    /** The SHA-256 of {@code content} as 64 lowercase hex characters, as artifact entries record it. */
+    protected static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
     /** A string of exactly {@code length} characters repeating {@code pattern}. */
     protected static String text(int length, String pattern) {
         StringBuilder sb = new StringBuilder(length);
@@ -1741,7 +1750,7 @@ public abstract class TrackingStoreCompatibilityKit {
             Path file = newFile("model.bin", content);
             ActiveRun run = tracker.startRun("iris");
             run.logArtifact(file);
-            assertEquals(List.of(new ArtifactEntry("model.bin", false, 10_000)), tracker.listArtifacts(run.id(), ""));
+            assertEquals(List.of(ArtifactEntry.file("model.bin", 10_000, sha256(content))), tracker.listArtifacts(run.id(), ""));
             assertArrayEquals(content, readAll(tracker.openArtifact(run.id(), "model.bin")));
         }
 
@@ -1756,11 +1765,11 @@ public abstract class TrackingStoreCompatibilityKit {
             run.logArtifact(newFile("notes.txt", notes), "plots");
             run.logArtifact(newFile("model.bin", model));
 
-            assertEquals(List.of(new ArtifactEntry("model.bin", false, 77), new ArtifactEntry("plots", true, 0)),
+            assertEquals(List.of(ArtifactEntry.file("model.bin", 77, sha256(model)), ArtifactEntry.directory("plots")),
                     tracker.listArtifacts(run.id(), ""));
-            assertEquals(List.of(new ArtifactEntry("plots/notes.txt", false, notes.length),
-                    new ArtifactEntry("plots/train", true, 0)), tracker.listArtifacts(run.id(), "plots"));
-            assertEquals(List.of(new ArtifactEntry("plots/train/loss.png", false, 300)),
+            assertEquals(List.of(ArtifactEntry.file("plots/notes.txt", notes.length, sha256(notes)),
+                    ArtifactEntry.directory("plots/train")), tracker.listArtifacts(run.id(), "plots"));
+            assertEquals(List.of(ArtifactEntry.file("plots/train/loss.png", 300, sha256(loss))),
                     tracker.listArtifacts(run.id(), "plots/train"));
             assertArrayEquals(loss, readAll(tracker.openArtifact(run.id(), "plots/train/loss.png")));
             assertArrayEquals(notes, readAll(tracker.openArtifact(run.id(), "plots/notes.txt")));
@@ -1773,7 +1782,7 @@ public abstract class TrackingStoreCompatibilityKit {
             run.logArtifact(newFile("model.bin", bytes(100, 1)));
             byte[] second = bytes(60, 2);
             run.logArtifact(newFile("model.bin", second));
-            assertEquals(List.of(new ArtifactEntry("model.bin", false, 60)), tracker.listArtifacts(run.id(), ""));
+            assertEquals(List.of(ArtifactEntry.file("model.bin", 60, sha256(second))), tracker.listArtifacts(run.id(), ""));
             assertArrayEquals(second, readAll(tracker.openArtifact(run.id(), "model.bin")));
         }
 

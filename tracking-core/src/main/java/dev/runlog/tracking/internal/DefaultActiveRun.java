@@ -1,15 +1,22 @@
 package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Dataset;
+import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.LoggedModel;
+import dev.runlog.tracking.ModelFlavor;
+import dev.runlog.tracking.ModelOptions;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,7 +129,77 @@ final class DefaultActiveRun implements ActiveRun {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("Cannot log artifact " + file + ": it is not a regular file");
         }
-        // Artifacts are written outside the tracking store, so check with it that the run still takes writes.
+        checkStoredRunWritable();
+        try (InputStream in = Files.newInputStream(file)) {
+            tracker.upload(id, ArtifactPaths.join(dir, file.getFileName().toString()), in);
+        } catch (IOException e) {
+            throw new StoreException("Could not read artifact file " + file + " for run " + id, e);
+        }
+        return this;
+    }
+
+    @Override
+    public ActiveRun logArtifacts(Path directory, String artifactDir) {
+        checkWritable();
+        Validation.notNull("artifact directory", directory);
+        String dir = ArtifactPaths.normalize(artifactDir);
+        checkStoredRunWritable();
+        tracker.uploadTree(id, directory, dir);
+        return this;
+    }
+
+    @Override
+    public ActiveRun logText(String text, String artifactPath) {
+        Validation.notNull("text", text);
+        return logBytes(text.getBytes(StandardCharsets.UTF_8), artifactPath);
+    }
+
+    @Override
+    public ActiveRun logJson(Object value, String artifactPath) {
+        Validation.notNull("value", value);
+        return logBytes(Json.write(value).getBytes(StandardCharsets.UTF_8), artifactPath);
+    }
+
+    private ActiveRun logBytes(byte[] bytes, String artifactPath) {
+        checkWritable();
+        String path = ArtifactPaths.normalize(artifactPath);
+        if (path.isEmpty()) {
+            throw new InvalidInputException("artifact path '" + artifactPath + "' names the root; give a file path");
+        }
+        checkStoredRunWritable();
+        tracker.upload(id, path, new ByteArrayInputStream(bytes));
+        return this;
+    }
+
+    @Override
+    public ActiveRun logInput(Dataset dataset, String context) {
+        checkWritable();
+        Validation.notNull("dataset", dataset);
+        Validation.name("dataset context", context);
+        tracker.store().logInputs(id, List.of(new DatasetInput(dataset, context)));
+        return this;
+    }
+
+    @Override
+    public LoggedModel logModel(String artifactPath, Object model) {
+        return logModel(artifactPath, model, ModelOptions.defaults());
+    }
+
+    @Override
+    public LoggedModel logModel(String artifactPath, Object model, ModelFlavor flavor) {
+        return logModel(artifactPath, model, ModelOptions.defaults().flavor(Validation.notNull("flavor", flavor)));
+    }
+
+    @Override
+    public LoggedModel logModel(String artifactPath, Object model, ModelOptions options) {
+        checkWritable();
+        Validation.notNull("model options", options);
+        checkStoredRunWritable();
+        return ModelSupport.log(tracker, id, artifactPath, model, options);
+    }
+
+    /** Artifacts are written outside the tracking store, so ask it whether the run still takes writes. */
+    private void checkStoredRunWritable() {
         Run stored = tracker.getRun(id);
         if (stored.info().lifecycleStage() == LifecycleStage.DELETED) {
             throw new RunNotActiveException(id, "it is deleted");
@@ -130,12 +207,6 @@ final class DefaultActiveRun implements ActiveRun {
         if (!stored.info().status().isActive()) {
             throw new RunNotActiveException(id, "it has ended with status " + stored.info().status());
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            tracker.artifacts().put(id, ArtifactPaths.join(dir, file.getFileName().toString()), in);
-        } catch (IOException e) {
-            throw new StoreException("Could not read artifact file " + file + " for run " + id, e);
-        }
-        return this;
     }
 
     @Override

@@ -22,7 +22,16 @@ import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
+import dev.runlog.tracking.LoggedModel;
+import dev.runlog.tracking.ModelFlavor;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.stream.Stream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -48,9 +57,10 @@ public final class DefaultTracker implements Tracker {
     private final Set<DefaultActiveRun> activeRuns = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean shutdownHook;
+    private final long archiveSizeLimit;
 
     public DefaultTracker(TrackingStore store, ArtifactStore artifacts, Clock clock, Durability durability,
-                          int bufferCapacity, boolean shutdownHook) {
+                          int bufferCapacity, boolean shutdownHook, long archiveSizeLimit) {
         this.store = store;
         this.artifacts = artifacts;
         this.clock = clock;
@@ -58,6 +68,7 @@ public final class DefaultTracker implements Tracker {
         this.writer = new MetricWriter(store, bufferCapacity);
         this.processTags = SystemTags.forThisProcess();
         this.shutdownHook = shutdownHook;
+        this.archiveSizeLimit = archiveSizeLimit;
         if (shutdownHook) {
             ShutdownHooks.register(this);
         }
@@ -102,6 +113,25 @@ public final class DefaultTracker implements Tracker {
         DefaultActiveRun run = new DefaultActiveRun(this, runId, expId, runName);
         activeRuns.add(run);
         return run;
+    }
+
+    /** Creates a run exactly as described, for imports: no process tags added, times as given. */
+    String createImportedRun(String experimentName, String runName, RunStatus status, Instant startTime,
+                             Map<String, String> tags) {
+        checkOpen();
+        String expId = experimentForRun(experimentName).id();
+        String runId = newRunId();
+        store.createRun(new RunSpec(runId, expId, Validation.name("run", runName), status, startTime,
+                artifacts.artifactUri(runId), tags));
+        return runId;
+    }
+
+    Map<String, String> processTags() {
+        return processTags;
+    }
+
+    long archiveSizeLimit() {
+        return archiveSizeLimit;
     }
 
     private Experiment experimentForRun(String name) {
@@ -273,7 +303,163 @@ public final class DefaultTracker implements Tracker {
     public List<ArtifactEntry> listArtifacts(String runId, String path) {
         checkOpen();
         getRun(runId);
-        return artifacts.list(runId, ArtifactPaths.normalize(path));
+        Map<String, ArtifactEntry> recorded = new java.util.HashMap<>();
+        store.recordedArtifacts(runId).forEach(entry -> recorded.put(entry.path(), entry));
+        return artifacts.list(runId, ArtifactPaths.normalize(path)).stream()
+                .map(entry -> entry.isDirectory() ? entry : recorded.getOrDefault(entry.path(), entry))
+                .toList();
+    }
+
+    /** Every file under an artifact directory, recursively, sorted by path. */
+    List<ArtifactEntry> filesUnder(String runId, String dir) {
+        List<ArtifactEntry> files = new java.util.ArrayList<>();
+        for (ArtifactEntry entry : artifacts.list(runId, dir)) {
+            if (entry.isDirectory()) {
+                files.addAll(filesUnder(runId, entry.path()));
+            } else {
+                files.add(entry);
+            }
+        }
+        return files;
+    }
+
+    /** Stores one file and records its digest. */
+    ArtifactEntry upload(String runId, String path, InputStream content) {
+        ArtifactEntry stored = artifacts.put(runId, path, content);
+        store.logArtifacts(runId, List.of(stored));
+        return stored;
+    }
+
+    /**
+     * Stores every file of a local tree under {@code artifactDir}, then records their digests in
+     * one write. Links are refused, not followed: a link could pull in any file of the machine.
+     */
+    List<ArtifactEntry> uploadTree(String runId, Path directory, String artifactDir) {
+        String dir = ArtifactPaths.normalize(artifactDir);
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidInputException("Cannot log artifacts from " + directory + ": it is not a directory");
+        }
+        List<ArtifactEntry> stored = new java.util.ArrayList<>();
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path p : paths.sorted().toList()) {
+                if (Files.isSymbolicLink(p)) {
+                    throw new InvalidInputException("Cannot log artifacts from " + directory + ": " + p
+                            + " is a symbolic link; links are not followed");
+                }
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    String relative = directory.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+                    try (InputStream in = Files.newInputStream(p)) {
+                        stored.add(artifacts.put(runId, ArtifactPaths.join(dir, relative), in));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("Could not read artifacts from " + directory + ": " + e.getMessage(), e);
+        }
+        if (!stored.isEmpty()) {
+            store.logArtifacts(runId, stored);
+        }
+        return stored;
+    }
+
+    @Override
+    public Path downloadArtifacts(String runId, String path, Path targetDirectory) {
+        checkOpen();
+        getRun(runId);
+        Validation.notNull("target directory", targetDirectory);
+        String normalized = ArtifactPaths.normalize(path);
+        List<ArtifactEntry> files;
+        boolean single = false;
+        if (!normalized.isEmpty() && artifacts.list(runId, normalized).isEmpty()) {
+            // Not a directory with content: a single file, or nothing.
+            try {
+                artifacts.open(runId, normalized).close(); // throws NotFoundException when there is nothing
+                single = true;
+            } catch (IOException e) {
+                throw new StoreException("Could not read artifact '" + normalized + "' of run " + runId, e);
+            }
+            files = List.of();
+        } else {
+            files = filesUnder(runId, normalized);
+            if (files.isEmpty() && !normalized.isEmpty()) {
+                throw new NotFoundException("Run " + runId + " has no artifacts under '" + normalized + "'");
+            }
+        }
+        String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
+        Path result = normalized.isEmpty() ? targetDirectory : targetDirectory.resolve(lastSegment);
+        try {
+            Files.createDirectories(targetDirectory);
+            if (single) {
+                try (InputStream in = artifacts.open(runId, normalized)) {
+                    Files.copy(in, result, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return result;
+            }
+            String prefix = normalized.isEmpty() ? "" : normalized + "/";
+            for (ArtifactEntry file : files) {
+                Path target = result.resolve(file.path().substring(prefix.length()));
+                Files.createDirectories(target.getParent());
+                try (InputStream in = artifacts.open(runId, file.path())) {
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.createDirectories(result);
+            return result;
+        } catch (IOException e) {
+            throw new StoreException("Could not download artifacts '" + normalized + "' of run " + runId
+                    + " to " + targetDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Run> runsUsing(String datasetDigest) {
+        checkOpen();
+        Validation.notNull("dataset digest", datasetDigest);
+        return store.runsUsing(datasetDigest).stream().map(this::getRun).toList();
+    }
+
+    @Override
+    public LoggedModel getLoggedModel(String modelUri) {
+        checkOpen();
+        ModelSupport.ModelUri uri = ModelSupport.ModelUri.parse(modelUri);
+        getRun(uri.runId());
+        return ModelSupport.descriptor(this, uri).model;
+    }
+
+    @Override
+    public <T> T loadModel(String modelUri, Class<T> type) {
+        checkOpen();
+        return ModelSupport.load(this, modelUri, type, null);
+    }
+
+    @Override
+    public <T> T loadModel(String modelUri, Class<T> type, ModelFlavor flavor) {
+        checkOpen();
+        return ModelSupport.load(this, modelUri, type, Validation.notNull("flavor", flavor));
+    }
+
+    @Override
+    public void exportModel(String modelUri, Path tarGz) {
+        checkOpen();
+        Archives.exportModel(this, modelUri, Validation.notNull("archive path", tarGz));
+    }
+
+    @Override
+    public LoggedModel importModel(Path tarGz) {
+        checkOpen();
+        return Archives.importModel(this, Validation.notNull("archive path", tarGz));
+    }
+
+    @Override
+    public void exportRun(String runId, Path tarGz) {
+        checkOpen();
+        Archives.exportRun(this, Validation.notNull("run id", runId), Validation.notNull("archive path", tarGz));
+    }
+
+    @Override
+    public Run importRun(Path tarGz) {
+        checkOpen();
+        return Archives.importRun(this, Validation.notNull("archive path", tarGz));
     }
 
     @Override

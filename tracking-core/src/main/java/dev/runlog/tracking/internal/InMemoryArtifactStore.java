@@ -5,11 +5,13 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.spi.ArtifactStore;
+import com.google.common.hash.Hashing;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -25,7 +27,7 @@ public final class InMemoryArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public void put(String runId, String path, InputStream content) {
+    public ArtifactEntry put(String runId, String path, InputStream content) {
         String file = ArtifactPaths.normalize(path);
         if (file.isEmpty()) {
             throw new InvalidInputException("artifact path '" + path + "' names the root; give a file path");
@@ -50,6 +52,7 @@ public final class InMemoryArtifactStore implements ArtifactStore {
             }
             files.put(file, bytes);
         }
+        return ArtifactEntry.file(file, bytes.length, Hashing.sha256().hashBytes(bytes).toString());
     }
 
     @Override
@@ -86,11 +89,11 @@ public final class InMemoryArtifactStore implements ArtifactStore {
                 String rest = e.getKey().substring(prefix.length());
                 int slash = rest.indexOf('/');
                 if (slash < 0) {
-                    entries.add(new ArtifactEntry(e.getKey(), false, e.getValue().length));
+                    entries.add(new ArtifactEntry(e.getKey(), false, e.getValue().length, Optional.empty()));
                 } else {
                     String child = prefix + rest.substring(0, slash);
                     if (!child.equals(lastDirectory)) {
-                        entries.add(new ArtifactEntry(child, true, 0));
+                        entries.add(ArtifactEntry.directory(child));
                         lastDirectory = child;
                     }
                 }

@@ -1,6 +1,9 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Dataset;
+import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
@@ -36,7 +39,9 @@ public final class InMemoryTrackingStore implements TrackingStore {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, ExperimentState> experiments = new LinkedHashMap<>();
     private final Map<String, ExperimentState> experimentsByName = new HashMap<>();
-    private final Map<String, RunState> runs = new HashMap<>();
+    private final Map<String, RunState> runs = new LinkedHashMap<>();
+    /** Each dataset once, by name and digest, shared by the inputs of every run that used it. */
+    private final Map<List<String>, Dataset> datasets = new HashMap<>();
     private long nextExperimentId = 1;
     private volatile boolean closed;
 
@@ -68,6 +73,8 @@ public final class InMemoryTrackingStore implements TrackingStore {
         final Map<String, String> params = new LinkedHashMap<>();
         final Map<String, String> tags = new LinkedHashMap<>();
         final Map<String, SeriesBuffer> metrics = new LinkedHashMap<>();
+        final java.util.NavigableMap<String, ArtifactEntry> artifacts = new java.util.TreeMap<>();
+        final List<DatasetInput> inputs = new ArrayList<>();
 
         RunState(RunSpec spec) {
             this.spec = spec;
@@ -85,7 +92,7 @@ public final class InMemoryTrackingStore implements TrackingStore {
             Map<String, Metric> latest = latestMetrics();
             RunInfo info = new RunInfo(spec.runId(), spec.experimentId(), spec.name(), status, spec.startTime(),
                     Optional.ofNullable(endTime), stage, spec.artifactUri());
-            return new Run(info, new RunData(params, latest, tags));
+            return new Run(info, new RunData(params, latest, tags), inputs);
         }
 
         void checkWritable() {
@@ -206,6 +213,47 @@ public final class InMemoryTrackingStore implements TrackingStore {
     }
 
     @Override
+    public void logArtifacts(String runId, List<ArtifactEntry> files) {
+        write(() -> {
+            RunState run = run(runId);
+            run.checkWritable();
+            files.forEach(file -> run.artifacts.put(file.path(), file));
+            return null;
+        });
+    }
+
+    @Override
+    public List<ArtifactEntry> recordedArtifacts(String runId) {
+        return read(() -> List.copyOf(run(runId).artifacts.values()));
+    }
+
+    @Override
+    public void logInputs(String runId, List<DatasetInput> inputs) {
+        write(() -> {
+            RunState run = run(runId);
+            run.checkWritable();
+            for (DatasetInput input : inputs) {
+                Dataset given = input.dataset();
+                Dataset stored = datasets.computeIfAbsent(List.of(given.name(), given.digest()), k -> given);
+                DatasetInput shared = new DatasetInput(stored, input.context());
+                if (!run.inputs.contains(shared)) {
+                    run.inputs.add(shared);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> runsUsing(String datasetDigest) {
+        return read(() -> runs.values().stream()
+                .filter(run -> run.inputs.stream().anyMatch(input -> input.dataset().digest().equals(datasetDigest)))
+                .sorted(java.util.Comparator.comparing((RunState run) -> run.spec.startTime()))
+                .map(run -> run.spec.runId())
+                .toList());
+    }
+
+    @Override
     public List<Metric> metricHistory(String runId, String key) {
         return read(() -> {
             SeriesBuffer series = run(runId).metrics.get(key);
@@ -278,6 +326,7 @@ public final class InMemoryTrackingStore implements TrackingStore {
             experiments.clear();
             experimentsByName.clear();
             runs.clear();
+            datasets.clear();
         } finally {
             lock.writeLock().unlock();
         }

@@ -1,5 +1,7 @@
 package dev.runlog.tracking.internal;
 
+import com.google.common.hash.Hashing;
+import com.google.common.hash.HashingInputStream;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
@@ -16,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Artifacts as plain files: {@code root/<runId>/artifacts/<path>}, so a user can open them with any
@@ -35,7 +38,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public void put(String runId, String path, InputStream content) {
+    public ArtifactEntry put(String runId, String path, InputStream content) {
         String file = ArtifactPaths.normalize(path);
         if (file.isEmpty()) {
             throw new InvalidInputException("artifact path '" + path + "' names the root; give a file path");
@@ -50,9 +53,11 @@ public final class LocalArtifactStore implements ArtifactStore {
                 throw new InvalidInputException("artifact path '" + file + "' of run " + runId + " is a directory");
             }
             tmp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
-            Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
+            HashingInputStream hashing = new HashingInputStream(Hashing.sha256(), content);
+            long size = Files.copy(hashing, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
+            return ArtifactEntry.file(file, size, hashing.hash().toString());
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new InvalidInputException("artifact path '" + file + "' of run " + runId
                     + " goes through a file where a directory is needed");
@@ -100,8 +105,9 @@ public final class LocalArtifactStore implements ArtifactStore {
                     continue;
                 }
                 boolean isDirectory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
-                entries.add(new ArtifactEntry(ArtifactPaths.join(dir, name), isDirectory,
-                        isDirectory ? 0 : Files.size(child)));
+                String childPath = ArtifactPaths.join(dir, name);
+                entries.add(isDirectory ? ArtifactEntry.directory(childPath)
+                        : new ArtifactEntry(childPath, false, Files.size(child), Optional.empty()));
             }
         } catch (IOException e) {
             throw new StoreException("Could not list artifacts '" + dir + "' of run " + runId, e);

@@ -33,10 +33,13 @@ public interface ArtifactStore extends AutoCloseable {
     String artifactUri(String runId);
 
     /**
-     * Stores {@code content} as the file {@code path} of the run, replacing a file already there.
-     * The stream is read to its end and not closed.
+     * Stores {@code content} as the file {@code path} of the run, replacing a file already there,
+     * streaming it (never holding a large file in memory) and hashing it on the way. The stream is
+     * read to its end and not closed.
+     *
+     * @return the stored file's entry, with its size and SHA-256
      */
-    void put(String runId, String path, InputStream content);
+    ArtifactEntry put(String runId, String path, InputStream content);
 
     /**
      * Opens a stored file.
@@ -47,7 +50,8 @@ public interface ArtifactStore extends AutoCloseable {
 
     /**
      * The direct children of directory {@code path} ({@code ""} for the root), sorted by path;
-     * empty if there is no such directory.
+     * empty if there is no such directory. File entries may leave {@code sha256} empty: the
+     * digests recorded at upload are kept by the tracking store.
      */
     List<ArtifactEntry> list(String runId, String path);
 

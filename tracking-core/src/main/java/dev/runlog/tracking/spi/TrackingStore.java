@@ -1,6 +1,8 @@
 package dev.runlog.tracking.spi;
 
+import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.MetricSeries;
@@ -83,6 +85,30 @@ public interface TrackingStore extends AutoCloseable {
      * @throws ParamConflictException if a param is stored with a different value
      */
     void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags);
+
+    /**
+     * Records files stored for a run in its {@link ArtifactStore}, with their size and SHA-256,
+     * replacing the records of the same paths.
+     *
+     * @throws NotFoundException     if the run does not exist
+     * @throws RunNotActiveException if the run has ended or is deleted
+     */
+    void logArtifacts(String runId, List<ArtifactEntry> files);
+
+    /** The file records of a run, sorted by path. @throws NotFoundException if the run does not exist */
+    List<ArtifactEntry> recordedArtifacts(String runId);
+
+    /**
+     * Records datasets a run used. A dataset (by name and digest) is stored once however many runs
+     * use it; logging the same dataset with the same context again for a run changes nothing.
+     *
+     * @throws NotFoundException     if the run does not exist
+     * @throws RunNotActiveException if the run has ended or is deleted
+     */
+    void logInputs(String runId, List<DatasetInput> inputs);
+
+    /** The ids of runs, deleted ones included, that used a dataset with this digest, oldest first. */
+    List<String> runsUsing(String datasetDigest);
 
     /**
      * Every point of a metric of a run, ordered by step, then timestamp, then value.

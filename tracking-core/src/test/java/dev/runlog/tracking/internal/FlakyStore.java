@@ -1,5 +1,7 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
@@ -83,6 +85,26 @@ class FlakyStore implements TrackingStore {
     @Override
     public Optional<Run> getRun(String runId) {
         return delegate.getRun(runId);
+    }
+
+    @Override
+    public void logArtifacts(String runId, List<ArtifactEntry> files) {
+        delegate.logArtifacts(runId, files);
+    }
+
+    @Override
+    public List<ArtifactEntry> recordedArtifacts(String runId) {
+        return delegate.recordedArtifacts(runId);
+    }
+
+    @Override
+    public void logInputs(String runId, List<DatasetInput> inputs) {
+        delegate.logInputs(runId, inputs);
+    }
+
+    @Override
+    public List<String> runsUsing(String datasetDigest) {
+        return delegate.runsUsing(datasetDigest);
     }
 
     @Override

@@ -40,9 +40,15 @@ class LocalArtifactStoreTest {
     @Test
     void storesReadsAndListsFiles() throws IOException {
         ArtifactStore store = store();
-        store.put(RUN, "plots/loss.csv", bytes("step,loss\n0,1.0\n"));
-        store.put(RUN, "model.bin", bytes("xyz"));
-        assertEquals(List.of(new ArtifactEntry("model.bin", false, 3), new ArtifactEntry("plots", true, 0)),
+        ArtifactEntry csv = store.put(RUN, "plots/loss.csv", bytes("step,loss\n0,1.0\n"));
+        ArtifactEntry bin = store.put(RUN, "model.bin", bytes("xyz"));
+        // SHA-256 of the CSV text, as sha256sum prints it.
+        assertEquals(ArtifactEntry.file("plots/loss.csv", 16,
+                "ec7be521334ff493214c6043d70fb226e55c2260236b0f6bc0672bb177f59f3b"), csv);
+        // SHA-256 of "xyz", as sha256sum prints it.
+        assertEquals(ArtifactEntry.file("model.bin", 3, "3608bca1e44ea6c4d268eb6db02260269892c0b42b86bbf1e77a6fa16c3c9282"), bin);
+        assertEquals(List.of(new ArtifactEntry("model.bin", false, 3, java.util.Optional.empty()),
+                        ArtifactEntry.directory("plots")),
                 store.list(RUN, ""));
         try (InputStream in = store.open(RUN, "plots/loss.csv")) {
             assertArrayEquals("step,loss\n0,1.0\n".getBytes(StandardCharsets.UTF_8), in.readAllBytes());

@@ -83,6 +83,33 @@ final class Schema {
                 data        BLOB    NOT NULL,
                 PRIMARY KEY (series_id, chunk_no)
             ) WITHOUT ROWID;
+            """,
+            // 2: artifact digests and dataset inputs. Datasets are stored once per (digest, name).
+            """
+            CREATE TABLE artifacts (
+                run_id TEXT    NOT NULL,
+                path   TEXT    NOT NULL,
+                size   INTEGER NOT NULL,
+                sha256 TEXT    NOT NULL,
+                PRIMARY KEY (run_id, path)
+            ) WITHOUT ROWID;
+            CREATE TABLE datasets (
+                dataset_id   INTEGER PRIMARY KEY,
+                digest       TEXT NOT NULL,
+                name         TEXT NOT NULL,
+                source       TEXT NOT NULL,
+                schema_json  TEXT NOT NULL,
+                profile_json TEXT NOT NULL,
+                UNIQUE (digest, name)
+            );
+            -- A rowid table: the rowid keeps the order in which a run logged its inputs.
+            CREATE TABLE inputs (
+                run_id     TEXT    NOT NULL,
+                dataset_id INTEGER NOT NULL REFERENCES datasets (dataset_id),
+                context    TEXT    NOT NULL,
+                UNIQUE (run_id, dataset_id, context)
+            );
+            CREATE INDEX inputs_by_dataset ON inputs (dataset_id, run_id);
             """);
 
     static int latestVersion() {

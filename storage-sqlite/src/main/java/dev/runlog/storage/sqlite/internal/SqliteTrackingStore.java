@@ -1,6 +1,10 @@
 package dev.runlog.storage.sqlite.internal;
 
+import com.fasterxml.jackson.databind.JavaType;
+import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Dataset;
+import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
@@ -14,6 +18,7 @@ import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.internal.Json;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.sql.Connection;
@@ -177,7 +182,7 @@ final class SqliteTrackingStore implements TrackingStore {
                     }
                 }
             }
-            return Optional.of(new Run(info, new RunData(params, latest, tags)));
+            return Optional.of(new Run(info, new RunData(params, latest, tags), inputs(c, runId)));
         });
     }
 
@@ -423,6 +428,121 @@ final class SqliteTrackingStore implements TrackingStore {
                 + " ON CONFLICT (run_id) DO UPDATE SET data = excluded.data", runId, LatestCodec.encode(latest));
     }
 
+    // ---- artifacts and datasets ---------------------------------------------------------------
+
+    @Override
+    public void logArtifacts(String runId, List<ArtifactEntry> files) {
+        db.write(c -> {
+            requireWritableRun(c, runId);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO artifacts (run_id, path, size, sha256)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET size = excluded.size,"
+                    + " sha256 = excluded.sha256")) {
+                for (ArtifactEntry file : files) {
+                    ps.setString(1, runId);
+                    ps.setString(2, file.path());
+                    ps.setLong(3, file.size());
+                    ps.setString(4, file.sha256().orElseThrow(
+                            () -> new IllegalArgumentException("artifact record " + file.path() + " has no SHA-256")));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<ArtifactEntry> recordedArtifacts(String runId) {
+        return db.read(c -> {
+            requireRun(c, runId);
+            List<ArtifactEntry> files = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT path, size, sha256 FROM artifacts WHERE run_id = ? ORDER BY path")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        files.add(ArtifactEntry.file(rs.getString(1), rs.getLong(2), rs.getString(3)));
+                    }
+                }
+            }
+            return files;
+        });
+    }
+
+    @Override
+    public void logInputs(String runId, List<DatasetInput> inputs) {
+        db.write(c -> {
+            requireWritableRun(c, runId);
+            try (PreparedStatement insertDataset = c.prepareStatement("INSERT INTO datasets (digest, name, source,"
+                    + " schema_json, profile_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest, name) DO NOTHING");
+                 PreparedStatement selectDataset = c.prepareStatement(
+                         "SELECT dataset_id FROM datasets WHERE digest = ? AND name = ?");
+                 PreparedStatement insertInput = c.prepareStatement(
+                         "INSERT OR IGNORE INTO inputs (run_id, dataset_id, context) VALUES (?, ?, ?)")) {
+                for (DatasetInput input : inputs) {
+                    Dataset dataset = input.dataset();
+                    insertDataset.setString(1, dataset.digest());
+                    insertDataset.setString(2, dataset.name());
+                    insertDataset.setString(3, dataset.source());
+                    insertDataset.setString(4, Json.write(dataset.schema()));
+                    insertDataset.setString(5, Json.write(dataset.profile()));
+                    insertDataset.executeUpdate();
+                    selectDataset.setString(1, dataset.digest());
+                    selectDataset.setString(2, dataset.name());
+                    long datasetId;
+                    try (ResultSet rs = selectDataset.executeQuery()) {
+                        rs.next();
+                        datasetId = rs.getLong(1);
+                    }
+                    insertInput.setString(1, runId);
+                    insertInput.setLong(2, datasetId);
+                    insertInput.setString(3, input.context());
+                    insertInput.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> runsUsing(String datasetDigest) {
+        return db.read(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.run_id FROM runs r WHERE r.run_id IN"
+                    + " (SELECT i.run_id FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id WHERE d.digest = ?)"
+                    + " ORDER BY r.start_time, r.rowid")) {
+                ps.setString(1, datasetDigest);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    private static final JavaType SCHEMA_TYPE =
+            Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Dataset.Column.class);
+
+    private static List<DatasetInput> inputs(Connection c, String runId) throws SQLException {
+        List<DatasetInput> inputs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.name, d.digest, d.source, d.schema_json,"
+                + " d.profile_json, i.context FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id"
+                + " WHERE i.run_id = ? ORDER BY i.rowid")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<Dataset.Column> schema = Json.read(rs.getString(4), SCHEMA_TYPE);
+                    Dataset dataset = new Dataset(rs.getString(1), rs.getString(2), rs.getString(3), schema,
+                            Json.read(rs.getString(5), Dataset.Profile.class));
+                    inputs.add(new DatasetInput(dataset, rs.getString(6)));
+                }
+            }
+        }
+        return inputs;
+    }
+
     // ---- the read path ------------------------------------------------------------------------
 
     @Override
@@ -438,9 +558,7 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public MetricSeries metricSeries(String runId, String key) {
         return db.read(c -> {
-            if (!exists(c, "SELECT 1 FROM runs WHERE run_id = ?", runId)) {
-                throw new NotFoundException("No run with id " + runId);
-            }
+            requireRun(c, runId);
             long seriesId;
             int count;
             boolean inOrder;
@@ -525,6 +643,12 @@ final class SqliteTrackingStore implements TrackingStore {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    private static void requireRun(Connection c, String runId) throws SQLException {
+        if (!exists(c, "SELECT 1 FROM runs WHERE run_id = ?", runId)) {
+            throw new NotFoundException("No run with id " + runId);
+        }
+    }
 
     private static void requireWritableRun(Connection c, String runId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT status, lifecycle_stage FROM runs WHERE run_id = ?")) {

@@ -1,0 +1,119 @@
+package dev.runlog.tracking;
+
+import dev.runlog.tracking.internal.CsvDatasets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A versioned description of data a run used: what it is called, exactly which bytes it was (the
+ * digest), where it came from, its columns, and a statistical profile of them. Log it with
+ * {@link ActiveRun#logInput(Dataset, String)}; find the runs that used it with
+ * {@link Tracker#runsUsing(String)}.
+ *
+ * <pre>{@code
+ * Dataset iris = Dataset.fromCsv(Path.of("iris.csv"));
+ * run.logInput(iris, "training");
+ * iris.profile().columns().get("sepal_length").mean();
+ * }</pre>
+ *
+ * <p>The profile is what later drift checks compare against, so it is complete: row count and, per
+ * numeric column, count, missing, min, max, mean, sample standard deviation and a histogram.
+ *
+ * @param name    a human name, such as {@code "iris"}
+ * @param digest  a content hash identifying exactly this data; for CSV files the SHA-256 of the
+ *                whole file, 64 lowercase hex characters
+ * @param source  where the data came from, as a URI ({@code file:/...}, {@code s3://...})
+ * @param schema  the columns, in order
+ * @param profile statistics of the columns
+ */
+public record Dataset(String name, String digest, String source, List<Column> schema, Profile profile) {
+    public Dataset {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(source, "source");
+        schema = List.copyOf(schema);
+        Objects.requireNonNull(profile, "profile");
+    }
+
+    /**
+     * Reads a CSV file with a header row (RFC 4180 quoting), infers each column's type
+     * ({@code long}, {@code double}, {@code boolean} or {@code string}), profiles it, and hashes the
+     * whole file. The name is the file name without its extension. Empty cells, {@code NA} and
+     * {@code NaN} count as missing.
+     *
+     * @throws InvalidInputException if the file is not a well-formed CSV (the message names the line)
+     * @throws StoreException        if the file cannot be read
+     */
+    public static Dataset fromCsv(Path file) {
+        return CsvDatasets.read(file, null);
+    }
+
+    /** As {@link #fromCsv(Path)}, under the given name. */
+    public static Dataset fromCsv(Path file, String name) {
+        return CsvDatasets.read(file, Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * A column of the data.
+     *
+     * @param name the header name
+     * @param type {@code long}, {@code double}, {@code boolean} or {@code string}
+     */
+    public record Column(String name, String type) {
+        public Column {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(type, "type");
+        }
+    }
+
+    /**
+     * Statistics of the data.
+     *
+     * @param rowCount the number of data rows
+     * @param columns  per numeric column, its statistics; columns of other types are absent
+     */
+    public record Profile(long rowCount, Map<String, ColumnProfile> columns) {
+        public Profile {
+            columns = Map.copyOf(columns);
+        }
+    }
+
+    /**
+     * Statistics of one numeric column, over its non-missing values.
+     *
+     * @param count     non-missing values
+     * @param missing   missing values
+     * @param min       smallest value (NaN when count is 0)
+     * @param max       largest value (NaN when count is 0)
+     * @param mean      arithmetic mean (NaN when count is 0)
+     * @param std       sample standard deviation, n − 1 in the denominator as pandas computes it
+     *                  (NaN when count is below 2)
+     * @param histogram counts in equal-width bins from min to max
+     */
+    public record ColumnProfile(long count, long missing, double min, double max, double mean, double std,
+                                Histogram histogram) {
+        public ColumnProfile {
+            Objects.requireNonNull(histogram, "histogram");
+        }
+    }
+
+    /**
+     * Counts of values in consecutive bins: bin {@code i} holds values in
+     * {@code [edges[i], edges[i+1])}, the last bin also its upper edge.
+     *
+     * @param edges  bin edges, one more than counts
+     * @param counts values per bin
+     */
+    public record Histogram(List<Double> edges, List<Long> counts) {
+        public Histogram {
+            edges = List.copyOf(edges);
+            counts = List.copyOf(counts);
+            if (!counts.isEmpty() && edges.size() != counts.size() + 1) {
+                throw new IllegalArgumentException("a histogram has one more edge than counts; got "
+                        + edges.size() + " edges and " + counts.size() + " counts");
+            }
+        }
+    }
+}

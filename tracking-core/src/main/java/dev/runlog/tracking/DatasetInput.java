@@ -1,0 +1,17 @@
+package dev.runlog.tracking;
+
+import java.util.Objects;
+
+/**
+ * A dataset as a run used it, with the role it played.
+ *
+ * @param dataset the dataset
+ * @param context its role in the run, such as {@code "training"}, {@code "validation"} or
+ *                {@code "test"}
+ */
+public record DatasetInput(Dataset dataset, String context) {
+    public DatasetInput {
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(context, "context");
+    }
+}

@@ -1,0 +1,309 @@
+package dev.runlog.tracking.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.Dataset;
+import dev.runlog.tracking.DatasetInput;
+import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.LoggedModel;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.MetricSeries;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.spi.RunSpec;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+
+/**
+ * {@code .tar.gz} archives of a model or a whole run, to move them between stores and machines.
+ *
+ * <pre>
+ * runlog-archive.json      what the archive holds and where it came from
+ * model/...                a model: MLmodel.json, data/..., input_example.json
+ * run.json                 a run: name, status, times, params, tags, inputs, metric index
+ * metrics/N.bin            a run's metric series: (step, timestamp, value bits) as big-endian longs
+ * artifacts/...            a run's artifact files
+ * </pre>
+ */
+final class Archives {
+    static final String MANIFEST = "runlog-archive.json";
+    static final String IMPORTED_FROM = "runlog.importedFrom";
+    private static final int FORMAT = 1;
+    private static final int METRIC_BATCH = 100_000;
+
+    private Archives() {
+    }
+
+    // ---- export -------------------------------------------------------------------------------
+
+    static void exportModel(DefaultTracker tracker, String modelUri, Path tarGz) {
+        ModelSupport.ModelUri uri = ModelSupport.ModelUri.parse(modelUri);
+        Run run = tracker.getRun(uri.runId());
+        ModelDescriptor descriptor = ModelSupport.descriptor(tracker, uri);
+        ObjectNode manifest = manifest(tracker, "model", run);
+        manifest.put("artifact_path", uri.artifactPath());
+        manifest.put("model_uuid", descriptor.model.modelUuid());
+        write(tarGz, tar -> {
+            putJson(tar, MANIFEST, manifest);
+            for (ArtifactEntry file : tracker.filesUnder(uri.runId(), uri.artifactPath())) {
+                String relative = file.path().substring(uri.artifactPath().length() + 1);
+                putArtifact(tracker, tar, uri.runId(), file, "model/" + relative);
+            }
+        });
+    }
+
+    static void exportRun(DefaultTracker tracker, String runId, Path tarGz) {
+        Run run = tracker.getRun(runId);
+        ObjectNode manifest = manifest(tracker, "run", run);
+        ObjectNode description = Json.MAPPER.createObjectNode();
+        description.put("name", run.info().name());
+        description.put("status", run.info().status().name());
+        description.put("start_time", run.info().startTime().toEpochMilli());
+        run.info().endTime().ifPresent(end -> description.put("end_time", end.toEpochMilli()));
+        ObjectNode params = description.putObject("params");
+        run.data().params().forEach(params::put);
+        ObjectNode tags = description.putObject("tags");
+        run.data().tags().forEach(tags::put);
+        ArrayNode inputs = description.putArray("inputs");
+        for (DatasetInput input : run.inputs()) {
+            inputs.addObject().put("context", input.context()).set("dataset", Json.MAPPER.valueToTree(input.dataset()));
+        }
+        ArrayNode metrics = description.putArray("metrics");
+        List<String> keys = new ArrayList<>(run.data().latestMetrics().keySet());
+        for (int i = 0; i < keys.size(); i++) {
+            metrics.addObject().put("key", keys.get(i)).put("file", "metrics/" + i + ".bin");
+        }
+        write(tarGz, tar -> {
+            putJson(tar, MANIFEST, manifest);
+            putJson(tar, "run.json", description);
+            for (int i = 0; i < keys.size(); i++) {
+                MetricSeries series = tracker.metricSeries(runId, keys.get(i));
+                var bytes = new java.io.ByteArrayOutputStream(series.size() * 24);
+                try (DataOutputStream out = new DataOutputStream(bytes)) {
+                    for (int p = 0; p < series.size(); p++) {
+                        out.writeLong(series.steps()[p]);
+                        out.writeLong(series.timestamps()[p]);
+                        out.writeLong(Double.doubleToRawLongBits(series.values()[p]));
+                    }
+                }
+                putBytes(tar, "metrics/" + i + ".bin", bytes.toByteArray());
+            }
+            for (ArtifactEntry file : tracker.filesUnder(runId, "")) {
+                putArtifact(tracker, tar, runId, file, "artifacts/" + file.path());
+            }
+        });
+    }
+
+    private static ObjectNode manifest(DefaultTracker tracker, String kind, Run run) {
+        ObjectNode manifest = Json.MAPPER.createObjectNode();
+        manifest.put("format", FORMAT);
+        manifest.put("kind", kind);
+        manifest.put("runlog_version", ModelDescriptor.RUNLOG_VERSION);
+        manifest.put("source_run_id", run.info().id());
+        manifest.put("source_experiment", tracker.getExperiment(run.info().experimentId()).name());
+        return manifest;
+    }
+
+    @FunctionalInterface
+    private interface TarWriter {
+        void write(TarArchiveOutputStream tar) throws IOException;
+    }
+
+    /** Writes beside the target and moves into place, so a failed export leaves no partial archive. */
+    private static void write(Path tarGz, TarWriter writer) {
+        Path target = tarGz.toAbsolutePath();
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            tmp = Files.createTempFile(target.getParent(), ".export-", ".tmp");
+            try (OutputStream file = Files.newOutputStream(tmp);
+                 TarArchiveOutputStream tar = new TarArchiveOutputStream(
+                         new GzipCompressorOutputStream(new BufferedOutputStream(file)))) {
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                writer.write(tar);
+                tar.finish();
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException e) {
+            throw new StoreException("Could not write archive " + tarGz + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // The export failed already; the named temp file is harmless.
+                }
+            }
+        }
+    }
+
+    private static void putJson(TarArchiveOutputStream tar, String name, JsonNode json) throws IOException {
+        putBytes(tar, name, Json.MAPPER.writeValueAsBytes(json));
+    }
+
+    private static void putBytes(TarArchiveOutputStream tar, String name, byte[] bytes) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(bytes.length);
+        tar.putArchiveEntry(entry);
+        tar.write(bytes);
+        tar.closeArchiveEntry();
+    }
+
+    private static void putArtifact(DefaultTracker tracker, TarArchiveOutputStream tar, String runId,
+                                    ArtifactEntry file, String name) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(file.size());
+        tar.putArchiveEntry(entry);
+        try (InputStream in = tracker.artifacts().open(runId, file.path())) {
+            in.transferTo(tar);
+        }
+        tar.closeArchiveEntry();
+    }
+
+    // ---- import -------------------------------------------------------------------------------
+
+    static LoggedModel importModel(DefaultTracker tracker, Path tarGz) {
+        Path work = Temp.directory("runlog-import-");
+        try {
+            Path unpacked = work.resolve("archive");
+            SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());
+            JsonNode manifest = readManifest(unpacked, tarGz, "model");
+            Path modelDir = unpacked.resolve("model");
+            ModelDescriptor descriptor = ModelSupport.verifyUnpacked(modelDir, "archive " + tarGz);
+            String artifactPath = ArtifactPaths.normalize(manifest.required("artifact_path").asText());
+            String sourceUri = "runs:/" + manifest.required("source_run_id").asText() + "/" + artifactPath;
+
+            Map<String, String> tags = new LinkedHashMap<>(tracker.processTags());
+            tags.put(IMPORTED_FROM, sourceUri);
+            String runId = tracker.createImportedRun(experimentName(manifest), "import-" + descriptor.model.modelUuid()
+                    .substring(0, 8), RunStatus.RUNNING, Instant.ofEpochMilli(tracker.clock().millis()), tags);
+            Files.write(modelDir.resolve(ModelDescriptor.FILE_NAME), descriptor.movedTo(runId).toJson());
+            tracker.uploadTree(runId, modelDir, artifactPath);
+            tracker.store().endRun(runId, RunStatus.FINISHED, Instant.ofEpochMilli(tracker.clock().millis()));
+            return descriptor.movedTo(runId).model;
+        } catch (IOException e) {
+            throw new StoreException("Could not import model archive " + tarGz + ": " + e.getMessage(), e);
+        } finally {
+            Temp.deleteTree(work);
+        }
+    }
+
+    static Run importRun(DefaultTracker tracker, Path tarGz) {
+        Path work = Temp.directory("runlog-import-");
+        try {
+            Path unpacked = work.resolve("archive");
+            SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());
+            JsonNode manifest = readManifest(unpacked, tarGz, "run");
+            JsonNode run = Json.MAPPER.readTree(unpacked.resolve("run.json").toFile());
+            // Read and check every metric file before the run exists, so a bad archive stores nothing.
+            Map<String, List<Metric>> metrics = new LinkedHashMap<>();
+            for (JsonNode series : run.required("metrics")) {
+                String key = Validation.key("metric", series.required("key").asText());
+                metrics.put(key, readSeries(unpacked, series.required("file").asText(), key, tarGz));
+            }
+            Map<String, String> params = strings(run.required("params"));
+            Map<String, String> tags = strings(run.required("tags"));
+            params.forEach((k, v) -> Validation.paramValue(Validation.key("param", k), v));
+            Validation.tags(tags);
+            tags.put(IMPORTED_FROM, manifest.required("source_run_id").asText());
+            List<DatasetInput> inputs = new ArrayList<>();
+            for (JsonNode input : run.required("inputs")) {
+                inputs.add(new DatasetInput(Json.MAPPER.treeToValue(input.required("dataset"), Dataset.class),
+                        input.required("context").asText()));
+            }
+
+            String runId = tracker.createImportedRun(experimentName(manifest), run.required("name").asText(),
+                    RunStatus.RUNNING, Instant.ofEpochMilli(run.required("start_time").asLong()), tags);
+            tracker.store().logBatch(runId, List.of(), params, Map.of());
+            for (List<Metric> points : metrics.values()) {
+                for (int from = 0; from < points.size(); from += METRIC_BATCH) {
+                    tracker.store().logBatch(runId, points.subList(from, Math.min(points.size(), from + METRIC_BATCH)),
+                            Map.of(), Map.of());
+                }
+            }
+            if (!inputs.isEmpty()) {
+                tracker.store().logInputs(runId, inputs);
+            }
+            Path artifacts = unpacked.resolve("artifacts");
+            if (Files.isDirectory(artifacts)) {
+                tracker.uploadTree(runId, artifacts, "");
+            }
+            RunStatus status = RunStatus.valueOf(run.required("status").asText());
+            Instant end = run.hasNonNull("end_time") ? Instant.ofEpochMilli(run.get("end_time").asLong())
+                    : Instant.ofEpochMilli(tracker.clock().millis());
+            // A run exported while still going has no honest end; it is imported as KILLED.
+            tracker.store().endRun(runId, status.isActive() ? RunStatus.KILLED : status, end);
+            return tracker.getRun(runId);
+        } catch (IOException e) {
+            throw new StoreException("Could not import run archive " + tarGz + ": " + e.getMessage(), e);
+        } finally {
+            Temp.deleteTree(work);
+        }
+    }
+
+    private static JsonNode readManifest(Path unpacked, Path tarGz, String kind) throws IOException {
+        Path file = unpacked.resolve(MANIFEST);
+        if (!Files.isRegularFile(file)) {
+            throw new IntegrityException("Archive " + tarGz + " is not a Runlog archive: it has no " + MANIFEST);
+        }
+        JsonNode manifest = Json.MAPPER.readTree(file.toFile());
+        if (manifest.path("format").asInt() != FORMAT) {
+            throw new IntegrityException("Archive " + tarGz + " has format " + manifest.path("format").asText()
+                    + "; this Runlog reads format " + FORMAT);
+        }
+        if (!manifest.path("kind").asText().equals(kind)) {
+            throw new IntegrityException("Archive " + tarGz + " holds a " + manifest.path("kind").asText()
+                    + ", not a " + kind);
+        }
+        return manifest;
+    }
+
+    /** Imports land in the experiment of the same name as the one they came from, created if needed. */
+    private static String experimentName(JsonNode manifest) {
+        return Validation.name("experiment", manifest.required("source_experiment").asText());
+    }
+
+    private static List<Metric> readSeries(Path unpacked, String file, String key, Path tarGz) throws IOException {
+        Path path = unpacked.resolve(ArtifactPaths.normalize(file));
+        long size = Files.size(path);
+        if (size % 24 != 0) {
+            throw new IntegrityException("Metric file " + file + " in " + tarGz + " is " + size + " bytes, not whole points");
+        }
+        List<Metric> points = new ArrayList<>((int) (size / 24));
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
+            for (long i = 0; i < size / 24; i++) {
+                long step = in.readLong();
+                long timestamp = in.readLong();
+                points.add(new Metric(key, Double.longBitsToDouble(in.readLong()), step, timestamp));
+            }
+        }
+        return points;
+    }
+
+    private static Map<String, String> strings(JsonNode object) {
+        Map<String, String> values = new LinkedHashMap<>();
+        object.properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
+        return values;
+    }
+}

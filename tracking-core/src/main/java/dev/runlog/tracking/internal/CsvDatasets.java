@@ -1,0 +1,298 @@
+package dev.runlog.tracking.internal;
+
+import com.google.common.hash.Hashing;
+import com.google.common.hash.HashingInputStream;
+import dev.runlog.tracking.Dataset;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.StoreException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@link Dataset#fromCsv}: two streaming passes over the file, so memory stays bounded however
+ * large it is. The first hashes every byte, infers column types and accumulates count, missing,
+ * min, max, mean and variance (Welford's method, stable in one pass); the second, for numeric
+ * columns only, fills the histograms, whose bin edges need the min and max of the first.
+ */
+public final class CsvDatasets {
+    static final int HISTOGRAM_BINS = 10;
+    private static final Set<String> MISSING = Set.of("", "NA", "NaN");
+
+    private CsvDatasets() {
+    }
+
+    public static Dataset read(Path file, String name) {
+        String datasetName = name != null ? name : baseName(file);
+        try {
+            Pass1 first = new Pass1();
+            String digest;
+            try (InputStream raw = Files.newInputStream(file);
+                 HashingInputStream hashing = new HashingInputStream(Hashing.sha256(), raw)) {
+                forEachRecord(file, hashing, first);
+                // Hash to the very end, even bytes after the last record, so the digest is the file's.
+                hashing.transferTo(java.io.OutputStream.nullOutputStream());
+                digest = hashing.hash().toString();
+            }
+            if (first.header == null) {
+                throw new InvalidInputException("CSV file " + file + " is empty; it needs at least a header row");
+            }
+            long[][] histograms = new long[first.header.size()][];
+            for (int i = 0; i < first.header.size(); i++) {
+                if (first.columns.get(i).isNumeric() && first.columns.get(i).count > 0) {
+                    histograms[i] = new long[HISTOGRAM_BINS];
+                }
+            }
+            try (InputStream raw = Files.newInputStream(file)) {
+                forEachRecord(file, raw, (line, fields) -> {
+                    for (int i = 0; i < fields.size(); i++) {
+                        if (histograms[i] != null && !MISSING.contains(fields.get(i))) {
+                            ColumnStats c = first.columns.get(i);
+                            histograms[i][c.bin(Double.parseDouble(fields.get(i)))]++;
+                        }
+                    }
+                });
+            }
+            List<Dataset.Column> schema = new ArrayList<>();
+            Map<String, Dataset.ColumnProfile> profiles = new LinkedHashMap<>();
+            for (int i = 0; i < first.header.size(); i++) {
+                ColumnStats c = first.columns.get(i);
+                String columnName = first.header.get(i);
+                schema.add(new Dataset.Column(columnName, c.type()));
+                if (c.isNumeric()) {
+                    profiles.put(columnName, c.profile(histograms[i]));
+                }
+            }
+            return new Dataset(datasetName, digest, file.toAbsolutePath().normalize().toUri().toString(), schema,
+                    new Dataset.Profile(first.rows, profiles));
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("CSV file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new StoreException("Cannot read CSV file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String baseName(Path file) {
+        String fileName = file.getFileName().toString();
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+
+    private interface RecordHandler {
+        void record(long line, List<String> fields);
+    }
+
+    /** The first pass: header, then per-column statistics of every data row. */
+    private static final class Pass1 implements RecordHandler {
+        List<String> header;
+        final List<ColumnStats> columns = new ArrayList<>();
+        long rows;
+
+        @Override
+        public void record(long line, List<String> fields) {
+            if (header == null) {
+                header = List.copyOf(fields);
+                for (int i = 0; i < fields.size(); i++) {
+                    columns.add(new ColumnStats());
+                }
+                return;
+            }
+            rows++;
+            for (int i = 0; i < fields.size(); i++) {
+                columns.get(i).add(fields.get(i));
+            }
+        }
+    }
+
+    /** A column's inferred type and running statistics. */
+    static final class ColumnStats {
+        private boolean couldBeLong = true;
+        private boolean couldBeDouble = true;
+        private boolean couldBeBoolean = true;
+        private boolean sawValue;
+        long count;
+        long missing;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        private double mean;
+        private double m2;
+
+        void add(String cell) {
+            if (MISSING.contains(cell)) {
+                missing++;
+                return;
+            }
+            sawValue = true;
+            if (couldBeBoolean && !(cell.equalsIgnoreCase("true") || cell.equalsIgnoreCase("false"))) {
+                couldBeBoolean = false;
+            }
+            if (couldBeLong) {
+                try {
+                    Long.parseLong(cell);
+                } catch (NumberFormatException e) {
+                    couldBeLong = false;
+                }
+            }
+            if (couldBeDouble) {
+                try {
+                    double v = Double.parseDouble(cell);
+                    count++;
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                    double delta = v - mean;
+                    mean += delta / count;
+                    m2 += delta * (v - mean);
+                } catch (NumberFormatException e) {
+                    couldBeDouble = false;
+                }
+            }
+        }
+
+        boolean isNumeric() {
+            return sawValue && couldBeDouble && !couldBeBoolean;
+        }
+
+        String type() {
+            if (!sawValue) {
+                return "string";
+            }
+            if (couldBeBoolean) {
+                return "boolean";
+            }
+            if (couldBeLong) {
+                return "long";
+            }
+            return couldBeDouble ? "double" : "string";
+        }
+
+        int bin(double v) {
+            if (max == min) {
+                return 0;
+            }
+            int bin = (int) ((v - min) / (max - min) * HISTOGRAM_BINS);
+            return Math.min(Math.max(bin, 0), HISTOGRAM_BINS - 1);
+        }
+
+        Dataset.ColumnProfile profile(long[] histogram) {
+            if (count == 0) {
+                return new Dataset.ColumnProfile(0, missing, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        new Dataset.Histogram(List.of(), List.of()));
+            }
+            List<Double> edges = new ArrayList<>();
+            for (int i = 0; i <= HISTOGRAM_BINS; i++) {
+                edges.add(i == HISTOGRAM_BINS ? max : min + (max - min) * i / HISTOGRAM_BINS);
+            }
+            List<Long> counts = new ArrayList<>();
+            for (long c : histogram) {
+                counts.add(c);
+            }
+            double std = count > 1 ? Math.sqrt(m2 / (count - 1)) : Double.NaN;
+            return new Dataset.ColumnProfile(count, missing, min, max, mean, std, new Dataset.Histogram(edges, counts));
+        }
+    }
+
+    /**
+     * Reads RFC 4180 records: comma-separated fields, double quotes around fields holding commas,
+     * quotes or line breaks, a doubled quote for a quote, LF or CRLF line ends. Every record must
+     * have as many fields as the header; blank lines are skipped.
+     */
+    private static void forEachRecord(Path file, InputStream in, RecordHandler handler) throws IOException {
+        Reader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean inQuotes = false;
+        boolean afterQuote = false;
+        boolean recordStarted = false;
+        long line = 1;
+        long recordLine = 1;
+        int expected = -1;
+        int c = reader.read();
+        if (c == '\uFEFF') {
+            c = reader.read(); // a byte order mark is not part of the first header name
+        }
+        for (; c != -1; c = reader.read()) {
+            if (inQuotes) {
+                if (c == '"') {
+                    inQuotes = false;
+                    afterQuote = true;
+                } else {
+                    line += c == '\n' ? 1 : 0;
+                    field.append((char) c);
+                }
+                continue;
+            }
+            switch (c) {
+                case '"' -> {
+                    if (afterQuote) {
+                        field.append('"'); // "" inside a quoted field
+                        inQuotes = true;
+                        afterQuote = false;
+                    } else if (field.length() == 0) {
+                        inQuotes = true;
+                        recordStarted = true;
+                    } else {
+                        field.append('"'); // a quote inside an unquoted field is kept as it is
+                    }
+                }
+                case ',' -> {
+                    fields.add(field.toString());
+                    field.setLength(0);
+                    afterQuote = false;
+                    recordStarted = true;
+                }
+                case '\r' -> {
+                    // CRLF: the LF ends the record.
+                }
+                case '\n' -> {
+                    if (recordStarted || field.length() > 0) {
+                        expected = endRecord(file, handler, fields, field, recordLine, expected);
+                    }
+                    fields.clear();
+                    field.setLength(0);
+                    afterQuote = false;
+                    recordStarted = false;
+                    line++;
+                    recordLine = line;
+                }
+                default -> {
+                    if (afterQuote) {
+                        throw new InvalidInputException("CSV file " + file + ", line " + line
+                                + ": text after the closing quote of a field");
+                    }
+                    field.append((char) c);
+                    recordStarted = true;
+                }
+            }
+        }
+        if (inQuotes) {
+            throw new InvalidInputException("CSV file " + file + ": the quoted field opened on line " + recordLine
+                    + " is never closed");
+        }
+        if (recordStarted || field.length() > 0) {
+            endRecord(file, handler, fields, field, recordLine, expected);
+        }
+    }
+
+    /** Hands a complete record over; returns the field count every record must have. */
+    private static int endRecord(Path file, RecordHandler handler, List<String> fields, StringBuilder field,
+                                 long line, int expected) {
+        fields.add(field.toString());
+        if (expected >= 0 && fields.size() != expected) {
+            throw new InvalidInputException("CSV file " + file + ", line " + line + ": " + fields.size()
+                    + " fields where the header has " + expected);
+        }
+        handler.record(line, fields);
+        return fields.size();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.runlog.tracking.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.StoreException;
+
+/**
+ * The one Jackson configuration Runlog writes and reads JSON with: stored descriptors, dataset
+ * profiles, archives. NaN and ±Infinity are written as bare tokens and read back, since metric and
+ * profile values may be any double; unknown properties are ignored, so a file written by a newer
+ * Runlog still reads.
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private Json() {
+    }
+
+    /** Serializes a value; a value Jackson cannot write is the caller's mistake. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("Cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Reads what Runlog stored; a failure means the stored data is damaged. */
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("Stored JSON is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** As {@link #read(String, Class)}, for generic types. */
+    public static <T> T read(String json, JavaType type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("Stored JSON is not a valid " + type + ": " + e.getOriginalMessage(), e);
+        }
+    }
+}

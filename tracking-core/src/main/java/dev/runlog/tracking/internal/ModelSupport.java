@@ -1,0 +1,182 @@
+package dev.runlog.tracking.internal;
+
+import com.google.common.hash.Hashing;
+import com.google.common.hash.HashingInputStream;
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.LoggedModel;
+import dev.runlog.tracking.ModelFlavor;
+import dev.runlog.tracking.ModelOptions;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.internal.flavors.ModelFlavors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** Logging and loading models: flavors write and read the payload, this class keeps it honest. */
+final class ModelSupport {
+    private ModelSupport() {
+    }
+
+    /** Parses {@code runs:/<runId>/<path>}. */
+    record ModelUri(String runId, String artifactPath) {
+        static ModelUri parse(String uri) {
+            Validation.notNull("model URI", uri);
+            if (!uri.startsWith("runs:/")) {
+                throw new InvalidInputException("Model URI '" + uri + "' is not a runs:/<runId>/<path> URI");
+            }
+            String rest = uri.substring("runs:/".length());
+            int slash = rest.indexOf('/');
+            if (slash <= 0 || slash == rest.length() - 1) {
+                throw new InvalidInputException("Model URI '" + uri + "' needs a run id and a path: runs:/<runId>/<path>");
+            }
+            return new ModelUri(rest.substring(0, slash), ArtifactPaths.normalize(rest.substring(slash + 1)));
+        }
+    }
+
+    static LoggedModel log(DefaultTracker tracker, String runId, String artifactPath, Object model, ModelOptions options) {
+        Validation.notNull("model", model);
+        String path = ArtifactPaths.normalize(artifactPath);
+        if (path.isEmpty()) {
+            throw new InvalidInputException("A model needs an artifact path such as \"model\", not the artifact root");
+        }
+        ModelFlavor flavor = options.flavor().orElseGet(() -> ModelFlavors.forModel(model));
+        Path work = Temp.directory("runlog-model-");
+        try {
+            Path payload = Files.createDirectory(work.resolve(ModelDescriptor.PAYLOAD_DIR));
+            var flavorConfig = flavor.save(model, payload);
+            SortedMap<String, ModelDescriptor.PayloadFile> files = hashTree(payload);
+            long size = files.values().stream().mapToLong(ModelDescriptor.PayloadFile::size).sum();
+            if (options.inputExample().isPresent()) {
+                Json.MAPPER.writeValue(work.resolve(ModelDescriptor.INPUT_EXAMPLE).toFile(), options.inputExample().get());
+            }
+            LoggedModel logged = new LoggedModel(runId, path, flavor.name(), flavorConfig, UUID.randomUUID().toString(),
+                    Instant.ofEpochMilli(tracker.clock().millis()), size, ModelDescriptor.payloadDigest(files),
+                    options.signature(),
+                    options.inputExample().map(example -> ModelDescriptor.INPUT_EXAMPLE), options.metadata(),
+                    ModelDescriptor.RUNLOG_VERSION);
+            Files.write(work.resolve(ModelDescriptor.FILE_NAME), new ModelDescriptor(logged, files).toJson());
+            tracker.uploadTree(runId, work, path);
+            return logged;
+        } catch (IOException e) {
+            throw new StoreException("Could not write model '" + path + "' of run " + runId + ": " + e.getMessage(), e);
+        } finally {
+            Temp.deleteTree(work);
+        }
+    }
+
+    static ModelDescriptor descriptor(DefaultTracker tracker, ModelUri uri) {
+        String file = ArtifactPaths.join(uri.artifactPath(), ModelDescriptor.FILE_NAME);
+        try (InputStream in = tracker.artifacts().open(uri.runId(), file)) {
+            return ModelDescriptor.read(in, "runs:/" + uri.runId() + "/" + file);
+        } catch (NotFoundException e) {
+            throw new NotFoundException("No model at runs:/" + uri.runId() + "/" + uri.artifactPath()
+                    + " (it has no " + ModelDescriptor.FILE_NAME + ")");
+        } catch (IOException e) {
+            throw new StoreException("Could not read the descriptor of runs:/" + uri.runId() + "/" + uri.artifactPath(), e);
+        }
+    }
+
+    static <T> T load(DefaultTracker tracker, String modelUri, Class<T> type, ModelFlavor explicitFlavor) {
+        Validation.notNull("type", type);
+        ModelUri uri = ModelUri.parse(modelUri);
+        tracker.getRun(uri.runId());
+        ModelDescriptor descriptor = descriptor(tracker, uri);
+        ModelFlavor flavor = explicitFlavor != null ? explicitFlavor : ModelFlavors.named(descriptor.model.flavor());
+        if (!flavor.name().equals(descriptor.model.flavor())) {
+            throw new InvalidInputException("Model " + modelUri + " was saved with the " + descriptor.model.flavor()
+                    + " flavor and cannot be loaded with " + flavor.name());
+        }
+        Path work = Temp.directory("runlog-load-");
+        boolean keep = false;
+        try {
+            Path payload = Files.createDirectory(work.resolve(ModelDescriptor.PAYLOAD_DIR));
+            String payloadPath = ArtifactPaths.join(uri.artifactPath(), ModelDescriptor.PAYLOAD_DIR);
+            for (ModelDescriptor.PayloadFile expected : descriptor.files.values()) {
+                Path target = payload.resolve(expected.path());
+                Files.createDirectories(target.getParent());
+                String artifact = ArtifactPaths.join(payloadPath, expected.path());
+                String actual;
+                try (InputStream in = tracker.artifacts().open(uri.runId(), artifact);
+                     HashingInputStream hashing = new HashingInputStream(Hashing.sha256(), in)) {
+                    Files.copy(hashing, target);
+                    actual = hashing.hash().toString();
+                } catch (NotFoundException missing) {
+                    throw new IntegrityException("Payload file " + artifact + " of model " + modelUri
+                            + " is missing; its descriptor lists it");
+                }
+                if (!actual.equals(expected.sha256())) {
+                    throw new IntegrityException("Payload file " + artifact + " of model " + modelUri + " has SHA-256 "
+                            + actual + ", but the descriptor recorded " + expected.sha256()
+                            + " when it was logged: the file changed since");
+                }
+            }
+            T model = flavor.load(payload, type);
+            // A model that is a path into the download (the files flavor) keeps its directory alive.
+            keep = model instanceof Path p && p.startsWith(work);
+            return model;
+        } catch (IOException e) {
+            throw new StoreException("Could not load model " + modelUri + ": " + e.getMessage(), e);
+        } finally {
+            if (!keep) {
+                Temp.deleteTree(work);
+            }
+        }
+    }
+
+    /** Size and SHA-256 of every file under {@code root}, by '/'-separated relative path. */
+    static SortedMap<String, ModelDescriptor.PayloadFile> hashTree(Path root) throws IOException {
+        SortedMap<String, ModelDescriptor.PayloadFile> files = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.filter(Files::isRegularFile).toList()) {
+                String relative = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+                String sha = com.google.common.io.MoreFiles.asByteSource(p).hash(Hashing.sha256()).toString();
+                files.put(relative, new ModelDescriptor.PayloadFile(relative, Files.size(p), sha));
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return files;
+    }
+
+    /** Checks an unpacked model directory against its descriptor before anything is stored. */
+    static ModelDescriptor verifyUnpacked(Path modelDir, String where) throws IOException {
+        Path descriptorFile = modelDir.resolve(ModelDescriptor.FILE_NAME);
+        if (!Files.isRegularFile(descriptorFile)) {
+            throw new IntegrityException(where + " holds no " + ModelDescriptor.FILE_NAME);
+        }
+        ModelDescriptor descriptor;
+        try (InputStream in = Files.newInputStream(descriptorFile)) {
+            descriptor = ModelDescriptor.read(in, where);
+        }
+        Path payload = modelDir.resolve(ModelDescriptor.PAYLOAD_DIR);
+        SortedMap<String, ModelDescriptor.PayloadFile> actual = Files.isDirectory(payload) ? hashTree(payload) : new TreeMap<>();
+        for (ModelDescriptor.PayloadFile expected : descriptor.files.values()) {
+            ModelDescriptor.PayloadFile found = actual.get(expected.path());
+            if (found == null) {
+                throw new IntegrityException("Payload file data/" + expected.path() + " listed by the descriptor in "
+                        + where + " is missing");
+            }
+            if (!found.sha256().equals(expected.sha256())) {
+                throw new IntegrityException("Payload file data/" + expected.path() + " in " + where + " has SHA-256 "
+                        + found.sha256() + ", but its descriptor recorded " + expected.sha256());
+            }
+        }
+        for (String path : actual.keySet()) {
+            if (!descriptor.files.containsKey(path)) {
+                throw new IntegrityException("Payload file data/" + path + " in " + where + " is not in its descriptor");
+            }
+        }
+        return descriptor;
+    }
+
+}

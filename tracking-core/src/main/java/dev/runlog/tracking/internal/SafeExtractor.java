@@ -1,0 +1,112 @@
+package dev.runlog.tracking.internal;
+
+import dev.runlog.tracking.IntegrityException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * Unpacks a {@code .tar.gz} written by someone else, assuming the worst of it: an entry that would
+ * land outside the target ({@code ../}, an absolute path), any link, a device file or FIFO, more
+ * entries or more bytes than the limits. Bytes are counted as they are decompressed, so a bomb is
+ * stopped at the limit rather than after filling the disk; on any refusal the target is deleted
+ * whole, so nothing half-written stays behind.
+ */
+final class SafeExtractor {
+    static final int MAX_ENTRIES = 1_000_000;
+
+    private SafeExtractor() {
+    }
+
+    /** Unpacks {@code tarGz} into the new directory {@code target}, which must not exist yet. */
+    static void extract(Path tarGz, Path target, long sizeLimit) {
+        boolean done = false;
+        try {
+            Files.createDirectories(target);
+            Path root = target.toRealPath();
+            long total = 0;
+            int entries = 0;
+            try (InputStream file = Files.newInputStream(tarGz);
+                 TarArchiveInputStream tar = new TarArchiveInputStream(
+                         new GzipCompressorInputStream(new BufferedInputStream(file)))) {
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    if (++entries > MAX_ENTRIES) {
+                        throw new IntegrityException("Archive " + tarGz + " has more than " + MAX_ENTRIES + " entries");
+                    }
+                    String name = entry.getName();
+                    if (entry.isSymbolicLink() || entry.isLink()) {
+                        Path linkTarget = root.resolve(name).getParent().resolve(entry.getLinkName()).normalize();
+                        throw new IntegrityException("Archive entry '" + name + "' is a link to '" + entry.getLinkName() + "'"
+                                + (linkTarget.startsWith(root) ? "" : ", which points outside the target")
+                                + "; Runlog archives hold no links");
+                    }
+                    if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+                        throw new IntegrityException("Archive entry '" + name + "' is a device file or FIFO; refused");
+                    }
+                    if (!entry.isDirectory() && !entry.isFile()) {
+                        throw new IntegrityException("Archive entry '" + name + "' is neither a file nor a directory; refused");
+                    }
+                    Path destination = destination(root, name);
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(destination);
+                        continue;
+                    }
+                    Files.createDirectories(destination.getParent());
+                    if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new IntegrityException("Archive entry '" + name + "' appears twice");
+                    }
+                    try (OutputStream out = Files.newOutputStream(destination)) {
+                        byte[] buffer = new byte[1 << 16];
+                        int n;
+                        while ((n = tar.read(buffer)) > 0) {
+                            total += n;
+                            if (total > sizeLimit) {
+                                throw new IntegrityException("Archive " + tarGz + " unpacks to more than the limit of "
+                                        + sizeLimit + " bytes (at entry '" + name + "'); refused, nothing was kept");
+                            }
+                            out.write(buffer, 0, n);
+                        }
+                    }
+                }
+            }
+            done = true;
+        } catch (IOException e) {
+            throw new IntegrityException("Archive " + tarGz + " is not a readable .tar.gz: " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                Temp.deleteTree(target);
+            }
+        }
+    }
+
+    private static Path destination(Path root, String name) {
+        if (name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.contains("\0")
+                || (name.length() > 1 && name.charAt(1) == ':')) {
+            throw new IntegrityException("Archive entry '" + name + "' has an absolute or malformed path; refused");
+        }
+        for (String segment : name.split("/")) {
+            if (segment.equals("..")) {
+                throw new IntegrityException("Archive entry '" + name + "' climbs out with '..'; refused");
+            }
+        }
+        Path destination = root.resolve(name).normalize();
+        if (!destination.startsWith(root) || destination.equals(root)) {
+            throw new IntegrityException("Archive entry '" + name + "' would land outside the target; refused");
+        }
+        // A directory created from an earlier entry cannot be a link (links are refused), but check anyway.
+        for (Path p = destination.getParent(); p != null && !p.equals(root); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw new IntegrityException("Archive entry '" + name + "' goes through a link; refused");
+            }
+        }
+        return destination;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.runlog.tracking.internal.flavors;
+
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.ModelFlavor;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/** Finds flavors by name: the built-in ones, then those registered through ServiceLoader. */
+public final class ModelFlavors {
+    private ModelFlavors() {
+    }
+
+    public static ModelFlavor named(String name) {
+        switch (name) {
+            case "json":
+                return JsonFlavor.INSTANCE;
+            case "files":
+                return FilesFlavor.INSTANCE;
+            case "java-serialized":
+                return new JavaSerializedFlavor();
+            default:
+                break;
+        }
+        TreeSet<String> known = new TreeSet<>(java.util.List.of("json", "files", "java-serialized"));
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (ModelFlavor flavor : ServiceLoader.load(ModelFlavor.class, loader != null ? loader : ModelFlavors.class.getClassLoader())) {
+            if (flavor.name().equals(name)) {
+                return flavor;
+            }
+            known.add(flavor.name());
+        }
+        throw new InvalidInputException("No model flavor named '" + name + "' on the class path; known flavors: "
+                + String.join(", ", known) + ". Add the module that provides it.");
+    }
+
+    /** The flavor for a model of this type when none is named: files for a path, json otherwise. */
+    public static ModelFlavor forModel(Object model) {
+        return model instanceof Path ? FilesFlavor.INSTANCE : JsonFlavor.INSTANCE;
+    }
+}
