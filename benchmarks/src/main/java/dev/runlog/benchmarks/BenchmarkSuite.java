@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * Each figure runs against a fresh SQLite file in a temporary directory, through the public API.
  * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, series, latest, run,
- * logMetric).
+ * search, logMetric).
  */
 public final class BenchmarkSuite {
     static final int INGEST_RUNS = 8;
@@ -60,6 +60,9 @@ public final class BenchmarkSuite {
                     double baseline = naive.startEndRunMillis(200);
                     print(new Figure("start_and_end_empty_run", startEndMillis(work), "ms", 1, false, baseline));
                 }
+            }
+            if (only.isEmpty() || only.contains("search")) {
+                search(work);
             }
             if (only.isEmpty() || only.contains("logMetric")) {
                 print(new Figure("logMetric_calling_thread_median", logMetricMedianNanos(), "ns", 200, false, null));
@@ -128,6 +131,19 @@ public final class BenchmarkSuite {
                     }
                 }
             }
+        }
+    }
+
+    /** 100,000 runs × 10 params × 10 metrics; the filters of the issue, on a warm file. */
+    private static void search(Path work) {
+        Path db = work.resolve("search.db");
+        SearchBenchmark.populate(db);
+        try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
+            print(new Figure("search_first_100_of_100000_runs", SearchBenchmark.firstPageMillis(tracker), "ms", 20, false, null));
+            int[] matches = new int[1];
+            double all = SearchBenchmark.streamAllMillis(tracker, matches);
+            print(new Figure("search_stream_all_" + matches[0] + "_matches", all, "ms", 500, false, null));
+            print(new Figure("search_tag_like_first_100", SearchBenchmark.tagLikeMillis(tracker), "ms", 50, false, null));
         }
     }
 

@@ -149,6 +149,26 @@ public interface Tracker extends AutoCloseable {
      */
     Experiment createExperiment(String name);
 
+    /** Sets a tag of an experiment, such as its team or purpose; experiment searches filter on tags. */
+    void setExperimentTag(String experimentId, String key, String value);
+
+    /**
+     * Starts a search for runs, in MLflow's filter language plus OR, NOT and parentheses.
+     *
+     * <pre>{@code
+     * List<Run> best = tracker.searchRuns()
+     *         .experiments("iris")
+     *         .filter("metrics.accuracy > 0.9 and params.penalty = 'l2'")
+     *         .orderBy("metrics.accuracy DESC")
+     *         .maxResults(10)
+     *         .page().runs();
+     * }</pre>
+     */
+    RunQuery searchRuns();
+
+    /** Starts a search for experiments, by name, tags and times. */
+    ExperimentQuery searchExperiments();
+
     /** Soft-deletes a run: it stays readable with lifecycle stage DELETED and takes no writes. */
     void deleteRun(String runId);
 

@@ -15,12 +15,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Dataset;
+import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Durability;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.MetricSeries;
+import dev.runlog.tracking.ModelFlavor;
+import dev.runlog.tracking.ModelOptions;
+import dev.runlog.tracking.ModelSignature;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.Run;
@@ -28,9 +35,11 @@ import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.tck.other.Calibration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +47,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,6 +56,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +101,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>The tests are grouped in {@link Nested} classes, one per rule of the contract (experiments,
  * runs, params, keys, metrics, tags, writes to inactive runs, lifecycle, system tags, async
- * logging, concurrency, artifacts, store discovery). All but the concurrency test take well under
+ * logging, concurrency, artifacts, datasets, models, archives, store discovery). All but the concurrency test take well under
  * a second each on the in-memory store.
  */
 public abstract class TrackingStoreCompatibilityKit {
@@ -241,6 +253,134 @@ public abstract class TrackingStoreCompatibilityKit {
 
     private static List<Double> values(List<Metric> history) {
         return history.stream().map(Metric::value).toList();
+    }
+
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    /** Every file under an artifact directory of a run, recursively: path relative to {@code dir} to entry. */
+    private static SortedMap<String, ArtifactEntry> artifactTree(Tracker on, String runId, String dir) {
+        SortedMap<String, ArtifactEntry> files = new TreeMap<>();
+        String prefix = dir.isEmpty() ? "" : dir + "/";
+        Deque<String> pending = new ArrayDeque<>(List.of(dir));
+        while (!pending.isEmpty()) {
+            for (ArtifactEntry entry : on.listArtifacts(runId, pending.pop())) {
+                if (entry.isDirectory()) {
+                    pending.push(entry.path());
+                } else {
+                    assertTrue(entry.path().startsWith(prefix), () -> entry.path() + " is listed under '" + dir + "'");
+                    files.put(entry.path().substring(prefix.length()), entry);
+                }
+            }
+        }
+        return files;
+    }
+
+    /** Path relative to {@code dir} to "size:sha256" of every file under an artifact directory. */
+    private static SortedMap<String, String> artifactDigests(Tracker on, String runId, String dir) {
+        SortedMap<String, String> digests = new TreeMap<>();
+        artifactTree(on, runId, dir).forEach((path, entry) -> digests.put(path,
+                entry.size() + ":" + entry.sha256().orElse("<no sha256>")));
+        return digests;
+    }
+
+    /** Path relative to {@code root} ('/'-separated) to "size:sha256" of every regular file under a local directory. */
+    private static SortedMap<String, String> localDigests(Path root) {
+        SortedMap<String, String> digests = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(p);
+                digests.put(root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"),
+                        content.length + ":" + sha256(content));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return digests;
+    }
+
+    /** Writes each relative path's content under {@code root}, creating directories; returns root. */
+    private static Path writeTree(Path root, Map<String, byte[]> files) {
+        try {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                Path target = root.resolve(file.getKey());
+                Files.createDirectories(target.getParent());
+                Files.write(target, file.getValue());
+            }
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** "size:sha256" of each content, by path: what {@link #artifactDigests} and {@link #localDigests} give. */
+    private static SortedMap<String, String> digestsOf(Map<String, byte[]> files) {
+        SortedMap<String, String> digests = new TreeMap<>();
+        files.forEach((path, content) -> digests.put(path, content.length + ":" + sha256(content)));
+        return digests;
+    }
+
+    private static String utf8(InputStream in) {
+        return new String(readAll(in), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * JSON without the whitespace between tokens (strings are kept as they are), so that what
+     * Jackson pretty-prints can be compared with a compact expected text.
+     */
+    private static String compactJson(String json) {
+        StringBuilder compact = new StringBuilder(json.length());
+        boolean inString = false;
+        boolean escaped = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                compact.append(c);
+                if (escaped) {
+                    escaped = false;
+                } else if (c == '\\') {
+                    escaped = true;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+                compact.append(c);
+            } else if (!Character.isWhitespace(c)) {
+                compact.append(c);
+            }
+        }
+        return compact.toString();
+    }
+
+    private static List<String> ids(List<Run> runs) {
+        return runs.stream().map(r -> r.info().id()).toList();
+    }
+
+    /** A hand-built dataset with two numeric columns, one with -0.0 as its minimum; the digest follows the version. */
+    private static Dataset dataset(String name, String version) {
+        return new Dataset(name, sha256((name + "@" + version).getBytes(StandardCharsets.UTF_8)),
+                "s3://datasets/" + name + "/" + version + ".parquet",
+                List.of(new Dataset.Column("age", "long"), new Dataset.Column("income", "double"),
+                        new Dataset.Column("city", "string"), new Dataset.Column("member", "boolean")),
+                new Dataset.Profile(1000, Map.of(
+                        "age", new Dataset.ColumnProfile(990, 10, 18, 90, 41.5, 12.25,
+                                new Dataset.Histogram(List.of(18.0, 42.0, 66.0, 90.0), List.of(400L, 450L, 140L))),
+                        "income", new Dataset.ColumnProfile(1000, 0, -0.0, 2.5e6, 61234.5, 40321.75,
+                                new Dataset.Histogram(List.of(-0.0, 1.25e6, 2.5e6), List.of(998L, 2L))))));
+    }
+
+    /**
+     * A hand-built dataset of one row: a column with a single value, whose standard deviation is NaN,
+     * and a column with no value at all, whose statistics are all NaN and whose histogram is empty.
+     */
+    private static Dataset singleRowDataset() {
+        return new Dataset("one-row", sha256("one-row".getBytes(StandardCharsets.UTF_8)), "file:/data/one-row.csv",
+                List.of(new Dataset.Column("v", "double"), new Dataset.Column("w", "double")),
+                new Dataset.Profile(1, Map.of(
+                        "v", new Dataset.ColumnProfile(1, 0, 7.5, 7.5, 7.5, Double.NaN,
+                                new Dataset.Histogram(List.of(7.5, 7.5), List.of(1L))),
+                        "w", new Dataset.ColumnProfile(0, 1, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                                new Dataset.Histogram(List.of(), List.of())))));
     }
 
     // =============================================================================================
@@ -1738,7 +1878,22 @@ public abstract class TrackingStoreCompatibilityKit {
 
     // =============================================================================================
 
-    /** Rule 13: artifacts are files kept per run. */
+    /** The artifact writes of an {@link ActiveRun} besides logArtifact, for the tests of writes to inactive runs. */
+    enum ArtifactWrite {
+        LOG_ARTIFACTS, LOG_TEXT, LOG_JSON, LOG_MODEL, LOG_FILES_MODEL;
+
+        void apply(ActiveRun run, Path directory) {
+            switch (this) {
+                case LOG_ARTIFACTS -> run.logArtifacts(directory, "bundle");
+                case LOG_TEXT -> run.logText("notes", "notes.txt");
+                case LOG_JSON -> run.logJson(Map.of("accuracy", 0.97), "eval.json");
+                case LOG_MODEL -> run.logModel("model", new TestModels.LinearModel(new double[] {1, 2}, 0.5));
+                case LOG_FILES_MODEL -> run.logModel("model", directory);
+            }
+        }
+    }
+
+    /** Rule 13: artifacts are files kept per run, each with its SHA-256. */
     @Nested
     @DisplayName("Artifacts")
     class Artifacts {
@@ -1829,11 +1984,981 @@ public abstract class TrackingStoreCompatibilityKit {
             assertThrows(NotFoundException.class, () -> readAll(tracker.openArtifact(run.id(), "plots/acc.png")));
             assertThrows(NotFoundException.class, () -> readAll(tracker.openArtifact(UNKNOWN_RUN_ID, "plots/loss.png")));
         }
+
+        @Test
+        @DisplayName("listArtifacts shows the SHA-256 of each file, whichever method stored it")
+        void listingShowsDigests() {
+            byte[] weights = bytes(4096, 7);
+            byte[] plot = bytes(1234, 8);
+            String notes = "accuracy 0.97\n";
+            byte[] notesBytes = notes.getBytes(StandardCharsets.UTF_8);
+            Path plots = writeTree(newDirectory("plots"), Map.of("loss.png", plot));
+            ActiveRun run = tracker.startRun("iris");
+            run.logArtifact(newFile("weights.bin", weights), "out");
+            run.logText(notes, "out/notes.txt");
+            run.logArtifacts(plots, "out/plots");
+
+            assertEquals(List.of(ArtifactEntry.file("out/notes.txt", notesBytes.length, sha256(notesBytes)),
+                    ArtifactEntry.directory("out/plots"),
+                    ArtifactEntry.file("out/weights.bin", weights.length, sha256(weights))),
+                    tracker.listArtifacts(run.id(), "out"));
+            assertEquals(List.of(ArtifactEntry.file("out/plots/loss.png", plot.length, sha256(plot))),
+                    tracker.listArtifacts(run.id(), "out/plots"));
+            for (ArtifactEntry file : artifactTree(tracker, run.id(), "").values()) {
+                String digest = file.sha256().orElseThrow(() -> new AssertionError(file.path() + " is listed without a SHA-256"));
+                assertTrue(SHA256_HEX.matcher(digest).matches(), () -> file.path() + " has SHA-256 '" + digest + "'");
+                assertEquals(sha256(readAll(tracker.openArtifact(run.id(), file.path()))), digest,
+                        () -> "the listed SHA-256 of " + file.path() + " is not that of its content");
+            }
+        }
+
+        @Test
+        @DisplayName("logArtifacts(dir, \"bundle\") copies a tree, nested directories included, keeping its layout, bytes and digests")
+        void logArtifactsTree() {
+            Map<String, byte[]> files = new TreeMap<>();
+            files.put("README.md", "# bundle\n".getBytes(StandardCharsets.UTF_8));
+            files.put("config/params.json", "{\"lr\": 0.1}".getBytes(StandardCharsets.UTF_8));
+            files.put("config/deep/er/weights.bin", bytes(70_000, 3));
+            files.put("config.txt", bytes(5, 4));
+            files.put("empty.txt", new byte[0]);
+            Path source = writeTree(newDirectory("bundle-source"), files);
+            ActiveRun run = tracker.startRun("iris");
+            run.logArtifacts(source, "bundle");
+
+            assertEquals(List.of(ArtifactEntry.directory("bundle")), tracker.listArtifacts(run.id(), ""));
+            assertEquals(List.of("bundle/README.md", "bundle/config", "bundle/config.txt", "bundle/empty.txt"),
+                    tracker.listArtifacts(run.id(), "bundle").stream().map(ArtifactEntry::path).toList());
+            assertEquals(List.of(ArtifactEntry.directory("bundle/config/deep"),
+                    ArtifactEntry.file("bundle/config/params.json", files.get("config/params.json").length,
+                            sha256(files.get("config/params.json")))),
+                    tracker.listArtifacts(run.id(), "bundle/config"));
+            assertEquals(digestsOf(files), artifactDigests(tracker, run.id(), "bundle"));
+            files.forEach((path, content) ->
+                    assertArrayEquals(content, readAll(tracker.openArtifact(run.id(), "bundle/" + path)), path));
+        }
+
+        @Test
+        @DisplayName("logArtifacts(dir, \"\") copies a tree into the root of the run's artifacts")
+        void logArtifactsAtRoot() {
+            Map<String, byte[]> files = Map.of("a.txt", bytes(10, 1), "sub/b.bin", bytes(20, 2));
+            ActiveRun run = tracker.startRun("iris");
+            run.logArtifacts(writeTree(newDirectory("tree"), files), "");
+            assertEquals(digestsOf(files), artifactDigests(tracker, run.id(), ""));
+            assertEquals(List.of(ArtifactEntry.file("a.txt", 10, sha256(files.get("a.txt"))), ArtifactEntry.directory("sub")),
+                    tracker.listArtifacts(run.id(), ""));
+        }
+
+        @ParameterizedTest(name = "a link to a {0}")
+        @ValueSource(strings = {"file", "directory"})
+        @DisplayName("logArtifacts refuses a tree holding a symbolic link with InvalidInputException naming it, and never stores what it points to")
+        void logArtifactsRefusesLink(String kind) throws IOException {
+            byte[] secret = "secret".getBytes(StandardCharsets.UTF_8);
+            Path outside = newFile("secret.txt", secret);
+            Path source = writeTree(newDirectory("linked"), Map.of("a.txt", bytes(10, 1), "sub/b.txt", bytes(10, 2)));
+            Files.createSymbolicLink(source.resolve("sub/z-link"), kind.equals("file") ? outside : outside.getParent());
+            ActiveRun run = tracker.startRun("iris");
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> run.logArtifacts(source, "bundle"));
+            assertMessageContains(e, "z-link");
+            assertThrows(NotFoundException.class, () -> readAll(tracker.openArtifact(run.id(), "bundle/sub/z-link")));
+            assertThrows(NotFoundException.class, () -> readAll(tracker.openArtifact(run.id(), "bundle/sub/z-link/secret.txt")));
+        }
+
+        @Test
+        @DisplayName("a tree refused for a symbolic link stores none of its files")
+        void refusedTreeStoresNothing() throws IOException {
+            Path outside = newFile("secret.txt", bytes(10, 9));
+            // "a.txt" and "b/c.txt" come before the link in any walk order that sorts names.
+            Path source = writeTree(newDirectory("linked"), Map.of("a.txt", bytes(10, 1), "b/c.txt", bytes(10, 2)));
+            Files.createSymbolicLink(source.resolve("z-link.txt"), outside);
+            ActiveRun run = tracker.startRun("iris");
+            assertThrows(InvalidInputException.class, () -> run.logArtifacts(source, "bundle"));
+            assertEquals(Map.of(), artifactDigests(tracker, run.id(), ""),
+                    "a refused logArtifacts must not leave part of the tree behind");
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        }
+
+        @Test
+        @DisplayName("logArtifacts of a missing directory or of a file fails with InvalidInputException and stores nothing")
+        void logArtifactsNotADirectory() {
+            ActiveRun run = tracker.startRun("iris");
+            Path file = newFile("model.bin", bytes(10, 1));
+            assertThrows(InvalidInputException.class, () -> run.logArtifacts(file, "bundle"));
+            assertThrows(InvalidInputException.class, () -> run.logArtifacts(file.resolveSibling("missing"), "bundle"));
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        }
+
+        @Test
+        @DisplayName("logText stores the text as UTF-8 at the given path; logging it again replaces it")
+        void logText() {
+            String text = "résumé: accuracy ≥ 0.97 ✓\nline two\n";
+            byte[] expected = text.getBytes(StandardCharsets.UTF_8);
+            ActiveRun run = tracker.startRun("iris");
+            run.logText(text, "notes/summary.md");
+            assertEquals(List.of(ArtifactEntry.file("notes/summary.md", expected.length, sha256(expected))),
+                    tracker.listArtifacts(run.id(), "notes"));
+            assertArrayEquals(expected, readAll(tracker.openArtifact(run.id(), "notes/summary.md")));
+
+            run.logText("", "notes/summary.md");
+            assertEquals(List.of(ArtifactEntry.file("notes/summary.md", 0, sha256(new byte[0]))),
+                    tracker.listArtifacts(run.id(), "notes"));
+            assertArrayEquals(new byte[0], readAll(tracker.openArtifact(run.id(), "notes/summary.md")));
+        }
+
+        @Test
+        @DisplayName("logJson of a record stores JSON with each of its components")
+        void logJsonRecord() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logJson(new TestModels.EvalReport("linear \"v2\"", 0.9375, List.of(5, 1, 0, 6), true), "eval/report.json");
+            byte[] stored = readAll(tracker.openArtifact(run.id(), "eval/report.json"));
+            assertEquals(List.of(ArtifactEntry.file("eval/report.json", stored.length, sha256(stored))),
+                    tracker.listArtifacts(run.id(), "eval"));
+            String json = compactJson(new String(stored, StandardCharsets.UTF_8));
+            assertTrue(json.startsWith("{") && json.endsWith("}"), json);
+            for (String member : List.of("\"model\":\"linear \\\"v2\\\"\"", "\"accuracy\":0.9375",
+                    "\"confusion\":[5,1,0,6]", "\"calibrated\":true")) {
+                assertTrue(json.contains(member), () -> "the JSON should hold " + member + ": " + json);
+            }
+        }
+
+        @Test
+        @DisplayName("logJson of a Map stores the same values, nested maps and lists included")
+        void logJsonMap() {
+            Map<String, Object> optimizer = new TreeMap<>(Map.of("name", "sgd", "momentum", 0.9));
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("epochs", 12);
+            config.put("optimizer", optimizer);
+            config.put("classes", List.of("setosa", "versicolor"));
+            config.put("dropout", null);
+            config.put("big", Long.MAX_VALUE);
+            ActiveRun run = tracker.startRun("iris");
+            run.logJson(config, "config.json");
+            String json = compactJson(utf8(tracker.openArtifact(run.id(), "config.json")));
+            assertEquals("{\"epochs\":12,\"optimizer\":{\"momentum\":0.9,\"name\":\"sgd\"},"
+                    + "\"classes\":[\"setosa\",\"versicolor\"],\"dropout\":null,\"big\":9223372036854775807}", json);
+        }
+
+        @Test
+        @DisplayName("downloadArtifacts of a file returns target/<name> holding the same bytes, creating target")
+        void downloadFile() throws IOException {
+            byte[] content = bytes(5000, 4);
+            ActiveRun run = tracker.startRun("iris");
+            run.logArtifact(newFile("loss.png", content), "plots/train");
+            run.logArtifact(newFile("other.png", bytes(10, 5)), "plots/train");
+            Path target = newDirectory("download").resolve("not/yet/there");
+            Path local = tracker.downloadArtifacts(run.id(), "plots/train/loss.png", target);
+            assertEquals(target.resolve("loss.png"), local);
+            assertArrayEquals(content, Files.readAllBytes(local));
+            assertEquals(Map.of("loss.png", content.length + ":" + sha256(content)), localDigests(target),
+                    "only the requested file is downloaded");
+        }
+
+        @Test
+        @DisplayName("downloadArtifacts of a directory returns target/<last segment> holding its whole subtree")
+        void downloadDirectory() {
+            Map<String, byte[]> files = new TreeMap<>();
+            files.put("config/params.json", bytes(100, 1));
+            files.put("config/deep/er/weights.bin", bytes(30_000, 2));
+            files.put("README.md", bytes(10, 3));
+            ActiveRun run = tracker.startRun("iris");
+            run.logArtifacts(writeTree(newDirectory("bundle"), files), "bundle");
+            Path target = newDirectory("download");
+            Path local = tracker.downloadArtifacts(run.id(), "bundle/config", target);
+            assertEquals(target.resolve("config"), local);
+            assertEquals(Map.of("params.json", "100:" + sha256(files.get("config/params.json")),
+                    "deep/er/weights.bin", "30000:" + sha256(files.get("config/deep/er/weights.bin"))), localDigests(local));
+            assertEquals(artifactDigests(tracker, run.id(), "bundle/config"), localDigests(local));
+            SortedMap<String, String> underTarget = new TreeMap<>();
+            localDigests(local).forEach((path, digest) -> underTarget.put("config/" + path, digest));
+            assertEquals(underTarget, localDigests(target), "nothing else is downloaded");
+        }
+
+        @Test
+        @DisplayName("downloadArtifacts of \"\" copies every artifact of the run into target itself")
+        void downloadAll() {
+            ActiveRun run = tracker.startRun("iris");
+            Map<String, byte[]> files = Map.of("a/b/c.bin", bytes(1000, 1), "a/d.txt", bytes(10, 2));
+            run.logArtifacts(writeTree(newDirectory("tree"), files), "");
+            run.logArtifact(newFile("model.bin", bytes(77, 3)));
+            run.logText("hello", "notes.txt");
+            Path target = newDirectory("download");
+            assertEquals(target, tracker.downloadArtifacts(run.id(), "", target));
+            SortedMap<String, String> expected = new TreeMap<>(digestsOf(files));
+            expected.put("model.bin", "77:" + sha256(bytes(77, 3)));
+            expected.put("notes.txt", "5:" + sha256("hello".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(expected, localDigests(target));
+            assertEquals(artifactDigests(tracker, run.id(), ""), localDigests(target));
+        }
+
+        @Test
+        @DisplayName("downloadArtifacts of a missing path or an unknown run fails with NotFoundException")
+        void downloadMissing() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logArtifact(newFile("loss.png", bytes(10, 1)), "plots");
+            Path target = newDirectory("download");
+            assertThrows(NotFoundException.class, () -> tracker.downloadArtifacts(run.id(), "model.bin", target));
+            assertThrows(NotFoundException.class, () -> tracker.downloadArtifacts(run.id(), "plots/acc.png", target));
+            assertThrows(NotFoundException.class, () -> tracker.downloadArtifacts(run.id(), "metrics", target));
+            assertThrows(NotFoundException.class, () -> tracker.downloadArtifacts(UNKNOWN_RUN_ID, "plots/loss.png", target));
+            assertThrows(InvalidInputException.class, () -> tracker.downloadArtifacts(run.id(), "../plots", target));
+            assertEquals(Map.of(), localDigests(target));
+        }
+
+        @ParameterizedTest(name = "artifact path \"{0}\"")
+        @ValueSource(strings = {"", ".", "/", "../x", "notes/../../x", "/etc/x", "a\\b"})
+        @DisplayName("logText and logJson to the root or to a path leaving it fail with InvalidInputException and store nothing")
+        void invalidTextPath(String path) {
+            ActiveRun run = tracker.startRun("iris");
+            assertThrows(InvalidInputException.class, () -> run.logText("text", path));
+            assertThrows(InvalidInputException.class, () -> run.logJson(Map.of("k", 1), path));
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(ArtifactWrite.class)
+        @DisplayName("after end, artifact writes fail with RunNotActiveException naming the run, and store nothing")
+        void artifactWriteAfterEnd(ArtifactWrite write) {
+            Path directory = writeTree(newDirectory("tree"), Map.of("a.txt", bytes(10, 1)));
+            ActiveRun run = tracker.startRun("iris");
+            run.end(RunStatus.FINISHED);
+            RunNotActiveException e = assertThrows(RunNotActiveException.class, () -> write.apply(run, directory));
+            assertEquals(run.id(), e.runId());
+            assertMessageContains(e, run.id());
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(ArtifactWrite.class)
+        @DisplayName("after deleteRun of a running run, artifact writes fail with RunNotActiveException and store nothing")
+        void artifactWriteAfterDelete(ArtifactWrite write) {
+            Path directory = writeTree(newDirectory("tree"), Map.of("a.txt", bytes(10, 1)));
+            ActiveRun run = tracker.startRun("iris");
+            tracker.deleteRun(run.id());
+            RunNotActiveException e = assertThrows(RunNotActiveException.class, () -> write.apply(run, directory));
+            assertMessageContains(e, run.id());
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+            tracker.restoreRun(run.id());
+        }
     }
 
     // =============================================================================================
 
-    /** Rule 14: stores are found by URI scheme. */
+    /** Rule 14: datasets are described by digest, schema and profile, and runs record which they used. */
+    @Nested
+    @DisplayName("Datasets")
+    class Datasets {
+
+        /** Six rows: a long column, a double column with one empty cell, a string column (one quoted cell), a boolean one. */
+        private static final String CSV = "id,x,label,flag\n"
+                + "1,0.3,a,true\n"
+                + "2,1.7,b,false\n"
+                + "3,,\"c, quoted\",true\n"
+                + "4,2.2,d,false\n"
+                + "5,-1.0,e,TRUE\n"
+                + "6,4.0,f,false\n";
+        private static final double[] ID = {1, 2, 3, 4, 5, 6};
+        private static final double[] X = {0.3, 1.7, 2.2, -1.0, 4.0};
+
+        private Path csv(String name, String content) {
+            return newFile(name, content.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private static double mean(double[] values) {
+            double sum = 0;
+            for (double v : values) {
+                sum += v;
+            }
+            return sum / values.length;
+        }
+
+        private static double sampleStd(double[] values) {
+            double mean = mean(values);
+            double squares = 0;
+            for (double v : values) {
+                squares += (v - mean) * (v - mean);
+            }
+            return Math.sqrt(squares / (values.length - 1));
+        }
+
+        private void assertProfile(Dataset.ColumnProfile profile, double[] values, long missing, String column) {
+            assertAll(column,
+                    () -> assertEquals(values.length, profile.count(), "count"),
+                    () -> assertEquals(missing, profile.missing(), "missing"),
+                    () -> assertEquals(Arrays.stream(values).min().orElseThrow(), profile.min(), "min"),
+                    () -> assertEquals(Arrays.stream(values).max().orElseThrow(), profile.max(), "max"),
+                    () -> assertEquals(mean(values), profile.mean(), 1e-12, "mean"),
+                    () -> assertEquals(sampleStd(values), profile.std(), 1e-12, "sample std (n - 1)"));
+        }
+
+        /** The histogram's shape, and each value in the bin the documented rule puts it in. */
+        private void assertHistogram(Dataset.ColumnProfile profile, double[] values, boolean checkBins, String column) {
+            List<Double> edges = profile.histogram().edges();
+            List<Long> counts = profile.histogram().counts();
+            assertFalse(counts.isEmpty(), column + ": a column with values has a histogram");
+            assertEquals(counts.size() + 1, edges.size(), column + ": one more edge than counts");
+            assertEquals(profile.count(), counts.stream().mapToLong(Long::longValue).sum(), column + ": counts sum to count");
+            assertEquals(profile.min(), (double) edges.get(0), column + ": the first edge is the min");
+            assertEquals(profile.max(), (double) edges.get(edges.size() - 1), column + ": the last edge is the max");
+            double width = (profile.max() - profile.min()) / counts.size();
+            for (int i = 0; i < edges.size(); i++) {
+                assertEquals(profile.min() + i * width, (double) edges.get(i), 1e-12, column + ": edges are equally wide, edge " + i);
+            }
+            if (checkBins) {
+                long[] expected = new long[counts.size()];
+                for (double v : values) {
+                    int bin = -1;
+                    for (int i = 0; i < counts.size() && bin < 0; i++) {
+                        boolean last = i == counts.size() - 1;
+                        if (v >= edges.get(i) && (v < edges.get(i + 1) || (last && v <= edges.get(i + 1)))) {
+                            bin = i;
+                        }
+                    }
+                    assertTrue(bin >= 0, column + ": " + v + " falls in no bin of " + edges);
+                    expected[bin]++;
+                }
+                assertEquals(Arrays.stream(expected).boxed().toList(), counts, column + ": counts per bin");
+            }
+        }
+
+        @Test
+        @DisplayName("fromCsv: name from the file name, digest = SHA-256 of the file, a file: source, inferred column types")
+        void fromCsvDescribesTheFile() throws IOException {
+            Path file = csv("iris-train.csv", CSV);
+            Dataset dataset = Dataset.fromCsv(file);
+            assertEquals("iris-train", dataset.name());
+            assertEquals(sha256(Files.readAllBytes(file)), dataset.digest());
+            URI source = URI.create(dataset.source());
+            assertEquals("file", source.getScheme());
+            assertEquals(file.toAbsolutePath().normalize(), Path.of(source));
+            assertEquals(List.of(new Dataset.Column("id", "long"), new Dataset.Column("x", "double"),
+                    new Dataset.Column("label", "string"), new Dataset.Column("flag", "boolean")), dataset.schema());
+            assertEquals("renamed", Dataset.fromCsv(file, "renamed").name());
+            assertEquals(dataset, Dataset.fromCsv(file), "reading the same file twice gives an equal dataset");
+        }
+
+        @Test
+        @DisplayName("fromCsv profiles each numeric column: count, missing, min, max, mean, sample std; not the others")
+        void fromCsvProfile() {
+            Dataset dataset = Dataset.fromCsv(csv("iris.csv", CSV));
+            assertEquals(6, dataset.profile().rowCount());
+            assertEquals(Set.of("id", "x"), dataset.profile().columns().keySet(), "only numeric columns are profiled");
+            assertProfile(dataset.profile().columns().get("id"), ID, 0, "id");
+            assertProfile(dataset.profile().columns().get("x"), X, 1, "x");
+        }
+
+        @Test
+        @DisplayName("fromCsv histograms: one more edge than counts, from min to max, counts summing to the column's count")
+        void fromCsvHistograms() {
+            Dataset dataset = Dataset.fromCsv(csv("iris.csv", CSV));
+            assertHistogram(dataset.profile().columns().get("id"), ID, false, "id");
+            assertHistogram(dataset.profile().columns().get("x"), X, true, "x");
+        }
+
+        @Test
+        @DisplayName("logInput: the run's inputs show each dataset and context in logging order, equal to what was logged")
+        void logInputOrder() {
+            Dataset train = dataset("iris", "v1");
+            Dataset test = dataset("iris-test", "v1");
+            ActiveRun run = tracker.startRun("iris");
+            assertEquals(List.of(), run(run.id()).inputs());
+            run.logInput(test, "test");
+            run.logInput(train, "training");
+            assertEquals(List.of(new DatasetInput(test, "test"), new DatasetInput(train, "training")), run(run.id()).inputs());
+            run.close();
+            assertEquals(List.of(new DatasetInput(test, "test"), new DatasetInput(train, "training")), run(run.id()).inputs(),
+                    "inputs stay after the run ends");
+        }
+
+        @Test
+        @DisplayName("a dataset read from CSV reads back equal, schema and profile included")
+        void csvDatasetRoundTrip() {
+            Dataset dataset = Dataset.fromCsv(csv("iris.csv", CSV));
+            ActiveRun run = tracker.startRun("iris");
+            run.logInput(dataset, "training");
+            Dataset stored = run(run.id()).inputs().get(0).dataset();
+            assertEquals(dataset.schema(), stored.schema());
+            assertEquals(dataset.profile(), stored.profile());
+            assertEquals(dataset, stored);
+        }
+
+        @Test
+        @DisplayName("the same dataset and context logged twice is one input; the same dataset in two contexts is two")
+        void inputIdentity() {
+            Dataset train = dataset("iris", "v1");
+            ActiveRun run = tracker.startRun("iris");
+            run.logInput(train, "training");
+            run.logInput(train, "training");
+            assertEquals(List.of(new DatasetInput(train, "training")), run(run.id()).inputs());
+            run.logInput(train, "validation");
+            run.logInput(train, "training");
+            assertEquals(List.of(new DatasetInput(train, "training"), new DatasetInput(train, "validation")),
+                    run(run.id()).inputs());
+        }
+
+        @Test
+        @DisplayName("runsUsing(digest) returns the runs that logged the dataset, oldest first, deleted ones included")
+        void runsUsing() {
+            Dataset train = dataset("iris", "v1");
+            Dataset other = dataset("iris", "v2");
+            ActiveRun older = tracker.startRun("iris");
+            clock.advance(Duration.ofSeconds(1));
+            ActiveRun newer = tracker.startRun("iris");
+            clock.advance(Duration.ofSeconds(1));
+            ActiveRun unrelated = tracker.startRun("iris");
+            clock.advance(Duration.ofSeconds(1));
+            ActiveRun elsewhere = tracker.startRun("mnist");
+            // Logged in another order than the runs started: runsUsing orders by start.
+            elsewhere.logInput(train, "training");
+            newer.logInput(train, "training");
+            older.logInput(train, "validation");
+            older.logInput(train, "training");
+            unrelated.logInput(other, "training");
+
+            assertEquals(List.of(older.id(), newer.id(), elsewhere.id()), ids(tracker.runsUsing(train.digest())));
+            assertEquals(List.of(unrelated.id()), ids(tracker.runsUsing(other.digest())));
+            assertEquals(List.of(), tracker.runsUsing(sha256("never logged".getBytes(StandardCharsets.UTF_8))));
+            assertEquals(List.of(new DatasetInput(train, "validation"), new DatasetInput(train, "training")),
+                    tracker.runsUsing(train.digest()).get(0).inputs(), "the runs come with their inputs");
+
+            tracker.deleteRun(newer.id());
+            assertEquals(List.of(older.id(), newer.id(), elsewhere.id()), ids(tracker.runsUsing(train.digest())));
+        }
+
+        @Test
+        @DisplayName("a profile with NaN statistics (one value, no value) and -0.0 round-trips exactly")
+        void nanProfileRoundTrip() {
+            Dataset single = singleRowDataset();
+            Dataset negativeZero = dataset("iris", "v1");
+            ActiveRun run = tracker.startRun("iris");
+            run.logInput(single, "training");
+            run.logInput(negativeZero, "training");
+            List<DatasetInput> inputs = run(run.id()).inputs();
+            assertEquals(List.of(new DatasetInput(single, "training"), new DatasetInput(negativeZero, "training")), inputs);
+            Dataset.ColumnProfile v = inputs.get(0).dataset().profile().columns().get("v");
+            assertTrue(Double.isNaN(v.std()), () -> "NaN std read back as " + v.std());
+            Dataset.ColumnProfile w = inputs.get(0).dataset().profile().columns().get("w");
+            assertTrue(Double.isNaN(w.min()) && Double.isNaN(w.max()) && Double.isNaN(w.mean()), () -> "read back as " + w);
+            assertEquals(new Dataset.Histogram(List.of(), List.of()), w.histogram());
+            double min = inputs.get(1).dataset().profile().columns().get("income").min();
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(min), () -> "-0.0 read back as " + min);
+        }
+
+        @Test
+        @DisplayName("fromCsv of a column with one value gives a NaN sample std, and the dataset round-trips exactly")
+        void fromCsvSingleValue() {
+            Dataset dataset = Dataset.fromCsv(csv("one.csv", "a,b\n2.5,x\n"));
+            Dataset.ColumnProfile a = dataset.profile().columns().get("a");
+            assertEquals(1, a.count());
+            assertEquals(2.5, a.mean());
+            assertTrue(Double.isNaN(a.std()), () -> "one value has a NaN sample std, not " + a.std());
+            ActiveRun run = tracker.startRun("iris");
+            run.logInput(dataset, "validation");
+            assertEquals(List.of(new DatasetInput(dataset, "validation")), run(run.id()).inputs());
+        }
+
+        @Test
+        @DisplayName("logInput to an ended or deleted run fails with RunNotActiveException and records nothing")
+        void logInputToInactiveRun() {
+            Dataset train = dataset("iris", "v1");
+            ActiveRun ended = tracker.startRun("iris");
+            ended.end(RunStatus.FINISHED);
+            RunNotActiveException e = assertThrows(RunNotActiveException.class, () -> ended.logInput(train, "training"));
+            assertMessageContains(e, ended.id());
+            assertEquals(List.of(), run(ended.id()).inputs());
+
+            ActiveRun deleted = tracker.startRun("iris");
+            tracker.deleteRun(deleted.id());
+            assertThrows(RunNotActiveException.class, () -> deleted.logInput(train, "training"));
+            tracker.restoreRun(deleted.id());
+            assertEquals(List.of(), run(deleted.id()).inputs());
+            assertEquals(List.of(), tracker.runsUsing(train.digest()));
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 15: models are logged with a flavor and a descriptor, and load back as they were. */
+    @Nested
+    @DisplayName("Models")
+    class Models {
+
+        private final TestModels.LinearModel linear = new TestModels.LinearModel(new double[] {0.5, -1.25, 3.0e-7}, 0.125);
+
+        private ModelSignature signature() {
+            return new ModelSignature(
+                    List.of(ModelSignature.Field.column("sepal_length", "double"),
+                            ModelSignature.Field.column("species_hint", "string"),
+                            ModelSignature.Field.tensor("pixels", "float32", -1, 28, 28)),
+                    List.of(ModelSignature.Field.column("score", "double"),
+                            ModelSignature.Field.tensor("logits", "float32", -1, 3)));
+        }
+
+        private List<Map<String, Object>> inputExample() {
+            Map<String, Object> first = new LinkedHashMap<>();
+            first.put("sepal_length", 5.1);
+            first.put("species_hint", "setosa");
+            Map<String, Object> second = new LinkedHashMap<>();
+            second.put("sepal_length", 6.7);
+            second.put("species_hint", "virginica");
+            return List.of(first, second);
+        }
+
+        @Test
+        @DisplayName("a record logged with the json flavor loads back equal; its URI is runs:/<runId>/<path>")
+        void jsonRoundTrip() {
+            ActiveRun run = tracker.startRun("iris");
+            Instant logTime = clock.peek();
+            LoggedModel logged = run.logModel("model", linear);
+            assertEquals("runs:/" + run.id() + "/model", logged.uri());
+            assertEquals(run.id(), logged.runId());
+            assertEquals("model", logged.artifactPath());
+            assertEquals("json", logged.flavor());
+            assertEquals(logTime, logged.creationTime());
+            assertEquals(Optional.empty(), logged.signature());
+            assertEquals(Optional.empty(), logged.inputExample());
+            assertEquals(Map.of(), logged.metadata());
+
+            TestModels.LinearModel loaded = tracker.loadModel(logged.uri(), TestModels.LinearModel.class);
+            assertEquals(linear, loaded);
+            assertEquals(linear.predict(new double[] {1, 2, 3}), loaded.predict(new double[] {1, 2, 3}));
+            run.close();
+            assertEquals(linear, tracker.loadModel(logged.uri(), TestModels.LinearModel.class), "loads from an ended run too");
+            assertEquals(linear, tracker.loadModel(logged.uri(), TestModels.LinearModel.class, ModelFlavor.json()));
+        }
+
+        @Test
+        @DisplayName("the model directory holds MLmodel.json and data/; getLoggedModel reads back the logged model")
+        void modelDirectory() {
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("models/linear", linear);
+            assertEquals(List.of(ArtifactEntry.directory("models")), tracker.listArtifacts(run.id(), ""));
+            List<ArtifactEntry> entries = tracker.listArtifacts(run.id(), "models/linear");
+            assertEquals(List.of("models/linear/MLmodel.json", "models/linear/data"),
+                    entries.stream().map(ArtifactEntry::path).toList());
+            assertFalse(entries.get(0).isDirectory());
+            assertTrue(entries.get(0).sha256().isPresent());
+            assertTrue(entries.get(1).isDirectory());
+            assertFalse(artifactTree(tracker, run.id(), "models/linear/data").isEmpty(), "the payload is stored under data/");
+            assertEquals(logged, tracker.getLoggedModel(logged.uri()));
+        }
+
+        @Test
+        @DisplayName("a Path to a file is logged with the files flavor and loads back as a Path to the same bytes")
+        void filesFlavorFile() throws IOException {
+            byte[] onnx = bytes(20_000, 11);
+            Path file = newFile("model.onnx", onnx);
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("onnx", file);
+            assertEquals("files", logged.flavor());
+            Files.write(file, bytes(10, 12)); // the logged model is a copy: changing the source afterwards is harmless
+            Path loaded = tracker.loadModel(logged.uri(), Path.class);
+            assertTrue(Files.isRegularFile(loaded), () -> loaded + " is not a file");
+            assertEquals("model.onnx", loaded.getFileName().toString());
+            assertArrayEquals(onnx, Files.readAllBytes(loaded));
+        }
+
+        @Test
+        @DisplayName("a Path to a directory tree is logged with the files flavor and loads back as a Path to the same tree")
+        void filesFlavorDirectory() {
+            Map<String, byte[]> files = new TreeMap<>();
+            files.put("model.params", bytes(50_000, 1));
+            files.put("serving.properties", "engine=PyTorch\n".getBytes(StandardCharsets.UTF_8));
+            files.put("synset/labels.txt", "setosa\nversicolor\nvirginica\n".getBytes(StandardCharsets.UTF_8));
+            files.put("synset/deep/empty.bin", new byte[0]);
+            Path source = writeTree(newDirectory("models").resolve("djl-model"), files);
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("djl", source, ModelFlavor.files());
+            assertEquals("files", logged.flavor());
+            Path loaded = tracker.loadModel(logged.uri(), Path.class);
+            assertTrue(Files.isDirectory(loaded), () -> loaded + " is not a directory");
+            assertEquals("djl-model", loaded.getFileName().toString());
+            assertEquals(digestsOf(files), localDigests(loaded));
+        }
+
+        @Test
+        @DisplayName("a Serializable model (strings, primitive and string arrays) round-trips with the java-serialized flavor")
+        void javaSerializedRoundTrip() {
+            TestModels.Perceptron model = new TestModels.Perceptron("iris-perceptron", new double[] {0.5, -2.0},
+                    List.of("negative", "positive"), 0.75);
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("perceptron", model, ModelFlavor.javaSerialized());
+            assertEquals("java-serialized", logged.flavor());
+            TestModels.Perceptron loaded = tracker.loadModel(logged.uri(), TestModels.Perceptron.class);
+            assertEquals(model, loaded);
+            assertEquals("positive", loaded.classify(new double[] {4, 1}));
+            assertEquals(model, tracker.loadModel(logged.uri(), TestModels.Perceptron.class, ModelFlavor.javaSerialized()));
+        }
+
+        @Test
+        @DisplayName("a java-serialized model holding basic JDK collections (ArrayList, HashMap, TreeMap, List.of) loads back")
+        void javaSerializedJdkCollections() {
+            Map<String, java.io.Serializable> extras = new LinkedHashMap<>();
+            extras.put("ArrayList", new ArrayList<>(List.of("a", "b")));
+            extras.put("HashMap", new java.util.HashMap<>(Map.of("setosa", 0.5)));
+            extras.put("TreeMap", new TreeMap<>(Map.of("setosa", 0.5)));
+            extras.put("List.of", (java.io.Serializable) List.of(1L, 2L));
+            extras.put("empty ArrayList", new ArrayList<String>());
+            ActiveRun run = tracker.startRun("iris");
+            List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
+            extras.forEach((name, extra) -> {
+                TestModels.Perceptron model = new TestModels.Perceptron(name, new double[] {1}, List.of("n", "p"), extra);
+                LoggedModel logged = run.logModel("models/" + name.replace(' ', '-').replace(".", ""), model,
+                        ModelFlavor.javaSerialized());
+                checks.add(() -> assertEquals(model, assertDoesNotThrow(
+                        () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class), "a model holding " + name)));
+            });
+            assertAll(checks);
+        }
+
+        @Test
+        @DisplayName("a java-serialized model holding a class from a package not allowed is refused with IntegrityException; allowing the package loads it")
+        void javaSerializedFilter() {
+            TestModels.Perceptron model = new TestModels.Perceptron("calibrated", new double[] {1, 1},
+                    List.of("negative", "positive"), new Calibration(2.0, -0.5));
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("perceptron", model, ModelFlavor.javaSerialized());
+            assertThrows(IntegrityException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class));
+            assertThrows(IntegrityException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
+                    ModelFlavor.javaSerialized("dev.runlog.tracking.tck.oth")), "a package is not a name prefix");
+            TestModels.Perceptron loaded = tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
+                    ModelFlavor.javaSerialized(Calibration.class.getPackageName()));
+            assertEquals(model, loaded);
+            assertEquals(new Calibration(2.0, -0.5), loaded.extra());
+            assertEquals(model, tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
+                    ModelFlavor.javaSerialized("dev.runlog.tracking.tck")), "an allowed package allows its subpackages");
+        }
+
+        @Test
+        @DisplayName("the IntegrityException refusing a java-serialized model names the refused class")
+        void javaSerializedRefusalNamesClass() {
+            TestModels.Perceptron model = new TestModels.Perceptron("calibrated", new double[] {1, 1},
+                    List.of("negative", "positive"), new Calibration(2.0, -0.5));
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("perceptron", model, ModelFlavor.javaSerialized());
+            IntegrityException refused = assertThrows(IntegrityException.class,
+                    () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class));
+            assertMessageContains(refused, Calibration.class.getName());
+        }
+
+        @Test
+        @DisplayName("ModelOptions: the logged model carries its signature, input example file and metadata")
+        void modelOptions() {
+            ModelSignature signature = signature();
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("classifier", linear, ModelOptions.defaults()
+                    .signature(signature)
+                    .inputExample(inputExample())
+                    .metadata("framework", "plain-java")
+                    .metadata("owner", "vision-team"));
+            assertEquals(Optional.of(signature), logged.signature());
+            assertEquals(List.of(-1L, 28L, 28L), logged.signature().orElseThrow().inputs().get(2).shape());
+            assertEquals(Map.of("framework", "plain-java", "owner", "vision-team"), logged.metadata());
+            String example = logged.inputExample().orElseThrow(() -> new AssertionError("no input example recorded"));
+            String json = compactJson(utf8(tracker.openArtifact(run.id(), "classifier/" + example)));
+            assertEquals("[{\"sepal_length\":5.1,\"species_hint\":\"setosa\"},"
+                    + "{\"sepal_length\":6.7,\"species_hint\":\"virginica\"}]", json);
+            assertTrue(tracker.listArtifacts(run.id(), "classifier").stream()
+                    .anyMatch(e -> e.path().equals("classifier/" + example)), "the example is listed in the model directory");
+
+            LoggedModel read = tracker.getLoggedModel(logged.uri());
+            assertEquals(logged, read);
+            assertTrue(read.signature().orElseThrow().inputs().get(2).isTensor());
+            assertFalse(read.signature().orElseThrow().inputs().get(0).isTensor());
+            assertEquals(linear, tracker.loadModel(logged.uri(), TestModels.LinearModel.class));
+        }
+
+        @Test
+        @DisplayName("payloadSize is the sum of the payload's file sizes; payloadSha256 is 64 hex characters, the same for the same payload")
+        void payloadDigest() {
+            Path tree = writeTree(newDirectory("tree").resolve("model"),
+                    Map.of("a.bin", bytes(1000, 1), "b/c.bin", bytes(2345, 2), "b/d/e.bin", bytes(17, 3)));
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel files = run.logModel("files", tree, ModelOptions.defaults().inputExample(Map.of("a", 1)));
+            assertEquals(1000 + 2345 + 17, files.payloadSize());
+            assertEquals(artifactTree(tracker, run.id(), "files/data").values().stream().mapToLong(ArtifactEntry::size).sum(),
+                    files.payloadSize(), "the payload is what lies under data/, nothing else");
+
+            LoggedModel first = run.logModel("first", linear);
+            LoggedModel second = run.logModel("second", linear);
+            LoggedModel other = run.logModel("other", new TestModels.LinearModel(new double[] {0.5, -1.25, 3.0e-7}, 0.25));
+            assertEquals(artifactTree(tracker, run.id(), "first/data").values().stream().mapToLong(ArtifactEntry::size).sum(),
+                    first.payloadSize());
+            for (LoggedModel m : List.of(files, first, second, other)) {
+                assertTrue(SHA256_HEX.matcher(m.payloadSha256()).matches(), () -> m.artifactPath() + ": " + m.payloadSha256());
+            }
+            assertEquals(first.payloadSha256(), second.payloadSha256(), "the same payload has the same digest");
+            assertNotEquals(first.payloadSha256(), other.payloadSha256(), "another payload has another digest");
+            assertNotEquals(first.modelUuid(), second.modelUuid(), "each log is a new model");
+            assertEquals(4, Set.of(files.modelUuid(), first.modelUuid(), second.modelUuid(), other.modelUuid()).size());
+        }
+
+        @Test
+        @DisplayName("a payload file changed after logging makes loadModel fail with IntegrityException naming it")
+        void changedPayload() {
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("model", linear);
+            ArtifactEntry payload = artifactTree(tracker, run.id(), "model/data").values().iterator().next();
+            run.logText("{\"weights\":[9.0,9.0,9.0],\"bias\":9.0}", payload.path());
+            IntegrityException e = assertThrows(IntegrityException.class,
+                    () -> tracker.loadModel(logged.uri(), TestModels.LinearModel.class));
+            assertMessageContains(e, payload.path().substring(payload.path().lastIndexOf('/') + 1));
+        }
+
+        @ParameterizedTest(name = "artifact path \"{0}\"")
+        @ValueSource(strings = {"", ".", "/", "../model", "/abs/model"})
+        @DisplayName("logModel to the artifact root or outside it fails with InvalidInputException and stores nothing")
+        void invalidArtifactPath(String path) {
+            ActiveRun run = tracker.startRun("iris");
+            assertThrows(InvalidInputException.class, () -> run.logModel(path, linear));
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        }
+
+        @Test
+        @DisplayName("loading or reading a model where there is none fails with NotFoundException")
+        void missingModel() {
+            ActiveRun run = tracker.startRun("iris");
+            run.logModel("model", linear);
+            run.logArtifact(newFile("loss.png", bytes(10, 1)), "plots");
+            for (String uri : List.of("runs:/" + run.id() + "/nothing", "runs:/" + run.id() + "/plots",
+                    "runs:/" + run.id() + "/model/data", "runs:/" + UNKNOWN_RUN_ID + "/model")) {
+                assertThrows(NotFoundException.class, () -> tracker.loadModel(uri, TestModels.LinearModel.class), uri);
+                assertThrows(NotFoundException.class, () -> tracker.getLoggedModel(uri), uri);
+            }
+        }
+
+        @ParameterizedTest(name = "model URI \"{0}\"")
+        @ValueSource(strings = {"not-a-uri", "runs:/", "runs:/abc", "runs:/abc/", "runs://model", "models:/iris/1",
+                "s3://bucket/model", "runs:/abc/../model"})
+        @DisplayName("a malformed model URI fails with InvalidInputException")
+        void malformedUri(String uri) {
+            assertThrows(InvalidInputException.class, () -> tracker.loadModel(uri, TestModels.LinearModel.class));
+            assertThrows(InvalidInputException.class, () -> tracker.getLoggedModel(uri));
+        }
+
+        @Test
+        @DisplayName("loading a model as a type it cannot be, or with another flavor than its own, fails with InvalidInputException")
+        void incompatibleType() {
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel json = run.logModel("model", linear);
+            LoggedModel files = run.logModel("files", newFile("model.onnx", bytes(100, 1)));
+            assertThrows(InvalidInputException.class, () -> tracker.loadModel(json.uri(), Integer.class));
+            assertThrows(InvalidInputException.class, () -> tracker.loadModel(json.uri(), String.class));
+            assertThrows(InvalidInputException.class, () -> tracker.loadModel(files.uri(), TestModels.LinearModel.class));
+            InvalidInputException flavor = assertThrows(InvalidInputException.class,
+                    () -> tracker.loadModel(json.uri(), TestModels.LinearModel.class, ModelFlavor.files()));
+            assertMessageContains(flavor, "json", "files");
+        }
+
+        @Test
+        @DisplayName("ModelFlavor.named finds the built-in flavors; an unknown name fails with InvalidInputException listing the known ones")
+        void namedFlavor() {
+            assertEquals("json", ModelFlavor.named("json").name());
+            assertEquals("files", ModelFlavor.named("files").name());
+            assertEquals("java-serialized", ModelFlavor.named("java-serialized").name());
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> ModelFlavor.named("nope"));
+            assertMessageContains(e, "nope", "json", "files", "java-serialized");
+        }
+
+        @Test
+        @DisplayName("a model the flavor cannot store fails with InvalidInputException and stores nothing")
+        void unstorableModel() {
+            ActiveRun run = tracker.startRun("iris");
+            assertThrows(InvalidInputException.class, () -> run.logModel("model", new Object() { }, ModelFlavor.javaSerialized()));
+            assertThrows(InvalidInputException.class, () -> run.logModel("model", linear, ModelFlavor.files()));
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 16: a model or a whole run moves between stores through a .tar.gz archive, unchanged. */
+    @Nested
+    @DisplayName("Archives")
+    class Archives {
+
+        private final TestModels.LinearModel linear = new TestModels.LinearModel(new double[] {0.5, -1.25, 3.0e-7}, 0.125);
+
+        private Path archive(String name) {
+            return newDirectory("archives").resolve(name);
+        }
+
+        private LoggedModel logModelInFinishedRun() {
+            try (ActiveRun run = tracker.startRun("iris")) {
+                return run.logModel("models/linear", linear, ModelOptions.defaults()
+                        .signature(new ModelSignature(List.of(ModelSignature.Field.tensor("x", "float64", -1, 3)),
+                                List.of(ModelSignature.Field.column("y", "double"))))
+                        .inputExample(List.of(List.of(1.0, 2.0, 3.0)))
+                        .metadata("owner", "vision-team"));
+            }
+        }
+
+        @Test
+        @DisplayName("exportModel, then importModel into another store: a new run, the same artifact path, uuid and payload, an equal model")
+        void modelRoundTrip() {
+            LoggedModel logged = logModelInFinishedRun();
+            Path archive = archive("model.tar.gz");
+            tracker.exportModel(logged.uri(), archive);
+            assertTrue(Files.isRegularFile(archive), "the archive is written");
+
+            Tracker target = newTracker(builder -> { });
+            clock.advance(Duration.ofHours(1));
+            LoggedModel imported = target.importModel(archive);
+            assertNotEquals(logged.runId(), imported.runId());
+            assertTrue(RUN_ID.matcher(imported.runId()).matches(), imported.runId());
+            assertEquals(logged.artifactPath(), imported.artifactPath());
+            assertEquals("runs:/" + imported.runId() + "/models/linear", imported.uri());
+            assertEquals(logged.modelUuid(), imported.modelUuid());
+            assertEquals(logged.payloadSha256(), imported.payloadSha256());
+            assertEquals(logged.payloadSize(), imported.payloadSize());
+            assertEquals(logged.flavor(), imported.flavor());
+            assertEquals(logged.flavorConfig(), imported.flavorConfig());
+            assertEquals(logged.signature(), imported.signature());
+            assertEquals(logged.inputExample(), imported.inputExample());
+            assertEquals(logged.metadata(), imported.metadata());
+
+            assertEquals(imported, target.getLoggedModel(imported.uri()));
+            assertEquals(linear, target.loadModel(imported.uri(), TestModels.LinearModel.class));
+            assertEquals(artifactDigests(tracker, logged.runId(), "models/linear/data"),
+                    artifactDigests(target, imported.runId(), "models/linear/data"));
+            assertEquals(linear, tracker.loadModel(logged.uri(), TestModels.LinearModel.class), "the source is unchanged");
+        }
+
+        @Test
+        @DisplayName("an imported model's run is FINISHED, in an experiment named as the source's, tagged runlog.importedFrom")
+        void importedModelRun() {
+            LoggedModel logged = logModelInFinishedRun();
+            Path archive = archive("model.tar.gz");
+            tracker.exportModel(logged.uri(), archive);
+
+            Tracker target = newTracker(builder -> { });
+            LoggedModel imported = target.importModel(archive);
+            Run run = target.getRun(imported.runId());
+            assertEquals(RunStatus.FINISHED, run.info().status());
+            assertEquals(LifecycleStage.ACTIVE, run.info().lifecycleStage());
+            assertEquals("iris", target.getExperiment(run.info().experimentId()).name());
+            String from = run.data().tags().get("runlog.importedFrom");
+            assertNotNull(from, () -> "no runlog.importedFrom tag in " + run.data().tags());
+            assertTrue(from.contains(logged.runId()), () -> "runlog.importedFrom should name the source run: " + from);
+
+            Tracker third = newTracker(builder -> { });
+            Experiment existing = third.createExperiment("iris");
+            LoggedModel again = third.importModel(archive);
+            assertEquals(existing.id(), third.getRun(again.runId()).info().experimentId(),
+                    "an import lands in the existing experiment of that name");
+            assertEquals(1, third.listExperiments(ViewType.ALL).size());
+        }
+
+        @Test
+        @DisplayName("exportRun, then importRun into another store: params, tags, metrics bit for bit, inputs, artifacts, status and times")
+        void runRoundTrip() {
+            Dataset train = dataset("iris", "v1");
+            Dataset single = singleRowDataset();
+            Map<String, byte[]> tree = new TreeMap<>();
+            tree.put("config/params.json", "{\"lr\": 0.1}".getBytes(StandardCharsets.UTF_8));
+            tree.put("config/deep/weights.bin", bytes(40_000, 1));
+            tree.put("empty.txt", new byte[0]);
+
+            ActiveRun run = tracker.newRun("iris").name("baseline").tag("team", "vision").start();
+            run.logParam("lr", 0.1).logParams(Map.of("optimizer", "sgd", "epochs", 12));
+            run.setTag("stage", "candidate");
+            double[] values = {0.5, Double.NaN, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.1 + 0.2,
+                    Double.MIN_VALUE, 0.0, 7.25};
+            long[] steps = {5, 1, 3, 3, 0, Long.MAX_VALUE, 2, 1, 3};
+            for (int i = 0; i < values.length; i++) {
+                clock.advanceMillis(7);
+                run.logMetric("loss", values[i], steps[i]);
+            }
+            clock.advanceMillis(3);
+            run.logMetrics(Map.of("accuracy", 0.97, "f1", -0.0), 4);
+            run.logInput(train, "training");
+            run.logInput(single, "validation");
+            run.logArtifacts(writeTree(newDirectory("tree"), tree), "bundle");
+            run.logArtifact(newFile("model.bin", bytes(300, 2)));
+            run.logText("notes ✓", "notes/summary.md");
+            clock.advance(Duration.ofMinutes(5));
+            run.end(RunStatus.FAILED);
+
+            Path archive = archive("run.tar.gz");
+            tracker.exportRun(run.id(), archive);
+            Tracker target = newTracker(builder -> { });
+            clock.advance(Duration.ofDays(1));
+            Run imported = target.importRun(archive);
+            Run source = tracker.getRun(run.id());
+
+            String id = imported.info().id();
+            assertNotEquals(run.id(), id);
+            assertTrue(RUN_ID.matcher(id).matches(), id);
+            assertEquals(imported, target.getRun(id), "importRun returns the run as stored");
+            assertEquals("baseline", imported.info().name());
+            assertEquals("iris", target.getExperiment(imported.info().experimentId()).name());
+            assertEquals(RunStatus.FAILED, imported.info().status());
+            assertEquals(source.info().startTime(), imported.info().startTime());
+            assertEquals(source.info().endTime(), imported.info().endTime());
+            assertTrue(imported.info().endTime().isPresent());
+            assertEquals(LifecycleStage.ACTIVE, imported.info().lifecycleStage());
+
+            assertEquals(Map.of("lr", "0.1", "optimizer", "sgd", "epochs", "12"), imported.data().params());
+            assertEquals(source.data().params(), imported.data().params());
+            assertEquals(Map.of("team", "vision", "stage", "candidate"), userTags(imported));
+            assertEquals(run.id(), imported.data().tags().get("runlog.importedFrom"));
+            source.data().tags().forEach((key, value) ->
+                    assertEquals(value, imported.data().tags().get(key), () -> "tag " + key));
+
+            assertEquals(Set.of("loss", "accuracy", "f1"), imported.data().latestMetrics().keySet());
+            assertEquals(source.data().latestMetrics(), imported.data().latestMetrics());
+            for (String key : source.data().latestMetrics().keySet()) {
+                List<Metric> expected = tracker.metricHistory(run.id(), key);
+                List<Metric> actual = target.metricHistory(id, key);
+                assertEquals(expected, actual, key);
+                for (int i = 0; i < expected.size(); i++) {
+                    assertEquals(Double.doubleToRawLongBits(expected.get(i).value()), Double.doubleToRawLongBits(actual.get(i).value()),
+                            key + " point " + i);
+                }
+            }
+            assertEquals(values.length, target.metricHistory(id, "loss").size());
+
+            assertEquals(List.of(new DatasetInput(train, "training"), new DatasetInput(single, "validation")), imported.inputs());
+            assertEquals(List.of(id), ids(target.runsUsing(train.digest())));
+
+            SortedMap<String, String> artifacts = artifactDigests(tracker, run.id(), "");
+            assertEquals(5, artifacts.size(), () -> "source artifacts: " + artifacts);
+            assertEquals(artifacts, artifactDigests(target, id, ""));
+            for (String path : artifacts.keySet()) {
+                assertArrayEquals(readAll(tracker.openArtifact(run.id(), path)), readAll(target.openArtifact(id, path)), path);
+            }
+        }
+
+        @Test
+        @DisplayName("importing an archive of the wrong kind fails with IntegrityException and stores nothing")
+        void wrongKind() {
+            LoggedModel logged = logModelInFinishedRun();
+            Path modelArchive = archive("model.tar.gz");
+            tracker.exportModel(logged.uri(), modelArchive);
+            Path runArchive = archive("run.tar.gz");
+            tracker.exportRun(logged.runId(), runArchive);
+
+            Tracker target = newTracker(builder -> { });
+            assertThrows(IntegrityException.class, () -> target.importRun(modelArchive));
+            assertThrows(IntegrityException.class, () -> target.importModel(runArchive));
+            assertEquals(List.of(), target.listExperiments(ViewType.ALL));
+        }
+
+        @Test
+        @DisplayName("exporting a missing model or run fails with NotFoundException and writes no archive")
+        void exportMissing() {
+            ActiveRun run = tracker.startRun("iris");
+            Path modelArchive = archive("model.tar.gz");
+            assertThrows(NotFoundException.class, () -> tracker.exportModel("runs:/" + run.id() + "/model", modelArchive));
+            assertThrows(NotFoundException.class, () -> tracker.exportModel("runs:/" + UNKNOWN_RUN_ID + "/model", modelArchive));
+            Path runArchive = archive("run.tar.gz");
+            assertThrows(NotFoundException.class, () -> tracker.exportRun(UNKNOWN_RUN_ID, runArchive));
+            assertFalse(Files.exists(modelArchive));
+            assertFalse(Files.exists(runArchive));
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 17: stores are found by URI scheme. */
     @Nested
     @DisplayName("Store discovery")
     class StoreDiscovery {

@@ -216,6 +216,7 @@ final class Archives {
             SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());
             JsonNode manifest = readManifest(unpacked, tarGz, "run");
             JsonNode run = Json.MAPPER.readTree(unpacked.resolve("run.json").toFile());
+            verifyModels(unpacked.resolve("artifacts"), tarGz);
             // Read and check every metric file before the run exists, so a bad archive stores nothing.
             Map<String, List<Metric>> metrics = new LinkedHashMap<>();
             for (JsonNode series : run.required("metrics")) {
@@ -259,6 +260,19 @@ final class Archives {
             throw new StoreException("Could not import run archive " + tarGz + ": " + e.getMessage(), e);
         } finally {
             Temp.deleteTree(work);
+        }
+    }
+
+    /** Checks every model among a run archive's artifacts against its descriptor, before anything is stored. */
+    private static void verifyModels(Path artifacts, Path tarGz) throws IOException {
+        if (!Files.isDirectory(artifacts)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(artifacts)) {
+            for (Path descriptor : paths.filter(p -> p.getFileName().toString().equals(ModelDescriptor.FILE_NAME)).toList()) {
+                ModelSupport.verifyUnpacked(descriptor.getParent(), "archive " + tarGz + ", model "
+                        + artifacts.relativize(descriptor.getParent()));
+            }
         }
     }
 

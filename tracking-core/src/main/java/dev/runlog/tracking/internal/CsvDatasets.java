@@ -55,7 +55,12 @@ public final class CsvDatasets {
                 }
             }
             try (InputStream raw = Files.newInputStream(file)) {
+                boolean[] header = {true};
                 forEachRecord(file, raw, (line, fields) -> {
+                    if (header[0]) {
+                        header[0] = false;
+                        return;
+                    }
                     for (int i = 0; i < fields.size(); i++) {
                         if (histograms[i] != null && !MISSING.contains(fields.get(i))) {
                             ColumnStats c = first.columns.get(i);
@@ -176,12 +181,24 @@ public final class CsvDatasets {
             return couldBeDouble ? "double" : "string";
         }
 
+        /** Bin i holds [edge(i), edge(i+1)), the last bin also its upper edge, as numpy.histogram. */
         int bin(double v) {
             if (max == min) {
                 return 0;
             }
-            int bin = (int) ((v - min) / (max - min) * HISTOGRAM_BINS);
-            return Math.min(Math.max(bin, 0), HISTOGRAM_BINS - 1);
+            int bin = Math.min(Math.max((int) ((v - min) / (max - min) * HISTOGRAM_BINS), 0), HISTOGRAM_BINS - 1);
+            // The division can land one bin off near an edge; settle it against the edges published.
+            while (bin < HISTOGRAM_BINS - 1 && v >= edge(bin + 1)) {
+                bin++;
+            }
+            while (bin > 0 && v < edge(bin)) {
+                bin--;
+            }
+            return bin;
+        }
+
+        double edge(int i) {
+            return i == HISTOGRAM_BINS ? max : min + (max - min) * i / HISTOGRAM_BINS;
         }
 
         Dataset.ColumnProfile profile(long[] histogram) {
@@ -191,7 +208,7 @@ public final class CsvDatasets {
             }
             List<Double> edges = new ArrayList<>();
             for (int i = 0; i <= HISTOGRAM_BINS; i++) {
-                edges.add(i == HISTOGRAM_BINS ? max : min + (max - min) * i / HISTOGRAM_BINS);
+                edges.add(edge(i));
             }
             List<Long> counts = new ArrayList<>();
             for (long c : histogram) {

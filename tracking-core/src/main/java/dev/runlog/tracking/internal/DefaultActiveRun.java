@@ -175,6 +175,10 @@ final class DefaultActiveRun implements ActiveRun {
     public ActiveRun logInput(Dataset dataset, String context) {
         checkWritable();
         Validation.notNull("dataset", dataset);
+        Validation.name("dataset", dataset.name());
+        if (dataset.digest().isBlank()) {
+            throw new InvalidInputException("dataset '" + dataset.name() + "' has a blank digest; a digest identifies its content");
+        }
         Validation.name("dataset context", context);
         tracker.store().logInputs(id, List.of(new DatasetInput(dataset, context)));
         return this;

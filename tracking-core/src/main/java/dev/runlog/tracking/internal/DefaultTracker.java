@@ -5,6 +5,10 @@ import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Durability;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.ExperimentQuery;
+import dev.runlog.tracking.RunQuery;
+import dev.runlog.tracking.internal.search.DefaultExperimentQuery;
+import dev.runlog.tracking.internal.search.DefaultRunQuery;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
@@ -276,6 +280,34 @@ public final class DefaultTracker implements Tracker {
     }
 
     @Override
+    public void setExperimentTag(String experimentId, String key, String value) {
+        checkOpen();
+        Validation.notNull("experiment id", experimentId);
+        Validation.key("tag", key);
+        store.setExperimentTag(experimentId, key, Validation.tagValue(key, value));
+    }
+
+    @Override
+    public RunQuery searchRuns() {
+        checkOpen();
+        return new DefaultRunQuery(store::searchRuns, this::experimentIdOf);
+    }
+
+    @Override
+    public ExperimentQuery searchExperiments() {
+        checkOpen();
+        return new DefaultExperimentQuery(store::searchExperiments);
+    }
+
+    /** An experiment named by name or id, as searches accept them; names win, as they are what people type. */
+    private String experimentIdOf(String nameOrId) {
+        Validation.notNull("experiment name or id", nameOrId);
+        return store.getExperimentByName(nameOrId).map(Experiment::id)
+                .or(() -> store.getExperiment(nameOrId).map(Experiment::id))
+                .orElseThrow(() -> new NotFoundException("No experiment named or with id '" + nameOrId + "'"));
+    }
+
+    @Override
     public void deleteRun(String runId) {
         checkOpen();
         store.deleteRun(Validation.notNull("run id", runId));
@@ -340,17 +372,24 @@ public final class DefaultTracker implements Tracker {
             throw new InvalidInputException("Cannot log artifacts from " + directory + ": it is not a directory");
         }
         List<ArtifactEntry> stored = new java.util.ArrayList<>();
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path p : paths.sorted().toList()) {
-                if (Files.isSymbolicLink(p)) {
-                    throw new InvalidInputException("Cannot log artifacts from " + directory + ": " + p
-                            + " is a symbolic link; links are not followed");
-                }
-                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    String relative = directory.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-                    try (InputStream in = Files.newInputStream(p)) {
-                        stored.add(artifacts.put(runId, ArtifactPaths.join(dir, relative), in));
+        try {
+            // Look at the whole tree first: a refused tree must leave nothing stored.
+            List<Path> files = new java.util.ArrayList<>();
+            try (Stream<Path> paths = Files.walk(directory)) {
+                for (Path p : paths.sorted().toList()) {
+                    if (Files.isSymbolicLink(p)) {
+                        throw new InvalidInputException("Cannot log artifacts from " + directory + ": " + p
+                                + " is a symbolic link; links are not followed");
                     }
+                    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                        files.add(p);
+                    }
+                }
+            }
+            for (Path p : files) {
+                String relative = directory.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+                try (InputStream in = Files.newInputStream(p)) {
+                    stored.add(artifacts.put(runId, ArtifactPaths.join(dir, relative), in));
                 }
             }
         } catch (IOException e) {

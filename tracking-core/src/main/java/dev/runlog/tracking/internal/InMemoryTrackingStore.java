@@ -17,6 +17,9 @@ import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.internal.search.InMemorySearch;
+import dev.runlog.tracking.spi.ExperimentSearch;
+import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.time.Instant;
@@ -51,6 +54,7 @@ public final class InMemoryTrackingStore implements TrackingStore {
         final Instant creationTime;
         Instant lastUpdateTime;
         LifecycleStage stage = LifecycleStage.ACTIVE;
+        final Map<String, String> tags = new LinkedHashMap<>();
 
         ExperimentState(String id, String name, Instant creationTime) {
             this.id = id;
@@ -60,7 +64,7 @@ public final class InMemoryTrackingStore implements TrackingStore {
         }
 
         Experiment toExperiment() {
-            return new Experiment(id, name, stage, creationTime, lastUpdateTime, Map.of());
+            return new Experiment(id, name, stage, creationTime, lastUpdateTime, tags);
         }
     }
 
@@ -136,6 +140,22 @@ public final class InMemoryTrackingStore implements TrackingStore {
                 .filter(e -> viewType.includes(e.stage))
                 .map(ExperimentState::toExperiment)
                 .toList());
+    }
+
+    @Override
+    public void setExperimentTag(String experimentId, String key, String value) {
+        write(() -> experiment(experimentId).tags.put(key, value));
+    }
+
+    @Override
+    public List<Run> searchRuns(RunSearch search) {
+        return read(() -> InMemorySearch.runs(runs.values().stream().map(RunState::toRun).toList(), search));
+    }
+
+    @Override
+    public List<Experiment> searchExperiments(ExperimentSearch search) {
+        return read(() -> InMemorySearch.experiments(
+                experiments.values().stream().map(ExperimentState::toExperiment).toList(), search));
     }
 
     @Override

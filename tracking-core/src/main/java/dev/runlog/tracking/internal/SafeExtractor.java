@@ -27,6 +27,9 @@ final class SafeExtractor {
 
     /** Unpacks {@code tarGz} into the new directory {@code target}, which must not exist yet. */
     static void extract(Path tarGz, Path target, long sizeLimit) {
+        if (!Files.isRegularFile(tarGz)) {
+            throw new dev.runlog.tracking.NotFoundException("No archive file at " + tarGz);
+        }
         boolean done = false;
         try {
             Files.createDirectories(target);
@@ -53,6 +56,13 @@ final class SafeExtractor {
                     }
                     if (!entry.isDirectory() && !entry.isFile()) {
                         throw new IntegrityException("Archive entry '" + name + "' is neither a file nor a directory; refused");
+                    }
+                    // GNU tar writes "./" before every name, and "./" itself for the top directory.
+                    while (name.startsWith("./")) {
+                        name = name.substring(2);
+                    }
+                    if (name.isEmpty() || name.equals(".")) {
+                        continue;
                     }
                     Path destination = destination(root, name);
                     if (entry.isDirectory()) {

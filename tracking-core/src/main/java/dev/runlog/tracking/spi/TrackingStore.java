@@ -51,6 +51,22 @@ public interface TrackingStore extends AutoCloseable {
     List<Experiment> listExperiments(ViewType viewType);
 
     /**
+     * Sets a tag of an experiment, replacing its value if set.
+     *
+     * @throws NotFoundException if there is no such experiment
+     */
+    void setExperimentTag(String experimentId, String key, String value);
+
+    /**
+     * The runs matching {@code search}, in its order, after its cursor, at most its limit. Every
+     * store returns the same runs in the same order for the same search; the contract kit checks.
+     */
+    List<Run> searchRuns(RunSearch search);
+
+    /** The experiments matching {@code search}, in its order, after its cursor, at most its limit. */
+    List<Experiment> searchExperiments(ExperimentSearch search);
+
+    /**
      * Soft-deletes the experiment and every active run in it, remembering which runs this deletion
      * deleted so that {@link #restoreExperiment} restores exactly those.
      *

@@ -68,6 +68,21 @@ class FlakyStore implements TrackingStore {
     }
 
     @Override
+    public void setExperimentTag(String experimentId, String key, String value) {
+        delegate.setExperimentTag(experimentId, key, value);
+    }
+
+    @Override
+    public List<Run> searchRuns(dev.runlog.tracking.spi.RunSearch search) {
+        return delegate.searchRuns(search);
+    }
+
+    @Override
+    public List<Experiment> searchExperiments(dev.runlog.tracking.spi.ExperimentSearch search) {
+        return delegate.searchExperiments(search);
+    }
+
+    @Override
     public void deleteExperiment(String experimentId, Instant time) {
         delegate.deleteExperiment(experimentId, time);
     }

@@ -70,9 +70,9 @@ final class Schema {
                 latest_value     REAL,
                 UNIQUE (run_id, key)
             );
-            -- The latest point of every metric of a run in one blob (LatestCodec), rewritten once per
-            -- batch: bulk reads of many runs' latest values cost one row per run.
-            CREATE TABLE run_latest_metrics (
+            -- A run's params, tags and latest metric points in one blob (RunDataCodec), rewritten by
+            -- each write to the run: reading runs costs one row per run. The tables above serve search.
+            CREATE TABLE run_data (
                 run_id TEXT NOT NULL PRIMARY KEY,
                 data   BLOB NOT NULL
             ) WITHOUT ROWID;
@@ -110,6 +110,11 @@ final class Schema {
                 UNIQUE (run_id, dataset_id, context)
             );
             CREATE INDEX inputs_by_dataset ON inputs (dataset_id, run_id);
+            """,
+            // 3: search. Runs ordered by a metric are read off this index in order, a page at a time.
+            """
+            CREATE INDEX metric_series_by_value ON metric_series (key, latest_value, run_id);
+            CREATE INDEX runs_by_start_time ON runs (start_time, run_id);
             """);
 
     static int latestVersion() {

@@ -1,6 +1,5 @@
 package dev.runlog.storage.sqlite.internal;
 
-import com.fasterxml.jackson.databind.JavaType;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Dataset;
@@ -19,6 +18,8 @@ import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.internal.Json;
+import dev.runlog.tracking.spi.ExperimentSearch;
+import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.sql.Connection;
@@ -29,6 +30,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,7 +149,8 @@ final class SqliteTrackingStore implements TrackingStore {
                     + " deleted_with_experiment, artifact_uri) VALUES (?, ?, ?, ?, ?, NULL, ?, 0, ?)",
                     spec.runId(), experimentId, spec.name(), spec.status().name(), spec.startTime().toEpochMilli(),
                     LifecycleStage.ACTIVE.name(), spec.artifactUri());
-            update(c, "INSERT INTO run_latest_metrics (run_id, data) VALUES (?, ?)", spec.runId(), LatestCodec.EMPTY);
+            update(c, "INSERT INTO run_data (run_id, data) VALUES (?, ?)", spec.runId(),
+                    RunDataCodec.encode(new RunDataCodec.Data(Map.of(), spec.tags(), Map.of())));
             upsertTags(c, spec.runId(), spec.tags());
             return null;
         });
@@ -155,34 +158,54 @@ final class SqliteTrackingStore implements TrackingStore {
 
     @Override
     public Optional<Run> getRun(String runId) {
+        return db.read(c -> RunLoader.load(c, List.of(runId)).stream().findFirst());
+    }
+
+    @Override
+    public List<Run> searchRuns(RunSearch search) {
+        SqlSearch.Query query = SqlSearch.runs(search);
+        return db.read(c -> RunLoader.load(c, ids(c, query)));
+    }
+
+    @Override
+    public List<Experiment> searchExperiments(ExperimentSearch search) {
+        SqlSearch.Query query = SqlSearch.experiments(search);
         return db.read(c -> {
-            RunInfo info;
-            try (PreparedStatement ps = c.prepareStatement("SELECT experiment_id, name, status, start_time, end_time,"
-                    + " lifecycle_stage, artifact_uri FROM runs WHERE run_id = ?")) {
-                ps.setString(1, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    long end = rs.getLong(5);
-                    Optional<Instant> endTime = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(end));
-                    info = new RunInfo(runId, Long.toString(rs.getLong(1)), rs.getString(2),
-                            RunStatus.valueOf(rs.getString(3)), Instant.ofEpochMilli(rs.getLong(4)), endTime,
-                            LifecycleStage.valueOf(rs.getString(6)), rs.getString(7));
+            List<String> ids = ids(c, query);
+            Map<String, Experiment> byId = new HashMap<>();
+            for (Experiment e : experiments(c, "")) {
+                byId.put(e.id(), e);
+            }
+            List<Experiment> result = new ArrayList<>();
+            for (String id : ids) {
+                result.add(byId.get(id));
+            }
+            return result;
+        });
+    }
+
+    /** Runs a search query; its single column is the id. */
+    private static List<String> ids(Connection c, SqlSearch.Query query) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(query.sql())) {
+            bind(ps, query.params().toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
                 }
             }
-            Map<String, String> params = keyValues(c, "SELECT key, value FROM params WHERE run_id = ?", runId);
-            Map<String, String> tags = keyValues(c, "SELECT key, value FROM tags WHERE run_id = ?", runId);
-            Map<String, Metric> latest = Map.of();
-            try (PreparedStatement ps = c.prepareStatement("SELECT data FROM run_latest_metrics WHERE run_id = ?")) {
-                ps.setString(1, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        latest = LatestCodec.decode(rs.getBytes(1));
-                    }
-                }
-            }
-            return Optional.of(new Run(info, new RunData(params, latest, tags), inputs(c, runId)));
+        }
+        return ids;
+    }
+
+    @Override
+    public void setExperimentTag(String experimentId, String key, String value) {
+        long id = existingExperimentKey(experimentId);
+        db.write(c -> {
+            requireExperiment(c, id, experimentId);
+            update(c, "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value", id, key, value);
+            return null;
         });
     }
 
@@ -238,9 +261,8 @@ final class SqliteTrackingStore implements TrackingStore {
                 insertParams(c, runId, params);
             }
             upsertTags(c, runId, tags);
-            if (!metrics.isEmpty()) {
-                appendMetrics(c, runId, metrics);
-            }
+            Map<String, Metric> latest = metrics.isEmpty() ? Map.of() : appendMetrics(c, runId, metrics);
+            updateRunData(c, runId, params, tags, latest);
             return null;
         });
     }
@@ -284,8 +306,12 @@ final class SqliteTrackingStore implements TrackingStore {
         }
     }
 
-    /** Appends each key's points as one chunk and moves the series' last and latest points along. */
-    private static void appendMetrics(Connection c, String runId, List<Metric> metrics) throws SQLException {
+    /**
+     * Appends each key's points as one chunk and moves the series' last and latest points along.
+     *
+     * @return the new latest point of each key written
+     */
+    private static Map<String, Metric> appendMetrics(Connection c, String runId, List<Metric> metrics) throws SQLException {
         Map<String, List<Metric>> byKey = new LinkedHashMap<>();
         for (Metric m : metrics) {
             byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
@@ -409,23 +435,25 @@ final class SqliteTrackingStore implements TrackingStore {
                 updateSeries.executeUpdate();
                 newLatest.put(entry.getKey(), latest);
             }
-            updateLatest(c, runId, newLatest);
+            return newLatest;
         }
     }
 
-    private static void updateLatest(Connection c, String runId, Map<String, Metric> newLatest) throws SQLException {
-        Map<String, Metric> latest = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM run_latest_metrics WHERE run_id = ?")) {
+    /** Folds a batch into the run's data record; params arrive checked, so adding them is safe. */
+    private static void updateRunData(Connection c, String runId, Map<String, String> params, Map<String, String> tags,
+                                      Map<String, Metric> latest) throws SQLException {
+        RunDataCodec.Data data;
+        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM run_data WHERE run_id = ?")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    latest.putAll(LatestCodec.decode(rs.getBytes(1)));
-                }
+                rs.next();
+                data = RunDataCodec.decode(rs.getBytes(1));
             }
         }
-        latest.putAll(newLatest);
-        update(c, "INSERT INTO run_latest_metrics (run_id, data) VALUES (?, ?)"
-                + " ON CONFLICT (run_id) DO UPDATE SET data = excluded.data", runId, LatestCodec.encode(latest));
+        data.params().putAll(params);
+        data.tags().putAll(tags);
+        data.latest().putAll(latest);
+        update(c, "UPDATE run_data SET data = ? WHERE run_id = ?", RunDataCodec.encode(data), runId);
     }
 
     // ---- artifacts and datasets ---------------------------------------------------------------
@@ -522,27 +550,6 @@ final class SqliteTrackingStore implements TrackingStore {
         });
     }
 
-    private static final JavaType SCHEMA_TYPE =
-            Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Dataset.Column.class);
-
-    private static List<DatasetInput> inputs(Connection c, String runId) throws SQLException {
-        List<DatasetInput> inputs = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.name, d.digest, d.source, d.schema_json,"
-                + " d.profile_json, i.context FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id"
-                + " WHERE i.run_id = ? ORDER BY i.rowid")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    List<Dataset.Column> schema = Json.read(rs.getString(4), SCHEMA_TYPE);
-                    Dataset dataset = new Dataset(rs.getString(1), rs.getString(2), rs.getString(3), schema,
-                            Json.read(rs.getString(5), Dataset.Profile.class));
-                    inputs.add(new DatasetInput(dataset, rs.getString(6)));
-                }
-            }
-        }
-        return inputs;
-    }
-
     // ---- the read path ------------------------------------------------------------------------
 
     @Override
@@ -624,11 +631,11 @@ final class SqliteTrackingStore implements TrackingStore {
                 List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
                 String marks = String.join(", ", java.util.Collections.nCopies(slice.size(), "?"));
                 try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT run_id, data FROM run_latest_metrics WHERE run_id IN (" + marks + ")")) {
+                        "SELECT run_id, data FROM run_data WHERE run_id IN (" + marks + ")")) {
                     bind(ps, slice.toArray());
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            result.put(rs.getString(1), LatestCodec.decode(rs.getBytes(2)));
+                            result.put(rs.getString(1), RunDataCodec.decode(rs.getBytes(2)).latest());
                         }
                     }
                 }
@@ -715,20 +722,22 @@ final class SqliteTrackingStore implements TrackingStore {
                 }
             }
         }
-        return result;
-    }
-
-    private static Map<String, String> keyValues(Connection c, String sql, String runId) throws SQLException {
-        Map<String, String> result = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    result.put(rs.getString(1), rs.getString(2));
-                }
+        if (result.isEmpty()) {
+            return result;
+        }
+        Map<String, Map<String, String>> tags = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT experiment_id, key, value FROM experiment_tags");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                tags.computeIfAbsent(Long.toString(rs.getLong(1)), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
             }
         }
-        return result;
+        List<Experiment> tagged = new ArrayList<>(result.size());
+        for (Experiment e : result) {
+            tagged.add(new Experiment(e.id(), e.name(), e.lifecycleStage(), e.creationTime(), e.lastUpdateTime(),
+                    tags.getOrDefault(e.id(), Map.of())));
+        }
+        return tagged;
     }
 
     private static boolean exists(Connection c, String sql, Object... args) throws SQLException {

@@ -73,17 +73,19 @@ public final class JavaSerializedFlavor implements ModelFlavor {
     public <T> T load(Path directory, Class<T> type) throws IOException {
         Path file = directory.resolve(FILE);
         long size = Files.size(file);
+        java.util.concurrent.atomic.AtomicReference<String> refused = new java.util.concurrent.atomic.AtomicReference<>();
         try (InputStream raw = Files.newInputStream(file);
              ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(raw))) {
-            in.setObjectInputFilter(filter(type, size));
+            in.setObjectInputFilter(filter(type, size, refused));
             Object model = in.readObject();
             if (!type.isInstance(model)) {
                 throw new InvalidInputException("The stored model is a " + model.getClass().getName() + ", not a " + type.getName());
             }
             return type.cast(model);
         } catch (InvalidClassException e) {
-            throw new IntegrityException("Refused to deserialize the java-serialized model: " + e.getMessage()
-                    + ". Only " + type.getName() + ", JDK value types and the packages " + allowedPackages
+            String what = refused.get() != null ? "class " + refused.get() : "the stream (" + e.getMessage() + ")";
+            throw new IntegrityException("Refused to deserialize " + what + " in the java-serialized model: only "
+                    + type.getName() + ", JDK value types and the packages " + allowedPackages
                     + " are allowed; name more with ModelFlavor.javaSerialized(packages...) if you trust the model", e);
         } catch (ClassNotFoundException e) {
             throw new InvalidInputException("The java-serialized model needs class " + e.getMessage()
@@ -91,21 +93,26 @@ public final class JavaSerializedFlavor implements ModelFlavor {
         }
     }
 
-    private ObjectInputFilter filter(Class<?> type, long size) {
+    private ObjectInputFilter filter(Class<?> type, long size, java.util.concurrent.atomic.AtomicReference<String> refused) {
         return info -> {
             if (info.depth() > 64 || info.references() > 10_000_000 || info.streamBytes() > size + 1024) {
+                refused.compareAndSet(null, "(beyond the depth, reference or size limits)");
                 return ObjectInputFilter.Status.REJECTED;
             }
             Class<?> c = info.serialClass();
             if (c == null) {
                 return ObjectInputFilter.Status.UNDECIDED;
             }
+            boolean array = c.isArray();
             while (c.isArray()) {
                 c = c.getComponentType();
             }
-            if (c.isPrimitive() || isAllowed(c, type)) {
+            // Collections rebuild themselves through Object[] and Map.Entry[]: arrays only, never instances.
+            boolean collectionStorage = array && (c == Object.class || c == java.util.Map.Entry.class);
+            if (c.isPrimitive() || collectionStorage || isAllowed(c, type)) {
                 return ObjectInputFilter.Status.ALLOWED;
             }
+            refused.compareAndSet(null, info.serialClass().getName());
             return ObjectInputFilter.Status.REJECTED;
         };
     }

@@ -1,0 +1,92 @@
+package dev.runlog.benchmarks;
+
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.StoreProvider;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.ServiceLoader;
+import java.util.function.IntSupplier;
+
+/**
+ * Search over 100,000 runs × 10 params × 10 metrics in one SQLite file. The runs are written
+ * through the store SPI, one transaction per run, since what is measured is the search.
+ */
+final class SearchBenchmark {
+    static final int RUNS = 100_000;
+    static final String FILTER = "metrics.m0 > 0.5 and params.p1 = 'x'";
+
+    private SearchBenchmark() {
+    }
+
+    /** Fills {@code db} and returns the number of runs written. */
+    static void populate(Path db) {
+        StoreProvider sqlite = ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.scheme().equals("sqlite")).findFirst().orElseThrow();
+        StoreProvider.Stores stores = sqlite.open("sqlite:" + db);
+        try (var store = stores.tracking(); var artifacts = stores.artifacts()) {
+            Instant start = Instant.parse("2026-01-01T00:00:00Z");
+            String experimentId = store.createExperiment("search", start).id();
+            Random random = new Random(7);
+            byte[] id = new byte[16];
+            for (int r = 0; r < RUNS; r++) {
+                random.nextBytes(id);
+                String runId = HexFormat.of().formatHex(id);
+                Instant started = start.plusMillis(r * 1000L);
+                store.createRun(new RunSpec(runId, experimentId, "run-" + r, RunStatus.RUNNING, started,
+                        artifacts.artifactUri(runId), Map.of("team", "team-" + (r % 100), "runlog.user", "bench")));
+                Map<String, String> params = new LinkedHashMap<>();
+                List<Metric> metrics = new ArrayList<>();
+                for (int k = 0; k < 10; k++) {
+                    params.put("p" + k, k == 1 ? (random.nextBoolean() ? "x" : "y") : Integer.toString(random.nextInt(1000)));
+                    metrics.add(new Metric("m" + k, random.nextDouble(), 0, started.toEpochMilli()));
+                }
+                store.logBatch(runId, metrics, params, Map.of());
+                store.endRun(runId, RunStatus.FINISHED, started.plusMillis(500));
+            }
+        }
+    }
+
+    static double firstPageMillis(Tracker tracker) {
+        return medianMillis(() -> tracker.searchRuns().filter(FILTER).orderBy("metrics.m0 DESC").maxResults(100)
+                .page().runs().size(), 100);
+    }
+
+    static double streamAllMillis(Tracker tracker, int[] matches) {
+        return medianMillis(() -> {
+            int n = (int) tracker.searchRuns().filter(FILTER).orderBy("metrics.m0 DESC").stream().count();
+            matches[0] = n;
+            return n;
+        }, -1);
+    }
+
+    static double tagLikeMillis(Tracker tracker) {
+        return medianMillis(() -> tracker.searchRuns().filter("tags.team LIKE 'team-1%'").maxResults(100)
+                .page().runs().size(), 100);
+    }
+
+    /** Median of 7 timed runs after 3 warm-ups; checks the size each run returns when one is expected. */
+    private static double medianMillis(IntSupplier search, int expectedSize) {
+        double[] times = new double[10];
+        for (int i = 0; i < times.length; i++) {
+            long t0 = System.nanoTime();
+            int size = search.getAsInt();
+            times[i] = (System.nanoTime() - t0) / 1e6;
+            if (expectedSize >= 0 && size != expectedSize) {
+                throw new IllegalStateException("search returned " + size + " runs, expected " + expectedSize);
+            }
+        }
+        double[] measured = Arrays.copyOfRange(times, 3, times.length);
+        Arrays.sort(measured);
+        return measured[measured.length / 2];
+    }
+}

@@ -1,0 +1,17 @@
+package dev.runlog.tracking;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One page of a run search.
+ *
+ * @param runs          the runs, in the search's order
+ * @param nextPageToken the token for the next page; empty on the last page
+ */
+public record RunPage(List<Run> runs, Optional<String> nextPageToken) {
+    public RunPage {
+        runs = List.copyOf(runs);
+        java.util.Objects.requireNonNull(nextPageToken, "nextPageToken");
+    }
+}

@@ -1,0 +1,342 @@
+package dev.runlog.tracking.internal.search;
+
+import dev.runlog.tracking.InvalidFilterException;
+import dev.runlog.tracking.internal.search.Lexer.Token;
+import dev.runlog.tracking.internal.search.Lexer.Type;
+import dev.runlog.tracking.spi.SearchField;
+import dev.runlog.tracking.spi.SearchField.Kind;
+import dev.runlog.tracking.spi.SearchFilter;
+import dev.runlog.tracking.spi.SearchFilter.Op;
+import dev.runlog.tracking.spi.SearchOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses MLflow's search grammar, plus OR, NOT and parentheses:
+ *
+ * <pre>
+ * filter     := or
+ * or         := and ( OR and )*
+ * and        := unary ( AND unary )*
+ * unary      := NOT unary | '(' or ')' | condition
+ * condition  := field ( comparator value | IS [NOT] NULL | [NOT] IN '(' value (',' value)* ')' )
+ * field      := prefix '.' key | attribute
+ * key        := name ('.' name)* | `quoted` | "quoted"
+ * </pre>
+ *
+ * Each rule checks what may be compared with what, so a store receives only well-typed trees.
+ */
+public final class FilterParser {
+    private static final Map<String, Kind> RUN_PREFIXES = Map.ofEntries(
+            Map.entry("metric", Kind.METRIC), Map.entry("metrics", Kind.METRIC),
+            Map.entry("param", Kind.PARAM), Map.entry("params", Kind.PARAM),
+            Map.entry("parameter", Kind.PARAM), Map.entry("parameters", Kind.PARAM),
+            Map.entry("tag", Kind.TAG), Map.entry("tags", Kind.TAG),
+            Map.entry("attribute", Kind.ATTRIBUTE), Map.entry("attributes", Kind.ATTRIBUTE),
+            Map.entry("attr", Kind.ATTRIBUTE), Map.entry("run", Kind.ATTRIBUTE),
+            Map.entry("dataset", Kind.DATASET), Map.entry("datasets", Kind.DATASET));
+    private static final Map<String, Kind> EXPERIMENT_PREFIXES = Map.of(
+            "tag", Kind.TAG, "tags", Kind.TAG,
+            "attribute", Kind.ATTRIBUTE, "attributes", Kind.ATTRIBUTE, "attr", Kind.ATTRIBUTE);
+    private static final Set<String> RUN_STRING_ATTRIBUTES = Set.of("run_id", "run_name", "status", "user_id", "artifact_uri");
+    private static final Set<String> RUN_NUMERIC_ATTRIBUTES = Set.of("start_time", "end_time");
+    private static final Set<String> EXPERIMENT_STRING_ATTRIBUTES = Set.of("name", "experiment_id");
+    private static final Set<String> EXPERIMENT_NUMERIC_ATTRIBUTES = Set.of("creation_time", "last_update_time");
+    private static final Set<String> DATASET_FIELDS = Set.of("name", "digest", "context");
+
+    /** Which entity a filter is about: runs and experiments have different fields. */
+    public enum Target { RUNS, EXPERIMENTS }
+
+    private final String text;
+    private final Target target;
+    private final List<Token> tokens;
+    private int position;
+
+    private FilterParser(String text, Target target) {
+        this.text = text;
+        this.target = target;
+        this.tokens = Lexer.tokenize(text);
+    }
+
+    /** Parses a filter; null or blank text matches everything. */
+    public static SearchFilter parseFilter(String text, Target target) {
+        if (text == null || text.isBlank()) {
+            return new SearchFilter.All();
+        }
+        FilterParser parser = new FilterParser(text, target);
+        SearchFilter filter = parser.or();
+        Token next = parser.peek();
+        if (next.type() != Type.END) {
+            throw parser.error(next, "expected AND, OR or the end of the filter", next);
+        }
+        return filter;
+    }
+
+    /**
+     * Parses one order-by clause: {@code field [ASC|DESC]}, such as {@code "metrics.accuracy DESC"}
+     * or {@code "start_time"}. Dataset fields cannot order runs.
+     */
+    public static SearchOrder parseOrder(String clause, Target target) {
+        if (clause == null || clause.isBlank()) {
+            throw new InvalidFilterException(String.valueOf(clause), 1, "expected a field to order by");
+        }
+        FilterParser parser = new FilterParser(clause, target);
+        Token start = parser.peek();
+        SearchField field = parser.field();
+        if (field.kind() == Kind.DATASET) {
+            throw parser.error(start, "cannot order by dataset field '" + field.key() + "'");
+        }
+        boolean ascending = true;
+        Token direction = parser.peek();
+        if (direction.isWord("ASC") || direction.isWord("DESC")) {
+            ascending = direction.isWord("ASC");
+            parser.position++;
+        }
+        Token end = parser.peek();
+        if (end.type() != Type.END) {
+            throw parser.error(end, "expected ASC, DESC or the end of the order clause", end);
+        }
+        return new SearchOrder(field, ascending);
+    }
+
+    private SearchFilter or() {
+        List<SearchFilter> operands = new ArrayList<>();
+        operands.add(and());
+        while (peek().isWord("OR")) {
+            position++;
+            operands.add(and());
+        }
+        return operands.size() == 1 ? operands.get(0) : new SearchFilter.Or(operands);
+    }
+
+    private SearchFilter and() {
+        List<SearchFilter> operands = new ArrayList<>();
+        operands.add(unary());
+        while (peek().isWord("AND")) {
+            position++;
+            operands.add(unary());
+        }
+        return operands.size() == 1 ? operands.get(0) : new SearchFilter.And(operands);
+    }
+
+    private SearchFilter unary() {
+        Token token = peek();
+        if (token.isWord("NOT")) {
+            position++;
+            return new SearchFilter.Not(unary());
+        }
+        if (token.type() == Type.LPAREN) {
+            position++;
+            SearchFilter inner = or();
+            Token close = peek();
+            if (close.type() != Type.RPAREN) {
+                throw error(close, "expected ')' to close the '(' at column " + token.column(), close);
+            }
+            position++;
+            return inner;
+        }
+        return condition();
+    }
+
+    private SearchFilter condition() {
+        Token start = peek();
+        SearchField field = field();
+        String name = text.substring(start.column() - 1, peek().column() - 1).strip();
+        Token op = peek();
+        if (op.isWord("IS")) {
+            position++;
+            boolean negated = false;
+            if (peek().isWord("NOT")) {
+                negated = true;
+                position++;
+            }
+            Token nullToken = peek();
+            if (!nullToken.isWord("NULL")) {
+                throw error(nullToken, "expected NULL after '" + name + " IS" + (negated ? " NOT" : "") + "'", nullToken);
+            }
+            position++;
+            if (field.kind() == Kind.ATTRIBUTE || field.kind() == Kind.DATASET) {
+                throw error(op, "IS NULL applies to metrics, params and tags, not to '" + name + "'");
+            }
+            return new SearchFilter.IsNull(field, negated);
+        }
+        boolean notIn = false;
+        if (op.isWord("NOT")) {
+            Token in = tokens.get(position + 1);
+            if (!in.isWord("IN")) {
+                throw error(in, "expected IN after '" + name + " NOT'", in);
+            }
+            notIn = true;
+            position++;
+            op = peek();
+        }
+        if (op.isWord("IN")) {
+            position++;
+            if (field.isNumeric()) {
+                throw error(op, "IN applies to string fields; '" + name + "' is numeric");
+            }
+            return new SearchFilter.In(field, stringList(name), notIn);
+        }
+        Op comparator = comparator(op);
+        if (comparator == null) {
+            throw error(op, "expected a comparator after '" + name + "'", op);
+        }
+        position++;
+        Token value = peek();
+        if (field.isNumeric()) {
+            if (comparator == Op.LIKE || comparator == Op.ILIKE) {
+                throw error(op, comparator.symbol() + " does not apply to '" + name
+                        + "', which is numeric; use = != < <= > >=");
+            }
+            if (value.type() != Type.NUMBER) {
+                throw error(value, "expected a number after '" + name + " " + op.text() + "'", value);
+            }
+            position++;
+            return new SearchFilter.Compare(field, comparator, Double.valueOf(value.text()));
+        }
+        if (comparator != Op.EQ && comparator != Op.NE && comparator != Op.LIKE && comparator != Op.ILIKE) {
+            throw error(op, "'" + op.text() + "' does not apply to '" + name + "', which is a string; use = != LIKE ILIKE");
+        }
+        if (value.type() != Type.SINGLE_QUOTED && value.type() != Type.DOUBLE_QUOTED) {
+            throw error(value, "expected a quoted string after '" + name + " " + op.text() + "'", value);
+        }
+        position++;
+        return new SearchFilter.Compare(field, comparator, value.text());
+    }
+
+    private List<String> stringList(String name) {
+        Token open = peek();
+        if (open.type() != Type.LPAREN) {
+            throw error(open, "expected '(' after '" + name + " IN'", open);
+        }
+        position++;
+        List<String> values = new ArrayList<>();
+        while (true) {
+            Token value = peek();
+            if (value.type() != Type.SINGLE_QUOTED && value.type() != Type.DOUBLE_QUOTED) {
+                throw error(value, "expected a quoted string in the IN list of '" + name + "'", value);
+            }
+            values.add(value.text());
+            position++;
+            Token next = peek();
+            if (next.type() == Type.RPAREN) {
+                position++;
+                return values;
+            }
+            if (next.type() != Type.COMMA) {
+                throw error(next, "expected ',' or ')' in the IN list of '" + name + "'", next);
+            }
+            position++;
+        }
+    }
+
+    private static Op comparator(Token token) {
+        if (token.type() == Type.OPERATOR) {
+            return switch (token.text()) {
+                case "=", "==" -> Op.EQ;
+                case "!=", "<>" -> Op.NE;
+                case "<" -> Op.LT;
+                case "<=" -> Op.LE;
+                case ">" -> Op.GT;
+                case ">=" -> Op.GE;
+                default -> null;
+            };
+        }
+        if (token.isWord("LIKE")) {
+            return Op.LIKE;
+        }
+        if (token.isWord("ILIKE")) {
+            return Op.ILIKE;
+        }
+        return null;
+    }
+
+    private SearchField field() {
+        Token first = peek();
+        if (first.type() != Type.WORD && first.type() != Type.BACKTICK && first.type() != Type.DOUBLE_QUOTED) {
+            throw error(first, "expected a field such as " + example(), first);
+        }
+        position++;
+        Map<String, Kind> prefixes = target == Target.RUNS ? RUN_PREFIXES : EXPERIMENT_PREFIXES;
+        if (peek().type() != Type.DOT) {
+            // A bare name is an attribute: start_time, status, name...
+            return attribute(first, first.text());
+        }
+        Kind kind = first.type() == Type.WORD ? prefixes.get(first.text().toLowerCase(Locale.ROOT)) : null;
+        if (kind == null) {
+            throw error(first, "unknown prefix '" + first.text() + "'; expected one of "
+                    + (target == Target.RUNS ? "metrics, params, tags, attributes, datasets" : "tags, attributes"));
+        }
+        position++; // the dot
+        String key = key(first.text());
+        if (kind == Kind.ATTRIBUTE) {
+            return attribute(first, key);
+        }
+        if (kind == Kind.DATASET && !DATASET_FIELDS.contains(key)) {
+            throw error(first, "unknown dataset field '" + key + "'; dataset fields are name, digest and context");
+        }
+        return new SearchField(kind, key);
+    }
+
+    private String key(String prefix) {
+        Token token = peek();
+        if (token.type() == Type.BACKTICK || token.type() == Type.DOUBLE_QUOTED) {
+            position++;
+            if (token.text().isEmpty()) {
+                throw error(token, "expected a key after '" + prefix + ".' but found an empty quoted key");
+            }
+            return token.text();
+        }
+        if (token.type() != Type.WORD) {
+            throw error(token, "expected a key after '" + prefix + ".'", token);
+        }
+        StringBuilder key = new StringBuilder(token.text());
+        position++;
+        // tags.runlog.user: later dots belong to the key, as long as no space breaks them up.
+        while (peek().type() == Type.DOT && tokens.get(position + 1).type() == Type.WORD
+                && tokens.get(position + 1).column() == peek().column() + 1) {
+            key.append('.').append(tokens.get(position + 1).text());
+            position += 2;
+        }
+        return key.toString();
+    }
+
+    private SearchField attribute(Token at, String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (target == Target.RUNS) {
+            if (key.equals("created")) {
+                key = "start_time";
+            }
+            if (RUN_STRING_ATTRIBUTES.contains(key) || RUN_NUMERIC_ATTRIBUTES.contains(key)) {
+                return new SearchField(Kind.ATTRIBUTE, key);
+            }
+            throw error(at, "unknown attribute '" + name + "'; run attributes are run_id, run_name, status, user_id,"
+                    + " start_time (or created), end_time and artifact_uri");
+        }
+        if (EXPERIMENT_STRING_ATTRIBUTES.contains(key) || EXPERIMENT_NUMERIC_ATTRIBUTES.contains(key)) {
+            return new SearchField(Kind.ATTRIBUTE, key);
+        }
+        throw error(at, "unknown attribute '" + name + "'; experiment attributes are name, experiment_id,"
+                + " creation_time and last_update_time");
+    }
+
+    private String example() {
+        return target == Target.RUNS ? "metrics.accuracy, params.lr or attributes.status" : "name or tags.team";
+    }
+
+    private Token peek() {
+        return tokens.get(position);
+    }
+
+    private InvalidFilterException error(Token at, String problem) {
+        return new InvalidFilterException(text, at.column(), problem, null);
+    }
+
+    /** An error that also says what stood where something else was expected. */
+    private InvalidFilterException error(Token at, String expected, Token found) {
+        return new InvalidFilterException(text, at.column(), expected, found.describe());
+    }
+}

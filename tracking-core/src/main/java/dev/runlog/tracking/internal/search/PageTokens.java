@@ -1,0 +1,70 @@
+package dev.runlog.tracking.internal.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.internal.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Page tokens: the position after the last row of a page, with a fingerprint of the query, as
+ * URL-safe base64 JSON. The fingerprint makes a token from another query fail loudly instead of
+ * silently paging through different results.
+ */
+final class PageTokens {
+    private PageTokens() {
+    }
+
+    static String encode(Ordering.Position position, String fingerprint) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("q", fingerprint);
+        node.put("id", position.id());
+        ArrayNode values = node.putArray("v");
+        for (Object value : position.values()) {
+            if (value == null) {
+                values.addNull();
+            } else if (value instanceof Double d) {
+                values.add(d);
+            } else {
+                values.add((String) value);
+            }
+        }
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.MAPPER.writer().without(
+                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(node));
+        } catch (IOException e) {
+            throw new IllegalStateException("a tree of strings and numbers always serializes", e);
+        }
+    }
+
+    static Ordering.Position decode(String token, String fingerprint, int orderKeys) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidInputException("Page token '" + abbreviate(token) + "' is malformed; pass back a nextPageToken unchanged");
+        }
+        if (node == null || !node.path("q").asText().equals(fingerprint)) {
+            throw new InvalidInputException("Page token '" + abbreviate(token)
+                    + "' belongs to another search; a token continues only the query that returned it");
+        }
+        JsonNode values = node.path("v");
+        if (!values.isArray() || values.size() != orderKeys || !node.path("id").isTextual()) {
+            throw new InvalidInputException("Page token '" + abbreviate(token) + "' is malformed");
+        }
+        List<Object> position = new ArrayList<>();
+        for (JsonNode value : values) {
+            position.add(value.isNull() ? null : value.isNumber() ? (Object) value.asDouble() : value.asText());
+        }
+        return new Ordering.Position(position, node.get("id").asText());
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+}

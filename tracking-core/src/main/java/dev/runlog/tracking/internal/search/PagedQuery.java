@@ -1,0 +1,158 @@
+package dev.runlog.tracking.internal.search;
+
+import com.google.common.hash.Hashing;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.SearchCursor;
+import dev.runlog.tracking.spi.SearchFilter;
+import dev.runlog.tracking.spi.SearchOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * What run and experiment searches share: options, parsing, keyset paging with tokens, and reading
+ * every page. Subclasses say how to fetch a page from the store and where a row stands in the order.
+ *
+ * @param <T> the row type
+ */
+abstract class PagedQuery<T> {
+    static final int DEFAULT_MAX_RESULTS = 1_000;
+    static final int MAX_RESULTS_LIMIT = 50_000;
+    /** Reading every page, pages this large cost far fewer queries; the caller never sees them. */
+    static final int STREAM_PAGE = 10_000;
+
+    private final FilterParser.Target target;
+    private final SearchOrder defaultOrder;
+    private String filterText;
+    private List<String> orderClauses = List.of();
+    private int maxResults = DEFAULT_MAX_RESULTS;
+    private String pageToken;
+    ViewType viewType = ViewType.ACTIVE_ONLY;
+
+    PagedQuery(FilterParser.Target target, SearchOrder defaultOrder) {
+        this.target = target;
+        this.defaultOrder = defaultOrder;
+    }
+
+    /** One page of rows matching {@code filter} after {@code after}, at most {@code limit}. */
+    abstract List<T> fetch(SearchFilter filter, List<SearchOrder> order, int limit, Optional<SearchCursor> after);
+
+    /** The row's sort values under {@code order}, and its id. */
+    abstract Ordering.Position position(T row, List<SearchOrder> order);
+
+    /** What else defines the query, for the token fingerprint (the experiments searched, say). */
+    abstract String scope();
+
+    void setFilter(String filter) {
+        this.filterText = filter;
+    }
+
+    void setOrder(String... clauses) {
+        for (String clause : clauses) {
+            if (clause == null) {
+                throw new InvalidInputException("an order-by clause must not be null");
+            }
+        }
+        this.orderClauses = List.of(clauses);
+    }
+
+    void setMaxResults(int maxResults) {
+        if (maxResults < 1 || maxResults > MAX_RESULTS_LIMIT) {
+            throw new InvalidInputException("maxResults must be between 1 and " + MAX_RESULTS_LIMIT + ", got " + maxResults);
+        }
+        this.maxResults = maxResults;
+    }
+
+    void setPageToken(String pageToken) {
+        this.pageToken = pageToken;
+    }
+
+    void setViewType(ViewType viewType) {
+        if (viewType == null) {
+            throw new InvalidInputException("viewType must not be null");
+        }
+        this.viewType = viewType;
+    }
+
+    record Page<T>(List<T> rows, Optional<String> nextPageToken) {
+    }
+
+    Page<T> fetchPage() {
+        SearchFilter filter = FilterParser.parseFilter(filterText, target);
+        List<SearchOrder> order = order();
+        String fingerprint = fingerprint();
+        Optional<SearchCursor> after = pageToken == null ? Optional.empty()
+                : Optional.of(PageTokens.decode(pageToken, fingerprint, order.size()).toCursor());
+        return fetchPage(filter, order, fingerprint, after);
+    }
+
+    private Page<T> fetchPage(SearchFilter filter, List<SearchOrder> order, String fingerprint, Optional<SearchCursor> after) {
+        List<T> rows = new ArrayList<>(fetch(filter, order, maxResults + 1, after));
+        if (rows.size() <= maxResults) {
+            return new Page<>(rows, Optional.empty());
+        }
+        rows = rows.subList(0, maxResults);
+        String next = PageTokens.encode(position(rows.get(rows.size() - 1), order), fingerprint);
+        return new Page<>(List.copyOf(rows), Optional.of(next));
+    }
+
+    Stream<T> streamAll() {
+        SearchFilter filter = FilterParser.parseFilter(filterText, target);
+        List<SearchOrder> order = order();
+        String fingerprint = fingerprint();
+        Optional<SearchCursor> start = pageToken == null ? Optional.empty()
+                : Optional.of(PageTokens.decode(pageToken, fingerprint, order.size()).toCursor());
+        Iterator<T> rows = new Iterator<>() {
+            private Iterator<T> current = List.<T>of().iterator();
+            private Optional<SearchCursor> after = start;
+            private boolean more = true;
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && more) {
+                    int pageSize = Math.max(maxResults, STREAM_PAGE);
+                    List<T> page = fetch(filter, order, pageSize, after);
+                    more = page.size() == pageSize;
+                    if (!page.isEmpty()) {
+                        after = Optional.of(position(page.get(page.size() - 1), order).toCursor());
+                    }
+                    current = page.iterator();
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(rows, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    List<SearchOrder> order() {
+        if (orderClauses.isEmpty()) {
+            return List.of(defaultOrder);
+        }
+        List<SearchOrder> order = new ArrayList<>();
+        for (String clause : orderClauses) {
+            order.add(FilterParser.parseOrder(clause, target));
+        }
+        return order;
+    }
+
+    private String fingerprint() {
+        String query = target + "\n" + scope() + "\n" + filterText + "\n" + orderClauses + "\n" + viewType;
+        return Hashing.sha256().hashString(query, StandardCharsets.UTF_8).toString().substring(0, 16);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.runlog.tracking.spi;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A parsed search filter, as a store receives it: the tracker parses and checks the text, so a
+ * store only translates this tree (to SQL, say) or evaluates it. Values are never text to splice
+ * into a query: bind them.
+ *
+ * <p>Semantics every store keeps: a condition on a metric compares its latest value; a condition on
+ * a key a run lacks is false (only {@link IsNull} is true then); NaN satisfies only {@code !=};
+ * {@link Not} is the plain complement of its operand.
+ */
+public sealed interface SearchFilter {
+
+    /** Matches every run: the empty filter. */
+    record All() implements SearchFilter {
+    }
+
+    record And(List<SearchFilter> operands) implements SearchFilter {
+        public And {
+            operands = List.copyOf(operands);
+        }
+    }
+
+    record Or(List<SearchFilter> operands) implements SearchFilter {
+        public Or {
+            operands = List.copyOf(operands);
+        }
+    }
+
+    record Not(SearchFilter operand) implements SearchFilter {
+        public Not {
+            Objects.requireNonNull(operand, "operand");
+        }
+    }
+
+    /**
+     * {@code field op value}. The value is a {@code Double} for metrics and numeric attributes, a
+     * {@code String} otherwise.
+     */
+    record Compare(SearchField field, Op op, Object value) implements SearchFilter {
+        public Compare {
+            Objects.requireNonNull(field, "field");
+            Objects.requireNonNull(op, "op");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
+    /** {@code field IS NULL} (the run lacks the key), or {@code IS NOT NULL} when negated. */
+    record IsNull(SearchField field, boolean negated) implements SearchFilter {
+        public IsNull {
+            Objects.requireNonNull(field, "field");
+        }
+    }
+
+    /** {@code field IN (values)}, or {@code NOT IN} when negated. */
+    record In(SearchField field, List<String> values, boolean negated) implements SearchFilter {
+        public In {
+            Objects.requireNonNull(field, "field");
+            values = List.copyOf(values);
+        }
+    }
+
+    /** Comparison operators. LIKE is case-sensitive; ILIKE folds ASCII letters only, in every store. */
+    enum Op {
+        EQ("="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="), LIKE("LIKE"), ILIKE("ILIKE");
+
+        private final String symbol;
+
+        Op(String symbol) {
+            this.symbol = symbol;
+        }
+
+        public String symbol() {
+            return symbol;
+        }
+    }
+}
