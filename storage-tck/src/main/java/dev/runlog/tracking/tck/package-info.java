@@ -14,7 +14,7 @@
  *
  * <p>JUnit then runs every {@code @Nested} group of the kit (experiments, runs, params, keys,
  * metrics, tags, writes to inactive runs, lifecycle, system tags, async logging, concurrency,
- * artifacts, store discovery) against that store. The kit builds its trackers through
+ * artifacts, datasets, models, archives, search, store discovery) against that store. The kit builds its trackers through
  * {@code Tracker.builder().uri(storeUri(dir))}, so the store must be registered as a
  * {@link dev.runlog.tracking.spi.StoreProvider} for its URI scheme, exactly as in production. Time
  * comes from a {@link dev.runlog.tracking.tck.MutableClock}, so timestamps are checked exactly and
