@@ -99,21 +99,7 @@ final class SqlSearch {
         search.after().ifPresent(cursor -> where.add(after(keys, idColumn, lastAscending, cursor.values(), cursor.id(),
                 order, whereParams)));
 
-        StringBuilder sql = new StringBuilder("SELECT ").append(idColumn).append(" FROM ").append(from).append(joins);
-        if (!where.isEmpty()) {
-            sql.append(" WHERE ").append(String.join(" AND ", where));
-        }
-        sql.append(" ORDER BY ");
-        for (List<Component> key : keys) {
-            for (Component c : key) {
-                sql.append(c.expression()).append(c.ascending() ? " ASC, " : " DESC, ");
-            }
-        }
-        sql.append(idColumn).append(lastAscending ? " ASC" : " DESC").append(" LIMIT ?");
-        List<Object> all = new ArrayList<>(joinParams);
-        all.addAll(whereParams);
-        all.add(search.limit());
-        return new Query(sql.toString(), all);
+        return assemble(from, idColumn, where, keys, lastAscending, joinParams, whereParams, search.limit());
     }
 
     /**
@@ -184,18 +170,11 @@ final class SqlSearch {
     }
 
     private String runCondition(SearchFilter filter, List<Object> out) {
-        if (filter instanceof SearchFilter.All) {
-            return "1";
-        }
-        if (filter instanceof SearchFilter.And and) {
-            return join(and.operands(), " AND ", out, this::runCondition);
-        }
-        if (filter instanceof SearchFilter.Or or) {
-            return join(or.operands(), " OR ", out, this::runCondition);
-        }
-        if (filter instanceof SearchFilter.Not not) {
-            return "NOT (" + runCondition(not.operand(), out) + ")";
-        }
+        return condition(filter, out, this::runLeaf);
+    }
+
+    /** A condition on one field of a run: a comparison, IS NULL or IN. */
+    private String runLeaf(SearchFilter filter, List<Object> out) {
         if (filter instanceof SearchFilter.IsNull isNull) {
             return (isNull.negated() ? "" : "NOT ") + "EXISTS (" + keyedRow(isNull.field(), out) + ")";
         }
@@ -299,21 +278,8 @@ final class SqlSearch {
         }
         search.after().ifPresent(cursor -> where.add(after(keys, "e.experiment_id", lastAscending, cursor.values(),
                 parseId(cursor.id()), order, whereParams)));
-        StringBuilder sql = new StringBuilder("SELECT e.experiment_id FROM experiments e").append(joins);
-        if (!where.isEmpty()) {
-            sql.append(" WHERE ").append(String.join(" AND ", where));
-        }
-        sql.append(" ORDER BY ");
-        for (List<Component> key : keys) {
-            for (Component c : key) {
-                sql.append(c.expression()).append(c.ascending() ? " ASC, " : " DESC, ");
-            }
-        }
-        sql.append("e.experiment_id").append(lastAscending ? " ASC" : " DESC").append(" LIMIT ?");
-        List<Object> all = new ArrayList<>(joinParams);
-        all.addAll(whereParams);
-        all.add(search.limit());
-        return new Query(sql.toString(), all);
+        return assemble("experiments e", "e.experiment_id", where, keys, lastAscending, joinParams, whereParams,
+                search.limit());
     }
 
     private static String experimentColumn(String attribute) {
@@ -328,18 +294,11 @@ final class SqlSearch {
     }
 
     private String experimentCondition(SearchFilter filter, List<Object> out) {
-        if (filter instanceof SearchFilter.All) {
-            return "1";
-        }
-        if (filter instanceof SearchFilter.And and) {
-            return join(and.operands(), " AND ", out, this::experimentCondition);
-        }
-        if (filter instanceof SearchFilter.Or or) {
-            return join(or.operands(), " OR ", out, this::experimentCondition);
-        }
-        if (filter instanceof SearchFilter.Not not) {
-            return "NOT (" + experimentCondition(not.operand(), out) + ")";
-        }
+        return condition(filter, out, this::experimentLeaf);
+    }
+
+    /** A condition on one field of an experiment: a comparison, IS NULL or IN. */
+    private String experimentLeaf(SearchFilter filter, List<Object> out) {
         SearchField field;
         String test;
         List<?> values;
@@ -374,12 +333,49 @@ final class SqlSearch {
         String apply(SearchFilter filter, List<Object> out);
     }
 
-    private static String join(List<SearchFilter> operands, String op, List<Object> out, Translator translator) {
+    /** Translates AND, OR, NOT and the empty filter here, and every other node with {@code leaf}. */
+    private static String condition(SearchFilter filter, List<Object> out, Translator leaf) {
+        if (filter instanceof SearchFilter.All) {
+            return "1";
+        }
+        if (filter instanceof SearchFilter.And and) {
+            return join(and.operands(), " AND ", out, leaf);
+        }
+        if (filter instanceof SearchFilter.Or or) {
+            return join(or.operands(), " OR ", out, leaf);
+        }
+        if (filter instanceof SearchFilter.Not not) {
+            return "NOT (" + condition(not.operand(), out, leaf) + ")";
+        }
+        return leaf.apply(filter, out);
+    }
+
+    private static String join(List<SearchFilter> operands, String op, List<Object> out, Translator leaf) {
         List<String> parts = new ArrayList<>();
         for (SearchFilter operand : operands) {
-            parts.add("(" + translator.apply(operand, out) + ")");
+            parts.add("(" + condition(operand, out, leaf) + ")");
         }
         return String.join(op, parts);
+    }
+
+    /** SELECT id FROM ... WHERE ... ORDER BY every component, then the id in the last key's direction. */
+    private Query assemble(String from, String idColumn, List<String> where, List<List<Component>> keys,
+                           boolean lastAscending, List<Object> joinParams, List<Object> whereParams, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(idColumn).append(" FROM ").append(from).append(joins);
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
+        }
+        sql.append(" ORDER BY ");
+        for (List<Component> key : keys) {
+            for (Component c : key) {
+                sql.append(c.expression()).append(c.ascending() ? " ASC, " : " DESC, ");
+            }
+        }
+        sql.append(idColumn).append(lastAscending ? " ASC" : " DESC").append(" LIMIT ?");
+        List<Object> params = new ArrayList<>(joinParams);
+        params.addAll(whereParams);
+        params.add(limit);
+        return new Query(sql.toString(), params);
     }
 
     private static String comparison(SearchFilter.Compare compare) {

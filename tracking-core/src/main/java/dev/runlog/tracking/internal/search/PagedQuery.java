@@ -85,31 +85,35 @@ abstract class PagedQuery<T> {
     record Page<T>(List<T> rows, Optional<String> nextPageToken) {
     }
 
-    Page<T> fetchPage() {
-        SearchFilter filter = FilterParser.parseFilter(filterText, target);
-        List<SearchOrder> order = order();
-        String fingerprint = fingerprint();
-        Optional<SearchCursor> after = pageToken == null ? Optional.empty()
-                : Optional.of(PageTokens.decode(pageToken, fingerprint, order.size()).toCursor());
-        return fetchPage(filter, order, fingerprint, after);
+    /** The options parsed and checked: what every page of this query shares. */
+    private record Prepared(SearchFilter filter, List<SearchOrder> order, String fingerprint, Optional<SearchCursor> start) {
     }
 
-    private Page<T> fetchPage(SearchFilter filter, List<SearchOrder> order, String fingerprint, Optional<SearchCursor> after) {
-        List<T> rows = new ArrayList<>(fetch(filter, order, maxResults + 1, after));
-        if (rows.size() <= maxResults) {
-            return new Page<>(rows, Optional.empty());
-        }
-        rows = rows.subList(0, maxResults);
-        String next = PageTokens.encode(position(rows.get(rows.size() - 1), order), fingerprint);
-        return new Page<>(List.copyOf(rows), Optional.of(next));
-    }
-
-    Stream<T> streamAll() {
+    private Prepared prepare() {
         SearchFilter filter = FilterParser.parseFilter(filterText, target);
         List<SearchOrder> order = order();
         String fingerprint = fingerprint();
         Optional<SearchCursor> start = pageToken == null ? Optional.empty()
                 : Optional.of(PageTokens.decode(pageToken, fingerprint, order.size()).toCursor());
+        return new Prepared(filter, order, fingerprint, start);
+    }
+
+    Page<T> fetchPage() {
+        Prepared query = prepare();
+        List<T> rows = new ArrayList<>(fetch(query.filter(), query.order(), maxResults + 1, query.start()));
+        if (rows.size() <= maxResults) {
+            return new Page<>(rows, Optional.empty());
+        }
+        rows = rows.subList(0, maxResults);
+        String next = PageTokens.encode(position(rows.get(rows.size() - 1), query.order()), query.fingerprint());
+        return new Page<>(List.copyOf(rows), Optional.of(next));
+    }
+
+    Stream<T> streamAll() {
+        Prepared query = prepare();
+        SearchFilter filter = query.filter();
+        List<SearchOrder> order = query.order();
+        Optional<SearchCursor> start = query.start();
         Iterator<T> rows = new Iterator<>() {
             private Iterator<T> current = List.<T>of().iterator();
             private Optional<SearchCursor> after = start;
