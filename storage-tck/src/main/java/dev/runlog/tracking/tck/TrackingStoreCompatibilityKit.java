@@ -19,7 +19,10 @@ import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Durability;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.ExperimentPage;
+import dev.runlog.tracking.ExperimentQuery;
 import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.InvalidFilterException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.LoggedModel;
@@ -32,6 +35,8 @@ import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunNotActiveException;
+import dev.runlog.tracking.RunPage;
+import dev.runlog.tracking.RunQuery;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
@@ -101,7 +106,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>The tests are grouped in {@link Nested} classes, one per rule of the contract (experiments,
  * runs, params, keys, metrics, tags, writes to inactive runs, lifecycle, system tags, async
- * logging, concurrency, artifacts, datasets, models, archives, store discovery). All but the concurrency test take well under
+ * logging, concurrency, artifacts, datasets, models, archives, store discovery, run search, experiment search). All but the concurrency test take well under
  * a second each on the in-memory store.
  */
 public abstract class TrackingStoreCompatibilityKit {
@@ -2989,6 +2994,1109 @@ public abstract class TrackingStoreCompatibilityKit {
             Tracker other = newTracker(builder -> { });
             assertEquals(List.of(), other.listExperiments(ViewType.ALL));
             assertEquals(1, tracker.listExperiments(ViewType.ALL).size());
+        }
+    }
+
+    // =============================================================================================
+
+    /**
+     * Rule 18: run search. Every case runs against one fixture of 16 runs in three experiments, so
+     * that each expected list is exact; {@code ${...}} in a filter stands for a value only known once
+     * the fixture is built (a run id, a start or end time, a dataset digest, an artifact URI), and
+     * {@code {rA rB}} in an expected list for runs that tie on every order key, which come in run id
+     * order, in the direction of the last key.
+     *
+     * <p>The fixture, run {@code rNN} starting at {@code START + NN s}:
+     * <pre>
+     * run exp   status    acc (latest)        loss  lr     opt    team    user     inputs
+     * r01 alpha FINISHED  0.5                 0.4   0.1    adam   vision  u-alice  iris@v1 training
+     * r02 alpha FINISHED  0.9                 0.2   0.01   Adam   Vision  u-bob    iris@v1 training, iris@v2 eval
+     * r03 alpha FINISHED  0.7 (step 5; 0.95 logged later at step 2) 0.3 0.001 sgd nlp u-alice wine@v1 training
+     * r04 beta  FAILED    NaN (after 0.8)     -     0.1    adamw  vision  u-carol  -
+     * r05 alpha FINISHED  -0.0                NaN   -      ADAMW  speech  u-bob    iris@v2 eval
+     * r06 beta  FINISHED  +Infinity           0.1   0.1    sgd    -       u-alice  -
+     * r07 alpha FINISHED  -Infinity           -     0.01   -      nlp     u-bob    -
+     * r08 alpha FINISHED  0.0                 0.5   0.1    adam   -       u-carol  -
+     * r09 beta  KILLED    -                   0.25  -      sgd    vision  u-alice  -
+     * r10 alpha FINISHED  0.9                 0.2   0.01   adam   vision  u-bob    wine@v1 eval
+     * r11 beta  RUNNING   -                   -     0.1    -      vision  u-alice  -
+     * r12 beta  FAILED    0.6 (NaN before)    -     -      adam   nlp     u-bob    iris@v1 eval
+     * r13 alpha FINISHED, then deleted: 0.99  -     0.1    adam   vision  u-alice  -
+     * r14 gamma FINISHED  0.1                 -     0.1    adam   vision  u-carol  iris@v1 training
+     * r15 gamma FINISHED  -                   0.6   -      sgd    speech  u-alice  -
+     * r16 gamma RUNNING   1.0                 -     0.001  adam   vision  u-bob    -
+     * </pre>
+     * The latest points of r03, r04 and r12 were logged in separate batches. Metric {@code f1}: r08
+     * 0.2 (after 0.3 at the same step, 1 ms earlier), r10 0.4 (with 0.1 at the same step and
+     * timestamp). r14's team was nlp, then overwritten. Runs end in {@link #END_ORDER}, one second apart from {@code START + 100 s}. Also: params
+     * {@code learning rate} (r03 0.5, r06 0.05), {@code p} (r07, an injection attempt),
+     * {@code city} (r09 Zürich, r10 ZÜRICH); tags {@code mlflow.runName} (r01, r04, r15) and
+     * {@code note} (r07 {@code x' OR 1=1 --}, r08 {@code it' OR '1'='1}, r09 {@code a*b?[c]},
+     * r10 {@code aXb-c}); {@code runlog.user} as the user column.
+     */
+    @Nested
+    @DisplayName("Search")
+    class Search {
+        private static final String ALPHA = "search-alpha";
+        private static final String BETA = "search-beta";
+        private static final String GAMMA = "search-gamma";
+        private static final List<String> END_ORDER = List.of("r03", "r01", "r02", "r05", "r04", "r07", "r06", "r08",
+                "r09", "r10", "r12", "r13", "r14", "r15");
+        /** Every active run, in the default order: start_time DESC. */
+        private static final String ACTIVE = "r16 r15 r14 r12 r11 r10 r09 r08 r07 r06 r05 r04 r03 r02 r01";
+        private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(\\w+):([^}]+)}");
+
+        /** The fixture's runs by name, as stored once built. */
+        private final Map<String, Run> runs = new LinkedHashMap<>();
+
+        @BeforeEach
+        void buildFixture() {
+            tracker.createExperiment(ALPHA);
+            clock.advanceMillis(10);
+            tracker.createExperiment(BETA);
+            clock.advanceMillis(10);
+            tracker.createExperiment(GAMMA);
+            Map<String, ActiveRun> started = new LinkedHashMap<>();
+            start(started, "r01", ALPHA, "u-alice", run -> run.logParams(Map.of("lr", "0.1", "opt", "adam", "layers", "2"))
+                    .logMetric("acc", 0.5, 0).logMetric("loss", 0.4, 0)
+                    .setTag("team", "vision").setTag("mlflow.runName", "r01")
+                    .logInput(dataset("iris", "v1"), "training"));
+            start(started, "r02", ALPHA, "u-bob", run -> run.logParams(Map.of("lr", "0.01", "opt", "Adam"))
+                    .logMetric("acc", 0.9, 0).logMetric("loss", 0.2, 0).setTag("team", "Vision")
+                    .logInput(dataset("iris", "v1"), "training").logInput(dataset("iris", "v2"), "eval"));
+            start(started, "r03", ALPHA, "u-alice", run -> run
+                    .logParams(Map.of("lr", "0.001", "opt", "sgd", "learning rate", "0.5"))
+                    .logMetric("acc", 0.7, 5).flush().logMetric("acc", 0.95, 2).logMetric("loss", 0.3, 0).setTag("team", "nlp")
+                    .logInput(dataset("wine", "v1"), "training"));
+            start(started, "r04", BETA, "u-carol", run -> run.logParams(Map.of("lr", "0.1", "opt", "adamw"))
+                    .logMetric("acc", 0.8, 0).flush().logMetric("acc", Double.NaN, 1)
+                    .setTag("team", "vision").setTag("mlflow.runName", "r04"));
+            start(started, "r05", ALPHA, "u-bob", run -> run.logParam("opt", "ADAMW")
+                    .logMetric("acc", -0.0, 0).logMetric("loss", Double.NaN, 0).setTag("team", "speech")
+                    .logInput(dataset("iris", "v2"), "eval"));
+            start(started, "r06", BETA, "u-alice", run -> run
+                    .logParams(Map.of("lr", "0.1", "opt", "sgd", "learning rate", "0.05"))
+                    .logMetric("acc", Double.POSITIVE_INFINITY, 0).logMetric("loss", 0.1, 0));
+            start(started, "r07", ALPHA, "u-bob", run -> run.logParams(Map.of("lr", "0.01", "p", "x' OR 1=1 --"))
+                    .logMetric("acc", Double.NEGATIVE_INFINITY, 0).setTag("team", "nlp").setTag("note", "x' OR 1=1 --"));
+            start(started, "r08", ALPHA, "u-carol", run -> {
+                run.logParams(Map.of("lr", "0.1", "opt", "adam"))
+                        .logMetric("acc", 0.0, 0).logMetric("loss", 0.5, 0).setTag("note", "it' OR '1'='1")
+                        .logMetric("f1", 0.3, 1);
+                clock.advanceMillis(1);
+                run.logMetric("f1", 0.2, 1); // same step, later timestamp: the latest
+            });
+            start(started, "r09", BETA, "u-alice", run -> run.logParams(Map.of("opt", "sgd", "city", "Zürich"))
+                    .logMetric("loss", 0.25, 0).setTag("team", "vision").setTag("note", "a*b?[c]"));
+            start(started, "r10", ALPHA, "u-bob", run -> run.logParams(Map.of("lr", "0.01", "opt", "adam", "city", "ZÜRICH"))
+                    .logMetric("acc", 0.9, 0).logMetric("loss", 0.2, 0).setTag("team", "vision").setTag("note", "aXb-c")
+                    .logMetric("f1", 0.4, 0).logMetric("f1", 0.1, 0) // same step and timestamp: the larger is the latest
+                    .logInput(dataset("wine", "v1"), "eval"));
+            start(started, "r11", BETA, "u-alice", run -> run.logParam("lr", "0.1").setTag("team", "vision"));
+            start(started, "r12", BETA, "u-bob", run -> run.logParam("opt", "adam")
+                    .logMetric("acc", 0.3, 0).flush().logMetric("acc", Double.NaN, 10).flush().logMetric("acc", 0.6, 11)
+                    .setTag("team", "nlp").logInput(dataset("iris", "v1"), "eval"));
+            start(started, "r13", ALPHA, "u-alice", run -> run.logParams(Map.of("lr", "0.1", "opt", "adam"))
+                    .logMetric("acc", 0.99, 0).setTag("team", "vision"));
+            start(started, "r14", GAMMA, "u-carol", run -> run.logParams(Map.of("lr", "0.1", "opt", "adam"))
+                    .logMetric("acc", 0.1, 0).setTag("team", "nlp").setTag("team", "vision").logInput(dataset("iris", "v1"), "training"));
+            start(started, "r15", GAMMA, "u-alice", run -> run.logParam("opt", "sgd")
+                    .logMetric("loss", 0.6, 0).setTag("team", "speech").setTag("mlflow.runName", "r15"));
+            start(started, "r16", GAMMA, "u-bob", run -> run.logParams(Map.of("lr", "0.001", "opt", "adam"))
+                    .logMetric("acc", 1.0, 0).setTag("team", "vision"));
+            clock.set(START.plusSeconds(100));
+            for (String name : END_ORDER) {
+                started.get(name).end(switch (name) {
+                    case "r04", "r12" -> RunStatus.FAILED;
+                    case "r09" -> RunStatus.KILLED;
+                    default -> RunStatus.FINISHED;
+                });
+                clock.advanceMillis(1000);
+            }
+            tracker.deleteRun(started.get("r13").id());
+            started.forEach((name, run) -> runs.put(name, tracker.getRun(run.id())));
+            clock.set(START.plusSeconds(200));
+        }
+
+        private void start(Map<String, ActiveRun> started, String name, String experiment, String user, Consumer<ActiveRun> body) {
+            clock.set(START.plusSeconds(Integer.parseInt(name.substring(1))));
+            ActiveRun run = tracker.newRun(experiment).name(name).tag("runlog.user", user).start();
+            body.accept(run);
+            run.flush();
+            started.put(name, run);
+        }
+
+        /** The filter with each {@code ${kind:arg}} replaced by the value it names. */
+        private String resolve(String filter) {
+            java.util.regex.Matcher m = PLACEHOLDER.matcher(filter);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String arg = m.group(2);
+                String value = switch (m.group(1)) {
+                    case "id" -> fixtureRun(arg).info().id();
+                    case "start" -> Long.toString(fixtureRun(arg).info().startTime().toEpochMilli());
+                    case "end" -> Long.toString(fixtureRun(arg).info().endTime().orElseThrow().toEpochMilli());
+                    case "uri" -> fixtureRun(arg).info().artifactUri().replace("'", "''");
+                    case "sha" -> sha256(arg.getBytes(StandardCharsets.UTF_8));
+                    case "exp" -> tracker.getExperimentByName(arg).orElseThrow().id();
+                    default -> throw new IllegalArgumentException("no placeholder kind " + m.group(1));
+                };
+                m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(value));
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+
+        private Run fixtureRun(String name) {
+            Run run = runs.get(name);
+            assertNotNull(run, () -> "no fixture run " + name);
+            return run;
+        }
+
+        /** Run names in expected order; a {@code {...}} group is put in run id order, in the last key's direction. */
+        private List<String> expected(String expected, String order) {
+            String[] clauses = order.split("\\|");
+            boolean descending = order.isBlank()
+                    || clauses[clauses.length - 1].trim().toUpperCase(java.util.Locale.ROOT).endsWith(" DESC");
+            List<String> out = new ArrayList<>();
+            List<String> group = null;
+            for (String token : expected.trim().split("\\s+")) {
+                if (token.isEmpty()) {
+                    continue;
+                }
+                if (token.startsWith("{")) {
+                    group = new ArrayList<>();
+                    token = token.substring(1);
+                }
+                boolean closes = token.endsWith("}");
+                if (closes) {
+                    token = token.substring(0, token.length() - 1);
+                }
+                if (group != null) {
+                    group.add(token);
+                } else {
+                    out.add(token);
+                }
+                if (closes) {
+                    group.sort(java.util.Comparator.comparing((String n) -> fixtureRun(n).info().id()));
+                    if (descending) {
+                        java.util.Collections.reverse(group);
+                    }
+                    out.addAll(group);
+                    group = null;
+                }
+            }
+            return out;
+        }
+
+        private List<String> names(List<Run> found) {
+            return found.stream().map(r -> r.info().name()).toList();
+        }
+
+        private RunQuery query(String filter, String order) {
+            RunQuery query = tracker.searchRuns().filter(resolve(filter));
+            if (!order.isBlank()) {
+                query.orderBy(order.split("\\|"));
+            }
+            return query;
+        }
+
+        /** Every page of the query, {@code size} runs at most each, following the tokens; checks the pages' shape. */
+        private List<Run> allPages(java.util.function.Supplier<RunQuery> query, int size) {
+            List<Run> all = new ArrayList<>();
+            Optional<String> token = Optional.empty();
+            int pages = 0;
+            do {
+                RunQuery q = query.get().maxResults(size);
+                token.ifPresent(q::pageToken);
+                RunPage page = q.page();
+                token = page.nextPageToken();
+                if (token.isPresent()) {
+                    assertEquals(size, page.runs().size(), "a page with a next token is full");
+                } else {
+                    assertTrue(page.runs().size() <= size, "a page holds at most maxResults runs");
+                }
+                all.addAll(page.runs());
+                assertTrue(++pages <= 200, "paging does not end");
+            } while (token.isPresent());
+            return all;
+        }
+
+        private static Arguments row(String filter, String order, String expected) {
+            return Arguments.of(filter, order, expected);
+        }
+
+        static Stream<Arguments> runCases() {
+            return Stream.of(
+                    // ---- metrics: every comparator; the latest value; NaN, -0.0, ±Infinity
+                    row("metrics.acc > 0.5", "", "r16 r12 r10 r06 r03 r02"),
+                    row("metrics.acc >= 0.5", "", "r16 r12 r10 r06 r03 r02 r01"),
+                    row("metrics.acc < 0.5", "", "r14 r08 r07 r05"),
+                    row("metrics.acc <= 0.5", "", "r14 r08 r07 r05 r01"),
+                    row("metrics.acc = 0.9", "", "r10 r02"),
+                    row("metrics.acc != 0.9", "", "r16 r14 r12 r08 r07 r06 r05 r04 r03 r01"),
+                    row("metrics.acc == 0.9", "", "r10 r02"),
+                    row("metrics.acc <> 0.9", "", "r16 r14 r12 r08 r07 r06 r05 r04 r03 r01"),
+                    row("metrics.acc = 0", "", "r08 r05"),
+                    row("metrics.acc = -0.0", "", "r08 r05"),
+                    row("metrics.acc < 0", "", "r07"),
+                    row("metrics.acc >= 0", "", "r16 r14 r12 r10 r08 r06 r05 r03 r02 r01"),
+                    row("metrics.acc = 1e999", "", "r06"),
+                    row("metrics.acc > 1e308", "", "r06"),
+                    row("metrics.acc < -1e308", "", "r07"),
+                    row("metrics.acc >= -1e999", "", "r16 r14 r12 r10 r08 r07 r06 r05 r03 r02 r01"),
+                    row("metrics.acc < 1e999", "", "r16 r14 r12 r10 r08 r07 r05 r03 r02 r01"),
+                    row("metrics.acc = 0.7", "", "r03"),
+                    row("metrics.acc = 0.95", "", ""),
+                    row("metrics.acc = 0.6", "", "r12"),
+                    row("metrics.acc = 0.8", "", ""),
+                    row("metrics.acc=1", "", "r16"),
+                    row("metrics.acc > .95", "", "r16 r06"),
+                    row("metric.loss <= 0.2", "", "r10 r06 r02"),
+                    row("metrics.loss != 0.2", "", "r15 r09 r08 r06 r05 r03 r01"),
+                    row("metrics.loss < 1e999", "", "r15 r10 r09 r08 r06 r03 r02 r01"),
+                    row("NOT metrics.acc >= -1e999", "", "r15 r11 r09 r04"),
+                    row("NOT metrics.acc > 0.5", "", "r15 r14 r11 r09 r08 r07 r05 r04 r01"),
+                    row("NOT metrics.acc != 0.9", "", "r15 r11 r10 r09 r02"),
+                    row("metrics.acc IS NULL", "", "r15 r11 r09"),
+                    row("metrics.acc IS NOT NULL", "", "r16 r14 r12 r10 r08 r07 r06 r05 r04 r03 r02 r01"),
+                    row("metrics.nosuch > 0 OR metrics.nosuch != 0", "", ""),
+                    row("metrics.f1 = 0.2", "", "r08"),
+                    row("metrics.f1 = 0.4", "", "r10"),
+                    row("metrics.f1 < 0.35", "", "r08"),
+                    row("metrics.ACC > 0.5", "", ""),
+                    // ---- params: every prefix, = != LIKE ILIKE, IS [NOT] NULL, quoted keys
+                    row("params.opt = 'adam'", "", "r16 r14 r12 r10 r08 r01"),
+                    row("param.opt = 'sgd'", "", "r15 r09 r06 r03"),
+                    row("parameter.lr = '0.001'", "", "r16 r03"),
+                    row("parameters.lr = '0.01'", "", "r10 r07 r02"),
+                    row("params.opt = \"sgd\"", "", "r15 r09 r06 r03"),
+                    row("params.opt != 'adam'", "", "r15 r09 r06 r05 r04 r03 r02"),
+                    row("params.opt LIKE 'adam%'", "", "r16 r14 r12 r10 r08 r04 r01"),
+                    row("params.opt ILIKE 'adam%'", "", "r16 r14 r12 r10 r08 r05 r04 r02 r01"),
+                    row("params.opt LIKE 'ada_'", "", "r16 r14 r12 r10 r08 r01"),
+                    row("params.opt ILIKE 'ADA_'", "", "r16 r14 r12 r10 r08 r02 r01"),
+                    row("params.opt LIKE 'ADAM%'", "", "r05"),
+                    row("params.opt LIKE '%W'", "", "r05"),
+                    row("params.opt LIKE '%'", "", "r16 r15 r14 r12 r10 r09 r08 r06 r05 r04 r03 r02 r01"),
+                    row("params.opt LIKE 'adam'", "", "r16 r14 r12 r10 r08 r01"),
+                    row("params.lr IS NULL", "", "r15 r12 r09 r05"),
+                    row("params.lr IS NOT NULL", "", "r16 r14 r11 r10 r08 r07 r06 r04 r03 r02 r01"),
+                    row("params.`learning rate` = '0.5'", "", "r03"),
+                    row("params.\"learning rate\" IS NOT NULL", "", "r06 r03"),
+                    row("params.`opt` = 'adam' AND params.\"lr\" = '0.1'", "", "r14 r08 r01"),
+                    row("NOT params.lr = '0.1'", "", "r16 r15 r12 r10 r09 r07 r05 r03 r02"),
+                    row("NOT params.lr != '0.1'", "", "r15 r14 r12 r11 r09 r08 r06 r05 r04 r01"),
+                    row("params.city ILIKE 'zürich'", "", "r09"),
+                    row("params.city = 'ZÜRICH'", "", "r10"),
+                    row("params.city ILIKE 'z%'", "", "r10 r09"),
+                    row("params.opt IN ('sgd', 'ADAMW')", "", "r15 r09 r06 r05 r03"),
+                    row("params.OPT = 'adam'", "", ""),
+                    // ---- tags, quoted keys with dots, system tags
+                    row("tags.team = 'vision'", "", "r16 r14 r11 r10 r09 r04 r01"),
+                    row("tag.team ILIKE 'VISION'", "", "r16 r14 r11 r10 r09 r04 r02 r01"),
+                    row("tags.team LIKE 'V%'", "", "r02"),
+                    row("tags.team LIKE '_ision'", "", "r16 r14 r11 r10 r09 r04 r02 r01"),
+                    row("tags.team != 'vision'", "", "r15 r12 r07 r05 r03 r02"),
+                    row("tags.team IS NULL", "", "r08 r06"),
+                    row("NOT tags.team = 'vision'", "", "r15 r12 r08 r07 r06 r05 r03 r02"),
+                    row("tags.`mlflow.runName` = 'r04'", "", "r04"),
+                    row("tags.\"mlflow.runName\" IS NOT NULL", "", "r15 r04 r01"),
+                    row("tags.mlflow.runName LIKE 'r0%'", "", "r04 r01"),
+                    row("tags.`runlog.user` = 'u-alice'", "", "r15 r11 r09 r06 r03 r01"),
+                    row("tags.runlog.user = 'u-carol'", "", "r14 r08 r04"),
+                    row("tags.note LIKE 'a*b%'", "", "r09"),
+                    row("tags.note LIKE '%[c]'", "", "r09"),
+                    row("tags.note LIKE 'a_b?%'", "", "r09"),
+                    row("tags.note ILIKE 'AXB%'", "", "r10"),
+                    row("tags.note = 'it\\' OR \\'1\\'=\\'1'", "", "r08"),
+                    // ---- attributes: every prefix, string and numeric ones, IN / NOT IN
+                    row("user_id = 'u-bob'", "", "r16 r12 r10 r07 r05 r02"),
+                    row("attributes.user_id != 'u-bob'", "", "r15 r14 r11 r09 r08 r06 r04 r03 r01"),
+                    row("attributes.user_id IN ('u-carol', 'u-nobody')", "", "r14 r08 r04"),
+                    row("attributes.status = 'FAILED'", "", "r12 r04"),
+                    row("attr.status != 'FINISHED'", "", "r16 r12 r11 r09 r04"),
+                    row("run.status IN ('RUNNING', 'KILLED')", "", "r16 r11 r09"),
+                    row("status NOT IN ('FINISHED', 'FAILED')", "", "r16 r11 r09"),
+                    row("attribute.status LIKE 'F%'", "", "r15 r14 r12 r10 r08 r07 r06 r05 r04 r03 r02 r01"),
+                    row("status ILIKE 'running'", "", "r16 r11"),
+                    row("run_name = 'r07'", "", "r07"),
+                    row("attributes.run_name IN ('r01', 'r13', 'r15', 'nope')", "", "r15 r01"),
+                    row("run_name NOT IN ('r01', 'r02')", "", "r16 r15 r14 r12 r11 r10 r09 r08 r07 r06 r05 r04 r03"),
+                    row("run_name LIKE 'r1%'", "", "r16 r15 r14 r12 r11 r10"),
+                    row("run_name LIKE 'r0_'", "", "r09 r08 r07 r06 r05 r04 r03 r02 r01"),
+                    row("run_name ILIKE 'R1_'", "", "r16 r15 r14 r12 r11 r10"),
+                    row("run_name LIKE 'R1%'", "", ""),
+                    row("run_id = '${id:r03}'", "", "r03"),
+                    row("attributes.run_id IN ('${id:r05}', '${id:r07}', '${id:r13}')", "", "r07 r05"),
+                    row("run_id NOT IN ('${id:r01}', '${id:r16}')", "", "r15 r14 r12 r11 r10 r09 r08 r07 r06 r05 r04 r03 r02"),
+                    row("artifact_uri = '${uri:r04}'", "", "r04"),
+                    row("attributes.artifact_uri LIKE '%${id:r10}%'", "", "r10"),
+                    row("start_time > ${start:r05}", "", "r16 r15 r14 r12 r11 r10 r09 r08 r07 r06"),
+                    row("attributes.start_time <= ${start:r03}", "", "r03 r02 r01"),
+                    row("start_time < ${start:r03}", "", "r02 r01"),
+                    row("start_time >= ${start:r14}", "", "r16 r15 r14"),
+                    row("created = ${start:r07}", "", "r07"),
+                    row("attributes.created >= ${start:r14}", "", "r16 r15 r14"),
+                    row("start_time != ${start:r01}", "", "r16 r15 r14 r12 r11 r10 r09 r08 r07 r06 r05 r04 r03 r02"),
+                    row("end_time > ${end:r10}", "", "r15 r14 r12"),
+                    row("attributes.end_time <= ${end:r01}", "", "r03 r01"),
+                    row("end_time = ${end:r06}", "", "r06"),
+                    row("end_time != 0", "", "r15 r14 r12 r10 r09 r08 r07 r06 r05 r04 r03 r02 r01"),
+                    row("NOT end_time > 0", "", "r16 r11"),
+                    // ---- datasets: name, digest, context; a condition holds when one input satisfies it
+                    row("datasets.name = 'iris'", "", "r14 r12 r05 r02 r01"),
+                    row("dataset.name = 'wine'", "", "r10 r03"),
+                    row("datasets.context = 'eval'", "", "r12 r10 r05 r02"),
+                    row("datasets.name = 'iris' AND datasets.context = 'eval'", "", "r12 r05 r02"),
+                    row("datasets.digest = '${sha:iris@v2}'", "", "r05 r02"),
+                    row("datasets.digest IN ('${sha:wine@v1}', '${sha:iris@v2}')", "", "r10 r05 r03 r02"),
+                    row("datasets.context != 'training'", "", "r12 r10 r05 r02"),
+                    row("datasets.context NOT IN ('training')", "", "r12 r10 r05 r02"),
+                    row("NOT datasets.name = 'iris'", "", "r16 r15 r11 r10 r09 r08 r07 r06 r04 r03"),
+                    row("datasets.context ILIKE 'TRAIN%'", "", "r14 r03 r02 r01"),
+                    row("datasets.name LIKE 'w%'", "", "r10 r03"),
+                    // ---- AND, OR, NOT, parentheses, precedence, keywords in any case
+                    row("params.opt = 'sgd' OR tags.team = 'speech'", "", "r15 r09 r06 r05 r03"),
+                    row("params.opt = 'adam' AND tags.team = 'vision' OR status = 'FAILED'", "", "r16 r14 r12 r10 r04 r01"),
+                    row("status = 'FAILED' OR params.opt = 'adam' AND tags.team = 'vision'", "", "r16 r14 r12 r10 r04 r01"),
+                    row("params.opt = 'adam' AND (tags.team = 'vision' OR status = 'FAILED')", "", "r16 r14 r12 r10 r01"),
+                    row("NOT (params.opt = 'adam' OR params.opt = 'sgd')", "", "r11 r07 r05 r04 r02"),
+                    row("NOT params.opt = 'adam' AND NOT params.opt = 'sgd'", "", "r11 r07 r05 r04 r02"),
+                    row("NOT NOT tags.team = 'nlp'", "", "r12 r07 r03"),
+                    row("((tags.team = 'nlp'))", "", "r12 r07 r03"),
+                    row("(metrics.acc > 0.5 OR metrics.loss < 0.3) AND NOT status = 'RUNNING'", "", "r12 r10 r09 r06 r03 r02"),
+                    row("params.opt = 'adam' aNd Tags.team = 'vision' oR STATUS = 'FAILED'", "", "r16 r14 r12 r10 r04 r01"),
+                    row("Metrics.acc > 0.5 and not Attributes.Status = 'RUNNING'", "", "r12 r10 r06 r03 r02"),
+                    row("params.opt like 'adam%' or params.opt iLike 'adamw'", "", "r16 r14 r12 r10 r08 r05 r04 r01"),
+                    row("params.lr iS nOt NuLl and run_name nOt In ('r01') AND metrics.acc is null", "", "r11"),
+                    // ---- injection attempts: only literal matches
+                    row("tags.note = 'x'' OR 1=1 --'", "", "r07"),
+                    row("params.p = 'x'' OR 1=1 --'", "", "r07"),
+                    row("tags.note LIKE '%'' OR ''1''=''1'", "", "r08"),
+                    row("tags.`a'; DROP TABLE runs; --` = 'v'", "", ""),
+                    row("tags.`team' OR '1'='1` = 'vision'", "", ""),
+                    row("params.opt = 'adam'' OR ''1''=''1'", "", ""),
+                    row("run_name = 'r01'' --'", "", ""),
+                    row("tags.team IN ('vision'') OR (''1''=''1')", "", ""),
+                    row("datasets.name = 'iris'' OR 1=1 --'", "", ""),
+                    row("params.`?` = '?' OR params.opt = '?'", "", ""),
+                    // ---- order: metrics with NaN after numbers and missing last, both directions; ties by run id
+                    row("", "metrics.acc ASC", "r07 {r05 r08} r14 r01 r12 r03 {r02 r10} r16 r06 r04 {r09 r11 r15}"),
+                    row("", "metrics.acc DESC", "r06 r16 {r02 r10} r03 r12 r01 r14 {r05 r08} r07 r04 {r09 r11 r15}"),
+                    row("", "metrics.acc", "r07 {r05 r08} r14 r01 r12 r03 {r02 r10} r16 r06 r04 {r09 r11 r15}"),
+                    row("metrics.acc >= -1e999", "metrics.acc DESC", "r06 r16 {r02 r10} r03 r12 r01 r14 {r05 r08} r07"),
+                    row("metrics.acc > 0", "metrics.acc ASC", "r14 r01 r12 r03 {r02 r10} r16 r06"),
+                    row("metrics.acc > 0 AND tags.team = 'vision'", "metrics.acc desc|run_name", "r16 r10 r01 r14"),
+                    row("metrics.acc != 0.9", "metrics.acc DESC", "r06 r16 r03 r12 r01 r14 {r05 r08} r07 r04"),
+                    row("", "metrics.loss DESC|start_time ASC", "r15 r08 r01 r03 r09 r02 r10 r06 r05 r04 r07 r11 r12 r14 r16"),
+                    row("", "metrics.nosuch DESC", "{" + ACTIVE + "}"),
+                    row("", "metrics.nosuch ASC", "{" + ACTIVE + "}"),
+                    // ---- order: params, tags, attributes, several keys
+                    row("", "params.opt|start_time DESC", "r05 r02 r16 r14 r12 r10 r08 r01 r04 r15 r09 r06 r03 r11 r07"),
+                    row("", "params.lr DESC|run_name", "r01 r04 r06 r08 r11 r14 r02 r07 r10 r03 r16 r05 r09 r12 r15"),
+                    row("", "tags.team|start_time", "r02 r03 r07 r12 r05 r15 r01 r04 r09 r10 r11 r14 r16 r06 r08"),
+                    row("", "tags.team DESC|start_time DESC", "r16 r14 r11 r10 r09 r04 r01 r15 r05 r12 r07 r03 r02 r08 r06"),
+                    row("", "tags.runlog.user DESC|metrics.acc ASC", "r08 r14 r04 r07 r05 r12 {r02 r10} r16 r01 r03 r06 {r09 r11 r15}"),
+                    row("", "user_id|start_time DESC", "r15 r11 r09 r06 r03 r01 r16 r12 r10 r07 r05 r02 r14 r08 r04"),
+                    row("", "start_time", "r01 r02 r03 r04 r05 r06 r07 r08 r09 r10 r11 r12 r14 r15 r16"),
+                    row("", "attributes.start_time DESC", ACTIVE),
+                    row("", "created ASC", "r01 r02 r03 r04 r05 r06 r07 r08 r09 r10 r11 r12 r14 r15 r16"),
+                    row("", "run_name DESC", ACTIVE),
+                    row("", "run_id", "{" + ACTIVE + "}"),
+                    row("", "attributes.run_id DESC", "{" + ACTIVE + "}"),
+                    row("tags.team = 'vision'", "attributes.run_name", "r01 r04 r09 r10 r11 r14 r16"),
+                    row("", "end_time", "r03 r01 r02 r05 r04 r07 r06 r08 r09 r10 r12 r14 r15 {r11 r16}"),
+                    row("", "end_time DESC", "r15 r14 r12 r10 r09 r08 r06 r07 r04 r05 r02 r01 r03 {r11 r16}"),
+                    row("", "status|run_name DESC", "r12 r04 r15 r14 r10 r08 r07 r06 r05 r03 r02 r01 r09 r16 r11"),
+                    row("", "status DESC|end_time|run_name", "r11 r16 r09 r03 r01 r02 r05 r07 r06 r08 r10 r14 r15 r04 r12"),
+                    row("params.opt = 'adam'", "metrics.acc DESC|params.lr", "r16 r10 r12 r01 r14 r08"),
+                    row("metrics.acc > 0 AND (params.opt = 'sgd' OR tags.team = 'nlp')", "metrics.acc DESC", "r06 r03 r12"));
+        }
+
+        @ParameterizedTest(name = "[{index}] filter <{0}> order <{1}>")
+        @MethodSource("runCases")
+        @DisplayName("filters and orders give exactly the expected runs in order, through list(), stream(), page() and pages of 4")
+        void searchCase(String filter, String order, String expected) {
+            List<String> want = expected(expected, order);
+            String resolved = resolve(filter);
+            assertEquals(want, names(query(filter, order).list()), () -> "list() for <" + resolved + "> order <" + order + ">");
+            assertAll(
+                    () -> assertEquals(want, names(query(filter, order).stream().toList()), "stream()"),
+                    () -> assertEquals(want, names(query(filter, order).page().runs()), "page()"),
+                    () -> assertEquals(Optional.empty(), query(filter, order).page().nextPageToken(), "one page holds all"),
+                    () -> assertEquals(want, names(allPages(() -> query(filter, order), 4)), "pages of 4"));
+        }
+
+        @Test
+        @DisplayName("the fixture holds what the cases assume: latest metrics, statuses, end times, the deleted run")
+        void fixtureIsAsDescribed() {
+            assertEquals(0.7, fixtureRun("r03").data().metrics().get("acc"), "the latest point is the largest step");
+            assertTrue(fixtureRun("r04").data().metrics().get("acc").isNaN(), "r04 ends with NaN");
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(fixtureRun("r05").data().metrics().get("acc")));
+            assertEquals(0.6, fixtureRun("r12").data().metrics().get("acc"));
+            assertEquals(RunStatus.RUNNING, fixtureRun("r11").info().status());
+            assertEquals(Optional.empty(), fixtureRun("r16").info().endTime());
+            assertEquals(RunStatus.FAILED, fixtureRun("r04").info().status());
+            assertEquals(RunStatus.KILLED, fixtureRun("r09").info().status());
+            assertEquals(LifecycleStage.DELETED, fixtureRun("r13").info().lifecycleStage());
+            assertEquals(START.plusSeconds(100), fixtureRun("r03").info().endTime().orElseThrow());
+            assertEquals(START.plusSeconds(7), fixtureRun("r07").info().startTime());
+            assertEquals("u-carol", fixtureRun("r14").data().tags().get("runlog.user"));
+            assertEquals(2, fixtureRun("r02").inputs().size());
+        }
+
+        @Test
+        @DisplayName("experiments(...) takes names and ids; none means all; an unknown one fails with NotFoundException")
+        void experimentsByNameAndId() {
+            String beta = tracker.getExperimentByName(BETA).orElseThrow().id();
+            String gamma = tracker.getExperimentByName(GAMMA).orElseThrow().id();
+            assertEquals(List.of("r10", "r08", "r07", "r05", "r03", "r02", "r01"), names(tracker.searchRuns().experiments(ALPHA).list()));
+            assertEquals(List.of("r12", "r11", "r09", "r06", "r04"), names(tracker.searchRuns().experiments(beta).list()));
+            assertEquals(List.of("r16", "r15", "r14", "r10", "r08", "r07", "r05", "r03", "r02", "r01"),
+                    names(tracker.searchRuns().experiments(ALPHA, gamma).list()));
+            assertEquals(List.of("r16", "r15", "r14"), names(tracker.searchRuns().experiments(GAMMA, gamma).list()),
+                    "an experiment named twice counts once");
+            assertEquals(expected(ACTIVE, ""), names(tracker.searchRuns().experiments().list()));
+            assertEquals(List.of("r12", "r04"), names(tracker.searchRuns().experiments(BETA)
+                    .filter("status = 'FAILED'").list()));
+            assertEquals(List.of("r14"), names(tracker.searchRuns().experiments(gamma)
+                    .filter("params.opt = 'adam'").orderBy("metrics.acc").maxResults(1).page().runs()));
+            assertThrows(NotFoundException.class, () -> tracker.searchRuns().experiments("no-such-experiment").page());
+            assertThrows(NotFoundException.class, () -> tracker.searchRuns().experiments(ALPHA, "no-such-experiment").list());
+            assertThrows(NotFoundException.class, () -> tracker.searchRuns().experiments("999999").list());
+            assertThrows(NotFoundException.class, () -> tracker.searchRuns().experiments(ALPHA + "' OR '1'='1").list());
+            assertEquals(List.of("r16", "r15", "r14"), names(tracker.searchRuns().experiments(GAMMA)
+                    .filter("params.opt = 'sgd' OR params.opt = 'adam'").list()), "an OR filter stays inside the experiments");
+        }
+
+        @Test
+        @DisplayName("viewType: ACTIVE_ONLY by default, DELETED_ONLY, ALL; deleting an experiment deletes its runs from view")
+        void viewTypes() {
+            assertEquals(expected(ACTIVE, ""), names(tracker.searchRuns().list()));
+            assertEquals(expected(ACTIVE, ""), names(tracker.searchRuns().viewType(ViewType.ACTIVE_ONLY).list()));
+            assertEquals(List.of("r13"), names(tracker.searchRuns().viewType(ViewType.DELETED_ONLY).list()));
+            List<String> all = new ArrayList<>(expected(ACTIVE, ""));
+            all.add(3, "r13");
+            assertEquals(all, names(tracker.searchRuns().viewType(ViewType.ALL).list()));
+            assertEquals(List.of("r13"), names(tracker.searchRuns().viewType(ViewType.DELETED_ONLY)
+                    .filter("params.opt = 'adam'").list()));
+            assertEquals(List.of("r16", "r14", "r13", "r12", "r10", "r08", "r01"), names(tracker.searchRuns()
+                    .viewType(ViewType.ALL).filter("params.opt = 'adam'").list()));
+            assertEquals(List.of("r06", "r16", "r13"), names(tracker.searchRuns().viewType(ViewType.ALL)
+                    .filter("metrics.acc > 0.95").orderBy("metrics.acc DESC").list()));
+            assertThrows(InvalidInputException.class, () -> tracker.searchRuns().viewType(null).page());
+
+            String gamma = tracker.getExperimentByName(GAMMA).orElseThrow().id();
+            tracker.deleteExperiment(gamma);
+            assertEquals(List.of("r12", "r11", "r10", "r09", "r08", "r07", "r06", "r05", "r04", "r03", "r02", "r01"),
+                    names(tracker.searchRuns().list()));
+            assertEquals(List.of("r16", "r15", "r14", "r13"), names(tracker.searchRuns().viewType(ViewType.DELETED_ONLY).list()));
+            assertEquals(List.of(), names(tracker.searchRuns().experiments(GAMMA).list()),
+                    "a deleted experiment can still be named; its runs are deleted");
+            assertEquals(List.of("r16", "r15", "r14"), names(tracker.searchRuns().experiments(GAMMA).viewType(ViewType.ALL).list()));
+            tracker.restoreExperiment(gamma);
+            assertEquals(expected(ACTIVE, ""), names(tracker.searchRuns().list()));
+            assertEquals(List.of("r13"), names(tracker.searchRuns().viewType(ViewType.DELETED_ONLY).list()));
+        }
+
+        static Stream<Arguments> pagingOrders() {
+            return Stream.of("", "metrics.acc DESC", "metrics.acc ASC", "params.opt|start_time DESC",
+                            "tags.team DESC|metrics.loss", "end_time", "end_time DESC|metrics.acc", "run_name DESC",
+                            "user_id|end_time DESC", "metrics.nosuch", "status|params.lr DESC|metrics.acc", "created ASC",
+                            "artifact_uri DESC", "metrics.f1|tags.team DESC|run_id")
+                    .map(Arguments::of);
+        }
+
+        @ParameterizedTest(name = "order <{0}>")
+        @MethodSource("pagingOrders")
+        @DisplayName("collecting every page equals list(), for page sizes 1, 2, 3, 5, 16 and 17, with and without deleted runs")
+        void pagesEqualList(String order) {
+            for (ViewType view : ViewType.values()) {
+                java.util.function.Supplier<RunQuery> query = () -> query("", order).viewType(view);
+                List<String> all = names(query.get().list());
+                assertEquals(view == ViewType.ALL ? 16 : view == ViewType.ACTIVE_ONLY ? 15 : 1, all.size());
+                assertEquals(all, names(query.get().stream().toList()), "stream()");
+                for (int size : new int[] {1, 2, 3, 5, 16, 17}) {
+                    assertEquals(all, names(allPages(query, size)), view + ", pages of " + size);
+                }
+            }
+        }
+
+        @ParameterizedTest(name = "order <{0}>")
+        @MethodSource("pagingOrders")
+        @DisplayName("with a filter, collecting every page equals list(), which holds exactly the matching runs")
+        void filteredPagesEqualList(String order) {
+            for (String filter : List.of("metrics.acc IS NOT NULL AND NOT params.opt = 'sgd'",
+                    "metrics.acc > -1e999 OR params.opt = 'sgd'")) {
+                for (ViewType view : List.of(ViewType.ACTIVE_ONLY, ViewType.ALL)) {
+                    java.util.function.Supplier<RunQuery> filtered = () -> query(filter, order).viewType(view);
+                    List<String> some = names(filtered.get().list());
+                    assertEquals(new HashSet<>(names(tracker.searchRuns().viewType(view).filter(filter).list())),
+                            new HashSet<>(some), filter + ": the order changes nothing but the order");
+                    for (int size : new int[] {1, 2, 4}) {
+                        assertEquals(some, names(allPages(filtered, size)), filter + ", " + view + ", pages of " + size);
+                    }
+                }
+            }
+        }
+
+        @ParameterizedTest(name = "then order <{0}>")
+        @MethodSource("pagingOrders")
+        @DisplayName("ordered first by a metric the filter requires: every page equals list(), which equals the general plan's order")
+        void metricDrivenPagesEqualList(String order) {
+            for (String driving : List.of("metrics.acc >= -1e999", "metrics.acc > 0 AND params.opt = 'adam'",
+                    "metrics.acc <= 1 AND metrics.acc >= 0", "metrics.acc = 0")) {
+                String clauses = "metrics.acc DESC" + (order.isBlank() ? "" : "|" + order);
+                java.util.function.Supplier<RunQuery> query = () -> query(driving, clauses);
+                List<String> all = names(query.get().list());
+                // The same condition under NOT NOT cannot drive the plan: the order must be the same.
+                assertEquals(names(query("NOT NOT (" + driving + ")", clauses).list()), all, driving);
+                for (int size : new int[] {1, 2, 3}) {
+                    assertEquals(all, names(allPages(query, size)), driving + ", pages of " + size);
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("a run_id IN list of 40,000 ids finds the runs it names")
+        void largeInList() {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 40_000; i++) {
+                ids.add(String.format("%032x", i));
+            }
+            ids.add(fixtureRun("r05").info().id());
+            ids.add(fixtureRun("r07").info().id());
+            String filter = "run_id IN (" + ids.stream().map(id -> "'" + id + "'").collect(Collectors.joining(", ")) + ")";
+            assertEquals(List.of("r07", "r05"), names(tracker.searchRuns().filter(filter).list()));
+        }
+
+        @Test
+        @DisplayName("a filter of 1,500 OR-ed conditions finds the runs one of them matches")
+        void longOrChain() {
+            StringBuilder filter = new StringBuilder();
+            for (int i = 0; i < 1_500; i++) {
+                filter.append("params.opt = 'x").append(i).append("' OR ");
+            }
+            filter.append("run_name = 'r03'");
+            assertEquals(List.of("r03"), names(tracker.searchRuns().filter(filter.toString()).list()));
+        }
+
+        @Test
+        @DisplayName("stream() reads the same runs as list(), lazily, and page() stops after maxResults with a token")
+        void streamAndPage() {
+            for (String order : List.of("", "metrics.acc DESC", "params.opt|run_name")) {
+                assertEquals(names(query("", order).list()), names(query("", order).stream().toList()));
+                assertEquals(names(query("", order).list()).subList(0, 3), names(query("", order).stream().limit(3).toList()));
+            }
+            RunPage first = tracker.searchRuns().maxResults(4).page();
+            assertEquals(List.of("r16", "r15", "r14", "r12"), names(first.runs()));
+            assertTrue(first.nextPageToken().isPresent());
+            RunPage second = tracker.searchRuns().maxResults(4).pageToken(first.nextPageToken().get()).page();
+            assertEquals(List.of("r11", "r10", "r09", "r08"), names(second.runs()));
+            assertEquals(List.of("r07", "r06", "r05", "r04", "r03", "r02", "r01"),
+                    names(tracker.searchRuns().maxResults(4).pageToken(second.nextPageToken().orElseThrow()).list()),
+                    "list() after a token reads every later run");
+            RunPage exact = tracker.searchRuns().maxResults(15).page();
+            assertEquals(15, exact.runs().size());
+            assertEquals(Optional.empty(), exact.nextPageToken(), "no token when the page holds the last run");
+            RunPage none = tracker.searchRuns().filter("params.opt = 'none'").page();
+            assertEquals(List.of(), none.runs());
+            assertEquals(Optional.empty(), none.nextPageToken());
+        }
+
+        @Test
+        @DisplayName("maxResults must be 1 to 50,000: 0, -1, 50,001 fail with InvalidInputException")
+        void maxResultsBounds() {
+            for (int bad : new int[] {0, -1, 50_001, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+                assertThrows(InvalidInputException.class, () -> tracker.searchRuns().maxResults(bad).page(), "maxResults " + bad);
+                assertThrows(InvalidInputException.class, () -> tracker.searchExperiments().maxResults(bad).page(), "maxResults " + bad);
+            }
+            assertEquals(1, tracker.searchRuns().maxResults(1).page().runs().size());
+            assertEquals(15, tracker.searchRuns().maxResults(50_000).page().runs().size());
+            assertEquals(3, tracker.searchExperiments().maxResults(50_000).page().experiments().size());
+        }
+
+        @Test
+        @DisplayName("a page token continues only its own query: another filter, order, scope, view or entity fails with InvalidInputException")
+        void tokenOfAnotherQuery() {
+            java.util.function.Supplier<RunQuery> adam = () -> tracker.searchRuns().filter("params.opt = 'adam'");
+            RunPage first = adam.get().maxResults(2).page();
+            assertEquals(List.of("r16", "r14"), names(first.runs()));
+            String token = first.nextPageToken().orElseThrow();
+            assertEquals(List.of("r12", "r10"), names(adam.get().maxResults(2).pageToken(token).page().runs()));
+            assertEquals(List.of("r12", "r10", "r08", "r01"), names(adam.get().maxResults(10).pageToken(token).page().runs()),
+                    "the page size may change between pages");
+            assertAll(
+                    () -> assertThrows(InvalidInputException.class,
+                            () -> tracker.searchRuns().filter("params.opt = 'sgd'").pageToken(token).page(), "other filter"),
+                    () -> assertThrows(InvalidInputException.class,
+                            () -> tracker.searchRuns().pageToken(token).page(), "no filter"),
+                    () -> assertThrows(InvalidInputException.class,
+                            () -> adam.get().orderBy("run_name").pageToken(token).page(), "other order"),
+                    () -> assertThrows(InvalidInputException.class,
+                            () -> adam.get().experiments(ALPHA).pageToken(token).page(), "other experiments"),
+                    () -> assertThrows(InvalidInputException.class,
+                            () -> adam.get().viewType(ViewType.ALL).pageToken(token).page(), "other view"),
+                    () -> assertThrows(InvalidInputException.class,
+                            () -> tracker.searchRuns().filter("params.opt = 'ADAM'").pageToken(token).list(), "list() checks the token too"),
+                    () -> assertThrows(InvalidInputException.class,
+                            () -> adam.get().filter("params.opt = 'sgd'").pageToken(token).stream().toList(), "stream() too"),
+                    () -> assertThrows(InvalidInputException.class,
+                            () -> tracker.searchExperiments().pageToken(token).page(), "an experiment search"));
+        }
+
+        private static String base64(String json) {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Test
+        @DisplayName("a garbage page token fails with InvalidInputException")
+        void garbageTokens() {
+            String token = tracker.searchRuns().maxResults(3).page().nextPageToken().orElseThrow();
+            List<String> garbage = List.of("garbage", "", " ", "!!!", "%00", "null", base64("{}"), base64("[]"), base64("null"),
+                    base64("\"x\""), base64("{\"q\":1,\"id\":2,\"v\":3}"), token.substring(0, token.length() / 2),
+                    new StringBuilder(token).reverse().toString(), "x" + token);
+            for (String bad : garbage) {
+                assertThrows(InvalidInputException.class, () -> tracker.searchRuns().maxResults(3).pageToken(bad).page(),
+                        () -> "token '" + bad + "'");
+                assertThrows(InvalidInputException.class, () -> tracker.searchExperiments().pageToken(bad).page(),
+                        () -> "experiment token '" + bad + "'");
+            }
+        }
+
+        @Test
+        @DisplayName("a token whose position was tampered with fails with InvalidInputException, not another exception")
+        void tamperedTokens() {
+            Map<String, List<String>> forgeries = new LinkedHashMap<>();
+            // A string where the order key is a number, a number where it is a string, or too many or few values.
+            forgeries.put("", List.of("[\"later\"]", "[true]", "[{}]", "[[1]]", "[1.0, 2.0]", "[]"));
+            forgeries.put("metrics.acc DESC", List.of("[\"later\"]", "[true]", "[{}]", "[1.0, 2.0]"));
+            forgeries.put("params.opt", List.of("[1.5]", "[\"adam\", \"x\"]"));
+            List<String> problems = new ArrayList<>();
+            for (String order : forgeries.keySet()) {
+                String token = query("", order).maxResults(3).page().nextPageToken().orElseThrow();
+                String json = new String(java.util.Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+                assertTrue(json.contains("\"v\":["), json);
+                for (String values : forgeries.get(order)) {
+                    String forged = base64(json.replaceFirst("\"v\":\\[[^\\]]*]",
+                            java.util.regex.Matcher.quoteReplacement("\"v\":" + values)));
+                    try {
+                        RunPage page = query("", order).maxResults(3).pageToken(forged).page();
+                        problems.add("order <" + order + ">, cursor " + values + ": no exception, returned " + names(page.runs()));
+                    } catch (InvalidInputException expected) {
+                        // refused, as it should be
+                    } catch (RuntimeException e) {
+                        problems.add("order <" + order + ">, cursor " + values + ": " + e);
+                    }
+                }
+            }
+            // A missing value where the order key can never be missing: refused, or an empty page.
+            String token = query("", "").maxResults(3).page().nextPageToken().orElseThrow();
+            String json = new String(java.util.Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            String forged = base64(json.replaceFirst("\"v\":\\[[^\\]]*]", "\"v\":[null]"));
+            try {
+                RunPage page = query("", "").maxResults(3).pageToken(forged).page();
+                if (!page.runs().isEmpty()) {
+                    problems.add("order <>, cursor [null]: returned " + names(page.runs()) + " after a missing start time");
+                }
+            } catch (InvalidInputException expected) {
+                // refusing the token is as good
+            } catch (RuntimeException e) {
+                problems.add("order <>, cursor [null]: " + e);
+            }
+            assertEquals(List.of(), problems, "forged tokens not refused with InvalidInputException");
+        }
+
+        @ParameterizedTest(name = "order <{0}>")
+        @ValueSource(strings = {"", "metrics.acc DESC", "run_name", "params.opt|start_time DESC", "metrics.acc ASC|run_name DESC",
+                "end_time|start_time"})
+        @DisplayName("keyset paging: runs added (later and earlier) or deleted between pages are never repeated, and none present throughout is skipped")
+        void keysetStability(String order) {
+            List<String> initial = ids(query("", order).list());
+            Set<String> deletedUnseen = new HashSet<>();
+            Map<String, String> addedAfter = new LinkedHashMap<>(); // new run id -> the last run seen when it was added
+            List<String> seen = new ArrayList<>();
+            Optional<String> token = Optional.empty();
+            int page = 0;
+            do {
+                RunQuery q = query("", order).maxResults(3);
+                token.ifPresent(q::pageToken);
+                RunPage p = q.page();
+                p.runs().forEach(r -> seen.add(r.info().id()));
+                token = p.nextPageToken();
+                if (page < 4 && token.isPresent()) {
+                    String last = seen.get(seen.size() - 1);
+                    clock.set(START.plusSeconds(300 + page));
+                    try (ActiveRun late = tracker.newRun(ALPHA).name("n-late-" + page).start()) {
+                        late.logMetric("acc", 0.55 + page / 100.0, 0).logParam("opt", "adam");
+                        addedAfter.put(late.id(), last);
+                    }
+                    clock.set(START.minusSeconds(300 + page));
+                    try (ActiveRun early = tracker.newRun(BETA).name("z-early-" + page).start()) {
+                        early.logMetric("acc", 0.45 - page / 100.0, 0).logParam("opt", "sgd");
+                        addedAfter.put(early.id(), last);
+                    }
+                    // Delete a run not seen yet: the last one in the initial order.
+                    for (int i = initial.size() - 1; i >= 0; i--) {
+                        if (!seen.contains(initial.get(i)) && !deletedUnseen.contains(initial.get(i))) {
+                            tracker.deleteRun(initial.get(i));
+                            deletedUnseen.add(initial.get(i));
+                            break;
+                        }
+                    }
+                    if (page == 1) {
+                        tracker.deleteRun(last); // the run the token points after
+                    }
+                }
+                page++;
+                assertTrue(page < 100, "paging does not end");
+            } while (token.isPresent());
+
+            assertEquals(seen.size(), new HashSet<>(seen).size(), () -> "a run was returned twice: " + seen);
+            for (String id : initial) {
+                if (deletedUnseen.contains(id)) {
+                    assertFalse(seen.contains(id), "a run deleted before its page came is not returned");
+                } else {
+                    assertTrue(seen.contains(id), () -> "run " + tracker.getRun(id).info().name() + " was skipped");
+                }
+            }
+            // Every run in the final order of all runs: a run added after the position paging had
+            // reached is returned, one added before it is not; and the runs come in that order.
+            List<String> order0 = ids(query("", order).viewType(ViewType.ALL).list());
+            addedAfter.forEach((id, last) -> assertEquals(order0.indexOf(id) > order0.indexOf(last), seen.contains(id),
+                    () -> "run " + tracker.getRun(id).info().name() + " added after " + tracker.getRun(last).info().name()));
+            for (int i = 1; i < seen.size(); i++) {
+                assertTrue(order0.indexOf(seen.get(i - 1)) < order0.indexOf(seen.get(i)), "pages come in the search's order");
+            }
+        }
+
+        @Test
+        @DisplayName("filter text never becomes SQL: injections in values, keys, patterns and order keys change nothing")
+        void injectionLeavesTheStoreIntact() {
+            int runsBefore = tracker.searchRuns().viewType(ViewType.ALL).list().size();
+            int experimentsBefore = tracker.listExperiments(ViewType.ALL).size();
+            Map<String, List<String>> cases = new LinkedHashMap<>();
+            cases.put("params.p = 'x'' OR 1=1 --'", List.of("r07"));
+            cases.put("tags.`a'; DROP TABLE runs; --` = 'v'", List.of());
+            cases.put("tags.note LIKE '%'' OR ''1''=''1'", List.of("r08"));
+            cases.put("params.opt = 'adam\\' OR 1=1 --'", List.of());
+            cases.put("tags.team IN ('vision'') OR (''1''=''1')", List.of());
+            cases.put("run_id IN ('x'') OR 1=1 --')", List.of());
+            cases.put("attributes.artifact_uri LIKE '%'' OR 1=1 --'", List.of());
+            cases.put("datasets.digest = ''' OR 1=1; DELETE FROM runs; --'", List.of());
+            cases.put("params.`opt\"; DROP TABLE params; --` IS NULL AND run_name = 'r01'", List.of("r01"));
+            cases.put("tags.`note` ILIKE '%'' OR 1=1 --'", List.of("r07"));
+            for (var c : cases.entrySet()) {
+                assertEquals(c.getValue(), names(tracker.searchRuns().filter(c.getKey()).list()), c.getKey());
+            }
+            for (String bad : List.of("params.opt = 'adam'; DROP TABLE runs", "run_name = 'r01' --", "params.opt = '' OR ''1''=''1'",
+                    "params.opt = 'adam' /* x */", "1=1", "params.opt = 'a' OR 1=1")) {
+                assertThrows(InvalidFilterException.class, () -> tracker.searchRuns().filter(bad).list(), bad);
+            }
+            List<String> byId = new ArrayList<>(runs.values().stream().filter(r -> r.info().lifecycleStage() == LifecycleStage.ACTIVE)
+                    .map(r -> r.info().id()).sorted().toList());
+            java.util.Collections.reverse(byId);
+            assertEquals(byId, ids(tracker.searchRuns().orderBy("params.`p; DROP TABLE runs; --` DESC").list()),
+                    "an order key nobody has: every run, by id");
+            assertEquals(List.of(), tracker.searchExperiments().filter("name = 'x'' OR ''1''=''1'").list());
+            assertEquals(List.of(), tracker.searchExperiments().filter("tags.`x'; DROP TABLE experiments; --` = 'y'").list());
+
+            assertEquals(runsBefore, tracker.searchRuns().viewType(ViewType.ALL).list().size());
+            assertEquals(experimentsBefore, tracker.listExperiments(ViewType.ALL).size());
+            assertEquals("x' OR 1=1 --", tracker.getRun(fixtureRun("r07").info().id()).data().params().get("p"));
+            try (ActiveRun after = tracker.startRun(ALPHA)) {
+                after.logParam("p", "after").setTag("team", "vision");
+                assertEquals(List.of(after.id()), ids(tracker.searchRuns().filter("params.p = 'after'").list()));
+            }
+            assertEquals(runsBefore + 1, tracker.searchRuns().viewType(ViewType.ALL).list().size());
+        }
+
+        @Test
+        @DisplayName("a bad filter or order clause fails with InvalidFilterException naming the column, when the search runs")
+        void invalidFilterThroughTheApi() {
+            InvalidFilterException e = assertThrows(InvalidFilterException.class,
+                    () -> tracker.searchRuns().filter("metrics.acc").page());
+            assertEquals(12, e.column());
+            assertMessageContains(e, "expected a comparator after 'metrics.acc' at column 12");
+            assertThrows(InvalidFilterException.class, () -> tracker.searchRuns().filter("params.lr > '0.1'").list());
+            assertThrows(InvalidFilterException.class, () -> tracker.searchRuns().filter("metrics.acc > 1").orderBy("datasets.name").list());
+            assertThrows(InvalidFilterException.class, () -> tracker.searchRuns().orderBy("metrics.acc DESC", "nosuch").page());
+            assertThrows(InvalidFilterException.class, () -> tracker.searchRuns().orderBy("").page());
+            assertThrows(InvalidFilterException.class, () -> tracker.searchRuns().filter("name = 'x'").page(),
+                    "name is an experiment attribute, not a run one");
+            assertThrows(InvalidInputException.class, () -> tracker.searchRuns().orderBy((String) null).page());
+        }
+
+        @Test
+        @DisplayName("runs tying on every order key come in run id order, in the direction of the last key, across pages")
+        void tiesByRunId() {
+            clock.set(START.plusSeconds(500));
+            List<String> tied = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                try (ActiveRun run = tracker.newRun("ties").name("same").start()) {
+                    run.logMetric("m", i % 2 == 0 ? 0.0 : -0.0, 0);
+                    tied.add(run.id());
+                }
+            }
+            List<String> ascending = tied.stream().sorted().toList();
+            List<String> descending = new ArrayList<>(ascending);
+            java.util.Collections.reverse(descending);
+            java.util.function.Function<String[], java.util.function.Supplier<RunQuery>> q =
+                    order -> () -> tracker.searchRuns().experiments("ties").orderBy(order);
+            assertEquals(descending, ids(tracker.searchRuns().experiments("ties").list()), "default start_time DESC");
+            assertEquals(ascending, ids(q.apply(new String[] {"start_time"}).get().list()));
+            assertEquals(descending, ids(q.apply(new String[] {"start_time", "run_name DESC"}).get().list()));
+            assertEquals(ascending, ids(q.apply(new String[] {"run_name DESC", "start_time ASC"}).get().list()));
+            assertEquals(ascending, ids(q.apply(new String[] {"metrics.m"}).get().list()), "0.0 and -0.0 tie");
+            assertEquals(descending, ids(q.apply(new String[] {"metrics.m DESC"}).get().list()), "0.0 and -0.0 tie");
+            for (String[] order : List.of(new String[] {"start_time"}, new String[] {"metrics.m DESC"},
+                    new String[] {"params.none", "start_time DESC"})) {
+                assertEquals(ids(q.apply(order).get().list()), ids(allPages(q.apply(order), 2)), String.join(",", order));
+            }
+        }
+
+        @Test
+        @DisplayName("strings order by Unicode code point in every store; LIKE's _ is one character; ILIKE folds ASCII only")
+        void unicodeStrings() {
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("u-smile", "\uD83D\uDE00"); // U+1F600, a surrogate pair in UTF-16
+            values.put("u-fullwidth-a", "\uFF21"); // U+FF21
+            values.put("u-e-acute", "é");
+            values.put("u-z", "z");
+            values.put("u-upper-e-acute", "É");
+            for (var v : values.entrySet()) {
+                try (ActiveRun run = tracker.newRun("unicode").name(v.getKey()).start()) {
+                    run.logParam("sym", v.getValue());
+                }
+                clock.advanceMillis(1);
+            }
+            assertEquals(List.of("u-z", "u-upper-e-acute", "u-e-acute", "u-fullwidth-a", "u-smile"),
+                    names(tracker.searchRuns().experiments("unicode").orderBy("params.sym").list()),
+                    "z U+7A < É U+C9 < é U+E9 < Ａ U+FF21 < 😀 U+1F600");
+            assertEquals(List.of("u-smile", "u-fullwidth-a", "u-e-acute", "u-upper-e-acute", "u-z"),
+                    names(tracker.searchRuns().experiments("unicode").orderBy("params.sym DESC").list()));
+            assertEquals(5, tracker.searchRuns().experiments("unicode").filter("params.sym LIKE '_'").list().size());
+            assertEquals(List.of("u-e-acute"), names(tracker.searchRuns().experiments("unicode").filter("params.sym ILIKE 'é'").list()));
+            assertEquals(List.of("u-z"), names(tracker.searchRuns().experiments("unicode").filter("params.sym ILIKE 'Z'").list()));
+            assertEquals(List.of("u-smile"), names(tracker.searchRuns().experiments("unicode")
+                    .filter("params.sym = '\uD83D\uDE00'").list()));
+        }
+    }
+
+    // =============================================================================================
+
+    /** Rule 19: experiment search, by name, tags, times and lifecycle. */
+    @Nested
+    @DisplayName("Experiment search")
+    class ExperimentSearches {
+        /** Every active experiment, in the default order: creation_time DESC. */
+        private static final String ACTIVE = "rate_50% speech_ctc NLP-gpt nlp-bert cv-vit cv-resnet";
+        private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(\\w+):([^}]+)}");
+
+        @BeforeEach
+        void buildFixture() {
+            make("cv-resnet", 0, Map.of("team", "vision", "owner", "ann"));
+            make("cv-vit", 1, Map.of("team", "vision"));
+            make("nlp-bert", 2, Map.of("team", "nlp", "owner", "bob"));
+            make("NLP-gpt", 3, Map.of("team", "nlp"));
+            make("speech_ctc", 4, Map.of());
+            make("tabular-xgb", 5, Map.of("team", "tabular"));
+            make("rate_50%", 6, Map.of("team", "growth"));
+            clock.set(START.plusSeconds(10));
+            tracker.deleteExperiment(id("tabular-xgb"));
+            clock.set(START.plusSeconds(20));
+        }
+
+        private void make(String name, int second, Map<String, String> tags) {
+            clock.set(START.plusSeconds(second));
+            Experiment experiment = tracker.createExperiment(name);
+            tags.forEach((k, v) -> tracker.setExperimentTag(experiment.id(), k, v));
+        }
+
+        private String id(String name) {
+            return tracker.getExperimentByName(name).orElseThrow().id();
+        }
+
+        private String resolve(String filter) {
+            java.util.regex.Matcher m = PLACEHOLDER.matcher(filter);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                Experiment e = tracker.getExperimentByName(m.group(2)).orElseThrow();
+                String value = switch (m.group(1)) {
+                    case "ctime" -> Long.toString(e.creationTime().toEpochMilli());
+                    case "eid" -> e.id();
+                    default -> throw new IllegalArgumentException(m.group(1));
+                };
+                m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(value));
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+
+        private ExperimentQuery query(String filter, String order) {
+            ExperimentQuery query = tracker.searchExperiments().filter(resolve(filter));
+            if (!order.isBlank()) {
+                query.orderBy(order.split("\\|"));
+            }
+            return query;
+        }
+
+        private List<String> names(List<Experiment> found) {
+            return found.stream().map(Experiment::name).toList();
+        }
+
+        private static List<String> list(String names) {
+            return names.isBlank() ? List.of() : List.of(names.trim().split("\\s+"));
+        }
+
+        private List<Experiment> allPages(java.util.function.Supplier<ExperimentQuery> query, int size) {
+            List<Experiment> all = new ArrayList<>();
+            Optional<String> token = Optional.empty();
+            int pages = 0;
+            do {
+                ExperimentQuery q = query.get().maxResults(size);
+                token.ifPresent(q::pageToken);
+                ExperimentPage page = q.page();
+                token = page.nextPageToken();
+                assertTrue(token.isEmpty() ? page.experiments().size() <= size : page.experiments().size() == size);
+                all.addAll(page.experiments());
+                assertTrue(++pages <= 200, "paging does not end");
+            } while (token.isPresent());
+            return all;
+        }
+
+        private static Arguments row(String filter, String order, String expected) {
+            return Arguments.of(filter, order, expected);
+        }
+
+        static Stream<Arguments> experimentCases() {
+            return Stream.of(
+                    row("", "", ACTIVE),
+                    row("name = 'cv-vit'", "", "cv-vit"),
+                    row("attributes.name LIKE 'cv-%'", "", "cv-vit cv-resnet"),
+                    row("name LIKE 'nlp%'", "", "nlp-bert"),
+                    row("name ILIKE 'NLP%'", "", "NLP-gpt nlp-bert"),
+                    row("name != 'cv-vit'", "", "rate_50% speech_ctc NLP-gpt nlp-bert cv-resnet"),
+                    row("name LIKE 'rate_50%'", "", "rate_50%"),
+                    row("name LIKE '%\\_%'", "", ""),
+                    row("name IN ('cv-vit', 'speech_ctc', 'tabular-xgb')", "", "speech_ctc cv-vit"),
+                    row("attr.name NOT IN ('cv-vit', 'speech_ctc')", "", "rate_50% NLP-gpt nlp-bert cv-resnet"),
+                    row("experiment_id = '${eid:nlp-bert}'", "", "nlp-bert"),
+                    row("tags.team = 'vision'", "", "cv-vit cv-resnet"),
+                    row("tag.team != 'vision'", "", "rate_50% NLP-gpt nlp-bert"),
+                    row("tags.owner IS NULL", "", "rate_50% speech_ctc NLP-gpt cv-vit"),
+                    row("tags.owner IS NOT NULL", "", "nlp-bert cv-resnet"),
+                    row("tags.`team` ILIKE 'NLP' AND tags.\"owner\" IS NULL", "", "NLP-gpt"),
+                    row("creation_time > ${ctime:cv-vit}", "", "rate_50% speech_ctc NLP-gpt nlp-bert"),
+                    row("attributes.creation_time <= ${ctime:cv-vit}", "", "cv-vit cv-resnet"),
+                    row("creation_time = ${ctime:nlp-bert}", "", "nlp-bert"),
+                    row("creation_time != ${ctime:nlp-bert}", "", "rate_50% speech_ctc NLP-gpt cv-vit cv-resnet"),
+                    row("creation_time < ${ctime:nlp-bert} OR creation_time >= ${ctime:speech_ctc}", "", "rate_50% speech_ctc cv-vit cv-resnet"),
+                    row("last_update_time >= ${ctime:NLP-gpt}", "", "rate_50% speech_ctc NLP-gpt"),
+                    row("tags.team = 'vision' OR name LIKE 'NLP%'", "", "NLP-gpt cv-vit cv-resnet"),
+                    row("NOT tags.team = 'nlp'", "", "rate_50% speech_ctc cv-vit cv-resnet"),
+                    row("(name LIKE 'cv%' OR name LIKE 'nlp%') AND NOT tags.owner IS NOT NULL", "", "cv-vit"),
+                    row("Name like 'CV%' or NAME ilike 'SPEECH%'", "", "speech_ctc"),
+                    row("name = 'x'' OR ''1''=''1'", "", ""),
+                    row("tags.`team'; DROP TABLE experiments; --` = 'vision'", "", ""),
+                    row("", "name", "NLP-gpt cv-resnet cv-vit nlp-bert rate_50% speech_ctc"),
+                    row("", "name DESC", "speech_ctc rate_50% nlp-bert cv-vit cv-resnet NLP-gpt"),
+                    row("", "creation_time ASC", "cv-resnet cv-vit nlp-bert NLP-gpt speech_ctc rate_50%"),
+                    row("", "tags.team DESC|name", "cv-resnet cv-vit NLP-gpt nlp-bert rate_50% speech_ctc"),
+                    row("", "tags.owner|creation_time DESC", "cv-resnet nlp-bert rate_50% speech_ctc NLP-gpt cv-vit"),
+                    row("tags.team IS NOT NULL", "last_update_time", "cv-resnet cv-vit nlp-bert NLP-gpt rate_50%"),
+                    row("", "attributes.last_update_time DESC", ACTIVE));
+        }
+
+        @ParameterizedTest(name = "[{index}] filter <{0}> order <{1}>")
+        @MethodSource("experimentCases")
+        @DisplayName("filters and orders give exactly the expected experiments, through list(), page() and pages of 2")
+        void experimentCase(String filter, String order, String expected) {
+            List<String> want = list(expected);
+            assertEquals(want, names(query(filter, order).list()), () -> "list() for <" + resolve(filter) + "> order <" + order + ">");
+            assertAll(
+                    () -> assertEquals(want, names(query(filter, order).stream().toList()), "stream()"),
+                    () -> assertEquals(want, names(query(filter, order).page().experiments()), "page()"),
+                    () -> assertEquals(want, names(allPages(() -> query(filter, order), 2)), "pages of 2"));
+        }
+
+        @Test
+        @DisplayName("viewType: ACTIVE_ONLY by default, DELETED_ONLY, ALL; deleting sets last_update_time")
+        void viewTypes() {
+            assertEquals(list(ACTIVE), names(tracker.searchExperiments().list()));
+            assertEquals(List.of("tabular-xgb"), names(tracker.searchExperiments().viewType(ViewType.DELETED_ONLY).list()));
+            assertEquals(List.of("rate_50%", "tabular-xgb", "speech_ctc", "NLP-gpt", "nlp-bert", "cv-vit", "cv-resnet"),
+                    names(tracker.searchExperiments().viewType(ViewType.ALL).list()));
+            assertEquals(List.of("tabular-xgb"), names(tracker.searchExperiments().viewType(ViewType.ALL)
+                    .filter(resolve("last_update_time > ${ctime:rate_50%}")).list()));
+            assertEquals(List.of("tabular-xgb"), names(tracker.searchExperiments().viewType(ViewType.ALL)
+                    .filter("tags.team = 'tabular'").list()));
+            assertEquals(List.of(), names(tracker.searchExperiments().filter("tags.team = 'tabular'").list()));
+            tracker.restoreExperiment(id("tabular-xgb"));
+            assertEquals(List.of("rate_50%", "tabular-xgb", "speech_ctc", "NLP-gpt", "nlp-bert", "cv-vit", "cv-resnet"),
+                    names(tracker.searchExperiments().list()));
+            assertEquals(List.of(), names(tracker.searchExperiments().viewType(ViewType.DELETED_ONLY).list()));
+        }
+
+        @Test
+        @DisplayName("collecting every page equals list() for several orders and page sizes")
+        void pagesEqualList() {
+            for (String order : List.of("", "name", "name DESC", "tags.team|creation_time DESC", "tags.owner DESC",
+                    "last_update_time DESC|name", "experiment_id DESC", "experiment_id")) {
+                for (ViewType view : ViewType.values()) {
+                    java.util.function.Supplier<ExperimentQuery> query = () -> query("", order).viewType(view);
+                    List<String> all = names(query.get().list());
+                    for (int size : new int[] {1, 2, 3, 7}) {
+                        assertEquals(all, names(allPages(query, size)), order + ", " + view + ", pages of " + size);
+                    }
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("experiments created at the same instant come in id order, compared as numbers, across pages")
+        void tiesByNumericId() {
+            clock.set(START.plusSeconds(30));
+            List<String> created = new ArrayList<>();
+            for (int i = 1; i <= 12; i++) {
+                created.add(tracker.createExperiment(String.format("same-%02d", i)).name());
+            }
+            String filter = "creation_time = " + START.plusSeconds(30).toEpochMilli();
+            List<String> newestFirst = new ArrayList<>(created);
+            java.util.Collections.reverse(newestFirst);
+            assertEquals(newestFirst, names(tracker.searchExperiments().filter(filter).list()), "default order: ids descending");
+            assertEquals(created, names(tracker.searchExperiments().filter(filter).orderBy("creation_time ASC").list()));
+            assertEquals(newestFirst, names(allPages(() -> tracker.searchExperiments().filter(filter), 5)));
+            assertEquals(created, names(allPages(() -> tracker.searchExperiments().filter(filter).orderBy("creation_time"), 5)));
+            assertEquals(created, names(allPages(() -> tracker.searchExperiments().filter(filter).orderBy("tags.none"), 5)));
+        }
+
+        @Test
+        @DisplayName("fields runs have and experiments do not fail with InvalidFilterException")
+        void invalidFilters() {
+            for (String bad : List.of("metrics.acc > 1", "params.lr = '0.1'", "status = 'FINISHED'", "datasets.name = 'iris'",
+                    "creation_time = 'x'", "name > 'a'", "name IS NULL", "creation_time IN ('1')", "name = 'a' extra")) {
+                assertThrows(InvalidFilterException.class, () -> tracker.searchExperiments().filter(bad).list(), bad);
+            }
+            for (String bad : List.of("params.lr", "run_name", "name UP", "")) {
+                assertThrows(InvalidFilterException.class, () -> tracker.searchExperiments().orderBy(bad).list(), bad);
+            }
+        }
+
+        @Test
+        @DisplayName("page tokens: another filter fails with InvalidInputException; garbage too")
+        void tokens() {
+            ExperimentPage first = tracker.searchExperiments().maxResults(2).page();
+            assertEquals(List.of("rate_50%", "speech_ctc"), names(first.experiments()));
+            String token = first.nextPageToken().orElseThrow();
+            assertEquals(List.of("NLP-gpt", "nlp-bert", "cv-vit", "cv-resnet"),
+                    names(tracker.searchExperiments().maxResults(10).pageToken(token).page().experiments()));
+            assertThrows(InvalidInputException.class, () -> tracker.searchExperiments().filter("name LIKE '%'").pageToken(token).page());
+            assertThrows(InvalidInputException.class, () -> tracker.searchExperiments().orderBy("name").pageToken(token).page());
+            assertThrows(InvalidInputException.class, () -> tracker.searchExperiments().viewType(ViewType.ALL).pageToken(token).page());
+            assertThrows(InvalidInputException.class, () -> tracker.searchRuns().pageToken(token).page(), "a run search");
+            assertThrows(InvalidInputException.class, () -> tracker.searchExperiments().pageToken("garbage").page());
         }
     }
 }

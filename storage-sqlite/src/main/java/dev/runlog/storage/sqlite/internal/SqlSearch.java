@@ -353,9 +353,22 @@ final class SqlSearch {
     private static String join(List<SearchFilter> operands, String op, List<Object> out, Translator leaf) {
         List<String> parts = new ArrayList<>();
         for (SearchFilter operand : operands) {
-            parts.add("(" + condition(operand, out, leaf) + ")");
+            parts.add(condition(operand, out, leaf));
         }
-        return String.join(op, parts);
+        return balanced(parts, op);
+    }
+
+    /**
+     * "(a OP b)" nested as a balanced tree: SQLite limits expression depth to 1,000, which a flat
+     * chain of a thousand ORs would reach; a balanced one is only log2(n) deep. Always wrapped, so
+     * an OR never leaks into the AND around it.
+     */
+    private static String balanced(List<String> parts, String op) {
+        if (parts.size() == 1) {
+            return "(" + parts.get(0) + ")";
+        }
+        int half = parts.size() / 2;
+        return "(" + balanced(parts.subList(0, half), op) + op + balanced(parts.subList(half, parts.size()), op) + ")";
     }
 
     /** SELECT id FROM ... WHERE ... ORDER BY every component, then the id in the last key's direction. */
@@ -363,7 +376,7 @@ final class SqlSearch {
                            boolean lastAscending, List<Object> joinParams, List<Object> whereParams, int limit) {
         StringBuilder sql = new StringBuilder("SELECT ").append(idColumn).append(" FROM ").append(from).append(joins);
         if (!where.isEmpty()) {
-            sql.append(" WHERE ").append(String.join(" AND ", where));
+            sql.append(" WHERE (").append(String.join(") AND (", where)).append(")");
         }
         sql.append(" ORDER BY ");
         for (List<Component> key : keys) {

@@ -46,6 +46,7 @@ public final class FilterParser {
     private static final Set<String> EXPERIMENT_STRING_ATTRIBUTES = Set.of("name", "experiment_id");
     private static final Set<String> EXPERIMENT_NUMERIC_ATTRIBUTES = Set.of("creation_time", "last_update_time");
     private static final Set<String> DATASET_FIELDS = Set.of("name", "digest", "context");
+    private static final Set<String> KEYWORDS = Set.of("AND", "OR", "NOT", "IN", "IS", "NULL", "LIKE", "ILIKE", "ASC", "DESC");
 
     /** Which entity a filter is about: runs and experiments have different fields. */
     public enum Target { RUNS, EXPERIMENTS }
@@ -133,7 +134,7 @@ public final class FilterParser {
             SearchFilter inner = or();
             Token close = peek();
             if (close.type() != Type.RPAREN) {
-                throw error(close, "expected ')' to close the '(' at column " + token.column(), close);
+                throw error(close, "expected ')' to close the parenthesis opened in column " + token.column(), close);
             }
             position++;
             return inner;
@@ -256,7 +257,8 @@ public final class FilterParser {
 
     private SearchField field() {
         Token first = peek();
-        if (first.type() != Type.WORD && first.type() != Type.BACKTICK && first.type() != Type.DOUBLE_QUOTED) {
+        if ((first.type() != Type.WORD && first.type() != Type.BACKTICK && first.type() != Type.DOUBLE_QUOTED)
+                || (first.type() == Type.WORD && KEYWORDS.contains(first.text().toUpperCase(Locale.ROOT)))) {
             throw error(first, "expected a field such as " + example(), first);
         }
         position++;

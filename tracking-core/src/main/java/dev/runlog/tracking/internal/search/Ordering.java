@@ -41,14 +41,34 @@ public final class Ordering {
             }
             if (rank(x) == 0) {
                 // Adding 0.0 turns -0.0 into 0.0: SQL compares them equal, and so must every store.
-                int c = x instanceof Double dx ? Double.compare(dx + 0.0, (Double) y + 0.0) : ((String) x).compareTo((String) y);
+                int c = x instanceof Double dx ? Double.compare(dx + 0.0, (Double) y + 0.0)
+                        : compareCodePoints((String) x, (String) y);
                 if (c != 0) {
                     return orderBy.get(i).ascending() ? c : -c;
                 }
             }
         }
-        int byId = numericIds ? compareNumericIds(a.id(), b.id()) : a.id().compareTo(b.id());
+        int byId = numericIds ? compareNumericIds(a.id(), b.id()) : compareCodePoints(a.id(), b.id());
         return orderBy.get(orderBy.size() - 1).ascending() ? byId : -byId;
+    }
+
+    /**
+     * Strings in code point order, which is the byte order of their UTF-8 and so SQL's BINARY
+     * collation; String.compareTo compares UTF-16 units and differs beyond the BMP.
+     */
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Boolean.compare(i < a.length(), j < b.length());
     }
 
     /** 0 for a value, 1 for NaN, 2 for a missing value. */

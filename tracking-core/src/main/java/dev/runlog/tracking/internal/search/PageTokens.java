@@ -42,7 +42,8 @@ final class PageTokens {
         }
     }
 
-    static Ordering.Position decode(String token, String fingerprint, int orderKeys) {
+    static Ordering.Position decode(String token, String fingerprint, List<dev.runlog.tracking.spi.SearchOrder> order) {
+        int orderKeys = order.size();
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
@@ -58,10 +59,31 @@ final class PageTokens {
             throw new InvalidInputException("Page token '" + abbreviate(token) + "' is malformed");
         }
         List<Object> position = new ArrayList<>();
-        for (JsonNode value : values) {
-            position.add(value.isNull() ? null : value.isNumber() ? (Object) value.asDouble() : value.asText());
+        for (int i = 0; i < orderKeys; i++) {
+            JsonNode value = values.get(i);
+            var field = order.get(i).field();
+            // A token is text the caller hands back: check each value has the type its key needs.
+            boolean fits = value.isNull() ? canBeMissing(field)
+                    : field.isNumeric() ? value.isNumber() && (!value.asText().equals("NaN") || field.kind() == dev.runlog.tracking.spi.SearchField.Kind.METRIC)
+                    : value.isTextual();
+            if (!fits) {
+                throw new InvalidInputException("Page token '" + abbreviate(token) + "' is malformed");
+            }
+            position.add(value.isNull() ? null : field.isNumeric() ? (Object) value.asDouble() : value.asText());
+        }
+        if (node.get("id").asText().isEmpty()) {
+            throw new InvalidInputException("Page token '" + abbreviate(token) + "' is malformed");
         }
         return new Ordering.Position(position, node.get("id").asText());
+    }
+
+    /** Whether a row may lack this order key: metrics, params and tags may; end_time of an active run. */
+    private static boolean canBeMissing(dev.runlog.tracking.spi.SearchField field) {
+        return switch (field.kind()) {
+            case METRIC, PARAM, TAG -> true;
+            case ATTRIBUTE -> field.key().equals("end_time") || field.key().equals("user_id");
+            case DATASET -> false;
+        };
     }
 
     private static String abbreviate(String s) {

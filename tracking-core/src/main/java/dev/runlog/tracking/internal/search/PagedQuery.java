@@ -94,7 +94,7 @@ abstract class PagedQuery<T> {
         List<SearchOrder> order = order();
         String fingerprint = fingerprint();
         Optional<SearchCursor> start = pageToken == null ? Optional.empty()
-                : Optional.of(PageTokens.decode(pageToken, fingerprint, order.size()).toCursor());
+                : Optional.of(PageTokens.decode(pageToken, fingerprint, order).toCursor());
         return new Prepared(filter, order, fingerprint, start);
     }
 
