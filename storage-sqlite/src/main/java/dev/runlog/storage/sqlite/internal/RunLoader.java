@@ -22,16 +22,55 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads whole runs, many at a time: three queries per 500 runs (the run rows, their data records,
- * their inputs) rather than several per run, which is what makes reading tens of thousands of
- * search results fast.
+ * Reads whole runs, many at a time: a run row joined with its data record, plus one query for the
+ * inputs of up to 500 runs, rather than several queries per run. That is what makes reading tens
+ * of thousands of search results fast; a search selects the same columns and skips the first query.
  */
 final class RunLoader {
     private static final int SLICE = 500;
     private static final JavaType SCHEMA_TYPE =
             Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Dataset.Column.class);
 
+    /** What a run row and its data record hold, in the order {@link #run} reads them; r is runs, d run_data. */
+    static final String RUN_COLUMNS = "r.run_id, r.experiment_id, r.name, r.status, r.start_time, r.end_time,"
+            + " r.lifecycle_stage, r.artifact_uri, d.data";
+
     private RunLoader() {
+    }
+
+    /**
+     * Reads the runs of a query selecting {@link #RUN_COLUMNS} from column {@code first} on, in row
+     * order, and adds their inputs.
+     */
+    static List<Run> fromRows(Connection c, PreparedStatement query, int first) throws SQLException {
+        List<RunInfo> infos = new ArrayList<>();
+        List<RunDataCodec.Data> data = new ArrayList<>();
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                infos.add(info(rs, first));
+                data.add(RunDataCodec.decode(rs.getBytes(first + 8)));
+            }
+        }
+        List<String> ids = infos.stream().map(RunInfo::id).toList();
+        Map<String, List<DatasetInput>> inputs = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += SLICE) {
+            inputs.putAll(inputs(c, ids.subList(from, Math.min(ids.size(), from + SLICE))));
+        }
+        List<Run> runs = new ArrayList<>(infos.size());
+        for (int i = 0; i < infos.size(); i++) {
+            RunDataCodec.Data d = data.get(i);
+            runs.add(new Run(infos.get(i), new RunData(d.params(), d.latest(), d.tags()),
+                    inputs.getOrDefault(ids.get(i), List.of())));
+        }
+        return runs;
+    }
+
+    private static RunInfo info(ResultSet rs, int first) throws SQLException {
+        long end = rs.getLong(first + 5);
+        Optional<Instant> endTime = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(end));
+        return new RunInfo(rs.getString(first), Long.toString(rs.getLong(first + 1)), rs.getString(first + 2),
+                RunStatus.valueOf(rs.getString(first + 3)), Instant.ofEpochMilli(rs.getLong(first + 4)), endTime,
+                LifecycleStage.valueOf(rs.getString(first + 6)), rs.getString(first + 7));
     }
 
     /** The runs with these ids, in the order given; ids with no run are left out. */
@@ -45,26 +84,25 @@ final class RunLoader {
 
     private static List<Run> loadSlice(Connection c, List<String> ids) throws SQLException {
         String in = " IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
-        Map<String, RunInfo> infos = new HashMap<>();
-        try (PreparedStatement ps = prepare(c, "SELECT run_id, experiment_id, name, status, start_time, end_time,"
-                + " lifecycle_stage, artifact_uri FROM runs WHERE run_id" + in, ids);
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long end = rs.getLong(6);
-                Optional<Instant> endTime = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(end));
-                String id = rs.getString(1);
-                infos.put(id, new RunInfo(id, Long.toString(rs.getLong(2)), rs.getString(3),
-                        RunStatus.valueOf(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)), endTime,
-                        LifecycleStage.valueOf(rs.getString(7)), rs.getString(8)));
+        Map<String, Run> byId = new HashMap<>();
+        try (PreparedStatement ps = prepare(c, "SELECT " + RUN_COLUMNS + " FROM runs r JOIN run_data d"
+                + " ON d.run_id = r.run_id WHERE r.run_id" + in, ids)) {
+            for (Run run : fromRows(c, ps, 1)) {
+                byId.put(run.info().id(), run);
             }
         }
-        Map<String, RunDataCodec.Data> data = new HashMap<>();
-        try (PreparedStatement ps = prepare(c, "SELECT run_id, data FROM run_data WHERE run_id" + in, ids);
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                data.put(rs.getString(1), RunDataCodec.decode(rs.getBytes(2)));
+        List<Run> runs = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Run run = byId.get(id);
+            if (run != null) {
+                runs.add(run);
             }
         }
+        return runs;
+    }
+
+    private static Map<String, List<DatasetInput>> inputs(Connection c, List<String> ids) throws SQLException {
+        String in = " IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
         Map<String, List<DatasetInput>> inputs = new HashMap<>();
         try (PreparedStatement ps = prepare(c, "SELECT i.run_id, d.name, d.digest, d.source, d.schema_json,"
                 + " d.profile_json, i.context FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id"
@@ -77,15 +115,7 @@ final class RunLoader {
                 inputs.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new DatasetInput(dataset, rs.getString(7)));
             }
         }
-        List<Run> runs = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            RunInfo info = infos.get(id);
-            RunDataCodec.Data d = data.get(id);
-            if (info != null && d != null) {
-                runs.add(new Run(info, new RunData(d.params(), d.latest(), d.tags()), inputs.getOrDefault(id, List.of())));
-            }
-        }
-        return runs;
+        return inputs;
     }
 
     private static PreparedStatement prepare(Connection c, String sql, List<?> params) throws SQLException {

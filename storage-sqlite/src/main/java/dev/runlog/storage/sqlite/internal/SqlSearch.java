@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Translates a parsed search into one SQL query returning ids, in order, one page long. Every
+ * Translates a parsed search into one SQL query returning a page of ids in order (for runs, each
+ * with its {@link RunLoader#RUN_COLUMNS}). Every
  * value from the filter is a bound parameter; the SQL text is built only from this class's own
  * fragments, so filter text can never change the query's shape.
  *
@@ -55,14 +56,14 @@ final class SqlSearch {
         List<Object> joinParams = new ArrayList<>();
         if (driver.isPresent()) {
             // The first order key is a metric every match has as a number: drive from its index.
-            from = "metric_series o JOIN runs r ON r.run_id = o.run_id";
+            from = "metric_series o JOIN runs r ON r.run_id = o.run_id JOIN run_data d ON d.run_id = r.run_id";
             idColumn = "o.run_id";
             keys.add(List.of(new Component("o.latest_value", order.get(0).ascending())));
             for (SearchOrder o : order.subList(1, order.size())) {
                 keys.add(orderComponents(o, joinParams));
             }
         } else {
-            from = "runs r";
+            from = "runs r JOIN run_data d ON d.run_id = r.run_id";
             idColumn = "r.run_id";
             for (SearchOrder o : order) {
                 keys.add(orderComponents(o, joinParams));
@@ -99,7 +100,9 @@ final class SqlSearch {
         search.after().ifPresent(cursor -> where.add(after(keys, idColumn, lastAscending, cursor.values(), cursor.id(),
                 order, whereParams)));
 
-        return assemble(from, idColumn, where, keys, lastAscending, joinParams, whereParams, search.limit());
+        // The page's rows come back whole (RunLoader.RUN_COLUMNS), saving a second lookup per run.
+        return assemble(idColumn + ", " + RunLoader.RUN_COLUMNS, from, idColumn, where, keys, lastAscending, joinParams,
+                whereParams, search.limit());
     }
 
     /**
@@ -278,8 +281,8 @@ final class SqlSearch {
         }
         search.after().ifPresent(cursor -> where.add(after(keys, "e.experiment_id", lastAscending, cursor.values(),
                 parseId(cursor.id()), order, whereParams)));
-        return assemble("experiments e", "e.experiment_id", where, keys, lastAscending, joinParams, whereParams,
-                search.limit());
+        return assemble("e.experiment_id", "experiments e", "e.experiment_id", where, keys, lastAscending, joinParams,
+                whereParams, search.limit());
     }
 
     private static String experimentColumn(String attribute) {
@@ -372,9 +375,9 @@ final class SqlSearch {
     }
 
     /** SELECT id FROM ... WHERE ... ORDER BY every component, then the id in the last key's direction. */
-    private Query assemble(String from, String idColumn, List<String> where, List<List<Component>> keys,
+    private Query assemble(String select, String from, String idColumn, List<String> where, List<List<Component>> keys,
                            boolean lastAscending, List<Object> joinParams, List<Object> whereParams, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(idColumn).append(" FROM ").append(from).append(joins);
+        StringBuilder sql = new StringBuilder("SELECT ").append(select).append(" FROM ").append(from).append(joins);
         if (!where.isEmpty()) {
             sql.append(" WHERE (").append(String.join(") AND (", where)).append(")");
         }

@@ -164,7 +164,12 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public List<Run> searchRuns(RunSearch search) {
         SqlSearch.Query query = SqlSearch.runs(search);
-        return db.read(c -> RunLoader.load(c, ids(c, query)));
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(query.sql())) {
+                bind(ps, query.params().toArray());
+                return RunLoader.fromRows(c, ps, 2);
+            }
+        });
     }
 
     @Override
