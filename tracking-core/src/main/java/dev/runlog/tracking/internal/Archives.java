@@ -13,7 +13,6 @@ import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
-import dev.runlog.tracking.spi.RunSpec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

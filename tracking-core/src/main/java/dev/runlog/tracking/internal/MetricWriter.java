@@ -122,13 +122,6 @@ final class MetricWriter {
         }
     }
 
-    /** Points submitted but not yet processed. */
-    long backlog() {
-        synchronized (monitor) {
-            return submitted.get() - processed;
-        }
-    }
-
     /**
      * Stops the writer thread. With {@code abandon}, points not yet stored are given up (the caller
      * has already reported the failure that kept them); without, the writer drains the queue first.

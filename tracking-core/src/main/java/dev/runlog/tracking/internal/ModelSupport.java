@@ -2,7 +2,6 @@ package dev.runlog.tracking.internal;
 
 import com.google.common.hash.Hashing;
 import com.google.common.hash.HashingInputStream;
-import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LoggedModel;
