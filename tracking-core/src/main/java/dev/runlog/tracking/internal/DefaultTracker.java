@@ -407,34 +407,23 @@ public final class DefaultTracker implements Tracker {
         getRun(runId);
         Validation.notNull("target directory", targetDirectory);
         String normalized = ArtifactPaths.normalize(path);
-        List<ArtifactEntry> files;
-        boolean single = false;
-        if (!normalized.isEmpty() && artifacts.list(runId, normalized).isEmpty()) {
-            // Not a directory with content: a single file, or nothing.
-            try {
-                artifacts.open(runId, normalized).close(); // throws NotFoundException when there is nothing
-                single = true;
-            } catch (IOException e) {
-                throw new StoreException("Could not read artifact '" + normalized + "' of run " + runId, e);
-            }
-            files = List.of();
-        } else {
-            files = filesUnder(runId, normalized);
-            if (files.isEmpty() && !normalized.isEmpty()) {
-                throw new NotFoundException("Run " + runId + " has no artifacts under '" + normalized + "'");
-            }
-        }
         String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
         Path result = normalized.isEmpty() ? targetDirectory : targetDirectory.resolve(lastSegment);
         try {
-            Files.createDirectories(targetDirectory);
-            if (single) {
+            if (!normalized.isEmpty() && artifacts.list(runId, normalized).isEmpty()) {
+                // Not a directory with content: a single file, or nothing, which open() reports.
                 try (InputStream in = artifacts.open(runId, normalized)) {
+                    Files.createDirectories(targetDirectory);
                     Files.copy(in, result, StandardCopyOption.REPLACE_EXISTING);
                 }
                 return result;
             }
+            List<ArtifactEntry> files = filesUnder(runId, normalized);
+            if (files.isEmpty() && !normalized.isEmpty()) {
+                throw new NotFoundException("Run " + runId + " has no artifacts under '" + normalized + "'");
+            }
             String prefix = normalized.isEmpty() ? "" : normalized + "/";
+            Files.createDirectories(result);
             for (ArtifactEntry file : files) {
                 Path target = result.resolve(file.path().substring(prefix.length()));
                 Files.createDirectories(target.getParent());
@@ -442,7 +431,6 @@ public final class DefaultTracker implements Tracker {
                     Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            Files.createDirectories(result);
             return result;
         } catch (IOException e) {
             throw new StoreException("Could not download artifacts '" + normalized + "' of run " + runId

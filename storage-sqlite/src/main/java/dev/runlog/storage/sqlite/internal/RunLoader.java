@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunData;
 import dev.runlog.tracking.RunInfo;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,6 +82,22 @@ final class RunLoader {
             runs.addAll(loadSlice(c, ids.subList(from, Math.min(ids.size(), from + SLICE))));
         }
         return runs;
+    }
+
+    /** The latest metric points of the runs with these ids, read from their data records alone. */
+    static Map<String, Map<String, Metric>> latestMetrics(Connection c, List<String> ids) throws SQLException {
+        Map<String, Map<String, Metric>> result = new LinkedHashMap<>();
+        for (int from = 0; from < ids.size(); from += SLICE) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + SLICE));
+            String in = " IN (" + String.join(", ", Collections.nCopies(slice.size(), "?")) + ")";
+            try (PreparedStatement ps = prepare(c, "SELECT run_id, data FROM run_data WHERE run_id" + in, slice);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.put(rs.getString(1), RunDataCodec.decode(rs.getBytes(2)).latest());
+                }
+            }
+        }
+        return result;
     }
 
     private static List<Run> loadSlice(Connection c, List<String> ids) throws SQLException {

@@ -626,24 +626,7 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public Map<String, Map<String, Metric>> latestMetrics(Collection<String> runIds) {
         List<String> ids = List.copyOf(runIds);
-        return db.read(c -> {
-            Map<String, Map<String, Metric>> result = new LinkedHashMap<>();
-            // Bound parameters per statement stay well under SQLite's limit.
-            for (int from = 0; from < ids.size(); from += 500) {
-                List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
-                String marks = String.join(", ", java.util.Collections.nCopies(slice.size(), "?"));
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT run_id, data FROM run_data WHERE run_id IN (" + marks + ")")) {
-                    bind(ps, slice.toArray());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            result.put(rs.getString(1), RunDataCodec.decode(rs.getBytes(2)).latest());
-                        }
-                    }
-                }
-            }
-            return result;
-        });
+        return db.read(c -> RunLoader.latestMetrics(c, ids));
     }
 
     @Override
