@@ -25,6 +25,7 @@ import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.TrackerStores;
 import dev.runlog.tracking.spi.TrackingStore;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
@@ -204,6 +205,10 @@ public final class DefaultTracker implements Tracker {
 
     TrackingStore store() {
         return store;
+    }
+
+    public TrackerStores stores() {
+        return new TrackerStores(store, artifacts, clock);
     }
 
     ArtifactStore artifacts() {

@@ -10,7 +10,9 @@ import java.util.Objects;
  * @param key  the metric, param or tag key; for attributes one of {@code run_id, run_name, status,
  *             user_id, start_time, end_time, artifact_uri}; for datasets one of
  *             {@code name, digest, context}; for experiments {@code name, experiment_id,
- *             creation_time, last_update_time} or a tag key
+ *             creation_time, last_update_time} or a tag key; for registered models and model versions
+ *             the registry's attributes ({@code name, version, run_id, source, stage, user_id,
+ *             creation_time, last_update_time}) or a tag key
  */
 public record SearchField(Kind kind, String key) {
     public SearchField {
@@ -25,7 +27,7 @@ public record SearchField(Kind kind, String key) {
     /** Whether comparisons on this field are numeric. */
     public boolean isNumeric() {
         return kind == Kind.METRIC || (kind == Kind.ATTRIBUTE && (key.equals("start_time") || key.equals("end_time")
-                || key.equals("creation_time") || key.equals("last_update_time")));
+                || key.equals("creation_time") || key.equals("last_update_time") || key.equals("version")));
     }
 
     @Override

@@ -115,6 +115,62 @@ final class Schema {
             """
             CREATE INDEX metric_series_by_value ON metric_series (key, latest_value, run_id);
             CREATE INDEX runs_by_start_time ON runs (start_time, run_id);
+            """,
+            // 4: the model registry. next_version survives version deletes, so numbers are never reused.
+            """
+            CREATE TABLE registered_models (
+                name             TEXT    NOT NULL PRIMARY KEY,
+                description      TEXT    NOT NULL,
+                creation_time    INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL,
+                next_version     INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE registered_model_tags (
+                name  TEXT NOT NULL,
+                key   TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (name, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE model_versions (
+                name             TEXT    NOT NULL,
+                version          INTEGER NOT NULL,
+                source           TEXT    NOT NULL,
+                run_id           TEXT    NOT NULL,
+                stage            TEXT    NOT NULL,
+                description      TEXT    NOT NULL,
+                user_id          TEXT    NOT NULL,
+                creation_time    INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL,
+                PRIMARY KEY (name, version)
+            ) WITHOUT ROWID;
+            CREATE INDEX model_versions_by_stage ON model_versions (name, stage, version);
+            CREATE TABLE model_version_tags (
+                name    TEXT    NOT NULL,
+                version INTEGER NOT NULL,
+                key     TEXT    NOT NULL,
+                value   TEXT    NOT NULL,
+                PRIMARY KEY (name, version, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE model_aliases (
+                name    TEXT    NOT NULL,
+                alias   TEXT    NOT NULL,
+                version INTEGER NOT NULL,
+                PRIMARY KEY (name, alias)
+            ) WITHOUT ROWID;
+            -- AUTOINCREMENT: event ids are never reused, so they order the trail even across deletes.
+            CREATE TABLE registry_events (
+                event_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+                name       TEXT    NOT NULL,
+                version    INTEGER NOT NULL,
+                action     TEXT    NOT NULL,
+                alias      TEXT,
+                from_value TEXT,
+                to_value   TEXT,
+                time       INTEGER NOT NULL,
+                user_id    TEXT    NOT NULL,
+                comment    TEXT    NOT NULL
+            );
+            CREATE INDEX registry_events_by_model ON registry_events (name, event_id);
             """);
 
     static int latestVersion() {

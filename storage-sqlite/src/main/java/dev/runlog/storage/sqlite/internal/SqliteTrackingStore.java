@@ -49,6 +49,11 @@ final class SqliteTrackingStore implements TrackingStore {
         this.db = db;
     }
 
+    /** The database file, which the model registry shares. */
+    SqliteDatabase database() {
+        return db;
+    }
+
     // ---- experiments --------------------------------------------------------------------------
 
     @Override

@@ -38,18 +38,51 @@ public final class FilterParser {
             Map.entry("attribute", Kind.ATTRIBUTE), Map.entry("attributes", Kind.ATTRIBUTE),
             Map.entry("attr", Kind.ATTRIBUTE), Map.entry("run", Kind.ATTRIBUTE),
             Map.entry("dataset", Kind.DATASET), Map.entry("datasets", Kind.DATASET));
-    private static final Map<String, Kind> EXPERIMENT_PREFIXES = Map.of(
+    private static final Map<String, Kind> TAG_PREFIXES = Map.of(
             "tag", Kind.TAG, "tags", Kind.TAG,
             "attribute", Kind.ATTRIBUTE, "attributes", Kind.ATTRIBUTE, "attr", Kind.ATTRIBUTE);
-    private static final Set<String> RUN_STRING_ATTRIBUTES = Set.of("run_id", "run_name", "status", "user_id", "artifact_uri");
-    private static final Set<String> RUN_NUMERIC_ATTRIBUTES = Set.of("start_time", "end_time");
-    private static final Set<String> EXPERIMENT_STRING_ATTRIBUTES = Set.of("name", "experiment_id");
-    private static final Set<String> EXPERIMENT_NUMERIC_ATTRIBUTES = Set.of("creation_time", "last_update_time");
     private static final Set<String> DATASET_FIELDS = Set.of("name", "digest", "context");
     private static final Set<String> KEYWORDS = Set.of("AND", "OR", "NOT", "IN", "IS", "NULL", "LIKE", "ILIKE", "ASC", "DESC");
 
-    /** Which entity a filter is about: runs and experiments have different fields. */
-    public enum Target { RUNS, EXPERIMENTS }
+    /**
+     * Which entity a filter is about, and so which fields it may name. Registered models and model
+     * versions are searched by the model registry with the same grammar.
+     */
+    public enum Target {
+        RUNS(RUN_PREFIXES, Map.of("created", "start_time"),
+                Set.of("run_id", "run_name", "status", "user_id", "artifact_uri", "start_time", "end_time"),
+                "run attributes are run_id, run_name, status, user_id, start_time (or created), end_time and artifact_uri",
+                "metrics, params, tags, attributes, datasets", "metrics.accuracy, params.lr or attributes.status"),
+        EXPERIMENTS(TAG_PREFIXES, Map.of(), Set.of("name", "experiment_id", "creation_time", "last_update_time"),
+                "experiment attributes are name, experiment_id, creation_time and last_update_time",
+                "tags, attributes", "name or tags.team"),
+        MODELS(TAG_PREFIXES, Map.of(), Set.of("name", "creation_time", "last_update_time"),
+                "registered model attributes are name, creation_time and last_update_time",
+                "tags, attributes", "name or tags.team"),
+        VERSIONS(TAG_PREFIXES,
+                Map.of("version_number", "version", "current_stage", "stage", "source_path", "source"),
+                Set.of("name", "version", "run_id", "source", "stage", "user_id", "creation_time", "last_update_time"),
+                "model version attributes are name, version (or version_number), run_id, source, stage"
+                        + " (or current_stage), user_id, creation_time and last_update_time",
+                "tags, attributes", "name, version or tags.validated");
+
+        private final Map<String, Kind> prefixes;
+        private final Map<String, String> synonyms;
+        private final Set<String> attributes;
+        private final String attributeList;
+        private final String prefixList;
+        private final String example;
+
+        Target(Map<String, Kind> prefixes, Map<String, String> synonyms, Set<String> attributes,
+               String attributeList, String prefixList, String example) {
+            this.prefixes = prefixes;
+            this.synonyms = synonyms;
+            this.attributes = attributes;
+            this.attributeList = attributeList;
+            this.prefixList = prefixList;
+            this.example = example;
+        }
+    }
 
     private final String text;
     private final Target target;
@@ -262,15 +295,13 @@ public final class FilterParser {
             throw error(first, "expected a field such as " + example(), first);
         }
         position++;
-        Map<String, Kind> prefixes = target == Target.RUNS ? RUN_PREFIXES : EXPERIMENT_PREFIXES;
         if (peek().type() != Type.DOT) {
             // A bare name is an attribute: start_time, status, name...
             return attribute(first, first.text());
         }
-        Kind kind = first.type() == Type.WORD ? prefixes.get(first.text().toLowerCase(Locale.ROOT)) : null;
+        Kind kind = first.type() == Type.WORD ? target.prefixes.get(first.text().toLowerCase(Locale.ROOT)) : null;
         if (kind == null) {
-            throw error(first, "unknown prefix '" + first.text() + "'; expected one of "
-                    + (target == Target.RUNS ? "metrics, params, tags, attributes, datasets" : "tags, attributes"));
+            throw error(first, "unknown prefix '" + first.text() + "'; expected one of " + target.prefixList);
         }
         position++; // the dot
         String key = key(first.text());
@@ -308,25 +339,15 @@ public final class FilterParser {
 
     private SearchField attribute(Token at, String name) {
         String key = name.toLowerCase(Locale.ROOT);
-        if (target == Target.RUNS) {
-            if (key.equals("created")) {
-                key = "start_time";
-            }
-            if (RUN_STRING_ATTRIBUTES.contains(key) || RUN_NUMERIC_ATTRIBUTES.contains(key)) {
-                return new SearchField(Kind.ATTRIBUTE, key);
-            }
-            throw error(at, "unknown attribute '" + name + "'; run attributes are run_id, run_name, status, user_id,"
-                    + " start_time (or created), end_time and artifact_uri");
-        }
-        if (EXPERIMENT_STRING_ATTRIBUTES.contains(key) || EXPERIMENT_NUMERIC_ATTRIBUTES.contains(key)) {
+        key = target.synonyms.getOrDefault(key, key);
+        if (target.attributes.contains(key)) {
             return new SearchField(Kind.ATTRIBUTE, key);
         }
-        throw error(at, "unknown attribute '" + name + "'; experiment attributes are name, experiment_id,"
-                + " creation_time and last_update_time");
+        throw error(at, "unknown attribute '" + name + "'; " + target.attributeList);
     }
 
     private String example() {
-        return target == Target.RUNS ? "metrics.accuracy, params.lr or attributes.status" : "name or tags.team";
+        return target.example;
     }
 
     private Token peek() {

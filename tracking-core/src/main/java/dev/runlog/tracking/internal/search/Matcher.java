@@ -22,6 +22,15 @@ public final class Matcher {
         return matches(filter, field -> single(SearchValues.of(experiment, field)));
     }
 
+    /**
+     * Evaluates a filter against any entity whose fields have at most one value each, such as a
+     * registered model: {@code value} gives a field's value, a {@code String} or a {@code Double},
+     * or null when the entity lacks it.
+     */
+    public static boolean matchesFields(SearchFilter filter, Function<SearchField, Object> value) {
+        return matches(filter, field -> single(value.apply(field)));
+    }
+
     private static List<Object> single(Object value) {
         return value == null ? List.of() : List.of(value);
     }

@@ -1,0 +1,46 @@
+package dev.runlog.registry;
+
+/**
+ * A live handle on the model a stage or an alias points to, for serving code. {@link #get()} returns
+ * the loaded model; when another version is promoted to the stage or the alias moves (in this
+ * process or in another one writing the same store), the handle loads that version in the
+ * background and swaps it in, within the poll interval. Until the new version is loaded, and if
+ * loading it fails, the old one keeps serving; listeners hear about swaps and failures.
+ *
+ * <pre>{@code
+ * try (DeployedModel<Classifier> model = registry.deploy("iris", Stage.PRODUCTION, Classifier.class)) {
+ *     server.handle(request -> model.get().predict(request.features()));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: {@link #get()} is a volatile read, cheap enough to call per request. Closing stops
+ * the background polling; {@link #get()} still returns the last model.
+ *
+ * @param <T> the model's type
+ */
+public interface DeployedModel<T> extends AutoCloseable {
+
+    /** The model now being served. */
+    T get();
+
+    /** The version now being served. */
+    ModelVersion version();
+
+    /** What this handle follows: {@code models:/iris/Production}, {@code models:/iris@champion}. */
+    String uri();
+
+    /** Adds a listener, called on the polling thread after each swap and each failure. */
+    void addListener(DeploymentListener listener);
+
+    /**
+     * Checks the store now instead of waiting for the next poll, and loads and swaps in the version
+     * the stage or alias points to if it changed.
+     *
+     * @return whether a different version is now being served
+     */
+    boolean refresh();
+
+    /** Stops polling. */
+    @Override
+    void close();
+}

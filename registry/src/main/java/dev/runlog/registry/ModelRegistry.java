@@ -1,0 +1,186 @@
+package dev.runlog.registry;
+
+import dev.runlog.registry.internal.DefaultModelRegistry;
+import dev.runlog.tracking.ModelFlavor;
+import dev.runlog.tracking.Tracker;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The model registry: names the models worth keeping, numbers their versions, moves them through
+ * stages and aliases, and records every such change in an audit trail. It lives in the tracker's
+ * store (the same SQLite file, or the same in-memory store), so a version always points to a run
+ * that the tracker can read.
+ *
+ * <pre>{@code
+ * try (Tracker tracker = Tracker.open("sqlite:runlog.db")) {
+ *     ModelRegistry registry = ModelRegistry.of(tracker);
+ *     ModelVersion v = registry.register("iris", model.uri());             // version 1, 2, ...
+ *     registry.promote("iris", v.version(), Stage.PRODUCTION,
+ *             Gates.metricAtLeast("accuracy", 0.9), Gates.beatsCurrent("accuracy"));
+ *     Classifier c = registry.load("models:/iris/Production", Classifier.class);
+ * }
+ * }</pre>
+ *
+ * <h2>Model URIs</h2>
+ * {@code models:/<name>/<version>}, {@code models:/<name>/<stage>} (the highest version in that
+ * stage; stage names in any letter case), {@code models:/<name>@<alias>} and
+ * {@code models:/<name>/latest} (the highest version).
+ *
+ * <h2>Concurrency</h2>
+ * Every change is one transaction of the store. Threads and processes registering versions of one
+ * model at once get distinct consecutive numbers; a transition with
+ * {@link TransitionOptions#archiveExisting()} archives the other holders of the stage in the same
+ * transaction, so concurrent promotions never leave two versions in it.
+ *
+ * <p>Instances are thread-safe and cheap; {@code of} may be called as often as convenient. Errors:
+ * {@link dev.runlog.tracking.NotFoundException} for a missing model, version or alias,
+ * {@link dev.runlog.tracking.ConflictException} for a name already taken,
+ * {@link dev.runlog.tracking.InvalidInputException} for a malformed name, alias or URI.
+ */
+public interface ModelRegistry {
+
+    /**
+     * The registry kept in {@code tracker}'s store.
+     *
+     * @throws dev.runlog.tracking.StoreException if the tracker's store has no registry (a custom
+     *                                            store without a {@code RegistryStoreProvider})
+     */
+    static ModelRegistry of(Tracker tracker) {
+        return DefaultModelRegistry.create(tracker);
+    }
+
+    // ---- registered models
+
+    /**
+     * Creates a registered model with no versions.
+     *
+     * @throws dev.runlog.tracking.ConflictException if the name is taken
+     */
+    RegisteredModel createModel(String name);
+
+    RegisteredModel getModel(String name);
+
+    /** Renames a model; its versions, tags, aliases and audit trail follow it. */
+    RegisteredModel renameModel(String name, String newName);
+
+    RegisteredModel updateDescription(String name, String description);
+
+    void setModelTag(String name, String key, String value);
+
+    void deleteModelTag(String name, String key);
+
+    /** Deletes a model with all its versions; its audit trail is kept, ending with the deletion. */
+    void deleteModel(String name);
+
+    /**
+     * The registered models matching a filter, by name. The filter uses the run search grammar with
+     * the fields {@code name}, {@code creation_time}, {@code last_update_time} and {@code tags.<key>}:
+     * {@code "name LIKE 'iris%' AND tags.team = 'vision'"}. Null or blank matches all.
+     *
+     * @throws dev.runlog.tracking.InvalidFilterException naming the position of a syntax error
+     */
+    List<RegisteredModel> searchModels(String filter);
+
+    // ---- versions
+
+    /**
+     * Registers a logged model as the next version of {@code name}, creating the model if needed.
+     *
+     * @param modelUri the {@code runs:/<runId>/<path>} URI of a model logged by a run
+     * @throws dev.runlog.tracking.NotFoundException if no model was logged there
+     */
+    ModelVersion register(String name, String modelUri);
+
+    ModelVersion getVersion(String name, int version);
+
+    /**
+     * The model versions matching a filter, by model name and then newest version first. Fields:
+     * {@code name}, {@code version}, {@code run_id}, {@code source}, {@code stage},
+     * {@code user_id}, {@code creation_time}, {@code last_update_time} and {@code tags.<key>}:
+     * {@code "name = 'iris' AND stage = 'Production'"}, {@code "run_id = '...'"}.
+     */
+    List<ModelVersion> searchVersions(String filter);
+
+    ModelVersion updateDescription(String name, int version, String description);
+
+    void setVersionTag(String name, int version, String key, String value);
+
+    void deleteVersionTag(String name, int version, String key);
+
+    /** Deletes a version and its aliases; its number is never given again. */
+    void deleteVersion(String name, int version);
+
+    // ---- stages
+
+    /** {@link #transition(String, int, Stage, TransitionOptions)} with the default options. */
+    ModelVersion transition(String name, int version, Stage stage);
+
+    /**
+     * Moves a version to a stage, recording it in the audit trail.
+     *
+     * @return the version in its new stage
+     */
+    ModelVersion transition(String name, int version, Stage stage, TransitionOptions options);
+
+    /** The highest version in a stage, if any. */
+    Optional<ModelVersion> latest(String name, Stage stage);
+
+    /**
+     * Moves a version to {@code target} if it passes every gate, archiving the previous holders of
+     * the stage in the same transaction. Gates see the run that logged the version and the version
+     * now in the stage; if another promotion lands while they are checked, they are checked again.
+     *
+     * @return the promoted version
+     * @throws PromotionRejectedException listing every failed gate; nothing changed then
+     */
+    ModelVersion promote(String name, int version, Stage target, Gate... gates);
+
+    /** {@link #promote(String, int, Stage, Gate...)} with a comment and user for the audit trail. */
+    ModelVersion promote(String name, int version, Stage target, TransitionOptions options, Gate... gates);
+
+    // ---- aliases
+
+    /**
+     * Points an alias at a version, moving it if it pointed elsewhere. Aliases are letters, digits,
+     * {@code _} and {@code -}; {@code latest} and {@code v<digits>} are reserved.
+     */
+    ModelVersion setAlias(String name, String alias, int version);
+
+    void deleteAlias(String name, String alias);
+
+    ModelVersion getByAlias(String name, String alias);
+
+    // ---- URIs, loading, deployment
+
+    /** The version a {@code models:/} URI points to now. */
+    ModelVersion resolve(String modelsUri);
+
+    /** Loads the model a {@code models:/} URI points to now, through the flavor it was logged with. */
+    <T> T load(String modelsUri, Class<T> type);
+
+    /** Loads with the given flavor instance. */
+    <T> T load(String modelsUri, Class<T> type, ModelFlavor flavor);
+
+    /** A live handle on the highest version in {@code stage}; see {@link DeployedModel}. */
+    <T> DeployedModel<T> deploy(String name, Stage stage, Class<T> type);
+
+    /** A live handle on the version an alias points to. */
+    <T> DeployedModel<T> deploy(String name, String alias, Class<T> type);
+
+    /**
+     * A live handle on what a {@code models:/} URI points to, loaded now and followed with
+     * {@code options}.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if the URI points to nothing now
+     */
+    <T> DeployedModel<T> deploy(String modelsUri, Class<T> type, DeployOptions options);
+
+    // ---- audit trail
+
+    /** Every recorded change of a model (under its current name), oldest first. */
+    List<ModelEvent> history(String name);
+
+    /** The recorded changes of one version, oldest first. */
+    List<ModelEvent> history(String name, int version);
+}

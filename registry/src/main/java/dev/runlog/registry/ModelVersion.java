@@ -1,0 +1,58 @@
+package dev.runlog.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One registered version of a model: a logged model (its {@code runs:/} URI) given a number under a
+ * registered model's name. Numbers run 1, 2, 3, ... per model and are never reused, even after a
+ * version is deleted.
+ *
+ * @param name           the registered model's name
+ * @param version        the version number, from 1
+ * @param source         the {@code runs:/<runId>/<path>} URI of the logged model
+ * @param runId          the run that logged it
+ * @param status         always {@link Status#READY}: registration copies nothing, so it is complete
+ *                       when {@code register} returns
+ * @param stage          the current stage
+ * @param description    free text, empty when none was given
+ * @param userId         who registered it
+ * @param creationTime   when it was registered
+ * @param lastUpdateTime when it last changed (stage, description, tags or aliases)
+ * @param tags           the version's tags, by key
+ * @param aliases        the aliases pointing to this version, sorted
+ */
+public record ModelVersion(String name, int version, String source, String runId, Status status, Stage stage,
+                           String description, String userId, Instant creationTime, Instant lastUpdateTime,
+                           Map<String, String> tags, List<String> aliases) {
+
+    /** Where a version is in its registration; see {@link ModelVersion#status()}. */
+    public enum Status {
+        READY
+    }
+
+    public ModelVersion {
+        Objects.requireNonNull(name, "name");
+        if (version < 1) {
+            throw new IllegalArgumentException("version numbers start at 1: " + version);
+        }
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(stage, "stage");
+        description = description == null ? "" : description;
+        userId = userId == null ? "" : userId;
+        Objects.requireNonNull(creationTime, "creationTime");
+        Objects.requireNonNull(lastUpdateTime, "lastUpdateTime");
+        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+        aliases = aliases.stream().sorted().toList();
+    }
+
+    /** This version's URI, {@code models:/<name>/<version>}, which always resolves to it. */
+    public String uri() {
+        return "models:/" + name + "/" + version;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.runlog.registry;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A registered model: a name under which versions of a model are registered, promoted and served.
+ *
+ * @param name           unique in the registry
+ * @param description    free text, empty when none was given
+ * @param creationTime   when the model was created
+ * @param lastUpdateTime when the model or one of its versions last changed
+ * @param tags           the model's tags, by key
+ * @param aliases        each alias of the model and the version it points to, by alias
+ */
+public record RegisteredModel(String name, String description, Instant creationTime, Instant lastUpdateTime,
+                              Map<String, String> tags, Map<String, Integer> aliases) {
+    public RegisteredModel {
+        Objects.requireNonNull(name, "name");
+        description = description == null ? "" : description;
+        Objects.requireNonNull(creationTime, "creationTime");
+        Objects.requireNonNull(lastUpdateTime, "lastUpdateTime");
+        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+        aliases = java.util.Collections.unmodifiableMap(new TreeMap<>(aliases));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.runlog.registry;
+
+import java.util.Optional;
+
+/**
+ * How a stage transition is made: whether the versions already in the target stage move to
+ * {@link Stage#ARCHIVED} in the same transaction, and the comment and user the audit trail records.
+ * Immutable; each method returns a changed copy.
+ *
+ * <pre>{@code
+ * registry.transition("iris", 4, Stage.PRODUCTION,
+ *         TransitionOptions.archiveExisting().comment("beats v3 on the holdout set").user("ci"));
+ * }</pre>
+ */
+public final class TransitionOptions {
+    private static final TransitionOptions DEFAULTS = new TransitionOptions(false, null, null);
+
+    private final boolean archiveExisting;
+    private final String comment;
+    private final String user;
+
+    private TransitionOptions(boolean archiveExisting, String comment, String user) {
+        this.archiveExisting = archiveExisting;
+        this.comment = comment;
+        this.user = user;
+    }
+
+    /** No archiving, no comment, the process's user ({@code user.name}). */
+    public static TransitionOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** Options that archive every other version in the target stage. */
+    public static TransitionOptions archiveExisting() {
+        return DEFAULTS.withArchiveExisting(true);
+    }
+
+    /** A copy that does, or does not, archive the other versions in the target stage. */
+    public TransitionOptions withArchiveExisting(boolean archive) {
+        return new TransitionOptions(archive, comment, user);
+    }
+
+    /** A copy with this comment for the audit trail. */
+    public TransitionOptions comment(String text) {
+        return new TransitionOptions(archiveExisting, text, user);
+    }
+
+    /** A copy recording {@code name} as the acting user instead of the process's user. */
+    public TransitionOptions user(String name) {
+        return new TransitionOptions(archiveExisting, comment, name);
+    }
+
+    public boolean isArchiveExisting() {
+        return archiveExisting;
+    }
+
+    public Optional<String> getComment() {
+        return Optional.ofNullable(comment);
+    }
+
+    public Optional<String> getUser() {
+        return Optional.ofNullable(user);
+    }
+
+    @Override
+    public String toString() {
+        return "TransitionOptions[archiveExisting=" + archiveExisting + ", comment=" + comment + ", user=" + user + "]";
+    }
+}

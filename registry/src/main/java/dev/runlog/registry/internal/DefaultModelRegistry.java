@@ -1,0 +1,374 @@
+package dev.runlog.registry.internal;
+
+import dev.runlog.registry.DeployOptions;
+import dev.runlog.registry.DeployedModel;
+import dev.runlog.registry.Gate;
+import dev.runlog.registry.GateResult;
+import dev.runlog.registry.ModelEvent;
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.registry.ModelVersion;
+import dev.runlog.registry.PromotionCandidate;
+import dev.runlog.registry.PromotionRejectedException;
+import dev.runlog.registry.RegisteredModel;
+import dev.runlog.registry.Stage;
+import dev.runlog.registry.TransitionOptions;
+import dev.runlog.registry.spi.Change;
+import dev.runlog.registry.spi.IncumbentChangedException;
+import dev.runlog.registry.spi.RegistryStore;
+import dev.runlog.registry.spi.RegistryStoreProvider;
+import dev.runlog.registry.spi.StageTransition;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.LoggedModel;
+import dev.runlog.tracking.ModelFlavor;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.internal.search.FilterParser;
+import dev.runlog.tracking.internal.search.Matcher;
+import dev.runlog.tracking.spi.SearchFilter;
+import dev.runlog.tracking.spi.TrackerStores;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/** The registry on top of a {@link RegistryStore}: validation, URIs, gates, deployment. */
+public final class DefaultModelRegistry implements ModelRegistry {
+    private static final int PROMOTION_ATTEMPTS = 20;
+
+    private final Tracker tracker;
+    private final RegistryStore store;
+    private final Clock clock;
+    private final String processUser;
+
+    DefaultModelRegistry(Tracker tracker, RegistryStore store, Clock clock) {
+        this.tracker = tracker;
+        this.store = store;
+        this.clock = clock;
+        String user = System.getProperty("user.name");
+        this.processUser = user == null ? "" : user;
+    }
+
+    public static ModelRegistry create(Tracker tracker) {
+        Validation.notNull("tracker", tracker);
+        TrackerStores stores = TrackerStores.of(tracker);
+        for (RegistryStoreProvider provider : ServiceLoader.load(RegistryStoreProvider.class,
+                DefaultModelRegistry.class.getClassLoader())) {
+            Optional<RegistryStore> store = provider.forTrackingStore(stores.tracking());
+            if (store.isPresent()) {
+                return new DefaultModelRegistry(tracker, store.get(), stores.clock());
+            }
+        }
+        throw new StoreException("no model registry is available for tracking store "
+                + stores.tracking().getClass().getName() + "; the in-memory and SQLite stores have one, a custom"
+                + " store needs a dev.runlog.registry.spi.RegistryStoreProvider");
+    }
+
+    private Change change() {
+        return new Change(now(), processUser, "");
+    }
+
+    // ---- registered models
+
+    @Override
+    public RegisteredModel createModel(String name) {
+        return store.createModel(RegistryNames.model(name), change());
+    }
+
+    @Override
+    public RegisteredModel getModel(String name) {
+        return store.getModel(RegistryNames.model(name)).orElseThrow(() -> RegistryErrors.noModel(name));
+    }
+
+    @Override
+    public RegisteredModel renameModel(String name, String newName) {
+        return store.renameModel(RegistryNames.model(name), RegistryNames.model(newName), change());
+    }
+
+    @Override
+    public RegisteredModel updateDescription(String name, String description) {
+        return store.updateModelDescription(RegistryNames.model(name), RegistryNames.description(description),
+                change());
+    }
+
+    @Override
+    public void setModelTag(String name, String key, String value) {
+        store.setModelTag(RegistryNames.model(name), Validation.key("tag", key), Validation.tagValue(key, value),
+                change());
+    }
+
+    @Override
+    public void deleteModelTag(String name, String key) {
+        store.setModelTag(RegistryNames.model(name), Validation.key("tag", key), null, change());
+    }
+
+    @Override
+    public void deleteModel(String name) {
+        store.deleteModel(RegistryNames.model(name), change());
+    }
+
+    @Override
+    public List<RegisteredModel> searchModels(String filter) {
+        SearchFilter parsed = FilterParser.parseFilter(filter, FilterParser.Target.MODELS);
+        return store.listModels().stream()
+                .filter(m -> Matcher.matchesFields(parsed, field -> RegistryFields.of(m, field)))
+                .sorted(Comparator.comparing(RegisteredModel::name))
+                .toList();
+    }
+
+    // ---- versions
+
+    @Override
+    public ModelVersion register(String name, String modelUri) {
+        RegistryNames.model(name);
+        Validation.notNull("model URI", modelUri);
+        if (!modelUri.startsWith("runs:/")) {
+            throw new InvalidInputException("model URI '" + modelUri + "' is not a runs:/<runId>/<path> URI of a"
+                    + " logged model; register the URI that logModel returned");
+        }
+        LoggedModel model = tracker.getLoggedModel(modelUri);
+        return store.createVersion(name, model.uri(), model.runId(), change());
+    }
+
+    @Override
+    public ModelVersion getVersion(String name, int version) {
+        return store.getVersion(RegistryNames.model(name), RegistryNames.version(version))
+                .orElseThrow(() -> missingVersion(name, version));
+    }
+
+    /** A missing version, or, more helpfully, a missing model. */
+    private NotFoundException missingVersion(String name, int version) {
+        return store.getModel(name).isEmpty() ? RegistryErrors.noModel(name) : RegistryErrors.noVersion(name, version);
+    }
+
+    @Override
+    public List<ModelVersion> searchVersions(String filter) {
+        SearchFilter parsed = FilterParser.parseFilter(filter, FilterParser.Target.VERSIONS);
+        return store.listVersions(RegistryFields.onlyName(parsed)).stream()
+                .filter(v -> Matcher.matchesFields(parsed, field -> RegistryFields.of(v, field)))
+                .sorted(Comparator.comparing(ModelVersion::name)
+                        .thenComparing(Comparator.comparingInt(ModelVersion::version).reversed()))
+                .toList();
+    }
+
+    @Override
+    public ModelVersion updateDescription(String name, int version, String description) {
+        return store.updateVersionDescription(RegistryNames.model(name), RegistryNames.version(version),
+                RegistryNames.description(description), change());
+    }
+
+    @Override
+    public void setVersionTag(String name, int version, String key, String value) {
+        store.setVersionTag(RegistryNames.model(name), RegistryNames.version(version), Validation.key("tag", key),
+                Validation.tagValue(key, value), change());
+    }
+
+    @Override
+    public void deleteVersionTag(String name, int version, String key) {
+        store.setVersionTag(RegistryNames.model(name), RegistryNames.version(version), Validation.key("tag", key),
+                null, change());
+    }
+
+    @Override
+    public void deleteVersion(String name, int version) {
+        store.deleteVersion(RegistryNames.model(name), RegistryNames.version(version), change());
+    }
+
+    // ---- stages
+
+    @Override
+    public ModelVersion transition(String name, int version, Stage stage) {
+        return transition(name, version, stage, TransitionOptions.defaults());
+    }
+
+    @Override
+    public ModelVersion transition(String name, int version, Stage stage, TransitionOptions options) {
+        Validation.notNull("stage", stage);
+        Validation.notNull("options", options);
+        return store.transition(new StageTransition(RegistryNames.model(name), RegistryNames.version(version), stage,
+                options.isArchiveExisting(), null), change(options));
+    }
+
+    private Change change(TransitionOptions options) {
+        return new Change(now(), options.getUser().orElse(processUser), options.getComment().orElse(""));
+    }
+
+    /** Millisecond precision, what every store keeps, so a value read back equals the one returned. */
+    private java.time.Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
+    @Override
+    public Optional<ModelVersion> latest(String name, Stage stage) {
+        Validation.notNull("stage", stage);
+        return store.latest(RegistryNames.model(name), stage);
+    }
+
+    @Override
+    public ModelVersion promote(String name, int version, Stage target, Gate... gates) {
+        return promote(name, version, target, TransitionOptions.defaults(), gates);
+    }
+
+    @Override
+    public ModelVersion promote(String name, int version, Stage target, TransitionOptions options, Gate... gates) {
+        RegistryNames.model(name);
+        RegistryNames.version(version);
+        Validation.notNull("target stage", target);
+        Validation.notNull("options", options);
+        Validation.notNull("gates", gates);
+        if (!RegistryChanges.archivesOthers(target)) {
+            throw new InvalidInputException("promote moves a version to Staging or Production, not to " + target
+                    + "; use transition for that");
+        }
+        for (int i = 0; i < gates.length; i++) {
+            if (gates[i] == null) {
+                throw new InvalidInputException("gate " + (i + 1) + " of " + gates.length + " is null");
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            ModelVersion candidate = getVersion(name, version);
+            Run run = tracker.getRun(candidate.runId());
+            Optional<ModelVersion> incumbent = store.listVersions(name).stream()
+                    .filter(v -> v.stage() == target && v.version() != version)
+                    .max(Comparator.comparingInt(ModelVersion::version));
+            Optional<Run> incumbentRun = incumbent.flatMap(this::runOf);
+            PromotionCandidate context = new PromotionCandidate(candidate, run, target, incumbent, incumbentRun);
+            List<GateResult> failures = new ArrayList<>();
+            for (Gate gate : gates) {
+                GateResult result = Objects.requireNonNull(gate.check(context), "a gate returned null");
+                if (!result.passed()) {
+                    failures.add(result);
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new PromotionRejectedException(name, version, target, failures);
+            }
+            try {
+                return store.transition(new StageTransition(name, version, target, true,
+                        incumbent.map(ModelVersion::version).orElse(0)), change(options));
+            } catch (IncumbentChangedException e) {
+                if (attempt == PROMOTION_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Optional<Run> runOf(ModelVersion version) {
+        try {
+            return Optional.of(tracker.getRun(version.runId()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- aliases
+
+    @Override
+    public ModelVersion setAlias(String name, String alias, int version) {
+        return store.setAlias(RegistryNames.model(name), RegistryNames.alias(alias), RegistryNames.version(version),
+                change());
+    }
+
+    @Override
+    public void deleteAlias(String name, String alias) {
+        store.deleteAlias(RegistryNames.model(name), RegistryNames.alias(alias), change());
+    }
+
+    @Override
+    public ModelVersion getByAlias(String name, String alias) {
+        return store.versionByAlias(RegistryNames.model(name), RegistryNames.alias(alias))
+                .orElseThrow(() -> store.getModel(name).isEmpty()
+                        ? RegistryErrors.noModel(name) : RegistryErrors.noAlias(name, alias));
+    }
+
+    // ---- URIs, loading, deployment
+
+    @Override
+    public ModelVersion resolve(String modelsUri) {
+        return resolve(ModelsUri.parse(modelsUri));
+    }
+
+    ModelVersion resolve(ModelsUri uri) {
+        Optional<ModelVersion> found;
+        if (uri.version() > 0) {
+            found = store.getVersion(uri.name(), uri.version());
+        } else if (uri.alias() != null) {
+            found = store.versionByAlias(uri.name(), uri.alias());
+        } else {
+            found = store.latest(uri.name(), uri.latest() ? null : uri.stage());
+        }
+        return found.orElseThrow(() -> {
+            if (store.getModel(uri.name()).isEmpty()) {
+                return RegistryErrors.noModel(uri.name());
+            }
+            if (uri.version() > 0) {
+                return RegistryErrors.noVersion(uri.name(), uri.version());
+            }
+            if (uri.alias() != null) {
+                return RegistryErrors.noAlias(uri.name(), uri.alias());
+            }
+            return uri.latest() ? RegistryErrors.noVersions(uri.name()) : RegistryErrors.emptyStage(uri.name(), uri.stage());
+        });
+    }
+
+    @Override
+    public <T> T load(String modelsUri, Class<T> type) {
+        Validation.notNull("type", type);
+        return tracker.loadModel(resolve(modelsUri).source(), type);
+    }
+
+    @Override
+    public <T> T load(String modelsUri, Class<T> type, ModelFlavor flavor) {
+        Validation.notNull("type", type);
+        Validation.notNull("flavor", flavor);
+        return tracker.loadModel(resolve(modelsUri).source(), type, flavor);
+    }
+
+    <T> T load(ModelVersion version, Class<T> type, ModelFlavor flavor) {
+        return flavor == null ? tracker.loadModel(version.source(), type)
+                : tracker.loadModel(version.source(), type, flavor);
+    }
+
+    @Override
+    public <T> DeployedModel<T> deploy(String name, Stage stage, Class<T> type) {
+        Validation.notNull("stage", stage);
+        return deploy("models:/" + RegistryNames.model(name) + "/" + stage, type, DeployOptions.defaults());
+    }
+
+    @Override
+    public <T> DeployedModel<T> deploy(String name, String alias, Class<T> type) {
+        return deploy("models:/" + RegistryNames.model(name) + "@" + RegistryNames.alias(alias), type,
+                DeployOptions.defaults());
+    }
+
+    @Override
+    public <T> DeployedModel<T> deploy(String modelsUri, Class<T> type, DeployOptions options) {
+        Validation.notNull("type", type);
+        Validation.notNull("options", options);
+        return DefaultDeployedModel.start(this, ModelsUri.parse(modelsUri), type, options);
+    }
+
+    // ---- audit trail
+
+    @Override
+    public List<ModelEvent> history(String name) {
+        RegistryNames.model(name);
+        List<ModelEvent> events = store.history(name);
+        if (events.isEmpty() && store.getModel(name).isEmpty()) {
+            throw RegistryErrors.noModel(name);
+        }
+        return events;
+    }
+
+    @Override
+    public List<ModelEvent> history(String name, int version) {
+        RegistryNames.version(version);
+        return history(name).stream().filter(e -> e.version() == version).toList();
+    }
+}

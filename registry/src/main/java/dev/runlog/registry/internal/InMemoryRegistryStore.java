@@ -1,0 +1,299 @@
+package dev.runlog.registry.internal;
+
+import dev.runlog.registry.ModelEvent;
+import dev.runlog.registry.ModelEvent.Action;
+import dev.runlog.registry.ModelVersion;
+import dev.runlog.registry.RegisteredModel;
+import dev.runlog.registry.Stage;
+import dev.runlog.registry.spi.Change;
+import dev.runlog.registry.spi.RegistryStore;
+import dev.runlog.registry.spi.StageTransition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The registry of an in-memory tracker. One monitor guards everything: registry changes are rare
+ * next to metric logging, and a single lock makes every method trivially atomic.
+ */
+final class InMemoryRegistryStore implements RegistryStore {
+
+    private static final class ModelState {
+        final Instant created;
+        Instant updated;
+        String description = "";
+        int nextVersion = 1;
+        final Map<String, String> tags = new TreeMap<>();
+        final Map<String, Integer> aliases = new TreeMap<>();
+        final TreeMap<Integer, VersionState> versions = new TreeMap<>();
+
+        ModelState(Instant created) {
+            this.created = created;
+            this.updated = created;
+        }
+    }
+
+    private static final class VersionState {
+        final int version;
+        final String source;
+        final String runId;
+        final String user;
+        final Instant created;
+        Instant updated;
+        Stage stage = Stage.NONE;
+        String description = "";
+        final Map<String, String> tags = new TreeMap<>();
+
+        VersionState(int version, String source, String runId, String user, Instant created) {
+            this.version = version;
+            this.source = source;
+            this.runId = runId;
+            this.user = user;
+            this.created = created;
+            this.updated = created;
+        }
+    }
+
+    private final TreeMap<String, ModelState> models = new TreeMap<>();
+    private final List<ModelEvent> events = new ArrayList<>();
+    private long sequence;
+
+    @Override
+    public synchronized RegisteredModel createModel(String name, Change change) {
+        if (models.containsKey(name)) {
+            throw RegistryErrors.modelExists(name);
+        }
+        models.put(name, new ModelState(change.time()));
+        event(name, 0, Action.MODEL_CREATED, null, null, null, change);
+        return model(name);
+    }
+
+    @Override
+    public synchronized Optional<RegisteredModel> getModel(String name) {
+        return models.containsKey(name) ? Optional.of(model(name)) : Optional.empty();
+    }
+
+    @Override
+    public synchronized List<RegisteredModel> listModels() {
+        return models.keySet().stream().map(this::model).toList();
+    }
+
+    @Override
+    public synchronized RegisteredModel renameModel(String name, String newName, Change change) {
+        ModelState state = require(name);
+        if (!name.equals(newName) && models.containsKey(newName)) {
+            throw RegistryErrors.modelExists(newName);
+        }
+        models.remove(name);
+        models.put(newName, state);
+        state.updated = change.time();
+        events.replaceAll(e -> e.model().equals(name)
+                ? new ModelEvent(e.sequence(), newName, e.version(), e.action(), e.alias(), e.from(), e.to(), e.time(),
+                        e.user(), e.comment())
+                : e);
+        event(newName, 0, Action.MODEL_RENAMED, null, name, newName, change);
+        return model(newName);
+    }
+
+    @Override
+    public synchronized RegisteredModel updateModelDescription(String name, String description, Change change) {
+        ModelState state = require(name);
+        state.description = description;
+        state.updated = change.time();
+        return model(name);
+    }
+
+    @Override
+    public synchronized void setModelTag(String name, String key, String value, Change change) {
+        ModelState state = require(name);
+        if (value == null) {
+            state.tags.remove(key);
+        } else {
+            state.tags.put(key, value);
+        }
+        state.updated = change.time();
+    }
+
+    @Override
+    public synchronized void deleteModel(String name, Change change) {
+        require(name);
+        models.remove(name);
+        event(name, 0, Action.MODEL_DELETED, null, null, null, change);
+    }
+
+    @Override
+    public synchronized ModelVersion createVersion(String name, String source, String runId, Change change) {
+        ModelState state = models.get(name);
+        if (state == null) {
+            createModel(name, change);
+            state = models.get(name);
+        }
+        int number = state.nextVersion++;
+        state.versions.put(number, new VersionState(number, source, runId, change.user(), change.time()));
+        state.updated = change.time();
+        event(name, number, Action.VERSION_REGISTERED, null, null, source, change);
+        return version(name, state, state.versions.get(number));
+    }
+
+    @Override
+    public synchronized Optional<ModelVersion> getVersion(String name, int version) {
+        ModelState state = models.get(name);
+        VersionState v = state == null ? null : state.versions.get(version);
+        return v == null ? Optional.empty() : Optional.of(version(name, state, v));
+    }
+
+    @Override
+    public synchronized List<ModelVersion> listVersions(String name) {
+        List<ModelVersion> result = new ArrayList<>();
+        for (Map.Entry<String, ModelState> model : models.entrySet()) {
+            if (name == null || name.equals(model.getKey())) {
+                for (VersionState v : model.getValue().versions.values()) {
+                    result.add(version(model.getKey(), model.getValue(), v));
+                }
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized ModelVersion updateVersionDescription(String name, int version, String description,
+                                                              Change change) {
+        VersionState v = require(name, version);
+        v.description = description;
+        v.updated = change.time();
+        return version(name, models.get(name), v);
+    }
+
+    @Override
+    public synchronized void setVersionTag(String name, int version, String key, String value, Change change) {
+        VersionState v = require(name, version);
+        if (value == null) {
+            v.tags.remove(key);
+        } else {
+            v.tags.put(key, value);
+        }
+        v.updated = change.time();
+    }
+
+    @Override
+    public synchronized void deleteVersion(String name, int version, Change change) {
+        VersionState v = require(name, version);
+        ModelState state = models.get(name);
+        state.versions.remove(version);
+        state.aliases.values().removeIf(n -> n == version);
+        state.updated = change.time();
+        event(name, version, Action.VERSION_DELETED, null, v.stage.toString(), null, change);
+    }
+
+    @Override
+    public synchronized ModelVersion transition(StageTransition t, Change change) {
+        VersionState moving = require(t.name(), t.version());
+        ModelState state = models.get(t.name());
+        if (t.expectedIncumbent() != null) {
+            int actual = state.versions.values().stream()
+                    .filter(v -> v.stage == t.stage() && v.version != t.version())
+                    .mapToInt(v -> v.version).max().orElse(0);
+            if (actual != t.expectedIncumbent()) {
+                throw RegistryErrors.incumbentChanged(t.name(), t.stage(), t.expectedIncumbent(), actual);
+            }
+        }
+        Stage from = moving.stage;
+        moving.stage = t.stage();
+        moving.updated = change.time();
+        event(t.name(), t.version(), Action.STAGE_CHANGED, null, from.toString(), t.stage().toString(), change);
+        if (t.archiveExisting() && RegistryChanges.archivesOthers(t.stage())) {
+            for (VersionState other : state.versions.values()) {
+                if (other != moving && other.stage == t.stage()) {
+                    other.stage = Stage.ARCHIVED;
+                    other.updated = change.time();
+                    event(t.name(), other.version, Action.STAGE_CHANGED, null, t.stage().toString(),
+                            Stage.ARCHIVED.toString(), RegistryChanges.archivedBy(change, t.version()));
+                }
+            }
+        }
+        state.updated = change.time();
+        return version(t.name(), state, moving);
+    }
+
+    @Override
+    public synchronized Optional<ModelVersion> latest(String name, Stage stage) {
+        ModelState state = models.get(name);
+        if (state == null) {
+            return Optional.empty();
+        }
+        return state.versions.descendingMap().values().stream()
+                .filter(v -> stage == null || v.stage == stage)
+                .findFirst()
+                .map(v -> version(name, state, v));
+    }
+
+    @Override
+    public synchronized ModelVersion setAlias(String name, String alias, int version, Change change) {
+        VersionState v = require(name, version);
+        ModelState state = models.get(name);
+        Integer previous = state.aliases.put(alias, version);
+        state.updated = change.time();
+        event(name, version, Action.ALIAS_SET, alias, previous == null ? null : previous.toString(),
+                Integer.toString(version), change);
+        return version(name, state, v);
+    }
+
+    @Override
+    public synchronized void deleteAlias(String name, String alias, Change change) {
+        ModelState state = require(name);
+        Integer previous = state.aliases.remove(alias);
+        if (previous == null) {
+            throw RegistryErrors.noAlias(name, alias);
+        }
+        state.updated = change.time();
+        event(name, previous, Action.ALIAS_DELETED, alias, previous.toString(), null, change);
+    }
+
+    @Override
+    public synchronized Optional<ModelVersion> versionByAlias(String name, String alias) {
+        ModelState state = models.get(name);
+        Integer number = state == null ? null : state.aliases.get(alias);
+        return number == null ? Optional.empty() : Optional.of(version(name, state, state.versions.get(number)));
+    }
+
+    @Override
+    public synchronized List<ModelEvent> history(String name) {
+        return events.stream().filter(e -> e.model().equals(name)).toList();
+    }
+
+    private ModelState require(String name) {
+        ModelState state = models.get(name);
+        if (state == null) {
+            throw RegistryErrors.noModel(name);
+        }
+        return state;
+    }
+
+    private VersionState require(String name, int version) {
+        VersionState v = require(name).versions.get(version);
+        if (v == null) {
+            throw RegistryErrors.noVersion(name, version);
+        }
+        return v;
+    }
+
+    private void event(String model, int version, Action action, String alias, String from, String to, Change change) {
+        events.add(new ModelEvent(++sequence, model, version, action, alias, from, to, change.time(), change.user(),
+                change.comment()));
+    }
+
+    private RegisteredModel model(String name) {
+        ModelState s = models.get(name);
+        return new RegisteredModel(name, s.description, s.created, s.updated, s.tags, s.aliases);
+    }
+
+    private static ModelVersion version(String name, ModelState model, VersionState v) {
+        List<String> aliases = model.aliases.entrySet().stream()
+                .filter(e -> e.getValue() == v.version).map(Map.Entry::getKey).toList();
+        return new ModelVersion(name, v.version, v.source, v.runId, ModelVersion.Status.READY, v.stage, v.description,
+                v.user, v.created, v.updated, v.tags, aliases);
+    }
+}

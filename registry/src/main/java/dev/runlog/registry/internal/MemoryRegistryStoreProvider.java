@@ -1,0 +1,28 @@
+package dev.runlog.registry.internal;
+
+import dev.runlog.registry.spi.RegistryStore;
+import dev.runlog.registry.spi.RegistryStoreProvider;
+import dev.runlog.tracking.internal.InMemoryTrackingStore;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+
+/**
+ * Keeps one in-memory registry per in-memory tracking store, so that every {@code ModelRegistry.of}
+ * on the same tracker sees the same models, and the registry goes when the tracker's store does.
+ */
+public final class MemoryRegistryStoreProvider implements RegistryStoreProvider {
+    // Weak keys: the registry lives exactly as long as the tracking store it belongs to.
+    private static final Map<TrackingStore, RegistryStore> REGISTRIES = new WeakHashMap<>();
+
+    @Override
+    public Optional<RegistryStore> forTrackingStore(TrackingStore store) {
+        if (!(store instanceof InMemoryTrackingStore)) {
+            return Optional.empty();
+        }
+        synchronized (REGISTRIES) {
+            return Optional.of(REGISTRIES.computeIfAbsent(store, s -> new InMemoryRegistryStore()));
+        }
+    }
+}

@@ -1,0 +1,527 @@
+package dev.runlog.storage.sqlite.internal;
+
+import dev.runlog.registry.ModelEvent;
+import dev.runlog.registry.ModelEvent.Action;
+import dev.runlog.registry.ModelVersion;
+import dev.runlog.registry.RegisteredModel;
+import dev.runlog.registry.Stage;
+import dev.runlog.registry.internal.RegistryChanges;
+import dev.runlog.registry.internal.RegistryErrors;
+import dev.runlog.registry.spi.Change;
+import dev.runlog.registry.spi.RegistryStore;
+import dev.runlog.registry.spi.StageTransition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The model registry in the tracking database file. Every change is one {@code BEGIN IMMEDIATE}
+ * transaction of {@link SqliteDatabase#write}, which takes the file's write lock before reading
+ * anything: two processes registering at once are serialized, so each reads the other's
+ * {@code next_version} and numbers come out consecutive.
+ */
+final class SqliteRegistryStore implements RegistryStore {
+    private static final String VERSION_COLUMNS =
+            "name, version, source, run_id, stage, description, user_id, creation_time, last_update_time";
+
+    private final SqliteDatabase db;
+
+    SqliteRegistryStore(SqliteDatabase db) {
+        this.db = db;
+    }
+
+    // ---- models -------------------------------------------------------------------------------
+
+    @Override
+    public RegisteredModel createModel(String name, Change change) {
+        return db.write(c -> {
+            if (modelExists(c, name)) {
+                throw RegistryErrors.modelExists(name);
+            }
+            insertModel(c, name, change);
+            return model(c, name).orElseThrow();
+        });
+    }
+
+    private static void insertModel(Connection c, String name, Change change) throws SQLException {
+        update(c, "INSERT INTO registered_models (name, description, creation_time, last_update_time, next_version)"
+                + " VALUES (?, '', ?, ?, 1)", name, millis(change), millis(change));
+        event(c, name, 0, Action.MODEL_CREATED, null, null, null, change);
+    }
+
+    @Override
+    public Optional<RegisteredModel> getModel(String name) {
+        return db.read(c -> model(c, name));
+    }
+
+    @Override
+    public List<RegisteredModel> listModels() {
+        return db.read(c -> {
+            Map<String, Map<String, String>> tags = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, key, value FROM registered_model_tags");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tags.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getString(3));
+                }
+            }
+            Map<String, Map<String, Integer>> aliases = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, alias, version FROM model_aliases");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    aliases.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getInt(3));
+                }
+            }
+            List<RegisteredModel> models = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, description, creation_time, last_update_time"
+                    + " FROM registered_models ORDER BY name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    models.add(new RegisteredModel(name, rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
+                            Instant.ofEpochMilli(rs.getLong(4)), tags.getOrDefault(name, Map.of()),
+                            aliases.getOrDefault(name, Map.of())));
+                }
+            }
+            return models;
+        });
+    }
+
+    @Override
+    public RegisteredModel renameModel(String name, String newName, Change change) {
+        return db.write(c -> {
+            requireModel(c, name);
+            if (!name.equals(newName) && modelExists(c, newName)) {
+                throw RegistryErrors.modelExists(newName);
+            }
+            for (String table : List.of("registered_models", "registered_model_tags", "model_versions",
+                    "model_version_tags", "model_aliases", "registry_events")) {
+                // Table names come from the constant list above; only the values are parameters.
+                update(c, "UPDATE " + table + " SET name = ? WHERE name = ?", newName, name);
+            }
+            touchModel(c, newName, change);
+            event(c, newName, 0, Action.MODEL_RENAMED, null, name, newName, change);
+            return model(c, newName).orElseThrow();
+        });
+    }
+
+    @Override
+    public RegisteredModel updateModelDescription(String name, String description, Change change) {
+        return db.write(c -> {
+            requireModel(c, name);
+            update(c, "UPDATE registered_models SET description = ?, last_update_time = ? WHERE name = ?",
+                    description, millis(change), name);
+            return model(c, name).orElseThrow();
+        });
+    }
+
+    @Override
+    public void setModelTag(String name, String key, String value, Change change) {
+        db.write(c -> {
+            requireModel(c, name);
+            if (value == null) {
+                update(c, "DELETE FROM registered_model_tags WHERE name = ? AND key = ?", name, key);
+            } else {
+                update(c, "INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (name, key) DO UPDATE SET value = excluded.value", name, key, value);
+            }
+            touchModel(c, name, change);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteModel(String name, Change change) {
+        db.write(c -> {
+            requireModel(c, name);
+            for (String table : List.of("registered_models", "registered_model_tags", "model_versions",
+                    "model_version_tags", "model_aliases")) {
+                update(c, "DELETE FROM " + table + " WHERE name = ?", name);
+            }
+            event(c, name, 0, Action.MODEL_DELETED, null, null, null, change);
+            return null;
+        });
+    }
+
+    // ---- versions -----------------------------------------------------------------------------
+
+    @Override
+    public ModelVersion createVersion(String name, String source, String runId, Change change) {
+        return db.write(c -> {
+            if (!modelExists(c, name)) {
+                insertModel(c, name, change);
+            }
+            int number;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE registered_models SET next_version = next_version + 1, last_update_time = ?"
+                            + " WHERE name = ? RETURNING next_version - 1")) {
+                ps.setLong(1, millis(change));
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    number = rs.getInt(1);
+                }
+            }
+            update(c, "INSERT INTO model_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, '', ?, ?, ?)",
+                    name, number, source, runId, Stage.NONE.name(), change.user(), millis(change), millis(change));
+            event(c, name, number, Action.VERSION_REGISTERED, null, null, source, change);
+            return new ModelVersion(name, number, source, runId, ModelVersion.Status.READY, Stage.NONE, "",
+                    change.user(), change.time(), change.time(), Map.of(), List.of());
+        });
+    }
+
+    @Override
+    public Optional<ModelVersion> getVersion(String name, int version) {
+        return db.read(c -> version(c, name, version));
+    }
+
+    @Override
+    public List<ModelVersion> listVersions(String name) {
+        return db.read(c -> name == null
+                ? versions(c, "", null, null)
+                : versions(c, "WHERE name = ?", name, null, name));
+    }
+
+    @Override
+    public ModelVersion updateVersionDescription(String name, int version, String description, Change change) {
+        return db.write(c -> {
+            requireVersion(c, name, version);
+            update(c, "UPDATE model_versions SET description = ?, last_update_time = ? WHERE name = ? AND version = ?",
+                    description, millis(change), name, version);
+            return version(c, name, version).orElseThrow();
+        });
+    }
+
+    @Override
+    public void setVersionTag(String name, int version, String key, String value, Change change) {
+        db.write(c -> {
+            requireVersion(c, name, version);
+            if (value == null) {
+                update(c, "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?", name, version, key);
+            } else {
+                update(c, "INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value",
+                        name, version, key, value);
+            }
+            update(c, "UPDATE model_versions SET last_update_time = ? WHERE name = ? AND version = ?",
+                    millis(change), name, version);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteVersion(String name, int version, Change change) {
+        db.write(c -> {
+            Stage stage = requireVersion(c, name, version);
+            for (String table : List.of("model_versions", "model_version_tags", "model_aliases")) {
+                update(c, "DELETE FROM " + table + " WHERE name = ? AND version = ?", name, version);
+            }
+            touchModel(c, name, change);
+            event(c, name, version, Action.VERSION_DELETED, null, stage.toString(), null, change);
+            return null;
+        });
+    }
+
+    // ---- stages and aliases -------------------------------------------------------------------
+
+    @Override
+    public ModelVersion transition(StageTransition t, Change change) {
+        return db.write(c -> {
+            Stage from = requireVersion(c, t.name(), t.version());
+            if (t.expectedIncumbent() != null) {
+                int actual = 0;
+                try (PreparedStatement ps = c.prepareStatement("SELECT max(version) FROM model_versions"
+                        + " WHERE name = ? AND stage = ? AND version <> ?")) {
+                    bind(ps, t.name(), t.stage().name(), t.version());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            actual = rs.getInt(1);
+                        }
+                    }
+                }
+                if (actual != t.expectedIncumbent()) {
+                    throw RegistryErrors.incumbentChanged(t.name(), t.stage(), t.expectedIncumbent(), actual);
+                }
+            }
+            update(c, "UPDATE model_versions SET stage = ?, last_update_time = ? WHERE name = ? AND version = ?",
+                    t.stage().name(), millis(change), t.name(), t.version());
+            event(c, t.name(), t.version(), Action.STAGE_CHANGED, null, from.toString(), t.stage().toString(), change);
+            if (t.archiveExisting() && RegistryChanges.archivesOthers(t.stage())) {
+                Change archived = RegistryChanges.archivedBy(change, t.version());
+                try (PreparedStatement ps = c.prepareStatement("UPDATE model_versions SET stage = ?, last_update_time = ?"
+                        + " WHERE name = ? AND stage = ? AND version <> ? RETURNING version")) {
+                    bind(ps, Stage.ARCHIVED.name(), millis(change), t.name(), t.stage().name(), t.version());
+                    List<Integer> moved = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            moved.add(rs.getInt(1));
+                        }
+                    }
+                    moved.sort(null);
+                    for (int other : moved) {
+                        event(c, t.name(), other, Action.STAGE_CHANGED, null, t.stage().toString(),
+                                Stage.ARCHIVED.toString(), archived);
+                    }
+                }
+            }
+            touchModel(c, t.name(), change);
+            return version(c, t.name(), t.version()).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<ModelVersion> latest(String name, Stage stage) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(stage == null
+                    ? "SELECT max(version) FROM model_versions WHERE name = ?"
+                    : "SELECT max(version) FROM model_versions WHERE name = ? AND stage = ?")) {
+                if (stage == null) {
+                    bind(ps, name);
+                } else {
+                    bind(ps, name, stage.name());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    int number = rs.next() ? rs.getInt(1) : 0;
+                    return number == 0 ? Optional.<ModelVersion>empty() : version(c, name, number);
+                }
+            }
+        });
+    }
+
+    @Override
+    public ModelVersion setAlias(String name, String alias, int version, Change change) {
+        return db.write(c -> {
+            requireVersion(c, name, version);
+            Integer previous = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT version FROM model_aliases WHERE name = ? AND alias = ?")) {
+                bind(ps, name, alias);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        previous = rs.getInt(1);
+                    }
+                }
+            }
+            update(c, "INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version", name, alias, version);
+            touchModel(c, name, change);
+            event(c, name, version, Action.ALIAS_SET, alias, previous == null ? null : previous.toString(),
+                    Integer.toString(version), change);
+            return version(c, name, version).orElseThrow();
+        });
+    }
+
+    @Override
+    public void deleteAlias(String name, String alias, Change change) {
+        db.write(c -> {
+            requireModel(c, name);
+            Integer previous = null;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM model_aliases WHERE name = ? AND alias = ? RETURNING version")) {
+                bind(ps, name, alias);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        previous = rs.getInt(1);
+                    }
+                }
+            }
+            if (previous == null) {
+                throw RegistryErrors.noAlias(name, alias);
+            }
+            touchModel(c, name, change);
+            event(c, name, previous, Action.ALIAS_DELETED, alias, previous.toString(), null, change);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ModelVersion> versionByAlias(String name, String alias) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT version FROM model_aliases WHERE name = ? AND alias = ?")) {
+                bind(ps, name, alias);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? version(c, name, rs.getInt(1)) : Optional.<ModelVersion>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<ModelEvent> history(String name) {
+        return db.read(c -> {
+            List<ModelEvent> events = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT event_id, name, version, action, alias, from_value,"
+                    + " to_value, time, user_id, comment FROM registry_events WHERE name = ? ORDER BY event_id")) {
+                bind(ps, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new ModelEvent(rs.getLong(1), rs.getString(2), rs.getInt(3),
+                                Action.valueOf(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7),
+                                Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10)));
+                    }
+                }
+            }
+            return events;
+        });
+    }
+
+    // ---- reading ------------------------------------------------------------------------------
+
+    private static Optional<RegisteredModel> model(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT description, creation_time, last_update_time FROM registered_models WHERE name = ?")) {
+            bind(ps, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Map<String, String> tags = new TreeMap<>();
+                try (PreparedStatement t = c.prepareStatement("SELECT key, value FROM registered_model_tags WHERE name = ?")) {
+                    bind(t, name);
+                    try (ResultSet trs = t.executeQuery()) {
+                        while (trs.next()) {
+                            tags.put(trs.getString(1), trs.getString(2));
+                        }
+                    }
+                }
+                Map<String, Integer> aliases = new TreeMap<>();
+                try (PreparedStatement a = c.prepareStatement("SELECT alias, version FROM model_aliases WHERE name = ?")) {
+                    bind(a, name);
+                    try (ResultSet ars = a.executeQuery()) {
+                        while (ars.next()) {
+                            aliases.put(ars.getString(1), ars.getInt(2));
+                        }
+                    }
+                }
+                return Optional.of(new RegisteredModel(name, rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        Instant.ofEpochMilli(rs.getLong(3)), tags, aliases));
+            }
+        }
+    }
+
+    private static Optional<ModelVersion> version(Connection c, String name, int version) throws SQLException {
+        return versions(c, "WHERE name = ? AND version = ?", name, version, name, version).stream().findFirst();
+    }
+
+    /**
+     * Versions matching {@code where}, with their tags and aliases, which are read for
+     * {@code tagName}/{@code tagVersion} (null for all) so a single version costs three indexed reads.
+     */
+    private static List<ModelVersion> versions(Connection c, String where, String tagName, Integer tagVersion,
+                                               Object... args) throws SQLException {
+        String scope = tagName == null ? "" : tagVersion == null ? " WHERE name = ?" : " WHERE name = ? AND version = ?";
+        Object[] scopeArgs = tagName == null ? new Object[0]
+                : tagVersion == null ? new Object[] {tagName} : new Object[] {tagName, tagVersion};
+        Map<String, Map<String, String>> tags = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, version, key, value FROM model_version_tags" + scope)) {
+            bind(ps, scopeArgs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tags.computeIfAbsent(rs.getString(1) + "\0" + rs.getInt(2), k -> new TreeMap<>())
+                            .put(rs.getString(3), rs.getString(4));
+                }
+            }
+        }
+        Map<String, List<String>> aliases = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, version, alias FROM model_aliases" + scope)) {
+            bind(ps, scopeArgs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    aliases.computeIfAbsent(rs.getString(1) + "\0" + rs.getInt(2), k -> new ArrayList<>())
+                            .add(rs.getString(3));
+                }
+            }
+        }
+        List<ModelVersion> result = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + VERSION_COLUMNS + " FROM model_versions " + where
+                + " ORDER BY name, version")) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1) + "\0" + rs.getInt(2);
+                    result.add(new ModelVersion(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                            ModelVersion.Status.READY, Stage.valueOf(rs.getString(5)), rs.getString(6),
+                            rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)), Instant.ofEpochMilli(rs.getLong(9)),
+                            tags.getOrDefault(key, Map.of()), aliases.getOrDefault(key, List.of())));
+                }
+            }
+        }
+        return result;
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private static boolean modelExists(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM registered_models WHERE name = ?")) {
+            bind(ps, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void requireModel(Connection c, String name) throws SQLException {
+        if (!modelExists(c, name)) {
+            throw RegistryErrors.noModel(name);
+        }
+    }
+
+    /** Checks that a version exists, returning its stage. */
+    private static Stage requireVersion(Connection c, String name, int version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT stage FROM model_versions WHERE name = ? AND version = ?")) {
+            bind(ps, name, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return Stage.valueOf(rs.getString(1));
+                }
+            }
+        }
+        requireModel(c, name);
+        throw RegistryErrors.noVersion(name, version);
+    }
+
+    private static void touchModel(Connection c, String name, Change change) throws SQLException {
+        update(c, "UPDATE registered_models SET last_update_time = ? WHERE name = ?", millis(change), name);
+    }
+
+    private static void event(Connection c, String name, int version, Action action, String alias, String from,
+                              String to, Change change) throws SQLException {
+        update(c, "INSERT INTO registry_events (name, version, action, alias, from_value, to_value, time, user_id, comment)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", name, version, action.name(), alias, from, to, millis(change),
+                change.user(), change.comment());
+    }
+
+    private static long millis(Change change) {
+        return change.time().toEpochMilli();
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object arg = args[i];
+            if (arg == null) {
+                ps.setNull(i + 1, java.sql.Types.VARCHAR);
+            } else if (arg instanceof String s) {
+                ps.setString(i + 1, s);
+            } else if (arg instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else if (arg instanceof Long n) {
+                ps.setLong(i + 1, n);
+            } else {
+                throw new IllegalArgumentException("unsupported parameter type " + arg.getClass());
+            }
+        }
+    }
+}
