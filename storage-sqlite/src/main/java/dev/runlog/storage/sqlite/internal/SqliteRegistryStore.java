@@ -155,19 +155,11 @@ final class SqliteRegistryStore implements RegistryStore {
     @Override
     public ModelVersion createVersion(String name, String source, String runId, Change change) {
         return db.write(c -> {
-            if (!modelExists(c, name)) {
+            // Most registrations add to an existing model: claim the number first, create the model only if that found none.
+            int number = claimVersionNumber(c, name, change);
+            if (number == 0) {
                 insertModel(c, name, change);
-            }
-            int number;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE registered_models SET next_version = next_version + 1, last_update_time = ?"
-                            + " WHERE name = ? RETURNING next_version - 1")) {
-                ps.setLong(1, millis(change));
-                ps.setString(2, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    number = rs.getInt(1);
-                }
+                number = claimVersionNumber(c, name, change);
             }
             update(c, "INSERT INTO model_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, '', ?, ?, ?)",
                     name, number, source, runId, Stage.NONE.name(), change.user(), millis(change), millis(change));
@@ -175,6 +167,19 @@ final class SqliteRegistryStore implements RegistryStore {
             return new ModelVersion(name, number, source, runId, ModelVersion.Status.READY, Stage.NONE, "",
                     change.user(), change.time(), change.time(), Map.of(), List.of());
         });
+    }
+
+    /** Takes the model's next version number, or returns 0 if there is no such model. */
+    private static int claimVersionNumber(Connection c, String name, Change change) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE registered_models SET next_version = next_version + 1, last_update_time = ?"
+                        + " WHERE name = ? RETURNING next_version - 1")) {
+            ps.setLong(1, millis(change));
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
     }
 
     @Override
