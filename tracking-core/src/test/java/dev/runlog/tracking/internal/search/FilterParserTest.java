@@ -350,6 +350,45 @@ class FilterParserTest {
         assertEquals(expected, experiments(text));
     }
 
+    static Stream<Arguments> registryFilters() {
+        return Stream.of(
+                Arguments.of("name LIKE 'iris%'", Target.MODELS, cmp(attr("name"), Op.LIKE, "iris%")),
+                Arguments.of("tags.team = 'vision'", Target.MODELS, cmp(tag("team"), Op.EQ, "vision")),
+                Arguments.of("last_update_time > 5", Target.MODELS, cmp(attr("last_update_time"), Op.GT, 5.0)),
+                Arguments.of("name = 'iris' AND stage = 'Production'", Target.VERSIONS,
+                        and(cmp(attr("name"), Op.EQ, "iris"), cmp(attr("stage"), Op.EQ, "Production"))),
+                Arguments.of("current_stage = 'Staging'", Target.VERSIONS, cmp(attr("stage"), Op.EQ, "Staging")),
+                Arguments.of("version >= 2", Target.VERSIONS, cmp(attr("version"), Op.GE, 2.0)),
+                Arguments.of("version_number < 10", Target.VERSIONS, cmp(attr("version"), Op.LT, 10.0)),
+                Arguments.of("source_path LIKE 'runs:/%'", Target.VERSIONS, cmp(attr("source"), Op.LIKE, "runs:/%")),
+                Arguments.of("run_id IN ('a', 'b')", Target.VERSIONS, in(attr("run_id"), false, "a", "b")),
+                Arguments.of("tags.validated IS NOT NULL", Target.VERSIONS, new IsNull(tag("validated"), true)));
+    }
+
+    @ParameterizedTest(name = "{1}: <{0}>")
+    @MethodSource("registryFilters")
+    @DisplayName("registry filters: model and version fields, with MLflow's synonyms")
+    void registryFilter(String text, Target target, SearchFilter expected) {
+        assertEquals(expected, FilterParser.parseFilter(text, target));
+    }
+
+    static Stream<Arguments> registryErrors() {
+        return Stream.of(
+                error("stage = 'x'", Target.MODELS, 1, "unknown attribute 'stage'; registered model attributes are"),
+                error("metrics.acc > 1", Target.VERSIONS, 1, "unknown prefix 'metrics'; expected one of tags, attributes"),
+                error("version = '2'", Target.VERSIONS, 11, "expected a number after 'version ='"),
+                error("version LIKE '2%'", Target.VERSIONS, 9, "LIKE does not apply to 'version', which is numeric"),
+                error("stage > 'a'", Target.VERSIONS, 7, "'>' does not apply to 'stage', which is a string"),
+                error("run_name = 'x'", Target.VERSIONS, 1, "unknown attribute 'run_name'; model version attributes are"));
+    }
+
+    @ParameterizedTest(name = "{1}: <{0}> fails at column {2}")
+    @MethodSource("registryErrors")
+    @DisplayName("a bad registry filter names the field it does not know and the fields it does")
+    void registryError(String text, Target target, int column, List<String> parts) {
+        assertFails(text, target, column, parts, () -> FilterParser.parseFilter(text, target));
+    }
+
     static Stream<Arguments> orders() {
         return Stream.of(
                 Arguments.of("metrics.acc DESC", Target.RUNS, new SearchOrder(metric("acc"), false)),
