@@ -19,5 +19,11 @@
  * {@link dev.runlog.tracking.spi.StoreProvider} for its URI scheme, exactly as in production. Time
  * comes from a {@link dev.runlog.tracking.tck.MutableClock}, so timestamps are checked exactly and
  * the store must keep instants to the millisecond.
+ *
+ * <p>A store that also keeps a model registry (a {@code dev.runlog.registry.spi.RegistryStoreProvider})
+ * subclasses {@link dev.runlog.tracking.tck.RegistryStoreCompatibilityKit} the same way, with the
+ * same {@code storeUri}. Its groups check models, versions, stages, aliases, {@code models:/} URIs,
+ * the audit trail, promotion gates, search, live deployment and concurrent changes, all through
+ * {@code ModelRegistry.of(tracker)}.
  */
 package dev.runlog.tracking.tck;
