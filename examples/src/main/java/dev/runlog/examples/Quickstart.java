@@ -4,7 +4,9 @@ import dev.runlog.tracking.Run;
 import dev.runlog.tracking.Tracker;
 
 /**
- * The README's quickstart, runnable: {@code mvn -B -q -pl examples -am compile exec:java}.
+ * The README's quickstart, runnable:
+ * {@code mvn -B -q -pl examples -am compile exec:java -Dexec.mainClass=dev.runlog.examples.Quickstart}
+ * (without {@code -Dexec.mainClass}, exec:java runs {@link IrisPipeline}).
  *
  * <p>It logs a run into the default store, {@code sqlite:runlog.db} in the working directory (or
  * the URI in the system property {@code runlog.tracking.uri} or the environment variable
