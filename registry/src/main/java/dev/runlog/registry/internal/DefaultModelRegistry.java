@@ -148,7 +148,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public List<ModelVersion> searchVersions(String filter) {
-        SearchFilter parsed = FilterParser.parseFilter(filter, FilterParser.Target.VERSIONS);
+        SearchFilter parsed = RegistryFields.stageNamesIgnoringCase(
+                FilterParser.parseFilter(filter, FilterParser.Target.VERSIONS));
         return store.listVersions(RegistryFields.onlyName(parsed)).stream()
                 .filter(v -> Matcher.matchesFields(parsed, field -> RegistryFields.of(v, field)))
                 .sorted(Comparator.comparing(ModelVersion::name)
@@ -206,7 +207,11 @@ public final class DefaultModelRegistry implements ModelRegistry {
     @Override
     public Optional<ModelVersion> latest(String name, Stage stage) {
         Validation.notNull("stage", stage);
-        return store.latest(RegistryNames.model(name), stage);
+        Optional<ModelVersion> latest = store.latest(RegistryNames.model(name), stage);
+        if (latest.isEmpty() && store.getModel(name).isEmpty()) {
+            throw RegistryErrors.noModel(name);
+        }
+        return latest;
     }
 
     @Override

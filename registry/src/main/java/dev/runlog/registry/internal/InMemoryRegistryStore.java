@@ -90,7 +90,11 @@ final class InMemoryRegistryStore implements RegistryStore {
         models.remove(name);
         models.put(newName, state);
         state.updated = change.time();
-        events.replaceAll(e -> e.model().equals(name)
+        // Only the live model's events move: an earlier, deleted model of the same name keeps its trail.
+        long since = events.stream()
+                .filter(e -> e.model().equals(name) && e.action() == Action.MODEL_CREATED)
+                .mapToLong(ModelEvent::sequence).max().orElse(0);
+        events.replaceAll(e -> e.model().equals(name) && e.sequence() >= since
                 ? new ModelEvent(e.sequence(), newName, e.version(), e.action(), e.alias(), e.from(), e.to(), e.time(),
                         e.user(), e.comment())
                 : e);
@@ -164,6 +168,7 @@ final class InMemoryRegistryStore implements RegistryStore {
         VersionState v = require(name, version);
         v.description = description;
         v.updated = change.time();
+        models.get(name).updated = change.time();
         return version(name, models.get(name), v);
     }
 
@@ -176,6 +181,7 @@ final class InMemoryRegistryStore implements RegistryStore {
             v.tags.put(key, value);
         }
         v.updated = change.time();
+        models.get(name).updated = change.time();
     }
 
     @Override
@@ -183,8 +189,13 @@ final class InMemoryRegistryStore implements RegistryStore {
         VersionState v = require(name, version);
         ModelState state = models.get(name);
         state.versions.remove(version);
-        state.aliases.values().removeIf(n -> n == version);
+        List<String> dropped = state.aliases.entrySet().stream()
+                .filter(e -> e.getValue() == version).map(Map.Entry::getKey).toList();
+        dropped.forEach(state.aliases::remove);
         state.updated = change.time();
+        for (String alias : dropped) {
+            event(name, version, Action.ALIAS_DELETED, alias, Integer.toString(version), null, change);
+        }
         event(name, version, Action.VERSION_DELETED, null, v.stage.toString(), null, change);
     }
 
@@ -236,6 +247,10 @@ final class InMemoryRegistryStore implements RegistryStore {
         ModelState state = models.get(name);
         Integer previous = state.aliases.put(alias, version);
         state.updated = change.time();
+        v.updated = change.time();
+        if (previous != null && state.versions.containsKey(previous)) {
+            state.versions.get(previous).updated = change.time();
+        }
         event(name, version, Action.ALIAS_SET, alias, previous == null ? null : previous.toString(),
                 Integer.toString(version), change);
         return version(name, state, v);
@@ -249,6 +264,7 @@ final class InMemoryRegistryStore implements RegistryStore {
             throw RegistryErrors.noAlias(name, alias);
         }
         state.updated = change.time();
+        state.versions.get(previous).updated = change.time();
         event(name, previous, Action.ALIAS_DELETED, alias, previous.toString(), null, change);
     }
 

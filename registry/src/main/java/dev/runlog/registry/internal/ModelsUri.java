@@ -34,6 +34,11 @@ record ModelsUri(String name, int version, Stage stage, String alias, boolean la
             if (alias.isEmpty()) {
                 throw malformed(uri, "the alias after '@' is empty");
             }
+            try {
+                RegistryNames.alias(alias);
+            } catch (InvalidInputException e) {
+                throw malformed(uri, e.getMessage());
+            }
             return new ModelsUri(RegistryNames.model(name), 0, null, alias, false);
         }
         if (slash < 0) {

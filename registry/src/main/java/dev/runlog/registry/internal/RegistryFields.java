@@ -2,6 +2,7 @@ package dev.runlog.registry.internal;
 
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
+import dev.runlog.registry.Stage;
 import dev.runlog.tracking.spi.SearchField;
 import dev.runlog.tracking.spi.SearchFilter;
 
@@ -37,6 +38,45 @@ final class RegistryFields {
             case "last_update_time" -> (double) version.lastUpdateTime().toEpochMilli();
             default -> throw new IllegalArgumentException("not a model version field: " + field);
         };
+    }
+
+    /**
+     * Rewrites {@code stage = 'production'} and {@code stage IN ('staging')} to the stages' display
+     * names, so a stage matches in any letter case as it does in {@code models:/} URIs. LIKE
+     * patterns are left alone: ILIKE already ignores case.
+     */
+    static SearchFilter stageNamesIgnoringCase(SearchFilter filter) {
+        if (filter instanceof SearchFilter.And and) {
+            return new SearchFilter.And(and.operands().stream().map(RegistryFields::stageNamesIgnoringCase).toList());
+        }
+        if (filter instanceof SearchFilter.Or or) {
+            return new SearchFilter.Or(or.operands().stream().map(RegistryFields::stageNamesIgnoringCase).toList());
+        }
+        if (filter instanceof SearchFilter.Not not) {
+            return new SearchFilter.Not(stageNamesIgnoringCase(not.operand()));
+        }
+        if (filter instanceof SearchFilter.Compare c && isStage(c.field())
+                && (c.op() == SearchFilter.Op.EQ || c.op() == SearchFilter.Op.NE)) {
+            return new SearchFilter.Compare(c.field(), c.op(), displayName((String) c.value()));
+        }
+        if (filter instanceof SearchFilter.In in && isStage(in.field())) {
+            return new SearchFilter.In(in.field(), in.values().stream().map(RegistryFields::displayName).toList(),
+                    in.negated());
+        }
+        return filter;
+    }
+
+    private static boolean isStage(SearchField field) {
+        return field.kind() == SearchField.Kind.ATTRIBUTE && field.key().equals("stage");
+    }
+
+    private static String displayName(String value) {
+        for (Stage stage : Stage.values()) {
+            if (stage.toString().equalsIgnoreCase(value)) {
+                return stage.toString();
+            }
+        }
+        return value;
     }
 
     /**

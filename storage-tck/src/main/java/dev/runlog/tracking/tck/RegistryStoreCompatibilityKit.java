@@ -591,7 +591,7 @@ public abstract class RegistryStoreCompatibilityKit {
             assertThrowsWith(NotFoundException.class, () -> registry.resolve("models:/iris/Production"), "'iris'");
             assertEquals(List.of(), registry.searchVersions(null));
             assertEquals(List.of(), registry.searchModels(null));
-            assertEquals(Optional.empty(), registry.latest("iris", Stage.PRODUCTION));
+            assertThrowsWith(NotFoundException.class, () -> registry.latest("iris", Stage.PRODUCTION), "'iris'");
 
             List<ModelEvent> trail = registry.history("iris");
             assertEquals(trailBefore + 1, trail.size(), () -> "the trail is kept: " + trail);
@@ -986,7 +986,7 @@ public abstract class RegistryStoreCompatibilityKit {
         }
 
         @Test
-        @DisplayName("latest(name, stage) is the highest version in that stage, empty when the stage is empty")
+        @DisplayName("latest(name, stage) is the highest version in that stage, empty when the stage is empty, NotFound without the model")
         void latest() {
             for (int i = 1; i <= 4; i++) {
                 registerNew("iris", i);
@@ -1005,6 +1005,7 @@ public abstract class RegistryStoreCompatibilityKit {
             assertEquals(Optional.empty(), registry.latest("iris", Stage.PRODUCTION));
             assertEquals(4, registry.latest("iris", Stage.NONE).orElseThrow().version());
             assertThrows(InvalidInputException.class, () -> registry.latest("iris", null));
+            assertThrowsWith(NotFoundException.class, () -> registry.latest("ghost", Stage.PRODUCTION), "'ghost'");
         }
     }
 
@@ -1104,6 +1105,11 @@ public abstract class RegistryStoreCompatibilityKit {
             assertThrows(NotFoundException.class, () -> registry.resolve("models:/iris@champion"));
             assertEquals(Map.of("challenger", 2), registry.getModel("iris").aliases());
             assertThrows(NotFoundException.class, () -> registry.deleteAlias("iris", "champion"));
+            List<ModelEvent> last = registry.history("iris", 1);
+            assertEquals(List.of(Action.ALIAS_DELETED, Action.VERSION_DELETED),
+                    last.subList(last.size() - 2, last.size()).stream().map(ModelEvent::action).toList(),
+                    () -> "the trail says the alias went with the version: " + last);
+            assertEquals("champion", last.get(last.size() - 2).alias());
             registerNew("iris", 3);
             assertThrows(NotFoundException.class, () -> registry.getByAlias("iris", "champion"),
                     "a later version does not inherit the alias");
@@ -1808,6 +1814,9 @@ public abstract class RegistryStoreCompatibilityKit {
                     Arguments.of("name = 'iris-v2'", List.of()),
                     Arguments.of("stage = 'Production'", List.of("iris/2", "wine/1")),
                     Arguments.of("current_stage = 'Staging'", List.of("iris/3")),
+                    Arguments.of("stage = 'production'", List.of("iris/2", "wine/1")),
+                    Arguments.of("stage IN ('STAGING', 'production')", List.of("iris/3", "iris/2", "wine/1")),
+                    Arguments.of("name = 'iris' AND stage != 'PRODUCTION'", List.of("iris/3", "iris/1")),
                     Arguments.of("version >= 2", List.of("iris/3", "iris/2", "wine/2")),
                     Arguments.of("version = 1", List.of("IRIS-legacy/1", "iris/1", "wine/1")),
                     Arguments.of("tags.validated = 'true'", List.of("iris/3")),

@@ -102,10 +102,13 @@ final class SqliteRegistryStore implements RegistryStore {
                 throw RegistryErrors.modelExists(newName);
             }
             for (String table : List.of("registered_models", "registered_model_tags", "model_versions",
-                    "model_version_tags", "model_aliases", "registry_events")) {
+                    "model_version_tags", "model_aliases")) {
                 // Table names come from the constant list above; only the values are parameters.
                 update(c, "UPDATE " + table + " SET name = ? WHERE name = ?", newName, name);
             }
+            // Only the live model's events move: an earlier, deleted model of the same name keeps its trail.
+            update(c, "UPDATE registry_events SET name = ? WHERE name = ? AND event_id >= (SELECT max(event_id)"
+                    + " FROM registry_events WHERE name = ? AND action = 'MODEL_CREATED')", newName, name, name);
             touchModel(c, newName, change);
             event(c, newName, 0, Action.MODEL_RENAMED, null, name, newName, change);
             return model(c, newName).orElseThrow();
@@ -200,6 +203,7 @@ final class SqliteRegistryStore implements RegistryStore {
             requireVersion(c, name, version);
             update(c, "UPDATE model_versions SET description = ?, last_update_time = ? WHERE name = ? AND version = ?",
                     description, millis(change), name, version);
+            touchModel(c, name, change);
             return version(c, name, version).orElseThrow();
         });
     }
@@ -215,8 +219,8 @@ final class SqliteRegistryStore implements RegistryStore {
                         + " ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value",
                         name, version, key, value);
             }
-            update(c, "UPDATE model_versions SET last_update_time = ? WHERE name = ? AND version = ?",
-                    millis(change), name, version);
+            touchVersion(c, name, version, change);
+            touchModel(c, name, change);
             return null;
         });
     }
@@ -225,6 +229,19 @@ final class SqliteRegistryStore implements RegistryStore {
     public void deleteVersion(String name, int version, Change change) {
         db.write(c -> {
             Stage stage = requireVersion(c, name, version);
+            List<String> dropped = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias")) {
+                bind(ps, name, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        dropped.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String alias : dropped) {
+                event(c, name, version, Action.ALIAS_DELETED, alias, Integer.toString(version), null, change);
+            }
             for (String table : List.of("model_versions", "model_version_tags", "model_aliases")) {
                 update(c, "DELETE FROM " + table + " WHERE name = ? AND version = ?", name, version);
             }
@@ -316,6 +333,10 @@ final class SqliteRegistryStore implements RegistryStore {
             update(c, "INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?)"
                     + " ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version", name, alias, version);
             touchModel(c, name, change);
+            touchVersion(c, name, version, change);
+            if (previous != null) {
+                touchVersion(c, name, previous, change);
+            }
             event(c, name, version, Action.ALIAS_SET, alias, previous == null ? null : previous.toString(),
                     Integer.toString(version), change);
             return version(c, name, version).orElseThrow();
@@ -340,6 +361,7 @@ final class SqliteRegistryStore implements RegistryStore {
                 throw RegistryErrors.noAlias(name, alias);
             }
             touchModel(c, name, change);
+            touchVersion(c, name, previous, change);
             event(c, name, previous, Action.ALIAS_DELETED, alias, previous.toString(), null, change);
             return null;
         });
@@ -489,6 +511,11 @@ final class SqliteRegistryStore implements RegistryStore {
         }
         requireModel(c, name);
         throw RegistryErrors.noVersion(name, version);
+    }
+
+    private static void touchVersion(Connection c, String name, int version, Change change) throws SQLException {
+        update(c, "UPDATE model_versions SET last_update_time = ? WHERE name = ? AND version = ?", millis(change), name,
+                version);
     }
 
     private static void touchModel(Connection c, String name, Change change) throws SQLException {
