@@ -21,31 +21,27 @@ public final class Gates {
 
     /** Passes when the run's latest {@code key} is at least {@code min}; fails when it is lower, NaN or missing. */
     public static Gate metricAtLeast(String key, double min) {
-        Objects.requireNonNull(key, "key");
-        String name = "metrics." + key + " >= " + format(min);
-        return candidate -> {
-            OptionalDouble value = candidate.metric(key);
-            if (value.isEmpty()) {
-                return GateResult.fail(name, "no such metric", ">= " + format(min));
-            }
-            return value.getAsDouble() >= min
-                    ? new GateResult(name, true, format(value.getAsDouble()), ">= " + format(min))
-                    : GateResult.fail(name, format(value.getAsDouble()), ">= " + format(min));
-        };
+        return threshold(key, ">=", min, true);
     }
 
     /** Passes when the run's latest {@code key} is at most {@code max}; fails when it is higher, NaN or missing. */
     public static Gate metricAtMost(String key, double max) {
+        return threshold(key, "<=", max, false);
+    }
+
+    private static Gate threshold(String key, String symbol, double bound, boolean atLeast) {
         Objects.requireNonNull(key, "key");
-        String name = "metrics." + key + " <= " + format(max);
+        String required = symbol + " " + format(bound);
+        String name = "metrics." + key + " " + required;
         return candidate -> {
             OptionalDouble value = candidate.metric(key);
             if (value.isEmpty()) {
-                return GateResult.fail(name, "no such metric", "<= " + format(max));
+                return GateResult.fail(name, "no such metric", required);
             }
-            return value.getAsDouble() <= max
-                    ? new GateResult(name, true, format(value.getAsDouble()), "<= " + format(max))
-                    : GateResult.fail(name, format(value.getAsDouble()), "<= " + format(max));
+            double v = value.getAsDouble();
+            // Written so that NaN fails both ways: every comparison with NaN is false.
+            boolean passed = atLeast ? v >= bound : v <= bound;
+            return new GateResult(name, passed, format(v), required);
         };
     }
 

@@ -1,5 +1,8 @@
 package dev.runlog.storage.sqlite.internal;
 
+import static dev.runlog.storage.sqlite.internal.Sql.bind;
+import static dev.runlog.storage.sqlite.internal.Sql.update;
+
 import dev.runlog.registry.ModelEvent;
 import dev.runlog.registry.ModelEvent.Action;
 import dev.runlog.registry.ModelVersion;
@@ -531,29 +534,5 @@ final class SqliteRegistryStore implements RegistryStore {
 
     private static long millis(Change change) {
         return change.time().toEpochMilli();
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            Object arg = args[i];
-            if (arg == null) {
-                ps.setNull(i + 1, java.sql.Types.VARCHAR);
-            } else if (arg instanceof String s) {
-                ps.setString(i + 1, s);
-            } else if (arg instanceof Integer n) {
-                ps.setInt(i + 1, n);
-            } else if (arg instanceof Long n) {
-                ps.setLong(i + 1, n);
-            } else {
-                throw new IllegalArgumentException("unsupported parameter type " + arg.getClass());
-            }
-        }
     }
 }

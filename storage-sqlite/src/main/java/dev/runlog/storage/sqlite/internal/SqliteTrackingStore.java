@@ -1,5 +1,8 @@
 package dev.runlog.storage.sqlite.internal;
 
+import static dev.runlog.storage.sqlite.internal.Sql.bind;
+import static dev.runlog.storage.sqlite.internal.Sql.update;
+
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Dataset;
@@ -736,19 +739,6 @@ final class SqliteTrackingStore implements TrackingStore {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
         }
     }
 
