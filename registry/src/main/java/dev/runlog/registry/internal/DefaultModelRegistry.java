@@ -238,9 +238,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
         for (int attempt = 1; ; attempt++) {
             ModelVersion candidate = getVersion(name, version);
             Run run = tracker.getRun(candidate.runId());
-            Optional<ModelVersion> incumbent = store.listVersions(name).stream()
-                    .filter(v -> v.stage() == target && v.version() != version)
-                    .max(Comparator.comparingInt(ModelVersion::version));
+            Optional<ModelVersion> incumbent = incumbent(name, version, target);
             Optional<Run> incumbentRun = incumbent.flatMap(this::runOf);
             PromotionCandidate context = new PromotionCandidate(candidate, run, target, incumbent, incumbentRun);
             List<GateResult> failures = new ArrayList<>();
@@ -262,6 +260,18 @@ public final class DefaultModelRegistry implements ModelRegistry {
                 }
             }
         }
+    }
+
+    /** The highest version in {@code stage} other than {@code version}: the one a promotion would replace. */
+    private Optional<ModelVersion> incumbent(String name, int version, Stage stage) {
+        Optional<ModelVersion> highest = store.latest(name, stage);
+        if (highest.isEmpty() || highest.get().version() != version) {
+            return highest;
+        }
+        // Promoting a version already in the stage: the incumbent is the next one down, rare enough to scan for.
+        return store.listVersions(name).stream()
+                .filter(v -> v.stage() == stage && v.version() != version)
+                .max(Comparator.comparingInt(ModelVersion::version));
     }
 
     private Optional<Run> runOf(ModelVersion version) {
