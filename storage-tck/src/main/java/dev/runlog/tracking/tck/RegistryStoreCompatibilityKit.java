@@ -156,21 +156,7 @@ public abstract class RegistryStoreCompatibilityKit {
      */
     @AfterEach
     protected final void closeKitRegistry() throws Exception {
-        Exception failure = null;
-        while (!toClose.isEmpty()) {
-            try {
-                toClose.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closer.closeAll(toClose);
     }
 
     // ---- helpers --------------------------------------------------------------------------------

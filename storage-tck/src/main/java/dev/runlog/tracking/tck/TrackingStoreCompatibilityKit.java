@@ -152,22 +152,8 @@ public abstract class TrackingStoreCompatibilityKit {
 
     /** Closes every tracker the test opened, newest first; a failing close fails the test. */
     @AfterEach
-    protected final void closeKitTrackers() {
-        RuntimeException failure = null;
-        while (!openTrackers.isEmpty()) {
-            try {
-                openTrackers.pop().close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+    protected final void closeKitTrackers() throws Exception {
+        Closer.closeAll(openTrackers);
     }
 
     /**
