@@ -50,6 +50,16 @@ public record Dataset(String name, String digest, String source, List<Column> sc
         return CsvDatasets.read(file, null);
     }
 
+    /**
+     * The name, digest, source and the size of the data; the profile is left out, since printed
+     * whole it runs to kilobytes.
+     */
+    @Override
+    public String toString() {
+        return "Dataset[name=" + name + ", digest=" + digest + ", source=" + source + ", columns=" + schema.size()
+                + ", rows=" + profile.rowCount() + "]";
+    }
+
     /** As {@link #fromCsv(Path)}, under the given name. */
     public static Dataset fromCsv(Path file, String name) {
         return CsvDatasets.read(file, Objects.requireNonNull(name, "name"));

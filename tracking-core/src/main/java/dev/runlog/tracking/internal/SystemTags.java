@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,17 +32,65 @@ public final class SystemTags {
         return tags;
     }
 
-    /** The class (or jar) the JVM was started with, as the launcher recorded it. */
+    /**
+     * Class-name prefixes of programs that start a JVM only to run someone else's main method:
+     * Maven (and so {@code mvn exec:java}), Gradle, IDE runners. A run started under one of them
+     * is recorded with the main class the launcher invoked, not with the launcher.
+     */
+    private static final List<String> LAUNCHER_PREFIXES = List.of(
+            "org.codehaus.plexus.classworlds.", "org.codehaus.mojo.exec.", "org.apache.maven.",
+            "org.gradle.", "worker.org.gradle.", "com.intellij.rt.", "org.eclipse.jdt.internal.",
+            "java.", "javax.", "jdk.", "sun.", "com.sun.");
+
+    /**
+     * The class (or jar) the user's program started from: the one the launcher recorded in
+     * {@code sun.java.command}, unless that is a launcher such as Maven's, in which case the
+     * outermost {@code main} method of a non-launcher class on a live thread.
+     */
     static Optional<String> mainClass() {
         String command = System.getProperty("sun.java.command");
-        if (command != null && !command.isBlank()) {
-            String first = command.trim().split("\\s+")[0];
-            return Optional.of(first.length() > 250 ? first.substring(first.length() - 250) : first);
+        String started = command == null || command.isBlank() ? null : command.trim().split("\\s+")[0];
+        if (started == null || isLauncher(started)) {
+            Optional<String> invoked = invokedMain(Thread.getAllStackTraces());
+            if (invoked.isPresent() || started == null) {
+                return invoked;
+            }
         }
-        return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> e.getKey().getName().equals("main") && e.getValue().length > 0)
-                .map(e -> e.getValue()[e.getValue().length - 1].getClassName())
+        return Optional.of(started.length() > 250 ? started.substring(started.length() - 250) : started);
+    }
+
+    /**
+     * The class of the outermost {@code main} frame that belongs to no launcher, looking first at
+     * threads a launcher names after the main it runs ({@code exec:java} calls its thread
+     * {@code "<class>.main()"}), then at the {@code main} thread, then at the rest.
+     */
+    static Optional<String> invokedMain(Map<Thread, StackTraceElement[]> stacks) {
+        return stacks.entrySet().stream()
+                .sorted(Comparator.comparingInt(e -> threadRank(e.getKey().getName())))
+                .map(e -> outermostMain(e.getValue()))
+                .flatMap(Optional::stream)
                 .findFirst();
+    }
+
+    private static int threadRank(String threadName) {
+        if (threadName.endsWith(".main()")) {
+            return 0;
+        }
+        return threadName.equals("main") ? 1 : 2;
+    }
+
+    private static Optional<String> outermostMain(StackTraceElement[] stack) {
+        for (int i = stack.length - 1; i >= 0; i--) {
+            StackTraceElement frame = stack[i];
+            if (frame.getMethodName().equals("main") && !isLauncher(frame.getClassName())) {
+                return Optional.of(frame.getClassName());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isLauncher(String className) {
+        return LAUNCHER_PREFIXES.stream().anyMatch(className::startsWith);
     }
 
     /**
