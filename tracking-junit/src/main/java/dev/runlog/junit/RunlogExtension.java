@@ -107,6 +107,8 @@ public final class RunlogExtension implements BeforeEachCallback, ParameterResol
      * Each test gets a fresh SQLite file, {@code runlog.db} in a new temporary directory (artifacts
      * go to {@code runlog.db.artifacts} beside it), deleted after the test. Use it to test code
      * that opens its own tracker from a URI, or that depends on the SQLite store's behaviour.
+     * Needs {@code dev.runlog:storage-sqlite} on the test class path: this library does not bring
+     * it, so that users of {@link #inMemory()} get no SQLite driver.
      */
     public static RunlogExtension sqlite() {
         return new RunlogExtension(TestResources.Kind.SQLITE, null);
