@@ -14,9 +14,9 @@ import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.PromotionRejectedException;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.TransitionOptions;
-import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.LoggedModel;
+import dev.runlog.tracking.Run;
 import dev.runlog.tracking.Tracker;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -104,19 +105,19 @@ public final class ContinuousTraining {
         List<Step> steps = new ArrayList<>();
         for (int rows : IntStream.concat(IntStream.of(WINDOWS), IntStream.of(arriving.size())).toArray()) {
             LabeledData window = arriving.head(rows);
-            LoggedModel logged;
-            double valAccuracy;
-            String runId;
-            try (ActiveRun run = tracker.newRun(EXPERIMENT).name("window-" + rows).start()) {
-                runId = run.id();
+            AtomicReference<LoggedModel> loggedModel = new AtomicReference<>();
+            // FINISHED with its metrics flushed for the gates to read; FAILED, with the cause, if training throws.
+            Run trained = tracker.newRun(EXPERIMENT).name("window-" + rows).run(run -> {
                 run.logParams(HYPERPARAMETERS.asParams()).logParam("window_rows", rows);
                 run.logInput(dataset, "training");
                 LogisticClassifier model = LogisticRegression.fit(window, HYPERPARAMETERS, EpochListener.NONE);
-                valAccuracy = model.accuracy(holdout);
-                run.logMetrics(Map.of("train_accuracy", model.accuracy(window), "val_accuracy", valAccuracy,
+                run.logMetrics(Map.of("train_accuracy", model.accuracy(window), "val_accuracy", model.accuracy(holdout),
                         "val_loss", model.logLoss(holdout)), 0);
-                logged = run.logModel("model", model);   // a record, so the json flavor
-            } // Closing flushes the metrics the gates read.
+                loggedModel.set(run.logModel("model", model));   // a record, so the json flavor
+            });
+            LoggedModel logged = loggedModel.get();
+            double valAccuracy = trained.data().metrics().get("val_accuracy");
+            String runId = trained.info().id();
 
             int version = registry.register(MODEL_NAME, logged.uri()).version();
             Optional<ModelVersion> previous = registry.latest(MODEL_NAME, Stage.PRODUCTION);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A grid search as nested runs: one parent run for the sweep, one child run per combination of
@@ -83,7 +84,9 @@ public final class HyperparameterSweep {
         LabeledData validation = iris.rows(split.validation());
         Dataset dataset = Dataset.fromCsv(csv, "iris");
 
-        try (ActiveRun sweep = tracker.startRun(EXPERIMENT)) {
+        AtomicReference<Result> result = new AtomicReference<>();
+        // The sweep and each child end FINISHED, or FAILED with the exception recorded if training throws.
+        tracker.run(EXPERIMENT, sweep -> {
             sweep.logParams(Map.of("validation_fraction", VALIDATION_FRACTION, "split_seed", SPLIT_SEED,
                     "max_iter", MAX_ITER, "grid_size", LEARNING_RATES.length * L2_PENALTIES.length));
             sweep.logInput(dataset, "training");
@@ -91,7 +94,8 @@ public final class HyperparameterSweep {
             List<Trial> trials = new ArrayList<>();
             for (double learningRate : LEARNING_RATES) {
                 for (double l2 : L2_PENALTIES) {
-                    trials.add(trial(sweep, dataset, train, validation, new Hyperparameters(learningRate, l2, MAX_ITER)));
+                    trials.add(trial(tracker, sweep, dataset, train, validation,
+                            new Hyperparameters(learningRate, l2, MAX_ITER)));
                 }
             }
 
@@ -113,14 +117,16 @@ public final class HyperparameterSweep {
             sweep.logMetric("best_val_accuracy", best.valAccuracy());
 
             printTable(out, sweep.id(), trials, best, train.size(), validation.size());
-            return new Result(sweep.id(), List.copyOf(trials), best);
-        }
+            result.set(new Result(sweep.id(), List.copyOf(trials), best));
+        });
+        return result.get();
     }
 
     /** One child run: train with these settings, log them and the train and validation scores. */
-    private static Trial trial(ActiveRun sweep, Dataset dataset, LabeledData train, LabeledData validation,
-                               Hyperparameters hyper) {
-        try (ActiveRun child = sweep.startChildRun("lr=" + hyper.learningRate() + " l2=" + hyper.l2())) {
+    private static Trial trial(Tracker tracker, ActiveRun sweep, Dataset dataset, LabeledData train,
+                               LabeledData validation, Hyperparameters hyper) {
+        AtomicReference<Trial> trial = new AtomicReference<>();
+        tracker.newRun(EXPERIMENT).parent(sweep).name("lr=" + hyper.learningRate() + " l2=" + hyper.l2()).run(child -> {
             child.logParams(hyper.asParams());
             child.logInput(dataset, "training");
             SoftmaxClassifier model = SoftmaxRegression.fit(train, hyper, EpochListener.NONE);
@@ -129,8 +135,9 @@ public final class HyperparameterSweep {
             double valLoss = model.logLoss(validation);
             child.logMetrics(Map.of("train_accuracy", trainAccuracy, "val_accuracy", valAccuracy,
                     "val_loss", valLoss), 0);
-            return new Trial(child.id(), hyper.learningRate(), hyper.l2(), trainAccuracy, valAccuracy, valLoss);
-        }
+            trial.set(new Trial(child.id(), hyper.learningRate(), hyper.l2(), trainAccuracy, valAccuracy, valLoss));
+        });
+        return trial.get();
     }
 
     private static void printTable(PrintStream out, String parentRunId, List<Trial> trials, Trial best,

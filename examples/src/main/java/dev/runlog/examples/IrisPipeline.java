@@ -11,7 +11,6 @@ import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.PromotionRejectedException;
 import dev.runlog.registry.Stage;
-import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
@@ -21,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The whole loop on the Iris data: train a model inside a run, register it, promote it to
@@ -155,14 +155,18 @@ public final class IrisPipeline {
     public static TrainedModel train(Tracker tracker, Hyperparameters hyper) {
         Path csv = ExampleData.iris();
         LabeledData iris = LabeledData.readCsv(csv, "species");
-        try (ActiveRun run = tracker.startRun(EXPERIMENT)) {
+        AtomicReference<TrainedModel> trained = new AtomicReference<>();
+        // tracker.run ends the run FINISHED, its metrics flushed for whoever reads it next; if
+        // training throws, FAILED with the exception recorded, and the exception goes on to the caller.
+        tracker.run(EXPERIMENT, run -> {
             // Params and the data's identity (its digest) make the run reproducible and comparable.
             run.logParams(hyper.asParams());
             run.logInput(Dataset.fromCsv(csv, "iris"), "training");
             SoftmaxClassifier model = SoftmaxRegression.fit(iris, hyper, (epoch, loss, accuracy) ->
                     run.logMetric("loss", loss, epoch).logMetric("accuracy", accuracy, epoch));
             LoggedModel logged = run.logModel("model", model, ModelFlavor.json());
-            return new TrainedModel(run.id(), model, logged, model.accuracy(iris));
-        } // Closing the run flushes its metrics, so whoever reads the run next sees every point.
+            trained.set(new TrainedModel(run.id(), model, logged, model.accuracy(iris)));
+        });
+        return trained.get();
     }
 }

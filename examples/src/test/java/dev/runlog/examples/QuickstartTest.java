@@ -1,8 +1,12 @@
 package dev.runlog.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +67,27 @@ class QuickstartTest {
         try (Tracker tracker = Tracker.open("sqlite:" + db)) {
             String experimentId = tracker.getExperimentByName("quickstart").orElseThrow().id();
             assertEquals("quickstart", tracker.getExperiment(experimentId).name());
+        }
+    }
+
+    @Test
+    void aTrainingStepThatThrowsInTheQuickstartPatternIsRecordedFailedWithItsCause() {
+        AtomicReference<String> runId = new AtomicReference<>();
+        try (Tracker tracker = Tracker.open()) {
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> tracker.run("quickstart", r -> {
+                runId.set(r.id());
+                r.logParam("learning_rate", 0.1).logParam("epochs", 20);
+                r.logMetric("loss", 0.8, 0);
+                throw new IllegalStateException("OOM in epoch 1");   // your training step failing
+            }));
+            assertEquals("OOM in epoch 1", thrown.getMessage(), "the exception reaches the caller unchanged");
+        }
+        try (Tracker reopened = Tracker.open()) {
+            Run run = reopened.getRun(runId.get());
+            assertEquals(RunStatus.FAILED, run.info().status());
+            assertEquals("java.lang.IllegalStateException", run.data().tags().get(ActiveRun.FAILURE_EXCEPTION_TAG));
+            assertEquals("OOM in epoch 1", run.data().tags().get(ActiveRun.FAILURE_MESSAGE_TAG));
+            assertEquals(0.8, run.data().metrics().get("loss"), "what was logged before the failure is kept");
         }
     }
 

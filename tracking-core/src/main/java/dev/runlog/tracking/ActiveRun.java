@@ -8,12 +8,29 @@ import java.util.Map;
  * so calls chain, and the run is {@link AutoCloseable} so try-with-resources ends it.
  *
  * <pre>{@code
- * try (ActiveRun run = tracker.startRun("iris")) {
+ * tracker.run("iris", run -> {               // FINISHED when it returns, FAILED when it throws
  *     run.logParam("lr", 0.1).logParam("l2", 1e-4);
  *     for (int epoch = 0; epoch < 200; epoch++) {
  *         run.logMetric("loss", loss, epoch);
  *     }
- * } // flushed, then FINISHED
+ * });
+ * }</pre>
+ *
+ * <p><b>Ending:</b> prefer {@link Tracker#run(String, RunBody)} (or {@link RunBuilder#run(RunBody)}),
+ * which records an exception thrown by the training code as FAILED. Try-with-resources cannot: Java
+ * gives {@link #close()} no sight of the exception leaving the block, so a crash inside
+ * {@code try (ActiveRun run = ...) { ... }} is recorded FINISHED unless the block catches it and
+ * calls {@link #fail(Throwable)}:
+ *
+ * <pre>{@code
+ * try (ActiveRun run = tracker.startRun("iris")) {
+ *     try {
+ *         train(run);
+ *     } catch (Throwable e) {
+ *         run.fail(e);                           // FAILED, with the exception's class and message as tags
+ *         throw e;
+ *     }
+ * }
  * }</pre>
  *
  * <p><b>Thread safety:</b> every method may be called from any thread, concurrently.
@@ -35,6 +52,15 @@ import java.util.Map;
  * {@link InvalidInputException} naming it, never truncated.
  */
 public interface ActiveRun extends AutoCloseable {
+
+    /** The tag {@link #fail(Throwable)} sets to the exception's class name. */
+    String FAILURE_EXCEPTION_TAG = "runlog.failure.exception";
+
+    /**
+     * The tag {@link #fail(Throwable)} sets to the exception's message (absent when the message is
+     * null), cut to the 8,000-character tag value limit.
+     */
+    String FAILURE_MESSAGE_TAG = "runlog.failure.message";
 
     /** The run id: 32 lowercase hex characters. */
     String id();
@@ -134,7 +160,25 @@ public interface ActiveRun extends AutoCloseable {
      */
     void end(RunStatus status);
 
-    /** Flushes, then ends the run as FINISHED unless it has already ended. */
+    /**
+     * Records that the training code failed: flushes, sets the tags {@value #FAILURE_EXCEPTION_TAG}
+     * (the class name of {@code cause}) and {@value #FAILURE_MESSAGE_TAG} (its message, if it has
+     * one, cut to the tag value limit), then ends the run FAILED. It does not rethrow
+     * {@code cause}.
+     *
+     * @throws InvalidInputException if {@code cause} is null
+     * @throws RunNotActiveException if the run has already ended or is deleted
+     */
+    void fail(Throwable cause);
+
+    /**
+     * Flushes, then ends the run as FINISHED unless it has already ended.
+     *
+     * <p>{@code close()} cannot see an exception thrown in a try-with-resources block: a crash inside
+     * {@code try (ActiveRun run = ...) { ... }} is recorded FINISHED unless the block catches it and
+     * calls {@link #fail(Throwable)} or {@link #end(RunStatus) end(FAILED)} before the run closes.
+     * {@link Tracker#run(String, RunBody)} does this for you.
+     */
     @Override
     void close();
 }

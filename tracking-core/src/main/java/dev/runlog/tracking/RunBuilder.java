@@ -7,9 +7,9 @@ import java.util.Map;
  * argument at once and names what was wrong.
  *
  * <pre>{@code
- * try (ActiveRun run = tracker.newRun("iris").name("baseline").tag("team", "vision").start()) {
+ * Run run = tracker.newRun("iris").name("baseline").tag("team", "vision").run(r -> {
  *     ...
- * }
+ * });
  * }</pre>
  */
 public interface RunBuilder {
@@ -31,4 +31,18 @@ public interface RunBuilder {
 
     /** Creates the run as RUNNING, with its system tags, and returns it. */
     ActiveRun start();
+
+    /**
+     * Starts the run and runs {@code body} inside it, as {@link Tracker#run(String, RunBody)} does:
+     * when the body returns, the run is flushed and ends FINISHED (unless the body ended it); when
+     * it throws, the run ends FAILED with the exception recorded as by
+     * {@link ActiveRun#fail(Throwable)}, and the very exception the body threw is rethrown.
+     *
+     * <pre>{@code
+     * Run child = tracker.newRun("iris").parent(sweep).name("lr=0.1").run(run -> train(run, 0.1));
+     * }</pre>
+     *
+     * @return the run as stored after it ended
+     */
+    <E extends Exception> Run run(RunBody<E> body) throws E;
 }

@@ -18,9 +18,8 @@ import java.util.Optional;
  * artifacts. Open one per process and share it; it is thread-safe.
  *
  * <pre>{@code
- * try (Tracker tracker = Tracker.open("sqlite:runs.db");
- *      ActiveRun run = tracker.startRun("iris")) {
- *     run.logParam("lr", 0.1).logMetric("accuracy", 0.97);
+ * try (Tracker tracker = Tracker.open("sqlite:runs.db")) {
+ *     tracker.run("iris", run -> run.logParam("lr", 0.1).logMetric("accuracy", 0.97));
  * }
  * }</pre>
  *
@@ -85,13 +84,53 @@ public interface Tracker extends AutoCloseable {
     RunBuilder newRun(String experimentName);
 
     /**
-     * Runs {@code body} inside a new run of {@code experimentName}. When the body returns, the run
-     * is flushed and ends FINISHED (unless the body ended it); when it throws, the run ends FAILED
-     * and the very exception the body threw is rethrown.
+     * Runs {@code body} inside a new run of {@code experimentName}: the recommended way to run
+     * training code. When the body returns, the run is flushed and ends FINISHED (unless the body
+     * ended it); when it throws (an exception or an error), the run ends FAILED with the tags
+     * {@value ActiveRun#FAILURE_EXCEPTION_TAG} and {@value ActiveRun#FAILURE_MESSAGE_TAG}, as
+     * {@link ActiveRun#fail(Throwable)} sets them, and the very exception the body threw is
+     * rethrown. A JVM stopped meanwhile (Ctrl-C, {@code System.exit}) still leaves the run KILLED.
+     * {@link RunBuilder#run(RunBody)} does the same for a run with options.
      *
      * @return the run as stored after it ended
      */
     <E extends Exception> Run run(String experimentName, RunBody<E> body) throws E;
+
+    /**
+     * Ends a run by id with {@code status}: FINISHED, FAILED or KILLED. If the run is one this
+     * tracker started and has not ended, its buffered metric points are flushed first and its
+     * {@link ActiveRun} handle is ended too (it takes no writes afterwards, and its
+     * {@code close()} does nothing). Any other active run in the store, such as one left RUNNING by
+     * another process, is ended in the store.
+     *
+     * @throws InvalidInputException if {@code status} is RUNNING or SCHEDULED, or an argument is null
+     * @throws NotFoundException     if there is no run with this id
+     * @throws RunNotActiveException if the run has already ended or is deleted
+     */
+    void endRun(String runId, RunStatus status);
+
+    /**
+     * The tag set on a run that Runlog ended as KILLED because the process running it died without
+     * ending it (see {@link #killOrphanedRuns()}); its value says which process and why.
+     */
+    String KILLED_REASON_TAG = "runlog.killedReason";
+
+    /**
+     * Cleans up after processes that died without closing their tracker (kill -9, a crash of the
+     * JVM, a power cut): ends as KILLED every RUNNING run whose owning process on this machine is
+     * gone, tagging it {@value #KILLED_REASON_TAG}, and removes the temporary files such processes
+     * left in the artifact store. Opening a tracker does this once already; call it again in a
+     * long-lived process that shares its store with jobs that may die.
+     *
+     * <p>What a store can do depends on what it records. The SQLite store records the host, pid
+     * and start time of the process that started each run, and ends a run only when that process
+     * ran on this machine and is gone (its pid is not alive, or is alive with another start time):
+     * runs of other machines, and runs started before the store recorded owners, are never
+     * touched. The in-memory store holds only this process's runs and has nothing to do.
+     *
+     * @return the ids of the runs it ended
+     */
+    List<String> killOrphanedRuns();
 
     /**
      * Reads a run: info, params, latest metrics and tags.

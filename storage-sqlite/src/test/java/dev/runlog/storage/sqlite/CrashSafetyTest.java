@@ -119,7 +119,8 @@ class CrashSafetyTest {
         try (Tracker tracker = Tracker.open("sqlite:" + file)) {
             for (Map.Entry<String, Integer> entry : runIndex.entrySet()) {
                 Run run = tracker.getRun(entry.getKey());
-                assertEquals(RunStatus.RUNNING, run.info().status(), "nothing ended the killed child's runs");
+                assertEquals(RunStatus.KILLED, run.info().status(), "opening the store ends the killed child's runs");
+                assertTrue(run.data().tags().containsKey(Tracker.KILLED_REASON_TAG), run.data().tags().toString());
                 assertEquals(LifecycleStage.ACTIVE, run.info().lifecycleStage());
                 assertEquals(Map.of("index", Integer.toString(entry.getValue())), run.data().params());
             }

@@ -236,6 +236,39 @@ final class DefaultActiveRun implements ActiveRun {
         endWithoutFlush(status);
     }
 
+    @Override
+    public synchronized void fail(Throwable cause) {
+        Validation.notNull("cause", cause);
+        checkWritable();
+        tracker.flush();
+        tracker.store().logBatch(id, List.of(), Map.of(), failureTags(cause));
+        endWithoutFlush(RunStatus.FAILED);
+    }
+
+    /** The exception's class and message, each cut to fit a tag: a failure must never fail to be recorded. */
+    private static Map<String, String> failureTags(Throwable cause) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(FAILURE_EXCEPTION_TAG, fitTagValue(cause.getClass().getName()));
+        String message = cause.getMessage();
+        if (message != null) {
+            tags.put(FAILURE_MESSAGE_TAG, fitTagValue(message));
+        }
+        return tags;
+    }
+
+    /** Cuts {@code value} to the tag value limit, saying so, and never between the halves of a surrogate pair. */
+    static String fitTagValue(String value) {
+        if (value.length() <= Validation.MAX_TAG_VALUE_LENGTH) {
+            return value;
+        }
+        String marker = "... (truncated from " + value.length() + " characters)";
+        int cut = Validation.MAX_TAG_VALUE_LENGTH - marker.length();
+        if (Character.isHighSurrogate(value.charAt(cut - 1))) {
+            cut--;
+        }
+        return value.substring(0, cut) + marker;
+    }
+
     /** Ends the run without waiting for its points: for the tracker's close, which has flushed already. */
     synchronized void endWithoutFlush(RunStatus status) {
         if (endStatus != null) {

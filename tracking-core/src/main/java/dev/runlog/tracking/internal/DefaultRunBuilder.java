@@ -1,6 +1,8 @@
 package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunBody;
 import dev.runlog.tracking.RunBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,5 +54,11 @@ final class DefaultRunBuilder implements RunBuilder {
     @Override
     public ActiveRun start() {
         return tracker.startRun(experimentName, experimentId, name, parentRunId, tags);
+    }
+
+    @Override
+    public <E extends Exception> Run run(RunBody<E> body) throws E {
+        Validation.notNull("run body", body);
+        return tracker.runBody((DefaultActiveRun) start(), body);
     }
 }

@@ -53,6 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The {@link Tracker} behind every factory method: validation, run lifecycle, the async writer. */
 public final class DefaultTracker implements Tracker {
+    private static final System.Logger LOG = System.getLogger(DefaultTracker.class.getName());
     private final TrackingStore store;
     private final ArtifactStore artifacts;
     private final Clock clock;
@@ -76,6 +77,11 @@ public final class DefaultTracker implements Tracker {
         this.archiveSizeLimit = archiveSizeLimit;
         if (shutdownHook) {
             ShutdownHooks.register(this);
+        }
+        try {
+            cleanUpAfterDeadProcesses();
+        } catch (RunlogException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not clean up after processes that died; the next open tries again", e);
         }
     }
 
@@ -167,14 +173,18 @@ public final class DefaultTracker implements Tracker {
 
     @Override
     public <E extends Exception> Run run(String experimentName, RunBody<E> body) throws E {
-        Validation.notNull("run body", body);
-        DefaultActiveRun run = (DefaultActiveRun) startRun(experimentName);
+        return newRun(experimentName).run(body);
+    }
+
+    /** Runs a body in a started run: FINISHED when it returns, FAILED with the failure's tags when it throws. */
+    <E extends Exception> Run runBody(DefaultActiveRun run, RunBody<E> body) throws E {
         try {
             body.accept(run);
         } catch (Throwable failure) {
+            // Already ended: by the body itself, or KILLED by the shutdown hook; either status stands.
             if (!run.isEnded()) {
                 try {
-                    run.end(RunStatus.FAILED);
+                    run.fail(failure);
                 } catch (RuntimeException endFailure) {
                     failure.addSuppressed(endFailure);
                 }
@@ -183,6 +193,44 @@ public final class DefaultTracker implements Tracker {
         }
         run.close();
         return getRun(run.id());
+    }
+
+    @Override
+    public void endRun(String runId, RunStatus status) {
+        checkOpen();
+        Validation.notNull("run id", runId);
+        Validation.notNull("status", status);
+        if (status.isActive()) {
+            throw new InvalidInputException("A run ends with FINISHED, FAILED or KILLED, not " + status);
+        }
+        for (DefaultActiveRun run : activeRuns) {
+            if (run.id().equals(runId)) {
+                // Through the handle: it flushes the run's points first, and the handle then knows it ended.
+                run.end(status);
+                return;
+            }
+        }
+        getRun(runId);
+        store.endRun(runId, status, clock.instant());
+    }
+
+    @Override
+    public List<String> killOrphanedRuns() {
+        checkOpen();
+        return cleanUpAfterDeadProcesses();
+    }
+
+    /**
+     * Ends the runs of dead processes and removes their temporary files. On open it must not make
+     * the tracker unusable: housekeeping that fails is logged and tried again at the next open.
+     */
+    private List<String> cleanUpAfterDeadProcesses() {
+        List<String> killed = store.killRunsOfDeadProcesses(clock.instant());
+        int removed = artifacts.removeTemporaryFilesOfDeadProcesses();
+        if (removed > 0) {
+            LOG.log(System.Logger.Level.INFO, "Removed {0} temporary artifact files left by processes that died", removed);
+        }
+        return killed;
     }
 
     // ---- metric path, called by DefaultActiveRun -----------------------------------------------

@@ -22,14 +22,31 @@ import java.util.Optional;
 
 /**
  * Artifacts as plain files: {@code root/<runId>/artifacts/<path>}, so a user can open them with any
- * tool. Writes go to a temporary file in the target directory and are moved into place, so a
- * reader never sees half a file.
+ * tool. Writes go to a temporary file and are moved into place, so a reader never sees half a file.
+ *
+ * <p>Temporary files live in one directory, {@code root/.runlog-tmp}, so that finding the ones a
+ * crashed writer left never means walking every run's tree. Each is named
+ * {@code .upload-<machine>-<pid>-<start>-<random>.tmp} after the process writing it (see
+ * {@link ProcessOwner}), so {@link #removeTemporaryFilesOfDeadProcesses()} deletes exactly those
+ * whose process is gone: never a file another live process, on this machine or another one
+ * sharing the directory, is still writing.
  */
 public final class LocalArtifactStore implements ArtifactStore {
+    private static final System.Logger LOG = System.getLogger(LocalArtifactStore.class.getName());
+    static final String TEMP_DIR = ".runlog-tmp";
+    private static final String TEMP_PREFIX = ".upload-";
+    private static final String TEMP_SUFFIX = ".tmp";
+
     private final Path root;
+    private final Path tempDir;
+    private final String tempPrefix;
 
     public LocalArtifactStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.tempDir = this.root.resolve(TEMP_DIR);
+        ProcessOwner self = ProcessOwner.current();
+        this.tempPrefix = TEMP_PREFIX + self.machineToken() + "-" + self.pid() + "-"
+                + (self.startMillis() == null ? "x" : self.startMillis()) + "-";
     }
 
     @Override
@@ -52,7 +69,8 @@ public final class LocalArtifactStore implements ArtifactStore {
             if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidInputException("artifact path '" + file + "' of run " + runId + " is a directory");
             }
-            tmp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
+            checkNotLink(Files.createDirectories(tempDir), runId, file);
+            tmp = Files.createTempFile(tempDir, tempPrefix, TEMP_SUFFIX);
             HashingInputStream hashing = new HashingInputStream(Hashing.sha256(), content);
             long size = Files.copy(hashing, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -114,6 +132,45 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
         entries.sort(Comparator.comparing(ArtifactEntry::path));
         return List.copyOf(entries);
+    }
+
+    @Override
+    public int removeTemporaryFilesOfDeadProcesses() {
+        if (!Files.isDirectory(tempDir, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tempDir)) {
+            for (Path file : files) {
+                Optional<ProcessOwner> owner = ownerOf(file.getFileName().toString());
+                if (owner.isPresent() && owner.get().isGone() && Files.deleteIfExists(file)) {
+                    LOG.log(System.Logger.Level.DEBUG, "Removed {0}, left by {1}", file, owner.get());
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("Could not remove temporary files of dead processes in " + tempDir + ": "
+                    + e.getMessage(), e);
+        }
+        return removed;
+    }
+
+    /** The writer of a temporary file, read from its name; empty for a name of another machine or not ours. */
+    private static Optional<ProcessOwner> ownerOf(String name) {
+        if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) {
+            return Optional.empty();
+        }
+        String[] fields = name.substring(TEMP_PREFIX.length(), name.length() - TEMP_SUFFIX.length()).split("-");
+        if (fields.length != 4) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(fields[1]);
+            Long start = fields[2].equals("x") ? null : Long.valueOf(fields[2]);
+            return ProcessOwner.ofThisMachine(fields[0], pid, start);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.runlog.tracking.ModelOptions;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.internal.flavors.ModelFlavors;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -63,8 +64,11 @@ final class ModelSupport {
                     options.signature(),
                     options.inputExample().map(example -> ModelDescriptor.INPUT_EXAMPLE), options.metadata(),
                     ModelDescriptor.RUNLOG_VERSION);
-            Files.write(work.resolve(ModelDescriptor.FILE_NAME), new ModelDescriptor(logged, files).toJson());
+            // The descriptor goes last: a logModel cut short (kill -9, a full disk) leaves a directory
+            // without one, which is no model, never a descriptor whose payload is half there.
             tracker.uploadTree(runId, work, path);
+            tracker.upload(runId, ArtifactPaths.join(path, ModelDescriptor.FILE_NAME),
+                    new ByteArrayInputStream(new ModelDescriptor(logged, files).toJson()));
             return logged;
         } catch (IOException e) {
             throw new StoreException("Could not write model '" + path + "' of run " + runId + ": " + e.getMessage(), e);

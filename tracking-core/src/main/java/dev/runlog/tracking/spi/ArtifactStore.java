@@ -55,6 +55,18 @@ public interface ArtifactStore extends AutoCloseable {
      */
     List<ArtifactEntry> list(String runId, String path);
 
+    /**
+     * Deletes temporary files that writers which died mid-write (kill -9, a crash) left behind,
+     * never one a live writer, in this process or another, is still writing. The tracker calls this
+     * when it opens and from {@code Tracker.killOrphanedRuns()}. The default, for stores that leave
+     * nothing behind (the in-memory store), does nothing.
+     *
+     * @return how many files it deleted
+     */
+    default int removeTemporaryFilesOfDeadProcesses() {
+        return 0;
+    }
+
     /** Releases resources; an in-memory store forgets its files. Idempotent. */
     @Override
     void close();

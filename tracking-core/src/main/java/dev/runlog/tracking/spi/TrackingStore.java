@@ -164,6 +164,21 @@ public interface TrackingStore extends AutoCloseable {
      */
     void endRun(String runId, RunStatus status, Instant endTime);
 
+    /**
+     * Ends as KILLED, at {@code endTime}, every RUNNING run whose owning process is known to be
+     * gone, and tags each with {@code Tracker.KILLED_REASON_TAG} saying why. A store that records
+     * which process owns a run (the SQLite store: host, pid and process start time) must end only
+     * runs owned by a process of this machine that it can tell is dead, never a run of another
+     * machine or of a live process. The tracker calls this when it opens and from
+     * {@code Tracker.killOrphanedRuns()}. The default, for stores whose runs cannot outlive their
+     * process (the in-memory store), does nothing.
+     *
+     * @return the ids of the runs ended
+     */
+    default List<String> killRunsOfDeadProcesses(Instant endTime) {
+        return List.of();
+    }
+
     /** Soft-deletes a run. @throws NotFoundException if the run does not exist */
     void deleteRun(String runId);
 

@@ -171,6 +171,17 @@ final class Schema {
                 comment    TEXT    NOT NULL
             );
             CREATE INDEX registry_events_by_model ON registry_events (name, event_id);
+            """,
+            // 5: which process owns each active run (ProcessOwner), so that an open can end as KILLED
+            // the runs of a process killed before it could end them. A row goes when its run ends.
+            """
+            CREATE TABLE run_owners (
+                run_id        TEXT    NOT NULL PRIMARY KEY,
+                host          TEXT    NOT NULL,
+                pid_namespace TEXT,
+                pid           INTEGER NOT NULL,
+                process_start INTEGER
+            ) WITHOUT ROWID;
             """);
 
     static int latestVersion() {

@@ -17,8 +17,10 @@ import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.internal.Json;
+import dev.runlog.tracking.internal.ProcessOwner;
 import dev.runlog.tracking.spi.ExperimentSearch;
 import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.RunSpec;
@@ -45,6 +47,8 @@ import java.util.Optional;
 final class SqliteTrackingStore implements TrackingStore {
     /** Batches this small are folded into the series' last chunk while it stays under this size. */
     private static final int SMALL_CHUNK = 256;
+
+    private static final System.Logger LOG = System.getLogger(SqliteTrackingStore.class.getName());
 
     private final SqliteDatabase db;
 
@@ -157,6 +161,11 @@ final class SqliteTrackingStore implements TrackingStore {
             update(c, "INSERT INTO run_data (run_id, data) VALUES (?, ?)", spec.runId(),
                     RunDataCodec.encode(new RunDataCodec.Data(Map.of(), spec.tags(), Map.of())));
             upsertTags(c, spec.runId(), spec.tags());
+            if (spec.status().isActive()) {
+                ProcessOwner owner = ProcessOwner.current();
+                update(c, "INSERT INTO run_owners (run_id, host, pid_namespace, pid, process_start) VALUES (?, ?, ?, ?, ?)",
+                        spec.runId(), owner.host(), owner.pidNamespace(), owner.pid(), owner.startMillis());
+            }
             return null;
         });
     }
@@ -224,7 +233,61 @@ final class SqliteTrackingStore implements TrackingStore {
         db.write(c -> {
             requireWritableRun(c, runId);
             update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?", status.name(), endTime.toEpochMilli(), runId);
+            update(c, "DELETE FROM run_owners WHERE run_id = ?", runId);
             return null;
+        });
+    }
+
+    /**
+     * Ends as KILLED the RUNNING runs whose owner (recorded by {@link #createRun}) ran on this
+     * machine, same host name and pid namespace, and is gone: its pid is not alive, or is alive with
+     * another start time. Runs of other machines are never touched, since their pids mean nothing
+     * here; nor are runs created before the owner table existed, which have no owner.
+     */
+    @Override
+    public List<String> killRunsOfDeadProcesses(Instant endTime) {
+        ProcessOwner self = ProcessOwner.current();
+        // Read first: most opens find nothing to do and so never wait for the write lock.
+        List<Map.Entry<String, ProcessOwner>> dead = db.read(c -> {
+            List<Map.Entry<String, ProcessOwner>> found = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT o.run_id, o.pid, o.process_start FROM run_owners o"
+                    + " JOIN runs r ON r.run_id = o.run_id WHERE o.host = ? AND o.pid_namespace IS ? AND r.status = ?")) {
+                bind(ps, self.host(), self.pidNamespace(), RunStatus.RUNNING.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long start = rs.getLong(3);
+                        ProcessOwner owner = new ProcessOwner(self.host(), self.pidNamespace(), rs.getLong(2),
+                                rs.wasNull() ? null : start);
+                        if (owner.isGone()) {
+                            found.add(Map.entry(rs.getString(1), owner));
+                        }
+                    }
+                }
+            }
+            return found;
+        });
+        if (dead.isEmpty()) {
+            return List.of();
+        }
+        return db.write(c -> {
+            List<String> killed = new ArrayList<>();
+            for (Map.Entry<String, ProcessOwner> entry : dead) {
+                String runId = entry.getKey();
+                // Checked again under the write lock: another process may have ended it since the read.
+                if (update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ? AND status = ?",
+                        RunStatus.KILLED.name(), endTime.toEpochMilli(), runId, RunStatus.RUNNING.name()) == 0) {
+                    continue;
+                }
+                String reason = "its process (" + entry.getValue() + ") is gone and did not end it: killed or crashed;"
+                        + " marked KILLED by pid " + self.pid() + " when it opened the store";
+                Map<String, String> tags = Map.of(Tracker.KILLED_REASON_TAG, reason);
+                upsertTags(c, runId, tags);
+                updateRunData(c, runId, Map.of(), tags, Map.of());
+                update(c, "DELETE FROM run_owners WHERE run_id = ?", runId);
+                LOG.log(System.Logger.Level.INFO, "Run {0} marked KILLED: {1}", runId, reason);
+                killed.add(runId);
+            }
+            return killed;
         });
     }
 

@@ -1,0 +1,157 @@
+package dev.runlog.storage.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.Tracker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs and temporary files of processes that died without cleaning up (kill -9): the SQLite store
+ * records which process owns each running run, and opening it ends the runs, and removes the
+ * temporary files, of owners on this machine that are gone, and nothing of a live process.
+ */
+class DeadProcessRunsTest {
+    private static final Instant OPENED = Instant.parse("2030-01-02T03:04:05.678Z");
+
+    @TempDir
+    Path dir;
+    private final List<Process> children = new ArrayList<>();
+
+    @AfterEach
+    void killChildren() throws InterruptedException {
+        for (Process child : children) {
+            child.destroyForcibly();
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A child that owns a RUNNING run and is in the middle of writing an artifact. */
+    private record Child(Process process, String runId) {
+        long pid() {
+            return process.pid();
+        }
+    }
+
+    private Child startChild(Path db) throws Exception {
+        Process process = ChildJvm.start(OwnerChild.class, db.toString());
+        children.add(process);
+        ChildJvm.Lines out = new ChildJvm.Lines("owner child stdout", process.getInputStream());
+        new ChildJvm.Lines("owner child stderr", process.getErrorStream());
+        String runId = out.await(line -> line.startsWith("RUN "), "RUN <id>", Duration.ofSeconds(60)).substring(4);
+        out.await("STREAMING"::equals, "STREAMING", Duration.ofSeconds(60));
+        return new Child(process, runId);
+    }
+
+    private static void kill(Child child) throws InterruptedException {
+        // Through the handle: SIGKILL, no shutdown hook, nothing cleaned up.
+        assertTrue(child.process().toHandle().destroyForcibly(), "could not kill the child");
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS), "the killed child did not go away");
+    }
+
+    /** The names of the temporary files in the artifact store's directory for them. */
+    private static List<String> tempFiles(Path db) throws IOException {
+        Path temp = db.resolveSibling(db.getFileName() + ".artifacts").resolve(".runlog-tmp");
+        if (!Files.isDirectory(temp)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(temp)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static boolean ownedBy(List<String> tempFiles, Child child) {
+        return tempFiles.stream().anyMatch(name -> name.contains("-" + child.pid() + "-"));
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void openingEndsTheRunsOfAKilledProcessAndRemovesItsTempFilesButNotALiveOnes() throws Exception {
+        Path db = dir.resolve("owners.db");
+        Child dead = startChild(db);
+        Child live = startChild(db);
+        assertTrue(ownedBy(tempFiles(db), dead) && ownedBy(tempFiles(db), live), tempFiles(db).toString());
+        kill(dead);
+
+        try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).clock(Clock.fixed(OPENED, ZoneOffset.UTC))
+                .shutdownHook(false).build()) {
+            Run killed = tracker.getRun(dead.runId());
+            assertEquals(RunStatus.KILLED, killed.info().status());
+            assertEquals(Optional.of(OPENED), killed.info().endTime(), "the end time comes from the tracker's clock");
+            String reason = killed.data().tags().get(Tracker.KILLED_REASON_TAG);
+            assertTrue(reason != null && reason.contains("pid " + dead.pid()), "reason: " + reason);
+            assertEquals(Long.toString(dead.pid()), killed.data().params().get("pid"), "the run's data is kept");
+            assertFalse(ownedBy(tempFiles(db), dead), "the dead writer's temp file is gone: " + tempFiles(db));
+
+            assertEquals(RunStatus.RUNNING, tracker.getRun(live.runId()).info().status(), "a live process's run is untouched");
+            assertTrue(ownedBy(tempFiles(db), live), "a live writer's temp file is kept: " + tempFiles(db));
+            assertEquals(List.of(), tracker.killOrphanedRuns(), "nothing more to do while the other child lives");
+
+            // The explicit call, for a long-lived process: the same, without reopening.
+            kill(live);
+            assertEquals(List.of(live.runId()), tracker.killOrphanedRuns());
+            assertEquals(RunStatus.KILLED, tracker.getRun(live.runId()).info().status());
+            assertEquals(List.of(), tempFiles(db));
+        }
+    }
+
+    @Test
+    void runsOfAnotherMachineAreNeverTouchedAndAReusedPidIsNoOwner() throws Exception {
+        Path db = dir.resolve("owners.db");
+        try (Tracker owner = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
+            ActiveRun elsewhere = owner.startRun("owners");
+            ActiveRun reused = owner.startRun("owners");
+            ActiveRun mine = owner.startRun("owners");
+            // What another machine, and a process whose pid this one now has, would have recorded.
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                 PreparedStatement host = c.prepareStatement("UPDATE run_owners SET host = 'another-machine', pid = ? WHERE run_id = ?");
+                 PreparedStatement start = c.prepareStatement("UPDATE run_owners SET process_start = 0 WHERE run_id = ?")) {
+                host.setLong(1, Integer.MAX_VALUE); // no such pid here, which must not matter
+                host.setString(2, elsewhere.id());
+                assertEquals(1, host.executeUpdate());
+                start.setString(1, reused.id());
+                assertEquals(1, start.executeUpdate());
+            }
+            try (Tracker opened = Tracker.open("sqlite:" + db)) {
+                assertEquals(RunStatus.RUNNING, opened.getRun(elsewhere.id()).info().status());
+                assertEquals(RunStatus.KILLED, opened.getRun(reused.id()).info().status());
+                assertEquals(RunStatus.RUNNING, opened.getRun(mine.id()).info().status());
+            }
+        }
+    }
+
+    @Test
+    void endRunEndsARunAnotherTrackerStarted() {
+        Path db = dir.resolve("owners.db");
+        try (Tracker starter = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build();
+             Tracker ender = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
+            ActiveRun run = starter.startRun("owners");
+            run.logParam("lr", 0.1);
+            ender.endRun(run.id(), RunStatus.FAILED);
+            assertEquals(RunStatus.FAILED, ender.getRun(run.id()).info().status());
+            assertEquals(RunStatus.FAILED, starter.getRun(run.id()).info().status());
+        }
+    }
+}

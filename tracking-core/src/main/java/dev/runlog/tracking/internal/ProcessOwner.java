@@ -1,0 +1,125 @@
+package dev.runlog.tracking.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The process that owns something a crash can leave behind (a running run, a temporary file), told
+ * well enough that a later process can decide whether the owner is gone.
+ *
+ * <p>A pid means something only on the machine that issued it, so an owner carries its host name
+ * and, on Linux, its pid namespace: two containers sharing a host name and a volume but not their
+ * pids are different machines here. On the same machine, a pid alone is not enough either, since
+ * pids are reused: the owner is gone when its pid is not alive, or is alive with another start
+ * time. Start times are compared with {@link #START_TOLERANCE_MS} of slack because the JDK derives
+ * them from the boot time, which the kernel reports with second precision; a reused pid starting
+ * within that window of the dead one is not a risk worth killing a live run for.
+ *
+ * @param host         the host name, never blank
+ * @param pidNamespace the Linux pid namespace ({@code pid:[4026531836]}), or null elsewhere
+ * @param pid          the process id
+ * @param startMillis  the process start time in epoch millis, or null where the JDK cannot tell
+ */
+public record ProcessOwner(String host, String pidNamespace, long pid, Long startMillis) {
+    private static final System.Logger LOG = System.getLogger(ProcessOwner.class.getName());
+    static final long START_TOLERANCE_MS = 2_000;
+    private static final ProcessOwner CURRENT = describeCurrent();
+
+    public ProcessOwner {
+        Objects.requireNonNull(host, "host");
+    }
+
+    /** This process. */
+    public static ProcessOwner current() {
+        return CURRENT;
+    }
+
+    /** Whether this owner's pid was issued by the same machine (host and pid namespace) as this process's. */
+    public boolean onThisMachine() {
+        return host.equals(CURRENT.host) && Objects.equals(pidNamespace, CURRENT.pidNamespace);
+    }
+
+    /**
+     * Whether this owner, on this machine, is known to be gone. False whenever it cannot be told:
+     * for an owner of another machine, or a live pid whose start time is unknown.
+     */
+    public boolean isGone() {
+        if (!onThisMachine()) {
+            return false;
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        if (handle.isEmpty() || !handle.get().isAlive()) {
+            return true;
+        }
+        if (startMillis == null) {
+            return false;
+        }
+        Optional<Instant> start = handle.get().info().startInstant();
+        return start.isPresent() && Math.abs(start.get().toEpochMilli() - startMillis) > START_TOLERANCE_MS;
+    }
+
+    /**
+     * The owner of a process of this machine described by {@code machineToken}, pid and start
+     * time, as read back from a temporary file's name; empty if the token names another machine.
+     */
+    public static Optional<ProcessOwner> ofThisMachine(String machineToken, long pid, Long startMillis) {
+        return machineToken.equals(CURRENT.machineToken())
+                ? Optional.of(new ProcessOwner(CURRENT.host, CURRENT.pidNamespace, pid, startMillis))
+                : Optional.empty();
+    }
+
+    /** Host and pid namespace as one token of file-name characters (no '-'), for names of temporary files. */
+    public String machineToken() {
+        String token = pidNamespace == null ? host : host + "~" + pidNamespace;
+        return token.replaceAll("[^A-Za-z0-9.~]", "_");
+    }
+
+    @Override
+    public String toString() {
+        return "pid " + pid + " on " + host + (startMillis == null ? "" : ", started " + Instant.ofEpochMilli(startMillis));
+    }
+
+    private static ProcessOwner describeCurrent() {
+        ProcessHandle self = ProcessHandle.current();
+        Long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(null);
+        return new ProcessOwner(readHostName(), readPidNamespace(), self.pid(), start);
+    }
+
+    /**
+     * The kernel's host name where it can be read from a file; otherwise the JDK's, which may ask
+     * DNS. Never fails: a machine without a name is "localhost", as the JDK would call it.
+     */
+    private static String readHostName() {
+        try {
+            Path kernel = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(kernel)) {
+                String name = Files.readString(kernel, StandardCharsets.UTF_8).strip();
+                if (!name.isEmpty()) {
+                    return name;
+                }
+            }
+            String name = InetAddress.getLocalHost().getHostName();
+            return name == null || name.isBlank() ? "localhost" : name;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot read the host name", e);
+            return "localhost";
+        }
+    }
+
+    /** The Linux pid namespace of this process, or null where there is none to read. */
+    private static String readPidNamespace() {
+        try {
+            Path link = Path.of("/proc/self/ns/pid");
+            return Files.isSymbolicLink(link) ? Files.readSymbolicLink(link).toString() : null;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot read the pid namespace", e);
+            return null;
+        }
+    }
+}
