@@ -171,6 +171,12 @@ final class Schema {
                 comment    TEXT    NOT NULL
             );
             CREATE INDEX registry_events_by_model ON registry_events (name, event_id);
+            """,
+            // 5: the SHA-256 of a version's model descriptor, recorded at registration and checked when
+            // it is resolved, loaded or deployed. NULL for versions registered before: the digest cannot
+            // be computed here without the artifact store, so theirs is "not recorded".
+            """
+            ALTER TABLE model_versions ADD COLUMN model_digest TEXT;
             """);
 
     static int latestVersion() {
