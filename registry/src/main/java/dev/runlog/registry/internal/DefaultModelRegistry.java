@@ -318,19 +318,26 @@ public final class DefaultModelRegistry implements ModelRegistry {
         return resolve(ModelsUri.parse(modelsUri));
     }
 
-    /**
-     * The version a URI points to, its descriptor checked against the digest recorded at
-     * registration (a version registered before digests has none to check).
-     */
+    /** The version a URI points to, its descriptor checked by {@link #checkDescriptor}. */
     ModelVersion resolve(ModelsUri uri) {
         ModelVersion version = find(uri);
-        version.modelDigest().ifPresent(digest -> checkedRun(version,
-                () -> RegisteredModels.checkDescriptor(tracker, version.source(), digest)));
+        checkDescriptor(version);
         return version;
     }
 
+    /**
+     * Checks a version's descriptor against the digest recorded at registration; a version
+     * registered before digests has none to check.
+     *
+     * @throws IntegrityException naming the version if the descriptor changed or is gone
+     */
+    void checkDescriptor(ModelVersion version) {
+        version.modelDigest().ifPresent(digest -> checkedRun(version,
+                () -> RegisteredModels.checkDescriptor(tracker, version.source(), digest)));
+    }
+
     /** The version a URI points to, unchecked. */
-    private ModelVersion find(ModelsUri uri) {
+    ModelVersion find(ModelsUri uri) {
         Optional<ModelVersion> found;
         if (uri.version() > 0) {
             found = store.getVersion(uri.name(), uri.version());
