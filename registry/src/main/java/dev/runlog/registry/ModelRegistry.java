@@ -36,7 +36,9 @@ import java.util.Optional;
  * <p>Instances are thread-safe and cheap; {@code of} may be called as often as convenient. Errors:
  * {@link dev.runlog.tracking.NotFoundException} for a missing model, version or alias,
  * {@link dev.runlog.tracking.ConflictException} for a name already taken,
- * {@link dev.runlog.tracking.InvalidInputException} for a malformed name, alias or URI.
+ * {@link dev.runlog.tracking.InvalidInputException} for a malformed name, alias or URI,
+ * {@link dev.runlog.tracking.IntegrityException} for a version whose model no longer matches what
+ * was registered.
  */
 public interface ModelRegistry {
 
@@ -86,9 +88,14 @@ public interface ModelRegistry {
 
     /**
      * Registers a logged model as the next version of {@code name}, creating the model if needed.
+     * Every payload file is checked against the SHA-256 its descriptor lists, and the SHA-256 of
+     * the descriptor's bytes is recorded as {@link ModelVersion#modelDigest()}.
      *
      * @param modelUri the {@code runs:/<runId>/<path>} URI of a model logged by a run
-     * @throws dev.runlog.tracking.NotFoundException if no model was logged there
+     * @throws dev.runlog.tracking.NotFoundException  if no model was logged there
+     * @throws dev.runlog.tracking.IntegrityException naming a payload file that is missing or does
+     *                                                not match (a model not wholly written); no
+     *                                                version is made
      */
     ModelVersion register(String name, String modelUri);
 
@@ -153,13 +160,25 @@ public interface ModelRegistry {
 
     // ---- URIs, loading, deployment
 
-    /** The version a {@code models:/} URI points to now. */
+    /**
+     * The version a {@code models:/} URI points to now, after checking that its model's descriptor
+     * still has the SHA-256 recorded at registration (the payload is checked by {@code load}).
+     *
+     * @throws dev.runlog.tracking.IntegrityException naming the model and version if the
+     *                                                descriptor changed or is gone
+     */
     ModelVersion resolve(String modelsUri);
 
-    /** Loads the model a {@code models:/} URI points to now, through the flavor it was logged with. */
+    /**
+     * Loads the model a {@code models:/} URI points to now, through the flavor it was logged with.
+     * A version serves the model it was registered with or nothing: its descriptor must still have
+     * the recorded SHA-256, and each payload file the SHA-256 the descriptor lists.
+     *
+     * @throws dev.runlog.tracking.IntegrityException naming the model, the version and what changed
+     */
     <T> T load(String modelsUri, Class<T> type);
 
-    /** Loads with the given flavor instance. */
+    /** Loads with the given flavor instance, checked as {@link #load(String, Class)} is. */
     <T> T load(String modelsUri, Class<T> type, ModelFlavor flavor);
 
     /** A live handle on the highest version in {@code stage}; see {@link DeployedModel}. */
@@ -170,9 +189,12 @@ public interface ModelRegistry {
 
     /**
      * A live handle on what a {@code models:/} URI points to, loaded now and followed with
-     * {@code options}.
+     * {@code options}. Each version it swaps in is checked as {@link #load(String, Class)} checks;
+     * one that fails keeps the previous version serving and is reported to the listeners, as is
+     * a change to the files of the version being served.
      *
-     * @throws dev.runlog.tracking.NotFoundException if the URI points to nothing now
+     * @throws dev.runlog.tracking.NotFoundException  if the URI points to nothing now
+     * @throws dev.runlog.tracking.IntegrityException if that version's model changed since registration
      */
     <T> DeployedModel<T> deploy(String modelsUri, Class<T> type, DeployOptions options);
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -24,10 +25,16 @@ import java.util.TreeMap;
  * @param lastUpdateTime when it last changed (stage, description, tags or aliases)
  * @param tags           the version's tags, by key
  * @param aliases        the aliases pointing to this version, sorted
+ * @param modelDigest    SHA-256 (64 lowercase hex characters) of the logged model's descriptor
+ *                       bytes ({@code MLmodel.json}, which lists the SHA-256 of every payload file),
+ *                       recorded at registration; {@code resolve}, {@code load} and {@code deploy}
+ *                       refuse the version with an {@code IntegrityException} once the model no
+ *                       longer matches it. Empty for a version registered before Runlog recorded
+ *                       digests: its payload files are still checked against its descriptor
  */
 public record ModelVersion(String name, int version, String source, String runId, Status status, Stage stage,
                            String description, String userId, Instant creationTime, Instant lastUpdateTime,
-                           Map<String, String> tags, List<String> aliases) {
+                           Map<String, String> tags, List<String> aliases, Optional<String> modelDigest) {
 
     /** Where a version is in its registration; see {@link ModelVersion#status()}. */
     public enum Status {
@@ -49,6 +56,7 @@ public record ModelVersion(String name, int version, String source, String runId
         Objects.requireNonNull(lastUpdateTime, "lastUpdateTime");
         tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
         aliases = aliases.stream().sorted().toList();
+        Objects.requireNonNull(modelDigest, "modelDigest");
     }
 
     /** This version's URI, {@code models:/<name>/<version>}, which always resolves to it. */

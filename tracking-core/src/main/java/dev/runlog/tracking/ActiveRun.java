@@ -50,6 +50,13 @@ import java.util.Map;
  * {@code ..}, and a key may not start with {@code /}. Param values are at most 6,000 characters,
  * tag values at most 8,000. A key or value that breaks a rule is rejected with an
  * {@link InvalidInputException} naming it, never truncated.
+ *
+ * <p><b>A logged model is immutable.</b> Every method that writes artifacts ({@code logArtifact},
+ * {@code logArtifacts}, {@code logText}, {@code logJson}, {@code logModel}) fails with a
+ * {@link ConflictException} naming the path, before writing anything, when the path is a logged
+ * model's directory or lies under one; {@code logModel} also fails where a model would contain a
+ * logged model. A directory holds a logged model once its {@code MLmodel.json} is recorded. A
+ * model under another path is fine.
  */
 public interface ActiveRun extends AutoCloseable {
 
@@ -127,9 +134,11 @@ public interface ActiveRun extends AutoCloseable {
     /**
      * Logs a model under {@code artifactPath}, choosing its flavor by type: a {@link Path} is
      * stored as {@code files}, anything else as {@code json}. The model directory holds the
-     * payload and an {@code MLmodel.json} descriptor with the payload's size and SHA-256.
+     * payload and an {@code MLmodel.json} descriptor with the payload's size and SHA-256. The
+     * descriptor is written after the payload, so a write cut short leaves no model to load.
      *
      * @return the logged model, whose {@link LoggedModel#uri()} is {@code runs:/<runId>/<artifactPath>}
+     * @throws ConflictException if a model is logged at {@code artifactPath}, above it or below it
      */
     LoggedModel logModel(String artifactPath, Object model);
 

@@ -23,7 +23,7 @@ class ModelVersionAssertTest {
     static ModelVersion version(int number, Stage stage, Map<String, String> tags, List<String> aliases) {
         Instant now = Instant.parse("2024-05-01T12:00:00Z");
         return new ModelVersion("iris", number, "runs:/" + "a".repeat(32) + "/model", "a".repeat(32),
-                ModelVersion.Status.READY, stage, "", "ci", now, now, tags, aliases);
+                ModelVersion.Status.READY, stage, "", "ci", now, now, tags, aliases, java.util.Optional.empty());
     }
 
     static final ModelVersion CHAMPION = version(3, Stage.PRODUCTION, Map.of("validated_by", "ci", "team", "vision"),

@@ -86,12 +86,19 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
             Live<T> current = live;
             ModelVersion next;
             try {
-                next = registry.resolve(uri);
+                next = registry.find(uri);
             } catch (RuntimeException e) {
                 report(null, e, "resolve:" + e.getClass().getName() + ":" + e.getMessage());
                 return false;
             }
             if (sameVersion(current.version(), next)) {
+                // The model in memory is still the one registered; say so if its files no longer are.
+                try {
+                    registry.checkDescriptor(next);
+                } catch (RuntimeException e) {
+                    report(next, e, "check:" + next.name() + "/" + next.version() + "/" + next.source());
+                    return false;
+                }
                 lastFailure = null;
                 return false;
             }

@@ -17,6 +17,7 @@ import dev.runlog.registry.spi.IncumbentChangedException;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.RegistryStoreProvider;
 import dev.runlog.registry.spi.StageTransition;
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
@@ -24,6 +25,7 @@ import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.internal.RegisteredModels;
 import dev.runlog.tracking.internal.Validation;
 import dev.runlog.tracking.internal.search.FilterParser;
 import dev.runlog.tracking.internal.search.Matcher;
@@ -131,8 +133,15 @@ public final class DefaultModelRegistry implements ModelRegistry {
             throw new InvalidInputException("model URI '" + modelUri + "' is not a runs:/<runId>/<path> URI of a"
                     + " logged model; register the URI that logModel returned");
         }
-        LoggedModel model = tracker.getLoggedModel(modelUri);
-        return store.createVersion(name, model.uri(), model.runId(), change());
+        RegisteredModels.Pinned pinned;
+        try {
+            pinned = RegisteredModels.pin(tracker, modelUri);
+        } catch (IntegrityException e) {
+            throw new IntegrityException("Cannot register " + modelUri + " as a version of model '" + name + "': "
+                    + e.getMessage(), e);
+        }
+        LoggedModel model = pinned.model();
+        return store.createVersion(name, model.uri(), model.runId(), pinned.descriptorSha256(), change());
     }
 
     @Override
@@ -309,7 +318,26 @@ public final class DefaultModelRegistry implements ModelRegistry {
         return resolve(ModelsUri.parse(modelsUri));
     }
 
+    /** The version a URI points to, its descriptor checked by {@link #checkDescriptor}. */
     ModelVersion resolve(ModelsUri uri) {
+        ModelVersion version = find(uri);
+        checkDescriptor(version);
+        return version;
+    }
+
+    /**
+     * Checks a version's descriptor against the digest recorded at registration; a version
+     * registered before digests has none to check.
+     *
+     * @throws IntegrityException naming the version if the descriptor changed or is gone
+     */
+    void checkDescriptor(ModelVersion version) {
+        version.modelDigest().ifPresent(digest -> checkedRun(version,
+                () -> RegisteredModels.checkDescriptor(tracker, version.source(), digest)));
+    }
+
+    /** The version a URI points to, unchecked. */
+    ModelVersion find(ModelsUri uri) {
         Optional<ModelVersion> found;
         if (uri.version() > 0) {
             found = store.getVersion(uri.name(), uri.version());
@@ -335,19 +363,42 @@ public final class DefaultModelRegistry implements ModelRegistry {
     @Override
     public <T> T load(String modelsUri, Class<T> type) {
         Validation.notNull("type", type);
-        return tracker.loadModel(resolve(modelsUri).source(), type);
+        return load(find(ModelsUri.parse(modelsUri)), type, null);
     }
 
     @Override
     public <T> T load(String modelsUri, Class<T> type, ModelFlavor flavor) {
         Validation.notNull("type", type);
         Validation.notNull("flavor", flavor);
-        return tracker.loadModel(resolve(modelsUri).source(), type, flavor);
+        return load(find(ModelsUri.parse(modelsUri)), type, flavor);
     }
 
+    /**
+     * Loads a version's model, refusing it if its descriptor no longer has the digest recorded at
+     * registration or a payload file no longer has the SHA-256 its descriptor lists.
+     *
+     * @param flavor the flavor to load with, or null for the one it was logged with
+     */
     <T> T load(ModelVersion version, Class<T> type, ModelFlavor flavor) {
-        return flavor == null ? tracker.loadModel(version.source(), type)
-                : tracker.loadModel(version.source(), type, flavor);
+        return checked(version, () -> RegisteredModels.load(tracker, version.source(), type, flavor,
+                version.modelDigest().orElse(null)));
+    }
+
+    /** Runs an integrity check of a version's files, naming the version in what it throws. */
+    private static <T> T checked(ModelVersion version, java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IntegrityException e) {
+            throw new IntegrityException("Version " + version.version() + " of registered model '" + version.name()
+                    + "' (" + version.source() + ") no longer matches what was registered: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkedRun(ModelVersion version, Runnable check) {
+        checked(version, () -> {
+            check.run();
+            return null;
+        });
     }
 
     @Override

@@ -40,6 +40,7 @@ final class InMemoryRegistryStore implements RegistryStore {
         final int version;
         final String source;
         final String runId;
+        final String modelDigest;
         final String user;
         final Instant created;
         Instant updated;
@@ -47,10 +48,11 @@ final class InMemoryRegistryStore implements RegistryStore {
         String description = "";
         final Map<String, String> tags = new TreeMap<>();
 
-        VersionState(int version, String source, String runId, String user, Instant created) {
+        VersionState(int version, String source, String runId, String modelDigest, String user, Instant created) {
             this.version = version;
             this.source = source;
             this.runId = runId;
+            this.modelDigest = modelDigest;
             this.user = user;
             this.created = created;
             this.updated = created;
@@ -129,14 +131,15 @@ final class InMemoryRegistryStore implements RegistryStore {
     }
 
     @Override
-    public synchronized ModelVersion createVersion(String name, String source, String runId, Change change) {
+    public synchronized ModelVersion createVersion(String name, String source, String runId, String modelDigest,
+                                                   Change change) {
         ModelState state = models.get(name);
         if (state == null) {
             createModel(name, change);
             state = models.get(name);
         }
         int number = state.nextVersion++;
-        state.versions.put(number, new VersionState(number, source, runId, change.user(), change.time()));
+        state.versions.put(number, new VersionState(number, source, runId, modelDigest, change.user(), change.time()));
         state.updated = change.time();
         event(name, number, Action.VERSION_REGISTERED, null, null, source, change);
         return version(name, state, state.versions.get(number));
@@ -310,6 +313,6 @@ final class InMemoryRegistryStore implements RegistryStore {
         List<String> aliases = model.aliases.entrySet().stream()
                 .filter(e -> e.getValue() == v.version).map(Map.Entry::getKey).toList();
         return new ModelVersion(name, v.version, v.source, v.runId, ModelVersion.Status.READY, v.stage, v.description,
-                v.user, v.created, v.updated, v.tags, aliases);
+                v.user, v.created, v.updated, v.tags, aliases, Optional.of(v.modelDigest));
     }
 }

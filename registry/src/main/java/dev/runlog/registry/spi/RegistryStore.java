@@ -42,9 +42,13 @@ public interface RegistryStore {
 
     /**
      * Registers the next version of {@code name}, creating the model (and a MODEL_CREATED event)
-     * if needed: one more than the highest number ever given under this name.
+     * if needed: one more than the highest number ever given under this name. The store keeps
+     * {@code modelDigest} with the version and returns it in {@link ModelVersion#modelDigest()}
+     * from every read, unchanged for the version's life.
+     *
+     * @param modelDigest SHA-256 of the logged model's descriptor bytes, 64 lowercase hex characters
      */
-    ModelVersion createVersion(String name, String source, String runId, Change change);
+    ModelVersion createVersion(String name, String source, String runId, String modelDigest, Change change);
 
     Optional<ModelVersion> getVersion(String name, int version);
 

@@ -81,6 +81,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -2835,18 +2836,6 @@ public abstract class TrackingStoreCompatibilityKit {
             assertEquals(4, Set.of(files.modelUuid(), first.modelUuid(), second.modelUuid(), other.modelUuid()).size());
         }
 
-        @Test
-        @DisplayName("a payload file changed after logging makes loadModel fail with IntegrityException naming it")
-        void changedPayload() {
-            ActiveRun run = tracker.startRun("iris");
-            LoggedModel logged = run.logModel("model", linear);
-            ArtifactEntry payload = artifactTree(tracker, run.id(), "model/data").values().iterator().next();
-            run.logText("{\"weights\":[9.0,9.0,9.0],\"bias\":9.0}", payload.path());
-            IntegrityException e = assertThrows(IntegrityException.class,
-                    () -> tracker.loadModel(logged.uri(), TestModels.LinearModel.class));
-            assertMessageContains(e, payload.path().substring(payload.path().lastIndexOf('/') + 1));
-        }
-
         @ParameterizedTest(name = "artifact path \"{0}\"")
         @ValueSource(strings = {"", ".", "/", "../model", "/abs/model"})
         @DisplayName("logModel to the artifact root or outside it fails with InvalidInputException and stores nothing")
@@ -2909,6 +2898,88 @@ public abstract class TrackingStoreCompatibilityKit {
             assertThrows(InvalidInputException.class, () -> run.logModel("model", new Object() { }, ModelFlavor.javaSerialized()));
             assertThrows(InvalidInputException.class, () -> run.logModel("model", linear, ModelFlavor.files()));
             assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        }
+    }
+
+    // =============================================================================================
+
+    /**
+     * Rule 15b: a logged model is immutable. No artifact write lands in its directory, no model is
+     * logged in, at or around it, and a model whose payload does not match its descriptor (missing,
+     * partial) never loads. A refused write changes no byte.
+     */
+    @Nested
+    @DisplayName("Model immutability")
+    class ModelImmutability {
+
+        private final TestModels.LinearModel original = new TestModels.LinearModel(new double[] {0.5, -1.25}, 0.125);
+        private final TestModels.LinearModel other = new TestModels.LinearModel(new double[] {9.0, 9.0}, 9.0);
+
+        /** Runs {@code write}, expecting a ConflictException naming {@code path}, and checks the model is intact. */
+        private void assertRefused(ActiveRun run, LoggedModel model, String path, Executable write) {
+            SortedMap<String, String> before = artifactDigests(tracker, run.id(), model.artifactPath());
+            ConflictException e = assertThrows(ConflictException.class, write::execute, path);
+            assertMessageContains(e, "'" + path + "'");
+            assertEquals(before, artifactDigests(tracker, run.id(), model.artifactPath()), "no byte of the model changed");
+            assertEquals(original, tracker.loadModel(model.uri(), TestModels.LinearModel.class));
+        }
+
+        @Test
+        @DisplayName("logModel again at a model's path fails with ConflictException naming it; the first model still loads")
+        void relogModel() {
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("model", original);
+            assertRefused(run, logged, "model", () -> run.logModel("model", other));
+            assertRefused(run, logged, "model", () -> run.logModel("./model/", newFile("model.onnx", bytes(10, 1))));
+            assertEquals(logged, tracker.getLoggedModel(logged.uri()));
+        }
+
+        @Test
+        @DisplayName("logText, logJson, logArtifact and logArtifacts into a model's directory fail with ConflictException naming the path")
+        void artifactWritesIntoModel() {
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("model", original);
+            String payload = artifactTree(tracker, run.id(), "model/data").values().iterator().next().path();
+            Path tree = writeTree(newDirectory("tree"), Map.of("model/data/extra.bin", bytes(10, 2), "ok/a.txt", bytes(5, 3)));
+            assertRefused(run, logged, payload, () -> run.logText("{\"weights\":[9.0,9.0],\"bias\":9.0}", payload));
+            assertRefused(run, logged, "model/MLmodel.json", () -> run.logText("{}", "model/MLmodel.json"));
+            assertRefused(run, logged, "model/data/notes.json", () -> run.logJson(Map.of("a", 1), "model/data/notes.json"));
+            assertRefused(run, logged, "model/MLmodel.json", () -> run.logArtifact(newFile("MLmodel.json", bytes(10, 4)), "model"));
+            assertRefused(run, logged, "model/data/extra.bin", () -> run.logArtifacts(tree.resolve("model"), "model"));
+            assertRefused(run, logged, "model/data/extra.bin", () -> run.logArtifacts(tree, ""));
+            assertFalse(artifactTree(tracker, run.id(), "").containsKey("ok/a.txt"), "a refused tree stores none of its files");
+        }
+
+        @Test
+        @DisplayName("a model inside or around a logged one is refused; models and files beside it are fine")
+        void nestedModels() {
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("models/a", original);
+            assertRefused(run, logged, "models/a/inner", () -> run.logModel("models/a/inner", other));
+            assertRefused(run, logged, "models", () -> run.logModel("models", other));
+            LoggedModel beside = run.logModel("models/b", other);
+            run.logText("two models", "models/README.txt");
+            run.logText("a prefix is not a directory", "models/ab/notes.txt");
+            assertEquals(other, tracker.loadModel(beside.uri(), TestModels.LinearModel.class));
+            assertEquals(original, tracker.loadModel(logged.uri(), TestModels.LinearModel.class));
+        }
+
+        @Test
+        @DisplayName("a descriptor whose payload file is missing or partial never loads: IntegrityException naming the file")
+        void halfWrittenModel() {
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("model", original);
+            String descriptor = utf8(tracker.openArtifact(run.id(), "model/MLmodel.json"));
+            String payloadFile = artifactTree(tracker, run.id(), "model/data").firstKey();
+            // What a write cut short by a crash would leave if a descriptor went first: no payload, or part of it.
+            run.logText(descriptor, "missing/MLmodel.json");
+            run.logText("{\"weigh", "partial/data/" + payloadFile);
+            run.logText(descriptor, "partial/MLmodel.json");
+            for (String path : List.of("missing", "partial")) {
+                IntegrityException e = assertThrows(IntegrityException.class,
+                        () -> tracker.loadModel("runs:/" + run.id() + "/" + path, TestModels.LinearModel.class), path);
+                assertMessageContains(e, path + "/data/" + payloadFile);
+            }
         }
     }
 

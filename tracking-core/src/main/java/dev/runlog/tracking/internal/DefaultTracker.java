@@ -408,8 +408,13 @@ public final class DefaultTracker implements Tracker {
         return files;
     }
 
-    /** Stores one file and records its digest. */
+    /**
+     * Stores one file and records its digest.
+     *
+     * @throws ConflictException if the path is in a logged model's directory; nothing is written then
+     */
     ArtifactEntry upload(String runId, String path, InputStream content) {
+        ModelGuard.checkFilesWritable(store, runId, List.of(ArtifactPaths.normalize(path)));
         ArtifactEntry stored = artifacts.put(runId, path, content);
         store.logArtifacts(runId, List.of(stored));
         return stored;
@@ -418,6 +423,10 @@ public final class DefaultTracker implements Tracker {
     /**
      * Stores every file of a local tree under {@code artifactDir}, then records their digests in
      * one write. Links are refused, not followed: a link could pull in any file of the machine.
+     * Model descriptors ({@code MLmodel.json}) are stored after every other file, so that a write
+     * cut short never leaves a descriptor beside a missing or partial payload.
+     *
+     * @throws ConflictException if a file would land in a logged model's directory; nothing is written then
      */
     List<ArtifactEntry> uploadTree(String runId, Path directory, String artifactDir) {
         String dir = ArtifactPaths.normalize(artifactDir);
@@ -439,10 +448,19 @@ public final class DefaultTracker implements Tracker {
                     }
                 }
             }
+            Map<String, Path> targets = new LinkedHashMap<>();
             for (Path p : files) {
                 String relative = directory.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-                try (InputStream in = Files.newInputStream(p)) {
-                    stored.add(artifacts.put(runId, ArtifactPaths.join(dir, relative), in));
+                targets.put(ArtifactPaths.join(dir, relative), p);
+            }
+            ModelGuard.checkFilesWritable(store, runId, targets.keySet());
+            List<Map.Entry<String, Path>> ordered = new java.util.ArrayList<>(targets.entrySet());
+            // A stable sort: descriptors last, everything else in walk order.
+            ordered.sort(java.util.Comparator.comparing(
+                    (Map.Entry<String, Path> e) -> e.getValue().getFileName().toString().equals(ModelDescriptor.FILE_NAME)));
+            for (Map.Entry<String, Path> target : ordered) {
+                try (InputStream in = Files.newInputStream(target.getValue())) {
+                    stored.add(artifacts.put(runId, target.getKey(), in));
                 }
             }
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import dev.runlog.tracking.internal.flavors.ModelFlavors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ final class ModelSupport {
         if (path.isEmpty()) {
             throw new InvalidInputException("A model needs an artifact path such as \"model\", not the artifact root");
         }
+        ModelGuard.checkModelPathFree(tracker.store(), runId, path);
         ModelFlavor flavor = options.flavor().orElseGet(() -> ModelFlavors.forModel(model));
         Path work = Temp.directory("runlog-model-");
         try {
@@ -78,9 +80,18 @@ final class ModelSupport {
     }
 
     static ModelDescriptor descriptor(DefaultTracker tracker, ModelUri uri) {
+        return parseDescriptor(uri, descriptorBytes(tracker, uri));
+    }
+
+    static ModelDescriptor parseDescriptor(ModelUri uri, byte[] bytes) {
+        return ModelDescriptor.read(new ByteArrayInputStream(bytes), descriptorUri(uri));
+    }
+
+    /** The bytes of a model's {@code MLmodel.json}, read once: what the registry's digest is taken over. */
+    static byte[] descriptorBytes(DefaultTracker tracker, ModelUri uri) {
         String file = ArtifactPaths.join(uri.artifactPath(), ModelDescriptor.FILE_NAME);
         try (InputStream in = tracker.artifacts().open(uri.runId(), file)) {
-            return ModelDescriptor.read(in, "runs:/" + uri.runId() + "/" + file);
+            return in.readAllBytes();
         } catch (NotFoundException e) {
             throw new NotFoundException("No model at runs:/" + uri.runId() + "/" + uri.artifactPath()
                     + " (it has no " + ModelDescriptor.FILE_NAME + ")");
@@ -89,11 +100,55 @@ final class ModelSupport {
         }
     }
 
+    /** SHA-256 of descriptor bytes, as 64 lowercase hex characters. */
+    static String sha256(byte[] bytes) {
+        return Hashing.sha256().hashBytes(bytes).toString();
+    }
+
+    private static String descriptorUri(ModelUri uri) {
+        return "runs:/" + uri.runId() + "/" + ArtifactPaths.join(uri.artifactPath(), ModelDescriptor.FILE_NAME);
+    }
+
+    /**
+     * Reads a model's descriptor and checks it against {@code expectedSha256} when one is given.
+     *
+     * @throws IntegrityException if the descriptor's bytes have another SHA-256, or it is gone
+     */
+    static ModelDescriptor checkedDescriptor(DefaultTracker tracker, ModelUri uri, String expectedSha256) {
+        byte[] bytes;
+        try {
+            bytes = descriptorBytes(tracker, uri);
+        } catch (NotFoundException gone) {
+            if (expectedSha256 == null) {
+                throw gone;
+            }
+            throw new IntegrityException("The descriptor " + descriptorUri(uri) + " is gone; it had SHA-256 "
+                    + expectedSha256 + " when the model was registered", gone);
+        }
+        if (expectedSha256 != null) {
+            String actual = sha256(bytes);
+            if (!actual.equals(expectedSha256)) {
+                throw new IntegrityException("The descriptor " + descriptorUri(uri) + " changed since the model was"
+                        + " registered: its SHA-256 is " + actual + ", registration recorded " + expectedSha256);
+            }
+        }
+        return parseDescriptor(uri, bytes);
+    }
+
     static <T> T load(DefaultTracker tracker, String modelUri, Class<T> type, ModelFlavor explicitFlavor) {
+        return load(tracker, modelUri, type, explicitFlavor, null);
+    }
+
+    /**
+     * Loads a model, checking its descriptor against {@code expectedSha256} (when not null) and
+     * every payload file against the SHA-256 the descriptor lists, before the flavor sees a byte.
+     */
+    static <T> T load(DefaultTracker tracker, String modelUri, Class<T> type, ModelFlavor explicitFlavor,
+                      String expectedSha256) {
         Validation.notNull("type", type);
         ModelUri uri = ModelUri.parse(modelUri);
         tracker.getRun(uri.runId());
-        ModelDescriptor descriptor = descriptor(tracker, uri);
+        ModelDescriptor descriptor = checkedDescriptor(tracker, uri, expectedSha256);
         ModelFlavor flavor = explicitFlavor != null ? explicitFlavor : ModelFlavors.named(descriptor.model.flavor());
         if (!flavor.name().equals(descriptor.model.flavor())) {
             throw new InvalidInputException("Model " + modelUri + " was saved with the " + descriptor.model.flavor()
@@ -103,26 +158,7 @@ final class ModelSupport {
         boolean keep = false;
         try {
             Path payload = Files.createDirectory(work.resolve(ModelDescriptor.PAYLOAD_DIR));
-            String payloadPath = ArtifactPaths.join(uri.artifactPath(), ModelDescriptor.PAYLOAD_DIR);
-            for (ModelDescriptor.PayloadFile expected : descriptor.files.values()) {
-                Path target = payload.resolve(expected.path());
-                Files.createDirectories(target.getParent());
-                String artifact = ArtifactPaths.join(payloadPath, expected.path());
-                String actual;
-                try (InputStream in = tracker.artifacts().open(uri.runId(), artifact);
-                     HashingInputStream hashing = new HashingInputStream(Hashing.sha256(), in)) {
-                    Files.copy(hashing, target);
-                    actual = hashing.hash().toString();
-                } catch (NotFoundException missing) {
-                    throw new IntegrityException("Payload file " + artifact + " of model " + modelUri
-                            + " is missing; its descriptor lists it");
-                }
-                if (!actual.equals(expected.sha256())) {
-                    throw new IntegrityException("Payload file " + artifact + " of model " + modelUri + " has SHA-256 "
-                            + actual + ", but the descriptor recorded " + expected.sha256()
-                            + " when it was logged: the file changed since");
-                }
-            }
+            copyVerifiedPayload(tracker, uri, descriptor, payload);
             T model = flavor.load(payload, type);
             // A model that is a path into the download (the files flavor) keeps its directory alive.
             keep = model instanceof Path p && p.startsWith(work);
@@ -132,6 +168,41 @@ final class ModelSupport {
         } finally {
             if (!keep) {
                 Temp.deleteTree(work);
+            }
+        }
+    }
+
+    /**
+     * Reads every payload file the descriptor lists, checking its SHA-256, into {@code target} (or
+     * nowhere when it is null, to verify only).
+     *
+     * @throws IntegrityException naming the first file that is missing or changed
+     */
+    static void copyVerifiedPayload(DefaultTracker tracker, ModelUri uri, ModelDescriptor descriptor, Path target)
+            throws IOException {
+        String modelUri = "runs:/" + uri.runId() + "/" + uri.artifactPath();
+        String payloadPath = ArtifactPaths.join(uri.artifactPath(), ModelDescriptor.PAYLOAD_DIR);
+        for (ModelDescriptor.PayloadFile expected : descriptor.files.values()) {
+            String artifact = ArtifactPaths.join(payloadPath, expected.path());
+            String actual;
+            try (InputStream in = tracker.artifacts().open(uri.runId(), artifact);
+                 HashingInputStream hashing = new HashingInputStream(Hashing.sha256(), in)) {
+                if (target == null) {
+                    hashing.transferTo(OutputStream.nullOutputStream());
+                } else {
+                    Path file = target.resolve(expected.path());
+                    Files.createDirectories(file.getParent());
+                    Files.copy(hashing, file);
+                }
+                actual = hashing.hash().toString();
+            } catch (NotFoundException missing) {
+                throw new IntegrityException("Payload file " + artifact + " of model " + modelUri
+                        + " is missing; its descriptor lists it");
+            }
+            if (!actual.equals(expected.sha256())) {
+                throw new IntegrityException("Payload file " + artifact + " of model " + modelUri + " has SHA-256 "
+                        + actual + ", but the descriptor recorded " + expected.sha256()
+                        + " when it was logged: the file changed since");
             }
         }
     }

@@ -182,6 +182,12 @@ final class Schema {
                 pid           INTEGER NOT NULL,
                 process_start INTEGER
             ) WITHOUT ROWID;
+            """,
+            // 6: the SHA-256 of a version's model descriptor, recorded at registration and checked when
+            // it is resolved, loaded or deployed. NULL for versions registered before: the digest cannot
+            // be computed here without the artifact store, so theirs is "not recorded".
+            """
+            ALTER TABLE model_versions ADD COLUMN model_digest TEXT;
             """);
 
     static int latestVersion() {

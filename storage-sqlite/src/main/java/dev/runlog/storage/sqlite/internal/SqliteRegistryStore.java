@@ -33,7 +33,7 @@ import java.util.TreeMap;
  */
 final class SqliteRegistryStore implements RegistryStore {
     private static final String VERSION_COLUMNS =
-            "name, version, source, run_id, stage, description, user_id, creation_time, last_update_time";
+            "name, version, source, run_id, stage, description, user_id, creation_time, last_update_time, model_digest";
 
     private final SqliteDatabase db;
 
@@ -159,7 +159,7 @@ final class SqliteRegistryStore implements RegistryStore {
     // ---- versions -----------------------------------------------------------------------------
 
     @Override
-    public ModelVersion createVersion(String name, String source, String runId, Change change) {
+    public ModelVersion createVersion(String name, String source, String runId, String modelDigest, Change change) {
         return db.write(c -> {
             // Most registrations add to an existing model: claim the number first, create the model only if that found none.
             int number = claimVersionNumber(c, name, change);
@@ -167,11 +167,12 @@ final class SqliteRegistryStore implements RegistryStore {
                 insertModel(c, name, change);
                 number = claimVersionNumber(c, name, change);
             }
-            update(c, "INSERT INTO model_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, '', ?, ?, ?)",
-                    name, number, source, runId, Stage.NONE.name(), change.user(), millis(change), millis(change));
+            update(c, "INSERT INTO model_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?)",
+                    name, number, source, runId, Stage.NONE.name(), change.user(), millis(change), millis(change),
+                    modelDigest);
             event(c, name, number, Action.VERSION_REGISTERED, null, null, source, change);
             return new ModelVersion(name, number, source, runId, ModelVersion.Status.READY, Stage.NONE, "",
-                    change.user(), change.time(), change.time(), Map.of(), List.of());
+                    change.user(), change.time(), change.time(), Map.of(), List.of(), Optional.of(modelDigest));
         });
     }
 
@@ -478,7 +479,9 @@ final class SqliteRegistryStore implements RegistryStore {
                     result.add(new ModelVersion(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
                             ModelVersion.Status.READY, Stage.valueOf(rs.getString(5)), rs.getString(6),
                             rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)), Instant.ofEpochMilli(rs.getLong(9)),
-                            tags.getOrDefault(key, Map.of()), aliases.getOrDefault(key, List.of())));
+                            tags.getOrDefault(key, Map.of()), aliases.getOrDefault(key, List.of()),
+                            // NULL: registered before migration 5 recorded digests.
+                            Optional.ofNullable(rs.getString(10))));
                 }
             }
         }
