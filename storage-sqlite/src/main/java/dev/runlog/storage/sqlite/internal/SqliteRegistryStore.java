@@ -480,7 +480,7 @@ final class SqliteRegistryStore implements RegistryStore {
                             ModelVersion.Status.READY, Stage.valueOf(rs.getString(5)), rs.getString(6),
                             rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)), Instant.ofEpochMilli(rs.getLong(9)),
                             tags.getOrDefault(key, Map.of()), aliases.getOrDefault(key, List.of()),
-                            // NULL: registered before migration 5 recorded digests.
+                            // NULL: registered before migration 6 recorded digests.
                             Optional.ofNullable(rs.getString(10))));
                 }
             }
