@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.ClassNotAllowedException;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
@@ -2601,14 +2602,14 @@ public abstract class TrackingStoreCompatibilityKit {
         }
 
         @Test
-        @DisplayName("a java-serialized model holding a class from a package not allowed is refused with IntegrityException; allowing the package loads it")
+        @DisplayName("a java-serialized model holding a class from a package not allowed is refused with ClassNotAllowedException; allowing the package loads it")
         void javaSerializedFilter() {
             TestModels.Perceptron model = new TestModels.Perceptron("calibrated", new double[] {1, 1},
                     List.of("negative", "positive"), new Calibration(2.0, -0.5));
             ActiveRun run = tracker.startRun("iris");
             LoggedModel logged = run.logModel("perceptron", model, ModelFlavor.javaSerialized());
-            assertThrows(IntegrityException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class));
-            assertThrows(IntegrityException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
+            assertThrows(ClassNotAllowedException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class));
+            assertThrows(ClassNotAllowedException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
                     ModelFlavor.javaSerialized("dev.runlog.tracking.tck.oth")), "a package is not a name prefix");
             TestModels.Perceptron loaded = tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
                     ModelFlavor.javaSerialized(Calibration.class.getPackageName()));
@@ -2619,13 +2620,13 @@ public abstract class TrackingStoreCompatibilityKit {
         }
 
         @Test
-        @DisplayName("the IntegrityException refusing a java-serialized model names the refused class")
+        @DisplayName("the ClassNotAllowedException refusing a java-serialized model names the refused class")
         void javaSerializedRefusalNamesClass() {
             TestModels.Perceptron model = new TestModels.Perceptron("calibrated", new double[] {1, 1},
                     List.of("negative", "positive"), new Calibration(2.0, -0.5));
             ActiveRun run = tracker.startRun("iris");
             LoggedModel logged = run.logModel("perceptron", model, ModelFlavor.javaSerialized());
-            IntegrityException refused = assertThrows(IntegrityException.class,
+            ClassNotAllowedException refused = assertThrows(ClassNotAllowedException.class,
                     () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class));
             assertMessageContains(refused, Calibration.class.getName());
         }
