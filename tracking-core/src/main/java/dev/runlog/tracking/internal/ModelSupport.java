@@ -95,7 +95,7 @@ final class ModelSupport {
             throw new InvalidInputException("Model " + modelUri + " was saved with the " + descriptor.model.flavor()
                     + " flavor and cannot be loaded with " + flavor.name());
         }
-        Path work = Temp.directory("runlog-load-");
+        Path work = tracker.modelCopies().startLoad();
         boolean keep = false;
         try {
             Path payload = Files.createDirectory(work.resolve(ModelDescriptor.PAYLOAD_DIR));
@@ -119,16 +119,15 @@ final class ModelSupport {
                             + " when it was logged: the file changed since");
                 }
             }
-            T model = flavor.load(payload, type);
-            // A model that is a path into the download (the files flavor) keeps its directory alive.
+            T model = flavor.load(payload, type, descriptor.model.flavorConfig());
+            // A model that is a path into the download (the files flavor) keeps its directory, which
+            // the tracker owns from here on: deleted on release or when the tracker closes.
             keep = model instanceof Path p && p.startsWith(work);
             return model;
         } catch (IOException e) {
             throw new StoreException("Could not load model " + modelUri + ": " + e.getMessage(), e);
         } finally {
-            if (!keep) {
-                Temp.deleteTree(work);
-            }
+            tracker.modelCopies().endLoad(work, keep);
         }
     }
 
