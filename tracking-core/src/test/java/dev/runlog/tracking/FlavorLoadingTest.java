@@ -9,7 +9,14 @@ import dev.runlog.tracking.fixtures.cart.Node;
 import dev.runlog.tracking.fixtures.cart.SplitRule;
 import dev.runlog.tracking.fixtures.forest.Forest;
 import dev.runlog.tracking.fixtures.util.IntSet;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -114,5 +121,55 @@ class FlavorLoadingTest {
 
         assertEquals(forest, tracker.loadModel(uri, Forest.class, ModelFlavor.javaSerialized(
                 FIXTURES + "base", FIXTURES + "cart", FIXTURES + "util")));
+    }
+
+    /** A flavor named like the built-in one that stores the bytes it is given, as a damaged or hostile file could hold. */
+    private static ModelFlavor rawSerialized(byte[] stream) {
+        return new ModelFlavor() {
+            @Override
+            public String name() {
+                return "java-serialized";
+            }
+
+            @Override
+            public Map<String, String> save(Object model, Path directory) throws IOException {
+                Files.write(directory.resolve("model.ser"), stream); // the built-in flavor's file name
+                return Map.of("file", "model.ser");
+            }
+
+            @Override
+            public <T> T load(Path directory, Class<T> type) {
+                throw new UnsupportedOperationException("only saves");
+            }
+        };
+    }
+
+    @Test
+    void javaSerializedRefusalOfAStreamCutShortNamesWhatItFoundAndSaysTheListMayBeIncomplete() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(forest());
+        }
+        byte[] whole = bytes.toByteArray();
+        // Cut right after IntSet's class descriptor (name, serialVersionUID, flags, no fields, end of
+        // annotation, no superclass): the filter refuses it, and the walk runs out of bytes after it.
+        byte[] name = (FIXTURES + "util.IntSet").getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(whole, name);
+        assertTrue(at > 0, "IntSet is in the stream");
+        String uri = logModel("the bytes below", rawSerialized(Arrays.copyOf(whole, at + name.length + 8 + 1 + 2 + 2)));
+
+        ClassNotAllowedException refused = assertThrows(ClassNotAllowedException.class,
+                () -> tracker.loadModel(uri, Forest.class));
+        assertEquals(List.of(FIXTURES + "util.IntSet"), refused.refusedClasses());
+        assertTrue(refused.getMessage().contains("maybe more"), refused.getMessage());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
