@@ -13,6 +13,8 @@ import java.util.Optional;
  * <pre>{@code
  * registry.deploy("models:/iris@champion", Classifier.class,
  *         DeployOptions.defaults().pollInterval(Duration.ofMillis(200)));
+ * registry.deploy("forest", Stage.PRODUCTION, RandomForest.class,
+ *         DeployOptions.defaults().flavor(ModelFlavor.javaSerialized("smile")));
  * }</pre>
  */
 public final class DeployOptions {

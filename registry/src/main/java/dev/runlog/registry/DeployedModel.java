@@ -16,6 +16,12 @@ package dev.runlog.registry;
  * <p>Thread-safe: {@link #get()} is a volatile read, cheap enough to call per request. Closing stops
  * the background polling; {@link #get()} still returns the last model.
  *
+ * <p><b>Files-flavor models</b> ({@code DeployedModel<Path>}) are copies the handle owns: the copy
+ * of a version it swapped away from is deleted right after the swap (once the listeners have run),
+ * and the copy it serves when it closes is deleted by {@link #close()}. A {@link Path} got from
+ * {@link #get()} therefore stays valid only while that version is served: open or read what you
+ * need from it at once (an open file stays readable on POSIX systems), or copy it.
+ *
  * @param <T> the model's type
  */
 public interface DeployedModel<T> extends AutoCloseable {
@@ -40,7 +46,10 @@ public interface DeployedModel<T> extends AutoCloseable {
      */
     boolean refresh();
 
-    /** Stops polling. */
+    /**
+     * Stops polling, waiting for a load in progress to end; afterwards {@link #refresh()} does
+     * nothing and returns false. Deletes the copy of a files-flavor model being served.
+     */
     @Override
     void close();
 }

@@ -184,8 +184,24 @@ public interface ModelRegistry {
     /** A live handle on the highest version in {@code stage}; see {@link DeployedModel}. */
     <T> DeployedModel<T> deploy(String name, Stage stage, Class<T> type);
 
+    /**
+     * A live handle on the highest version in {@code stage}, loaded and followed with
+     * {@code options}: a poll interval, or the flavor that loads each version, such as
+     * {@code DeployOptions.defaults().flavor(ModelFlavor.javaSerialized("smile"))}.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if the stage holds no version now
+     */
+    <T> DeployedModel<T> deploy(String name, Stage stage, Class<T> type, DeployOptions options);
+
     /** A live handle on the version an alias points to. */
     <T> DeployedModel<T> deploy(String name, String alias, Class<T> type);
+
+    /**
+     * A live handle on the version an alias points to, loaded and followed with {@code options}.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if the alias points to nothing now
+     */
+    <T> DeployedModel<T> deploy(String name, String alias, Class<T> type, DeployOptions options);
 
     /**
      * A live handle on what a {@code models:/} URI points to, loaded now and followed with

@@ -15,9 +15,11 @@ import java.util.Map;
  * name written in a model's descriptor then finds it again at load time.
  *
  * <ul>
- *   <li>{@link #json()}: records and POJOs, through Jackson.</li>
+ *   <li>{@link #json()}: records and POJOs, through Jackson; they load back as their class or as
+ *       an interface or abstract class of yours they implement.</li>
  *   <li>{@link #files()}: a file or directory kept as it is (ONNX, PMML, XGBoost, a DJL model
- *       folder); it loads back as a {@link Path}.</li>
+ *       folder); it loads back as a {@link Path} to a copy owned by the tracker (see
+ *       {@link #files()}).</li>
  *   <li>{@link #javaSerialized(String...)}: {@link java.io.Serializable} objects. Deserializing
  *       runs code chosen by whoever wrote the bytes, so loading accepts only the model's own class,
  *       basic JDK value types and the packages named here; never the default choice.</li>
@@ -51,12 +53,38 @@ public interface ModelFlavor {
      */
     <T> T load(Path directory, Class<T> type) throws IOException;
 
-    /** Records and POJOs as JSON, through Jackson. */
+    /**
+     * Reads back a model {@link #save saved} in {@code directory}, knowing the settings its
+     * {@code save} returned (as the model's descriptor recorded them): what a flavor needs when the
+     * payload alone does not say enough, such as the json flavor finding the concrete class of a
+     * model loaded as an interface. Loading a logged model calls this method; the default ignores
+     * the settings and calls {@link #load(Path, Class)}.
+     *
+     * @param settings what {@link #save} returned for this model; empty if nothing was recorded
+     * @throws InvalidInputException if the stored model is not a {@code type}
+     */
+    default <T> T load(Path directory, Class<T> type, Map<String, String> settings) throws IOException {
+        return load(directory, type);
+    }
+
+    /**
+     * Records and POJOs as JSON, through Jackson. The descriptor records the model's class, so a
+     * model may be loaded as that class or as an interface or abstract class (outside {@code java.*}
+     * and {@code javax.*}) that it implements: the recorded class is then resolved, without running
+     * its static initializer, and must be a concrete subtype of the type asked for, else the load
+     * fails with an {@link InvalidInputException} naming both. Jackson's default typing is never
+     * enabled, so the JSON itself cannot choose a class. JDK types such as {@code Map} or
+     * {@code List} load as Jackson's defaults ({@code LinkedHashMap}, {@code ArrayList}).
+     */
     static ModelFlavor json() {
         return JsonFlavor.INSTANCE;
     }
 
-    /** A file or directory as it is; loads back as a {@link Path} to a private copy. */
+    /**
+     * A file or directory as it is; loads back as a {@link Path} to a copy the tracker owns, valid
+     * until the tracker closes (which deletes it) or a {@code DeployedModel} holding it swaps it out
+     * or closes; see {@link Tracker#loadModel(String, Class)}.
+     */
     static ModelFlavor files() {
         return FilesFlavor.INSTANCE;
     }
@@ -64,8 +92,9 @@ public interface ModelFlavor {
     /**
      * Java serialization, for {@link java.io.Serializable} models. On load, only the model's own
      * class, basic JDK value and collection types, and classes in {@code allowedPackages} (and
-     * their subpackages) may be deserialized; anything else is refused with an
-     * {@link IntegrityException} naming the class.
+     * their subpackages) may be deserialized; anything else is refused with a
+     * {@link ClassNotAllowedException} that lists every refused class the model needs, found
+     * without instantiating any of them, and the packages to allow if you trust the model.
      */
     static ModelFlavor javaSerialized(String... allowedPackages) {
         return new JavaSerializedFlavor(allowedPackages);

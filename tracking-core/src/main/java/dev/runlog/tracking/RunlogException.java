@@ -13,6 +13,8 @@ package dev.runlog.tracking;
  *       another value, a write to an ended run, a taken experiment name).</li>
  *   <li>{@link StoreException}: the store failed (I/O, a locked or corrupt database); the same call
  *       may succeed later.</li>
+ *   <li>{@link ClassNotAllowedException}: a java-serialized model needs classes its loader does not
+ *       allow; it lists them all.</li>
  * </ul>
  */
 public class RunlogException extends RuntimeException {

@@ -259,15 +259,28 @@ public interface Tracker extends AutoCloseable {
 
     /**
      * Loads a logged model through its flavor, after checking that every payload file still has
-     * the SHA-256 recorded when it was logged.
+     * the SHA-256 recorded when it was logged. A json model may be loaded as an interface or
+     * abstract class of yours that its recorded class implements (see {@link ModelFlavor#json()}).
+     *
+     * <p><b>Files-flavor models</b> load as a {@link Path} to a copy that the tracker owns: it lies
+     * in the tracker's {@linkplain Builder#loadedModelDirectory loaded-model directory}, each load
+     * gets a copy of its own, and the copy stays valid until the tracker closes, which deletes it.
+     * You may delete it earlier; nothing else does, except a {@code DeployedModel} of the registry
+     * that loaded it (see there). Copy what must outlive the tracker. Other models are read into
+     * memory and leave no file behind.
      *
      * @param modelUri {@code runs:/<runId>/<artifactPath>}
-     * @throws IntegrityException if a payload file changed (the message names it), or a
-     *                            java-serialized model holds a class its filter refuses
+     * @throws IntegrityException       if a payload file changed (the message names it)
+     * @throws ClassNotAllowedException if a java-serialized model needs classes its filter refuses;
+     *                                  it lists them all
+     * @throws InvalidInputException    if the model cannot be loaded as {@code type}
      */
     <T> T loadModel(String modelUri, Class<T> type);
 
-    /** Loads a model with the given flavor instance, such as a java-serialized one allowing more packages. */
+    /**
+     * Loads a model with the given flavor instance, such as a java-serialized one allowing more
+     * packages; otherwise as {@link #loadModel(String, Class)}.
+     */
     <T> T loadModel(String modelUri, Class<T> type, ModelFlavor flavor);
 
     /** Writes a logged model, descriptor and payload, to a {@code .tar.gz} archive. */
@@ -296,7 +309,10 @@ public interface Tracker extends AutoCloseable {
      */
     Run importRun(Path tarGz);
 
-    /** Flushes every run's buffered metric points, ends runs still active as KILLED, closes the store. */
+    /**
+     * Flushes every run's buffered metric points, ends runs still active as KILLED, closes the
+     * store, and deletes the copies of loaded models (waiting for loads in progress to end).
+     */
     @Override
     void close();
 
@@ -320,6 +336,7 @@ public interface Tracker extends AutoCloseable {
         private int bufferCapacity = 1 << 16;
         private boolean shutdownHook = true;
         private long archiveSizeLimit = 16L << 30;
+        private Path loadedModelDirectory;
 
         private Builder() {
         }
@@ -395,6 +412,22 @@ public interface Tracker extends AutoCloseable {
         }
 
         /**
+         * Where the tracker keeps the models it loads: a directory {@code runlog-loads-*} made
+         * inside {@code parent} (created if missing) on the first load, and deleted with everything
+         * in it when the tracker closes. By default it is made in {@code java.io.tmpdir}. Files-flavor
+         * models load as paths into it; see {@link Tracker#loadModel(String, Class)}.
+         *
+         * @throws InvalidInputException if {@code parent} is null
+         */
+        public Builder loadedModelDirectory(Path parent) {
+            if (parent == null) {
+                throw new InvalidInputException("loadedModelDirectory must not be null");
+            }
+            this.loadedModelDirectory = parent;
+            return this;
+        }
+
+        /**
          * Opens the store and returns the tracker.
          *
          * @throws InvalidInputException if neither a URI nor a store was given, or no store module
@@ -412,7 +445,7 @@ public interface Tracker extends AutoCloseable {
                 artifacts = stores.artifacts();
             }
             return new DefaultTracker(tracking, artifacts, clock, durability, bufferCapacity, shutdownHook,
-                    archiveSizeLimit);
+                    archiveSizeLimit, loadedModelDirectory);
         }
     }
 }

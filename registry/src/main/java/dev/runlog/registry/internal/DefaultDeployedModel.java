@@ -32,6 +32,8 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
     private final ScheduledExecutorService poller;
     private final Object refreshLock = new Object();
     private volatile Live<T> live;
+    // Set by close() under refreshLock: a refresh after it neither loads nor swaps.
+    private boolean closed;
     // What failed last, so that a failure persisting across polls is reported once.
     private String lastFailure;
 
@@ -83,6 +85,9 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
     @Override
     public boolean refresh() {
         synchronized (refreshLock) {
+            if (closed) {
+                return false;
+            }
             Live<T> current = live;
             ModelVersion next;
             try {
@@ -120,6 +125,8 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
                     LOG.log(System.Logger.Level.WARNING, "deployment listener failed", e);
                 }
             }
+            // The handle owned the old model's copy (a files-flavor Path); no longer served, it goes.
+            registry.release(current.model());
             return true;
         }
     }
@@ -160,6 +167,13 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
     @Override
     public void close() {
         poller.shutdownNow();
+        // Waits for a refresh in progress, so that a model it loads is not left behind undeleted.
+        synchronized (refreshLock) {
+            if (!closed) {
+                closed = true;
+                registry.release(live.model());
+            }
+        }
     }
 
     @Override

@@ -25,6 +25,7 @@ import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.internal.DefaultTracker;
 import dev.runlog.tracking.internal.RegisteredModels;
 import dev.runlog.tracking.internal.Validation;
 import dev.runlog.tracking.internal.search.FilterParser;
@@ -401,16 +402,32 @@ public final class DefaultModelRegistry implements ModelRegistry {
         });
     }
 
+    /** Deletes the tracker's copy behind a loaded model (a files-flavor Path) that is no longer served. */
+    void release(Object model) {
+        if (tracker instanceof DefaultTracker owner) {
+            owner.releaseLoadedModel(model);
+        }
+    }
+
     @Override
     public <T> DeployedModel<T> deploy(String name, Stage stage, Class<T> type) {
+        return deploy(name, stage, type, DeployOptions.defaults());
+    }
+
+    @Override
+    public <T> DeployedModel<T> deploy(String name, Stage stage, Class<T> type, DeployOptions options) {
         Validation.notNull("stage", stage);
-        return deploy("models:/" + RegistryNames.model(name) + "/" + stage, type, DeployOptions.defaults());
+        return deploy("models:/" + RegistryNames.model(name) + "/" + stage, type, options);
     }
 
     @Override
     public <T> DeployedModel<T> deploy(String name, String alias, Class<T> type) {
-        return deploy("models:/" + RegistryNames.model(name) + "@" + RegistryNames.alias(alias), type,
-                DeployOptions.defaults());
+        return deploy(name, alias, type, DeployOptions.defaults());
+    }
+
+    @Override
+    public <T> DeployedModel<T> deploy(String name, String alias, Class<T> type, DeployOptions options) {
+        return deploy("models:/" + RegistryNames.model(name) + "@" + RegistryNames.alias(alias), type, options);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.runlog.tracking.tck;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -26,6 +27,7 @@ import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.TransitionOptions;
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.ClassNotAllowedException;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.InvalidFilterException;
 import dev.runlog.tracking.InvalidInputException;
@@ -33,6 +35,9 @@ import dev.runlog.tracking.ModelFlavor;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.tck.other.Calibration;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -132,9 +138,9 @@ public abstract class RegistryStoreCompatibilityKit {
 
     /**
      * The URI of a fresh, empty store, such as {@code "memory:"} or
-     * {@code "sqlite:" + dir.resolve("runlog.db")}. Called once per test with a new empty
-     * directory the store may put its files in; it is deleted after the test, once the tracker is
-     * closed.
+     * {@code "sqlite:" + dir.resolve("runlog.db")}. Called once per store a test opens (once per
+     * test, twice in a few groups), each time with a new empty directory the store may put its files
+     * in; it is deleted after the test, once the trackers are closed.
      *
      * @param tempDir an empty directory for this store alone
      * @return a tracking URI whose store holds nothing yet, and whose registry holds no model
@@ -2232,6 +2238,132 @@ public abstract class RegistryStoreCompatibilityKit {
             assertThrowsWith(InvalidInputException.class,
                     () -> DeployOptions.defaults().pollInterval(Duration.ofMillis(9)), "10 ms");
             assertEquals(Duration.ofSeconds(1), DeployOptions.defaults().getPollInterval());
+        }
+    }
+
+    // =============================================================================================
+
+    /** Deploying with a flavor by stage or alias, as an interface, and the files-flavor copies a handle owns. */
+    @Nested
+    @DisplayName("Deployment flavors")
+    class DeployFlavors {
+
+        private final DeployOptions onRefresh = DeployOptions.defaults().pollInterval(Duration.ofHours(1));
+        private Path loadedModels;
+        private Path sources;
+
+        /** Reopens the kit's tracker on a second store with a loaded-model directory of its own, to see what is left there. */
+        @BeforeEach
+        void trackerWithLoadedModelDirectory(@TempDir Path dir) throws IOException {
+            loadedModels = Files.createDirectories(dir.resolve("loaded-models"));
+            sources = Files.createDirectories(dir.resolve("sources"));
+            tracker = Tracker.builder().uri(storeUri(Files.createDirectories(dir.resolve("store")))).clock(clock)
+                    .shutdownHook(false).loadedModelDirectory(loadedModels).build();
+            toClose.push(tracker);
+            registry = ModelRegistry.of(tracker);
+        }
+
+        private String logWith(Object model, ModelFlavor flavor) {
+            try (ActiveRun run = tracker.startRun(EXPERIMENT)) {
+                return run.logModel("model", model, flavor).uri();
+            }
+        }
+
+        private String logFile(byte[] content) throws IOException {
+            return logWith(Files.write(Files.createTempFile(sources, "model", ".onnx"), content), ModelFlavor.files());
+        }
+
+        @Test
+        @DisplayName("deploy(name, stage or alias, type, options) loads every version with the flavor of DeployOptions: java-serialized with an extra allowed package")
+        void flavorByStageAndAlias() {
+            TestModels.Perceptron first = new TestModels.Perceptron("first", new double[] {1, 1}, List.of("n", "p"),
+                    new Calibration(2.0, -0.5));
+            registry.register("m", logWith(first, ModelFlavor.javaSerialized()));
+            registry.transition("m", 1, Stage.PRODUCTION);
+            registry.setAlias("m", "champion", 1);
+            ClassNotAllowedException refused = assertThrows(ClassNotAllowedException.class,
+                    () -> registry.deploy("m", Stage.PRODUCTION, TestModels.Perceptron.class));
+            assertEquals(List.of(Calibration.class.getName()), refused.refusedClasses());
+
+            DeployOptions allowing = onRefresh.flavor(ModelFlavor.javaSerialized(Calibration.class.getPackageName()));
+            DeployedModel<TestModels.Perceptron> byStage = track(
+                    registry.deploy("m", Stage.PRODUCTION, TestModels.Perceptron.class, allowing));
+            DeployedModel<TestModels.Perceptron> byAlias = track(
+                    registry.deploy("m", "champion", TestModels.Perceptron.class, allowing));
+            assertEquals("models:/m/Production", byStage.uri());
+            assertEquals("models:/m@champion", byAlias.uri());
+            assertEquals(first, byStage.get());
+            assertEquals(first, byAlias.get());
+
+            TestModels.Perceptron second = new TestModels.Perceptron("second", new double[] {1, -1}, List.of("n", "p"),
+                    new Calibration(3.0, 0.5));
+            registry.register("m", logWith(second, ModelFlavor.javaSerialized()));
+            registry.transition("m", 2, Stage.PRODUCTION, TransitionOptions.archiveExisting());
+            registry.setAlias("m", "champion", 2);
+            assertTrue(byStage.refresh());
+            assertTrue(byAlias.refresh());
+            assertEquals(second, byStage.get());
+            assertEquals(second, byAlias.get());
+        }
+
+        @Test
+        @DisplayName("load and deploy a json model as an interface its class implements; a class that does not implement it is refused naming both")
+        void interfaceType() {
+            registerNew("m", 1);
+            registry.transition("m", 1, Stage.PRODUCTION);
+            assertEquals(linear(1), registry.load("models:/m/Production", TestModels.Predictor.class));
+            DeployedModel<TestModels.Predictor> handle = track(
+                    registry.deploy("m", Stage.PRODUCTION, TestModels.Predictor.class, onRefresh));
+            assertEquals(linear(1), handle.get());
+            registerNew("m", 2);
+            registry.transition("m", 2, Stage.PRODUCTION, TransitionOptions.archiveExisting());
+            assertTrue(handle.refresh());
+            assertEquals(linear(2).predict(new double[] {1, 1}), handle.get().predict(new double[] {1, 1}));
+
+            registry.register("m", logModel(new TestModels.EvalReport("m", 0.5, List.of(), false)));
+            assertThrowsWith(InvalidInputException.class, () -> registry.load("models:/m/3", TestModels.Predictor.class),
+                    TestModels.EvalReport.class.getName(), TestModels.Predictor.class.getName());
+        }
+
+        @Test
+        @DisplayName("a files-flavor handle deletes the copy it swapped away from and, on close, the one it served; closing the tracker leaves nothing")
+        void filesCopies() throws IOException {
+            byte[] first = {1, 2, 3};
+            byte[] second = {4, 5, 6, 7};
+            registry.register("m", logFile(first));
+            registry.register("m", logFile(second));
+            registry.transition("m", 1, Stage.PRODUCTION);
+            DeployedModel<Path> handle = track(registry.deploy("m", Stage.PRODUCTION, Path.class, onRefresh));
+            Path servedFirst = handle.get();
+            assertArrayEquals(first, Files.readAllBytes(servedFirst));
+
+            registry.transition("m", 2, Stage.PRODUCTION, TransitionOptions.archiveExisting());
+            assertTrue(handle.refresh());
+            Path servedSecond = handle.get();
+            assertArrayEquals(second, Files.readAllBytes(servedSecond));
+            assertFalse(Files.exists(servedFirst), () -> "the copy swapped away from is deleted: " + servedFirst);
+            Path loadedDirectly = registry.load("models:/m/1", Path.class);
+            assertEquals(Set.of(servedSecond.toRealPath(), loadedDirectly.toRealPath()), filesUnder(loadedModels),
+                    "only the served copy and the registry's own load are left");
+
+            handle.close();
+            assertFalse(Files.exists(servedSecond), () -> "close deletes the served copy: " + servedSecond);
+            assertArrayEquals(first, Files.readAllBytes(loadedDirectly), "a copy loaded through load() is the tracker's");
+            tracker.close();
+            assertEquals(Set.of(), filesUnder(loadedModels));
+            try (Stream<Path> left = Files.list(loadedModels)) {
+                assertEquals(List.of(), left.toList(), "no directory is left behind");
+            }
+        }
+
+        private Set<Path> filesUnder(Path root) throws IOException {
+            try (Stream<Path> paths = Files.walk(root)) {
+                Set<Path> files = new java.util.HashSet<>();
+                for (Path p : paths.filter(Files::isRegularFile).toList()) {
+                    files.add(p.toRealPath());
+                }
+                return files;
+            }
         }
     }
 

@@ -14,11 +14,16 @@ public final class TestModels {
     private TestModels() {
     }
 
+    /** What serving code asks a model for: an interface, to load a json model as (its class is recorded). */
+    public interface Predictor {
+        double predict(double[] x);
+    }
+
     /**
      * A linear model: {@code predict(x) = weights · x + bias}. Equal by value, arrays included, so a
      * loaded copy equals the logged original.
      */
-    public record LinearModel(double[] weights, double bias) {
+    public record LinearModel(double[] weights, double bias) implements Predictor {
         public LinearModel {
             Objects.requireNonNull(weights, "weights");
             weights = weights.clone();
@@ -29,6 +34,7 @@ public final class TestModels {
             return weights.clone();
         }
 
+        @Override
         public double predict(double[] x) {
             if (x.length != weights.length) {
                 throw new IllegalArgumentException("expected " + weights.length + " features, got " + x.length);

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.ClassNotAllowedException;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
@@ -2387,6 +2388,100 @@ public abstract class TrackingStoreCompatibilityKit {
 
     // =============================================================================================
 
+    /** Loading models: as an interface of the caller's, and into copies the tracker owns and deletes. */
+    @Nested
+    @DisplayName("Model loading")
+    class ModelLoading {
+
+        private final TestModels.LinearModel linear = new TestModels.LinearModel(new double[] {0.5, -1.25}, 0.125);
+
+        /** Every regular file under {@code root}, as real paths. */
+        private Set<Path> regularFiles(Path root) throws IOException {
+            try (Stream<Path> paths = Files.walk(root)) {
+                Set<Path> files = new HashSet<>();
+                for (Path p : paths.filter(Files::isRegularFile).toList()) {
+                    files.add(p.toRealPath());
+                }
+                return files;
+            }
+        }
+
+        @Test
+        @DisplayName("a json model loads as an interface its recorded class implements, by its own flavor or json() named")
+        void jsonAsInterface() {
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("model", linear);
+            TestModels.Predictor loaded = tracker.loadModel(logged.uri(), TestModels.Predictor.class);
+            assertEquals(linear, loaded);
+            assertEquals(linear.predict(new double[] {2, 4}), loaded.predict(new double[] {2, 4}));
+            assertEquals(linear, tracker.loadModel(logged.uri(), TestModels.Predictor.class, ModelFlavor.json()));
+        }
+
+        @Test
+        @DisplayName("a json model whose recorded class does not implement the interface fails with InvalidInputException naming both")
+        void jsonAsForeignInterface() {
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel logged = run.logModel("report", new TestModels.EvalReport("m", 0.9, List.of(1, 2), true));
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> tracker.loadModel(logged.uri(), TestModels.Predictor.class));
+            assertMessageContains(e, TestModels.EvalReport.class.getName(), TestModels.Predictor.class.getName());
+        }
+
+        @Test
+        @DisplayName("files-flavor loads are copies of their own in the tracker's loaded-model directory, valid until close, which empties it")
+        void filesCopiesLiveUntilClose() throws IOException {
+            Path loadedModels = newDirectory("loaded-models");
+            Tracker owner = newTracker(builder -> builder.loadedModelDirectory(loadedModels));
+            byte[] onnx = bytes(5_000, 21);
+            Map<String, byte[]> tree = Map.of("weights.bin", bytes(3_000, 22), "config/labels.txt", bytes(40, 23));
+            ActiveRun run = owner.startRun("iris");
+            LoggedModel file = run.logModel("onnx", newFile("model.onnx", onnx));
+            LoggedModel dir = run.logModel("djl", writeTree(newDirectory("source").resolve("djl-model"), tree));
+            LoggedModel json = run.logModel("json", linear);
+            List<Path> loaded = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                loaded.add(owner.loadModel(file.uri(), Path.class));
+                loaded.add(owner.loadModel(dir.uri(), Path.class));
+                assertEquals(linear, owner.loadModel(json.uri(), TestModels.LinearModel.class));
+            }
+            assertEquals(4, new HashSet<>(loaded).size(), () -> "each load gets a copy of its own: " + loaded);
+            for (int i = 0; i < 4; i += 2) {
+                assertArrayEquals(onnx, Files.readAllBytes(loaded.get(i)), "still valid after later loads");
+                assertEquals(digestsOf(tree), localDigests(loaded.get(i + 1)));
+            }
+            Set<Path> copied = new HashSet<>();
+            for (Path p : loaded) {
+                copied.addAll(regularFiles(p));
+            }
+            assertEquals(copied, regularFiles(loadedModels), "the json loads left no file; every file is a copy handed out");
+
+            owner.close();
+            loaded.forEach(p -> assertFalse(Files.exists(p), () -> p + " outlived its tracker"));
+            try (Stream<Path> left = Files.list(loadedModels)) {
+                assertEquals(List.of(), left.toList(), "close leaves nothing in the loaded-model directory");
+            }
+        }
+
+        @Test
+        @DisplayName("by default the copies live in a runlog-loads-* directory of java.io.tmpdir, deleted when the tracker closes")
+        void defaultDirectory() throws IOException {
+            ActiveRun run = tracker.startRun("iris");
+            LoggedModel file = run.logModel("onnx", newFile("model.onnx", bytes(100, 24)));
+            Path loaded = tracker.loadModel(file.uri(), Path.class);
+            Path dir = loaded;
+            while (dir != null && !dir.getFileName().toString().startsWith("runlog-loads-")) {
+                dir = dir.getParent();
+            }
+            Path owned = dir;
+            assertNotNull(owned, () -> loaded + " is not in a runlog-loads-* directory");
+            assertEquals(Path.of(System.getProperty("java.io.tmpdir")).toRealPath(), owned.getParent().toRealPath());
+            tracker.close();
+            assertFalse(Files.exists(owned), () -> owned + " outlived its tracker");
+        }
+    }
+
+    // =============================================================================================
+
     /** Rule 14: datasets are described by digest, schema and profile, and runs record which they used. */
     @Nested
     @DisplayName("Datasets")
@@ -2755,14 +2850,14 @@ public abstract class TrackingStoreCompatibilityKit {
         }
 
         @Test
-        @DisplayName("a java-serialized model holding a class from a package not allowed is refused with IntegrityException; allowing the package loads it")
+        @DisplayName("a java-serialized model holding a class from a package not allowed is refused with ClassNotAllowedException; allowing the package loads it")
         void javaSerializedFilter() {
             TestModels.Perceptron model = new TestModels.Perceptron("calibrated", new double[] {1, 1},
                     List.of("negative", "positive"), new Calibration(2.0, -0.5));
             ActiveRun run = tracker.startRun("iris");
             LoggedModel logged = run.logModel("perceptron", model, ModelFlavor.javaSerialized());
-            assertThrows(IntegrityException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class));
-            assertThrows(IntegrityException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
+            assertThrows(ClassNotAllowedException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class));
+            assertThrows(ClassNotAllowedException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
                     ModelFlavor.javaSerialized("dev.runlog.tracking.tck.oth")), "a package is not a name prefix");
             TestModels.Perceptron loaded = tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
                     ModelFlavor.javaSerialized(Calibration.class.getPackageName()));
@@ -2773,13 +2868,13 @@ public abstract class TrackingStoreCompatibilityKit {
         }
 
         @Test
-        @DisplayName("the IntegrityException refusing a java-serialized model names the refused class")
+        @DisplayName("the ClassNotAllowedException refusing a java-serialized model names the refused class")
         void javaSerializedRefusalNamesClass() {
             TestModels.Perceptron model = new TestModels.Perceptron("calibrated", new double[] {1, 1},
                     List.of("negative", "positive"), new Calibration(2.0, -0.5));
             ActiveRun run = tracker.startRun("iris");
             LoggedModel logged = run.logModel("perceptron", model, ModelFlavor.javaSerialized());
-            IntegrityException refused = assertThrows(IntegrityException.class,
+            ClassNotAllowedException refused = assertThrows(ClassNotAllowedException.class,
                     () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class));
             assertMessageContains(refused, Calibration.class.getName());
         }

@@ -64,9 +64,11 @@ public final class DefaultTracker implements Tracker {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean shutdownHook;
     private final long archiveSizeLimit;
+    private final ModelCopies modelCopies;
 
+    /** @param loadedModelDirectory where loaded model copies are kept; null for {@code java.io.tmpdir} */
     public DefaultTracker(TrackingStore store, ArtifactStore artifacts, Clock clock, Durability durability,
-                          int bufferCapacity, boolean shutdownHook, long archiveSizeLimit) {
+                          int bufferCapacity, boolean shutdownHook, long archiveSizeLimit, Path loadedModelDirectory) {
         this.store = store;
         this.artifacts = artifacts;
         this.clock = clock;
@@ -75,6 +77,7 @@ public final class DefaultTracker implements Tracker {
         this.processTags = SystemTags.forThisProcess();
         this.shutdownHook = shutdownHook;
         this.archiveSizeLimit = archiveSizeLimit;
+        this.modelCopies = new ModelCopies(loadedModelDirectory);
         if (shutdownHook) {
             ShutdownHooks.register(this);
         }
@@ -536,6 +539,21 @@ public final class DefaultTracker implements Tracker {
         return ModelSupport.load(this, modelUri, type, Validation.notNull("flavor", flavor));
     }
 
+    ModelCopies modelCopies() {
+        return modelCopies;
+    }
+
+    /**
+     * Deletes now the copy a {@link #loadModel} handed out as {@code model} (a files-flavor
+     * {@link Path}), instead of when the tracker closes: for owners that know it is no longer used,
+     * such as a deployment that swapped it out. Anything else is left alone.
+     *
+     * @return whether a copy was deleted
+     */
+    public boolean releaseLoadedModel(Object model) {
+        return model instanceof Path copy && modelCopies.release(copy);
+    }
+
     @Override
     public void exportModel(String modelUri, Path tarGz) {
         checkOpen();
@@ -615,6 +633,8 @@ public final class DefaultTracker implements Tracker {
         } catch (RuntimeException e) {
             failure = addFailure(failure, new StoreException("Closing the artifact store failed: " + e.getMessage(), e));
         }
+        // Loaded model copies belong to the tracker: none outlives it.
+        modelCopies.close();
         if (failure != null) {
             throw failure;
         }

@@ -154,21 +154,20 @@ final class ModelSupport {
             throw new InvalidInputException("Model " + modelUri + " was saved with the " + descriptor.model.flavor()
                     + " flavor and cannot be loaded with " + flavor.name());
         }
-        Path work = Temp.directory("runlog-load-");
+        Path work = tracker.modelCopies().startLoad();
         boolean keep = false;
         try {
             Path payload = Files.createDirectory(work.resolve(ModelDescriptor.PAYLOAD_DIR));
             copyVerifiedPayload(tracker, uri, descriptor, payload);
-            T model = flavor.load(payload, type);
-            // A model that is a path into the download (the files flavor) keeps its directory alive.
+            T model = flavor.load(payload, type, descriptor.model.flavorConfig());
+            // A model that is a path into the download (the files flavor) keeps its directory, which
+            // the tracker owns from here on: deleted on release or when the tracker closes.
             keep = model instanceof Path p && p.startsWith(work);
             return model;
         } catch (IOException e) {
             throw new StoreException("Could not load model " + modelUri + ": " + e.getMessage(), e);
         } finally {
-            if (!keep) {
-                Temp.deleteTree(work);
-            }
+            tracker.modelCopies().endLoad(work, keep);
         }
     }
 

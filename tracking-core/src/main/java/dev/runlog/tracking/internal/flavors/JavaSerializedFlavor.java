@@ -1,5 +1,6 @@
 package dev.runlog.tracking.internal.flavors;
 
+import dev.runlog.tracking.ClassNotAllowedException;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.ModelFlavor;
@@ -15,9 +16,14 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * {@code java-serialized}: Java serialization, with an allow-list on load. Deserialization
@@ -39,6 +45,9 @@ public final class JavaSerializedFlavor implements ModelFlavor {
             "java.util.Collections$UnmodifiableCollection", "java.util.Collections$UnmodifiableMap",
             "java.util.Collections$UnmodifiableSet", "java.util.Collections$EmptyList",
             "java.util.Collections$EmptyMap", "java.util.Collections$EmptySet");
+
+    /** What the filter records when it stops a read for its size limits rather than for a class. */
+    private static final String BEYOND_LIMITS = "(beyond the depth, reference or size limits)";
 
     private final List<String> allowedPackages;
 
@@ -73,7 +82,7 @@ public final class JavaSerializedFlavor implements ModelFlavor {
     public <T> T load(Path directory, Class<T> type) throws IOException {
         Path file = directory.resolve(FILE);
         long size = Files.size(file);
-        java.util.concurrent.atomic.AtomicReference<String> refused = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> refused = new AtomicReference<>();
         try (InputStream raw = Files.newInputStream(file);
              ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(raw))) {
             in.setObjectInputFilter(filter(type, size, refused));
@@ -83,59 +92,146 @@ public final class JavaSerializedFlavor implements ModelFlavor {
             }
             return type.cast(model);
         } catch (InvalidClassException e) {
-            String what = refused.get() != null ? "class " + refused.get() : "the stream (" + e.getMessage() + ")";
-            throw new IntegrityException("Refused to deserialize " + what + " in the java-serialized model: only "
-                    + type.getName() + ", JDK value types and the packages " + allowedPackages
-                    + " are allowed; name more with ModelFlavor.javaSerialized(packages...) if you trust the model", e);
+            if (refused.get() == null) {
+                throw new IntegrityException("Refused to deserialize the java-serialized model: " + e.getMessage(), e);
+            }
+            if (refused.get().equals(BEYOND_LIMITS)) {
+                throw new IntegrityException("Refused to deserialize the java-serialized model: its stream goes beyond"
+                        + " the loader's limits (nesting depth 64, 10,000,000 references, the size of its file)", e);
+            }
+            throw notAllowed(file, type, refused.get());
         } catch (ClassNotFoundException e) {
             throw new InvalidInputException("The java-serialized model needs class " + e.getMessage()
                     + ", which is not on the class path", e);
         }
     }
 
-    private ObjectInputFilter filter(Class<?> type, long size, java.util.concurrent.atomic.AtomicReference<String> refused) {
+    /**
+     * The refusal of a model whose read stopped at {@code firstRefused}: the filter stops at the
+     * first class it refuses, so the stream is walked again, without instantiating anything, to
+     * name every class it needs that the filter would refuse.
+     */
+    private ClassNotAllowedException notAllowed(Path file, Class<?> type, String firstRefused) throws IOException {
+        SerialStreamClasses.Result needed;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            needed = SerialStreamClasses.scan(in);
+        }
+        Set<String> refusedNames = new LinkedHashSet<>();
+        for (String name : needed.classNames()) {
+            if (!allows(name, type, () -> loadWithoutInitializing(name, type))) {
+                refusedNames.add(name);
+            }
+        }
+        // The walk may stop early on a stream it cannot follow; the filter's own refusal is certain.
+        refusedNames.add(firstRefused);
+        Set<String> packages = new TreeSet<>(allowedPackages);
+        for (String name : refusedNames) {
+            String p = packageOf(elementName(name));
+            if (!p.isEmpty()) {
+                packages.add(p);
+            }
+        }
+        String suggestion = packages.stream().map(p -> '"' + p + '"').collect(Collectors.joining(", "));
+        return new ClassNotAllowedException("The java-serialized model needs " + refusedNames.size()
+                + (refusedNames.size() == 1 ? " class" : " classes") + " its loader does not allow: "
+                + String.join(", ", refusedNames)
+                + (needed.complete() ? "" : " (maybe more: the stream could not be followed past "
+                        + needed.incompleteAfter() + ")")
+                + ". Deserializing runs code chosen by whoever wrote the bytes, so only " + type.getName()
+                + ", JDK value and collection types and "
+                + (allowedPackages.isEmpty() ? "no other package" : "the allowed packages " + allowedPackages)
+                + " are loaded. If you trust this model, allow the packages it needs: ModelFlavor.javaSerialized("
+                + suggestion + ")", List.copyOf(refusedNames));
+    }
+
+    private ObjectInputFilter filter(Class<?> type, long size, AtomicReference<String> refused) {
         return info -> {
             if (info.depth() > 64 || info.references() > 10_000_000 || info.streamBytes() > size + 1024) {
-                refused.compareAndSet(null, "(beyond the depth, reference or size limits)");
+                refused.compareAndSet(null, BEYOND_LIMITS);
                 return ObjectInputFilter.Status.REJECTED;
             }
             Class<?> c = info.serialClass();
             if (c == null) {
                 return ObjectInputFilter.Status.UNDECIDED;
             }
-            boolean array = c.isArray();
-            while (c.isArray()) {
-                c = c.getComponentType();
+            Class<?> component = c;
+            while (component.isArray()) {
+                component = component.getComponentType();
             }
-            // Collections rebuild themselves through Object[] and Map.Entry[]: arrays only, never instances.
-            boolean collectionStorage = array && (c == Object.class || c == java.util.Map.Entry.class);
-            if (c.isPrimitive() || collectionStorage || isAllowed(c, type)) {
+            Class<?> resolved = component;
+            if (allows(c.getName(), type, () -> resolved)) {
                 return ObjectInputFilter.Status.ALLOWED;
             }
-            refused.compareAndSet(null, info.serialClass().getName());
+            refused.compareAndSet(null, c.getName());
             return ObjectInputFilter.Status.REJECTED;
         };
     }
 
-    private boolean isAllowed(Class<?> c, Class<?> type) {
+    /**
+     * Whether the filter lets through the class with this binary name ({@code [Lfoo.Bar;} for an
+     * array). {@code resolve} gives the class (the element class of an array) or null; it is asked
+     * only when the decision depends on the class hierarchy, so that names alone decide the rest.
+     */
+    private boolean allows(String name, Class<?> type, Supplier<Class<?>> resolve) {
+        String element = elementName(name);
+        if (element.length() == 1 && name.startsWith("[")) {
+            return true; // an array of a primitive type
+        }
+        // Collections rebuild themselves through Object[] and Map.Entry[]: arrays only, never instances.
+        if (name.startsWith("[") && (element.equals("java.lang.Object") || element.equals("java.util.Map$Entry"))) {
+            return true;
+        }
         boolean typeIsJdk = type.getName().startsWith("java.") || type.getName().startsWith("javax.");
         if (!typeIsJdk) {
             // The model's own class, the classes nested in it, and its subclasses in its package.
-            if (c == type || c.getName().startsWith(type.getName() + "$")) {
+            if (element.equals(type.getName()) || element.startsWith(type.getName() + "$")) {
                 return true;
             }
-            if (type.isAssignableFrom(c) && c.getPackageName().equals(type.getPackageName())) {
-                return true;
+            if (packageOf(element).equals(type.getPackageName())) {
+                Class<?> c = resolve.get();
+                if (c != null && type.isAssignableFrom(c)) {
+                    return true;
+                }
             }
         }
-        if (JDK_VALUE_CLASSES.contains(c.getName()) || c.getName().startsWith("java.util.ImmutableCollections$")) {
+        if (JDK_VALUE_CLASSES.contains(element) || element.startsWith("java.util.ImmutableCollections$")) {
             return true;
         }
+        String elementPackage = packageOf(element);
         for (String p : allowedPackages) {
-            if (c.getPackageName().equals(p) || c.getPackageName().startsWith(p + ".")) {
+            if (elementPackage.equals(p) || elementPackage.startsWith(p + ".")) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The element class name of an array class name ({@code [[Lfoo.Bar;} gives foo.Bar, {@code [I} gives I); else the name. */
+    private static String elementName(String name) {
+        int dims = 0;
+        while (dims < name.length() && name.charAt(dims) == '[') {
+            dims++;
+        }
+        if (dims > 0 && name.length() > dims + 1 && name.charAt(dims) == 'L' && name.endsWith(";")) {
+            return name.substring(dims + 1, name.length() - 1);
+        }
+        return name.substring(dims);
+    }
+
+    private static String packageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        return dot < 0 ? "" : className.substring(0, dot);
+    }
+
+    /**
+     * The class named, loaded as the JDK's read would (never initialized, so no static
+     * initializer runs), or null if it is not on the class path.
+     */
+    private static Class<?> loadWithoutInitializing(String name, Class<?> type) {
+        try {
+            return Class.forName(elementName(name), false, type.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
     }
 }

@@ -5,10 +5,16 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.ModelFlavor;
 import dev.runlog.tracking.internal.Json;
 import java.io.IOException;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** {@code json}: the model's properties through Jackson; records and POJOs load back as themselves. */
+/**
+ * {@code json}: the model's properties through Jackson; records and POJOs load back as themselves,
+ * or as an interface or abstract class of the caller's that the class recorded at save implements.
+ */
 public final class JsonFlavor implements ModelFlavor {
     public static final JsonFlavor INSTANCE = new JsonFlavor();
     static final String FILE = "model.json";
@@ -34,11 +40,73 @@ public final class JsonFlavor implements ModelFlavor {
 
     @Override
     public <T> T load(Path directory, Class<T> type) throws IOException {
+        return load(directory, type, Map.of());
+    }
+
+    @Override
+    public <T> T load(Path directory, Class<T> type, Map<String, String> settings) throws IOException {
+        Class<? extends T> target = needsRecordedClass(type) ? recordedClass(type, settings.get("class")) : type;
         try {
-            return Json.MAPPER.readValue(directory.resolve(FILE).toFile(), type);
+            return Json.MAPPER.readValue(directory.resolve(FILE).toFile(), target);
         } catch (JacksonException e) {
-            throw new InvalidInputException("The stored json model does not read as a " + type.getName()
+            throw new InvalidInputException("The stored json model does not read as a " + target.getName()
                     + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * An interface or abstract class of the caller's: Jackson cannot pick a class for it, and must
+     * not be let to pick one from the JSON (default typing would let the file choose any class).
+     * JDK types keep Jackson's own mapping (Map to LinkedHashMap, List to ArrayList, Number).
+     */
+    private static boolean needsRecordedClass(Class<?> type) {
+        boolean abstractType = type.isInterface() || Modifier.isAbstract(type.getModifiers());
+        String name = type.getName();
+        return abstractType && !type.isPrimitive() && !type.isArray()
+                && !name.startsWith("java.") && !name.startsWith("javax.");
+    }
+
+    /**
+     * The class the descriptor recorded at save, loaded without initializing it (no static
+     * initializer of a class named by a stored file runs before it is checked), and required to
+     * be a concrete subtype of {@code type}.
+     */
+    private static <T> Class<? extends T> recordedClass(Class<T> type, String recorded) {
+        if (recorded == null || recorded.isBlank()) {
+            throw new InvalidInputException("Cannot load the json model as " + type.getName() + ", an interface or"
+                    + " abstract class: its descriptor records no concrete class to read it as");
+        }
+        Class<?> found = null;
+        for (ClassLoader loader : loaders(type)) {
+            try {
+                found = Class.forName(recorded, false, loader);
+                break;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Try the next loader; none finding it is reported below.
+            }
+        }
+        if (found == null) {
+            throw new InvalidInputException("The json model was saved as a " + recorded + ", which is not on the"
+                    + " class path, so it cannot be loaded as " + type.getName());
+        }
+        if (!type.isAssignableFrom(found) || found.isInterface() || Modifier.isAbstract(found.getModifiers())
+                || found.isArray() || found.isPrimitive()) {
+            throw new InvalidInputException("The json model was saved as a " + recorded + ", which is not a concrete"
+                    + " subtype of " + type.getName() + "; load it as a type it implements");
+        }
+        return found.asSubclass(type);
+    }
+
+    /** The requested type's loader, then the thread's context loader, which may see more (an app server's). */
+    private static List<ClassLoader> loaders(Class<?> type) {
+        List<ClassLoader> loaders = new ArrayList<>();
+        if (type.getClassLoader() != null) {
+            loaders.add(type.getClassLoader());
+        }
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null && !loaders.contains(context)) {
+            loaders.add(context);
+        }
+        return loaders;
     }
 }

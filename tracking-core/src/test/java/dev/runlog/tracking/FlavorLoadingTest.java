@@ -1,0 +1,175 @@
+package dev.runlog.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.fixtures.cart.Node;
+import dev.runlog.tracking.fixtures.cart.SplitRule;
+import dev.runlog.tracking.fixtures.forest.Forest;
+import dev.runlog.tracking.fixtures.util.IntSet;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the built-in flavors do on load, whatever the store: the json flavor loading a model as an
+ * abstract class, and the java-serialized flavor naming every class it refuses at once.
+ */
+class FlavorLoadingTest {
+    private static final String FIXTURES = "dev.runlog.tracking.fixtures.";
+
+    private final Tracker tracker = Tracker.builder().uri("memory:").shutdownHook(false).build();
+
+    @AfterEach
+    void close() {
+        tracker.close();
+    }
+
+    /** An abstract class of the caller's, which Jackson cannot instantiate by itself. */
+    public abstract static class Scorer {
+        public abstract double score(double x);
+    }
+
+    public static final class ThresholdScorer extends Scorer {
+        public double threshold;
+
+        @Override
+        public double score(double x) {
+            return x >= threshold ? 1 : 0;
+        }
+    }
+
+    public abstract static class Ranker {
+    }
+
+    private String logModel(Object model, ModelFlavor flavor) {
+        try (ActiveRun run = tracker.startRun("flavors")) {
+            return run.logModel("model", model, flavor).uri();
+        }
+    }
+
+    @Test
+    void jsonModelLoadsAsAnAbstractClassItsRecordedClassExtends() {
+        ThresholdScorer scorer = new ThresholdScorer();
+        scorer.threshold = 0.75;
+        String uri = logModel(scorer, ModelFlavor.json());
+
+        Scorer loaded = tracker.loadModel(uri, Scorer.class);
+        assertInstanceOf(ThresholdScorer.class, loaded);
+        assertEquals(1.0, loaded.score(0.8));
+        assertEquals(0.0, loaded.score(0.7));
+
+        InvalidInputException refused = assertThrows(InvalidInputException.class,
+                () -> tracker.loadModel(uri, Ranker.class));
+        assertTrue(refused.getMessage().contains(ThresholdScorer.class.getName())
+                && refused.getMessage().contains(Ranker.class.getName()), refused.getMessage());
+    }
+
+    private static Forest forest() {
+        Node leaf = new Node("leaf", 2, null);
+        Node root = new Node("root", 0, leaf);
+        Map<String, Object> tree = new HashMap<>();
+        tree.put("root", root);
+        tree.put("depth", 2);
+        List<Map<String, Object>> trees = new ArrayList<>(List.of(tree, new HashMap<>(Map.of("size", 1L))));
+        Map<String, IntSet> features = new LinkedHashMap<>();
+        features.put("petal", new IntSet(1, 5, 9));
+        return new Forest(trees, new Node[] {root, leaf}, new double[][] {{0.5, 1.5}, {2.5}}, SplitRule.ENTROPY,
+                features);
+    }
+
+    @Test
+    void javaSerializedRefusalListsEveryRefusedClassWithoutInstantiatingAny() {
+        Forest forest = forest();
+        String uri = logModel(forest, ModelFlavor.javaSerialized());
+        int readsBefore = IntSet.READS.get();
+
+        ClassNotAllowedException refused = assertThrows(ClassNotAllowedException.class,
+                () -> tracker.loadModel(uri, Forest.class));
+        Set<String> expected = Set.of(FIXTURES + "cart.Node", FIXTURES + "base.AbstractNode",
+                "[L" + FIXTURES + "cart.Node;", FIXTURES + "cart.SplitRule", FIXTURES + "util.IntSet",
+                FIXTURES + "util.IntSet$Bits");
+        assertEquals(expected, new LinkedHashSet<>(refused.refusedClasses()), refused.getMessage());
+        assertEquals(expected.size(), refused.refusedClasses().size(), "each class once: " + refused.refusedClasses());
+        assertEquals(readsBefore, IntSet.READS.get(), "no refused class was deserialized");
+        String allowAll = "ModelFlavor.javaSerialized(\"" + FIXTURES + "base\", \"" + FIXTURES + "cart\", \""
+                + FIXTURES + "util\")";
+        assertTrue(refused.getMessage().contains(allowAll), refused.getMessage());
+        refused.refusedClasses().forEach(c -> assertTrue(refused.getMessage().contains(c), c));
+
+        ClassNotAllowedException rest = assertThrows(ClassNotAllowedException.class,
+                () -> tracker.loadModel(uri, Forest.class, ModelFlavor.javaSerialized(FIXTURES + "cart")));
+        assertEquals(Set.of(FIXTURES + "base.AbstractNode", FIXTURES + "util.IntSet", FIXTURES + "util.IntSet$Bits"),
+                new LinkedHashSet<>(rest.refusedClasses()), rest.getMessage());
+        assertTrue(rest.getMessage().contains(allowAll), "the suggestion keeps the packages already allowed: "
+                + rest.getMessage());
+
+        assertEquals(forest, tracker.loadModel(uri, Forest.class, ModelFlavor.javaSerialized(
+                FIXTURES + "base", FIXTURES + "cart", FIXTURES + "util")));
+    }
+
+    /** A flavor named like the built-in one that stores the bytes it is given, as a damaged or hostile file could hold. */
+    private static ModelFlavor rawSerialized(byte[] stream) {
+        return new ModelFlavor() {
+            @Override
+            public String name() {
+                return "java-serialized";
+            }
+
+            @Override
+            public Map<String, String> save(Object model, Path directory) throws IOException {
+                Files.write(directory.resolve("model.ser"), stream); // the built-in flavor's file name
+                return Map.of("file", "model.ser");
+            }
+
+            @Override
+            public <T> T load(Path directory, Class<T> type) {
+                throw new UnsupportedOperationException("only saves");
+            }
+        };
+    }
+
+    @Test
+    void javaSerializedRefusalOfAStreamCutShortNamesWhatItFoundAndSaysTheListMayBeIncomplete() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(forest());
+        }
+        byte[] whole = bytes.toByteArray();
+        // Cut right after IntSet's class descriptor (name, serialVersionUID, flags, no fields, end of
+        // annotation, no superclass): the filter refuses it, and the walk runs out of bytes after it.
+        byte[] name = (FIXTURES + "util.IntSet").getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(whole, name);
+        assertTrue(at > 0, "IntSet is in the stream");
+        String uri = logModel("the bytes below", rawSerialized(Arrays.copyOf(whole, at + name.length + 8 + 1 + 2 + 2)));
+
+        ClassNotAllowedException refused = assertThrows(ClassNotAllowedException.class,
+                () -> tracker.loadModel(uri, Forest.class));
+        assertEquals(List.of(FIXTURES + "util.IntSet"), refused.refusedClasses());
+        assertTrue(refused.getMessage().contains("maybe more"), refused.getMessage());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
