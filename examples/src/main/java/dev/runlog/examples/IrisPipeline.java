@@ -1,5 +1,6 @@
 package dev.runlog.examples;
 
+import dev.runlog.examples.ml.Classifier;
 import dev.runlog.examples.ml.Hyperparameters;
 import dev.runlog.examples.ml.LabeledData;
 import dev.runlog.examples.ml.SoftmaxClassifier;
@@ -130,8 +131,10 @@ public final class IrisPipeline {
         if (registry.latest(MODEL_NAME, Stage.PRODUCTION).isEmpty()) {
             out.println("no version in Production to serve");
         } else {
-            try (DeployedModel<SoftmaxClassifier> deployed =
-                         registry.deploy(MODEL_NAME, Stage.PRODUCTION, SoftmaxClassifier.class)) {
+            // Serving code knows the interface, not the class that trained it: a json model loads as
+            // any interface its recorded class implements.
+            try (DeployedModel<Classifier> deployed =
+                         registry.deploy(MODEL_NAME, Stage.PRODUCTION, Classifier.class)) {
                 served = Optional.of(deployed.version().version());
                 out.printf("predictions of version %d (Production):%n  %4s  %-11s %s%n",
                         deployed.version().version(), "row", "species", "predicted");
