@@ -180,6 +180,9 @@ final class DefaultActiveRun implements ActiveRun {
             throw new InvalidInputException("dataset '" + dataset.name() + "' has a blank digest; a digest identifies its content");
         }
         Validation.name("dataset context", context);
+        Validation.text("digest of dataset '" + dataset.name() + "'", dataset.digest());
+        Validation.text("source of dataset '" + dataset.name() + "'", dataset.source());
+        dataset.schema().forEach(column -> Validation.text("column name of dataset '" + dataset.name() + "'", column.name()));
         tracker.store().logInputs(id, List.of(new DatasetInput(dataset, context)));
         return this;
     }
