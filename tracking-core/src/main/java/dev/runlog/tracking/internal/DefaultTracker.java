@@ -398,7 +398,7 @@ public final class DefaultTracker implements Tracker {
                 }
             }
         } catch (IOException e) {
-            throw new StoreException("Could not read artifacts from " + directory + ": " + e.getMessage(), e);
+            throw IoFailures.storeFailure("Could not read artifacts from " + directory, e);
         }
         if (!stored.isEmpty()) {
             store.logArtifacts(runId, stored);
@@ -438,8 +438,8 @@ public final class DefaultTracker implements Tracker {
             }
             return result;
         } catch (IOException e) {
-            throw new StoreException("Could not download artifacts '" + normalized + "' of run " + runId
-                    + " to " + targetDirectory + ": " + e.getMessage(), e);
+            throw IoFailures.storeFailure("Could not download artifacts '" + normalized + "' of run " + runId
+                    + " to " + targetDirectory, e);
         }
     }
 
