@@ -68,7 +68,7 @@ public interface ModelFlavor {
      * {@link IntegrityException} naming the class.
      */
     static ModelFlavor javaSerialized(String... allowedPackages) {
-        return new JavaSerializedFlavor(allowedPackages);
+        return new JavaSerializedFlavor(dev.runlog.tracking.internal.Validation.notNull("allowedPackages", allowedPackages));
     }
 
     /**
@@ -78,6 +78,6 @@ public interface ModelFlavor {
      * @throws InvalidInputException if no flavor has this name
      */
     static ModelFlavor named(String name) {
-        return ModelFlavors.named(name);
+        return ModelFlavors.named(dev.runlog.tracking.internal.Validation.notNull("name", name));
     }
 }

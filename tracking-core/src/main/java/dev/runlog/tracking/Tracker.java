@@ -2,6 +2,7 @@ package dev.runlog.tracking;
 
 import dev.runlog.tracking.internal.DefaultTracker;
 import dev.runlog.tracking.internal.StoreLookup;
+import dev.runlog.tracking.internal.Validation;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -287,9 +287,9 @@ public interface Tracker extends AutoCloseable {
 
         /** The store to open, chosen by scheme; see {@link Tracker}. */
         public Builder uri(String uri) {
-            Objects.requireNonNull(uri, "uri");
+            Validation.notNull("uri", uri);
             if (trackingStore != null) {
-                throw new IllegalStateException("store(...) was already set; give a URI or a store, not both");
+                throw new InvalidInputException("store(...) was already set; give a URI or a store, not both");
             }
             this.uri = uri;
             return this;
@@ -300,10 +300,10 @@ public interface Tracker extends AutoCloseable {
          * tracker closes both stores when it closes.
          */
         public Builder store(TrackingStore trackingStore, ArtifactStore artifactStore) {
-            Objects.requireNonNull(trackingStore, "trackingStore");
-            Objects.requireNonNull(artifactStore, "artifactStore");
+            Validation.notNull("trackingStore", trackingStore);
+            Validation.notNull("artifactStore", artifactStore);
             if (uri != null) {
-                throw new IllegalStateException("uri(" + uri + ") was already set; give a URI or a store, not both");
+                throw new InvalidInputException("uri(" + uri + ") was already set; give a URI or a store, not both");
             }
             this.trackingStore = trackingStore;
             this.artifactStore = artifactStore;
@@ -312,13 +312,13 @@ public interface Tracker extends AutoCloseable {
 
         /** The clock for run times and metric timestamps; {@link Clock#systemUTC()} by default. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Validation.notNull("clock", clock);
             return this;
         }
 
         /** When {@code logMetric} counts as done; {@link Durability#ASYNC} by default. */
         public Builder durability(Durability durability) {
-            this.durability = Objects.requireNonNull(durability, "durability");
+            this.durability = Validation.notNull("durability", durability);
             return this;
         }
 
@@ -328,7 +328,7 @@ public interface Tracker extends AutoCloseable {
          */
         public Builder bufferCapacity(int points) {
             if (points < 1) {
-                throw new IllegalArgumentException("bufferCapacity must be at least 1 point, got " + points);
+                throw new InvalidInputException("bufferCapacity must be at least 1 point, got " + points);
             }
             this.bufferCapacity = points;
             return this;
@@ -349,7 +349,7 @@ public interface Tracker extends AutoCloseable {
          */
         public Builder archiveSizeLimit(long bytes) {
             if (bytes < 1) {
-                throw new IllegalArgumentException("archiveSizeLimit must be at least 1 byte, got " + bytes);
+                throw new InvalidInputException("archiveSizeLimit must be at least 1 byte, got " + bytes);
             }
             this.archiveSizeLimit = bytes;
             return this;

@@ -339,10 +339,11 @@ public final class DefaultTracker implements Tracker {
     @Override
     public List<ArtifactEntry> listArtifacts(String runId, String path) {
         checkOpen();
+        String dir = ArtifactPaths.normalize(path); // a bad argument is reported before a missing run
         getRun(runId);
         Map<String, ArtifactEntry> recorded = new java.util.HashMap<>();
         store.recordedArtifacts(runId).forEach(entry -> recorded.put(entry.path(), entry));
-        return artifacts.list(runId, ArtifactPaths.normalize(path)).stream()
+        return artifacts.list(runId, dir).stream()
                 .map(entry -> entry.isDirectory() ? entry : recorded.getOrDefault(entry.path(), entry))
                 .toList();
     }
@@ -409,9 +410,9 @@ public final class DefaultTracker implements Tracker {
     @Override
     public Path downloadArtifacts(String runId, String path, Path targetDirectory) {
         checkOpen();
-        getRun(runId);
         Validation.notNull("target directory", targetDirectory);
         String normalized = ArtifactPaths.normalize(path);
+        getRun(runId);
         String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
         Path result = normalized.isEmpty() ? targetDirectory : targetDirectory.resolve(lastSegment);
         try {
@@ -497,8 +498,9 @@ public final class DefaultTracker implements Tracker {
     @Override
     public InputStream openArtifact(String runId, String path) {
         checkOpen();
+        String file = ArtifactPaths.normalize(path);
         getRun(runId);
-        return artifacts.open(runId, ArtifactPaths.normalize(path));
+        return artifacts.open(runId, file);
     }
 
     // ---- closing --------------------------------------------------------------------------------
