@@ -285,7 +285,11 @@ public interface Tracker extends AutoCloseable {
         private Builder() {
         }
 
-        /** The store to open, chosen by scheme; see {@link Tracker}. */
+        /**
+         * The store to open, chosen by scheme; see {@link Tracker}.
+         *
+         * @throws InvalidInputException if {@code uri} is null, or {@link #store} was already set
+         */
         public Builder uri(String uri) {
             Validation.notNull("uri", uri);
             if (trackingStore != null) {
@@ -324,7 +328,10 @@ public interface Tracker extends AutoCloseable {
 
         /**
          * How many metric points the async buffer holds before {@code logMetric} waits for the
-         * writer (back-pressure); 65,536 by default.
+         * writer (back-pressure); 65,536 by default. A {@code logMetric} waiting while the store
+         * fails receives the failure rather than waiting for ever (see {@link ActiveRun}).
+         *
+         * @throws InvalidInputException if {@code points} is below 1
          */
         public Builder bufferCapacity(int points) {
             if (points < 1) {
