@@ -2,8 +2,8 @@ package dev.runlog.registry;
 
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.ModelFlavor;
+import dev.runlog.tracking.internal.Validation;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -35,7 +35,7 @@ public final class DeployOptions {
 
     /** A copy polling at this interval, from 10 ms up. */
     public DeployOptions pollInterval(Duration interval) {
-        Objects.requireNonNull(interval, "interval");
+        Validation.notNull("interval", interval);
         if (interval.compareTo(Duration.ofMillis(10)) < 0) {
             throw new InvalidInputException("poll interval " + interval + " is too short; the minimum is 10 ms");
         }
@@ -44,7 +44,7 @@ public final class DeployOptions {
 
     /** A copy loading each version with this flavor, such as a java-serialized one allowing more packages. */
     public DeployOptions flavor(ModelFlavor modelFlavor) {
-        return new DeployOptions(pollInterval, Objects.requireNonNull(modelFlavor, "flavor"));
+        return new DeployOptions(pollInterval, Validation.notNull("flavor", modelFlavor));
     }
 
     public Duration getPollInterval() {

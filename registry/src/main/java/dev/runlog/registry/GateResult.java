@@ -1,6 +1,6 @@
 package dev.runlog.registry;
 
-import java.util.Objects;
+import dev.runlog.tracking.internal.Validation;
 
 /**
  * The verdict of one {@link Gate}: what it required, what the candidate had, and whether that was
@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public record GateResult(String gate, boolean passed, String actual, String required) {
     public GateResult {
-        Objects.requireNonNull(gate, "gate");
+        Validation.notNull("gate", gate);
         actual = actual == null ? "" : actual;
         required = required == null ? "" : required;
     }

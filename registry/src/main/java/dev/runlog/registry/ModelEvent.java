@@ -1,7 +1,7 @@
 package dev.runlog.registry;
 
+import dev.runlog.tracking.internal.Validation;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -46,9 +46,9 @@ public record ModelEvent(long sequence, String model, int version, Action action
     }
 
     public ModelEvent {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(action, "action");
-        Objects.requireNonNull(time, "time");
+        Validation.notNull("model", model);
+        Validation.notNull("action", action);
+        Validation.notNull("time", time);
         user = user == null ? "" : user;
         comment = comment == null ? "" : comment;
     }

@@ -45,8 +45,9 @@ public interface ModelRegistry {
     /**
      * The registry kept in {@code tracker}'s store.
      *
-     * @throws dev.runlog.tracking.StoreException if the tracker's store has no registry (a custom
-     *                                            store without a {@code RegistryStoreProvider})
+     * @throws dev.runlog.tracking.InvalidInputException if the tracker is null, or its store has no
+     *         registry (a custom store without a {@code RegistryStoreProvider}); the message says
+     *         what to add
      */
     static ModelRegistry of(Tracker tracker) {
         return DefaultModelRegistry.create(tracker);

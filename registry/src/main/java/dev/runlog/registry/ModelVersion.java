@@ -1,9 +1,9 @@
 package dev.runlog.registry;
 
+import dev.runlog.tracking.internal.Validation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -42,21 +42,21 @@ public record ModelVersion(String name, int version, String source, String runId
     }
 
     public ModelVersion {
-        Objects.requireNonNull(name, "name");
+        Validation.notNull("name", name);
         if (version < 1) {
-            throw new IllegalArgumentException("version numbers start at 1: " + version);
+            throw new dev.runlog.tracking.InvalidInputException("version numbers start at 1: " + version);
         }
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(runId, "runId");
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(stage, "stage");
+        Validation.notNull("source", source);
+        Validation.notNull("runId", runId);
+        Validation.notNull("status", status);
+        Validation.notNull("stage", stage);
         description = description == null ? "" : description;
         userId = userId == null ? "" : userId;
-        Objects.requireNonNull(creationTime, "creationTime");
-        Objects.requireNonNull(lastUpdateTime, "lastUpdateTime");
-        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
-        aliases = aliases.stream().sorted().toList();
-        Objects.requireNonNull(modelDigest, "modelDigest");
+        Validation.notNull("creationTime", creationTime);
+        Validation.notNull("lastUpdateTime", lastUpdateTime);
+        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(Validation.notNull("tags", tags)));
+        aliases = Validation.notNull("aliases", aliases).stream().sorted().toList();
+        Validation.notNull("modelDigest", modelDigest);
     }
 
     /** This version's URI, {@code models:/<name>/<version>}, which always resolves to it. */

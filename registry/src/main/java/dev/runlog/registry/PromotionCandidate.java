@@ -2,7 +2,7 @@ package dev.runlog.registry;
 
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
-import java.util.Objects;
+import dev.runlog.tracking.internal.Validation;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -20,11 +20,11 @@ import java.util.OptionalDouble;
 public record PromotionCandidate(ModelVersion version, Run run, Stage target, Optional<ModelVersion> incumbent,
                                  Optional<Run> incumbentRun) {
     public PromotionCandidate {
-        Objects.requireNonNull(version, "version");
-        Objects.requireNonNull(run, "run");
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(incumbent, "incumbent");
-        Objects.requireNonNull(incumbentRun, "incumbentRun");
+        Validation.notNull("version", version);
+        Validation.notNull("run", run);
+        Validation.notNull("target", target);
+        Validation.notNull("incumbent", incumbent);
+        Validation.notNull("incumbentRun", incumbentRun);
     }
 
     /** The latest value of a metric of the candidate's run; empty if the run never logged it. */

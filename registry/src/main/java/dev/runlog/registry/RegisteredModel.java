@@ -1,8 +1,8 @@
 package dev.runlog.registry;
 
+import dev.runlog.tracking.internal.Validation;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -18,11 +18,11 @@ import java.util.TreeMap;
 public record RegisteredModel(String name, String description, Instant creationTime, Instant lastUpdateTime,
                               Map<String, String> tags, Map<String, Integer> aliases) {
     public RegisteredModel {
-        Objects.requireNonNull(name, "name");
+        Validation.notNull("name", name);
         description = description == null ? "" : description;
-        Objects.requireNonNull(creationTime, "creationTime");
-        Objects.requireNonNull(lastUpdateTime, "lastUpdateTime");
-        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
-        aliases = java.util.Collections.unmodifiableMap(new TreeMap<>(aliases));
+        Validation.notNull("creationTime", creationTime);
+        Validation.notNull("lastUpdateTime", lastUpdateTime);
+        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(Validation.notNull("tags", tags)));
+        aliases = java.util.Collections.unmodifiableMap(new TreeMap<>(Validation.notNull("aliases", aliases)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.runlog.registry;
 
+import dev.runlog.tracking.internal.Validation;
 import java.util.Optional;
 
 /**
@@ -40,14 +41,23 @@ public final class TransitionOptions {
         return new TransitionOptions(archive, comment, user);
     }
 
-    /** A copy with this comment for the audit trail. */
+    /**
+     * A copy with this comment for the audit trail; null for none.
+     *
+     * @throws dev.runlog.tracking.InvalidInputException if the text holds an unpaired UTF-16 surrogate
+     */
     public TransitionOptions comment(String text) {
-        return new TransitionOptions(archiveExisting, text, user);
+        return new TransitionOptions(archiveExisting, Validation.text("transition comment", text), user);
     }
 
-    /** A copy recording {@code name} as the acting user instead of the process's user. */
+    /**
+     * A copy recording {@code name} as the acting user instead of the process's user; null for the
+     * process's user.
+     *
+     * @throws dev.runlog.tracking.InvalidInputException if the name holds an unpaired UTF-16 surrogate
+     */
     public TransitionOptions user(String name) {
-        return new TransitionOptions(archiveExisting, comment, name);
+        return new TransitionOptions(archiveExisting, comment, Validation.text("transition user", name));
     }
 
     public boolean isArchiveExisting() {

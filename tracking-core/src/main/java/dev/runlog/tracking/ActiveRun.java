@@ -40,7 +40,11 @@ import java.util.Map;
  * {@link #end(RunStatus)} and {@link #close()} return only when every point logged before them is
  * stored. If the store fails, the failure is thrown by the next {@code flush}, {@code end},
  * {@code close} or {@code logMetric} call of any run of the tracker; the points stay buffered and
- * are written once the store works again.
+ * are written once the store works again. While the store keeps failing, {@code logMetric} goes on
+ * buffering without throwing again until the buffer is full; a {@code logMetric} call waiting for
+ * room then throws the {@link StoreException} of the next failed retry, and <em>its</em> point is
+ * not buffered (the message says so). {@code flush}, {@code end} and {@code close} retry at once
+ * and throw if that retry fails, so none of them waits forever on a failing store.
  *
  * <p><b>Params and tags</b> are written before the call returns, so a conflicting param fails at
  * the line that logged it.
@@ -94,6 +98,10 @@ public interface ActiveRun extends AutoCloseable {
     /**
      * Logs a metric point at a step, timestamped now by the tracker's clock. Metrics are
      * append-only series: logging the same key and step again adds a point, it does not replace.
+     *
+     * @throws StoreException reporting a store failure of the background writer once (this point
+     *         is then not taken), or when the buffer is full and a retry fails while this call
+     *         waits for room (this point is then not buffered either)
      */
     ActiveRun logMetric(String key, double value, long step);
 
@@ -157,7 +165,8 @@ public interface ActiveRun extends AutoCloseable {
     /**
      * Returns once every metric point logged before this call, by any thread, is stored.
      *
-     * @throws StoreException if the store failed; the points stay buffered and are retried
+     * @throws StoreException if the store failed (a failure not reported yet, or a retry made
+     *         during this call); the points stay buffered and are retried
      */
     ActiveRun flush();
 

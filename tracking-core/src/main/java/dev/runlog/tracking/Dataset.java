@@ -1,10 +1,10 @@
 package dev.runlog.tracking;
 
 import dev.runlog.tracking.internal.CsvDatasets;
+import dev.runlog.tracking.internal.Validation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A versioned description of data a run used: what it is called, exactly which bytes it was (the
@@ -30,11 +30,11 @@ import java.util.Objects;
  */
 public record Dataset(String name, String digest, String source, List<Column> schema, Profile profile) {
     public Dataset {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(digest, "digest");
-        Objects.requireNonNull(source, "source");
-        schema = List.copyOf(schema);
-        Objects.requireNonNull(profile, "profile");
+        Validation.notNull("name", name);
+        Validation.notNull("digest", digest);
+        Validation.notNull("source", source);
+        schema = List.copyOf(Validation.notNull("schema", schema));
+        Validation.notNull("profile", profile);
     }
 
     /**
@@ -47,7 +47,7 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      * @throws StoreException        if the file cannot be read
      */
     public static Dataset fromCsv(Path file) {
-        return CsvDatasets.read(file, null);
+        return CsvDatasets.read(Validation.notNull("file", file), null);
     }
 
     /**
@@ -62,7 +62,7 @@ public record Dataset(String name, String digest, String source, List<Column> sc
 
     /** As {@link #fromCsv(Path)}, under the given name. */
     public static Dataset fromCsv(Path file, String name) {
-        return CsvDatasets.read(file, Objects.requireNonNull(name, "name"));
+        return CsvDatasets.read(Validation.notNull("file", file), Validation.notNull("name", name));
     }
 
     /**
@@ -73,8 +73,8 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      */
     public record Column(String name, String type) {
         public Column {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(type, "type");
+            Validation.notNull("name", name);
+            Validation.notNull("type", type);
         }
     }
 
@@ -86,7 +86,7 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      */
     public record Profile(long rowCount, Map<String, ColumnProfile> columns) {
         public Profile {
-            columns = Map.copyOf(columns);
+            columns = Map.copyOf(Validation.notNull("columns", columns));
         }
     }
 
@@ -105,7 +105,7 @@ public record Dataset(String name, String digest, String source, List<Column> sc
     public record ColumnProfile(long count, long missing, double min, double max, double mean, double std,
                                 Histogram histogram) {
         public ColumnProfile {
-            Objects.requireNonNull(histogram, "histogram");
+            Validation.notNull("histogram", histogram);
         }
     }
 
@@ -118,10 +118,10 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      */
     public record Histogram(List<Double> edges, List<Long> counts) {
         public Histogram {
-            edges = List.copyOf(edges);
-            counts = List.copyOf(counts);
+            edges = List.copyOf(Validation.notNull("edges", edges));
+            counts = List.copyOf(Validation.notNull("counts", counts));
             if (!counts.isEmpty() && edges.size() != counts.size() + 1) {
-                throw new IllegalArgumentException("a histogram has one more edge than counts; got "
+                throw new InvalidInputException("a histogram has one more edge than counts; got "
                         + edges.size() + " edges and " + counts.size() + " counts");
             }
         }

@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import java.util.Objects;
+import dev.runlog.tracking.internal.Validation;
 
 /**
  * A dataset as a run used it, with the role it played.
@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record DatasetInput(Dataset dataset, String context) {
     public DatasetInput {
-        Objects.requireNonNull(dataset, "dataset");
-        Objects.requireNonNull(context, "context");
+        Validation.notNull("dataset", dataset);
+        Validation.notNull("context", context);
     }
 }

@@ -1,8 +1,8 @@
 package dev.runlog.tracking;
 
+import dev.runlog.tracking.internal.Validation;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A named group of runs, usually one modelling problem ("iris", "churn-v2"). Experiment names are
@@ -18,11 +18,11 @@ import java.util.Objects;
 public record Experiment(String id, String name, LifecycleStage lifecycleStage,
                          Instant creationTime, Instant lastUpdateTime, Map<String, String> tags) {
     public Experiment {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(lifecycleStage, "lifecycleStage");
-        Objects.requireNonNull(creationTime, "creationTime");
-        Objects.requireNonNull(lastUpdateTime, "lastUpdateTime");
-        tags = Map.copyOf(tags);
+        Validation.notNull("id", id);
+        Validation.notNull("name", name);
+        Validation.notNull("lifecycleStage", lifecycleStage);
+        Validation.notNull("creationTime", creationTime);
+        Validation.notNull("lastUpdateTime", lastUpdateTime);
+        tags = Map.copyOf(Validation.notNull("tags", tags));
     }
 }

@@ -1,5 +1,6 @@
 package dev.runlog.tracking;
 
+import dev.runlog.tracking.internal.Validation;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,7 +12,7 @@ import java.util.Optional;
  */
 public record ExperimentPage(List<Experiment> experiments, Optional<String> nextPageToken) {
     public ExperimentPage {
-        experiments = List.copyOf(experiments);
-        java.util.Objects.requireNonNull(nextPageToken, "nextPageToken");
+        experiments = List.copyOf(Validation.notNull("experiments", experiments));
+        Validation.notNull("nextPageToken", nextPageToken);
     }
 }

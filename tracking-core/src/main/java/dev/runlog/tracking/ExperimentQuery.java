@@ -14,6 +14,11 @@ import java.util.stream.Stream;
  */
 public interface ExperimentQuery {
 
+    /**
+     * The filter; everything matches when not called. The limits of {@link RunQuery#filter} apply.
+     *
+     * @throws InvalidFilterException when the query runs, naming the column and the problem
+     */
     ExperimentQuery filter(String filter);
 
     /** The order; {@code creation_time DESC} when not called. */

@@ -7,6 +7,7 @@ package dev.runlog.tracking;
  */
 public final class InvalidFilterException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
+    private static final int MAX_QUOTED = 200;
 
     private final String filter;
     private final int column;
@@ -18,9 +19,23 @@ public final class InvalidFilterException extends InvalidInputException {
     /** A problem at {@code column}; {@code found}, when not null, says what stood there instead. */
     public InvalidFilterException(String filter, int column, String problem, String found) {
         super(problem + " at column " + column + (found != null ? ", found " + found : "")
-                + " in \"" + filter + "\"");
+                + " in " + quote(filter, column));
         this.filter = filter;
         this.column = column;
+    }
+
+    /**
+     * The filter in quotes; a long one only around the column, so that a hostile 100 KB filter does
+     * not become a 100 KB message. {@link #filter()} keeps it whole.
+     */
+    private static String quote(String filter, int column) {
+        if (filter == null || filter.length() <= MAX_QUOTED) {
+            return "\"" + filter + "\"";
+        }
+        int from = Math.max(0, Math.min(column - 1 - MAX_QUOTED / 2, filter.length() - MAX_QUOTED));
+        int to = from + MAX_QUOTED;
+        return "\"" + (from > 0 ? "..." : "") + filter.substring(from, to) + (to < filter.length() ? "..." : "")
+                + "\" (" + filter.length() + " characters; from column " + (from + 1) + ")";
     }
 
     /** The text that failed. */

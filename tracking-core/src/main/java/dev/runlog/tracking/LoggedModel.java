@@ -1,8 +1,8 @@
 package dev.runlog.tracking;
 
+import dev.runlog.tracking.internal.Validation;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -26,17 +26,17 @@ public record LoggedModel(String runId, String artifactPath, String flavor, Map<
                           Optional<ModelSignature> signature, Optional<String> inputExample,
                           Map<String, String> metadata, String runlogVersion) {
     public LoggedModel {
-        Objects.requireNonNull(runId, "runId");
-        Objects.requireNonNull(artifactPath, "artifactPath");
-        Objects.requireNonNull(flavor, "flavor");
-        flavorConfig = Map.copyOf(flavorConfig);
-        Objects.requireNonNull(modelUuid, "modelUuid");
-        Objects.requireNonNull(creationTime, "creationTime");
-        Objects.requireNonNull(payloadSha256, "payloadSha256");
-        Objects.requireNonNull(signature, "signature");
-        Objects.requireNonNull(inputExample, "inputExample");
-        metadata = Map.copyOf(metadata);
-        Objects.requireNonNull(runlogVersion, "runlogVersion");
+        Validation.notNull("runId", runId);
+        Validation.notNull("artifactPath", artifactPath);
+        Validation.notNull("flavor", flavor);
+        flavorConfig = Map.copyOf(Validation.notNull("flavorConfig", flavorConfig));
+        Validation.notNull("modelUuid", modelUuid);
+        Validation.notNull("creationTime", creationTime);
+        Validation.notNull("payloadSha256", payloadSha256);
+        Validation.notNull("signature", signature);
+        Validation.notNull("inputExample", inputExample);
+        metadata = Map.copyOf(Validation.notNull("metadata", metadata));
+        Validation.notNull("runlogVersion", runlogVersion);
     }
 
     /** {@code runs:/<runId>/<artifactPath>}: what {@link Tracker#loadModel} and the registry take. */

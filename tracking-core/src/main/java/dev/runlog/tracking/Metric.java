@@ -1,7 +1,7 @@
 package dev.runlog.tracking;
 
+import dev.runlog.tracking.internal.Validation;
 import java.util.Comparator;
-import java.util.Objects;
 
 /**
  * One point of a metric series: a value at a step, with the wall-clock time it was logged.
@@ -26,7 +26,7 @@ public record Metric(String key, double value, long step, long timestamp) {
             .thenComparing(Metric::value, Double::compare);
 
     public Metric {
-        Objects.requireNonNull(key, "key");
+        Validation.notNull("key", key);
     }
 
     /** Whether this point comes after {@code other} in the latest-value order described above. */

@@ -1,7 +1,7 @@
 package dev.runlog.tracking;
 
+import dev.runlog.tracking.internal.Validation;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A metric's whole history as three parallel primitive arrays, in history order (step, then
@@ -29,9 +29,12 @@ public final class MetricSeries {
      * ownership of them.
      */
     public MetricSeries(String key, long[] steps, long[] timestamps, double[] values) {
-        this.key = Objects.requireNonNull(key, "key");
+        this.key = Validation.notNull("key", key);
+        Validation.notNull("steps", steps);
+        Validation.notNull("timestamps", timestamps);
+        Validation.notNull("values", values);
         if (steps.length != timestamps.length || steps.length != values.length) {
-            throw new IllegalArgumentException("steps, timestamps and values differ in length: "
+            throw new InvalidInputException("steps, timestamps and values differ in length: "
                     + steps.length + ", " + timestamps.length + ", " + values.length);
         }
         this.steps = steps;
@@ -41,14 +44,14 @@ public final class MetricSeries {
 
     /** A series of the given points, which must all have {@code key}, in the order given. */
     public static MetricSeries of(String key, List<Metric> points) {
-        int n = points.size();
+        int n = Validation.notNull("points", points).size();
         long[] steps = new long[n];
         long[] timestamps = new long[n];
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
             Metric point = points.get(i);
             if (!point.key().equals(key)) {
-                throw new IllegalArgumentException("point " + i + " has key '" + point.key() + "', not '" + key + "'");
+                throw new InvalidInputException("point " + i + " has key '" + point.key() + "', not '" + key + "'");
             }
             steps[i] = point.step();
             timestamps[i] = point.timestamp();

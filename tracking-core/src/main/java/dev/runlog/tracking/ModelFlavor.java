@@ -97,7 +97,7 @@ public interface ModelFlavor {
      * without instantiating any of them, and the packages to allow if you trust the model.
      */
     static ModelFlavor javaSerialized(String... allowedPackages) {
-        return new JavaSerializedFlavor(allowedPackages);
+        return new JavaSerializedFlavor(dev.runlog.tracking.internal.Validation.notNull("allowedPackages", allowedPackages));
     }
 
     /**
@@ -107,6 +107,6 @@ public interface ModelFlavor {
      * @throws InvalidInputException if no flavor has this name
      */
     static ModelFlavor named(String name) {
-        return ModelFlavors.named(name);
+        return ModelFlavors.named(dev.runlog.tracking.internal.Validation.notNull("name", name));
     }
 }

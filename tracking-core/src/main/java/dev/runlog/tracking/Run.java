@@ -1,7 +1,7 @@
 package dev.runlog.tracking;
 
+import dev.runlog.tracking.internal.Validation;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A snapshot of a run as stored: its {@link RunInfo}, its {@link RunData} and the datasets it used.
@@ -15,9 +15,9 @@ import java.util.Objects;
  */
 public record Run(RunInfo info, RunData data, List<DatasetInput> inputs) {
     public Run {
-        Objects.requireNonNull(info, "info");
-        Objects.requireNonNull(data, "data");
-        inputs = List.copyOf(inputs);
+        Validation.notNull("info", info);
+        Validation.notNull("data", data);
+        inputs = List.copyOf(Validation.notNull("inputs", inputs));
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.runlog.tracking;
 
+import dev.runlog.tracking.internal.Validation;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -20,13 +20,13 @@ public record RunInfo(String id, String experimentId, String name, RunStatus sta
                       Instant startTime, Optional<Instant> endTime, LifecycleStage lifecycleStage,
                       String artifactUri) {
     public RunInfo {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(experimentId, "experimentId");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(startTime, "startTime");
-        Objects.requireNonNull(endTime, "endTime");
-        Objects.requireNonNull(lifecycleStage, "lifecycleStage");
-        Objects.requireNonNull(artifactUri, "artifactUri");
+        Validation.notNull("id", id);
+        Validation.notNull("experimentId", experimentId);
+        Validation.notNull("name", name);
+        Validation.notNull("status", status);
+        Validation.notNull("startTime", startTime);
+        Validation.notNull("endTime", endTime);
+        Validation.notNull("lifecycleStage", lifecycleStage);
+        Validation.notNull("artifactUri", artifactUri);
     }
 }

@@ -1,5 +1,6 @@
 package dev.runlog.tracking;
 
+import dev.runlog.tracking.internal.Validation;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,7 +12,7 @@ import java.util.Optional;
  */
 public record RunPage(List<Run> runs, Optional<String> nextPageToken) {
     public RunPage {
-        runs = List.copyOf(runs);
-        java.util.Objects.requireNonNull(nextPageToken, "nextPageToken");
+        runs = List.copyOf(Validation.notNull("runs", runs));
+        Validation.notNull("nextPageToken", nextPageToken);
     }
 }

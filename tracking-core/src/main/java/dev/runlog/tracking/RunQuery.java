@@ -35,7 +35,14 @@ public interface RunQuery {
     /** Limits the search to these experiments, by name or id; all experiments when not called. */
     RunQuery experiments(String... namesOrIds);
 
-    /** The filter; everything matches when not called. @throws InvalidFilterException at {@link #page()} */
+    /**
+     * The filter; everything matches when not called. A filter may nest parentheses and
+     * {@code NOT} at most 100 levels deep, hold at most 2,000 conditions and at most 50,000
+     * {@code IN} values in all; every store answers every filter within those limits.
+     *
+     * @throws InvalidFilterException at {@link #page()}, naming the column and the problem (a limit
+     *         passed, an unpaired UTF-16 surrogate, a syntax error)
+     */
     RunQuery filter(String filter);
 
     /**

@@ -2,6 +2,7 @@ package dev.runlog.tracking;
 
 import dev.runlog.tracking.internal.DefaultTracker;
 import dev.runlog.tracking.internal.StoreLookup;
+import dev.runlog.tracking.internal.Validation;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -341,11 +341,15 @@ public interface Tracker extends AutoCloseable {
         private Builder() {
         }
 
-        /** The store to open, chosen by scheme; see {@link Tracker}. */
+        /**
+         * The store to open, chosen by scheme; see {@link Tracker}.
+         *
+         * @throws InvalidInputException if {@code uri} is null, or {@link #store} was already set
+         */
         public Builder uri(String uri) {
-            Objects.requireNonNull(uri, "uri");
+            Validation.notNull("uri", uri);
             if (trackingStore != null) {
-                throw new IllegalStateException("store(...) was already set; give a URI or a store, not both");
+                throw new InvalidInputException("store(...) was already set; give a URI or a store, not both");
             }
             this.uri = uri;
             return this;
@@ -356,10 +360,10 @@ public interface Tracker extends AutoCloseable {
          * tracker closes both stores when it closes.
          */
         public Builder store(TrackingStore trackingStore, ArtifactStore artifactStore) {
-            Objects.requireNonNull(trackingStore, "trackingStore");
-            Objects.requireNonNull(artifactStore, "artifactStore");
+            Validation.notNull("trackingStore", trackingStore);
+            Validation.notNull("artifactStore", artifactStore);
             if (uri != null) {
-                throw new IllegalStateException("uri(" + uri + ") was already set; give a URI or a store, not both");
+                throw new InvalidInputException("uri(" + uri + ") was already set; give a URI or a store, not both");
             }
             this.trackingStore = trackingStore;
             this.artifactStore = artifactStore;
@@ -368,23 +372,26 @@ public interface Tracker extends AutoCloseable {
 
         /** The clock for run times and metric timestamps; {@link Clock#systemUTC()} by default. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = Validation.notNull("clock", clock);
             return this;
         }
 
         /** When {@code logMetric} counts as done; {@link Durability#ASYNC} by default. */
         public Builder durability(Durability durability) {
-            this.durability = Objects.requireNonNull(durability, "durability");
+            this.durability = Validation.notNull("durability", durability);
             return this;
         }
 
         /**
          * How many metric points the async buffer holds before {@code logMetric} waits for the
-         * writer (back-pressure); 65,536 by default.
+         * writer (back-pressure); 65,536 by default. A {@code logMetric} waiting while the store
+         * fails receives the failure rather than waiting for ever (see {@link ActiveRun}).
+         *
+         * @throws InvalidInputException if {@code points} is below 1
          */
         public Builder bufferCapacity(int points) {
             if (points < 1) {
-                throw new IllegalArgumentException("bufferCapacity must be at least 1 point, got " + points);
+                throw new InvalidInputException("bufferCapacity must be at least 1 point, got " + points);
             }
             this.bufferCapacity = points;
             return this;
@@ -405,7 +412,7 @@ public interface Tracker extends AutoCloseable {
          */
         public Builder archiveSizeLimit(long bytes) {
             if (bytes < 1) {
-                throw new IllegalArgumentException("archiveSizeLimit must be at least 1 byte, got " + bytes);
+                throw new InvalidInputException("archiveSizeLimit must be at least 1 byte, got " + bytes);
             }
             this.archiveSizeLimit = bytes;
             return this;

@@ -6,9 +6,9 @@ import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.internal.Validation;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -51,7 +51,7 @@ public final class RunAssert {
      * matches a param logged as {@code 0.1} or {@code "0.1"}.
      */
     public RunAssert hasParam(String key, Object expected) {
-        Objects.requireNonNull(key, "key");
+        Validation.notNull("key", key);
         String wanted = String.valueOf(expected);
         Map<String, String> params = run.data().params();
         String actual = params.get(key);
@@ -68,7 +68,7 @@ public final class RunAssert {
 
     /** Checks that the run has the param {@code key}, whatever its value. */
     public RunAssert hasParam(String key) {
-        Objects.requireNonNull(key, "key");
+        Validation.notNull("key", key);
         Map<String, String> params = run.data().params();
         if (!params.containsKey(key)) {
             throw new AssertionFailedError(expectation("have param " + key)
@@ -83,8 +83,8 @@ public final class RunAssert {
      * {@code key} is one of them.
      */
     public RunAssert hasTag(String key, String expected) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(expected, "expected");
+        Validation.notNull("key", key);
+        Validation.notNull("expected", expected);
         Map<String, String> tags = run.data().tags();
         String actual = tags.get(key);
         if (actual == null) {
@@ -109,11 +109,11 @@ public final class RunAssert {
      * {@code expected}: {@code |actual - expected| <= tolerance}. NaN matches only NaN, and an
      * infinity only the same infinity.
      *
-     * @throws IllegalArgumentException if {@code tolerance} is negative or NaN
+     * @throws dev.runlog.tracking.InvalidInputException if {@code tolerance} is negative or NaN
      */
     public RunAssert hasMetric(String key, double expected, double tolerance) {
         if (!(tolerance >= 0)) {
-            throw new IllegalArgumentException("tolerance must be zero or more, got " + tolerance);
+            throw new dev.runlog.tracking.InvalidInputException("tolerance must be zero or more, got " + tolerance);
         }
         String expectation = "have metric " + key + " = " + expected + " ± " + tolerance;
         Metric latest = latest(key, expectation);
@@ -147,7 +147,7 @@ public final class RunAssert {
 
     /** Checks the run's status, such as {@link RunStatus#FINISHED} or {@link RunStatus#FAILED}. */
     public RunAssert hasStatus(RunStatus expected) {
-        Objects.requireNonNull(expected, "expected");
+        Validation.notNull("expected", expected);
         RunStatus actual = run.info().status();
         if (actual != expected) {
             throw new AssertionFailedError(expectation("have status " + expected) + ", but it has status " + actual,
@@ -158,7 +158,7 @@ public final class RunAssert {
 
     /** Checks that the run logged a dataset named {@code datasetName} as an input, in any role. */
     public RunAssert hasInput(String datasetName) {
-        Objects.requireNonNull(datasetName, "datasetName");
+        Validation.notNull("datasetName", datasetName);
         return hasInput(datasetName, null, "have input dataset " + datasetName);
     }
 
@@ -167,8 +167,8 @@ public final class RunAssert {
      * {@code context}, such as {@code "training"}.
      */
     public RunAssert hasInput(String datasetName, String context) {
-        Objects.requireNonNull(datasetName, "datasetName");
-        Objects.requireNonNull(context, "context");
+        Validation.notNull("datasetName", datasetName);
+        Validation.notNull("context", context);
         return hasInput(datasetName, context, "have input dataset " + datasetName + " (" + context + ")");
     }
 
@@ -245,13 +245,13 @@ public final class RunAssert {
     }
 
     private List<Metric> history(Tracker tracker, String key) {
-        Objects.requireNonNull(tracker, "tracker");
-        Objects.requireNonNull(key, "key");
+        Validation.notNull("tracker", tracker);
+        Validation.notNull("key", key);
         return tracker.metricHistory(run.info().id(), key);
     }
 
     private Metric latest(String key, String expectation) {
-        Objects.requireNonNull(key, "key");
+        Validation.notNull("key", key);
         Metric latest = run.data().latestMetrics().get(key);
         if (latest == null) {
             throw new AssertionFailedError(expectation(expectation) + ", but it has no metric " + key

@@ -3,9 +3,9 @@ package dev.runlog.junit;
 import dev.runlog.junit.internal.TestResources;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.internal.Validation;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -67,7 +67,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   <li>There is no store outside a test: a {@code Tracker} parameter of an {@code @BeforeAll}
  *       or {@code @AfterAll} method, or of the constructor of a {@code PER_CLASS} test class, is
  *       refused with a {@link ParameterResolutionException}, and the accessors throw
- *       {@link IllegalStateException} there.</li>
+ *       {@link dev.runlog.tracking.InvalidInputException} there, saying where a store exists.</li>
  *   <li>Register one {@code RunlogExtension} per test class: two would compete to resolve the
  *       same parameters.</li>
  * </ul>
@@ -120,14 +120,14 @@ public final class RunlogExtension implements BeforeEachCallback, ParameterResol
      * {@code RunlogExtension.inMemory().withClock(Clock.fixed(instant, ZoneOffset.UTC))}.
      */
     public RunlogExtension withClock(Clock clock) {
-        return new RunlogExtension(kind, Objects.requireNonNull(clock, "clock"));
+        return new RunlogExtension(kind, Validation.notNull("clock", clock));
     }
 
     /**
      * The tracker of the test running now, opened on first use.
      *
-     * @throws IllegalStateException outside a test (in {@code @BeforeAll}, {@code @AfterAll}, or
-     *                               after the test finished)
+     * @throws dev.runlog.tracking.InvalidInputException outside a test (in {@code @BeforeAll},
+     *         {@code @AfterAll}, or after the test finished)
      */
     public Tracker tracker() {
         return current("tracker()").tracker();
@@ -136,7 +136,7 @@ public final class RunlogExtension implements BeforeEachCallback, ParameterResol
     /**
      * The model registry kept in the store of {@link #tracker()}.
      *
-     * @throws IllegalStateException outside a test
+     * @throws dev.runlog.tracking.InvalidInputException outside a test
      */
     public ModelRegistry registry() {
         return current("registry()").registry();
@@ -148,7 +148,7 @@ public final class RunlogExtension implements BeforeEachCallback, ParameterResol
      * For {@link #inMemory()} it is {@code memory:}, which opens a <em>new, separate</em> store
      * every time, so hand code under test {@link #tracker()} instead.
      *
-     * @throws IllegalStateException outside a test
+     * @throws dev.runlog.tracking.InvalidInputException outside a test
      */
     public String storeUri() {
         return current("storeUri()").storeUri();
@@ -213,11 +213,11 @@ public final class RunlogExtension implements BeforeEachCallback, ParameterResol
             return running.get(0);
         }
         if (running.isEmpty()) {
-            throw new IllegalStateException("RunlogExtension." + accessor + " is only available while a test runs:"
+            throw new dev.runlog.tracking.InvalidInputException("RunlogExtension." + accessor + " is only available while a test runs:"
                     + " in @BeforeEach, the test method and @AfterEach; no test is running now (each test gets"
                     + " its own store, so there is none in @BeforeAll, @AfterAll or after the test)");
         }
-        throw new IllegalStateException("RunlogExtension." + accessor + " was called on a thread that runs none of the "
+        throw new dev.runlog.tracking.InvalidInputException("RunlogExtension." + accessor + " was called on a thread that runs none of the "
                 + running.size() + " tests running now, so it cannot tell which test's store you mean;"
                 + " take a Tracker or ModelRegistry parameter in the test instead");
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.Tracker;
 import java.nio.file.Files;
@@ -114,12 +115,12 @@ class CleanupTest {
     void accessorsFailAfterTheTestsAreOver() {
         Scenarios.run(SqliteScenario.class);
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SqliteScenario.runlog.tracker());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> SqliteScenario.runlog.tracker());
         assertEquals("RunlogExtension.tracker() is only available while a test runs: in @BeforeEach, the test method"
                 + " and @AfterEach; no test is running now (each test gets its own store, so there is none in"
                 + " @BeforeAll, @AfterAll or after the test)", e.getMessage());
-        assertThrows(IllegalStateException.class, () -> SqliteScenario.runlog.storeUri());
-        assertThrows(IllegalStateException.class, () -> SqliteScenario.runlog.registry());
+        assertThrows(InvalidInputException.class, () -> SqliteScenario.runlog.storeUri());
+        assertThrows(InvalidInputException.class, () -> SqliteScenario.runlog.registry());
     }
 
     @OnlyInEngineTestKit

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.Tracker;
 import java.time.Clock;
@@ -58,16 +59,16 @@ class InMemoryExtensionTest {
     void withClockMakesANewExtensionAndLeavesThisOneAlone() {
         RunlogExtension other = runlog.withClock(Clock.systemUTC());
         assertNotSame(runlog, other);
-        assertThrows(NullPointerException.class, () -> runlog.withClock(null));
+        assertThrows(InvalidInputException.class, () -> runlog.withClock(null));
     }
 
     @Test
     void accessorsOfAnExtensionNoTestUsesExplainWhy() {
         RunlogExtension unused = RunlogExtension.sqlite();
 
-        IllegalStateException tracker = assertThrows(IllegalStateException.class, unused::tracker);
-        IllegalStateException registry = assertThrows(IllegalStateException.class, unused::registry);
-        IllegalStateException storeUri = assertThrows(IllegalStateException.class, unused::storeUri);
+        InvalidInputException tracker = assertThrows(InvalidInputException.class, unused::tracker);
+        InvalidInputException registry = assertThrows(InvalidInputException.class, unused::registry);
+        InvalidInputException storeUri = assertThrows(InvalidInputException.class, unused::storeUri);
 
         assertTrue(tracker.getMessage().startsWith("RunlogExtension.tracker() is only available while a test runs"),
                 tracker.getMessage());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Tracker;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ class ParallelTest {
         assertEquals(List.of(true, true), accessorGaveTheInjectedTracker, "each test's own thread gets its own tracker");
         assertEquals(2, fromOtherThread.size());
         for (Object outcome : fromOtherThread) {
-            IllegalStateException e = assertInstanceOf(IllegalStateException.class, outcome);
+            InvalidInputException e = assertInstanceOf(InvalidInputException.class, outcome);
             assertEquals("RunlogExtension.tracker() was called on a thread that runs none of the 2 tests running now,"
                     + " so it cannot tell which test's store you mean; take a Tracker or ModelRegistry parameter in"
                     + " the test instead", e.getMessage());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
@@ -173,10 +174,10 @@ class RunAssertTest {
 
     @Test
     void hasMetricRefusesANegativeOrNanTolerance() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> assertThat(TRAINED).hasMetric("loss", 0.3, -0.1));
         assertEquals("tolerance must be zero or more, got -0.1", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> assertThat(TRAINED).hasMetric("loss", 0.3, Double.NaN));
+        assertThrows(InvalidInputException.class, () -> assertThat(TRAINED).hasMetric("loss", 0.3, Double.NaN));
     }
 
     @Test

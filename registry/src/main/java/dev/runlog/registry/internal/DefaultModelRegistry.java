@@ -23,7 +23,6 @@ import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
-import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.internal.DefaultTracker;
 import dev.runlog.tracking.internal.RegisteredModels;
@@ -36,7 +35,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
@@ -67,9 +65,11 @@ public final class DefaultModelRegistry implements ModelRegistry {
                 return new DefaultModelRegistry(tracker, store.get(), stores.clock());
             }
         }
-        throw new StoreException("no model registry is available for tracking store "
-                + stores.tracking().getClass().getName() + "; the in-memory and SQLite stores have one, a custom"
-                + " store needs a dev.runlog.registry.spi.RegistryStoreProvider");
+        // Not a StoreException: retrying cannot help; the classpath or the store must change.
+        throw new InvalidInputException("No model registry is available for tracking store "
+                + stores.tracking().getClass().getName() + "; the in-memory and SQLite stores have one (for SQLite add"
+                + " the module dev.runlog:storage-sqlite), a custom store needs a"
+                + " dev.runlog.registry.spi.RegistryStoreProvider registered in META-INF/services");
     }
 
     private Change change() {
@@ -253,7 +253,10 @@ public final class DefaultModelRegistry implements ModelRegistry {
             PromotionCandidate context = new PromotionCandidate(candidate, run, target, incumbent, incumbentRun);
             List<GateResult> failures = new ArrayList<>();
             for (Gate gate : gates) {
-                GateResult result = Objects.requireNonNull(gate.check(context), "a gate returned null");
+                GateResult result = gate.check(context);
+                if (result == null) {
+                    throw new InvalidInputException("The gate " + gate + " returned null; a gate must return a GateResult");
+                }
                 if (!result.passed()) {
                     failures.add(result);
                 }

@@ -56,7 +56,7 @@ final class RegistryNames {
     }
 
     static String description(String description) {
-        String text = description == null ? "" : description;
+        String text = Validation.text("description", description == null ? "" : description);
         if (text.length() > MAX_DESCRIPTION) {
             throw new InvalidInputException("description is " + text.length() + " characters long; the limit is "
                     + MAX_DESCRIPTION);

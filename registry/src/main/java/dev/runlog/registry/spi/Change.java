@@ -1,7 +1,7 @@
 package dev.runlog.registry.spi;
 
+import dev.runlog.tracking.internal.Validation;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Who makes a change to the registry, when and why: what a store writes into the audit trail
@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public record Change(Instant time, String user, String comment) {
     public Change {
-        Objects.requireNonNull(time, "time");
+        Validation.notNull("time", time);
         user = user == null ? "" : user;
         comment = comment == null ? "" : comment;
     }

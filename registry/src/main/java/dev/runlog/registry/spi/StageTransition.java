@@ -1,7 +1,7 @@
 package dev.runlog.registry.spi;
 
 import dev.runlog.registry.Stage;
-import java.util.Objects;
+import dev.runlog.tracking.internal.Validation;
 
 /**
  * A stage transition as a store carries it out, in one transaction.
@@ -18,7 +18,7 @@ import java.util.Objects;
 public record StageTransition(String name, int version, Stage stage, boolean archiveExisting,
                               Integer expectedIncumbent) {
     public StageTransition {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(stage, "stage");
+        Validation.notNull("name", name);
+        Validation.notNull("stage", stage);
     }
 }

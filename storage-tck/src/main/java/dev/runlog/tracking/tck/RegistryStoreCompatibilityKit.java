@@ -1982,6 +1982,84 @@ public abstract class RegistryStoreCompatibilityKit {
 
     // =============================================================================================
 
+    /**
+     * Hostile input: registry searches share the run search's limits, and text that is not valid
+     * Unicode never reaches a store, where SQLite would turn it into '?' and merge distinct names.
+     */
+    @Nested
+    @DisplayName("Hostile input (filter limits, unpaired surrogates)")
+    class HostileInput {
+        private static final String BAD = "x\uD800y";
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"deep parentheses", "deep NOTs", "too many conditions"})
+        @DisplayName("searchModels and searchVersions reject filters past the limits, never with a StackOverflowError")
+        void filterLimits(String shape) {
+            registerNew("m", 1);
+            String filter = switch (shape) {
+                case "deep parentheses" -> "(".repeat(3_000) + "name = 'm'" + ")".repeat(3_000);
+                case "deep NOTs" -> "NOT ".repeat(20_000) + "name = 'm'";
+                default -> String.join(" OR ", Collections.nCopies(2_001, "name = 'm'"));
+            };
+            String limit = shape.equals("too many conditions") ? "2000" : "100";
+            assertThrowsWith(InvalidFilterException.class, () -> registry.searchModels(filter), limit);
+            assertThrowsWith(InvalidFilterException.class, () -> registry.searchVersions(filter), limit);
+        }
+
+        @Test
+        @DisplayName("the deepest and longest allowed filters answer")
+        void largestAllowedFilters() {
+            registerNew("m", 1);
+            registerNew("n", 2);
+            String deep = "(".repeat(99) + "name = 'n'" + ")".repeat(99);
+            assertEquals(List.of("n"), names(registry.searchModels(deep)));
+            assertEquals(List.of("n/1"), refs(registry.searchVersions("NOT ".repeat(100) + "name = 'n'")));
+            String longest = String.join(" OR ", Collections.nCopies(1_999, "name = 'x'")) + " OR name = 'm'";
+            assertEquals(List.of("m"), names(registry.searchModels(longest)));
+        }
+
+        @Test
+        @DisplayName("an unpaired UTF-16 surrogate is rejected in names, descriptions, tags, comments and filters, naming the field")
+        void unpairedSurrogates() {
+            ModelVersion v = registerNew("m", 1);
+            String uri = logModel(linear(2));
+            assertThrowsWith(InvalidInputException.class, () -> registry.createModel(BAD), "registered model name", "surrogate");
+            assertThrowsWith(InvalidInputException.class, () -> registry.register(BAD, uri), "registered model name", "surrogate");
+            assertThrowsWith(InvalidInputException.class, () -> registry.renameModel("m", BAD), "registered model name", "surrogate");
+            assertThrowsWith(InvalidInputException.class, () -> registry.updateDescription("m", BAD), "description", "surrogate");
+            assertThrowsWith(InvalidInputException.class, () -> registry.updateDescription("m", v.version(), BAD), "description",
+                    "surrogate");
+            assertThrowsWith(InvalidInputException.class, () -> registry.setModelTag("m", BAD, "v"), "tag key", "surrogate");
+            assertThrowsWith(InvalidInputException.class, () -> registry.setModelTag("m", "k", BAD), "value of tag 'k'", "surrogate");
+            assertThrowsWith(InvalidInputException.class, () -> registry.setVersionTag("m", v.version(), "k", BAD),
+                    "value of tag 'k'", "surrogate");
+            assertThrowsWith(InvalidInputException.class, () -> registry.setAlias("m", BAD, v.version()), "alias");
+            assertThrowsWith(InvalidInputException.class, () -> registry.transition("m", v.version(), Stage.STAGING,
+                    TransitionOptions.defaults().comment(BAD)), "transition comment", "surrogate");
+            assertThrowsWith(InvalidInputException.class, () -> registry.transition("m", v.version(), Stage.STAGING,
+                    TransitionOptions.defaults().user(BAD)), "transition user", "surrogate");
+            assertThrowsWith(InvalidFilterException.class, () -> registry.searchModels("name = '" + BAD + "'"), "surrogate");
+            assertThrowsWith(InvalidFilterException.class, () -> registry.searchVersions("tags.k = '" + BAD + "'"), "surrogate");
+            assertEquals(List.of("m"), names(registry.searchModels("")), "nothing was stored");
+            assertEquals(Stage.NONE, registry.getVersion("m", v.version()).stage());
+        }
+
+        @Test
+        @DisplayName("names that differ only in a surrogate pair (emoji) stay distinct and come back exactly")
+        void surrogatePairs() {
+            String smile = "model \uD83D\uDE00";
+            String wink = "model \uD83D\uDE09";
+            registerNew(smile, 1);
+            registerNew(wink, 2);
+            registry.updateDescription(smile, "\uD83D\uDE00 works");
+            assertEquals(List.of(smile, wink), names(registry.searchModels("name LIKE 'model %'")).stream().sorted().toList());
+            assertEquals("\uD83D\uDE00 works", registry.getModel(smile).description());
+            assertEquals(List.of(wink + "/1"), refs(registry.searchVersions("name = '" + wink + "'")));
+        }
+    }
+
+    // =============================================================================================
+
     /** Live deployment: a handle follows its stage or alias, swapping models in the background. */
     @Nested
     @DisplayName("Deployment")

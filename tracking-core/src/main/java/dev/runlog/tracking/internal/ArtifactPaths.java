@@ -1,15 +1,21 @@
 package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.InvalidInputException;
+import java.nio.charset.StandardCharsets;
 
 /** Rules for artifact paths: relative, '/'-separated, never climbing out of the run's root. */
 public final class ArtifactPaths {
+    /** The longest segment a path may have, in UTF-8 bytes: what common file systems accept (NAME_MAX). */
+    public static final int MAX_SEGMENT_BYTES = 255;
+
     private ArtifactPaths() {
     }
 
     /**
      * Normalizes a relative artifact path: drops empty and "." segments, so "a//b/./c/" becomes
-     * "a/b/c" and "" or "." the root (""). Rejects what could escape the root.
+     * "a/b/c" and "" or "." the root (""). Rejects what could escape the root, and what no file
+     * system could store: a NUL, an unpaired surrogate, a segment over {@value #MAX_SEGMENT_BYTES}
+     * UTF-8 bytes. The same rules hold on every store, whether or not it writes files.
      */
     public static String normalize(String path) {
         if (path == null) {
@@ -18,6 +24,7 @@ public final class ArtifactPaths {
         if (path.indexOf('\0') >= 0) {
             throw new InvalidInputException("artifact path '" + path.replace('\0', '?') + "' holds a NUL character");
         }
+        Validation.text("artifact path", path);
         if (path.indexOf('\\') >= 0) {
             throw new InvalidInputException("artifact path '" + path + "' holds a backslash; use '/' as the separator");
         }
@@ -31,6 +38,12 @@ public final class ArtifactPaths {
             }
             if (segment.equals("..")) {
                 throw new InvalidInputException("artifact path '" + path + "' has a '..' segment; it would leave the run's artifact root");
+            }
+            int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_SEGMENT_BYTES) {
+                throw new InvalidInputException("artifact path '" + Validation.abbreviate(path) + "' has a segment of "
+                        + bytes + " UTF-8 bytes ('" + Validation.abbreviate(segment) + "'); the limit is "
+                        + MAX_SEGMENT_BYTES + " bytes per segment");
             }
             if (normalized.length() > 0) {
                 normalized.append('/');

@@ -12,7 +12,6 @@ import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
-import dev.runlog.tracking.StoreException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -133,7 +132,7 @@ final class DefaultActiveRun implements ActiveRun {
         try (InputStream in = Files.newInputStream(file)) {
             tracker.upload(id, ArtifactPaths.join(dir, file.getFileName().toString()), in);
         } catch (IOException e) {
-            throw new StoreException("Could not read artifact file " + file + " for run " + id, e);
+            throw IoFailures.storeFailure("Could not read artifact file " + file + " for run " + id, e);
         }
         return this;
     }
@@ -180,6 +179,9 @@ final class DefaultActiveRun implements ActiveRun {
             throw new InvalidInputException("dataset '" + dataset.name() + "' has a blank digest; a digest identifies its content");
         }
         Validation.name("dataset context", context);
+        Validation.text("digest of dataset '" + dataset.name() + "'", dataset.digest());
+        Validation.text("source of dataset '" + dataset.name() + "'", dataset.source());
+        dataset.schema().forEach(column -> Validation.text("column name of dataset '" + dataset.name() + "'", column.name()));
         tracker.store().logInputs(id, List.of(new DatasetInput(dataset, context)));
         return this;
     }

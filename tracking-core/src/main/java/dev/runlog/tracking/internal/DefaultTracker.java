@@ -390,10 +390,11 @@ public final class DefaultTracker implements Tracker {
     @Override
     public List<ArtifactEntry> listArtifacts(String runId, String path) {
         checkOpen();
+        String dir = ArtifactPaths.normalize(path); // a bad argument is reported before a missing run
         getRun(runId);
         Map<String, ArtifactEntry> recorded = new java.util.HashMap<>();
         store.recordedArtifacts(runId).forEach(entry -> recorded.put(entry.path(), entry));
-        return artifacts.list(runId, ArtifactPaths.normalize(path)).stream()
+        return artifacts.list(runId, dir).stream()
                 .map(entry -> entry.isDirectory() ? entry : recorded.getOrDefault(entry.path(), entry))
                 .toList();
     }
@@ -467,7 +468,7 @@ public final class DefaultTracker implements Tracker {
                 }
             }
         } catch (IOException e) {
-            throw new StoreException("Could not read artifacts from " + directory + ": " + e.getMessage(), e);
+            throw IoFailures.storeFailure("Could not read artifacts from " + directory, e);
         }
         if (!stored.isEmpty()) {
             store.logArtifacts(runId, stored);
@@ -478,9 +479,9 @@ public final class DefaultTracker implements Tracker {
     @Override
     public Path downloadArtifacts(String runId, String path, Path targetDirectory) {
         checkOpen();
-        getRun(runId);
         Validation.notNull("target directory", targetDirectory);
         String normalized = ArtifactPaths.normalize(path);
+        getRun(runId);
         String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
         Path result = normalized.isEmpty() ? targetDirectory : targetDirectory.resolve(lastSegment);
         try {
@@ -507,8 +508,8 @@ public final class DefaultTracker implements Tracker {
             }
             return result;
         } catch (IOException e) {
-            throw new StoreException("Could not download artifacts '" + normalized + "' of run " + runId
-                    + " to " + targetDirectory + ": " + e.getMessage(), e);
+            throw IoFailures.storeFailure("Could not download artifacts '" + normalized + "' of run " + runId
+                    + " to " + targetDirectory, e);
         }
     }
 
@@ -581,8 +582,9 @@ public final class DefaultTracker implements Tracker {
     @Override
     public InputStream openArtifact(String runId, String path) {
         checkOpen();
+        String file = ArtifactPaths.normalize(path);
         getRun(runId);
-        return artifacts.open(runId, ArtifactPaths.normalize(path));
+        return artifacts.open(runId, file);
     }
 
     // ---- closing --------------------------------------------------------------------------------

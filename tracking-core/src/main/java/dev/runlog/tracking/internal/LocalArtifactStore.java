@@ -5,7 +5,6 @@ import com.google.common.hash.HashingInputStream;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
-import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.spi.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,7 +79,7 @@ public final class LocalArtifactStore implements ArtifactStore {
             throw new InvalidInputException("artifact path '" + file + "' of run " + runId
                     + " goes through a file where a directory is needed");
         } catch (IOException e) {
-            throw new StoreException("Could not store artifact '" + file + "' of run " + runId + " under " + root, e);
+            throw IoFailures.storeFailure("Could not store artifact '" + file + "' of run " + runId + " under " + root, e);
         } finally {
             if (tmp != null) {
                 try {
@@ -104,7 +103,7 @@ public final class LocalArtifactStore implements ArtifactStore {
         } catch (NoSuchFileException e) {
             throw new NotFoundException("Run " + runId + " has no artifact file '" + file + "'");
         } catch (IOException e) {
-            throw new StoreException("Could not open artifact '" + file + "' of run " + runId, e);
+            throw IoFailures.storeFailure("Could not open artifact '" + file + "' of run " + runId, e);
         }
     }
 
@@ -128,7 +127,7 @@ public final class LocalArtifactStore implements ArtifactStore {
                         : new ArtifactEntry(childPath, false, Files.size(child), Optional.empty()));
             }
         } catch (IOException e) {
-            throw new StoreException("Could not list artifacts '" + dir + "' of run " + runId, e);
+            throw IoFailures.storeFailure("Could not list artifacts '" + dir + "' of run " + runId, e);
         }
         entries.sort(Comparator.comparing(ArtifactEntry::path));
         return List.copyOf(entries);
@@ -149,8 +148,7 @@ public final class LocalArtifactStore implements ArtifactStore {
                 }
             }
         } catch (IOException e) {
-            throw new StoreException("Could not remove temporary files of dead processes in " + tempDir + ": "
-                    + e.getMessage(), e);
+            throw IoFailures.storeFailure("Could not remove temporary files of dead processes in " + tempDir, e);
         }
         return removed;
     }

@@ -12,22 +12,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The async path of {@code logMetric}: a bounded queue drained by one background thread into the
+ * The async path of {@code logMetric}: a bounded buffer drained by one background thread into the
  * store's batch write.
  *
- * <p>Flush works by counting. {@link #submit} counts a point <em>before</em> putting it in the
- * FIFO queue, and the writer counts points as processed only a whole drained chunk at a time, in
- * queue order. A flusher that reads the submitted count {@code T} after its own puts is then sure
- * that every point ahead of its last one in the queue was counted in {@code T}, so once
- * {@code processed >= T} all its points are stored.
+ * <p>Flush works by counting. {@link #submit} takes a slot of the buffer first, then counts the
+ * point and puts it in the FIFO queue (the slot guarantees the put never waits), and the writer
+ * counts points as processed only a whole drained chunk at a time, in queue order. A flusher that
+ * reads the submitted count {@code T} after its own puts is then sure that every point ahead of
+ * its last one in the queue was counted in {@code T}, so once {@code processed >= T} all its
+ * points are stored. Since a point is counted only once it has a slot, a caller that gives up
+ * waiting for a slot leaves nothing counted behind it.
  *
  * <p>A store failure ({@link StoreException}, or any unexpected exception) keeps the chunk and
  * retries it with backoff; since a store's batch write is atomic, a retry never duplicates points.
- * A rejection (the run was deleted or ended elsewhere) can never succeed, so those points are
+ * Each failed attempt is numbered. A failure is thrown once to the next caller that checks (any
+ * {@code submit} or {@code flush}); a call that waits (a flush, or a submit blocked on a full
+ * buffer) also throws the failure of any attempt that <em>started</em> while it waited, so it never
+ * waits forever on a failing store, and never throws a failure of an attempt made before the store
+ * was repaired. A flush wakes the writer to retry at once rather than after its backoff.
+ *
+ * <p>A rejection (the run was deleted or ended elsewhere) can never succeed, so those points are
  * dropped and the rejection is reported, never silently.
  */
 final class MetricWriter {
@@ -41,55 +50,91 @@ final class MetricWriter {
 
     private final TrackingStore store;
     private final BlockingQueue<Pending> queue;
+    // One permit per free slot of the queue; taken before a point is counted, given back when drained.
+    private final Semaphore slots;
     private final AtomicLong submitted = new AtomicLong();
     private final Thread thread;
 
     private final Object monitor = new Object();
     // Guarded by monitor.
     private long processed;
-    private RuntimeException storeFailure;
+    private long attemptsStarted;
+    private long lastFailedAttempt;
+    private StoreException lastFailure;
+    private boolean failureUnreported;
     private RuntimeException rejection;
+    private boolean retryNow;
     private boolean stopping;
     private boolean abandon;
     private boolean stopped;
     private long unstoredAtStop;
 
-    // Read without the monitor on the hot path; a stale false only delays the report by one call.
+    // Read without the monitor on the hot path: set whenever a failure or rejection awaits a caller.
     private volatile boolean failurePending;
+    // Written under monitor, read without it by the writer thread only (which alone writes it).
+    private volatile boolean outage;
 
     MetricWriter(TrackingStore store, int capacity) {
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.slots = new Semaphore(capacity);
         this.thread = new Thread(this::drainLoop, "runlog-metric-writer");
         this.thread.setDaemon(true);
         this.thread.start();
     }
 
-    /** Reports a pending failure to the caller, then queues the point, waiting while the queue is full. */
+    /**
+     * Reports a pending failure to the caller, then buffers the point, waiting while the buffer is
+     * full. A caller waiting for room receives the failure of any store attempt that fails while it
+     * waits (or a failure not yet reported), and its point is then <em>not</em> buffered: the
+     * exception says so.
+     */
     void submit(String runId, Metric point) {
         if (failurePending) {
             throwPendingFailure();
         }
-        Pending pending = new Pending(runId, point);
-        submitted.incrementAndGet();
-        boolean interrupted = false;
-        // The point is already counted, so it must go in: a flusher may be waiting for it.
-        while (true) {
-            try {
-                queue.put(pending);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        if (!slots.tryAcquire()) {
+            awaitSlot();
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        submitted.incrementAndGet();
+        // Cannot fail: the slot taken above is room in the queue.
+        queue.add(new Pending(runId, point));
+    }
+
+    private void awaitSlot() {
+        boolean interrupted = false;
+        try {
+            synchronized (monitor) {
+                long waitingSince = attemptsStarted;
+                while (!slots.tryAcquire()) {
+                    RuntimeException failure = failureSince(waitingSince);
+                    if (failure != null) {
+                        throw new StoreException("The metric point was not buffered: the buffer is full and "
+                                + failure.getMessage(), failure);
+                    }
+                    if (stopped || stopping) {
+                        throw new StoreException("The tracker is closing; the metric point was not buffered");
+                    }
+                    try {
+                        // The writer notifies after every drain and every failed attempt.
+                        monitor.wait();
+                    } catch (InterruptedException e) {
+                        // The point is not counted yet, but nothing may be dropped: keep waiting.
+                        interrupted = true;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     /**
      * Waits until every point submitted before this call is processed, then reports any failure
-     * not yet reported.
+     * not yet reported. Throws a store failure not yet reported, or one of an attempt that started
+     * after this call did.
      *
      * @param timeout how long to wait at most; null for no limit
      */
@@ -97,9 +142,16 @@ final class MetricWriter {
         long target = submitted.get();
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         synchronized (monitor) {
+            long waitingSince = attemptsStarted;
+            if (processed < target) {
+                // A chunk waiting out its backoff is retried now: the store may just have been repaired.
+                retryNow = true;
+                monitor.notifyAll();
+            }
             while (processed < target) {
-                if (storeFailure != null || rejection != null) {
-                    throwPendingFailureLocked();
+                RuntimeException failure = failureSince(waitingSince);
+                if (failure != null) {
+                    throw failure;
                 }
                 if (stopped) {
                     throw new StoreException("The tracker is closed; " + (target - processed) + " metric points were not stored");
@@ -151,6 +203,20 @@ final class MetricWriter {
         }
     }
 
+    /**
+     * The failure a waiting caller must receive, consuming it: a rejection or store failure not yet
+     * reported, or the failure of an attempt started after {@code attemptsStartedAtWait}. Null if none.
+     */
+    private RuntimeException failureSince(long attemptsStartedAtWait) {
+        if (rejection != null || failureUnreported) {
+            return takePendingFailureLocked();
+        }
+        if (lastFailure != null && lastFailedAttempt > attemptsStartedAtWait) {
+            return lastFailure;
+        }
+        return null;
+    }
+
     private void throwPendingFailure() {
         synchronized (monitor) {
             throwPendingFailureLocked();
@@ -158,17 +224,25 @@ final class MetricWriter {
     }
 
     private void throwPendingFailureLocked() {
-        RuntimeException failure = rejection != null ? rejection : storeFailure;
-        if (failure == null) {
-            return;
+        RuntimeException failure = takePendingFailureLocked();
+        if (failure != null) {
+            throw failure;
         }
-        if (failure == rejection) {
+    }
+
+    private RuntimeException takePendingFailureLocked() {
+        RuntimeException failure;
+        if (rejection != null) {
+            failure = rejection;
             rejection = null;
+        } else if (failureUnreported) {
+            failure = lastFailure;
+            failureUnreported = false;
         } else {
-            storeFailure = null;
+            failure = null;
         }
-        failurePending = rejection != null || storeFailure != null;
-        throw failure;
+        failurePending = rejection != null || failureUnreported;
+        return failure;
     }
 
     private void drainLoop() {
@@ -199,6 +273,7 @@ final class MetricWriter {
                     }
                 }
                 chunkSize = chunk.size();
+                freeSlots(chunkSize);
                 for (Pending p : chunk) {
                     byRun.computeIfAbsent(p.runId(), id -> new ArrayList<>()).add(p.point());
                 }
@@ -230,22 +305,38 @@ final class MetricWriter {
         Iterator<Map.Entry<String, List<Metric>>> groups = byRun.entrySet().iterator();
         while (groups.hasNext()) {
             Map.Entry<String, List<Metric>> group = groups.next();
+            long attempt = startAttempt();
             try {
                 store.logBatch(group.getKey(), group.getValue(), Map.of(), Map.of());
                 groups.remove();
                 clearStoreFailure();
             } catch (StoreException e) {
-                recordStoreFailure(group.getValue().size(), e);
+                recordStoreFailure(attempt, group.getValue().size(), e);
                 return false;
             } catch (RunlogException e) {
                 recordRejection(group.getKey(), group.getValue().size(), e);
                 groups.remove();
             } catch (RuntimeException e) {
-                recordStoreFailure(group.getValue().size(), new StoreException("The store failed unexpectedly: " + e, e));
+                recordStoreFailure(attempt, group.getValue().size(),
+                        new StoreException("The store failed unexpectedly: " + e, e));
                 return false;
             }
         }
         return true;
+    }
+
+    private long startAttempt() {
+        synchronized (monitor) {
+            return ++attemptsStarted;
+        }
+    }
+
+    /** Gives the drained points' slots back and wakes callers waiting for room. */
+    private void freeSlots(int count) {
+        slots.release(count);
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
     }
 
     private void markProcessed(int count) {
@@ -255,23 +346,32 @@ final class MetricWriter {
         }
     }
 
-    private void recordStoreFailure(int points, StoreException cause) {
+    private void recordStoreFailure(long attempt, int points, StoreException cause) {
         LOG.log(System.Logger.Level.WARNING, "Storing " + points + " metric points failed; retrying", cause);
         synchronized (monitor) {
-            storeFailure = new StoreException("Storing buffered metric points failed (" + (submitted.get() - processed)
+            boolean newOutage = !outage;
+            outage = true;
+            lastFailure = new StoreException("Storing buffered metric points failed (" + (submitted.get() - processed)
                     + " points buffered; they stay buffered and are retried): " + cause.getMessage(), cause);
-            failurePending = true;
+            lastFailedAttempt = attempt;
+            // Reported once per outage to whoever calls next; callers that wait see every later attempt fail.
+            if (newOutage) {
+                failureUnreported = true;
+                failurePending = true;
+            }
             monitor.notifyAll();
         }
     }
 
     private void clearStoreFailure() {
-        if (!failurePending) {
+        if (!outage) {
             return;
         }
         synchronized (monitor) {
-            // The retry went through: the failure is healed, there is nothing left to report.
-            storeFailure = null;
+            outage = false;
+            // The retry went through: the outage is over, and an unreported failure is healed, not news.
+            lastFailure = null;
+            failureUnreported = false;
             failurePending = rejection != null;
         }
     }
@@ -303,16 +403,22 @@ final class MetricWriter {
         }
     }
 
+    /** Waits out a retry backoff, cut short by a flush (which wants the retry now) or by stop. */
     private void sleep(long ms) {
         synchronized (monitor) {
-            if (stopping && abandon) {
-                return;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+            while (!retryNow && !(stopping && abandon)) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    monitor.wait(left);
+                } catch (InterruptedException e) {
+                    // stop() interrupts; the loop re-checks
+                }
             }
-            try {
-                monitor.wait(ms);
-            } catch (InterruptedException e) {
-                // stop() interrupts; the loop re-checks
-            }
+            retryNow = false;
         }
     }
 }

@@ -39,6 +39,7 @@ public final class Validation {
         if (key == null) {
             throw new InvalidInputException(kind + " key must not be null");
         }
+        text(kind + " key", key);
         if (key.isEmpty()) {
             throw new InvalidInputException(kind + " key must not be empty");
         }
@@ -80,6 +81,7 @@ public final class Validation {
         if (value == null) {
             throw new InvalidInputException("value of param '" + key + "' must not be null");
         }
+        text("value of param '" + key + "'", value);
         if (value.length() > MAX_PARAM_VALUE_LENGTH) {
             throw new InvalidInputException("value of param '" + key + "' is " + value.length()
                     + " characters long; the limit is " + MAX_PARAM_VALUE_LENGTH);
@@ -91,6 +93,7 @@ public final class Validation {
         if (value == null) {
             throw new InvalidInputException("value of tag '" + key + "' must not be null");
         }
+        text("value of tag '" + key + "'", value);
         if (value.length() > MAX_TAG_VALUE_LENGTH) {
             throw new InvalidInputException("value of tag '" + key + "' is " + value.length()
                     + " characters long; the limit is " + MAX_TAG_VALUE_LENGTH);
@@ -112,6 +115,7 @@ public final class Validation {
         if (name == null) {
             throw new InvalidInputException(kind + " name must not be null");
         }
+        text(kind + " name", name);
         if (name.isBlank()) {
             throw new InvalidInputException(kind + " name must not be blank");
         }
@@ -132,6 +136,50 @@ public final class Validation {
                     + "' is malformed; run ids are 32 lowercase hex characters");
         }
         return runId;
+    }
+
+    /**
+     * Checks that {@code value} is valid Unicode: no unpaired UTF-16 surrogate, which no store can
+     * keep (SQLite would turn it into '?', merging distinct names). Every user string that is
+     * stored passes here. Null passes; callers that refuse null check it themselves.
+     *
+     * @param what names the value in the error, such as {@code "experiment name"}
+     * @return {@code value}
+     * @throws InvalidInputException naming {@code what} and the position of the surrogate
+     */
+    public static String text(String what, String value) {
+        int bad = unpairedSurrogate(value);
+        if (bad >= 0) {
+            throw new InvalidInputException(what + " '" + abbreviate(printable(value)) + "' holds an unpaired UTF-16 surrogate "
+                    + String.format("\\u%04X", (int) value.charAt(bad)) + " at position " + bad
+                    + "; text must be valid Unicode");
+        }
+        return value;
+    }
+
+    /** The index of the first unpaired surrogate of {@code value}, or -1 if there is none (or it is null). */
+    public static int unpairedSurrogate(String value) {
+        if (value == null) {
+            return -1;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The value with its unpaired surrogates shown as '?', so that an error message is itself valid text. */
+    private static String printable(String value) {
+        StringBuilder sb = new StringBuilder(value);
+        for (int i = unpairedSurrogate(sb.toString()); i >= 0; i = unpairedSurrogate(sb.toString())) {
+            sb.setCharAt(i, '?');
+        }
+        return sb.toString();
     }
 
     public static <T> T notNull(String what, T value) {

@@ -21,7 +21,7 @@ public interface ArtifactStore extends AutoCloseable {
 
     /** Artifacts in directories under {@code root}: {@code root/<runId>/artifacts/<path>}. */
     static ArtifactStore localFilesystem(Path root) {
-        return new LocalArtifactStore(root);
+        return new LocalArtifactStore(dev.runlog.tracking.internal.Validation.notNull("root", root));
     }
 
     /** Artifacts kept in memory, gone when the store is closed: no file is left behind. */

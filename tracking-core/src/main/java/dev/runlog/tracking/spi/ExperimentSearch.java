@@ -1,8 +1,8 @@
 package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.internal.Validation;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,12 +12,12 @@ import java.util.Optional;
 public record ExperimentSearch(SearchFilter filter, List<SearchOrder> orderBy, int limit,
                                Optional<SearchCursor> after, ViewType viewType) {
     public ExperimentSearch {
-        Objects.requireNonNull(filter, "filter");
-        orderBy = List.copyOf(orderBy);
+        Validation.notNull("filter", filter);
+        orderBy = List.copyOf(Validation.notNull("orderBy", orderBy));
         if (orderBy.isEmpty()) {
-            throw new IllegalArgumentException("orderBy must not be empty");
+            throw new dev.runlog.tracking.InvalidInputException("orderBy must not be empty");
         }
-        Objects.requireNonNull(after, "after");
-        Objects.requireNonNull(viewType, "viewType");
+        Validation.notNull("after", after);
+        Validation.notNull("viewType", viewType);
     }
 }

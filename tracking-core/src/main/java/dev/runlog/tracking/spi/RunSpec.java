@@ -1,9 +1,9 @@
 package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.internal.Validation;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A run to create, fully decided by the tracker: the store assigns nothing but keeps it as given.
@@ -19,12 +19,12 @@ import java.util.Objects;
 public record RunSpec(String runId, String experimentId, String name, RunStatus status,
                       Instant startTime, String artifactUri, Map<String, String> tags) {
     public RunSpec {
-        Objects.requireNonNull(runId, "runId");
-        Objects.requireNonNull(experimentId, "experimentId");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(startTime, "startTime");
-        Objects.requireNonNull(artifactUri, "artifactUri");
-        tags = Map.copyOf(tags);
+        Validation.notNull("runId", runId);
+        Validation.notNull("experimentId", experimentId);
+        Validation.notNull("name", name);
+        Validation.notNull("status", status);
+        Validation.notNull("startTime", startTime);
+        Validation.notNull("artifactUri", artifactUri);
+        tags = Map.copyOf(Validation.notNull("tags", tags));
     }
 }

@@ -1,9 +1,9 @@
 package dev.runlog.tracking.spi;
 
+import dev.runlog.tracking.internal.Validation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Where a page ended: the last row's value of each order key and its id. Keyset pagination: the
@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 public record SearchCursor(List<Object> values, String id) {
     public SearchCursor {
-        values = Collections.unmodifiableList(new ArrayList<>(values));
-        Objects.requireNonNull(id, "id");
+        values = Collections.unmodifiableList(new ArrayList<>(Validation.notNull("values", values)));
+        Validation.notNull("id", id);
     }
 }

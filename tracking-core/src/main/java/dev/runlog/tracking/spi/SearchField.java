@@ -1,6 +1,6 @@
 package dev.runlog.tracking.spi;
 
-import java.util.Objects;
+import dev.runlog.tracking.internal.Validation;
 
 /**
  * What a search condition or order key is about: a metric, param or tag by key, a run attribute,
@@ -16,8 +16,8 @@ import java.util.Objects;
  */
 public record SearchField(Kind kind, String key) {
     public SearchField {
-        Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(key, "key");
+        Validation.notNull("kind", kind);
+        Validation.notNull("key", key);
     }
 
     public enum Kind {

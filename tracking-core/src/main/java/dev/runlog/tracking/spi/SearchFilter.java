@@ -1,7 +1,7 @@
 package dev.runlog.tracking.spi;
 
+import dev.runlog.tracking.internal.Validation;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A parsed search filter, as a store receives it: the tracker parses and checks the text, so a
@@ -20,19 +20,19 @@ public sealed interface SearchFilter {
 
     record And(List<SearchFilter> operands) implements SearchFilter {
         public And {
-            operands = List.copyOf(operands);
+            operands = List.copyOf(Validation.notNull("operands", operands));
         }
     }
 
     record Or(List<SearchFilter> operands) implements SearchFilter {
         public Or {
-            operands = List.copyOf(operands);
+            operands = List.copyOf(Validation.notNull("operands", operands));
         }
     }
 
     record Not(SearchFilter operand) implements SearchFilter {
         public Not {
-            Objects.requireNonNull(operand, "operand");
+            Validation.notNull("operand", operand);
         }
     }
 
@@ -42,24 +42,24 @@ public sealed interface SearchFilter {
      */
     record Compare(SearchField field, Op op, Object value) implements SearchFilter {
         public Compare {
-            Objects.requireNonNull(field, "field");
-            Objects.requireNonNull(op, "op");
-            Objects.requireNonNull(value, "value");
+            Validation.notNull("field", field);
+            Validation.notNull("op", op);
+            Validation.notNull("value", value);
         }
     }
 
     /** {@code field IS NULL} (the run lacks the key), or {@code IS NOT NULL} when negated. */
     record IsNull(SearchField field, boolean negated) implements SearchFilter {
         public IsNull {
-            Objects.requireNonNull(field, "field");
+            Validation.notNull("field", field);
         }
     }
 
     /** {@code field IN (values)}, or {@code NOT IN} when negated. */
     record In(SearchField field, List<String> values, boolean negated) implements SearchFilter {
         public In {
-            Objects.requireNonNull(field, "field");
-            values = List.copyOf(values);
+            Validation.notNull("field", field);
+            values = List.copyOf(Validation.notNull("values", values));
         }
     }
 

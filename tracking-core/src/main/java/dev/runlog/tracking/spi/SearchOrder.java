@@ -1,6 +1,6 @@
 package dev.runlog.tracking.spi;
 
-import java.util.Objects;
+import dev.runlog.tracking.internal.Validation;
 
 /**
  * One key of a search's order. Rows are compared key by key; a row lacking the key comes after
@@ -9,6 +9,6 @@ import java.util.Objects;
  */
 public record SearchOrder(SearchField field, boolean ascending) {
     public SearchOrder {
-        Objects.requireNonNull(field, "field");
+        Validation.notNull("field", field);
     }
 }

@@ -1,5 +1,7 @@
 package dev.runlog.tracking.spi;
 
+import dev.runlog.tracking.internal.Validation;
+
 /**
  * Opens the stores for one URI scheme. Registered in
  * {@code META-INF/services/dev.runlog.tracking.spi.StoreProvider} and found through
@@ -28,8 +30,8 @@ public interface StoreProvider {
     /** The two stores a tracker works with; the tracker closes both. */
     record Stores(TrackingStore tracking, ArtifactStore artifacts) {
         public Stores {
-            java.util.Objects.requireNonNull(tracking, "tracking");
-            java.util.Objects.requireNonNull(artifacts, "artifacts");
+            Validation.notNull("tracking", tracking);
+            Validation.notNull("artifacts", artifacts);
         }
     }
 }

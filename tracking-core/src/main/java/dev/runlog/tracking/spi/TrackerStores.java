@@ -3,8 +3,8 @@ package dev.runlog.tracking.spi;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.internal.DefaultTracker;
+import dev.runlog.tracking.internal.Validation;
 import java.time.Clock;
-import java.util.Objects;
 
 /**
  * The stores and clock behind a {@link Tracker}, for extensions that keep their own data beside the
@@ -22,9 +22,9 @@ import java.util.Objects;
  */
 public record TrackerStores(TrackingStore tracking, ArtifactStore artifacts, Clock clock) {
     public TrackerStores {
-        Objects.requireNonNull(tracking, "tracking");
-        Objects.requireNonNull(artifacts, "artifacts");
-        Objects.requireNonNull(clock, "clock");
+        Validation.notNull("tracking", tracking);
+        Validation.notNull("artifacts", artifacts);
+        Validation.notNull("clock", clock);
     }
 
     /**

@@ -28,6 +28,8 @@ class FlakyStore implements TrackingStore {
     final Map<String, RunStatus> endedRuns = new java.util.concurrent.ConcurrentHashMap<>();
     /** When set, batch writes wait for it before doing anything: holds the writer mid-batch. */
     volatile java.util.concurrent.CountDownLatch gate;
+    /** Counted down at each refused batch: lets a test wait for refusals without sleeping. */
+    volatile java.util.concurrent.CountDownLatch refusals = new java.util.concurrent.CountDownLatch(0);
 
     @Override
     public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
@@ -41,6 +43,7 @@ class FlakyStore implements TrackingStore {
         }
         if (failing) {
             refusedBatches.incrementAndGet();
+            refusals.countDown();
             throw new StoreException("disk full (simulated)");
         }
         delegate.logBatch(runId, metrics, params, tags);

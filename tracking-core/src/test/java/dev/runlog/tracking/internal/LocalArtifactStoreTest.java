@@ -101,4 +101,22 @@ class LocalArtifactStoreTest {
         assertThrows(InvalidInputException.class, () -> store.put(RUN, "dir", bytes("y")));
         assertThrows(InvalidInputException.class, () -> store.put(RUN, "dir/file.txt/below", bytes("y")));
     }
+
+    @Test
+    void aFailedWriteSaysWhatTheOperatingSystemSaidAndWhere() {
+        // Every segment is allowed, but the whole path passes Linux's 4,096-byte PATH_MAX.
+        String path = String.join("/", java.util.Collections.nCopies(17, "a".repeat(250))) + "/f.txt";
+        dev.runlog.tracking.StoreException e = assertThrows(dev.runlog.tracking.StoreException.class,
+                () -> store().put(RUN, path, bytes("x")));
+        assertTrue(e.getMessage().contains("Could not store artifact") && e.getMessage().contains("File name too long")
+                && e.getMessage().contains(root.toString()), e.getMessage());
+    }
+
+    @Test
+    void aFileSystemFailureNamesTheReasonTheJdkLeftOut() {
+        assertEquals("Permission denied (/data/x)",
+                IoFailures.reason(new java.nio.file.AccessDeniedException("/data/x")));
+        assertEquals("No space left on device (/data/x)",
+                IoFailures.reason(new java.nio.file.FileSystemException("/data/x", null, "No space left on device")));
+    }
 }

@@ -12,9 +12,11 @@ import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.ArtifactStore;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A store that fails and recovers: failures surface to the caller, buffered points survive. */
 class StoreFailureTest {
@@ -64,20 +66,54 @@ class StoreFailureTest {
     @Test
     void failureSurfacesAtTheNextLogMetricAndThePointsStayBuffered() throws InterruptedException {
         ActiveRun run = tracker.startRun("flaky");
+        CountDownLatch twoRefusals = new CountDownLatch(2);
+        store.refusals = twoRefusals;
         store.failing = true;
         run.logMetric("acc", 0.5, 0);
-        // Wait for the writer to meet the failure, then expect it at the next call.
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (store.refusedBatches.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        // A second refusal means the writer has recorded the first: the store refuses before the
+        // writer catches, so one refusal alone does not say the writer knows yet.
+        assertTrue(twoRefusals.await(10, TimeUnit.SECONDS), "the writer never retried");
         assertThrows(StoreException.class, () -> run.logMetric("acc", 0.6, 1));
 
+        // More failed retries of the same outage are not thrown again at logMetric ...
         store.failing = false;
         run.logMetric("acc", 0.7, 2);
+        // ... and flush retries at once, so it does not throw a failure from before the repair.
         run.flush();
         assertEquals(List.of(0L, 2L), tracker.metricHistory(run.id(), "acc").stream().map(Metric::step).toList(),
                 "the point buffered before the failure is kept; the rejected call's point was never taken");
+    }
+
+    @Test
+    @Timeout(60) // guards against the old defect, a caller blocked forever; not a timing assertion
+    void aCallerBlockedOnAFullBufferReceivesTheFailureAndItsPointIsNotBuffered() {
+        try (Tracker small = Tracker.builder().store(store, ArtifactStore.inMemory())
+                .bufferCapacity(8).shutdownHook(false).build()) {
+            ActiveRun run = small.startRun("full");
+            store.failing = true;
+            run.logMetric("acc", 0, 0);
+            // The first failure goes to the first caller; consume it so the loop below can only
+            // end by blocking on the full buffer.
+            assertThrows(StoreException.class, run::flush);
+            int step = 1;
+            StoreException blocked = null;
+            while (blocked == null) {
+                try {
+                    run.logMetric("acc", step, step);
+                    step++;
+                } catch (StoreException e) {
+                    blocked = e;
+                }
+            }
+            assertTrue(blocked.getMessage().contains("was not buffered"), blocked.getMessage());
+            assertTrue(blocked.getMessage().contains("disk full"), blocked.getMessage());
+
+            store.failing = false;
+            run.flush();
+            assertEquals(LongStream.range(0, step).boxed().toList(),
+                    small.metricHistory(run.id(), "acc").stream().map(Metric::step).toList(),
+                    "every point before the blocked one is stored, the blocked one is not");
+        }
     }
 
     @Test

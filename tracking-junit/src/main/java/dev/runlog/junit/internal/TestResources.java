@@ -145,7 +145,7 @@ public final class TestResources implements AutoCloseable, ExtensionContext.Stor
 
     private void checkOpen(String accessor) {
         if (closed) {
-            throw new IllegalStateException("The test that owned this Runlog " + (kind == Kind.SQLITE ? "SQLite" : "in-memory")
+            throw new dev.runlog.tracking.InvalidInputException("The test that owned this Runlog " + (kind == Kind.SQLITE ? "SQLite" : "in-memory")
                     + " store has finished and its store was closed" + (kind == Kind.SQLITE ? " and deleted" : "")
                     + "; " + accessor + " is only valid until then");
         }

@@ -87,15 +87,21 @@ final class SqlSearch {
         }
         List<SearchFilter> conjuncts = search.filter() instanceof SearchFilter.And and ? and.operands()
                 : search.filter() instanceof SearchFilter.All ? List.of() : List.of(search.filter());
+        List<String> conditions = new ArrayList<>();
         for (SearchFilter conjunct : conjuncts) {
             if (driver.isPresent() && conjunct instanceof SearchFilter.Compare c && c.field().kind() == Kind.METRIC
                     && c.field().key().equals(driver.get()) && c.op() != SearchFilter.Op.NE) {
                 // A condition on the driving metric bounds the index range itself.
-                where.add(comparison(c).formatted("o.latest_value"));
+                conditions.add(comparison(c).formatted("o.latest_value"));
                 whereParams.add(c.value());
             } else {
-                where.add(runCondition(conjunct, whereParams));
+                conditions.add(runCondition(conjunct, whereParams));
             }
+        }
+        if (!conditions.isEmpty()) {
+            // Balanced, not a flat chain: a thousand conjuncts in a row exceed SQLite's expression
+            // depth. SQLite still splits nested ANDs into terms, so the index range is kept.
+            where.add(balanced(conditions, " AND "));
         }
         search.after().ifPresent(cursor -> where.add(after(keys, idColumn, lastAscending, cursor.values(), cursor.id(),
                 order, whereParams)));

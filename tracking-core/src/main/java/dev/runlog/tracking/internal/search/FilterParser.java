@@ -1,6 +1,7 @@
 package dev.runlog.tracking.internal.search;
 
 import dev.runlog.tracking.InvalidFilterException;
+import dev.runlog.tracking.internal.Validation;
 import dev.runlog.tracking.internal.search.Lexer.Token;
 import dev.runlog.tracking.internal.search.Lexer.Type;
 import dev.runlog.tracking.spi.SearchField;
@@ -28,8 +29,21 @@ import java.util.Set;
  * </pre>
  *
  * Each rule checks what may be compared with what, so a store receives only well-typed trees.
+ *
+ * <p>Three limits keep every filter answerable by every store, the same way: at most
+ * {@value #MAX_NESTING} levels of parentheses and {@code NOT} (deeper would overflow the parser's
+ * stack and a store's expression depth), at most {@value #MAX_COMPARISONS} conditions (a
+ * comparison, {@code IS NULL} or {@code IN} each count as one) and at most {@value #MAX_IN_VALUES}
+ * values in all its {@code IN} lists together (more would exceed what one SQL statement may hold).
+ * A filter over a limit is an {@link InvalidFilterException} naming it.
  */
 public final class FilterParser {
+    /** The deepest nesting of parentheses and {@code NOT} a filter may have. */
+    public static final int MAX_NESTING = 100;
+    /** The most conditions (comparison, {@code IS NULL}, {@code IN}) a filter may hold. */
+    public static final int MAX_COMPARISONS = 2_000;
+    /** The most values all {@code IN} lists of a filter may hold together. */
+    public static final int MAX_IN_VALUES = 50_000;
     private static final Map<String, Kind> RUN_PREFIXES = Map.ofEntries(
             Map.entry("metric", Kind.METRIC), Map.entry("metrics", Kind.METRIC),
             Map.entry("param", Kind.PARAM), Map.entry("params", Kind.PARAM),
@@ -88,8 +102,17 @@ public final class FilterParser {
     private final Target target;
     private final List<Token> tokens;
     private int position;
+    private int depth;
+    private int comparisons;
+    private int inValues;
 
     private FilterParser(String text, Target target) {
+        int surrogate = Validation.unpairedSurrogate(text);
+        if (surrogate >= 0) {
+            // Checked before anything else: a store could not compare such text the way it was written.
+            throw new InvalidFilterException(text.replace(text.charAt(surrogate), '?'), surrogate + 1,
+                    "filter text must be valid Unicode but holds an unpaired UTF-16 surrogate");
+        }
         this.text = text;
         this.target = target;
         this.tokens = Lexer.tokenize(text);
@@ -158,25 +181,45 @@ public final class FilterParser {
 
     private SearchFilter unary() {
         Token token = peek();
-        if (token.isWord("NOT")) {
-            position++;
-            return new SearchFilter.Not(unary());
-        }
-        if (token.type() == Type.LPAREN) {
-            position++;
-            SearchFilter inner = or();
-            Token close = peek();
-            if (close.type() != Type.RPAREN) {
-                throw error(close, "expected ')' to close the parenthesis opened in column " + token.column(), close);
+        if (token.isWord("NOT") || token.type() == Type.LPAREN) {
+            // Recursion is bounded here, so that hostile nesting is an error, not a StackOverflowError.
+            if (++depth > MAX_NESTING) {
+                throw error(token, "the filter nests parentheses and NOT more than " + MAX_NESTING
+                        + " levels deep, the limit");
             }
-            position++;
-            return inner;
+            try {
+                return nested(token);
+            } finally {
+                depth--;
+            }
         }
         return condition();
     }
 
+    private SearchFilter nested(Token token) {
+        position++;
+        if (token.isWord("NOT")) {
+            return new SearchFilter.Not(unary());
+        }
+        SearchFilter inner = or();
+        Token close = peek();
+        if (close.type() != Type.RPAREN) {
+            throw error(close, "expected ')' to close the parenthesis opened in column " + token.column(), close);
+        }
+        position++;
+        return inner;
+    }
+
+    /** Counts conditions as they are parsed, failing at the first one over the limit. */
+    private void countCondition(Token at) {
+        if (++comparisons > MAX_COMPARISONS) {
+            throw error(at, "the filter holds more than " + MAX_COMPARISONS + " conditions, the limit");
+        }
+    }
+
     private SearchFilter condition() {
         Token start = peek();
+        countCondition(start);
         SearchField field = field();
         String name = text.substring(start.column() - 1, peek().column() - 1).strip();
         Token op = peek();
@@ -254,6 +297,9 @@ public final class FilterParser {
                 throw error(value, "expected a quoted string in the IN list of '" + name + "'", value);
             }
             values.add(value.text());
+            if (++inValues > MAX_IN_VALUES) {
+                throw error(value, "the filter's IN lists hold more than " + MAX_IN_VALUES + " values together, the limit");
+            }
             position++;
             Token next = peek();
             if (next.type() == Type.RPAREN) {
