@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /**
  * How a {@link DeployedModel} follows its stage or alias: how often it polls the store (1 second by
- * default) and, optionally, the flavor instance that loads each version. Immutable.
+ * default) and, optionally, the flavor instance that loads each version. Immutable: each setter
+ * ({@code pollInterval(Duration)}) returns a changed copy, each accessor ({@code pollInterval()})
+ * is named after its property, with no {@code get} prefix, as every options class of Runlog's API.
  *
  * <pre>{@code
  * registry.deploy("models:/iris@champion", Classifier.class,
@@ -47,11 +49,23 @@ public final class DeployOptions {
         return new DeployOptions(pollInterval, Validation.notNull("flavor", modelFlavor));
     }
 
-    public Duration getPollInterval() {
+    /** How often the deployment polls the store: 1 second unless {@link #pollInterval(Duration)} set it. */
+    public Duration pollInterval() {
         return pollInterval;
     }
 
-    public Optional<ModelFlavor> getFlavor() {
+    /**
+     * The poll interval under its old name.
+     *
+     * @deprecated use {@link #pollInterval()}; Runlog's options accessors take no {@code get} prefix.
+     */
+    @Deprecated(forRemoval = true)
+    public Duration getPollInterval() {
+        return pollInterval();
+    }
+
+    /** The flavor that loads each version; empty to load with the flavor each model was logged with. */
+    public Optional<ModelFlavor> flavor() {
         return Optional.ofNullable(flavor);
     }
 }

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * How a stage transition is made: whether the versions already in the target stage move to
  * {@link Stage#ARCHIVED} in the same transaction, and the comment and user the audit trail records.
- * Immutable; each method returns a changed copy.
+ * Immutable: each setter ({@code comment(String)}) returns a changed copy, each accessor
+ * ({@code comment()}) is named after its property, with no {@code get} or {@code is} prefix.
  *
  * <pre>{@code
  * registry.transition("iris", 4, Stage.PRODUCTION,
@@ -31,13 +32,13 @@ public final class TransitionOptions {
         return DEFAULTS;
     }
 
-    /** Options that archive every other version in the target stage. */
+    /** Options that archive every other version in the target stage: {@code defaults().archiveExisting(true)}. */
     public static TransitionOptions archiveExisting() {
-        return DEFAULTS.withArchiveExisting(true);
+        return DEFAULTS.archiveExisting(true);
     }
 
     /** A copy that does, or does not, archive the other versions in the target stage. */
-    public TransitionOptions withArchiveExisting(boolean archive) {
+    public TransitionOptions archiveExisting(boolean archive) {
         return new TransitionOptions(archive, comment, user);
     }
 
@@ -60,15 +61,22 @@ public final class TransitionOptions {
         return new TransitionOptions(archiveExisting, comment, Validation.text("transition user", name));
     }
 
-    public boolean isArchiveExisting() {
+    /**
+     * Whether the other versions in the target stage move to {@link Stage#ARCHIVED}. Not named
+     * {@code archiveExisting()} as the other accessors are named after their property: that name
+     * is the static factory's.
+     */
+    public boolean archivesExisting() {
         return archiveExisting;
     }
 
-    public Optional<String> getComment() {
+    /** The comment the audit trail records; empty for none. */
+    public Optional<String> comment() {
         return Optional.ofNullable(comment);
     }
 
-    public Optional<String> getUser() {
+    /** The acting user the audit trail records; empty for the process's user ({@code user.name}). */
+    public Optional<String> user() {
         return Optional.ofNullable(user);
     }
 

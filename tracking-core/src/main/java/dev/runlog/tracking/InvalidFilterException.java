@@ -2,8 +2,9 @@ package dev.runlog.tracking;
 
 /**
  * A search filter or order-by clause that does not parse, or names something that cannot be
- * compared that way. The message says what was expected and where:
- * {@code expected a comparator after 'metrics.acc' at column 12}.
+ * compared that way. The message says what was expected, at which 1-based column, what stood there
+ * instead, and the filter; {@code metrics.acc 0.9} fails with
+ * {@code expected a comparator after 'metrics.acc' at column 13, found '0.9' in "metrics.acc 0.9"}.
  */
 public final class InvalidFilterException extends InvalidInputException {
     private static final long serialVersionUID = 1L;

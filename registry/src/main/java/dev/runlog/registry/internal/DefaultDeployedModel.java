@@ -54,10 +54,10 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
     static <T> DeployedModel<T> start(DefaultModelRegistry registry, ModelsUri uri, Class<T> type,
                                       DeployOptions options) {
         ModelVersion version = registry.resolve(uri);
-        T model = registry.load(version, type, options.getFlavor().orElse(null));
+        T model = registry.load(version, type, options.flavor().orElse(null));
         DefaultDeployedModel<T> handle = new DefaultDeployedModel<>(registry, uri, type, options,
                 new Live<>(version, model));
-        long period = options.getPollInterval().toNanos();
+        long period = options.pollInterval().toNanos();
         handle.poller.scheduleWithFixedDelay(handle::poll, period, period, TimeUnit.NANOSECONDS);
         return handle;
     }
@@ -109,7 +109,7 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
             }
             T model;
             try {
-                model = registry.load(next, type, options.getFlavor().orElse(null));
+                model = registry.load(next, type, options.flavor().orElse(null));
             } catch (RuntimeException e) {
                 report(next, e, "load:" + next.name() + "/" + next.version() + "/" + next.source());
                 return false;

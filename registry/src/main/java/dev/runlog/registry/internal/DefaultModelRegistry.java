@@ -202,11 +202,11 @@ public final class DefaultModelRegistry implements ModelRegistry {
         Validation.notNull("stage", stage);
         Validation.notNull("options", options);
         return store.transition(new StageTransition(RegistryNames.model(name), RegistryNames.version(version), stage,
-                options.isArchiveExisting(), null), change(options));
+                options.archivesExisting(), null), change(options));
     }
 
     private Change change(TransitionOptions options) {
-        return new Change(now(), options.getUser().orElse(processUser), options.getComment().orElse(""));
+        return new Change(now(), options.user().orElse(processUser), options.comment().orElse(""));
     }
 
     /** Millisecond precision, what every store keeps, so a value read back equals the one returned. */

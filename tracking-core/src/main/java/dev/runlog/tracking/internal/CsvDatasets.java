@@ -1,7 +1,5 @@
 package dev.runlog.tracking.internal;
 
-import com.google.common.hash.Hashing;
-import com.google.common.hash.HashingInputStream;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.StoreException;
@@ -14,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,11 +38,11 @@ public final class CsvDatasets {
             Pass1 first = new Pass1();
             String digest;
             try (InputStream raw = Files.newInputStream(file);
-                 HashingInputStream hashing = new HashingInputStream(Hashing.sha256(), raw)) {
+                 DigestInputStream hashing = Sha256.hashing(raw)) {
                 forEachRecord(file, hashing, first);
                 // Hash to the very end, even bytes after the last record, so the digest is the file's.
                 hashing.transferTo(java.io.OutputStream.nullOutputStream());
-                digest = hashing.hash().toString();
+                digest = Sha256.hex(hashing);
             }
             if (first.header == null) {
                 throw new InvalidInputException("CSV file " + file + " is empty; it needs at least a header row");

@@ -5,7 +5,6 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.spi.ArtifactStore;
-import com.google.common.hash.Hashing;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +51,7 @@ public final class InMemoryArtifactStore implements ArtifactStore {
             }
             files.put(file, bytes);
         }
-        return ArtifactEntry.file(file, bytes.length, Hashing.sha256().hashBytes(bytes).toString());
+        return ArtifactEntry.file(file, bytes.length, Sha256.of(bytes));
     }
 
     @Override

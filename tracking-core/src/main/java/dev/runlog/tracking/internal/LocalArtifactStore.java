@@ -1,7 +1,5 @@
 package dev.runlog.tracking.internal;
 
-import com.google.common.hash.Hashing;
-import com.google.common.hash.HashingInputStream;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
@@ -14,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -70,11 +69,11 @@ public final class LocalArtifactStore implements ArtifactStore {
             }
             checkNotLink(Files.createDirectories(tempDir), runId, file);
             tmp = Files.createTempFile(tempDir, tempPrefix, TEMP_SUFFIX);
-            HashingInputStream hashing = new HashingInputStream(Hashing.sha256(), content);
+            DigestInputStream hashing = Sha256.hashing(content);
             long size = Files.copy(hashing, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
-            return ArtifactEntry.file(file, size, hashing.hash().toString());
+            return ArtifactEntry.file(file, size, Sha256.hex(hashing));
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new InvalidInputException("artifact path '" + file + "' of run " + runId
                     + " goes through a file where a directory is needed");

@@ -42,12 +42,14 @@ final class ModelDescriptor {
 
     /** The payload digest: SHA-256 over "path NUL sha256 LF" of each file, in path order. */
     static String payloadDigest(SortedMap<String, PayloadFile> files) {
-        var hasher = com.google.common.hash.Hashing.sha256().newHasher();
+        var digest = Sha256.newDigest();
         for (PayloadFile f : files.values()) {
-            hasher.putString(f.path(), java.nio.charset.StandardCharsets.UTF_8).putByte((byte) 0)
-                    .putString(f.sha256(), java.nio.charset.StandardCharsets.US_ASCII).putByte((byte) '\n');
+            digest.update(f.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(f.sha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            digest.update((byte) '\n');
         }
-        return hasher.hash().toString();
+        return Sha256.hex(digest);
     }
 
     byte[] toJson() {

@@ -1,7 +1,5 @@
 package dev.runlog.tracking.internal;
 
-import com.google.common.hash.Hashing;
-import com.google.common.hash.HashingInputStream;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LoggedModel;
@@ -17,6 +15,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.time.Instant;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -102,7 +101,7 @@ final class ModelSupport {
 
     /** SHA-256 of descriptor bytes, as 64 lowercase hex characters. */
     static String sha256(byte[] bytes) {
-        return Hashing.sha256().hashBytes(bytes).toString();
+        return Sha256.of(bytes);
     }
 
     private static String descriptorUri(ModelUri uri) {
@@ -185,7 +184,7 @@ final class ModelSupport {
             String artifact = ArtifactPaths.join(payloadPath, expected.path());
             String actual;
             try (InputStream in = tracker.artifacts().open(uri.runId(), artifact);
-                 HashingInputStream hashing = new HashingInputStream(Hashing.sha256(), in)) {
+                 DigestInputStream hashing = Sha256.hashing(in)) {
                 if (target == null) {
                     hashing.transferTo(OutputStream.nullOutputStream());
                 } else {
@@ -193,7 +192,7 @@ final class ModelSupport {
                     Files.createDirectories(file.getParent());
                     Files.copy(hashing, file);
                 }
-                actual = hashing.hash().toString();
+                actual = Sha256.hex(hashing);
             } catch (NotFoundException missing) {
                 throw new IntegrityException("Payload file " + artifact + " of model " + modelUri
                         + " is missing; its descriptor lists it");
@@ -212,7 +211,7 @@ final class ModelSupport {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.filter(Files::isRegularFile).toList()) {
                 String relative = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-                String sha = com.google.common.io.MoreFiles.asByteSource(p).hash(Hashing.sha256()).toString();
+                String sha = Sha256.of(p);
                 files.put(relative, new ModelDescriptor.PayloadFile(relative, Files.size(p), sha));
             }
         } catch (UncheckedIOException e) {

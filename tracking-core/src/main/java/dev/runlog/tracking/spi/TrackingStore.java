@@ -111,7 +111,11 @@ public interface TrackingStore extends AutoCloseable {
      */
     void logArtifacts(String runId, List<ArtifactEntry> files);
 
-    /** The file records of a run, sorted by path. @throws NotFoundException if the run does not exist */
+    /**
+     * The file records of a run, sorted by path.
+     *
+     * @throws NotFoundException if the run does not exist
+     */
     List<ArtifactEntry> recordedArtifacts(String runId);
 
     /**
@@ -179,7 +183,11 @@ public interface TrackingStore extends AutoCloseable {
         return List.of();
     }
 
-    /** Soft-deletes a run. @throws NotFoundException if the run does not exist */
+    /**
+     * Soft-deletes a run.
+     *
+     * @throws NotFoundException if the run does not exist
+     */
     void deleteRun(String runId);
 
     /**

@@ -1,13 +1,12 @@
 package dev.runlog.tracking.internal.search;
 
-import com.google.common.hash.Hashing;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.internal.Sha256;
 import dev.runlog.tracking.internal.Validation;
 import dev.runlog.tracking.spi.SearchCursor;
 import dev.runlog.tracking.spi.SearchFilter;
 import dev.runlog.tracking.spi.SearchOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -158,6 +157,6 @@ abstract class PagedQuery<T> {
 
     private String fingerprint() {
         String query = target + "\n" + scope() + "\n" + filterText + "\n" + orderClauses + "\n" + viewType;
-        return Hashing.sha256().hashString(query, StandardCharsets.UTF_8).toString().substring(0, 16);
+        return Sha256.of(query).substring(0, 16);
     }
 }

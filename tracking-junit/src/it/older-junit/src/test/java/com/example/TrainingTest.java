@@ -26,4 +26,10 @@ class TrainingTest {
     void noSqliteDriverComesWithTheExtension() {
         assertThrows(ClassNotFoundException.class, () -> Class.forName("org.sqlite.JDBC"));
     }
+
+    @Test
+    void noGuavaComesWithRunlog() {
+        // tracking-core hashes with the JDK; Guava and its jars are not the user's to carry.
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("com.google.common.hash.Hashing"));
+    }
 }

@@ -1,0 +1,66 @@
+package dev.runlog.tracking.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * SHA-256 as Runlog records it everywhere (artifacts, datasets, model payloads and descriptors,
+ * page tokens): 64 lowercase hex characters. The JDK does the hashing; this only spells it once.
+ */
+public final class Sha256 {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private Sha256() {
+    }
+
+    /** A fresh SHA-256 digest, for callers that feed it piece by piece. */
+    public static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            // Every Java SE platform must provide SHA-256; a JDK without it is broken.
+            throw new IllegalStateException("this JDK provides no SHA-256 MessageDigest", e);
+        }
+    }
+
+    /** The hex of what {@code digest} has taken so far; resets it. */
+    public static String hex(MessageDigest digest) {
+        return HEX.formatHex(digest.digest());
+    }
+
+    /** The SHA-256 of {@code bytes}. */
+    public static String of(byte[] bytes) {
+        return HEX.formatHex(newDigest().digest(bytes));
+    }
+
+    /** The SHA-256 of {@code text} encoded as UTF-8. */
+    public static String of(String text) {
+        return of(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The SHA-256 of a file's bytes, streamed: the file is never held in memory. */
+    public static String of(Path file) throws IOException {
+        try (DigestInputStream in = hashing(Files.newInputStream(file))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return hex(in);
+        }
+    }
+
+    /** {@code in}, hashing every byte read through it; {@link #hex(DigestInputStream)} gives the result. */
+    public static DigestInputStream hashing(InputStream in) {
+        return new DigestInputStream(in, newDigest());
+    }
+
+    /** The hex of the bytes read through {@code in} so far; resets its digest. */
+    public static String hex(DigestInputStream in) {
+        return hex(in.getMessageDigest());
+    }
+}
