@@ -3,6 +3,8 @@
  * ({@code dev.runlog.registry.spi}) and the in-memory registry store. A store module that keeps a
  * registry {@code provides dev.runlog.registry.spi.RegistryStoreProvider}.
  */
+// The qualified exports name modules built after this one; javac cannot see them yet.
+@SuppressWarnings("module")
 module dev.runlog.registry {
     requires transitive dev.runlog.tracking;
 

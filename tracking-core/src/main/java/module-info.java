@@ -11,6 +11,8 @@
  * <p>The json flavor reads and writes a model's class through Jackson, so a module whose classes
  * are logged as json models opens their package to {@code com.fasterxml.jackson.databind}.
  */
+// The qualified exports name modules built after this one; javac cannot see them yet.
+@SuppressWarnings("module")
 module dev.runlog.tracking {
     requires com.fasterxml.jackson.databind;
     requires com.google.common;
