@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +54,24 @@ class StoreDiscoveryTest {
             a.createExperiment("only-in-a");
             assertTrue(a.getExperimentByName("only-in-a").isPresent());
             assertTrue(b.getExperimentByName("only-in-a").isEmpty());
+        }
+    }
+
+    /**
+     * A pool thread made elsewhere, or a plugin host's module layer, may give a context class
+     * loader that cannot see Runlog: its own stores are still found, through its own loader.
+     */
+    @Test
+    void runlogsOwnStoresAreFoundWhenTheContextClassLoaderCannotSeeRunlog() throws IOException {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try (URLClassLoader blind = new URLClassLoader(new URL[0], null)) {
+            thread.setContextClassLoader(blind);
+            try (Tracker tracker = Tracker.open("memory:")) {
+                assertEquals(0, tracker.listExperiments().size());
+            }
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 }

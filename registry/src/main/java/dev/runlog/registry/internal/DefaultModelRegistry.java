@@ -25,6 +25,7 @@ import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.internal.DefaultTracker;
+import dev.runlog.tracking.internal.Plugins;
 import dev.runlog.tracking.internal.RegisteredModels;
 import dev.runlog.tracking.internal.Validation;
 import dev.runlog.tracking.internal.search.FilterParser;
@@ -58,8 +59,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
     public static ModelRegistry create(Tracker tracker) {
         Validation.notNull("tracker", tracker);
         TrackerStores stores = TrackerStores.of(tracker);
-        for (RegistryStoreProvider provider : ServiceLoader.load(RegistryStoreProvider.class,
-                DefaultModelRegistry.class.getClassLoader())) {
+        for (RegistryStoreProvider provider : Plugins.load(RegistryStoreProvider.class,
+                loader -> ServiceLoader.load(RegistryStoreProvider.class, loader))) {
             Optional<RegistryStore> store = provider.forTrackingStore(stores.tracking());
             if (store.isPresent()) {
                 return new DefaultModelRegistry(tracker, store.get(), stores.clock());

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
-/** Finds the store for a URI among the {@link StoreProvider}s on the classpath. */
+/** Finds the store for a URI among the {@link StoreProvider}s that {@link Plugins} finds. */
 public final class StoreLookup {
     /** Stores Runlog ships, so a missing one can be named with the module that brings it. */
     private static final Map<String, String> KNOWN_MODULES = Map.of(
@@ -56,10 +56,6 @@ public final class StoreLookup {
     }
 
     private static Iterable<StoreProvider> providers() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-            loader = StoreLookup.class.getClassLoader();
-        }
-        return ServiceLoader.load(StoreProvider.class, loader);
+        return Plugins.load(StoreProvider.class, loader -> ServiceLoader.load(StoreProvider.class, loader));
     }
 }

@@ -2,11 +2,12 @@ package dev.runlog.tracking.internal.flavors;
 
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.ModelFlavor;
+import dev.runlog.tracking.internal.Plugins;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
-/** Finds flavors by name: the built-in ones, then those registered through ServiceLoader. */
+/** Finds flavors by name: the built-in ones, then those {@link Plugins} finds. */
 public final class ModelFlavors {
     private ModelFlavors() {
     }
@@ -23,8 +24,7 @@ public final class ModelFlavors {
                 break;
         }
         TreeSet<String> known = new TreeSet<>(java.util.List.of("json", "files", "java-serialized"));
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        for (ModelFlavor flavor : ServiceLoader.load(ModelFlavor.class, loader != null ? loader : ModelFlavors.class.getClassLoader())) {
+        for (ModelFlavor flavor : Plugins.load(ModelFlavor.class, loader -> ServiceLoader.load(ModelFlavor.class, loader))) {
             if (flavor.name().equals(name)) {
                 return flavor;
             }

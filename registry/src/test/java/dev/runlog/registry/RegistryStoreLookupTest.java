@@ -1,0 +1,75 @@
+package dev.runlog.registry;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.registry.spi.RegistryStore;
+import dev.runlog.registry.spi.RegistryStoreProvider;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.StoreProvider;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Registry stores are found by the same rule as tracking stores: the thread's context class loader
+ * first (a container's application loader sees plugins Runlog's own loader cannot), then Runlog's.
+ */
+class RegistryStoreLookupTest {
+    /** Set when {@link ContextOnlyProvider} is asked; it is registered only where the context loader sees it. */
+    static final AtomicBoolean ASKED = new AtomicBoolean();
+
+    /** A provider that knows no store: it only records that the registry asked it. */
+    public static final class ContextOnlyProvider implements RegistryStoreProvider {
+        @Override
+        public Optional<RegistryStore> forTrackingStore(TrackingStore store) {
+            ASKED.set(true);
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void aProviderListedOnlyForTheContextClassLoaderIsAsked(@TempDir Path services) throws Exception {
+        Path listing = services.resolve("META-INF/services/" + RegistryStoreProvider.class.getName());
+        Files.createDirectories(listing.getParent());
+        Files.writeString(listing, ContextOnlyProvider.class.getName() + "\n");
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        StoreProvider.Stores memory = memoryStores();
+        try (URLClassLoader application = new URLClassLoader(new URL[] {services.toUri().toURL()}, previous);
+                Tracker tracker = Tracker.builder().store(unknownKind(memory.tracking()), memory.artifacts()).build()) {
+            thread.setContextClassLoader(application);
+            assertThrows(InvalidInputException.class, () -> ModelRegistry.of(tracker));
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        assertTrue(ASKED.get(), "the provider the context class loader lists was not asked");
+    }
+
+    private static StoreProvider.Stores memoryStores() {
+        return ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(provider -> provider.scheme().equals("memory")).findFirst().orElseThrow().open("memory:");
+    }
+
+    /** An in-memory tracking store behind a proxy, so no provider Runlog ships claims it. */
+    private static TrackingStore unknownKind(TrackingStore memory) {
+        return (TrackingStore) Proxy.newProxyInstance(TrackingStore.class.getClassLoader(),
+                new Class<?>[] {TrackingStore.class}, (proxy, method, args) -> {
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}

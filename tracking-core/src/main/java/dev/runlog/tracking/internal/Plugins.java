@@ -1,0 +1,68 @@
+package dev.runlog.tracking.internal;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The one rule by which Runlog finds its plugins ({@code StoreProvider}, {@code ModelFlavor},
+ * {@code RegistryStoreProvider}): {@link ServiceLoader} is asked with two class loaders, in order,
+ *
+ * <ol>
+ *   <li>the calling thread's context class loader, when it is set: the application's loader, which
+ *       in a container or a plugin host sees plugins that Runlog's own loader cannot; then</li>
+ *   <li>the class loader that defined the service interface, which is Runlog's own: so the stores
+ *       and flavors shipped beside Runlog are found even on a thread whose context loader does not
+ *       see Runlog (a pool thread created elsewhere, a module layer above the boot layer).</li>
+ * </ol>
+ *
+ * For each loader ServiceLoader finds the providers of named modules defined to it, to its parents
+ * and in its module layer and that layer's parents ({@code provides} clauses), then those listed in
+ * {@code META-INF/services} files the loader sees (the class path). A provider class found through
+ * both loaders is used once, where first found. Providers are created lazily, as iteration reaches
+ * them.
+ *
+ * <p>The module system lets only a module that declares {@code uses S} load providers of {@code S},
+ * and checks the module of the code that calls {@code ServiceLoader.load}; so the caller passes that
+ * call, written in its own module ({@code loader -> ServiceLoader.load(S.class, loader)}), and this
+ * class applies the rule around it.
+ */
+public final class Plugins {
+    private Plugins() {
+    }
+
+    /**
+     * The providers of {@code service}, found by the rule above; each iteration looks again, so a
+     * provider added to the context loader since is seen.
+     *
+     * @param lookup {@code loader -> ServiceLoader.load(service, loader)}, written in the module that
+     *               declares {@code uses service}
+     */
+    public static <S> Iterable<S> load(Class<S> service, Function<ClassLoader, ServiceLoader<S>> lookup) {
+        return () -> {
+            Set<Class<?>> seen = new HashSet<>();
+            return loaders(service).stream()
+                    .flatMap(loader -> lookup.apply(loader).stream())
+                    .filter(provider -> seen.add(provider.type()))
+                    .map(ServiceLoader.Provider::get)
+                    .iterator();
+        };
+    }
+
+    private static List<ClassLoader> loaders(Class<?> service) {
+        List<ClassLoader> loaders = new ArrayList<>(2);
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null) {
+            loaders.add(context);
+        }
+        // Runlog is never on the boot loader, so the service type's loader is not null.
+        ClassLoader own = service.getClassLoader();
+        if (own != context) {
+            loaders.add(own);
+        }
+        return loaders;
+    }
+}
