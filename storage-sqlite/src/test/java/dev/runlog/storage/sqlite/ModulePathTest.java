@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,8 +158,11 @@ class ModulePathTest {
         Files.writeString(sources.resolve("module-info.java"), MODULE_INFO, StandardCharsets.UTF_8);
         Files.writeString(sources.resolve("app").resolve("Main.java"), MAIN, StandardCharsets.UTF_8);
         Path classes = Files.createDirectories(temp.resolve(APP_MODULE));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int status = javac.run(null, null, null, "--release", "17", "--module-path", join(modulePath),
+        // java.util.spi.ToolProvider lives in java.base, which every module reads; javax.tools would
+        // need java.compiler read by this (patched) module.
+        java.util.spi.ToolProvider javac = java.util.spi.ToolProvider.findFirst("javac")
+                .orElseThrow(() -> new AssertionError("this JDK has no javac"));
+        int status = javac.run(System.out, System.err, "--release", "17", "--module-path", join(modulePath),
                 "-d", classes.toString(), sources.resolve("module-info.java").toString(),
                 sources.resolve("app").resolve("Main.java").toString());
         assertEquals(0, status, "the application module did not compile; javac's messages are above");
