@@ -1,6 +1,6 @@
 package dev.runlog.registry.spi;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
 
 /**
@@ -13,7 +13,7 @@ import java.time.Instant;
  */
 public record Change(Instant time, String user, String comment) {
     public Change {
-        Validation.notNull("time", time);
+        InputRules.notNull("time", time);
         user = user == null ? "" : user;
         comment = comment == null ? "" : comment;
     }

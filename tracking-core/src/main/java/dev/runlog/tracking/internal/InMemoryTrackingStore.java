@@ -339,6 +339,11 @@ public final class InMemoryTrackingStore implements TrackingStore {
     }
 
     @Override
+    public boolean keepsDataInMemory() {
+        return true;
+    }
+
+    @Override
     public void close() {
         lock.writeLock().lock();
         try {

@@ -3,8 +3,8 @@ package dev.runlog.tracking.spi;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
-import dev.runlog.tracking.internal.InMemoryArtifactStore;
-import dev.runlog.tracking.internal.LocalArtifactStore;
+
+
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +21,7 @@ public interface ArtifactStore extends AutoCloseable {
 
     /** Artifacts in directories under {@code root}: {@code root/<runId>/artifacts/<path>}. */
     static ArtifactStore localFilesystem(Path root) {
-        return new LocalArtifactStore(dev.runlog.tracking.internal.Validation.notNull("root", root));
+        return new LocalArtifactStore(InputRules.notNull("root", root));
     }
 
     /** Artifacts kept in memory, gone when the store is closed: no file is left behind. */

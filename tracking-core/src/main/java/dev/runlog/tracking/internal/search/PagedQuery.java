@@ -3,7 +3,7 @@ package dev.runlog.tracking.internal.search;
 import com.google.common.hash.Hashing;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.ViewType;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.SearchCursor;
 import dev.runlog.tracking.spi.SearchFilter;
 import dev.runlog.tracking.spi.SearchOrder;
@@ -57,7 +57,7 @@ abstract class PagedQuery<T> {
     }
 
     void setOrder(String... clauses) {
-        for (String clause : Validation.notNull("order-by clauses", clauses)) {
+        for (String clause : InputRules.notNull("order-by clauses", clauses)) {
             if (clause == null) {
                 throw new InvalidInputException("an order-by clause must not be null");
             }

@@ -1,4 +1,4 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.InvalidInputException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ public final class ArtifactPaths {
         if (path.indexOf('\0') >= 0) {
             throw new InvalidInputException("artifact path '" + path.replace('\0', '?') + "' holds a NUL character");
         }
-        Validation.text("artifact path", path);
+        InputRules.text("artifact path", path);
         if (path.indexOf('\\') >= 0) {
             throw new InvalidInputException("artifact path '" + path + "' holds a backslash; use '/' as the separator");
         }
@@ -41,8 +41,8 @@ public final class ArtifactPaths {
             }
             int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_SEGMENT_BYTES) {
-                throw new InvalidInputException("artifact path '" + Validation.abbreviate(path) + "' has a segment of "
-                        + bytes + " UTF-8 bytes ('" + Validation.abbreviate(segment) + "'); the limit is "
+                throw new InvalidInputException("artifact path '" + InputRules.abbreviate(path) + "' has a segment of "
+                        + bytes + " UTF-8 bytes ('" + InputRules.abbreviate(segment) + "'); the limit is "
                         + MAX_SEGMENT_BYTES + " bytes per segment");
             }
             if (normalized.length() > 0) {

@@ -1,4 +1,4 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.InvalidInputException;
 import java.util.Map;
@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The input rules of the tracking API, checked before anything reaches a store. */
-public final class Validation {
+public final class InputRules {
     public static final int MAX_KEY_LENGTH = 250;
     public static final int MAX_PARAM_VALUE_LENGTH = 6000;
     public static final int MAX_TAG_VALUE_LENGTH = 8000;
@@ -20,7 +20,7 @@ public final class Validation {
     private static final int KNOWN_KEYS_LIMIT = 4096;
     private static final Set<String> KNOWN_VALID_KEYS = ConcurrentHashMap.newKeySet();
 
-    private Validation() {
+    private InputRules() {
     }
 
     /** Checks a param, metric or tag key; {@code kind} ("param", "metric", "tag") names it in errors. */

@@ -1,9 +1,8 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runlog.tracking.spi.ArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

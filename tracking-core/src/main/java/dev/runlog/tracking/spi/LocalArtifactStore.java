@@ -1,11 +1,10 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import com.google.common.hash.Hashing;
 import com.google.common.hash.HashingInputStream;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
-import dev.runlog.tracking.spi.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -30,7 +29,7 @@ import java.util.Optional;
  * whose process is gone: never a file another live process, on this machine or another one
  * sharing the directory, is still writing.
  */
-public final class LocalArtifactStore implements ArtifactStore {
+final class LocalArtifactStore implements ArtifactStore {
     private static final System.Logger LOG = System.getLogger(LocalArtifactStore.class.getName());
     static final String TEMP_DIR = ".runlog-tmp";
     private static final String TEMP_PREFIX = ".upload-";
@@ -177,7 +176,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
 
     private Path runRoot(String runId) {
-        return root.resolve(Validation.runId(runId)).resolve("artifacts");
+        return root.resolve(InputRules.runId(runId)).resolve("artifacts");
     }
 
     /**
