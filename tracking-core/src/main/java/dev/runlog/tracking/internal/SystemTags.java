@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The {@code runlog.*} tags every run gets at start: who ran what code. */
-public final class SystemTags {
+final class SystemTags {
     static final String USER = ActiveRun.USER_TAG;
     static final String SOURCE_NAME = ActiveRun.SOURCE_NAME_TAG;
     static final String GIT_COMMIT = ActiveRun.GIT_COMMIT_TAG;

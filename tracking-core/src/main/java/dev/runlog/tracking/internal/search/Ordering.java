@@ -12,7 +12,7 @@ import java.util.List;
  * key's direction; ties broken by id in the direction of the last key, so the order is total and
  * a cursor names one position in it.
  */
-public final class Ordering {
+final class Ordering {
     private Ordering() {
     }
 

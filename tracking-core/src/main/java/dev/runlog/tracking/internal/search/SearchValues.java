@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * the reference semantics, which the in-memory store uses directly and the SQLite store mirrors in
  * SQL.
  */
-public final class SearchValues {
+final class SearchValues {
     private SearchValues() {
     }
 
