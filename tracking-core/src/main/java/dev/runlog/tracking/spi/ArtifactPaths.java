@@ -3,7 +3,12 @@ package dev.runlog.tracking.spi;
 import dev.runlog.tracking.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 
-/** Rules for artifact paths: relative, '/'-separated, never climbing out of the run's root. */
+/**
+ * The rules for artifact paths: relative, {@code /}-separated, never climbing out of the run's
+ * artifact root. The tracker normalizes every path before an {@link ArtifactStore} sees it; a store
+ * that takes paths from elsewhere (an archive, its own listing) normalizes them here too, so that
+ * every store accepts and refuses the same paths with the same messages.
+ */
 public final class ArtifactPaths {
     /** The longest segment a path may have, in UTF-8 bytes: what common file systems accept (NAME_MAX). */
     public static final int MAX_SEGMENT_BYTES = 255;
@@ -55,6 +60,8 @@ public final class ArtifactPaths {
 
     /** Joins a normalized directory and a file name. */
     public static String join(String dir, String name) {
+        InputRules.notNull("dir", dir);
+        InputRules.notNull("name", name);
         return dir.isEmpty() ? name : dir + "/" + name;
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Artifacts as plain files: {@code root/<runId>/artifacts/<path>}, so a user can open them with any
@@ -44,7 +45,7 @@ final class LocalArtifactStore implements ArtifactStore {
         this.tempDir = this.root.resolve(TEMP_DIR);
         ProcessOwner self = ProcessOwner.current();
         this.tempPrefix = TEMP_PREFIX + self.machineToken() + "-" + self.pid() + "-"
-                + (self.startMillis() == null ? "x" : self.startMillis()) + "-";
+                + (self.startMillis().isEmpty() ? "x" : Long.toString(self.startMillis().getAsLong())) + "-";
     }
 
     @Override
@@ -163,7 +164,7 @@ final class LocalArtifactStore implements ArtifactStore {
         }
         try {
             long pid = Long.parseLong(fields[1]);
-            Long start = fields[2].equals("x") ? null : Long.valueOf(fields[2]);
+            OptionalLong start = fields[2].equals("x") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fields[2]));
             return ProcessOwner.ofThisMachine(fields[0], pid, start);
         } catch (NumberFormatException e) {
             return Optional.empty();
