@@ -270,7 +270,6 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
 
     @Override
     public TrackerStores stores() {
-        checkOpen();
         return new TrackerStores(store, artifacts, clock);
     }
 

@@ -23,7 +23,8 @@ import java.util.function.Function;
  * access.closeWithTracker(registry);
  * }</pre>
  *
- * <p>Every method throws {@link dev.runlog.tracking.RunlogException} once the tracker is closed.
+ * <p>{@link #pin}, {@link #checkDescriptor}, {@link #load} and {@link #closeWithTracker} throw
+ * {@link dev.runlog.tracking.RunlogException} once the tracker is closed.
  */
 public interface TrackerAccess {
 
