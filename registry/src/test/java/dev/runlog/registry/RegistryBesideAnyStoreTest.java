@@ -8,18 +8,20 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.StoreProvider;
+import dev.runlog.tracking.spi.TrackerAccess;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The registry finds its store through the SPI alone: a tracking store of any class that keeps its
- * data in memory gets the in-memory registry, and the registry store a provider gives is closed with
- * the tracker, before the tracker's own stores.
+ * The registry works through the SPI alone: a tracker of any class that offers TrackerAccess gets a
+ * registry, a tracking store of any class that keeps its data in memory gets the in-memory registry,
+ * and the registry store a provider gives is closed with the tracker, before the tracker's own stores.
  */
 class RegistryBesideAnyStoreTest {
 
@@ -56,6 +58,26 @@ class RegistryBesideAnyStoreTest {
             assertEquals(List.of("registry closed", "tracking closed"), log);
         } finally {
             RecordingRegistryStoreProvider.STORES.remove(store);
+        }
+    }
+
+    @Test
+    void aTrackerOfAnotherImplementationThatOffersTrackerAccessGetsAWorkingRegistry() {
+        try (Tracker real = Tracker.builder().uri("memory:").shutdownHook(false).build()) {
+            // Another implementation of Tracker: it forwards every call, and offers TrackerAccess.
+            Tracker other = (Tracker) Proxy.newProxyInstance(Tracker.class.getClassLoader(),
+                    new Class<?>[] {Tracker.class, TrackerAccess.class}, (proxy, method, args) -> {
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            String runId = other.run("iris", r -> r.logModel("model", Map.of("w", 1.5))).info().id();
+            ModelRegistry registry = ModelRegistry.of(other);
+            ModelVersion v = registry.register("iris", "runs:/" + runId + "/model");
+            assertEquals(1, v.version());
+            assertEquals(Map.of("w", 1.5), registry.load("models:/iris/1", Map.class));
         }
     }
 

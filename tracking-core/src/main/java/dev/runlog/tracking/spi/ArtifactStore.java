@@ -19,7 +19,13 @@ import java.util.List;
  */
 public interface ArtifactStore extends AutoCloseable {
 
-    /** Artifacts in directories under {@code root}: {@code root/<runId>/artifacts/<path>}. */
+    /**
+     * Artifacts in directories under {@code root}: {@code root/<runId>/artifacts/<path>}, for any
+     * store that keeps its files on a local or mounted file system (the SQLite store uses it).
+     * Files are written to a temporary file named after the writing process and moved into place,
+     * so a reader never sees half a file and {@link #removeTemporaryFilesOfDeadProcesses} can tell
+     * whose leftovers are safe to delete.
+     */
     static ArtifactStore localFilesystem(Path root) {
         return new LocalArtifactStore(InputRules.notNull("root", root));
     }
