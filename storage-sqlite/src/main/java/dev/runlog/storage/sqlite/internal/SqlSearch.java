@@ -20,8 +20,9 @@ import java.util.Optional;
  * value from the filter is a bound parameter; the SQL text is built only from this class's own
  * fragments, so filter text can never change the query's shape.
  *
- * <p>The semantics mirror {@code Matcher} and {@code Ordering} of the core exactly; the contract
- * kit runs the same cases on both. One plan is special-cased for speed: when runs are ordered
+ * <p>The semantics are those {@link SearchFilter} and {@link SearchOrder} publish (ranks from
+ * {@link SearchOrder#rank}), which the in-memory store keeps too; the contract kit runs the same
+ * cases on both. One plan is special-cased for speed: when runs are ordered
  * first by a metric that the filter requires to be a number (a top-level {@code metrics.k > x}),
  * the query walks the index on (key, latest value, run id) in order and stops after one page.
  */
