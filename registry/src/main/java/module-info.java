@@ -3,16 +3,11 @@
  * ({@code dev.runlog.registry.spi}) and the in-memory registry store. A store module that keeps a
  * registry {@code provides dev.runlog.registry.spi.RegistryStoreProvider}.
  */
-// The qualified exports name modules built after this one; javac cannot see them yet.
-@SuppressWarnings("module")
 module dev.runlog.registry {
     requires transitive dev.runlog.tracking;
 
     exports dev.runlog.registry;
     exports dev.runlog.registry.spi;
-
-    // TEMPORARY until the SPI covers it (issue 12): the SQLite registry store uses these.
-    exports dev.runlog.registry.internal to dev.runlog.storage.sqlite;
 
     uses dev.runlog.registry.spi.RegistryStoreProvider;
 

@@ -1,7 +1,7 @@
 /**
  * Runlog's tracking API ({@code dev.runlog.tracking}), the store SPI ({@code dev.runlog.tracking.spi})
- * and the built-in {@code memory:} store. Only those two packages are API; the implementation is
- * not exported, except, for now, to Runlog's own modules.
+ * and the built-in {@code memory:} store. Only those two packages are exported; the implementation
+ * is closed to every other module, Runlog's own included.
  *
  * <p>Stores ({@link dev.runlog.tracking.spi.StoreProvider}) and model flavors
  * ({@link dev.runlog.tracking.ModelFlavor}) are plugins: a module {@code provides} them, a jar on the
@@ -11,21 +11,12 @@
  * <p>The json flavor reads and writes a model's class through Jackson, so a module whose classes
  * are logged as json models opens their package to {@code com.fasterxml.jackson.databind}.
  */
-// The qualified exports name modules built after this one; javac cannot see them yet.
-@SuppressWarnings("module")
 module dev.runlog.tracking {
     requires com.fasterxml.jackson.databind;
     requires org.apache.commons.compress;
 
     exports dev.runlog.tracking;
     exports dev.runlog.tracking.spi;
-
-    // TEMPORARY until the SPI covers it (issue 12): Runlog's other modules use the implementation.
-    // The registry also finds its plugins through internal.Plugins, so the rule stays one; that
-    // alone may remain once the rest is gone.
-    exports dev.runlog.tracking.internal to dev.runlog.registry, dev.runlog.storage.sqlite, dev.runlog.junit;
-    // TEMPORARY until the SPI covers it (issue 12)
-    exports dev.runlog.tracking.internal.search to dev.runlog.registry, dev.runlog.storage.sqlite;
 
     uses dev.runlog.tracking.spi.StoreProvider;
     uses dev.runlog.tracking.ModelFlavor;

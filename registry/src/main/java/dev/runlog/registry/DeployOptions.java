@@ -2,7 +2,7 @@ package dev.runlog.registry;
 
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.ModelFlavor;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -37,7 +37,7 @@ public final class DeployOptions {
 
     /** A copy polling at this interval, from 10 ms up. */
     public DeployOptions pollInterval(Duration interval) {
-        Validation.notNull("interval", interval);
+        InputRules.notNull("interval", interval);
         if (interval.compareTo(Duration.ofMillis(10)) < 0) {
             throw new InvalidInputException("poll interval " + interval + " is too short; the minimum is 10 ms");
         }
@@ -46,7 +46,7 @@ public final class DeployOptions {
 
     /** A copy loading each version with this flavor, such as a java-serialized one allowing more packages. */
     public DeployOptions flavor(ModelFlavor modelFlavor) {
-        return new DeployOptions(pollInterval, Validation.notNull("flavor", modelFlavor));
+        return new DeployOptions(pollInterval, InputRules.notNull("flavor", modelFlavor));
     }
 
     /** How often the deployment polls the store: 1 second unless {@link #pollInterval(Duration)} set it. */

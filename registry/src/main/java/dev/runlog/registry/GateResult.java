@@ -1,6 +1,6 @@
 package dev.runlog.registry;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 
 /**
  * The verdict of one {@link Gate}: what it required, what the candidate had, and whether that was
@@ -13,7 +13,7 @@ import dev.runlog.tracking.internal.Validation;
  */
 public record GateResult(String gate, boolean passed, String actual, String required) {
     public GateResult {
-        Validation.notNull("gate", gate);
+        InputRules.notNull("gate", gate);
         actual = actual == null ? "" : actual;
         required = required == null ? "" : required;
     }

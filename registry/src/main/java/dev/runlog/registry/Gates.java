@@ -1,6 +1,6 @@
 package dev.runlog.registry;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.function.Predicate;
@@ -30,7 +30,7 @@ public final class Gates {
     }
 
     private static Gate threshold(String key, String symbol, double bound, boolean atLeast) {
-        Validation.notNull("key", key);
+        InputRules.notNull("key", key);
         String required = symbol + " " + format(bound);
         String name = "metrics." + key + " " + required;
         return candidate -> {
@@ -56,8 +56,8 @@ public final class Gates {
      * the candidate lacks the metric or does not beat the holder (a tie does not).
      */
     public static Gate beatsCurrent(String key, Objective objective) {
-        Validation.notNull("key", key);
-        Validation.notNull("objective", objective);
+        InputRules.notNull("key", key);
+        InputRules.notNull("objective", objective);
         boolean higher = objective == Objective.MAXIMIZE;
         return candidate -> {
             String name = "metrics." + key + " beats the current " + candidate.target().lowerName() + " version";
@@ -88,8 +88,8 @@ public final class Gates {
      * validation job typically tags the version, training code the run.
      */
     public static Gate requireTag(String key, String value) {
-        Validation.notNull("key", key);
-        Validation.notNull("value", value);
+        InputRules.notNull("key", key);
+        InputRules.notNull("value", value);
         String name = "tags." + key + " = '" + value + "'";
         return candidate -> {
             String actual = candidate.version().tags().get(key);
@@ -106,8 +106,8 @@ public final class Gates {
 
     /** A gate from a predicate, named {@code description} in its result. */
     public static Gate check(String description, Predicate<PromotionCandidate> predicate) {
-        Validation.notNull("description", description);
-        Validation.notNull("predicate", predicate);
+        InputRules.notNull("description", description);
+        InputRules.notNull("predicate", predicate);
         return candidate -> predicate.test(candidate)
                 ? GateResult.pass(description)
                 : GateResult.fail(description, "false", "true");

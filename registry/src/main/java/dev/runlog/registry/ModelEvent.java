@@ -1,6 +1,6 @@
 package dev.runlog.registry;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -46,9 +46,9 @@ public record ModelEvent(long sequence, String model, int version, Action action
     }
 
     public ModelEvent {
-        Validation.notNull("model", model);
-        Validation.notNull("action", action);
-        Validation.notNull("time", time);
+        InputRules.notNull("model", model);
+        InputRules.notNull("action", action);
+        InputRules.notNull("time", time);
         user = user == null ? "" : user;
         comment = comment == null ? "" : comment;
     }

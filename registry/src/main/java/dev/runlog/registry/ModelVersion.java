@@ -1,6 +1,6 @@
 package dev.runlog.registry;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -42,21 +42,21 @@ public record ModelVersion(String name, int version, String source, String runId
     }
 
     public ModelVersion {
-        Validation.notNull("name", name);
+        InputRules.notNull("name", name);
         if (version < 1) {
             throw new dev.runlog.tracking.InvalidInputException("version numbers start at 1: " + version);
         }
-        Validation.notNull("source", source);
-        Validation.notNull("runId", runId);
-        Validation.notNull("status", status);
-        Validation.notNull("stage", stage);
+        InputRules.notNull("source", source);
+        InputRules.notNull("runId", runId);
+        InputRules.notNull("status", status);
+        InputRules.notNull("stage", stage);
         description = description == null ? "" : description;
         userId = userId == null ? "" : userId;
-        Validation.notNull("creationTime", creationTime);
-        Validation.notNull("lastUpdateTime", lastUpdateTime);
-        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(Validation.notNull("tags", tags)));
-        aliases = Validation.notNull("aliases", aliases).stream().sorted().toList();
-        Validation.notNull("modelDigest", modelDigest);
+        InputRules.notNull("creationTime", creationTime);
+        InputRules.notNull("lastUpdateTime", lastUpdateTime);
+        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(InputRules.notNull("tags", tags)));
+        aliases = InputRules.notNull("aliases", aliases).stream().sorted().toList();
+        InputRules.notNull("modelDigest", modelDigest);
     }
 
     /** This version's URI, {@code models:/<name>/<version>}, which always resolves to it. */

@@ -2,7 +2,7 @@ package dev.runlog.registry;
 
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -20,11 +20,11 @@ import java.util.OptionalDouble;
 public record PromotionCandidate(ModelVersion version, Run run, Stage target, Optional<ModelVersion> incumbent,
                                  Optional<Run> incumbentRun) {
     public PromotionCandidate {
-        Validation.notNull("version", version);
-        Validation.notNull("run", run);
-        Validation.notNull("target", target);
-        Validation.notNull("incumbent", incumbent);
-        Validation.notNull("incumbentRun", incumbentRun);
+        InputRules.notNull("version", version);
+        InputRules.notNull("run", run);
+        InputRules.notNull("target", target);
+        InputRules.notNull("incumbent", incumbent);
+        InputRules.notNull("incumbentRun", incumbentRun);
     }
 
     /** The latest value of a metric of the candidate's run; empty if the run never logged it. */

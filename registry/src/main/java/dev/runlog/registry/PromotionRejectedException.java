@@ -1,7 +1,7 @@
 package dev.runlog.registry;
 
 import dev.runlog.tracking.RunlogException;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -22,7 +22,7 @@ public class PromotionRejectedException extends RunlogException {
         this.model = model;
         this.version = version;
         this.target = target;
-        this.failures = List.copyOf(Validation.notNull("failures", failures));
+        this.failures = List.copyOf(InputRules.notNull("failures", failures));
     }
 
     public String model() {

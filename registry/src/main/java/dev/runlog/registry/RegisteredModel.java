@@ -1,6 +1,6 @@
 package dev.runlog.registry;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,11 +18,11 @@ import java.util.TreeMap;
 public record RegisteredModel(String name, String description, Instant creationTime, Instant lastUpdateTime,
                               Map<String, String> tags, Map<String, Integer> aliases) {
     public RegisteredModel {
-        Validation.notNull("name", name);
+        InputRules.notNull("name", name);
         description = description == null ? "" : description;
-        Validation.notNull("creationTime", creationTime);
-        Validation.notNull("lastUpdateTime", lastUpdateTime);
-        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(Validation.notNull("tags", tags)));
-        aliases = java.util.Collections.unmodifiableMap(new TreeMap<>(Validation.notNull("aliases", aliases)));
+        InputRules.notNull("creationTime", creationTime);
+        InputRules.notNull("lastUpdateTime", lastUpdateTime);
+        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(InputRules.notNull("tags", tags)));
+        aliases = java.util.Collections.unmodifiableMap(new TreeMap<>(InputRules.notNull("aliases", aliases)));
     }
 }

@@ -1,6 +1,6 @@
 package dev.runlog.registry;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.Optional;
 
 /**
@@ -48,7 +48,7 @@ public final class TransitionOptions {
      * @throws dev.runlog.tracking.InvalidInputException if the text holds an unpaired UTF-16 surrogate
      */
     public TransitionOptions comment(String text) {
-        return new TransitionOptions(archiveExisting, Validation.text("transition comment", text), user);
+        return new TransitionOptions(archiveExisting, InputRules.text("transition comment", text), user);
     }
 
     /**
@@ -58,7 +58,7 @@ public final class TransitionOptions {
      * @throws dev.runlog.tracking.InvalidInputException if the name holds an unpaired UTF-16 surrogate
      */
     public TransitionOptions user(String name) {
-        return new TransitionOptions(archiveExisting, comment, Validation.text("transition user", name));
+        return new TransitionOptions(archiveExisting, comment, InputRules.text("transition user", name));
     }
 
     /**

@@ -73,6 +73,21 @@ public interface ActiveRun extends AutoCloseable {
      */
     String FAILURE_MESSAGE_TAG = "runlog.failure.message";
 
+    /**
+     * The system tag every run gets at start: the user running the process. The search attribute
+     * {@code user_id} is this tag's value, in every store.
+     */
+    String USER_TAG = "runlog.user";
+
+    /** The system tag every run gets at start: the main class of the training code. */
+    String SOURCE_NAME_TAG = "runlog.source.name";
+
+    /** The system tag every run gets at start, when the code runs in a git work tree: the commit. */
+    String GIT_COMMIT_TAG = "runlog.source.git.commit";
+
+    /** The system tag of a child run: its parent's run id. */
+    String PARENT_RUN_ID_TAG = "runlog.parentRunId";
+
     /** The run id: 32 lowercase hex characters. */
     String id();
 

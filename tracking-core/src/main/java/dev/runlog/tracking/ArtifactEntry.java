@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.Optional;
 
 /**
@@ -14,8 +14,8 @@ import java.util.Optional;
  */
 public record ArtifactEntry(String path, boolean isDirectory, long size, Optional<String> sha256) {
     public ArtifactEntry {
-        Validation.notNull("path", path);
-        Validation.notNull("sha256", sha256);
+        InputRules.notNull("path", path);
+        InputRules.notNull("sha256", sha256);
     }
 
     /** A directory entry. */
@@ -25,6 +25,6 @@ public record ArtifactEntry(String path, boolean isDirectory, long size, Optiona
 
     /** A file entry with its size and SHA-256. */
     public static ArtifactEntry file(String path, long size, String sha256) {
-        return new ArtifactEntry(path, false, size, Optional.of(Validation.notNull("sha256", sha256)));
+        return new ArtifactEntry(path, false, size, Optional.of(InputRules.notNull("sha256", sha256)));
     }
 }

@@ -1,7 +1,7 @@
 package dev.runlog.tracking;
 
 import dev.runlog.tracking.internal.CsvDatasets;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +30,11 @@ import java.util.Map;
  */
 public record Dataset(String name, String digest, String source, List<Column> schema, Profile profile) {
     public Dataset {
-        Validation.notNull("name", name);
-        Validation.notNull("digest", digest);
-        Validation.notNull("source", source);
-        schema = List.copyOf(Validation.notNull("schema", schema));
-        Validation.notNull("profile", profile);
+        InputRules.notNull("name", name);
+        InputRules.notNull("digest", digest);
+        InputRules.notNull("source", source);
+        schema = List.copyOf(InputRules.notNull("schema", schema));
+        InputRules.notNull("profile", profile);
     }
 
     /**
@@ -47,7 +47,7 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      * @throws StoreException        if the file cannot be read
      */
     public static Dataset fromCsv(Path file) {
-        return CsvDatasets.read(Validation.notNull("file", file), null);
+        return CsvDatasets.read(InputRules.notNull("file", file), null);
     }
 
     /**
@@ -62,7 +62,7 @@ public record Dataset(String name, String digest, String source, List<Column> sc
 
     /** As {@link #fromCsv(Path)}, under the given name. */
     public static Dataset fromCsv(Path file, String name) {
-        return CsvDatasets.read(Validation.notNull("file", file), Validation.notNull("name", name));
+        return CsvDatasets.read(InputRules.notNull("file", file), InputRules.notNull("name", name));
     }
 
     /**
@@ -73,8 +73,8 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      */
     public record Column(String name, String type) {
         public Column {
-            Validation.notNull("name", name);
-            Validation.notNull("type", type);
+            InputRules.notNull("name", name);
+            InputRules.notNull("type", type);
         }
     }
 
@@ -86,7 +86,7 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      */
     public record Profile(long rowCount, Map<String, ColumnProfile> columns) {
         public Profile {
-            columns = Map.copyOf(Validation.notNull("columns", columns));
+            columns = Map.copyOf(InputRules.notNull("columns", columns));
         }
     }
 
@@ -105,7 +105,7 @@ public record Dataset(String name, String digest, String source, List<Column> sc
     public record ColumnProfile(long count, long missing, double min, double max, double mean, double std,
                                 Histogram histogram) {
         public ColumnProfile {
-            Validation.notNull("histogram", histogram);
+            InputRules.notNull("histogram", histogram);
         }
     }
 
@@ -118,8 +118,8 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      */
     public record Histogram(List<Double> edges, List<Long> counts) {
         public Histogram {
-            edges = List.copyOf(Validation.notNull("edges", edges));
-            counts = List.copyOf(Validation.notNull("counts", counts));
+            edges = List.copyOf(InputRules.notNull("edges", edges));
+            counts = List.copyOf(InputRules.notNull("counts", counts));
             if (!counts.isEmpty() && edges.size() != counts.size() + 1) {
                 throw new InvalidInputException("a histogram has one more edge than counts; got "
                         + edges.size() + " edges and " + counts.size() + " counts");

@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 
 /**
  * A dataset as a run used it, with the role it played.
@@ -11,7 +11,7 @@ import dev.runlog.tracking.internal.Validation;
  */
 public record DatasetInput(Dataset dataset, String context) {
     public DatasetInput {
-        Validation.notNull("dataset", dataset);
-        Validation.notNull("context", context);
+        InputRules.notNull("dataset", dataset);
+        InputRules.notNull("context", context);
     }
 }

@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
 import java.util.Map;
 
@@ -18,11 +18,11 @@ import java.util.Map;
 public record Experiment(String id, String name, LifecycleStage lifecycleStage,
                          Instant creationTime, Instant lastUpdateTime, Map<String, String> tags) {
     public Experiment {
-        Validation.notNull("id", id);
-        Validation.notNull("name", name);
-        Validation.notNull("lifecycleStage", lifecycleStage);
-        Validation.notNull("creationTime", creationTime);
-        Validation.notNull("lastUpdateTime", lastUpdateTime);
-        tags = Map.copyOf(Validation.notNull("tags", tags));
+        InputRules.notNull("id", id);
+        InputRules.notNull("name", name);
+        InputRules.notNull("lifecycleStage", lifecycleStage);
+        InputRules.notNull("creationTime", creationTime);
+        InputRules.notNull("lastUpdateTime", lastUpdateTime);
+        tags = Map.copyOf(InputRules.notNull("tags", tags));
     }
 }

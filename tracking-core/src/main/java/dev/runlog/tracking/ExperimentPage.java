@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public record ExperimentPage(List<Experiment> experiments, Optional<String> nextPageToken) {
     public ExperimentPage {
-        experiments = List.copyOf(Validation.notNull("experiments", experiments));
-        Validation.notNull("nextPageToken", nextPageToken);
+        experiments = List.copyOf(InputRules.notNull("experiments", experiments));
+        InputRules.notNull("nextPageToken", nextPageToken);
     }
 }

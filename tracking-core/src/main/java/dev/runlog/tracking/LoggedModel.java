@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -26,17 +26,17 @@ public record LoggedModel(String runId, String artifactPath, String flavor, Map<
                           Optional<ModelSignature> signature, Optional<String> inputExample,
                           Map<String, String> metadata, String runlogVersion) {
     public LoggedModel {
-        Validation.notNull("runId", runId);
-        Validation.notNull("artifactPath", artifactPath);
-        Validation.notNull("flavor", flavor);
-        flavorConfig = Map.copyOf(Validation.notNull("flavorConfig", flavorConfig));
-        Validation.notNull("modelUuid", modelUuid);
-        Validation.notNull("creationTime", creationTime);
-        Validation.notNull("payloadSha256", payloadSha256);
-        Validation.notNull("signature", signature);
-        Validation.notNull("inputExample", inputExample);
-        metadata = Map.copyOf(Validation.notNull("metadata", metadata));
-        Validation.notNull("runlogVersion", runlogVersion);
+        InputRules.notNull("runId", runId);
+        InputRules.notNull("artifactPath", artifactPath);
+        InputRules.notNull("flavor", flavor);
+        flavorConfig = Map.copyOf(InputRules.notNull("flavorConfig", flavorConfig));
+        InputRules.notNull("modelUuid", modelUuid);
+        InputRules.notNull("creationTime", creationTime);
+        InputRules.notNull("payloadSha256", payloadSha256);
+        InputRules.notNull("signature", signature);
+        InputRules.notNull("inputExample", inputExample);
+        metadata = Map.copyOf(InputRules.notNull("metadata", metadata));
+        InputRules.notNull("runlogVersion", runlogVersion);
     }
 
     /** {@code runs:/<runId>/<artifactPath>}: what {@link Tracker#loadModel} and the registry take. */

@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.Comparator;
 
 /**
@@ -26,7 +26,7 @@ public record Metric(String key, double value, long step, long timestamp) {
             .thenComparing(Metric::value, Double::compare);
 
     public Metric {
-        Validation.notNull("key", key);
+        InputRules.notNull("key", key);
     }
 
     /** Whether this point comes after {@code other} in the latest-value order described above. */

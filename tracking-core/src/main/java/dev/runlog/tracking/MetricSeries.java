@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 
 /**
@@ -29,10 +29,10 @@ public final class MetricSeries {
      * ownership of them.
      */
     public MetricSeries(String key, long[] steps, long[] timestamps, double[] values) {
-        this.key = Validation.notNull("key", key);
-        Validation.notNull("steps", steps);
-        Validation.notNull("timestamps", timestamps);
-        Validation.notNull("values", values);
+        this.key = InputRules.notNull("key", key);
+        InputRules.notNull("steps", steps);
+        InputRules.notNull("timestamps", timestamps);
+        InputRules.notNull("values", values);
         if (steps.length != timestamps.length || steps.length != values.length) {
             throw new InvalidInputException("steps, timestamps and values differ in length: "
                     + steps.length + ", " + timestamps.length + ", " + values.length);
@@ -44,7 +44,7 @@ public final class MetricSeries {
 
     /** A series of the given points, which must all have {@code key}, in the order given. */
     public static MetricSeries of(String key, List<Metric> points) {
-        int n = Validation.notNull("points", points).size();
+        int n = InputRules.notNull("points", points).size();
         long[] steps = new long[n];
         long[] timestamps = new long[n];
         double[] values = new double[n];

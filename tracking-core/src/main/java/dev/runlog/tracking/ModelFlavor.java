@@ -1,5 +1,6 @@
 package dev.runlog.tracking;
 
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.internal.flavors.FilesFlavor;
 import dev.runlog.tracking.internal.flavors.JavaSerializedFlavor;
 import dev.runlog.tracking.internal.flavors.JsonFlavor;
@@ -97,7 +98,7 @@ public interface ModelFlavor {
      * without instantiating any of them, and the packages to allow if you trust the model.
      */
     static ModelFlavor javaSerialized(String... allowedPackages) {
-        return new JavaSerializedFlavor(dev.runlog.tracking.internal.Validation.notNull("allowedPackages", allowedPackages));
+        return new JavaSerializedFlavor(InputRules.notNull("allowedPackages", allowedPackages));
     }
 
     /**
@@ -107,6 +108,6 @@ public interface ModelFlavor {
      * @throws InvalidInputException if no flavor has this name
      */
     static ModelFlavor named(String name) {
-        return ModelFlavors.named(dev.runlog.tracking.internal.Validation.notNull("name", name));
+        return ModelFlavors.named(InputRules.notNull("name", name));
     }
 }

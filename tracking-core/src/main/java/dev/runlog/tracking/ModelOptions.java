@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +26,7 @@ public final class ModelOptions {
         this.flavor = flavor;
         this.signature = signature;
         this.inputExample = inputExample;
-        this.metadata = Map.copyOf(Validation.notNull("metadata", metadata));
+        this.metadata = Map.copyOf(InputRules.notNull("metadata", metadata));
     }
 
     /** No options: the flavor is chosen by the model's type. */
@@ -35,22 +35,22 @@ public final class ModelOptions {
     }
 
     public ModelOptions flavor(ModelFlavor flavor) {
-        return new ModelOptions(Validation.notNull("flavor", flavor), signature, inputExample, metadata);
+        return new ModelOptions(InputRules.notNull("flavor", flavor), signature, inputExample, metadata);
     }
 
     public ModelOptions signature(ModelSignature signature) {
-        return new ModelOptions(flavor, Validation.notNull("signature", signature), inputExample, metadata);
+        return new ModelOptions(flavor, InputRules.notNull("signature", signature), inputExample, metadata);
     }
 
     /** An example of the model's input, stored as {@code input_example.json} (written by Jackson). */
     public ModelOptions inputExample(Object example) {
-        return new ModelOptions(flavor, signature, Validation.notNull("example", example), metadata);
+        return new ModelOptions(flavor, signature, InputRules.notNull("example", example), metadata);
     }
 
     /** A metadata entry recorded in the descriptor. */
     public ModelOptions metadata(String key, String value) {
         Map<String, String> more = new LinkedHashMap<>(metadata);
-        more.put(Validation.notNull("key", key), Validation.notNull("value", value));
+        more.put(InputRules.notNull("key", key), InputRules.notNull("value", value));
         return new ModelOptions(flavor, signature, inputExample, more);
     }
 

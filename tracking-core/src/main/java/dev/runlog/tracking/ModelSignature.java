@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,8 +22,8 @@ import java.util.List;
  */
 public record ModelSignature(List<Field> inputs, List<Field> outputs) {
     public ModelSignature {
-        inputs = List.copyOf(Validation.notNull("inputs", inputs));
-        outputs = List.copyOf(Validation.notNull("outputs", outputs));
+        inputs = List.copyOf(InputRules.notNull("inputs", inputs));
+        outputs = List.copyOf(InputRules.notNull("outputs", outputs));
     }
 
     /**
@@ -35,9 +35,9 @@ public record ModelSignature(List<Field> inputs, List<Field> outputs) {
      */
     public record Field(String name, String type, List<Long> shape) {
         public Field {
-            Validation.notNull("name", name);
-            Validation.notNull("type", type);
-            shape = List.copyOf(Validation.notNull("shape", shape));
+            InputRules.notNull("name", name);
+            InputRules.notNull("type", type);
+            shape = List.copyOf(InputRules.notNull("shape", shape));
         }
 
         /** A tabular column. */
@@ -47,7 +47,7 @@ public record ModelSignature(List<Field> inputs, List<Field> outputs) {
 
         /** A tensor of the given shape; -1 marks a variable dimension, such as the batch size. */
         public static Field tensor(String name, String type, long... shape) {
-            return new Field(name, type, Arrays.stream(Validation.notNull("shape", shape)).boxed().toList());
+            return new Field(name, type, Arrays.stream(InputRules.notNull("shape", shape)).boxed().toList());
         }
 
         /** Whether this field is a tensor rather than a column. */

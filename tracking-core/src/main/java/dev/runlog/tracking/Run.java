@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 
 /**
@@ -15,9 +15,9 @@ import java.util.List;
  */
 public record Run(RunInfo info, RunData data, List<DatasetInput> inputs) {
     public Run {
-        Validation.notNull("info", info);
-        Validation.notNull("data", data);
-        inputs = List.copyOf(Validation.notNull("inputs", inputs));
+        InputRules.notNull("info", info);
+        InputRules.notNull("data", data);
+        inputs = List.copyOf(InputRules.notNull("inputs", inputs));
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,9 +16,9 @@ import java.util.Map;
 public record RunData(Map<String, String> params, Map<String, Metric> latestMetrics,
                       Map<String, String> tags) {
     public RunData {
-        params = Map.copyOf(Validation.notNull("params", params));
-        latestMetrics = Map.copyOf(Validation.notNull("latestMetrics", latestMetrics));
-        tags = Map.copyOf(Validation.notNull("tags", tags));
+        params = Map.copyOf(InputRules.notNull("params", params));
+        latestMetrics = Map.copyOf(InputRules.notNull("latestMetrics", latestMetrics));
+        tags = Map.copyOf(InputRules.notNull("tags", tags));
     }
 
     /** The latest value of each metric, keyed by metric name. */

@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -20,13 +20,13 @@ public record RunInfo(String id, String experimentId, String name, RunStatus sta
                       Instant startTime, Optional<Instant> endTime, LifecycleStage lifecycleStage,
                       String artifactUri) {
     public RunInfo {
-        Validation.notNull("id", id);
-        Validation.notNull("experimentId", experimentId);
-        Validation.notNull("name", name);
-        Validation.notNull("status", status);
-        Validation.notNull("startTime", startTime);
-        Validation.notNull("endTime", endTime);
-        Validation.notNull("lifecycleStage", lifecycleStage);
-        Validation.notNull("artifactUri", artifactUri);
+        InputRules.notNull("id", id);
+        InputRules.notNull("experimentId", experimentId);
+        InputRules.notNull("name", name);
+        InputRules.notNull("status", status);
+        InputRules.notNull("startTime", startTime);
+        InputRules.notNull("endTime", endTime);
+        InputRules.notNull("lifecycleStage", lifecycleStage);
+        InputRules.notNull("artifactUri", artifactUri);
     }
 }

@@ -1,6 +1,6 @@
 package dev.runlog.tracking;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public record RunPage(List<Run> runs, Optional<String> nextPageToken) {
     public RunPage {
-        runs = List.copyOf(Validation.notNull("runs", runs));
-        Validation.notNull("nextPageToken", nextPageToken);
+        runs = List.copyOf(InputRules.notNull("runs", runs));
+        InputRules.notNull("nextPageToken", nextPageToken);
     }
 }

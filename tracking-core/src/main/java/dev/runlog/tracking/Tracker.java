@@ -2,7 +2,7 @@ package dev.runlog.tracking;
 
 import dev.runlog.tracking.internal.DefaultTracker;
 import dev.runlog.tracking.internal.StoreLookup;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.io.InputStream;
@@ -347,7 +347,7 @@ public interface Tracker extends AutoCloseable {
          * @throws InvalidInputException if {@code uri} is null, or {@link #store} was already set
          */
         public Builder uri(String uri) {
-            Validation.notNull("uri", uri);
+            InputRules.notNull("uri", uri);
             if (trackingStore != null) {
                 throw new InvalidInputException("store(...) was already set; give a URI or a store, not both");
             }
@@ -360,8 +360,8 @@ public interface Tracker extends AutoCloseable {
          * tracker closes both stores when it closes.
          */
         public Builder store(TrackingStore trackingStore, ArtifactStore artifactStore) {
-            Validation.notNull("trackingStore", trackingStore);
-            Validation.notNull("artifactStore", artifactStore);
+            InputRules.notNull("trackingStore", trackingStore);
+            InputRules.notNull("artifactStore", artifactStore);
             if (uri != null) {
                 throw new InvalidInputException("uri(" + uri + ") was already set; give a URI or a store, not both");
             }
@@ -372,13 +372,13 @@ public interface Tracker extends AutoCloseable {
 
         /** The clock for run times and metric timestamps; {@link Clock#systemUTC()} by default. */
         public Builder clock(Clock clock) {
-            this.clock = Validation.notNull("clock", clock);
+            this.clock = InputRules.notNull("clock", clock);
             return this;
         }
 
         /** When {@code logMetric} counts as done; {@link Durability#ASYNC} by default. */
         public Builder durability(Durability durability) {
-            this.durability = Validation.notNull("durability", durability);
+            this.durability = InputRules.notNull("durability", durability);
             return this;
         }
 

@@ -3,7 +3,7 @@ package dev.runlog.junit;
 import dev.runlog.junit.internal.Describe;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.Stage;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 import java.util.Map;
 import org.opentest4j.AssertionFailedError;
@@ -48,7 +48,7 @@ public final class ModelVersionAssert {
 
     /** Checks the version's stage, such as {@link Stage#PRODUCTION}. */
     public ModelVersionAssert hasStage(Stage expected) {
-        Validation.notNull("expected", expected);
+        InputRules.notNull("expected", expected);
         if (version.stage() != expected) {
             throw new AssertionFailedError(expectation("be in stage " + expected) + ", but it is in stage "
                     + version.stage(), expected, version.stage());
@@ -58,7 +58,7 @@ public final class ModelVersionAssert {
 
     /** Checks that the alias {@code alias}, such as {@code "champion"}, points to this version. */
     public ModelVersionAssert hasAlias(String alias) {
-        Validation.notNull("alias", alias);
+        InputRules.notNull("alias", alias);
         List<String> aliases = version.aliases();
         if (!aliases.contains(alias)) {
             throw new AssertionFailedError(expectation("have alias '" + alias + "'") + ", but "
@@ -69,8 +69,8 @@ public final class ModelVersionAssert {
 
     /** Checks that the version has the tag {@code key} set to {@code expected}. */
     public ModelVersionAssert hasTag(String key, String expected) {
-        Validation.notNull("key", key);
-        Validation.notNull("expected", expected);
+        InputRules.notNull("key", key);
+        InputRules.notNull("expected", expected);
         Map<String, String> tags = version.tags();
         String actual = tags.get(key);
         if (actual == null) {

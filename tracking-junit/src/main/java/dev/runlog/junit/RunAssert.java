@@ -6,7 +6,7 @@ import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 import java.util.Map;
 import org.opentest4j.AssertionFailedError;
@@ -51,7 +51,7 @@ public final class RunAssert {
      * matches a param logged as {@code 0.1} or {@code "0.1"}.
      */
     public RunAssert hasParam(String key, Object expected) {
-        Validation.notNull("key", key);
+        InputRules.notNull("key", key);
         String wanted = String.valueOf(expected);
         Map<String, String> params = run.data().params();
         String actual = params.get(key);
@@ -68,7 +68,7 @@ public final class RunAssert {
 
     /** Checks that the run has the param {@code key}, whatever its value. */
     public RunAssert hasParam(String key) {
-        Validation.notNull("key", key);
+        InputRules.notNull("key", key);
         Map<String, String> params = run.data().params();
         if (!params.containsKey(key)) {
             throw new AssertionFailedError(expectation("have param " + key)
@@ -83,8 +83,8 @@ public final class RunAssert {
      * {@code key} is one of them.
      */
     public RunAssert hasTag(String key, String expected) {
-        Validation.notNull("key", key);
-        Validation.notNull("expected", expected);
+        InputRules.notNull("key", key);
+        InputRules.notNull("expected", expected);
         Map<String, String> tags = run.data().tags();
         String actual = tags.get(key);
         if (actual == null) {
@@ -147,7 +147,7 @@ public final class RunAssert {
 
     /** Checks the run's status, such as {@link RunStatus#FINISHED} or {@link RunStatus#FAILED}. */
     public RunAssert hasStatus(RunStatus expected) {
-        Validation.notNull("expected", expected);
+        InputRules.notNull("expected", expected);
         RunStatus actual = run.info().status();
         if (actual != expected) {
             throw new AssertionFailedError(expectation("have status " + expected) + ", but it has status " + actual,
@@ -158,7 +158,7 @@ public final class RunAssert {
 
     /** Checks that the run logged a dataset named {@code datasetName} as an input, in any role. */
     public RunAssert hasInput(String datasetName) {
-        Validation.notNull("datasetName", datasetName);
+        InputRules.notNull("datasetName", datasetName);
         return hasInput(datasetName, null, "have input dataset " + datasetName);
     }
 
@@ -167,8 +167,8 @@ public final class RunAssert {
      * {@code context}, such as {@code "training"}.
      */
     public RunAssert hasInput(String datasetName, String context) {
-        Validation.notNull("datasetName", datasetName);
-        Validation.notNull("context", context);
+        InputRules.notNull("datasetName", datasetName);
+        InputRules.notNull("context", context);
         return hasInput(datasetName, context, "have input dataset " + datasetName + " (" + context + ")");
     }
 
@@ -245,13 +245,13 @@ public final class RunAssert {
     }
 
     private List<Metric> history(Tracker tracker, String key) {
-        Validation.notNull("tracker", tracker);
-        Validation.notNull("key", key);
+        InputRules.notNull("tracker", tracker);
+        InputRules.notNull("key", key);
         return tracker.metricHistory(run.info().id(), key);
     }
 
     private Metric latest(String key, String expectation) {
-        Validation.notNull("key", key);
+        InputRules.notNull("key", key);
         Metric latest = run.data().latestMetrics().get(key);
         if (latest == null) {
             throw new AssertionFailedError(expectation(expectation) + ", but it has no metric " + key

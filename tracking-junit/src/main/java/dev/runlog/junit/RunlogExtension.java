@@ -3,7 +3,7 @@ package dev.runlog.junit;
 import dev.runlog.junit.internal.TestResources;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.tracking.Tracker;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -120,7 +120,7 @@ public final class RunlogExtension implements BeforeEachCallback, ParameterResol
      * {@code RunlogExtension.inMemory().withClock(Clock.fixed(instant, ZoneOffset.UTC))}.
      */
     public RunlogExtension withClock(Clock clock) {
-        return new RunlogExtension(kind, Validation.notNull("clock", clock));
+        return new RunlogExtension(kind, InputRules.notNull("clock", clock));
     }
 
     /**

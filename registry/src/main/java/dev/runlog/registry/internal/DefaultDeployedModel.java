@@ -5,7 +5,7 @@ import dev.runlog.registry.DeployedModel;
 import dev.runlog.registry.DeploymentListener;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.tracking.StoreException;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,7 +79,7 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
 
     @Override
     public void addListener(DeploymentListener listener) {
-        listeners.add(Validation.notNull("listener", listener));
+        listeners.add(InputRules.notNull("listener", listener));
     }
 
     @Override

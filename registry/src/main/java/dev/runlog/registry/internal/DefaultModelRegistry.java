@@ -14,6 +14,7 @@ import dev.runlog.registry.Stage;
 import dev.runlog.registry.TransitionOptions;
 import dev.runlog.registry.spi.Change;
 import dev.runlog.registry.spi.IncumbentChangedException;
+import dev.runlog.registry.spi.RegistryErrors;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.RegistryStoreProvider;
 import dev.runlog.registry.spi.StageTransition;
@@ -24,19 +25,17 @@ import dev.runlog.tracking.ModelFlavor;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.Tracker;
-import dev.runlog.tracking.internal.DefaultTracker;
-import dev.runlog.tracking.internal.Plugins;
-import dev.runlog.tracking.internal.RegisteredModels;
-import dev.runlog.tracking.internal.Validation;
-import dev.runlog.tracking.internal.search.FilterParser;
-import dev.runlog.tracking.internal.search.Matcher;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.Plugins;
 import dev.runlog.tracking.spi.SearchFilter;
+import dev.runlog.tracking.spi.TrackerAccess;
 import dev.runlog.tracking.spi.TrackerStores;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.ServiceLoader;
 
 /** The registry on top of a {@link RegistryStore}: validation, URIs, gates, deployment. */
@@ -44,12 +43,14 @@ public final class DefaultModelRegistry implements ModelRegistry {
     private static final int PROMOTION_ATTEMPTS = 20;
 
     private final Tracker tracker;
+    private final TrackerAccess access;
     private final RegistryStore store;
     private final Clock clock;
     private final String processUser;
 
-    DefaultModelRegistry(Tracker tracker, RegistryStore store, Clock clock) {
+    DefaultModelRegistry(Tracker tracker, TrackerAccess access, RegistryStore store, Clock clock) {
         this.tracker = tracker;
+        this.access = access;
         this.store = store;
         this.clock = clock;
         String user = System.getProperty("user.name");
@@ -57,13 +58,15 @@ public final class DefaultModelRegistry implements ModelRegistry {
     }
 
     public static ModelRegistry create(Tracker tracker) {
-        Validation.notNull("tracker", tracker);
-        TrackerStores stores = TrackerStores.of(tracker);
+        InputRules.notNull("tracker", tracker);
+        TrackerAccess access = TrackerAccess.of(tracker);
+        TrackerStores stores = access.stores();
         for (RegistryStoreProvider provider : Plugins.load(RegistryStoreProvider.class,
                 loader -> ServiceLoader.load(RegistryStoreProvider.class, loader))) {
             Optional<RegistryStore> store = provider.forTrackingStore(stores.tracking());
             if (store.isPresent()) {
-                return new DefaultModelRegistry(tracker, store.get(), stores.clock());
+                access.closeWithTracker(store.get());
+                return new DefaultModelRegistry(tracker, access, store.get(), stores.clock());
             }
         }
         // Not a StoreException: retrying cannot help; the classpath or the store must change.
@@ -102,13 +105,14 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public void setModelTag(String name, String key, String value) {
-        store.setModelTag(RegistryNames.model(name), Validation.key("tag", key), Validation.tagValue(key, value),
+        store.setModelTag(RegistryNames.model(name), InputRules.key("tag", key),
+                Optional.of(InputRules.tagValue(key, value)),
                 change());
     }
 
     @Override
     public void deleteModelTag(String name, String key) {
-        store.setModelTag(RegistryNames.model(name), Validation.key("tag", key), null, change());
+        store.setModelTag(RegistryNames.model(name), InputRules.key("tag", key), Optional.empty(), change());
     }
 
     @Override
@@ -118,9 +122,9 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public List<RegisteredModel> searchModels(String filter) {
-        SearchFilter parsed = FilterParser.parseFilter(filter, FilterParser.Target.MODELS);
+        SearchFilter parsed = access.parseRegisteredModelFilter(filter);
         return store.listModels().stream()
-                .filter(m -> Matcher.matchesFields(parsed, field -> RegistryFields.of(m, field)))
+                .filter(m -> access.matches(parsed, field -> RegistryFields.of(m, field)))
                 .sorted(Comparator.comparing(RegisteredModel::name))
                 .toList();
     }
@@ -130,14 +134,14 @@ public final class DefaultModelRegistry implements ModelRegistry {
     @Override
     public ModelVersion register(String name, String modelUri) {
         RegistryNames.model(name);
-        Validation.notNull("model URI", modelUri);
+        InputRules.notNull("model URI", modelUri);
         if (!modelUri.startsWith("runs:/")) {
             throw new InvalidInputException("model URI '" + modelUri + "' is not a runs:/<runId>/<path> URI of a"
                     + " logged model; register the URI that logModel returned");
         }
-        RegisteredModels.Pinned pinned;
+        TrackerAccess.PinnedModel pinned;
         try {
-            pinned = RegisteredModels.pin(tracker, modelUri);
+            pinned = access.pin(modelUri);
         } catch (IntegrityException e) {
             throw new IntegrityException("Cannot register " + modelUri + " as a version of model '" + name + "': "
                     + e.getMessage(), e);
@@ -159,10 +163,9 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public List<ModelVersion> searchVersions(String filter) {
-        SearchFilter parsed = RegistryFields.stageNamesIgnoringCase(
-                FilterParser.parseFilter(filter, FilterParser.Target.VERSIONS));
-        return store.listVersions(RegistryFields.onlyName(parsed)).stream()
-                .filter(v -> Matcher.matchesFields(parsed, field -> RegistryFields.of(v, field)))
+        SearchFilter parsed = RegistryFields.stageNamesIgnoringCase(access.parseModelVersionFilter(filter));
+        return store.listVersions(Optional.ofNullable(RegistryFields.onlyName(parsed))).stream()
+                .filter(v -> access.matches(parsed, field -> RegistryFields.of(v, field)))
                 .sorted(Comparator.comparing(ModelVersion::name)
                         .thenComparing(Comparator.comparingInt(ModelVersion::version).reversed()))
                 .toList();
@@ -176,14 +179,14 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public void setVersionTag(String name, int version, String key, String value) {
-        store.setVersionTag(RegistryNames.model(name), RegistryNames.version(version), Validation.key("tag", key),
-                Validation.tagValue(key, value), change());
+        store.setVersionTag(RegistryNames.model(name), RegistryNames.version(version), InputRules.key("tag", key),
+                Optional.of(InputRules.tagValue(key, value)), change());
     }
 
     @Override
     public void deleteVersionTag(String name, int version, String key) {
-        store.setVersionTag(RegistryNames.model(name), RegistryNames.version(version), Validation.key("tag", key),
-                null, change());
+        store.setVersionTag(RegistryNames.model(name), RegistryNames.version(version), InputRules.key("tag", key),
+                Optional.empty(), change());
     }
 
     @Override
@@ -200,10 +203,20 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public ModelVersion transition(String name, int version, Stage stage, TransitionOptions options) {
-        Validation.notNull("stage", stage);
-        Validation.notNull("options", options);
+        InputRules.notNull("stage", stage);
+        InputRules.notNull("options", options);
+        Change change = change(options);
         return store.transition(new StageTransition(RegistryNames.model(name), RegistryNames.version(version), stage,
-                options.archivesExisting(), null), change(options));
+                archiving(options.archivesExisting(), stage, version, change), OptionalInt.empty()), change);
+    }
+
+    /**
+     * The change recorded for each version a transition archives, or none when it archives
+     * nothing: only Staging and Production have holders to archive, as in MLflow.
+     */
+    private static Optional<Change> archiving(boolean archiveExisting, Stage stage, int version, Change change) {
+        return archiveExisting && RegistryChanges.archivesOthers(stage)
+                ? Optional.of(RegistryChanges.archivedBy(change, version)) : Optional.empty();
     }
 
     private Change change(TransitionOptions options) {
@@ -217,8 +230,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public Optional<ModelVersion> latest(String name, Stage stage) {
-        Validation.notNull("stage", stage);
-        Optional<ModelVersion> latest = store.latest(RegistryNames.model(name), stage);
+        InputRules.notNull("stage", stage);
+        Optional<ModelVersion> latest = store.latest(RegistryNames.model(name), Optional.of(stage));
         if (latest.isEmpty() && store.getModel(name).isEmpty()) {
             throw RegistryErrors.noModel(name);
         }
@@ -234,9 +247,9 @@ public final class DefaultModelRegistry implements ModelRegistry {
     public ModelVersion promote(String name, int version, Stage target, TransitionOptions options, Gate... gates) {
         RegistryNames.model(name);
         RegistryNames.version(version);
-        Validation.notNull("target stage", target);
-        Validation.notNull("options", options);
-        Validation.notNull("gates", gates);
+        InputRules.notNull("target stage", target);
+        InputRules.notNull("options", options);
+        InputRules.notNull("gates", gates);
         if (!RegistryChanges.archivesOthers(target)) {
             throw new InvalidInputException("promote moves a version to Staging or Production, not to " + target
                     + "; use transition for that");
@@ -266,8 +279,10 @@ public final class DefaultModelRegistry implements ModelRegistry {
                 throw new PromotionRejectedException(name, version, target, failures);
             }
             try {
-                return store.transition(new StageTransition(name, version, target, true,
-                        incumbent.map(ModelVersion::version).orElse(0)), change(options));
+                Change change = change(options);
+                return store.transition(new StageTransition(name, version, target,
+                        archiving(true, target, version, change),
+                        OptionalInt.of(incumbent.map(ModelVersion::version).orElse(0))), change);
             } catch (IncumbentChangedException e) {
                 if (attempt == PROMOTION_ATTEMPTS) {
                     throw e;
@@ -278,12 +293,12 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     /** The highest version in {@code stage} other than {@code version}: the one a promotion would replace. */
     private Optional<ModelVersion> incumbent(String name, int version, Stage stage) {
-        Optional<ModelVersion> highest = store.latest(name, stage);
+        Optional<ModelVersion> highest = store.latest(name, Optional.of(stage));
         if (highest.isEmpty() || highest.get().version() != version) {
             return highest;
         }
         // Promoting a version already in the stage: the incumbent is the next one down, rare enough to scan for.
-        return store.listVersions(name).stream()
+        return store.listVersions(Optional.of(name)).stream()
                 .filter(v -> v.stage() == stage && v.version() != version)
                 .max(Comparator.comparingInt(ModelVersion::version));
     }
@@ -338,7 +353,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
      */
     void checkDescriptor(ModelVersion version) {
         version.modelDigest().ifPresent(digest -> checkedRun(version,
-                () -> RegisteredModels.checkDescriptor(tracker, version.source(), digest)));
+                () -> access.checkDescriptor(version.source(), digest)));
     }
 
     /** The version a URI points to, unchecked. */
@@ -349,7 +364,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
         } else if (uri.alias() != null) {
             found = store.versionByAlias(uri.name(), uri.alias());
         } else {
-            found = store.latest(uri.name(), uri.latest() ? null : uri.stage());
+            found = store.latest(uri.name(), uri.latest() ? Optional.empty() : Optional.of(uri.stage()));
         }
         return found.orElseThrow(() -> {
             if (store.getModel(uri.name()).isEmpty()) {
@@ -367,14 +382,14 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public <T> T load(String modelsUri, Class<T> type) {
-        Validation.notNull("type", type);
+        InputRules.notNull("type", type);
         return load(find(ModelsUri.parse(modelsUri)), type, null);
     }
 
     @Override
     public <T> T load(String modelsUri, Class<T> type, ModelFlavor flavor) {
-        Validation.notNull("type", type);
-        Validation.notNull("flavor", flavor);
+        InputRules.notNull("type", type);
+        InputRules.notNull("flavor", flavor);
         return load(find(ModelsUri.parse(modelsUri)), type, flavor);
     }
 
@@ -385,8 +400,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
      * @param flavor the flavor to load with, or null for the one it was logged with
      */
     <T> T load(ModelVersion version, Class<T> type, ModelFlavor flavor) {
-        return checked(version, () -> RegisteredModels.load(tracker, version.source(), type, flavor,
-                version.modelDigest().orElse(null)));
+        return checked(version, () -> access.load(version.source(), type, Optional.ofNullable(flavor),
+                version.modelDigest()));
     }
 
     /** Runs an integrity check of a version's files, naming the version in what it throws. */
@@ -408,9 +423,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     /** Deletes the tracker's copy behind a loaded model (a files-flavor Path) that is no longer served. */
     void release(Object model) {
-        if (tracker instanceof DefaultTracker owner) {
-            owner.releaseLoadedModel(model);
-        }
+        access.releaseLoadedModel(model);
     }
 
     @Override
@@ -420,7 +433,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public <T> DeployedModel<T> deploy(String name, Stage stage, Class<T> type, DeployOptions options) {
-        Validation.notNull("stage", stage);
+        InputRules.notNull("stage", stage);
         return deploy("models:/" + RegistryNames.model(name) + "/" + stage, type, options);
     }
 
@@ -436,8 +449,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public <T> DeployedModel<T> deploy(String modelsUri, Class<T> type, DeployOptions options) {
-        Validation.notNull("type", type);
-        Validation.notNull("options", options);
+        InputRules.notNull("type", type);
+        InputRules.notNull("options", options);
         return DefaultDeployedModel.start(this, ModelsUri.parse(modelsUri), type, options);
     }
 

@@ -6,6 +6,7 @@ import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.spi.Change;
+import dev.runlog.registry.spi.RegistryErrors;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.StageTransition;
 import java.time.Instant;
@@ -113,13 +114,9 @@ final class InMemoryRegistryStore implements RegistryStore {
     }
 
     @Override
-    public synchronized void setModelTag(String name, String key, String value, Change change) {
+    public synchronized void setModelTag(String name, String key, Optional<String> value, Change change) {
         ModelState state = require(name);
-        if (value == null) {
-            state.tags.remove(key);
-        } else {
-            state.tags.put(key, value);
-        }
+        value.ifPresentOrElse(v -> state.tags.put(key, v), () -> state.tags.remove(key));
         state.updated = change.time();
     }
 
@@ -153,10 +150,10 @@ final class InMemoryRegistryStore implements RegistryStore {
     }
 
     @Override
-    public synchronized List<ModelVersion> listVersions(String name) {
+    public synchronized List<ModelVersion> listVersions(Optional<String> name) {
         List<ModelVersion> result = new ArrayList<>();
         for (Map.Entry<String, ModelState> model : models.entrySet()) {
-            if (name == null || name.equals(model.getKey())) {
+            if (name.isEmpty() || name.get().equals(model.getKey())) {
                 for (VersionState v : model.getValue().versions.values()) {
                     result.add(version(model.getKey(), model.getValue(), v));
                 }
@@ -176,13 +173,10 @@ final class InMemoryRegistryStore implements RegistryStore {
     }
 
     @Override
-    public synchronized void setVersionTag(String name, int version, String key, String value, Change change) {
+    public synchronized void setVersionTag(String name, int version, String key, Optional<String> value,
+                                           Change change) {
         VersionState v = require(name, version);
-        if (value == null) {
-            v.tags.remove(key);
-        } else {
-            v.tags.put(key, value);
-        }
+        value.ifPresentOrElse(text -> v.tags.put(key, text), () -> v.tags.remove(key));
         v.updated = change.time();
         models.get(name).updated = change.time();
     }
@@ -206,25 +200,26 @@ final class InMemoryRegistryStore implements RegistryStore {
     public synchronized ModelVersion transition(StageTransition t, Change change) {
         VersionState moving = require(t.name(), t.version());
         ModelState state = models.get(t.name());
-        if (t.expectedIncumbent() != null) {
+        if (t.expectedIncumbent().isPresent()) {
+            int expected = t.expectedIncumbent().getAsInt();
             int actual = state.versions.values().stream()
                     .filter(v -> v.stage == t.stage() && v.version != t.version())
                     .mapToInt(v -> v.version).max().orElse(0);
-            if (actual != t.expectedIncumbent()) {
-                throw RegistryErrors.incumbentChanged(t.name(), t.stage(), t.expectedIncumbent(), actual);
+            if (actual != expected) {
+                throw RegistryErrors.incumbentChanged(t.name(), t.stage(), expected, actual);
             }
         }
         Stage from = moving.stage;
         moving.stage = t.stage();
         moving.updated = change.time();
         event(t.name(), t.version(), Action.STAGE_CHANGED, null, from.toString(), t.stage().toString(), change);
-        if (t.archiveExisting() && RegistryChanges.archivesOthers(t.stage())) {
+        if (t.archiving().isPresent()) {
             for (VersionState other : state.versions.values()) {
                 if (other != moving && other.stage == t.stage()) {
                     other.stage = Stage.ARCHIVED;
                     other.updated = change.time();
                     event(t.name(), other.version, Action.STAGE_CHANGED, null, t.stage().toString(),
-                            Stage.ARCHIVED.toString(), RegistryChanges.archivedBy(change, t.version()));
+                            Stage.ARCHIVED.toString(), t.archiving().get());
                 }
             }
         }
@@ -233,13 +228,13 @@ final class InMemoryRegistryStore implements RegistryStore {
     }
 
     @Override
-    public synchronized Optional<ModelVersion> latest(String name, Stage stage) {
+    public synchronized Optional<ModelVersion> latest(String name, Optional<Stage> stage) {
         ModelState state = models.get(name);
         if (state == null) {
             return Optional.empty();
         }
         return state.versions.descendingMap().values().stream()
-                .filter(v -> stage == null || v.stage == stage)
+                .filter(v -> stage.isEmpty() || v.stage == stage.get())
                 .findFirst()
                 .map(v -> version(name, state, v));
     }
@@ -314,5 +309,10 @@ final class InMemoryRegistryStore implements RegistryStore {
                 .filter(e -> e.getValue() == v.version).map(Map.Entry::getKey).toList();
         return new ModelVersion(name, v.version, v.source, v.runId, ModelVersion.Status.READY, v.stage, v.description,
                 v.user, v.created, v.updated, v.tags, aliases, Optional.of(v.modelDigest));
+    }
+
+    /** Nothing to release: the data goes when the in-memory tracking store it belongs to does. */
+    @Override
+    public void close() {
     }
 }

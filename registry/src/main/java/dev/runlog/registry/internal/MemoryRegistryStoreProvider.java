@@ -2,14 +2,14 @@ package dev.runlog.registry.internal;
 
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.RegistryStoreProvider;
-import dev.runlog.tracking.internal.InMemoryTrackingStore;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
 
 /**
- * Keeps one in-memory registry per in-memory tracking store, so that every {@code ModelRegistry.of}
+ * Keeps one in-memory registry per tracking store that keeps its data in memory
+ * ({@link TrackingStore#keepsDataInMemory()}), so that every {@code ModelRegistry.of}
  * on the same tracker sees the same models, and the registry goes when the tracker's store does.
  */
 public final class MemoryRegistryStoreProvider implements RegistryStoreProvider {
@@ -18,7 +18,7 @@ public final class MemoryRegistryStoreProvider implements RegistryStoreProvider 
 
     @Override
     public Optional<RegistryStore> forTrackingStore(TrackingStore store) {
-        if (!(store instanceof InMemoryTrackingStore)) {
+        if (store == null || !store.keepsDataInMemory()) {
             return Optional.empty();
         }
         synchronized (REGISTRIES) {

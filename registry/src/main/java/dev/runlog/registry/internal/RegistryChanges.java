@@ -2,8 +2,8 @@ package dev.runlog.registry.internal;
 
 import dev.runlog.registry.spi.Change;
 
-/** Audit trail wording that every store uses alike. */
-public final class RegistryChanges {
+/** The audit trail wording the registry gives its stores. */
+final class RegistryChanges {
     private RegistryChanges() {
     }
 
@@ -11,12 +11,12 @@ public final class RegistryChanges {
      * Whether archiveExisting applies to a stage: as in MLflow, only Staging and Production have
      * holders to archive.
      */
-    public static boolean archivesOthers(dev.runlog.registry.Stage stage) {
+    static boolean archivesOthers(dev.runlog.registry.Stage stage) {
         return stage == dev.runlog.registry.Stage.STAGING || stage == dev.runlog.registry.Stage.PRODUCTION;
     }
 
     /** The change recorded for a version archived because {@code promoted} took its stage. */
-    public static Change archivedBy(Change change, int promoted) {
+    static Change archivedBy(Change change, int promoted) {
         return new Change(change.time(), change.user(), "archived: version " + promoted + " took the stage"
                 + (change.comment().isEmpty() ? "" : " (" + change.comment() + ")"));
     }

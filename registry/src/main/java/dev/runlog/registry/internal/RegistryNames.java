@@ -1,7 +1,7 @@
 package dev.runlog.registry.internal;
 
 import dev.runlog.tracking.InvalidInputException;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -19,7 +19,7 @@ final class RegistryNames {
      * its {@code models:/} URIs ambiguous, and minus control characters and edge whitespace.
      */
     static String model(String name) {
-        Validation.name("registered model", name);
+        InputRules.name("registered model", name);
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == '/' || c == '@' || Character.isISOControl(c)) {
@@ -56,7 +56,7 @@ final class RegistryNames {
     }
 
     static String description(String description) {
-        String text = Validation.text("description", description == null ? "" : description);
+        String text = InputRules.text("description", description == null ? "" : description);
         if (text.length() > MAX_DESCRIPTION) {
             throw new InvalidInputException("description is " + text.length() + " characters long; the limit is "
                     + MAX_DESCRIPTION);

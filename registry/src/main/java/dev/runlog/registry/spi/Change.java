@@ -1,11 +1,13 @@
 package dev.runlog.registry.spi;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
 
 /**
  * Who makes a change to the registry, when and why: what a store writes into the audit trail
- * together with the change itself.
+ * together with the change itself, as given. The registry words it, so every store records the same
+ * text (a version archived by a promotion gets {@link StageTransition#archiving()}, whose comment
+ * names the version that took its stage).
  *
  * @param time    the registry's clock at the change
  * @param user    the acting user, empty if unknown
@@ -13,8 +15,8 @@ import java.time.Instant;
  */
 public record Change(Instant time, String user, String comment) {
     public Change {
-        Validation.notNull("time", time);
-        user = user == null ? "" : user;
-        comment = comment == null ? "" : comment;
+        InputRules.notNull("time", time);
+        InputRules.notNull("user", user);
+        InputRules.notNull("comment", comment);
     }
 }

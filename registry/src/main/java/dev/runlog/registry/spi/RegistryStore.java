@@ -15,11 +15,15 @@ import java.util.Optional;
  *
  * <p>Errors: {@link dev.runlog.tracking.NotFoundException} for a missing model, version or alias,
  * {@link dev.runlog.tracking.ConflictException} for a taken name or a failed
- * {@link StageTransition#expectedIncumbent()}, {@link dev.runlog.tracking.StoreException} when the
- * storage fails. The contract kit in {@code storage-tck}
- * ({@code RegistryStoreCompatibilityKit}) checks all of this.
+ * {@link StageTransition#expectedIncumbent()}, each made by {@link RegistryErrors} so that every
+ * store words them alike; {@link dev.runlog.tracking.StoreException} when the storage fails. The
+ * audit entries come from the registry: a store records the {@link Change} it is given (and, for
+ * versions a transition archives, {@link StageTransition#archiving()}), never text of its own.
+ *
+ * <p>Arguments are never null: an optional argument is an {@link Optional}. The contract kit in
+ * {@code storage-tck} ({@code RegistryStoreCompatibilityKit}) checks all of this.
  */
-public interface RegistryStore {
+public interface RegistryStore extends AutoCloseable {
 
     /** Creates a model; conflict if the name is taken. */
     RegisteredModel createModel(String name, Change change);
@@ -34,8 +38,8 @@ public interface RegistryStore {
 
     RegisteredModel updateModelDescription(String name, String description, Change change);
 
-    /** Sets a model tag, or removes it when {@code value} is null. */
-    void setModelTag(String name, String key, String value, Change change);
+    /** Sets a model tag to {@code value}, or removes it when {@code value} is empty. */
+    void setModelTag(String name, String key, Optional<String> value, Change change);
 
     /** Deletes a model with its versions, tags and aliases, appending a MODEL_DELETED event. */
     void deleteModel(String name, Change change);
@@ -52,13 +56,13 @@ public interface RegistryStore {
 
     Optional<ModelVersion> getVersion(String name, int version);
 
-    /** The versions of one model, or of all when {@code name} is null, by name then version. */
-    List<ModelVersion> listVersions(String name);
+    /** The versions of the model {@code name}, or of every model when it is empty, by name then version. */
+    List<ModelVersion> listVersions(Optional<String> name);
 
     ModelVersion updateVersionDescription(String name, int version, String description, Change change);
 
-    /** Sets a version tag, or removes it when {@code value} is null. */
-    void setVersionTag(String name, int version, String key, String value, Change change);
+    /** Sets a version tag to {@code value}, or removes it when {@code value} is empty. */
+    void setVersionTag(String name, int version, String key, Optional<String> value, Change change);
 
     void deleteVersion(String name, int version, Change change);
 
@@ -69,8 +73,8 @@ public interface RegistryStore {
      */
     ModelVersion transition(StageTransition transition, Change change);
 
-    /** The highest version in a stage, or, when {@code stage} is null, the highest version. */
-    Optional<ModelVersion> latest(String name, Stage stage);
+    /** The highest version in {@code stage}, or, when it is empty, the highest version. */
+    Optional<ModelVersion> latest(String name, Optional<Stage> stage);
 
     /** Points an alias at a version, appending an ALIAS_SET event. */
     ModelVersion setAlias(String name, String alias, int version, Change change);
@@ -82,4 +86,12 @@ public interface RegistryStore {
 
     /** The events of a model under its current name, oldest first. */
     List<ModelEvent> history(String name);
+
+    /**
+     * Releases what this registry store holds of its own. Storage it shares with its tracking store
+     * (the same database) stays open until that store closes. The tracker closes it, before its own
+     * stores, when it closes. Idempotent.
+     */
+    @Override
+    void close();
 }

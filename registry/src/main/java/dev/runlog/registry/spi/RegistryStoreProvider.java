@@ -6,13 +6,15 @@ import java.util.Optional;
 /**
  * Finds the registry kept beside a tracking store. Registered in
  * {@code META-INF/services/dev.runlog.registry.spi.RegistryStoreProvider}; {@code ModelRegistry.of}
- * asks each provider in turn and uses the first answer.
+ * asks each provider in turn and uses the first answer. A tracking store that
+ * {@link TrackingStore#keepsDataInMemory() keeps its data in memory} needs no provider: the registry
+ * keeps an in-memory registry beside it.
  *
  * <pre>{@code
  * public final class SqliteRegistryStoreProvider implements RegistryStoreProvider {
  *     public Optional<RegistryStore> forTrackingStore(TrackingStore store) {
  *         return store instanceof SqliteTrackingStore sqlite
- *                 ? Optional.of(new SqliteRegistryStore(sqlite.database()))
+ *                 ? Optional.of(registryOf(sqlite))   // one registry store per tracking store
  *                 : Optional.empty();
  *     }
  * }
@@ -23,7 +25,8 @@ public interface RegistryStoreProvider {
     /**
      * The registry store sharing {@code store}'s storage, or empty if this provider does not know
      * that kind of tracking store. Two calls with the same tracking store must give stores that see
-     * the same data.
+     * the same data; giving the same store object is best, since the tracker keeps each store it is
+     * given until it closes, and closes it then.
      */
     Optional<RegistryStore> forTrackingStore(TrackingStore store);
 }

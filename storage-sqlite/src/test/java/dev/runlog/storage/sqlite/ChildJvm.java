@@ -28,9 +28,15 @@ final class ChildJvm {
 
     /** The same, in {@code workingDirectory} ({@code null}: this JVM's). */
     static Process start(Path workingDirectory, Class<?> mainClass, String... args) throws IOException {
+        return start(System.getProperty("java.class.path"), workingDirectory, mainClass, args);
+    }
+
+    /** The same, with another class path (this JVM's, say, less a module). */
+    static Process start(String classPath, Path workingDirectory, Class<?> mainClass, String... args)
+            throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+                "-cp", classPath, mainClass.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         // A child must see the configuration its test gives it, not whatever the CI shell exported.

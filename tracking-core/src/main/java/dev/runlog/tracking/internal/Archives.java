@@ -1,5 +1,7 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.spi.ArtifactPaths;
+import dev.runlog.tracking.spi.InputRules;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -219,13 +221,13 @@ final class Archives {
             // Read and check every metric file before the run exists, so a bad archive stores nothing.
             Map<String, List<Metric>> metrics = new LinkedHashMap<>();
             for (JsonNode series : run.required("metrics")) {
-                String key = Validation.key("metric", series.required("key").asText());
+                String key = InputRules.key("metric", series.required("key").asText());
                 metrics.put(key, readSeries(unpacked, series.required("file").asText(), key, tarGz));
             }
             Map<String, String> params = strings(run.required("params"));
             Map<String, String> tags = strings(run.required("tags"));
-            params.forEach((k, v) -> Validation.paramValue(Validation.key("param", k), v));
-            Validation.tags(tags);
+            params.forEach((k, v) -> InputRules.paramValue(InputRules.key("param", k), v));
+            InputRules.tags(tags);
             tags.put(IMPORTED_FROM, manifest.required("source_run_id").asText());
             List<DatasetInput> inputs = new ArrayList<>();
             for (JsonNode input : run.required("inputs")) {
@@ -294,7 +296,7 @@ final class Archives {
 
     /** Imports land in the experiment of the same name as the one they came from, created if needed. */
     private static String experimentName(JsonNode manifest) {
-        return Validation.name("experiment", manifest.required("source_experiment").asText());
+        return InputRules.name("experiment", manifest.required("source_experiment").asText());
     }
 
     private static List<Metric> readSeries(Path unpacked, String file, String key, Path tarGz) throws IOException {

@@ -1,5 +1,6 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.spi.Sha256;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.StoreException;

@@ -1,5 +1,8 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.spi.IoFailures;
+import dev.runlog.tracking.spi.ArtifactPaths;
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
@@ -56,8 +59,8 @@ final class DefaultActiveRun implements ActiveRun {
     @Override
     public ActiveRun logParam(String key, Object value) {
         checkWritable();
-        Validation.key("param", key);
-        String text = Validation.paramValue(key, value == null ? null : String.valueOf(value));
+        InputRules.key("param", key);
+        String text = InputRules.paramValue(key, value == null ? null : String.valueOf(value));
         tracker.store().logBatch(id, List.of(), Map.of(key, text), Map.of());
         return this;
     }
@@ -65,11 +68,11 @@ final class DefaultActiveRun implements ActiveRun {
     @Override
     public ActiveRun logParams(Map<String, ?> params) {
         checkWritable();
-        Validation.notNull("params", params);
+        InputRules.notNull("params", params);
         Map<String, String> texts = new LinkedHashMap<>();
         params.forEach((key, value) -> {
-            Validation.key("param", key);
-            texts.put(key, Validation.paramValue(key, value == null ? null : String.valueOf(value)));
+            InputRules.key("param", key);
+            texts.put(key, InputRules.paramValue(key, value == null ? null : String.valueOf(value)));
         });
         tracker.store().logBatch(id, List.of(), texts, Map.of());
         return this;
@@ -83,18 +86,18 @@ final class DefaultActiveRun implements ActiveRun {
     @Override
     public ActiveRun logMetric(String key, double value, long step) {
         checkWritable();
-        tracker.logMetric(id, new Metric(Validation.key("metric", key), value, step, tracker.clock().millis()));
+        tracker.logMetric(id, new Metric(InputRules.key("metric", key), value, step, tracker.clock().millis()));
         return this;
     }
 
     @Override
     public ActiveRun logMetrics(Map<String, ? extends Number> metrics, long step) {
         checkWritable();
-        Validation.notNull("metrics", metrics);
+        InputRules.notNull("metrics", metrics);
         long now = tracker.clock().millis();
         List<Metric> points = new ArrayList<>(metrics.size());
         metrics.forEach((key, value) -> {
-            Validation.key("metric", key);
+            InputRules.key("metric", key);
             if (value == null) {
                 throw new InvalidInputException("value of metric '" + key + "' must not be null");
             }
@@ -109,8 +112,8 @@ final class DefaultActiveRun implements ActiveRun {
     @Override
     public ActiveRun setTag(String key, String value) {
         checkWritable();
-        Validation.key("tag", key);
-        Validation.tagValue(key, value);
+        InputRules.key("tag", key);
+        InputRules.tagValue(key, value);
         tracker.store().logBatch(id, List.of(), Map.of(), Map.of(key, value));
         return this;
     }
@@ -123,7 +126,7 @@ final class DefaultActiveRun implements ActiveRun {
     @Override
     public ActiveRun logArtifact(Path file, String artifactDir) {
         checkWritable();
-        Validation.notNull("artifact file", file);
+        InputRules.notNull("artifact file", file);
         String dir = ArtifactPaths.normalize(artifactDir);
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("Cannot log artifact " + file + ": it is not a regular file");
@@ -140,7 +143,7 @@ final class DefaultActiveRun implements ActiveRun {
     @Override
     public ActiveRun logArtifacts(Path directory, String artifactDir) {
         checkWritable();
-        Validation.notNull("artifact directory", directory);
+        InputRules.notNull("artifact directory", directory);
         String dir = ArtifactPaths.normalize(artifactDir);
         checkStoredRunWritable();
         tracker.uploadTree(id, directory, dir);
@@ -149,13 +152,13 @@ final class DefaultActiveRun implements ActiveRun {
 
     @Override
     public ActiveRun logText(String text, String artifactPath) {
-        Validation.notNull("text", text);
+        InputRules.notNull("text", text);
         return logBytes(text.getBytes(StandardCharsets.UTF_8), artifactPath);
     }
 
     @Override
     public ActiveRun logJson(Object value, String artifactPath) {
-        Validation.notNull("value", value);
+        InputRules.notNull("value", value);
         return logBytes(Json.write(value).getBytes(StandardCharsets.UTF_8), artifactPath);
     }
 
@@ -173,15 +176,15 @@ final class DefaultActiveRun implements ActiveRun {
     @Override
     public ActiveRun logInput(Dataset dataset, String context) {
         checkWritable();
-        Validation.notNull("dataset", dataset);
-        Validation.name("dataset", dataset.name());
+        InputRules.notNull("dataset", dataset);
+        InputRules.name("dataset", dataset.name());
         if (dataset.digest().isBlank()) {
             throw new InvalidInputException("dataset '" + dataset.name() + "' has a blank digest; a digest identifies its content");
         }
-        Validation.name("dataset context", context);
-        Validation.text("digest of dataset '" + dataset.name() + "'", dataset.digest());
-        Validation.text("source of dataset '" + dataset.name() + "'", dataset.source());
-        dataset.schema().forEach(column -> Validation.text("column name of dataset '" + dataset.name() + "'", column.name()));
+        InputRules.name("dataset context", context);
+        InputRules.text("digest of dataset '" + dataset.name() + "'", dataset.digest());
+        InputRules.text("source of dataset '" + dataset.name() + "'", dataset.source());
+        dataset.schema().forEach(column -> InputRules.text("column name of dataset '" + dataset.name() + "'", column.name()));
         tracker.store().logInputs(id, List.of(new DatasetInput(dataset, context)));
         return this;
     }
@@ -193,13 +196,13 @@ final class DefaultActiveRun implements ActiveRun {
 
     @Override
     public LoggedModel logModel(String artifactPath, Object model, ModelFlavor flavor) {
-        return logModel(artifactPath, model, ModelOptions.defaults().flavor(Validation.notNull("flavor", flavor)));
+        return logModel(artifactPath, model, ModelOptions.defaults().flavor(InputRules.notNull("flavor", flavor)));
     }
 
     @Override
     public LoggedModel logModel(String artifactPath, Object model, ModelOptions options) {
         checkWritable();
-        Validation.notNull("model options", options);
+        InputRules.notNull("model options", options);
         checkStoredRunWritable();
         return ModelSupport.log(tracker, id, artifactPath, model, options);
     }
@@ -229,7 +232,7 @@ final class DefaultActiveRun implements ActiveRun {
 
     @Override
     public synchronized void end(RunStatus status) {
-        Validation.notNull("status", status);
+        InputRules.notNull("status", status);
         if (status.isActive()) {
             throw new InvalidInputException("A run ends with FINISHED, FAILED or KILLED, not " + status);
         }
@@ -240,7 +243,7 @@ final class DefaultActiveRun implements ActiveRun {
 
     @Override
     public synchronized void fail(Throwable cause) {
-        Validation.notNull("cause", cause);
+        InputRules.notNull("cause", cause);
         checkWritable();
         tracker.flush();
         tracker.store().logBatch(id, List.of(), Map.of(), failureTags(cause));
@@ -260,11 +263,11 @@ final class DefaultActiveRun implements ActiveRun {
 
     /** Cuts {@code value} to the tag value limit, saying so, and never between the halves of a surrogate pair. */
     static String fitTagValue(String value) {
-        if (value.length() <= Validation.MAX_TAG_VALUE_LENGTH) {
+        if (value.length() <= InputRules.MAX_TAG_VALUE_LENGTH) {
             return value;
         }
         String marker = "... (truncated from " + value.length() + " characters)";
-        int cut = Validation.MAX_TAG_VALUE_LENGTH - marker.length();
+        int cut = InputRules.MAX_TAG_VALUE_LENGTH - marker.length();
         if (Character.isHighSurrogate(value.charAt(cut - 1))) {
             cut--;
         }

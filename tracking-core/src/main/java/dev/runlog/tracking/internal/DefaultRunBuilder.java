@@ -1,5 +1,6 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunBody;
@@ -24,30 +25,30 @@ final class DefaultRunBuilder implements RunBuilder {
 
     @Override
     public RunBuilder name(String name) {
-        this.name = Validation.name("run", name);
+        this.name = InputRules.name("run", name);
         return this;
     }
 
     @Override
     public RunBuilder tag(String key, String value) {
-        tags.put(Validation.key("tag", key), Validation.tagValue(key, value));
+        tags.put(InputRules.key("tag", key), InputRules.tagValue(key, value));
         return this;
     }
 
     @Override
     public RunBuilder tags(Map<String, String> tags) {
-        this.tags.putAll(Validation.tags(tags));
+        this.tags.putAll(InputRules.tags(tags));
         return this;
     }
 
     @Override
     public RunBuilder parent(ActiveRun parent) {
-        return parent(Validation.notNull("parent run", parent).id());
+        return parent(InputRules.notNull("parent run", parent).id());
     }
 
     @Override
     public RunBuilder parent(String parentRunId) {
-        this.parentRunId = Validation.runId(parentRunId);
+        this.parentRunId = InputRules.runId(parentRunId);
         return this;
     }
 
@@ -58,7 +59,7 @@ final class DefaultRunBuilder implements RunBuilder {
 
     @Override
     public <E extends Exception> Run run(RunBody<E> body) throws E {
-        Validation.notNull("run body", body);
+        InputRules.notNull("run body", body);
         return tracker.runBody((DefaultActiveRun) start(), body);
     }
 }

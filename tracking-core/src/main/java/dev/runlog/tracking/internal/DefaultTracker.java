@@ -1,5 +1,9 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.spi.Sha256;
+import dev.runlog.tracking.spi.IoFailures;
+import dev.runlog.tracking.spi.ArtifactPaths;
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
@@ -25,7 +29,12 @@ import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.SearchField;
+import dev.runlog.tracking.spi.SearchFilter;
+import dev.runlog.tracking.spi.TrackerAccess;
 import dev.runlog.tracking.spi.TrackerStores;
+import dev.runlog.tracking.internal.search.FilterParser;
+import dev.runlog.tracking.internal.search.Matcher;
 import dev.runlog.tracking.spi.TrackingStore;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
@@ -52,7 +61,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The {@link Tracker} behind every factory method: validation, run lifecycle, the async writer. */
-public final class DefaultTracker implements Tracker {
+public final class DefaultTracker implements Tracker, TrackerAccess {
     private static final System.Logger LOG = System.getLogger(DefaultTracker.class.getName());
     private final TrackingStore store;
     private final ArtifactStore artifacts;
@@ -65,6 +74,8 @@ public final class DefaultTracker implements Tracker {
     private final boolean shutdownHook;
     private final long archiveSizeLimit;
     private final ModelCopies modelCopies;
+    // Identity, not equals: each extension store registered is closed once, whatever its equals says.
+    private final Set<AutoCloseable> extensionResources = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     /** @param loadedModelDirectory where loaded model copies are kept; null for {@code java.io.tmpdir} */
     public DefaultTracker(TrackingStore store, ArtifactStore artifacts, Clock clock, Durability durability,
@@ -98,7 +109,7 @@ public final class DefaultTracker implements Tracker {
     @Override
     public RunBuilder newRun(String experimentName) {
         checkOpen();
-        return new DefaultRunBuilder(this, Validation.name("experiment", experimentName), null);
+        return new DefaultRunBuilder(this, InputRules.name("experiment", experimentName), null);
     }
 
     RunBuilder newRunInExperiment(String experimentId) {
@@ -135,7 +146,7 @@ public final class DefaultTracker implements Tracker {
         checkOpen();
         String expId = experimentForRun(experimentName).id();
         String runId = newRunId();
-        store.createRun(new RunSpec(runId, expId, Validation.name("run", runName), status, startTime,
+        store.createRun(new RunSpec(runId, expId, InputRules.name("run", runName), status, startTime,
                 artifacts.artifactUri(runId), tags));
         return runId;
     }
@@ -201,8 +212,8 @@ public final class DefaultTracker implements Tracker {
     @Override
     public void endRun(String runId, RunStatus status) {
         checkOpen();
-        Validation.notNull("run id", runId);
-        Validation.notNull("status", status);
+        InputRules.notNull("run id", runId);
+        InputRules.notNull("status", status);
         if (status.isActive()) {
             throw new InvalidInputException("A run ends with FINISHED, FAILED or KILLED, not " + status);
         }
@@ -258,8 +269,68 @@ public final class DefaultTracker implements Tracker {
         return store;
     }
 
+    @Override
     public TrackerStores stores() {
         return new TrackerStores(store, artifacts, clock);
+    }
+
+    // ---- what extensions (the model registry) build on: TrackerAccess ---------------------------
+
+    @Override
+    public PinnedModel pin(String runsUri) {
+        checkOpen();
+        ModelSupport.ModelUri uri = ModelSupport.ModelUri.parse(runsUri);
+        getRun(uri.runId());
+        byte[] bytes = ModelSupport.descriptorBytes(this, uri);
+        String digest = ModelSupport.sha256(bytes);
+        ModelDescriptor descriptor = ModelSupport.parseDescriptor(uri, bytes);
+        try {
+            ModelSupport.copyVerifiedPayload(this, uri, descriptor, null);
+        } catch (IOException e) {
+            throw new StoreException("Could not read the payload of model " + runsUri + ": " + e.getMessage(), e);
+        }
+        return new PinnedModel(descriptor.model, digest);
+    }
+
+    @Override
+    public void checkDescriptor(String runsUri, String descriptorSha256) {
+        checkOpen();
+        ModelSupport.checkedDescriptor(this, ModelSupport.ModelUri.parse(runsUri),
+                InputRules.notNull("digest", descriptorSha256));
+    }
+
+    @Override
+    public <T> T load(String runsUri, Class<T> type, Optional<ModelFlavor> flavor, Optional<String> descriptorSha256) {
+        checkOpen();
+        InputRules.notNull("flavor", flavor);
+        InputRules.notNull("descriptorSha256", descriptorSha256);
+        return ModelSupport.load(this, runsUri, type, flavor.orElse(null), descriptorSha256.orElse(null));
+    }
+
+    @Override
+    public SearchFilter parseRegisteredModelFilter(String filter) {
+        return FilterParser.parseFilter(filter, FilterParser.Target.MODELS);
+    }
+
+    @Override
+    public SearchFilter parseModelVersionFilter(String filter) {
+        return FilterParser.parseFilter(filter, FilterParser.Target.VERSIONS);
+    }
+
+    @Override
+    public boolean matches(SearchFilter filter, java.util.function.Function<SearchField, Object> fieldValue) {
+        InputRules.notNull("filter", filter);
+        InputRules.notNull("fieldValue", fieldValue);
+        return Matcher.matchesFields(filter, fieldValue);
+    }
+
+    @Override
+    public void closeWithTracker(AutoCloseable resource) {
+        InputRules.notNull("resource", resource);
+        checkOpen();
+        synchronized (extensionResources) {
+            extensionResources.add(resource);
+        }
     }
 
     ArtifactStore artifacts() {
@@ -275,30 +346,30 @@ public final class DefaultTracker implements Tracker {
     @Override
     public Run getRun(String runId) {
         checkOpen();
-        Validation.notNull("run id", runId);
+        InputRules.notNull("run id", runId);
         return store.getRun(runId).orElseThrow(() -> new NotFoundException("No run with id " + runId));
     }
 
     @Override
     public List<Metric> metricHistory(String runId, String key) {
         checkOpen();
-        Validation.notNull("run id", runId);
-        Validation.key("metric", key);
+        InputRules.notNull("run id", runId);
+        InputRules.key("metric", key);
         return store.metricHistory(runId, key);
     }
 
     @Override
     public MetricSeries metricSeries(String runId, String key) {
         checkOpen();
-        Validation.notNull("run id", runId);
-        Validation.key("metric", key);
+        InputRules.notNull("run id", runId);
+        InputRules.key("metric", key);
         return store.metricSeries(runId, key);
     }
 
     @Override
     public Map<String, Map<String, Metric>> latestMetrics(Collection<String> runIds) {
         checkOpen();
-        Validation.notNull("run ids", runIds).forEach(id -> Validation.notNull("run id", id));
+        InputRules.notNull("run ids", runIds).forEach(id -> InputRules.notNull("run id", id));
         Map<String, Map<String, Metric>> result = new LinkedHashMap<>();
         store.latestMetrics(runIds).forEach((id, latest) -> result.put(id, Map.copyOf(latest)));
         return Collections.unmodifiableMap(result);
@@ -307,7 +378,7 @@ public final class DefaultTracker implements Tracker {
     @Override
     public Experiment getExperiment(String experimentId) {
         checkOpen();
-        Validation.notNull("experiment id", experimentId);
+        InputRules.notNull("experiment id", experimentId);
         return store.getExperiment(experimentId)
                 .orElseThrow(() -> new NotFoundException("No experiment with id " + experimentId));
     }
@@ -315,7 +386,7 @@ public final class DefaultTracker implements Tracker {
     @Override
     public Optional<Experiment> getExperimentByName(String name) {
         checkOpen();
-        return store.getExperimentByName(Validation.notNull("experiment name", name));
+        return store.getExperimentByName(InputRules.notNull("experiment name", name));
     }
 
     @Override
@@ -326,21 +397,21 @@ public final class DefaultTracker implements Tracker {
     @Override
     public List<Experiment> listExperiments(ViewType viewType) {
         checkOpen();
-        return store.listExperiments(Validation.notNull("view type", viewType));
+        return store.listExperiments(InputRules.notNull("view type", viewType));
     }
 
     @Override
     public Experiment createExperiment(String name) {
         checkOpen();
-        return store.createExperiment(Validation.name("experiment", name), clock.instant());
+        return store.createExperiment(InputRules.name("experiment", name), clock.instant());
     }
 
     @Override
     public void setExperimentTag(String experimentId, String key, String value) {
         checkOpen();
-        Validation.notNull("experiment id", experimentId);
-        Validation.key("tag", key);
-        store.setExperimentTag(experimentId, key, Validation.tagValue(key, value));
+        InputRules.notNull("experiment id", experimentId);
+        InputRules.key("tag", key);
+        store.setExperimentTag(experimentId, key, InputRules.tagValue(key, value));
     }
 
     @Override
@@ -357,7 +428,7 @@ public final class DefaultTracker implements Tracker {
 
     /** An experiment named by name or id, as searches accept them; names win, as they are what people type. */
     private String experimentIdOf(String nameOrId) {
-        Validation.notNull("experiment name or id", nameOrId);
+        InputRules.notNull("experiment name or id", nameOrId);
         return store.getExperimentByName(nameOrId).map(Experiment::id)
                 .or(() -> store.getExperiment(nameOrId).map(Experiment::id))
                 .orElseThrow(() -> new NotFoundException("No experiment named or with id '" + nameOrId + "'"));
@@ -366,25 +437,25 @@ public final class DefaultTracker implements Tracker {
     @Override
     public void deleteRun(String runId) {
         checkOpen();
-        store.deleteRun(Validation.notNull("run id", runId));
+        store.deleteRun(InputRules.notNull("run id", runId));
     }
 
     @Override
     public void restoreRun(String runId) {
         checkOpen();
-        store.restoreRun(Validation.notNull("run id", runId));
+        store.restoreRun(InputRules.notNull("run id", runId));
     }
 
     @Override
     public void deleteExperiment(String experimentId) {
         checkOpen();
-        store.deleteExperiment(Validation.notNull("experiment id", experimentId), clock.instant());
+        store.deleteExperiment(InputRules.notNull("experiment id", experimentId), clock.instant());
     }
 
     @Override
     public void restoreExperiment(String experimentId) {
         checkOpen();
-        store.restoreExperiment(Validation.notNull("experiment id", experimentId), clock.instant());
+        store.restoreExperiment(InputRules.notNull("experiment id", experimentId), clock.instant());
     }
 
     @Override
@@ -479,7 +550,7 @@ public final class DefaultTracker implements Tracker {
     @Override
     public Path downloadArtifacts(String runId, String path, Path targetDirectory) {
         checkOpen();
-        Validation.notNull("target directory", targetDirectory);
+        InputRules.notNull("target directory", targetDirectory);
         String normalized = ArtifactPaths.normalize(path);
         getRun(runId);
         String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
@@ -516,7 +587,7 @@ public final class DefaultTracker implements Tracker {
     @Override
     public List<Run> runsUsing(String datasetDigest) {
         checkOpen();
-        Validation.notNull("dataset digest", datasetDigest);
+        InputRules.notNull("dataset digest", datasetDigest);
         return store.runsUsing(datasetDigest).stream().map(this::getRun).toList();
     }
 
@@ -537,7 +608,7 @@ public final class DefaultTracker implements Tracker {
     @Override
     public <T> T loadModel(String modelUri, Class<T> type, ModelFlavor flavor) {
         checkOpen();
-        return ModelSupport.load(this, modelUri, type, Validation.notNull("flavor", flavor));
+        return ModelSupport.load(this, modelUri, type, InputRules.notNull("flavor", flavor));
     }
 
     ModelCopies modelCopies() {
@@ -551,6 +622,7 @@ public final class DefaultTracker implements Tracker {
      *
      * @return whether a copy was deleted
      */
+    @Override
     public boolean releaseLoadedModel(Object model) {
         return model instanceof Path copy && modelCopies.release(copy);
     }
@@ -558,25 +630,25 @@ public final class DefaultTracker implements Tracker {
     @Override
     public void exportModel(String modelUri, Path tarGz) {
         checkOpen();
-        Archives.exportModel(this, modelUri, Validation.notNull("archive path", tarGz));
+        Archives.exportModel(this, modelUri, InputRules.notNull("archive path", tarGz));
     }
 
     @Override
     public LoggedModel importModel(Path tarGz) {
         checkOpen();
-        return Archives.importModel(this, Validation.notNull("archive path", tarGz));
+        return Archives.importModel(this, InputRules.notNull("archive path", tarGz));
     }
 
     @Override
     public void exportRun(String runId, Path tarGz) {
         checkOpen();
-        Archives.exportRun(this, Validation.notNull("run id", runId), Validation.notNull("archive path", tarGz));
+        Archives.exportRun(this, InputRules.notNull("run id", runId), InputRules.notNull("archive path", tarGz));
     }
 
     @Override
     public Run importRun(Path tarGz) {
         checkOpen();
-        return Archives.importRun(this, Validation.notNull("archive path", tarGz));
+        return Archives.importRun(this, InputRules.notNull("archive path", tarGz));
     }
 
     @Override
@@ -624,6 +696,18 @@ public final class DefaultTracker implements Tracker {
         if (unstored > 0) {
             failure = addFailure(failure, new StoreException("The tracker closed with " + unstored
                     + " metric points the store did not take; they are lost"));
+        }
+        List<AutoCloseable> extensions;
+        synchronized (extensionResources) {
+            extensions = List.copyOf(extensionResources);
+        }
+        for (AutoCloseable extension : extensions) {
+            try {
+                extension.close();
+            } catch (Exception e) {
+                failure = addFailure(failure, new StoreException("Closing " + extension.getClass().getName()
+                        + " failed: " + e.getMessage(), e));
+            }
         }
         try {
             store.close();

@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  * The {@code memory:} store: everything in the heap of this JVM, gone on close. One read-write
  * lock guards it all; writes arrive in batches from the async writer, so contention stays low.
  */
-public final class InMemoryTrackingStore implements TrackingStore {
+final class InMemoryTrackingStore implements TrackingStore {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, ExperimentState> experiments = new LinkedHashMap<>();
     private final Map<String, ExperimentState> experimentsByName = new HashMap<>();
@@ -336,6 +336,11 @@ public final class InMemoryTrackingStore implements TrackingStore {
             run.stage = LifecycleStage.ACTIVE;
             return null;
         });
+    }
+
+    @Override
+    public boolean keepsDataInMemory() {
+        return true;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.spi.ArtifactPaths;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.Sha256;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LoggedModel;
@@ -30,7 +33,7 @@ final class ModelSupport {
     /** Parses {@code runs:/<runId>/<path>}. */
     record ModelUri(String runId, String artifactPath) {
         static ModelUri parse(String uri) {
-            Validation.notNull("model URI", uri);
+            InputRules.notNull("model URI", uri);
             if (!uri.startsWith("runs:/")) {
                 throw new InvalidInputException("Model URI '" + uri + "' is not a runs:/<runId>/<path> URI");
             }
@@ -44,7 +47,7 @@ final class ModelSupport {
     }
 
     static LoggedModel log(DefaultTracker tracker, String runId, String artifactPath, Object model, ModelOptions options) {
-        Validation.notNull("model", model);
+        InputRules.notNull("model", model);
         String path = ArtifactPaths.normalize(artifactPath);
         if (path.isEmpty()) {
             throw new InvalidInputException("A model needs an artifact path such as \"model\", not the artifact root");
@@ -144,7 +147,7 @@ final class ModelSupport {
      */
     static <T> T load(DefaultTracker tracker, String modelUri, Class<T> type, ModelFlavor explicitFlavor,
                       String expectedSha256) {
-        Validation.notNull("type", type);
+        InputRules.notNull("type", type);
         ModelUri uri = ModelUri.parse(modelUri);
         tracker.getRun(uri.runId());
         ModelDescriptor descriptor = checkedDescriptor(tracker, uri, expectedSha256);

@@ -1,5 +1,6 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.spi.Plugins;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.StoreProvider;

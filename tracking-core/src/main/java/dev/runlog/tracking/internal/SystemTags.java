@@ -1,5 +1,6 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.ActiveRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,11 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The {@code runlog.*} tags every run gets at start: who ran what code. */
-public final class SystemTags {
-    public static final String USER = "runlog.user";
-    public static final String SOURCE_NAME = "runlog.source.name";
-    public static final String GIT_COMMIT = "runlog.source.git.commit";
-    public static final String PARENT_RUN_ID = "runlog.parentRunId";
+final class SystemTags {
+    static final String USER = ActiveRun.USER_TAG;
+    static final String SOURCE_NAME = ActiveRun.SOURCE_NAME_TAG;
+    static final String GIT_COMMIT = ActiveRun.GIT_COMMIT_TAG;
+    static final String PARENT_RUN_ID = ActiveRun.PARENT_RUN_ID_TAG;
 
     private SystemTags() {
     }

@@ -3,8 +3,8 @@ package dev.runlog.tracking.spi;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
-import dev.runlog.tracking.internal.InMemoryArtifactStore;
-import dev.runlog.tracking.internal.LocalArtifactStore;
+
+
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,9 +19,15 @@ import java.util.List;
  */
 public interface ArtifactStore extends AutoCloseable {
 
-    /** Artifacts in directories under {@code root}: {@code root/<runId>/artifacts/<path>}. */
+    /**
+     * Artifacts in directories under {@code root}: {@code root/<runId>/artifacts/<path>}, for any
+     * store that keeps its files on a local or mounted file system (the SQLite store uses it).
+     * Files are written to a temporary file named after the writing process and moved into place,
+     * so a reader never sees half a file and {@link #removeTemporaryFilesOfDeadProcesses} can tell
+     * whose leftovers are safe to delete.
+     */
     static ArtifactStore localFilesystem(Path root) {
-        return new LocalArtifactStore(dev.runlog.tracking.internal.Validation.notNull("root", root));
+        return new LocalArtifactStore(InputRules.notNull("root", root));
     }
 
     /** Artifacts kept in memory, gone when the store is closed: no file is left behind. */

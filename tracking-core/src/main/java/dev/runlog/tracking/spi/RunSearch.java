@@ -1,7 +1,7 @@
 package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.ViewType;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,13 +19,13 @@ import java.util.Optional;
 public record RunSearch(List<String> experimentIds, SearchFilter filter, List<SearchOrder> orderBy, int limit,
                         Optional<SearchCursor> after, ViewType viewType) {
     public RunSearch {
-        experimentIds = List.copyOf(Validation.notNull("experimentIds", experimentIds));
-        Validation.notNull("filter", filter);
-        orderBy = List.copyOf(Validation.notNull("orderBy", orderBy));
+        experimentIds = List.copyOf(InputRules.notNull("experimentIds", experimentIds));
+        InputRules.notNull("filter", filter);
+        orderBy = List.copyOf(InputRules.notNull("orderBy", orderBy));
         if (orderBy.isEmpty()) {
             throw new dev.runlog.tracking.InvalidInputException("orderBy must not be empty");
         }
-        Validation.notNull("after", after);
-        Validation.notNull("viewType", viewType);
+        InputRules.notNull("after", after);
+        InputRules.notNull("viewType", viewType);
     }
 }

@@ -1,7 +1,7 @@
 package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.RunStatus;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
 import java.util.Map;
 
@@ -19,12 +19,12 @@ import java.util.Map;
 public record RunSpec(String runId, String experimentId, String name, RunStatus status,
                       Instant startTime, String artifactUri, Map<String, String> tags) {
     public RunSpec {
-        Validation.notNull("runId", runId);
-        Validation.notNull("experimentId", experimentId);
-        Validation.notNull("name", name);
-        Validation.notNull("status", status);
-        Validation.notNull("startTime", startTime);
-        Validation.notNull("artifactUri", artifactUri);
-        tags = Map.copyOf(Validation.notNull("tags", tags));
+        InputRules.notNull("runId", runId);
+        InputRules.notNull("experimentId", experimentId);
+        InputRules.notNull("name", name);
+        InputRules.notNull("status", status);
+        InputRules.notNull("startTime", startTime);
+        InputRules.notNull("artifactUri", artifactUri);
+        tags = Map.copyOf(InputRules.notNull("tags", tags));
     }
 }

@@ -1,6 +1,6 @@
 package dev.runlog.tracking.spi;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.List;
  */
 public record SearchCursor(List<Object> values, String id) {
     public SearchCursor {
-        values = Collections.unmodifiableList(new ArrayList<>(Validation.notNull("values", values)));
-        Validation.notNull("id", id);
+        values = Collections.unmodifiableList(new ArrayList<>(InputRules.notNull("values", values)));
+        InputRules.notNull("id", id);
     }
 }

@@ -1,6 +1,6 @@
 package dev.runlog.tracking.spi;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 
 /**
  * What a search condition or order key is about: a metric, param or tag by key, a run attribute,
@@ -16,8 +16,8 @@ import dev.runlog.tracking.internal.Validation;
  */
 public record SearchField(Kind kind, String key) {
     public SearchField {
-        Validation.notNull("kind", kind);
-        Validation.notNull("key", key);
+        InputRules.notNull("kind", kind);
+        InputRules.notNull("key", key);
     }
 
     public enum Kind {

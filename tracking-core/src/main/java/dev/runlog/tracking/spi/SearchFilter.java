@@ -1,6 +1,6 @@
 package dev.runlog.tracking.spi;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 
 /**
@@ -20,19 +20,19 @@ public sealed interface SearchFilter {
 
     record And(List<SearchFilter> operands) implements SearchFilter {
         public And {
-            operands = List.copyOf(Validation.notNull("operands", operands));
+            operands = List.copyOf(InputRules.notNull("operands", operands));
         }
     }
 
     record Or(List<SearchFilter> operands) implements SearchFilter {
         public Or {
-            operands = List.copyOf(Validation.notNull("operands", operands));
+            operands = List.copyOf(InputRules.notNull("operands", operands));
         }
     }
 
     record Not(SearchFilter operand) implements SearchFilter {
         public Not {
-            Validation.notNull("operand", operand);
+            InputRules.notNull("operand", operand);
         }
     }
 
@@ -42,24 +42,24 @@ public sealed interface SearchFilter {
      */
     record Compare(SearchField field, Op op, Object value) implements SearchFilter {
         public Compare {
-            Validation.notNull("field", field);
-            Validation.notNull("op", op);
-            Validation.notNull("value", value);
+            InputRules.notNull("field", field);
+            InputRules.notNull("op", op);
+            InputRules.notNull("value", value);
         }
     }
 
     /** {@code field IS NULL} (the run lacks the key), or {@code IS NOT NULL} when negated. */
     record IsNull(SearchField field, boolean negated) implements SearchFilter {
         public IsNull {
-            Validation.notNull("field", field);
+            InputRules.notNull("field", field);
         }
     }
 
     /** {@code field IN (values)}, or {@code NOT IN} when negated. */
     record In(SearchField field, List<String> values, boolean negated) implements SearchFilter {
         public In {
-            Validation.notNull("field", field);
-            values = List.copyOf(Validation.notNull("values", values));
+            InputRules.notNull("field", field);
+            values = List.copyOf(InputRules.notNull("values", values));
         }
     }
 

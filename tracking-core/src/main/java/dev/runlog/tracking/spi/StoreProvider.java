@@ -1,6 +1,6 @@
 package dev.runlog.tracking.spi;
 
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 
 /**
  * Opens the stores for one URI scheme. Registered in
@@ -30,8 +30,8 @@ public interface StoreProvider {
     /** The two stores a tracker works with; the tracker closes both. */
     record Stores(TrackingStore tracking, ArtifactStore artifacts) {
         public Stores {
-            Validation.notNull("tracking", tracking);
-            Validation.notNull("artifacts", artifacts);
+            InputRules.notNull("tracking", tracking);
+            InputRules.notNull("artifacts", artifacts);
         }
     }
 }

@@ -2,8 +2,6 @@ package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Tracker;
-import dev.runlog.tracking.internal.DefaultTracker;
-import dev.runlog.tracking.internal.Validation;
 import java.time.Clock;
 
 /**
@@ -22,23 +20,19 @@ import java.time.Clock;
  */
 public record TrackerStores(TrackingStore tracking, ArtifactStore artifacts, Clock clock) {
     public TrackerStores {
-        Validation.notNull("tracking", tracking);
-        Validation.notNull("artifacts", artifacts);
-        Validation.notNull("clock", clock);
+        InputRules.notNull("tracking", tracking);
+        InputRules.notNull("artifacts", artifacts);
+        InputRules.notNull("clock", clock);
     }
 
     /**
-     * The stores of a tracker made by {@code Tracker.open}, {@code Tracker.inMemory} or
-     * {@code Tracker.builder}.
+     * The stores of a tracker that offers {@link TrackerAccess}, as every tracker made by
+     * {@code Tracker.open}, {@code Tracker.inMemory} or {@code Tracker.builder} does.
      *
      * @throws InvalidInputException for another implementation of {@link Tracker}, whose stores
      *                               cannot be known
      */
     public static TrackerStores of(Tracker tracker) {
-        if (tracker instanceof DefaultTracker defaultTracker) {
-            return defaultTracker.stores();
-        }
-        throw new InvalidInputException("tracker " + (tracker == null ? "null" : tracker.getClass().getName())
-                + " was not made by Tracker.open, Tracker.inMemory or Tracker.builder, so its stores are unknown");
+        return TrackerAccess.of(tracker).stores();
     }
 }

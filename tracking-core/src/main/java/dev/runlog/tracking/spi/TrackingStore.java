@@ -198,6 +198,16 @@ public interface TrackingStore extends AutoCloseable {
      */
     void restoreRun(String runId);
 
+    /**
+     * Whether this store keeps its data in this JVM's memory only, for as long as the store object
+     * is reachable. An extension that keeps data beside the tracking data (the model registry) then
+     * keeps its own in memory too, tied to this store object, with no provider of its own. The
+     * default, for stores whose data outlives them (files, databases), is false.
+     */
+    default boolean keepsDataInMemory() {
+        return false;
+    }
+
     /** Releases the store's resources. Idempotent. */
     @Override
     void close();

@@ -1,6 +1,5 @@
 package dev.runlog.storage.sqlite.internal;
 
-import com.fasterxml.jackson.databind.JavaType;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.LifecycleStage;
@@ -9,7 +8,7 @@ import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunData;
 import dev.runlog.tracking.RunInfo;
 import dev.runlog.tracking.RunStatus;
-import dev.runlog.tracking.internal.Json;
+import dev.runlog.tracking.spi.DatasetCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,8 +29,6 @@ import java.util.Optional;
  */
 final class RunLoader {
     private static final int SLICE = 500;
-    private static final JavaType SCHEMA_TYPE =
-            Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Dataset.Column.class);
 
     /** What a run row and its data record hold, in the order {@link #run} reads them; r is runs, d run_data. */
     static final String RUN_COLUMNS = "r.run_id, r.experiment_id, r.name, r.status, r.start_time, r.end_time,"
@@ -127,9 +124,9 @@ final class RunLoader {
                 + " WHERE i.run_id" + in + " ORDER BY i.rowid", ids);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                List<Dataset.Column> schema = Json.read(rs.getString(5), SCHEMA_TYPE);
+                List<Dataset.Column> schema = DatasetCodec.schemaFromText(rs.getString(5));
                 Dataset dataset = new Dataset(rs.getString(2), rs.getString(3), rs.getString(4), schema,
-                        Json.read(rs.getString(6), Dataset.Profile.class));
+                        DatasetCodec.profileFromText(rs.getString(6)));
                 inputs.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new DatasetInput(dataset, rs.getString(7)));
             }
         }

@@ -2,8 +2,7 @@ package dev.runlog.storage.sqlite.internal;
 
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.ViewType;
-import dev.runlog.tracking.internal.SystemTags;
-import dev.runlog.tracking.internal.search.Ordering;
+import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.spi.ExperimentSearch;
 import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.SearchField;
@@ -21,8 +20,9 @@ import java.util.Optional;
  * value from the filter is a bound parameter; the SQL text is built only from this class's own
  * fragments, so filter text can never change the query's shape.
  *
- * <p>The semantics mirror {@code Matcher} and {@code Ordering} of the core exactly; the contract
- * kit runs the same cases on both. One plan is special-cased for speed: when runs are ordered
+ * <p>The semantics are those {@link SearchFilter} and {@link SearchOrder} publish (ranks from
+ * {@link SearchOrder#rank}), which the in-memory store keeps too; the contract kit runs the same
+ * cases on both. One plan is special-cased for speed: when runs are ordered
  * first by a metric that the filter requires to be a number (a top-level {@code metrics.k > x}),
  * the query walks the index on (key, latest value, run id) in order and stops after one page.
  */
@@ -148,7 +148,7 @@ final class SqlSearch {
             }
             case ATTRIBUTE -> switch (field.key()) {
                 case "user_id" -> {
-                    joinParams.add(SystemTags.USER);
+                    joinParams.add(ActiveRun.USER_TAG);
                     yield keyValueOrder("tags", alias, order.ascending());
                 }
                 case "end_time" -> List.of(new Component("CASE WHEN r.end_time IS NULL THEN 2 ELSE 0 END", true),
@@ -224,7 +224,7 @@ final class SqlSearch {
             default -> {
                 if (key.equals("user_id")) {
                     out.addAll(values);
-                    out.add(SystemTags.USER);
+                    out.add(ActiveRun.USER_TAG);
                     return "COALESCE((SELECT " + test.formatted("x.value")
                             + " FROM tags x WHERE x.run_id = r.run_id AND x.key = ?), 0)";
                 }
@@ -450,7 +450,7 @@ final class SqlSearch {
         List<Object> values = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             Object value = cursorValues.get(i);
-            int rank = Ordering.rank(value);
+            int rank = SearchOrder.rank(value);
             List<Component> key = keys.get(i);
             if (key.size() == 2) {
                 expressions.add(key.get(0).expression());

@@ -8,9 +8,8 @@ import dev.runlog.registry.ModelEvent.Action;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
-import dev.runlog.registry.internal.RegistryChanges;
-import dev.runlog.registry.internal.RegistryErrors;
 import dev.runlog.registry.spi.Change;
+import dev.runlog.registry.spi.RegistryErrors;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.StageTransition;
 import java.sql.Connection;
@@ -129,14 +128,14 @@ final class SqliteRegistryStore implements RegistryStore {
     }
 
     @Override
-    public void setModelTag(String name, String key, String value, Change change) {
+    public void setModelTag(String name, String key, Optional<String> value, Change change) {
         db.write(c -> {
             requireModel(c, name);
-            if (value == null) {
+            if (value.isEmpty()) {
                 update(c, "DELETE FROM registered_model_tags WHERE name = ? AND key = ?", name, key);
             } else {
                 update(c, "INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (name, key) DO UPDATE SET value = excluded.value", name, key, value);
+                        + " ON CONFLICT (name, key) DO UPDATE SET value = excluded.value", name, key, value.get());
             }
             touchModel(c, name, change);
             return null;
@@ -195,10 +194,10 @@ final class SqliteRegistryStore implements RegistryStore {
     }
 
     @Override
-    public List<ModelVersion> listVersions(String name) {
-        return db.read(c -> name == null
+    public List<ModelVersion> listVersions(Optional<String> name) {
+        return db.read(c -> name.isEmpty()
                 ? versions(c, "", null, null)
-                : versions(c, "WHERE name = ?", name, null, name));
+                : versions(c, "WHERE name = ?", name.get(), null, name.get()));
     }
 
     @Override
@@ -213,15 +212,15 @@ final class SqliteRegistryStore implements RegistryStore {
     }
 
     @Override
-    public void setVersionTag(String name, int version, String key, String value, Change change) {
+    public void setVersionTag(String name, int version, String key, Optional<String> value, Change change) {
         db.write(c -> {
             requireVersion(c, name, version);
-            if (value == null) {
+            if (value.isEmpty()) {
                 update(c, "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?", name, version, key);
             } else {
                 update(c, "INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)"
                         + " ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value",
-                        name, version, key, value);
+                        name, version, key, value.get());
             }
             touchVersion(c, name, version, change);
             touchModel(c, name, change);
@@ -261,7 +260,8 @@ final class SqliteRegistryStore implements RegistryStore {
     public ModelVersion transition(StageTransition t, Change change) {
         return db.write(c -> {
             Stage from = requireVersion(c, t.name(), t.version());
-            if (t.expectedIncumbent() != null) {
+            if (t.expectedIncumbent().isPresent()) {
+                int expected = t.expectedIncumbent().getAsInt();
                 int actual = 0;
                 try (PreparedStatement ps = c.prepareStatement("SELECT max(version) FROM model_versions"
                         + " WHERE name = ? AND stage = ? AND version <> ?")) {
@@ -272,15 +272,15 @@ final class SqliteRegistryStore implements RegistryStore {
                         }
                     }
                 }
-                if (actual != t.expectedIncumbent()) {
-                    throw RegistryErrors.incumbentChanged(t.name(), t.stage(), t.expectedIncumbent(), actual);
+                if (actual != expected) {
+                    throw RegistryErrors.incumbentChanged(t.name(), t.stage(), expected, actual);
                 }
             }
             update(c, "UPDATE model_versions SET stage = ?, last_update_time = ? WHERE name = ? AND version = ?",
                     t.stage().name(), millis(change), t.name(), t.version());
             event(c, t.name(), t.version(), Action.STAGE_CHANGED, null, from.toString(), t.stage().toString(), change);
-            if (t.archiveExisting() && RegistryChanges.archivesOthers(t.stage())) {
-                Change archived = RegistryChanges.archivedBy(change, t.version());
+            if (t.archiving().isPresent()) {
+                Change archived = t.archiving().get();
                 try (PreparedStatement ps = c.prepareStatement("UPDATE model_versions SET stage = ?, last_update_time = ?"
                         + " WHERE name = ? AND stage = ? AND version <> ? RETURNING version")) {
                     bind(ps, Stage.ARCHIVED.name(), millis(change), t.name(), t.stage().name(), t.version());
@@ -303,15 +303,15 @@ final class SqliteRegistryStore implements RegistryStore {
     }
 
     @Override
-    public Optional<ModelVersion> latest(String name, Stage stage) {
+    public Optional<ModelVersion> latest(String name, Optional<Stage> stage) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(stage == null
+            try (PreparedStatement ps = c.prepareStatement(stage.isEmpty()
                     ? "SELECT max(version) FROM model_versions WHERE name = ?"
                     : "SELECT max(version) FROM model_versions WHERE name = ? AND stage = ?")) {
-                if (stage == null) {
+                if (stage.isEmpty()) {
                     bind(ps, name);
                 } else {
-                    bind(ps, name, stage.name());
+                    bind(ps, name, stage.get().name());
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     int number = rs.next() ? rs.getInt(1) : 0;
@@ -537,5 +537,10 @@ final class SqliteRegistryStore implements RegistryStore {
 
     private static long millis(Change change) {
         return change.time().toEpochMilli();
+    }
+
+    /** Nothing to release: the database belongs to the tracking store, which closes it. */
+    @Override
+    public void close() {
     }
 }

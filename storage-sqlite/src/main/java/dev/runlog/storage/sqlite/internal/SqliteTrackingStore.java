@@ -19,8 +19,8 @@ import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
-import dev.runlog.tracking.internal.Json;
-import dev.runlog.tracking.internal.ProcessOwner;
+import dev.runlog.tracking.spi.DatasetCodec;
+import dev.runlog.tracking.spi.ProcessOwner;
 import dev.runlog.tracking.spi.ExperimentSearch;
 import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.RunSpec;
@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The tracking store on one SQLite file. Metric points are kept per (run, key) series in encoded
@@ -164,7 +165,8 @@ final class SqliteTrackingStore implements TrackingStore {
             if (spec.status().isActive()) {
                 ProcessOwner owner = ProcessOwner.current();
                 update(c, "INSERT INTO run_owners (run_id, host, pid_namespace, pid, process_start) VALUES (?, ?, ?, ?, ?)",
-                        spec.runId(), owner.host(), owner.pidNamespace(), owner.pid(), owner.startMillis());
+                        spec.runId(), owner.host(), owner.pidNamespace().orElse(null), owner.pid(),
+                        owner.startMillis().isEmpty() ? null : owner.startMillis().getAsLong());
             }
             return null;
         });
@@ -252,12 +254,12 @@ final class SqliteTrackingStore implements TrackingStore {
             List<Map.Entry<String, ProcessOwner>> found = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT o.run_id, o.pid, o.process_start FROM run_owners o"
                     + " JOIN runs r ON r.run_id = o.run_id WHERE o.host = ? AND o.pid_namespace IS ? AND r.status = ?")) {
-                bind(ps, self.host(), self.pidNamespace(), RunStatus.RUNNING.name());
+                bind(ps, self.host(), self.pidNamespace().orElse(null), RunStatus.RUNNING.name());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long start = rs.getLong(3);
                         ProcessOwner owner = new ProcessOwner(self.host(), self.pidNamespace(), rs.getLong(2),
-                                rs.wasNull() ? null : start);
+                                rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(start));
                         if (owner.isGone()) {
                             found.add(Map.entry(rs.getString(1), owner));
                         }
@@ -585,8 +587,8 @@ final class SqliteTrackingStore implements TrackingStore {
                     insertDataset.setString(1, dataset.digest());
                     insertDataset.setString(2, dataset.name());
                     insertDataset.setString(3, dataset.source());
-                    insertDataset.setString(4, Json.write(dataset.schema()));
-                    insertDataset.setString(5, Json.write(dataset.profile()));
+                    insertDataset.setString(4, DatasetCodec.schemaToText(dataset.schema()));
+                    insertDataset.setString(5, DatasetCodec.profileToText(dataset.profile()));
                     insertDataset.executeUpdate();
                     selectDataset.setString(1, dataset.digest());
                     selectDataset.setString(2, dataset.name());

@@ -2,7 +2,7 @@ package dev.runlog.tracking.internal.flavors;
 
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.ModelFlavor;
-import dev.runlog.tracking.internal.Plugins;
+import dev.runlog.tracking.spi.Plugins;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 import java.util.TreeSet;

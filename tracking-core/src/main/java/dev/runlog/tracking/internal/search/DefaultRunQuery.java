@@ -4,7 +4,7 @@ import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunPage;
 import dev.runlog.tracking.RunQuery;
 import dev.runlog.tracking.ViewType;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.SearchCursor;
 import dev.runlog.tracking.spi.SearchField;
@@ -35,9 +35,9 @@ public final class DefaultRunQuery extends PagedQuery<Run> implements RunQuery {
 
     @Override
     public RunQuery experiments(String... namesOrIds) {
-        Validation.notNull("experiments", namesOrIds);
+        InputRules.notNull("experiments", namesOrIds);
         for (String nameOrId : namesOrIds) {
-            Validation.notNull("experiment name or id", nameOrId);
+            InputRules.notNull("experiment name or id", nameOrId);
         }
         this.experiments = List.of(namesOrIds);
         return this;

@@ -1,7 +1,7 @@
 package dev.runlog.tracking.internal.search;
 
 import dev.runlog.tracking.InvalidFilterException;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.internal.search.Lexer.Token;
 import dev.runlog.tracking.internal.search.Lexer.Type;
 import dev.runlog.tracking.spi.SearchField;
@@ -107,7 +107,7 @@ public final class FilterParser {
     private int inValues;
 
     private FilterParser(String text, Target target) {
-        int surrogate = Validation.unpairedSurrogate(text);
+        int surrogate = InputRules.unpairedSurrogate(text);
         if (surrogate >= 0) {
             // Checked before anything else: a store could not compare such text the way it was written.
             throw new InvalidFilterException(text.replace(text.charAt(surrogate), '?'), surrogate + 1,

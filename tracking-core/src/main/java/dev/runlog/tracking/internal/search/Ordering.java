@@ -12,7 +12,7 @@ import java.util.List;
  * key's direction; ties broken by id in the direction of the last key, so the order is total and
  * a cursor names one position in it.
  */
-public final class Ordering {
+final class Ordering {
     private Ordering() {
     }
 
@@ -71,12 +71,8 @@ public final class Ordering {
         return Boolean.compare(i < a.length(), j < b.length());
     }
 
-    /** 0 for a value, 1 for NaN, 2 for a missing value. */
-    public static int rank(Object value) {
-        if (value == null) {
-            return 2;
-        }
-        return value instanceof Double d && d.isNaN() ? 1 : 0;
+    private static int rank(Object value) {
+        return SearchOrder.rank(value);
     }
 
     private static int compareNumericIds(String a, String b) {

@@ -2,8 +2,8 @@ package dev.runlog.tracking.internal.search;
 
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.ViewType;
-import dev.runlog.tracking.internal.Sha256;
-import dev.runlog.tracking.internal.Validation;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.Sha256;
 import dev.runlog.tracking.spi.SearchCursor;
 import dev.runlog.tracking.spi.SearchFilter;
 import dev.runlog.tracking.spi.SearchOrder;
@@ -56,7 +56,7 @@ abstract class PagedQuery<T> {
     }
 
     void setOrder(String... clauses) {
-        for (String clause : Validation.notNull("order-by clauses", clauses)) {
+        for (String clause : InputRules.notNull("order-by clauses", clauses)) {
             if (clause == null) {
                 throw new InvalidInputException("an order-by clause must not be null");
             }

@@ -4,7 +4,7 @@ import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
-import dev.runlog.tracking.internal.SystemTags;
+import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.spi.SearchField;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * the reference semantics, which the in-memory store uses directly and the SQLite store mirrors in
  * SQL.
  */
-public final class SearchValues {
+final class SearchValues {
     private SearchValues() {
     }
 
@@ -35,7 +35,7 @@ public final class SearchValues {
                 case "run_id" -> run.info().id();
                 case "run_name" -> run.info().name();
                 case "status" -> run.info().status().name();
-                case "user_id" -> run.data().tags().get(SystemTags.USER);
+                case "user_id" -> run.data().tags().get(ActiveRun.USER_TAG);
                 case "artifact_uri" -> run.info().artifactUri();
                 case "start_time" -> (double) run.info().startTime().toEpochMilli();
                 case "end_time" -> run.info().endTime().map(t -> (double) t.toEpochMilli()).orElse(null);

@@ -1,4 +1,4 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.StoreException;
 import java.io.IOException;
@@ -20,6 +20,8 @@ public final class IoFailures {
 
     /** A {@link StoreException} reading "{@code action}: reason (file)". */
     public static StoreException storeFailure(String action, IOException e) {
+        InputRules.notNull("action", action);
+        InputRules.notNull("e", e);
         return new StoreException(action + ": " + reason(e), e);
     }
 

@@ -1,9 +1,14 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 
-/** Rules for artifact paths: relative, '/'-separated, never climbing out of the run's root. */
+/**
+ * The rules for artifact paths: relative, {@code /}-separated, never climbing out of the run's
+ * artifact root. The tracker normalizes every path before an {@link ArtifactStore} sees it; a store
+ * that takes paths from elsewhere (an archive, its own listing) normalizes them here too, so that
+ * every store accepts and refuses the same paths with the same messages.
+ */
 public final class ArtifactPaths {
     /** The longest segment a path may have, in UTF-8 bytes: what common file systems accept (NAME_MAX). */
     public static final int MAX_SEGMENT_BYTES = 255;
@@ -24,7 +29,7 @@ public final class ArtifactPaths {
         if (path.indexOf('\0') >= 0) {
             throw new InvalidInputException("artifact path '" + path.replace('\0', '?') + "' holds a NUL character");
         }
-        Validation.text("artifact path", path);
+        InputRules.text("artifact path", path);
         if (path.indexOf('\\') >= 0) {
             throw new InvalidInputException("artifact path '" + path + "' holds a backslash; use '/' as the separator");
         }
@@ -41,8 +46,8 @@ public final class ArtifactPaths {
             }
             int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_SEGMENT_BYTES) {
-                throw new InvalidInputException("artifact path '" + Validation.abbreviate(path) + "' has a segment of "
-                        + bytes + " UTF-8 bytes ('" + Validation.abbreviate(segment) + "'); the limit is "
+                throw new InvalidInputException("artifact path '" + InputRules.abbreviate(path) + "' has a segment of "
+                        + bytes + " UTF-8 bytes ('" + InputRules.abbreviate(segment) + "'); the limit is "
                         + MAX_SEGMENT_BYTES + " bytes per segment");
             }
             if (normalized.length() > 0) {
@@ -55,6 +60,8 @@ public final class ArtifactPaths {
 
     /** Joins a normalized directory and a file name. */
     public static String join(String dir, String name) {
+        InputRules.notNull("dir", dir);
+        InputRules.notNull("name", name);
         return dir.isEmpty() ? name : dir + "/" + name;
     }
 }

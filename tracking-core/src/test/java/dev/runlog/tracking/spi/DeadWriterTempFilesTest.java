@@ -1,9 +1,8 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runlog.tracking.spi.ArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +53,7 @@ class DeadWriterTempFilesTest {
         };
         ArtifactStore.localFilesystem(root).put(RUN, "a/b.bin", content);
         assertEquals(1, seenWhileWriting.size(), seenWhileWriting.toString());
-        String prefix = ".upload-" + self.machineToken() + "-" + self.pid() + "-" + self.startMillis() + "-";
+        String prefix = ".upload-" + self.machineToken() + "-" + self.pid() + "-" + self.startMillis().getAsLong() + "-";
         assertTrue(seenWhileWriting.get(0).startsWith(prefix), seenWhileWriting.get(0) + " should start with " + prefix);
         assertEquals(List.of(), tempFiles());
     }
@@ -65,10 +64,10 @@ class DeadWriterTempFilesTest {
         String machine = self.machineToken();
         long noSuchPid = Integer.MAX_VALUE; // above any pid_max
         List<String> gone = List.of(
-                ".upload-" + machine + "-" + noSuchPid + "-" + self.startMillis() + "-1.tmp",
+                ".upload-" + machine + "-" + noSuchPid + "-" + self.startMillis().getAsLong() + "-1.tmp",
                 ".upload-" + machine + "-" + self.pid() + "-0-2.tmp");          // this pid, but an earlier process
         List<String> kept = List.of(
-                ".upload-" + machine + "-" + self.pid() + "-" + self.startMillis() + "-3.tmp",   // this live process
+                ".upload-" + machine + "-" + self.pid() + "-" + self.startMillis().getAsLong() + "-3.tmp",   // this live process
                 ".upload-another_machine-" + noSuchPid + "-0-4.tmp",            // its pids mean nothing here
                 ".upload-8817266153.tmp",                                       // an older Runlog's: no owner
                 "notes.txt");

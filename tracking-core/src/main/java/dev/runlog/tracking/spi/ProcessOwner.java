@@ -1,4 +1,4 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The process that owns something a crash can leave behind (a running run, a temporary file), told
@@ -22,17 +22,19 @@ import java.util.Optional;
  * within that window of the dead one is not a risk worth killing a live run for.
  *
  * @param host         the host name, never blank
- * @param pidNamespace the Linux pid namespace ({@code pid:[4026531836]}), or null elsewhere
+ * @param pidNamespace the Linux pid namespace ({@code pid:[4026531836]}); empty elsewhere
  * @param pid          the process id
- * @param startMillis  the process start time in epoch millis, or null where the JDK cannot tell
+ * @param startMillis  the process start time in epoch millis; empty where the JDK cannot tell
  */
-public record ProcessOwner(String host, String pidNamespace, long pid, Long startMillis) {
+public record ProcessOwner(String host, Optional<String> pidNamespace, long pid, OptionalLong startMillis) {
     private static final System.Logger LOG = System.getLogger(ProcessOwner.class.getName());
     static final long START_TOLERANCE_MS = 2_000;
     private static final ProcessOwner CURRENT = describeCurrent();
 
     public ProcessOwner {
-        Objects.requireNonNull(host, "host");
+        InputRules.notNull("host", host);
+        InputRules.notNull("pidNamespace", pidNamespace);
+        InputRules.notNull("startMillis", startMillis);
     }
 
     /** This process. */
@@ -42,7 +44,7 @@ public record ProcessOwner(String host, String pidNamespace, long pid, Long star
 
     /** Whether this owner's pid was issued by the same machine (host and pid namespace) as this process's. */
     public boolean onThisMachine() {
-        return host.equals(CURRENT.host) && Objects.equals(pidNamespace, CURRENT.pidNamespace);
+        return host.equals(CURRENT.host) && pidNamespace.equals(CURRENT.pidNamespace);
     }
 
     /**
@@ -57,37 +59,39 @@ public record ProcessOwner(String host, String pidNamespace, long pid, Long star
         if (handle.isEmpty() || !handle.get().isAlive()) {
             return true;
         }
-        if (startMillis == null) {
+        if (startMillis.isEmpty()) {
             return false;
         }
         Optional<Instant> start = handle.get().info().startInstant();
-        return start.isPresent() && Math.abs(start.get().toEpochMilli() - startMillis) > START_TOLERANCE_MS;
+        return start.isPresent() && Math.abs(start.get().toEpochMilli() - startMillis.getAsLong()) > START_TOLERANCE_MS;
     }
 
     /**
      * The owner of a process of this machine described by {@code machineToken}, pid and start
      * time, as read back from a temporary file's name; empty if the token names another machine.
      */
-    public static Optional<ProcessOwner> ofThisMachine(String machineToken, long pid, Long startMillis) {
-        return machineToken.equals(CURRENT.machineToken())
+    public static Optional<ProcessOwner> ofThisMachine(String machineToken, long pid, OptionalLong startMillis) {
+        return InputRules.notNull("machineToken", machineToken).equals(CURRENT.machineToken())
                 ? Optional.of(new ProcessOwner(CURRENT.host, CURRENT.pidNamespace, pid, startMillis))
                 : Optional.empty();
     }
 
     /** Host and pid namespace as one token of file-name characters (no '-'), for names of temporary files. */
     public String machineToken() {
-        String token = pidNamespace == null ? host : host + "~" + pidNamespace;
+        String token = pidNamespace.map(namespace -> host + "~" + namespace).orElse(host);
         return token.replaceAll("[^A-Za-z0-9.~]", "_");
     }
 
     @Override
     public String toString() {
-        return "pid " + pid + " on " + host + (startMillis == null ? "" : ", started " + Instant.ofEpochMilli(startMillis));
+        return "pid " + pid + " on " + host
+                + (startMillis.isEmpty() ? "" : ", started " + Instant.ofEpochMilli(startMillis.getAsLong()));
     }
 
     private static ProcessOwner describeCurrent() {
         ProcessHandle self = ProcessHandle.current();
-        Long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(null);
+        OptionalLong start = self.info().startInstant()
+                .map(instant -> OptionalLong.of(instant.toEpochMilli())).orElse(OptionalLong.empty());
         return new ProcessOwner(readHostName(), readPidNamespace(), self.pid(), start);
     }
 
@@ -112,14 +116,14 @@ public record ProcessOwner(String host, String pidNamespace, long pid, Long star
         }
     }
 
-    /** The Linux pid namespace of this process, or null where there is none to read. */
-    private static String readPidNamespace() {
+    /** The Linux pid namespace of this process; empty where there is none to read. */
+    private static Optional<String> readPidNamespace() {
         try {
             Path link = Path.of("/proc/self/ns/pid");
-            return Files.isSymbolicLink(link) ? Files.readSymbolicLink(link).toString() : null;
+            return Files.isSymbolicLink(link) ? Optional.of(Files.readSymbolicLink(link).toString()) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot read the pid namespace", e);
-            return null;
+            return Optional.empty();
         }
     }
 }

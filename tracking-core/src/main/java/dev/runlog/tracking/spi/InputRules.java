@@ -1,15 +1,26 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.InvalidInputException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The input rules of the tracking API, checked before anything reaches a store. */
-public final class Validation {
+/**
+ * The rules Runlog applies to what callers give it: keys, values, names, run ids, valid Unicode,
+ * nulls. The tracker checks them before anything reaches a store, so a store may rely on them; an
+ * extension that stores user input beside the tracking data (the model registry) checks its input
+ * here too, so that it refuses the same input with the same message. Each check returns its
+ * argument, for chaining, or throws an {@link InvalidInputException} that names the argument and
+ * the rule it breaks.
+ */
+public final class InputRules {
+    /** The longest param, metric or tag key, in characters. */
     public static final int MAX_KEY_LENGTH = 250;
+    /** The longest param value, in characters. */
     public static final int MAX_PARAM_VALUE_LENGTH = 6000;
+    /** The longest tag value, in characters. */
     public static final int MAX_TAG_VALUE_LENGTH = 8000;
+    /** The longest experiment or run name, in characters. */
     public static final int MAX_NAME_LENGTH = 250;
 
     /*
@@ -20,7 +31,7 @@ public final class Validation {
     private static final int KNOWN_KEYS_LIMIT = 4096;
     private static final Set<String> KNOWN_VALID_KEYS = ConcurrentHashMap.newKeySet();
 
-    private Validation() {
+    private InputRules() {
     }
 
     /** Checks a param, metric or tag key; {@code kind} ("param", "metric", "tag") names it in errors. */
@@ -77,6 +88,7 @@ public final class Validation {
         }
     }
 
+    /** Checks a param value: present, valid Unicode, at most {@value #MAX_PARAM_VALUE_LENGTH} characters. */
     public static String paramValue(String key, String value) {
         if (value == null) {
             throw new InvalidInputException("value of param '" + key + "' must not be null");
@@ -89,6 +101,7 @@ public final class Validation {
         return value;
     }
 
+    /** Checks a tag value: present, valid Unicode, at most {@value #MAX_TAG_VALUE_LENGTH} characters. */
     public static String tagValue(String key, String value) {
         if (value == null) {
             throw new InvalidInputException("value of tag '" + key + "' must not be null");
@@ -182,6 +195,7 @@ public final class Validation {
         return sb.toString();
     }
 
+    /** Checks that {@code value} is there; the error reads "{@code what} must not be null". */
     public static <T> T notNull(String what, T value) {
         if (value == null) {
             throw new InvalidInputException(what + " must not be null");

@@ -1,9 +1,8 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
-import dev.runlog.tracking.spi.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Artifacts as plain files: {@code root/<runId>/artifacts/<path>}, so a user can open them with any
@@ -29,7 +29,7 @@ import java.util.Optional;
  * whose process is gone: never a file another live process, on this machine or another one
  * sharing the directory, is still writing.
  */
-public final class LocalArtifactStore implements ArtifactStore {
+final class LocalArtifactStore implements ArtifactStore {
     private static final System.Logger LOG = System.getLogger(LocalArtifactStore.class.getName());
     static final String TEMP_DIR = ".runlog-tmp";
     private static final String TEMP_PREFIX = ".upload-";
@@ -44,7 +44,7 @@ public final class LocalArtifactStore implements ArtifactStore {
         this.tempDir = this.root.resolve(TEMP_DIR);
         ProcessOwner self = ProcessOwner.current();
         this.tempPrefix = TEMP_PREFIX + self.machineToken() + "-" + self.pid() + "-"
-                + (self.startMillis() == null ? "x" : self.startMillis()) + "-";
+                + (self.startMillis().isEmpty() ? "x" : Long.toString(self.startMillis().getAsLong())) + "-";
     }
 
     @Override
@@ -163,7 +163,7 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
         try {
             long pid = Long.parseLong(fields[1]);
-            Long start = fields[2].equals("x") ? null : Long.valueOf(fields[2]);
+            OptionalLong start = fields[2].equals("x") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fields[2]));
             return ProcessOwner.ofThisMachine(fields[0], pid, start);
         } catch (NumberFormatException e) {
             return Optional.empty();
@@ -176,7 +176,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
 
     private Path runRoot(String runId) {
-        return root.resolve(Validation.runId(runId)).resolve("artifacts");
+        return root.resolve(InputRules.runId(runId)).resolve("artifacts");
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +14,11 @@ import java.util.HexFormat;
 /**
  * SHA-256 as Runlog records it everywhere (artifacts, datasets, model payloads and descriptors,
  * page tokens): 64 lowercase hex characters. The JDK does the hashing; this only spells it once.
+ * Published so that a store records artifact digests exactly as the tracker and the kits expect.
+ *
+ * <pre>{@code
+ * String digest = Sha256.of("hello");   // 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824
+ * }</pre>
  */
 public final class Sha256 {
     private static final HexFormat HEX = HexFormat.of();

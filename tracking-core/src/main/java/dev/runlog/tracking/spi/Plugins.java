@@ -1,4 +1,4 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import java.util.ArrayList;
 import java.util.HashSet;

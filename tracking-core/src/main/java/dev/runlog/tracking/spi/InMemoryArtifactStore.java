@@ -1,10 +1,9 @@
-package dev.runlog.tracking.internal;
+package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.StoreException;
-import dev.runlog.tracking.spi.ArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Artifacts as byte arrays in the heap: for {@code memory:} trackers, which leave no files behind. */
-public final class InMemoryArtifactStore implements ArtifactStore {
+final class InMemoryArtifactStore implements ArtifactStore {
     private final Map<String, NavigableMap<String, byte[]>> filesByRun = new ConcurrentHashMap<>();
 
     @Override
