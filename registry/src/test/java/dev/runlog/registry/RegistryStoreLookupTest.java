@@ -61,10 +61,16 @@ class RegistryStoreLookupTest {
                 .filter(provider -> provider.scheme().equals("memory")).findFirst().orElseThrow().open("memory:");
     }
 
-    /** An in-memory tracking store behind a proxy, so no provider Runlog ships claims it. */
+    /**
+     * An in-memory tracking store behind a proxy that says its data lives elsewhere, so no provider
+     * Runlog ships claims it.
+     */
     private static TrackingStore unknownKind(TrackingStore memory) {
         return (TrackingStore) Proxy.newProxyInstance(TrackingStore.class.getClassLoader(),
                 new Class<?>[] {TrackingStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("keepsDataInMemory")) {
+                        return false;
+                    }
                     try {
                         return method.invoke(memory, args);
                     } catch (InvocationTargetException e) {
