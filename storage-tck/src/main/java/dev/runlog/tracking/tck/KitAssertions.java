@@ -1,0 +1,110 @@
+package dev.runlog.tracking.tck;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.Tracker;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.function.Executable;
+
+/** Assertions and thread helpers the contracts of both kits share. */
+final class KitAssertions {
+    private KitAssertions() {
+    }
+
+    static Map<String, String> userTags(Run run) {
+        return run.data().tags().entrySet().stream()
+                .filter(e -> !e.getKey().startsWith("runlog."))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    static void assertMessageContains(Throwable e, String... parts) {
+        String message = e.getMessage();
+        assertNotNull(message, () -> e.getClass().getName() + " has no message");
+        for (String part : parts) {
+            assertTrue(message.contains(part), () -> "message should contain '" + part + "': " + message);
+        }
+    }
+
+    static List<Long> steps(List<Metric> history) {
+        return history.stream().map(Metric::step).toList();
+    }
+
+    static List<Double> values(List<Metric> history) {
+        return history.stream().map(Metric::value).toList();
+    }
+
+    /** Every file under an artifact directory of a run, recursively: path relative to {@code dir} to entry. */
+    static SortedMap<String, ArtifactEntry> artifactTree(Tracker on, String runId, String dir) {
+        SortedMap<String, ArtifactEntry> files = new TreeMap<>();
+        String prefix = dir.isEmpty() ? "" : dir + "/";
+        Deque<String> pending = new ArrayDeque<>(List.of(dir));
+        while (!pending.isEmpty()) {
+            for (ArtifactEntry entry : on.listArtifacts(runId, pending.pop())) {
+                if (entry.isDirectory()) {
+                    pending.push(entry.path());
+                } else {
+                    assertTrue(entry.path().startsWith(prefix), () -> entry.path() + " is listed under '" + dir + "'");
+                    files.put(entry.path().substring(prefix.length()), entry);
+                }
+            }
+        }
+        return files;
+    }
+
+    /** Path relative to {@code dir} to "size:sha256" of every file under an artifact directory. */
+    static SortedMap<String, String> artifactDigests(Tracker on, String runId, String dir) {
+        SortedMap<String, String> digests = new TreeMap<>();
+        artifactTree(on, runId, dir).forEach((path, entry) -> digests.put(path,
+                entry.size() + ":" + entry.sha256().orElse("<no sha256>")));
+        return digests;
+    }
+
+    static List<String> ids(List<Run> runs) {
+        return runs.stream().map(r -> r.info().id()).toList();
+    }
+
+    /** Asserts that {@code body} throws {@code type} whose message contains every part; returns it. */
+    static <T extends Throwable> T assertThrowsWith(Class<T> type, Executable body, String... parts) {
+        T thrown = assertThrows(type, body);
+        assertMessageContains(thrown, parts);
+        return thrown;
+    }
+
+    /** A daemon thread, so that one stuck after a failed test cannot keep the test JVM alive. */
+    static Thread daemon(Runnable body, String name) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Starts the threads, opens the gate, waits for them, and fails with what the threads threw. */
+    static void startAndJoin(List<Thread> threads, CountDownLatch go, List<Throwable> failures)
+            throws InterruptedException {
+        threads.forEach(Thread::start);
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+            assertFalse(thread.isAlive(), () -> thread.getName() + " did not finish");
+        }
+        if (!failures.isEmpty()) {
+            AssertionError error = new AssertionError(failures.size() + " thread(s) failed; first: " + failures.get(0),
+                    failures.get(0));
+            failures.stream().skip(1).forEach(error::addSuppressed);
+            throw error;
+        }
+    }
+}
