@@ -1,7 +1,6 @@
 package dev.runlog.tracking.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -13,15 +12,14 @@ import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,32 +27,6 @@ import org.junit.jupiter.api.Timeout;
 
 /** Rule 12: many threads logging into one run and one store. */
 public interface ConcurrencyContract {
-
-    /** A daemon thread, so that one stuck after a failed test cannot keep the test JVM alive. */
-    private static Thread daemon(Runnable body, String name) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        return thread;
-    }
-
-    private static void startAndJoin(List<Thread> threads, CountDownLatch go, List<Throwable> failures)
-            throws InterruptedException {
-        threads.forEach(Thread::start);
-        go.countDown();
-        for (Thread thread : threads) {
-            thread.join(TimeUnit.SECONDS.toMillis(120));
-            assertFalse(thread.isAlive(), () -> thread.getName() + " did not finish");
-        }
-        rethrow(failures);
-    }
-
-    private static void rethrow(List<Throwable> failures) {
-        if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError(failures.size() + " thread(s) failed; first: " + failures.get(0), failures.get(0));
-            failures.stream().skip(1).forEach(error::addSuppressed);
-            throw error;
-        }
-    }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -64,66 +36,35 @@ public interface ConcurrencyContract {
         final int pointsPerThread = 250_000;
         ActiveRun run = tracker.startRun("concurrency");
         String runId = run.id();
-        CountDownLatch go = new CountDownLatch(1);
-        AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger reads = new AtomicInteger();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-
-        List<Thread> writers = new ArrayList<>();
-        for (int t = 0; t < threadCount; t++) {
-            final int thread = t;
-            writers.add(daemon(() -> {
-                try {
-                    go.await();
-                    String key = "t" + thread;
-                    for (int step = 0; step < pointsPerThread; step++) {
-                        run.logMetric(key, thread * 1_000_000.0 + step, step);
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "kit-writer-" + t));
-        }
-
+        Race race = new Race().workers("kit-writer", threadCount, thread -> {
+            String key = "t" + thread;
+            for (int step = 0; step < pointsPerThread; step++) {
+                run.logMetric(key, thread * 1_000_000.0 + step, step);
+            }
+        });
         // While the writers run, a reader checks what is visible of "t0": it only grows, and is
         // always steps 0..n-1 in order (one thread logs it in step order).
-        Thread reader = daemon(() -> {
-            try {
-                go.await();
-                int lastSize = 0;
-                while (writing.get()) {
-                    List<Metric> history = tracker.metricHistory(runId, "t0");
-                    if (history.size() < lastSize) {
-                        throw new AssertionError("history of t0 shrank from " + lastSize + " to " + history.size());
-                    }
-                    for (int i = 0; i < history.size(); i++) {
-                        Metric point = history.get(i);
-                        if (point.step() != i || point.value() != i) {
-                            throw new AssertionError("history of t0 (size " + history.size() + ") holds " + point
-                                    + " at index " + i);
-                        }
-                    }
-                    lastSize = history.size();
-                    reads.incrementAndGet();
-                    Thread.sleep(20);
+        race.watcher("kit-reader", ignored -> {
+            int lastSize = 0;
+            while (race.working()) {
+                List<Metric> history = tracker.metricHistory(runId, "t0");
+                if (history.size() < lastSize) {
+                    throw new AssertionError("history of t0 shrank from " + lastSize + " to " + history.size());
                 }
-            } catch (Throwable e) {
-                failures.add(e);
+                for (int i = 0; i < history.size(); i++) {
+                    Metric point = history.get(i);
+                    if (point.step() != i || point.value() != i) {
+                        throw new AssertionError("history of t0 (size " + history.size() + ") holds " + point
+                                + " at index " + i);
+                    }
+                }
+                lastSize = history.size();
+                reads.incrementAndGet();
+                Thread.sleep(20);
             }
-        }, "kit-reader");
-        reader.start();
-
-        writers.forEach(Thread::start);
-        go.countDown();
-        for (Thread writer : writers) {
-            writer.join(TimeUnit.SECONDS.toMillis(110));
-            assertFalse(writer.isAlive(), () -> writer.getName() + " did not finish");
-        }
+        }).run(Duration.ofSeconds(110));
         run.flush();
-        writing.set(false);
-        reader.join(TimeUnit.SECONDS.toMillis(10));
-        assertFalse(reader.isAlive(), "reader did not finish");
-        rethrow(failures);
         assertTrue(reads.get() > 0, "the reader never read");
 
         for (int t = 0; t < threadCount; t++) {
@@ -150,23 +91,12 @@ public interface ConcurrencyContract {
     @DisplayName("threads starting runs in a new experiment at once share one experiment")
     default void concurrentStartRunCreatesOneExperiment(Tracker tracker) throws InterruptedException {
         int threadCount = 8;
-        CountDownLatch go = new CountDownLatch(1);
         List<String> experimentIds = new CopyOnWriteArrayList<>();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < threadCount; t++) {
-            threads.add(daemon(() -> {
-                try {
-                    go.await();
-                    try (ActiveRun run = tracker.startRun("race")) {
-                        experimentIds.add(run.experimentId());
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "kit-worker"));
-        }
-        startAndJoin(threads, go, failures);
+        new Race().workers("kit-worker", threadCount, thread -> {
+            try (ActiveRun run = tracker.startRun("race")) {
+                experimentIds.add(run.experimentId());
+            }
+        }).run(Duration.ofSeconds(120));
         assertEquals(threadCount, experimentIds.size());
         List<Experiment> all = tracker.listExperiments(ViewType.ALL);
         assertEquals(1, all.size(), () -> "experiments: " + all);
@@ -177,25 +107,16 @@ public interface ConcurrencyContract {
     @DisplayName("threads creating the same experiment at once: exactly one succeeds, the rest get ConflictException")
     default void concurrentCreateExperiment(Tracker tracker) throws InterruptedException {
         int threadCount = 8;
-        CountDownLatch go = new CountDownLatch(1);
         AtomicInteger created = new AtomicInteger();
         AtomicInteger conflicts = new AtomicInteger();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < threadCount; t++) {
-            threads.add(daemon(() -> {
-                try {
-                    go.await();
-                    tracker.createExperiment("race");
-                    created.incrementAndGet();
-                } catch (ConflictException e) {
-                    conflicts.incrementAndGet();
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "kit-worker"));
-        }
-        startAndJoin(threads, go, failures);
+        new Race().workers("kit-worker", threadCount, thread -> {
+            try {
+                tracker.createExperiment("race");
+                created.incrementAndGet();
+            } catch (ConflictException e) {
+                conflicts.incrementAndGet();
+            }
+        }).run(Duration.ofSeconds(120));
         assertEquals(1, created.get(), "successful creates");
         assertEquals(threadCount - 1, conflicts.get(), "conflicts");
         assertEquals(1, tracker.listExperiments(ViewType.ALL).size());
@@ -206,26 +127,17 @@ public interface ConcurrencyContract {
     default void concurrentParamConflict(Tracker tracker) throws InterruptedException {
         int threadCount = 8;
         ActiveRun run = tracker.startRun("race");
-        CountDownLatch go = new CountDownLatch(1);
         List<String> winners = new CopyOnWriteArrayList<>();
         List<ParamConflictException> conflicts = new CopyOnWriteArrayList<>();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < threadCount; t++) {
-            final String value = "v" + t;
-            threads.add(daemon(() -> {
-                try {
-                    go.await();
-                    run.logParam("seed", value);
-                    winners.add(value);
-                } catch (ParamConflictException e) {
-                    conflicts.add(e);
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "kit-worker"));
-        }
-        startAndJoin(threads, go, failures);
+        new Race().workers("kit-worker", threadCount, thread -> {
+            String value = "v" + thread;
+            try {
+                run.logParam("seed", value);
+                winners.add(value);
+            } catch (ParamConflictException e) {
+                conflicts.add(e);
+            }
+        }).run(Duration.ofSeconds(120));
         assertEquals(1, winners.size(), () -> "values accepted: " + winners);
         assertEquals(threadCount - 1, conflicts.size());
         String winner = winners.get(0);
@@ -240,28 +152,18 @@ public interface ConcurrencyContract {
     default void concurrentRuns(Tracker tracker) throws InterruptedException {
         int threadCount = 4;
         int points = 20_000;
-        CountDownLatch go = new CountDownLatch(1);
         List<ActiveRun> runs = new ArrayList<>();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < threadCount; t++) {
-            ActiveRun run = tracker.startRun("many-runs");
-            runs.add(run);
-            final int thread = t;
-            threads.add(daemon(() -> {
-                try {
-                    go.await();
-                    for (int step = 0; step < points; step++) {
-                        run.logMetric("loss", thread + step * 10.0, step);
-                    }
-                    run.logParam("thread", thread);
-                    run.close();
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "kit-worker"));
+            runs.add(tracker.startRun("many-runs"));
         }
-        startAndJoin(threads, go, failures);
+        new Race().workers("kit-worker", threadCount, thread -> {
+            ActiveRun run = runs.get(thread);
+            for (int step = 0; step < points; step++) {
+                run.logMetric("loss", thread + step * 10.0, step);
+            }
+            run.logParam("thread", thread);
+            run.close();
+        }).run(Duration.ofSeconds(120));
         for (int t = 0; t < threadCount; t++) {
             String id = runs.get(t).id();
             List<Metric> history = tracker.metricHistory(id, "loss");

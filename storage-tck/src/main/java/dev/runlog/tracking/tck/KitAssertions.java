@@ -1,6 +1,5 @@
 package dev.runlog.tracking.tck;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,12 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.function.Executable;
 
-/** Assertions and thread helpers the contracts of both kits share. */
+/** Assertions the contracts of both kits share. */
 final class KitAssertions {
     private KitAssertions() {
     }
@@ -82,29 +79,5 @@ final class KitAssertions {
         T thrown = assertThrows(type, body);
         assertMessageContains(thrown, parts);
         return thrown;
-    }
-
-    /** A daemon thread, so that one stuck after a failed test cannot keep the test JVM alive. */
-    static Thread daemon(Runnable body, String name) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        return thread;
-    }
-
-    /** Starts the threads, opens the gate, waits for them, and fails with what the threads threw. */
-    static void startAndJoin(List<Thread> threads, CountDownLatch go, List<Throwable> failures)
-            throws InterruptedException {
-        threads.forEach(Thread::start);
-        go.countDown();
-        for (Thread thread : threads) {
-            thread.join(TimeUnit.SECONDS.toMillis(60));
-            assertFalse(thread.isAlive(), () -> thread.getName() + " did not finish");
-        }
-        if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError(failures.size() + " thread(s) failed; first: " + failures.get(0),
-                    failures.get(0));
-            failures.stream().skip(1).forEach(error::addSuppressed);
-            throw error;
-        }
     }
 }

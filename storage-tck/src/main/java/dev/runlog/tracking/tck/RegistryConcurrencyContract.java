@@ -1,7 +1,5 @@
 package dev.runlog.tracking.tck;
 
-import static dev.runlog.tracking.tck.KitAssertions.daemon;
-import static dev.runlog.tracking.tck.KitAssertions.startAndJoin;
 import static dev.runlog.tracking.tck.RegistryKitData.actions;
 import static dev.runlog.tracking.tck.RegistryKitData.describe;
 import static dev.runlog.tracking.tck.RegistryKitData.inStage;
@@ -24,6 +22,7 @@ import dev.runlog.registry.PromotionRejectedException;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.TransitionOptions;
 import dev.runlog.tracking.ConflictException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -32,9 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
@@ -52,24 +49,12 @@ public interface RegistryConcurrencyContract {
         final int perThread = 25;
         // Two sources alternate, so the store cannot get away with numbering per source.
         String[] sources = {logModel(kit, linear(1)), logModel(kit, linear(2))};
-        CountDownLatch go = new CountDownLatch(1);
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
         List<Integer> numbers = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < threadCount; t++) {
-            final int thread = t;
-            threads.add(daemon(() -> {
-                try {
-                    go.await();
-                    for (int i = 0; i < perThread; i++) {
-                        numbers.add(registry.register("m", sources[(thread + i) % 2]).version());
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "kit-register-" + t));
-        }
-        startAndJoin(threads, go, failures);
+        new Race().workers("kit-register", threadCount, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                numbers.add(registry.register("m", sources[(thread + i) % 2]).version());
+            }
+        }).run(Duration.ofSeconds(60));
 
         List<Integer> sorted = new ArrayList<>(numbers);
         Collections.sort(sorted);
@@ -91,25 +76,16 @@ public interface RegistryConcurrencyContract {
     @DisplayName("8 threads creating one model at once: exactly one succeeds, the others get ConflictException")
     default void concurrentCreates(ModelRegistry registry) throws InterruptedException {
         final int threadCount = 8;
-        CountDownLatch go = new CountDownLatch(1);
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
         AtomicInteger created = new AtomicInteger();
         AtomicInteger conflicts = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < threadCount; t++) {
-            threads.add(daemon(() -> {
-                try {
-                    go.await();
-                    registry.createModel("m");
-                    created.incrementAndGet();
-                } catch (ConflictException e) {
-                    conflicts.incrementAndGet();
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "kit-create-" + t));
-        }
-        startAndJoin(threads, go, failures);
+        new Race().workers("kit-create", threadCount, thread -> {
+            try {
+                registry.createModel("m");
+                created.incrementAndGet();
+            } catch (ConflictException e) {
+                conflicts.incrementAndGet();
+            }
+        }).run(Duration.ofSeconds(60));
         assertEquals(1, created.get());
         assertEquals(threadCount - 1, conflicts.get());
         assertEquals(List.of(Action.MODEL_CREATED), actions(registry.history("m")));
@@ -124,56 +100,32 @@ public interface RegistryConcurrencyContract {
         for (int i = 1; i <= threadCount; i++) {
             registerNew(kit, "m", i);
         }
-        CountDownLatch go = new CountDownLatch(1);
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
         List<String> violations = new CopyOnWriteArrayList<>();
-        AtomicBoolean writing = new AtomicBoolean(true);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < threadCount; t++) {
-            final int version = t + 1;
-            threads.add(daemon(() -> {
-                try {
-                    go.await();
-                    for (int round = 0; round < rounds; round++) {
-                        registry.transition("m", version, Stage.PRODUCTION,
-                                TransitionOptions.archiveExisting().user("t" + version));
-                        // After any transition to Production, exactly one version holds it.
-                        List<ModelVersion> holders = registry.searchVersions("name = 'm' AND stage = 'Production'");
-                        if (holders.size() != 1) {
-                            violations.add("after a transition of v" + version + ": " + refs(holders));
-                        }
-                        if (registry.latest("m", Stage.PRODUCTION).isEmpty()) {
-                            violations.add("latest(Production) empty after a transition of v" + version);
-                        }
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
+        Race race = new Race().workers("kit-transition", threadCount, thread -> {
+            int version = thread + 1;
+            for (int round = 0; round < rounds; round++) {
+                registry.transition("m", version, Stage.PRODUCTION,
+                        TransitionOptions.archiveExisting().user("t" + version));
+                // After any transition to Production, exactly one version holds it.
+                List<ModelVersion> holders = registry.searchVersions("name = 'm' AND stage = 'Production'");
+                if (holders.size() != 1) {
+                    violations.add("after a transition of v" + version + ": " + refs(holders));
                 }
-            }, "kit-transition-" + t));
-        }
-        // A reader checks all the time, across models, while the writers run.
-        Thread reader = daemon(() -> {
-            try {
-                go.await();
-                while (writing.get()) {
-                    List<ModelVersion> holders = registry.searchVersions("stage = 'Production'");
-                    if (holders.size() > 1) {
-                        violations.add("reader saw " + refs(holders));
-                    }
+                if (registry.latest("m", Stage.PRODUCTION).isEmpty()) {
+                    violations.add("latest(Production) empty after a transition of v" + version);
                 }
-            } catch (Throwable e) {
-                failures.add(e);
             }
-        }, "kit-transition-reader");
-        reader.start();
-        try {
-            startAndJoin(threads, go, failures);
-        } finally {
-            writing.set(false);
-            reader.join(TimeUnit.SECONDS.toMillis(30));
-        }
+        });
+        // A reader checks all the time, across models, while the writers run.
+        race.watcher("kit-transition-reader", ignored -> {
+            while (race.working()) {
+                List<ModelVersion> holders = registry.searchVersions("stage = 'Production'");
+                if (holders.size() > 1) {
+                    violations.add("reader saw " + refs(holders));
+                }
+            }
+        }).run(Duration.ofSeconds(60));
         assertEquals(List.of(), violations);
-        rethrowAll(failures);
 
         List<Integer> holders = inStage(kit, "m", Stage.PRODUCTION);
         assertEquals(1, holders.size(), () -> "exactly one version in Production at the end: " + holders);
@@ -209,34 +161,22 @@ public interface RegistryConcurrencyContract {
             ModelVersion v = registerWith(kit, "m", Map.of("accuracy", accuracies.get(i)), Map.of());
             accuracyOf.put(v.version(), accuracies.get(i));
         }
-        CountDownLatch go = new CountDownLatch(1);
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
         List<Integer> promoted = new CopyOnWriteArrayList<>();
         List<Integer> rejected = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < threadCount; t++) {
-            final int thread = t;
-            threads.add(daemon(() -> {
+        new Race().workers("kit-promote", threadCount, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                int version = 1 + thread + i * threadCount;
                 try {
-                    go.await();
-                    for (int i = 0; i < perThread; i++) {
-                        int version = 1 + thread + i * threadCount;
-                        try {
-                            registry.promote("m", version, Stage.PRODUCTION, Gates.beatsCurrent("accuracy"));
-                            promoted.add(version);
-                        } catch (PromotionRejectedException e) {
-                            // Rejected only because a better version held the stage.
-                            assertEquals(1, e.failures().size(), e::getMessage);
-                            assertTrue(e.failures().get(0).gate().startsWith("metrics.accuracy beats"), e::getMessage);
-                            rejected.add(version);
-                        }
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
+                    registry.promote("m", version, Stage.PRODUCTION, Gates.beatsCurrent("accuracy"));
+                    promoted.add(version);
+                } catch (PromotionRejectedException e) {
+                    // Rejected only because a better version held the stage.
+                    assertEquals(1, e.failures().size(), e::getMessage);
+                    assertTrue(e.failures().get(0).gate().startsWith("metrics.accuracy beats"), e::getMessage);
+                    rejected.add(version);
                 }
-            }, "kit-promote-" + t));
-        }
-        startAndJoin(threads, go, failures);
+            }
+        }).run(Duration.ofSeconds(60));
 
         assertEquals(count, promoted.size() + rejected.size());
         assertFalse(promoted.isEmpty());
@@ -266,13 +206,5 @@ public interface RegistryConcurrencyContract {
         }
         Map<Integer, Stage> replayed = replayStages(trail);
         assertEquals(Stage.PRODUCTION, replayed.get(best));
-    }
-
-    private void rethrowAll(List<Throwable> failures) {
-        if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError(failures.size() + " thread(s) failed", failures.get(0));
-            failures.stream().skip(1).forEach(error::addSuppressed);
-            throw error;
-        }
     }
 }

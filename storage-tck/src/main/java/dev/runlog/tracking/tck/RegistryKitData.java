@@ -82,6 +82,13 @@ final class RegistryKitData {
         return kit.registry().register(name, logModel(kit, linear(metrics.hashCode()), metrics, runTags));
     }
 
+    /** Registers one fresh version of {@code name} per score, in order, each from a run that logged {@code metric} as that score. */
+    static void registerScores(StoreHarness kit, String name, String metric, double... scores) {
+        for (double score : scores) {
+            registerWith(kit, name, Map.of(metric, score), Map.of());
+        }
+    }
+
     /** Moves the clock one second on and returns the new time, so each change gets its own instant. */
     static Instant tick(StoreHarness kit) {
         kit.clock().advance(Duration.ofSeconds(1));

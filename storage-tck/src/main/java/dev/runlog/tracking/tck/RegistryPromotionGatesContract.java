@@ -11,6 +11,7 @@ import static dev.runlog.tracking.tck.RegistryKitData.logModel;
 import static dev.runlog.tracking.tck.RegistryKitData.names;
 import static dev.runlog.tracking.tck.RegistryKitData.recording;
 import static dev.runlog.tracking.tck.RegistryKitData.registerNew;
+import static dev.runlog.tracking.tck.RegistryKitData.registerScores;
 import static dev.runlog.tracking.tck.RegistryKitData.registerWith;
 import static dev.runlog.tracking.tck.RegistryKitData.tick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,10 +53,8 @@ public interface RegistryPromotionGatesContract {
     @Test
     @DisplayName("metricAtLeast passes at or above the bound and fails below it or without the metric")
     default void metricAtLeast(ModelRegistry registry, StoreHarness kit) {
-        registerWith(kit, "m", Map.of("accuracy", 0.93), Map.of());
-        registerWith(kit, "m", Map.of("accuracy", 0.9), Map.of());
-        registerWith(kit, "m", Map.of("accuracy", 0.85), Map.of());
-        registerWith(kit, "m", Map.of("loss", 0.1), Map.of());
+        registerScores(kit, "m", "accuracy", 0.93, 0.9, 0.85);
+        registerScores(kit, "m", "loss", 0.1);
         Gate gate = Gates.metricAtLeast("accuracy", 0.9);
         List<GateResult> results = new ArrayList<>();
         assertEquals(Stage.STAGING, registry.promote("m", 1, Stage.STAGING, recording(gate, results)).stage());
@@ -83,8 +82,7 @@ public interface RegistryPromotionGatesContract {
     @Test
     @DisplayName("metricAtMost passes at or below the bound and fails above it")
     default void metricAtMost(ModelRegistry registry, StoreHarness kit) {
-        registerWith(kit, "m", Map.of("loss", 0.25), Map.of());
-        registerWith(kit, "m", Map.of("loss", 0.5), Map.of());
+        registerScores(kit, "m", "loss", 0.25, 0.5);
         Gate gate = Gates.metricAtMost("loss", 0.3);
         List<GateResult> results = new ArrayList<>();
         registry.promote("m", 1, Stage.PRODUCTION, recording(gate, results));
@@ -123,8 +121,7 @@ public interface RegistryPromotionGatesContract {
     @Test
     @DisplayName("a rejected promotion changes nothing: stages, holders, times and the trail stay")
     default void rejectionChangesNothing(ModelRegistry registry, StoreHarness kit) {
-        registerWith(kit, "m", Map.of("accuracy", 0.9), Map.of());
-        registerWith(kit, "m", Map.of("accuracy", 0.7), Map.of());
+        registerScores(kit, "m", "accuracy", 0.9, 0.7);
         registry.promote("m", 1, Stage.PRODUCTION);
         List<ModelEvent> trail = registry.history("m");
         ModelVersion v1 = registry.getVersion("m", 1);
@@ -191,11 +188,8 @@ public interface RegistryPromotionGatesContract {
     @Test
     @DisplayName("beatsCurrent (MAXIMIZE): no incumbent passes, better passes, a tie and worse fail")
     default void beatsCurrentMaximize(ModelRegistry registry, StoreHarness kit) {
-        registerWith(kit, "m", Map.of("accuracy", 0.9), Map.of());
-        registerWith(kit, "m", Map.of("accuracy", 0.95), Map.of());
-        registerWith(kit, "m", Map.of("accuracy", 0.95), Map.of());
-        registerWith(kit, "m", Map.of("accuracy", 0.8), Map.of());
-        registerWith(kit, "m", Map.of("loss", 0.1), Map.of());
+        registerScores(kit, "m", "accuracy", 0.9, 0.95, 0.95, 0.8);
+        registerScores(kit, "m", "loss", 0.1);
         Gate gate = Gates.beatsCurrent("accuracy");
         String name = "metrics.accuracy beats the current production version";
         List<GateResult> results = new ArrayList<>();
@@ -220,10 +214,7 @@ public interface RegistryPromotionGatesContract {
     @Test
     @DisplayName("beatsCurrent (MINIMIZE): lower is better, a tie fails; the incumbent is per target stage")
     default void beatsCurrentMinimize(ModelRegistry registry, StoreHarness kit) {
-        registerWith(kit, "m", Map.of("loss", 0.3), Map.of());
-        registerWith(kit, "m", Map.of("loss", 0.2), Map.of());
-        registerWith(kit, "m", Map.of("loss", 0.2), Map.of());
-        registerWith(kit, "m", Map.of("loss", 0.4), Map.of());
+        registerScores(kit, "m", "loss", 0.3, 0.2, 0.2, 0.4);
         Gate gate = Gates.beatsCurrent("loss", Objective.MINIMIZE);
         String name = "metrics.loss beats the current staging version";
         registry.promote("m", 1, Stage.STAGING, gate);
@@ -270,8 +261,7 @@ public interface RegistryPromotionGatesContract {
     @Test
     @DisplayName("promote archives the previous holder, recording user and comment")
     default void promoteArchivesPrevious(ModelRegistry registry, StoreHarness kit) {
-        registerWith(kit, "m", Map.of("accuracy", 0.9), Map.of());
-        registerWith(kit, "m", Map.of("accuracy", 0.95), Map.of());
+        registerScores(kit, "m", "accuracy", 0.9, 0.95);
         registry.promote("m", 1, Stage.PRODUCTION);
         Instant at = tick(kit);
         ModelVersion promoted = registry.promote("m", 2, Stage.PRODUCTION,
