@@ -386,18 +386,18 @@ public interface ArtifactsContract {
         tracker.restoreRun(run.id());
     }
 
-/** The artifact writes of an {@link ActiveRun} besides logArtifact, for the tests of writes to inactive runs. */
-enum ArtifactWrite {
-    LOG_ARTIFACTS, LOG_TEXT, LOG_JSON, LOG_MODEL, LOG_FILES_MODEL;
+    /** The artifact writes of an {@link ActiveRun} besides logArtifact, for the tests of writes to inactive runs. */
+    enum ArtifactWrite {
+        LOG_ARTIFACTS, LOG_TEXT, LOG_JSON, LOG_MODEL, LOG_FILES_MODEL;
 
-    void apply(ActiveRun run, Path directory) {
-        switch (this) {
-            case LOG_ARTIFACTS -> run.logArtifacts(directory, "bundle");
-            case LOG_TEXT -> run.logText("notes", "notes.txt");
-            case LOG_JSON -> run.logJson(Map.of("accuracy", 0.97), "eval.json");
-            case LOG_MODEL -> run.logModel("model", new TestModels.LinearModel(new double[] {1, 2}, 0.5));
-            case LOG_FILES_MODEL -> run.logModel("model", directory);
+        void apply(ActiveRun run, Path directory) {
+            switch (this) {
+                case LOG_ARTIFACTS -> run.logArtifacts(directory, "bundle");
+                case LOG_TEXT -> run.logText("notes", "notes.txt");
+                case LOG_JSON -> run.logJson(Map.of("accuracy", 0.97), "eval.json");
+                case LOG_MODEL -> run.logModel("model", new TestModels.LinearModel(new double[] {1, 2}, 0.5));
+                case LOG_FILES_MODEL -> run.logModel("model", directory);
+            }
         }
     }
-}
 }

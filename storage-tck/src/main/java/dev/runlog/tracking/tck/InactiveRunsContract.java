@@ -114,19 +114,19 @@ public interface InactiveRunsContract {
         assertEquals("vision", tracker.getRun(run.id()).data().tags().get("team"));
     }
 
-/** The writes an {@link ActiveRun} offers, for the tests of writes to inactive runs. */
-enum Write {
-    LOG_PARAM, LOG_PARAMS, LOG_METRIC, LOG_METRICS, SET_TAG, LOG_ARTIFACT;
+    /** The writes an {@link ActiveRun} offers, for the tests of writes to inactive runs. */
+    enum Write {
+        LOG_PARAM, LOG_PARAMS, LOG_METRIC, LOG_METRICS, SET_TAG, LOG_ARTIFACT;
 
-    void apply(ActiveRun run, Path file) {
-        switch (this) {
-            case LOG_PARAM -> run.logParam("lr", 0.1);
-            case LOG_PARAMS -> run.logParams(Map.of("lr", 0.1));
-            case LOG_METRIC -> run.logMetric("loss", 0.5, 1);
-            case LOG_METRICS -> run.logMetrics(Map.of("loss", 0.5), 1);
-            case SET_TAG -> run.setTag("team", "vision");
-            case LOG_ARTIFACT -> run.logArtifact(file);
+        void apply(ActiveRun run, Path file) {
+            switch (this) {
+                case LOG_PARAM -> run.logParam("lr", 0.1);
+                case LOG_PARAMS -> run.logParams(Map.of("lr", 0.1));
+                case LOG_METRIC -> run.logMetric("loss", 0.5, 1);
+                case LOG_METRICS -> run.logMetrics(Map.of("loss", 0.5), 1);
+                case SET_TAG -> run.setTag("team", "vision");
+                case LOG_ARTIFACT -> run.logArtifact(file);
+            }
         }
     }
-}
 }

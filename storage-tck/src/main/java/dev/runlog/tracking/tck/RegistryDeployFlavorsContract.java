@@ -32,7 +32,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Deploying with a flavor by stage or alias, as an interface, and the files-flavor copies a handle owns. */
 public interface RegistryDeployFlavorsContract {

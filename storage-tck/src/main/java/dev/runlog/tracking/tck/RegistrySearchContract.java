@@ -27,7 +27,6 @@ import org.junit.jupiter.params.provider.Arguments;
 /** Search: the run search grammar over models and versions, in a fixed order. */
 public interface RegistrySearchContract {
 
-
     /**
      * Models IRIS-legacy (team vision), iris (team vision), iris-v2 (no versions), wine (team
      * tabular). iris v1 None, v2 Production, v3 Staging tagged validated=true; wine v1 Production

@@ -60,11 +60,6 @@ public abstract class TrackingStoreCompatibilityKit {
     }
 
     @Nested
-    @DisplayName("tracker.run(experiment, body)")
-    class RunBodies implements RunBodiesContract {
-    }
-
-    @Nested
     @DisplayName("Params")
     class Params implements ParamsContract {
     }
@@ -102,16 +97,6 @@ public abstract class TrackingStoreCompatibilityKit {
     @Nested
     @DisplayName("Ending runs")
     class EndingRuns implements EndingRunsContract {
-    }
-
-    @Nested
-    @DisplayName("System tags")
-    class SystemTagsRules implements SystemTagsContract {
-    }
-
-    @Nested
-    @DisplayName("Async logging")
-    class AsyncLogging implements AsyncLoggingContract {
     }
 
     @Nested
