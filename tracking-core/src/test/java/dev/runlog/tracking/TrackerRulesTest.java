@@ -28,7 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +41,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The rules the {@link Tracker} keeps by itself, whatever store is under it: which keys it takes,
@@ -96,25 +100,19 @@ class TrackerRulesTest {
         return opened;
     }
 
-    /** The three kinds of keys, all under the same rules. */
+    /** The three kinds of keys, all under the same rules: how to log one, and which keys a run holds. */
     enum KeyKind {
-        PARAM, METRIC, TAG;
+        PARAM((run, key) -> run.logParam(key, "v"), run -> run.data().params().keySet()),
+        METRIC((run, key) -> run.logMetric(key, 1.5, 3), run -> run.data().latestMetrics().keySet()),
+        TAG((run, key) -> run.setTag(key, "v"), run -> run.data().tags().keySet().stream()
+                .filter(k -> !k.startsWith("runlog.")).collect(Collectors.toSet()));
 
-        void log(ActiveRun run, String key) {
-            switch (this) {
-                case PARAM -> run.logParam(key, "v");
-                case METRIC -> run.logMetric(key, 1.5, 3);
-                case TAG -> run.setTag(key, "v");
-            }
-        }
+        private final BiConsumer<ActiveRun, String> log;
+        private final Function<Run, Set<String>> keys;
 
-        Set<String> storedKeys(Tracker tracker, String runId) {
-            Run run = tracker.getRun(runId);
-            return switch (this) {
-                case PARAM -> run.data().params().keySet();
-                case METRIC -> run.data().latestMetrics().keySet();
-                case TAG -> run.data().tags().keySet().stream().filter(k -> !k.startsWith("runlog.")).collect(Collectors.toSet());
-            };
+        KeyKind(BiConsumer<ActiveRun, String> log, Function<Run, Set<String>> keys) {
+            this.log = log;
+            this.keys = keys;
         }
     }
 
@@ -142,9 +140,9 @@ class TrackerRulesTest {
         @DisplayName("malformed keys fail with InvalidInputException and store nothing")
         void invalidKey(KeyKind kind, String key) {
             ActiveRun run = tracker.startRun("keys");
-            assertThrows(InvalidInputException.class, () -> kind.log(run, key));
+            assertThrows(InvalidInputException.class, () -> kind.log.accept(run, key));
             run.flush();
-            assertEquals(Set.of(), kind.storedKeys(tracker, run.id()));
+            assertEquals(Set.of(), kind.keys.apply(tracker.getRun(run.id())));
         }
 
         @Test
@@ -178,59 +176,41 @@ class TrackerRulesTest {
             assertEquals(tracker.getRun(id.get()), result);
         }
 
-        @Test
-        @DisplayName("a body throwing a RuntimeException ends the run FAILED and the same exception is rethrown")
-        void bodyThrowsRuntimeException() {
-            IllegalStateException failure = new IllegalStateException("loss diverged");
+        /**
+         * Runs a body that logs a point and then throws {@code failure}; checks that exactly that
+         * throwable comes out, and returns the id of the run the body had.
+         */
+        private String runThrowing(Throwable failure) {
             AtomicReference<String> id = new AtomicReference<>();
-            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> tracker.run("iris", run -> {
+            Throwable thrown = assertThrows(Throwable.class, () -> tracker.run("iris", run -> {
                 id.set(run.id());
                 run.logMetric("loss", Double.NaN, 7);
-                throw failure;
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                throw (Exception) failure;
             }));
             assertSame(failure, thrown);
-            Run stored = tracker.getRun(id.get());
+            return id.get();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(classes = {IllegalStateException.class, IOException.class, StackOverflowError.class})
+        @DisplayName("a body throwing a RuntimeException, a checked exception or an Error ends the run FAILED and the same throwable is rethrown")
+        void bodyThrows(Class<? extends Throwable> type) throws ReflectiveOperationException {
+            String id = runThrowing(type.getConstructor(String.class).newInstance("loss diverged"));
+            Run stored = tracker.getRun(id);
             assertEquals(RunStatus.FAILED, stored.info().status());
             assertTrue(stored.info().endTime().isPresent(), "a FAILED run has an end time");
-            assertEquals(1, tracker.metricHistory(id.get(), "loss").size(), "points logged before the failure are stored");
-        }
-
-        @Test
-        @DisplayName("a body throwing a checked exception ends the run FAILED and the same exception is rethrown")
-        void bodyThrowsCheckedException() {
-            IOException failure = new IOException("dataset missing");
-            AtomicReference<String> id = new AtomicReference<>();
-            IOException thrown = assertThrows(IOException.class, () -> tracker.run("iris", run -> {
-                id.set(run.id());
-                throw failure;
-            }));
-            assertSame(failure, thrown);
-            assertEquals(RunStatus.FAILED, tracker.getRun(id.get()).info().status());
-        }
-
-        @Test
-        @DisplayName("a body throwing an Error ends the run FAILED and the same error is rethrown")
-        void bodyThrowsError() {
-            StackOverflowError failure = new StackOverflowError("recursion");
-            AtomicReference<String> id = new AtomicReference<>();
-            StackOverflowError thrown = assertThrows(StackOverflowError.class, () -> tracker.run("iris", run -> {
-                id.set(run.id());
-                throw failure;
-            }));
-            assertSame(failure, thrown);
-            assertEquals(RunStatus.FAILED, tracker.getRun(id.get()).info().status());
+            assertEquals(1, tracker.metricHistory(id, "loss").size(), "points logged before the failure are stored");
         }
 
         @Test
         @DisplayName("a body that ends the run itself keeps the status it chose")
         void bodyEndsRun() {
-            AtomicReference<String> id = new AtomicReference<>();
-            Run result = tracker.run("iris", run -> {
-                id.set(run.id());
-                run.end(RunStatus.KILLED);
-            });
+            Run result = tracker.run("iris", run -> run.end(RunStatus.KILLED));
             assertEquals(RunStatus.KILLED, result.info().status());
-            assertEquals(RunStatus.KILLED, tracker.getRun(id.get()).info().status());
+            assertEquals(RunStatus.KILLED, tracker.getRun(result.info().id()).info().status());
         }
     }
 
@@ -306,6 +286,15 @@ class TrackerRulesTest {
     @DisplayName("Async logging")
     class AsyncLogging {
 
+        /** A run of {@code on} in which {@code count} points of "loss" were logged: step i, value i / 2. */
+        private static ActiveRun logged(Tracker on, int count) {
+            ActiveRun run = on.startRun("iris");
+            for (int i = 0; i < count; i++) {
+                run.logMetric("loss", i * 0.5, i);
+            }
+            return run;
+        }
+
         private static void assertSeries(Tracker on, String runId, String key, int count) {
             List<Metric> history = on.metricHistory(runId, key);
             assertEquals(count, history.size(), "points stored");
@@ -320,46 +309,31 @@ class TrackerRulesTest {
         @Test
         @DisplayName("flush() returns once every point logged before is readable (10,000 points)")
         void flushMakesReadable() {
-            ActiveRun run = tracker.startRun("iris");
-            for (int i = 0; i < 10_000; i++) {
-                run.logMetric("loss", i * 0.5, i);
-            }
+            ActiveRun run = logged(tracker, 10_000);
             run.flush();
             assertSeries(tracker, run.id(), "loss", 10_000);
             assertEquals(9_999 * 0.5, tracker.getRun(run.id()).data().metrics().get("loss"));
         }
 
-        @Test
-        @DisplayName("close() flushes before the run ends")
-        void closeFlushes() {
-            ActiveRun run = tracker.startRun("iris");
-            for (int i = 0; i < 2_000; i++) {
-                run.logMetric("loss", i * 0.5, i);
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(value = RunStatus.class, names = {"FINISHED", "KILLED"})
+        @DisplayName("close() (FINISHED) and end(status) flush before the run ends")
+        void endingFlushes(RunStatus status) {
+            ActiveRun run = logged(tracker, 2_000);
+            if (status == RunStatus.FINISHED) {
+                run.close();
+            } else {
+                run.end(status);
             }
-            run.close();
             assertSeries(tracker, run.id(), "loss", 2_000);
-            assertEquals(RunStatus.FINISHED, tracker.getRun(run.id()).info().status());
-        }
-
-        @Test
-        @DisplayName("end(status) flushes before the run ends")
-        void endFlushes() {
-            ActiveRun run = tracker.startRun("iris");
-            for (int i = 0; i < 2_000; i++) {
-                run.logMetric("loss", i * 0.5, i);
-            }
-            run.end(RunStatus.KILLED);
-            assertSeries(tracker, run.id(), "loss", 2_000);
+            assertEquals(status, tracker.getRun(run.id()).info().status());
         }
 
         @Test
         @DisplayName("with a 16-point buffer, all of 5,000 points are stored (back-pressure, nothing dropped)")
         void backPressure() {
             Tracker small = newTracker(builder -> builder.bufferCapacity(16));
-            ActiveRun run = small.startRun("iris");
-            for (int i = 0; i < 5_000; i++) {
-                run.logMetric("loss", i * 0.5, i);
-            }
+            ActiveRun run = logged(small, 5_000);
             run.flush();
             assertSeries(small, run.id(), "loss", 5_000);
         }

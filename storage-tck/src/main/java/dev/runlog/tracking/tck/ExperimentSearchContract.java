@@ -4,7 +4,6 @@ import static dev.runlog.tracking.tck.KitData.START;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.ExperimentPage;
@@ -16,7 +15,6 @@ import dev.runlog.tracking.ViewType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,20 +87,13 @@ public interface ExperimentSearchContract {
         return names.isBlank() ? List.of() : List.of(names.trim().split("\\s+"));
     }
 
-    private List<Experiment> allPages(java.util.function.Supplier<ExperimentQuery> query, int size) {
-        List<Experiment> all = new ArrayList<>();
-        Optional<String> token = Optional.empty();
-        int pages = 0;
-        do {
+    private static List<Experiment> allPages(java.util.function.Supplier<ExperimentQuery> query, int size) {
+        return KitAssertions.allPages(size, token -> {
             ExperimentQuery q = query.get().maxResults(size);
             token.ifPresent(q::pageToken);
             ExperimentPage page = q.page();
-            token = page.nextPageToken();
-            assertTrue(token.isEmpty() ? page.experiments().size() <= size : page.experiments().size() == size);
-            all.addAll(page.experiments());
-            assertTrue(++pages <= 200, "paging does not end");
-        } while (token.isPresent());
-        return all;
+            return new KitAssertions.Page<>(page.experiments(), page.nextPageToken());
+        });
     }
 
     private static Arguments row(String filter, String order, String expected) {

@@ -1,5 +1,6 @@
 package dev.runlog.tracking.tck;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,11 +10,14 @@ import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.Tracker;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.function.Executable;
 
@@ -79,5 +83,32 @@ final class KitAssertions {
         T thrown = assertThrows(type, body);
         assertMessageContains(thrown, parts);
         return thrown;
+    }
+
+    /** One page of a search: what it holds and the token of the next page, if there is one. */
+    record Page<T>(List<T> items, Optional<String> next) {
+    }
+
+    /**
+     * Every item of a paged search, following the next-page tokens from none: {@code fetch} gets
+     * the token (empty for the first page) and returns the page. Checks that a page with a next
+     * token holds exactly {@code size} items, the last at most {@code size}, and that paging ends.
+     */
+    static <T> List<T> allPages(int size, Function<Optional<String>, Page<T>> fetch) {
+        List<T> all = new ArrayList<>();
+        Optional<String> token = Optional.empty();
+        int pages = 0;
+        do {
+            Page<T> page = fetch.apply(token);
+            token = page.next();
+            if (token.isPresent()) {
+                assertEquals(size, page.items().size(), "a page with a next token is full");
+            } else {
+                assertTrue(page.items().size() <= size, "a page holds at most maxResults items");
+            }
+            all.addAll(page.items());
+            assertTrue(++pages <= 200, "paging does not end");
+        } while (token.isPresent());
+        return all;
     }
 }

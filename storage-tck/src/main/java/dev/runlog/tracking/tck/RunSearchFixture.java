@@ -3,9 +3,7 @@ package dev.runlog.tracking.tck;
 import static dev.runlog.tracking.tck.KitData.START;
 import static dev.runlog.tracking.tck.KitData.dataset;
 import static dev.runlog.tracking.tck.KitData.sha256;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Run;
@@ -18,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -229,23 +226,12 @@ public interface RunSearchFixture {
 
     /** Every page of the query, {@code size} runs at most each, following the tokens; checks the pages' shape. */
     static List<Run> allPages(java.util.function.Supplier<RunQuery> query, int size) {
-        List<Run> all = new ArrayList<>();
-        Optional<String> token = Optional.empty();
-        int pages = 0;
-        do {
+        return KitAssertions.allPages(size, token -> {
             RunQuery q = query.get().maxResults(size);
             token.ifPresent(q::pageToken);
             RunPage page = q.page();
-            token = page.nextPageToken();
-            if (token.isPresent()) {
-                assertEquals(size, page.runs().size(), "a page with a next token is full");
-            } else {
-                assertTrue(page.runs().size() <= size, "a page holds at most maxResults runs");
-            }
-            all.addAll(page.runs());
-            assertTrue(++pages <= 200, "paging does not end");
-        } while (token.isPresent());
-        return all;
+            return new KitAssertions.Page<>(page.runs(), page.nextPageToken());
+        });
     }
 
     static Arguments row(String filter, String order, String expected) {
