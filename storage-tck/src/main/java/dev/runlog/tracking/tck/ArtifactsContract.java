@@ -364,26 +364,29 @@ public interface ArtifactsContract {
     @EnumSource(ArtifactWrite.class)
     @DisplayName("after end, artifact writes fail with RunNotActiveException naming the run, and store nothing")
     default void artifactWriteAfterEnd(ArtifactWrite write, Tracker tracker, StoreHarness kit) {
-        Path directory = writeTree(kit.newDirectory("tree"), Map.of("a.txt", bytes(10, 1)));
         ActiveRun run = tracker.startRun("iris");
         run.end(RunStatus.FINISHED);
-        RunNotActiveException e = assertThrows(RunNotActiveException.class, () -> write.apply(run, directory));
-        assertEquals(run.id(), e.runId());
-        assertMessageContains(e, run.id());
-        assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+        assertEquals(run.id(), assertArtifactWriteRefused(write, run, tracker, kit).runId());
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(ArtifactWrite.class)
     @DisplayName("after deleteRun of a running run, artifact writes fail with RunNotActiveException and store nothing")
     default void artifactWriteAfterDelete(ArtifactWrite write, Tracker tracker, StoreHarness kit) {
-        Path directory = writeTree(kit.newDirectory("tree"), Map.of("a.txt", bytes(10, 1)));
         ActiveRun run = tracker.startRun("iris");
         tracker.deleteRun(run.id());
+        assertArtifactWriteRefused(write, run, tracker, kit);
+        tracker.restoreRun(run.id());
+    }
+
+    /** Checks that {@code write} into the inactive {@code run} fails naming the run and stores nothing; returns the failure. */
+    private static RunNotActiveException assertArtifactWriteRefused(ArtifactWrite write, ActiveRun run, Tracker tracker,
+                                                                    StoreHarness kit) {
+        Path directory = writeTree(kit.newDirectory("tree"), Map.of("a.txt", bytes(10, 1)));
         RunNotActiveException e = assertThrows(RunNotActiveException.class, () -> write.apply(run, directory));
         assertMessageContains(e, run.id());
         assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
-        tracker.restoreRun(run.id());
+        return e;
     }
 
     /** The artifact writes of an {@link ActiveRun} besides logArtifact, for the tests of writes to inactive runs. */

@@ -67,9 +67,8 @@ public interface LifecycleContract {
         String experimentId = tracker.getRun(a).info().experimentId();
         tracker.deleteExperiment(experimentId);
         assertEquals(LifecycleStage.DELETED, tracker.getExperiment(experimentId).lifecycleStage());
-        assertEquals(LifecycleStage.DELETED, tracker.getRun(a).info().lifecycleStage());
-        assertEquals(LifecycleStage.DELETED, tracker.getRun(b).info().lifecycleStage());
-        assertEquals(LifecycleStage.ACTIVE, tracker.getRun(other).info().lifecycleStage());
+        assertRunStages(tracker, LifecycleStage.DELETED, a, b);
+        assertRunStages(tracker, LifecycleStage.ACTIVE, other);
         assertEquals(LifecycleStage.ACTIVE, tracker.getExperimentByName("churn").orElseThrow().lifecycleStage());
     }
 
@@ -84,9 +83,8 @@ public interface LifecycleContract {
         tracker.deleteExperiment(experimentId);
         tracker.restoreExperiment(experimentId);
         assertEquals(LifecycleStage.ACTIVE, tracker.getExperiment(experimentId).lifecycleStage());
-        assertEquals(LifecycleStage.ACTIVE, tracker.getRun(a).info().lifecycleStage());
-        assertEquals(LifecycleStage.ACTIVE, tracker.getRun(b).info().lifecycleStage());
-        assertEquals(LifecycleStage.DELETED, tracker.getRun(deletedAlone).info().lifecycleStage());
+        assertRunStages(tracker, LifecycleStage.ACTIVE, a, b);
+        assertRunStages(tracker, LifecycleStage.DELETED, deletedAlone);
         assertEquals(experimentId, tracker.startRun("iris").experimentId(), "a restored experiment takes runs again");
     }
 
@@ -99,8 +97,7 @@ public interface LifecycleContract {
         tracker.deleteExperiment(tracker.getRun(withExperiment).info().experimentId());
         assertThrows(ConflictException.class, () -> tracker.restoreRun(deletedAlone));
         assertThrows(ConflictException.class, () -> tracker.restoreRun(withExperiment));
-        assertEquals(LifecycleStage.DELETED, tracker.getRun(deletedAlone).info().lifecycleStage());
-        assertEquals(LifecycleStage.DELETED, tracker.getRun(withExperiment).info().lifecycleStage());
+        assertRunStages(tracker, LifecycleStage.DELETED, deletedAlone, withExperiment);
     }
 
     @Test
@@ -111,5 +108,12 @@ public interface LifecycleContract {
         assertThrows(NotFoundException.class, () -> tracker.restoreRun(UNKNOWN_RUN_ID));
         assertThrows(NotFoundException.class, () -> tracker.deleteExperiment("999999999"));
         assertThrows(NotFoundException.class, () -> tracker.restoreExperiment("999999999"));
+    }
+
+    /** Checks that each of {@code runIds} is in lifecycle stage {@code stage}. */
+    private static void assertRunStages(Tracker tracker, LifecycleStage stage, String... runIds) {
+        for (String id : runIds) {
+            assertEquals(stage, tracker.getRun(id).info().lifecycleStage(), id);
+        }
     }
 }
