@@ -182,28 +182,22 @@ public interface ModelsContract {
     @Test
     @DisplayName("a java-serialized model holding a class from a package not allowed is refused with ClassNotAllowedException; allowing the package loads it")
     default void javaSerializedFilter(Tracker tracker) {
-        TestModels.Perceptron model = new TestModels.Perceptron("calibrated", new double[] {1, 1},
-                List.of("negative", "positive"), new Calibration(2.0, -0.5));
-        ActiveRun run = tracker.startRun("iris");
-        LoggedModel logged = run.logModel("perceptron", model, ModelFlavor.javaSerialized());
+        LoggedModel logged = logCalibrated(tracker);
         assertThrows(ClassNotAllowedException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class));
         assertThrows(ClassNotAllowedException.class, () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
                 ModelFlavor.javaSerialized("dev.runlog.tracking.tck.oth")), "a package is not a name prefix");
         TestModels.Perceptron loaded = tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
                 ModelFlavor.javaSerialized(Calibration.class.getPackageName()));
-        assertEquals(model, loaded);
+        assertEquals(CALIBRATED, loaded);
         assertEquals(new Calibration(2.0, -0.5), loaded.extra());
-        assertEquals(model, tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
+        assertEquals(CALIBRATED, tracker.loadModel(logged.uri(), TestModels.Perceptron.class,
                 ModelFlavor.javaSerialized("dev.runlog.tracking.tck")), "an allowed package allows its subpackages");
     }
 
     @Test
     @DisplayName("the ClassNotAllowedException refusing a java-serialized model names the refused class")
     default void javaSerializedRefusalNamesClass(Tracker tracker) {
-        TestModels.Perceptron model = new TestModels.Perceptron("calibrated", new double[] {1, 1},
-                List.of("negative", "positive"), new Calibration(2.0, -0.5));
-        ActiveRun run = tracker.startRun("iris");
-        LoggedModel logged = run.logModel("perceptron", model, ModelFlavor.javaSerialized());
+        LoggedModel logged = logCalibrated(tracker);
         ClassNotAllowedException refused = assertThrows(ClassNotAllowedException.class,
                 () -> tracker.loadModel(logged.uri(), TestModels.Perceptron.class));
         assertMessageContains(refused, Calibration.class.getName());
@@ -323,5 +317,14 @@ public interface ModelsContract {
         assertThrows(InvalidInputException.class, () -> run.logModel("model", new Object() { }, ModelFlavor.javaSerialized()));
         assertThrows(InvalidInputException.class, () -> run.logModel("model", linear, ModelFlavor.files()));
         assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+    }
+
+    /** A perceptron holding a {@link Calibration}, a class from a package the java-serialized loader does not allow by default. */
+    TestModels.Perceptron CALIBRATED = new TestModels.Perceptron("calibrated", new double[] {1, 1},
+            List.of("negative", "positive"), new Calibration(2.0, -0.5));
+
+    /** Logs {@link #CALIBRATED} with the java-serialized flavor in a new run. */
+    private static LoggedModel logCalibrated(Tracker tracker) {
+        return tracker.startRun("iris").logModel("perceptron", CALIBRATED, ModelFlavor.javaSerialized());
     }
 }

@@ -2,6 +2,7 @@ package dev.runlog.tracking.tck;
 
 import static dev.runlog.tracking.tck.KitAssertions.assertThrowsWith;
 import static dev.runlog.tracking.tck.RegistryKitData.registerNew;
+import static dev.runlog.tracking.tck.RegistryKitData.registerVersions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -27,8 +28,7 @@ public interface RegistryAliasesContract {
     @Test
     @DisplayName("setAlias points an alias at a version; getByAlias, the version and the model show it")
     default void setAndGet(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registerNew(kit, "iris", 2);
+        registerVersions(kit, "iris", 2);
         ModelVersion pointed = registry.setAlias("iris", "champion", 1);
         assertEquals(1, pointed.version());
         assertEquals(List.of("champion"), pointed.aliases());
@@ -40,8 +40,7 @@ public interface RegistryAliasesContract {
     @Test
     @DisplayName("setAlias on a version that has it elsewhere moves it")
     default void move(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registerNew(kit, "iris", 2);
+        registerVersions(kit, "iris", 2);
         registry.setAlias("iris", "champion", 1);
         ModelVersion moved = registry.setAlias("iris", "champion", 2);
         assertEquals(List.of("champion"), moved.aliases());
@@ -104,8 +103,7 @@ public interface RegistryAliasesContract {
     @Test
     @DisplayName("an alias disappears with its version")
     default void goesWithItsVersion(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registerNew(kit, "iris", 2);
+        registerVersions(kit, "iris", 2);
         registry.setAlias("iris", "champion", 1);
         registry.setAlias("iris", "challenger", 2);
         registry.deleteVersion("iris", 1);

@@ -38,16 +38,22 @@ public interface RegistryDeploymentContract {
 
     DeployOptions fast = DeployOptions.defaults().pollInterval(FAST_POLL);
 
+    /** Registers json models {@code {"id": 1}} to {@code {"id": count}} as versions 1 to count of "m". */
+    private static void registerMaps(StoreHarness kit, int count) {
+        for (int id = 1; id <= count; id++) {
+            registerMap(kit, id);
+        }
+    }
+
     /** Registers a json model {@code {"id": id}} as the next version of "m". */
-    private ModelVersion registerMap(StoreHarness kit, int id) {
-        return kit.registry().register("m", logModel(kit, Map.of("id", id)));
+    private static void registerMap(StoreHarness kit, int id) {
+        kit.registry().register("m", logModel(kit, Map.of("id", id)));
     }
 
     @Test
     @DisplayName("deploy by stage serves the stage's version; after a promotion the handle swaps within the deadline")
     default void followsStage(ModelRegistry registry, StoreHarness kit) {
-        registerMap(kit, 1);
-        registerMap(kit, 2);
+        registerMaps(kit, 2);
         registry.transition("m", 1, Stage.PRODUCTION);
         DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Production", Map.class, fast));
         RecordingListener listener = new RecordingListener();
@@ -67,8 +73,7 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("deploy(name, stage, type) and deploy(name, alias, type) name their URI and serve the version now there")
     default void convenienceOverloads(ModelRegistry registry, StoreHarness kit) {
-        registerMap(kit, 1);
-        registerMap(kit, 2);
+        registerMaps(kit, 2);
         registry.transition("m", 2, Stage.PRODUCTION);
         registry.setAlias("m", "champion", 1);
         DeployedModel<Map> byStage = kit.closeAfter(registry.deploy("m", Stage.PRODUCTION, Map.class));
@@ -84,8 +89,7 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("deploy by alias follows the alias when it moves")
     default void followsAlias(ModelRegistry registry, StoreHarness kit) {
-        registerMap(kit, 1);
-        registerMap(kit, 2);
+        registerMaps(kit, 2);
         registry.setAlias("m", "champion", 1);
         DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m@champion", Map.class, fast));
         RecordingListener listener = new RecordingListener();
@@ -101,8 +105,7 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("refresh() swaps at once and returns true; false when nothing changed")
     default void refresh(ModelRegistry registry, StoreHarness kit) {
-        registerMap(kit, 1);
-        registerMap(kit, 2);
+        registerMaps(kit, 2);
         registry.transition("m", 1, Stage.STAGING);
         // An hour between polls: only refresh() can make this handle swap during the test.
         DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Staging", Map.class,
@@ -123,7 +126,7 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("a version that fails to load leaves the old one serving and is reported once over several polls")
     default void loadFailureKeepsOldModel(ModelRegistry registry, StoreHarness kit) {
-        registerMap(kit, 1);
+        registerMaps(kit, 1);
         registry.transition("m", 1, Stage.PRODUCTION);
         CountingJsonFlavor flavor = new CountingJsonFlavor();
         DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Production", Map.class, fast.flavor(flavor)));
@@ -158,7 +161,7 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("a flavor that throws is reported once as the failure of that version; the old model keeps serving")
     default void throwingFlavor(ModelRegistry registry, StoreHarness kit) {
-        registerMap(kit, 1);
+        registerMaps(kit, 1);
         registry.setAlias("m", "champion", 1);
         AtomicBoolean broken = new AtomicBoolean();
         AtomicInteger attempts = new AtomicInteger();
@@ -202,7 +205,7 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("a stage that empties is reported once, with no version; the old model keeps serving")
     default void stageEmpties(ModelRegistry registry, StoreHarness kit) {
-        registerMap(kit, 1);
+        registerMaps(kit, 1);
         registry.transition("m", 1, Stage.PRODUCTION);
         DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Production", Map.class, fast));
         RecordingListener listener = new RecordingListener();
@@ -228,7 +231,7 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("a model deleted and registered again under the handle is followed: its new version 1 is another model")
     default void followsRecreatedModel(ModelRegistry registry, StoreHarness kit) {
-        registerMap(kit, 1);
+        registerMaps(kit, 1);
         registry.transition("m", 1, Stage.PRODUCTION);
         DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Production", Map.class, fast));
         registry.deleteModel("m");
@@ -242,7 +245,7 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("deploy of an empty stage, a missing alias or a missing model fails with NotFoundException")
     default void deployNothing(ModelRegistry registry, StoreHarness kit) {
-        registerMap(kit, 1);
+        registerMaps(kit, 1);
         assertThrowsWith(NotFoundException.class,
                 () -> registry.deploy("models:/m/Production", Map.class, fast), "'m'", "Production");
         assertThrowsWith(NotFoundException.class, () -> registry.deploy("m", Stage.STAGING, Map.class), "Staging");
@@ -262,8 +265,7 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("close() stops the swapping; the handle keeps serving the last model")
     default void closeStops(ModelRegistry registry, StoreHarness kit) throws InterruptedException {
-        registerMap(kit, 1);
-        registerMap(kit, 2);
+        registerMaps(kit, 2);
         registry.transition("m", 1, Stage.PRODUCTION);
         CountingJsonFlavor flavor = new CountingJsonFlavor();
         DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Production", Map.class, fast.flavor(flavor)));

@@ -8,6 +8,7 @@ import static dev.runlog.tracking.tck.RegistryKitData.actions;
 import static dev.runlog.tracking.tck.RegistryKitData.describe;
 import static dev.runlog.tracking.tck.RegistryKitData.event;
 import static dev.runlog.tracking.tck.RegistryKitData.registerNew;
+import static dev.runlog.tracking.tck.RegistryKitData.registerVersions;
 import static dev.runlog.tracking.tck.RegistryKitData.tick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,8 +76,7 @@ public interface RegistryHistoryContract {
     @Test
     @DisplayName("sequence numbers increase along the trail, also for changes made in the same instant")
     default void sequenceOrdersSameInstant(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "m", 1);
-        registerNew(kit, "m", 2);
+        registerVersions(kit, "m", 2);
         registry.transition("m", 2, Stage.STAGING);
         registry.transition("m", 1, Stage.STAGING, TransitionOptions.archiveExisting());
         registry.setAlias("m", "a", 1);
@@ -98,8 +98,7 @@ public interface RegistryHistoryContract {
     @Test
     @DisplayName("history(name, version) keeps that version's events, in order")
     default void perVersion(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "m", 1);
-        registerNew(kit, "m", 2);
+        registerVersions(kit, "m", 2);
         tick(kit);
         registry.transition("m", 1, Stage.PRODUCTION);
         tick(kit);

@@ -82,6 +82,13 @@ final class RegistryKitData {
         return kit.registry().register(name, logModel(kit, linear(metrics.hashCode()), metrics, runTags));
     }
 
+    /** Registers {@code count} fresh versions of {@code name}, the i-th a json model of bias i, so that they load apart. */
+    static void registerVersions(StoreHarness kit, String name, int count) {
+        for (int i = 1; i <= count; i++) {
+            registerNew(kit, name, i);
+        }
+    }
+
     /** Registers one fresh version of {@code name} per score, in order, each from a run that logged {@code metric} as that score. */
     static void registerScores(StoreHarness kit, String name, String metric, double... scores) {
         for (double score : scores) {

@@ -13,6 +13,7 @@ import static dev.runlog.tracking.tck.RegistryKitData.logModel;
 import static dev.runlog.tracking.tck.RegistryKitData.names;
 import static dev.runlog.tracking.tck.RegistryKitData.refs;
 import static dev.runlog.tracking.tck.RegistryKitData.registerNew;
+import static dev.runlog.tracking.tck.RegistryKitData.registerVersions;
 import static dev.runlog.tracking.tck.RegistryKitData.tick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -109,8 +110,7 @@ public interface RegistryModelsContract {
     @Test
     @DisplayName("lastUpdateTime of a model follows every change to it or to one of its versions")
     default void modelLastUpdateTime(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registerNew(kit, "iris", 2);
+        registerVersions(kit, "iris", 2);
         // Each step runs one second after the previous one; the model must show its time.
         Map<String, Runnable> steps = new java.util.LinkedHashMap<>();
         steps.put("updateDescription(model)", () -> registry.updateDescription("iris", "d"));

@@ -11,6 +11,7 @@ import static dev.runlog.tracking.tck.RegistryKitData.logModel;
 import static dev.runlog.tracking.tck.RegistryKitData.names;
 import static dev.runlog.tracking.tck.RegistryKitData.recording;
 import static dev.runlog.tracking.tck.RegistryKitData.registerNew;
+import static dev.runlog.tracking.tck.RegistryKitData.registerVersions;
 import static dev.runlog.tracking.tck.RegistryKitData.registerScores;
 import static dev.runlog.tracking.tck.RegistryKitData.registerWith;
 import static dev.runlog.tracking.tck.RegistryKitData.tick;
@@ -173,8 +174,7 @@ public interface RegistryPromotionGatesContract {
     @Test
     @DisplayName("Gates.check passes when its predicate holds, and fails with actual 'false', required 'true'")
     default void predicateGate(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "m", 1);
-        registerNew(kit, "m", 2);
+        registerVersions(kit, "m", 2);
         registry.setVersionTag("m", 2, "ok", "yes");
         Gate tagged = Gates.check("version is tagged ok", c -> c.version().tags().containsKey("ok"));
         PromotionRejectedException e = assertThrows(PromotionRejectedException.class,

@@ -4,6 +4,7 @@ import static dev.runlog.tracking.tck.KitAssertions.assertThrowsWith;
 import static dev.runlog.tracking.tck.RegistryKitData.inStage;
 import static dev.runlog.tracking.tck.RegistryKitData.names;
 import static dev.runlog.tracking.tck.RegistryKitData.registerNew;
+import static dev.runlog.tracking.tck.RegistryKitData.registerVersions;
 import static dev.runlog.tracking.tck.RegistryKitData.tick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,8 +57,7 @@ public interface RegistryStagesContract {
     @Test
     @DisplayName("without archiveExisting several versions may share a stage")
     default void defaultDoesNotArchive(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registerNew(kit, "iris", 2);
+        registerVersions(kit, "iris", 2);
         registry.transition("iris", 1, Stage.PRODUCTION);
         registry.transition("iris", 2, Stage.PRODUCTION, TransitionOptions.defaults().comment("both"));
         assertEquals(List.of(1, 2), inStage(kit, "iris", Stage.PRODUCTION));
@@ -93,9 +93,7 @@ public interface RegistryStagesContract {
     @EnumSource(value = Stage.class, names = {"NONE", "ARCHIVED"})
     @DisplayName("archiveExisting has no effect when the target is None or Archived")
     default void archiveExistingIgnoredForNoneAndArchived(Stage target, ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registerNew(kit, "iris", 2);
-        registerNew(kit, "iris", 3);
+        registerVersions(kit, "iris", 3);
         registry.transition("iris", 1, Stage.ARCHIVED);
         registry.transition("iris", 3, Stage.PRODUCTION);
         // v2 is in None; v1 in Archived: whichever is the target, the others stay where they are.

@@ -11,6 +11,7 @@ import static dev.runlog.tracking.tck.RegistryKitData.linear;
 import static dev.runlog.tracking.tck.RegistryKitData.logModel;
 import static dev.runlog.tracking.tck.RegistryKitData.refs;
 import static dev.runlog.tracking.tck.RegistryKitData.registerNew;
+import static dev.runlog.tracking.tck.RegistryKitData.registerVersions;
 import static dev.runlog.tracking.tck.RegistryKitData.tick;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,9 +105,7 @@ public interface RegistryVersionsContract {
     @Test
     @DisplayName("a deleted version's number is never given again, not even the highest one")
     default void numbersNeverReused(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registerNew(kit, "iris", 2);
-        registerNew(kit, "iris", 3);
+        registerVersions(kit, "iris", 3);
         registry.deleteVersion("iris", 3);
         assertEquals(4, registerNew(kit, "iris", 4).version());
         registry.deleteVersion("iris", 2);
@@ -195,8 +194,7 @@ public interface RegistryVersionsContract {
     @Test
     @DisplayName("version tags are set, overwritten and deleted, per version")
     default void versionTags(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registerNew(kit, "iris", 2);
+        registerVersions(kit, "iris", 2);
         registry.setVersionTag("iris", 1, "validated", "false");
         registry.setVersionTag("iris", 1, "validated", "true");
         registry.setVersionTag("iris", 1, "dataset", "v3");
@@ -214,8 +212,7 @@ public interface RegistryVersionsContract {
     @Test
     @DisplayName("a version's description is set and cleared; other versions keep theirs")
     default void versionDescription(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registerNew(kit, "iris", 2);
+        registerVersions(kit, "iris", 2);
         Instant at = tick(kit);
         ModelVersion described = registry.updateDescription("iris", 1, "trained on the full set");
         assertEquals("trained on the full set", described.description());
@@ -233,8 +230,7 @@ public interface RegistryVersionsContract {
     @Test
     @DisplayName("lastUpdateTime of a version follows its stage, description, tags and aliases, and nothing else")
     default void versionLastUpdateTime(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registerNew(kit, "iris", 2);
+        registerVersions(kit, "iris", 2);
         Map<String, Runnable> ownChanges = new java.util.LinkedHashMap<>();
         ownChanges.put("transition", () -> registry.transition("iris", 1, Stage.STAGING));
         ownChanges.put("updateDescription", () -> registry.updateDescription("iris", 1, "d"));
