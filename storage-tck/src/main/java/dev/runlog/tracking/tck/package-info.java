@@ -12,9 +12,13 @@
  * }
  * }</pre>
  *
- * <p>JUnit then runs every {@code @Nested} group of the kit (experiments, runs, params, keys,
- * metrics, tags, writes to inactive runs, lifecycle, system tags, async logging, concurrency,
- * artifacts, datasets, models, archives, search, store discovery) against that store. The kit builds its trackers through
+ * <p>JUnit then runs every {@code @Nested} group of the kit against that store. Each group is a
+ * contract interface of {@code default} test methods in a file of its own (experiments, runs,
+ * params, keys, metrics, tags, writes to inactive runs, lifecycle, ending runs, concurrency,
+ * artifacts, datasets, models, archives, run search, experiment search, store discovery), whose
+ * parameters ({@code Tracker}, {@link dev.runlog.tracking.tck.MutableClock},
+ * {@link dev.runlog.tracking.tck.StoreHarness}, {@code ModelRegistry}) one JUnit extension supplies
+ * from a fresh store per test. The kit builds its trackers through
  * {@code Tracker.builder().uri(storeUri(dir))}, so the store must be registered as a
  * {@link dev.runlog.tracking.spi.StoreProvider} for its URI scheme, exactly as in production. Time
  * comes from a {@link dev.runlog.tracking.tck.MutableClock}, so timestamps are checked exactly and
@@ -25,5 +29,11 @@
  * same {@code storeUri}. Its groups check models, versions, stages, aliases, {@code models:/} URIs,
  * the audit trail, promotion gates, search, live deployment and concurrent changes, all through
  * {@code ModelRegistry.of(tracker)}.
+ *
+ * <p>What a tracker never lets a caller reach (a taken run id, writes to an ended run, a stage
+ * transition whose expected incumbent changed) is checked on the raw SPI by
+ * {@link dev.runlog.tracking.tck.StoreSpiCompatibilityKit}, whose subclass says how to open the
+ * raw stores. Rules the tracker keeps whatever the store (key validation, run bodies, system tags,
+ * asynchronous logging) are tested in tracking-core itself, not here.
  */
 package dev.runlog.tracking.tck;

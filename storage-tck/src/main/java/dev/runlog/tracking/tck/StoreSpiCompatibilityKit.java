@@ -1,0 +1,178 @@
+package dev.runlog.tracking.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.registry.Stage;
+import dev.runlog.registry.spi.Change;
+import dev.runlog.registry.spi.IncumbentChangedException;
+import dev.runlog.registry.spi.RegistryStore;
+import dev.runlog.registry.spi.RegistryStoreProvider;
+import dev.runlog.registry.spi.StageTransition;
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.DatasetInput;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.RunNotActiveException;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.StoreProvider;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The part of the store contract that a {@code Tracker} never lets a caller reach, checked on the
+ * raw SPI: a run id that is already taken, writes to a run that has ended or was deleted, and a
+ * stage transition whose expected incumbent has changed. The tracker makes fresh ids and checks a
+ * run's state before writing, so only a store's own checks catch a second tracker or process doing
+ * the same at the same moment; these tests call the store as such a race would.
+ *
+ * <p>A store module subclasses this kit next to its {@link TrackingStoreCompatibilityKit} and says
+ * how to open its raw stores, usually by URI:
+ *
+ * <pre>{@code
+ * class SqliteStoreSpiCompatibilityTest extends StoreSpiCompatibilityKit {
+ *     protected StoreProvider.Stores openStores(Path dir) { return openByUri("sqlite:" + dir.resolve("runlog.db")); }
+ * }
+ * }</pre>
+ *
+ * The registry test runs when a {@link RegistryStoreProvider} knows the tracking store, and is
+ * skipped otherwise.
+ */
+public abstract class StoreSpiCompatibilityKit {
+    private static final Instant START = KitData.START;
+    private static final String RUN_ID = "00000000000000000000000000000001";
+
+    private StoreProvider.Stores stores;
+    private TrackingStore store;
+    private String experimentId;
+
+    /**
+     * Opens a fresh, empty store in {@code dir}, as its provider does for a tracker; the kit closes
+     * it after the test.
+     *
+     * @param dir an empty directory for this store alone, deleted after the test
+     */
+    protected abstract StoreProvider.Stores openStores(Path dir);
+
+    /**
+     * The registry store sharing {@code tracking}'s storage: by default what the first
+     * {@link RegistryStoreProvider} on the class path that knows it gives; empty when none does.
+     */
+    protected Optional<RegistryStore> registryStore(TrackingStore tracking) {
+        for (RegistryStoreProvider provider : ServiceLoader.load(RegistryStoreProvider.class)) {
+            Optional<RegistryStore> found = provider.forTrackingStore(tracking);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The stores of the {@link StoreProvider} on the class path whose scheme is {@code uri}'s, opened on {@code uri}. */
+    protected static StoreProvider.Stores openByUri(String uri) {
+        String scheme = uri.substring(0, uri.indexOf(':'));
+        for (StoreProvider provider : ServiceLoader.load(StoreProvider.class)) {
+            if (provider.scheme().equals(scheme)) {
+                return provider.open(uri);
+            }
+        }
+        throw new IllegalStateException("no StoreProvider for scheme '" + scheme + "' on the class path");
+    }
+
+    @BeforeEach
+    final void openStore(@TempDir Path dir) {
+        stores = openStores(dir);
+        store = stores.tracking();
+        experimentId = store.createExperiment("spi", START).id();
+    }
+
+    @AfterEach
+    final void closeStores() {
+        try {
+            stores.tracking().close();
+        } finally {
+            stores.artifacts().close();
+        }
+    }
+
+    private RunSpec run(String runId, String name) {
+        return new RunSpec(runId, experimentId, name, RunStatus.RUNNING, START, "file:/artifacts/" + runId, Map.of());
+    }
+
+    @Test
+    @DisplayName("createRun with a taken run id fails with ConflictException and leaves the first run as it was")
+    void takenRunId() {
+        store.createRun(run(RUN_ID, "first"));
+        store.logBatch(RUN_ID, List.of(), Map.of("lr", "0.1"), Map.of());
+        assertThrows(ConflictException.class, () -> store.createRun(run(RUN_ID, "second")));
+        var kept = store.getRun(RUN_ID).orElseThrow();
+        assertEquals("first", kept.info().name());
+        assertEquals(Map.of("lr", "0.1"), kept.data().params());
+    }
+
+    @Test
+    @DisplayName("every write to an ended run, and to a deleted one, fails with RunNotActiveException")
+    void writesToInactiveRuns() {
+        store.createRun(run(RUN_ID, "ended"));
+        store.endRun(RUN_ID, RunStatus.FINISHED, START.plusSeconds(1));
+        assertRefused(RUN_ID);
+        String deleted = "00000000000000000000000000000002";
+        store.createRun(run(deleted, "deleted"));
+        store.deleteRun(deleted);
+        assertRefused(deleted);
+        assertEquals(RunStatus.FINISHED, store.getRun(RUN_ID).orElseThrow().info().status());
+    }
+
+    private void assertRefused(String runId) {
+        Metric point = new Metric("loss", 0.5, 0, START.toEpochMilli());
+        List<Executable> writes = List.of(
+                () -> store.logBatch(runId, List.of(point), Map.of(), Map.of()),
+                () -> store.logBatch(runId, List.of(), Map.of("lr", "0.1"), Map.of()),
+                () -> store.logBatch(runId, List.of(), Map.of(), Map.of("team", "vision")),
+                () -> store.logArtifacts(runId, List.of(new ArtifactEntry("a.txt", false, 1, Optional.of(KitData.sha256(new byte[1]))))),
+                () -> store.logInputs(runId, List.of(new DatasetInput(KitData.dataset("iris", "v1"), "training"))),
+                () -> store.endRun(runId, RunStatus.KILLED, START.plusSeconds(2)));
+        for (Executable write : writes) {
+            assertThrows(RunNotActiveException.class, write);
+        }
+        var run = store.getRun(runId).orElseThrow();
+        assertEquals(Map.of(), run.data().params());
+        assertTrue(store.metricHistory(runId, "loss").isEmpty(), "no point was stored");
+    }
+
+    @Test
+    @DisplayName("a transition whose expected incumbent is no longer the incumbent fails with IncumbentChangedException")
+    void incumbentChanged() {
+        RegistryStore registry = registryStore(store).orElse(null);
+        Assumptions.assumeTrue(registry != null, "this store keeps no registry");
+        store.createRun(run(RUN_ID, "model"));
+        Change change = new Change(START, "kit", "");
+        String source = "runs:/" + RUN_ID + "/model";
+        for (int i = 0; i < 3; i++) {
+            registry.createVersion("m", source, RUN_ID, KitData.sha256(new byte[] {(byte) i}), change);
+        }
+        registry.transition(new StageTransition("m", 1, Stage.PRODUCTION, false, 0), change);
+        // Version 2 was judged against version 1, but version 3 took Production first.
+        registry.transition(new StageTransition("m", 3, Stage.PRODUCTION, true, 1), change);
+        assertThrows(IncumbentChangedException.class, () -> registry.transition(
+                new StageTransition("m", 2, Stage.PRODUCTION, true, 1), change));
+        assertEquals(Stage.NONE, registry.getVersion("m", 2).orElseThrow().stage(), "the refused transition changed nothing");
+        assertEquals(3, registry.latest("m", Stage.PRODUCTION).orElseThrow().version());
+        assertEquals(Stage.PRODUCTION, registry.transition(
+                new StageTransition("m", 2, Stage.PRODUCTION, true, 3), change).stage());
+    }
+}
