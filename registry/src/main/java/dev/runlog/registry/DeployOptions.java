@@ -54,16 +54,6 @@ public final class DeployOptions {
         return pollInterval;
     }
 
-    /**
-     * The poll interval under its old name.
-     *
-     * @deprecated use {@link #pollInterval()}; Runlog's options accessors take no {@code get} prefix.
-     */
-    @Deprecated(forRemoval = true)
-    public Duration getPollInterval() {
-        return pollInterval();
-    }
-
     /** The flavor that loads each version; empty to load with the flavor each model was logged with. */
     public Optional<ModelFlavor> flavor() {
         return Optional.ofNullable(flavor);

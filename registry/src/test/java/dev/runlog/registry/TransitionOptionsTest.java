@@ -17,17 +17,17 @@ class TransitionOptionsTest {
     @DisplayName("defaults archive nothing and name no comment or user; each setter returns a changed copy")
     void copies() {
         TransitionOptions defaults = TransitionOptions.defaults();
-        assertFalse(defaults.isArchiveExisting());
-        assertEquals(Optional.empty(), defaults.getComment());
-        assertEquals(Optional.empty(), defaults.getUser());
+        assertFalse(defaults.archivesExisting());
+        assertEquals(Optional.empty(), defaults.comment());
+        assertEquals(Optional.empty(), defaults.user());
         TransitionOptions changed = TransitionOptions.archiveExisting().comment("ship it").user("ana");
-        assertTrue(changed.isArchiveExisting());
-        assertEquals(Optional.of("ship it"), changed.getComment());
-        assertEquals(Optional.of("ana"), changed.getUser());
-        assertFalse(changed.withArchiveExisting(false).isArchiveExisting());
-        assertEquals(Optional.of("ship it"), changed.withArchiveExisting(false).getComment());
-        assertEquals(Optional.empty(), changed.comment(null).getComment());
-        assertFalse(defaults.isArchiveExisting(), "defaults() is not changed by its copies");
+        assertTrue(changed.archivesExisting());
+        assertEquals(Optional.of("ship it"), changed.comment());
+        assertEquals(Optional.of("ana"), changed.user());
+        assertFalse(changed.archiveExisting(false).archivesExisting());
+        assertEquals(Optional.of("ship it"), changed.archiveExisting(false).comment());
+        assertEquals(Optional.empty(), changed.comment(null).comment());
+        assertFalse(defaults.archivesExisting(), "defaults() is not changed by its copies");
         assertEquals("TransitionOptions[archiveExisting=true, comment=ship it, user=ana]", changed.toString());
     }
 

@@ -288,6 +288,6 @@ public interface RegistryDeploymentContract {
     default void pollIntervalFloor() {
         assertThrowsWith(InvalidInputException.class,
                 () -> DeployOptions.defaults().pollInterval(Duration.ofMillis(9)), "10 ms");
-        assertEquals(Duration.ofSeconds(1), DeployOptions.defaults().getPollInterval());
+        assertEquals(Duration.ofSeconds(1), DeployOptions.defaults().pollInterval());
     }
 }

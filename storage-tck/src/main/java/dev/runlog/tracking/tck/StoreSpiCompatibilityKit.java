@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -161,18 +162,19 @@ public abstract class StoreSpiCompatibilityKit {
         Assumptions.assumeTrue(registry != null, "this store keeps no registry");
         store.createRun(run(RUN_ID, "model"));
         Change change = new Change(START, "kit", "");
+        Change archived = new Change(START, "kit", "archived by the kit");
         String source = "runs:/" + RUN_ID + "/model";
         for (int i = 0; i < 3; i++) {
             registry.createVersion("m", source, RUN_ID, KitData.sha256(new byte[] {(byte) i}), change);
         }
-        registry.transition(new StageTransition("m", 1, Stage.PRODUCTION, false, 0), change);
+        registry.transition(new StageTransition("m", 1, Stage.PRODUCTION, Optional.empty(), OptionalInt.of(0)), change);
         // Version 2 was judged against version 1, but version 3 took Production first.
-        registry.transition(new StageTransition("m", 3, Stage.PRODUCTION, true, 1), change);
+        registry.transition(new StageTransition("m", 3, Stage.PRODUCTION, Optional.of(archived), OptionalInt.of(1)), change);
         assertThrows(IncumbentChangedException.class, () -> registry.transition(
-                new StageTransition("m", 2, Stage.PRODUCTION, true, 1), change));
+                new StageTransition("m", 2, Stage.PRODUCTION, Optional.of(archived), OptionalInt.of(1)), change));
         assertEquals(Stage.NONE, registry.getVersion("m", 2).orElseThrow().stage(), "the refused transition changed nothing");
-        assertEquals(3, registry.latest("m", Stage.PRODUCTION).orElseThrow().version());
+        assertEquals(3, registry.latest("m", Optional.of(Stage.PRODUCTION)).orElseThrow().version());
         assertEquals(Stage.PRODUCTION, registry.transition(
-                new StageTransition("m", 2, Stage.PRODUCTION, true, 3), change).stage());
+                new StageTransition("m", 2, Stage.PRODUCTION, Optional.of(archived), OptionalInt.of(3)), change).stage());
     }
 }
