@@ -38,22 +38,22 @@ public final class Sha256 {
 
     /** The hex of what {@code digest} has taken so far; resets it. */
     public static String hex(MessageDigest digest) {
-        return HEX.formatHex(digest.digest());
+        return HEX.formatHex(InputRules.notNull("digest", digest).digest());
     }
 
     /** The SHA-256 of {@code bytes}. */
     public static String of(byte[] bytes) {
-        return HEX.formatHex(newDigest().digest(bytes));
+        return HEX.formatHex(newDigest().digest(InputRules.notNull("bytes", bytes)));
     }
 
     /** The SHA-256 of {@code text} encoded as UTF-8. */
     public static String of(String text) {
-        return of(text.getBytes(StandardCharsets.UTF_8));
+        return of(InputRules.notNull("text", text).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The SHA-256 of a file's bytes, streamed: the file is never held in memory. */
     public static String of(Path file) throws IOException {
-        try (DigestInputStream in = hashing(Files.newInputStream(file))) {
+        try (DigestInputStream in = hashing(Files.newInputStream(InputRules.notNull("file", file)))) {
             in.transferTo(OutputStream.nullOutputStream());
             return hex(in);
         }
@@ -61,11 +61,11 @@ public final class Sha256 {
 
     /** {@code in}, hashing every byte read through it; {@link #hex(DigestInputStream)} gives the result. */
     public static DigestInputStream hashing(InputStream in) {
-        return new DigestInputStream(in, newDigest());
+        return new DigestInputStream(InputRules.notNull("in", in), newDigest());
     }
 
     /** The hex of the bytes read through {@code in} so far; resets its digest. */
     public static String hex(DigestInputStream in) {
-        return hex(in.getMessageDigest());
+        return hex(InputRules.notNull("in", in).getMessageDigest());
     }
 }
