@@ -6,7 +6,7 @@ module dev.runlog.tck {
     requires transitive dev.runlog.tracking;
     requires transitive dev.runlog.registry;
     requires transitive org.junit.jupiter.api;
-    requires org.junit.jupiter.params;
+    requires transitive org.junit.jupiter.params;
 
     exports dev.runlog.tracking.tck;
     // Models the kit logs hold values of this package, to check what loading them allows.

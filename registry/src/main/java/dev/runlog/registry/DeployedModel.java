@@ -18,7 +18,7 @@ package dev.runlog.registry;
  *
  * <p><b>Files-flavor models</b> ({@code DeployedModel<Path>}) are copies the handle owns: the copy
  * of a version it swapped away from is deleted right after the swap (once the listeners have run),
- * and the copy it serves when it closes is deleted by {@link #close()}. A {@link Path} got from
+ * and the copy it serves when it closes is deleted by {@link #close()}. A {@link java.nio.file.Path} got from
  * {@link #get()} therefore stays valid only while that version is served: open or read what you
  * need from it at once (an open file stays readable on POSIX systems), or copy it.
  *

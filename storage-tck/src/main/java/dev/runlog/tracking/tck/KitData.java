@@ -22,7 +22,7 @@ final class KitData {
     }
 
     /**
-     * Where {@link #clock} stands when each test starts: a fixed instant in the past, with
+     * Where the harness clock stands when each test starts: a fixed instant in the past, with
      * milliseconds, so a store that reads the system clock or drops milliseconds is caught.
      */
     static final Instant START = Instant.parse("2021-06-15T08:30:00.123Z");
@@ -95,7 +95,7 @@ final class KitData {
         }
     }
 
-    /** "size:sha256" of each content, by path: what {@link #artifactDigests} and {@link #localDigests} give. */
+    /** "size:sha256" of each content, by path: what {@link KitAssertions#artifactDigests} and {@link #localDigests} give. */
     static SortedMap<String, String> digestsOf(Map<String, byte[]> files) {
         SortedMap<String, String> digests = new TreeMap<>();
         files.forEach((path, content) -> digests.put(path, content.length + ":" + sha256(content)));

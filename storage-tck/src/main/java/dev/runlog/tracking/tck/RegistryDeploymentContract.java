@@ -55,7 +55,7 @@ public interface RegistryDeploymentContract {
     default void followsStage(ModelRegistry registry, StoreHarness kit) {
         registerMaps(kit, 2);
         registry.transition("m", 1, Stage.PRODUCTION);
-        DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Production", Map.class, fast));
+        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Production", mapType(), fast));
         RecordingListener listener = new RecordingListener();
         handle.addListener(listener);
         assertEquals(Map.of("id", 1), handle.get());
@@ -76,11 +76,11 @@ public interface RegistryDeploymentContract {
         registerMaps(kit, 2);
         registry.transition("m", 2, Stage.PRODUCTION);
         registry.setAlias("m", "champion", 1);
-        DeployedModel<Map> byStage = kit.closeAfter(registry.deploy("m", Stage.PRODUCTION, Map.class));
+        DeployedModel<Map<?, ?>> byStage = kit.closeAfter(registry.deploy("m", Stage.PRODUCTION, mapType()));
         assertEquals("models:/m/Production", byStage.uri());
         assertEquals(2, byStage.version().version());
         assertEquals(Map.of("id", 2), byStage.get());
-        DeployedModel<Map> byAlias = kit.closeAfter(registry.deploy("m", "champion", Map.class));
+        DeployedModel<Map<?, ?>> byAlias = kit.closeAfter(registry.deploy("m", "champion", mapType()));
         assertEquals("models:/m@champion", byAlias.uri());
         assertEquals(1, byAlias.version().version());
         assertEquals(Map.of("id", 1), byAlias.get());
@@ -91,7 +91,7 @@ public interface RegistryDeploymentContract {
     default void followsAlias(ModelRegistry registry, StoreHarness kit) {
         registerMaps(kit, 2);
         registry.setAlias("m", "champion", 1);
-        DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m@champion", Map.class, fast));
+        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m@champion", mapType(), fast));
         RecordingListener listener = new RecordingListener();
         handle.addListener(listener);
         assertEquals(Map.of("id", 1), handle.get());
@@ -108,7 +108,7 @@ public interface RegistryDeploymentContract {
         registerMaps(kit, 2);
         registry.transition("m", 1, Stage.STAGING);
         // An hour between polls: only refresh() can make this handle swap during the test.
-        DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Staging", Map.class,
+        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Staging", mapType(),
                 DeployOptions.defaults().pollInterval(Duration.ofHours(1))));
         RecordingListener listener = new RecordingListener();
         handle.addListener(listener);
@@ -129,7 +129,7 @@ public interface RegistryDeploymentContract {
         registerMaps(kit, 1);
         registry.transition("m", 1, Stage.PRODUCTION);
         CountingJsonFlavor flavor = new CountingJsonFlavor();
-        DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Production", Map.class, fast.flavor(flavor)));
+        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Production", mapType(), fast.flavor(flavor)));
         RecordingListener listener = new RecordingListener();
         handle.addListener(listener);
 
@@ -185,7 +185,7 @@ public interface RegistryDeploymentContract {
                 return ModelFlavor.json().load(directory, type);
             }
         };
-        DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m@champion", Map.class, fast.flavor(flaky)));
+        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m@champion", mapType(), fast.flavor(flaky)));
         RecordingListener listener = new RecordingListener();
         handle.addListener(listener);
         broken.set(true);
@@ -207,7 +207,7 @@ public interface RegistryDeploymentContract {
     default void stageEmpties(ModelRegistry registry, StoreHarness kit) {
         registerMaps(kit, 1);
         registry.transition("m", 1, Stage.PRODUCTION);
-        DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Production", Map.class, fast));
+        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Production", mapType(), fast));
         RecordingListener listener = new RecordingListener();
         handle.addListener(listener);
         registry.transition("m", 1, Stage.ARCHIVED);
@@ -233,7 +233,7 @@ public interface RegistryDeploymentContract {
     default void followsRecreatedModel(ModelRegistry registry, StoreHarness kit) {
         registerMaps(kit, 1);
         registry.transition("m", 1, Stage.PRODUCTION);
-        DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Production", Map.class, fast));
+        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Production", mapType(), fast));
         registry.deleteModel("m");
         registerMap(kit, 2);
         registry.transition("m", 1, Stage.PRODUCTION);
@@ -247,19 +247,19 @@ public interface RegistryDeploymentContract {
     default void deployNothing(ModelRegistry registry, StoreHarness kit) {
         registerMaps(kit, 1);
         assertThrowsWith(NotFoundException.class,
-                () -> registry.deploy("models:/m/Production", Map.class, fast), "'m'", "Production");
+                () -> registry.deploy("models:/m/Production", mapType(), fast), "'m'", "Production");
         assertThrowsWith(NotFoundException.class, () -> registry.deploy("m", Stage.STAGING, Map.class), "Staging");
         assertThrowsWith(NotFoundException.class,
-                () -> registry.deploy("models:/m@champion", Map.class, fast), "'champion'");
+                () -> registry.deploy("models:/m@champion", mapType(), fast), "'champion'");
         assertThrowsWith(NotFoundException.class,
-                () -> registry.deploy("models:/ghost/1", Map.class, fast), "'ghost'");
+                () -> registry.deploy("models:/ghost/1", mapType(), fast), "'ghost'");
     }
 
     @Test
     @DisplayName("deploy of a version that cannot be loaded as the type fails at once")
     default void deployUnloadable(ModelRegistry registry, StoreHarness kit) {
         registry.register("m", logModel(kit, List.of(1, 2)));
-        assertThrows(InvalidInputException.class, () -> registry.deploy("models:/m/1", Map.class, fast));
+        assertThrows(InvalidInputException.class, () -> registry.deploy("models:/m/1", mapType(), fast));
     }
 
     @Test
@@ -268,7 +268,7 @@ public interface RegistryDeploymentContract {
         registerMaps(kit, 2);
         registry.transition("m", 1, Stage.PRODUCTION);
         CountingJsonFlavor flavor = new CountingJsonFlavor();
-        DeployedModel<Map> handle = kit.closeAfter(registry.deploy("models:/m/Production", Map.class, fast.flavor(flavor)));
+        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Production", mapType(), fast.flavor(flavor)));
         RecordingListener listener = new RecordingListener();
         handle.addListener(listener);
         handle.close();
@@ -289,5 +289,11 @@ public interface RegistryDeploymentContract {
         assertThrowsWith(InvalidInputException.class,
                 () -> DeployOptions.defaults().pollInterval(Duration.ofMillis(9)), "10 ms");
         assertEquals(Duration.ofSeconds(1), DeployOptions.defaults().pollInterval());
+    }
+
+    /** {@code Map.class} as the type of the maps the models load as, so handles need no raw types. */
+    @SuppressWarnings("unchecked")
+    private static Class<Map<?, ?>> mapType() {
+        return (Class<Map<?, ?>>) (Class<?>) Map.class;
     }
 }

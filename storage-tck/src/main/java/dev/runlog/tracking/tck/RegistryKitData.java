@@ -34,7 +34,7 @@ final class RegistryKitData {
     }
 
     /**
-     * Where {@link #clock} stands when each test starts: a fixed instant in the past, with
+     * Where the harness clock stands when each test starts: a fixed instant in the past, with
      * milliseconds, so a store that reads the system clock or drops milliseconds is caught.
      */
     static final Instant START = Instant.parse("2022-03-14T09:26:53.589Z");

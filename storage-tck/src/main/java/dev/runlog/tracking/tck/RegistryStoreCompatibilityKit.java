@@ -33,6 +33,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(StoreHarnessExtension.class)
 public abstract class RegistryStoreCompatibilityKit {
 
+    /** For a store module's subclass, which says how to open a fresh store. */
+    protected RegistryStoreCompatibilityKit() {
+    }
+
     /**
      * Where the clock stands when each test starts: a fixed instant in the past, with
      * milliseconds, so a store that reads the system clock or drops milliseconds is caught.

@@ -20,8 +20,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>The store comes from the outermost test instance, the kit subclass a store module writes:
  * its {@code storeUri(Path)} names a fresh store in a directory the harness makes.
  */
-final class StoreHarnessExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+public final class StoreHarnessExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(StoreHarnessExtension.class);
+
+    /** Made by JUnit for the kits' {@code @ExtendWith}; a store module never makes one. */
+    public StoreHarnessExtension() {
+    }
 
     /** What a contract parameter of each type is, taken from the test's harness. */
     private static final Map<Class<?>, Function<StoreHarness, Object>> PARTS = Map.of(

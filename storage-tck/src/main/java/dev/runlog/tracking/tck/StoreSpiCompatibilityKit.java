@@ -54,6 +54,10 @@ import org.junit.jupiter.api.io.TempDir;
  * skipped otherwise.
  */
 public abstract class StoreSpiCompatibilityKit {
+
+    /** For a store module's subclass, which says how to open a fresh store. */
+    protected StoreSpiCompatibilityKit() {
+    }
     private static final Instant START = KitData.START;
     private static final String RUN_ID = "00000000000000000000000000000001";
 

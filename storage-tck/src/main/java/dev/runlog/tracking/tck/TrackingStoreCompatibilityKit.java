@@ -32,6 +32,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(StoreHarnessExtension.class)
 public abstract class TrackingStoreCompatibilityKit {
 
+    /** For a store module's subclass, which says how to open a fresh store. */
+    protected TrackingStoreCompatibilityKit() {
+    }
+
     /**
      * Where the clock stands when each test starts: a fixed instant in the past, with
      * milliseconds, so a store that reads the system clock or drops milliseconds is caught.

@@ -30,7 +30,7 @@ import java.util.Optional;
 final class RunLoader {
     private static final int SLICE = 500;
 
-    /** What a run row and its data record hold, in the order {@link #run} reads them; r is runs, d run_data. */
+    /** What a run row and its data record hold, in the order {@code fromRows} reads them; r is runs, d run_data. */
     static final String RUN_COLUMNS = "r.run_id, r.experiment_id, r.name, r.status, r.start_time, r.end_time,"
             + " r.lifecycle_stage, r.artifact_uri, d.data";
 
