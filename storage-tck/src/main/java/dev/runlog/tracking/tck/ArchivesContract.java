@@ -66,12 +66,18 @@ public interface ArchivesContract {
         }
     }
 
+    /** Exports {@code model} to a new archive "model.tar.gz" and returns the archive. */
+    private Path exported(StoreHarness kit, LoggedModel model) {
+        Path archive = archive(kit, "model.tar.gz");
+        kit.tracker().exportModel(model.uri(), archive);
+        return archive;
+    }
+
     @Test
     @DisplayName("exportModel, then importModel into another store: a new run, the same artifact path, uuid and payload, an equal model")
     default void modelRoundTrip(Tracker tracker, MutableClock clock, StoreHarness kit) {
         LoggedModel logged = logModelInFinishedRun(kit);
-        Path archive = archive(kit, "model.tar.gz");
-        tracker.exportModel(logged.uri(), archive);
+        Path archive = exported(kit, logged);
         assertTrue(Files.isRegularFile(archive), "the archive is written");
 
         Tracker target = kit.newTracker(builder -> { });
@@ -101,8 +107,7 @@ public interface ArchivesContract {
     @DisplayName("an imported model's run is FINISHED, in an experiment named as the source's, tagged runlog.importedFrom")
     default void importedModelRun(Tracker tracker, StoreHarness kit) {
         LoggedModel logged = logModelInFinishedRun(kit);
-        Path archive = archive(kit, "model.tar.gz");
-        tracker.exportModel(logged.uri(), archive);
+        Path archive = exported(kit, logged);
 
         Tracker target = kit.newTracker(builder -> { });
         LoggedModel imported = target.importModel(archive);
@@ -206,8 +211,7 @@ public interface ArchivesContract {
     @DisplayName("importing an archive of the wrong kind fails with IntegrityException and stores nothing")
     default void wrongKind(Tracker tracker, StoreHarness kit) {
         LoggedModel logged = logModelInFinishedRun(kit);
-        Path modelArchive = archive(kit, "model.tar.gz");
-        tracker.exportModel(logged.uri(), modelArchive);
+        Path modelArchive = exported(kit, logged);
         Path runArchive = archive(kit, "run.tar.gz");
         tracker.exportRun(logged.runId(), runArchive);
 

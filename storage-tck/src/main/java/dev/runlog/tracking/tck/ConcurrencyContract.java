@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.runlog.tracking.ActiveRun;
-import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.ParamConflictException;
@@ -107,18 +106,10 @@ public interface ConcurrencyContract {
     @DisplayName("threads creating the same experiment at once: exactly one succeeds, the rest get ConflictException")
     default void concurrentCreateExperiment(Tracker tracker) throws InterruptedException {
         int threadCount = 8;
-        AtomicInteger created = new AtomicInteger();
-        AtomicInteger conflicts = new AtomicInteger();
-        new Race().workers("kit-worker", threadCount, thread -> {
-            try {
-                tracker.createExperiment("race");
-                created.incrementAndGet();
-            } catch (ConflictException e) {
-                conflicts.incrementAndGet();
-            }
-        }).run(Duration.ofSeconds(120));
-        assertEquals(1, created.get(), "successful creates");
-        assertEquals(threadCount - 1, conflicts.get(), "conflicts");
+        Race.Creations race = Race.creating("kit-worker", threadCount, Duration.ofSeconds(120),
+                () -> tracker.createExperiment("race"));
+        assertEquals(1, race.created(), "successful creates");
+        assertEquals(threadCount - 1, race.conflicts(), "conflicts");
         assertEquals(1, tracker.listExperiments(ViewType.ALL).size());
     }
 

@@ -100,9 +100,14 @@ public interface ExperimentSearchContract {
         return Arguments.of(filter, order, expected);
     }
 
+    /** A case with no filter, ordered by {@code order}, that finds every active experiment in {@link #ACTIVE}'s order. */
+    private static Arguments everyActive(String order) {
+        return row("", order, ACTIVE);
+    }
+
     static Stream<Arguments> experimentCases() {
         return Stream.of(
-                row("", "", ACTIVE),
+                everyActive(""),
                 row("name = 'cv-vit'", "", "cv-vit"),
                 row("attributes.name LIKE 'cv-%'", "", "cv-vit cv-resnet"),
                 row("name LIKE 'nlp%'", "", "nlp-bert"),
@@ -136,7 +141,7 @@ public interface ExperimentSearchContract {
                 row("", "tags.team DESC|name", "cv-resnet cv-vit NLP-gpt nlp-bert rate_50% speech_ctc"),
                 row("", "tags.owner|creation_time DESC", "cv-resnet nlp-bert rate_50% speech_ctc NLP-gpt cv-vit"),
                 row("tags.team IS NOT NULL", "last_update_time", "cv-resnet cv-vit nlp-bert NLP-gpt rate_50%"),
-                row("", "attributes.last_update_time DESC", ACTIVE));
+                everyActive("attributes.last_update_time DESC"));
     }
 
     @ParameterizedTest(name = "[{index}] filter <{0}> order <{1}>")

@@ -27,6 +27,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Rule 1: experiments are created on first use, have unique names, and soft-delete. */
 public interface ExperimentsContract {
 
+    /** Creates an experiment named {@code name} and deletes it; returns it as it was created. */
+    private static Experiment deletedExperiment(Tracker tracker, String name) {
+        Experiment created = tracker.createExperiment(name);
+        tracker.deleteExperiment(created.id());
+        return created;
+    }
+
     @Test
     @DisplayName("a fresh store holds no experiments")
     default void freshStoreIsEmpty(Tracker tracker) {
@@ -62,9 +69,8 @@ public interface ExperimentsContract {
     @Test
     @DisplayName("startRun uses an experiment made by createExperiment")
     default void startRunUsesCreatedExperiment(Tracker tracker) {
-        Experiment created = tracker.createExperiment("churn");
-        ActiveRun run = tracker.startRun("churn");
-        assertEquals(created.id(), run.experimentId());
+        // Left to right: the experiment is created first, then the run started in it.
+        assertEquals(tracker.createExperiment("churn").id(), tracker.startRun("churn").experimentId());
         assertEquals(1, tracker.listExperiments(ViewType.ALL).size());
     }
 
@@ -79,8 +85,7 @@ public interface ExperimentsContract {
     @Test
     @DisplayName("createExperiment with the name of a deleted experiment fails with ConflictException")
     default void deletedNameStaysTaken(Tracker tracker) {
-        Experiment created = tracker.createExperiment("churn");
-        tracker.deleteExperiment(created.id());
+        Experiment created = deletedExperiment(tracker, "churn");
         assertThrows(ConflictException.class, () -> tracker.createExperiment("churn"));
         assertEquals(List.of(created.id()), tracker.listExperiments(ViewType.ALL).stream().map(Experiment::id).toList());
     }
@@ -88,8 +93,7 @@ public interface ExperimentsContract {
     @Test
     @DisplayName("getExperimentByName finds deleted experiments")
     default void getByNameFindsDeleted(Tracker tracker) {
-        Experiment created = tracker.createExperiment("churn");
-        tracker.deleteExperiment(created.id());
+        Experiment created = deletedExperiment(tracker, "churn");
         Experiment found = tracker.getExperimentByName("churn").orElseThrow(
                 () -> new AssertionError("deleted experiment 'churn' not found by name"));
         assertEquals(created.id(), found.id());
@@ -155,8 +159,7 @@ public interface ExperimentsContract {
     @Test
     @DisplayName("starting a run in a deleted experiment fails with ConflictException")
     default void startRunInDeletedExperiment(Tracker tracker) {
-        Experiment created = tracker.createExperiment("churn");
-        tracker.deleteExperiment(created.id());
+        Experiment created = deletedExperiment(tracker, "churn");
         assertThrows(ConflictException.class, () -> tracker.startRun("churn"));
         assertThrows(ConflictException.class, () -> tracker.newRun("churn").name("x").start());
         List<Experiment> all = tracker.listExperiments(ViewType.ALL);

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.Tracker;
@@ -83,6 +85,15 @@ final class KitAssertions {
         T thrown = assertThrows(type, body);
         assertMessageContains(thrown, parts);
         return thrown;
+    }
+
+    /**
+     * Asserts that {@code write} fails with {@link InvalidInputException} and that {@code run} has no
+     * artifact after it: a refused write stores nothing, not even part of itself.
+     */
+    static void assertRefusedStoringNothing(Tracker tracker, ActiveRun run, Executable write) {
+        assertThrows(InvalidInputException.class, write);
+        assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
     }
 
     /** One page of a search: what it holds and the token of the next page, if there is one. */

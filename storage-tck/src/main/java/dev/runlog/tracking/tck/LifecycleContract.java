@@ -75,11 +75,11 @@ public interface LifecycleContract {
     @Test
     @DisplayName("restoreExperiment restores the runs its deletion deleted, not a run deleted on its own before")
     default void restoreExperimentRestoresItsRuns(Tracker tracker, StoreHarness kit) {
+        String deletedAlone = finishedRun(kit, "iris");
+        tracker.deleteRun(deletedAlone);
         String a = finishedRun(kit, "iris");
         String b = finishedRun(kit, "iris");
-        String deletedAlone = finishedRun(kit, "iris");
         String experimentId = tracker.getRun(a).info().experimentId();
-        tracker.deleteRun(deletedAlone);
         tracker.deleteExperiment(experimentId);
         tracker.restoreExperiment(experimentId);
         assertEquals(LifecycleStage.ACTIVE, tracker.getExperiment(experimentId).lifecycleStage());

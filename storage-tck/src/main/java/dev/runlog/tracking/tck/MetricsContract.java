@@ -89,8 +89,8 @@ public interface MetricsContract {
     @Test
     @DisplayName("metrics are append-only: the same key and step twice gives two points")
     default void appendOnly(Tracker tracker, MutableClock clock) {
-        ActiveRun run = tracker.startRun("iris");
         long t = START.toEpochMilli();
+        ActiveRun run = tracker.startRun("iris");
         // Twice in what is likely one batch, then once more in a batch of its own.
         run.logMetric("loss", 2.0, 4);
         run.logMetric("loss", 1.0, 4).flush();
@@ -167,14 +167,14 @@ public interface MetricsContract {
     @Test
     @DisplayName("logMetrics logs each entry at the same step and timestamp")
     default void logMetricsSameStepAndTime(Tracker tracker, MutableClock clock) {
-        ActiveRun run = tracker.startRun("iris");
-        clock.setAutoAdvance(Duration.ofMillis(1));
-        long before = clock.millis();
         Map<String, Number> points = new LinkedHashMap<>();
         points.put("a", 1);
         points.put("b", 2.5);
         points.put("c", 3L);
         points.put("d", 0.25f);
+        ActiveRun run = tracker.startRun("iris");
+        clock.setAutoAdvance(Duration.ofMillis(1));
+        long before = clock.millis();
         run.logMetrics(points, 17);
         long after = clock.millis();
         clock.setAutoAdvance(Duration.ZERO);

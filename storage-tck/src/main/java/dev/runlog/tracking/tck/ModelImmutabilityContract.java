@@ -47,8 +47,8 @@ public interface ModelImmutabilityContract {
     default void relogModel(Tracker tracker, StoreHarness kit) {
         ActiveRun run = tracker.startRun("iris");
         LoggedModel logged = run.logModel("model", original);
-        assertRefused(kit, run, logged, "model", () -> run.logModel("model", other));
         assertRefused(kit, run, logged, "model", () -> run.logModel("./model/", kit.newFile("model.onnx", bytes(10, 1))));
+        assertRefused(kit, run, logged, "model", () -> run.logModel("model", other));
         assertEquals(logged, tracker.getLoggedModel(logged.uri()));
     }
 

@@ -60,8 +60,7 @@ public interface ParamsContract {
     @Test
     @DisplayName("logParams is all or nothing: one conflicting key stores none of the others")
     default void logParamsAllOrNothingOnConflict(Tracker tracker) {
-        ActiveRun run = tracker.startRun("iris");
-        run.logParam("a", 1);
+        ActiveRun run = tracker.startRun("iris").logParam("a", 1);
         Map<String, Object> batch = new LinkedHashMap<>();
         batch.put("b", 2);
         batch.put("a", 9);

@@ -2,12 +2,14 @@ package dev.runlog.tracking.tck;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.runlog.tracking.ConflictException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Threads that start at the same moment, for the concurrency contracts. Each body runs in a daemon
@@ -21,6 +23,28 @@ final class Race {
     @FunctionalInterface
     interface Body {
         void run(int thread) throws Throwable;
+    }
+
+    /** How many threads of {@link #creating} created the thing, and how many were refused. */
+    record Creations(int created, int conflicts) {
+    }
+
+    /**
+     * Races {@code count} workers named {@code name-0}, ... that each call {@code create} once, and
+     * counts who succeeded and who got a {@link ConflictException}; anything else fails the race.
+     */
+    static Creations creating(String name, int count, Duration timeout, Runnable create) throws InterruptedException {
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger conflicts = new AtomicInteger();
+        new Race().workers(name, count, thread -> {
+            try {
+                create.run();
+                created.incrementAndGet();
+            } catch (ConflictException e) {
+                conflicts.incrementAndGet();
+            }
+        }).run(timeout);
+        return new Creations(created.get(), conflicts.get());
     }
 
     private final CountDownLatch go = new CountDownLatch(1);

@@ -70,8 +70,7 @@ public interface RegistryAliasesContract {
     @Test
     @DisplayName("deleteAlias removes it; deleting an alias that is not set fails with NotFoundException")
     default void delete(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registry.setAlias("iris", "champion", 1);
+        registerChampion(kit);
         registry.setAlias("iris", "backup", 1);
         registry.deleteAlias("iris", "champion");
         assertThrowsWith(NotFoundException.class, () -> registry.getByAlias("iris", "champion"), "'champion'", "'iris'");
@@ -85,6 +84,16 @@ public interface RegistryAliasesContract {
     }
 
     @Test
+    @DisplayName("aliases survive stage transitions")
+    default void surviveTransitions(ModelRegistry registry, StoreHarness kit) {
+        registerChampion(kit);
+        registry.transition("iris", 1, Stage.PRODUCTION);
+        registry.transition("iris", 1, Stage.ARCHIVED);
+        assertEquals(List.of("champion"), registry.getByAlias("iris", "champion").aliases());
+        assertEquals(Stage.ARCHIVED, registry.getByAlias("iris", "champion").stage());
+    }
+
+    @Test
     @DisplayName("getByAlias of a missing model names the model")
     default void getByAliasOfMissingModel(ModelRegistry registry) {
         assertThrowsWith(NotFoundException.class, () -> registry.getByAlias("ghost", "champion"), "'ghost'");
@@ -93,8 +102,7 @@ public interface RegistryAliasesContract {
     @Test
     @DisplayName("setAlias on a missing version fails with NotFoundException and leaves the alias where it was")
     default void setAliasOnMissingVersion(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registry.setAlias("iris", "champion", 1);
+        registerChampion(kit);
         assertThrowsWith(NotFoundException.class, () -> registry.setAlias("iris", "champion", 5), "version 5");
         assertThrowsWith(NotFoundException.class, () -> registry.setAlias("ghost", "champion", 1), "'ghost'");
         assertEquals(1, registry.getByAlias("iris", "champion").version());
@@ -119,17 +127,6 @@ public interface RegistryAliasesContract {
         registerNew(kit, "iris", 3);
         assertThrows(NotFoundException.class, () -> registry.getByAlias("iris", "champion"),
                 "a later version does not inherit the alias");
-    }
-
-    @Test
-    @DisplayName("aliases survive stage transitions")
-    default void surviveTransitions(ModelRegistry registry, StoreHarness kit) {
-        registerNew(kit, "iris", 1);
-        registry.setAlias("iris", "champion", 1);
-        registry.transition("iris", 1, Stage.PRODUCTION);
-        registry.transition("iris", 1, Stage.ARCHIVED);
-        assertEquals(List.of("champion"), registry.getByAlias("iris", "champion").aliases());
-        assertEquals(Stage.ARCHIVED, registry.getByAlias("iris", "champion").stage());
     }
 
     @TestFactory
@@ -168,5 +165,11 @@ public interface RegistryAliasesContract {
         assertEquals(new TreeSet<>(valid), registry.getModel("iris").aliases().keySet());
         assertThrows(InvalidInputException.class, () -> registry.setAlias("iris", "a".repeat(256), 1));
         assertThrows(InvalidInputException.class, () -> registry.setAlias("iris", null, 1));
+    }
+
+    /** Registers version 1 of a new model "iris" and points its alias "champion" at it. */
+    private static void registerChampion(StoreHarness kit) {
+        registerNew(kit, "iris", 1);
+        kit.registry().setAlias("iris", "champion", 1);
     }
 }

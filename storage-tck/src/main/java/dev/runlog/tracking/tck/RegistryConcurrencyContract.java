@@ -21,7 +21,6 @@ import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.PromotionRejectedException;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.TransitionOptions;
-import dev.runlog.tracking.ConflictException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,7 +31,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -45,10 +43,10 @@ public interface RegistryConcurrencyContract {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     @DisplayName("8 threads × 25 registrations of one model get exactly versions 1..200, each once")
     default void concurrentRegistrations(ModelRegistry registry, StoreHarness kit) throws InterruptedException {
-        final int threadCount = 8;
-        final int perThread = 25;
         // Two sources alternate, so the store cannot get away with numbering per source.
         String[] sources = {logModel(kit, linear(1)), logModel(kit, linear(2))};
+        final int threadCount = 8;
+        final int perThread = 25;
         List<Integer> numbers = new CopyOnWriteArrayList<>();
         new Race().workers("kit-register", threadCount, thread -> {
             for (int i = 0; i < perThread; i++) {
@@ -76,18 +74,10 @@ public interface RegistryConcurrencyContract {
     @DisplayName("8 threads creating one model at once: exactly one succeeds, the others get ConflictException")
     default void concurrentCreates(ModelRegistry registry) throws InterruptedException {
         final int threadCount = 8;
-        AtomicInteger created = new AtomicInteger();
-        AtomicInteger conflicts = new AtomicInteger();
-        new Race().workers("kit-create", threadCount, thread -> {
-            try {
-                registry.createModel("m");
-                created.incrementAndGet();
-            } catch (ConflictException e) {
-                conflicts.incrementAndGet();
-            }
-        }).run(Duration.ofSeconds(60));
-        assertEquals(1, created.get());
-        assertEquals(threadCount - 1, conflicts.get());
+        Race.Creations race = Race.creating("kit-create", threadCount, Duration.ofSeconds(60),
+                () -> registry.createModel("m"));
+        assertEquals(1, race.created());
+        assertEquals(threadCount - 1, race.conflicts());
         assertEquals(List.of(Action.MODEL_CREATED), actions(registry.history("m")));
     }
 
@@ -96,10 +86,10 @@ public interface RegistryConcurrencyContract {
     @DisplayName("8 threads moving versions to Production with archiveExisting never leave two there")
     default void concurrentTransitions(ModelRegistry registry, StoreHarness kit) throws InterruptedException {
         final int threadCount = 8;
-        final int rounds = 10;
         for (int i = 1; i <= threadCount; i++) {
             registerNew(kit, "m", i);
         }
+        final int rounds = 10;
         List<String> violations = new CopyOnWriteArrayList<>();
         Race race = new Race().workers("kit-transition", threadCount, thread -> {
             int version = thread + 1;

@@ -50,23 +50,60 @@ public interface RegistryDeploymentContract {
         kit.registry().register("m", logModel(kit, Map.of("id", id)));
     }
 
+    /**
+     * Registers json models {@code {"id": 1}} to {@code {"id": count}} as versions 1 to count of "m",
+     * moves version 1 to Production, and deploys a handle following {@code models:/m/Production}
+     * with {@code options}, which {@code listener} hears; the handle is closed after the test.
+     */
+    private static DeployedModel<Map<?, ?>> followProduction(StoreHarness kit, int count, DeployOptions options,
+            RecordingListener listener) {
+        registerMaps(kit, count);
+        kit.registry().transition("m", 1, Stage.PRODUCTION);
+        return watch(kit, "models:/m/Production", options, listener);
+    }
+
+    /**
+     * Registers json models as {@link #followProduction} does, points alias "champion" at version 1,
+     * and deploys a handle following {@code models:/m@champion} with {@code options}, which
+     * {@code listener} hears; the handle is closed after the test.
+     */
+    private static DeployedModel<Map<?, ?>> followChampion(StoreHarness kit, int count, DeployOptions options,
+            RecordingListener listener) {
+        registerMaps(kit, count);
+        kit.registry().setAlias("m", "champion", 1);
+        return watch(kit, "models:/m@champion", options, listener);
+    }
+
+    /** Deploys {@code uri} as maps with {@code options}, which {@code listener} hears; closed after the test. */
+    private static DeployedModel<Map<?, ?>> watch(StoreHarness kit, String uri, DeployOptions options,
+            RecordingListener listener) {
+        DeployedModel<Map<?, ?>> handle = kit.closeAfter(kit.registry().deploy(uri, mapType(), options));
+        handle.addListener(listener);
+        return handle;
+    }
+
+    /**
+     * Waits until {@code handle} serves version {@code to}, which loads as {@code {"id": to}}, and
+     * {@code listener} has heard of the one swap, from version {@code from}.
+     */
+    private static void assertSwapped(DeployedModel<Map<?, ?>> handle, RecordingListener listener, int from, int to) {
+        await("the handle serves version " + to, () -> handle.version().version() == to);
+        assertEquals(Map.of("id", to), handle.get());
+        await("the listener hears of the swap", () -> !listener.swaps.isEmpty());
+        assertEquals(List.of(from + "->" + to), listener.swaps);
+    }
+
     @Test
     @DisplayName("deploy by stage serves the stage's version; after a promotion the handle swaps within the deadline")
     default void followsStage(ModelRegistry registry, StoreHarness kit) {
-        registerMaps(kit, 2);
-        registry.transition("m", 1, Stage.PRODUCTION);
-        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Production", mapType(), fast));
         RecordingListener listener = new RecordingListener();
-        handle.addListener(listener);
+        DeployedModel<Map<?, ?>> handle = followProduction(kit, 2, fast, listener);
+        assertEquals("models:/m/Production", handle.uri());
         assertEquals(Map.of("id", 1), handle.get());
         assertEquals(registry.getVersion("m", 1), handle.version());
-        assertEquals("models:/m/Production", handle.uri());
 
         registry.transition("m", 2, Stage.PRODUCTION, TransitionOptions.archiveExisting());
-        await("the handle serves version 2", () -> handle.version().version() == 2);
-        assertEquals(Map.of("id", 2), handle.get());
-        await("the listener hears of the swap", () -> !listener.swaps.isEmpty());
-        assertEquals(List.of("1->2"), listener.swaps);
+        assertSwapped(handle, listener, 1, 2);
         assertEquals(List.of(), listener.failures);
     }
 
@@ -82,24 +119,18 @@ public interface RegistryDeploymentContract {
         assertEquals(Map.of("id", 2), byStage.get());
         DeployedModel<Map<?, ?>> byAlias = kit.closeAfter(registry.deploy("m", "champion", mapType()));
         assertEquals("models:/m@champion", byAlias.uri());
-        assertEquals(1, byAlias.version().version());
         assertEquals(Map.of("id", 1), byAlias.get());
+        assertEquals(1, byAlias.version().version());
     }
 
     @Test
     @DisplayName("deploy by alias follows the alias when it moves")
     default void followsAlias(ModelRegistry registry, StoreHarness kit) {
-        registerMaps(kit, 2);
-        registry.setAlias("m", "champion", 1);
-        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m@champion", mapType(), fast));
         RecordingListener listener = new RecordingListener();
-        handle.addListener(listener);
+        DeployedModel<Map<?, ?>> handle = followChampion(kit, 2, fast, listener);
         assertEquals(Map.of("id", 1), handle.get());
         registry.setAlias("m", "champion", 2);
-        await("the handle serves version 2", () -> handle.version().version() == 2);
-        assertEquals(Map.of("id", 2), handle.get());
-        await("the listener hears of the swap", () -> !listener.swaps.isEmpty());
-        assertEquals(List.of("1->2"), listener.swaps);
+        assertSwapped(handle, listener, 1, 2);
     }
 
     @Test
@@ -108,10 +139,9 @@ public interface RegistryDeploymentContract {
         registerMaps(kit, 2);
         registry.transition("m", 1, Stage.STAGING);
         // An hour between polls: only refresh() can make this handle swap during the test.
-        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Staging", mapType(),
-                DeployOptions.defaults().pollInterval(Duration.ofHours(1))));
         RecordingListener listener = new RecordingListener();
-        handle.addListener(listener);
+        DeployedModel<Map<?, ?>> handle = watch(kit, "models:/m/Staging",
+                DeployOptions.defaults().pollInterval(Duration.ofHours(1)), listener);
         assertFalse(handle.refresh(), "nothing changed yet");
         registry.transition("m", 2, Stage.STAGING, TransitionOptions.archiveExisting());
         assertEquals(1, handle.version().version(), "no poll ran");
@@ -126,12 +156,9 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("a version that fails to load leaves the old one serving and is reported once over several polls")
     default void loadFailureKeepsOldModel(ModelRegistry registry, StoreHarness kit) {
-        registerMaps(kit, 1);
-        registry.transition("m", 1, Stage.PRODUCTION);
         CountingJsonFlavor flavor = new CountingJsonFlavor();
-        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Production", mapType(), fast.flavor(flavor)));
         RecordingListener listener = new RecordingListener();
-        handle.addListener(listener);
+        DeployedModel<Map<?, ?>> handle = followProduction(kit, 1, fast.flavor(flavor), listener);
 
         // A json array: a valid model, but not one that reads as a Map.
         registry.register("m", logModel(kit, List.of(1, 2, 3)));
@@ -151,18 +178,13 @@ public interface RegistryDeploymentContract {
 
         registerMap(kit, 3);
         registry.transition("m", 3, Stage.PRODUCTION, TransitionOptions.archiveExisting());
-        await("the handle serves version 3", () -> handle.version().version() == 3);
-        assertEquals(Map.of("id", 3), handle.get());
-        await("the listener hears of the swap", () -> !listener.swaps.isEmpty());
-        assertEquals(List.of("1->3"), listener.swaps);
+        assertSwapped(handle, listener, 1, 3);
         assertEquals(1, listener.failures.size());
     }
 
     @Test
     @DisplayName("a flavor that throws is reported once as the failure of that version; the old model keeps serving")
     default void throwingFlavor(ModelRegistry registry, StoreHarness kit) {
-        registerMaps(kit, 1);
-        registry.setAlias("m", "champion", 1);
         AtomicBoolean broken = new AtomicBoolean();
         AtomicInteger attempts = new AtomicInteger();
         ModelFlavor flaky = new ModelFlavor() {
@@ -185,9 +207,8 @@ public interface RegistryDeploymentContract {
                 return ModelFlavor.json().load(directory, type);
             }
         };
-        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m@champion", mapType(), fast.flavor(flaky)));
         RecordingListener listener = new RecordingListener();
-        handle.addListener(listener);
+        DeployedModel<Map<?, ?>> handle = followChampion(kit, 1, fast.flavor(flaky), listener);
         broken.set(true);
         registerMap(kit, 2);
         registry.setAlias("m", "champion", 2);
@@ -205,11 +226,8 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("a stage that empties is reported once, with no version; the old model keeps serving")
     default void stageEmpties(ModelRegistry registry, StoreHarness kit) {
-        registerMaps(kit, 1);
-        registry.transition("m", 1, Stage.PRODUCTION);
-        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Production", mapType(), fast));
         RecordingListener listener = new RecordingListener();
-        handle.addListener(listener);
+        DeployedModel<Map<?, ?>> handle = followProduction(kit, 1, fast, listener);
         registry.transition("m", 1, Stage.ARCHIVED);
         await("the empty stage is reported", () -> !listener.failures.isEmpty());
         // Explicit checks as well as background polls: each must not report it again.
@@ -231,9 +249,7 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("a model deleted and registered again under the handle is followed: its new version 1 is another model")
     default void followsRecreatedModel(ModelRegistry registry, StoreHarness kit) {
-        registerMaps(kit, 1);
-        registry.transition("m", 1, Stage.PRODUCTION);
-        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Production", mapType(), fast));
+        DeployedModel<Map<?, ?>> handle = followProduction(kit, 1, fast, new RecordingListener());
         registry.deleteModel("m");
         registerMap(kit, 2);
         registry.transition("m", 1, Stage.PRODUCTION);
@@ -265,12 +281,9 @@ public interface RegistryDeploymentContract {
     @Test
     @DisplayName("close() stops the swapping; the handle keeps serving the last model")
     default void closeStops(ModelRegistry registry, StoreHarness kit) throws InterruptedException {
-        registerMaps(kit, 2);
-        registry.transition("m", 1, Stage.PRODUCTION);
         CountingJsonFlavor flavor = new CountingJsonFlavor();
-        DeployedModel<Map<?, ?>> handle = kit.closeAfter(registry.deploy("models:/m/Production", mapType(), fast.flavor(flavor)));
         RecordingListener listener = new RecordingListener();
-        handle.addListener(listener);
+        DeployedModel<Map<?, ?>> handle = followProduction(kit, 2, fast.flavor(flavor), listener);
         handle.close();
         int loads = flavor.loads.get();
         registry.transition("m", 2, Stage.PRODUCTION, TransitionOptions.archiveExisting());

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.runlog.registry.ModelEvent.Action;
 import dev.runlog.registry.ModelEvent;
@@ -249,20 +250,6 @@ public interface RegistryModelsContract {
         assertEquals(deletedTrail, registry.history("a"), "the deleted model's trail is kept under its name");
     }
 
-    static Stream<Arguments> invalidNames() {
-        return Stream.of(
-                Arguments.of("a/b", "'/'"),
-                Arguments.of("a@b", "'@'"),
-                Arguments.of("", "blank"),
-                Arguments.of("   ", "blank"),
-                Arguments.of("x".repeat(251), "251"),
-                Arguments.of("tab\there", "control character"),
-                Arguments.of("line\nbreak", "control character"),
-                Arguments.of("bell\u0007", "control character"),
-                Arguments.of(" leading", "whitespace"),
-                Arguments.of("trailing ", "whitespace"));
-    }
-
     @TestFactory
     @DisplayName("an invalid model name fails with InvalidInputException naming the problem, wherever it is given")
     default Stream<DynamicTest> invalidName(ModelRegistry registry, StoreHarness kit) {
@@ -286,5 +273,19 @@ public interface RegistryModelsContract {
         assertEquals(name, registry.createModel(name).name());
         assertEquals(1, registerNew(kit, name, 1).version());
         assertEquals(1, registry.resolve("models:/" + name + "/1").version());
+    }
+
+    static Stream<Arguments> invalidNames() {
+        return Stream.of(
+                arguments("a/b", "'/'"),
+                arguments("a@b", "'@'"),
+                arguments("", "blank"),
+                arguments("   ", "blank"),
+                arguments("x".repeat(251), "251"),
+                arguments("tab\there", "control character"),
+                arguments("line\nbreak", "control character"),
+                arguments("bell\u0007", "control character"),
+                arguments(" leading", "whitespace"),
+                arguments("trailing ", "whitespace"));
     }
 }

@@ -292,7 +292,7 @@ public interface RegistryPromotionGatesContract {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Stage.class, names = {"NONE", "ARCHIVED"})
+    @EnumSource(names = {"NONE", "ARCHIVED"})
     @DisplayName("promote to None or Archived fails with InvalidInputException and changes nothing")
     default void promoteOnlyUp(Stage target, ModelRegistry registry, StoreHarness kit) {
         registerNew(kit, "m", 1);
@@ -307,10 +307,10 @@ public interface RegistryPromotionGatesContract {
     @DisplayName("promote of a missing version fails with NotFoundException; a null gate with InvalidInputException")
     default void promoteErrors(ModelRegistry registry, StoreHarness kit) {
         registerNew(kit, "m", 1);
-        assertThrowsWith(NotFoundException.class, () -> registry.promote("m", 2, Stage.PRODUCTION), "version 2");
-        assertThrowsWith(NotFoundException.class, () -> registry.promote("ghost", 1, Stage.PRODUCTION), "'ghost'");
         assertThrows(InvalidInputException.class,
                 () -> registry.promote("m", 1, Stage.PRODUCTION, Gates.metricAtLeast("a", 1), null));
+        assertThrowsWith(NotFoundException.class, () -> registry.promote("m", 2, Stage.PRODUCTION), "version 2");
+        assertThrowsWith(NotFoundException.class, () -> registry.promote("ghost", 1, Stage.PRODUCTION), "'ghost'");
         assertEquals(Stage.NONE, registry.getVersion("m", 1).stage());
     }
 }

@@ -16,6 +16,7 @@ import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.Stage;
 import dev.runlog.tracking.InvalidFilterException;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -52,6 +53,12 @@ public interface RegistrySearchContract {
         registry.setModelTag("wine", "team", "tabular");
     }
 
+    @TestFactory
+    @DisplayName("searchModels filters by name and tags and returns models by name")
+    default Stream<DynamicTest> searchModels(ModelRegistry registry) {
+        return filterCases(modelFilters(), filter -> names(registry.searchModels(filter)));
+    }
+
     static Stream<Arguments> modelFilters() {
         return Stream.of(
                 Arguments.of(null, List.of("IRIS-legacy", "iris", "iris-v2", "wine")),
@@ -67,13 +74,6 @@ public interface RegistrySearchContract {
                 Arguments.of("tags.team IS NULL", List.of("iris-v2")),
                 Arguments.of("name IN ('wine', 'iris', 'ghost')", List.of("iris", "wine")),
                 Arguments.of("name = 'ghost'", List.of()));
-    }
-
-    @TestFactory
-    @DisplayName("searchModels filters by name and tags and returns models by name")
-    default Stream<DynamicTest> searchModels(ModelRegistry registry) {
-        return cases(modelFilters(), (String filter, List<String> expected) -> filter == null ? "null" : "\"" + filter + "\"",
-                (filter, expected) -> assertEquals(expected, names(registry.searchModels(filter))));
     }
 
     @Test
@@ -113,8 +113,7 @@ public interface RegistrySearchContract {
     @TestFactory
     @DisplayName("searchVersions filters by name, stage, version, tags and returns name order, newest version first")
     default Stream<DynamicTest> searchVersions(ModelRegistry registry) {
-        return cases(versionFilters(), (String filter, List<String> expected) -> filter == null ? "null" : "\"" + filter + "\"",
-                (filter, expected) -> assertEquals(expected, refs(registry.searchVersions(filter))));
+        return filterCases(versionFilters(), filter -> refs(registry.searchVersions(filter)));
     }
 
     @Test
@@ -178,5 +177,14 @@ public interface RegistrySearchContract {
             assertEquals(column, e.column(), e::getMessage);
             assertMessageContains(e, "column " + column);
         }));
+    }
+
+    /**
+     * One dynamic test per row of {@code filters} (a filter, or null, and what it finds), named by the
+     * quoted filter: {@code search} of the filter must give exactly the row's list.
+     */
+    private static Stream<DynamicTest> filterCases(Stream<Arguments> filters, Function<String, List<String>> search) {
+        return cases(filters, (String filter, List<String> expected) -> filter == null ? "null" : "\"" + filter + "\"",
+                (filter, expected) -> assertEquals(expected, search.apply(filter)));
     }
 }

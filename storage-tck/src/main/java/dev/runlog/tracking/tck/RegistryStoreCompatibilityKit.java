@@ -33,6 +33,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(StoreHarnessExtension.class)
 public abstract class RegistryStoreCompatibilityKit {
 
+    /**
+     * Says how to open a fresh, empty store: its URI, such as {@code "memory:"} or
+     * {@code "sqlite:" + dir.resolve("runlog.db")}. The kit calls it once per store a test opens
+     * (once per test, twice in a few groups), each time with a new empty directory the store may put
+     * its files in, and deletes that directory after the test, once the trackers are closed.
+     *
+     * @param tempDir an empty directory for this store alone
+     * @return a tracking URI whose store holds nothing yet, and whose registry holds no model
+     */
+    protected abstract String storeUri(Path tempDir);
+
     /** For a store module's subclass, which says how to open a fresh store. */
     protected RegistryStoreCompatibilityKit() {
     }
@@ -45,17 +56,6 @@ public abstract class RegistryStoreCompatibilityKit {
 
     /** Who the registry records as the acting user when the caller names none. */
     protected static final String PROCESS_USER = RegistryKitData.PROCESS_USER;
-
-    /**
-     * The URI of a fresh, empty store, such as {@code "memory:"} or
-     * {@code "sqlite:" + dir.resolve("runlog.db")}. Called once per store a test opens (once per
-     * test, twice in a few groups), each time with a new empty directory the store may put its files
-     * in; it is deleted after the test, once the trackers are closed.
-     *
-     * @param tempDir an empty directory for this store alone
-     * @return a tracking URI whose store holds nothing yet, and whose registry holds no model
-     */
-    protected abstract String storeUri(Path tempDir);
 
     @Nested
     @DisplayName("Models")

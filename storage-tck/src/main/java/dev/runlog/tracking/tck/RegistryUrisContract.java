@@ -24,7 +24,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code models:/} URIs: every form resolves to the right version and loads the right model. */
 public interface RegistryUrisContract {
@@ -135,12 +138,6 @@ public interface RegistryUrisContract {
         });
     }
 
-    @Test
-    @DisplayName("version 0 in a URI fails with InvalidInputException")
-    default void versionZero(ModelRegistry registry) {
-        assertThrowsWith(InvalidInputException.class, () -> registry.resolve("models:/iris/0"), "version 0");
-    }
-
     @TestFactory
     @DisplayName("an alias in a URI is checked like any alias: invalid or reserved ones fail with InvalidInputException")
     default Stream<DynamicTest> invalidAliasInUri(ModelRegistry registry) {
@@ -150,10 +147,11 @@ public interface RegistryUrisContract {
                         () -> assertThrowsWith(InvalidInputException.class, () -> registry.resolve(uri), "alias")));
     }
 
-    @Test
-    @DisplayName("an invalid model name in a URI fails with InvalidInputException")
-    default void invalidNameInUri(ModelRegistry registry) {
-        assertThrowsWith(InvalidInputException.class, () -> registry.resolve("models:/ iris/1"), "whitespace");
+    @ParameterizedTest(name = "{0} fails naming {1}")
+    @CsvSource(delimiter = '|', value = {"models:/iris/0 | version 0", "models:/ iris/1 | whitespace"})
+    @DisplayName("version 0 or an invalid model name in a URI fails with InvalidInputException")
+    default void invalidPartOfUri(String uri, String problem, ModelRegistry registry) {
+        assertThrowsWith(InvalidInputException.class, () -> registry.resolve(uri), problem);
     }
 
     @Test
@@ -161,23 +159,21 @@ public interface RegistryUrisContract {
     default void pointsAtNothing(ModelRegistry registry) {
         registry.createModel("empty");
         assertAll(
-                () -> assertThrowsWith(NotFoundException.class,
-                        () -> registry.resolve("models:/iris/99"), "'iris'", "version 99"),
-                () -> assertThrowsWith(NotFoundException.class,
-                        () -> registry.resolve("models:/iris@ghost"), "'iris'", "'ghost'"),
-                () -> assertThrowsWith(NotFoundException.class,
-                        () -> registry.resolve("models:/empty/Production"), "'empty'", "Production"),
-                () -> assertThrowsWith(NotFoundException.class,
-                        () -> registry.resolve("models:/empty/latest"), "'empty'"),
-                () -> assertThrowsWith(NotFoundException.class,
-                        () -> registry.resolve("models:/ghost/1"), "'ghost'", "does not exist"),
-                () -> assertThrowsWith(NotFoundException.class,
-                        () -> registry.resolve("models:/ghost/Production"), "'ghost'", "does not exist"),
-                () -> assertThrowsWith(NotFoundException.class,
-                        () -> registry.resolve("models:/ghost@champion"), "'ghost'", "does not exist"),
+                resolvesToNothing(registry, "models:/iris/99", "'iris'", "version 99"),
+                resolvesToNothing(registry, "models:/iris@ghost", "'iris'", "'ghost'"),
+                resolvesToNothing(registry, "models:/empty/Production", "'empty'", "Production"),
+                resolvesToNothing(registry, "models:/empty/latest", "'empty'"),
+                resolvesToNothing(registry, "models:/ghost/1", "'ghost'", "does not exist"),
+                resolvesToNothing(registry, "models:/ghost/Production", "'ghost'", "does not exist"),
+                resolvesToNothing(registry, "models:/ghost@champion", "'ghost'", "does not exist"),
                 () -> assertThrowsWith(NotFoundException.class,
                         () -> registry.load("models:/iris/99", TestModels.LinearModel.class), "version 99"));
         registry.transition("iris", 3, Stage.ARCHIVED);
         assertThrowsWith(NotFoundException.class, () -> registry.resolve("models:/iris/Staging"), "Staging");
+    }
+
+    /** A check that resolving {@code uri} fails with NotFoundException whose message names every part. */
+    private static Executable resolvesToNothing(ModelRegistry registry, String uri, String... named) {
+        return () -> assertThrowsWith(NotFoundException.class, () -> registry.resolve(uri), named);
     }
 }

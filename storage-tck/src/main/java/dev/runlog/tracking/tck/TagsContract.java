@@ -37,9 +37,8 @@ public interface TagsContract {
     @Test
     @DisplayName("an 8,000-character value is stored whole; 8,001 characters fail with InvalidInputException")
     default void valueLength(Tracker tracker) {
-        ActiveRun run = tracker.startRun("iris");
         String longest = text(8000, "tag value ÄÖÜ é € 0123456789/");
-        run.setTag("description", longest);
+        ActiveRun run = tracker.startRun("iris").setTag("description", longest);
         assertEquals(longest, tracker.getRun(run.id()).data().tags().get("description"));
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> run.setTag("description", text(8001, "y")));
