@@ -284,11 +284,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         byte[] bytes = ModelSupport.descriptorBytes(this, uri);
         String digest = ModelSupport.sha256(bytes);
         ModelDescriptor descriptor = ModelSupport.parseDescriptor(uri, bytes);
-        try {
-            ModelSupport.copyVerifiedPayload(this, uri, descriptor, null);
-        } catch (IOException e) {
-            throw new StoreException("Could not read the payload of model " + runsUri + ": " + e.getMessage(), e);
-        }
+        ModelSupport.checkPayloadPresent(this, uri, descriptor);
         return new PinnedModel(descriptor.model, digest);
     }
 

@@ -3,6 +3,7 @@ package dev.runlog.tracking.internal;
 import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.Sha256;
+import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LoggedModel;
@@ -170,6 +171,38 @@ final class ModelSupport {
             throw new StoreException("Could not load model " + modelUri + ": " + e.getMessage(), e);
         } finally {
             tracker.modelCopies().endLoad(work, keep);
+        }
+    }
+
+    /**
+     * Checks that every payload file the descriptor lists is stored with the size it recorded,
+     * from directory listings alone: what registration needs to refuse a model written in part,
+     * without reading a model of gigabytes. The SHA-256 of each file is checked on every load.
+     *
+     * @throws IntegrityException naming the first file that is missing or has another size
+     */
+    static void checkPayloadPresent(DefaultTracker tracker, ModelUri uri, ModelDescriptor descriptor) {
+        String modelUri = "runs:/" + uri.runId() + "/" + uri.artifactPath();
+        String payloadPath = ArtifactPaths.join(uri.artifactPath(), ModelDescriptor.PAYLOAD_DIR);
+        java.util.Map<String, java.util.Map<String, ArtifactEntry>> listings = new java.util.HashMap<>();
+        for (ModelDescriptor.PayloadFile expected : descriptor.files.values()) {
+            String artifact = ArtifactPaths.join(payloadPath, expected.path());
+            int slash = artifact.lastIndexOf('/');
+            String directory = slash < 0 ? "" : artifact.substring(0, slash);
+            ArtifactEntry stored = listings.computeIfAbsent(directory, dir -> {
+                java.util.Map<String, ArtifactEntry> byPath = new java.util.HashMap<>();
+                tracker.artifacts().list(uri.runId(), dir).forEach(entry -> byPath.put(entry.path(), entry));
+                return byPath;
+            }).get(artifact);
+            if (stored == null || stored.isDirectory()) {
+                throw new IntegrityException("Payload file " + artifact + " of model " + modelUri
+                        + " is missing; its descriptor lists it");
+            }
+            if (stored.size() != expected.size()) {
+                throw new IntegrityException("Payload file " + artifact + " of model " + modelUri + " has "
+                        + stored.size() + " bytes, but the descriptor recorded " + expected.size()
+                        + " when it was logged: it was written in part, or changed since");
+            }
         }
     }
 

@@ -46,12 +46,15 @@ public interface TrackerAccess {
     TrackerStores stores();
 
     /**
-     * Reads the model logged at a {@code runs:/} URI and checks every payload file against the
-     * SHA-256 its descriptor ({@code MLmodel.json}) lists, so that only a whole model is pinned.
+     * Reads the model logged at a {@code runs:/} URI and checks that every payload file its
+     * descriptor ({@code MLmodel.json}) lists is stored with the recorded size, so that only a
+     * whole model is pinned. It reads listings, not the payload, so pinning a model of gigabytes
+     * costs no more than a small one; the SHA-256 of every file is checked by each
+     * {@link #load}.
      *
      * @throws NotFoundException  if no model was logged there (a model cut short while being
      *                            written has no descriptor: it is written last)
-     * @throws IntegrityException naming a payload file that is missing or does not match
+     * @throws IntegrityException naming a payload file that is missing or has another size
      */
     PinnedModel pin(String runsUri);
 
