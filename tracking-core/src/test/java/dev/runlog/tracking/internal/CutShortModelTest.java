@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A logModel cut short, as by kill -9 or a full disk between two of its files, leaves no model: the
  * descriptor is written only once the whole payload is stored, so what is left has none and
- * neither reads nor loads as a model.
+ * neither reads nor loads as a model, and the same path can take the model again.
  */
 class CutShortModelTest {
     public record Weights(List<Double> coefficients, double intercept) {
@@ -86,6 +86,10 @@ class CutShortModelTest {
                 int at = failAt;
                 assertThrows(NotFoundException.class, () -> tracker.getLoggedModel(uri), () -> "cut at file " + at);
                 assertThrows(NotFoundException.class, () -> tracker.loadModel(uri, Weights.class), () -> "cut at file " + at);
+                // What was left is no model, so the same path takes the model again, whole.
+                LoggedModel again = run.logModel("model", new Weights(List.of(0.5), 1.0), OPTIONS);
+                assertEquals(new Weights(List.of(0.5), 1.0), tracker.loadModel(again.uri(), Weights.class),
+                        () -> "logged again after a cut at file " + at);
             }
         }
     }
