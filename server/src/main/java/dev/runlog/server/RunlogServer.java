@@ -1,0 +1,170 @@
+package dev.runlog.server;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.server.internal.ApiHandler;
+import dev.runlog.server.internal.JsonApi;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.RunlogException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.InputRules;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves a read-only JSON API over a {@link Tracker} and its {@link ModelRegistry}, embedded in
+ * the application or test that owns the tracker:
+ *
+ * <pre>{@code
+ * try (RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults().port(5000))) {
+ *     System.out.println("Runs at " + server.uri() + "api/experiments");
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p><b>HTTP server.</b> The JDK's {@code com.sun.net.httpserver} (module {@code jdk.httpserver}):
+ * it adds no dependency to the applications that embed Runlog, and a JSON API for one user's
+ * runs needs nothing Jetty 12 would add (HTTP/2, servlets, TLS termination belong to a proxy).
+ *
+ * <p><b>Safety.</b> It binds {@code 127.0.0.1} unless told otherwise. Bound to any address that is
+ * not a loopback address, it requires an access token on every request ({@link #token()}: the one
+ * given in the options, else a generated one), sent as {@code Authorization: Bearer <token>} or a
+ * {@code token} cookie; without it, 401. It is read-only: GET and HEAD only, any other method gets
+ * 405. Every response has {@code Content-Security-Policy: default-src 'self'} and
+ * {@code X-Content-Type-Options: nosniff}; JSON is {@code application/json; charset=utf-8}, written
+ * by Jackson, so stored strings (a run named {@code <script>}) are JSON strings. A request target
+ * longer than 8,192 characters gets 414; pages hold at most 1,000 runs, charts 10,000 points.
+ *
+ * <p><b>API.</b> Times are epoch milliseconds. Errors are JSON {@code {"error", "message"}}: 400
+ * for bad input ({@code "invalid_filter"} adds the 1-based {@code "column"} of a filter's syntax
+ * error), 401, 404 for unknown runs, models and routes, 405, 409, 414, 503 for a store that may
+ * answer later, 500 for anything else (no stack trace; the server logs it through
+ * {@code System.Logger}).
+ * <ul>
+ * <li>{@code GET /api/experiments?view=active|deleted|all}: {@code experiments}, each with
+ *     {@code id, name, lifecycle_stage, creation_time, run_count} (runs not deleted),
+ *     {@code last_activity} (latest of the experiment's update and its runs' starts and ends) and
+ *     {@code tags}.</li>
+ * <li>{@code GET /api/runs?experiment=NAME_OR_ID&filter=F&order_by=O&max_results=N&page_token=T&view=V}:
+ *     {@code runs} (each {@code id, experiment_id, name, status, start_time, end_time,
+ *     lifecycle_stage, artifact_uri, params, metrics} (latest: {@code value, step, timestamp}),
+ *     {@code tags}) and {@code next_page_token} (null on the last page). {@code filter} and
+ *     {@code order_by} take {@link dev.runlog.tracking.RunQuery}'s grammar; repeat
+ *     {@code order_by} for several clauses; {@code max_results} is 100 by default, at most 1,000.</li>
+ * <li>{@code GET /api/runs/{id}}: the run as above, with {@code inputs} (each {@code name, digest,
+ *     source, context, schema, row_count, columns} (column profiles with histograms)) and
+ *     {@code models} (each logged model's descriptor: {@code uri, artifact_path, flavor, ...,
+ *     signature}).</li>
+ * <li>{@code GET /api/runs/{id}/metrics/{key}?x=step|time&min=&max=&points=N}: the points whose
+ *     x (step, or timestamp) lies in [min, max], as columns {@code step, timestamp, value}, plus
+ *     {@code total_points, points_in_range, downsampled}. More than N points (1,000 by default, at
+ *     most 10,000) are reduced to the lowest and highest point of each of N/2 equal x buckets, so
+ *     spikes survive; zooming asks again with a narrower [min, max].</li>
+ * <li>{@code GET /api/runs/{id}/artifacts?path=P}: {@code path, entries} (each {@code path, is_dir,
+ *     size, sha256}) of a directory ({@code ""} for the root).</li>
+ * <li>{@code GET /api/runs/{id}/artifacts/file?path=P}: the file. Text, JSON, CSV, PNG, JPEG and GIF
+ *     get their type; everything else, SVG and HTML included, is {@code application/octet-stream}
+ *     with {@code Content-Disposition: attachment}. Paths leaving the run's artifacts get 400.</li>
+ * <li>{@code GET /api/models}: {@code models}, each {@code name, description, creation_time,
+ *     last_update_time, tags, aliases}.</li>
+ * <li>{@code GET /api/models/{name}}: the model as above with {@code versions} (newest first, each
+ *     {@code version, stage, aliases, source, run_id, status, description, user_id, creation_time,
+ *     last_update_time, tags, model_digest}).</li>
+ * <li>{@code GET /api/models/{name}/history}: {@code events}, the audit trail (each {@code sequence,
+ *     model, version, action, alias, from, to, time, user, comment}).</li>
+ * </ul>
+ */
+public final class RunlogServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RunlogServer.class.getName());
+    private static final int THREADS = 4;
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final String token;
+    private final URI uri;
+
+    private RunlogServer(HttpServer http, ExecutorService executor, String token, URI uri) {
+        this.http = http;
+        this.executor = executor;
+        this.token = token;
+        this.uri = uri;
+    }
+
+    /**
+     * Starts serving {@code tracker} (which the caller keeps owning and closes after the server)
+     * as {@code options} say, and returns once the port is listening.
+     *
+     * @throws InvalidInputException if the host does not resolve
+     * @throws RunlogException       if the address cannot be bound (such as a port in use)
+     */
+    public static RunlogServer start(Tracker tracker, ServerOptions options) {
+        InputRules.notNull("tracker", tracker);
+        InputRules.notNull("options", options);
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(options.host());
+        } catch (UnknownHostException e) {
+            throw new InvalidInputException("host '" + options.host() + "' does not resolve", e);
+        }
+        String token = options.token().orElse(address.isLoopbackAddress() ? null : generateToken());
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(address, options.port()), 0);
+        } catch (IOException e) {
+            throw new RunlogException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, task -> {
+            Thread thread = new Thread(task, "runlog-server-" + threads.incrementAndGet());
+            // Serving must never keep the JVM alive after the application is done.
+            thread.setDaemon(true);
+            return thread;
+        });
+        http.setExecutor(executor);
+        http.createContext("/", new ApiHandler(new JsonApi(tracker, ModelRegistry.of(tracker)), token));
+        http.start();
+        String host = address.getHostAddress();
+        URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + http.getAddress().getPort() + "/");
+        LOG.log(System.Logger.Level.INFO, "Runlog server listening on " + uri
+                + (token == null ? "" : " (access token required)"));
+        return new RunlogServer(http, executor, token, uri);
+    }
+
+    private static String generateToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Where the server listens, such as {@code http://127.0.0.1:5000/}. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The port the server listens on: the one asked for, or the free one taken for port 0. */
+    public int port() {
+        return uri.getPort();
+    }
+
+    /** The token every request must carry: the one given, or the one generated; empty when none is required. */
+    public Optional<String> token() {
+        return Optional.ofNullable(token);
+    }
+
+    /** Stops listening, ends the requests in progress and the server's threads; the tracker stays open. */
+    @Override
+    public void close() {
+        http.stop(0);
+        executor.shutdownNow();
+    }
+}

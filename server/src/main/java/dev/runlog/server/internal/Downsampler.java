@@ -1,0 +1,89 @@
+package dev.runlog.server.internal;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Chooses which points of a metric series a chart gets: every point of the x range when there are
+ * at most {@code maxPoints}, else the lowest and the highest point of each of {@code maxPoints / 2}
+ * equal-width x buckets (min/max per pixel bucket), so a single spike survives any reduction.
+ */
+final class Downsampler {
+    private Downsampler() {
+    }
+
+    /**
+     * The indices of the points to draw, in ascending x order (ties keep their order in the input).
+     *
+     * @param xs        each point's x (step or timestamp); need not be sorted
+     * @param ys        each point's value; NaN counts as above every number, so it is kept like a spike
+     * @param from      the smallest x to include
+     * @param to        the largest x to include
+     * @param maxPoints at most this many indices are returned; at least 2
+     */
+    static int[] select(long[] xs, double[] ys, long from, long to, int maxPoints) {
+        if (maxPoints < 2) {
+            throw new IllegalArgumentException("maxPoints " + maxPoints + " is below 2");
+        }
+        int[] inRange = IntStream.range(0, xs.length).filter(i -> xs[i] >= from && xs[i] <= to).toArray();
+        if (!isSorted(xs, inRange)) {
+            inRange = Arrays.stream(inRange).boxed()
+                    .sorted((a, b) -> Long.compare(xs[a], xs[b]))
+                    .mapToInt(Integer::intValue).toArray();
+        }
+        if (inRange.length <= maxPoints) {
+            return inRange;
+        }
+        int buckets = maxPoints / 2;
+        long first = xs[inRange[0]];
+        // A double: the span of two timestamps may not fit in a long's positive half.
+        double span = (double) xs[inRange[inRange.length - 1]] - first + 1;
+        int[] out = new int[buckets * 2];
+        int n = 0;
+        int bucket = -1;
+        int lowest = -1;
+        int highest = -1;
+        for (int index : inRange) {
+            int b = (int) Math.min(buckets - 1, Math.floor((xs[index] - (double) first) / span * buckets));
+            if (b != bucket) {
+                n = emit(xs, out, n, lowest, highest);
+                bucket = b;
+                lowest = index;
+                highest = index;
+            } else {
+                if (Double.compare(ys[index], ys[lowest]) < 0) {
+                    lowest = index;
+                }
+                if (Double.compare(ys[index], ys[highest]) > 0) {
+                    highest = index;
+                }
+            }
+        }
+        n = emit(xs, out, n, lowest, highest);
+        return Arrays.copyOf(out, n);
+    }
+
+    private static boolean isSorted(long[] xs, int[] indices) {
+        for (int i = 1; i < indices.length; i++) {
+            if (xs[indices[i]] < xs[indices[i - 1]]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Appends a bucket's lowest and highest point in x order (then input order), once when the same. */
+    private static int emit(long[] xs, int[] out, int n, int lowest, int highest) {
+        if (lowest < 0) {
+            return n;
+        }
+        if (lowest == highest) {
+            out[n++] = lowest;
+            return n;
+        }
+        boolean lowestFirst = xs[lowest] != xs[highest] ? xs[lowest] < xs[highest] : lowest < highest;
+        out[n++] = lowestFirst ? lowest : highest;
+        out[n++] = lowestFirst ? highest : lowest;
+        return n;
+    }
+}

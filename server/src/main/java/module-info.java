@@ -1,0 +1,12 @@
+/**
+ * Runlog's server: a read-only JSON API over any {@code Tracker} and its model registry, served by
+ * the JDK's {@code com.sun.net.httpserver} (no other HTTP dependency). Only {@code dev.runlog.server}
+ * is exported.
+ */
+module dev.runlog.server {
+    requires transitive dev.runlog.registry;
+    requires jdk.httpserver;
+    requires com.fasterxml.jackson.databind;
+
+    exports dev.runlog.server;
+}
