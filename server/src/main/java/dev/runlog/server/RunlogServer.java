@@ -1,7 +1,6 @@
 package dev.runlog.server;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.runlog.registry.ModelRegistry;
 import dev.runlog.server.internal.ApiHandler;
 import dev.runlog.server.internal.JsonApi;
 import dev.runlog.tracking.InvalidInputException;
@@ -21,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Serves a read-only JSON API over a {@link Tracker} and its {@link ModelRegistry}, embedded in
+ * Serves a read-only JSON API over a {@link Tracker} and its {@link dev.runlog.registry.ModelRegistry}, embedded in
  * the application or test that owns the tracker:
  *
  * <pre>{@code
@@ -130,7 +129,7 @@ public final class RunlogServer implements AutoCloseable {
             return thread;
         });
         http.setExecutor(executor);
-        http.createContext("/", new ApiHandler(new JsonApi(tracker, ModelRegistry.of(tracker)), token));
+        http.createContext("/", new ApiHandler(new JsonApi(tracker), token));
         http.start();
         String host = address.getHostAddress();
         URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"

@@ -1,6 +1,8 @@
 package dev.runlog.server.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -32,6 +34,31 @@ public final class ApiHandler implements HttpHandler {
 
     private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static {
+        // Besides JSON's own escapes, '<', '>' and '&' go out as Unicode escapes: a stored "<script>" is
+        // then harmless even to a client that wrongly treats the body as HTML.
+        MAPPER.getFactory().setCharacterEscapes(new CharacterEscapes() {
+            private static final long serialVersionUID = 1L;
+            private final int[] escapes = CharacterEscapes.standardAsciiEscapesForJSON();
+
+            {
+                escapes['<'] = CharacterEscapes.ESCAPE_STANDARD;
+                escapes['>'] = CharacterEscapes.ESCAPE_STANDARD;
+                escapes['&'] = CharacterEscapes.ESCAPE_STANDARD;
+            }
+
+            @Override
+            public int[] getEscapeCodesForAscii() {
+                return escapes;
+            }
+
+            @Override
+            public SerializableString getEscapeSequence(int ch) {
+                return null;
+            }
+        });
+    }
 
     private final JsonApi api;
     private final byte[] token;

@@ -57,12 +57,22 @@ public final class JsonApi {
             "png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg", "gif", "image/gif");
 
     private final Tracker tracker;
-    private final ModelRegistry registry;
+    private ModelRegistry registry;
 
     /** Answers from this tracker and the model registry over it. */
-    public JsonApi(Tracker tracker, ModelRegistry registry) {
+    public JsonApi(Tracker tracker) {
         this.tracker = tracker;
-        this.registry = registry;
+    }
+
+    /**
+     * The registry, opened on first use: runs can be served from any Tracker, while a registry
+     * needs one that {@code Tracker.open} made.
+     */
+    private synchronized ModelRegistry registry() {
+        if (registry == null) {
+            registry = ModelRegistry.of(tracker);
+        }
+        return registry;
     }
 
     /** A JSON body, or a file to send as it is. */
@@ -105,7 +115,7 @@ public final class JsonApi {
         }
         if (head.equals("models")) {
             if (n == 1) {
-                return Reply.of(Map.of("models", registry.searchModels(null).stream().map(JsonApi::model).toList()));
+                return Reply.of(Map.of("models", registry().searchModels(null).stream().map(JsonApi::model).toList()));
             }
             if (n == 2) {
                 return Reply.of(modelWithVersions(path.get(1)));
@@ -249,18 +259,18 @@ public final class JsonApi {
     }
 
     private Object modelWithVersions(String name) {
-        RegisteredModel model = registry.getModel(name);
+        RegisteredModel model = registry().getModel(name);
         // Quoted as the search grammar reads text: a quote doubled, a backslash escaped.
         String literal = "'" + name.replace("\\", "\\\\").replace("'", "''") + "'";
         Map<String, Object> json = model(model);
-        json.put("versions", registry.searchVersions("name = " + literal).stream().map(JsonApi::version).toList());
+        json.put("versions", registry().searchVersions("name = " + literal).stream().map(JsonApi::version).toList());
         return json;
     }
 
     private Object history(String name) {
-        List<ModelEvent> events = registry.history(name);
+        List<ModelEvent> events = registry().history(name);
         if (events.isEmpty()) {
-            registry.getModel(name); // a name with no trail at all is unknown: NotFoundException
+            registry().getModel(name); // a name with no trail at all is unknown: NotFoundException
         }
         return Map.of("events", events.stream().map(JsonApi::event).toList());
     }

@@ -1,0 +1,45 @@
+package dev.runlog.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class DownsamplerTest {
+    @Test
+    void aSingleSpikeInAMillionPointsSurvivesAndTheOutputStaysWithinTheLimit() {
+        int n = 1_000_000;
+        long[] xs = IntStream.range(0, n).asLongStream().toArray();
+        double[] ys = new double[n];
+        Arrays.fill(ys, 1.0);
+        ys[654_321] = 1e6;
+        ys[123_457] = -5;
+
+        int[] chosen = Downsampler.select(xs, ys, Long.MIN_VALUE, Long.MAX_VALUE, 1_000);
+
+        assertTrue(chosen.length <= 1_000, "at most 1,000 points, got " + chosen.length);
+        assertTrue(IntStream.of(chosen).anyMatch(i -> i == 654_321), "the spike survives");
+        assertTrue(IntStream.of(chosen).anyMatch(i -> i == 123_457), "the dip survives");
+        for (int i = 1; i < chosen.length; i++) {
+            assertTrue(xs[chosen[i]] >= xs[chosen[i - 1]], "in x order");
+        }
+    }
+
+    @Test
+    void aShortSeriesIsReturnedExactlyInXOrder() {
+        long[] times = {30, 10, 20};
+        assertArrayEquals(new int[] {1, 2, 0}, Downsampler.select(times, new double[] {3, 1, 2}, 0, 100, 1_000));
+    }
+
+    @Test
+    void theRangeSelectsTheFinerPartWhenZooming() {
+        long[] xs = IntStream.range(0, 10_000).asLongStream().toArray();
+        double[] ys = new double[10_000];
+
+        int[] chosen = Downsampler.select(xs, ys, 5_000, 5_099, 1_000);
+
+        assertArrayEquals(IntStream.rangeClosed(5_000, 5_099).toArray(), chosen, "every point of the zoomed range");
+    }
+}
