@@ -1,7 +1,5 @@
 package dev.runlog.tracking.internal;
 
-import dev.runlog.tracking.spi.Sha256;
-import dev.runlog.tracking.spi.IoFailures;
 import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.ActiveRun;
@@ -38,14 +36,9 @@ import dev.runlog.tracking.internal.search.Matcher;
 import dev.runlog.tracking.spi.TrackingStore;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.stream.Stream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -74,6 +67,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     private final boolean shutdownHook;
     private final long archiveSizeLimit;
     private final ModelCopies modelCopies;
+    private final RunArtifacts runArtifacts;
     // Identity, not equals: each extension store registered is closed once, whatever its equals says.
     private final Set<AutoCloseable> extensionResources = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
@@ -89,6 +83,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         this.shutdownHook = shutdownHook;
         this.archiveSizeLimit = archiveSizeLimit;
         this.modelCopies = new ModelCopies(loadedModelDirectory);
+        this.runArtifacts = new RunArtifacts(store, artifacts);
         if (shutdownHook) {
             ShutdownHooks.register(this);
         }
@@ -468,79 +463,17 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
 
     /** Every file under an artifact directory, recursively, sorted by path. */
     List<ArtifactEntry> filesUnder(String runId, String dir) {
-        List<ArtifactEntry> files = new java.util.ArrayList<>();
-        for (ArtifactEntry entry : artifacts.list(runId, dir)) {
-            if (entry.isDirectory()) {
-                files.addAll(filesUnder(runId, entry.path()));
-            } else {
-                files.add(entry);
-            }
-        }
-        return files;
+        return runArtifacts.filesUnder(runId, dir);
     }
 
-    /**
-     * Stores one file and records its digest.
-     *
-     * @throws ConflictException if the path is in a logged model's directory; nothing is written then
-     */
+    /** @see RunArtifacts#upload */
     ArtifactEntry upload(String runId, String path, InputStream content) {
-        ModelGuard.checkFilesWritable(store, runId, List.of(ArtifactPaths.normalize(path)));
-        ArtifactEntry stored = artifacts.put(runId, path, content);
-        store.logArtifacts(runId, List.of(stored));
-        return stored;
+        return runArtifacts.upload(runId, path, content);
     }
 
-    /**
-     * Stores every file of a local tree under {@code artifactDir}, then records their digests in
-     * one write. Links are refused, not followed: a link could pull in any file of the machine.
-     * Model descriptors ({@code MLmodel.json}) are stored after every other file, so that a write
-     * cut short never leaves a descriptor beside a missing or partial payload.
-     *
-     * @throws ConflictException if a file would land in a logged model's directory; nothing is written then
-     */
+    /** @see RunArtifacts#uploadTree */
     List<ArtifactEntry> uploadTree(String runId, Path directory, String artifactDir) {
-        String dir = ArtifactPaths.normalize(artifactDir);
-        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-            throw new InvalidInputException("Cannot log artifacts from " + directory + ": it is not a directory");
-        }
-        List<ArtifactEntry> stored = new java.util.ArrayList<>();
-        try {
-            // Look at the whole tree first: a refused tree must leave nothing stored.
-            List<Path> files = new java.util.ArrayList<>();
-            try (Stream<Path> paths = Files.walk(directory)) {
-                for (Path p : paths.sorted().toList()) {
-                    if (Files.isSymbolicLink(p)) {
-                        throw new InvalidInputException("Cannot log artifacts from " + directory + ": " + p
-                                + " is a symbolic link; links are not followed");
-                    }
-                    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                        files.add(p);
-                    }
-                }
-            }
-            Map<String, Path> targets = new LinkedHashMap<>();
-            for (Path p : files) {
-                String relative = directory.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-                targets.put(ArtifactPaths.join(dir, relative), p);
-            }
-            ModelGuard.checkFilesWritable(store, runId, targets.keySet());
-            List<Map.Entry<String, Path>> ordered = new java.util.ArrayList<>(targets.entrySet());
-            // A stable sort: descriptors last, everything else in walk order.
-            ordered.sort(java.util.Comparator.comparing(
-                    (Map.Entry<String, Path> e) -> e.getValue().getFileName().toString().equals(ModelDescriptor.FILE_NAME)));
-            for (Map.Entry<String, Path> target : ordered) {
-                try (InputStream in = Files.newInputStream(target.getValue())) {
-                    stored.add(artifacts.put(runId, target.getKey(), in));
-                }
-            }
-        } catch (IOException e) {
-            throw IoFailures.storeFailure("Could not read artifacts from " + directory, e);
-        }
-        if (!stored.isEmpty()) {
-            store.logArtifacts(runId, stored);
-        }
-        return stored;
+        return runArtifacts.uploadTree(runId, directory, artifactDir);
     }
 
     @Override
@@ -549,35 +482,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         InputRules.notNull("target directory", targetDirectory);
         String normalized = ArtifactPaths.normalize(path);
         getRun(runId);
-        String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
-        Path result = normalized.isEmpty() ? targetDirectory : targetDirectory.resolve(lastSegment);
-        try {
-            if (!normalized.isEmpty() && artifacts.list(runId, normalized).isEmpty()) {
-                // Not a directory with content: a single file, or nothing, which open() reports.
-                try (InputStream in = artifacts.open(runId, normalized)) {
-                    Files.createDirectories(targetDirectory);
-                    Files.copy(in, result, StandardCopyOption.REPLACE_EXISTING);
-                }
-                return result;
-            }
-            List<ArtifactEntry> files = filesUnder(runId, normalized);
-            if (files.isEmpty() && !normalized.isEmpty()) {
-                throw new NotFoundException("Run " + runId + " has no artifacts under '" + normalized + "'");
-            }
-            String prefix = normalized.isEmpty() ? "" : normalized + "/";
-            Files.createDirectories(result);
-            for (ArtifactEntry file : files) {
-                Path target = result.resolve(file.path().substring(prefix.length()));
-                Files.createDirectories(target.getParent());
-                try (InputStream in = artifacts.open(runId, file.path())) {
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            return result;
-        } catch (IOException e) {
-            throw IoFailures.storeFailure("Could not download artifacts '" + normalized + "' of run " + runId
-                    + " to " + targetDirectory, e);
-        }
+        return runArtifacts.download(runId, normalized, targetDirectory);
     }
 
     @Override

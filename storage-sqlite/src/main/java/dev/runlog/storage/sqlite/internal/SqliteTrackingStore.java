@@ -16,7 +16,6 @@ import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
-import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.spi.DatasetCodec;
@@ -47,7 +46,6 @@ import java.util.OptionalLong;
  */
 final class SqliteTrackingStore implements TrackingStore {
     /** Batches this small are folded into the series' last chunk while it stays under this size. */
-    private static final int SMALL_CHUNK = 256;
 
     private static final System.Logger LOG = System.getLogger(SqliteTrackingStore.class.getName());
 
@@ -336,7 +334,7 @@ final class SqliteTrackingStore implements TrackingStore {
                 insertParams(c, runId, params);
             }
             upsertTags(c, runId, tags);
-            Map<String, Metric> latest = metrics.isEmpty() ? Map.of() : appendMetrics(c, runId, metrics);
+            Map<String, Metric> latest = metrics.isEmpty() ? Map.of() : MetricChunks.append(c, runId, metrics);
             updateRunData(c, runId, params, tags, latest);
             return null;
         });
@@ -378,139 +376,6 @@ final class SqliteTrackingStore implements TrackingStore {
                 ps.addBatch();
             }
             ps.executeBatch();
-        }
-    }
-
-    /**
-     * Appends each key's points as one chunk and moves the series' last and latest points along.
-     *
-     * @return the new latest point of each key written
-     */
-    private static Map<String, Metric> appendMetrics(Connection c, String runId, List<Metric> metrics) throws SQLException {
-        Map<String, List<Metric>> byKey = new LinkedHashMap<>();
-        for (Metric m : metrics) {
-            byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
-        }
-        try (PreparedStatement selectSeries = c.prepareStatement("SELECT series_id, point_count, chunk_count, in_order,"
-                + " last_step, last_timestamp, last_bits, latest_step, latest_timestamp, latest_bits"
-                + " FROM metric_series WHERE run_id = ? AND key = ?");
-             PreparedStatement insertSeries = c.prepareStatement("INSERT INTO metric_series (run_id, key, point_count,"
-                     + " chunk_count, in_order, last_step, last_timestamp, last_bits, latest_step, latest_timestamp,"
-                     + " latest_bits, latest_value) VALUES (?, ?, 0, 0, 1, 0, 0, 0, 0, 0, 0, NULL)",
-                     Statement.RETURN_GENERATED_KEYS);
-             PreparedStatement updateSeries = c.prepareStatement("UPDATE metric_series SET point_count = ?, chunk_count = ?,"
-                     + " in_order = ?, last_step = ?, last_timestamp = ?, last_bits = ?, latest_step = ?,"
-                     + " latest_timestamp = ?, latest_bits = ?, latest_value = ? WHERE series_id = ?");
-             PreparedStatement insertChunk = c.prepareStatement(
-                     "INSERT INTO metric_chunks (series_id, chunk_no, point_count, data) VALUES (?, ?, ?, ?)");
-             PreparedStatement selectLastChunk = c.prepareStatement(
-                     "SELECT point_count, data FROM metric_chunks WHERE series_id = ? AND chunk_no = ?");
-             PreparedStatement replaceChunk = c.prepareStatement(
-                     "UPDATE metric_chunks SET point_count = ?, data = ? WHERE series_id = ? AND chunk_no = ?")) {
-            Map<String, Metric> newLatest = new LinkedHashMap<>();
-            for (Map.Entry<String, List<Metric>> entry : byKey.entrySet()) {
-                List<Metric> points = entry.getValue();
-                long seriesId;
-                long pointCount = 0;
-                long chunkCount = 0;
-                boolean inOrder = true;
-                Metric last = null;
-                Metric latest = null;
-                selectSeries.setString(1, runId);
-                selectSeries.setString(2, entry.getKey());
-                try (ResultSet rs = selectSeries.executeQuery()) {
-                    if (rs.next()) {
-                        seriesId = rs.getLong(1);
-                        pointCount = rs.getLong(2);
-                        chunkCount = rs.getLong(3);
-                        inOrder = rs.getInt(4) != 0;
-                        last = new Metric(entry.getKey(), Double.longBitsToDouble(rs.getLong(7)), rs.getLong(5), rs.getLong(6));
-                        latest = new Metric(entry.getKey(), Double.longBitsToDouble(rs.getLong(10)), rs.getLong(8), rs.getLong(9));
-                    } else {
-                        seriesId = -1;
-                    }
-                }
-                if (seriesId < 0) {
-                    insertSeries.setString(1, runId);
-                    insertSeries.setString(2, entry.getKey());
-                    insertSeries.executeUpdate();
-                    try (ResultSet keys = insertSeries.getGeneratedKeys()) {
-                        keys.next();
-                        seriesId = keys.getLong(1);
-                    }
-                }
-                int n = points.size();
-                long[] steps = new long[n];
-                long[] timestamps = new long[n];
-                double[] values = new double[n];
-                for (int i = 0; i < n; i++) {
-                    Metric p = points.get(i);
-                    steps[i] = p.step();
-                    timestamps[i] = p.timestamp();
-                    values[i] = p.value();
-                    if (last != null && inOrder && Metric.HISTORY_ORDER.compare(p, last) < 0) {
-                        inOrder = false;
-                    }
-                    if (latest == null || p.isLaterThan(latest)) {
-                        latest = p;
-                    }
-                    last = p;
-                }
-
-                boolean merged = false;
-                if (chunkCount > 0 && n < SMALL_CHUNK) {
-                    selectLastChunk.setLong(1, seriesId);
-                    selectLastChunk.setLong(2, chunkCount - 1);
-                    try (ResultSet rs = selectLastChunk.executeQuery()) {
-                        if (rs.next() && rs.getInt(1) + n <= SMALL_CHUNK) {
-                            int previous = rs.getInt(1);
-                            byte[] old = rs.getBytes(2);
-                            long[] s = new long[previous + n];
-                            long[] t = new long[previous + n];
-                            double[] v = new double[previous + n];
-                            ChunkCodec.decode(old, s, t, v, 0);
-                            System.arraycopy(steps, 0, s, previous, n);
-                            System.arraycopy(timestamps, 0, t, previous, n);
-                            System.arraycopy(values, 0, v, previous, n);
-                            replaceChunk.setInt(1, previous + n);
-                            replaceChunk.setBytes(2, ChunkCodec.encode(s, t, v, 0, previous + n));
-                            replaceChunk.setLong(3, seriesId);
-                            replaceChunk.setLong(4, chunkCount - 1);
-                            merged = true;
-                        }
-                    }
-                    if (merged) {
-                        replaceChunk.executeUpdate();
-                    }
-                }
-                if (!merged) {
-                    insertChunk.setLong(1, seriesId);
-                    insertChunk.setLong(2, chunkCount);
-                    insertChunk.setInt(3, n);
-                    insertChunk.setBytes(4, ChunkCodec.encode(steps, timestamps, values, 0, n));
-                    insertChunk.executeUpdate();
-                    chunkCount++;
-                }
-
-                updateSeries.setLong(1, pointCount + n);
-                updateSeries.setLong(2, chunkCount);
-                updateSeries.setInt(3, inOrder ? 1 : 0);
-                updateSeries.setLong(4, last.step());
-                updateSeries.setLong(5, last.timestamp());
-                updateSeries.setLong(6, Double.doubleToRawLongBits(last.value()));
-                updateSeries.setLong(7, latest.step());
-                updateSeries.setLong(8, latest.timestamp());
-                updateSeries.setLong(9, Double.doubleToRawLongBits(latest.value()));
-                if (Double.isNaN(latest.value())) {
-                    updateSeries.setNull(10, java.sql.Types.REAL);
-                } else {
-                    updateSeries.setDouble(10, latest.value());
-                }
-                updateSeries.setLong(11, seriesId);
-                updateSeries.executeUpdate();
-                newLatest.put(entry.getKey(), latest);
-            }
-            return newLatest;
         }
     }
 
@@ -641,59 +506,8 @@ final class SqliteTrackingStore implements TrackingStore {
     public MetricSeries metricSeries(String runId, String key) {
         return db.read(c -> {
             requireRun(c, runId);
-            long seriesId;
-            int count;
-            boolean inOrder;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT series_id, point_count, in_order FROM metric_series WHERE run_id = ? AND key = ?")) {
-                ps.setString(1, runId);
-                ps.setString(2, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return new MetricSeries(key, new long[0], new long[0], new double[0]);
-                    }
-                    seriesId = rs.getLong(1);
-                    count = rs.getInt(2);
-                    inOrder = rs.getInt(3) != 0;
-                }
-            }
-            long[] steps = new long[count];
-            long[] timestamps = new long[count];
-            double[] values = new double[count];
-            int filled = 0;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT point_count, data FROM metric_chunks WHERE series_id = ? ORDER BY chunk_no")) {
-                ps.setLong(1, seriesId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (filled + rs.getInt(1) > count) {
-                            throw damaged(runId, key, count);
-                        }
-                        filled += ChunkCodec.decode(rs.getBytes(2), steps, timestamps, values, filled);
-                    }
-                }
-            }
-            if (filled != count) {
-                throw damaged(runId, key, count);
-            }
-            MetricSeries series = new MetricSeries(key, steps, timestamps, values);
-            return inOrder ? series : sorted(series);
+            return MetricChunks.read(c, runId, key);
         });
-    }
-
-    private static StoreException damaged(String runId, String key, int count) {
-        return new StoreException("Metric '" + key + "' of run " + runId + " should hold " + count
-                + " points but its chunks hold another number; the database is damaged");
-    }
-
-    /** Sorts a series logged out of order into history order; stable, like every store's history. */
-    private static MetricSeries sorted(MetricSeries series) {
-        List<Metric> points = new ArrayList<>(series.size());
-        for (int i = 0; i < series.size(); i++) {
-            points.add(series.get(i));
-        }
-        points.sort(Metric.HISTORY_ORDER);
-        return MetricSeries.of(series.key(), points);
     }
 
     @Override

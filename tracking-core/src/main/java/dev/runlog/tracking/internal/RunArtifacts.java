@@ -1,0 +1,145 @@
+package dev.runlog.tracking.internal;
+
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.spi.ArtifactPaths;
+import dev.runlog.tracking.spi.ArtifactStore;
+import dev.runlog.tracking.spi.IoFailures;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Moving a run's files in and out: uploads that record their digests in the tracking store and
+ * never write into a logged model, and downloads of a file or a tree. The tracker checks that it is
+ * open and that the run exists before it calls here.
+ */
+final class RunArtifacts {
+    private final TrackingStore store;
+    private final ArtifactStore artifacts;
+
+    RunArtifacts(TrackingStore store, ArtifactStore artifacts) {
+        this.store = store;
+        this.artifacts = artifacts;
+    }
+
+    /** Every file under an artifact directory, recursively, sorted by path. */
+    List<ArtifactEntry> filesUnder(String runId, String dir) {
+        List<ArtifactEntry> files = new java.util.ArrayList<>();
+        for (ArtifactEntry entry : artifacts.list(runId, dir)) {
+            if (entry.isDirectory()) {
+                files.addAll(filesUnder(runId, entry.path()));
+            } else {
+                files.add(entry);
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Stores one file and records its digest.
+     *
+     * @throws ConflictException if the path is in a logged model's directory; nothing is written then
+     */
+    ArtifactEntry upload(String runId, String path, InputStream content) {
+        ModelGuard.checkFilesWritable(store, runId, List.of(ArtifactPaths.normalize(path)));
+        ArtifactEntry stored = artifacts.put(runId, path, content);
+        store.logArtifacts(runId, List.of(stored));
+        return stored;
+    }
+
+    /**
+     * Stores every file of a local tree under {@code artifactDir}, then records their digests in
+     * one write. Links are refused, not followed: a link could pull in any file of the machine.
+     * Model descriptors ({@code MLmodel.json}) are stored after every other file, so that a write
+     * cut short never leaves a descriptor beside a missing or partial payload.
+     *
+     * @throws ConflictException if a file would land in a logged model's directory; nothing is written then
+     */
+    List<ArtifactEntry> uploadTree(String runId, Path directory, String artifactDir) {
+        String dir = ArtifactPaths.normalize(artifactDir);
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidInputException("Cannot log artifacts from " + directory + ": it is not a directory");
+        }
+        List<ArtifactEntry> stored = new java.util.ArrayList<>();
+        try {
+            // Look at the whole tree first: a refused tree must leave nothing stored.
+            List<Path> files = new java.util.ArrayList<>();
+            try (Stream<Path> paths = Files.walk(directory)) {
+                for (Path p : paths.sorted().toList()) {
+                    if (Files.isSymbolicLink(p)) {
+                        throw new InvalidInputException("Cannot log artifacts from " + directory + ": " + p
+                                + " is a symbolic link; links are not followed");
+                    }
+                    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                        files.add(p);
+                    }
+                }
+            }
+            Map<String, Path> targets = new LinkedHashMap<>();
+            for (Path p : files) {
+                String relative = directory.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+                targets.put(ArtifactPaths.join(dir, relative), p);
+            }
+            ModelGuard.checkFilesWritable(store, runId, targets.keySet());
+            List<Map.Entry<String, Path>> ordered = new java.util.ArrayList<>(targets.entrySet());
+            // A stable sort: descriptors last, everything else in walk order.
+            ordered.sort(java.util.Comparator.comparing(
+                    (Map.Entry<String, Path> e) -> e.getValue().getFileName().toString().equals(ModelDescriptor.FILE_NAME)));
+            for (Map.Entry<String, Path> target : ordered) {
+                try (InputStream in = Files.newInputStream(target.getValue())) {
+                    stored.add(artifacts.put(runId, target.getKey(), in));
+                }
+            }
+        } catch (IOException e) {
+            throw IoFailures.storeFailure("Could not read artifacts from " + directory, e);
+        }
+        if (!stored.isEmpty()) {
+            store.logArtifacts(runId, stored);
+        }
+        return stored;
+    }
+
+    /** Copies the file or tree at {@code normalized} into {@code targetDirectory}; see {@code Tracker#downloadArtifacts}. */
+    Path download(String runId, String normalized, Path targetDirectory) {
+        String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
+        Path result = normalized.isEmpty() ? targetDirectory : targetDirectory.resolve(lastSegment);
+        try {
+            if (!normalized.isEmpty() && artifacts.list(runId, normalized).isEmpty()) {
+                // Not a directory with content: a single file, or nothing, which open() reports.
+                try (InputStream in = artifacts.open(runId, normalized)) {
+                    Files.createDirectories(targetDirectory);
+                    Files.copy(in, result, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return result;
+            }
+            List<ArtifactEntry> files = filesUnder(runId, normalized);
+            if (files.isEmpty() && !normalized.isEmpty()) {
+                throw new NotFoundException("Run " + runId + " has no artifacts under '" + normalized + "'");
+            }
+            String prefix = normalized.isEmpty() ? "" : normalized + "/";
+            Files.createDirectories(result);
+            for (ArtifactEntry file : files) {
+                Path target = result.resolve(file.path().substring(prefix.length()));
+                Files.createDirectories(target.getParent());
+                try (InputStream in = artifacts.open(runId, file.path())) {
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return result;
+        } catch (IOException e) {
+            throw IoFailures.storeFailure("Could not download artifacts '" + normalized + "' of run " + runId
+                    + " to " + targetDirectory, e);
+        }
+    }
+}
