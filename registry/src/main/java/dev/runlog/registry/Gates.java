@@ -1,9 +1,13 @@
 package dev.runlog.registry;
 
 import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.InvalidInputException;
 import java.util.Locale;
 import java.util.OptionalDouble;
+import java.util.function.DoublePredicate;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The usual promotion gates. Metric gates read the latest value of a metric of the version's run.
@@ -14,22 +18,79 @@ import java.util.function.Predicate;
  *         Gates.beatsCurrent("accuracy"),
  *         Gates.requireTag("validated", "true"));
  * }</pre>
+ *
+ * <p>Where a gate arrives as text (a command line, a web form), {@link #parse(String)} reads it.
  */
 public final class Gates {
+    /** {@code metrics.<key> <op> <number>} or {@code tags.<key> = '<value>'}; a key may be backquoted. */
+    private static final Pattern EXPRESSION = Pattern.compile(
+            "\\s*(metrics|tags)\\.(`[^`]+`|[\\w./-]+)\\s*(>=|<=|>|<|=)\\s*(.*?)\\s*");
+
     private Gates() {
+    }
+
+    /**
+     * Reads a gate written as text, in the search grammar's terms:
+     * {@code metrics.accuracy >= 0.9}, {@code metrics.loss < 0.2} ({@code >=}, {@code <=},
+     * {@code >}, {@code <}), or {@code tags.validated = 'true'} (quoted with {@code '} or
+     * {@code "}). A key holding spaces or other characters is backquoted:
+     * {@code metrics.`val loss` <= 0.3}. The gate's name in its result is the expression as
+     * written, normalised.
+     *
+     * @throws InvalidInputException if the text is none of these, naming what was expected
+     */
+    public static Gate parse(String expression) {
+        InputRules.notNull("gate expression", expression);
+        Matcher m = EXPRESSION.matcher(expression);
+        if (!m.matches()) {
+            throw new InvalidInputException("gate '" + expression + "' is not of the form 'metrics.<key> >= <number>'"
+                    + " (or <=, >, <) or \"tags.<key> = '<value>'\"");
+        }
+        String key = m.group(2).startsWith("`") ? m.group(2).substring(1, m.group(2).length() - 1) : m.group(2);
+        String op = m.group(3);
+        String operand = m.group(4);
+        if (m.group(1).equals("tags")) {
+            if (!op.equals("=")) {
+                throw new InvalidInputException("gate '" + expression + "': a tag gate compares with '=', not '" + op + "'");
+            }
+            if (operand.length() < 2 || operand.charAt(0) != operand.charAt(operand.length() - 1)
+                    || (operand.charAt(0) != '\'' && operand.charAt(0) != '"')) {
+                throw new InvalidInputException("gate '" + expression + "': the tag value must be quoted, as 'true'");
+            }
+            return requireTag(key, operand.substring(1, operand.length() - 1));
+        }
+        if (op.equals("=")) {
+            throw new InvalidInputException("gate '" + expression + "': a metric gate compares with >=, <=, > or <, not '='");
+        }
+        double bound;
+        try {
+            bound = Double.parseDouble(operand);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("gate '" + expression + "': '" + operand + "' is not a number");
+        }
+        if (Double.isNaN(bound)) {
+            throw new InvalidInputException("gate '" + expression + "': the bound is NaN, which nothing passes");
+        }
+        return switch (op) {
+            case ">=" -> threshold(key, ">=", bound, v -> v >= bound);
+            case "<=" -> threshold(key, "<=", bound, v -> v <= bound);
+            case ">" -> threshold(key, ">", bound, v -> v > bound);
+            default -> threshold(key, "<", bound, v -> v < bound);
+        };
     }
 
     /** Passes when the run's latest {@code key} is at least {@code min}; fails when it is lower, NaN or missing. */
     public static Gate metricAtLeast(String key, double min) {
-        return threshold(key, ">=", min, true);
+        return threshold(key, ">=", min, v -> v >= min);
     }
 
     /** Passes when the run's latest {@code key} is at most {@code max}; fails when it is higher, NaN or missing. */
     public static Gate metricAtMost(String key, double max) {
-        return threshold(key, "<=", max, false);
+        return threshold(key, "<=", max, v -> v <= max);
     }
 
-    private static Gate threshold(String key, String symbol, double bound, boolean atLeast) {
+    /** {@code passes} is written so that NaN fails: every comparison with NaN is false. */
+    private static Gate threshold(String key, String symbol, double bound, DoublePredicate passes) {
         InputRules.notNull("key", key);
         String required = symbol + " " + format(bound);
         String name = "metrics." + key + " " + required;
@@ -39,9 +100,7 @@ public final class Gates {
                 return GateResult.fail(name, "no such metric", required);
             }
             double v = value.getAsDouble();
-            // Written so that NaN fails both ways: every comparison with NaN is false.
-            boolean passed = atLeast ? v >= bound : v <= bound;
-            return new GateResult(name, passed, format(v), required);
+            return new GateResult(name, passes.test(v), format(v), required);
         };
     }
 

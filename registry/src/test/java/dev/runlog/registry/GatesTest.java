@@ -1,7 +1,11 @@
 package dev.runlog.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
@@ -90,5 +94,27 @@ class GatesTest {
     @DisplayName("numbers in results read as short as they can: whole numbers without a point, six significant digits")
     void format(double value, String expected) {
         assertEquals(expected, Gates.format(value));
+    }
+
+    @Test
+    @DisplayName("parse reads metric comparisons and tag equality, and names what is wrong with anything else")
+    void parse() {
+        assertEquals(new GateResult("metrics.acc >= 0.9", true, "0.9", ">= 0.9"),
+                Gates.parse(" metrics.acc>=0.9 ").check(candidate(Map.of("acc", 0.9), null)));
+        assertEquals(GateResult.fail("metrics.acc > 0.9", "0.9", "> 0.9"),
+                Gates.parse("metrics.acc > 0.9").check(candidate(Map.of("acc", 0.9), null)));
+        assertEquals(new GateResult("metrics.val loss < 0.5", true, "0.4", "< 0.5"),
+                Gates.parse("metrics.`val loss` < 0.5").check(candidate(Map.of("val loss", 0.4), null)));
+        assertEquals(GateResult.fail("metrics.loss <= 0.3", "NaN", "<= 0.3"),
+                Gates.parse("metrics.loss <= 3e-1").check(candidate(Map.of("loss", Double.NaN), null)));
+        PromotionCandidate tagged = new PromotionCandidate(version(2, Map.of("validated", "yes")), run(Map.of(), Map.of()),
+                Stage.PRODUCTION, Optional.empty(), Optional.empty());
+        assertTrue(Gates.parse("tags.validated = \"yes\"").check(tagged).passed());
+        assertFalse(Gates.parse("tags.validated = 'no'").check(tagged).passed());
+        for (String bad : List.of("", "accuracy >= 0.9", "metrics.acc = 0.9", "metrics.acc >= high", "metrics.acc >= NaN",
+                "tags.v >= 'x'", "tags.v = yes", "params.lr >= 1", "metrics.acc >= 0.9 and metrics.loss < 1")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Gates.parse(bad), bad);
+            assertTrue(e.getMessage().startsWith("gate '" + bad + "'"), e.getMessage());
+        }
     }
 }
