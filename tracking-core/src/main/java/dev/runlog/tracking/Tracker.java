@@ -77,6 +77,31 @@ public interface Tracker extends AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Sets (or overwrites) a tag of any run that is not deleted, also of one that has ended or that
+     * another process runs: tags annotate runs after the fact (a review note in
+     * {@code mlflow.note.content}, a validation verdict), as MLflow's {@code set_tag} does. The
+     * same key and value rules as {@link ActiveRun#setTag} apply.
+     *
+     * <pre>{@code
+     * tracker.setTag(runId, "validated", "true");
+     * }</pre>
+     *
+     * @throws InvalidInputException if the key or value breaks the tag rules, or an argument is null
+     * @throws NotFoundException     if there is no run with this id
+     * @throws RunNotActiveException if the run is deleted
+     */
+    void setTag(String runId, String key, String value);
+
+    /**
+     * Removes a tag of any run that is not deleted, as MLflow's {@code delete_tag} does.
+     *
+     * @throws InvalidInputException if an argument is null
+     * @throws NotFoundException     if there is no run with this id, or it has no tag {@code key}
+     * @throws RunNotActiveException if the run is deleted
+     */
+    void deleteTag(String runId, String key);
+
     /** Starts a run in {@code experimentName}, creating the experiment on first use. */
     ActiveRun startRun(String experimentName);
 

@@ -89,6 +89,11 @@ public abstract class TrackingStoreCompatibilityKit {
     }
 
     @Nested
+    @DisplayName("Tags by run id")
+    class TagsByRunId implements TagsByRunIdContract {
+    }
+
+    @Nested
     @DisplayName("Writes to ended or deleted runs")
     class InactiveRuns implements InactiveRunsContract {
     }

@@ -426,6 +426,23 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     }
 
     @Override
+    public void setTag(String runId, String key, String value) {
+        checkOpen();
+        InputRules.notNull("run id", runId);
+        InputRules.key("tag", key);
+        InputRules.tagValue(key, value);
+        store.setTag(runId, key, value);
+    }
+
+    @Override
+    public void deleteTag(String runId, String key) {
+        checkOpen();
+        InputRules.notNull("run id", runId);
+        InputRules.notNull("tag key", key);
+        store.deleteTag(runId, key);
+    }
+
+    @Override
     public void deleteRun(String runId) {
         checkOpen();
         store.deleteRun(InputRules.notNull("run id", runId));

@@ -99,10 +99,14 @@ final class InMemoryTrackingStore implements TrackingStore {
             return new Run(info, new RunData(params, latest, tags), inputs);
         }
 
-        void checkWritable() {
+        void checkNotDeleted() {
             if (stage == LifecycleStage.DELETED) {
                 throw new RunNotActiveException(spec.runId(), "it is deleted");
             }
+        }
+
+        void checkWritable() {
+            checkNotDeleted();
             if (!status.isActive()) {
                 throw new RunNotActiveException(spec.runId(), "it has ended with status " + status);
             }
@@ -227,6 +231,28 @@ final class InMemoryTrackingStore implements TrackingStore {
             run.tags.putAll(tags);
             for (Metric point : metrics) {
                 run.metrics.computeIfAbsent(point.key(), SeriesBuffer::new).add(point);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void setTag(String runId, String key, String value) {
+        write(() -> {
+            RunState run = run(runId);
+            run.checkNotDeleted();
+            run.tags.put(key, value);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteTag(String runId, String key) {
+        write(() -> {
+            RunState run = run(runId);
+            run.checkNotDeleted();
+            if (run.tags.remove(key) == null) {
+                throw new NotFoundException("Run " + runId + " has no tag '" + key + "'");
             }
             return null;
         });

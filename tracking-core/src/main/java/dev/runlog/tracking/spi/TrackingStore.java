@@ -103,6 +103,24 @@ public interface TrackingStore extends AutoCloseable {
     void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags);
 
     /**
+     * Sets (or overwrites) one tag of a run that is not deleted, whatever its status: a run is
+     * annotated after it ended (a review note, a validation verdict), as MLflow's {@code set_tag}
+     * allows. Key and value arrive checked.
+     *
+     * @throws NotFoundException     if the run does not exist
+     * @throws RunNotActiveException if the run is deleted
+     */
+    void setTag(String runId, String key, String value);
+
+    /**
+     * Removes one tag of a run that is not deleted, whatever its status.
+     *
+     * @throws NotFoundException     if the run does not exist, or has no tag {@code key}
+     * @throws RunNotActiveException if the run is deleted
+     */
+    void deleteTag(String runId, String key);
+
+    /**
      * Records files stored for a run in its {@link ArtifactStore}, with their size and SHA-256,
      * replacing the records of the same paths.
      *

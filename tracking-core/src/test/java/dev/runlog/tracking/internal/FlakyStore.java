@@ -32,6 +32,16 @@ class FlakyStore implements TrackingStore {
     volatile java.util.concurrent.CountDownLatch refusals = new java.util.concurrent.CountDownLatch(0);
 
     @Override
+    public void setTag(String runId, String key, String value) {
+        delegate.setTag(runId, key, value);
+    }
+
+    @Override
+    public void deleteTag(String runId, String key) {
+        delegate.deleteTag(runId, key);
+    }
+
+    @Override
     public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
         java.util.concurrent.CountDownLatch g = gate;
         if (g != null) {

@@ -340,6 +340,34 @@ final class SqliteTrackingStore implements TrackingStore {
         });
     }
 
+    @Override
+    public void setTag(String runId, String key, String value) {
+        db.write(c -> {
+            requireUndeletedRun(c, runId);
+            upsertTags(c, runId, Map.of(key, value));
+            updateRunData(c, runId, Map.of(), Map.of(key, value), Map.of());
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteTag(String runId, String key) {
+        db.write(c -> {
+            requireUndeletedRun(c, runId);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tags WHERE run_id = ? AND key = ?")) {
+                ps.setString(1, runId);
+                ps.setString(2, key);
+                if (ps.executeUpdate() == 0) {
+                    throw new NotFoundException("Run " + runId + " has no tag '" + key + "'");
+                }
+            }
+            RunDataCodec.Data data = readRunData(c, runId);
+            data.tags().remove(key);
+            update(c, "UPDATE run_data SET data = ? WHERE run_id = ?", RunDataCodec.encode(data), runId);
+            return null;
+        });
+    }
+
     private static void insertParams(Connection c, String runId, Map<String, String> params) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT value FROM params WHERE run_id = ? AND key = ?");
              PreparedStatement insert = c.prepareStatement("INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)")) {
@@ -382,18 +410,21 @@ final class SqliteTrackingStore implements TrackingStore {
     /** Folds a batch into the run's data record; params arrive checked, so adding them is safe. */
     private static void updateRunData(Connection c, String runId, Map<String, String> params, Map<String, String> tags,
                                       Map<String, Metric> latest) throws SQLException {
-        RunDataCodec.Data data;
-        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM run_data WHERE run_id = ?")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                data = RunDataCodec.decode(rs.getBytes(1));
-            }
-        }
+        RunDataCodec.Data data = readRunData(c, runId);
         data.params().putAll(params);
         data.tags().putAll(tags);
         data.latest().putAll(latest);
         update(c, "UPDATE run_data SET data = ? WHERE run_id = ?", RunDataCodec.encode(data), runId);
+    }
+
+    private static RunDataCodec.Data readRunData(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM run_data WHERE run_id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return RunDataCodec.decode(rs.getBytes(1));
+            }
+        }
     }
 
     // ---- artifacts and datasets ---------------------------------------------------------------
@@ -526,6 +557,20 @@ final class SqliteTrackingStore implements TrackingStore {
     private static void requireRun(Connection c, String runId) throws SQLException {
         if (!exists(c, "SELECT 1 FROM runs WHERE run_id = ?", runId)) {
             throw new NotFoundException("No run with id " + runId);
+        }
+    }
+
+    private static void requireUndeletedRun(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT lifecycle_stage FROM runs WHERE run_id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("No run with id " + runId);
+                }
+                if (!rs.getString(1).equals(LifecycleStage.ACTIVE.name())) {
+                    throw new RunNotActiveException(runId, "it is deleted");
+                }
+            }
         }
     }
 
