@@ -157,4 +157,9 @@ public abstract class TrackingStoreCompatibilityKit {
     @DisplayName("Experiment search")
     class ExperimentSearches implements ExperimentSearchContract {
     }
+
+    @Nested
+    @DisplayName("Experiment summaries")
+    class ExperimentSummaries implements ExperimentSummariesContract {
+    }
 }
