@@ -2,7 +2,9 @@ package dev.runlog.registry;
 
 import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * One entry of a registered model's audit trail: a registration, a stage transition, an alias move,
@@ -21,9 +23,14 @@ import java.util.Optional;
  * @param time     when it happened, by the tracker's clock
  * @param user     who did it
  * @param comment  why, as given by the caller; empty when none
+ * @param gates    for the STAGE_CHANGED event of a version moved by
+ *                 {@link ModelRegistry#promote(String, int, Stage, Gate...) promote}, the result of every
+ *                 gate it passed (name, actual and required value), in the order the gates were given;
+ *                 empty for every other event, including a plain transition and the versions a
+ *                 promotion archived, and for events recorded before stores kept gates
  */
 public record ModelEvent(long sequence, String model, int version, Action action, String alias, String from,
-                         String to, Instant time, String user, String comment) {
+                         String to, Instant time, String user, String comment, List<GateResult> gates) {
 
     /** What an audit trail entry records. */
     public enum Action {
@@ -51,6 +58,15 @@ public record ModelEvent(long sequence, String model, int version, Action action
         InputRules.notNull("time", time);
         user = user == null ? "" : user;
         comment = comment == null ? "" : comment;
+        InputRules.notNull("gates", gates);
+        gates.forEach(gate -> InputRules.notNull("gate result", gate));
+        gates = List.copyOf(gates);
+    }
+
+    /** An event that records no gates: anything but the promotion of a version. */
+    public ModelEvent(long sequence, String model, int version, Action action, String alias, String from, String to,
+                      Instant time, String user, String comment) {
+        this(sequence, model, version, action, alias, from, to, time, user, comment, List.of());
     }
 
     /** The alias concerned, for {@link Action#ALIAS_SET} and {@link Action#ALIAS_DELETED}. */
@@ -58,6 +74,11 @@ public record ModelEvent(long sequence, String model, int version, Action action
         return Optional.ofNullable(alias);
     }
 
+    /**
+     * One line for logs and consoles: time, model, version, action, {@code from -> to}, user,
+     * comment and, for a promotion, its gates, such as
+     * {@code [gates: metrics.accuracy >= 0.9: passed (0.93)]}.
+     */
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder().append(time).append(' ').append(model);
@@ -72,6 +93,9 @@ public record ModelEvent(long sequence, String model, int version, Action action
                 .append(" by ").append(user.isEmpty() ? "?" : user);
         if (!comment.isEmpty()) {
             text.append(": ").append(comment);
+        }
+        if (!gates.isEmpty()) {
+            text.append(gates.stream().map(GateResult::toString).collect(Collectors.joining("; ", " [gates: ", "]")));
         }
         return text.toString();
     }

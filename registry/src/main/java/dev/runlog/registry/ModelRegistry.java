@@ -138,9 +138,12 @@ public interface ModelRegistry {
      * Moves a version to {@code target} if it passes every gate, archiving the previous holders of
      * the stage in the same transaction. Gates see the run that logged the version and the version
      * now in the stage; if another promotion lands while they are checked, they are checked again.
+     * The audit trail's STAGE_CHANGED event of the promoted version records every gate's result
+     * ({@link ModelEvent#gates()}), in the order given, as judged by the check that let it through.
      *
      * @return the promoted version
-     * @throws PromotionRejectedException listing every failed gate; nothing changed then
+     * @throws PromotionRejectedException listing every failed gate; nothing changed then, and
+     *                                    nothing is added to the audit trail
      */
     ModelVersion promote(String name, int version, Stage target, Gate... gates);
 

@@ -206,6 +206,22 @@ public interface Tracker extends AutoCloseable {
     List<Experiment> listExperiments(ViewType viewType);
 
     /**
+     * The experiments in {@code viewType}, oldest first, each with how many of its runs are
+     * deleted and not, and when it last saw activity: what a list of experiments shows, read in one
+     * pass of the store rather than run by run. The counts include every run of the experiment
+     * whatever {@code viewType} is (it chooses experiments, not runs); the summaries of one call are
+     * a consistent snapshot on stores that read in transactions (SQLite).
+     *
+     * <pre>{@code
+     * tracker.experimentSummaries(ViewType.ACTIVE_ONLY).forEach(s ->
+     *         System.out.println(s.experiment().name() + ": " + s.activeRuns() + " runs"));
+     * }</pre>
+     *
+     * @see ExperimentSummary
+     */
+    List<ExperimentSummary> experimentSummaries(ViewType viewType);
+
+    /**
      * Creates an experiment. {@link #startRun} does this on first use; call it to fail early on a
      * taken name.
      *

@@ -265,21 +265,22 @@ public final class DefaultModelRegistry implements ModelRegistry {
             Optional<ModelVersion> incumbent = incumbent(name, version, target);
             Optional<Run> incumbentRun = incumbent.flatMap(this::runOf);
             PromotionCandidate context = new PromotionCandidate(candidate, run, target, incumbent, incumbentRun);
-            List<GateResult> failures = new ArrayList<>();
+            List<GateResult> results = new ArrayList<>();
             for (Gate gate : gates) {
                 GateResult result = gate.check(context);
                 if (result == null) {
                     throw new InvalidInputException("The gate " + gate + " returned null; a gate must return a GateResult");
                 }
-                if (!result.passed()) {
-                    failures.add(result);
-                }
+                results.add(result);
             }
+            List<GateResult> failures = results.stream().filter(r -> !r.passed()).toList();
             if (!failures.isEmpty()) {
                 throw new PromotionRejectedException(name, version, target, failures);
             }
             try {
-                Change change = change(options);
+                // The audit trail keeps every verdict of the promotion, on the promoted version's event only.
+                Change plain = change(options);
+                Change change = new Change(plain.time(), plain.user(), plain.comment(), results);
                 return store.transition(new StageTransition(name, version, target,
                         archiving(true, target, version, change),
                         OptionalInt.of(incumbent.map(ModelVersion::version).orElse(0))), change);

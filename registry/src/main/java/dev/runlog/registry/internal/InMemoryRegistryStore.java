@@ -99,7 +99,7 @@ final class InMemoryRegistryStore implements RegistryStore {
                 .mapToLong(ModelEvent::sequence).max().orElse(0);
         events.replaceAll(e -> e.model().equals(name) && e.sequence() >= since
                 ? new ModelEvent(e.sequence(), newName, e.version(), e.action(), e.alias(), e.from(), e.to(), e.time(),
-                        e.user(), e.comment())
+                        e.user(), e.comment(), e.gates())
                 : e);
         event(newName, 0, Action.MODEL_RENAMED, null, name, newName, change);
         return model(newName);
@@ -296,7 +296,7 @@ final class InMemoryRegistryStore implements RegistryStore {
 
     private void event(String model, int version, Action action, String alias, String from, String to, Change change) {
         events.add(new ModelEvent(++sequence, model, version, action, alias, from, to, change.time(), change.user(),
-                change.comment()));
+                change.comment(), change.gates()));
     }
 
     private RegisteredModel model(String name) {

@@ -18,7 +18,8 @@ import java.util.Optional;
  * {@link StageTransition#expectedIncumbent()}, each made by {@link RegistryErrors} so that every
  * store words them alike; {@link dev.runlog.tracking.StoreException} when the storage fails. The
  * audit entries come from the registry: a store records the {@link Change} it is given (and, for
- * versions a transition archives, {@link StageTransition#archiving()}), never text of its own.
+ * versions a transition archives, {@link StageTransition#archiving()}), never text of its own:
+ * its time, user, comment and {@link Change#gates() gates}, which {@link #history} returns as given.
  *
  * <p>Arguments are never null: an optional argument is an {@link Optional}. The contract kit in
  * {@code storage-tck} ({@code RegistryStoreCompatibilityKit}) checks all of this.
@@ -67,7 +68,9 @@ public interface RegistryStore extends AutoCloseable {
     void deleteVersion(String name, int version, Change change);
 
     /**
-     * Carries out a transition, appending one STAGE_CHANGED event per version moved.
+     * Carries out a transition, appending one STAGE_CHANGED event per version moved: the moved
+     * version's with {@code change} (and so with its gates, when it is a promotion's), each archived
+     * version's with {@link StageTransition#archiving()}.
      *
      * @return the moved version in its new stage
      */

@@ -178,9 +178,12 @@ class SqliteModelTamperTest {
     void aVersionRegisteredBeforeMigration6HasNoDigestAndItsPayloadIsStillChecked() throws Exception {
         ModelVersion v1 = register(A);
         tracker.close();
-        // What a database written before migration 6 looks like: no model_digest column, schema version 5.
+        // What a database written before migration 6 looks like: no model_digest column, nor what migration 7
+        // added, schema version 5.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runlog.db"));
              Statement s = c.createStatement()) {
+            s.execute("DROP INDEX runs_by_experiment_stage");
+            s.execute("ALTER TABLE registry_events DROP COLUMN gates");
             s.execute("ALTER TABLE model_versions DROP COLUMN model_digest");
             s.execute("PRAGMA user_version = 5");
         }

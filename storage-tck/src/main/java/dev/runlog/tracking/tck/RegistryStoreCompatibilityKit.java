@@ -126,4 +126,9 @@ public abstract class RegistryStoreCompatibilityKit {
     @DisplayName("Discovery")
     class Discovery implements RegistryDiscoveryContract {
     }
+
+    @Nested
+    @DisplayName("Gates in the audit trail")
+    class GateAudit implements RegistryGateAuditContract {
+    }
 }

@@ -162,4 +162,9 @@ public abstract class TrackingStoreCompatibilityKit {
     @DisplayName("Experiment search")
     class ExperimentSearches implements ExperimentSearchContract {
     }
+
+    @Nested
+    @DisplayName("Experiment summaries")
+    class ExperimentSummaries implements ExperimentSummariesContract {
+    }
 }

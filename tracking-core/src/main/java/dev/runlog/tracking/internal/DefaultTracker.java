@@ -8,6 +8,7 @@ import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Durability;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.ExperimentQuery;
+import dev.runlog.tracking.ExperimentSummary;
 import dev.runlog.tracking.RunQuery;
 import dev.runlog.tracking.internal.search.DefaultExperimentQuery;
 import dev.runlog.tracking.internal.search.DefaultRunQuery;
@@ -389,6 +390,12 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     public List<Experiment> listExperiments(ViewType viewType) {
         checkOpen();
         return store.listExperiments(InputRules.notNull("view type", viewType));
+    }
+
+    @Override
+    public List<ExperimentSummary> experimentSummaries(ViewType viewType) {
+        checkOpen();
+        return store.experimentSummaries(InputRules.notNull("view type", viewType));
     }
 
     @Override

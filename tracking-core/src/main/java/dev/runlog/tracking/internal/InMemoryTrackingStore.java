@@ -5,6 +5,7 @@ import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.ExperimentSummary;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.MetricSeries;
@@ -144,6 +145,30 @@ final class InMemoryTrackingStore implements TrackingStore {
                 .filter(e -> viewType.includes(e.stage))
                 .map(ExperimentState::toExperiment)
                 .toList());
+    }
+
+    @Override
+    public List<ExperimentSummary> experimentSummaries(ViewType viewType) {
+        return read(() -> {
+            Map<String, List<RunState>> byExperiment = new HashMap<>();
+            runs.values().forEach(run -> byExperiment.computeIfAbsent(run.spec.experimentId(), k -> new ArrayList<>())
+                    .add(run));
+            return experiments.values().stream()
+                    .filter(e -> viewType.includes(e.stage))
+                    .map(e -> summary(e, byExperiment.getOrDefault(e.id, List.of())))
+                    .toList();
+        });
+    }
+
+    private static ExperimentSummary summary(ExperimentState experiment, List<RunState> runs) {
+        long deleted = runs.stream().filter(run -> run.stage == LifecycleStage.DELETED).count();
+        Instant last = experiment.lastUpdateTime;
+        for (RunState run : runs) {
+            for (Instant time : new Instant[] {run.spec.startTime(), run.endTime}) {
+                last = time != null && time.isAfter(last) ? time : last;
+            }
+        }
+        return new ExperimentSummary(experiment.toExperiment(), runs.size() - deleted, deleted, last);
     }
 
     @Override

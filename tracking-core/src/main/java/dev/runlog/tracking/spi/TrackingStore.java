@@ -4,21 +4,26 @@ import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.ExperimentSummary;
+import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunInfo;
 import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.ViewType;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BinaryOperator;
 
 /**
  * Where experiments, runs, params, metrics and tags are kept.
@@ -49,6 +54,51 @@ public interface TrackingStore extends AutoCloseable {
 
     /** The experiments in the view, in creation order. */
     List<Experiment> listExperiments(ViewType viewType);
+
+    /**
+     * The experiments in the view, in creation order, each with the counts of its runs that are not
+     * deleted and that are, and its last activity: the latest of its last update time and of the
+     * start and end times of all its runs, deleted ones included (see {@link ExperimentSummary}). The
+     * view chooses experiments only; every run of a chosen experiment counts.
+     *
+     * <p>The default pages through {@link #searchRuns} over every run of those experiments, so it
+     * works for any store but reads every run; a store should answer with one aggregate query.
+     */
+    default List<ExperimentSummary> experimentSummaries(ViewType viewType) {
+        List<Experiment> experiments = listExperiments(viewType);
+        if (experiments.isEmpty()) {
+            return List.of(); // a search naming no experiment would search them all
+        }
+        Map<String, long[]> counts = new HashMap<>(); // per experiment id: runs not deleted, deleted
+        Map<String, Instant> last = new HashMap<>();
+        for (Experiment e : experiments) {
+            counts.put(e.id(), new long[2]);
+            last.put(e.id(), e.lastUpdateTime());
+        }
+        BinaryOperator<Instant> latest = (a, b) -> a.isAfter(b) ? a : b;
+        // Ordered by run id, a key every store can page on: runs started meanwhile are neither skipped nor repeated.
+        List<SearchOrder> byId = List.of(new SearchOrder(new SearchField(SearchField.Kind.ATTRIBUTE, "run_id"), true));
+        int pageSize = 1000;
+        Optional<SearchCursor> after = Optional.empty();
+        List<Run> page;
+        do {
+            page = searchRuns(new RunSearch(List.copyOf(counts.keySet()), new SearchFilter.All(), byId, pageSize, after,
+                    ViewType.ALL));
+            for (Run run : page) {
+                RunInfo info = run.info();
+                counts.get(info.experimentId())[info.lifecycleStage() == LifecycleStage.DELETED ? 1 : 0]++;
+                last.merge(info.experimentId(), info.startTime(), latest);
+                info.endTime().ifPresent(end -> last.merge(info.experimentId(), end, latest));
+            }
+            if (!page.isEmpty()) {
+                String lastId = page.get(page.size() - 1).info().id();
+                after = Optional.of(new SearchCursor(List.of(lastId), lastId));
+            }
+        } while (page.size() == pageSize);
+        return experiments.stream()
+                .map(e -> new ExperimentSummary(e, counts.get(e.id())[0], counts.get(e.id())[1], last.get(e.id())))
+                .toList();
+    }
 
     /**
      * Sets a tag of an experiment, replacing its value if set.

@@ -188,6 +188,13 @@ final class Schema {
             // be computed here without the artifact store, so theirs is "not recorded".
             """
             ALTER TABLE model_versions ADD COLUMN model_digest TEXT;
+            """,
+            // 7: the gates a promotion passed, as a JSON array (GatesJson) on its STAGE_CHANGED event; NULL for
+            // every other event and for events recorded before, which thus read as having no gates. And an
+            // index covering what experiment summaries count, so they read no run row (RunCounts).
+            """
+            ALTER TABLE registry_events ADD COLUMN gates TEXT;
+            CREATE INDEX runs_by_experiment_stage ON runs (experiment_id, lifecycle_stage, start_time, end_time);
             """);
 
     static int latestVersion() {

@@ -388,13 +388,14 @@ final class SqliteRegistryStore implements RegistryStore {
         return db.read(c -> {
             List<ModelEvent> events = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT event_id, name, version, action, alias, from_value,"
-                    + " to_value, time, user_id, comment FROM registry_events WHERE name = ? ORDER BY event_id")) {
+                    + " to_value, time, user_id, comment, gates FROM registry_events WHERE name = ? ORDER BY event_id")) {
                 bind(ps, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         events.add(new ModelEvent(rs.getLong(1), rs.getString(2), rs.getInt(3),
                                 Action.valueOf(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7),
-                                Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10)));
+                                Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10),
+                                GatesJson.read(rs.getString(11), rs.getLong(1))));
                     }
                 }
             }
@@ -530,9 +531,9 @@ final class SqliteRegistryStore implements RegistryStore {
 
     private static void event(Connection c, String name, int version, Action action, String alias, String from,
                               String to, Change change) throws SQLException {
-        update(c, "INSERT INTO registry_events (name, version, action, alias, from_value, to_value, time, user_id, comment)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", name, version, action.name(), alias, from, to, millis(change),
-                change.user(), change.comment());
+        update(c, "INSERT INTO registry_events (name, version, action, alias, from_value, to_value, time, user_id, comment,"
+                + " gates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", name, version, action.name(), alias, from, to,
+                millis(change), change.user(), change.comment(), GatesJson.write(change.gates()));
     }
 
     private static long millis(Change change) {

@@ -8,6 +8,7 @@ import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.ExperimentSummary;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.MetricSeries;
@@ -105,11 +106,21 @@ final class SqliteTrackingStore implements TrackingStore {
 
     @Override
     public List<Experiment> listExperiments(ViewType viewType) {
-        return db.read(c -> switch (viewType) {
+        return db.read(c -> experiments(c, viewType));
+    }
+
+    @Override
+    public List<ExperimentSummary> experimentSummaries(ViewType viewType) {
+        // One read transaction: the counts are of exactly the experiments listed.
+        return db.read(c -> RunCounts.summaries(c, experiments(c, viewType), viewType));
+    }
+
+    private static List<Experiment> experiments(Connection c, ViewType viewType) throws SQLException {
+        return switch (viewType) {
             case ALL -> experiments(c, "");
             case ACTIVE_ONLY -> experiments(c, "WHERE lifecycle_stage = ?", LifecycleStage.ACTIVE.name());
             case DELETED_ONLY -> experiments(c, "WHERE lifecycle_stage = ?", LifecycleStage.DELETED.name());
-        });
+        };
     }
 
     @Override
