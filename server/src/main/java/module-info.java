@@ -1,5 +1,5 @@
 /**
- * Runlog's server: a read-only JSON API over any {@code Tracker} and its model registry, served by
+ * Runlog's server: a read-only JSON API and web UI over any {@code Tracker} and its model registry, served by
  * the JDK's {@code com.sun.net.httpserver} (no other HTTP dependency). Only {@code dev.runlog.server}
  * is exported.
  */
@@ -7,6 +7,9 @@ module dev.runlog.server {
     requires transitive dev.runlog.registry;
     requires jdk.httpserver;
     requires com.fasterxml.jackson.databind;
+    // The web UI's chart library, read as resources from its webjar (an automatic module): required
+    // so that it is resolved, and its files found, when the server runs on the module path.
+    requires uplot;
 
     exports dev.runlog.server;
 }
