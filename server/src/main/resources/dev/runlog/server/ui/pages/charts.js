@@ -33,7 +33,11 @@ export function chartPanel(ctx, runs, keys) {
 
   function draw() {
     charts.forEach((c) => c.destroy());
-    charts = chosen.map((k) => metricChart(k, series, opts));
+    // A chart's series are the runs that logged its key (all of them while none has yet).
+    charts = chosen.map((k) => {
+      const having = series.filter((r, i) => k in runs[i].metrics);
+      return metricChart(k, having.length ? having : series, opts);
+    });
     grid.replaceChildren(...charts.map((c) => c.el));
     if (charts.length === 0) grid.append(h('p', {class: 'muted'}, keys.length ? 'Pick a metric above.' : 'No metrics logged.'));
     charts.forEach((c) => c.load());

@@ -1,7 +1,7 @@
 // #/compare?runs=a,b,c&diff=1&sweep=scatter|parallel&param=&metric= : runs side by side.
 
 import {get, seg} from '../lib/api.js';
-import {h, s, section, statusBadge} from '../lib/dom.js';
+import {add, h, s, section, statusBadge} from '../lib/dom.js';
 import {list, num} from '../lib/format.js';
 import {COLORS} from '../lib/chart.js';
 import {chartPanel, followRunning, metricKeys, seriesOf} from './charts.js';
@@ -102,7 +102,7 @@ export async function render(view, ctx) {
     options.map((o) => h('option', {value: o, selected: o === current}, o)));
 
   const panel = chartPanel(ctx, runs, mKeys);
-  view.append(
+  add(view, 
     h('div', {class: 'bar'}, h('h1', null, 'Compare ' + runs.length + ' runs'),
       h('label', null, h('input', {type: 'checkbox', checked: onlyDiff, onchange: (e) => ctx.go({diff: e.target.checked ? '1' : null})}),
         ' only differences')),

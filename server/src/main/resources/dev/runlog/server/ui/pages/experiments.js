@@ -1,7 +1,7 @@
 // #/?view=active|deleted|all : the experiments, busiest first.
 
 import {get} from '../lib/api.js';
-import {h, table} from '../lib/dom.js';
+import {add, h, table} from '../lib/dom.js';
 import {ago, time} from '../lib/format.js';
 
 const VIEWS = [['active', 'Active'], ['deleted', 'Deleted'], ['all', 'All']];
@@ -11,7 +11,7 @@ export async function render(view, ctx) {
   const {experiments} = await get('experiments', {view: which});
   if (!ctx.alive()) return;
   experiments.sort((a, b) => b.last_activity - a.last_activity);
-  view.append(
+  add(view, 
     h('div', {class: 'bar'},
       h('h1', null, 'Experiments'),
       h('div', {class: 'seg', role: 'group', 'aria-label': 'Which experiments'},

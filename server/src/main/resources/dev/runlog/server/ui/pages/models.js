@@ -1,7 +1,7 @@
 // #/models and #/models/{name}: the registry, its versions and its audit trail.
 
 import {get, getSession, seg} from '../lib/api.js';
-import {badge, h, section, table} from '../lib/dom.js';
+import {add, badge, h, section, table} from '../lib/dom.js';
 import {ago, time} from '../lib/format.js';
 import {aliasForm, deleteAliasButton, stageForm} from '../lib/writes.js';
 
@@ -12,7 +12,7 @@ export async function renderList(view, ctx) {
   const {models} = await get('models');
   if (!ctx.alive()) return;
   models.sort((a, b) => b.last_update_time - a.last_update_time);
-  view.append(h('div', {class: 'bar'}, h('h1', null, 'Registered models')),
+  add(view, h('div', {class: 'bar'}, h('h1', null, 'Registered models')),
     models.length === 0 ? h('p', {class: 'muted'}, 'No registered models yet.')
       : table(['Name', 'Aliases', 'Updated', 'Created', 'Description'], models.map((m) => h('tr', {dataset: {model: m.name}},
         h('td', null, h('a', {href: '#/models/' + encodeURIComponent(m.name)}, m.name)),
@@ -49,7 +49,7 @@ export async function renderModel(view, ctx, name) {
   const [model, history, session] = await Promise.all([get('models/' + seg(name)), get('models/' + seg(name) + '/history'), getSession()]);
   if (!ctx.alive()) return;
   const writes = session.writes;
-  view.append(
+  add(view, 
     h('div', {class: 'bar'}, h('h1', null, model.name),
       Object.entries(model.aliases || {}).map(([a, v]) => [aliasBadge(a + ' → v' + v), ' ',
         writes ? deleteAliasButton(model.name, a, ctx.reload) : null])),

@@ -1,7 +1,7 @@
 // #/runs/{id}?keys=&x=&log=&smooth=&art= : one run, everything it logged.
 
 import {get, getSession, seg} from '../lib/api.js';
-import {badge, h, s, section, statusBadge, table} from '../lib/dom.js';
+import {add, badge, h, s, section, statusBadge, table} from '../lib/dom.js';
 import {bytes, duration, num, parentId, source, time, user} from '../lib/format.js';
 import {fetchSeries, sparkline} from '../lib/chart.js';
 import {addTagForm, noteForm, removeTagButton} from '../lib/writes.js';
@@ -139,7 +139,7 @@ export async function render(view, ctx, runId) {
   const tags = sorted(run.tags).filter(([k]) => k !== NOTE);
   const panel = chartPanel(ctx, [run], Object.keys(run.metrics).sort());
 
-  view.append(
+  add(view, 
     h('div', {class: 'bar'}, h('h1', {class: 'run-name'}, run.name), statusBadge(run.status),
       h('a', {class: 'button', href: '#/chart?runs=' + run.id}, 'Open chart'),
       h('a', {class: 'button', href: '#/experiments/' + encodeURIComponent(run.experiment_id)}, 'Runs')),
