@@ -1,21 +1,16 @@
 // The hash router: every page's state is in the URL after '#', so any view can be shared or reloaded.
 
 import {h, errorBox} from './lib/dom.js';
-import * as experiments from './pages/experiments.js';
-import * as runs from './pages/runs.js';
-import * as run from './pages/run.js';
-import * as charts from './pages/charts.js';
-import * as compare from './pages/compare.js';
-import * as models from './pages/models.js';
-
+// Pages load on first use: the runs table never waits for the chart library it does not draw.
+const page = (load, name) => async (...args) => (await load())[name](...args);
 const ROUTES = [
-  [/^\/?$/, experiments.render, 'experiments'],
-  [/^\/experiments\/([^/]+)$/, runs.render, 'experiments'],
-  [/^\/runs\/([^/]+)$/, run.render, 'experiments'],
-  [/^\/chart$/, charts.render, 'experiments'],
-  [/^\/compare$/, compare.render, 'experiments'],
-  [/^\/models$/, models.renderList, 'models'],
-  [/^\/models\/(.+)$/, models.renderModel, 'models'],
+  [/^\/?$/, page(() => import('./pages/experiments.js'), 'render'), 'experiments'],
+  [/^\/experiments\/([^/]+)$/, page(() => import('./pages/runs.js'), 'render'), 'experiments'],
+  [/^\/runs\/([^/]+)$/, page(() => import('./pages/run.js'), 'render'), 'experiments'],
+  [/^\/chart$/, page(() => import('./pages/charts.js'), 'render'), 'experiments'],
+  [/^\/compare$/, page(() => import('./pages/compare.js'), 'render'), 'experiments'],
+  [/^\/models$/, page(() => import('./pages/models.js'), 'renderList'), 'models'],
+  [/^\/models\/(.+)$/, page(() => import('./pages/models.js'), 'renderModel'), 'models'],
 ];
 
 let generation = 0;

@@ -210,7 +210,7 @@ class WebUiTest {
         open("#/models");
         BROWSER.awaitElement("tr[data-model='" + UiFixture.MODEL + "'] a").click();
         WebElement v1 = BROWSER.awaitElement("tr[data-version='1']");
-        assertTrue(v1.getText().contains("STAGING") && v1.getText().contains("champion"), v1.getText());
+        assertTrue(v1.getText().contains("Staging") && v1.getText().contains("champion"), v1.getText());
 
         ModelRegistry.of(tracker).promote(UiFixture.MODEL, 2, Stage.PRODUCTION,
                 TransitionOptions.archiveExisting().comment("beats v1 on the holdout").user("ana"),
@@ -224,7 +224,7 @@ class WebUiTest {
             // Gate results in the trail arrive with the registry change that records them.
             assertTrue(latest.findElement(By.cssSelector(".gate.passed")).getText().contains("metrics.accuracy"));
         }
-        assertTrue(BROWSER.awaitElement("tr[data-version='2']").getText().contains("PRODUCTION"));
+        assertTrue(BROWSER.awaitElement("tr[data-version='2']").getText().contains("Production"));
         BROWSER.screenshot("model");
         open("#/models");
         BROWSER.awaitElement("table.models");

@@ -66,6 +66,12 @@ export function badge(text, kind) {
   return h('span', {class: ['badge', kind && 'badge-' + kind]}, text);
 }
 
+/** A version's stage; PRODUCTION (the API's enum name) shown as the registry writes it elsewhere: Production. */
+export function stageBadge(stage) {
+  const name = String(stage);
+  return badge(name.charAt(0) + name.slice(1).toLowerCase(), 'stage-' + name.toLowerCase());
+}
+
 export function statusBadge(status) {
   return h('span', {class: ['status', 'status-' + String(status).toLowerCase()], dataset: {status}}, status);
 }

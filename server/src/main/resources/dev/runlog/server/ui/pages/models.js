@@ -1,11 +1,10 @@
 // #/models and #/models/{name}: the registry, its versions and its audit trail.
 
 import {get, getSession, seg} from '../lib/api.js';
-import {add, badge, h, section, table} from '../lib/dom.js';
+import {add, badge, h, section, stageBadge, table} from '../lib/dom.js';
 import {ago, time} from '../lib/format.js';
 import {aliasForm, deleteAliasButton, stageForm} from '../lib/writes.js';
 
-const stageBadge = (stage) => badge(stage, 'stage-' + String(stage).toLowerCase());
 const aliasBadge = (alias) => badge('@' + alias, 'alias');
 
 export async function renderList(view, ctx) {
@@ -29,7 +28,7 @@ function gates(list) {
 }
 
 function what(e) {
-  const v = e.version != null ? 'v' + e.version : '';
+  const v = e.version > 0 ? 'v' + e.version : ''; // 0: an event of the model itself
   const action = String(e.action || '').toLowerCase().replace(/_/g, ' ');
   const move = e.from != null || e.to != null ? [' ', h('span', {class: 'from'}, e.from ?? '∅'), ' → ', h('span', {class: 'to'}, e.to ?? '∅')] : null;
   return [h('strong', null, action), ' ', v, e.alias ? [' ', aliasBadge(e.alias)] : null, move];

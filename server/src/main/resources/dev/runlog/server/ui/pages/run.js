@@ -1,7 +1,7 @@
 // #/runs/{id}?keys=&x=&log=&smooth=&art= : one run, everything it logged.
 
 import {get, getSession, seg} from '../lib/api.js';
-import {add, badge, h, s, section, statusBadge, table} from '../lib/dom.js';
+import {add, badge, h, s, section, stageBadge, statusBadge, table} from '../lib/dom.js';
 import {bytes, duration, num, parentId, source, time, user} from '../lib/format.js';
 import {fetchSeries, sparkline} from '../lib/chart.js';
 import {addTagForm, noteForm, removeTagButton} from '../lib/writes.js';
@@ -122,7 +122,7 @@ async function registryVersions(run, boxes) {
       box.versions.replaceChildren(mine.length === 0 ? h('span', {class: 'muted'}, 'Not registered.')
         : h('ul', {class: 'plain'}, mine.map(({name, v}) => h('li', null,
           h('a', {href: '#/models/' + encodeURIComponent(name)}, name + ' v' + v.version), ' ',
-          badge(v.stage, 'stage-' + v.stage.toLowerCase()), v.aliases.map((a) => [' ', badge('@' + a, 'alias')])))));
+          stageBadge(v.stage), v.aliases.map((a) => [' ', badge('@' + a, 'alias')])))));
     }
   } catch (e) {
     boxes.forEach((b) => b.versions.replaceChildren(h('span', {class: 'muted'}, 'Registry unavailable: ' + e.message)));
