@@ -2,8 +2,8 @@ package dev.runlog.benchmarks;
 
 import dev.runlog.server.RunlogServer;
 import dev.runlog.server.ServerOptions;
+import dev.runlog.server.ui.Chromium;
 import dev.runlog.tracking.Tracker;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +12,6 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -24,31 +22,22 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 final class UiBenchmark {
     static final int RUNS = 1_000;
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
     private UiBenchmark() {
     }
 
     static void run(Path work, Consumer<Figure> out) throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
-            System.err.println("ui figure skipped: it needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+        if (!Chromium.installed()) {
+            System.err.println("ui figure skipped: " + Chromium.missing());
             return;
         }
         Path db = work.resolve("ui.db");
         SearchBenchmark.populate(db, RUNS);
         Path profile = Files.createTempDirectory(work, "chromium");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER.toString()))
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,800", "--user-data-dir=" + profile);
         try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build();
              RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults())) {
             String experiment = tracker.getExperimentByName("search").orElseThrow().id();
-            ChromeDriver driver = new ChromeDriver(service, options);
+            ChromeDriver driver = Chromium.start(profile);
             try {
                 String page = server.uri() + "#/experiments/" + experiment + "?size=" + RUNS;
                 String json = "/api/runs?experiment=" + experiment + "&max_results=" + RUNS;
@@ -74,7 +63,6 @@ final class UiBenchmark {
                 out.accept(new Figure("ui_runs_json_1000_rows_fetch_only", median(fetch), "ms", 1_000, false, null));
             } finally {
                 driver.quit();
-                service.stop();
             }
         }
     }

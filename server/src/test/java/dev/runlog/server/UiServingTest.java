@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The web UI's files over HTTP: what is served, with which headers, and the token's way into a cookie. */
@@ -24,14 +23,8 @@ class UiServingTest {
             + " object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     private final HttpClient client = HttpClient.newHttpClient();
-    private Tracker tracker;
-    private RunlogServer server;
-
-    @BeforeEach
-    void start() {
-        tracker = Tracker.inMemory();
-        server = RunlogServer.start(tracker, ServerOptions.defaults());
-    }
+    private final Tracker tracker = Tracker.inMemory();
+    private final RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults());
 
     @AfterEach
     void stop() {

@@ -1,6 +1,5 @@
 package dev.runlog.server.ui;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -9,7 +8,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -21,52 +19,33 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * One headless Debian Chromium for a whole test class (register it as a static field with
- * {@code @RegisterExtension}): starting a browser costs a second or two, a page load milliseconds.
- * Without {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} the class is skipped with a
- * message, or fails when {@code CI=true}: a CI that should run these tests must not pass by skipping them.
+ * One headless Debian Chromium ({@link Chromium}) for a whole test class (register it as a static
+ * field with {@code @RegisterExtension}): starting a browser costs a second or two, a page load
+ * milliseconds. Without the browser or its driver the class is skipped with a message, or fails
+ * when {@code CI=true}: a CI that should run these tests must not pass by skipping them.
  */
 public final class BrowserExtension implements BeforeAllCallback, AfterAllCallback {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private ChromeDriverService service;
     private ChromeDriver driver;
     private Path profile;
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
-            String message = "the web UI's browser tests need Debian's chromium and chromium-driver ("
-                    + CHROMIUM + ", " + DRIVER + "): apt-get install -y chromium chromium-driver";
+        if (!Chromium.installed()) {
             if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(message);
+                throw new AssertionError(Chromium.missing());
             }
-            Assumptions.abort(message);
+            Assumptions.abort(Chromium.missing());
         }
         profile = Files.createTempDirectory("runlog-chromium");
-        // The driver is given: nothing may try to download one (the machine may have no network).
-        service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER.toString()))
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,800", "--user-data-dir=" + profile);
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        driver = new ChromeDriver(service, options);
+        driver = Chromium.start(profile);
     }
 
     @Override
@@ -76,9 +55,6 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
                 driver.quit();
             }
         } finally {
-            if (service != null) {
-                service.stop();
-            }
             deleteTree(profile);
         }
     }
