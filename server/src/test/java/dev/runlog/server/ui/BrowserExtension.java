@@ -97,6 +97,12 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
         return file;
     }
 
+    /** The same, with the element {@code css} scrolled to the top of the window first. */
+    public Path screenshot(String page, String css) throws IOException {
+        script("arguments[0].scrollIntoView({block: 'start'})", awaitElement(css));
+        return screenshot(page);
+    }
+
     /** The console messages since the last call (Chromium hands each over once). */
     public List<String> console() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()

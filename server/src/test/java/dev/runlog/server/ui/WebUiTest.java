@@ -151,6 +151,7 @@ class WebUiTest {
         assertEquals(UiFixture.MODEL + " v2", version.getText(), "newest first");
         BROWSER.awaitElement(".chart[data-key='loss'] canvas");
         BROWSER.screenshot("run");
+        BROWSER.screenshot("run-datasets-models", ".dataset");
 
         clickArtifact("data");
         clickArtifact("data/preds.csv");
@@ -165,7 +166,9 @@ class WebUiTest {
         WebElement none = BROWSER.awaitElement(".preview[data-preview='plots/p.svg']");
         assertTrue(none.findElements(By.cssSelector("img, iframe, object, embed, svg")).isEmpty(), "SVG is never shown inline");
         assertEquals("p.svg", BROWSER.awaitElement("tr[data-artifact='plots/p.svg'] a[download]").getAttribute("download"));
-        BROWSER.screenshot("run-artifacts");
+        clickArtifact("plots/curve.png");
+        BROWSER.awaitElement(".preview img");
+        BROWSER.screenshot("run-artifacts", ".artifacts");
     }
 
     private void clickArtifact(String path) {
