@@ -7,9 +7,6 @@ module dev.runlog.server {
     requires transitive dev.runlog.registry;
     requires jdk.httpserver;
     requires com.fasterxml.jackson.databind;
-    // The web UI's chart library, read as resources from its webjar (an automatic module): required
-    // so that it is resolved, and its files found, when the server runs on the module path.
-    requires uplot;
 
     exports dev.runlog.server;
 }

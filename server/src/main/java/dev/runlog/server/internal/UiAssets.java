@@ -18,7 +18,8 @@ import java.util.function.Predicate;
 
 /**
  * The web UI's static files: {@code GET /} is the page, {@code /ui/...} its modules and style, and
- * {@code /ui/vendor/uplot/...} the chart library from its webjar. Every name served is listed here:
+ * {@code /ui/vendor/uplot/...} the chart library, copied from its webjar into this jar at build
+ * time (under the webjar's own path, with its licence). Every name served is listed here:
  * no part of a request path is ever joined to a resource path, so there is nothing to traverse.
  *
  * <p>The UI is under the same token rule as the API. Opening {@code /?token=T} with the right token
@@ -137,8 +138,9 @@ public final class UiAssets {
     }
 
     private static Asset load(String resource) {
-        ClassLoader loader = UiAssets.class.getClassLoader();
-        try (InputStream in = loader.getResourceAsStream(resource)) {
+        // Through the class, not its loader: on the module path a loader finds nothing in a package
+        // of a named module that is not opened, while a class reads its own module's files.
+        try (InputStream in = UiAssets.class.getResourceAsStream("/" + resource)) {
             if (in == null) {
                 // Every listed file ships in the jar: a missing one is a packaging bug, not a 404.
                 throw new IllegalStateException("the web UI's file " + resource + " is missing from the class path");
