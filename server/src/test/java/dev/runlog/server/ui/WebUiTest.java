@@ -116,6 +116,21 @@ class WebUiTest {
     }
 
     @Test
+    void theRunsTablePagesByTokenWithThePageSizeInTheUrl() throws Exception {
+        open("#/experiments/" + data.experimentId + "?size=4&filter=" + "params.optimizer%20%3D%20'adam'");
+        BROWSER.awaitElement("table.runs");
+        List<String> first = runNames();
+        assertEquals(4, first.size());
+        BROWSER.awaitElement("button[data-action=next]").click();
+        BROWSER.await("the second page", d -> d.getCurrentUrl().contains("page=") && runNames().size() == 2);
+        List<String> second = runNames();
+        assertTrue(second.stream().noneMatch(first::contains), first + " then " + second);
+        assertTrue(BROWSER.all("button[data-action=next]").isEmpty(), "the last page");
+        BROWSER.driver().navigate().back();
+        BROWSER.await("back to the first page", d -> runNames().equals(first));
+    }
+
+    @Test
     void selectedRunsAreComparedWithTheDifferingParamsHighlighted() throws Exception {
         open("#/experiments/" + data.experimentId);
         for (String id : List.of(data.sweep.get(0), data.sweep.get(4))) {

@@ -39,7 +39,8 @@ export async function render(view, ctx, experimentId) {
     filter: p.get('filter') || '',
     order: p.get('order') || '',
     cols: list(p.get('cols')),
-    size: SIZES.includes(Number(p.get('size'))) ? Number(p.get('size')) : 100,
+    // Any page size from 1 to 1,000 in the URL; the picker offers the usual ones.
+    size: Number.isInteger(Number(p.get('size'))) && p.get('size') > 0 ? Math.min(1000, Number(p.get('size'))) : 100,
     page: p.get('page') || '',
     sel: new Set(list(p.get('sel'))),
     open: new Set(list(p.get('open'))),
@@ -183,7 +184,8 @@ export async function render(view, ctx, experimentId) {
       page.next_page_token ? h('button', {type: 'button', dataset: {action: 'next'},
         onclick: () => ctx.go({page: page.next_page_token})}, 'Next page ›') : null,
       h('label', null, 'Page size ', h('select', {onchange: (e) => ctx.go({size: e.target.value, page: null})},
-        SIZES.map((n) => h('option', {value: n, selected: n === state.size}, n)))));
+        [...new Set([...SIZES, state.size])].sort((a, b) => a - b)
+          .map((n) => h('option', {value: n, selected: n === state.size}, n)))));
   }
 
   drawPicker();
