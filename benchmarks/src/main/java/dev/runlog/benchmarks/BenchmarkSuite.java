@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * Each figure runs against a fresh SQLite file in a temporary directory, through the public API.
  * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, series, latest, run,
- * search, registry, logMetric).
+ * search, registry, ui, logMetric).
  */
 public final class BenchmarkSuite {
     static final int INGEST_RUNS = 8;
@@ -66,6 +66,9 @@ public final class BenchmarkSuite {
             }
             if (only.isEmpty() || only.contains("registry")) {
                 RegistryBenchmark.run(work, BenchmarkSuite::print);
+            }
+            if (only.isEmpty() || only.contains("ui")) {
+                UiBenchmark.run(work, BenchmarkSuite::print);
             }
             if (only.isEmpty() || only.contains("logMetric")) {
                 print(new Figure("logMetric_calling_thread_median", logMetricMedianNanos(), "ns", 200, false, null));

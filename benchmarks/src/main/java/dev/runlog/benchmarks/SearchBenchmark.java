@@ -28,8 +28,13 @@ final class SearchBenchmark {
     private SearchBenchmark() {
     }
 
-    /** Fills {@code db} and returns the number of runs written. */
+    /** Fills {@code db} with {@link #RUNS} runs in experiment "search". */
     static void populate(Path db) {
+        populate(db, RUNS);
+    }
+
+    /** Fills {@code db} with {@code runs} runs × 10 params × 10 metrics in experiment "search". */
+    static void populate(Path db, int runs) {
         StoreProvider sqlite = ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.scheme().equals("sqlite")).findFirst().orElseThrow();
         StoreProvider.Stores stores = sqlite.open("sqlite:" + db);
@@ -38,7 +43,7 @@ final class SearchBenchmark {
             String experimentId = store.createExperiment("search", start).id();
             Random random = new Random(7);
             byte[] id = new byte[16];
-            for (int r = 0; r < RUNS; r++) {
+            for (int r = 0; r < runs; r++) {
                 random.nextBytes(id);
                 String runId = HexFormat.of().formatHex(id);
                 Instant started = start.plusMillis(r * 1000L);

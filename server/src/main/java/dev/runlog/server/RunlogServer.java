@@ -30,6 +30,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
+ * <p><b>Web UI.</b> {@code GET /} is a web UI over the same JSON API (plain ES modules and uPlot
+ * from this jar: nothing is fetched from the internet): experiments, runs tables, run pages, metric
+ * charts, compare and the model registry, each page's state in the URL after {@code #}. Its files
+ * get {@code Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self';
+ * img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none';
+ * form-action 'self'}. Where a token is required, opening {@code /?token=T} once sets it as an
+ * {@code HttpOnly, SameSite=Strict} cookie and redirects to {@code /}.
+ *
  * <p><b>HTTP server.</b> The JDK's {@code com.sun.net.httpserver} (module {@code jdk.httpserver}):
  * it adds no dependency to the applications that embed Runlog, and a JSON API for one user's
  * runs needs nothing Jetty 12 would add (HTTP/2, servlets, TLS termination belong to a proxy).

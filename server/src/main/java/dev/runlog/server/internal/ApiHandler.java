@@ -62,6 +62,7 @@ public final class ApiHandler implements HttpHandler {
 
     private final JsonApi api;
     private final byte[] token;
+    private final UiAssets ui = new UiAssets();
 
     /** Serves {@code api}; with a non-null {@code token}, only to requests that carry it. */
     public ApiHandler(JsonApi api, String token) {
@@ -93,6 +94,11 @@ public final class ApiHandler implements HttpHandler {
         String rawQuery = exchange.getRequestURI().getRawQuery();
         if (rawPath.length() + (rawQuery == null ? 0 : rawQuery.length()) > MAX_REQUEST_TARGET) {
             sendError(exchange, 414, "uri_too_long", "the request path and query exceed " + MAX_REQUEST_TARGET + " characters");
+            return;
+        }
+        if (UiAssets.serves(rawPath)) {
+            // The web UI's files, under the same token rule (and /?token=T to set the cookie).
+            ui.serve(exchange, token == null || authorized(exchange.getRequestHeaders()), token == null ? null : this::matches);
             return;
         }
         if (token != null && !authorized(exchange.getRequestHeaders())) {
