@@ -68,11 +68,15 @@ public final class JsonApi {
      * The registry, opened on first use: runs can be served from any Tracker, while a registry
      * needs one that {@code Tracker.open} made.
      */
-    private synchronized ModelRegistry registry() {
+    synchronized ModelRegistry registry() {
         if (registry == null) {
             registry = ModelRegistry.of(tracker);
         }
         return registry;
+    }
+
+    Tracker tracker() {
+        return tracker;
     }
 
     /** A JSON body, or a file to send as it is. */
@@ -170,7 +174,8 @@ public final class JsonApi {
         return json;
     }
 
-    private Object run(String runId) {
+    /** The run as {@code GET /api/runs/{id}} shows it. */
+    Object run(String runId) {
         Run run = tracker.getRun(runId);
         Map<String, Object> json = run(run);
         json.put("inputs", run.inputs().stream().map(JsonApi::input).toList());
@@ -258,7 +263,8 @@ public final class JsonApi {
                 : new Download(content, "application/octet-stream", true, name);
     }
 
-    private Object modelWithVersions(String name) {
+    /** The model as {@code GET /api/models/{name}} shows it. */
+    Object modelWithVersions(String name) {
         RegisteredModel model = registry().getModel(name);
         // Quoted as the search grammar reads text: a quote doubled, a backslash escaped.
         String literal = "'" + name.replace("\\", "\\\\").replace("'", "''") + "'";
