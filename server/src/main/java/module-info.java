@@ -1,5 +1,5 @@
 /**
- * Runlog's server: a read-only JSON API and web UI over any {@code Tracker} and its model registry, served by
+ * Runlog's server: a JSON API (read-only unless writes are allowed) and a web UI over any {@code Tracker} and its model registry, served by
  * the JDK's {@code com.sun.net.httpserver} (no other HTTP dependency). Only {@code dev.runlog.server}
  * is exported.
  */

@@ -28,7 +28,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * Each figure runs against a fresh SQLite file in a temporary directory, through the public API.
  * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, series, latest, run,
- * search, registry, ui, logMetric).
+ * search, registry, ui, logMetric, server). The server figures keep their database under
+ * {@code target/server-bench/} (the working directory is the benchmarks module under exec:exec),
+ * since building it takes most of their time.
  */
 public final class BenchmarkSuite {
     static final int INGEST_RUNS = 8;
@@ -69,6 +71,9 @@ public final class BenchmarkSuite {
             }
             if (only.isEmpty() || only.contains("ui")) {
                 UiBenchmark.run(work, BenchmarkSuite::print);
+            }
+            if (only.isEmpty() || only.contains("server")) {
+                ServerBenchmark.run(Path.of("target", "server-bench"), BenchmarkSuite::print);
             }
             if (only.isEmpty() || only.contains("logMetric")) {
                 print(new Figure("logMetric_calling_thread_median", logMetricMedianNanos(), "ns", 200, false, null));

@@ -2,7 +2,9 @@ package dev.runlog.server;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.runlog.server.internal.ApiHandler;
+import dev.runlog.server.internal.Csrf;
 import dev.runlog.server.internal.JsonApi;
+import dev.runlog.server.internal.WriteApi;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.Tracker;
@@ -20,7 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Serves a read-only JSON API over a {@link Tracker} and its {@link dev.runlog.registry.ModelRegistry}, embedded in
+ * Serves a JSON API over a {@link Tracker} and its {@link dev.runlog.registry.ModelRegistry}, embedded in
  * the application or test that owns the tracker:
  *
  * <pre>{@code
@@ -45,8 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Safety.</b> It binds {@code 127.0.0.1} unless told otherwise. Bound to any address that is
  * not a loopback address, it requires an access token on every request ({@link #token()}: the one
  * given in the options, else a generated one), sent as {@code Authorization: Bearer <token>} or a
- * {@code token} cookie; without it, 401. It is read-only: GET and HEAD only, any other method gets
- * 405. Every response has {@code Content-Security-Policy: default-src 'self'} and
+ * {@code token} cookie; without it, 401. It is read-only unless {@link ServerOptions#allowWrites(boolean)}:
+ * GET and HEAD only, any other method gets 405. Every response has {@code Content-Security-Policy: default-src 'self'} and
  * {@code X-Content-Type-Options: nosniff}; JSON is {@code application/json; charset=utf-8}, written
  * by Jackson, so stored strings (a run named {@code <script>}) are JSON strings. A request target
  * longer than 8,192 characters gets 414; pages hold at most 1,000 runs, charts 10,000 points.
@@ -59,6 +61,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  * <li>{@code GET /api/experiments?view=active|deleted|all}: {@code experiments}, each with
  *     {@code id, name, lifecycle_stage, creation_time, run_count} (runs not deleted),
+ *     {@code deleted_run_count},
  *     {@code last_activity} (latest of the experiment's update and its runs' starts and ends) and
  *     {@code tags}.</li>
  * <li>{@code GET /api/runs?experiment=NAME_OR_ID&filter=F&order_by=O&max_results=N&page_token=T&view=V}:
@@ -87,7 +90,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     {@code version, stage, aliases, source, run_id, status, description, user_id, creation_time,
  *     last_update_time, tags, model_digest}).</li>
  * <li>{@code GET /api/models/{name}/history}: {@code events}, the audit trail (each {@code sequence,
- *     model, version, action, alias, from, to, time, user, comment}).</li>
+ *     model, version, action, alias, from, to, time, user, comment, gates}; {@code gates} lists, for a
+ *     promotion, every gate it passed, each {@code gate, passed, actual, required}).</li>
+ * <li>{@code GET /api/session}: {@code writes} (whether POSTs are served), {@code csrf_token} (the
+ *     secret POSTs carry; null unless writes are allowed) and {@code token_required}.</li>
+ * </ul>
+ *
+ * <p><b>Writes.</b> Only with writes allowed, else 405. A POST must carry header
+ * {@code X-Runlog-CSRF} equal to the session's {@code csrf_token} (a random secret of 192 bits per
+ * server), be sent as {@code Content-Type: application/json}, and, if it has an {@code Origin}, come
+ * from the server's own origin ({@code http://} and the request's {@code Host}); a
+ * {@code Sec-Fetch-Site} header must be {@code same-origin} or {@code none}; without an access token
+ * the {@code Host} must be a loopback name ({@code localhost}, {@code 127.x.x.x}, {@code [::1]}),
+ * which {@code GET /api/session} checks too, against DNS rebinding. A failed check gets 403 with
+ * {@code "check"} naming it. The body is a JSON object of at most 64 KiB (else 413) with exactly the
+ * fields listed, of the types listed (else 400 naming the field). The reply is the changed resource
+ * as its GET shows it. No CORS header is ever sent.
+ * <ul>
+ * <li>{@code POST /api/runs/{id}/tags} {@code {"key", "value"}}, {@code /api/runs/{id}/tags/delete}
+ *     {@code {"key"}}, {@code /api/runs/{id}/note} {@code {"text"}} (MLflow's tag
+ *     {@code mlflow.note.content}): the run.</li>
+ * <li>{@code POST /api/models/{name}/versions/{v}/stage} {@code {"stage": "Staging|Production|Archived|None",
+ *     "archive_existing"?: bool, "comment"?: string, "gates"?: [string], "beats_current"?: string}}:
+ *     without gates, a transition; with gates ({@link dev.runlog.registry.Gates#parse}, and
+ *     {@code Gates.beatsCurrent(beats_current)}) a promotion through them, which always archives the
+ *     previous holders. The audit trail records the comment and the user {@code "<os user> (web)"}.
+ *     A promotion a gate rejects gets 409 {@code "promotion_rejected"} with {@code failures}
+ *     (each {@code gate, passed, actual, required}). Reply: the model.</li>
+ * <li>{@code POST /api/models/{name}/aliases} {@code {"alias", "version"}},
+ *     {@code /api/models/{name}/aliases/delete} {@code {"alias"}}: the model.</li>
  * </ul>
  */
 public final class RunlogServer implements AutoCloseable {
@@ -137,7 +168,10 @@ public final class RunlogServer implements AutoCloseable {
             return thread;
         });
         http.setExecutor(executor);
-        http.createContext("/", new ApiHandler(new JsonApi(tracker), token));
+        JsonApi api = new JsonApi(tracker);
+        // Without a token (a loopback server) a request must also name a loopback host: see Csrf.
+        WriteApi writes = options.allowWrites() ? new WriteApi(api, Csrf.withRandomSecret(token == null)) : null;
+        http.createContext("/", new ApiHandler(api, token, writes));
         http.start();
         String host = address.getHostAddress();
         URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"

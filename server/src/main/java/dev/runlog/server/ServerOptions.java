@@ -88,16 +88,14 @@ public final class ServerOptions {
     }
 
     /**
-     * A copy with writes allowed or not. Only {@code false} is accepted for now: this server has no
-     * write endpoints yet, and accepting {@code true} would promise what it does not do.
-     *
-     * @throws InvalidInputException if {@code allow} is true
+     * A copy with writes allowed or not (not by default). With writes allowed the server also takes
+     * POSTs that set and delete run tags, set a run's note, move model versions between stages
+     * (through the registry's gates when given, and always into its audit trail) and set and delete
+     * aliases; each must carry the server's CSRF secret and pass the checks
+     * {@link RunlogServer} lists. Without, every POST gets 405.
      */
     public ServerOptions allowWrites(boolean allow) {
-        if (allow) {
-            throw new InvalidInputException("allowWrites(true): this server serves no writes yet; it is read-only");
-        }
-        return new ServerOptions(host, port, token, false);
+        return new ServerOptions(host, port, token, allow);
     }
 
     /** The host name or address to bind: {@code 127.0.0.1} unless {@link #host(String)} set it. */
@@ -115,7 +113,7 @@ public final class ServerOptions {
         return Optional.ofNullable(token);
     }
 
-    /** Whether writes are allowed: always false for now (see {@link #allowWrites(boolean)}). */
+    /** Whether writes are allowed (see {@link #allowWrites(boolean)}); false unless set. */
     public boolean allowWrites() {
         return allowWrites;
     }

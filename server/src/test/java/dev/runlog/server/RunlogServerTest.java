@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runlog.registry.Gates;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.Stage;
 import dev.runlog.tracking.Dataset;
@@ -58,6 +59,7 @@ class RunlogServerTest {
     void experimentsListRunCountsAndDeletedOnesOnRequest() throws Exception {
         tracker.run("iris", r -> r.logParam("lr", 0.1));
         tracker.run("iris", r -> r.logParam("lr", 0.2));
+        tracker.deleteRun(tracker.run("iris", r -> r.logParam("lr", 0.3)).info().id());
         tracker.deleteExperiment(tracker.run("old", r -> { }).info().experimentId());
 
         JsonNode active = json(get("api/experiments"));
@@ -67,6 +69,7 @@ class RunlogServerTest {
         JsonNode iris = active.get("experiments").get(0);
         assertEquals("iris", iris.get("name").asText());
         assertEquals(2, iris.get("run_count").asInt());
+        assertEquals(1, iris.get("deleted_run_count").asInt());
         assertEquals("ACTIVE", iris.get("lifecycle_stage").asText());
         assertTrue(iris.get("last_activity").asLong() >= iris.get("creation_time").asLong());
         assertEquals(2, all.get("experiments").size());
@@ -214,6 +217,8 @@ class RunlogServerTest {
         Run run = tracker.run("iris", r -> registry.register("it's", r.logModel("model", List.of(1)).uri()));
         registry.transition("it's", 1, Stage.STAGING);
         registry.setAlias("it's", "champion", 1);
+        tracker.setTag(run.info().id(), "validated", "true");
+        registry.promote("it's", 1, Stage.PRODUCTION, Gates.parse("tags.validated = 'true'"));
 
         JsonNode models = json(get("api/models"));
         JsonNode model = json(get("api/models/" + encode("it's")));
@@ -222,10 +227,16 @@ class RunlogServerTest {
         assertEquals("it's", models.get("models").get(0).get("name").asText());
         JsonNode version = model.get("versions").get(0);
         assertEquals(1, version.get("version").asInt());
-        assertEquals("STAGING", version.get("stage").asText());
+        assertEquals("PRODUCTION", version.get("stage").asText());
         assertEquals("champion", version.get("aliases").get(0).asText());
         assertEquals(run.info().id(), version.get("run_id").asText());
-        assertTrue(history.get("events").size() >= 3, history.toString());
+        assertTrue(history.get("events").size() >= 4, history.toString());
+        JsonNode promotion = history.get("events").get(history.get("events").size() - 1);
+        assertEquals("STAGE_CHANGED", promotion.get("action").asText(), history.toString());
+        assertEquals("Production", promotion.get("to").asText());
+        assertEquals(1, promotion.get("gates").size());
+        assertTrue(promotion.get("gates").get(0).get("passed").asBoolean());
+        assertEquals(0, history.get("events").get(0).get("gates").size());
     }
 
     @Test
@@ -303,8 +314,7 @@ class RunlogServerTest {
         assertTrue(assertThrows(InvalidInputException.class, () -> defaults.token("short")).getMessage().contains("token"));
         assertTrue(assertThrows(InvalidInputException.class, () -> defaults.token("0123456789abcdef;x")).getMessage()
                 .contains("token"));
-        assertTrue(assertThrows(InvalidInputException.class, () -> defaults.allowWrites(true)).getMessage()
-                .contains("allowWrites"));
+        assertTrue(defaults.allowWrites(true).allowWrites());
         assertEquals(5000, defaults.port(5000).port());
         assertEquals(0, defaults.port(), "setters return copies");
     }

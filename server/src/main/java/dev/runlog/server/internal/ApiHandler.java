@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.runlog.registry.PromotionRejectedException;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.InvalidFilterException;
 import dev.runlog.tracking.InvalidInputException;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The HTTP side of the server: what every request goes through (size bound, token, method) and
@@ -63,11 +65,18 @@ public final class ApiHandler implements HttpHandler {
     private final JsonApi api;
     private final byte[] token;
     private final UiAssets ui = new UiAssets();
+    private final WriteApi writes;
 
-    /** Serves {@code api}; with a non-null {@code token}, only to requests that carry it. */
+    /** Serves {@code api}, read-only; with a non-null {@code token}, only to requests that carry it. */
     public ApiHandler(JsonApi api, String token) {
+        this(api, token, null);
+    }
+
+    /** Serves {@code api} and, when {@code writes} is not null, its POSTs; with a non-null {@code token}, only to requests that carry it. */
+    public ApiHandler(JsonApi api, String token, WriteApi writes) {
         this.api = api;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.writes = writes;
     }
 
     @Override
@@ -108,9 +117,11 @@ public final class ApiHandler implements HttpHandler {
             return;
         }
         String method = exchange.getRequestMethod();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-            sendError(exchange, 405, "method_not_allowed", "method " + method + " is not allowed; this server is read-only");
+        boolean post = method.equals("POST") && writes != null;
+        if (!method.equals("GET") && !method.equals("HEAD") && !post) {
+            exchange.getResponseHeaders().set("Allow", writes == null ? "GET, HEAD" : "GET, HEAD, POST");
+            sendError(exchange, 405, "method_not_allowed", "method " + method + " is not allowed; "
+                    + (writes == null ? "this server is read-only" : "writes are POSTs"));
             return;
         }
         if (!rawPath.startsWith("/api/")) {
@@ -121,6 +132,14 @@ public final class ApiHandler implements HttpHandler {
         for (String raw : rawPath.substring("/api/".length()).split("/")) {
             segments.add(decode(raw.replace("+", "%2B")));
         }
+        if (post) {
+            writes.serve(exchange, segments);
+            return;
+        }
+        if (segments.equals(List.of("session"))) {
+            session(exchange);
+            return;
+        }
         JsonApi.Reply reply = api.route(segments, parseQuery(rawQuery));
         if (reply == null) {
             sendError(exchange, 404, "not_found", "no such resource: " + rawPath);
@@ -129,6 +148,24 @@ public final class ApiHandler implements HttpHandler {
         } else {
             sendJson(exchange, 200, reply.json());
         }
+    }
+
+    /** What a page needs to know before it writes; the CSRF secret only to a request naming a host of ours. */
+    private void session(HttpExchange exchange) throws IOException {
+        Optional<Csrf.Refusal> refusal = writes == null ? Optional.empty()
+                : writes.csrf().hostRefusal(exchange.getRequestHeaders());
+        if (refusal.isPresent()) {
+            sendRefusal(exchange, refusal.get());
+            return;
+        }
+        sendJson(exchange, 200, WriteApi.session(writes, token != null));
+    }
+
+    /** 403 naming the check that failed, as {@code "check"}. */
+    static void sendRefusal(HttpExchange exchange, Csrf.Refusal refusal) throws IOException {
+        Map<String, Object> body = error("forbidden", refusal.message());
+        body.put("check", refusal.check());
+        sendJson(exchange, 403, body);
     }
 
     private boolean authorized(Headers request) {
@@ -188,6 +225,10 @@ public final class ApiHandler implements HttpHandler {
             Map<String, Object> body = error("invalid_filter", f.getMessage());
             body.put("column", f.column());
             sendJson(exchange, 400, body);
+        } else if (e instanceof PromotionRejectedException r) {
+            Map<String, Object> body = error("promotion_rejected", r.getMessage());
+            body.put("failures", r.failures().stream().map(JsonApi::gateResult).toList());
+            sendJson(exchange, 409, body);
         } else if (e instanceof InvalidInputException) {
             sendError(exchange, 400, "invalid_input", e.getMessage());
         } else if (e instanceof NotFoundException) {
@@ -210,11 +251,11 @@ public final class ApiHandler implements HttpHandler {
         return body;
     }
 
-    private static void sendError(HttpExchange exchange, int status, String code, String message) throws IOException {
+    static void sendError(HttpExchange exchange, int status, String code, String message) throws IOException {
         sendJson(exchange, status, error(code, message));
     }
 
-    private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+    static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
         byte[] bytes;
         try {
             bytes = MAPPER.writeValueAsBytes(body);

@@ -1,5 +1,6 @@
 package dev.runlog.server.internal;
 
+import dev.runlog.registry.GateResult;
 import dev.runlog.registry.ModelEvent;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
@@ -8,8 +9,8 @@ import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.ExperimentSummary;
 import dev.runlog.tracking.InvalidInputException;
-import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.MetricSeries;
@@ -31,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -68,11 +68,15 @@ public final class JsonApi {
      * The registry, opened on first use: runs can be served from any Tracker, while a registry
      * needs one that {@code Tracker.open} made.
      */
-    private synchronized ModelRegistry registry() {
+    synchronized ModelRegistry registry() {
         if (registry == null) {
             registry = ModelRegistry.of(tracker);
         }
         return registry;
+    }
+
+    Tracker tracker() {
+        return tracker;
     }
 
     /** A JSON body, or a file to send as it is. */
@@ -129,23 +133,17 @@ public final class JsonApi {
 
     private Object experiments(Params params) {
         List<Object> out = new ArrayList<>();
-        for (Experiment e : tracker.listExperiments(params.view())) {
-            // One pass over the experiment's runs: the count and the latest start or end among them.
-            AtomicLong count = new AtomicLong();
-            AtomicLong last = new AtomicLong(e.lastUpdateTime().toEpochMilli());
-            tracker.searchRuns().experiments(e.id()).viewType(ViewType.ALL).stream().forEach(r -> {
-                if (r.info().lifecycleStage() == LifecycleStage.ACTIVE) {
-                    count.incrementAndGet();
-                }
-                last.accumulateAndGet(r.info().endTime().orElse(r.info().startTime()).toEpochMilli(), Math::max);
-            });
+        // One aggregate read for all experiments: listing never reads the runs themselves.
+        for (ExperimentSummary summary : tracker.experimentSummaries(params.view())) {
+            Experiment e = summary.experiment();
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("id", e.id());
             json.put("name", e.name());
             json.put("lifecycle_stage", e.lifecycleStage().name());
             json.put("creation_time", millis(e.creationTime()));
-            json.put("run_count", count.get());
-            json.put("last_activity", last.get());
+            json.put("run_count", summary.activeRuns());
+            json.put("deleted_run_count", summary.deletedRuns());
+            json.put("last_activity", millis(summary.lastActivity()));
             json.put("tags", e.tags());
             out.add(json);
         }
@@ -170,7 +168,8 @@ public final class JsonApi {
         return json;
     }
 
-    private Object run(String runId) {
+    /** The run as {@code GET /api/runs/{id}} shows it. */
+    Object run(String runId) {
         Run run = tracker.getRun(runId);
         Map<String, Object> json = run(run);
         json.put("inputs", run.inputs().stream().map(JsonApi::input).toList());
@@ -258,7 +257,8 @@ public final class JsonApi {
                 : new Download(content, "application/octet-stream", true, name);
     }
 
-    private Object modelWithVersions(String name) {
+    /** The model as {@code GET /api/models/{name}} shows it. */
+    Object modelWithVersions(String name) {
         RegisteredModel model = registry().getModel(name);
         // Quoted as the search grammar reads text: a quote doubled, a backslash escaped.
         String literal = "'" + name.replace("\\", "\\\\").replace("'", "''") + "'";
@@ -394,6 +394,17 @@ public final class JsonApi {
         json.put("time", millis(e.time()));
         json.put("user", e.user());
         json.put("comment", e.comment());
+        json.put("gates", e.gates().stream().map(JsonApi::gateResult).toList());
+        return json;
+    }
+
+    /** A gate's verdict, as the audit trail and a rejected promotion's reply both give it. */
+    static Map<String, Object> gateResult(GateResult g) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("gate", g.gate());
+        json.put("passed", g.passed());
+        json.put("actual", g.actual());
+        json.put("required", g.required());
         return json;
     }
 

@@ -159,6 +159,11 @@ public abstract class TrackingStoreCompatibilityKit {
     }
 
     @Nested
+    @DisplayName("Search pages ordered by a metric some runs lack")
+    class MetricOrderPages implements MetricOrderPagingContract {
+    }
+
+    @Nested
     @DisplayName("Experiment search")
     class ExperimentSearches implements ExperimentSearchContract {
     }

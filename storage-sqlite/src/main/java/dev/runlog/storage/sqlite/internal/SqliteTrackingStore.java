@@ -188,13 +188,25 @@ final class SqliteTrackingStore implements TrackingStore {
 
     @Override
     public List<Run> searchRuns(RunSearch search) {
-        SqlSearch.Query query = SqlSearch.runs(search);
+        Optional<RunSearch> numbersFirst = SqlSearch.numbersFirst(search);
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(query.sql())) {
-                bind(ps, query.params().toArray());
-                return RunLoader.fromRows(c, ps, 2);
+            if (numbersFirst.isPresent()) {
+                // A full page of runs holding the metric is the answer; a short one is not (runs
+                // lacking it, or NaN, may follow), and the whole search is read instead.
+                List<Run> runs = searchRuns(c, SqlSearch.runs(numbersFirst.get()));
+                if (runs.size() == search.limit()) {
+                    return runs;
+                }
             }
+            return searchRuns(c, SqlSearch.runs(search));
         });
+    }
+
+    private static List<Run> searchRuns(Connection c, SqlSearch.Query query) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(query.sql())) {
+            bind(ps, query.params().toArray());
+            return RunLoader.fromRows(c, ps, 2);
+        }
     }
 
     @Override
