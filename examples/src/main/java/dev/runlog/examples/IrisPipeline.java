@@ -81,6 +81,15 @@ public final class IrisPipeline {
             run(tracker, System.out);
         }
         System.out.println("runs and registry stored in " + uri + "; run again to train another version");
+        System.out.println(uiCommand(uri));
+    }
+
+    /** The command that shows a store's runs and registry in the web UI, for a shell in the repository's root. */
+    public static String uiCommand(String storeUri) {
+        // Quoted for a POSIX shell, so a path with spaces or quotes survives being pasted.
+        String quoted = storeUri.matches("[A-Za-z0-9:/._=@+-]+") ? storeUri : "'" + storeUri.replace("'", "'\\''") + "'";
+        return "see them in the web UI: mvn -B -q -pl cli -am package -DskipTests"
+                + " && java -jar cli/target/runlog.jar ui --store " + quoted;
     }
 
     /**

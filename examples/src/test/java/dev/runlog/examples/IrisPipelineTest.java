@@ -126,6 +126,7 @@ class IrisPipelineTest {
 
         assertTrue(Files.isRegularFile(other));
         assertTrue(out.contains("stored in sqlite:" + other), out);
+        assertTrue(out.contains(IrisPipeline.uiCommand("sqlite:" + other)), out);
         try (Tracker reopened = Tracker.open("sqlite:" + other)) {
             assertEquals(1, ModelRegistry.of(reopened).latest(IrisPipeline.MODEL_NAME, Stage.PRODUCTION)
                     .orElseThrow().version());
@@ -148,5 +149,11 @@ class IrisPipelineTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         IrisPipeline.Result result = IrisPipeline.run(tracker, new PrintStream(buffer, true, StandardCharsets.UTF_8));
         return new Printed(result, buffer.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theUiCommandQuotesAStoreUriAShellWouldSplit() {
+        assertTrue(IrisPipeline.uiCommand("sqlite:runlog.db").endsWith("ui --store sqlite:runlog.db"));
+        assertTrue(IrisPipeline.uiCommand("sqlite:/tmp/my runs/it's.db").endsWith("ui --store 'sqlite:/tmp/my runs/it'\\''s.db'"));
     }
 }
