@@ -160,7 +160,7 @@ class WebUiWritesTest {
                 .anyMatch(p -> p.getText().equals("Overfits after epoch 3.\nKeep for the ablation.")));
         assertEquals("Overfits after epoch 3.\nKeep for the ablation.", tags(reviewed).get(NOTE));
         assertTrue(BROWSER.all("tr[data-tag='" + NOTE + "']").isEmpty(), "the note is shown as the note, not as a tag");
-        BROWSER.screenshot("run-writes", "form[data-form='note']");
+        BROWSER.screenshot("run-writes", "pre.note");
     }
 
     @Test
