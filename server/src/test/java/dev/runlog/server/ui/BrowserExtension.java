@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -69,9 +70,13 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
         driver.get(base.resolve("/") + hash);
     }
 
-    /** Waits up to 5 s for the condition to hold (be non-null and not false); the UI polls every second. */
+    /**
+     * Waits up to 5 s for the condition to hold (be non-null and not false); the UI polls every second.
+     * An element gone stale in the meantime counts as not yet.
+     */
     public <T> T await(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).withMessage(what).until(condition);
+        // A write draws the page again: an element found just before that is stale, not a failure.
+        return new WebDriverWait(driver, WAIT).withMessage(what).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     public WebElement awaitElement(String css) {

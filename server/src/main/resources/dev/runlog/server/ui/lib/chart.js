@@ -21,6 +21,11 @@ export function ema(values, weight) {
   });
 }
 
+/** The sum of the finite values of these series: a fingerprint of what is drawn, for tests. */
+function total(series) {
+  return series.reduce((sum, ys) => ys.reduce((acc, v) => (Number.isFinite(v) ? acc + v : acc), sum), 0);
+}
+
 function metricPath(runId, key) {
   return 'runs/' + seg(runId) + '/metrics/' + key.split('/').map(seg).join('/');
 }
@@ -33,7 +38,8 @@ export function fetchSeries(runId, key, x, min, max, points) {
 /**
  * A chart of `key` for `runs` ([{id, name, start}]); options {x: step|time|relative, log, smooth}.
  * Returns {el, load(), refresh(), setOptions(opts), destroy()}. The element's data- attributes say
- * what is drawn (series labels, points, whether downsampled, how many fetches), for tests and scripts.
+ * what is drawn (series labels, points, whether downsampled, how many fetches, x mode, whether the
+ * y scale is log, the sums of the raw and of the drawn values), for tests and scripts.
  */
 export function metricChart(key, runs, options) {
   const opts = {x: 'step', log: false, smooth: 0, ...options};
@@ -90,6 +96,13 @@ export function metricChart(key, runs, options) {
     el.dataset.xmin = xs.length ? xs[0] : '';
     el.dataset.xmax = xs.length ? xs[xs.length - 1] : '';
     el.dataset.zoomed = range != null;
+    // What the axes and the drawn series are, read off uPlot, beside the raw values: smoothing and
+    // the log scale change only the drawing.
+    el.dataset.x = opts.x;
+    el.dataset.xtime = Boolean(u && u.scales.x.time);
+    el.dataset.ylog = Boolean(u && u.scales.y.distr === 3);
+    el.dataset.yraw = total(raw.map((r) => r.ys));
+    el.dataset.ydrawn = total(u ? u.data.slice(1) : []);
   }
 
   function create() {
