@@ -113,8 +113,8 @@ export function metricChart(key, runs, options) {
       height: opts.height || 220,
       scales: {x: {time: opts.x === 'time'}, y: {distr: opts.log ? 3 : 1}},
       series: [{label: opts.x === 'step' ? 'step' : opts.x === 'time' ? 'time' : 'seconds'},
-        ...runs.map((run, i) => ({label: run.name, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true,
-          points: {show: false}}))],
+        // uPlot's default shows the points only when they are sparse: a one-point series is still seen.
+        ...runs.map((run, i) => ({label: run.name, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true}))],
       axes: [{}, {size: 60}],
       legend: {live: true},
       cursor: {drag: {x: true, y: false, setScale: true}, bind: {dblclick: () => null}},
