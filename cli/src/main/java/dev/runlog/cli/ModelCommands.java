@@ -1,11 +1,13 @@
 package dev.runlog.cli;
 
 import dev.runlog.registry.Gate;
+import dev.runlog.registry.GateResult;
 import dev.runlog.registry.Gates;
 import dev.runlog.registry.ModelEvent;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.Objective;
+import dev.runlog.registry.PromotionCandidate;
 import dev.runlog.registry.PromotionRejectedException;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
@@ -212,7 +214,8 @@ final class ModelCommands {
                 description = "The version's metric KEY must beat the current holder's (higher; KEY:min for lower); repeatable")
         List<String> beatsCurrent = new ArrayList<>();
 
-        @Option(names = "--archive-existing", description = "Archive the versions now in the stage.")
+        @Option(names = "--archive-existing",
+                description = "Archive the versions now in the stage, in the same transaction (else they stay).")
         boolean archiveExisting;
 
         @Option(names = "--comment", paramLabel = "TEXT", description = "Why, for the audit trail.")
@@ -248,12 +251,15 @@ final class ModelCommands {
             ModelRegistry registry = ctx().registry();
             String from = registry.getVersion(name, version).stage().toString();
             try {
-                ModelVersion promoted = registry.promote(name, version, stage, options, parsed.toArray(Gate[]::new));
+                ModelVersion promoted = archiveExisting
+                        ? registry.promote(name, version, stage, options, parsed.toArray(Gate[]::new))
+                        : keepingHolders(registry, parsed, options);
                 if (format == Format.JSON) {
                     ctx().out.println(Text.json(result(true, List.of())));
                 } else {
                     ctx().out.println(name + " version " + promoted.version() + ": " + from + " -> " + promoted.stage()
-                            + " (" + parsed.size() + (parsed.size() == 1 ? " gate" : " gates") + " passed)");
+                            + " (" + parsed.size() + (parsed.size() == 1 ? " gate" : " gates") + " passed"
+                            + (archiveExisting ? "; previous holders archived)" : ")"));
                 }
                 return 0;
             } catch (PromotionRejectedException rejected) {
@@ -269,6 +275,32 @@ final class ModelCommands {
                 }).toList())));
                 return RunlogCli.FAILED;
             }
+        }
+
+        /**
+         * Without --archive-existing the versions in the stage stay there, as MLflow's default
+         * transition leaves them, so the registry's promote (which archives them) does not fit:
+         * the gates are checked here against the candidate promote would build (the version's run,
+         * the highest other version in the stage and its run), then the version moves alone.
+         */
+        private ModelVersion keepingHolders(ModelRegistry registry, List<Gate> gates, TransitionOptions options) {
+            ModelVersion candidate = registry.getVersion(name, version);
+            Optional<ModelVersion> incumbent = versions(registry, name).stream()
+                    .filter(v -> v.stage() == stage && v.version() != version)
+                    .max(Comparator.comparingInt(ModelVersion::version));
+            PromotionCandidate context = new PromotionCandidate(candidate, ctx().tracker().getRun(candidate.runId()), stage,
+                    incumbent, incumbent.map(v -> ctx().tracker().getRun(v.runId())));
+            List<GateResult> failures = new ArrayList<>();
+            for (Gate gate : gates) {
+                GateResult result = gate.check(context);
+                if (!result.passed()) {
+                    failures.add(result);
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new PromotionRejectedException(name, version, stage, failures);
+            }
+            return registry.transition(name, version, stage, options);
         }
 
         private Map<String, Object> result(boolean promoted, List<Object> failures) {

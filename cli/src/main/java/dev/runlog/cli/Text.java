@@ -138,12 +138,14 @@ final class Text {
         private final List<String> headers;
         private final List<List<String>> rows = new ArrayList<>();
         private final boolean[] numeric;
+        private final boolean[] anyNumber;
         private Function<String, String> colorOf = cell -> null;
         private int coloredColumn = -1;
 
         Table(List<String> headers) {
             this.headers = List.copyOf(headers);
             this.numeric = new boolean[headers.size()];
+            this.anyNumber = new boolean[headers.size()];
             java.util.Arrays.fill(numeric, true);
         }
 
@@ -154,7 +156,9 @@ final class Text {
         Table row(List<String> cells) {
             for (int i = 0; i < cells.size(); i++) {
                 String cell = cells.get(i);
-                numeric[i] &= cell.isEmpty() || cell.equals("-") || cell.matches("-?[0-9][0-9.,eE+-]*|NaN|-?Infinity");
+                boolean number = cell.matches("-?[0-9][0-9.,eE+-]*|NaN|-?Infinity");
+                anyNumber[i] |= number;
+                numeric[i] &= number || cell.isEmpty() || cell.equals("-");
             }
             rows.add(List.copyOf(cells));
             return this;
@@ -195,7 +199,7 @@ final class Text {
                 String cell = cells.get(i);
                 String pad = " ".repeat(width[i] - cell.length());
                 boolean last = i == cells.size() - 1;
-                String padded = body && numeric[i] ? pad + cell : (last ? cell : cell + pad);
+                String padded = body && numeric[i] && anyNumber[i] ? pad + cell : (last ? cell : cell + pad);
                 String code = color && body && i == coloredColumn ? colorOf.apply(cell) : null;
                 text.append(i == 0 ? "" : "  ").append(code == null ? padded : code + padded + "\033[0m");
             }
