@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * Each figure runs against a fresh SQLite file in a temporary directory, through the public API.
  * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, series, latest, run,
- * search, registry, logMetric).
+ * search, cli, registry, logMetric).
  */
 public final class BenchmarkSuite {
     static final int INGEST_RUNS = 8;
@@ -63,6 +63,9 @@ public final class BenchmarkSuite {
             }
             if (only.isEmpty() || only.contains("search")) {
                 search(work);
+            }
+            if (only.isEmpty() || only.contains("cli")) {
+                CliExportBenchmark.run(work, BenchmarkSuite::print);
             }
             if (only.isEmpty() || only.contains("registry")) {
                 RegistryBenchmark.run(work, BenchmarkSuite::print);

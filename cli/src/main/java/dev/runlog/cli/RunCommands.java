@@ -111,7 +111,8 @@ final class RunCommands {
 
     @Command(name = "runs", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Search runs with the search grammar.",
-                    "csv and json stream every matching run (params and latest metrics as columns) without holding them in memory;"
+                    "csv and json stream every matching run (params and latest metrics as columns) without holding them in memory"
+                            + " (csv without --columns spools rows to a temporary file until every key is known);"
                             + " a table shows the first 50 unless --max says otherwise."})
     static final class Runs extends CliCommand {
         static final int TABLE_ROWS = 50;
@@ -195,31 +196,25 @@ final class RunCommands {
         }
 
         private void csv(List<Column> chosen) {
-            List<Column> shown = chosen;
-            if (shown == null) {
-                // The header needs every key before the first row, so a first pass reads the keys
-                // alone; runs are never held, only the set of key names.
-                TreeSet<String> params = new TreeSet<>();
-                TreeSet<String> metrics = new TreeSet<>();
-                try (Stream<Run> runs = runs(Optional.ofNullable(max))) {
-                    runs.forEach(run -> {
-                        params.addAll(run.data().params().keySet());
-                        metrics.addAll(run.data().latestMetrics().keySet());
-                    });
-                }
-                List<Column> all = new ArrayList<>(Columns.attributes(Columns.ATTRIBUTES));
-                params.forEach(key -> all.add(new Column(Columns.Kind.PARAM, key)));
-                metrics.forEach(key -> all.add(new Column(Columns.Kind.METRIC, key)));
-                shown = all;
-            }
-            List<Column> header = shown;
             PrintWriter out = ctx().out;
-            out.println(Text.csvLine(header.stream().map(Column::header).toList()));
             long[] written = {0};
+            if (chosen == null) {
+                try (CsvSpool spool = new CsvSpool(Columns.attributes(Columns.ATTRIBUTES));
+                     Stream<Run> runs = runs(Optional.ofNullable(max))) {
+                    runs.forEach(run -> {
+                        spool.add(run);
+                        progress(++written[0]);
+                    });
+                    ctx().progressDone();
+                    spool.writeTo(out);
+                }
+                return;
+            }
+            out.println(Text.csvLine(chosen.stream().map(Column::header).toList()));
             try (Stream<Run> runs = runs(Optional.ofNullable(max))) {
                 runs.forEach(run -> {
-                    List<String> fields = new ArrayList<>(header.size());
-                    for (Column column : header) {
+                    List<String> fields = new ArrayList<>(chosen.size());
+                    for (Column column : chosen) {
                         fields.add(column.csv(run));
                     }
                     out.println(Text.csvLine(fields));
@@ -448,6 +443,10 @@ final class RunCommands {
                 if (differs || !changedOnly) {
                     table.row(differs ? "*" : "", row[0], row[1] == null ? "-" : row[1], row[2] == null ? "-" : row[2]);
                 }
+            }
+            if (table.isEmpty()) {
+                ctx().out.println("no differences between " + a.info().name() + " and " + b.info().name());
+                return 0;
             }
             table.color(0, marker -> marker.equals("*") ? YELLOW : null);
             table.print(ctx().out, ctx().color);

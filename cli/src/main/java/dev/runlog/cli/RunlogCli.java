@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
                 ModelCommands.Models.class, ModelCommands.Show.class, ModelCommands.Promote.class,
                 ModelCommands.Alias.class,
                 ArchiveCommands.Export.class, ArchiveCommands.Import.class,
+                HealthCommands.Gc.class, HealthCommands.Doctor.class,
                 AutoComplete.GenerateCompletion.class})
 public final class RunlogCli {
     /** Exit code of a request that failed: not found, rejected, bad filter, unhealthy store. */
@@ -131,7 +132,7 @@ public final class RunlogCli {
             return "; check the name or id (runlog runs, runlog models list them) and --store";
         }
         if (e instanceof StoreException) {
-            return "; the store may answer later: try again";
+            return "; if the store was busy or out of reach, try again";
         }
         if (e instanceof IntegrityException) {
             return "; stored data failed a check, do not retry: runlog doctor lists what is wrong";

@@ -157,4 +157,9 @@ public abstract class TrackingStoreCompatibilityKit {
     @DisplayName("Experiment search")
     class ExperimentSearches implements ExperimentSearchContract {
     }
+
+    @Nested
+    @DisplayName("Purging deleted runs (gc) and the store's self-check")
+    class Purging implements PurgeContract {
+    }
 }

@@ -188,6 +188,14 @@ final class Schema {
             // be computed here without the artifact store, so theirs is "not recorded".
             """
             ALTER TABLE model_versions ADD COLUMN model_digest TEXT;
+            """,
+            // 7 and 8 are other branches' migrations, merged in their place; blank here.
+            "",
+            "",
+            // 9: when a run was deleted, so that gc purges what was deleted long enough ago. NULL for
+            // runs deleted before: they count as deleted when they ended (else started).
+            """
+            ALTER TABLE runs ADD COLUMN deleted_time INTEGER;
             """);
 
     static int latestVersion() {
