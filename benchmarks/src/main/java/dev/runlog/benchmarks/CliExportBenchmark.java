@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code runlog runs --format csv} of 100,000 runs × 10 params × 10 metrics from SQLite, in a JVM of
- * its own capped at {@code -Xmx256m} (so finishing proves the heap bound), timed from launch to exit,
+ * its own capped at {@code -Xmx256m} (so finishing proves the heap bound) with the launcher script's
+ * options, timed from launch to exit,
  * beside a naive export that loads every run into a list before writing (uncapped: it needs more).
  */
 final class CliExportBenchmark {
@@ -33,8 +34,10 @@ final class CliExportBenchmark {
             SearchBenchmark.populate(db);
         }
         String store = "sqlite:" + db;
-        Measured cli = child(work, "-Xmx256m", "dev.runlog.cli.RunlogCli", "--store", store, "runs", "--format", "csv");
-        Measured naive = child(work, "-Xmx4g", NaiveCsvExport.class.getName(), store);
+        Measured cli = child(work, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                "dev.runlog.cli.RunlogCli", "--store", store, "runs", "--format", "csv");
+        Measured naive = child(work, List.of("-Xmx4g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                NaiveCsvExport.class.getName(), store);
         if (cli.lines != SearchBenchmark.RUNS + 1 || naive.lines != SearchBenchmark.RUNS + 1) {
             throw new IllegalStateException("the exports wrote " + cli.lines + " and " + naive.lines + " lines, expected "
                     + (SearchBenchmark.RUNS + 1));
@@ -46,12 +49,17 @@ final class CliExportBenchmark {
     record Measured(double seconds, double peakHeapMb, long lines) {
     }
 
-    /** Runs {@code mainClass} through {@link HeapProbe} in a child JVM, its stdout to a file. */
-    private static Measured child(Path work, String heap, String... mainAndArgs) throws Exception {
+    /**
+     * Runs {@code mainClass} through {@link HeapProbe} in a child JVM with the options of the
+     * launcher script (and a heap cap), its stdout to a file.
+     */
+    private static Measured child(Path work, List<String> jvmOptions, String... mainAndArgs) throws Exception {
         Path out = work.resolve("export.csv");
         Path err = work.resolve("export.err");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap, "-cp", System.getProperty("java.class.path"), HeapProbe.class.getName()));
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(1, jvmOptions);
+        command.add(HeapProbe.class.getName());
         command.addAll(List.of(mainAndArgs));
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -59,7 +67,7 @@ final class CliExportBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         List<String> errors = Files.readAllLines(err);
         if (code != 0) {
-            throw new IllegalStateException(mainAndArgs[0] + " " + heap + " exited " + code + ": " + errors);
+            throw new IllegalStateException(mainAndArgs[0] + " " + jvmOptions + " exited " + code + ": " + errors);
         }
         long peak = errors.stream().filter(line -> line.startsWith(PEAK)).mapToLong(line -> Long.parseLong(line.substring(PEAK.length())))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no peak heap reported: " + errors));

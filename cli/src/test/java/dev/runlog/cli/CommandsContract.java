@@ -84,6 +84,20 @@ abstract class CommandsContract {
     }
 
     @Test
+    void runsCsvHasAColumnForAKeyOnlyOneRunHasAndQuotesWhatNeedsIt() {
+        try (var run = h.tracker.startRun("other")) {
+            run.logParam("momentum", "0.9, then 0.99").logMetric("acc", Double.NaN).logMetric("f1", 0.5);
+        }
+        Result r = h.run("runs", "--format", "csv", "--order-by", "params.momentum DESC", "--order-by", "metrics.acc DESC");
+        assertEquals(0, r.code(), r::toString);
+        List<String> lines = r.lines();
+        assertTrue(lines.get(0).endsWith(",params.epochs,params.lr,params.momentum,metrics.acc,metrics.f1,metrics.loss"), lines.get(0));
+        assertTrue(lines.get(1).endsWith(",,,\"0.9, then 0.99\",NaN,0.5,"), lines.get(1));
+        assertTrue(lines.get(2).endsWith(",10,0.1,,0.91,,0.3"), lines.get(2));
+        assertEquals(4, lines.size());
+    }
+
+    @Test
     void runsColumnsFilterExperimentAndMaxNarrowTheOutput() {
         Result r = h.run("runs", "-e", "iris", "--filter", "metrics.acc > 0.9", "--columns", "run_name,params.lr,metrics.acc,tags.team",
                 "--format", "csv");
