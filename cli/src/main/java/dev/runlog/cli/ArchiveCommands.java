@@ -108,7 +108,7 @@ final class ArchiveCommands {
                 LoggedModel model = ctx().tracker().importModel(file);
                 json.put("run_id", model.runId());
                 json.put("model_uri", model.uri());
-                text = "imported model as " + model.uri() + " (register it: ModelRegistry.register)";
+                text = "imported model as " + model.uri() + " (runlog register NAME " + model.uri() + " makes it a version)";
             }
             ctx().progressDone();
             ctx().out.println(format == Format.JSON ? Text.json(json) : text);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Commands of the model registry: models, model, promote, alias. */
+/** Commands of the model registry: models, model, register, promote, alias. */
 final class ModelCommands {
     private ModelCommands() {
     }
@@ -311,6 +311,23 @@ final class ModelCommands {
             json.put("promoted", promoted);
             json.put("failed_gates", failures);
             return json;
+        }
+    }
+
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = "Register a logged model (runs:/RUN_ID/PATH, as runlog import prints it) as the next version of NAME.")
+    static final class Register extends CliCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "MODEL_URI")
+        String modelUri;
+
+        @Override
+        public Integer call() {
+            ModelVersion v = ctx().registry().register(name, modelUri);
+            ctx().out.println(name + " version " + v.version() + " registered from " + v.source());
+            return 0;
         }
     }
 

@@ -191,6 +191,7 @@ final class RunCommands {
             table.color(shown.indexOf(new Column(Columns.Kind.ATTRIBUTE, "status")), RunCommands::statusColor);
             table.print(ctx().out, ctx().color);
             if (more) {
+                ctx().out.flush();
                 ctx().err.println("(the first " + limit + " runs; --max N shows more, --format csv streams them all)");
             }
         }
@@ -441,7 +442,10 @@ final class RunCommands {
             for (String[] row : rows) {
                 boolean differs = !Objects.equals(row[1], row[2]);
                 if (differs || !changedOnly) {
-                    table.row(differs ? "*" : "", row[0], row[1] == null ? "-" : row[1], row[2] == null ? "-" : row[2]);
+                    boolean metric = row[0].startsWith("metrics.");
+                    // Metrics read in six digits, unless that would hide the difference being shown.
+                    boolean shorten = metric && !Objects.equals(shown(row[1]), shown(row[2]));
+                    table.row(differs ? "*" : "", row[0], cell(row[1], shorten), cell(row[2], shorten));
                 }
             }
             if (table.isEmpty()) {
@@ -451,6 +455,14 @@ final class RunCommands {
             table.color(0, marker -> marker.equals("*") ? YELLOW : null);
             table.print(ctx().out, ctx().color);
             return 0;
+        }
+
+        private static String shown(String exact) {
+            return exact == null ? null : Text.number(Double.parseDouble(exact));
+        }
+
+        private static String cell(String value, boolean shorten) {
+            return value == null ? "-" : shorten ? shown(value) : value;
         }
 
         /** Latest metric values, every digit: two runs differ where these differ. */

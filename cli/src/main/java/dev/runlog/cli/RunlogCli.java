@@ -30,7 +30,7 @@ import picocli.CommandLine.ScopeType;
                 UiCommand.class,
                 RunCommands.Experiments.class, RunCommands.Runs.class, RunCommands.Show.class,
                 RunCommands.MetricHistory.class, RunCommands.Diff.class,
-                ModelCommands.Models.class, ModelCommands.Show.class, ModelCommands.Promote.class,
+                ModelCommands.Models.class, ModelCommands.Show.class, ModelCommands.Register.class, ModelCommands.Promote.class,
                 ModelCommands.Alias.class,
                 ArchiveCommands.Export.class, ArchiveCommands.Import.class,
                 HealthCommands.Gc.class, HealthCommands.Doctor.class,

@@ -63,6 +63,10 @@ class ArchiveCommandsTest {
         assertTrue(imported.out().startsWith("imported model as runs:/"), imported.out());
         String uri = imported.out().substring("imported model as ".length()).split(" ")[0];
         assertEquals("json", target.tracker.getLoggedModel(uri).flavor());
+        Result registered = target.run("register", "iris-classifier", uri);
+        assertEquals("iris-classifier version 1 registered from " + uri + "\n", registered.out());
+        assertFailed(target.run("register", "iris-classifier", "runs:/0123456789abcdef0123456789abcdef/model"), 1,
+                "0123456789abcdef0123456789abcdef");
 
         Path logged = dir.resolve("logged.tar.gz");
         assertEquals(0, source.run("export", "runs:/" + source.runB + "/model", logged.toString()).code());

@@ -208,6 +208,14 @@ abstract class CommandsContract {
                 "*  metrics.loss  0.3     0.4",
                 "*  tags.team     vision  speech"), r.lines());
         assertTrue(h.run("diff", h.runA, h.runB).out().contains("\n   params.epochs                  10 "));
+        String close;
+        try (var run = h.tracker.startRun("iris")) {
+            close = run.logMetric("acc", 0.9100000001).logMetric("loss", 0.123456789).id();
+        }
+        List<String> digits = h.run("diff", h.runA, close, "--changed").lines().stream()
+                .map(line -> line.replaceAll(" +", " ")).toList();
+        assertTrue(digits.contains("* metrics.acc 0.91 0.9100000001"), digits::toString);
+        assertTrue(digits.contains("* metrics.loss 0.3 0.123457"), digits::toString);
 
         JsonNode json = json(h.run("diff", h.runA, h.runB, "--format", "json").out());
         JsonNode lr = null;
@@ -310,7 +318,7 @@ abstract class CommandsContract {
     @Test
     void helpOnEveryCommandVersionAndCompletion() {
         for (String command : List.of("ui", "experiments", "runs", "run", "metric", "diff", "models", "model", "promote",
-                "alias", "export", "import", "gc", "doctor", "generate-completion")) {
+                "register", "alias", "export", "import", "gc", "doctor", "generate-completion")) {
             Result r = h.run(command, "--help");
             assertEquals(0, r.code(), command);
             assertTrue(r.out().startsWith("Usage: runlog " + command), r.out());
