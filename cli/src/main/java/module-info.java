@@ -9,6 +9,7 @@ module dev.runlog.cli {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.apache.commons.compress;
+    requires java.logging;
 
     opens dev.runlog.cli to info.picocli;
 }

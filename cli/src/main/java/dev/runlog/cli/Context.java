@@ -34,6 +34,8 @@ final class Context implements AutoCloseable {
     private final boolean ownsTracker;
     String storeUri;
     boolean verbose;
+    /** Whether this context is the process's, whose logging the command line may turn up. */
+    boolean ownsLogging;
     private Tracker tracker;
     private ModelRegistry registry;
 
@@ -54,8 +56,10 @@ final class Context implements AutoCloseable {
         // stdout is buffered (a CSV of 100,000 runs must not flush each line) and flushed on close;
         // commands that wait, such as ui, flush what they printed first.
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
-        return new Context(out, new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
+        Context ctx = new Context(out, new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
                 Clock.systemDefaultZone(), terminal && !env.containsKey("NO_COLOR"), terminal, Tracker::open, true);
+        ctx.ownsLogging = true;
+        return ctx;
     }
 
     /**

@@ -56,10 +56,16 @@ public final class RunlogCli {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     void verbose(boolean on) {
         ctx.verbose = on;
+        if (on && ctx.ownsLogging) {
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+        }
     }
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        // Runlog logs what a library user may want to know (a server listening, a store compacted);
+        // a command says it itself, so only warnings reach stderr, unless --verbose.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         int code;
         try (Context ctx = Context.forProcess(System.getenv())) {
             code = execute(ctx, args);
