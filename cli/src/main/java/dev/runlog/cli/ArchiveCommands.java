@@ -35,19 +35,16 @@ final class ArchiveCommands {
             description = {"Write a run or a model to a .tar.gz archive.",
                     "SOURCE is a run id (the whole run), runs:/RUN_ID/PATH (a logged model)"
                             + " or models:/NAME/VERSION|STAGE, models:/NAME@ALIAS (a registered version's model)."})
-    static final class Export extends CliCommand {
+    static final class Export extends FormattedCommand {
         @Parameters(index = "0", paramLabel = "SOURCE")
         String source;
 
         @Parameters(index = "1", paramLabel = "FILE")
         Path file;
 
-        @Option(names = "--format", defaultValue = "table", description = "table or json")
-        Format format;
 
         @Override
-        public Integer call() throws IOException {
-            offer(format, Format.TABLE, Format.JSON);
+        public Integer run() throws IOException {
             String kind;
             String what;
             ctx().progress("exporting " + source + " ...");
@@ -84,16 +81,13 @@ final class ArchiveCommands {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = {"Import an archive written by runlog export (or Tracker.exportRun/exportModel).",
                     "Whether it holds a run or a model is read from the manifest it begins with."})
-    static final class Import extends CliCommand {
+    static final class Import extends FormattedCommand {
         @Parameters(paramLabel = "FILE")
         Path file;
 
-        @Option(names = "--format", defaultValue = "table", description = "table or json")
-        Format format;
 
         @Override
-        public Integer call() {
-            offer(format, Format.TABLE, Format.JSON);
+        public Integer run() {
             String kind = kindOf(file);
             ctx().progress("importing " + file + " ...");
             Map<String, Object> json = new LinkedHashMap<>();

@@ -70,7 +70,7 @@ final class HealthCommands {
             description = {"Purge for good the runs and experiments deleted long enough ago, with their metric points and"
                     + " artifact files; remove temporary files of dead writers; compact the store.",
                     "Runs whose models are registered are kept. Says what it freed; exits 1 if a file could not be deleted."})
-    static final class Gc extends CliCommand {
+    static final class Gc extends FormattedCommand {
         @Option(names = "--older-than", paramLabel = "AGE", defaultValue = "30d", converter = Age.class,
                 description = "Deleted at least this long ago: 30d, 12h, 45m, 90s, 0 (all). Default: ${DEFAULT-VALUE}.")
         Duration olderThan;
@@ -78,12 +78,9 @@ final class HealthCommands {
         @Option(names = "--dry-run", description = "Say what would be purged; change nothing.")
         boolean dryRun;
 
-        @Option(names = "--format", defaultValue = "table", description = "table or json")
-        Format format;
 
         @Override
-        public Integer call() {
-            offer(format, Format.TABLE, Format.JSON);
+        public Integer run() {
             Tracker tracker = ctx().tracker();
             TrackerStores stores = TrackerStores.of(tracker);
             Set<String> keep = registeredRuns(ctx().registry());
@@ -162,16 +159,13 @@ final class HealthCommands {
             description = {"Check a store: its own integrity check and schema, runs left by dead processes,"
                     + " every artifact file against its recorded SHA-256, every registered version against its model's digest.",
                     "Read-only. Exits 1 when something is wrong."})
-    static final class Doctor extends CliCommand {
-        @Option(names = "--format", defaultValue = "table", description = "table or json")
-        Format format;
+    static final class Doctor extends FormattedCommand {
 
         record Check(String name, String summary, List<String> problems) {
         }
 
         @Override
-        public Integer call() {
-            offer(format, Format.TABLE, Format.JSON);
+        public Integer run() {
             Tracker tracker = ctx().tracker();
             TrackerStores stores = TrackerStores.of(tracker);
             List<Check> checks = new ArrayList<>();

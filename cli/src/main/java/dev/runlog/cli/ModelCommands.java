@@ -48,16 +48,13 @@ final class ModelCommands {
     }
 
     @Command(name = "models", mixinStandardHelpOptions = true, description = "List registered models.")
-    static final class Models extends CliCommand {
+    static final class Models extends FormattedCommand {
         @Option(names = "--filter", paramLabel = "F", description = "e.g. \"name LIKE 'iris%'\"")
         String filter = "";
 
-        @Option(names = "--format", defaultValue = "table", description = "table or json")
-        Format format;
 
         @Override
-        public Integer call() {
-            offer(format, Format.TABLE, Format.JSON);
+        public Integer run() {
             ModelRegistry registry = ctx().registry();
             Text.Table table = new Text.Table("name", "versions", "production", "staging", "aliases", "updated");
             List<Object> json = new ArrayList<>();
@@ -100,16 +97,13 @@ final class ModelCommands {
 
     @Command(name = "model", mixinStandardHelpOptions = true,
             description = "One registered model: its versions, stages, aliases and audit trail.")
-    static final class Show extends CliCommand {
+    static final class Show extends FormattedCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--format", defaultValue = "table", description = "table or json")
-        Format format;
 
         @Override
-        public Integer call() {
-            offer(format, Format.TABLE, Format.JSON);
+        public Integer run() {
             ModelRegistry registry = ctx().registry();
             RegisteredModel model = registry.getModel(name);
             List<ModelVersion> versions = versions(registry, name);
@@ -196,7 +190,7 @@ final class ModelCommands {
     @Command(name = "promote", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Move a version to a stage if every gate passes.",
                     "A rejected promotion changes nothing, prints every failed gate and exits 1."})
-    static final class Promote extends CliCommand {
+    static final class Promote extends FormattedCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -224,12 +218,9 @@ final class ModelCommands {
         @Option(names = "--user", paramLabel = "NAME", description = "Who, for the audit trail (default: the OS user).")
         String user;
 
-        @Option(names = "--format", defaultValue = "table", description = "table or json")
-        Format format;
 
         @Override
-        public Integer call() {
-            offer(format, Format.TABLE, Format.JSON);
+        public Integer run() {
             List<Gate> parsed = new ArrayList<>();
             for (String expression : gates) {
                 try {

@@ -41,16 +41,13 @@ final class RunCommands {
     }
 
     @Command(name = "experiments", mixinStandardHelpOptions = true, description = "List experiments with their run counts.")
-    static final class Experiments extends CliCommand {
+    static final class Experiments extends FormattedCommand {
         @Option(names = "--view", defaultValue = "ACTIVE_ONLY", description = "active_only, deleted_only or all")
         ViewType view;
 
-        @Option(names = "--format", defaultValue = "table", description = "table or json")
-        Format format;
 
         @Override
-        public Integer call() {
-            offer(format, Format.TABLE, Format.JSON);
+        public Integer run() {
             Tracker tracker = ctx().tracker();
             List<Experiment> experiments = tracker.listExperiments(view);
             Text.Table table = new Text.Table("id", "name", "runs", "last_activity", "created");
@@ -114,7 +111,12 @@ final class RunCommands {
                     "csv and json stream every matching run (params and latest metrics as columns) without holding them in memory"
                             + " (csv without --columns spools rows to a temporary file until every key is known);"
                             + " a table shows the first 50 unless --max says otherwise."})
-    static final class Runs extends CliCommand {
+    static final class Runs extends FormattedCommand {
+        @Override
+        Format[] offered() {
+            return Format.values();
+        }
+
         static final int TABLE_ROWS = 50;
 
         @Option(names = {"-e", "--experiment"}, paramLabel = "EXP", description = "Experiment name or id; repeatable. All when omitted.")
@@ -136,11 +138,9 @@ final class RunCommands {
         @Option(names = "--view", defaultValue = "ACTIVE_ONLY", description = "active_only, deleted_only or all")
         ViewType view;
 
-        @Option(names = "--format", defaultValue = "table", description = "table, csv or json")
-        Format format;
 
         @Override
-        public Integer call() {
+        public Integer run() {
             if (max != null && max < 1) {
                 throw new UsageException("--max must be at least 1, got " + max);
             }
@@ -249,16 +249,13 @@ final class RunCommands {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Everything about one run.")
-    static final class Show extends CliCommand {
+    static final class Show extends FormattedCommand {
         @Parameters(paramLabel = "RUN_ID")
         String runId;
 
-        @Option(names = "--format", defaultValue = "table", description = "table or json")
-        Format format;
 
         @Override
-        public Integer call() {
-            offer(format, Format.TABLE, Format.JSON);
+        public Integer run() {
             Tracker tracker = ctx().tracker();
             Run run = tracker.getRun(runId);
             List<ArtifactEntry> artifacts = tracker.listArtifacts(runId, "");
@@ -338,18 +335,21 @@ final class RunCommands {
     }
 
     @Command(name = "metric", mixinStandardHelpOptions = true, description = "Every point of one metric of a run.")
-    static final class MetricHistory extends CliCommand {
+    static final class MetricHistory extends FormattedCommand {
+        @Override
+        Format[] offered() {
+            return Format.values();
+        }
+
         @Parameters(index = "0", paramLabel = "RUN_ID")
         String runId;
 
         @Parameters(index = "1", paramLabel = "KEY")
         String key;
 
-        @Option(names = "--format", defaultValue = "table", description = "table, csv or json")
-        Format format;
 
         @Override
-        public Integer call() {
+        public Integer run() {
             MetricSeries series = ctx().tracker().metricSeries(runId, key);
             if (series.size() == 0 && !ctx().tracker().getRun(runId).data().latestMetrics().containsKey(key)) {
                 throw new dev.runlog.tracking.NotFoundException("run " + runId + " has no metric '" + key + "'; it has "
@@ -393,7 +393,7 @@ final class RunCommands {
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
             description = "Two runs side by side: params, latest metrics and tags; '*' marks what differs.")
-    static final class Diff extends CliCommand {
+    static final class Diff extends FormattedCommand {
         @Parameters(index = "0", paramLabel = "RUN_A")
         String runA;
 
@@ -403,12 +403,9 @@ final class RunCommands {
         @Option(names = "--changed", description = "Only the rows that differ.")
         boolean changedOnly;
 
-        @Option(names = "--format", defaultValue = "table", description = "table or json")
-        Format format;
 
         @Override
-        public Integer call() {
-            offer(format, Format.TABLE, Format.JSON);
+        public Integer run() {
             Run a = ctx().tracker().getRun(runA);
             Run b = ctx().tracker().getRun(runB);
             List<String[]> rows = new ArrayList<>();

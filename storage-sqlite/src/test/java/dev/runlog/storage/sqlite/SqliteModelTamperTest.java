@@ -178,10 +178,12 @@ class SqliteModelTamperTest {
     void aVersionRegisteredBeforeMigration6HasNoDigestAndItsPayloadIsStillChecked() throws Exception {
         ModelVersion v1 = register(A);
         tracker.close();
-        // What a database written before migration 6 looks like: no model_digest column, schema version 5.
+        // What a database written before migration 6 looks like: no model_digest column (nor what
+        // later migrations added: runs.deleted_time of 9), schema version 5.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runlog.db"));
              Statement s = c.createStatement()) {
             s.execute("ALTER TABLE model_versions DROP COLUMN model_digest");
+            s.execute("ALTER TABLE runs DROP COLUMN deleted_time");
             s.execute("PRAGMA user_version = 5");
         }
         reopen();
