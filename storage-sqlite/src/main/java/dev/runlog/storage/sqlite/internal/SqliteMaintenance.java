@@ -33,27 +33,21 @@ final class SqliteMaintenance {
         InputRules.notNull("keep", keep);
         long before = deletedBefore.toEpochMilli();
         Purge purge = db.write(c -> {
-            List<String> runs = new ArrayList<>();
             // A run deleted with its experiment was deleted when the experiment was; one deleted
             // before deletion times were kept (schema 9), when it ended or started.
-            try (PreparedStatement ps = c.prepareStatement("SELECT r.run_id FROM runs r"
+            List<String> runs = new ArrayList<>(column(c, rs -> rs.getString(1), "SELECT r.run_id FROM runs r"
                     + " JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.lifecycle_stage = ? AND"
                     + " (CASE WHEN r.deleted_with_experiment = 1 THEN e.last_update_time"
-                    + " ELSE coalesce(r.deleted_time, r.end_time, r.start_time) END) <= ? ORDER BY r.run_id")) {
-                bind(ps, LifecycleStage.DELETED.name(), before);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (!keep.contains(rs.getString(1))) {
-                            runs.add(rs.getString(1));
-                        }
-                    }
-                }
-            }
+                    + " ELSE coalesce(r.deleted_time, r.end_time, r.start_time) END) <= ? ORDER BY r.run_id",
+                    LifecycleStage.DELETED.name(), before));
+            runs.removeAll(keep);
             Set<String> purged = new HashSet<>(runs);
             List<String> experiments = new ArrayList<>();
-            for (long experiment : longs(c, "SELECT experiment_id FROM experiments WHERE lifecycle_stage = ?"
-                    + " AND last_update_time <= ? ORDER BY experiment_id", LifecycleStage.DELETED.name(), before)) {
-                if (purged.containsAll(strings(c, "SELECT run_id FROM runs WHERE experiment_id = ?", experiment))) {
+            for (long experiment : column(c, rs -> rs.getLong(1), "SELECT experiment_id FROM experiments"
+                    + " WHERE lifecycle_stage = ? AND last_update_time <= ? ORDER BY experiment_id",
+                    LifecycleStage.DELETED.name(), before)) {
+                if (purged.containsAll(column(c, rs -> rs.getString(1), "SELECT run_id FROM runs WHERE experiment_id = ?",
+                        experiment))) {
                     experiments.add(Long.toString(experiment));
                 }
             }
@@ -131,26 +125,19 @@ final class SqliteMaintenance {
         }
     }
 
-    private static List<Long> longs(Connection c, String sql, Object... args) throws SQLException {
-        List<Long> values = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getLong(1));
-                }
-            }
-        }
-        return values;
+    @FunctionalInterface
+    private interface Cell<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 
-    private static List<String> strings(Connection c, String sql, Object... args) throws SQLException {
-        List<String> values = new ArrayList<>();
+    /** The first column of every row a query returns, with {@code args} bound. */
+    private static <T> List<T> column(Connection c, Cell<T> cell, String sql, Object... args) throws SQLException {
+        List<T> values = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    values.add(rs.getString(1));
+                    values.add(cell.read(rs));
                 }
             }
         }
