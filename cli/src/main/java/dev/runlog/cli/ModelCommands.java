@@ -49,7 +49,7 @@ final class ModelCommands {
 
     @Command(name = "models", mixinStandardHelpOptions = true, description = "List registered models.")
     static final class Models extends FormattedCommand {
-        @Option(names = "--filter", paramLabel = "F", description = "e.g. \"name LIKE 'iris%'\"")
+        @Option(names = "--filter", paramLabel = "F", description = "e.g. \"name LIKE 'iris%%'\"")
         String filter = "";
 
 
