@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * Each figure runs against a fresh SQLite file in a temporary directory, through the public API.
  * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, series, latest, run,
- * search, registry, ui, logMetric, server). The server figures keep their database under
+ * search, registry, ui, cli, logMetric, server). The server figures keep their database under
  * {@code target/server-bench/} (the working directory is the benchmarks module under exec:exec),
  * since building it takes most of their time.
  */
@@ -65,6 +65,9 @@ public final class BenchmarkSuite {
             }
             if (only.isEmpty() || only.contains("search")) {
                 search(work);
+            }
+            if (only.isEmpty() || only.contains("cli")) {
+                CliExportBenchmark.run(work, BenchmarkSuite::print);
             }
             if (only.isEmpty() || only.contains("registry")) {
                 RegistryBenchmark.run(work, BenchmarkSuite::print);

@@ -178,13 +178,14 @@ class SqliteModelTamperTest {
     void aVersionRegisteredBeforeMigration6HasNoDigestAndItsPayloadIsStillChecked() throws Exception {
         ModelVersion v1 = register(A);
         tracker.close();
-        // What a database written before migration 6 looks like: no model_digest column, nor what migration 7
-        // added, schema version 5.
+        // What a database written before migration 6 looks like: no model_digest column, nor what later
+        // migrations added (7: registry_events.gates and an index; 8: runs.deleted_time), schema version 5.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runlog.db"));
              Statement s = c.createStatement()) {
             s.execute("DROP INDEX runs_by_experiment_stage");
             s.execute("ALTER TABLE registry_events DROP COLUMN gates");
             s.execute("ALTER TABLE model_versions DROP COLUMN model_digest");
+            s.execute("ALTER TABLE runs DROP COLUMN deleted_time");
             s.execute("PRAGMA user_version = 5");
         }
         reopen();

@@ -172,4 +172,9 @@ public abstract class TrackingStoreCompatibilityKit {
     @DisplayName("Experiment summaries")
     class ExperimentSummaries implements ExperimentSummariesContract {
     }
+
+    @Nested
+    @DisplayName("Purging deleted runs (gc) and the store's self-check")
+    class Purging implements PurgeContract {
+    }
 }

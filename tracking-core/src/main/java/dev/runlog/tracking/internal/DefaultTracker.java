@@ -452,7 +452,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     @Override
     public void deleteRun(String runId) {
         checkOpen();
-        store.deleteRun(InputRules.notNull("run id", runId));
+        store.deleteRun(InputRules.notNull("run id", runId), clock.instant());
     }
 
     @Override

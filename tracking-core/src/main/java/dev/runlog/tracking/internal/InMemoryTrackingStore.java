@@ -21,6 +21,8 @@ import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.internal.search.InMemorySearch;
 import dev.runlog.tracking.spi.ExperimentSearch;
 import dev.runlog.tracking.spi.RunSearch;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.Purge;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.time.Instant;
@@ -31,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -75,6 +78,8 @@ final class InMemoryTrackingStore implements TrackingStore {
         Instant endTime;
         LifecycleStage stage = LifecycleStage.ACTIVE;
         boolean deletedWithExperiment;
+        /** When the run itself was deleted; null if active, deleted with its experiment, or deleted with no time. */
+        Instant deletedTime;
         final Map<String, String> params = new LinkedHashMap<>();
         final Map<String, String> tags = new LinkedHashMap<>();
         final Map<String, SeriesBuffer> metrics = new LinkedHashMap<>();
@@ -367,12 +372,60 @@ final class InMemoryTrackingStore implements TrackingStore {
 
     @Override
     public void deleteRun(String runId) {
+        markDeleted(runId, null);
+    }
+
+    @Override
+    public void deleteRun(String runId, Instant time) {
+        markDeleted(runId, InputRules.notNull("time", time));
+    }
+
+    private void markDeleted(String runId, Instant time) {
         write(() -> {
             RunState run = run(runId);
             run.stage = LifecycleStage.DELETED;
             run.deletedWithExperiment = false;
+            run.deletedTime = time;
             return null;
         });
+    }
+
+    @Override
+    public Purge purgeDeleted(Instant deletedBefore, Set<String> keep, boolean dryRun) {
+        InputRules.notNull("deletedBefore", deletedBefore);
+        InputRules.notNull("keep", keep);
+        return write(() -> {
+            List<String> purgedRuns = new ArrayList<>();
+            for (RunState run : runs.values()) {
+                if (run.stage == LifecycleStage.DELETED && !keep.contains(run.spec.runId())
+                        && !deletedAt(run).isAfter(deletedBefore)) {
+                    purgedRuns.add(run.spec.runId());
+                }
+            }
+            List<String> purgedExperiments = new ArrayList<>();
+            for (ExperimentState experiment : experiments.values()) {
+                if (experiment.stage == LifecycleStage.DELETED && !experiment.lastUpdateTime.isAfter(deletedBefore)
+                        && runs.values().stream().allMatch(run -> !run.spec.experimentId().equals(experiment.id)
+                                || purgedRuns.contains(run.spec.runId()))) {
+                    purgedExperiments.add(experiment.id);
+                }
+            }
+            if (!dryRun) {
+                purgedRuns.forEach(runs::remove);
+                for (String id : purgedExperiments) {
+                    experimentsByName.remove(experiments.remove(id).name);
+                }
+            }
+            return new Purge(purgedRuns, purgedExperiments, 0);
+        });
+    }
+
+    /** When a deleted run counts as deleted: its own time, its experiment's, else when it ended or started. */
+    private Instant deletedAt(RunState run) {
+        if (run.deletedWithExperiment) {
+            return experiments.get(run.spec.experimentId()).lastUpdateTime;
+        }
+        return run.deletedTime != null ? run.deletedTime : run.endTime != null ? run.endTime : run.spec.startTime();
     }
 
     @Override
@@ -385,6 +438,7 @@ final class InMemoryTrackingStore implements TrackingStore {
                         + "'; restore the experiment instead");
             }
             run.stage = LifecycleStage.ACTIVE;
+            run.deletedTime = null;
             return null;
         });
     }

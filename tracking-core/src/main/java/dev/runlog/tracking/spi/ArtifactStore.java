@@ -73,6 +73,18 @@ public interface ArtifactStore extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Deletes every artifact file of a run for good, for garbage collection of purged runs. A run
+     * with no files is fine. The default, for a store that cannot delete, throws.
+     *
+     * @return how many bytes of files it deleted
+     * @throws InvalidInputException if this store cannot delete artifacts (the default)
+     */
+    default long deleteRunArtifacts(String runId) {
+        InputRules.notNull("run id", runId);
+        throw new InvalidInputException(getClass().getName() + " cannot delete artifacts");
+    }
+
     /** Releases resources; an in-memory store forgets its files. Idempotent. */
     @Override
     void close();

@@ -102,6 +102,18 @@ final class InMemoryArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public long deleteRunArtifacts(String runId) {
+        InputRules.notNull("run id", runId);
+        NavigableMap<String, byte[]> files = filesByRun.remove(runId);
+        if (files == null) {
+            return 0;
+        }
+        synchronized (files) {
+            return files.values().stream().mapToLong(bytes -> bytes.length).sum();
+        }
+    }
+
+    @Override
     public void close() {
         filesByRun.clear();
     }

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.FileVisitResult;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.util.ArrayList;
@@ -168,6 +171,41 @@ final class LocalArtifactStore implements ArtifactStore {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Deletes {@code root/<runId>}, the run's whole directory. Links in it are deleted, never
+     * followed, so nothing outside the root is touched.
+     */
+    @Override
+    public long deleteRunArtifacts(String runId) {
+        Path runDir = root.resolve(InputRules.runId(runId));
+        if (!Files.exists(runDir, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        long[] bytes = {0};
+        try {
+            Files.walkFileTree(runDir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    bytes[0] += attributes.isRegularFile() ? attributes.size() : 0;
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw IoFailures.storeFailure("Could not delete the artifacts of run " + runId + " under " + runDir, e);
+        }
+        return bytes[0];
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.ExperimentSummary;
 import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.NotFoundException;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BinaryOperator;
+import java.util.Set;
 
 /**
  * Where experiments, runs, params, metrics and tags are kept.
@@ -265,6 +267,48 @@ public interface TrackingStore extends AutoCloseable {
      * @throws ConflictException if its experiment is deleted (restore the experiment instead)
      */
     void restoreRun(String runId);
+
+    /**
+     * Soft-deletes a run as {@link #deleteRun(String)} does, recording {@code time} as the moment
+     * it was deleted, from which {@link #purgeDeleted} measures its age. The tracker calls this one.
+     * The default forgets the time: such a store's runs count as deleted when they ended.
+     *
+     * @throws NotFoundException if the run does not exist
+     */
+    default void deleteRun(String runId, Instant time) {
+        InputRules.notNull("run id", runId);
+        InputRules.notNull("time", time);
+        deleteRun(runId);
+    }
+
+    /**
+     * Deletes for good, in one transaction, the runs deleted at or before {@code deletedBefore}
+     * (a run deleted with its experiment, when the experiment was; one deleted with no recorded
+     * time, when it ended, else when it started), except those in {@code keep}, with their params,
+     * tags, metric points, inputs and artifact records; then the experiments deleted at or before
+     * {@code deletedBefore} that have no run left, which frees their names. A run restored
+     * meanwhile is not purged. The runs' artifact files are left to the caller
+     * ({@link ArtifactStore#deleteRunArtifacts}). A store on disk may then compact itself and say
+     * how many bytes that gave back. With {@code dryRun} nothing changes and the result says what
+     * would be purged.
+     *
+     * @param keep run ids never to purge, such as those of registered model versions
+     * @throws InvalidInputException if this store cannot purge (the default)
+     */
+    default Purge purgeDeleted(Instant deletedBefore, Set<String> keep, boolean dryRun) {
+        InputRules.notNull("deletedBefore", deletedBefore);
+        InputRules.notNull("keep", keep);
+        throw new InvalidInputException(getClass().getName() + " cannot purge deleted runs");
+    }
+
+    /**
+     * The store's own read-only check of itself: what it is (kind, schema version, location) and
+     * every problem found, such as a corrupt file. The default, for a store with nothing to check
+     * beyond what its calls already check, names the store's class and finds nothing.
+     */
+    default StoreCheck checkStore() {
+        return new StoreCheck(getClass().getSimpleName(), List.of());
+    }
 
     /**
      * Whether this store keeps its data in this JVM's memory only, for as long as the store object

@@ -195,6 +195,11 @@ final class Schema {
             """
             ALTER TABLE registry_events ADD COLUMN gates TEXT;
             CREATE INDEX runs_by_experiment_stage ON runs (experiment_id, lifecycle_stage, start_time, end_time);
+            """,
+            // 8: when a run was deleted, so that gc purges what was deleted long enough ago. NULL for
+            // runs deleted before: they count as deleted when they ended (else started).
+            """
+            ALTER TABLE runs ADD COLUMN deleted_time INTEGER;
             """);
 
     static int latestVersion() {

@@ -197,6 +197,20 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} on the writer connection outside a transaction, for the statements that
+     * cannot run in one (VACUUM), retrying while another process holds the database lock.
+     */
+    <T> T writeOutsideTransaction(Work<T> work) {
+        writeLock.lock();
+        try {
+            checkOpen();
+            return retryWhileBusy(file, () -> work.apply(writer));
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** Runs {@code work} in a read transaction, so every query in it sees the same snapshot. */
     <T> T read(Work<T> work) {
         checkOpen();

@@ -22,6 +22,9 @@ import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.spi.DatasetCodec;
 import dev.runlog.tracking.spi.ProcessOwner;
 import dev.runlog.tracking.spi.ExperimentSearch;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.Purge;
+import dev.runlog.tracking.spi.StoreCheck;
 import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
@@ -39,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The tracking store on one SQLite file. Metric points are kept per (run, key) series in encoded
@@ -316,9 +320,18 @@ final class SqliteTrackingStore implements TrackingStore {
 
     @Override
     public void deleteRun(String runId) {
+        markDeleted(runId, null);
+    }
+
+    @Override
+    public void deleteRun(String runId, Instant time) {
+        markDeleted(runId, InputRules.notNull("time", time));
+    }
+
+    private void markDeleted(String runId, Instant time) {
         db.write(c -> {
-            if (update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0 WHERE run_id = ?",
-                    LifecycleStage.DELETED.name(), runId) == 0) {
+            if (update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0, deleted_time = ? WHERE run_id = ?",
+                    LifecycleStage.DELETED.name(), time == null ? null : time.toEpochMilli(), runId) == 0) {
                 throw new NotFoundException("No run with id " + runId);
             }
             return null;
@@ -341,10 +354,20 @@ final class SqliteTrackingStore implements TrackingStore {
                     }
                 }
             }
-            update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0 WHERE run_id = ?",
+            update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0, deleted_time = NULL WHERE run_id = ?",
                     LifecycleStage.ACTIVE.name(), runId);
             return null;
         });
+    }
+
+    @Override
+    public Purge purgeDeleted(Instant deletedBefore, Set<String> keep, boolean dryRun) {
+        return SqliteMaintenance.purgeDeleted(db, deletedBefore, keep, dryRun);
+    }
+
+    @Override
+    public StoreCheck checkStore() {
+        return SqliteMaintenance.check(db);
     }
 
     // ---- the write path -----------------------------------------------------------------------

@@ -1,0 +1,114 @@
+package dev.runlog.cli;
+
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.tracking.Tracker;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+
+/**
+ * What every command of one invocation shares: where output goes, whether it may use colour and
+ * progress lines, the clock that humanized times are relative to, and the store, opened on first
+ * use and closed once when the command ends.
+ *
+ * <p>Tests build one with {@link #forTest}: the tracker is theirs (an in-memory store cannot be
+ * opened twice by URI), it is not closed, and nothing is a terminal.
+ */
+final class Context implements AutoCloseable {
+    final PrintWriter out;
+    final PrintWriter err;
+    final Clock clock;
+    /** Colour codes on stdout: only on a terminal and without {@code NO_COLOR}. */
+    final boolean color;
+    /** Progress lines on stderr: only when stderr is a terminal. */
+    final boolean progress;
+    /** Released to end {@code runlog ui}; in a real run the JVM's exit ends it instead. */
+    final CountDownLatch stop = new CountDownLatch(1);
+
+    private final Function<String, Tracker> opener;
+    private final boolean ownsTracker;
+    String storeUri;
+    boolean verbose;
+    /** Whether this context is the process's, whose logging the command line may turn up. */
+    boolean ownsLogging;
+    private Tracker tracker;
+    private ModelRegistry registry;
+
+    private Context(PrintWriter out, PrintWriter err, Clock clock, boolean color, boolean progress,
+                    Function<String, Tracker> opener, boolean ownsTracker) {
+        this.out = out;
+        this.err = err;
+        this.clock = clock;
+        this.color = color;
+        this.progress = progress;
+        this.opener = opener;
+        this.ownsTracker = ownsTracker;
+    }
+
+    /** The context of a real run: the process's streams and environment, stores opened by URI. */
+    static Context forProcess(Map<String, String> env) {
+        boolean terminal = System.console() != null;
+        // stdout is buffered (a CSV of 100,000 runs must not flush each line) and flushed on close;
+        // commands that wait, such as ui, flush what they printed first.
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
+        Context ctx = new Context(out, new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
+                Clock.systemDefaultZone(), terminal && !env.containsKey("NO_COLOR"), terminal, Tracker::open, true);
+        ctx.ownsLogging = true;
+        return ctx;
+    }
+
+    /**
+     * A context for tests: output to the given writers, no colour, no progress. With a tracker,
+     * every command uses it whatever {@code --store} says, and does not close it; without one,
+     * stores are opened by URI as in a real run.
+     */
+    static Context forTest(PrintWriter out, PrintWriter err, Clock clock, Tracker tracker) {
+        return tracker == null
+                ? new Context(out, err, clock, false, false, Tracker::open, true)
+                : new Context(out, err, clock, false, false, uri -> tracker, false);
+    }
+
+    /** The store: {@code --store}, else the lookup of {@code Tracker.open()}. */
+    Tracker tracker() {
+        if (tracker == null) {
+            tracker = opener.apply(storeUri != null ? storeUri : Tracker.defaultUri());
+        }
+        return tracker;
+    }
+
+    ModelRegistry registry() {
+        if (registry == null) {
+            registry = ModelRegistry.of(tracker());
+        }
+        return registry;
+    }
+
+    /** Shows what long work is doing, on one rewritten stderr line, when someone is watching. */
+    void progress(String text) {
+        if (progress) {
+            err.print("\r\033[K" + text);
+            err.flush();
+        }
+    }
+
+    void progressDone() {
+        if (progress) {
+            err.print("\r\033[K");
+            err.flush();
+        }
+    }
+
+    @Override
+    public void close() {
+        out.flush();
+        err.flush();
+        if (tracker != null && ownsTracker) {
+            tracker.close();
+        }
+    }
+}

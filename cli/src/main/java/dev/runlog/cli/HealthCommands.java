@@ -1,0 +1,284 @@
+package dev.runlog.cli;
+
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.registry.ModelVersion;
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.RunlogException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.Purge;
+import dev.runlog.tracking.spi.Sha256;
+import dev.runlog.tracking.spi.StoreCheck;
+import dev.runlog.tracking.spi.TrackerStores;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** gc and doctor: a store's housekeeping and health, through the store SPI the tracker was opened with. */
+final class HealthCommands {
+    private HealthCommands() {
+    }
+
+    /** The run ids of every registered model version: gc never purges a run whose model is registered. */
+    private static Set<String> registeredRuns(ModelRegistry registry) {
+        return registry.searchVersions("").stream().map(ModelVersion::runId).collect(Collectors.toSet());
+    }
+
+    /** "30d", "12h", "45m", "90s", "0": how long ago a run must have been deleted for gc. */
+    static final class Age implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern AGE = Pattern.compile("(\\d{1,9})([dhms]?)");
+
+        @Override
+        public Duration convert(String text) {
+            Matcher m = AGE.matcher(text.strip().toLowerCase(Locale.ROOT));
+            if (!m.matches() || (m.group(2).isEmpty() && !m.group(1).equals("0"))) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is not an age such as 30d, 12h, 45m, 90s or 0");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "d" -> Duration.ofDays(n);
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ZERO;
+            };
+        }
+    }
+
+    @Command(name = "gc", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Purge for good the runs and experiments deleted long enough ago, with their metric points and"
+                    + " artifact files; remove temporary files of dead writers; compact the store.",
+                    "Runs whose models are registered are kept. Says what it freed; exits 1 if a file could not be deleted."})
+    static final class Gc extends FormattedCommand {
+        @Option(names = "--older-than", paramLabel = "AGE", defaultValue = "30d", converter = Age.class,
+                description = "Deleted at least this long ago: 30d, 12h, 45m, 90s, 0 (all). Default: ${DEFAULT-VALUE}.")
+        Duration olderThan;
+
+        @Option(names = "--dry-run", description = "Say what would be purged; change nothing.")
+        boolean dryRun;
+
+
+        @Override
+        public Integer run() {
+            Tracker tracker = ctx().tracker();
+            TrackerStores stores = TrackerStores.of(tracker);
+            Set<String> keep = registeredRuns(ctx().registry());
+            Instant cutoff = ctx().clock.instant().minus(olderThan);
+            long artifactBytes = 0;
+            List<String> problems = new ArrayList<>();
+            Purge purge;
+            if (dryRun) {
+                purge = stores.tracking().purgeDeleted(cutoff, keep, true);
+                for (String run : purge.runIds()) {
+                    artifactBytes += stores.tracking().recordedArtifacts(run).stream().mapToLong(ArtifactEntry::size).sum();
+                }
+            } else {
+                purge = stores.tracking().purgeDeleted(cutoff, keep, false);
+                int done = 0;
+                for (String run : purge.runIds()) {
+                    try {
+                        artifactBytes += stores.artifacts().deleteRunArtifacts(run);
+                    } catch (RunlogException e) {
+                        problems.add("artifacts of purged run " + run + " not deleted: " + e.getMessage());
+                    }
+                    if (++done % 100 == 0) {
+                        ctx().progress("deleted the artifacts of " + done + " of " + purge.runIds().size() + " runs");
+                    }
+                }
+                ctx().progressDone();
+            }
+            int temporary = dryRun ? 0 : stores.artifacts().removeTemporaryFilesOfDeadProcesses();
+            long keptRuns;
+            try (Stream<Run> deleted = tracker.searchRuns().viewType(ViewType.DELETED_ONLY).stream()) {
+                keptRuns = deleted.filter(run -> keep.contains(run.info().id())).count();
+            }
+            if (format == Format.JSON) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("dry_run", dryRun);
+                json.put("deleted_before", cutoff.toEpochMilli());
+                json.put("runs", purge.runIds());
+                json.put("experiments", purge.experimentIds());
+                json.put("artifact_bytes", artifactBytes);
+                json.put("temporary_files", temporary);
+                json.put("bytes_reclaimed", purge.bytesReclaimed());
+                json.put("kept_registered_runs", keptRuns);
+                json.put("problems", problems);
+                ctx().out.println(Text.json(json));
+            } else {
+                report(purge, cutoff, artifactBytes, temporary, keptRuns, problems);
+            }
+            return problems.isEmpty() ? 0 : RunlogCli.FAILED;
+        }
+
+        private void report(Purge purge, Instant cutoff, long artifactBytes, int temporary, long keptRuns, List<String> problems) {
+            var out = ctx().out;
+            String what = count(purge.runIds().size(), "run") + " and " + count(purge.experimentIds().size(), "experiment")
+                    + " deleted before " + Text.date(cutoff, ctx().clock);
+            if (dryRun) {
+                out.println("would purge " + what + ", with " + Text.size(artifactBytes) + " of artifacts (dry run: nothing changed)");
+                purge.runIds().forEach(id -> out.println("  run " + id));
+                purge.experimentIds().forEach(id -> out.println("  experiment " + id));
+            } else {
+                out.println("purged " + what);
+                out.println("freed " + Text.size(artifactBytes) + " of artifacts and " + count(temporary, "temporary file")
+                        + "; compacting the store gave back " + Text.size(purge.bytesReclaimed()));
+            }
+            if (keptRuns > 0) {
+                out.println("kept " + count(keptRuns, "deleted run") + " whose models are registered");
+            }
+            problems.forEach(problem -> ctx().err.println("runlog: " + problem));
+        }
+    }
+
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    @Command(name = "doctor", mixinStandardHelpOptions = true,
+            description = {"Check a store: its own integrity check and schema, runs left by dead processes,"
+                    + " every artifact file against its recorded SHA-256, every registered version against its model's digest.",
+                    "Read-only. Exits 1 when something is wrong."})
+    static final class Doctor extends FormattedCommand {
+
+        record Check(String name, String summary, List<String> problems) {
+        }
+
+        @Override
+        public Integer run() {
+            Tracker tracker = ctx().tracker();
+            TrackerStores stores = TrackerStores.of(tracker);
+            List<Check> checks = new ArrayList<>();
+            StoreCheck store = stores.tracking().checkStore();
+            checks.add(new Check("store", store.description(), store.problems()));
+            checks.add(runs(tracker));
+            checks.add(artifacts(tracker, stores));
+            checks.add(models(ctx().registry()));
+            boolean healthy = checks.stream().allMatch(c -> c.problems().isEmpty());
+            if (format == Format.JSON) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("healthy", healthy);
+                json.put("checks", checks.stream().map(c -> {
+                    Map<String, Object> check = new LinkedHashMap<>();
+                    check.put("check", c.name());
+                    check.put("summary", c.summary());
+                    check.put("problems", c.problems());
+                    return (Object) check;
+                }).toList());
+                ctx().out.println(Text.json(json));
+            } else {
+                Text.Table table = new Text.Table("check", "result", "summary");
+                for (Check c : checks) {
+                    table.row(c.name(), c.problems().isEmpty() ? "ok" : count(c.problems().size(), "problem"), c.summary());
+                }
+                table.color(1, result -> result.equals("ok") ? GREEN : RED);
+                table.print(ctx().out, ctx().color);
+                for (Check c : checks) {
+                    c.problems().forEach(problem -> ctx().out.println(c.name() + ": " + problem));
+                }
+                ctx().out.println(healthy ? "healthy" : "unhealthy: "
+                        + count(checks.stream().mapToLong(c -> c.problems().size()).sum(), "problem"));
+            }
+            return healthy ? 0 : RunlogCli.FAILED;
+        }
+
+        /**
+         * Opening the store already ended the runs of processes that died on this machine (as
+         * KILLED, tagged runlog.killedReason); this says how many there are, and how many run.
+         */
+        private static Check runs(Tracker tracker) {
+            long[] counts = new long[3];
+            try (Stream<Run> runs = tracker.searchRuns().viewType(ViewType.ALL).stream()) {
+                runs.forEach(run -> {
+                    counts[0]++;
+                    counts[1] += run.info().status() == RunStatus.RUNNING ? 1 : 0;
+                    counts[2] += run.data().tags().containsKey("runlog.killedReason") ? 1 : 0;
+                });
+            }
+            return new Check("runs", counts[0] + " runs, " + counts[1] + " running; " + counts[2]
+                    + " ended as KILLED because their process died", List.of());
+        }
+
+        private Check artifacts(Tracker tracker, TrackerStores stores) {
+            List<String> problems = new ArrayList<>();
+            long files = 0;
+            long bytes = 0;
+            long runs = 0;
+            try (Stream<Run> all = tracker.searchRuns().viewType(ViewType.ALL).stream()) {
+                for (Run run : (Iterable<Run>) all::iterator) {
+                    String runId = run.info().id();
+                    for (ArtifactEntry recorded : stores.tracking().recordedArtifacts(runId)) {
+                        if (recorded.isDirectory() || recorded.sha256().isEmpty()) {
+                            continue;
+                        }
+                        files++;
+                        bytes += recorded.size();
+                        String problem = verify(stores, runId, recorded);
+                        if (problem != null) {
+                            problems.add("run " + runId + ": " + recorded.path() + ": " + problem);
+                        }
+                    }
+                    if (++runs % 100 == 0) {
+                        ctx().progress("checked the artifacts of " + runs + " runs");
+                    }
+                }
+            }
+            ctx().progressDone();
+            return new Check("artifacts", count(files, "file") + " (" + Text.size(bytes) + ") of " + count(runs, "run")
+                    + " checked against their recorded SHA-256", problems);
+        }
+
+        /** What is wrong with one artifact file, or null: read whole and hashed, never trusted by size alone. */
+        private static String verify(TrackerStores stores, String runId, ArtifactEntry recorded) {
+            try (InputStream in = stores.artifacts().open(runId, recorded.path());
+                 DigestInputStream hashing = Sha256.hashing(in)) {
+                long size = hashing.transferTo(OutputStream.nullOutputStream());
+                String sha256 = Sha256.hex(hashing);
+                if (!sha256.equals(recorded.sha256().get())) {
+                    return "changed: SHA-256 " + sha256 + ", recorded " + recorded.sha256().get()
+                            + " (" + size + " bytes, recorded " + recorded.size() + ")";
+                }
+                return null;
+            } catch (NotFoundException e) {
+                return "missing";
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read artifact " + recorded.path() + " of run " + runId, e);
+            }
+        }
+
+        private static Check models(ModelRegistry registry) {
+            List<String> problems = new ArrayList<>();
+            List<ModelVersion> versions = registry.searchVersions("");
+            for (ModelVersion version : versions) {
+                try {
+                    registry.resolve(version.uri());
+                } catch (IntegrityException | NotFoundException e) {
+                    problems.add(version.name() + " version " + version.version() + ": " + e.getMessage());
+                }
+            }
+            long models = versions.stream().map(ModelVersion::name).distinct().count();
+            return new Check("models", count(versions.size(), "version") + " of " + count(models, "model")
+                    + " checked against their model's digest", problems);
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package dev.runlog.cli;
+
+import dev.runlog.registry.Gate;
+import dev.runlog.registry.GateResult;
+import dev.runlog.registry.Gates;
+import dev.runlog.registry.ModelEvent;
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.registry.ModelVersion;
+import dev.runlog.registry.Objective;
+import dev.runlog.registry.PromotionCandidate;
+import dev.runlog.registry.PromotionRejectedException;
+import dev.runlog.registry.RegisteredModel;
+import dev.runlog.registry.Stage;
+import dev.runlog.registry.TransitionOptions;
+import dev.runlog.tracking.InvalidInputException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Commands of the model registry: models, model, register, promote, alias. */
+final class ModelCommands {
+    private ModelCommands() {
+    }
+
+    /** A name as a quoted string of the search grammar. */
+    static String quoted(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    static List<ModelVersion> versions(ModelRegistry registry, String name) {
+        return registry.searchVersions("name = " + quoted(name)).stream()
+                .sorted(Comparator.comparingInt(ModelVersion::version)).toList();
+    }
+
+    static String stageColor(String stage) {
+        return switch (stage) {
+            case "Production" -> CliCommand.GREEN;
+            case "Staging" -> CliCommand.YELLOW;
+            default -> null;
+        };
+    }
+
+    @Command(name = "models", mixinStandardHelpOptions = true, description = "List registered models.")
+    static final class Models extends FormattedCommand {
+        @Option(names = "--filter", paramLabel = "F", description = "e.g. \"name LIKE 'iris%%'\"")
+        String filter = "";
+
+
+        @Override
+        public Integer run() {
+            ModelRegistry registry = ctx().registry();
+            Text.Table table = new Text.Table("name", "versions", "production", "staging", "aliases", "updated");
+            List<Object> json = new ArrayList<>();
+            for (RegisteredModel model : registry.searchModels(filter)) {
+                List<ModelVersion> versions = versions(registry, model.name());
+                Optional<ModelVersion> production = registry.latest(model.name(), Stage.PRODUCTION);
+                Optional<ModelVersion> staging = registry.latest(model.name(), Stage.STAGING);
+                if (format == Format.JSON) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("name", model.name());
+                    m.put("description", model.description());
+                    m.put("versions", versions.size());
+                    m.put("latest_version", versions.isEmpty() ? null : versions.get(versions.size() - 1).version());
+                    m.put("production", production.map(ModelVersion::version).orElse(null));
+                    m.put("staging", staging.map(ModelVersion::version).orElse(null));
+                    m.put("aliases", model.aliases());
+                    m.put("tags", model.tags());
+                    m.put("creation_time", model.creationTime().toEpochMilli());
+                    m.put("last_update_time", model.lastUpdateTime().toEpochMilli());
+                    json.add(m);
+                } else {
+                    StringBuilder aliases = new StringBuilder();
+                    model.aliases().forEach((alias, v) -> aliases.append(aliases.length() == 0 ? "" : " ")
+                            .append('@').append(alias).append("=v").append(v));
+                    table.row(model.name(), Integer.toString(versions.size()),
+                            production.map(v -> "v" + v.version()).orElse("-"), staging.map(v -> "v" + v.version()).orElse("-"),
+                            aliases.toString(), Text.ago(model.lastUpdateTime(), ctx().clock));
+                }
+            }
+            if (format == Format.JSON) {
+                ctx().out.println(Text.json(json));
+            } else if (table.isEmpty()) {
+                ctx().out.println("no registered models");
+            } else {
+                table.print(ctx().out, ctx().color);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "model", mixinStandardHelpOptions = true,
+            description = "One registered model: its versions, stages, aliases and audit trail.")
+    static final class Show extends FormattedCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+
+        @Override
+        public Integer run() {
+            ModelRegistry registry = ctx().registry();
+            RegisteredModel model = registry.getModel(name);
+            List<ModelVersion> versions = versions(registry, name);
+            List<ModelEvent> history = registry.history(name);
+            if (format == Format.JSON) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("name", model.name());
+                json.put("description", model.description());
+                json.put("tags", model.tags());
+                json.put("aliases", model.aliases());
+                json.put("creation_time", model.creationTime().toEpochMilli());
+                json.put("last_update_time", model.lastUpdateTime().toEpochMilli());
+                json.put("versions", versions.stream().map(Show::versionJson).toList());
+                json.put("history", history.stream().map(Show::eventJson).toList());
+                ctx().out.println(Text.json(json));
+                return 0;
+            }
+            PrintWriter out = ctx().out;
+            out.println("model " + model.name() + (model.description().isEmpty() ? "" : ": " + model.description()));
+            if (!model.tags().isEmpty()) {
+                out.println("tags " + model.tags());
+            }
+            out.println();
+            Text.Table table = new Text.Table("version", "stage", "aliases", "run_id", "user", "created");
+            for (ModelVersion v : versions) {
+                table.row(Integer.toString(v.version()), v.stage().toString(),
+                        String.join(" ", v.aliases().stream().map(a -> "@" + a).toList()), v.runId(),
+                        v.userId().isEmpty() ? "-" : v.userId(), Text.ago(v.creationTime(), ctx().clock));
+            }
+            table.color(1, ModelCommands::stageColor);
+            table.print(out, ctx().color);
+            out.println();
+            out.println("history");
+            Text.Table events = new Text.Table("time", "version", "change", "by", "comment");
+            for (ModelEvent e : history) {
+                events.row(Text.date(e.time(), ctx().clock), e.version() > 0 ? Integer.toString(e.version()) : "-",
+                        change(e), e.user().isEmpty() ? "-" : e.user(), e.comment());
+            }
+            events.print(out, ctx().color);
+            return 0;
+        }
+
+        private static String change(ModelEvent e) {
+            return switch (e.action()) {
+                case STAGE_CHANGED -> e.from() + " -> " + e.to();
+                case ALIAS_SET -> "@" + e.alias() + " -> v" + e.to();
+                case ALIAS_DELETED -> "@" + e.alias() + " deleted";
+                case MODEL_RENAMED -> "renamed " + e.from() + " -> " + e.to();
+                default -> e.action().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            };
+        }
+
+        static Map<String, Object> versionJson(ModelVersion v) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("version", v.version());
+            json.put("stage", v.stage().toString());
+            json.put("aliases", v.aliases());
+            json.put("run_id", v.runId());
+            json.put("source", v.source());
+            json.put("user", v.userId());
+            json.put("description", v.description());
+            json.put("tags", v.tags());
+            json.put("creation_time", v.creationTime().toEpochMilli());
+            json.put("last_update_time", v.lastUpdateTime().toEpochMilli());
+            json.put("model_digest", v.modelDigest().orElse(null));
+            return json;
+        }
+
+        private static Map<String, Object> eventJson(ModelEvent e) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("sequence", e.sequence());
+            json.put("time", e.time().toEpochMilli());
+            json.put("version", e.version() > 0 ? e.version() : null);
+            json.put("action", e.action().name());
+            json.put("alias", e.alias());
+            json.put("from", e.from());
+            json.put("to", e.to());
+            json.put("user", e.user());
+            json.put("comment", e.comment());
+            return json;
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Move a version to a stage if every gate passes.",
+                    "A rejected promotion changes nothing, prints every failed gate and exits 1."})
+    static final class Promote extends FormattedCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "VERSION")
+        int version;
+
+        @Parameters(index = "2", paramLabel = "STAGE", description = "None, Staging, Production or Archived")
+        Stage stage;
+
+        @Option(names = "--gate", paramLabel = "EXPR",
+                description = "\"metrics.accuracy >= 0.9\" or \"tags.validated = 'true'\"; repeatable")
+        List<String> gates = new ArrayList<>();
+
+        @Option(names = "--beats-current", paramLabel = "KEY[:min]",
+                description = "The version's metric KEY must beat the current holder's (higher; KEY:min for lower); repeatable")
+        List<String> beatsCurrent = new ArrayList<>();
+
+        @Option(names = "--archive-existing",
+                description = "Archive the versions now in the stage, in the same transaction (else they stay).")
+        boolean archiveExisting;
+
+        @Option(names = "--comment", paramLabel = "TEXT", description = "Why, for the audit trail.")
+        String comment;
+
+        @Option(names = "--user", paramLabel = "NAME", description = "Who, for the audit trail (default: the OS user).")
+        String user;
+
+
+        @Override
+        public Integer run() {
+            List<Gate> parsed = new ArrayList<>();
+            for (String expression : gates) {
+                try {
+                    parsed.add(Gates.parse(expression));
+                } catch (InvalidInputException e) {
+                    throw new UsageException("--gate: " + e.getMessage());
+                }
+            }
+            for (String key : beatsCurrent) {
+                boolean minimize = key.endsWith(":min");
+                parsed.add(Gates.beatsCurrent(minimize ? key.substring(0, key.length() - 4) : key,
+                        minimize ? Objective.MINIMIZE : Objective.MAXIMIZE));
+            }
+            TransitionOptions options = TransitionOptions.defaults().archiveExisting(archiveExisting);
+            if (comment != null) {
+                options = options.comment(comment);
+            }
+            options = options.user(user != null ? user : System.getProperty("user.name", ""));
+            ModelRegistry registry = ctx().registry();
+            String from = registry.getVersion(name, version).stage().toString();
+            try {
+                ModelVersion promoted = archiveExisting
+                        ? registry.promote(name, version, stage, options, parsed.toArray(Gate[]::new))
+                        : keepingHolders(registry, parsed, options);
+                if (format == Format.JSON) {
+                    ctx().out.println(Text.json(result(true, List.of())));
+                } else {
+                    ctx().out.println(name + " version " + promoted.version() + ": " + from + " -> " + promoted.stage()
+                            + " (" + parsed.size() + (parsed.size() == 1 ? " gate" : " gates") + " passed"
+                            + (archiveExisting ? "; previous holders archived)" : ")"));
+                }
+                return 0;
+            } catch (PromotionRejectedException rejected) {
+                if (format != Format.JSON) {
+                    throw rejected;
+                }
+                ctx().out.println(Text.json(result(false, rejected.failures().stream().map(gate -> {
+                    Map<String, Object> g = new LinkedHashMap<>();
+                    g.put("gate", gate.gate());
+                    g.put("actual", gate.actual());
+                    g.put("required", gate.required());
+                    return (Object) g;
+                }).toList())));
+                return RunlogCli.FAILED;
+            }
+        }
+
+        /**
+         * Without --archive-existing the versions in the stage stay there, as MLflow's default
+         * transition leaves them, so the registry's promote (which archives them) does not fit:
+         * the gates are checked here against the candidate promote would build (the version's run,
+         * the highest other version in the stage and its run), then the version moves alone.
+         */
+        private ModelVersion keepingHolders(ModelRegistry registry, List<Gate> gates, TransitionOptions options) {
+            ModelVersion candidate = registry.getVersion(name, version);
+            Optional<ModelVersion> incumbent = versions(registry, name).stream()
+                    .filter(v -> v.stage() == stage && v.version() != version)
+                    .max(Comparator.comparingInt(ModelVersion::version));
+            PromotionCandidate context = new PromotionCandidate(candidate, ctx().tracker().getRun(candidate.runId()), stage,
+                    incumbent, incumbent.map(v -> ctx().tracker().getRun(v.runId())));
+            List<GateResult> failures = new ArrayList<>();
+            for (Gate gate : gates) {
+                GateResult result = gate.check(context);
+                if (!result.passed()) {
+                    failures.add(result);
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new PromotionRejectedException(name, version, stage, failures);
+            }
+            return registry.transition(name, version, stage, options);
+        }
+
+        private Map<String, Object> result(boolean promoted, List<Object> failures) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("model", name);
+            json.put("version", version);
+            json.put("stage", stage.toString());
+            json.put("promoted", promoted);
+            json.put("failed_gates", failures);
+            return json;
+        }
+    }
+
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = "Register a logged model (runs:/RUN_ID/PATH, as runlog import prints it) as the next version of NAME.")
+    static final class Register extends CliCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "MODEL_URI")
+        String modelUri;
+
+        @Override
+        public Integer call() {
+            ModelVersion v = ctx().registry().register(name, modelUri);
+            ctx().out.println(name + " version " + v.version() + " registered from " + v.source());
+            return 0;
+        }
+    }
+
+    @Command(name = "alias", mixinStandardHelpOptions = true,
+            description = "Point an alias (champion, challenger, ...) at a version; an existing alias moves.")
+    static final class Alias extends CliCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "ALIAS")
+        String alias;
+
+        @Parameters(index = "2", paramLabel = "VERSION")
+        int version;
+
+        @Override
+        public Integer call() {
+            ModelVersion v = ctx().registry().setAlias(name, alias, version);
+            ctx().out.println(name + "@" + alias + " -> version " + v.version() + " (" + v.stage() + ")");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.runlog.cli;
+
+import dev.runlog.registry.PromotionRejectedException;
+import dev.runlog.registry.Stage;
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.InvalidFilterException;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.RunlogException;
+import dev.runlog.tracking.StoreException;
+import java.io.UncheckedIOException;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code runlog}: Runlog from a terminal or a CI job. Exit codes: 0 done, 1 the request failed
+ * (not found, rejected promotion, bad filter, unhealthy store), 2 the command line was wrong.
+ * Errors are one line on stderr saying what to do; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "runlog", mixinStandardHelpOptions = true, versionProvider = RunlogCli.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Runs, models, promotions, archives and store health from the terminal.",
+        footer = {"", "Exit codes: 0 done, 1 the request failed, 2 usage error.",
+                "Store: --store URI, else -Drunlog.tracking.uri, else $RUNLOG_TRACKING_URI, else sqlite:runlog.db."},
+        subcommands = {
+                UiCommand.class,
+                RunCommands.Experiments.class, RunCommands.Runs.class, RunCommands.Show.class,
+                RunCommands.MetricHistory.class, RunCommands.Diff.class,
+                ModelCommands.Models.class, ModelCommands.Show.class, ModelCommands.Register.class, ModelCommands.Promote.class,
+                ModelCommands.Alias.class,
+                ArchiveCommands.Export.class, ArchiveCommands.Import.class,
+                HealthCommands.Gc.class, HealthCommands.Doctor.class,
+                AutoComplete.GenerateCompletion.class})
+public final class RunlogCli {
+    /** Exit code of a request that failed: not found, rejected, bad filter, unhealthy store. */
+    static final int FAILED = 1;
+    /** Exit code of a command line that is wrong: unknown option, missing argument, bad value. */
+    static final int USAGE = 2;
+
+    final Context ctx;
+
+    RunlogCli(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    @Option(names = "--store", paramLabel = "URI", scope = ScopeType.INHERIT,
+            description = "The store, as Tracker.open takes it: sqlite:PATH, memory:, ...")
+    void store(String uri) {
+        ctx.storeUri = uri;
+    }
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    void verbose(boolean on) {
+        ctx.verbose = on;
+        if (on && ctx.ownsLogging) {
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+        }
+    }
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        // Runlog logs what a library user may want to know (a server listening, a store compacted);
+        // a command says it itself, so only warnings reach stderr, unless --verbose.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        int code;
+        try (Context ctx = Context.forProcess(System.getenv())) {
+            code = execute(ctx, args);
+        }
+        System.exit(code);
+    }
+
+    /** Runs one command line in {@code ctx} and returns its exit code; {@code ctx} stays open. */
+    static int execute(Context ctx, String... args) {
+        return commandLine(ctx).execute(args);
+    }
+
+    static CommandLine commandLine(Context ctx) {
+        CommandLine cli = new CommandLine(new RunlogCli(ctx));
+        cli.setOut(ctx.out);
+        cli.setErr(ctx.err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.registerConverter(Stage.class, RunlogCli::stage);
+        cli.setParameterExceptionHandler((e, args) -> {
+            ctx.err.println("runlog: " + e.getMessage());
+            ctx.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, command, parsed) -> failure(ctx, e));
+        cli.setExitCodeExceptionMapper(e -> FAILED);
+        return cli;
+    }
+
+    private static Stage stage(String text) {
+        try {
+            return Stage.parse(text);
+        } catch (InvalidInputException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** One line that says what went wrong and what to do; the stack trace only with --verbose. */
+    private static int failure(Context ctx, Exception e) {
+        if (ctx.verbose) {
+            e.printStackTrace(ctx.err);
+        }
+        if (e instanceof CliCommand.UsageException) {
+            ctx.err.println("runlog: " + e.getMessage());
+            return USAGE;
+        }
+        if (e instanceof PromotionRejectedException rejected) {
+            ctx.err.println("runlog: promotion of " + rejected.model() + " version " + rejected.version() + " to "
+                    + rejected.target() + " rejected by " + rejected.failures().size() + " gate(s); nothing changed:");
+            rejected.failures().forEach(gate -> ctx.err.println("  failed: " + gate.gate() + ": actual "
+                    + gate.actual() + ", required " + gate.required()));
+            return FAILED;
+        }
+        ctx.err.println("runlog: " + oneLine(e) + hint(e));
+        return FAILED;
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof RunlogException || e instanceof UncheckedIOException) {
+            return message.replace('\n', ' ');
+        }
+        return "unexpected " + e.getClass().getName() + ": " + message.replace('\n', ' ');
+    }
+
+    private static String hint(Exception e) {
+        if (e instanceof InvalidFilterException) {
+            return "; fix the filter at that column (grammar: metrics.acc > 0.9 and params.lr = '0.1')";
+        }
+        if (e instanceof NotFoundException) {
+            return "; check the name or id (runlog runs, runlog models list them) and --store";
+        }
+        if (e instanceof StoreException) {
+            return "; if the store was busy or out of reach, try again";
+        }
+        if (e instanceof IntegrityException) {
+            return "; stored data failed a check, do not retry: runlog doctor lists what is wrong";
+        }
+        if (e instanceof ConflictException || e instanceof RunlogException) {
+            return "";
+        }
+        return "; rerun with --verbose for the stack trace";
+    }
+
+    /** The version in the jar's manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = RunlogCli.class.getPackage().getImplementationVersion();
+            return new String[] {"runlog " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

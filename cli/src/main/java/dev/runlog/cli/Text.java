@@ -1,0 +1,209 @@
+package dev.runlog.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** How values read to people (humanized), to spreadsheets (CSV) and to scripts (JSON). */
+final class Text {
+    /** Runlog's JSON: keys in the order written, NaN and infinities as strings, no pretty printing. */
+    static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+
+    private Text() {
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** A moment for people: "12 s ago", "5 min ago", "3 h ago", "2 d ago", then the date. */
+    static String ago(Instant time, Clock clock) {
+        Duration age = Duration.between(time, clock.instant());
+        if (age.isNegative()) {
+            return date(time, clock);
+        }
+        long seconds = age.toSeconds();
+        if (seconds < 60) {
+            return seconds + " s ago";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + " min ago";
+        }
+        if (seconds < 86_400) {
+            return seconds / 3600 + " h ago";
+        }
+        if (seconds < 7 * 86_400) {
+            return seconds / 86_400 + " d ago";
+        }
+        return date(time, clock);
+    }
+
+    static String date(Instant time, Clock clock) {
+        return DATE.format(LocalDateTime.ofInstant(time, clock.getZone()));
+    }
+
+    /** How long a run took: "850 ms", "12.3 s", "5m 02s", "2h 05m"; "-" if it has not ended. */
+    static String duration(Instant start, Optional<Instant> end) {
+        if (end.isEmpty()) {
+            return "-";
+        }
+        long ms = Math.max(0, Duration.between(start, end.get()).toMillis());
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        if (ms < 60_000) {
+            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+        }
+        long s = ms / 1000;
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%dh %02dm", s / 3600, s / 60 % 60);
+    }
+
+    /** Bytes for people: "512 B", "1.2 KiB", "3.4 MiB". */
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, value < 10 ? "%.1f %s" : "%.0f %s", value, units[unit]);
+    }
+
+    /** A metric value for people: six significant digits, no trailing zeros. */
+    static String number(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return Double.toString(value);
+        }
+        double magnitude = Math.abs(value);
+        if (value != 0 && (magnitude >= 1e12 || magnitude < 1e-6)) {
+            return String.format(Locale.ROOT, "%.5e", value);
+        }
+        return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+    }
+
+    /** A metric value for machines: every bit, as Java writes doubles. */
+    static String exact(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+    static String csv(String field) {
+        if (field == null) {
+            return "";
+        }
+        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+            return field;
+        }
+        return '"' + field.replace("\"", "\"\"") + '"';
+    }
+
+    static String csvLine(List<String> fields) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            line.append(i == 0 ? "" : ",").append(csv(fields.get(i)));
+        }
+        return line.toString();
+    }
+
+    /**
+     * An aligned table: columns as wide as their widest cell, numbers right-aligned, and a colour
+     * per cell (applied after padding, so escape codes never shift the columns).
+     */
+    static final class Table {
+        private final List<String> headers;
+        private final List<List<String>> rows = new ArrayList<>();
+        private final boolean[] numeric;
+        private final boolean[] anyNumber;
+        private Function<String, String> colorOf = cell -> null;
+        private int coloredColumn = -1;
+
+        Table(List<String> headers) {
+            this.headers = List.copyOf(headers);
+            this.numeric = new boolean[headers.size()];
+            this.anyNumber = new boolean[headers.size()];
+            java.util.Arrays.fill(numeric, true);
+        }
+
+        Table(String... headers) {
+            this(List.of(headers));
+        }
+
+        Table row(List<String> cells) {
+            for (int i = 0; i < cells.size(); i++) {
+                String cell = cells.get(i);
+                boolean number = cell.matches("-?[0-9][0-9.,eE+-]*|NaN|-?Infinity");
+                anyNumber[i] |= number;
+                numeric[i] &= number || cell.isEmpty() || cell.equals("-");
+            }
+            rows.add(List.copyOf(cells));
+            return this;
+        }
+
+        Table row(String... cells) {
+            return row(List.of(cells));
+        }
+
+        /** Colours the cells of one column by their text: the function gives an ANSI code or null. */
+        Table color(int column, Function<String, String> ansiCode) {
+            this.coloredColumn = column;
+            this.colorOf = ansiCode;
+            return this;
+        }
+
+        boolean isEmpty() {
+            return rows.isEmpty();
+        }
+
+        void print(PrintWriter out, boolean color) {
+            int[] width = new int[headers.size()];
+            for (int i = 0; i < width.length; i++) {
+                width[i] = headers.get(i).length();
+                for (List<String> row : rows) {
+                    width[i] = Math.max(width[i], row.get(i).length());
+                }
+            }
+            line(out, headers, width, false, color);
+            for (List<String> row : rows) {
+                line(out, row, width, true, color);
+            }
+        }
+
+        private void line(PrintWriter out, List<String> cells, int[] width, boolean body, boolean color) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < cells.size(); i++) {
+                String cell = cells.get(i);
+                String pad = " ".repeat(width[i] - cell.length());
+                boolean last = i == cells.size() - 1;
+                String padded = body && numeric[i] && anyNumber[i] ? pad + cell : (last ? cell : cell + pad);
+                String code = color && body && i == coloredColumn ? colorOf.apply(cell) : null;
+                text.append(i == 0 ? "" : "  ").append(code == null ? padded : code + padded + "\033[0m");
+            }
+            out.println(text.toString().stripTrailing());
+        }
+    }
+}

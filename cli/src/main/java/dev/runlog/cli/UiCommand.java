@@ -1,0 +1,45 @@
+package dev.runlog.cli;
+
+import dev.runlog.server.RunlogServer;
+import dev.runlog.server.ServerOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code runlog ui}: serves the store through {@link RunlogServer} until the process is stopped. */
+@Command(name = "ui", mixinStandardHelpOptions = true,
+        description = {"Serve the store's runs and models over HTTP until Ctrl-C.",
+                "Bound to anything but 127.0.0.1, every request needs the access token printed at start."})
+final class UiCommand extends CliCommand {
+    @Option(names = "--port", defaultValue = "5000", description = "Port (0: any free one). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = "--allow-writes", description = "Accept changes through the UI (off: read-only).")
+    boolean allowWrites;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "The access token to require (default: generated off 127.0.0.1).")
+    String token;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerOptions options = ServerOptions.defaults().host(host).port(port);
+        if (allowWrites) {
+            options = options.allowWrites(true);
+        }
+        if (token != null) {
+            options = options.token(token);
+        }
+        try (RunlogServer server = RunlogServer.start(ctx().tracker(), options)) {
+            ctx().out.println("Runlog UI at " + server.uri() + " serving " + RunCommands.describeStore(ctx())
+                    + (allowWrites ? " (writes allowed)" : " (read-only)"));
+            server.token().ifPresent(t -> ctx().out.println("access token: " + t));
+            ctx().out.println("Ctrl-C stops it.");
+            ctx().out.flush();
+            // Ctrl-C ends the JVM and its shutdown hooks close the tracker; tests release the latch.
+            ctx().stop.await();
+        }
+        return 0;
+    }
+}

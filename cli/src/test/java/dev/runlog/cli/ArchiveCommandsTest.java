@@ -1,0 +1,86 @@
+package dev.runlog.cli;
+
+import static dev.runlog.cli.CommandsContract.assertFailed;
+import static dev.runlog.cli.CommandsContract.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runlog.cli.CliHarness.Result;
+import dev.runlog.tracking.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** export from a SQLite store, import into an in-memory one: runs and models, told apart by the archive. */
+class ArchiveCommandsTest {
+    @TempDir
+    Path dir;
+    CliHarness source;
+    CliHarness target;
+
+    @BeforeEach
+    void open() {
+        source = new CliHarness("sqlite:" + dir.resolve("runs.db")).withFixture();
+        target = new CliHarness(null);
+    }
+
+    @AfterEach
+    void close() {
+        source.close();
+        target.close();
+    }
+
+    @Test
+    void aRunTravelsWholeAndImportKnowsItIsARun() throws Exception {
+        Path file = dir.resolve("out/run.tar.gz");
+        Result export = source.run("export", source.runA, file.toString());
+        assertEquals(0, export.code(), export::toString);
+        assertTrue(export.out().startsWith("exported run " + source.runA + " to " + file + " ("), export.out());
+
+        Result imported = target.run("import", file.toString(), "--format", "json");
+        assertEquals(0, imported.code(), imported::toString);
+        JsonNode json = json(imported.out());
+        assertEquals("run", json.get("kind").asText());
+        Run copy = target.tracker.getRun(json.get("run_id").asText());
+        assertEquals("0.1", copy.data().params().get("lr"));
+        assertEquals(3, target.tracker.metricHistory(copy.info().id(), "acc").size());
+    }
+
+    @Test
+    void aRegisteredVersionsModelTravelsAndImportKnowsItIsAModel() throws Exception {
+        Path file = dir.resolve("model.tar.gz");
+        Result export = source.run("export", "models:/iris-classifier/Production", file.toString(), "--format", "json");
+        assertEquals(0, export.code(), export::toString);
+        assertEquals("model", json(export.out()).get("kind").asText());
+        assertEquals(Files.size(file), json(export.out()).get("bytes").asLong());
+
+        Result imported = target.run("import", file.toString());
+        assertEquals(0, imported.code(), imported::toString);
+        assertTrue(imported.out().startsWith("imported model as runs:/"), imported.out());
+        String uri = imported.out().substring("imported model as ".length()).split(" ")[0];
+        assertEquals("json", target.tracker.getLoggedModel(uri).flavor());
+        Result registered = target.run("register", "iris-classifier", uri);
+        assertEquals("iris-classifier version 1 registered from " + uri + "\n", registered.out());
+        assertFailed(target.run("register", "iris-classifier", "runs:/0123456789abcdef0123456789abcdef/model"), 1,
+                "0123456789abcdef0123456789abcdef");
+
+        Path logged = dir.resolve("logged.tar.gz");
+        assertEquals(0, source.run("export", "runs:/" + source.runB + "/model", logged.toString()).code());
+        assertEquals("model", json(target.run("import", logged.toString(), "--format", "json").out()).get("kind").asText());
+    }
+
+    @Test
+    void whatIsNotAnArchiveOrNotThereExitsOne() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.tar.gz"), "not an archive");
+        assertFailed(target.run("import", text.toString()), 1, "is not a Runlog archive", "runlog export");
+        assertFailed(target.run("import", dir.resolve("missing.tar.gz").toString()), 1, "no file");
+        assertFailed(source.run("export", "0123456789abcdef0123456789abcdef", dir.resolve("x.tar.gz").toString()), 1,
+                "check the name or id");
+        assertFailed(source.run("export", "models:/iris-classifier/9", dir.resolve("x.tar.gz").toString()), 1, "9");
+        assertTrue(Files.notExists(dir.resolve("x.tar.gz")));
+    }
+}

@@ -1,0 +1,142 @@
+package dev.runlog.cli;
+
+import static dev.runlog.cli.CommandsContract.assertFailed;
+import static dev.runlog.cli.CommandsContract.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runlog.cli.CliHarness.Result;
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.NotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** gc and doctor on a SQLite store, where files can go missing or change behind Runlog's back. */
+class HealthCommandsTest {
+    @TempDir
+    Path dir;
+    CliHarness h;
+
+    @BeforeEach
+    void open() {
+        h = new CliHarness("sqlite:" + dir.resolve("runs.db")).withFixture();
+    }
+
+    @AfterEach
+    void close() {
+        h.close();
+    }
+
+    private Path artifact(String runId, String path) {
+        return dir.resolve("runs.db.artifacts").resolve(runId).resolve("artifacts").resolve(path);
+    }
+
+    private String scratchRun(String text) {
+        try (ActiveRun run = h.tracker.startRun("scratch")) {
+            run.logMetric("loss", 0.5).logText(text, "notes.txt");
+            return run.id();
+        }
+    }
+
+    @Test
+    void doctorFindsAHealthyStoreHealthy() throws Exception {
+        Result r = h.run("doctor");
+        assertEquals(0, r.code(), r::toString);
+        List<String> lines = r.lines();
+        assertEquals("check      result  summary", lines.get(0));
+        assertTrue(lines.get(1).startsWith("store      ok      SQLite schema 8, "), lines.get(1));
+        assertEquals("runs       ok      2 runs, 0 running; 0 ended as KILLED because their process died", lines.get(2));
+        assertTrue(lines.get(3).startsWith("artifacts  ok      4 files ("), lines.get(3));
+        assertEquals("models     ok      2 versions of 1 model checked against their model's digest", lines.get(4));
+        assertEquals("healthy", lines.get(5));
+        assertTrue(json(h.run("doctor", "--format", "json").out()).get("healthy").asBoolean());
+    }
+
+    @Test
+    void doctorNamesEveryChangedOrMissingFileAndTheVersionsTheyBreak() throws Exception {
+        Files.writeString(artifact(h.runA, "model/MLmodel.json"), "{}");
+        Path payload;
+        try (var files = Files.list(artifact(h.runB, "model/data"))) {
+            payload = files.findFirst().orElseThrow();
+        }
+        Files.delete(payload);
+
+        Result r = h.run("doctor");
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.out().contains("artifacts: run " + h.runA + ": model/MLmodel.json: changed: SHA-256 "), r.out());
+        assertTrue(r.out().contains("artifacts: run " + h.runB + ": model/data/" + payload.getFileName() + ": missing"), r.out());
+        assertTrue(r.out().contains("models: iris-classifier version 1: "), r.out());
+        assertTrue(r.out().endsWith("unhealthy: 3 problems\n"), r.out());
+
+        JsonNode json = json(h.run("doctor", "--format", "json").out());
+        assertFalse(json.get("healthy").asBoolean());
+        assertEquals(2, json.get("checks").get(2).get("problems").size());
+    }
+
+    @Test
+    void gcPurgesRunsDeletedLongEnoughAgoWithTheirFilesAndKeepsRegisteredOnes() throws Exception {
+        String old = scratchRun("twelve bytes");
+        String recent = scratchRun("recent");
+        h.tracker.deleteRun(old);
+        h.tracker.deleteRun(h.runA);
+        h.clock.advance(Duration.ofDays(31));
+        h.tracker.deleteRun(recent);
+        assertTrue(Files.exists(artifact(old, "notes.txt")));
+
+        Result dry = h.run("gc", "--dry-run");
+        assertEquals(0, dry.code(), dry::toString);
+        assertEquals(List.of(
+                "would purge 1 run and 0 experiments deleted before 2026-03-03 09:11, with 12 B of artifacts (dry run: nothing changed)",
+                "  run " + old,
+                "kept 1 deleted run whose models are registered"), dry.lines());
+        assertTrue(Files.exists(artifact(old, "notes.txt")));
+        h.tracker.getRun(old);
+
+        Result gc = h.run("gc");
+        assertEquals(0, gc.code(), gc::toString);
+        assertEquals("purged 1 run and 0 experiments deleted before 2026-03-03 09:11", gc.lines().get(0));
+        assertTrue(gc.lines().get(1).startsWith("freed 12 B of artifacts and 0 temporary files; compacting the store gave back "),
+                gc.lines().get(1));
+        assertThrows(NotFoundException.class, () -> h.tracker.getRun(old));
+        assertFalse(Files.exists(dir.resolve("runs.db.artifacts").resolve(old)));
+        assertTrue(Files.exists(artifact(recent, "notes.txt")));
+        assertEquals(0, h.run("model", "iris-classifier").code(), "the registered run is still there");
+
+        JsonNode all = json(h.run("gc", "--older-than", "0", "--format", "json").out());
+        assertEquals(List.of(recent), List.of(all.get("runs").get(0).asText()));
+        assertEquals(6, all.get("artifact_bytes").asLong());
+        assertEquals(1, all.get("kept_registered_runs").asLong());
+        assertEquals(0, h.run("doctor").code());
+    }
+
+    @Test
+    void gcPurgesADeletedExperimentWithItsRunsOnTheMemoryStoreToo() throws Exception {
+        try (CliHarness memory = new CliHarness(null).withFixture()) {
+            String run;
+            try (ActiveRun active = memory.tracker.startRun("scratch")) {
+                run = active.logText("x", "a.txt").id();
+            }
+            memory.tracker.deleteExperiment(memory.tracker.getExperimentByName("scratch").orElseThrow().id());
+            JsonNode gc = json(memory.run("gc", "--older-than", "0s", "--format", "json").out());
+            assertEquals(run, gc.get("runs").get(0).asText());
+            assertEquals(1, gc.get("experiments").size());
+            assertEquals(1, gc.get("artifact_bytes").asLong());
+            assertFalse(memory.tracker.getExperimentByName("scratch").isPresent());
+        }
+    }
+
+    @Test
+    void aBadAgeIsAUsageError() {
+        assertFailed(h.run("gc", "--older-than", "30"), 2, "not an age such as 30d");
+        assertFailed(h.run("gc", "--older-than", "a week"), 2, "not an age");
+    }
+}

@@ -1,0 +1,92 @@
+package dev.runlog.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code target/runlog.jar} as users run it: a JVM of its own, with nothing but the jar. It runs
+ * after {@code package} (the integration-test phase), when the jar exists.
+ */
+@Tag("packaged-jar")
+class PackagedJarIT {
+    @TempDir
+    Path dir;
+
+    record Exit(int code, String out, String err) {
+    }
+
+    private Exit run(List<String> command) throws Exception {
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().remove("RUNLOG_TRACKING_URI");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "runlog did not end: " + command);
+        return new Exit(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private Exit jar(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jarFile().toString()));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    private static Path jarFile() {
+        Path jar = Path.of(System.getProperty("runlog.jar", "target/runlog.jar"));
+        assertTrue(Files.isRegularFile(jar), "no " + jar + "; mvn package builds it");
+        return jar;
+    }
+
+    @Test
+    void theJarReadsASqliteStoreWrittenByAnotherProcess() throws Exception {
+        String store = "sqlite:" + dir.resolve("runs.db");
+        String runA;
+        try (CliHarness h = new CliHarness(store).withFixture()) {
+            runA = h.runA;
+        }
+        Exit csv = jar("--store", store, "runs", "--format", "csv", "--columns", "run_name,params.lr,metrics.acc",
+                "--order-by", "metrics.acc DESC");
+        assertEquals(new Exit(0, "run_name,params.lr,metrics.acc\nlr-0.1,0.1,0.91\nlr-0.01,0.01,0.85\n", ""), csv);
+
+        Exit models = jar("--store", store, "models", "--format", "json");
+        assertEquals(0, models.code(), models::toString);
+        assertTrue(models.out().contains("\"name\":\"iris-classifier\",\"description\":\"\",\"versions\":2"), models.out());
+
+        Exit rejected = jar("--store", store, "promote", "iris-classifier", "2", "Production", "--gate", "metrics.acc >= 0.9");
+        assertEquals(1, rejected.code(), rejected::toString);
+        assertTrue(rejected.err().contains("failed: metrics.acc >= 0.9: actual 0.85, required >= 0.9"), rejected.err());
+
+        Exit missing = jar("--store", store, "run", "0123456789abcdef0123456789abcdef");
+        assertEquals(1, missing.code());
+        assertEquals(1, missing.err().lines().count(), missing.err());
+
+        Exit usage = jar("runs", "--bogus");
+        assertEquals(2, usage.code());
+
+        Exit diff = jar("--store", store, "diff", runA, runA, "--changed");
+        assertEquals(new Exit(0, "no differences between lr-0.1 and lr-0.1\n", ""), diff);
+    }
+
+    @Test
+    void theVersionComesFromTheManifestAndTheLauncherScriptFindsTheJar() throws Exception {
+        Exit version = jar("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().matches("runlog \\d+\\.\\d+\\.\\d+.*\\n"), version.out());
+
+        Path script = Path.of("src/main/dist/runlog");
+        Exit launched = run(List.of("sh", script.toString(), "--store", "sqlite:" + dir.resolve("empty.db"), "experiments"));
+        assertEquals(0, launched.code(), launched::toString);
+        assertTrue(launched.out().startsWith("no experiments in sqlite:"), launched.out());
+    }
+}

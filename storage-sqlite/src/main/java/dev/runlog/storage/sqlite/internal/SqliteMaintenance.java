@@ -1,0 +1,146 @@
+package dev.runlog.storage.sqlite.internal;
+
+import static dev.runlog.storage.sqlite.internal.Sql.bind;
+import static dev.runlog.storage.sqlite.internal.Sql.update;
+
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.Purge;
+import dev.runlog.tracking.spi.StoreCheck;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Garbage collection and the self-check of the SQLite tracking store (TrackingStore's purgeDeleted and checkStore). */
+final class SqliteMaintenance {
+    private static final System.Logger LOG = System.getLogger(SqliteMaintenance.class.getName());
+    /** The tables holding a run's rows, emptied before the run's own row; metric chunks go first, by series. */
+    private static final List<String> RUN_TABLES = List.of("metric_series", "params", "tags", "run_data", "artifacts",
+            "inputs", "run_owners");
+
+    private SqliteMaintenance() {
+    }
+
+    static Purge purgeDeleted(SqliteDatabase db, Instant deletedBefore, Set<String> keep, boolean dryRun) {
+        InputRules.notNull("deletedBefore", deletedBefore);
+        InputRules.notNull("keep", keep);
+        long before = deletedBefore.toEpochMilli();
+        Purge purge = db.write(c -> {
+            // A run deleted with its experiment was deleted when the experiment was; one deleted
+            // before deletion times were kept (schema 8), when it ended or started.
+            List<String> runs = new ArrayList<>(column(c, rs -> rs.getString(1), "SELECT r.run_id FROM runs r"
+                    + " JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.lifecycle_stage = ? AND"
+                    + " (CASE WHEN r.deleted_with_experiment = 1 THEN e.last_update_time"
+                    + " ELSE coalesce(r.deleted_time, r.end_time, r.start_time) END) <= ? ORDER BY r.run_id",
+                    LifecycleStage.DELETED.name(), before));
+            runs.removeAll(keep);
+            Set<String> purged = new HashSet<>(runs);
+            List<String> experiments = new ArrayList<>();
+            for (long experiment : column(c, rs -> rs.getLong(1), "SELECT experiment_id FROM experiments"
+                    + " WHERE lifecycle_stage = ? AND last_update_time <= ? ORDER BY experiment_id",
+                    LifecycleStage.DELETED.name(), before)) {
+                if (purged.containsAll(column(c, rs -> rs.getString(1), "SELECT run_id FROM runs WHERE experiment_id = ?",
+                        experiment))) {
+                    experiments.add(Long.toString(experiment));
+                }
+            }
+            if (!dryRun) {
+                for (String run : runs) {
+                    update(c, "DELETE FROM metric_chunks WHERE series_id IN (SELECT series_id FROM metric_series WHERE run_id = ?)", run);
+                    for (String table : RUN_TABLES) {
+                        update(c, "DELETE FROM " + table + " WHERE run_id = ?", run);
+                    }
+                    update(c, "DELETE FROM runs WHERE run_id = ?", run);
+                }
+                for (String experiment : experiments) {
+                    update(c, "DELETE FROM experiment_tags WHERE experiment_id = ?", Long.parseLong(experiment));
+                    update(c, "DELETE FROM experiments WHERE experiment_id = ?", Long.parseLong(experiment));
+                }
+            }
+            return new Purge(runs, experiments, 0);
+        });
+        if (dryRun || (purge.runIds().isEmpty() && purge.experimentIds().isEmpty())) {
+            return purge;
+        }
+        return new Purge(purge.runIds(), purge.experimentIds(), compact(db));
+    }
+
+    /** VACUUM, then a WAL checkpoint so the file itself shrinks; returns the bytes given back. */
+    private static long compact(SqliteDatabase db) {
+        return db.writeOutsideTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                long before = size(s);
+                s.execute("VACUUM");
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                long freed = Math.max(0, before - size(s));
+                LOG.log(System.Logger.Level.INFO, "Compacted {0}: {1} bytes given back", db.file(), freed);
+                return freed;
+            }
+        });
+    }
+
+    private static long size(Statement s) throws SQLException {
+        return single(s, "PRAGMA page_count") * single(s, "PRAGMA page_size");
+    }
+
+    /** SQLite's own checks: the integrity of every page and index, and every foreign key. */
+    static StoreCheck check(SqliteDatabase db) {
+        return db.read(c -> {
+            List<String> problems = new ArrayList<>();
+            long version;
+            try (Statement s = c.createStatement()) {
+                version = single(s, "PRAGMA user_version");
+                try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+                    while (rs.next()) {
+                        if (!rs.getString(1).equals("ok")) {
+                            problems.add("integrity check: " + rs.getString(1));
+                        }
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("PRAGMA foreign_key_check")) {
+                    while (rs.next()) {
+                        problems.add("table " + rs.getString(1) + " row " + rs.getLong(2) + " refers to a missing row of "
+                                + rs.getString(3));
+                    }
+                }
+            }
+            if (version != Schema.latestVersion()) {
+                problems.add("schema version " + version + ", expected " + Schema.latestVersion());
+            }
+            return new StoreCheck("SQLite schema " + version + ", " + db.file(), problems);
+        });
+    }
+
+    private static long single(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Cell<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The first column of every row a query returns, with {@code args} bound. */
+    private static <T> List<T> column(Connection c, Cell<T> cell, String sql, Object... args) throws SQLException {
+        List<T> values = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(cell.read(rs));
+                }
+            }
+        }
+        return values;
+    }
+}
