@@ -137,10 +137,11 @@ final class ModelCommands {
             table.print(out, ctx().color);
             out.println();
             out.println("history");
-            Text.Table events = new Text.Table("time", "version", "change", "by", "comment");
+            Text.Table events = new Text.Table("time", "version", "change", "by", "comment", "gates passed");
             for (ModelEvent e : history) {
                 events.row(Text.date(e.time(), ctx().clock), e.version() > 0 ? Integer.toString(e.version()) : "-",
-                        change(e), e.user().isEmpty() ? "-" : e.user(), e.comment());
+                        change(e), e.user().isEmpty() ? "-" : e.user(), e.comment(),
+                        String.join("; ", e.gates().stream().map(GateResult::gate).toList()));
             }
             events.print(out, ctx().color);
             return 0;
@@ -183,6 +184,14 @@ final class ModelCommands {
             json.put("to", e.to());
             json.put("user", e.user());
             json.put("comment", e.comment());
+            json.put("gates", e.gates().stream().map(g -> {
+                Map<String, Object> gate = new LinkedHashMap<>();
+                gate.put("gate", g.gate());
+                gate.put("passed", g.passed());
+                gate.put("actual", g.actual());
+                gate.put("required", g.required());
+                return gate;
+            }).toList());
             return json;
         }
     }
@@ -242,9 +251,9 @@ final class ModelCommands {
             ModelRegistry registry = ctx().registry();
             String from = registry.getVersion(name, version).stage().toString();
             try {
-                ModelVersion promoted = archiveExisting
-                        ? registry.promote(name, version, stage, options, parsed.toArray(Gate[]::new))
-                        : keepingHolders(registry, parsed, options);
+                // Through the registry's promote either way: atomic, re-checked if another promotion lands,
+                // and the gates recorded in the audit trail; the holders stay unless --archive-existing.
+                ModelVersion promoted = registry.promote(name, version, stage, options, parsed.toArray(Gate[]::new));
                 if (format == Format.JSON) {
                     ctx().out.println(Text.json(result(true, List.of())));
                 } else {
@@ -266,32 +275,6 @@ final class ModelCommands {
                 }).toList())));
                 return RunlogCli.FAILED;
             }
-        }
-
-        /**
-         * Without --archive-existing the versions in the stage stay there, as MLflow's default
-         * transition leaves them, so the registry's promote (which archives them) does not fit:
-         * the gates are checked here against the candidate promote would build (the version's run,
-         * the highest other version in the stage and its run), then the version moves alone.
-         */
-        private ModelVersion keepingHolders(ModelRegistry registry, List<Gate> gates, TransitionOptions options) {
-            ModelVersion candidate = registry.getVersion(name, version);
-            Optional<ModelVersion> incumbent = versions(registry, name).stream()
-                    .filter(v -> v.stage() == stage && v.version() != version)
-                    .max(Comparator.comparingInt(ModelVersion::version));
-            PromotionCandidate context = new PromotionCandidate(candidate, ctx().tracker().getRun(candidate.runId()), stage,
-                    incumbent, incumbent.map(v -> ctx().tracker().getRun(v.runId())));
-            List<GateResult> failures = new ArrayList<>();
-            for (Gate gate : gates) {
-                GateResult result = gate.check(context);
-                if (!result.passed()) {
-                    failures.add(result);
-                }
-            }
-            if (!failures.isEmpty()) {
-                throw new PromotionRejectedException(name, version, stage, failures);
-            }
-            return registry.transition(name, version, stage, options);
         }
 
         private Map<String, Object> result(boolean promoted, List<Object> failures) {

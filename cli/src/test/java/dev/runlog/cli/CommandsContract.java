@@ -267,6 +267,7 @@ abstract class CommandsContract {
         var last = h.registry.history("iris-classifier", 2).get(h.registry.history("iris-classifier", 2).size() - 1);
         assertEquals("nightly", last.comment());
         assertEquals("ci", last.user());
+        assertEquals(List.of("metrics.acc >= 0.8", "metrics.loss < 0.5"), last.gates().stream().map(g -> g.gate()).toList());
     }
 
     @Test

@@ -126,7 +126,7 @@ public final class ContinuousTraining {
             try {
                 // The comment lands in the audit trail, saying why this version went live.
                 registry.promote(MODEL_NAME, version, Stage.PRODUCTION,
-                        TransitionOptions.defaults().comment(String.format(
+                        TransitionOptions.archiveExisting().comment(String.format(
                                 "retrained on %d rows: val_accuracy %.4f", rows, valAccuracy)),
                         Gates.metricAtLeast("val_accuracy", MIN_VAL_ACCURACY),
                         Gates.beatsCurrent("val_accuracy"));

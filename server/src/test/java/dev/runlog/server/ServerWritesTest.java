@@ -100,11 +100,16 @@ class ServerWritesTest {
     }
 
     @Test
-    void aPromotionThroughPassingGatesArchivesTheHolder() throws Exception {
+    void aPromotionThroughPassingGatesArchivesTheHolderWhenAsked() throws Exception {
         registry.transition(MODEL, 1, Stage.PRODUCTION);
 
+        HttpResponse<String> kept = post("api/models/iris/versions/2/stage", "{\"stage\":\"Staging\","
+                + "\"gates\":[\"metrics.accuracy >= 0.9\"]}");
+        assertEquals(200, kept.statusCode(), kept.body());
+        assertEquals(Stage.PRODUCTION, registry.getVersion(MODEL, 1).stage(), "no archive_existing: the holder of Production stays");
         HttpResponse<String> response = post("api/models/iris/versions/2/stage", "{\"stage\":\"Production\","
-                + "\"gates\":[\"metrics.accuracy >= 0.9\"],\"beats_current\":\"accuracy\",\"comment\":\"gated\"}");
+                + "\"gates\":[\"metrics.accuracy >= 0.9\"],\"beats_current\":\"accuracy\",\"comment\":\"gated\","
+                + "\"archive_existing\":true}");
 
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("PRODUCTION", version(json(response), 2).get("stage").asText());
@@ -113,6 +118,8 @@ class ServerWritesTest {
                 && e.action() == ModelEvent.Action.STAGE_CHANGED).reduce((a, b) -> b).orElseThrow();
         assertEquals("gated", promoted.comment());
         assertEquals("Production", promoted.to());
+        assertEquals(List.of("metrics.accuracy >= 0.9", "metrics.accuracy beats the current production version"),
+                promoted.gates().stream().map(g -> g.gate()).toList());
     }
 
     @Test
@@ -268,9 +275,7 @@ class ServerWritesTest {
                 "{\"stage\":1}", "stage",
                 "{\"comment\":\"no stage\"}", "stage",
                 "{\"stage\":\"Staging\",\"gates\":\"metrics.a >= 1\"}", "gates",
-                "{\"stage\":\"Staging\",\"archive_existing\":\"yes\"}", "archive_existing",
-                "{\"stage\":\"Production\",\"gates\":[\"metrics.accuracy >= 0.5\"],\"archive_existing\":false}",
-                "archive_existing");
+                "{\"stage\":\"Staging\",\"archive_existing\":\"yes\"}", "archive_existing");
         for (Map.Entry<String, String> entry : named.entrySet()) {
             HttpResponse<String> response = post(stage, entry.getKey());
             assertEquals(400, response.statusCode(), entry.getKey());

@@ -140,9 +140,9 @@ public final class WriteApi {
     }
 
     /**
-     * A transition, or, with gates, a promotion through them. A promotion always archives the
-     * stage's previous holders ({@link ModelRegistry#promote}), so {@code archive_existing: false}
-     * beside gates would be a promise not kept, and is refused.
+     * A transition, or, with gates, a promotion through them ({@link ModelRegistry#promote}, which
+     * records the gates in the audit trail); either archives the stage's previous holders only when
+     * {@code archive_existing} is true, as MLflow's transitions.
      */
     private void stage(String name, int version, byte[] bytes) {
         JsonBody body = JsonBody.parse(bytes, Set.of("stage", "archive_existing", "comment", "gates", "beats_current"));
@@ -154,15 +154,12 @@ public final class WriteApi {
             gates.add(Gates.parse(expression));
         }
         body.optionalText("beats_current").ifPresent(key -> gates.add(Gates.beatsCurrent(key)));
+        options = options.archiveExisting(body.bool("archive_existing", false));
         if (gates.isEmpty()) {
-            registry().transition(name, version, stage, options.archiveExisting(body.bool("archive_existing", false)));
-            return;
+            registry().transition(name, version, stage, options);
+        } else {
+            registry().promote(name, version, stage, options, gates.toArray(Gate[]::new));
         }
-        if (!body.bool("archive_existing", true)) {
-            throw new InvalidInputException("field 'archive_existing' is false, but a promotion through gates always"
-                    + " archives the stage's previous holders; leave it out or set it true");
-        }
-        registry().promote(name, version, stage, options, gates.toArray(Gate[]::new));
     }
 
     private static int version(String segment) {

@@ -185,7 +185,7 @@ class WebUiWritesTest {
         assertEquals(Stage.PRODUCTION, registry.getVersion("gated", 1).stage());
         assertEquals("STAGING", stageOf(2));
 
-        changeStage(2, "Production", false, "beats v1 on the holdout", "metrics.acc >= 0.5", "acc");
+        changeStage(2, "Production", true, "beats v1 on the holdout", "metrics.acc >= 0.5", "acc");
         BROWSER.await("v2 in Production", d -> "PRODUCTION".equals(stageOf(2)));
         assertEquals("ARCHIVED", stageOf(1));
         assertEquals(Stage.PRODUCTION, registry.getVersion("gated", 2).stage());

@@ -39,7 +39,7 @@ public interface RegistryGateAuditContract {
         tick(kit);
         registry.promote("m", 1, Stage.PRODUCTION, gates.toArray(Gate[]::new));
         tick(kit);
-        registry.promote("m", 2, Stage.PRODUCTION, TransitionOptions.defaults().user("ci").comment("nightly"),
+        registry.promote("m", 2, Stage.PRODUCTION, TransitionOptions.archiveExisting().user("ci").comment("nightly"),
                 gates.toArray(Gate[]::new));
 
         assertEquals(List.of(

@@ -265,7 +265,7 @@ public interface RegistryPromotionGatesContract {
         registry.promote("m", 1, Stage.PRODUCTION);
         Instant at = tick(kit);
         ModelVersion promoted = registry.promote("m", 2, Stage.PRODUCTION,
-                TransitionOptions.defaults().user("ci").comment("nightly"), Gates.beatsCurrent("accuracy"));
+                TransitionOptions.archiveExisting().user("ci").comment("nightly"), Gates.beatsCurrent("accuracy"));
         assertEquals(Stage.PRODUCTION, promoted.stage());
         assertEquals(at, promoted.lastUpdateTime());
         assertEquals(Stage.ARCHIVED, registry.getVersion("m", 1).stage());
@@ -275,6 +275,20 @@ public interface RegistryPromotionGatesContract {
                 event(1, Action.STAGE_CHANGED, null, "Production", "Archived", 1, "ci",
                         "archived: version 2 took the stage (nightly)")),
                 describe(trail.subList(trail.size() - 2, trail.size())));
+    }
+
+    @Test
+    @DisplayName("promote with options that do not archive leaves the holders in the stage, as MLflow's transition, and still records the gates")
+    default void promoteKeepingHolders(ModelRegistry registry, StoreHarness kit) {
+        registerScores(kit, "m", "accuracy", 0.9, 0.95);
+        registry.promote("m", 1, Stage.PRODUCTION);
+        registry.promote("m", 2, Stage.PRODUCTION, TransitionOptions.defaults().comment("canary"), Gates.beatsCurrent("accuracy"));
+        assertEquals(Stage.PRODUCTION, registry.getVersion("m", 1).stage());
+        assertEquals(Stage.PRODUCTION, registry.getVersion("m", 2).stage());
+        ModelEvent last = registry.history("m").get(registry.history("m").size() - 1);
+        assertEquals(2, last.version());
+        assertEquals(1, last.gates().size());
+        assertTrue(last.gates().get(0).passed());
     }
 
     @Test

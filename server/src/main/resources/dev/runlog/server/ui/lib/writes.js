@@ -65,13 +65,11 @@ export function stageForm(name, version, done) {
     e.preventDefault();
     const gateList = gates.value.split('\n').map((g) => g.trim()).filter(Boolean);
     const beatsKey = beats.value.trim() || null;
-    // A promotion through gates always archives the stage's holders, so the box cannot say otherwise.
-    const promotion = gateList.length > 0 || beatsKey !== null;
     submit(out, () => post(modelPath(name, 'versions/' + version + '/stage'), {
-      stage: stage.value, archive_existing: promotion || archive.checked, comment: comment.value,
+      stage: stage.value, archive_existing: archive.checked, comment: comment.value,
       gates: gateList, beats_current: beatsKey,
     }), done);
-  }}, stage, h('label', {title: 'a promotion through gates always archives'}, archive, ' archive existing'), comment, gates, beats, h('button', {type: 'submit'}, 'Change stage'), out);
+  }}, stage, h('label', null, archive, ' archive existing'), comment, gates, beats, h('button', {type: 'submit'}, 'Change stage'), out);
 }
 
 export function aliasForm(name, versions, done) {
