@@ -5,7 +5,6 @@ import static dev.runlog.storage.sqlite.internal.Sql.update;
 
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
-import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.ExperimentSummary;
@@ -19,7 +18,6 @@ import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
-import dev.runlog.tracking.spi.DatasetCodec;
 import dev.runlog.tracking.spi.ProcessOwner;
 import dev.runlog.tracking.spi.ExperimentSearch;
 import dev.runlog.tracking.spi.InputRules;
@@ -473,25 +471,13 @@ final class SqliteTrackingStore implements TrackingStore {
         }
     }
 
-    // ---- artifacts and datasets ---------------------------------------------------------------
+    // ---- artifacts and datasets: their SQL lives in RunFileRecords ------------------------------
 
     @Override
     public void logArtifacts(String runId, List<ArtifactEntry> files) {
         db.write(c -> {
             requireWritableRun(c, runId);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO artifacts (run_id, path, size, sha256)"
-                    + " VALUES (?, ?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET size = excluded.size,"
-                    + " sha256 = excluded.sha256")) {
-                for (ArtifactEntry file : files) {
-                    ps.setString(1, runId);
-                    ps.setString(2, file.path());
-                    ps.setLong(3, file.size());
-                    ps.setString(4, file.sha256().orElseThrow(
-                            () -> new IllegalArgumentException("artifact record " + file.path() + " has no SHA-256")));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            RunFileRecords.recordArtifacts(c, runId, files);
             return null;
         });
     }
@@ -500,17 +486,7 @@ final class SqliteTrackingStore implements TrackingStore {
     public List<ArtifactEntry> recordedArtifacts(String runId) {
         return db.read(c -> {
             requireRun(c, runId);
-            List<ArtifactEntry> files = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT path, size, sha256 FROM artifacts WHERE run_id = ? ORDER BY path")) {
-                ps.setString(1, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        files.add(ArtifactEntry.file(rs.getString(1), rs.getLong(2), rs.getString(3)));
-                    }
-                }
-            }
-            return files;
+            return RunFileRecords.recordedArtifacts(c, runId);
         });
     }
 
@@ -518,53 +494,14 @@ final class SqliteTrackingStore implements TrackingStore {
     public void logInputs(String runId, List<DatasetInput> inputs) {
         db.write(c -> {
             requireWritableRun(c, runId);
-            try (PreparedStatement insertDataset = c.prepareStatement("INSERT INTO datasets (digest, name, source,"
-                    + " schema_json, profile_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest, name) DO NOTHING");
-                 PreparedStatement selectDataset = c.prepareStatement(
-                         "SELECT dataset_id FROM datasets WHERE digest = ? AND name = ?");
-                 PreparedStatement insertInput = c.prepareStatement(
-                         "INSERT OR IGNORE INTO inputs (run_id, dataset_id, context) VALUES (?, ?, ?)")) {
-                for (DatasetInput input : inputs) {
-                    Dataset dataset = input.dataset();
-                    insertDataset.setString(1, dataset.digest());
-                    insertDataset.setString(2, dataset.name());
-                    insertDataset.setString(3, dataset.source());
-                    insertDataset.setString(4, DatasetCodec.schemaToText(dataset.schema()));
-                    insertDataset.setString(5, DatasetCodec.profileToText(dataset.profile()));
-                    insertDataset.executeUpdate();
-                    selectDataset.setString(1, dataset.digest());
-                    selectDataset.setString(2, dataset.name());
-                    long datasetId;
-                    try (ResultSet rs = selectDataset.executeQuery()) {
-                        rs.next();
-                        datasetId = rs.getLong(1);
-                    }
-                    insertInput.setString(1, runId);
-                    insertInput.setLong(2, datasetId);
-                    insertInput.setString(3, input.context());
-                    insertInput.executeUpdate();
-                }
-            }
+            RunFileRecords.recordInputs(c, runId, inputs);
             return null;
         });
     }
 
     @Override
     public List<String> runsUsing(String datasetDigest) {
-        return db.read(c -> {
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT r.run_id FROM runs r WHERE r.run_id IN"
-                    + " (SELECT i.run_id FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id WHERE d.digest = ?)"
-                    + " ORDER BY r.start_time, r.rowid")) {
-                ps.setString(1, datasetDigest);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                    }
-                }
-            }
-            return ids;
-        });
+        return db.read(c -> RunFileRecords.runsUsing(c, datasetDigest));
     }
 
     // ---- the read path ------------------------------------------------------------------------
