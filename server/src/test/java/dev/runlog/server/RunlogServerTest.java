@@ -39,6 +39,7 @@ class RunlogServerTest {
     private static final String SCRIPT = "<script>alert(1)</script>";
     private static final String IMG = "\"><img src=x onerror=alert(1)>";
 
+    private final HttpTestClient http = new HttpTestClient();
     private final HttpClient client = HttpClient.newHttpClient();
     private Tracker tracker;
     private RunlogServer server;
@@ -337,15 +338,15 @@ class RunlogServerTest {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(server.uri().resolve(path)));
+        return http.get(server.uri().resolve(path));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {
-        return JSON.readTree(response.body());
+        return HttpTestClient.json(response);
     }
 
     private static String encode(String s) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runlog.registry.ModelEvent;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.Stage;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /** The registry writes and the CSRF defence, through HTTP as a browser page would send them. */
 class ServerWritesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String MODEL = "iris";
 
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpTestClient http = new HttpTestClient();
     private Tracker tracker;
     private ModelRegistry registry;
     private RunlogServer server;
@@ -327,14 +324,14 @@ class ServerWritesTest {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(server.uri().resolve(path)));
+        return http.get(server.uri().resolve(path));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {
-        return JSON.readTree(response.body());
+        return HttpTestClient.json(response);
     }
 }
