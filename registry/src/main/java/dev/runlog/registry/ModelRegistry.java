@@ -136,7 +136,7 @@ public interface ModelRegistry {
 
     /**
      * Moves a version to {@code target} if it passes every gate, archiving the previous holders of
-     * the stage in the same transaction (the overload with {@link TransitionOptions} lets them stay). Gates see the run that logged the version and the version
+     * the stage in the same transaction (the overload with {@link TransitionOptions} can keep them). Gates see the run that logged the version and the version
      * now in the stage; if another promotion lands while they are checked, they are checked again.
      * The audit trail's STAGE_CHANGED event of the promoted version records every gate's result
      * ({@link ModelEvent#gates()}), in the order given, as judged by the check that let it through.
@@ -148,11 +148,10 @@ public interface ModelRegistry {
     ModelVersion promote(String name, int version, Stage target, Gate... gates);
 
     /**
-     * {@link #promote(String, int, Stage, Gate...)} with a comment and user for the audit trail, and
-     * the choice MLflow's transitions give: the previous holders are archived only when
-     * {@code options.archivesExisting()} ({@code TransitionOptions.archiveExisting()}); otherwise
-     * they stay in the stage beside the promoted version, and gates such as
-     * {@link Gates#beatsCurrent} compare with the highest of them.
+     * {@link #promote(String, int, Stage, Gate...)} with a comment and user for the audit trail.
+     * The previous holders are archived unless the options say {@code archiveExisting(false)}:
+     * then they stay in the stage beside the promoted version, as MLflow's transitions leave them,
+     * and gates such as {@link Gates#beatsCurrent} compare with the highest of them.
      */
     ModelVersion promote(String name, int version, Stage target, TransitionOptions options, Gate... gates);
 

@@ -15,19 +15,23 @@ import java.util.Optional;
  * }</pre>
  */
 public final class TransitionOptions {
-    private static final TransitionOptions DEFAULTS = new TransitionOptions(false, null, null);
+    private static final TransitionOptions DEFAULTS = new TransitionOptions(null, null, null);
 
-    private final boolean archiveExisting;
+    /** Null until {@link #archiveExisting(boolean)} chooses: a transition then archives nothing, a promotion archives. */
+    private final Boolean archiveExisting;
     private final String comment;
     private final String user;
 
-    private TransitionOptions(boolean archiveExisting, String comment, String user) {
+    private TransitionOptions(Boolean archiveExisting, String comment, String user) {
         this.archiveExisting = archiveExisting;
         this.comment = comment;
         this.user = user;
     }
 
-    /** No archiving, no comment, the process's user ({@code user.name}). */
+    /**
+     * No choice about archiving (a transition archives nothing, a promotion archives the stage's
+     * holders), no comment, the process's user ({@code user.name}).
+     */
     public static TransitionOptions defaults() {
         return DEFAULTS;
     }
@@ -37,7 +41,11 @@ public final class TransitionOptions {
         return DEFAULTS.archiveExisting(true);
     }
 
-    /** A copy that does, or does not, archive the other versions in the target stage. */
+    /**
+     * A copy that does, or does not, archive the other versions in the target stage; for
+     * {@link ModelRegistry#promote}, {@code false} keeps them in the stage beside the promoted
+     * version, as MLflow's transitions do by default.
+     */
     public TransitionOptions archiveExisting(boolean archive) {
         return new TransitionOptions(archive, comment, user);
     }
@@ -67,7 +75,15 @@ public final class TransitionOptions {
      * is the static factory's.
      */
     public boolean archivesExisting() {
-        return archiveExisting;
+        return Boolean.TRUE.equals(archiveExisting);
+    }
+
+    /**
+     * The choice {@link #archiveExisting(boolean)} made, empty when none was made: then a
+     * transition archives nothing and a promotion archives the stage's holders.
+     */
+    public Optional<Boolean> archiveChoice() {
+        return Optional.ofNullable(archiveExisting);
     }
 
     /** The comment the audit trail records; empty for none. */
@@ -82,6 +98,6 @@ public final class TransitionOptions {
 
     @Override
     public String toString() {
-        return "TransitionOptions[archiveExisting=" + archiveExisting + ", comment=" + comment + ", user=" + user + "]";
+        return "TransitionOptions[archiveExisting=" + (archiveExisting == null ? "unset" : archiveExisting) + ", comment=" + comment + ", user=" + user + "]";
     }
 }

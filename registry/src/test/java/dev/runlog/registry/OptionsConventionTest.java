@@ -52,6 +52,9 @@ class OptionsConventionTest {
         assertEquals(Optional.of("ci"), changed.user());
         assertFalse(changed.archiveExisting(false).archivesExisting());
         assertFalse(defaults.archivesExisting(), "setters return copies");
+        assertEquals(Optional.empty(), defaults.archiveChoice(), "no choice: transitions keep, promotions archive");
+        assertEquals(Optional.of(false), defaults.archiveExisting(false).archiveChoice());
+        assertEquals(Optional.of(true), changed.archiveChoice());
         assertEquals(Optional.empty(), defaults.comment());
         assertEquals(Optional.empty(), defaults.user());
     }

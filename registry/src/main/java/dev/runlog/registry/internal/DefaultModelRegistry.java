@@ -240,7 +240,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public ModelVersion promote(String name, int version, Stage target, Gate... gates) {
-        return promote(name, version, target, TransitionOptions.archiveExisting(), gates);
+        return promote(name, version, target, TransitionOptions.defaults(), gates);
     }
 
     @Override
@@ -282,7 +282,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
                 Change plain = change(options);
                 Change change = new Change(plain.time(), plain.user(), plain.comment(), results);
                 return store.transition(new StageTransition(name, version, target,
-                        archiving(options.archivesExisting(), target, version, change),
+                        archiving(options.archiveChoice().orElse(true), target, version, change),
                         OptionalInt.of(incumbent.map(ModelVersion::version).orElse(0))), change);
             } catch (IncumbentChangedException e) {
                 if (attempt == PROMOTION_ATTEMPTS) {

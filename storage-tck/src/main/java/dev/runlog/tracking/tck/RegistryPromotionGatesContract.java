@@ -278,11 +278,12 @@ public interface RegistryPromotionGatesContract {
     }
 
     @Test
-    @DisplayName("promote with options that do not archive leaves the holders in the stage, as MLflow's transition, and still records the gates")
+    @DisplayName("promote with archiveExisting(false) leaves the holders in the stage, as MLflow's transition, and still records the gates")
     default void promoteKeepingHolders(ModelRegistry registry, StoreHarness kit) {
         registerScores(kit, "m", "accuracy", 0.9, 0.95);
         registry.promote("m", 1, Stage.PRODUCTION);
-        registry.promote("m", 2, Stage.PRODUCTION, TransitionOptions.defaults().comment("canary"), Gates.beatsCurrent("accuracy"));
+        registry.promote("m", 2, Stage.PRODUCTION, TransitionOptions.defaults().archiveExisting(false).comment("canary"),
+                Gates.beatsCurrent("accuracy"));
         assertEquals(Stage.PRODUCTION, registry.getVersion("m", 1).stage());
         assertEquals(Stage.PRODUCTION, registry.getVersion("m", 2).stage());
         ModelEvent last = registry.history("m").get(registry.history("m").size() - 1);
