@@ -103,6 +103,29 @@ final class ChunkCodec {
         throw new IllegalStateException("varint longer than 10 bytes");
     }
 
+    /** The bytes the first {@code count} points take encoded, for each count from 0 to {@code count}. */
+    static int[] encodedSizes(long[] steps, long[] timestamps, int count) {
+        int[] sizes = new int[count + 1];
+        int body = 0;
+        for (int i = 0; i < count; i++) {
+            long stepDelta = steps[i] - (i == 0 ? 0 : steps[i - 1]);
+            long timeDelta = timestamps[i] - (i == 0 ? 0 : timestamps[i - 1]);
+            body += varintLength(zigzag(stepDelta)) + varintLength(zigzag(timeDelta)) + 8;
+            sizes[i + 1] = varintLength(i + 1) + body;
+        }
+        sizes[0] = 1;
+        return sizes;
+    }
+
+    private static int varintLength(long v) {
+        int length = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            length++;
+        }
+        return length;
+    }
+
     private static long zigzag(long v) {
         return (v << 1) ^ (v >> 63);
     }
