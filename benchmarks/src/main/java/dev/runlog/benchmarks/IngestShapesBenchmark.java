@@ -5,6 +5,9 @@ import dev.runlog.tracking.Durability;
 import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.Tracker;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -48,6 +51,11 @@ final class IngestShapesBenchmark {
     }
 
     static void run(Path work, NaiveBaseline naive, Consumer<Figure> out) throws Exception {
+        shapes(work, naive, out);
+        tails(work, out);
+    }
+
+    static void shapes(Path work, NaiveBaseline naive, Consumer<Figure> out) throws Exception {
         double naiveRate = naive.pointsPerSecondOneByOne(2);
         double naiveBytes = naive.bytesPerPoint(200_000);
         String version = sqliteVersion(work);
@@ -58,6 +66,11 @@ final class IngestShapesBenchmark {
         shape(work, "threads", RUNS, true, STEPS, keys, naiveRate, naiveBytes, version, out);
         shape(work, "interleaved", RUNS, false, STEPS, keys, naiveRate, naiveBytes, version, out);
         shape(work, "one_run", 1, false, STEPS * RUNS, keys, naiveRate, naiveBytes, version, out);
+    }
+
+    /** The caller's latency tails; {@code -Dbenchmarks=tails} runs only these. */
+    static void tails(Path work, Consumer<Figure> out) throws Exception {
+        String version = sqliteVersion(work);
         for (boolean busy : new boolean[] {false, true}) {
             tails(work, "flush_each_point", Durability.ASYNC, busy, version, out);
             tails(work, "sync_logMetric", Durability.SYNC, busy, version, out);
@@ -156,30 +169,71 @@ final class IngestShapesBenchmark {
                               Consumer<Figure> out) throws Exception {
         Path db = work.resolve("tails-" + name + (busy ? "-busy" : "-quiet") + ".db");
         double[] millis = new double[TAIL_CALLS];
+        double[] offCpu = new double[TAIL_CALLS];
+        double[] runQueue = new double[TAIL_CALLS];
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long gcBefore = gcMillis();
         try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).durability(durability).shutdownHook(false).build();
              DiskWriter writer = busy ? new DiskWriter(work.resolve("disk-load.bin")) : null;
              ActiveRun run = tracker.startRun("tails")) {
             for (int i = 0; i < TAIL_WARMUP + TAIL_CALLS; i++) {
+                long q0 = runQueueNanos();
+                long c0 = cpu.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 run.logMetric("loss", 1.0 / (i + 1), i);
                 if (durability == Durability.ASYNC) {
                     run.flush();
                 }
                 if (i >= TAIL_WARMUP) {
-                    millis[i - TAIL_WARMUP] = (System.nanoTime() - t0) / 1e6;
+                    long wall = System.nanoTime() - t0;
+                    millis[i - TAIL_WARMUP] = wall / 1e6;
+                    offCpu[i - TAIL_WARMUP] = (wall - (cpu.getCurrentThreadCpuTime() - c0)) / 1e6;
+                    runQueue[i - TAIL_WARMUP] = (runQueueNanos() - q0) / 1e6;
                 }
             }
         }
-        Arrays.sort(millis);
-        double p50 = millis[TAIL_CALLS / 2];
-        double p99 = millis[TAIL_CALLS * 99 / 100];
-        String conditions = String.format(Locale.ROOT, "p50 %.3f ms, p99 %.3f ms, max %.3f ms of %d calls, %s, SQLite %s",
-                p50, p99, millis[TAIL_CALLS - 1], TAIL_CALLS, busy ? "while a thread writes and fsyncs a file beside the database"
+        long gc = gcMillis() - gcBefore;
+        // Where the slowest 2 % spent their time: waiting (I/O, the scheduler, another thread) or computing.
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        double p50 = sorted[TAIL_CALLS / 2];
+        double p99 = sorted[TAIL_CALLS * 99 / 100];
+        double slowWall = 0;
+        double slowOff = 0;
+        double slowQueued = 0;
+        for (int i = 0; i < TAIL_CALLS; i++) {
+            if (millis[i] >= sorted[TAIL_CALLS * 98 / 100]) {
+                slowWall += millis[i];
+                slowOff += offCpu[i];
+                slowQueued += runQueue[i];
+            }
+        }
+        String conditions = String.format(Locale.ROOT, "p50 %.3f ms, p99 %.3f ms, max %.3f ms of %d calls,"
+                        + " slowest 2 pct %.0f pct off the caller's CPU (%.0f pct waiting for a core), GC %d ms, %s, SQLite %s",
+                p50, p99, sorted[TAIL_CALLS - 1], TAIL_CALLS, 100 * slowOff / slowWall, 100 * slowQueued / slowWall, gc, busy ? "while a thread writes and fsyncs a file beside the database"
                         : "quiet disk", version);
         String figure = "tail_" + name + (busy ? "_busy_disk" : "_quiet");
         out.accept(new Figure(figure + "_p50", p50, "ms", 1, false, null, conditions));
         // The caller's p99 should stay within a small multiple of its median.
         out.accept(new Figure(figure + "_p99_over_p50", p99 / p50, "x", 5, false, null, conditions));
+    }
+
+    /** Time the calling thread has waited for a core (Linux schedstat); 0 where unknown. */
+    private static long runQueueNanos() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split(" ");
+            return Long.parseLong(fields[1]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     private static String sqliteVersion(Path work) throws SQLException {
