@@ -87,6 +87,7 @@ final class IngestShapesBenchmark {
         Path db = work.resolve("shape-" + name + ".db");
         long points = (long) runs * keys.length * steps;
         List<String> runIds = new ArrayList<>();
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
             List<ActiveRun> active = new ArrayList<>();
@@ -124,8 +125,11 @@ final class IngestShapesBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String conditions = String.format(Locale.ROOT, "%d runs x %d keys x %d steps, %s, SQLite %s, ASYNC, flush and close",
-                runs, keys.length, steps, threadPerRun ? "a thread per run" : "one thread", version);
+        // CPU time per point does not depend on what else the machine runs, unlike points per second.
+        double cpuPerPoint = (double) (processCpuNanos() - cpuStart) / points;
+        String conditions = String.format(Locale.ROOT, "%d runs x %d keys x %d steps, %s, SQLite %s, ASYNC, flush and close,"
+                        + " %.0f ns of CPU per point (all threads)",
+                runs, keys.length, steps, threadPerRun ? "a thread per run" : "one thread", version, cpuPerPoint);
         out.accept(new Figure("shape_" + name + "_points_per_second", points / seconds, "points/s", 2_000_000, true,
                 naiveRate, conditions));
         long bytes = Files.size(db) + sizeIfExists(Path.of(db + "-wal"));
@@ -226,6 +230,10 @@ final class IngestShapesBenchmark {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long gcMillis() {
