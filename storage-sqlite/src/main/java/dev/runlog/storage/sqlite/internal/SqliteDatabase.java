@@ -100,7 +100,7 @@ final class SqliteDatabase implements AutoCloseable {
             execute(writer, "PRAGMA synchronous=NORMAL");
             tune(writer);
             // Checkpoints off the commit path: see WalCheckpointer.
-            checkpointer = WalCheckpointer.start(absolute, writer, connect("jdbc:sqlite:" + absolute, absolute));
+            checkpointer = WalCheckpointer.start(absolute, writer, () -> connect("jdbc:sqlite:" + absolute, absolute));
             SqliteDatabase db = new SqliteDatabase(absolute, writer, checkpointer);
             db.migrate();
             return db;

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Supplier;
 
 /**
  * Folds the WAL back into the database file off the writer's path.
@@ -31,30 +32,33 @@ final class WalCheckpointer implements AutoCloseable {
     static final long WAL_LIMIT_BYTES = 64L << 20;
 
     private final Path wal;
-    private final Connection connection;
+    private final Supplier<Connection> connect;
     private final Thread thread;
     private final Object lock = new Object();
     // Guarded by lock.
     private boolean committed;
     private boolean closed;
+    // Opened by the thread at its first checkpoint, so that opening a store pays for no extra connection.
+    private Connection connection;
 
-    private WalCheckpointer(Path file, Connection connection) {
+    private WalCheckpointer(Path file, Supplier<Connection> connect) {
         this.wal = Path.of(file + "-wal");
-        this.connection = connection;
+        this.connect = connect;
         this.thread = new Thread(this::loop, "runlog-wal-checkpoint");
         this.thread.setDaemon(true);
     }
 
     /**
-     * Turns the writer's automatic checkpoint off and starts checkpointing {@code file} on
-     * {@code own}, a connection this checkpointer closes.
+     * Turns the writer's automatic checkpoint off and starts checkpointing {@code file} on a
+     * connection of its own, opened by {@code connect} when first needed and closed by
+     * {@link #close()}.
      */
-    static WalCheckpointer start(Path file, Connection writer, Connection own) throws SQLException {
+    static WalCheckpointer start(Path file, Connection writer, Supplier<Connection> connect) throws SQLException {
         try (Statement s = writer.createStatement()) {
             s.execute("PRAGMA wal_autocheckpoint = 0");
             s.execute("PRAGMA journal_size_limit = " + WAL_LIMIT_BYTES);
         }
-        WalCheckpointer checkpointer = new WalCheckpointer(file, own);
+        WalCheckpointer checkpointer = new WalCheckpointer(file, connect);
         checkpointer.thread.start();
         return checkpointer;
     }
@@ -86,7 +90,7 @@ final class WalCheckpointer implements AutoCloseable {
                 }
                 committed = false;
             }
-            checkpoint(connection);
+            checkpointInBackground();
             synchronized (lock) {
                 // Rate limit: commits within the interval are folded in by the next checkpoint.
                 long deadline = System.nanoTime() + INTERVAL_MS * 1_000_000;
@@ -98,16 +102,28 @@ final class WalCheckpointer implements AutoCloseable {
         }
     }
 
-    /** Waits on the lock; an interrupt is only ever close() hurrying us, which the loops re-check. */
+    /**
+     * Waits on the lock. Nothing of Runlog interrupts this thread (close() notifies); a stray
+     * interrupt only ends one wait early, and the loops re-check their condition.
+     */
     private void await(long ms) {
         try {
             lock.wait(ms);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            synchronized (lock) {
-                closed = true;
+            // Cleared by the exception; keep checkpointing until close().
+        }
+    }
+
+    private void checkpointInBackground() {
+        if (connection == null) {
+            try {
+                connection = connect.get();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Cannot open a connection to checkpoint " + wal + "; the next commit retries", e);
+                return;
             }
         }
+        checkpoint(connection);
     }
 
     private void checkpoint(Connection on) {
@@ -144,10 +160,13 @@ final class WalCheckpointer implements AutoCloseable {
                 interrupted = true;
             }
         }
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the checkpoint connection failed", e);
+        // The thread has ended: the connection is no longer touched by it.
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the checkpoint connection failed", e);
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
