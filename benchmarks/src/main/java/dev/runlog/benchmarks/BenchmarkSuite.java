@@ -27,8 +27,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </pre>
  *
  * Each figure runs against a fresh SQLite file in a temporary directory, through the public API.
- * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, series, latest, run,
- * search, registry, ui, cli, logMetric, server). The server figures keep their database under
+ * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, shapes, tails, series,
+ * latest, run, search, registry, ui, cli, logMetric, server). The server figures keep their database under
  * {@code target/server-bench/} (the working directory is the benchmarks module under exec:exec),
  * since building it takes most of their time.
  */
@@ -51,6 +51,11 @@ public final class BenchmarkSuite {
             try (naive) {
                 if (only.isEmpty() || only.contains("ingest") || only.contains("size")) {
                     ingestAndSize(work, naive, only);
+                }
+                if (only.isEmpty() || only.contains("shapes")) {
+                    IngestShapesBenchmark.run(work, naive, BenchmarkSuite::print);
+                } else if (only.contains("tails")) {
+                    IngestShapesBenchmark.tails(work, BenchmarkSuite::print);
                 }
                 if (only.isEmpty() || only.contains("series")) {
                     print(new Figure("metricSeries_1M_points", seriesMillis(work), "ms", 100, false, null));

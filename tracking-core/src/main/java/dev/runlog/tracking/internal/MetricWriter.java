@@ -41,7 +41,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class MetricWriter {
     private static final System.Logger LOG = System.getLogger(MetricWriter.class.getName());
-    private static final int MAX_CHUNK = 16_384;
+    /**
+     * At most this many points are drained and written at once. Large on purpose: when callers log
+     * faster than the store writes, the whole buffer goes in one batch per run, so each series
+     * gets a large chunk and a run one transaction, however many runs the points are spread over.
+     */
+    private static final int MAX_CHUNK = 1 << 18;
     private static final long MIN_BACKOFF_MS = 10;
     private static final long MAX_BACKOFF_MS = 1_000;
 
@@ -52,6 +57,7 @@ final class MetricWriter {
     private final BlockingQueue<Pending> queue;
     // One permit per free slot of the queue; taken before a point is counted, given back when drained.
     private final Semaphore slots;
+    private final int maxChunk;
     private final AtomicLong submitted = new AtomicLong();
     private final Thread thread;
 
@@ -78,6 +84,7 @@ final class MetricWriter {
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.slots = new Semaphore(capacity);
+        this.maxChunk = Math.min(capacity, MAX_CHUNK);
         this.thread = new Thread(this::drainLoop, "runlog-metric-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -257,7 +264,7 @@ final class MetricWriter {
                     chunkSize = 0;
                 }
                 chunk.clear();
-                if (queue.drainTo(chunk, MAX_CHUNK) == 0) {
+                if (queue.drainTo(chunk, maxChunk) == 0) {
                     if (isStopping()) {
                         break;
                     }
@@ -267,7 +274,7 @@ final class MetricWriter {
                             continue;
                         }
                         chunk.add(first);
-                        queue.drainTo(chunk, MAX_CHUNK - 1);
+                        queue.drainTo(chunk, maxChunk - 1);
                     } catch (InterruptedException e) {
                         continue; // stop() interrupts to end the wait early; the loop re-checks
                     }

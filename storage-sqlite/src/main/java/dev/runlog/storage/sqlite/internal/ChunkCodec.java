@@ -3,7 +3,6 @@ package dev.runlog.storage.sqlite.internal;
 import dev.runlog.tracking.StoreException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -29,24 +28,36 @@ final class ChunkCodec {
     /** Encodes points {@code from} (inclusive) to {@code to} (exclusive) of the arrays. */
     static byte[] encode(long[] steps, long[] timestamps, double[] values, int from, int to) {
         int count = to - from;
-        ByteBuffer out = ByteBuffer.allocate(5 + count * (10 + 10 + 8)).order(ByteOrder.LITTLE_ENDIAN);
-        putVarint(out, count);
+        // Sized exactly first: no oversized buffer to zero and copy, which cost more than the encoding.
+        int size = varintLength(count) + deltasLength(steps, from, to) + deltasLength(timestamps, from, to) + 8 * count;
+        byte[] out = new byte[size];
+        int pos = putVarint(out, 0, count);
+        pos = putDeltas(out, pos, steps, from, to);
+        pos = putDeltas(out, pos, timestamps, from, to);
+        for (int i = from; i < to; i++) {
+            LONGS.set(out, pos, Double.doubleToRawLongBits(values[i]));
+            pos += 8;
+        }
+        return out;
+    }
+
+    private static int deltasLength(long[] column, int from, int to) {
+        int length = 0;
         long previous = 0;
         for (int i = from; i < to; i++) {
-            putVarint(out, zigzag(steps[i] - previous));
-            previous = steps[i];
+            length += varintLength(zigzag(column[i] - previous));
+            previous = column[i];
         }
-        previous = 0;
+        return length;
+    }
+
+    private static int putDeltas(byte[] out, int pos, long[] column, int from, int to) {
+        long previous = 0;
         for (int i = from; i < to; i++) {
-            putVarint(out, zigzag(timestamps[i] - previous));
-            previous = timestamps[i];
+            pos = putVarint(out, pos, zigzag(column[i] - previous));
+            previous = column[i];
         }
-        for (int i = from; i < to; i++) {
-            out.putLong(Double.doubleToRawLongBits(values[i]));
-        }
-        byte[] bytes = new byte[out.position()];
-        out.flip().get(bytes);
-        return bytes;
+        return pos;
     }
 
     /** Decodes a chunk into the arrays at {@code offset}; returns the number of points decoded. */
@@ -103,15 +114,39 @@ final class ChunkCodec {
         throw new IllegalStateException("varint longer than 10 bytes");
     }
 
+    /** The bytes the first {@code count} points take encoded, for each count from 0 to {@code count}. */
+    static int[] encodedSizes(long[] steps, long[] timestamps, int count) {
+        int[] sizes = new int[count + 1];
+        int body = 0;
+        for (int i = 0; i < count; i++) {
+            long stepDelta = steps[i] - (i == 0 ? 0 : steps[i - 1]);
+            long timeDelta = timestamps[i] - (i == 0 ? 0 : timestamps[i - 1]);
+            body += varintLength(zigzag(stepDelta)) + varintLength(zigzag(timeDelta)) + 8;
+            sizes[i + 1] = varintLength(i + 1) + body;
+        }
+        sizes[0] = 1;
+        return sizes;
+    }
+
+    private static int varintLength(long v) {
+        int length = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            length++;
+        }
+        return length;
+    }
+
     private static long zigzag(long v) {
         return (v << 1) ^ (v >> 63);
     }
 
-    private static void putVarint(ByteBuffer out, long v) {
+    private static int putVarint(byte[] out, int pos, long v) {
         while ((v & ~0x7FL) != 0) {
-            out.put((byte) ((v & 0x7F) | 0x80));
+            out[pos++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;
         }
-        out.put((byte) v);
+        out[pos++] = (byte) v;
+        return pos;
     }
 }

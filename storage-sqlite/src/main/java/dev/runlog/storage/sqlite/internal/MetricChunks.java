@@ -16,22 +16,22 @@ import java.util.Map;
 /**
  * How metric points lie in the database: per run and key a row of {@code metric_series} (counts,
  * the last and the latest point) and its points in {@code metric_chunks}, each chunk encoded by
- * {@link ChunkCodec}. Small batches are merged into the series' last chunk, so a series logged a
- * few points at a time does not become many tiny rows. Callers hold the transaction.
+ * {@link ChunkCodec}. The layout does not depend on how points arrive: the last chunk of a series
+ * stays open and takes the next batch until it can be sealed at a size that fills its pages
+ * ({@link ChunkLayout}), so a series logged a few points at a time (many runs interleaved, frequent
+ * flushes) takes the room of one logged in large batches. Callers hold the transaction.
  */
 final class MetricChunks {
-    /** A chunk below this many points takes the next small batch instead of a new row. */
-    private static final int SMALL_CHUNK = 256;
-
     private MetricChunks() {
     }
 
     /**
-     * Appends each key's points as one chunk and moves the series' last and latest points along.
+     * Appends each key's points to its series and moves the series' last and latest points along.
      *
      * @return the new latest point of each key written
      */
     static Map<String, Metric> append(Connection c, String runId, List<Metric> metrics) throws SQLException {
+        ChunkLayout layout = new ChunkLayout(pageSize(c));
         Map<String, List<Metric>> byKey = new LinkedHashMap<>();
         for (Metric m : metrics) {
             byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
@@ -48,8 +48,10 @@ final class MetricChunks {
                      + " latest_timestamp = ?, latest_bits = ?, latest_value = ? WHERE series_id = ?");
              PreparedStatement insertChunk = c.prepareStatement(
                      "INSERT INTO metric_chunks (series_id, chunk_no, point_count, data) VALUES (?, ?, ?, ?)");
+             PreparedStatement selectLastCount = c.prepareStatement(
+                     "SELECT point_count, length(data) FROM metric_chunks WHERE series_id = ? AND chunk_no = ?");
              PreparedStatement selectLastChunk = c.prepareStatement(
-                     "SELECT point_count, data FROM metric_chunks WHERE series_id = ? AND chunk_no = ?");
+                     "SELECT data FROM metric_chunks WHERE series_id = ? AND chunk_no = ?");
              PreparedStatement replaceChunk = c.prepareStatement(
                      "UPDATE metric_chunks SET point_count = ?, data = ? WHERE series_id = ? AND chunk_no = ?")) {
             Map<String, Metric> newLatest = new LinkedHashMap<>();
@@ -93,48 +95,48 @@ final class MetricChunks {
                     steps[i] = p.step();
                     timestamps[i] = p.timestamp();
                     values[i] = p.value();
-                    if (last != null && inOrder && Metric.HISTORY_ORDER.compare(p, last) < 0) {
+                    if (last != null && inOrder && historyOrder(p, last) < 0) {
                         inOrder = false;
                     }
-                    if (latest == null || p.isLaterThan(latest)) {
+                    if (latest == null || historyOrder(p, latest) > 0) {
                         latest = p;
                     }
                     last = p;
                 }
 
-                boolean merged = false;
-                if (chunkCount > 0 && n < SMALL_CHUNK) {
+                int open = chunkCount > 0 ? openChunkPoints(selectLastCount, seriesId, chunkCount, layout) : -1;
+                if (open > 0) {
+                    // The open last chunk takes this batch: decode it and write it again with the new points.
+                    long[] s = new long[open + n];
+                    long[] t = new long[open + n];
+                    double[] v = new double[open + n];
                     selectLastChunk.setLong(1, seriesId);
                     selectLastChunk.setLong(2, chunkCount - 1);
                     try (ResultSet rs = selectLastChunk.executeQuery()) {
-                        if (rs.next() && rs.getInt(1) + n <= SMALL_CHUNK) {
-                            int previous = rs.getInt(1);
-                            byte[] old = rs.getBytes(2);
-                            long[] s = new long[previous + n];
-                            long[] t = new long[previous + n];
-                            double[] v = new double[previous + n];
-                            ChunkCodec.decode(old, s, t, v, 0);
-                            System.arraycopy(steps, 0, s, previous, n);
-                            System.arraycopy(timestamps, 0, t, previous, n);
-                            System.arraycopy(values, 0, v, previous, n);
-                            replaceChunk.setInt(1, previous + n);
-                            replaceChunk.setBytes(2, ChunkCodec.encode(s, t, v, 0, previous + n));
-                            replaceChunk.setLong(3, seriesId);
-                            replaceChunk.setLong(4, chunkCount - 1);
-                            merged = true;
+                        if (!rs.next() || ChunkCodec.decode(rs.getBytes(1), s, t, v, 0) != open) {
+                            throw damaged(runId, entry.getKey(), pointCount);
                         }
                     }
-                    if (merged) {
-                        replaceChunk.executeUpdate();
-                    }
+                    System.arraycopy(steps, 0, s, open, n);
+                    System.arraycopy(timestamps, 0, t, open, n);
+                    System.arraycopy(values, 0, v, open, n);
+                    steps = s;
+                    timestamps = t;
+                    values = v;
                 }
-                if (!merged) {
-                    insertChunk.setLong(1, seriesId);
-                    insertChunk.setLong(2, chunkCount);
-                    insertChunk.setInt(3, n);
-                    insertChunk.setBytes(4, ChunkCodec.encode(steps, timestamps, values, 0, n));
-                    insertChunk.executeUpdate();
-                    chunkCount++;
+                int total = steps.length;
+                int first = layout.firstChunkPoints(ChunkCodec.encodedSizes(steps, timestamps, total));
+                if (open > 0) {
+                    replaceChunk.setInt(1, first);
+                    replaceChunk.setBytes(2, ChunkCodec.encode(steps, timestamps, values, 0, first));
+                    replaceChunk.setLong(3, seriesId);
+                    replaceChunk.setLong(4, chunkCount - 1);
+                    replaceChunk.executeUpdate();
+                } else {
+                    insertChunk(insertChunk, seriesId, chunkCount++, steps, timestamps, values, 0, first);
+                }
+                if (first < total) {
+                    insertChunk(insertChunk, seriesId, chunkCount++, steps, timestamps, values, first, total);
                 }
 
                 updateSeries.setLong(1, pointCount + n);
@@ -156,6 +158,43 @@ final class MetricChunks {
                 newLatest.put(entry.getKey(), latest);
             }
             return newLatest;
+        }
+    }
+
+    /** {@link Metric#HISTORY_ORDER} without its chain of lambdas: this runs twice for every point written. */
+    private static int historyOrder(Metric a, Metric b) {
+        int order = Long.compare(a.step(), b.step());
+        if (order == 0) {
+            order = Long.compare(a.timestamp(), b.timestamp());
+        }
+        return order != 0 ? order : Double.compare(a.value(), b.value());
+    }
+
+    /**
+     * The point count of the series' last chunk if it is open (see {@link ChunkLayout}), else -1.
+     * Reads the blob's length, not the blob, which may span pages.
+     */
+    private static int openChunkPoints(PreparedStatement selectLastCount, long seriesId, long chunkCount,
+                                       ChunkLayout layout) throws SQLException {
+        selectLastCount.setLong(1, seriesId);
+        selectLastCount.setLong(2, chunkCount - 1);
+        try (ResultSet rs = selectLastCount.executeQuery()) {
+            return rs.next() && rs.getInt(2) <= layout.openBytes() ? rs.getInt(1) : -1;
+        }
+    }
+
+    private static void insertChunk(PreparedStatement insertChunk, long seriesId, long chunkNo, long[] steps,
+                                    long[] timestamps, double[] values, int from, int to) throws SQLException {
+        insertChunk.setLong(1, seriesId);
+        insertChunk.setLong(2, chunkNo);
+        insertChunk.setInt(3, to - from);
+        insertChunk.setBytes(4, ChunkCodec.encode(steps, timestamps, values, from, to));
+        insertChunk.executeUpdate();
+    }
+
+    private static int pageSize(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+            return rs.next() ? rs.getInt(1) : 4096;
         }
     }
 
@@ -200,7 +239,7 @@ final class MetricChunks {
         return inOrder ? series : sorted(series);
     }
 
-    private static StoreException damaged(String runId, String key, int count) {
+    private static StoreException damaged(String runId, String key, long count) {
         return new StoreException("Metric '" + key + "' of run " + runId + " should hold " + count
                 + " points but its chunks hold another number; the database is damaged");
     }

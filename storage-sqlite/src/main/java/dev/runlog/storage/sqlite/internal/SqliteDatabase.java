@@ -52,14 +52,16 @@ final class SqliteDatabase implements AutoCloseable {
     private final Path file;
     private final String jdbcUrl;
     private final Connection writer;
+    private final WalCheckpointer checkpointer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> idleReaders = new LinkedBlockingQueue<>();
     private volatile boolean closed;
 
-    private SqliteDatabase(Path file, Connection writer) {
+    private SqliteDatabase(Path file, Connection writer, WalCheckpointer checkpointer) {
         this.file = file;
         this.jdbcUrl = "jdbc:sqlite:" + file;
         this.writer = writer;
+        this.checkpointer = checkpointer;
     }
 
     /**
@@ -80,6 +82,7 @@ final class SqliteDatabase implements AutoCloseable {
             throw new StoreException("Cannot create the directory of the Runlog database " + absolute + ": " + e.getMessage(), e);
         }
         Connection writer = connect("jdbc:sqlite:" + absolute, absolute);
+        WalCheckpointer checkpointer = null;
         try {
             // Another process may be creating this very file: both steps can meet its locks, and
             // switching the journal mode does not wait in SQLite's busy handler, so retry here.
@@ -96,16 +99,25 @@ final class SqliteDatabase implements AutoCloseable {
             // take the last transactions, and it never corrupts the file.
             execute(writer, "PRAGMA synchronous=NORMAL");
             tune(writer);
-            SqliteDatabase db = new SqliteDatabase(absolute, writer);
+            // Checkpoints off the commit path: see WalCheckpointer.
+            checkpointer = WalCheckpointer.start(absolute, writer, () -> connect("jdbc:sqlite:" + absolute, absolute));
+            SqliteDatabase db = new SqliteDatabase(absolute, writer, checkpointer);
             db.migrate();
             return db;
         } catch (SQLException e) {
-            closeQuietly(writer);
+            closeOnFailure(writer, checkpointer);
             throw new StoreException("Cannot open the Runlog database " + absolute + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(writer);
+            closeOnFailure(writer, checkpointer);
             throw e;
         }
+    }
+
+    private static void closeOnFailure(Connection writer, WalCheckpointer checkpointer) {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
+        closeQuietly(writer);
     }
 
     /** Refuses a file that is not SQLite at all without ever handing it to SQLite. */
@@ -191,7 +203,9 @@ final class SqliteDatabase implements AutoCloseable {
         writeLock.lock();
         try {
             checkOpen();
-            return retryWhileBusy(file, () -> inTransaction(writer, "BEGIN IMMEDIATE", work));
+            T result = retryWhileBusy(file, () -> inTransaction(writer, "BEGIN IMMEDIATE", work));
+            checkpointer.committed(writer);
+            return result;
         } finally {
             writeLock.unlock();
         }
@@ -283,6 +297,7 @@ final class SqliteDatabase implements AutoCloseable {
             while ((reader = idleReaders.poll()) != null) {
                 closeQuietly(reader);
             }
+            checkpointer.close();
             try (Statement s = writer.createStatement()) {
                 // Fold the WAL back into the main file so a copied .db file is complete on its own.
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
