@@ -172,4 +172,9 @@ public abstract class TrackingStoreCompatibilityKit {
     @DisplayName("Experiment summaries")
     class ExperimentSummaries implements ExperimentSummariesContract {
     }
+
+    @Nested
+    @DisplayName("Recorded runs (recordRuns)")
+    class RecordedRuns implements RecordedRunsContract {
+    }
 }
