@@ -351,6 +351,27 @@ public interface Tracker extends AutoCloseable {
     Run importRun(Path tarGz);
 
     /**
+     * Stores runs that already happened in {@code experimentName} (created on first use), with
+     * their params, tags and metric points: the fast way to import a history or record a sweep
+     * computed elsewhere. Every run is checked before anything is written, and the stores Runlog
+     * ships write them all in one transaction, so when this returns every run is stored (as durable
+     * as a returned {@code logParam}) and when it throws none is. Tags are stored as given, with no
+     * system tags added; the artifact location is the store's usual one for a new run. A few
+     * thousand runs per call keep each transaction short.
+     *
+     * <pre>{@code
+     * List<String> ids = tracker.recordRuns("sweep", List.of(
+     *         new RunRecord("lr=0.1", RunStatus.FINISHED, start, end, Map.of("lr", "0.1"), Map.of(),
+     *                 List.of(new Metric("loss", 0.25, 10, end.toEpochMilli())))));
+     * }</pre>
+     *
+     * @return the new runs' ids, in the order of {@code runs}
+     * @throws InvalidInputException if an argument is null or the list holds a null
+     * @throws ConflictException     if the experiment is deleted
+     */
+    List<String> recordRuns(String experimentName, List<RunRecord> runs);
+
+    /**
      * Flushes every run's buffered metric points, ends runs still active as KILLED, closes the
      * store, and deletes the copies of loaded models (waiting for loads in progress to end).
      */

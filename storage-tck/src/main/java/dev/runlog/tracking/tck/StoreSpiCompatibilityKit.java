@@ -16,6 +16,7 @@ import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.spi.RecordedRun;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.StoreProvider;
 import dev.runlog.tracking.spi.TrackingStore;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -180,5 +182,26 @@ public abstract class StoreSpiCompatibilityKit {
         assertEquals(3, registry.latest("m", Optional.of(Stage.PRODUCTION)).orElseThrow().version());
         assertEquals(Stage.PRODUCTION, registry.transition(
                 new StageTransition("m", 2, Stage.PRODUCTION, Optional.of(archived), OptionalInt.of(3)), change).stage());
+    }
+
+    @Nested
+    @DisplayName("Recorded runs (recordRuns): all or none")
+    class RecordedRuns {
+        @Test
+        @DisplayName("a taken run id among recorded runs fails with ConflictException and stores none of them")
+        void takenIdStoresNone() {
+            store.createRun(run(RUN_ID, "first"));
+            String fresh = "00000000000000000000000000000002";
+            Metric point = new Metric("loss", 0.5, 0, START.toEpochMilli());
+            List<RecordedRun> runs = List.of(
+                    new RecordedRun(run(fresh, "fresh"), Map.of("lr", "0.1"), List.of(point), RunStatus.FINISHED, START),
+                    new RecordedRun(run(RUN_ID, "second"), Map.of(), List.of(), RunStatus.FINISHED, START));
+            assertThrows(ConflictException.class, () -> store.recordRuns(runs));
+            assertTrue(store.getRun(fresh).isEmpty(), "the run before the refused one was stored");
+            assertEquals("first", store.getRun(RUN_ID).orElseThrow().info().name());
+            store.recordRuns(runs.subList(0, 1));
+            assertEquals(RunStatus.FINISHED, store.getRun(fresh).orElseThrow().info().status());
+            assertEquals(List.of(point), store.metricHistory(fresh, "loss"));
+        }
     }
 }

@@ -177,4 +177,9 @@ public abstract class TrackingStoreCompatibilityKit {
     @DisplayName("Purging deleted runs (gc) and the store's self-check")
     class Purging implements PurgeContract {
     }
+
+    @Nested
+    @DisplayName("Recorded runs (recordRuns)")
+    class RecordedRuns implements RecordedRunsContract {
+    }
 }

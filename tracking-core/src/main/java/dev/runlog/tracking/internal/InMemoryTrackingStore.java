@@ -20,6 +20,8 @@ import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.internal.search.InMemorySearch;
 import dev.runlog.tracking.spi.ExperimentSearch;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.RecordedRun;
 import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.Purge;
@@ -29,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,22 +230,47 @@ final class InMemoryTrackingStore implements TrackingStore {
     @Override
     public void createRun(RunSpec spec) {
         write(() -> {
-            ExperimentState experiment = experiment(spec.experimentId());
-            if (experiment.stage == LifecycleStage.DELETED) {
-                throw new ConflictException("Experiment '" + experiment.name + "' (id " + experiment.id
-                        + ") is deleted; restore it before starting runs in it");
-            }
-            if (runs.containsKey(spec.runId())) {
-                throw new ConflictException("A run with id " + spec.runId() + " already exists");
-            }
+            checkCanCreate(spec);
             runs.put(spec.runId(), new RunState(spec));
             return null;
         });
     }
 
+    private void checkCanCreate(RunSpec spec) {
+        ExperimentState experiment = experiment(spec.experimentId());
+        if (experiment.stage == LifecycleStage.DELETED) {
+            throw new ConflictException("Experiment '" + experiment.name + "' (id " + experiment.id
+                    + ") is deleted; restore it before starting runs in it");
+        }
+        if (runs.containsKey(spec.runId())) {
+            throw new ConflictException("A run with id " + spec.runId() + " already exists");
+        }
+    }
+
     @Override
     public Optional<Run> getRun(String runId) {
         return read(() -> Optional.ofNullable(runs.get(runId)).map(RunState::toRun));
+    }
+
+    /** All or none: everything that could refuse a run is checked before the first is stored, under one lock. */
+    @Override
+    public void recordRuns(List<RecordedRun> runs) {
+        InputRules.notNull("runs", runs);
+        write(() -> {
+            Set<String> ids = new HashSet<>();
+            for (RecordedRun run : runs) {
+                checkCanCreate(run.spec());
+                if (!ids.add(run.spec().runId())) {
+                    throw new ConflictException("A run with id " + run.spec().runId() + " is given twice");
+                }
+            }
+            for (RecordedRun run : runs) {
+                createRun(run.spec());
+                logBatch(run.spec().runId(), run.metrics(), run.params(), Map.of());
+                endRun(run.spec().runId(), run.endStatus(), run.endTime());
+            }
+            return null;
+        });
     }
 
     @Override

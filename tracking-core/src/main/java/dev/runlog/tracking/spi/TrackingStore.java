@@ -141,6 +141,25 @@ public interface TrackingStore extends AutoCloseable {
      */
     void createRun(RunSpec spec);
 
+    /**
+     * Stores runs that already happened, each created, given its params and points, and ended, as
+     * {@link #createRun}, {@link #logBatch} and {@link #endRun} would one by one: for imports and
+     * big sweeps, whose cost is the number of commits. A store should override this to write them
+     * all in one transaction, all or none, as the SQLite and in-memory stores do; this default
+     * writes run by run, so a failure part way leaves the runs before it stored.
+     *
+     * @throws NotFoundException if the experiment of a run does not exist
+     * @throws ConflictException if it is deleted or a run id is taken
+     */
+    default void recordRuns(List<RecordedRun> runs) {
+        InputRules.notNull("runs", runs);
+        for (RecordedRun run : runs) {
+            createRun(run.spec());
+            logBatch(run.spec().runId(), run.metrics(), run.params(), Map.of());
+            endRun(run.spec().runId(), run.endStatus(), run.endTime());
+        }
+    }
+
     Optional<Run> getRun(String runId);
 
     /**

@@ -38,6 +38,21 @@ final class SqliteDatabase implements AutoCloseable {
     static final long LOCK_PATIENCE_MS = 120_000;
     private static final int MAX_IDLE_READERS = 4;
 
+    /**
+     * When a commit reaches the disk: SQLite's {@code PRAGMA synchronous} on the writer connection,
+     * chosen by the store URI's {@code synchronous=} option.
+     */
+    enum Synchronous {
+        /**
+         * The default: in WAL mode a commit is durable against the process being killed, and the
+         * WAL is fsynced only at checkpoints, so a power cut can lose the last transactions (never
+         * corrupting the file).
+         */
+        NORMAL,
+        /** Every commit fsyncs the WAL before it returns, so it survives a power cut too (as MLflow's SQLite store). */
+        FULL
+    }
+
     /** A unit of work on a connection. */
     @FunctionalInterface
     interface Work<T> {
@@ -65,12 +80,13 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
-     * Opens (creating if absent) and migrates the database at {@code file}.
+     * Opens (creating if absent) and migrates the database at {@code file}, its writer committing
+     * with {@code synchronous}.
      *
      * @throws StoreException if the file is not a Runlog database, is corrupt, or was written by a
      *                        newer Runlog; the file is then left exactly as it was
      */
-    static SqliteDatabase open(Path file) {
+    static SqliteDatabase open(Path file, Synchronous synchronous) {
         Path absolute = file.toAbsolutePath().normalize();
         checkHeader(absolute);
         try {
@@ -95,9 +111,10 @@ final class SqliteDatabase implements AutoCloseable {
                 execute(writer, "PRAGMA journal_mode=WAL");
                 return null;
             });
-            // synchronous=NORMAL: a commit survives the process being killed; only a power cut can
-            // take the last transactions, and it never corrupts the file.
-            execute(writer, "PRAGMA synchronous=NORMAL");
+            // NORMAL: a commit survives the process being killed; only a power cut can take the last
+            // transactions, and it never corrupts the file. FULL: a commit survives a power cut too.
+            // Only the writer commits (and checkpoints), so only its setting matters.
+            execute(writer, "PRAGMA synchronous=" + synchronous.name());
             tune(writer);
             // Checkpoints off the commit path: see WalCheckpointer.
             checkpointer = WalCheckpointer.start(absolute, writer, () -> connect("jdbc:sqlite:" + absolute, absolute));

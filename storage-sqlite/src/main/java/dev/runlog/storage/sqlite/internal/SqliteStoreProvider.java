@@ -12,6 +12,12 @@ import java.nio.file.Path;
  * against the working directory), artifacts in the directory {@code PATH.artifacts} beside it, or
  * wherever {@code sqlite:PATH?artifacts=DIR} says. SQLAlchemy's spelling, as MLflow users write it,
  * works too: {@code sqlite:///relative.db} and {@code sqlite:////absolute/path.db}.
+ *
+ * <p>{@code sqlite:PATH?synchronous=full} makes every commit fsync before it returns, so what a
+ * returned call stored survives a power cut (MLflow's SQLite store does this); the default,
+ * {@code synchronous=normal}, survives the process being killed, and a power cut may lose the last
+ * commits. Options are joined by {@code &}; any other option, value or a repeated one is an
+ * {@link InvalidInputException} naming it, before any file is touched.
  */
 public final class SqliteStoreProvider implements StoreProvider {
     @Override
@@ -23,16 +29,25 @@ public final class SqliteStoreProvider implements StoreProvider {
     public Stores open(String uri) {
         String rest = uri.substring(uri.indexOf(':') + 1);
         String artifacts = null;
+        SqliteDatabase.Synchronous synchronous = null;
         int query = rest.indexOf('?');
         if (query >= 0) {
-            for (String option : rest.substring(query + 1).split("&")) {
+            for (String option : rest.substring(query + 1).split("&", -1)) {
                 int eq = option.indexOf('=');
                 String name = eq < 0 ? option : option.substring(0, eq);
-                if (!name.equals("artifacts") || eq < 0 || eq == option.length() - 1) {
+                String value = eq < 0 ? "" : decode(uri, option.substring(eq + 1));
+                if (value.isEmpty() || !(name.equals("artifacts") || name.equals("synchronous"))) {
                     throw new InvalidInputException("Tracking URI '" + uri + "': unknown option '" + option
-                            + "'; the sqlite store takes only artifacts=DIR");
+                            + "'; the sqlite store takes artifacts=DIR and synchronous=normal|full");
                 }
-                artifacts = URLDecoder.decode(option.substring(eq + 1), StandardCharsets.UTF_8);
+                if (name.equals("artifacts") ? artifacts != null : synchronous != null) {
+                    throw new InvalidInputException("Tracking URI '" + uri + "' gives option '" + name + "' twice");
+                }
+                if (name.equals("artifacts")) {
+                    artifacts = value;
+                } else {
+                    synchronous = synchronous(uri, value);
+                }
             }
             rest = rest.substring(0, query);
         }
@@ -51,7 +66,28 @@ public final class SqliteStoreProvider implements StoreProvider {
         Path artifactRoot = artifacts != null
                 ? Path.of(artifacts).toAbsolutePath().normalize()
                 : file.resolveSibling(file.getFileName() + ".artifacts");
-        SqliteDatabase db = SqliteDatabase.open(file);
+        SqliteDatabase db = SqliteDatabase.open(file, synchronous != null ? synchronous : SqliteDatabase.Synchronous.NORMAL);
         return new Stores(new SqliteTrackingStore(db), ArtifactStore.localFilesystem(artifactRoot));
+    }
+
+    private static String decode(String uri, String value) {
+        try {
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("Tracking URI '" + uri + "': option value '" + value
+                    + "' is not valid %-encoding: " + e.getMessage());
+        }
+    }
+
+    /** {@code normal} or {@code full}, in any letter case, as SQLite's own pragma reads them; nothing else. */
+    private static SqliteDatabase.Synchronous synchronous(String uri, String value) {
+        for (SqliteDatabase.Synchronous s : SqliteDatabase.Synchronous.values()) {
+            if (s.name().equalsIgnoreCase(value)) {
+                return s;
+            }
+        }
+        throw new InvalidInputException("Tracking URI '" + uri + "': synchronous='" + value
+                + "' is not a durability the sqlite store offers; write synchronous=normal (the default: a commit"
+                + " survives the process dying) or synchronous=full (a commit survives a power cut too)");
     }
 }

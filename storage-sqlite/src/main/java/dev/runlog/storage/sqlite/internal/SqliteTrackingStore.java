@@ -23,6 +23,7 @@ import dev.runlog.tracking.spi.ExperimentSearch;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.Purge;
 import dev.runlog.tracking.spi.StoreCheck;
+import dev.runlog.tracking.spi.RecordedRun;
 import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
@@ -48,8 +49,6 @@ import java.util.Set;
  * latest point so a run's latest metrics never decode a chunk.
  */
 final class SqliteTrackingStore implements TrackingStore {
-    /** Batches this small are folded into the series' last chunk while it stays under this size. */
-
     private static final System.Logger LOG = System.getLogger(SqliteTrackingStore.class.getName());
 
     private final SqliteDatabase db;
@@ -179,6 +178,15 @@ final class SqliteTrackingStore implements TrackingStore {
                         spec.runId(), owner.host(), owner.pidNamespace().orElse(null), owner.pid(),
                         owner.startMillis().isEmpty() ? null : owner.startMillis().getAsLong());
             }
+            return null;
+        });
+    }
+
+    /** One transaction for all the runs: all or none, and one commit however many there are. */
+    @Override
+    public void recordRuns(List<RecordedRun> runs) {
+        db.write(c -> {
+            RecordedRuns.write(c, runs);
             return null;
         });
     }
@@ -584,7 +592,7 @@ final class SqliteTrackingStore implements TrackingStore {
         }
     }
 
-    private static long existingExperimentKey(String experimentId) {
+    static long existingExperimentKey(String experimentId) {
         Long id = experimentKey(experimentId);
         if (id == null) {
             throw new NotFoundException("No experiment with id " + experimentId);
@@ -593,7 +601,7 @@ final class SqliteTrackingStore implements TrackingStore {
     }
 
     /** Returns the experiment's lifecycle stage. */
-    private static String requireExperiment(Connection c, long id, String experimentId) throws SQLException {
+    static String requireExperiment(Connection c, long id, String experimentId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT lifecycle_stage FROM experiments WHERE experiment_id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,0 +1,146 @@
+package dev.runlog.storage.sqlite.internal;
+
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.spi.RecordedRun;
+import dev.runlog.tracking.spi.RunSpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs that already happened, written in the caller's one transaction: each run's row is inserted
+ * ended, its params, tags and points follow, and its data record is written once with them. An
+ * import pays one commit for thousands of runs instead of several per run; the rows are the same
+ * ones {@code createRun}, {@code logBatch} and {@code endRun} write (no owner row: the run is
+ * never RUNNING in the file), and each series is born whole.
+ */
+final class RecordedRuns {
+    private RecordedRuns() {
+    }
+
+    /** Checks every run before writing any, so a refusal leaves nothing for the rollback to undo. */
+    static void write(Connection c, List<RecordedRun> runs) throws SQLException {
+        Map<String, Long> experiments = new HashMap<>();
+        Set<String> ids = new HashSet<>();
+        try (PreparedStatement taken = c.prepareStatement("SELECT 1 FROM runs WHERE run_id = ?")) {
+            for (RecordedRun run : runs) {
+                RunSpec spec = run.spec();
+                if (!experiments.containsKey(spec.experimentId())) {
+                    long key = SqliteTrackingStore.existingExperimentKey(spec.experimentId());
+                    if (!SqliteTrackingStore.requireExperiment(c, key, spec.experimentId()).equals(LifecycleStage.ACTIVE.name())) {
+                        throw new ConflictException("Experiment " + spec.experimentId() + " is deleted; restore it before recording runs in it");
+                    }
+                    experiments.put(spec.experimentId(), key);
+                }
+                taken.setString(1, spec.runId());
+                try (ResultSet rs = taken.executeQuery()) {
+                    if (rs.next() || !ids.add(spec.runId())) {
+                        throw new ConflictException("A run with id " + spec.runId() + " already exists");
+                    }
+                }
+            }
+        }
+        try (PreparedStatement insertRun = c.prepareStatement("INSERT INTO runs (run_id, experiment_id, name, status,"
+                + " start_time, end_time, lifecycle_stage, deleted_with_experiment, artifact_uri) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)");
+             PreparedStatement insertParam = c.prepareStatement("INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)");
+             PreparedStatement insertTag = c.prepareStatement("INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)");
+             PreparedStatement insertData = c.prepareStatement("INSERT INTO run_data (run_id, data) VALUES (?, ?)");
+             PreparedStatement insertSeries = c.prepareStatement("INSERT INTO metric_series (series_id, run_id, key,"
+                     + " point_count, chunk_count, in_order, last_step, last_timestamp, last_bits, latest_step,"
+                     + " latest_timestamp, latest_bits, latest_value) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement insertChunk = c.prepareStatement(
+                     "INSERT INTO metric_chunks (series_id, chunk_no, point_count, data) VALUES (?, 0, ?, ?)")) {
+            // Ids numbered here, as SQLite would (max + 1): this transaction holds the write lock, and
+            // asking the driver for each generated key costs a statement of its own.
+            long[] seriesId = {maxSeriesId(c)};
+            for (RecordedRun run : runs) {
+                RunSpec spec = run.spec();
+                Sql.bind(insertRun, spec.runId(), experiments.get(spec.experimentId()), spec.name(), run.endStatus().name(),
+                        spec.startTime().toEpochMilli(), run.endTime().toEpochMilli(), LifecycleStage.ACTIVE.name(),
+                        spec.artifactUri());
+                insertRun.addBatch();
+                addAll(insertParam, spec.runId(), run.params());
+                addAll(insertTag, spec.runId(), spec.tags());
+                Map<String, Metric> latest = new LinkedHashMap<>();
+                for (Map.Entry<String, List<Metric>> series : byKey(run.metrics()).entrySet()) {
+                    latest.put(series.getKey(), writeSeries(insertSeries, insertChunk, ++seriesId[0], spec.runId(), series.getValue()));
+                }
+                Sql.bind(insertData, spec.runId(), RunDataCodec.encode(new RunDataCodec.Data(run.params(), spec.tags(), latest)));
+                insertData.addBatch();
+                // Batches, not executeUpdate: the driver follows every single INSERT with a query
+                // for its generated key, which cost as much as the inserts themselves here.
+                for (PreparedStatement batch : List.of(insertRun, insertParam, insertTag, insertSeries, insertChunk, insertData)) {
+                    batch.executeBatch();
+                }
+            }
+        }
+    }
+
+    private static void addAll(PreparedStatement insert, String runId, Map<String, String> entries) throws SQLException {
+        for (Map.Entry<String, String> entry : entries.entrySet()) {
+            Sql.bind(insert, runId, entry.getKey(), entry.getValue());
+            insert.addBatch();
+        }
+    }
+
+    private static long maxSeriesId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(series_id), 0) FROM metric_series")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Map<String, List<Metric>> byKey(List<Metric> metrics) {
+        Map<String, List<Metric>> byKey = new LinkedHashMap<>();
+        for (Metric m : metrics) {
+            byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+        }
+        return byKey;
+    }
+
+    /**
+     * A new series whole: its row with the last and latest points final, and its points as one
+     * chunk, the state {@link MetricChunks#append} leaves after a first batch, in two statements
+     * instead of its four (no lookup, no second write of the row and its value index).
+     *
+     * @return the series' latest point
+     */
+    private static Metric writeSeries(PreparedStatement insertSeries, PreparedStatement insertChunk, long seriesId,
+                                      String runId, List<Metric> points) throws SQLException {
+        int n = points.size();
+        long[] steps = new long[n];
+        long[] timestamps = new long[n];
+        double[] values = new double[n];
+        boolean inOrder = true;
+        Metric latest = points.get(0);
+        for (int i = 0; i < n; i++) {
+            Metric p = points.get(i);
+            steps[i] = p.step();
+            timestamps[i] = p.timestamp();
+            values[i] = p.value();
+            inOrder &= i == 0 || Metric.HISTORY_ORDER.compare(p, points.get(i - 1)) >= 0;
+            if (p.isLaterThan(latest)) {
+                latest = p;
+            }
+        }
+        Metric last = points.get(n - 1);
+        Sql.bind(insertSeries, seriesId, runId, last.key(), n, inOrder ? 1 : 0, last.step(), last.timestamp(),
+                Double.doubleToRawLongBits(last.value()), latest.step(), latest.timestamp(),
+                Double.doubleToRawLongBits(latest.value()), Double.isNaN(latest.value()) ? null : latest.value());
+        insertSeries.addBatch();
+        Sql.bind(insertChunk, seriesId, n, ChunkCodec.encode(steps, timestamps, values, 0, n));
+        insertChunk.addBatch();
+        return latest;
+    }
+}
