@@ -34,9 +34,9 @@ final class CliExportBenchmark {
             SearchBenchmark.populate(db);
         }
         String store = "sqlite:" + db;
-        Measured cli = child(work, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+        Measured cli = child(work, List.of("-Xmx256m", "-XX:+UseSerialGC"),
                 "dev.runlog.cli.RunlogCli", "--store", store, "runs", "--format", "csv");
-        Measured naive = child(work, List.of("-Xmx4g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+        Measured naive = child(work, List.of("-Xmx4g", "-XX:+UseSerialGC"),
                 NaiveCsvExport.class.getName(), store);
         if (cli.lines != SearchBenchmark.RUNS + 1 || naive.lines != SearchBenchmark.RUNS + 1) {
             throw new IllegalStateException("the exports wrote " + cli.lines + " and " + naive.lines + " lines, expected "
