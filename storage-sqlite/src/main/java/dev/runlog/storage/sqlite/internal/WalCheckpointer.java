@@ -31,7 +31,12 @@ final class WalCheckpointer implements AutoCloseable {
     /** A WAL above this size has outgrown the background checkpoints (see the class comment). */
     static final long WAL_LIMIT_BYTES = 64L << 20;
 
+    /** How often, at most, the writer looks at the WAL's size; it grows a few MB at most meanwhile. */
+    private static final long SIZE_CHECK_NANOS = 50_000_000L;
+
     private final Path wal;
+    /** When the writer last looked at the WAL's size; only the writer, under the write lock, touches it. */
+    private long lastSizeCheck = System.nanoTime() - SIZE_CHECK_NANOS;
     private final Supplier<Connection> connect;
     private final Thread thread;
     private final Object lock = new Object();
@@ -74,8 +79,14 @@ final class WalCheckpointer implements AutoCloseable {
                 lock.notifyAll();
             }
         }
-        if (walBytes() > WAL_LIMIT_BYTES) {
-            checkpoint(writer);
+        // The size is a stat of the WAL file: at most one every SIZE_CHECK_NANOS, not one per commit,
+        // since a flush per point would otherwise pay for it on every call.
+        long now = System.nanoTime();
+        if (now - lastSizeCheck >= SIZE_CHECK_NANOS) {
+            lastSizeCheck = now;
+            if (walBytes() > WAL_LIMIT_BYTES) {
+                checkpoint(writer);
+            }
         }
     }
 
