@@ -7,7 +7,6 @@ import dev.runlog.registry.ModelEvent;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.Objective;
-import dev.runlog.registry.PromotionCandidate;
 import dev.runlog.registry.PromotionRejectedException;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;

@@ -67,11 +67,6 @@ public final class ApiHandler implements HttpHandler {
     private final UiAssets ui = new UiAssets();
     private final WriteApi writes;
 
-    /** Serves {@code api}, read-only; with a non-null {@code token}, only to requests that carry it. */
-    public ApiHandler(JsonApi api, String token) {
-        this(api, token, null);
-    }
-
     /** Serves {@code api} and, when {@code writes} is not null, its POSTs; with a non-null {@code token}, only to requests that carry it. */
     public ApiHandler(JsonApi api, String token, WriteApi writes) {
         this.api = api;
