@@ -183,7 +183,7 @@ final class RunCommands {
             long[] written = {0};
             if (chosen == null) {
                 try (CsvSpool spool = new CsvSpool(Columns.attributes(Columns.ATTRIBUTES));
-                     Stream<Run> runs = runs(Optional.ofNullable(max))) {
+                     Stream<Run> runs = ReadAhead.of(runs(Optional.ofNullable(max)))) {
                     runs.forEach(run -> {
                         spool.add(run);
                         progress(++written[0]);
@@ -194,7 +194,7 @@ final class RunCommands {
                 return;
             }
             out.println(Text.csvLine(chosen.stream().map(Column::header).toList()));
-            try (Stream<Run> runs = runs(Optional.ofNullable(max))) {
+            try (Stream<Run> runs = ReadAhead.of(runs(Optional.ofNullable(max)))) {
                 runs.forEach(run -> {
                     List<String> fields = new ArrayList<>(chosen.size());
                     for (Column column : chosen) {
@@ -212,7 +212,7 @@ final class RunCommands {
             PrintWriter out = ctx().out;
             out.print("[");
             long[] written = {0};
-            try (Stream<Run> runs = runs(Optional.ofNullable(max))) {
+            try (Stream<Run> runs = ReadAhead.of(runs(Optional.ofNullable(max)))) {
                 runs.forEach(run -> {
                     out.print(written[0] == 0 ? "\n" : ",\n");
                     out.print(Text.json(Columns.json(run, only)));

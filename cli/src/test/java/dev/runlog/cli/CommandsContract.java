@@ -105,6 +105,27 @@ abstract class CommandsContract {
     }
 
     @Test
+    void runsCsvPlacesEveryFieldOfRunsWithOtherKeysInItsOwnColumn() {
+        try (var run = h.tracker.startRun("other")) {
+            run.logParam("acc", "a \"quoted\", two-line\nvalue").logParam("zeta", "z").logMetric("f1", 0.5);
+        }
+        try (var run = h.tracker.startRun("other")) {
+            run.logParam("zeta", "z2").logMetric("acc", 0.25);
+        }
+        Result all = h.run("runs", "--format", "csv", "--order-by", "params.zeta DESC", "--order-by", "metrics.acc DESC");
+        assertEquals(0, all.code(), all::toString);
+        String csv = all.out();
+        assertTrue(csv.startsWith("run_id,run_name,experiment_id,status,start_time,end_time,duration,lifecycle_stage,artifact_uri,"
+                + "params.acc,params.epochs,params.lr,params.zeta,metrics.acc,metrics.f1,metrics.loss\n"), csv);
+        String[] rows = csv.split("\n(?=[0-9a-f]{32},)");
+        assertEquals(5, rows.length, csv);
+        assertTrue(rows[1].endsWith(",,,,z2,0.25,,"), rows[1]);
+        assertTrue(rows[2].endsWith(",\"a \"\"quoted\"\", two-line\nvalue\",,,z,,0.5,"), rows[2]);
+        assertTrue(rows[3].endsWith(",,10,0.1,,0.91,,0.3"), rows[3]);
+        assertTrue(rows[4].endsWith(",,10,0.01,,0.85,,0.4\n"), rows[4]);
+    }
+
+    @Test
     void runsColumnsFilterExperimentAndMaxNarrowTheOutput() {
         Result r = h.run("runs", "-e", "iris", "--filter", "metrics.acc > 0.9", "--columns", "run_name,params.lr,metrics.acc,tags.team",
                 "--format", "csv");

@@ -7,6 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,22 +47,75 @@ final class RunDataCodec {
         return bytes.toByteArray();
     }
 
+    /*
+     * Decoded from a ByteBuffer rather than a DataInputStream: a search decodes one record per run,
+     * and reading ints and strings straight from the array (no stream calls per byte, no copy of
+     * each string's bytes) is what keeps an export of 100,000 runs within its seconds.
+     */
     static Data decode(byte[] blob) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(blob);
             Map<String, String> params = readStrings(in);
             Map<String, String> tags = readStrings(in);
-            int count = in.readInt();
+            int count = in.getInt();
             Map<String, Metric> latest = new LinkedHashMap<>(Math.max(4, count * 2));
             for (int i = 0; i < count; i++) {
-                String key = in.readUTF();
-                long step = in.readLong();
-                long timestamp = in.readLong();
-                latest.put(key, new Metric(key, Double.longBitsToDouble(in.readLong()), step, timestamp));
+                String key = readModifiedUtf(in);
+                long step = in.getLong();
+                long timestamp = in.getLong();
+                latest.put(key, new Metric(key, Double.longBitsToDouble(in.getLong()), step, timestamp));
             }
             return new Data(params, tags, latest);
-        } catch (IOException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException | IOException e) {
             throw new StoreException("The stored data record of a run is corrupt: " + e, e);
         }
+    }
+
+    private static Map<String, String> readStrings(ByteBuffer in) {
+        int count = in.getInt();
+        if (count < 0) {
+            throw new IllegalArgumentException("negative count " + count);
+        }
+        Map<String, String> values = new LinkedHashMap<>(Math.max(4, Math.min(count, 1 << 16) * 2));
+        for (int i = 0; i < count; i++) {
+            values.put(readString(in), readString(in));
+        }
+        return values;
+    }
+
+    private static String readString(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalArgumentException("string of " + length + " bytes with " + in.remaining() + " left");
+        }
+        String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return s;
+    }
+
+    /** A string as {@code writeUTF} wrote it; ASCII (every metric key the rules allow) without a stream. */
+    private static String readModifiedUtf(ByteBuffer in) throws IOException {
+        int length = Short.toUnsignedInt(in.getShort());
+        if (length > in.remaining()) {
+            throw new IllegalArgumentException("key of " + length + " bytes with " + in.remaining() + " left");
+        }
+        byte[] array = in.array();
+        int from = in.arrayOffset() + in.position();
+        boolean ascii = true;
+        for (int i = from; i < from + length; i++) {
+            if (array[i] <= 0) {
+                ascii = false;
+                break;
+            }
+        }
+        String s;
+        if (ascii) {
+            s = new String(array, from, length, StandardCharsets.ISO_8859_1);
+        } else {
+            s = new DataInputStream(new ByteArrayInputStream(array, from - 2, length + 2)).readUTF();
+        }
+        in.position(in.position() + length);
+        return s;
     }
 
     /*
@@ -74,24 +130,9 @@ final class RunDataCodec {
         }
     }
 
-    private static Map<String, String> readStrings(DataInputStream in) throws IOException {
-        int count = in.readInt();
-        Map<String, String> values = new LinkedHashMap<>(Math.max(4, count * 2));
-        for (int i = 0; i < count; i++) {
-            values.put(readString(in), readString(in));
-        }
-        return values;
-    }
-
     private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(utf8.length);
         out.write(utf8);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        byte[] utf8 = new byte[in.readInt()];
-        in.readFully(utf8);
-        return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
     }
 }
