@@ -76,6 +76,11 @@ public final class DefaultModelRegistry implements ModelRegistry {
                 + " dev.runlog.registry.spi.RegistryStoreProvider registered in META-INF/services");
     }
 
+    /** The registry store of {@code tracker}'s store, for {@code RegistryStore.of}. */
+    public static RegistryStore storeOf(Tracker tracker) {
+        return ((DefaultModelRegistry) create(tracker)).store;
+    }
+
     private Change change() {
         return new Change(now(), processUser, "");
     }

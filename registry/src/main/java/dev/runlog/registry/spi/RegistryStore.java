@@ -4,6 +4,11 @@ import dev.runlog.registry.ModelEvent;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.registry.internal.DefaultModelRegistry;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
 import java.util.Optional;
 
@@ -89,6 +94,32 @@ public interface RegistryStore extends AutoCloseable {
 
     /** The events of a model under its current name, oldest first. */
     List<ModelEvent> history(String name);
+
+    /**
+     * Stores a registered model that exists elsewhere as it is ({@link ModelSnapshot}): the model,
+     * its versions keeping their numbers, stages, times, users and digests, its aliases, and its audit
+     * trail with its times, users, comments and gates, all in one transaction. The next version
+     * registered gets {@link ModelSnapshot#nextVersion()}. Events keep their sequence numbers when
+     * none of them is taken in this store; otherwise they are numbered after the store's highest, in
+     * their order.
+     *
+     * @throws dev.runlog.tracking.ConflictException     naming the model if its name is taken
+     * @throws dev.runlog.tracking.InvalidInputException if the store cannot import (the default)
+     */
+    default void importModel(ModelSnapshot snapshot) {
+        InputRules.notNull("snapshot", snapshot);
+        throw new InvalidInputException(getClass().getName() + " cannot import models");
+    }
+
+    /**
+     * The registry store of {@code tracker}'s store, as {@link ModelRegistry#of} finds it, closed with
+     * the tracker: for copies and importers that write what already happened.
+     *
+     * @throws InvalidInputException if the tracker is null or its store has no registry
+     */
+    static RegistryStore of(Tracker tracker) {
+        return DefaultModelRegistry.storeOf(tracker);
+    }
 
     /**
      * Releases what this registry store holds of its own. Storage it shares with its tracking store
