@@ -5,12 +5,15 @@ import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.ModelRegistry;
-import dev.runlog.registry.internal.DefaultModelRegistry;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.Plugins;
+import dev.runlog.tracking.spi.TrackerAccess;
+import dev.runlog.tracking.spi.TrackerStores;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * Where a model registry keeps registered models, versions, aliases and the audit trail. The
@@ -118,7 +121,22 @@ public interface RegistryStore extends AutoCloseable {
      * @throws InvalidInputException if the tracker is null or its store has no registry
      */
     static RegistryStore of(Tracker tracker) {
-        return DefaultModelRegistry.storeOf(tracker);
+        InputRules.notNull("tracker", tracker);
+        TrackerAccess access = TrackerAccess.of(tracker);
+        TrackerStores stores = access.stores();
+        for (RegistryStoreProvider provider : Plugins.load(RegistryStoreProvider.class,
+                loader -> ServiceLoader.load(RegistryStoreProvider.class, loader))) {
+            Optional<RegistryStore> store = provider.forTrackingStore(stores.tracking());
+            if (store.isPresent()) {
+                access.closeWithTracker(store.get());
+                return store.get();
+            }
+        }
+        // Not a StoreException: retrying cannot help; the classpath or the store must change.
+        throw new InvalidInputException("No model registry is available for tracking store "
+                + stores.tracking().getClass().getName() + "; the in-memory and SQLite stores have one (for SQLite add"
+                + " the module dev.runlog:storage-sqlite), a custom store needs a"
+                + " dev.runlog.registry.spi.RegistryStoreProvider registered in META-INF/services");
     }
 
     /**
