@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 
 /** copy: a whole store into another, exactly, as {@link StoreCopy} does it. */
 @Command(name = "copy", mixinStandardHelpOptions = true,
-        description = {"Copy a whole store into another, exactly: experiments, runs, metric points, artifacts,",
-                "models and the registry's audit trail, ids and version numbers kept.",
+        description = {"Copy a whole store into another, exactly: experiments, runs, metric points, artifacts, models"
+                + " and the registry's audit trail, ids and version numbers kept.",
                 "Nothing is written when an id or name of the source is taken in the target."})
 final class CopyCommand extends FormattedCommand {
     @Option(names = "--from", paramLabel = "URI", description = "The store to copy; default: the --store lookup.")
