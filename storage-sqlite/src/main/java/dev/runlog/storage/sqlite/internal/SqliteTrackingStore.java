@@ -192,12 +192,9 @@ final class SqliteTrackingStore implements TrackingStore {
         });
     }
 
-    // ---- imports: their SQL lives in SqliteImports ---------------------------------------------
-
-    @Override
+    @Override // imports: their SQL lives in SqliteImports
     public void importExperiment(Experiment experiment) {
         InputRules.notNull("experiment", experiment);
-        RunSnapshot.experimentId(experiment.id());
         db.write(c -> {
             SqliteImports.importExperiment(c, experiment);
             return null;
