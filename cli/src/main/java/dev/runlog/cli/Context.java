@@ -37,6 +37,8 @@ final class Context implements AutoCloseable {
     /** Whether this context is the process's, whose logging the command line may turn up. */
     boolean ownsLogging;
     private Tracker tracker;
+    /** Stores opened besides {@link #tracker}, closed with it. */
+    private final java.util.List<Tracker> others = new java.util.ArrayList<>();
     private ModelRegistry registry;
 
     private Context(PrintWriter out, PrintWriter err, Clock clock, boolean color, boolean progress,
@@ -76,9 +78,26 @@ final class Context implements AutoCloseable {
     /** The store: {@code --store}, else the lookup of {@code Tracker.open()}. */
     Tracker tracker() {
         if (tracker == null) {
-            tracker = opener.apply(storeUri != null ? storeUri : Tracker.defaultUri());
+            tracker = opener.apply(storeUri());
         }
         return tracker;
+    }
+
+    /** The URI {@link #tracker()} opens: {@code --store}, else the lookup of {@code Tracker.open()}. */
+    String storeUri() {
+        return storeUri != null ? storeUri : Tracker.defaultUri();
+    }
+
+    /**
+     * Another store, for a command that works on two ({@code copy}): opened by URI (in tests with a
+     * tracker, that tracker) and closed with this context.
+     */
+    Tracker open(String uri) {
+        Tracker other = opener.apply(uri);
+        if (ownsTracker) {
+            others.add(other);
+        }
+        return other;
     }
 
     ModelRegistry registry() {
@@ -107,8 +126,11 @@ final class Context implements AutoCloseable {
     public void close() {
         out.flush();
         err.flush();
-        if (tracker != null && ownsTracker) {
-            tracker.close();
+        if (ownsTracker) {
+            others.forEach(Tracker::close);
+            if (tracker != null) {
+                tracker.close();
+            }
         }
     }
 }

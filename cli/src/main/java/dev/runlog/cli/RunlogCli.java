@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "runlog", mixinStandardHelpOptions = true, versionProvider = RunlogCli.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Runs, models, promotions, archives and store health from the terminal.",
+        description = "Runs, models, promotions, archives, store copies and store health from the terminal.",
         footer = {"", "Exit codes: 0 done, 1 the request failed, 2 usage error.",
                 "Store: --store URI, else -Drunlog.tracking.uri, else $RUNLOG_TRACKING_URI, else sqlite:runlog.db."},
         subcommands = {
@@ -32,7 +32,7 @@ import picocli.CommandLine.ScopeType;
                 RunCommands.MetricHistory.class, RunCommands.Diff.class,
                 ModelCommands.Models.class, ModelCommands.Show.class, ModelCommands.Register.class, ModelCommands.Promote.class,
                 ModelCommands.Alias.class,
-                ArchiveCommands.Export.class, ArchiveCommands.Import.class,
+                ArchiveCommands.Export.class, ArchiveCommands.Import.class, CopyCommand.class,
                 HealthCommands.Gc.class, HealthCommands.Doctor.class,
                 AutoComplete.GenerateCompletion.class})
 public final class RunlogCli {

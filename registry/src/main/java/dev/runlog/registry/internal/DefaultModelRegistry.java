@@ -16,7 +16,6 @@ import dev.runlog.registry.spi.Change;
 import dev.runlog.registry.spi.IncumbentChangedException;
 import dev.runlog.registry.spi.RegistryErrors;
 import dev.runlog.registry.spi.RegistryStore;
-import dev.runlog.registry.spi.RegistryStoreProvider;
 import dev.runlog.registry.spi.StageTransition;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
@@ -26,17 +25,14 @@ import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
-import dev.runlog.tracking.spi.Plugins;
 import dev.runlog.tracking.spi.SearchFilter;
 import dev.runlog.tracking.spi.TrackerAccess;
-import dev.runlog.tracking.spi.TrackerStores;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.ServiceLoader;
 
 /** The registry on top of a {@link RegistryStore}: validation, URIs, gates, deployment. */
 public final class DefaultModelRegistry implements ModelRegistry {
@@ -58,22 +54,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
     }
 
     public static ModelRegistry create(Tracker tracker) {
-        InputRules.notNull("tracker", tracker);
-        TrackerAccess access = TrackerAccess.of(tracker);
-        TrackerStores stores = access.stores();
-        for (RegistryStoreProvider provider : Plugins.load(RegistryStoreProvider.class,
-                loader -> ServiceLoader.load(RegistryStoreProvider.class, loader))) {
-            Optional<RegistryStore> store = provider.forTrackingStore(stores.tracking());
-            if (store.isPresent()) {
-                access.closeWithTracker(store.get());
-                return new DefaultModelRegistry(tracker, access, store.get(), stores.clock());
-            }
-        }
-        // Not a StoreException: retrying cannot help; the classpath or the store must change.
-        throw new InvalidInputException("No model registry is available for tracking store "
-                + stores.tracking().getClass().getName() + "; the in-memory and SQLite stores have one (for SQLite add"
-                + " the module dev.runlog:storage-sqlite), a custom store needs a"
-                + " dev.runlog.registry.spi.RegistryStoreProvider registered in META-INF/services");
+        TrackerAccess access = TrackerAccess.of(InputRules.notNull("tracker", tracker));
+        return new DefaultModelRegistry(tracker, access, RegistryStore.of(tracker), access.stores().clock());
     }
 
     private Change change() {

@@ -6,9 +6,11 @@ import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.spi.Change;
+import dev.runlog.registry.spi.ModelSnapshot;
 import dev.runlog.registry.spi.RegistryErrors;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.StageTransition;
+import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,7 @@ final class InMemoryRegistryStore implements RegistryStore {
         final int version;
         final String source;
         final String runId;
+        /** Null for a version imported from a store that recorded no digest. */
         final String modelDigest;
         final String user;
         final Instant created;
@@ -274,6 +277,42 @@ final class InMemoryRegistryStore implements RegistryStore {
     }
 
     @Override
+    public synchronized void importModel(ModelSnapshot snapshot) {
+        InputRules.notNull("snapshot", snapshot);
+        RegisteredModel m = snapshot.model();
+        if (models.containsKey(m.name())) {
+            throw RegistryErrors.modelExists(m.name());
+        }
+        ModelState state = new ModelState(m.creationTime());
+        state.updated = m.lastUpdateTime();
+        state.description = m.description();
+        state.nextVersion = snapshot.nextVersion();
+        state.tags.putAll(m.tags());
+        state.aliases.putAll(m.aliases());
+        for (ModelVersion v : snapshot.versions()) {
+            VersionState copy = new VersionState(v.version(), v.source(), v.runId(), v.modelDigest().orElse(null),
+                    v.userId(), v.creationTime());
+            copy.updated = v.lastUpdateTime();
+            copy.stage = v.stage();
+            copy.description = v.description();
+            copy.tags.putAll(v.tags());
+            state.versions.put(v.version(), copy);
+        }
+        models.put(m.name(), state);
+        java.util.Set<Long> taken = new java.util.HashSet<>();
+        events.forEach(e -> taken.add(e.sequence()));
+        boolean keep = snapshot.events().stream().noneMatch(e -> taken.contains(e.sequence()));
+        for (ModelEvent e : snapshot.events()) {
+            long number = keep ? e.sequence() : ++sequence;
+            events.add(new ModelEvent(number, e.model(), e.version(), e.action(), e.alias(), e.from(), e.to(), e.time(),
+                    e.user(), e.comment(), e.gates()));
+            sequence = Math.max(sequence, number);
+        }
+        // history() reads the trail in list order, which must stay sequence order.
+        events.sort(java.util.Comparator.comparingLong(ModelEvent::sequence));
+    }
+
+    @Override
     public synchronized List<ModelEvent> history(String name) {
         return events.stream().filter(e -> e.model().equals(name)).toList();
     }
@@ -308,7 +347,7 @@ final class InMemoryRegistryStore implements RegistryStore {
         List<String> aliases = model.aliases.entrySet().stream()
                 .filter(e -> e.getValue() == v.version).map(Map.Entry::getKey).toList();
         return new ModelVersion(name, v.version, v.source, v.runId, ModelVersion.Status.READY, v.stage, v.description,
-                v.user, v.created, v.updated, v.tags, aliases, Optional.of(v.modelDigest));
+                v.user, v.created, v.updated, v.tags, aliases, Optional.ofNullable(v.modelDigest));
     }
 
     /** Nothing to release: the data goes when the in-memory tracking store it belongs to does. */

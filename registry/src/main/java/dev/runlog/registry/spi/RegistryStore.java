@@ -4,8 +4,16 @@ import dev.runlog.registry.ModelEvent;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.Plugins;
+import dev.runlog.tracking.spi.TrackerAccess;
+import dev.runlog.tracking.spi.TrackerStores;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * Where a model registry keeps registered models, versions, aliases and the audit trail. The
@@ -89,6 +97,47 @@ public interface RegistryStore extends AutoCloseable {
 
     /** The events of a model under its current name, oldest first. */
     List<ModelEvent> history(String name);
+
+    /**
+     * Stores a registered model that exists elsewhere as it is ({@link ModelSnapshot}): the model,
+     * its versions keeping their numbers, stages, times, users and digests, its aliases, and its audit
+     * trail with its times, users, comments and gates, all in one transaction. The next version
+     * registered gets {@link ModelSnapshot#nextVersion()}. Events keep their sequence numbers when
+     * none of them is taken in this store; otherwise they are numbered after the store's highest, in
+     * their order.
+     *
+     * @throws dev.runlog.tracking.ConflictException     naming the model if its name is taken
+     * @throws dev.runlog.tracking.InvalidInputException if the store cannot import (the default)
+     */
+    default void importModel(ModelSnapshot snapshot) {
+        InputRules.notNull("snapshot", snapshot);
+        throw new InvalidInputException(getClass().getName() + " cannot import models");
+    }
+
+    /**
+     * The registry store of {@code tracker}'s store, as {@link ModelRegistry#of} finds it, closed with
+     * the tracker: for copies and importers that write what already happened.
+     *
+     * @throws InvalidInputException if the tracker is null or its store has no registry
+     */
+    static RegistryStore of(Tracker tracker) {
+        InputRules.notNull("tracker", tracker);
+        TrackerAccess access = TrackerAccess.of(tracker);
+        TrackerStores stores = access.stores();
+        for (RegistryStoreProvider provider : Plugins.load(RegistryStoreProvider.class,
+                loader -> ServiceLoader.load(RegistryStoreProvider.class, loader))) {
+            Optional<RegistryStore> store = provider.forTrackingStore(stores.tracking());
+            if (store.isPresent()) {
+                access.closeWithTracker(store.get());
+                return store.get();
+            }
+        }
+        // Not a StoreException: retrying cannot help; the classpath or the store must change.
+        throw new InvalidInputException("No model registry is available for tracking store "
+                + stores.tracking().getClass().getName() + "; the in-memory and SQLite stores have one (for SQLite add"
+                + " the module dev.runlog:storage-sqlite), a custom store needs a"
+                + " dev.runlog.registry.spi.RegistryStoreProvider registered in META-INF/services");
+    }
 
     /**
      * Releases what this registry store holds of its own. Storage it shares with its tracking store

@@ -131,4 +131,6 @@ public abstract class RegistryStoreCompatibilityKit {
     @DisplayName("Gates in the audit trail")
     class GateAudit implements RegistryGateAuditContract {
     }
+
+    @Nested @DisplayName("Imports (models with their numbers and trail)") class Imports implements RegistryImportContract { }
 }

@@ -182,4 +182,6 @@ public abstract class TrackingStoreCompatibilityKit {
     @DisplayName("Recorded runs (recordRuns)")
     class RecordedRuns implements RecordedRunsContract {
     }
+
+    @Nested @DisplayName("Imports (what already happened, identity kept)") class Imports implements ImportContract { }
 }

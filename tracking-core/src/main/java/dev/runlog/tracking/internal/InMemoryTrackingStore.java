@@ -6,6 +6,7 @@ import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.ExperimentSummary;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.MetricSeries;
@@ -25,6 +26,7 @@ import dev.runlog.tracking.spi.RecordedRun;
 import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.Purge;
+import dev.runlog.tracking.spi.RunSnapshot;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.time.Instant;
@@ -274,6 +276,81 @@ final class InMemoryTrackingStore implements TrackingStore {
     }
 
     @Override
+    public void importExperiment(Experiment experiment) {
+        InputRules.notNull("experiment", experiment);
+        RunSnapshot.experimentId(experiment.id());
+        write(() -> {
+            if (experiments.containsKey(experiment.id())) {
+                throw new ConflictException("An experiment with id " + experiment.id() + " already exists");
+            }
+            if (experimentsByName.containsKey(experiment.name())) {
+                throw new ConflictException("An experiment named '" + experiment.name() + "' already exists (id "
+                        + experimentsByName.get(experiment.name()).id + ")");
+            }
+            ExperimentState state = new ExperimentState(experiment.id(), experiment.name(), experiment.creationTime());
+            state.lastUpdateTime = experiment.lastUpdateTime();
+            state.stage = experiment.lifecycleStage();
+            state.tags.putAll(experiment.tags());
+            experiments.put(state.id, state);
+            experimentsByName.put(state.name, state);
+            // New experiments must not take an imported id.
+            nextExperimentId = Math.max(nextExperimentId, Long.parseLong(state.id) + 1);
+            return null;
+        });
+    }
+
+    @Override
+    public void importRun(RunSnapshot snapshot) {
+        InputRules.notNull("run", snapshot);
+        RunInfo info = snapshot.info();
+        write(() -> {
+            ExperimentState experiment = experiment(info.experimentId());
+            if (runs.containsKey(info.id())) {
+                throw new ConflictException("A run with id " + info.id() + " already exists");
+            }
+            if (experiment.stage == LifecycleStage.DELETED && info.lifecycleStage() == LifecycleStage.ACTIVE) {
+                throw new InvalidInputException("run " + info.id() + " is ACTIVE in deleted experiment " + experiment.id);
+            }
+            RunState run = new RunState(new RunSpec(info.id(), info.experimentId(), info.name(), info.status(),
+                    info.startTime(), info.artifactUri(), snapshot.tags()));
+            run.status = info.status();
+            run.endTime = info.endTime().orElse(null);
+            run.stage = info.lifecycleStage();
+            run.deletedWithExperiment = snapshot.deletedWithExperiment();
+            run.deletedTime = snapshot.deletedTime().orElse(null);
+            run.params.putAll(snapshot.params());
+            snapshot.artifacts().forEach(file -> run.artifacts.put(file.path(), file));
+            runs.put(info.id(), run);
+            addInputs(run, snapshot.inputs());
+            return null;
+        });
+    }
+
+    @Override
+    public void importMetrics(String runId, List<Metric> points) {
+        InputRules.notNull("run id", runId);
+        InputRules.notNull("points", points);
+        write(() -> {
+            RunState run = run(runId);
+            for (Metric point : points) {
+                run.metrics.computeIfAbsent(point.key(), SeriesBuffer::new).add(point);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public RunSnapshot snapshotRun(String runId) {
+        InputRules.notNull("run id", runId);
+        return read(() -> {
+            RunState run = run(runId);
+            Run whole = run.toRun();
+            return new RunSnapshot(whole.info(), run.params, run.tags, run.inputs, List.copyOf(run.artifacts.values()),
+                    run.deletedWithExperiment, Optional.ofNullable(run.deletedTime));
+        });
+    }
+
+    @Override
     public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
         write(() -> {
             RunState run = run(runId);
@@ -336,16 +413,20 @@ final class InMemoryTrackingStore implements TrackingStore {
         write(() -> {
             RunState run = run(runId);
             run.checkWritable();
-            for (DatasetInput input : inputs) {
-                Dataset given = input.dataset();
-                Dataset stored = datasets.computeIfAbsent(List.of(given.name(), given.digest()), k -> given);
-                DatasetInput shared = new DatasetInput(stored, input.context());
-                if (!run.inputs.contains(shared)) {
-                    run.inputs.add(shared);
-                }
-            }
+            addInputs(run, inputs);
             return null;
         });
+    }
+
+    private void addInputs(RunState run, List<DatasetInput> inputs) {
+        for (DatasetInput input : inputs) {
+            Dataset given = input.dataset();
+            Dataset stored = datasets.computeIfAbsent(List.of(given.name(), given.digest()), k -> given);
+            DatasetInput shared = new DatasetInput(stored, input.context());
+            if (!run.inputs.contains(shared)) {
+                run.inputs.add(shared);
+            }
+        }
     }
 
     @Override

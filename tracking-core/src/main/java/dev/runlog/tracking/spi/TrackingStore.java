@@ -160,6 +160,67 @@ public interface TrackingStore extends AutoCloseable {
         }
     }
 
+    /**
+     * Stores an experiment that exists elsewhere as it is: its id, name, lifecycle stage, times and
+     * tags, for copies and imports. Its runs follow with {@link #importRun}, into it even when it is
+     * deleted. One transaction.
+     *
+     * @throws InvalidInputException if the id is not a decimal number from 0
+     *                               ({@link RunSnapshot#experimentId}), or the store cannot import
+     *                               (the default)
+     * @throws ConflictException     naming the id or name when either is taken in this store
+     */
+    default void importExperiment(Experiment experiment) {
+        InputRules.notNull("experiment", experiment);
+        throw new InvalidInputException(getClass().getName() + " cannot import experiments");
+    }
+
+    /**
+     * Stores a run that exists elsewhere as it is ({@link RunSnapshot}), with no metric points yet:
+     * its id, experiment, status, times, lifecycle stage (and how it was deleted), params, tags,
+     * inputs and artifact records, in one transaction. The artifact files themselves go to the
+     * {@link ArtifactStore}, before, by the caller. An ACTIVE run in a deleted experiment cannot be,
+     * so it is refused.
+     *
+     * @throws NotFoundException     if the experiment does not exist
+     * @throws ConflictException     naming the run id when it is taken
+     * @throws InvalidInputException for an ACTIVE run in a deleted experiment, or if the store
+     *                               cannot import (the default)
+     */
+    default void importRun(RunSnapshot run) {
+        InputRules.notNull("run", run);
+        throw new InvalidInputException(getClass().getName() + " cannot import runs");
+    }
+
+    /**
+     * Appends metric points to an imported run, whatever its status and lifecycle stage: how a run's
+     * history follows {@link #importRun}, a key (or part of one) per call, so no history need be
+     * held whole. Values are kept exactly (NaN, infinities, -0.0). One transaction per call.
+     *
+     * @throws NotFoundException     if the run does not exist
+     * @throws InvalidInputException if the store cannot import (the default)
+     */
+    default void importMetrics(String runId, List<Metric> points) {
+        InputRules.notNull("run id", runId);
+        InputRules.notNull("points", points);
+        throw new InvalidInputException(getClass().getName() + " cannot import metrics");
+    }
+
+    /**
+     * Reads a run whole but for its metric points, as {@link #importRun} takes it, in one consistent
+     * read. The default reads {@link #getRun} and {@link #recordedArtifacts} and, knowing nothing of
+     * how a deleted run was deleted, says it was deleted on its own at no recorded time; a store that
+     * records more (the SQLite and in-memory stores) says it.
+     *
+     * @throws NotFoundException if the run does not exist
+     */
+    default RunSnapshot snapshotRun(String runId) {
+        InputRules.notNull("run id", runId);
+        Run run = getRun(runId).orElseThrow(() -> new NotFoundException("No run with id " + runId));
+        return new RunSnapshot(run.info(), run.data().params(), run.data().tags(), run.inputs(),
+                recordedArtifacts(runId), false, Optional.empty());
+    }
+
     Optional<Run> getRun(String runId);
 
     /**

@@ -9,9 +9,11 @@ import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.spi.Change;
+import dev.runlog.registry.spi.ModelSnapshot;
 import dev.runlog.registry.spi.RegistryErrors;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.StageTransition;
+import dev.runlog.tracking.spi.InputRules;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -487,6 +489,76 @@ final class SqliteRegistryStore implements RegistryStore {
             }
         }
         return result;
+    }
+
+    // ---- imports ------------------------------------------------------------------------------
+
+    /** All in one transaction, the rows batched per table. */
+    @Override
+    public void importModel(ModelSnapshot snapshot) {
+        InputRules.notNull("snapshot", snapshot);
+        RegisteredModel m = snapshot.model();
+        db.write(c -> {
+            if (modelExists(c, m.name())) {
+                throw RegistryErrors.modelExists(m.name());
+            }
+            update(c, "INSERT INTO registered_models (name, description, creation_time, last_update_time, next_version)"
+                    + " VALUES (?, ?, ?, ?, ?)", m.name(), m.description(), m.creationTime().toEpochMilli(),
+                    m.lastUpdateTime().toEpochMilli(), snapshot.nextVersion());
+            batch(c, "INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)", m.tags().entrySet().stream()
+                    .map(t -> new Object[] {m.name(), t.getKey(), t.getValue()}).toList());
+            batch(c, "INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?)", m.aliases().entrySet().stream()
+                    .map(a -> new Object[] {m.name(), a.getKey(), a.getValue()}).toList());
+            batch(c, "INSERT INTO model_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    snapshot.versions().stream().map(v -> new Object[] {m.name(), v.version(), v.source(), v.runId(),
+                            v.stage().name(), v.description(), v.userId(), v.creationTime().toEpochMilli(),
+                            v.lastUpdateTime().toEpochMilli(), v.modelDigest().orElse(null)}).toList());
+            batch(c, "INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)",
+                    snapshot.versions().stream().flatMap(v -> v.tags().entrySet().stream()
+                            .map(t -> new Object[] {m.name(), v.version(), t.getKey(), t.getValue()})).toList());
+            boolean keep = true;
+            try (PreparedStatement taken = c.prepareStatement("SELECT 1 FROM registry_events WHERE event_id = ?")) {
+                for (ModelEvent e : snapshot.events()) {
+                    bind(taken, e.sequence());
+                    try (ResultSet rs = taken.executeQuery()) {
+                        keep &= !rs.next();
+                    }
+                }
+            }
+            // A taken sequence: the trail is numbered after the highest, as new events would be.
+            long next = keep ? 0 : highestEvent(c);
+            List<Object[]> rows = new ArrayList<>();
+            for (ModelEvent e : snapshot.events()) {
+                rows.add(new Object[] {keep ? e.sequence() : ++next, m.name(), e.version(), e.action().name(), e.alias(),
+                        e.from(), e.to(), e.time().toEpochMilli(), e.user(), e.comment(), GatesJson.write(e.gates())});
+            }
+            batch(c, "INSERT INTO registry_events (event_id, name, version, action, alias, from_value, to_value, time,"
+                    + " user_id, comment, gates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+            return null;
+        });
+    }
+
+    private static long highestEvent(Connection c) throws SQLException {
+        // sqlite_sequence remembers ids of events deleted since, which AUTOINCREMENT never gives again.
+        try (PreparedStatement ps = c.prepareStatement("SELECT max(coalesce((SELECT max(event_id) FROM registry_events), 0),"
+                + " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'registry_events'), 0))");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                bind(ps, row);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import dev.runlog.tracking.spi.Purge;
 import dev.runlog.tracking.spi.StoreCheck;
 import dev.runlog.tracking.spi.RecordedRun;
 import dev.runlog.tracking.spi.RunSearch;
+import dev.runlog.tracking.spi.RunSnapshot;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.sql.Connection;
@@ -189,6 +190,40 @@ final class SqliteTrackingStore implements TrackingStore {
             RecordedRuns.write(c, runs);
             return null;
         });
+    }
+
+    @Override // imports: their SQL lives in SqliteImports
+    public void importExperiment(Experiment experiment) {
+        InputRules.notNull("experiment", experiment);
+        db.write(c -> {
+            SqliteImports.importExperiment(c, experiment);
+            return null;
+        });
+    }
+
+    @Override
+    public void importRun(RunSnapshot run) {
+        InputRules.notNull("run", run);
+        db.write(c -> {
+            SqliteImports.importRun(c, run);
+            return null;
+        });
+    }
+
+    @Override
+    public void importMetrics(String runId, List<Metric> points) {
+        InputRules.notNull("run id", runId);
+        InputRules.notNull("points", points);
+        db.write(c -> {
+            SqliteImports.importMetrics(c, runId, points);
+            return null;
+        });
+    }
+
+    @Override
+    public RunSnapshot snapshotRun(String runId) {
+        InputRules.notNull("run id", runId);
+        return db.read(c -> SqliteImports.snapshotRun(c, runId));
     }
 
     @Override

@@ -1,0 +1,72 @@
+package dev.runlog.cli;
+
+import static dev.runlog.cli.CommandsContract.assertFailed;
+import static dev.runlog.cli.CommandsContract.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.runlog.cli.CliHarness.Result;
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.registry.Stage;
+import dev.runlog.tracking.Tracker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** copy: the fixture store into a new SQLite file, whole, and refused whole into one that clashes. */
+class CopyCommandTest {
+    @TempDir
+    Path dir;
+    CliHarness source;
+
+    @BeforeEach
+    void open() {
+        source = new CliHarness("sqlite:" + dir.resolve("runs.db")).withFixture();
+    }
+
+    @AfterEach
+    void close() {
+        source.close();
+    }
+
+    @Test
+    void copiesTheStoreNamedByStoreIntoTheTargetAndReportsCounts() throws Exception {
+        String target = "sqlite:" + dir.resolve("copy.db");
+        Result copy = source.run("copy", "--to", target, "--format", "json");
+        assertEquals(0, copy.code(), copy::toString);
+        JsonNode report = json(copy.out());
+        assertEquals("sqlite:" + dir.resolve("runs.db"), report.get("from").asText());
+        assertEquals(1, report.get("experiments").asLong());
+        assertEquals(2, report.get("runs").asLong());
+        assertEquals(8, report.get("metric_points").asLong());
+        assertEquals(2, report.get("versions").asLong());
+        assertTrue(report.get("artifacts").asLong() >= 4 && report.get("artifact_bytes").asLong() > 0, copy::out);
+        try (Tracker copied = Tracker.open(target)) {
+            assertEquals(source.tracker.getRun(source.runA).data(), copied.getRun(source.runA).data());
+            assertEquals(Stage.PRODUCTION, ModelRegistry.of(copied).getVersion("iris-classifier", 1).stage());
+            assertEquals(ModelRegistry.of(source.tracker).history("iris-classifier"),
+                    ModelRegistry.of(copied).history("iris-classifier"));
+        }
+        Result text = source.run("copy", "--from", target, "--to", "sqlite:" + dir.resolve("again.db"));
+        assertEquals(0, text.code(), text::toString);
+        assertTrue(text.out().startsWith("copied " + target + " to sqlite:" + dir.resolve("again.db")
+                + ": 1 experiments, 2 runs, 8 metric points, "), text.out());
+    }
+
+    @Test
+    void aTargetThatClashesExitsOneAndAMissingTargetIsAUsageError() throws Exception {
+        String target = "sqlite:" + dir.resolve("copy.db");
+        assertEquals(0, source.run("copy", "--to", target).code());
+        long size = Files.size(dir.resolve("copy.db"));
+        assertFailed(source.run("copy", "--to", target), 1, "already has", "nothing was copied");
+        try (Tracker copied = Tracker.open(target)) {
+            assertEquals(2, copied.searchRuns().experiments("iris").list().size());
+        }
+        assertTrue(size > 0);
+        assertFailed(source.run("copy"), 2, "--to");
+    }
+}
