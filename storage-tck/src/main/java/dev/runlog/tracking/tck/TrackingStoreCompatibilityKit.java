@@ -182,4 +182,9 @@ public abstract class TrackingStoreCompatibilityKit {
     @DisplayName("Recorded runs (recordRuns)")
     class RecordedRuns implements RecordedRunsContract {
     }
+
+    @Nested
+    @DisplayName("Bulk writes: recordRuns calls of hundreds of runs")
+    class BulkRecords implements BulkRecordContract {
+    }
 }

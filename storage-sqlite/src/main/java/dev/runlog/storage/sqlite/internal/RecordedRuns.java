@@ -26,6 +26,9 @@ import java.util.Set;
  * never RUNNING in the file), and each series is born whole.
  */
 final class RecordedRuns {
+    /** Runs whose rows are sent to SQLite together; their parameters are held meanwhile. */
+    private static final int RUNS_PER_BATCH = 100;
+
     private RecordedRuns() {
     }
 
@@ -64,6 +67,8 @@ final class RecordedRuns {
             // Ids numbered here, as SQLite would (max + 1): this transaction holds the write lock, and
             // asking the driver for each generated key costs a statement of its own.
             long[] seriesId = {maxSeriesId(c)};
+            List<PreparedStatement> batches = List.of(insertRun, insertParam, insertTag, insertSeries, insertChunk, insertData);
+            int pending = 0;
             for (RecordedRun run : runs) {
                 RunSpec spec = run.spec();
                 Sql.bind(insertRun, spec.runId(), experiments.get(spec.experimentId()), spec.name(), run.endStatus().name(),
@@ -79,11 +84,21 @@ final class RecordedRuns {
                 Sql.bind(insertData, spec.runId(), RunDataCodec.encode(new RunDataCodec.Data(run.params(), spec.tags(), latest)));
                 insertData.addBatch();
                 // Batches, not executeUpdate: the driver follows every single INSERT with a query
-                // for its generated key, which cost as much as the inserts themselves here.
-                for (PreparedStatement batch : List.of(insertRun, insertParam, insertTag, insertSeries, insertChunk, insertData)) {
-                    batch.executeBatch();
+                // for its generated key, which cost as much as the inserts themselves here. Several
+                // runs a batch, table by table: a batch call has a cost of its own, and each table's
+                // rows then go to the same few index pages one after another.
+                if (++pending == RUNS_PER_BATCH) {
+                    executeAll(batches);
+                    pending = 0;
                 }
             }
+            executeAll(batches);
+        }
+    }
+
+    private static void executeAll(List<PreparedStatement> batches) throws SQLException {
+        for (PreparedStatement batch : batches) {
+            batch.executeBatch();
         }
     }
 
@@ -104,7 +119,12 @@ final class RecordedRuns {
     private static Map<String, List<Metric>> byKey(List<Metric> metrics) {
         Map<String, List<Metric>> byKey = new LinkedHashMap<>();
         for (Metric m : metrics) {
-            byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+            List<Metric> points = byKey.get(m.key());
+            if (points == null) {
+                points = new ArrayList<>();
+                byKey.put(m.key(), points);
+            }
+            points.add(m);
         }
         return byKey;
     }
