@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,6 +29,8 @@ import java.util.Set;
 final class RecordedRuns {
     /** Runs whose rows are sent to SQLite together; their parameters are held meanwhile. */
     private static final int RUNS_PER_BATCH = 100;
+    /** Ids looked up per query, under SQLite's default limit of bound parameters. */
+    private static final int ID_SLICE = 500;
 
     private RecordedRuns() {
     }
@@ -36,22 +39,18 @@ final class RecordedRuns {
     static void write(Connection c, List<RecordedRun> runs) throws SQLException {
         Map<String, Long> experiments = new HashMap<>();
         Set<String> ids = new HashSet<>();
-        try (PreparedStatement taken = c.prepareStatement("SELECT 1 FROM runs WHERE run_id = ?")) {
-            for (RecordedRun run : runs) {
-                RunSpec spec = run.spec();
-                if (!experiments.containsKey(spec.experimentId())) {
-                    long key = SqliteTrackingStore.existingExperimentKey(spec.experimentId());
-                    if (!SqliteTrackingStore.requireExperiment(c, key, spec.experimentId()).equals(LifecycleStage.ACTIVE.name())) {
-                        throw new ConflictException("Experiment " + spec.experimentId() + " is deleted; restore it before recording runs in it");
-                    }
-                    experiments.put(spec.experimentId(), key);
+        Set<String> taken = taken(c, runs);
+        for (RecordedRun run : runs) {
+            RunSpec spec = run.spec();
+            if (!experiments.containsKey(spec.experimentId())) {
+                long key = SqliteTrackingStore.existingExperimentKey(spec.experimentId());
+                if (!SqliteTrackingStore.requireExperiment(c, key, spec.experimentId()).equals(LifecycleStage.ACTIVE.name())) {
+                    throw new ConflictException("Experiment " + spec.experimentId() + " is deleted; restore it before recording runs in it");
                 }
-                taken.setString(1, spec.runId());
-                try (ResultSet rs = taken.executeQuery()) {
-                    if (rs.next() || !ids.add(spec.runId())) {
-                        throw new ConflictException("A run with id " + spec.runId() + " already exists");
-                    }
-                }
+                experiments.put(spec.experimentId(), key);
+            }
+            if (taken.contains(spec.runId()) || !ids.add(spec.runId())) {
+                throw new ConflictException("A run with id " + spec.runId() + " already exists");
             }
         }
         try (PreparedStatement insertRun = c.prepareStatement("INSERT INTO runs (run_id, experiment_id, name, status,"
@@ -94,6 +93,26 @@ final class RecordedRuns {
             }
             executeAll(batches);
         }
+    }
+
+    /** The ids of these runs that the file holds already: one query per {@link #ID_SLICE} runs, not one per run. */
+    private static Set<String> taken(Connection c, List<RecordedRun> runs) throws SQLException {
+        Set<String> taken = new HashSet<>();
+        for (int from = 0; from < runs.size(); from += ID_SLICE) {
+            List<RecordedRun> slice = runs.subList(from, Math.min(runs.size(), from + ID_SLICE));
+            try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM runs WHERE run_id IN ("
+                    + String.join(", ", Collections.nCopies(slice.size(), "?")) + ")")) {
+                for (int i = 0; i < slice.size(); i++) {
+                    ps.setString(i + 1, slice.get(i).spec().runId());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        taken.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return taken;
     }
 
     private static void executeAll(List<PreparedStatement> batches) throws SQLException {
