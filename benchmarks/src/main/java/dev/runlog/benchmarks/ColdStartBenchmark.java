@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * and reads one 1,000-point series with {@code metricHistory}, timed by the parent from
  * {@code ProcessBuilder.start()} until the child reports the read done; median of
  * {@link #LAUNCHES}, after one launch that warms the disk cache and extracts SQLite's native
- * library. The child also reports how long the open and the read took inside it.
+ * library. The child also reports how long the open and the read took inside it (the library's
+ * share). Then the same read as a user types it, {@code runlog metric}, timed to the command's exit.
  */
 final class ColdStartBenchmark {
     private static final int LAUNCHES = 5;
@@ -44,11 +45,38 @@ final class ColdStartBenchmark {
             open[i] = child[1];
             read[i] = child[2];
         }
+        double[] cli = new double[LAUNCHES];
+        for (int i = 0; i < LAUNCHES; i++) {
+            cli[i] = launchCli(db, runId);
+        }
         String conditions = "new JVM (java -cp, default flags), Tracker.open + first metricHistory of 1000 points, median of "
                 + LAUNCHES;
         out.accept(new Figure("cold_start_open_and_first_read_new_jvm", median(total), "ms", 150, false, null, conditions));
         out.accept(new Figure("cold_start_inside_jvm_Tracker_open", median(open), "ms", 100, false, null, conditions));
         out.accept(new Figure("cold_start_inside_jvm_first_metricHistory", median(read), "ms", 50, false, null, conditions));
+        out.accept(new Figure("cold_start_cli_runlog_metric_whole_command", median(cli), "ms", 150, false, null,
+                "runlog --store sqlite:FILE metric RUN loss (the CLI's main class on the class path, the launcher's"
+                        + " -XX:+UseSerialGC), from start() to exit, 1000 points printed, median of " + LAUNCHES));
+    }
+
+    /** Wall milliseconds of the {@code runlog metric} command, from start() to exit, its output checked. */
+    private static double launchCli(Path db, String runId) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "dev.runlog.cli.RunlogCli", "--store", "sqlite:" + db, "metric", runId, "loss"))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        long t0 = System.nanoTime();
+        Process process = builder.start();
+        long lines;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            lines = in.lines().count();
+        }
+        int code = process.waitFor();
+        double wall = (System.nanoTime() - t0) / 1e6;
+        if (code != 0 || lines < 1_000) {
+            throw new IllegalStateException("runlog metric exited " + code + " after " + lines + " lines");
+        }
+        return wall;
     }
 
     /** Returns wall milliseconds from start() to the child's report, then the child's open and read times. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -34,13 +35,21 @@ final class ChildJvm {
     /** The same, with another class path (this JVM's, say, less a module). */
     static Process start(String classPath, Path workingDirectory, Class<?> mainClass, String... args)
             throws IOException {
+        return start(classPath, workingDirectory, Map.of(), List.of(), mainClass, args);
+    }
+
+    /** The same, with variables added to the environment and JVM options (system properties, say) before the class. */
+    static Process start(String classPath, Path workingDirectory, Map<String, String> environment, List<String> jvmOptions,
+                         Class<?> mainClass, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m",
-                "-cp", classPath, mainClass.getName()));
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, mainClass.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         // A child must see the configuration its test gives it, not whatever the CI shell exported.
         builder.environment().remove("RUNLOG_TRACKING_URI");
+        builder.environment().putAll(environment);
         if (workingDirectory != null) {
             builder.directory(workingDirectory.toFile());
         }

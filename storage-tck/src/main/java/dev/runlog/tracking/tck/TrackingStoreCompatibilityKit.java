@@ -183,5 +183,13 @@ public abstract class TrackingStoreCompatibilityKit {
     class RecordedRuns implements RecordedRunsContract {
     }
 
-    @Nested @DisplayName("Imports (what already happened, identity kept)") class Imports implements ImportContract { }
+    @Nested
+    @DisplayName("Imports (what already happened, identity kept)")
+    class Imports implements ImportContract {
+    }
+
+    @Nested
+    @DisplayName("Bulk writes: recordRuns calls of hundreds of runs")
+    class BulkRecords implements BulkRecordContract {
+    }
 }

@@ -72,6 +72,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     private final long archiveSizeLimit;
     private final ModelCopies modelCopies;
     private final RunArtifacts runArtifacts;
+    private final PinnedModels pinnedModels = new PinnedModels();
     // Identity, not equals: each extension store registered is closed once, whatever its equals says.
     private final Set<AutoCloseable> extensionResources = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
@@ -304,13 +305,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     @Override
     public PinnedModel pin(String runsUri) {
         checkOpen();
-        ModelSupport.ModelUri uri = ModelSupport.ModelUri.parse(runsUri);
-        getRun(uri.runId());
-        byte[] bytes = ModelSupport.descriptorBytes(this, uri);
-        String digest = ModelSupport.sha256(bytes);
-        ModelDescriptor descriptor = ModelSupport.parseDescriptor(uri, bytes);
-        ModelSupport.checkPayloadPresent(this, uri, descriptor);
-        return new PinnedModel(descriptor.model, digest);
+        return ModelSupport.pin(this, pinnedModels, ModelSupport.ModelUri.parse(runsUri));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.runlog.tracking.internal;
 import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.Sha256;
+import dev.runlog.tracking.spi.TrackerAccess;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
@@ -10,6 +11,7 @@ import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
 import dev.runlog.tracking.ModelOptions;
 import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.internal.flavors.ModelFlavors;
 import java.io.ByteArrayInputStream;
@@ -100,6 +102,39 @@ final class ModelSupport {
                     + " (it has no " + ModelDescriptor.FILE_NAME + ")");
         } catch (IOException e) {
             throw new StoreException("Could not read the descriptor of runs:/" + uri.runId() + "/" + uri.artifactPath(), e);
+        }
+    }
+
+    /**
+     * What the registry records of a logged model: the run must exist, the descriptor parse, and
+     * every payload file it lists be there with its size. A descriptor {@code pinned} before with
+     * the very same bytes is neither looked up nor parsed again; the payload files are always checked.
+     *
+     * @throws IntegrityException if a payload file is missing or has another size
+     */
+    static TrackerAccess.PinnedModel pin(DefaultTracker tracker, PinnedModels pinned, ModelUri uri) {
+        byte[] bytes = descriptorBytesIfPresent(tracker, uri);
+        String digest = bytes == null ? null : sha256(bytes);
+        ModelDescriptor descriptor = digest == null ? null : pinned.get(uri, digest);
+        if (descriptor == null) {
+            tracker.getRun(uri.runId());
+            if (bytes == null) {
+                bytes = descriptorBytes(tracker, uri);
+                digest = sha256(bytes);
+            }
+            descriptor = parseDescriptor(uri, bytes);
+        }
+        checkPayloadPresent(tracker, uri, descriptor);
+        pinned.put(uri, digest, descriptor);
+        return new TrackerAccess.PinnedModel(descriptor.model, digest);
+    }
+
+    /** The same, or null when they cannot be read (no such model or run, a bad path): the caller then checks why. */
+    static byte[] descriptorBytesIfPresent(DefaultTracker tracker, ModelUri uri) {
+        try {
+            return descriptorBytes(tracker, uri);
+        } catch (RunlogException e) {
+            return null;
         }
     }
 

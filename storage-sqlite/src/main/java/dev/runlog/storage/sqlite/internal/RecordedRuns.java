@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,6 +27,11 @@ import java.util.Set;
  * never RUNNING in the file), and each series is born whole.
  */
 final class RecordedRuns {
+    /** Runs whose rows are sent to SQLite together; their parameters are held meanwhile. */
+    private static final int RUNS_PER_BATCH = 100;
+    /** Ids looked up per query, under SQLite's default limit of bound parameters. */
+    private static final int ID_SLICE = 500;
+
     private RecordedRuns() {
     }
 
@@ -33,22 +39,18 @@ final class RecordedRuns {
     static void write(Connection c, List<RecordedRun> runs) throws SQLException {
         Map<String, Long> experiments = new HashMap<>();
         Set<String> ids = new HashSet<>();
-        try (PreparedStatement taken = c.prepareStatement("SELECT 1 FROM runs WHERE run_id = ?")) {
-            for (RecordedRun run : runs) {
-                RunSpec spec = run.spec();
-                if (!experiments.containsKey(spec.experimentId())) {
-                    long key = SqliteTrackingStore.existingExperimentKey(spec.experimentId());
-                    if (!SqliteTrackingStore.requireExperiment(c, key, spec.experimentId()).equals(LifecycleStage.ACTIVE.name())) {
-                        throw new ConflictException("Experiment " + spec.experimentId() + " is deleted; restore it before recording runs in it");
-                    }
-                    experiments.put(spec.experimentId(), key);
+        Set<String> taken = taken(c, runs);
+        for (RecordedRun run : runs) {
+            RunSpec spec = run.spec();
+            if (!experiments.containsKey(spec.experimentId())) {
+                long key = SqliteTrackingStore.existingExperimentKey(spec.experimentId());
+                if (!SqliteTrackingStore.requireExperiment(c, key, spec.experimentId()).equals(LifecycleStage.ACTIVE.name())) {
+                    throw new ConflictException("Experiment " + spec.experimentId() + " is deleted; restore it before recording runs in it");
                 }
-                taken.setString(1, spec.runId());
-                try (ResultSet rs = taken.executeQuery()) {
-                    if (rs.next() || !ids.add(spec.runId())) {
-                        throw new ConflictException("A run with id " + spec.runId() + " already exists");
-                    }
-                }
+                experiments.put(spec.experimentId(), key);
+            }
+            if (taken.contains(spec.runId()) || !ids.add(spec.runId())) {
+                throw new ConflictException("A run with id " + spec.runId() + " already exists");
             }
         }
         try (PreparedStatement insertRun = c.prepareStatement("INSERT INTO runs (run_id, experiment_id, name, status,"
@@ -64,6 +66,8 @@ final class RecordedRuns {
             // Ids numbered here, as SQLite would (max + 1): this transaction holds the write lock, and
             // asking the driver for each generated key costs a statement of its own.
             long[] seriesId = {maxSeriesId(c)};
+            List<PreparedStatement> batches = List.of(insertRun, insertParam, insertTag, insertSeries, insertChunk, insertData);
+            int pending = 0;
             for (RecordedRun run : runs) {
                 RunSpec spec = run.spec();
                 Sql.bind(insertRun, spec.runId(), experiments.get(spec.experimentId()), spec.name(), run.endStatus().name(),
@@ -79,11 +83,41 @@ final class RecordedRuns {
                 Sql.bind(insertData, spec.runId(), RunDataCodec.encode(new RunDataCodec.Data(run.params(), spec.tags(), latest)));
                 insertData.addBatch();
                 // Batches, not executeUpdate: the driver follows every single INSERT with a query
-                // for its generated key, which cost as much as the inserts themselves here.
-                for (PreparedStatement batch : List.of(insertRun, insertParam, insertTag, insertSeries, insertChunk, insertData)) {
-                    batch.executeBatch();
+                // for its generated key, which cost as much as the inserts themselves here. Several
+                // runs a batch, table by table: a batch call has a cost of its own, and each table's
+                // rows then go to the same few index pages one after another.
+                if (++pending == RUNS_PER_BATCH) {
+                    executeAll(batches);
+                    pending = 0;
                 }
             }
+            executeAll(batches);
+        }
+    }
+
+    /** The ids of these runs that the file holds already: one query per {@link #ID_SLICE} runs, not one per run. */
+    private static Set<String> taken(Connection c, List<RecordedRun> runs) throws SQLException {
+        Set<String> taken = new HashSet<>();
+        for (int from = 0; from < runs.size(); from += ID_SLICE) {
+            List<RecordedRun> slice = runs.subList(from, Math.min(runs.size(), from + ID_SLICE));
+            try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM runs WHERE run_id IN ("
+                    + String.join(", ", Collections.nCopies(slice.size(), "?")) + ")")) {
+                for (int i = 0; i < slice.size(); i++) {
+                    ps.setString(i + 1, slice.get(i).spec().runId());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        taken.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return taken;
+    }
+
+    private static void executeAll(List<PreparedStatement> batches) throws SQLException {
+        for (PreparedStatement batch : batches) {
+            batch.executeBatch();
         }
     }
 
@@ -104,7 +138,12 @@ final class RecordedRuns {
     private static Map<String, List<Metric>> byKey(List<Metric> metrics) {
         Map<String, List<Metric>> byKey = new LinkedHashMap<>();
         for (Metric m : metrics) {
-            byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+            List<Metric> points = byKey.get(m.key());
+            if (points == null) {
+                points = new ArrayList<>();
+                byKey.put(m.key(), points);
+            }
+            points.add(m);
         }
         return byKey;
     }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.JDBC;
 
 /**
  * One Runlog database file: checks it before touching it, migrates its schema, and hands out
@@ -89,6 +89,7 @@ final class SqliteDatabase implements AutoCloseable {
     static SqliteDatabase open(Path file, Synchronous synchronous) {
         Path absolute = file.toAbsolutePath().normalize();
         checkHeader(absolute);
+        NativeLibrary.load();
         try {
             Path parent = absolute.getParent();
             if (parent != null) {
@@ -337,7 +338,9 @@ final class SqliteDatabase implements AutoCloseable {
         Properties properties = new Properties();
         properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
         try {
-            Connection connection = DriverManager.getConnection(url, properties);
+            // The driver itself, not DriverManager: its first use scans the class path for every
+            // JDBC driver (a cost each new JVM paid), and it could hand a sqlite: URL to another driver.
+            Connection connection = JDBC.createConnection(url, properties);
             connection.setAutoCommit(true);
             return connection;
         } catch (SQLException e) {

@@ -1,0 +1,198 @@
+package dev.runlog.storage.sqlite.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.zip.CRC32;
+import org.sqlite.SQLiteJDBCLoader;
+
+/**
+ * Spares each new JVM most of what the SQLite driver's first connection costs: on every start the
+ * driver lists {@code java.io.tmpdir}, runs {@code uname}, seeds a {@code SecureRandom}, writes its
+ * 1 MB native library to a new file there and compares it byte by byte with its jar (0.3-0.4 s of a
+ * command's 1 s on a loaded 2-core machine). Instead the library is kept once per user in
+ * {@code $XDG_CACHE_HOME/runlog/native/sqlite-jdbc-VERSION/OS/ARCH} ({@code ~/.cache} when the
+ * variable is unset), whose {@code runlog} directories are created owner-only (mode 700) and must
+ * be owned by this user with exactly that mode; the kept file is checked against the jar's copy
+ * at every start (see {@link #matches}) and rewritten (atomically) when it differs.
+ *
+ * <p>The driver is handed the file through its documented {@code org.sqlite.lib.path} and
+ * {@code org.sqlite.lib.name} system properties, which it reads only while it loads its library;
+ * so they are set just around {@link SQLiteJDBCLoader#initialize()} and removed right after, and
+ * only if neither is set already: a user's own choice is never overridden, and the JVM's properties
+ * are left as they were found. Whenever anything is unusual (properties set, a system this does not
+ * know, a directory not owned by this user or open to others, an I/O error) this does nothing and
+ * the driver loads its library as it always does; if the kept library fails to load, the driver
+ * falls back to extracting its own.
+ */
+final class NativeLibrary {
+    private static final System.Logger LOG = System.getLogger(NativeLibrary.class.getName());
+    static final String PATH_PROPERTY = "org.sqlite.lib.path";
+    static final String NAME_PROPERTY = "org.sqlite.lib.name";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static boolean prepared;
+
+    private NativeLibrary() {
+    }
+
+    /** Once per JVM, before the first connection; never throws. */
+    static synchronized void load() {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
+        try {
+            Path kept = keep();
+            if (kept == null) {
+                return;
+            }
+            Properties system = System.getProperties();
+            String dir = kept.getParent().toString();
+            String name = kept.getFileName().toString();
+            // putIfAbsent: a property the user set, even in a race with this, is never replaced.
+            if (system.putIfAbsent(PATH_PROPERTY, dir) != null) {
+                return;
+            }
+            try {
+                if (system.putIfAbsent(NAME_PROPERTY, name) != null) {
+                    return;
+                }
+                try {
+                    SQLiteJDBCLoader.initialize();
+                } finally {
+                    system.remove(NAME_PROPERTY, name);
+                }
+            } finally {
+                system.remove(PATH_PROPERTY, dir);
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "Keeping the SQLite native library failed; the driver loads its own", e);
+        }
+    }
+
+    /** The verified kept copy of the driver's library for this system, written if needed; null if none can be used. */
+    private static Path keep() throws IOException {
+        if (System.getProperty(PATH_PROPERTY) != null || System.getProperty(NAME_PROPERTY) != null) {
+            return null; // the user chose a library
+        }
+        String folder = folder();
+        Path cache = cacheHome();
+        if (folder == null || cache == null) {
+            return null;
+        }
+        String name = System.mapLibraryName("sqlitejdbc");
+        String resource = "/org/sqlite/native/" + folder + "/" + name;
+        URL url = SQLiteJDBCLoader.class.getResource(resource);
+        if (url == null) {
+            return null;
+        }
+        if (!Files.isDirectory(cache)) {
+            Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        }
+        Path dir = cache;
+        for (String part : ("runlog/native/sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "/" + folder).split("/")) {
+            dir = ownDirectory(dir.resolve(part));
+            if (dir == null) {
+                return null;
+            }
+        }
+        Path kept = dir.resolve(name);
+        if (!matches(kept, url)) {
+            byte[] library;
+            try (InputStream in = url.openStream()) {
+                library = in.readAllBytes();
+            }
+            Path temporary = Files.createTempFile(dir, name, ".tmp");
+            try {
+                Files.write(temporary, library);
+                Files.move(temporary, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Whether {@code kept} is a regular file with the content of the driver's {@code library}. In a
+     * jar (the usual case) the file's length and CRC-32 are compared with those the jar records for
+     * the entry, which spares inflating a megabyte in a JVM that has compiled nothing yet (most of
+     * the cost of a byte-by-byte comparison); anywhere else the bytes are compared. The directory
+     * is this user's alone, so this guards against a truncated, damaged or other version's copy.
+     */
+    private static boolean matches(Path kept, URL library) throws IOException {
+        if (!Files.isRegularFile(kept, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        byte[] content = Files.readAllBytes(kept);
+        URLConnection connection = library.openConnection();
+        if (connection instanceof JarURLConnection jar) {
+            JarEntry entry = jar.getJarEntry();
+            CRC32 crc = new CRC32();
+            crc.update(content);
+            return entry.getSize() == content.length && entry.getCrc() == crc.getValue();
+        }
+        try (InputStream in = connection.getInputStream()) {
+            return Arrays.equals(in.readAllBytes(), content);
+        }
+    }
+
+    /** {@code $XDG_CACHE_HOME} if absolute, else {@code ~/.cache}; null without a home. */
+    private static Path cacheHome() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg);
+        }
+        String home = System.getProperty("user.home");
+        return home == null || home.isEmpty() || home.equals("?") ? null : Path.of(home, ".cache");
+    }
+
+    /**
+     * The driver's folder for this system, for the glibc Linux and macOS builds on x86_64 and
+     * aarch64 (what the driver itself would pick there, without its {@code uname}); null otherwise.
+     */
+    private static String folder() {
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String machine = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64"
+                : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : null;
+        if (machine == null) {
+            return null;
+        }
+        if (os.startsWith("Mac")) {
+            return "Mac/" + machine;
+        }
+        boolean android = System.getProperty("java.runtime.name", "").toLowerCase(Locale.ROOT).contains("android");
+        boolean musl = Files.exists(Path.of("/lib/ld-musl-" + machine + ".so.1"));
+        return os.startsWith("Linux") && !android && !musl ? "Linux/" + machine : null;
+    }
+
+    /** {@code dir}, created mode 700 if missing; null unless it is a real directory of this user's that only they can use. */
+    private static Path ownDirectory(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } catch (FileAlreadyExistsException raced) {
+                // another process made it meanwhile: checked below like any other
+            }
+        }
+        boolean ours = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                && Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
+                && Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY);
+        return ours ? dir : null;
+    }
+}
