@@ -19,6 +19,7 @@ module dev.runlog.tracking {
     exports dev.runlog.tracking.spi;
 
     uses dev.runlog.tracking.spi.StoreProvider;
+    uses dev.runlog.tracking.spi.ArtifactStoreProvider;
     uses dev.runlog.tracking.ModelFlavor;
 
     provides dev.runlog.tracking.spi.StoreProvider with dev.runlog.tracking.internal.MemoryStoreProvider;

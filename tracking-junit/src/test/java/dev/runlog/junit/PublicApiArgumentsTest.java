@@ -42,7 +42,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import dev.runlog.artifacts.s3.S3ArtifactStore;
 import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PublicApiArgumentsTest {
     private static final List<String> PACKAGES = List.of("dev.runlog.tracking", "dev.runlog.tracking.spi",
-            "dev.runlog.registry", "dev.runlog.registry.spi", "dev.runlog.junit");
+            "dev.runlog.registry", "dev.runlog.registry.spi", "dev.runlog.junit", "dev.runlog.artifacts.s3");
 
     @TempDir
     Path dir;
@@ -89,14 +91,16 @@ class PublicApiArgumentsTest {
         // Model "x" version 1 exists, so a call whose one bad argument is allowed (a null
         // description) succeeds rather than failing on a missing model.
         registry.register("x", run.logModel("model", Map.of("w", 1.0)).uri());
-        Map<Class<?>, Object> receivers = Map.of(
-                Tracker.class, tracker, ActiveRun.class, run, ModelRegistry.class, registry,
-                Tracker.Builder.class, Tracker.builder(),
-                dev.runlog.tracking.RunBuilder.class, tracker.newRun("sweep"),
-                dev.runlog.tracking.RunQuery.class, tracker.searchRuns(),
-                dev.runlog.tracking.ExperimentQuery.class, tracker.searchExperiments(),
-                RunlogExtension.class, RunlogExtension.inMemory());
-
+        // A client that answers nothing: a call that reached it would fail the sweep, not S3.
+        S3Client s3 = proxy(S3Client.class);
+        Map<Class<?>, Object> receivers = Map.ofEntries(Map.entry(Tracker.class, tracker), Map.entry(ActiveRun.class, run),
+                Map.entry(ModelRegistry.class, registry), Map.entry(Tracker.Builder.class, Tracker.builder()),
+                Map.entry(dev.runlog.tracking.RunBuilder.class, tracker.newRun("sweep")),
+                Map.entry(dev.runlog.tracking.RunQuery.class, tracker.searchRuns()),
+                Map.entry(dev.runlog.tracking.ExperimentQuery.class, tracker.searchExperiments()),
+                Map.entry(RunlogExtension.class, RunlogExtension.inMemory()),
+                Map.entry(S3ArtifactStore.class, closeAfter(S3ArtifactStore.builder(s3, "bucket").build())),
+                Map.entry(S3ArtifactStore.Builder.class, S3ArtifactStore.builder(s3, "bucket")));
         List<String> escaped = new ArrayList<>();
         int calls = 0;
         for (Class<?> type : publicApiClasses()) {
@@ -155,6 +159,11 @@ class PublicApiArgumentsTest {
     private static void assertInvalid(org.junit.jupiter.api.function.Executable call, String mentions) {
         InvalidInputException e = assertThrows(InvalidInputException.class, call);
         assertTrue(e.getMessage().contains(mentions), e.getMessage());
+    }
+
+    private <T extends AutoCloseable> T closeAfter(T resource) {
+        opened.add(resource);
+        return resource;
     }
 
     private Tracker open(Tracker t) {
@@ -316,7 +325,8 @@ class PublicApiArgumentsTest {
     /** The top-level and nested public classes of the API and SPI packages, read from each module's classes. */
     private static List<Class<?>> publicApiClasses() throws IOException, URISyntaxException {
         Set<String> names = new TreeSet<>();
-        for (Class<?> module : List.of(Tracker.class, ModelRegistry.class, RunlogExtension.class)) {
+        for (Class<?> module : List.of(Tracker.class, ModelRegistry.class, RunlogExtension.class,
+                dev.runlog.artifacts.s3.S3ArtifactStore.class)) {
             Path location = Paths.get(module.getProtectionDomain().getCodeSource().getLocation().toURI());
             List<String> entries = new ArrayList<>();
             if (Files.isDirectory(location)) {

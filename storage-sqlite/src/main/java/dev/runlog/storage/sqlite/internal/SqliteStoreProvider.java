@@ -2,15 +2,22 @@ package dev.runlog.storage.sqlite.internal;
 
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.spi.ArtifactStore;
+import dev.runlog.tracking.spi.ArtifactStores;
 import dev.runlog.tracking.spi.StoreProvider;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code sqlite:PATH}: tracking data in the SQLite file {@code PATH} (relative paths are resolved
  * against the working directory), artifacts in the directory {@code PATH.artifacts} beside it, or
- * wherever {@code sqlite:PATH?artifacts=DIR} says. SQLAlchemy's spelling, as MLflow users write it,
+ * wherever {@code sqlite:PATH?artifacts=LOCATION} says: a directory, a {@code file:} URI, or a URI
+ * an {@link dev.runlog.tracking.spi.ArtifactStoreProvider} handles ({@code s3://bucket/prefix}), whose
+ * own options ({@code endpoint=...}) are given beside the store's, all read by {@link ArtifactStores}. SQLAlchemy's spelling, as MLflow users write it,
  * works too: {@code sqlite:///relative.db} and {@code sqlite:////absolute/path.db}.
  *
  * <p>{@code sqlite:PATH?synchronous=full} makes every commit fsync before it returns, so what a
@@ -28,28 +35,31 @@ public final class SqliteStoreProvider implements StoreProvider {
     @Override
     public Stores open(String uri) {
         String rest = uri.substring(uri.indexOf(':') + 1);
-        String artifacts = null;
-        SqliteDatabase.Synchronous synchronous = null;
+        Map<String, String> options = new LinkedHashMap<>();
         int query = rest.indexOf('?');
         if (query >= 0) {
             for (String option : rest.substring(query + 1).split("&", -1)) {
                 int eq = option.indexOf('=');
                 String name = eq < 0 ? option : option.substring(0, eq);
                 String value = eq < 0 ? "" : decode(uri, option.substring(eq + 1));
-                if (value.isEmpty() || !(name.equals("artifacts") || name.equals("synchronous"))) {
-                    throw new InvalidInputException("Tracking URI '" + uri + "': unknown option '" + option
-                            + "'; the sqlite store takes artifacts=DIR and synchronous=normal|full");
+                if (value.isEmpty()) {
+                    throw unknownOption(uri, option, null);
                 }
-                if (name.equals("artifacts") ? artifacts != null : synchronous != null) {
+                if (options.putIfAbsent(name, value) != null) {
                     throw new InvalidInputException("Tracking URI '" + uri + "' gives option '" + name + "' twice");
-                }
-                if (name.equals("artifacts")) {
-                    artifacts = value;
-                } else {
-                    synchronous = synchronous(uri, value);
                 }
             }
             rest = rest.substring(0, query);
+        }
+        String artifacts = options.remove("artifacts");
+        String synchronous = options.remove("synchronous");
+        // What is left is for the artifact store (s3://... takes endpoint, region, ...); a plain
+        // directory takes nothing, so a typo is still refused here, naming it.
+        Set<String> artifactOptions = artifacts == null ? Set.of() : ArtifactStores.optionNames(artifacts);
+        for (Map.Entry<String, String> option : options.entrySet()) {
+            if (!artifactOptions.contains(option.getKey())) {
+                throw unknownOption(uri, option.getKey() + "=" + option.getValue(), artifactOptions);
+            }
         }
         if (rest.startsWith("//")) {
             // SQLAlchemy's form, which MLflow users write: sqlite:///relative.db, sqlite:////abs.db.
@@ -62,12 +72,26 @@ public final class SqliteStoreProvider implements StoreProvider {
         if (rest.isBlank()) {
             throw new InvalidInputException("Tracking URI '" + uri + "' names no file; write sqlite:PATH, such as sqlite:runlog.db");
         }
+        SqliteDatabase.Synchronous durability = synchronous != null ? synchronous(uri, synchronous) : SqliteDatabase.Synchronous.NORMAL;
         Path file = Path.of(rest).toAbsolutePath().normalize();
-        Path artifactRoot = artifacts != null
-                ? Path.of(artifacts).toAbsolutePath().normalize()
-                : file.resolveSibling(file.getFileName() + ".artifacts");
-        SqliteDatabase db = SqliteDatabase.open(file, synchronous != null ? synchronous : SqliteDatabase.Synchronous.NORMAL);
-        return new Stores(new SqliteTrackingStore(db), ArtifactStore.localFilesystem(artifactRoot));
+        // Opened before the database, so a bad location is refused before the file is created.
+        ArtifactStore artifactStore = artifacts != null
+                ? ArtifactStores.open(artifacts, options)
+                : ArtifactStore.localFilesystem(file.resolveSibling(file.getFileName() + ".artifacts"));
+        try {
+            return new Stores(new SqliteTrackingStore(SqliteDatabase.open(file, durability)), artifactStore);
+        } catch (RuntimeException e) {
+            artifactStore.close();
+            throw e;
+        }
+    }
+
+    private static InvalidInputException unknownOption(String uri, String option, Set<String> artifactOptions) {
+        String more = artifactOptions == null || artifactOptions.isEmpty() ? ""
+                : ", and its artifact location takes " + String.join(", ", new TreeSet<>(artifactOptions));
+        return new InvalidInputException("Tracking URI '" + uri + "': unknown option '" + option
+                + "'; the sqlite store takes artifacts=LOCATION (a directory or a URI such as s3://bucket/prefix)"
+                + " and synchronous=normal|full" + more);
     }
 
     private static String decode(String uri, String value) {

@@ -1,0 +1,53 @@
+package dev.runlog.artifacts.s3.internal;
+
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.RunlogException;
+import dev.runlog.tracking.StoreException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Turns what the AWS SDK throws into Runlog's exceptions, naming the bucket and key and what was
+ * being done, so no SDK exception type reaches the caller. Messages carry the service's error code
+ * and the client-side reason ("Connection refused"), never a credential: the SDK puts none in them.
+ */
+public final class S3Failures {
+    private S3Failures() {
+    }
+
+    /**
+     * @param action what was being done, as "storing artifact 'a/b' of run R"
+     * @param object {@code s3://bucket/key} the call was about
+     */
+    public static RunlogException translate(SdkException e, String action, String bucket, String object) {
+        if (e instanceof AwsServiceException service) {
+            String code = service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null
+                    ? service.awsErrorDetails().errorCode() : "HTTP " + service.statusCode();
+            if (code.equals("NoSuchBucket")) {
+                return new NotFoundException("S3 bucket '" + bucket + "' does not exist (" + action + ", object "
+                        + object + "); create it or fix the artifact location", e);
+            }
+            if (service.statusCode() == 403 || code.equals("AccessDenied") || code.equals("InvalidAccessKeyId")
+                    || code.equals("SignatureDoesNotMatch")) {
+                return new StoreException("S3 denied access to " + object + " in bucket '" + bucket + "' (" + action
+                        + "): " + code + "; check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or"
+                        + " an AWS profile) and the bucket's policy", e);
+            }
+            return new StoreException("S3 failed " + action + " (bucket '" + bucket + "', object " + object + "): "
+                    + code + " (HTTP " + service.statusCode() + ")", e);
+        }
+        return new StoreException("Could not reach S3 " + action + " (bucket '" + bucket + "', object " + object
+                + "): " + reason(e), e);
+    }
+
+    /** The innermost cause's message, which for a network failure says what happened ("Connection refused"). */
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return root == e || root.getMessage() == null ? outer
+                : outer + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+}
