@@ -1,0 +1,240 @@
+package dev.runlog.storage.postgres.internal;
+
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.MetricSeries;
+import dev.runlog.tracking.StoreException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Metric points in {@code runlog_metric_series} and {@code runlog_metric_chunks}: per run and key a
+ * series row and its points in chunks of at most {@link #CHUNK_POINTS} ({@link PointCodec}). The
+ * last chunk of a series takes the next batch until it is full, so a series written a point at a
+ * time (frequent flushes) takes the room of one written in large batches. A batch costs a fixed
+ * number of statements whatever its keys: one read of their series rows, one of their open chunks,
+ * and JDBC batches for the writes. Callers hold the transaction and the run's row lock.
+ */
+final class PgChunks {
+    /**
+     * Points per chunk: about 2 KB encoded, which PostgreSQL keeps in the row itself (under its
+     * 2 KB TOAST threshold), four rows to a page; a row's own overhead (some 60 bytes with its index
+     * entry) costs a third of a byte a point.
+     */
+    static final int CHUNK_POINTS = 180;
+
+    private PgChunks() {
+    }
+
+    /** A series row as read before a batch. */
+    private static final class Series {
+        long id = -1;
+        long points;
+        int chunks;
+        int tailPoints;
+        boolean inOrder = true;
+        Metric last;
+        Metric latest;
+    }
+
+    /**
+     * Appends the points, grouped by key, and moves each series' last and latest point along.
+     *
+     * @return the new latest point of each key written
+     */
+    static Map<String, Metric> append(Connection c, String runId, List<Metric> metrics) throws SQLException {
+        Map<String, List<Metric>> byKey = new LinkedHashMap<>();
+        for (Metric m : metrics) {
+            byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+        }
+        Map<String, Series> series = readSeries(c, runId, byKey.keySet());
+        createMissing(c, runId, byKey.keySet(), series);
+        Map<Long, byte[]> openChunks = openChunks(c, series.values());
+        Map<String, Metric> latest = new LinkedHashMap<>();
+        try (PreparedStatement insertChunk = c.prepareStatement(
+                "INSERT INTO runlog_metric_chunks (series_id, chunk_no, point_count, data) VALUES (?, ?, ?, ?)");
+             PreparedStatement replaceChunk = c.prepareStatement(
+                     "UPDATE runlog_metric_chunks SET point_count = ?, data = ? WHERE series_id = ? AND chunk_no = ?");
+             PreparedStatement updateSeries = c.prepareStatement("UPDATE runlog_metric_series SET point_count = ?,"
+                     + " chunk_count = ?, tail_points = ?, in_order = ?, last_step = ?, last_timestamp = ?, last_bits = ?,"
+                     + " latest_step = ?, latest_timestamp = ?, latest_bits = ?, latest_value = ? WHERE series_id = ?")) {
+            for (Map.Entry<String, List<Metric>> entry : byKey.entrySet()) {
+                Series s = series.get(entry.getKey());
+                byte[] open = openChunks.get(s.id);
+                int carried = open == null ? 0 : s.tailPoints;
+                List<Metric> points = entry.getValue();
+                int total = carried + points.size();
+                long[] steps = new long[total];
+                long[] timestamps = new long[total];
+                double[] values = new double[total];
+                if (open != null && PointCodec.decode(open, steps, timestamps, values, 0) != carried) {
+                    throw new StoreException("The last chunk of metric '" + entry.getKey() + "' of run " + runId
+                            + " does not hold the points its series row counts; the database is damaged");
+                }
+                for (int i = 0; i < points.size(); i++) {
+                    Metric p = points.get(i);
+                    steps[carried + i] = p.step();
+                    timestamps[carried + i] = p.timestamp();
+                    values[carried + i] = p.value();
+                    if (s.last != null && Metric.HISTORY_ORDER.compare(p, s.last) < 0) {
+                        s.inOrder = false;
+                    }
+                    if (s.latest == null || p.isLaterThan(s.latest)) {
+                        s.latest = p;
+                    }
+                    s.last = p;
+                }
+                // The carried points go back into the chunk they came from; the rest fill new ones.
+                int chunkNo = open == null ? s.chunks : s.chunks - 1;
+                for (int from = 0; from < total; from += CHUNK_POINTS, chunkNo++) {
+                    int to = Math.min(total, from + CHUNK_POINTS);
+                    byte[] data = PointCodec.encode(steps, timestamps, values, from, to);
+                    PreparedStatement target = from == 0 && open != null ? replaceChunk : insertChunk;
+                    if (target == replaceChunk) {
+                        bind(replaceChunk, to - from, data, s.id, chunkNo);
+                    } else {
+                        bind(insertChunk, s.id, chunkNo, to - from, data);
+                    }
+                    target.addBatch();
+                    s.tailPoints = to - from;
+                }
+                s.chunks = chunkNo;
+                s.points += points.size();
+                bind(updateSeries, s.points, s.chunks, s.tailPoints, s.inOrder, s.last.step(), s.last.timestamp(),
+                        Double.doubleToRawLongBits(s.last.value()), s.latest.step(), s.latest.timestamp(),
+                        Double.doubleToRawLongBits(s.latest.value()));
+                if (Double.isNaN(s.latest.value())) {
+                    updateSeries.setNull(11, Types.DOUBLE);
+                } else {
+                    updateSeries.setDouble(11, s.latest.value());
+                }
+                updateSeries.setLong(12, s.id);
+                updateSeries.addBatch();
+                latest.put(entry.getKey(), s.latest);
+            }
+            replaceChunk.executeBatch();
+            insertChunk.executeBatch();
+            updateSeries.executeBatch();
+        }
+        return latest;
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    private static Map<String, Series> readSeries(Connection c, String runId, java.util.Set<String> keys)
+            throws SQLException {
+        Map<String, Series> found = new HashMap<>();
+        PgDatabase.list(c, rs -> {
+            Series s = new Series();
+            String key = rs.getString(1);
+            s.id = rs.getLong(2);
+            s.points = rs.getLong(3);
+            s.chunks = rs.getInt(4);
+            s.tailPoints = rs.getInt(5);
+            s.inOrder = rs.getBoolean(6);
+            s.last = new Metric(key, Double.longBitsToDouble(rs.getLong(9)), rs.getLong(7), rs.getLong(8));
+            s.latest = new Metric(key, Double.longBitsToDouble(rs.getLong(12)), rs.getLong(10), rs.getLong(11));
+            return found.put(key, s);
+        }, "SELECT key, series_id, point_count, chunk_count, tail_points, in_order, last_step, last_timestamp, last_bits,"
+                + " latest_step, latest_timestamp, latest_bits FROM runlog_metric_series WHERE run_id = ? AND key = ANY (?)",
+                runId, keys.toArray(new String[0]));
+        return found;
+    }
+
+    /** Inserts a row for each key the run has no series of yet, all in one statement. */
+    private static void createMissing(Connection c, String runId, java.util.Set<String> keys, Map<String, Series> series)
+            throws SQLException {
+        List<String> missing = keys.stream().filter(k -> !series.containsKey(k)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        PgDatabase.list(c, rs -> {
+            Series s = new Series();
+            s.id = rs.getLong(2);
+            return series.put(rs.getString(1), s);
+        }, "INSERT INTO runlog_metric_series (run_id, key, point_count, chunk_count, tail_points, in_order, last_step,"
+                + " last_timestamp, last_bits, latest_step, latest_timestamp, latest_bits)"
+                + " SELECT ?, k, 0, 0, 0, true, 0, 0, 0, 0, 0, 0 FROM unnest(?::text[]) AS k RETURNING key, series_id",
+                runId, missing.toArray(new String[0]));
+    }
+
+    /** The bytes of each series' last chunk that still has room, by series id. */
+    private static Map<Long, byte[]> openChunks(Connection c, java.util.Collection<Series> series) throws SQLException {
+        List<Series> open = series.stream().filter(s -> s.chunks > 0 && s.tailPoints < CHUNK_POINTS).toList();
+        Map<Long, byte[]> chunks = new HashMap<>();
+        if (open.isEmpty()) {
+            return chunks;
+        }
+        Array ids = c.createArrayOf("bigint", open.stream().map(s -> s.id).toArray());
+        Array numbers = c.createArrayOf("integer", open.stream().map(s -> s.chunks - 1).toArray());
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.series_id, c.data FROM runlog_metric_chunks c"
+                + " JOIN unnest(?::bigint[], ?::integer[]) AS w (series_id, chunk_no)"
+                + " ON c.series_id = w.series_id AND c.chunk_no = w.chunk_no")) {
+            ps.setArray(1, ids);
+            ps.setArray(2, numbers);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    chunks.put(rs.getLong(1), rs.getBytes(2));
+                }
+            }
+        }
+        return chunks;
+    }
+
+    /** Every point of a series in history order; an empty series if the run never logged the key. */
+    static MetricSeries read(Connection c, String runId, String key) throws SQLException {
+        // series id, point count, in order (1) or not (0); none if the run never logged the key
+        Optional<long[]> row = PgDatabase.first(c, rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getBoolean(3) ? 1 : 0},
+                "SELECT series_id, point_count, in_order FROM runlog_metric_series WHERE run_id = ? AND key = ?", runId, key);
+        if (row.isEmpty()) {
+            return new MetricSeries(key, new long[0], new long[0], new double[0]);
+        }
+        long id = row.get()[0];
+        int count = Math.toIntExact(row.get()[1]);
+        boolean inOrder = row.get()[2] == 1;
+        long[] steps = new long[count];
+        long[] timestamps = new long[count];
+        double[] values = new double[count];
+        int read = 0;
+        // Chunks in order; a chunk that would overflow the count stops the read: the row is damaged then.
+        for (byte[] chunk : PgDatabase.list(c, rs -> rs.getBytes(1),
+                "SELECT data FROM runlog_metric_chunks WHERE series_id = ? ORDER BY chunk_no", id)) {
+            long[] s = new long[CHUNK_POINTS * 2];
+            long[] t = new long[s.length];
+            double[] v = new double[s.length];
+            int n = PointCodec.decode(chunk, s, t, v, 0);
+            if (read + n > count) {
+                read += n;
+                break;
+            }
+            System.arraycopy(s, 0, steps, read, n);
+            System.arraycopy(t, 0, timestamps, read, n);
+            System.arraycopy(v, 0, values, read, n);
+            read += n;
+        }
+        if (read != count) {
+            throw new StoreException("Metric '" + key + "' of run " + runId + " counts " + count
+                    + " points but its chunks hold another number; the database is damaged");
+        }
+        MetricSeries stored = new MetricSeries(key, steps, timestamps, values);
+        if (inOrder) {
+            return stored;
+        }
+        // Stable: equal points keep the order they were logged in.
+        return MetricSeries.of(key, java.util.stream.IntStream.range(0, count).mapToObj(stored::get)
+                .sorted(Metric.HISTORY_ORDER).toList());
+    }
+}

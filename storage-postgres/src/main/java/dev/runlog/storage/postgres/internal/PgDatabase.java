@@ -1,0 +1,229 @@
+package dev.runlog.storage.postgres.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.runlog.tracking.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One Runlog database on a PostgreSQL server: a small connection pool, transactions, error
+ * translation and the schema migration run on open.
+ *
+ * <p>Writes run in READ COMMITTED transactions that lock the rows they decide on (the run being
+ * written, the model being changed), so concurrent writers from any number of hosts serialize per
+ * run or model and never see a half-made change. Reads run in REPEATABLE READ, READ ONLY
+ * transactions: every query of one call sees the same snapshot. A transaction PostgreSQL aborts
+ * as a deadlock or serialization failure is retried a few times; a lost connection is a
+ * {@link StoreException} that says the database is unreachable.
+ */
+final class PgDatabase implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PgDatabase.class.getName());
+    /** A training process writes from one thread and reads now and then: a few connections serve it. */
+    static final int POOL_SIZE = 4;
+    private static final int ATTEMPTS = 5;
+
+    /** A unit of work on a connection inside a transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    private final PgUri uri;
+    private final HikariDataSource pool;
+
+    private PgDatabase(PgUri uri, HikariDataSource pool) {
+        this.uri = uri;
+        this.pool = pool;
+    }
+
+    /**
+     * Connects, then migrates the schema (see {@link PgSchema#migrate}).
+     *
+     * @throws StoreException if the server cannot be reached or refuses the login, or the schema is
+     *                        newer than this Runlog
+     */
+    static PgDatabase open(PgUri uri) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(uri.jdbcUrl());
+        config.setUsername(uri.user());
+        // An empty password when the rules found none: pgjdbc would otherwise read ~/.pgpass itself, without
+        // libpq's check that the file is private, and the password rules are PgUri's alone.
+        config.setPassword(uri.password().orElse(""));
+        for (Map.Entry<String, String> p : uri.driverParameters().entrySet()) {
+            config.addDataSourceProperty(p.getKey(), p.getValue());
+        }
+        config.setPoolName("runlog-postgres-" + uri.database());
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(1);
+        config.setAutoCommit(false);
+        config.setConnectionTimeout(30_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw unreachable(uri, e);
+        }
+        PgDatabase db = new PgDatabase(uri, pool);
+        try {
+            PgSchema.migrate(db);
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static StoreException unreachable(PgUri uri, Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return new StoreException("Cannot reach the Runlog database " + uri.redacted() + ": " + cause.getMessage(), e);
+    }
+
+    PgUri uri() {
+        return uri;
+    }
+
+    /** Runs {@code work} in a read-committed write transaction, retried whole on a deadlock or serialization failure. */
+    <T> T write(Work<T> work) {
+        return transaction(false, ATTEMPTS, work);
+    }
+
+    /** As {@link #write}, never retried: for work that consumes what it writes, such as an upload's stream. */
+    <T> T writeOnce(Work<T> work) {
+        return transaction(false, 1, work);
+    }
+
+    /** Runs {@code work} in a read-only transaction on one snapshot. */
+    <T> T read(Work<T> work) {
+        return transaction(true, ATTEMPTS, work);
+    }
+
+    private <T> T transaction(boolean readOnly, int attempts, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = connection()) {
+                try {
+                    if (readOnly) {
+                        execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                    }
+                    T result = work.apply(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException rollback) {
+                        e.addSuppressed(rollback); // the connection is likely gone; the pool drops it
+                    }
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (attempt < attempts && PgErrors.isTransient(e)) {
+                    LOG.log(System.Logger.Level.DEBUG, "Retrying a transaction PostgreSQL aborted: {0}", e.getMessage());
+                    pause(attempt);
+                    continue;
+                }
+                throw translate(e);
+            }
+        }
+    }
+
+    /** A pooled connection, not in autocommit: the caller commits or rolls back, then closes it. */
+    Connection connection() throws SQLException {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw new StoreException("The Runlog database " + uri.redacted() + " is unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    StoreException translate(SQLException e) {
+        if (PgErrors.isConnectionLoss(e)) {
+            return new StoreException("The Runlog database " + uri.redacted() + " is unreachable: " + e.getMessage(), e);
+        }
+        return new StoreException("The Runlog database " + uri.redacted() + " failed: " + e.getMessage(), e);
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Reads one row of a result into a value. */
+    @FunctionalInterface
+    interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs an INSERT, UPDATE or DELETE with {@code args} bound in order; returns the rows it changed. */
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Every row of a query with {@code args} bound in order, each read by {@code row}. */
+    static <T> List<T> list(Connection c, Row<T> row, String sql, Object... args) throws SQLException {
+        List<T> values = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                values.add(row.read(rs));
+            }
+        }
+        return values;
+    }
+
+    /** The first row of a query, read by {@code row}, if there is one. */
+    static <T> Optional<T> first(Connection c, Row<T> row, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+        }
+    }
+
+    /** Whether a query with {@code args} bound returns a row. */
+    static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+        return first(c, rs -> Boolean.TRUE, sql, args).isPresent();
+    }
+
+    /**
+     * A statement with {@code args} bound in order: null as SQL NULL, a {@code String[]} or
+     * {@code Long[]} as a PostgreSQL array (for {@code = ANY (?)} and {@code unnest}).
+     */
+    static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps;
+        } catch (SQLException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5L << attempt, 20L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("Interrupted while retrying a database transaction", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

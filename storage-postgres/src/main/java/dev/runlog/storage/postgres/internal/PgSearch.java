@@ -1,0 +1,342 @@
+package dev.runlog.storage.postgres.internal;
+
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.ExperimentSearch;
+import dev.runlog.tracking.spi.RunSearch;
+import dev.runlog.tracking.spi.SearchCursor;
+import dev.runlog.tracking.spi.SearchField;
+import dev.runlog.tracking.spi.SearchField.Kind;
+import dev.runlog.tracking.spi.SearchFilter;
+import dev.runlog.tracking.spi.SearchOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * A parsed search as one PostgreSQL query returning a page of ids in order. Built with
+ * {@link SqlText}: every value of the filter and cursor is a bound parameter, and the SQL text comes
+ * only from this class, so no filter can change the query's shape.
+ *
+ * <p>Semantics are those {@link SearchFilter} and {@link SearchOrder} publish, which every store
+ * keeps alike: a condition on a key a run lacks is false and so is one on NaN, except {@code !=};
+ * NOT is the complement (each keyed condition is {@code COALESCE(..., false)}, never NULL); LIKE
+ * is case-sensitive with no escape character; ILIKE folds ASCII letters only; missing values sort
+ * after NaN, which sorts after every number, in both directions ({@link SearchOrder#rank}). NaN is
+ * stored as a NULL {@code latest_value}, so it is no number to any comparison.
+ */
+final class PgSearch {
+    private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
+    /** The column of each run attribute kept in the run's row (user_id is a tag). */
+    private static final Map<String, String> RUN_COLUMNS = Map.of("run_id", "r.run_id", "run_name", "r.name",
+            "status", "r.status", "artifact_uri", "r.artifact_uri", "start_time", "r.start_time", "end_time", "r.end_time");
+    /** The column of each experiment attribute; ids are numbers here and text in the API, which orders them as text. */
+    private static final Map<String, String> EXPERIMENT_COLUMNS = Map.of("name", "e.name",
+            "experiment_id", "(e.experiment_id::text COLLATE \"C\")", "creation_time", "e.creation_time",
+            "last_update_time", "e.last_update_time");
+
+    /** One sort key: a rank expression when the value may be missing or NaN, then the value expression. */
+    private record SortKey(Optional<String> rank, String value, boolean ascending) {
+    }
+
+    private final SqlText joins = new SqlText();
+    private int nextAlias;
+
+    private PgSearch() {
+    }
+
+    // ---- runs ---------------------------------------------------------------------------------
+
+    /** The query of a page of run ids. */
+    static SqlText runs(RunSearch search) {
+        return new PgSearch().runQuery(search);
+    }
+
+    private SqlText runQuery(RunSearch search) {
+        List<SortKey> keys = new ArrayList<>();
+        for (SearchOrder order : search.orderBy()) {
+            keys.add(runSortKey(order));
+        }
+        SqlText where = new SqlText().sql("TRUE");
+        if (!search.experimentIds().isEmpty()) {
+            List<Long> ids = new ArrayList<>();
+            for (String id : search.experimentIds()) {
+                ids.add(PgTrackingStore.experimentKey(id).orElse(-1L)); // -1: no experiment has it
+            }
+            where.sql(" AND r.experiment_id IN ").values(ids);
+        }
+        stageCondition(where, "r", search.viewType());
+        if (!(search.filter() instanceof SearchFilter.All)) {
+            where.sql(" AND ");
+            filter(search.filter(), where, this::runLeaf);
+        }
+        search.after().ifPresent(cursor -> after(where, keys, search.orderBy(), cursor, "r.run_id", cursor.id()));
+        return assemble("r.run_id", "runlog_runs r", where, keys, "r.run_id", search.limit());
+    }
+
+    private SortKey runSortKey(SearchOrder order) {
+        SearchField field = order.field();
+        boolean up = order.ascending();
+        return switch (field.kind()) {
+            case METRIC -> {
+                String a = join("runlog_metric_series", field.key());
+                yield new SortKey(Optional.of("CASE WHEN " + a + ".series_id IS NULL THEN 2 WHEN " + a
+                        + ".latest_value IS NULL THEN 1 ELSE 0 END"), a + ".latest_value", up);
+            }
+            case PARAM -> keyedSortKey(join("runlog_params", field.key()), up);
+            case TAG -> keyedSortKey(join("runlog_tags", field.key()), up);
+            case ATTRIBUTE -> switch (field.key()) {
+                case "user_id" -> keyedSortKey(join("runlog_tags", ActiveRun.USER_TAG), up);
+                case "end_time" -> new SortKey(Optional.of("CASE WHEN r.end_time IS NULL THEN 2 ELSE 0 END"), "r.end_time", up);
+                default -> new SortKey(Optional.empty(), runColumn(field.key()), up);
+            };
+            case DATASET -> throw new IllegalArgumentException("runs cannot be ordered by a dataset field");
+        };
+    }
+
+    private static SortKey keyedSortKey(String alias, boolean ascending) {
+        return new SortKey(Optional.of("CASE WHEN " + alias + ".value IS NULL THEN 2 ELSE 0 END"), alias + ".value", ascending);
+    }
+
+    /** LEFT JOINs the run's row of {@code table} for {@code key}; returns its alias. */
+    private String join(String table, String key) {
+        String alias = "o" + nextAlias++;
+        joins.sql(" LEFT JOIN " + table + " " + alias + " ON " + alias + ".run_id = r.run_id AND " + alias + ".key = ")
+                .value(key);
+        return alias;
+    }
+
+    private static String runColumn(String attribute) {
+        return column(RUN_COLUMNS, attribute);
+    }
+
+    /** The column of an attribute; the tracker checked the name, so a miss is a bug here. */
+    private static String column(Map<String, String> columns, String attribute) {
+        return java.util.Objects.requireNonNull(columns.get(attribute), () -> "no column for attribute " + attribute);
+    }
+
+    /** One comparison, IS NULL or IN on a field of a run. */
+    private void runLeaf(SearchFilter leaf, SqlText out) {
+        SearchField field = leafField(leaf);
+        switch (field.kind()) {
+            case METRIC -> keyed(leaf, out, "runlog_metric_series", "x.run_id = r.run_id", "x.latest_value", field.key());
+            case PARAM -> keyed(leaf, out, "runlog_params", "x.run_id = r.run_id", "x.value", field.key());
+            case TAG -> keyed(leaf, out, "runlog_tags", "x.run_id = r.run_id", "x.value", field.key());
+            case DATASET -> {
+                String column = switch (field.key()) {
+                    case "name" -> "d.name";
+                    case "digest" -> "d.digest";
+                    default -> "i.context";
+                };
+                out.sql("EXISTS (SELECT 1 FROM runlog_inputs i JOIN runlog_datasets d ON d.dataset_id = i.dataset_id"
+                        + " WHERE i.run_id = r.run_id AND ");
+                test(leaf, column, out);
+                out.sql(")");
+            }
+            case ATTRIBUTE -> {
+                if (field.key().equals("user_id")) {
+                    keyed(leaf, out, "runlog_tags", "x.run_id = r.run_id", "x.value", ActiveRun.USER_TAG);
+                } else if (field.key().equals("end_time")) {
+                    // NULL while the run is active: no comparison holds then, and NOT gives its complement.
+                    out.sql("(r.end_time IS NOT NULL AND ");
+                    test(leaf, "r.end_time", out);
+                    out.sql(")");
+                } else {
+                    test(leaf, runColumn(field.key()), out);
+                }
+            }
+        }
+    }
+
+    // ---- experiments --------------------------------------------------------------------------
+
+    /** The query of a page of experiment ids. */
+    static SqlText experiments(ExperimentSearch search) {
+        return new PgSearch().experimentQuery(search);
+    }
+
+    private SqlText experimentQuery(ExperimentSearch search) {
+        List<SortKey> keys = new ArrayList<>();
+        for (SearchOrder order : search.orderBy()) {
+            SearchField field = order.field();
+            if (field.kind() == Kind.TAG) {
+                String a = "o" + nextAlias++;
+                joins.sql(" LEFT JOIN runlog_experiment_tags " + a + " ON " + a + ".experiment_id = e.experiment_id AND "
+                        + a + ".key = ").value(field.key());
+                keys.add(keyedSortKey(a, order.ascending()));
+            } else {
+                keys.add(new SortKey(Optional.empty(), experimentColumn(field.key()), order.ascending()));
+            }
+        }
+        SqlText where = new SqlText().sql("TRUE");
+        stageCondition(where, "e", search.viewType());
+        if (!(search.filter() instanceof SearchFilter.All)) {
+            where.sql(" AND ");
+            filter(search.filter(), where, this::experimentLeaf);
+        }
+        search.after().ifPresent(cursor -> after(where, keys, search.orderBy(), cursor, "e.experiment_id",
+                PgTrackingStore.experimentKey(cursor.id()).orElse(-1L)));
+        return assemble("e.experiment_id", "runlog_experiments e", where, keys, "e.experiment_id", search.limit());
+    }
+
+    private static String experimentColumn(String attribute) {
+        return column(EXPERIMENT_COLUMNS, attribute);
+    }
+
+    private void experimentLeaf(SearchFilter leaf, SqlText out) {
+        SearchField field = leafField(leaf);
+        if (field.kind() == Kind.TAG) {
+            keyed(leaf, out, "runlog_experiment_tags", "x.experiment_id = e.experiment_id", "x.value", field.key());
+        } else {
+            test(leaf, experimentColumn(field.key()), out);
+        }
+    }
+
+    // ---- shared -------------------------------------------------------------------------------
+
+    private static void stageCondition(SqlText where, String alias, ViewType view) {
+        if (view != ViewType.ALL) {
+            where.sql(" AND " + alias + ".lifecycle_stage = ")
+                    .value((view == ViewType.ACTIVE_ONLY ? LifecycleStage.ACTIVE : LifecycleStage.DELETED).name());
+        }
+    }
+
+    /** AND, OR and NOT here; every other node by {@code leaf}. Always parenthesized. */
+    private static void filter(SearchFilter f, SqlText out, BiConsumer<SearchFilter, SqlText> leaf) {
+        if (f instanceof SearchFilter.All) {
+            out.sql("TRUE");
+        } else if (f instanceof SearchFilter.And and) {
+            connect(and.operands(), " AND ", out, leaf);
+        } else if (f instanceof SearchFilter.Or or) {
+            connect(or.operands(), " OR ", out, leaf);
+        } else if (f instanceof SearchFilter.Not not) {
+            out.sql("(NOT ");
+            filter(not.operand(), out, leaf);
+            out.sql(")");
+        } else {
+            out.sql("(");
+            leaf.accept(f, out);
+            out.sql(")");
+        }
+    }
+
+    private static void connect(List<SearchFilter> operands, String op, SqlText out, BiConsumer<SearchFilter, SqlText> leaf) {
+        out.sql("(");
+        for (int i = 0; i < operands.size(); i++) {
+            if (i > 0) {
+                out.sql(op);
+            }
+            filter(operands.get(i), out, leaf);
+        }
+        out.sql(")");
+    }
+
+    private static SearchField leafField(SearchFilter leaf) {
+        if (leaf instanceof SearchFilter.Compare c) {
+            return c.field();
+        }
+        if (leaf instanceof SearchFilter.In in) {
+            return in.field();
+        }
+        return ((SearchFilter.IsNull) leaf).field();
+    }
+
+    /**
+     * A condition on the row of {@code table} holding the key: IS NULL asks whether there is one;
+     * any other test is made on {@code column} of that row, false when there is none.
+     */
+    private static void keyed(SearchFilter leaf, SqlText out, String table, String owner, String column, String key) {
+        if (leaf instanceof SearchFilter.IsNull isNull) {
+            out.sql((isNull.negated() ? "" : "NOT ") + "EXISTS (SELECT 1 FROM " + table + " x WHERE " + owner + " AND x.key = ")
+                    .value(key).sql(")");
+            return;
+        }
+        out.sql("COALESCE((SELECT ");
+        test(leaf, column, out);
+        out.sql(" FROM " + table + " x WHERE " + owner + " AND x.key = ").value(key).sql("), FALSE)");
+    }
+
+    /** {@code column op value} or {@code column [NOT] IN (...)}. */
+    private static void test(SearchFilter leaf, String column, SqlText out) {
+        if (leaf instanceof SearchFilter.In in) {
+            out.sql(column + (in.negated() ? " NOT IN " : " IN ")).values(in.values());
+            return;
+        }
+        SearchFilter.Compare c = (SearchFilter.Compare) leaf;
+        Object value = c.value();
+        switch (c.op()) {
+            case EQ -> out.sql(column + " = ").value(value);
+            // A NULL metric value is NaN here, unequal to every number as in IEEE arithmetic.
+            case NE -> {
+                if (value instanceof Double) {
+                    out.sql("(" + column + " IS NULL OR " + column + " <> ").value(value).sql(")");
+                } else {
+                    out.sql(column + " <> ").value(value);
+                }
+            }
+            case LT -> out.sql(column + " < ").value(value);
+            case LE -> out.sql(column + " <= ").value(value);
+            case GT -> out.sql(column + " > ").value(value);
+            case GE -> out.sql(column + " >= ").value(value);
+            case LIKE -> out.sql(column + " LIKE ").value(value).sql(" ESCAPE ''");
+            case ILIKE -> out.sql("translate(" + column + ", '" + UPPER + "', '" + LOWER + "') LIKE translate(")
+                    .value(value).sql("::text, '" + UPPER + "', '" + LOWER + "') ESCAPE ''");
+        }
+    }
+
+    /**
+     * Rows strictly after the cursor in the order of the keys, then the id: for each position, the
+     * rows equal to the cursor on every component before it and beyond it on that one.
+     */
+    private static void after(SqlText where, List<SortKey> keys, List<SearchOrder> order, SearchCursor cursor,
+                              String idColumn, Object cursorId) {
+        List<String> expressions = new ArrayList<>();
+        List<Boolean> ascending = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            SortKey key = keys.get(i);
+            Object value = cursor.values().get(i);
+            int rank = SearchOrder.rank(value);
+            if (key.rank().isPresent()) {
+                expressions.add(key.rank().get());
+                ascending.add(true);
+                values.add(rank);
+            } else if (rank != 0) {
+                throw new IllegalArgumentException("cursor value " + value + " for " + order.get(i).field()
+                        + ", which every row has");
+            }
+            if (rank == 0) {
+                expressions.add(key.value());
+                ascending.add(key.ascending());
+                values.add(value);
+            }
+        }
+        expressions.add(idColumn);
+        ascending.add(keys.get(keys.size() - 1).ascending());
+        values.add(cursorId);
+        where.sql(" AND (");
+        for (int i = 0; i < expressions.size(); i++) {
+            where.sql(i == 0 ? "(" : " OR (");
+            for (int j = 0; j < i; j++) {
+                where.sql(expressions.get(j) + " = ").value(values.get(j)).sql(" AND ");
+            }
+            where.sql(expressions.get(i) + (ascending.get(i) ? " > " : " < ")).value(values.get(i)).sql(")");
+        }
+        where.sql(")");
+    }
+
+    private SqlText assemble(String select, String from, SqlText where, List<SortKey> keys, String idColumn, int limit) {
+        SqlText query = new SqlText().sql("SELECT " + select + " FROM " + from).sql(joins).sql(" WHERE ").sql(where)
+                .sql(" ORDER BY ");
+        for (SortKey key : keys) {
+            key.rank().ifPresent(rank -> query.sql(rank + ", "));
+            query.sql(key.value() + (key.ascending() ? " ASC, " : " DESC, "));
+        }
+        boolean lastAscending = keys.get(keys.size() - 1).ascending();
+        return query.sql(idColumn + (lastAscending ? " ASC" : " DESC") + " LIMIT ").value(limit);
+    }
+}

@@ -1,0 +1,568 @@
+package dev.runlog.storage.postgres.internal;
+
+import static dev.runlog.storage.postgres.internal.PgDatabase.exists;
+import static dev.runlog.storage.postgres.internal.PgDatabase.update;
+
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.DatasetInput;
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.ExperimentSummary;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.MetricSeries;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.ParamConflictException;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunNotActiveException;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.ExperimentSearch;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.ProcessOwner;
+import dev.runlog.tracking.spi.Purge;
+import dev.runlog.tracking.spi.RecordedRun;
+import dev.runlog.tracking.spi.RunSearch;
+import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.StoreCheck;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The tracking store on PostgreSQL. Every write is one transaction that first locks the row it
+ * depends on: the run's ({@code FOR UPDATE}) for writes to a run, so a batch and an {@code end()}
+ * from two hosts never interleave and a metric series is appended by one writer at a time; the
+ * experiment's for run creation and deletion. Unique names and ids are the database's constraints,
+ * so two hosts creating the same experiment at once get one experiment and one conflict.
+ */
+final class PgTrackingStore implements TrackingStore {
+    private static final System.Logger LOG = System.getLogger(PgTrackingStore.class.getName());
+    private static final String ACTIVE = LifecycleStage.ACTIVE.name();
+    private static final String DELETED = LifecycleStage.DELETED.name();
+
+    private final PgDatabase db;
+
+    PgTrackingStore(PgDatabase db) {
+        this.db = db;
+    }
+
+    // ---- experiments: ids from an identity column, names unique by constraint -----------------
+
+    @Override
+    public Optional<Experiment> getExperiment(String experimentId) {
+        Optional<Long> id = experimentKey(experimentId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        return db.read(c -> experiments(c, new SqlText().sql(" WHERE experiment_id = ").value(id.get())).stream().findFirst());
+    }
+
+    @Override
+    public Experiment createExperiment(String name, Instant creationTime) {
+        return db.write(c -> {
+            Optional<Experiment> taken = experiments(c, new SqlText().sql(" WHERE name = ").value(name)).stream().findFirst();
+            if (taken.isPresent()) {
+                throw nameTaken(taken.get());
+            }
+            Instant millis = Instant.ofEpochMilli(creationTime.toEpochMilli());
+            try {
+                long id = PgDatabase.first(c, rs -> rs.getLong(1), "INSERT INTO runlog_experiments (name, lifecycle_stage,"
+                        + " creation_time, last_update_time) VALUES (?, 'ACTIVE', ?, ?) RETURNING experiment_id", name,
+                        millis.toEpochMilli(), millis.toEpochMilli()).orElseThrow();
+                return new Experiment(Long.toString(id), name, LifecycleStage.ACTIVE, millis, millis, Map.of());
+            } catch (SQLException e) {
+                if (PgErrors.isUniqueViolation(e)) {
+                    // Another host created it between our check and our insert.
+                    throw new ConflictException("An experiment named '" + name + "' already exists");
+                }
+                throw e;
+            }
+        });
+    }
+
+    private static ConflictException nameTaken(Experiment e) {
+        return new ConflictException("An experiment named '" + e.name() + "' already exists (id " + e.id()
+                + (e.lifecycleStage() == LifecycleStage.DELETED ? ", deleted; restore it or pick another name" : "") + ")");
+    }
+
+    @Override
+    public Optional<Experiment> getExperimentByName(String name) {
+        return db.read(c -> experiments(c, new SqlText().sql(" WHERE name = ").value(name)).stream().findFirst());
+    }
+
+    @Override
+    public List<Experiment> listExperiments(ViewType viewType) {
+        return db.read(c -> experiments(c, view(viewType)));
+    }
+
+    private static SqlText view(ViewType viewType) {
+        return switch (viewType) {
+            case ALL -> new SqlText();
+            case ACTIVE_ONLY -> new SqlText().sql(" WHERE lifecycle_stage = ").value(ACTIVE);
+            case DELETED_ONLY -> new SqlText().sql(" WHERE lifecycle_stage = ").value(DELETED);
+        };
+    }
+
+    /** One aggregate over the runs of the listed experiments, in the same snapshot as the list. */
+    @Override
+    public List<ExperimentSummary> experimentSummaries(ViewType viewType) {
+        return db.read(c -> {
+            List<Experiment> experiments = experiments(c, view(viewType));
+            Map<Long, long[]> tallies = new HashMap<>(); // runs not deleted, deleted, last activity
+            for (long[] row : PgDatabase.list(c, rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)},
+                    "SELECT experiment_id, count(*) FILTER (WHERE lifecycle_stage <> 'DELETED'),"
+                            + " count(*) FILTER (WHERE lifecycle_stage = 'DELETED'), max(greatest(start_time, end_time))"
+                            + " FROM runlog_runs WHERE experiment_id = ANY (?) GROUP BY experiment_id",
+                    (Object) experiments.stream().map(e -> Long.valueOf(e.id())).toArray(Long[]::new))) {
+                tallies.put(row[0], new long[] {row[1], row[2], row[3]});
+            }
+            List<ExperimentSummary> summaries = new ArrayList<>(experiments.size());
+            for (Experiment e : experiments) {
+                long[] t = tallies.getOrDefault(Long.valueOf(e.id()), new long[3]);
+                Instant last = Instant.ofEpochMilli(Math.max(t[2], e.lastUpdateTime().toEpochMilli()));
+                summaries.add(new ExperimentSummary(e, t[0], t[1], last));
+            }
+            return summaries;
+        });
+    }
+
+    @Override
+    public void setExperimentTag(String experimentId, String key, String value) {
+        long id = existingExperimentKey(experimentId);
+        db.write(c -> lockExperiment(c, id, experimentId) != null && update(c, "INSERT INTO runlog_experiment_tags"
+                + " (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT (experiment_id, key)"
+                + " DO UPDATE SET value = EXCLUDED.value", id, key, value) == 1);
+    }
+
+    @Override
+    public List<Run> searchRuns(RunSearch search) {
+        SqlText query = PgSearch.runs(search);
+        return db.read(c -> PgRunReader.load(c, ids(c, query)));
+    }
+
+    @Override
+    public List<Experiment> searchExperiments(ExperimentSearch search) {
+        SqlText query = PgSearch.experiments(search);
+        return db.read(c -> {
+            Map<String, Experiment> all = new HashMap<>();
+            for (Experiment e : experiments(c, new SqlText())) {
+                all.put(e.id(), e);
+            }
+            return ids(c, query).stream().map(all::get).toList();
+        });
+    }
+
+    /** The ids a search query selects, in its order. */
+    private static List<String> ids(Connection c, SqlText query) throws SQLException {
+        return query.list(c, rs -> rs.getString(1));
+    }
+
+    @Override
+    public void deleteExperiment(String experimentId, Instant time) {
+        moveExperiment(experimentId, time, true);
+    }
+
+    @Override
+    public void restoreExperiment(String experimentId, Instant time) {
+        moveExperiment(experimentId, time, false);
+    }
+
+    /**
+     * Deletes or restores an experiment with its runs: deleting marks the active runs as deleted
+     * with it, and restoring brings back exactly those.
+     */
+    private void moveExperiment(String experimentId, Instant time, boolean delete) {
+        long id = existingExperimentKey(experimentId);
+        db.write(c -> {
+            lockExperiment(c, id, experimentId);
+            update(c, "UPDATE runlog_experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
+                    delete ? DELETED : ACTIVE, time.toEpochMilli(), id);
+            return update(c, delete
+                    ? "UPDATE runlog_runs SET lifecycle_stage = 'DELETED', deleted_with_experiment = true"
+                            + " WHERE experiment_id = ? AND lifecycle_stage = 'ACTIVE'"
+                    : "UPDATE runlog_runs SET lifecycle_stage = 'ACTIVE', deleted_with_experiment = false"
+                            + " WHERE experiment_id = ? AND deleted_with_experiment", id);
+        });
+    }
+
+    // ---- runs ---------------------------------------------------------------------------------
+
+    @Override
+    public void createRun(RunSpec spec) {
+        long experimentId = existingExperimentKey(spec.experimentId());
+        db.write(c -> {
+            insertRun(c, spec, experimentId, Optional.empty());
+            return null;
+        });
+    }
+
+    /**
+     * Inserts a run, RUNNING with this process as its owner, or ended when {@code ended} gives its
+     * end. The experiment is locked in share mode: it cannot be deleted while the run goes in.
+     */
+    private static void insertRun(Connection c, RunSpec spec, long experimentId, Optional<RecordedRun> ended)
+            throws SQLException {
+        if (!lockExperiment(c, experimentId, spec.experimentId()).equals(ACTIVE)) {
+            throw new ConflictException("Experiment " + spec.experimentId() + " is deleted; restore it before starting runs in it");
+        }
+        ProcessOwner owner = ended.isEmpty() && spec.status().isActive() ? ProcessOwner.current() : null;
+        try {
+            update(c, "INSERT INTO runlog_runs (run_id, experiment_id, name, status, start_time, end_time, lifecycle_stage,"
+                    + " artifact_uri, owner_host, owner_pid_namespace, owner_pid, owner_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    spec.runId(), experimentId, spec.name(),
+                    ended.map(r -> r.endStatus().name()).orElse(spec.status().name()), spec.startTime().toEpochMilli(),
+                    ended.map(r -> r.endTime().toEpochMilli()).orElse(null), ACTIVE, spec.artifactUri(),
+                    owner == null ? null : owner.host(), owner == null ? null : owner.pidNamespace().orElse(null),
+                    owner == null ? null : owner.pid(),
+                    owner == null || owner.startMillis().isEmpty() ? null : owner.startMillis().getAsLong());
+        } catch (SQLException e) {
+            if (PgErrors.isUniqueViolation(e)) {
+                throw new ConflictException("A run with id " + spec.runId() + " already exists");
+            }
+            throw e;
+        }
+        upsertTags(c, spec.runId(), spec.tags());
+    }
+
+    /** All the runs in one transaction: all or none. */
+    @Override
+    public void recordRuns(List<RecordedRun> runs) {
+        Map<String, Long> experimentIds = new HashMap<>();
+        for (RecordedRun run : runs) {
+            experimentIds.computeIfAbsent(run.spec().experimentId(), PgTrackingStore::existingExperimentKey);
+        }
+        db.write(c -> {
+            Set<String> seen = new HashSet<>();
+            for (RecordedRun run : runs) {
+                RunSpec spec = run.spec();
+                if (!seen.add(spec.runId())) {
+                    throw new ConflictException("A run with id " + spec.runId() + " already exists");
+                }
+                insertRun(c, spec, experimentIds.get(spec.experimentId()), Optional.of(run));
+                insertParams(c, spec.runId(), run.params());
+                if (!run.metrics().isEmpty()) {
+                    PgChunks.append(c, spec.runId(), run.metrics());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Run> getRun(String runId) {
+        return db.read(c -> PgRunReader.load(c, List.of(runId)).stream().findFirst());
+    }
+
+    @Override
+    public void endRun(String runId, RunStatus status, Instant endTime) {
+        writeActiveRun(runId, c -> update(c, "UPDATE runlog_runs SET status = ?, end_time = ?, owner_host = NULL,"
+                + " owner_pid_namespace = NULL, owner_pid = NULL, owner_start = NULL WHERE run_id = ?",
+                status.name(), endTime.toEpochMilli(), runId));
+    }
+
+    /**
+     * Ends as KILLED the RUNNING runs owned by a process of this machine (same host name and pid
+     * namespace) that is gone. Runs of other hosts, which share this database, are never touched:
+     * their pids mean nothing here.
+     */
+    @Override
+    public List<String> killRunsOfDeadProcesses(Instant endTime) {
+        ProcessOwner self = ProcessOwner.current();
+        Map<String, ProcessOwner> dead = new LinkedHashMap<>();
+        db.read(c -> PgDatabase.list(c, rs -> {
+            long start = rs.getLong(3);
+            ProcessOwner owner = new ProcessOwner(self.host(), self.pidNamespace(), rs.getLong(2),
+                    rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(start));
+            return Map.entry(rs.getString(1), owner);
+        }, "SELECT run_id, owner_pid, owner_start FROM runlog_runs WHERE owner_host = ?"
+                + " AND owner_pid_namespace IS NOT DISTINCT FROM ? AND status = 'RUNNING'",
+                self.host(), self.pidNamespace().orElse(null))).forEach(entry -> {
+                    if (entry.getValue().isGone()) {
+                        dead.put(entry.getKey(), entry.getValue());
+                    }
+                });
+        if (dead.isEmpty()) {
+            return List.of();
+        }
+        return db.write(c -> {
+            List<String> killed = new ArrayList<>();
+            for (Map.Entry<String, ProcessOwner> entry : dead.entrySet()) {
+                // Again under the row lock: the run may have ended since the read.
+                if (update(c, "UPDATE runlog_runs SET status = ?, end_time = ?, owner_host = NULL WHERE run_id = ? AND status = ?",
+                        RunStatus.KILLED.name(), endTime.toEpochMilli(), entry.getKey(), RunStatus.RUNNING.name()) == 0) {
+                    continue;
+                }
+                String reason = "its process (" + entry.getValue() + ") is gone and did not end it: killed or crashed;"
+                        + " marked KILLED by pid " + self.pid() + " when it opened the store";
+                upsertTags(c, entry.getKey(), Map.of(Tracker.KILLED_REASON_TAG, reason));
+                LOG.log(System.Logger.Level.INFO, "Run {0} marked KILLED: {1}", entry.getKey(), reason);
+                killed.add(entry.getKey());
+            }
+            return killed;
+        });
+    }
+
+    /** What the tracker calls: the time is kept, and gc measures the run's age from it. */
+    @Override
+    public void deleteRun(String runId, Instant time) {
+        markDeleted(runId, InputRules.notNull("time", time).toEpochMilli());
+    }
+
+    /** Without a time, as older callers delete: such a run counts as deleted when it ended. */
+    @Override
+    public void deleteRun(String runId) {
+        markDeleted(runId, null);
+    }
+
+    private void markDeleted(String runId, Long time) {
+        int marked = db.write(c -> update(c, "UPDATE runlog_runs SET lifecycle_stage = ?, deleted_with_experiment = false,"
+                + " deleted_time = ? WHERE run_id = ?", DELETED, time, runId));
+        if (marked == 0) {
+            throw new NotFoundException("No run with id " + runId);
+        }
+    }
+
+    @Override
+    public void restoreRun(String runId) {
+        db.write(c -> {
+            // The experiment's name when it is deleted, "" when it is active; no row, no run.
+            String deletedExperiment = PgDatabase.first(c, rs -> rs.getString(1).equals(ACTIVE) ? "" : rs.getString(2),
+                    "SELECT e.lifecycle_stage, e.name FROM runlog_runs r JOIN runlog_experiments e"
+                            + " ON e.experiment_id = r.experiment_id WHERE r.run_id = ? FOR UPDATE", runId)
+                    .orElseThrow(() -> new NotFoundException("No run with id " + runId));
+            if (!deletedExperiment.isEmpty()) {
+                throw new ConflictException("Run " + runId + " is in deleted experiment '" + deletedExperiment
+                        + "'; restore the experiment instead");
+            }
+            return update(c, "UPDATE runlog_runs SET lifecycle_stage = ?, deleted_with_experiment = false,"
+                    + " deleted_time = NULL WHERE run_id = ?", ACTIVE, runId);
+        });
+    }
+
+    @Override
+    public Purge purgeDeleted(Instant deletedBefore, Set<String> keep, boolean dryRun) {
+        return PgPurge.purge(db, deletedBefore, keep, dryRun);
+    }
+
+    @Override
+    public StoreCheck checkStore() {
+        return new StoreCheck("PostgreSQL " + db.uri().redacted() + ", schema version " + PgSchema.latestVersion(), List.of());
+    }
+
+    // ---- the write path -----------------------------------------------------------------------
+
+    @Override
+    public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
+        writeActiveRun(runId, c -> {
+            insertParams(c, runId, params);
+            upsertTags(c, runId, tags);
+            if (!metrics.isEmpty()) {
+                PgChunks.append(c, runId, metrics);
+            }
+        });
+    }
+
+    /** Tags may change after a run ended, as MLflow's {@code set_tag} allows; not once it is deleted. */
+    @Override
+    public void setTag(String runId, String key, String value) {
+        db.write(c -> {
+            lockUndeletedRun(c, runId);
+            upsertTags(c, runId, Map.of(key, value));
+            return runId;
+        });
+    }
+
+    @Override
+    public void deleteTag(String runId, String key) {
+        int deleted = db.write(c -> {
+            lockUndeletedRun(c, runId);
+            return update(c, "DELETE FROM runlog_tags WHERE run_id = ? AND key = ?", runId, key);
+        });
+        if (deleted == 0) {
+            throw new NotFoundException("Run " + runId + " has no tag '" + key + "'");
+        }
+    }
+
+    /** Inserts params not yet stored; one stored with another value is a conflict. The run is locked. */
+    private static void insertParams(Connection c, String runId, Map<String, String> params) throws SQLException {
+        if (params.isEmpty()) {
+            return;
+        }
+        Map<String, String> fresh = new LinkedHashMap<>(params);
+        for (String[] stored : PgDatabase.list(c, rs -> new String[] {rs.getString(1), rs.getString(2)},
+                "SELECT key, value FROM runlog_params WHERE run_id = ? AND key = ANY (?)", runId,
+                params.keySet().toArray(new String[0]))) {
+            String wanted = fresh.remove(stored[0]);
+            if (!stored[1].equals(wanted)) {
+                throw new ParamConflictException(runId, stored[0], stored[1], wanted);
+            }
+        }
+        pairs(c, "INSERT INTO runlog_params (run_id, key, value) SELECT ?, k, v FROM unnest(?::text[], ?::text[]) AS p (k, v)",
+                runId, fresh);
+    }
+
+    private static void upsertTags(Connection c, String runId, Map<String, String> tags) throws SQLException {
+        pairs(c, "INSERT INTO runlog_tags (run_id, key, value) SELECT ?, k, v FROM unnest(?::text[], ?::text[]) AS p (k, v)"
+                + " ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value", runId, tags);
+    }
+
+    /** Runs {@code sql} with the run id and the keys and values as two arrays: one statement for any number. */
+    private static void pairs(Connection c, String sql, String runId, Map<String, String> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        update(c, sql, runId, entries.keySet().toArray(new String[0]), entries.values().toArray(new String[0]));
+    }
+
+    // ---- artifacts and datasets ---------------------------------------------------------------
+
+    @Override
+    public void logArtifacts(String runId, List<ArtifactEntry> files) {
+        writeActiveRun(runId, c -> PgRunFiles.recordArtifacts(c, runId, files));
+    }
+
+    @Override
+    public List<ArtifactEntry> recordedArtifacts(String runId) {
+        return readRun(runId, c -> PgRunFiles.recordedArtifacts(c, runId));
+    }
+
+    @Override
+    public void logInputs(String runId, List<DatasetInput> inputs) {
+        writeActiveRun(runId, c -> PgRunFiles.recordInputs(c, runId, inputs));
+    }
+
+    // ---- the read path ------------------------------------------------------------------------
+
+    @Override
+    public List<Metric> metricHistory(String runId, String key) {
+        MetricSeries series = metricSeries(runId, key);
+        return java.util.stream.IntStream.range(0, series.size()).mapToObj(series::get).toList();
+    }
+
+    @Override
+    public MetricSeries metricSeries(String runId, String key) {
+        return readRun(runId, c -> PgChunks.read(c, runId, key));
+    }
+
+    @Override
+    public List<String> runsUsing(String datasetDigest) {
+        return db.read(c -> PgRunFiles.runsUsing(c, datasetDigest));
+    }
+
+    @Override
+    public Map<String, Map<String, Metric>> latestMetrics(Collection<String> runIds) {
+        List<String> ids = List.copyOf(runIds);
+        return db.read(c -> PgRunReader.latestMetrics(c, ids));
+    }
+
+    /** The database, which the registry and the in-database artifact store share. */
+    PgDatabase database() {
+        return db;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    /** Work on a run inside a transaction. */
+    @FunctionalInterface
+    private interface RunWork {
+        void apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in a write transaction holding the run's row lock, once the run is known to
+     * exist, not to be deleted and not to have ended.
+     */
+    private void writeActiveRun(String runId, RunWork work) {
+        db.write(c -> {
+            RunStatus status = lockUndeletedRun(c, runId);
+            if (!status.isActive()) {
+                throw new RunNotActiveException(runId, "it has ended with status " + status);
+            }
+            work.apply(c);
+            return status;
+        });
+    }
+
+    /** Reads in one snapshot, once the run is known to exist. */
+    private <T> T readRun(String runId, PgDatabase.Work<T> work) {
+        return db.read(c -> {
+            if (!exists(c, "SELECT 1 FROM runlog_runs WHERE run_id = ?", runId)) {
+                throw new NotFoundException("No run with id " + runId);
+            }
+            return work.apply(c);
+        });
+    }
+
+    /** Locks the run's row for this transaction; returns its status, refusing a deleted run. */
+    private static RunStatus lockUndeletedRun(Connection c, String runId) throws SQLException {
+        String[] row = PgDatabase.first(c, rs -> new String[] {rs.getString(1), rs.getString(2)},
+                "SELECT status, lifecycle_stage FROM runlog_runs WHERE run_id = ? FOR UPDATE", runId)
+                .orElseThrow(() -> new NotFoundException("No run with id " + runId));
+        if (!row[1].equals(ACTIVE)) {
+            throw new RunNotActiveException(runId, "it is deleted");
+        }
+        return RunStatus.valueOf(row[0]);
+    }
+
+    /** Experiment ids are this database's integers; any other text names no experiment. */
+    static Optional<Long> experimentKey(String experimentId) {
+        try {
+            return Optional.of(Long.valueOf(experimentId));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static long existingExperimentKey(String experimentId) {
+        return experimentKey(experimentId).orElseThrow(() -> new NotFoundException("No experiment with id " + experimentId));
+    }
+
+    /**
+     * Locks the experiment's row (in share mode: runs may be created in it concurrently, but it
+     * cannot be deleted meanwhile) and returns its lifecycle stage.
+     */
+    private static String lockExperiment(Connection c, long id, String experimentId) throws SQLException {
+        return PgDatabase.first(c, rs -> rs.getString(1),
+                "SELECT lifecycle_stage FROM runlog_experiments WHERE experiment_id = ? FOR SHARE", id)
+                .orElseThrow(() -> new NotFoundException("No experiment with id " + experimentId));
+    }
+
+    private static List<Experiment> experiments(Connection c, SqlText where) throws SQLException {
+        Map<Long, Map<String, String>> tags = new HashMap<>();
+        for (String[] tag : PgDatabase.list(c, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)},
+                "SELECT experiment_id::text, key, value FROM runlog_experiment_tags")) {
+            tags.computeIfAbsent(Long.valueOf(tag[0]), k -> new HashMap<>()).put(tag[1], tag[2]);
+        }
+        SqlText query = new SqlText().sql("SELECT experiment_id, name, lifecycle_stage, creation_time, last_update_time"
+                + " FROM runlog_experiments").sql(where).sql(" ORDER BY experiment_id");
+        List<Experiment> found = new ArrayList<>();
+        try (PreparedStatement ps = query.prepare(c); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                found.add(new Experiment(Long.toString(id), rs.getString(2), LifecycleStage.valueOf(rs.getString(3)),
+                        Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)), tags.getOrDefault(id, Map.of())));
+            }
+        }
+        return found;
+    }
+}

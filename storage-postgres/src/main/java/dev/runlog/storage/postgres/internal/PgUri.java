@@ -1,0 +1,246 @@
+package dev.runlog.storage.postgres.internal;
+
+import dev.runlog.tracking.InvalidInputException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+/**
+ * A parsed store URI, {@code postgresql://user[:password]@host[:port]/db[?params]}, as libpq and
+ * SQLAlchemy (so MLflow users) write it. The password comes from the URI, else the environment's
+ * {@code PGPASSWORD}, else the password file ({@link PgPass}); it is kept apart and appears in no
+ * message and in no {@link #toString()}, which is the URI without it ({@link #redacted()}).
+ *
+ * <p>Parameters: the TLS and connection options in {@link #DRIVER_PARAMETERS} go to the JDBC driver
+ * as they are; {@code artifacts=} says where artifact files live ({@link ArtifactLocation}). Any
+ * other parameter, an empty or a repeated one, is an {@link InvalidInputException} naming it.
+ */
+final class PgUri {
+    static final int DEFAULT_PORT = 5432;
+
+    /**
+     * Passed to the driver unchanged: TLS (libpq's names, which pgjdbc shares) and timeouts. Kept to
+     * a known list, so that a misspelt option fails at open instead of being ignored.
+     */
+    static final Set<String> DRIVER_PARAMETERS = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword",
+            "sslfactory", "sslhostnameverifier", "connectTimeout", "socketTimeout", "loginTimeout", "ApplicationName",
+            "tcpKeepAlive");
+
+    /** Parameters whose values are secrets: like the password, never shown. */
+    private static final Set<String> SECRET_PARAMETERS = Set.of("sslpassword");
+
+    private final String scheme;
+    private final String user;
+    private final String host;
+    private final int port;
+    private final String database;
+    private final Map<String, String> driverParameters;
+    private final ArtifactLocation artifacts;
+    private final Optional<String> password;
+
+    private PgUri(String scheme, String user, String host, int port, String database, Map<String, String> driverParameters,
+                  ArtifactLocation artifacts, Optional<String> password) {
+        this.scheme = scheme;
+        this.user = user;
+        this.host = host;
+        this.port = port;
+        this.database = database;
+        this.driverParameters = driverParameters;
+        this.artifacts = artifacts;
+        this.password = password;
+    }
+
+    /**
+     * Parses {@code uri}, looking up what it leaves out in {@code environment} ({@code PGPASSWORD},
+     * {@code PGPASSFILE}, {@code PGUSER}) and the password file under {@code home}.
+     */
+    static PgUri parse(String uri, UnaryOperator<String> environment, Path home) {
+        int colon = uri.indexOf(':');
+        String scheme = uri.substring(0, Math.max(colon, 0));
+        String rest = uri.substring(colon + 1);
+        if (!rest.startsWith("//")) {
+            throw new InvalidInputException("Tracking URI '" + scheme + ":...' must be " + scheme
+                    + "://user@host[:port]/database, such as " + scheme + "://runlog@db.example.com:5432/runlog");
+        }
+        rest = rest.substring(2);
+        String query = null;
+        int question = rest.indexOf('?');
+        if (question >= 0) {
+            query = rest.substring(question + 1);
+            rest = rest.substring(0, question);
+        }
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String path = slash < 0 ? "" : rest.substring(slash + 1);
+        // The password may hold '@' when percent-encoded only; the last '@' ends the user part.
+        int at = authority.lastIndexOf('@');
+        String userInfo = at < 0 ? null : authority.substring(0, at);
+        String hostPort = authority.substring(at + 1);
+        String user = null;
+        String uriPassword = null;
+        if (userInfo != null) {
+            int split = userInfo.indexOf(':');
+            user = decode(scheme, "user name", split < 0 ? userInfo : userInfo.substring(0, split));
+            uriPassword = split < 0 ? null : decode(scheme, "password", userInfo.substring(split + 1));
+        }
+        String host = hostPort;
+        int port = DEFAULT_PORT;
+        int portColon = hostPort.lastIndexOf(':');
+        if (portColon >= 0 && !hostPort.endsWith("]")) {
+            host = hostPort.substring(0, portColon);
+            port = port(scheme, hostPort.substring(portColon + 1), host, path);
+        }
+        if (host.isEmpty()) {
+            throw new InvalidInputException("Tracking URI '" + shown(scheme, user, "", port, path)
+                    + "' names no host; write " + scheme + "://user@host/database");
+        }
+        String database = decode(scheme, "database name", path);
+        if (database.isEmpty() || database.contains("/")) {
+            throw new InvalidInputException("Tracking URI '" + shown(scheme, user, host, port, database)
+                    + "' names no database (or more than one path segment); write " + scheme + "://user@" + host
+                    + "/database");
+        }
+        if (user == null || user.isEmpty()) {
+            user = environment.apply("PGUSER");
+            if (user == null || user.isEmpty()) {
+                user = System.getProperty("user.name");
+            }
+        }
+        Map<String, String> parameters = parameters(scheme, user, host, port, database, query);
+        ArtifactLocation artifacts = ArtifactLocation.parse(parameters.remove(ArtifactLocation.PARAMETER),
+                "Tracking URI '" + shown(scheme, user, host, port, database) + "'");
+        Optional<String> password = Optional.ofNullable(uriPassword);
+        if (password.isEmpty()) {
+            password = Optional.ofNullable(environment.apply("PGPASSWORD")).filter(p -> !p.isEmpty());
+        }
+        if (password.isEmpty()) {
+            password = PgPass.lookup(PgPass.file(environment, home), host, port, database, user);
+        }
+        return new PgUri(scheme, user, host, port, database, Map.copyOf(parameters), artifacts, password);
+    }
+
+    private static int port(String scheme, String text, String host, String database) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException("Tracking URI " + scheme + "://..." + host + ":" + text + "/" + database
+                + " has port '" + text + "', which is not a port number (1 to 65535)");
+    }
+
+    private static Map<String, String> parameters(String scheme, String user, String host, int port, String database,
+                                                  String query) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (query == null) {
+            return parameters;
+        }
+        String where = "Tracking URI '" + shown(scheme, user, host, port, database) + "'";
+        List<String> unknown = new ArrayList<>();
+        for (String pair : query.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : decode(scheme, "value of option '" + name + "'", pair.substring(eq + 1));
+            if (!DRIVER_PARAMETERS.contains(name) && !name.equals(ArtifactLocation.PARAMETER)) {
+                unknown.add(name.isEmpty() ? "(empty)" : name);
+                continue;
+            }
+            if (value.isEmpty()) {
+                throw new InvalidInputException(where + ": option '" + name + "' has no value");
+            }
+            if (parameters.put(name, value) != null) {
+                throw new InvalidInputException(where + " gives option '" + name + "' twice");
+            }
+        }
+        if (!unknown.isEmpty()) {
+            Set<String> known = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            known.addAll(DRIVER_PARAMETERS);
+            known.add(ArtifactLocation.PARAMETER);
+            throw new InvalidInputException(where + ": unknown option" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + "; the postgresql store takes " + String.join(", ", known));
+        }
+        return parameters;
+    }
+
+    private static String decode(String scheme, String what, String text) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // Not the text itself: it may be the password.
+            throw new InvalidInputException("Tracking URI " + scheme + "://...: the " + what
+                    + " is not valid %-encoding (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String shown(String scheme, String user, String host, int port, String database) {
+        return scheme + "://" + (user == null ? "" : user + "@") + host + (port == DEFAULT_PORT ? "" : ":" + port) + "/"
+                + database;
+    }
+
+    String user() {
+        return user;
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String database() {
+        return database;
+    }
+
+    /** The password, for the connection pool only. */
+    Optional<String> password() {
+        return password;
+    }
+
+    /** The options for the driver, secrets included: for the connection pool only. */
+    Map<String, String> driverParameters() {
+        return driverParameters;
+    }
+
+    ArtifactLocation artifacts() {
+        return artifacts;
+    }
+
+    /** The JDBC URL: host, port and database, never a credential (those go as properties). */
+    String jdbcUrl() {
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "jdbc:postgresql://" + h + ":" + port + "/" + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    /** The URI without the password and secret options: what messages and logs show. */
+    String redacted() {
+        StringBuilder shown = new StringBuilder(shown(scheme, user, host, port, database));
+        char separator = '?';
+        for (Map.Entry<String, String> p : driverParameters.entrySet()) {
+            shown.append(separator).append(p.getKey()).append('=')
+                    .append(SECRET_PARAMETERS.contains(p.getKey()) ? "***" : p.getValue());
+            separator = '&';
+        }
+        if (!artifacts.isDatabase()) {
+            shown.append(separator).append(ArtifactLocation.PARAMETER).append('=').append(artifacts);
+        }
+        return shown.toString();
+    }
+
+    @Override
+    public String toString() {
+        return redacted();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.runlog.storage.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.Tracker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The URI and password rules, through {@code Tracker.open} as users meet them: options, the
+ * {@code postgres:} spelling, TLS options reaching the driver, and where the password comes from
+ * (the URI, {@code PGPASSWORD}, the password file) for a role the server asks a password of. The
+ * password is never in a message.
+ */
+class PgConnectionTest {
+    private static final String ROLE = "runlog_pw";
+    private static final String PASSWORD = "pw-S3cret-42";
+    private static String database;
+
+    @TempDir
+    Path temp;
+
+    /** On the embedded server: a role that must give a password (scram), owning a database of its own. */
+    @BeforeAll
+    static void passwordRole() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        if (!pg.embedded()) {
+            return;
+        }
+        pg.admin("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD + "'");
+        database = pg.newDatabase();
+        pg.admin("ALTER DATABASE " + database + " OWNER TO " + ROLE);
+        pg.admin("GRANT ALL ON SCHEMA public TO " + ROLE);
+        Path hba;
+        try (var c = pg.connect("postgres"); var s = c.createStatement(); var rs = s.executeQuery("SHOW hba_file")) {
+            rs.next();
+            hba = Path.of(rs.getString(1));
+        }
+        // First matching line wins: this role needs a password over TCP; everyone else keeps trust.
+        Files.writeString(hba, "host all " + ROLE + " all scram-sha-256\n" + Files.readString(hba));
+        pg.admin("SELECT pg_reload_conf()");
+    }
+
+    private static String roleUri(String password) {
+        TestPostgres pg = TestPostgres.get();
+        return "postgresql://" + ROLE + (password == null ? "" : ":" + password) + "@" + pg.hostAndPort() + "/"
+                + database;
+    }
+
+    private static void needsPasswordRole() {
+        Assumptions.assumeTrue(database != null, "the password rules are tested on the embedded server only");
+    }
+
+    @Test
+    void unknownOptionsAreRefusedByNameBeforeConnecting() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Tracker.open("postgresql://me:" + PASSWORD + "@nowhere.invalid/db?sslmode=require&poolsize=3&x=1"));
+        assertTrue(e.getMessage().contains("poolsize, x"), e.getMessage());
+        assertTrue(e.getMessage().contains("sslmode"), "names the options it takes: " + e.getMessage());
+        assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());
+    }
+
+    @Test
+    void badUrisSayWhatToWrite() {
+        for (String uri : List.of("postgresql:db", "postgresql://me@host", "postgresql://me@host:99999/db",
+                "postgresql://me@:5432/db", "postgresql://me@host/db?sslmode=", "postgresql://me@host/db?sslmode=a&sslmode=b")) {
+            assertThrows(InvalidInputException.class, () -> Tracker.open(uri), uri);
+        }
+    }
+
+    @Test
+    void unreachableServerIsAStoreExceptionWithoutThePassword() {
+        StoreException e = assertThrows(StoreException.class,
+                () -> Tracker.open("postgresql://me:" + PASSWORD + "@127.0.0.1:1/db"));
+        assertTrue(e.getMessage().contains("postgresql://me@127.0.0.1:1/db"), e.getMessage());
+        assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());
+    }
+
+    @Test
+    void postgresSchemeOpensTheSameStore() {
+        TestPostgres pg = TestPostgres.get();
+        String db = pg.freshDatabase(temp.resolve("store"));
+        String uri = pg.uri(db);
+        try (Tracker first = Tracker.builder().uri(uri).shutdownHook(false).build()) {
+            first.createExperiment("shared");
+        }
+        try (Tracker second = Tracker.builder().uri(uri.replaceFirst("^postgresql:", "postgres:")).shutdownHook(false).build()) {
+            assertTrue(second.getExperimentByName("shared").isPresent());
+        }
+    }
+
+    @Test
+    void tlsOptionsReachTheDriver() {
+        TestPostgres pg = TestPostgres.get();
+        String uri = pg.uri(pg.freshDatabase(temp.resolve("store")));
+        try (Tracker plain = Tracker.builder().uri(uri + "?sslmode=disable").shutdownHook(false).build()) {
+            assertEquals(List.of(), plain.listExperiments());
+        }
+        Assumptions.assumeTrue(pg.embedded(), "the embedded server has no TLS; another server may");
+        StoreException e = assertThrows(StoreException.class, () -> Tracker.open(uri + "?sslmode=require"));
+        assertTrue(e.getMessage().contains("SSL"), e.getMessage());
+    }
+
+    @Test
+    void passwordInTheUri() {
+        needsPasswordRole();
+        try (Tracker tracker = Tracker.builder().uri(roleUri(PASSWORD)).shutdownHook(false).build()) {
+            assertEquals(List.of(), tracker.listExperiments());
+        }
+        StoreException wrong = assertThrows(StoreException.class, () -> Tracker.open(roleUri("not-" + PASSWORD)));
+        assertTrue(wrong.getMessage().contains("password authentication failed"), wrong.getMessage());
+        assertFalse(wrong.getMessage().contains(PASSWORD), wrong.getMessage());
+    }
+
+    @Test
+    void passwordFileInTheHomeDirectoryMatchesHostPortDatabaseAndUser() throws Exception {
+        needsPasswordRole();
+        TestPostgres pg = TestPostgres.get();
+        Path home = Files.createDirectories(temp.resolve("home"));
+        Path pgpass = home.resolve(".pgpass");
+        String host = pg.hostAndPort().substring(0, pg.hostAndPort().lastIndexOf(':'));
+        String port = pg.hostAndPort().substring(host.length() + 1);
+        Files.writeString(pgpass, "# comment\n"
+                + host + ":" + port + ":" + database + ":someone-else:wrong\n"
+                + host + ":*:" + database + ":" + ROLE + ":" + PASSWORD + "\n"
+                + "*:*:*:*:wrong\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+        String before = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            try (Tracker tracker = Tracker.builder().uri(roleUri(null)).shutdownHook(false).build()) {
+                assertEquals(List.of(), tracker.listExperiments());
+            }
+            // As libpq: a file its group or others may read is ignored, so no password is sent.
+            Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-r--r--"));
+            assertThrows(StoreException.class, () -> Tracker.open(roleUri(null)));
+        } finally {
+            System.setProperty("user.home", before);
+        }
+    }
+
+    @Test
+    void environmentPasswordThenPasswordFile() throws Exception {
+        needsPasswordRole();
+        Path pgpass = temp.resolve("elsewhere.pgpass");
+        Files.writeString(pgpass, "*:*:*:" + ROLE + ":" + PASSWORD.replace(":", "\\:") + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+        // PGPASSWORD is used; PGPASSFILE names the file; a password in the URI wins over both.
+        assertEquals("opened", child(Map.of("PGPASSWORD", PASSWORD), roleUri(null)));
+        assertEquals("opened", child(Map.of("PGPASSFILE", pgpass.toString()), roleUri(null)));
+        assertEquals("opened", child(Map.of("PGPASSWORD", "wrong", "PGPASSFILE", pgpass.toString()), roleUri(PASSWORD)));
+        String refused = child(Map.of("PGPASSWORD", "wrong", "PGPASSFILE", pgpass.toString()), roleUri(null));
+        assertTrue(refused.startsWith("StoreException") && refused.contains("password authentication failed"), refused);
+    }
+
+    private String child(Map<String, String> environment, String uri) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        // Its own home: no ~/.pgpass of the machine's.
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx128m", "-Duser.home=" + temp,
+                "-cp", System.getProperty("java.class.path"), PasswordChild.class.getName(), uri).redirectErrorStream(true);
+        builder.environment().keySet().removeAll(List.of("PGPASSWORD", "PGPASSFILE", "RUNLOG_TRACKING_URI"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        List<String> lines = new ArrayList<>();
+        try (var reader = process.inputReader()) {
+            reader.lines().forEach(lines::add);
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        return lines.stream().filter(l -> l.equals("opened") || l.contains("Exception")).findFirst()
+                .orElse(String.join("\n", lines));
+    }
+}

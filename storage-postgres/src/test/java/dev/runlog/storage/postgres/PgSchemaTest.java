@@ -1,0 +1,81 @@
+package dev.runlog.storage.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.Tracker;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The versioned schema: made once however many processes open a new database at once, and a newer one refused. */
+@ExtendWith(TestPostgres.class)
+class PgSchemaTest {
+
+    @Test
+    void concurrentFirstOpensOfANewDatabaseMigrateItOnce() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        String database = pg.newDatabase();
+        int openers = 4;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(openers);
+        try {
+            List<Future<String>> opened = new ArrayList<>();
+            for (int i = 0; i < openers; i++) {
+                String name = "from-opener-" + i;
+                opened.add(pool.submit(() -> {
+                    go.await();
+                    try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
+                        return tracker.createExperiment(name).name();
+                    }
+                }));
+            }
+            go.countDown();
+            for (int i = 0; i < openers; i++) {
+                assertEquals("from-opener-" + i, opened.get(i).get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = pg.connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM runlog_schema")) {
+            assertTrue(rs.next());
+            assertEquals(1, rs.getInt(1));
+            assertTrue(!rs.next(), "one schema row");
+        }
+        try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
+            assertEquals(openers, tracker.listExperiments().stream().filter(e -> e.name().startsWith("from-opener-")).count());
+        }
+    }
+
+    @Test
+    void aSchemaNewerThanThisRunlogIsRefusedAndLeftAlone() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        String database = pg.newDatabase();
+        try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
+            tracker.createExperiment("kept");
+        }
+        try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
+            s.execute("UPDATE runlog_schema SET version = 99");
+        }
+        StoreException e = assertThrows(StoreException.class, () -> Tracker.open(pg.uri(database)));
+        assertTrue(e.getMessage().contains("schema version 99, newer than this Runlog knows"), e.getMessage());
+        assertTrue(e.getMessage().contains("Upgrade Runlog"), e.getMessage());
+        try (Connection c = pg.connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT version FROM runlog_schema), (SELECT count(*) FROM runlog_experiments)")) {
+            rs.next();
+            assertEquals(99, rs.getInt(1));
+            assertEquals(1, rs.getInt(2));
+        }
+    }
+}
