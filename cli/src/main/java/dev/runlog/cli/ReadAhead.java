@@ -25,8 +25,8 @@ import java.util.stream.StreamSupport;
  * is not closed under a read in progress.
  */
 final class ReadAhead {
-    static final int BATCH = 256;
-    static final int BATCHES = 8;
+    static final int BATCH = 128;
+    static final int BATCHES = 2;
 
     private ReadAhead() {
     }
