@@ -8,6 +8,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -38,7 +39,13 @@ final class ReadAhead {
     static <T> Stream<T> of(Stream<T> source) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(BATCHES);
         Reader<T> reader = new Reader<>(source, queue);
-        Thread thread = new Thread(reader, "runlog-read-ahead");
+        Thread thread = new Thread(() -> {
+            try {
+                reader.run();
+            } finally {
+                reader.done.complete(null);
+            }
+        }, "runlog-read-ahead");
         thread.setDaemon(true);
         thread.start();
         Iterator<T> items = new Iterator<>() {
@@ -75,7 +82,8 @@ final class ReadAhead {
                 .onClose(() -> {
                     reader.cancelled = true;
                     queue.clear();
-                    joinUninterruptibly(thread);
+                    reader.done.join(); // uninterruptible, so the store is never closed under a read
+
                 });
     }
 
@@ -88,24 +96,11 @@ final class ReadAhead {
         }
     }
 
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static final class Reader<T> implements Runnable {
         private final Stream<T> source;
         private final BlockingQueue<Object> queue;
         volatile boolean cancelled;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
 
         Reader(Stream<T> source, BlockingQueue<Object> queue) {
             this.source = source;

@@ -8,12 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /** Finds the store for a URI among the {@link StoreProvider}s that {@link Plugins} finds. */
 public final class StoreLookup {
     /** Stores Runlog ships, so a missing one can be named with the module that brings it. */
     private static final Map<String, String> KNOWN_MODULES = Map.of(
             "sqlite", "dev.runlog:storage-sqlite",
+            "postgresql", "dev.runlog:storage-postgres",
+            "postgres", "dev.runlog:storage-postgres",
             "memory", "dev.runlog:tracking-core");
 
     private StoreLookup() {
@@ -40,20 +43,36 @@ public final class StoreLookup {
 
     public static StoreProvider.Stores open(String uri) {
         String scheme = scheme(uri);
+        StoreProvider provider = providerFor(providers(), StoreProvider::scheme, scheme, available ->
+                new InvalidInputException("No store for scheme '" + scheme + "' (tracking URI '" + uri + "'): "
+                        + moduleHint(KNOWN_MODULES.get(scheme), "to the classpath",
+                        "check the spelling or add the store's module")
+                        + ". Schemes on the classpath now: " + String.join(", ", available)));
+        return provider.open(uri);
+    }
+
+    /**
+     * The provider whose scheme is {@code scheme}, ignoring case; else the exception {@code missing}
+     * makes of the schemes that are available, sorted.
+     */
+    public static <P> P providerFor(Iterable<P> providers, Function<P, String> schemeOf, String scheme,
+                                    Function<TreeSet<String>, RuntimeException> missing) {
         TreeSet<String> available = new TreeSet<>();
-        for (StoreProvider provider : providers()) {
-            if (provider.scheme().equalsIgnoreCase(scheme)) {
-                return provider.open(uri);
+        for (P provider : providers) {
+            if (schemeOf.apply(provider).equalsIgnoreCase(scheme)) {
+                return provider;
             }
-            available.add(provider.scheme());
+            available.add(schemeOf.apply(provider));
         }
-        String module = KNOWN_MODULES.get(scheme);
-        String hint = module != null
-                ? "add the module " + module + " to the classpath (Maven: groupId dev.runlog, artifactId "
+        throw missing.apply(available);
+    }
+
+    /** What to do about a missing scheme: add the Runlog {@code module} that brings it, or {@code otherwise}. */
+    public static String moduleHint(String module, String where, String otherwise) {
+        return module != null
+                ? "add the module " + module + (where.isEmpty() ? "" : " " + where) + " (Maven: groupId dev.runlog, artifactId "
                         + module.substring(module.indexOf(':') + 1) + ")"
-                : "no Runlog module is known to provide it; check the spelling or add the store's module";
-        throw new InvalidInputException("No store for scheme '" + scheme + "' (tracking URI '" + uri + "'): " + hint
-                + ". Schemes on the classpath now: " + String.join(", ", available));
+                : "no Runlog module is known to provide it; " + otherwise;
     }
 
     private static Iterable<StoreProvider> providers() {

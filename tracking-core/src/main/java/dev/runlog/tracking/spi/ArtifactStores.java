@@ -1,6 +1,7 @@
 package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.internal.StoreLookup;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystemNotFoundException;
@@ -126,21 +127,13 @@ public final class ArtifactStores {
     }
 
     private static ArtifactStoreProvider provider(String location, String scheme) {
-        TreeSet<String> available = new TreeSet<>();
-        for (ArtifactStoreProvider provider : Plugins.load(ArtifactStoreProvider.class,
-                loader -> ServiceLoader.load(ArtifactStoreProvider.class, loader))) {
-            if (provider.scheme().equalsIgnoreCase(scheme)) {
-                return provider;
-            }
-            available.add(provider.scheme());
-        }
-        String module = KNOWN_MODULES.get(scheme);
-        String hint = module != null
-                ? "add the module " + module + " (Maven: groupId dev.runlog, artifactId "
-                        + module.substring(module.indexOf(':') + 1) + ")"
-                : "no Runlog module is known to provide it; check the spelling, or give a directory";
-        throw new InvalidInputException("No artifact store for scheme '" + scheme + "' (artifact location '" + location
-                + "'): " + hint + ". Artifact schemes available now: file"
-                + (available.isEmpty() ? "" : ", " + String.join(", ", available)));
+        Iterable<ArtifactStoreProvider> providers = Plugins.load(ArtifactStoreProvider.class,
+                loader -> ServiceLoader.load(ArtifactStoreProvider.class, loader));
+        return StoreLookup.providerFor(providers, ArtifactStoreProvider::scheme, scheme, available ->
+                new InvalidInputException("No artifact store for scheme '" + scheme + "' (artifact location '" + location
+                        + "'): " + StoreLookup.moduleHint(KNOWN_MODULES.get(scheme), "",
+                        "check the spelling, or give a directory")
+                        + ". Artifact schemes available now: file"
+                        + (available.isEmpty() ? "" : ", " + String.join(", ", available))));
     }
 }
