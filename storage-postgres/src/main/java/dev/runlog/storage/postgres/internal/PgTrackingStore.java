@@ -267,29 +267,20 @@ final class PgTrackingStore implements TrackingStore {
     @Override
     public void importExperiment(Experiment experiment) {
         InputRules.notNull("experiment", experiment);
-        db.write(c -> {
-            PgImports.importExperiment(c, experiment);
-            return null;
-        });
+        write(c -> PgImports.importExperiment(c, experiment));
     }
 
     @Override
     public void importRun(RunSnapshot run) {
         InputRules.notNull("run", run);
-        db.write(c -> {
-            PgImports.importRun(c, run);
-            return null;
-        });
+        write(c -> PgImports.importRun(c, run));
     }
 
     @Override
     public void importMetrics(String runId, List<Metric> points) {
         InputRules.notNull("run id", runId);
         List<Metric> copy = List.copyOf(InputRules.notNull("points", points));
-        db.write(c -> {
-            PgImports.importMetrics(c, runId, copy);
-            return null;
-        });
+        write(c -> PgImports.importMetrics(c, runId, copy));
     }
 
     @Override
@@ -521,6 +512,14 @@ final class PgTrackingStore implements TrackingStore {
     @FunctionalInterface
     private interface RunWork {
         void apply(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one write transaction. */
+    private void write(RunWork work) {
+        db.write(c -> {
+            work.apply(c);
+            return null;
+        });
     }
 
     /**
