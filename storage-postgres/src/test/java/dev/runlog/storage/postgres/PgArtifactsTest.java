@@ -7,20 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Tracker;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** Artifacts in the database by default, in pieces and checked on read; or under the directory {@code artifacts=} names. */
+/**
+ * Artifacts in the database by default, in pieces and checked on read; or wherever {@code artifacts=}
+ * names, as every store reads it ({@link dev.runlog.tracking.spi.ArtifactStores}): a directory, a
+ * {@code file:} URI, or any provider's location with that provider's options.
+ */
 @ExtendWith(TestPostgres.class)
 class PgArtifactsTest {
     @TempDir
@@ -75,6 +85,62 @@ class PgArtifactsTest {
             try (InputStream in = tracker.openArtifact(runId, "notes.txt")) {
                 assertEquals("hello", new String(in.readAllBytes()));
             }
+        }
+    }
+
+    @Test
+    void aFileUriPutsArtifactsInThatDirectory() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        Path shared = temp.resolve("file-uri");
+        String uri = pg.uri(pg.freshDatabase(temp.resolve("store"))) + "?artifacts=" + shared.toUri();
+        try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build();
+             ActiveRun run = tracker.startRun("file uri")) {
+            run.logArtifact(Files.writeString(temp.resolve("f.txt"), "x"));
+        }
+        try (Stream<Path> files = Files.walk(shared)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("f.txt")));
+        }
+    }
+
+    @Test
+    void aProvidersLocationGetsItsOptionsAndTheDatabaseNoFile() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        String database = pg.freshDatabase(temp.resolve("store"));
+        RecordingArtifactStoreProvider.OPENED.clear();
+        String uri = pg.uri(database) + "?artifacts=recording://bucket/team&endpoint=http%3A%2F%2Fminio%3A9000&region=eu-1";
+        try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build()) {
+            String runId;
+            try (ActiveRun run = tracker.startRun("elsewhere")) {
+                run.logArtifact(Files.writeString(temp.resolve("n.txt"), "hi"));
+                runId = run.id();
+            }
+            try (InputStream in = tracker.openArtifact(runId, "n.txt")) {
+                assertEquals("hi", new String(in.readAllBytes()));
+            }
+        }
+        assertEquals(List.of(Map.entry(URI.create("recording://bucket/team"), Map.of("endpoint", "http://minio:9000",
+                "region", "eu-1"))), RecordingArtifactStoreProvider.OPENED);
+        try (Connection c = pg.connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM runlog_artifact_files")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1));
+        }
+    }
+
+    /** Port 1 has no server: an option refused there was refused before connecting, not by the connection failing. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "?region=eu-1|option region",
+            "?artifacts=/tmp/runlog-a&endpoint=http://x|option endpoint",
+            "?artifacts=recording://b&regoin=eu-1|option regoin",
+            "?artifacts=s3://bucket/prefix|dev.runlog:artifacts-s3",
+            "?artifacts=gs://bucket|'gs'"})
+    void badArtifactOptionsAreRefusedByNameBeforeConnecting(String query, String named) {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.builder()
+                .uri("postgresql://runlog@127.0.0.1:1/runlog" + query).shutdownHook(false).build().close());
+        assertTrue(e.getMessage().contains(named), e.getMessage());
+        if (query.contains("recording")) {
+            assertTrue(e.getMessage().contains("endpoint, region"), e.getMessage()); // what the location takes
         }
     }
 }

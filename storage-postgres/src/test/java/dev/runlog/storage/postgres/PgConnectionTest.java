@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (the URI, {@code PGPASSWORD}, the password file) for a role the server asks a password of. The
  * password is never in a message.
  */
+// Alone: it changes the server (a role, pg_hba.conf, a reload).
+@Isolated
 class PgConnectionTest {
     private static final String ROLE = "runlog_pw";
     private static final String PASSWORD = "pw-S3cret-42";

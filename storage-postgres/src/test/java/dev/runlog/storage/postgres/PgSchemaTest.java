@@ -16,10 +16,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The versioned schema: made once however many processes open a new database at once, and a newer one refused. */
 @ExtendWith(TestPostgres.class)
+// Alone: it races first opens of one database against each other.
+@Isolated
 class PgSchemaTest {
 
     @Test

@@ -40,8 +40,10 @@ public final class TestPostgres implements BeforeAllCallback {
     private final String password;
     private final String adminDatabase;
     private final boolean embedded;
-    /** Databases made, by the test directory they were made for: dropped once another test asks for one. */
+    /** Databases made, by the test directory they were made for: emptied once another test of the same thread asks for one. */
     private final Map<Path, List<String>> made = new HashMap<>();
+    /** The thread of the test each directory of {@link #made} is for: test classes run concurrently, each on a thread of its own. */
+    private final Map<Path, Thread> testThreads = new HashMap<>();
     private final Map<String, Connection> kept = new HashMap<>();
     /** Emptied databases, to hand out again. */
     private final List<String> free = new ArrayList<>();
@@ -127,22 +129,26 @@ public final class TestPostgres implements BeforeAllCallback {
     /**
      * An empty database for a store in {@code testDirectory}, and its name. A kit test's stores all
      * lie in directories under one directory of that test: when a directory under another parent
-     * asks, that test has ended (its trackers are closed), so its databases are emptied (every Runlog
-     * table's rows deleted, identities reset) and handed out again. That keeps
+     * asks from the same thread, that thread's earlier test has ended (its trackers are closed), so
+     * its databases are emptied (every Runlog table's rows deleted, identities reset) and handed out
+     * again. Tests of other threads (test classes run concurrently, the methods of one class one
+     * after another on one thread) keep theirs. That keeps
      * a kit test's cost at milliseconds instead of creating and migrating a database each time
      * (some 500 ms on a busy machine); the migration itself has tests of its own.
      */
     public synchronized String freshDatabase(Path testDirectory) {
         Path test = testDirectory.toAbsolutePath().getParent();
-        for (Map.Entry<Path, List<String>> earlier : made.entrySet()) {
-            if (!earlier.getKey().equals(test)) {
-                for (String db : earlier.getValue()) {
-                    empty(db);
-                    free.add(db);
-                }
+        Thread thread = Thread.currentThread();
+        List<Path> ended = made.keySet().stream()
+                .filter(p -> !p.equals(test) && testThreads.get(p) == thread).toList();
+        for (Path earlier : ended) {
+            for (String db : made.remove(earlier)) {
+                empty(db);
+                free.add(db);
             }
+            testThreads.remove(earlier);
         }
-        made.keySet().removeIf(p -> !p.equals(test));
+        testThreads.putIfAbsent(test, thread);
         String name = free.isEmpty() ? newDatabase() : free.remove(free.size() - 1);
         made.computeIfAbsent(test, k -> new ArrayList<>()).add(name);
         return name;

@@ -196,6 +196,22 @@ final class PgDatabase implements AutoCloseable {
         return first(c, rs -> Boolean.TRUE, sql, args).isPresent();
     }
 
+    /** Runs {@code sql} once per row of arguments, as one JDBC batch; nothing for no rows. */
+    static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    ps.setObject(i + 1, row[i]);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /**
      * A statement with {@code args} bound in order: null as SQL NULL, a {@code String[]} or
      * {@code Long[]} as a PostgreSQL array (for {@code = ANY (?)} and {@code unnest}).

@@ -9,9 +9,11 @@ import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.spi.Change;
+import dev.runlog.registry.spi.ModelSnapshot;
 import dev.runlog.registry.spi.RegistryErrors;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.StageTransition;
+import dev.runlog.tracking.spi.InputRules;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,6 +37,9 @@ final class PgRegistryStore implements RegistryStore {
     private final PgDatabase db;
     private static final String VERSION_COLUMNS = "name, version, source, run_id, stage, description, user_id,"
             + " creation_time, last_update_time, model_digest";
+
+    private static final String EVENT_COLUMNS = "name, version, action, alias, from_value, to_value, time,"
+            + " user_id, comment, gate_names, gate_passed, gate_actual, gate_required";
 
     PgRegistryStore(PgDatabase db) {
         this.db = db;
@@ -401,14 +406,64 @@ final class PgRegistryStore implements RegistryStore {
     private static int event(Connection c, String name, int version, Action action, String alias, String from, String to,
                              Change change) throws SQLException {
         List<GateResult> gates = change.gates();
-        return update(c, "INSERT INTO runlog_registry_events (name, version, action, alias, from_value, to_value, time,"
-                + " user_id, comment, gate_names, gate_passed, gate_actual, gate_required)"
+        return update(c, "INSERT INTO runlog_registry_events (" + EVENT_COLUMNS + ")"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", name, version, action.name(), alias, from, to,
                 change.time().toEpochMilli(), change.user(), change.comment(),
                 gates.stream().map(GateResult::gate).toArray(String[]::new),
                 gates.stream().map(GateResult::passed).toArray(Boolean[]::new),
                 gates.stream().map(GateResult::actual).toArray(String[]::new),
                 gates.stream().map(GateResult::required).toArray(String[]::new));
+    }
+
+    /**
+     * One transaction. Events keep their sequence numbers when none is taken: the identity's
+     * sequence first moves past the highest of them (never back), so events of other models
+     * written meanwhile cannot take one. Otherwise each takes the sequence's next number, in
+     * order: after every event ever numbered in this store.
+     */
+    @Override
+    public void importModel(ModelSnapshot snapshot) {
+        InputRules.notNull("snapshot", snapshot);
+        RegisteredModel m = snapshot.model();
+        db.write(c -> {
+            if (update(c, "INSERT INTO runlog_models (name, description, creation_time, last_update_time, next_version)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING", m.name(), m.description(),
+                    m.creationTime().toEpochMilli(), m.lastUpdateTime().toEpochMilli(), snapshot.nextVersion()) == 0) {
+                throw RegistryErrors.modelExists(m.name());
+            }
+            PgDatabase.batch(c, "INSERT INTO runlog_model_tags (name, key, value) VALUES (?, ?, ?)", m.tags().entrySet()
+                    .stream().map(t -> new Object[] {m.name(), t.getKey(), t.getValue()}).toList());
+            PgDatabase.batch(c, "INSERT INTO runlog_aliases (name, alias, version) VALUES (?, ?, ?)", m.aliases().entrySet()
+                    .stream().map(a -> new Object[] {m.name(), a.getKey(), a.getValue()}).toList());
+            PgDatabase.batch(c, "INSERT INTO runlog_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    snapshot.versions().stream().map(v -> new Object[] {m.name(), v.version(), v.source(), v.runId(),
+                            v.stage().name(), v.description(), v.userId(), v.creationTime().toEpochMilli(),
+                            v.lastUpdateTime().toEpochMilli(), v.modelDigest().orElse(null)}).toList());
+            PgDatabase.batch(c, "INSERT INTO runlog_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)",
+                    snapshot.versions().stream().flatMap(v -> v.tags().entrySet().stream()
+                            .map(t -> new Object[] {m.name(), v.version(), t.getKey(), t.getValue()})).toList());
+            Long[] sequences = snapshot.events().stream().map(ModelEvent::sequence).toArray(Long[]::new);
+            boolean keep = sequences.length > 0
+                    && !PgDatabase.exists(c, "SELECT 1 FROM runlog_registry_events WHERE event_id = ANY (?)", (Object) sequences);
+            if (keep) {
+                PgDatabase.first(c, rs -> rs.getLong(1), "SELECT setval(s, greatest(?, coalesce(pg_sequence_last_value(s::regclass), 0)))"
+                        + " FROM pg_get_serial_sequence('runlog_registry_events', 'event_id') AS s", sequences[sequences.length - 1]);
+            }
+            List<Object[]> rows = new ArrayList<>();
+            for (ModelEvent e : snapshot.events()) {
+                List<GateResult> gates = e.gates();
+                Object[] row = {m.name(), e.version(), e.action().name(), e.alias(), e.from(), e.to(), e.time().toEpochMilli(),
+                        e.user(), e.comment(), gates.stream().map(GateResult::gate).toArray(String[]::new),
+                        gates.stream().map(GateResult::passed).toArray(Boolean[]::new),
+                        gates.stream().map(GateResult::actual).toArray(String[]::new),
+                        gates.stream().map(GateResult::required).toArray(String[]::new), e.sequence()};
+                rows.add(keep ? row : java.util.Arrays.copyOf(row, row.length - 1));
+            }
+            PgDatabase.batch(c, "INSERT INTO runlog_registry_events (" + EVENT_COLUMNS + (keep
+                    ? ", event_id) OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    : ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), rows);
+            return null;
+        });
     }
 
     /** Nothing of its own to release: the database belongs to the tracking store, which closes it. */

@@ -1,13 +1,15 @@
 package dev.runlog.storage.postgres.internal;
 
+import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.StoreProvider;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * {@code postgresql://user[:password]@host[:port]/database[?options]}: tracking data, the model
  * registry and, by default, artifacts in one PostgreSQL database that every host of a team
  * reaches. See {@link PgUri} for the password (URI, {@code PGPASSWORD}, {@code ~/.pgpass}) and the
- * options, {@link ArtifactLocation} for {@code artifacts=}.
+ * options and {@code artifacts=}.
  */
 public class PgStoreProvider implements StoreProvider {
     private final String scheme;
@@ -29,12 +31,15 @@ public class PgStoreProvider implements StoreProvider {
     @Override
     public final Stores open(String uri) {
         PgUri parsed = PgUri.parse(uri, System::getenv, Path.of(System.getProperty("user.home")));
-        PgDatabase db = PgDatabase.open(parsed);
+        // Opened before the database, as the SQLite store does: a bad location is refused before anything connects.
+        Optional<ArtifactStore> elsewhere = parsed.openArtifacts();
+        PgDatabase db;
         try {
-            return new Stores(new PgTrackingStore(db), parsed.artifacts().open(() -> new PgArtifactStore(db)));
+            db = PgDatabase.open(parsed);
         } catch (RuntimeException e) {
-            db.close();
+            elsewhere.ifPresent(ArtifactStore::close);
             throw e;
         }
+        return new Stores(new PgTrackingStore(db), elsewhere.orElseGet(() -> new PgArtifactStore(db)));
     }
 }

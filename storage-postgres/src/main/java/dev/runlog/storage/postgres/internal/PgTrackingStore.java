@@ -24,6 +24,7 @@ import dev.runlog.tracking.spi.ProcessOwner;
 import dev.runlog.tracking.spi.Purge;
 import dev.runlog.tracking.spi.RecordedRun;
 import dev.runlog.tracking.spi.RunSearch;
+import dev.runlog.tracking.spi.RunSnapshot;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.StoreCheck;
 import dev.runlog.tracking.spi.TrackingStore;
@@ -264,6 +265,31 @@ final class PgTrackingStore implements TrackingStore {
     }
 
     @Override
+    public void importExperiment(Experiment experiment) {
+        InputRules.notNull("experiment", experiment);
+        write(c -> PgImports.importExperiment(c, experiment));
+    }
+
+    @Override
+    public void importRun(RunSnapshot run) {
+        InputRules.notNull("run", run);
+        write(c -> PgImports.importRun(c, run));
+    }
+
+    @Override
+    public void importMetrics(String runId, List<Metric> points) {
+        InputRules.notNull("run id", runId);
+        List<Metric> copy = List.copyOf(InputRules.notNull("points", points));
+        write(c -> PgImports.importMetrics(c, runId, copy));
+    }
+
+    @Override
+    public RunSnapshot snapshotRun(String runId) {
+        InputRules.notNull("run id", runId);
+        return db.read(c -> PgImports.snapshotRun(c, runId));
+    }
+
+    @Override
     public Optional<Run> getRun(String runId) {
         return db.read(c -> PgRunReader.load(c, List.of(runId)).stream().findFirst());
     }
@@ -421,12 +447,12 @@ final class PgTrackingStore implements TrackingStore {
                 + " ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value", runId, tags);
     }
 
-    /** Runs {@code sql} with the run id and the keys and values as two arrays: one statement for any number. */
-    private static void pairs(Connection c, String sql, String runId, Map<String, String> entries) throws SQLException {
+    /** Runs {@code sql} with the owner (run or experiment id) and the keys and values as two arrays: one statement for any number. */
+    static void pairs(Connection c, String sql, Object owner, Map<String, String> entries) throws SQLException {
         if (entries.isEmpty()) {
             return;
         }
-        update(c, sql, runId, entries.keySet().toArray(new String[0]), entries.values().toArray(new String[0]));
+        update(c, sql, owner, entries.keySet().toArray(new String[0]), entries.values().toArray(new String[0]));
     }
 
     // ---- artifacts and datasets ---------------------------------------------------------------
@@ -488,6 +514,14 @@ final class PgTrackingStore implements TrackingStore {
         void apply(Connection c) throws SQLException;
     }
 
+    /** Runs {@code work} in one write transaction. */
+    private void write(RunWork work) {
+        db.write(c -> {
+            work.apply(c);
+            return null;
+        });
+    }
+
     /**
      * Runs {@code work} in a write transaction holding the run's row lock, once the run is known to
      * exist, not to be deleted and not to have ended.
@@ -541,7 +575,7 @@ final class PgTrackingStore implements TrackingStore {
      * Locks the experiment's row (in share mode: runs may be created in it concurrently, but it
      * cannot be deleted meanwhile) and returns its lifecycle stage.
      */
-    private static String lockExperiment(Connection c, long id, String experimentId) throws SQLException {
+    static String lockExperiment(Connection c, long id, String experimentId) throws SQLException {
         return PgDatabase.first(c, rs -> rs.getString(1),
                 "SELECT lifecycle_stage FROM runlog_experiments WHERE experiment_id = ? FOR SHARE", id)
                 .orElseThrow(() -> new NotFoundException("No experiment with id " + experimentId));

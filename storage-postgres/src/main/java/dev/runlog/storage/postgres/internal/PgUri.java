@@ -1,15 +1,18 @@
 package dev.runlog.storage.postgres.internal;
 
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.spi.ArtifactStore;
+import dev.runlog.tracking.spi.ArtifactStores;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
@@ -20,8 +23,11 @@ import java.util.function.UnaryOperator;
  * message and in no {@link #toString()}, which is the URI without it ({@link #redacted()}).
  *
  * <p>Parameters: the TLS and connection options in {@link #DRIVER_PARAMETERS} go to the JDBC driver
- * as they are; {@code artifacts=} says where artifact files live ({@link ArtifactLocation}). Any
- * other parameter, an empty or a repeated one, is an {@link InvalidInputException} naming it.
+ * as they are; {@code artifacts=} says where artifact files live: in the database when it is left
+ * out, else any location {@link ArtifactStores} opens (a directory, a {@code file:} URI, or a URI an
+ * {@link dev.runlog.tracking.spi.ArtifactStoreProvider} handles, such as {@code s3://bucket/prefix}),
+ * whose own options ({@code endpoint=...}) are given beside the store's. Any other parameter, an
+ * empty or a repeated one, is an {@link InvalidInputException} naming it, before anything connects.
  */
 final class PgUri {
     static final int DEFAULT_PORT = 5432;
@@ -34,6 +40,8 @@ final class PgUri {
             "sslfactory", "sslhostnameverifier", "connectTimeout", "socketTimeout", "loginTimeout", "ApplicationName",
             "tcpKeepAlive");
 
+    static final String ARTIFACTS = "artifacts";
+
     /** Parameters whose values are secrets: like the password, never shown. */
     private static final Set<String> SECRET_PARAMETERS = Set.of("sslpassword");
 
@@ -43,11 +51,13 @@ final class PgUri {
     private final int port;
     private final String database;
     private final Map<String, String> driverParameters;
-    private final ArtifactLocation artifacts;
+    /** The artifact location, or empty for the database; and the options of the store there. */
+    private final Optional<String> artifacts;
+    private final Map<String, String> artifactOptions;
     private final Optional<String> password;
 
     private PgUri(String scheme, String user, String host, int port, String database, Map<String, String> driverParameters,
-                  ArtifactLocation artifacts, Optional<String> password) {
+                  Optional<String> artifacts, Map<String, String> artifactOptions, Optional<String> password) {
         this.scheme = scheme;
         this.user = user;
         this.host = host;
@@ -55,6 +65,7 @@ final class PgUri {
         this.database = database;
         this.driverParameters = driverParameters;
         this.artifacts = artifacts;
+        this.artifactOptions = artifactOptions;
         this.password = password;
     }
 
@@ -114,9 +125,22 @@ final class PgUri {
                 user = System.getProperty("user.name");
             }
         }
-        Map<String, String> parameters = parameters(scheme, user, host, port, database, query);
-        ArtifactLocation artifacts = ArtifactLocation.parse(parameters.remove(ArtifactLocation.PARAMETER),
-                "Tracking URI '" + shown(scheme, user, host, port, database) + "'");
+        Map<String, String> parameters = new LinkedHashMap<>();
+        Map<String, String> others = parameters(scheme, user, host, port, database, query, parameters);
+        Optional<String> artifacts = Optional.ofNullable(parameters.remove(ARTIFACTS));
+        // What the store does not take is for the artifact store (s3://... takes endpoint, region,
+        // ...); the database and a directory take nothing, so a typo is still refused, naming it.
+        Set<String> artifactOptionNames = artifacts.map(ArtifactStores::optionNames).orElse(Set.of());
+        List<String> unknown = others.keySet().stream().filter(name -> !artifactOptionNames.contains(name)).toList();
+        if (!unknown.isEmpty()) {
+            Set<String> known = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            known.addAll(DRIVER_PARAMETERS);
+            known.add(ARTIFACTS);
+            throw new InvalidInputException("Tracking URI '" + shown(scheme, user, host, port, database) + "': unknown option"
+                    + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown) + "; the postgresql store takes "
+                    + String.join(", ", known) + (artifactOptionNames.isEmpty() ? ""
+                            : ", and its artifact location takes " + String.join(", ", new TreeSet<>(artifactOptionNames))));
+        }
         Optional<String> password = Optional.ofNullable(uriPassword);
         if (password.isEmpty()) {
             password = Optional.ofNullable(environment.apply("PGPASSWORD")).filter(p -> !p.isEmpty());
@@ -124,7 +148,9 @@ final class PgUri {
         if (password.isEmpty()) {
             password = PgPass.lookup(PgPass.file(environment, home), host, port, database, user);
         }
-        return new PgUri(scheme, user, host, port, database, Map.copyOf(parameters), artifacts, password);
+        return new PgUri(scheme, user, host, port, database, Map.copyOf(parameters), artifacts,
+                // Not Map.copyOf: ArtifactStores.open asks whether a null key is in it, which Map.copyOf's maps refuse to answer.
+                Collections.unmodifiableMap(others), password);
     }
 
     private static int port(String scheme, String text, String host, String database) {
@@ -140,37 +166,31 @@ final class PgUri {
                 + " has port '" + text + "', which is not a port number (1 to 65535)");
     }
 
+    /**
+     * Reads the query: the store's own parameters into {@code parameters}; returns the others, for
+     * the artifact store to take or the caller to refuse.
+     */
     private static Map<String, String> parameters(String scheme, String user, String host, int port, String database,
-                                                  String query) {
-        Map<String, String> parameters = new LinkedHashMap<>();
+                                                  String query, Map<String, String> parameters) {
+        Map<String, String> others = new LinkedHashMap<>();
         if (query == null) {
-            return parameters;
+            return others;
         }
         String where = "Tracking URI '" + shown(scheme, user, host, port, database) + "'";
-        List<String> unknown = new ArrayList<>();
         for (String pair : query.split("&", -1)) {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : decode(scheme, "value of option '" + name + "'", pair.substring(eq + 1));
-            if (!DRIVER_PARAMETERS.contains(name) && !name.equals(ArtifactLocation.PARAMETER)) {
-                unknown.add(name.isEmpty() ? "(empty)" : name);
-                continue;
-            }
+            Map<String, String> target = DRIVER_PARAMETERS.contains(name) || name.equals(ARTIFACTS) ? parameters : others;
             if (value.isEmpty()) {
-                throw new InvalidInputException(where + ": option '" + name + "' has no value");
+                throw new InvalidInputException(where + ": option '" + (name.isEmpty() ? "(empty)" : name) + "' has no value");
             }
-            if (parameters.put(name, value) != null) {
+            if (parameters.containsKey(name) || others.containsKey(name)) {
                 throw new InvalidInputException(where + " gives option '" + name + "' twice");
             }
+            target.put(name, value);
         }
-        if (!unknown.isEmpty()) {
-            Set<String> known = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-            known.addAll(DRIVER_PARAMETERS);
-            known.add(ArtifactLocation.PARAMETER);
-            throw new InvalidInputException(where + ": unknown option" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + "; the postgresql store takes " + String.join(", ", known));
-        }
-        return parameters;
+        return others;
     }
 
     private static String decode(String scheme, String what, String text) {
@@ -214,8 +234,12 @@ final class PgUri {
         return driverParameters;
     }
 
-    ArtifactLocation artifacts() {
-        return artifacts;
+    /**
+     * Opens the artifact store {@code artifacts=} names, with its options, through {@link ArtifactStores};
+     * empty when the option is left out: artifacts then go into the database.
+     */
+    Optional<ArtifactStore> openArtifacts() {
+        return artifacts.map(location -> ArtifactStores.open(location, artifactOptions));
     }
 
     /** The JDBC URL: host, port and database, never a credential (those go as properties). */
@@ -233,8 +257,13 @@ final class PgUri {
                     .append(SECRET_PARAMETERS.contains(p.getKey()) ? "***" : p.getValue());
             separator = '&';
         }
-        if (!artifacts.isDatabase()) {
-            shown.append(separator).append(ArtifactLocation.PARAMETER).append('=').append(artifacts);
+        if (artifacts.isPresent()) {
+            shown.append(separator).append(ARTIFACTS).append('=').append(artifacts.get());
+            separator = '&';
+        }
+        for (Map.Entry<String, String> p : new TreeMap<>(artifactOptions).entrySet()) {
+            shown.append(separator).append(p.getKey()).append('=').append(p.getValue());
+            separator = '&';
         }
         return shown.toString();
     }
