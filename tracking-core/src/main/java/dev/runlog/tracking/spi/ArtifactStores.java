@@ -50,8 +50,11 @@ public final class ArtifactStores {
     public static ArtifactStore open(String location, Map<String, String> options) {
         InputRules.notNull("location", location);
         InputRules.notNull("options", options);
-        if (options.containsKey(null)) {
-            throw new InvalidInputException("Artifact location '" + location + "': an option has no name");
+        // Not containsKey(null): Map.of and Map.copyOf maps throw on it instead of answering.
+        for (String name : options.keySet()) {
+            if (name == null) {
+                throw new InvalidInputException("Artifact location '" + location + "': an option has no name");
+            }
         }
         Map<String, String> checked = new TreeMap<>(options);
         String scheme = scheme(location);

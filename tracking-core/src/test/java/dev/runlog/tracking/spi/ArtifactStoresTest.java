@@ -1,0 +1,45 @@
+package dev.runlog.tracking.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.InvalidInputException;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArtifactStoresTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void immutableOptionMapsAreAcceptedAndADirectoryStoresFiles() throws Exception {
+        ArtifactStore store = ArtifactStores.open(dir.toString(), Map.of());
+        try {
+            String run = "0123456789abcdef0123456789abcdef";
+            ArtifactEntry entry = store.put(run, "a.txt", new ByteArrayInputStream(new byte[] {1, 2, 3}));
+            assertEquals(3, entry.size());
+            try (var stream = Files.walk(dir)) {
+                assertTrue(stream.anyMatch(p -> p.getFileName().toString().equals("a.txt")));
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void anOptionWithoutANameOrForADirectoryIsRefusedByName() {
+        Map<String, String> nullName = new HashMap<>();
+        nullName.put(null, "x");
+        assertThrows(InvalidInputException.class, () -> ArtifactStores.open(dir.toString(), nullName));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ArtifactStores.open(dir.toString(), Map.of("region", "eu-west-1")));
+        assertTrue(e.getMessage().contains("region"), e.getMessage());
+    }
+}
