@@ -27,6 +27,7 @@ class ReferenceTest {
     @Test
     void sketchKolmogorovSmirnovIsWithinTheDocumentedRankErrorOfTheExactOne() throws IOException {
         BreastCancer data = BreastCancer.load(tempDir);
+        KllRandom.seed(17);
         Reference.Builder builder = Reference.builder(data.schema);
         data.rows.forEach(builder::addRow);
         Reference reference = builder.build();
