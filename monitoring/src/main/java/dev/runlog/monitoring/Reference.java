@@ -11,6 +11,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -29,9 +30,9 @@ import org.apache.datasketches.memory.Memory;
  * the frequency of each category. Drift is measured against it without the raw training rows.
  *
  * <pre>{@code
+ * Reference reference = Reference.fromCsv(Path.of("train.csv"));   // or, row by row:
  * Reference.Builder builder = Reference.builder(dataset.schema());
  * rows.forEach(builder::addRow);                       // cells as the CSV holds them
- * Reference reference = builder.build();
  * DatasetDrift drift = reference.compare(currentNumeric, currentCategorical, DriftOptions.defaults());
  * String stored = reference.toBase64();                // Reference.fromBase64(stored) reads it back
  * }</pre>
@@ -65,6 +66,19 @@ public final class Reference {
      */
     public static Builder builder(List<Dataset.Column> schema) {
         return new Builder(InputRules.notNull("schema", schema), KllSketch.DEFAULT_K);
+    }
+
+    /**
+     * The reference of a CSV file, typed as {@link Dataset#fromCsv(Path)} types it and read row by
+     * row with the same parser, so the rows never need to be held in memory.
+     *
+     * @throws InvalidInputException if the file does not exist or is not a well-formed CSV
+     * @throws dev.runlog.tracking.StoreException if the file cannot be read
+     */
+    public static Reference fromCsv(Path file) {
+        Builder builder = builder(Dataset.fromCsv(InputRules.notNull("file", file)).schema());
+        Dataset.forEachCsvRow(file, builder::addRow);
+        return builder.build();
     }
 
     /**

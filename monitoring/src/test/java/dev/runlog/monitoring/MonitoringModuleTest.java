@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.Dataset;
+import java.io.File;
+import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +32,32 @@ class MonitoringModuleTest {
                 descriptor.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
         assertTrue(descriptor.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified), "no qualified exports");
         assertTrue(descriptor.opens().isEmpty());
+    }
+
+    /**
+     * On the module path, the module resolves with its libraries (DataSketches' jar has no module
+     * descriptor, so it is the automatic module named after its file, {@code datasketches.java}) and
+     * sketches a column in a layer of its own.
+     */
+    @Test
+    void theModuleResolvesAndRunsOnTheModulePath() throws Exception {
+        Path[] classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank()).map(Path::of)
+                .filter(entry -> !entry.toAbsolutePath().endsWith(Path.of("target", "test-classes")))
+                .filter(entry -> !entry.getFileName().toString().startsWith("junit")
+                        && !entry.getFileName().toString().startsWith("opentest4j")
+                        && !entry.getFileName().toString().startsWith("apiguardian"))
+                .toArray(Path[]::new);
+        ModuleFinder finder = ModuleFinder.of(classPath);
+        Configuration configuration = ModuleLayer.boot().configuration()
+                .resolve(finder, ModuleFinder.of(), Set.of("dev.runlog.monitoring"));
+        ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(configuration, ClassLoader.getPlatformClassLoader());
+        Class<?> reference = layer.findLoader("dev.runlog.monitoring").loadClass("dev.runlog.monitoring.Reference");
+        assertEquals("dev.runlog.monitoring", reference.getModule().getName());
+        Object built = reference.getMethod("of", Map.class, Map.class)
+                .invoke(null, Map.of("x", new Random(1).doubles(1_000).toArray()), Map.of());
+        assertEquals(1_000L, reference.getMethod("count", String.class).invoke(built, "x"));
+        assertTrue(configuration.findModule("datasketches.java").isPresent());
     }
 
     @Test

@@ -81,6 +81,21 @@ class ReferenceTest {
     }
 
     @Test
+    void fromCsvSketchesTheFileAsItsRowsAddedOneByOne() throws IOException {
+        BreastCancer data = BreastCancer.load(tempDir);
+        KllRandom.seed(9);
+        Reference.Builder builder = Reference.builder(data.schema);
+        data.rows.forEach(builder::addRow);
+        byte[] byRows = builder.build().toBytes();
+        KllRandom.seed(9);
+        Reference fromCsv = Reference.fromCsv(tempDir.resolve("breast_cancer.csv"));
+        assertArrayEquals(byRows, fromCsv.toBytes());
+        assertEquals(30, fromCsv.numericColumns().size());
+        assertEquals(List.of("diagnosis"), List.copyOf(fromCsv.categoricalColumns()));
+        assertThrows(InvalidInputException.class, () -> Reference.fromCsv(tempDir.resolve("absent.csv")));
+    }
+
+    @Test
     void damagedBytesAndBadRowsAreRefusedByName() {
         byte[] bytes = Reference.of(Map.of("x", new double[] {1, 2, 3}), Map.of("c", List.of("a"))).toBytes();
         InvalidInputException truncated = assertThrows(InvalidInputException.class,
