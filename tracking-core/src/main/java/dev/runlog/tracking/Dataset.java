@@ -5,6 +5,7 @@ import dev.runlog.tracking.spi.InputRules;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A versioned description of data a run used: what it is called, exactly which bytes it was (the
@@ -58,6 +59,19 @@ public record Dataset(String name, String digest, String source, List<Column> sc
     public String toString() {
         return "Dataset[name=" + name + ", digest=" + digest + ", source=" + source + ", columns=" + schema.size()
                 + ", rows=" + profile.rowCount() + "]";
+    }
+
+    /**
+     * Hands each data row of a CSV file (the header row skipped) to {@code row}, as the text of its
+     * cells in column order, read by the same parser as {@link #fromCsv(Path)}: for what needs the
+     * rows themselves rather than the profile, such as a drift reference sketched from them.
+     *
+     * @throws InvalidInputException if the file does not exist or is not a well-formed CSV (the
+     *                               message names the line)
+     * @throws StoreException        if the file cannot be read
+     */
+    public static void forEachCsvRow(Path file, Consumer<List<String>> row) {
+        CsvDatasets.forEachRow(InputRules.notNull("file", file), InputRules.notNull("row", row));
     }
 
     /** As {@link #fromCsv(Path)}, under the given name. */

@@ -88,6 +88,24 @@ public final class CsvDatasets {
         }
     }
 
+    /** {@link Dataset#forEachCsvRow}: the data rows, header skipped, each as a list of its own. */
+    public static void forEachRow(Path file, java.util.function.Consumer<List<String>> row) {
+        try (InputStream raw = Files.newInputStream(file)) {
+            boolean[] header = {true};
+            forEachRecord(file, raw, (line, fields) -> {
+                if (header[0]) {
+                    header[0] = false;
+                } else {
+                    row.accept(List.copyOf(fields));
+                }
+            });
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("CSV file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new StoreException("Cannot read CSV file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static String baseName(Path file) {
         String fileName = file.getFileName().toString();
         int dot = fileName.lastIndexOf('.');

@@ -155,6 +155,17 @@ class CsvDatasetsTest {
     // ---- quoting, line ends, BOM ------------------------------------------------------------------
 
     @Test
+    void forEachCsvRowHandsOverTheDataRowsAsTheParserReadsThem() throws Exception {
+        Path file = write("rows.csv", "text,value\r\n\"a,b\",1\r\n\"say \"\"hi\"\"\",NA\r\n\r\n\"two\nlines\",3");
+        List<List<String>> rows = new ArrayList<>();
+        Dataset.forEachCsvRow(file, rows::add);
+        assertEquals(List.of(List.of("a,b", "1"), List.of("say \"hi\"", "NA"), List.of("two\nlines", "3")), rows);
+        InvalidInputException missing = assertThrows(InvalidInputException.class,
+                () -> Dataset.forEachCsvRow(file.resolveSibling("absent.csv"), rows::add));
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+    }
+
+    @Test
     void quotedFieldsWithCommasDoubledQuotesAndNewlines() throws Exception {
         Path file = write("quoted.csv", "text,value,amount\n"
                 + "\"a,b\",1,\"1.5\"\n"
