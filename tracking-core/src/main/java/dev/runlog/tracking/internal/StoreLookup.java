@@ -7,8 +7,6 @@ import dev.runlog.tracking.spi.StoreProvider;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.TreeSet;
-import java.util.function.Function;
 
 /** Finds the store for a URI among the {@link StoreProvider}s that {@link Plugins} finds. */
 public final class StoreLookup {
@@ -43,36 +41,12 @@ public final class StoreLookup {
 
     public static StoreProvider.Stores open(String uri) {
         String scheme = scheme(uri);
-        StoreProvider provider = providerFor(providers(), StoreProvider::scheme, scheme, available ->
+        StoreProvider provider = Plugins.providerFor(providers(), StoreProvider::scheme, scheme, available ->
                 new InvalidInputException("No store for scheme '" + scheme + "' (tracking URI '" + uri + "'): "
-                        + moduleHint(KNOWN_MODULES.get(scheme), "to the classpath",
+                        + Plugins.moduleHint(KNOWN_MODULES.getOrDefault(scheme, ""), "to the classpath",
                         "check the spelling or add the store's module")
                         + ". Schemes on the classpath now: " + String.join(", ", available)));
         return provider.open(uri);
-    }
-
-    /**
-     * The provider whose scheme is {@code scheme}, ignoring case; else the exception {@code missing}
-     * makes of the schemes that are available, sorted.
-     */
-    public static <P> P providerFor(Iterable<P> providers, Function<P, String> schemeOf, String scheme,
-                                    Function<TreeSet<String>, RuntimeException> missing) {
-        TreeSet<String> available = new TreeSet<>();
-        for (P provider : providers) {
-            if (schemeOf.apply(provider).equalsIgnoreCase(scheme)) {
-                return provider;
-            }
-            available.add(schemeOf.apply(provider));
-        }
-        throw missing.apply(available);
-    }
-
-    /** What to do about a missing scheme: add the Runlog {@code module} that brings it, or {@code otherwise}. */
-    public static String moduleHint(String module, String where, String otherwise) {
-        return module != null
-                ? "add the module " + module + (where.isEmpty() ? "" : " " + where) + " (Maven: groupId dev.runlog, artifactId "
-                        + module.substring(module.indexOf(':') + 1) + ")"
-                : "no Runlog module is known to provide it; " + otherwise;
     }
 
     private static Iterable<StoreProvider> providers() {

@@ -1,7 +1,6 @@
 package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.InvalidInputException;
-import dev.runlog.tracking.internal.StoreLookup;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystemNotFoundException;
@@ -132,9 +131,9 @@ public final class ArtifactStores {
     private static ArtifactStoreProvider provider(String location, String scheme) {
         Iterable<ArtifactStoreProvider> providers = Plugins.load(ArtifactStoreProvider.class,
                 loader -> ServiceLoader.load(ArtifactStoreProvider.class, loader));
-        return StoreLookup.providerFor(providers, ArtifactStoreProvider::scheme, scheme, available ->
+        return Plugins.providerFor(providers, ArtifactStoreProvider::scheme, scheme, available ->
                 new InvalidInputException("No artifact store for scheme '" + scheme + "' (artifact location '" + location
-                        + "'): " + StoreLookup.moduleHint(KNOWN_MODULES.get(scheme), "",
+                        + "'): " + Plugins.moduleHint(KNOWN_MODULES.getOrDefault(scheme, ""), "",
                         "check the spelling, or give a directory")
                         + ". Artifact schemes available now: file"
                         + (available.isEmpty() ? "" : ", " + String.join(", ", available))));

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -64,5 +65,41 @@ public final class Plugins {
             loaders.add(own);
         }
         return loaders;
+    }
+
+    /**
+     * The provider whose scheme is {@code scheme}, ignoring case, among {@code providers}; else the
+     * exception {@code missing} makes of the schemes that are available, sorted. How a store or an
+     * artifact location is picked by its URI's scheme.
+     */
+    public static <P> P providerFor(Iterable<P> providers, Function<P, String> schemeOf, String scheme,
+                                    Function<TreeSet<String>, RuntimeException> missing) {
+        InputRules.notNull("providers", providers);
+        InputRules.notNull("schemeOf", schemeOf);
+        InputRules.notNull("scheme", scheme);
+        InputRules.notNull("missing", missing);
+        TreeSet<String> available = new TreeSet<>();
+        for (P provider : providers) {
+            if (schemeOf.apply(provider).equalsIgnoreCase(scheme)) {
+                return provider;
+            }
+            available.add(schemeOf.apply(provider));
+        }
+        throw missing.apply(available);
+    }
+
+    /**
+     * What to tell a user whose scheme no provider handles: add the Runlog {@code module} (such as
+     * {@code dev.runlog:storage-sqlite}) that brings it, {@code where} (may be empty), or, when no
+     * module is known (an empty {@code module}), {@code otherwise}.
+     */
+    public static String moduleHint(String module, String where, String otherwise) {
+        InputRules.notNull("module", module);
+        InputRules.notNull("where", where);
+        InputRules.notNull("otherwise", otherwise);
+        return !module.isEmpty()
+                ? "add the module " + module + (where.isEmpty() ? "" : " " + where) + " (Maven: groupId dev.runlog, artifactId "
+                        + module.substring(module.indexOf(':') + 1) + ")"
+                : "no Runlog module is known to provide it; " + otherwise;
     }
 }
