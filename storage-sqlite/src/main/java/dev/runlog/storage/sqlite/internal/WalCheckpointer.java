@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +40,8 @@ final class WalCheckpointer implements AutoCloseable {
     private long lastSizeCheck = System.nanoTime() - SIZE_CHECK_NANOS;
     private final Supplier<Connection> connect;
     private final Thread thread;
+    // Completed when the thread ends; close() joins it, which no interrupt cuts short.
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Object lock = new Object();
     // Guarded by lock.
     private boolean committed;
@@ -49,7 +52,13 @@ final class WalCheckpointer implements AutoCloseable {
     private WalCheckpointer(Path file, Supplier<Connection> connect) {
         this.wal = Path.of(file + "-wal");
         this.connect = connect;
-        this.thread = new Thread(this::loop, "runlog-wal-checkpoint");
+        this.thread = new Thread(() -> {
+            try {
+                loop();
+            } finally {
+                ended.complete(null);
+            }
+        }, "runlog-wal-checkpoint");
         this.thread.setDaemon(true);
     }
 
@@ -163,14 +172,7 @@ final class WalCheckpointer implements AutoCloseable {
             closed = true;
             lock.notifyAll();
         }
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
+        ended.join();
         // The thread has ended: the connection is no longer touched by it.
         if (connection != null) {
             try {
@@ -178,9 +180,6 @@ final class WalCheckpointer implements AutoCloseable {
             } catch (SQLException e) {
                 LOG.log(System.Logger.Level.DEBUG, "closing the checkpoint connection failed", e);
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }
