@@ -122,7 +122,7 @@ final class ArchiveCommands {
             if (first == null || !first.getName().equals(MANIFEST) || first.getSize() > MANIFEST_LIMIT) {
                 throw notAnArchive(archive);
             }
-            JsonNode manifest = Text.JSON.readTree(tar.readNBytes((int) first.getSize()));
+            JsonNode manifest = Text.Json.MAPPER.readTree(tar.readNBytes((int) first.getSize()));
             String kind = manifest.path("kind").asText();
             if (!kind.equals("run") && !kind.equals("model")) {
                 throw new InvalidInputException("archive " + archive + " holds a '" + kind

@@ -10,6 +10,7 @@ import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,25 +22,33 @@ import picocli.CommandLine.ScopeType;
  * (not found, rejected promotion, bad filter, unhealthy store), 2 the command line was wrong.
  * Errors are one line on stderr saying what to do; {@code --verbose} adds the stack trace.
  */
+// The subcommands are added by commandLine(..), from SUBCOMMANDS, not declared here.
 @Command(name = "runlog", mixinStandardHelpOptions = true, versionProvider = RunlogCli.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Runs, models, promotions, archives, store copies and store health from the terminal.",
         footer = {"", "Exit codes: 0 done, 1 the request failed, 2 usage error.",
-                "Store: --store URI, else -Drunlog.tracking.uri, else $RUNLOG_TRACKING_URI, else sqlite:runlog.db."},
-        subcommands = {
-                UiCommand.class,
-                RunCommands.Experiments.class, RunCommands.Runs.class, RunCommands.Show.class,
-                RunCommands.MetricHistory.class, RunCommands.Diff.class,
-                ModelCommands.Models.class, ModelCommands.Show.class, ModelCommands.Register.class, ModelCommands.Promote.class,
-                ModelCommands.Alias.class,
-                ArchiveCommands.Export.class, ArchiveCommands.Import.class, CopyCommand.class,
-                HealthCommands.Gc.class, HealthCommands.Doctor.class,
-                AutoComplete.GenerateCompletion.class})
+                "Store: --store URI, else -Drunlog.tracking.uri, else $RUNLOG_TRACKING_URI, else sqlite:runlog.db."})
 public final class RunlogCli {
     /** Exit code of a request that failed: not found, rejected, bad filter, unhealthy store. */
     static final int FAILED = 1;
     /** Exit code of a command line that is wrong: unknown option, missing argument, bad value. */
     static final int USAGE = 2;
+
+    /**
+     * Every subcommand, in the order {@code --help} lists them. picocli reads every annotated field
+     * and method of each when the command line is built, which was about a third of a short
+     * command's start-up; so a command line naming one of them gets only that one (see
+     * {@link #commandLine}).
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            UiCommand.class,
+            RunCommands.Experiments.class, RunCommands.Runs.class, RunCommands.Show.class,
+            RunCommands.MetricHistory.class, RunCommands.Diff.class,
+            ModelCommands.Models.class, ModelCommands.Show.class, ModelCommands.Register.class, ModelCommands.Promote.class,
+            ModelCommands.Alias.class,
+            ArchiveCommands.Export.class, ArchiveCommands.Import.class, CopyCommand.class,
+            HealthCommands.Gc.class, HealthCommands.Doctor.class,
+            AutoComplete.GenerateCompletion.class);
 
     final Context ctx;
 
@@ -75,16 +84,26 @@ public final class RunlogCli {
 
     /** Runs one command line in {@code ctx} and returns its exit code; {@code ctx} stays open. */
     static int execute(Context ctx, String... args) {
-        return commandLine(ctx).execute(args);
+        return commandLine(ctx, args).execute(args);
     }
 
-    static CommandLine commandLine(Context ctx) {
+    /**
+     * The command line for {@code args}: the root with only the subcommand {@code args} name, or with
+     * every subcommand when they name none, an unknown one or {@code generate-completion} (which
+     * describes them all), so help, completion and "unknown command" messages see the whole tree.
+     */
+    static CommandLine commandLine(Context ctx, String... args) {
         CommandLine cli = new CommandLine(new RunlogCli(ctx));
+        Class<?> named = subcommandNamed(args);
+        for (Class<?> subcommand : named == null || named == AutoComplete.GenerateCompletion.class
+                ? SUBCOMMANDS : List.of(named)) {
+            cli.addSubcommand(subcommand);
+        }
         cli.setOut(ctx.out);
         cli.setErr(ctx.err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.registerConverter(Stage.class, RunlogCli::stage);
-        cli.setParameterExceptionHandler((e, args) -> {
+        cli.setParameterExceptionHandler((e, line) -> {
             ctx.err.println("runlog: " + e.getMessage());
             ctx.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
@@ -92,6 +111,29 @@ public final class RunlogCli {
         cli.setExecutionExceptionHandler((e, command, parsed) -> failure(ctx, e));
         cli.setExitCodeExceptionMapper(e -> FAILED);
         return cli;
+    }
+
+    /**
+     * The subcommand class named by the first argument that is not an option, or null. The only
+     * root option taking a value is {@code --store}; every other option (--verbose, --help, a
+     * subcommand's own) is skipped, and picocli judges the whole line afterwards as usual.
+     */
+    static Class<?> subcommandNamed(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--store")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                for (Class<?> subcommand : SUBCOMMANDS) {
+                    Command command = subcommand.getAnnotation(Command.class);
+                    if (command.name().equals(arg) || List.of(command.aliases()).contains(arg)) {
+                        return subcommand;
+                    }
+                }
+                return null;
+            }
+        }
+        return null;
     }
 
     private static Stage stage(String text) {

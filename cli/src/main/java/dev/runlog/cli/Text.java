@@ -19,8 +19,17 @@ import java.util.function.Function;
 
 /** How values read to people (humanized), to spreadsheets (CSV) and to scripts (JSON). */
 final class Text {
-    /** Runlog's JSON: keys in the order written, NaN and infinities as strings, no pretty printing. */
-    static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /**
+     * Runlog's JSON: keys in the order written, NaN and infinities as strings, no pretty printing.
+     * In a holder class because building a mapper loads some 400 classes (about a third of a table
+     * command's start-up on a loaded machine), which commands printing tables or CSV never need.
+     */
+    static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+        private Json() {
+        }
+    }
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
     private Text() {
@@ -28,7 +37,7 @@ final class Text {
 
     static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }

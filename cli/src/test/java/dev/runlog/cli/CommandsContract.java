@@ -32,7 +32,7 @@ abstract class CommandsContract {
     }
 
     static JsonNode json(String text) throws Exception {
-        return Text.JSON.readTree(text);
+        return Text.Json.MAPPER.readTree(text);
     }
 
     static void assertFailed(Result r, int code, String... fragments) {
@@ -358,6 +358,24 @@ abstract class CommandsContract {
         Result completion = h.run("generate-completion");
         assertEquals(0, completion.code());
         assertTrue(completion.out().contains("complete -F _complete_runlog"), completion.out());
+        // Only the named subcommand is built for a command line; help, completion and a wrong name see them all.
+        Result unknown = h.run("rnus");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("Unmatched argument") && unknown.err().contains("'rnus'"), unknown.err());
+        for (String command : List.of("ui", "experiments", "runs", "metric", "promote", "copy", "doctor")) {
+            assertTrue(top.out().contains("\n  " + command + " "), command + " missing from\n" + top.out());
+            assertTrue(completion.out().contains(command), command);
+        }
+    }
+
+    @Test
+    void theSubcommandIsFoundPastRootOptions() {
+        assertEquals(RunCommands.Runs.class, RunlogCli.subcommandNamed("--store", "sqlite:runs", "--verbose", "runs", "x"));
+        assertEquals(RunCommands.MetricHistory.class, RunlogCli.subcommandNamed("--store=memory:", "metric", "r", "loss"));
+        assertEquals(null, RunlogCli.subcommandNamed("--store", "metric"));
+        assertEquals(null, RunlogCli.subcommandNamed("--help"));
+        Result viaOptions = h.run("--verbose", "experiments");
+        assertEquals(0, viaOptions.code(), viaOptions.err());
     }
 
     @Test

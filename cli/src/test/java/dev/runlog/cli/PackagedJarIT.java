@@ -25,10 +25,17 @@ class PackagedJarIT {
     }
 
     private Exit run(List<String> command) throws Exception {
+        return run(command, dir.resolve("no-cache"));
+    }
+
+    private Exit run(List<String> command, Path cacheHome) throws Exception {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().remove("RUNLOG_TRACKING_URI");
+        builder.environment().remove("RUNLOG_JAVA_OPTS");
+        builder.environment().remove("RUNLOG_CDS");
+        builder.environment().put("XDG_CACHE_HOME", cacheHome.toString());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process process = builder.start();
         assertTrue(process.waitFor(2, TimeUnit.MINUTES), "runlog did not end: " + command);
@@ -88,5 +95,34 @@ class PackagedJarIT {
         Exit launched = run(List.of("sh", script.toString(), "--store", "sqlite:" + dir.resolve("empty.db"), "experiments"));
         assertEquals(0, launched.code(), launched::toString);
         assertTrue(launched.out().startsWith("no experiments in sqlite:"), launched.out());
+    }
+
+    @Test
+    void theLauncherKeepsAClassArchiveInAnOwnerOnlyCacheAndPrintsTheSameWithIt() throws Exception {
+        Path script = Path.of("src/main/dist/runlog");
+        Path cache = dir.resolve("cache");
+        List<String> command = List.of("sh", script.toString(), "--store", "sqlite:" + dir.resolve("empty.db"), "experiments");
+        Exit first = run(command, cache);
+        Path cds = cache.resolve("runlog/cds");
+        List<Path> archives;
+        try (var files = Files.list(cds)) {
+            archives = files.toList();
+        }
+        assertEquals(1, archives.size(), archives::toString);
+        assertTrue(archives.get(0).getFileName().toString().endsWith(".jsa"), archives::toString);
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cds)));
+        Exit second = run(command, cache);
+        assertEquals(first, second);
+        assertEquals(0, second.code(), second::toString);
+        assertEquals("", second.err());
+
+        // A cache others may write to is not trusted: the command runs, and no archive is read or written there.
+        Path open = dir.resolve("open-cache");
+        Files.createDirectories(open.resolve("runlog/cds"));
+        Files.setPosixFilePermissions(open.resolve("runlog"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals(first, run(command, open));
+        try (var files = Files.list(open.resolve("runlog/cds"))) {
+            assertEquals(0, files.count());
+        }
     }
 }
