@@ -3,29 +3,47 @@ package dev.runlog.benchmarks;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Tracker;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * What a command-line tool pays: a new JVM that opens {@code sqlite:FILE} with {@code Tracker.open}
- * and reads one 1,000-point series with {@code metricHistory}, timed by the parent from
- * {@code ProcessBuilder.start()} until the child reports the read done; median of
- * {@link #LAUNCHES}, after one launch that warms the disk cache and extracts SQLite's native
- * library. The child also reports how long the open and the read took inside it (the library's
- * share). Then the same read as a user types it, {@code runlog metric}, timed to the command's exit.
+ * What a command-line tool pays, in new JVMs started from what users run: the shaded
+ * {@code cli/target/runlog.jar} (every store, one jar; build it first, {@code -am package} does).
+ *
+ * <ul>
+ *   <li>A child JVM opens {@code sqlite:FILE} with {@code Tracker.open} and reads one 1,000-point
+ *       series with {@code metricHistory}; it reports the time of the open and the read inside it
+ *       (the library's share, the target), and the parent times it from {@code start()} to that
+ *       report. Beside it, a JVM that only prints a line (what any Java command pays).</li>
+ *   <li>{@code runlog metric RUN loss} through the launcher script, timed to the command's exit,
+ *       with the class archive the launcher keeps, beside the same without it
+ *       ({@code RUNLOG_CDS=off}).</li>
+ * </ul>
+ * Medians of {@link #LAUNCHES}, after launches that warm the disk cache, extract SQLite's native
+ * library and write the class archive.
  */
 final class ColdStartBenchmark {
-    private static final int LAUNCHES = 5;
+    private static final int LAUNCHES = 7;
 
     private ColdStartBenchmark() {
     }
 
     static void run(Path work, Consumer<Figure> out) throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("runlog.jar", "../cli/target/runlog.jar")).toAbsolutePath().normalize();
+        Path script = jar.getParent().resolve("../src/main/dist/runlog").normalize();
+        if (!Files.isRegularFile(jar) || !Files.isRegularFile(script)) {
+            throw new IllegalStateException("no " + jar + " or " + script + ": package the cli module first");
+        }
+        String classPath = jar + File.pathSeparator + ownClasses();
         Path db = work.resolve("cold.db");
         String runId;
         try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build();
@@ -35,36 +53,59 @@ final class ColdStartBenchmark {
             }
             runId = run.id();
         }
-        launch(db, runId);
+        Map<String, String> cache = Map.of("XDG_CACHE_HOME", work.resolve("cache").toString());
+        List<String> command = List.of("sh", script.toString(), "--store", "sqlite:" + db, "metric", runId, "loss");
+        launch(classPath, Child.class, db.toString(), runId);
+        launch(classPath, JvmOnly.class);
+        timeCommand(command, cache);
+        timeCommand(command, Map.of("RUNLOG_CDS", "off"));
         double[] total = new double[LAUNCHES];
+        double[] inside = new double[LAUNCHES];
         double[] open = new double[LAUNCHES];
         double[] read = new double[LAUNCHES];
+        double[] jvm = new double[LAUNCHES];
+        double[] cli = new double[LAUNCHES];
+        double[] cliPlain = new double[LAUNCHES];
         for (int i = 0; i < LAUNCHES; i++) {
-            double[] child = launch(db, runId);
+            // Interleaved, so a change in the machine's load touches every figure alike.
+            double[] child = launch(classPath, Child.class, db.toString(), runId);
             total[i] = child[0];
             open[i] = child[1];
             read[i] = child[2];
+            inside[i] = child[1] + child[2];
+            jvm[i] = launch(classPath, JvmOnly.class)[0];
+            cli[i] = timeCommand(command, cache);
+            cliPlain[i] = timeCommand(command, Map.of("RUNLOG_CDS", "off"));
         }
-        double[] cli = new double[LAUNCHES];
-        for (int i = 0; i < LAUNCHES; i++) {
-            cli[i] = launchCli(db, runId);
-        }
-        String conditions = "new JVM (java -cp, default flags), Tracker.open + first metricHistory of 1000 points, median of "
-                + LAUNCHES;
-        out.accept(new Figure("cold_start_open_and_first_read_new_jvm", median(total), "ms", 150, false, null, conditions));
-        out.accept(new Figure("cold_start_inside_jvm_Tracker_open", median(open), "ms", 100, false, null, conditions));
-        out.accept(new Figure("cold_start_inside_jvm_first_metricHistory", median(read), "ms", 50, false, null, conditions));
-        out.accept(new Figure("cold_start_cli_runlog_metric_whole_command", median(cli), "ms", 150, false, null,
-                "runlog --store sqlite:FILE metric RUN loss (the CLI's main class on the class path, the launcher's"
-                        + " -XX:+UseSerialGC), from start() to exit, 1000 points printed, median of " + LAUNCHES));
+        String conditions = "java -XX:+UseSerialGC -cp runlog.jar (the shaded CLI jar), sqlite:FILE, first metricHistory of"
+                + " 1000 points, median of " + LAUNCHES + " interleaved launches, " + load();
+        out.accept(new Figure("cold_start_open_and_first_read_inside_new_jvm", median(inside), "ms", 150, false, null,
+                conditions + "; open " + round(median(open)) + " ms + read " + round(median(read)) + " ms"));
+        out.accept(new Figure("cold_start_new_jvm_until_first_read", median(total), "ms", 150, false, median(jvm),
+                conditions + "; baseline: a JVM that only prints a line, from start() to that line"));
+        out.accept(new Figure("cold_start_cli_runlog_metric_whole_command", median(cli), "ms", 150, false, median(cliPlain),
+                "sh cli/src/main/dist/runlog --store sqlite:FILE metric RUN loss, with the launcher's class archive, from"
+                        + " start() to exit, 1000 points printed; baseline: the same with RUNLOG_CDS=off; median of "
+                        + LAUNCHES + ", " + load()));
     }
 
-    /** Wall milliseconds of the {@code runlog metric} command, from start() to exit, its output checked. */
-    private static double launchCli(Path db, String runId) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "dev.runlog.cli.RunlogCli", "--store", "sqlite:" + db, "metric", runId, "loss"))
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+    private static String ownClasses() {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (Files.isDirectory(Path.of(entry)) && Files.exists(Path.of(entry, ColdStartBenchmark.class.getName()
+                    .replace('.', '/') + ".class"))) {
+                return entry;
+            }
+        }
+        throw new IllegalStateException("the benchmarks' classes are not a directory on the class path");
+    }
+
+    /** Wall milliseconds of a command, from start() to exit, its output checked. */
+    private static double timeCommand(List<String> command, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().remove("RUNLOG_JAVA_OPTS");
+        builder.environment().putAll(environment);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         long t0 = System.nanoTime();
         Process process = builder.start();
         long lines;
@@ -74,16 +115,17 @@ final class ColdStartBenchmark {
         int code = process.waitFor();
         double wall = (System.nanoTime() - t0) / 1e6;
         if (code != 0 || lines < 1_000) {
-            throw new IllegalStateException("runlog metric exited " + code + " after " + lines + " lines");
+            throw new IllegalStateException(command + " exited " + code + " after " + lines + " lines");
         }
         return wall;
     }
 
-    /** Returns wall milliseconds from start() to the child's report, then the child's open and read times. */
-    private static double[] launch(Path db, String runId) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                Child.class.getName(), db.toString(), runId)).redirectError(ProcessBuilder.Redirect.INHERIT);
+    /** Wall milliseconds from start() to the child's first line, then the numbers on that line. */
+    private static double[] launch(String classPath, Class<?> main, String... args) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-cp", classPath, main.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         long t0 = System.nanoTime();
         Process process = builder.start();
         String line;
@@ -94,14 +136,30 @@ final class ColdStartBenchmark {
         if (process.waitFor() != 0 || line == null) {
             throw new IllegalStateException("cold-start child failed: " + line);
         }
+        double[] result = new double[3];
+        result[0] = wall;
         String[] parts = line.split(" ");
-        return new double[] {wall, Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
+        for (int i = 0; i < parts.length && i < 2; i++) {
+            result[i + 1] = Double.parseDouble(parts[i]);
+        }
+        return result;
     }
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    /** The machine's one-minute load average, as the conditions of a figure measured now. */
+    private static String load() {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return String.format(java.util.Locale.ROOT, "load average %.1f on %d cores", load,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
     }
 
     /** The child: open, read, print "openMs readMs", exit. */
@@ -121,6 +179,16 @@ final class ColdStartBenchmark {
                 System.out.println((t1 - t0) / 1e6 + " " + (t2 - t1) / 1e6);
                 System.out.flush();
             }
+        }
+    }
+
+    /** The baseline child: a JVM that prints one line and exits. */
+    static final class JvmOnly {
+        private JvmOnly() {
+        }
+
+        public static void main(String[] args) {
+            System.out.println("0 0");
         }
     }
 }
