@@ -24,8 +24,9 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  *
  * <ul>
  *   <li>{@code endpoint=http://host:9000}: an S3-compatible server (MinIO, Ceph) instead of AWS;</li>
- *   <li>{@code region=eu-west-1}: otherwise the SDK's default chain ({@code AWS_REGION}, the
- *       profile), and {@code us-east-1} when an endpoint is given and the chain finds none;</li>
+ *   <li>{@code region=eu-west-1}: otherwise, for AWS, the SDK's default chain ({@code AWS_REGION},
+ *       the profile, an instance's metadata); with an endpoint, {@code AWS_REGION} or the
+ *       {@code aws.region} system property, else {@code us-east-1};</li>
  *   <li>{@code path-style=true}: {@code http://host/bucket/key} addressing, which most
  *       S3-compatible servers need;</li>
  *   <li>{@code checksums=when-required}: the client sends and checks the SDK's flexible checksums
@@ -124,13 +125,16 @@ public final class S3ArtifactStoreProvider implements ArtifactStoreProvider {
         if (region != null) {
             return Region.of(region);
         }
+        if (customEndpoint) {
+            // An S3-compatible server (MinIO, Ceph, s3proxy) takes any region, us-east-1 by default.
+            // The SDK's whole chain is not asked: it ends by calling EC2's instance metadata service,
+            // which off EC2 costs a connection timeout on every store opened.
+            String configured = System.getProperty("aws.region", System.getenv("AWS_REGION"));
+            return configured == null || configured.isBlank() ? Region.US_EAST_1 : Region.of(configured.strip());
+        }
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
-            if (customEndpoint) {
-                // MinIO and most S3-compatible servers accept any region; us-east-1 is their default.
-                return Region.US_EAST_1;
-            }
             throw new InvalidInputException("Artifact location '" + location + "': no AWS region is configured;"
                     + " add region=... beside artifacts= in the store URI, or set AWS_REGION");
         }
