@@ -33,7 +33,7 @@ final class Request {
 
     /** The body's fields when it has any, else the query's. */
     static Request of(byte[] body, String rawQuery) {
-        if (body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank()) {
+        if (hasContent(body)) {
             JsonNode node;
             try {
                 node = MAPPER.readTree(body);
@@ -67,6 +67,16 @@ final class Request {
             }
         }
         return new Request(query);
+    }
+
+    /** Whether the body holds anything but JSON whitespace, without copying it into a string. */
+    private static boolean hasContent(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String decode(String raw) {
