@@ -6,6 +6,7 @@ import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.TransitionOptions;
 import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.Tracker;
 import java.util.ArrayList;
@@ -169,7 +170,15 @@ final class MlflowRegistry {
     private Object createVersion(Request r) {
         String name = r.text("name");
         String uri = runsUri(r.text("source"), r.optionalText("run_id").filter(s -> !s.isEmpty()).orElse(null));
-        ModelVersion version = registry().register(name, uri);
+        tracker.getRun(uri.substring("runs:/".length()).split("/", 2)[0]);
+        ModelVersion version;
+        try {
+            version = registry().register(name, uri);
+        } catch (NotFoundException e) {
+            throw MlflowException.invalid(e.getMessage() + ". Runlog registers models logged through Runlog's API"
+                    + " (ActiveRun.logModel, which writes MLmodel.json with the SHA-256 of each file); a model"
+                    + " logged by MLflow's own flavors is not one");
+        }
         for (Map.Entry<String, String> tag : keyValues(r).entrySet()) {
             registry().setVersionTag(name, version.version(), tag.getKey(), tag.getValue());
         }

@@ -47,6 +47,8 @@ final class MlflowTracking {
     /** MLflow's default experiment id, which its clients use when none is set. */
     static final String DEFAULT_EXPERIMENT_ID = "0";
     static final String DEFAULT_EXPERIMENT_NAME = "Default";
+    /** The run tag MLflow keeps its logged models' MLmodel documents in. */
+    static final String MODEL_HISTORY_TAG = "mlflow.log-model.history";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Tracker tracker;
@@ -114,6 +116,7 @@ final class MlflowTracking {
         }));
         routes.put("runs/log-batch", new MlflowApi.Route(post, this::logBatch));
         routes.put("runs/log-inputs", new MlflowApi.Route(post, this::logInputs));
+        routes.put("runs/log-model", new MlflowApi.Route(post, this::logModel));
         routes.put("metrics/get-history", new MlflowApi.Route(get, this::metricHistory));
         routes.put("artifacts/list", new MlflowApi.Route(get, this::listArtifacts));
     }
@@ -407,6 +410,38 @@ final class MlflowTracking {
     static String sourceType(String source) {
         int colon = source.indexOf(':');
         return colon > 0 && source.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*") ? source.substring(0, colon) : "code";
+    }
+
+    /**
+     * What MLflow's Python flavors send after logging a model: its MLmodel as JSON, which MLflow
+     * appends to the run's tag {@value #MODEL_HISTORY_TAG}. Kept the same way, the oldest entries
+     * dropped when the tag would pass Runlog's tag value limit.
+     */
+    private Object logModel(Request r) {
+        String runId = runId(r);
+        JsonNode model;
+        try {
+            model = MAPPER.readTree(r.text("model_json"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw MlflowException.invalid("model_json is not JSON: " + e.getOriginalMessage());
+        }
+        List<JsonNode> history = new ArrayList<>();
+        String previous = tracker.getRun(runId).data().tags().get(MODEL_HISTORY_TAG);
+        try {
+            if (previous != null) {
+                MAPPER.readTree(previous).forEach(history::add);
+            }
+            history.add(model);
+            String value = MAPPER.writeValueAsString(history);
+            while (value.length() > InputRules.MAX_TAG_VALUE_LENGTH && history.size() > 1) {
+                history.remove(0);
+                value = MAPPER.writeValueAsString(history);
+            }
+            tracker.setTag(runId, MODEL_HISTORY_TAG, value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw MlflowException.invalid("tag " + MODEL_HISTORY_TAG + " of run " + runId + " is not a JSON list: " + e.getOriginalMessage());
+        }
+        return Map.of();
     }
 
     // ---- metric history, artifacts
