@@ -218,6 +218,25 @@ class MlflowEndpointsTest {
         assertTrue(tracker.getExperimentByName("evil").isEmpty());
     }
 
+    @Test
+    void theAjaxAliasAnswersAndATokenServerWantsTheTokenMlflowClientsSendAsBearer() throws Exception {
+        HttpResponse<String> ajax = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri()
+                + "ajax-api/2.0/mlflow/experiments/get-by-name?experiment_name=fx")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ajax.statusCode(), ajax.body());
+        assertTrue(ajax.body().contains("\"experiment_id\":\"" + ids.get("E") + "\""), ajax.body());
+
+        String token = "mlflow-test-token-0123456789";
+        try (RunlogServer guarded = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true).token(token))) {
+            URI uri = URI.create(guarded.uri() + "api/2.0/mlflow/experiments/get-by-name?experiment_name=fx");
+            HttpResponse<String> without = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> with = HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(401, without.statusCode(), without.body());
+            assertEquals(200, with.statusCode(), with.body());
+        }
+    }
+
     private static String fill(String template) {
         String out = template;
         for (Map.Entry<String, String> id : ids.entrySet()) {
