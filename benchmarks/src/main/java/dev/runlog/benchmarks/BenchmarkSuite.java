@@ -83,6 +83,9 @@ public final class BenchmarkSuite {
             if (only.isEmpty() || only.contains("server")) {
                 ServerBenchmark.run(Path.of("target", "server-bench"), BenchmarkSuite::print);
             }
+            if (only.isEmpty() || only.contains("mlflow")) {
+                MlflowApiBenchmark.run(work, BenchmarkSuite::print);
+            }
             if (only.isEmpty() || only.contains("durability")) {
                 WritePathBenchmark.durability(work, BenchmarkSuite::print);
             }

@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 /** {@code runlog ui}: serves the store through {@link RunlogServer} until the process is stopped. */
 @Command(name = "ui", mixinStandardHelpOptions = true,
         description = {"Serve the store's runs and models over HTTP until Ctrl-C.",
-                "Bound to anything but 127.0.0.1, every request needs the access token printed at start."})
+                "Bound to anything but 127.0.0.1, every request needs the access token printed at start.",
+                "With --allow-writes it also serves MLflow's REST API: MLflow's clients log into the store",
+                "with MLFLOW_TRACKING_URI set to the address printed (and MLFLOW_TRACKING_TOKEN to the token)."})
 final class UiCommand extends CliCommand {
     @Option(names = "--port", defaultValue = "5000", description = "Port (0: any free one). Default: ${DEFAULT-VALUE}.")
     int port;
@@ -16,7 +18,7 @@ final class UiCommand extends CliCommand {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
     String host;
 
-    @Option(names = "--allow-writes", description = "Accept changes through the UI (off: read-only).")
+    @Option(names = "--allow-writes", description = "Accept changes through the UI and MLflow's REST API (off: read-only).")
     boolean allowWrites;
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "The access token to require (default: generated off 127.0.0.1).")
@@ -35,6 +37,12 @@ final class UiCommand extends CliCommand {
             ctx().out.println("Runlog UI at " + server.uri() + " serving " + RunCommands.describeStore(ctx())
                     + (allowWrites ? " (writes allowed)" : " (read-only)"));
             server.token().ifPresent(t -> ctx().out.println("access token: " + t));
+            if (allowWrites) {
+                // MLflow's API needs writes (its clients log as they go): served exactly when they are allowed.
+                String uri = server.uri().toString();
+                ctx().out.println("MLflow clients: MLFLOW_TRACKING_URI=" + uri.substring(0, uri.length() - 1)
+                        + (server.token().isPresent() ? " MLFLOW_TRACKING_TOKEN=<the access token>" : ""));
+            }
             ctx().out.println("Ctrl-C stops it.");
             ctx().out.flush();
             // Ctrl-C ends the JVM and its shutdown hooks close the tracker; tests release the latch.

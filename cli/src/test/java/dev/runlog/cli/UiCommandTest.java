@@ -41,8 +41,23 @@ class UiCommandTest {
         assertTrue(session.contains("\"writes\":true") && session.contains("\"csrf_token\":\""), session);
     }
 
-    /** Runs {@code runlog ui}, checks one GET through {@code check}, and returns what {@code /api/session} says. */
+    @Test
+    void allowWritesAlsoServesMlflowsRestApiAndPrintsTheTrackingUri() throws Exception {
+        String output = serve(true, "api/2.0/mlflow/experiments/get-by-name?experiment_name=iris",
+                body -> assertTrue(body.contains("\"name\":\"iris\"") && body.contains("\"experiment_id\""), body), true);
+        assertTrue(Pattern.compile("MLflow clients: MLFLOW_TRACKING_URI=http://127\\.0\\.0\\.1:\\d+\n").matcher(output).find(), output);
+    }
+
     private static String serve(boolean allowWrites, String path, java.util.function.Consumer<String> check) throws Exception {
+        return serve(allowWrites, path, check, false);
+    }
+
+    /**
+     * Runs {@code runlog ui}, checks one GET through {@code check}, and returns what {@code /api/session}
+     * says, or with {@code output} what the command printed.
+     */
+    private static String serve(boolean allowWrites, String path, java.util.function.Consumer<String> check, boolean output)
+            throws Exception {
         try (Tracker tracker = Tracker.inMemory()) {
             tracker.run("iris", run -> run.logParam("lr", 0.1));
             Flushed out = new Flushed();
@@ -62,7 +77,7 @@ class UiCommandTest {
                     HttpResponse.BodyHandlers.ofString()).body();
             ctx.stop.countDown();
             assertEquals(0, code.get(30, TimeUnit.SECONDS), err::toString);
-            return session;
+            return output ? out.toString() : session;
         }
     }
 

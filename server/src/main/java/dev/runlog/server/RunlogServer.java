@@ -120,10 +120,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code POST /api/models/{name}/aliases} {@code {"alias", "version"}},
  *     {@code /api/models/{name}/aliases/delete} {@code {"alias"}}: the model.</li>
  * </ul>
+ *
+ * <p><b>MLflow's REST API.</b> With writes allowed the server also speaks MLflow's REST API, so
+ * MLflow's own clients log into the tracker's store unchanged ({@code MLFLOW_TRACKING_URI=http://127.0.0.1:PORT};
+ * with a token, {@code MLFLOW_TRACKING_TOKEN} too): under {@code /api/2.0/mlflow/} and
+ * {@code /ajax-api/2.0/mlflow/} experiments ({@code create, get, get-by-name, search, update,
+ * delete, restore, set-experiment-tag}), runs ({@code create, get, update, delete, restore, search,
+ * log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs}), {@code metrics/get-history},
+ * {@code artifacts/list}, registered models ({@code create, get, rename, update, delete, search,
+ * get-latest-versions, set-tag, delete-tag, alias} (POST sets, DELETE deletes, GET reads)) and model
+ * versions ({@code create, get, update, delete, search, transition-stage, get-download-uri,
+ * set-tag, delete-tag}); and the artifact proxy {@code /api/2.0/mlflow-artifacts/artifacts/<experiment>/<run>/artifacts/<path>}
+ * (PUT uploads, GET downloads, {@code GET artifacts?path=} lists), which every run's
+ * {@code artifact_uri} ({@code mlflow-artifacts:/<experiment>/<run>/artifacts}) points MLflow's
+ * clients to. Replies have the JSON shapes of MLflow's protobuf messages; errors are MLflow's
+ * {@code {"error_code", "message"}} with its HTTP statuses ({@code RESOURCE_DOES_NOT_EXIST} 404,
+ * {@code INVALID_PARAMETER_VALUE} and {@code RESOURCE_ALREADY_EXISTS} 400, {@code PERMISSION_DENIED}
+ * 403, {@code ENDPOINT_NOT_FOUND} 404). Its clients cannot send the CSRF secret; instead a request
+ * must pass the {@code Host}, {@code Origin} and {@code Sec-Fetch-Site} checks above and a POST,
+ * PATCH or DELETE must be {@code application/json}. Without writes allowed every MLflow call gets
+ * 403 {@code PERMISSION_DENIED}. Registry changes go through the registry and its audit trail (as
+ * {@code "<os user> (mlflow api)"}).
  */
 public final class RunlogServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RunlogServer.class.getName());
     private static final int THREADS = 4;
+    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -154,6 +176,12 @@ public final class RunlogServer implements AutoCloseable {
             throw new InvalidInputException("host '" + options.host() + "' does not resolve", e);
         }
         String token = options.token().orElse(address.isLoopbackAddress() ? null : generateToken());
+        // Without TCP_NODELAY the JDK server sends headers and body as two segments, and the second
+        // waits for the client's delayed ACK: ~40 ms per request, where a logged metric takes well under
+        // one. The JDK reads this property once, when its first server starts.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(address, options.port()), 0);

@@ -92,7 +92,8 @@ public final class ServerOptions {
      * POSTs that set and delete run tags, set a run's note, move model versions between stages
      * (through the registry's gates when given, and always into its audit trail) and set and delete
      * aliases; each must carry the server's CSRF secret and pass the checks
-     * {@link RunlogServer} lists. Without, every POST gets 405.
+     * {@link RunlogServer} lists; and it serves MLflow's REST API (see {@link RunlogServer}), whose
+     * clients log as they go. Without, every POST gets 405 and every MLflow call 403.
      */
     public ServerOptions allowWrites(boolean allow) {
         return new ServerOptions(host, port, token, allow);

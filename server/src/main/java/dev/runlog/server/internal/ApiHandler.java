@@ -8,6 +8,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.runlog.registry.PromotionRejectedException;
+import dev.runlog.server.internal.mlflow.MlflowApi;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.InvalidFilterException;
 import dev.runlog.tracking.InvalidInputException;
@@ -66,12 +67,17 @@ public final class ApiHandler implements HttpHandler {
     private final byte[] token;
     private final UiAssets ui = new UiAssets();
     private final WriteApi writes;
+    private final MlflowApi mlflow;
 
-    /** Serves {@code api} and, when {@code writes} is not null, its POSTs; with a non-null {@code token}, only to requests that carry it. */
+    /**
+     * Serves {@code api} and, when {@code writes} is not null, its POSTs and MLflow's REST API; with a
+     * non-null {@code token}, only to requests that carry it.
+     */
     public ApiHandler(JsonApi api, String token, WriteApi writes) {
         this.api = api;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.writes = writes;
+        this.mlflow = writes == null ? null : new MlflowApi(api.tracker(), api::registry, writes.csrf());
     }
 
     @Override
@@ -109,6 +115,11 @@ public final class ApiHandler implements HttpHandler {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"runlog\"");
             sendError(exchange, 401, "unauthorized",
                     "this server requires its access token, as 'Authorization: Bearer <token>' or a 'token' cookie");
+            return;
+        }
+        if (MlflowApi.serves(rawPath)) {
+            // MLflow's clients use PUT, PATCH and DELETE too, and need writes: its own rules apply.
+            MlflowApi.serve(mlflow, exchange);
             return;
         }
         String method = exchange.getRequestMethod();
@@ -250,7 +261,8 @@ public final class ApiHandler implements HttpHandler {
         sendJson(exchange, status, error(code, message));
     }
 
-    static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+    /** Sends {@code body} as JSON (with {@code <>&} escaped) with {@code status}; nothing for HEAD. */
+    public static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
         byte[] bytes;
         try {
             bytes = MAPPER.writeValueAsBytes(body);

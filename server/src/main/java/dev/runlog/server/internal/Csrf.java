@@ -54,7 +54,7 @@ public final class Csrf {
     }
 
     /** Why a request naming this {@code Host} may not see the secret or write, or empty if it may. */
-    Optional<Refusal> hostRefusal(Headers request) {
+    public Optional<Refusal> hostRefusal(Headers request) {
         String host = request.getFirst("Host");
         if (!loopbackHostOnly || (host != null && isLoopback(host))) {
             return Optional.empty();
@@ -74,7 +74,7 @@ public final class Csrf {
     }
 
     /** A failed check: its name (such as {@code "origin"}) and what was wrong. */
-    record Refusal(String check, String message) {
+    public record Refusal(String check, String message) {
     }
 
     /** The secret that {@code GET /api/session} hands to the server's own pages. */
@@ -93,10 +93,28 @@ public final class Csrf {
         if (given == null || !MessageDigest.isEqual(secretBytes, given.getBytes(StandardCharsets.UTF_8))) {
             return Optional.of(new Refusal("csrf_token", "header " + HEADER + " is missing or wrong; GET /api/session gives it"));
         }
+        return contentTypeRefusal(request).or(() -> originRefusal(request));
+    }
+
+    /** Why a body with these headers is not JSON as a write must send it, or empty if it is. */
+    public static Optional<Refusal> contentTypeRefusal(Headers request) {
         String type = request.getFirst("Content-Type");
         if (type == null || !mediaType(type).equals("application/json")) {
             return Optional.of(new Refusal("content_type", "the body must be sent as Content-Type: application/json, not "
                     + (type == null ? "without one" : "'" + type + "'")));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why a request with these headers is not from this server's own pages or a non-browser client
+     * (its {@code Host}, {@code Origin} and {@code Sec-Fetch-Site} checks, without the secret), or
+     * empty if it passes: what the MLflow API, whose clients cannot know the secret, relies on.
+     */
+    public Optional<Refusal> originRefusal(Headers request) {
+        Optional<Refusal> wrongHost = hostRefusal(request);
+        if (wrongHost.isPresent()) {
+            return wrongHost;
         }
         String origin = request.getFirst("Origin");
         String host = request.getFirst("Host");

@@ -1,0 +1,173 @@
+package dev.runlog.server.internal.mlflow;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.server.internal.ApiHandler;
+import dev.runlog.server.internal.Csrf;
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.ParamConflictException;
+import dev.runlog.tracking.RunNotActiveException;
+import dev.runlog.tracking.RunlogException;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.Tracker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * MLflow's REST API ({@code /api/2.0/mlflow/...}, its {@code /ajax-api/2.0/mlflow/...} alias and
+ * the artifact proxy {@code /api/2.0/mlflow-artifacts/artifacts/...}) over the server's tracker
+ * and registry, so that MLflow's own clients log into a Runlog store unchanged.
+ *
+ * <p>Served only when the server allows writes (else every call gets 403 {@code PERMISSION_DENIED}
+ * saying so): MLflow's clients write as they go. The access token, when one is required, is the
+ * one MLflow's clients send from {@code MLFLOW_TRACKING_TOKEN} ({@code Authorization: Bearer}).
+ * MLflow's clients cannot know the web UI's CSRF secret, so instead of it a request must not come
+ * from a browser page of another site: the {@code Host}, {@code Origin} and
+ * {@code Sec-Fetch-Site} checks of {@link Csrf#originRefusal}, and a POST, PATCH or DELETE must be
+ * sent as {@code application/json}, which a cross-site form cannot send.
+ */
+public final class MlflowApi {
+    private static final System.Logger LOG = System.getLogger(MlflowApi.class.getName());
+    private static final Set<String> PREFIXES = Set.of("/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/",
+            "/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/");
+
+    /** A route: the methods MLflow serves it with and what it answers. */
+    record Route(Set<String> methods, Function<Request, Object> answer) {
+    }
+
+    private final Csrf csrf;
+    private final Map<String, Route> routes = new HashMap<>();
+    private final MlflowArtifacts artifacts;
+
+    /** Serves MLflow's API over {@code tracker} and the registry {@code registry} opens (on first use), guarded by {@code csrf}'s origin checks. */
+    public MlflowApi(Tracker tracker, Supplier<ModelRegistry> registry, Csrf csrf) {
+        this.csrf = csrf;
+        new MlflowTracking(tracker).addRoutes(routes);
+        new MlflowRegistry(tracker, registry).addRoutes(routes);
+        this.artifacts = new MlflowArtifacts(tracker);
+    }
+
+    /** Whether {@code rawPath} is one of MLflow's. */
+    public static boolean serves(String rawPath) {
+        for (String prefix : PREFIXES) {
+            if (rawPath.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Serves an MLflow request with {@code api}, or refuses it when the server serves none (null: writes are not allowed). */
+    public static void serve(MlflowApi api, HttpExchange exchange) throws IOException {
+        try {
+            if (api == null) {
+                throw new MlflowException("PERMISSION_DENIED", 403, "this Runlog server is read-only; MLflow's API is"
+                        + " served only with writes allowed (ServerOptions.allowWrites(true), or runlog ui --allow-writes)");
+            }
+            api.serve(exchange);
+        } catch (RuntimeException e) {
+            fail(exchange, e);
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        Optional<Csrf.Refusal> refusal = csrf.originRefusal(exchange.getRequestHeaders());
+        if (refusal.isEmpty() && Set.of("POST", "PATCH", "DELETE").contains(method)) {
+            refusal = Csrf.contentTypeRefusal(exchange.getRequestHeaders());
+        }
+        if (refusal.isPresent()) {
+            throw new MlflowException("PERMISSION_DENIED", 403, refusal.get().message() + " (check: " + refusal.get().check() + ")");
+        }
+        String rawPath = exchange.getRequestURI().getRawPath();
+        String path = rawPath.substring(rawPath.indexOf("/2.0/") + "/2.0/".length());
+        if (path.startsWith("mlflow-artifacts/")) {
+            artifacts.serve(exchange, path.substring("mlflow-artifacts/".length()));
+            return;
+        }
+        String name = path.substring("mlflow/".length());
+        // A path MLflow serves with several methods, each doing another thing (registered-models/alias), has a route per method.
+        Route route = routes.getOrDefault(method + " " + name, routes.get(name));
+        if (route == null || !route.methods().contains(method)) {
+            List<String> allowed = routes.entrySet().stream()
+                    .filter(e -> e.getKey().equals(name) || e.getKey().endsWith(" " + name))
+                    .flatMap(e -> e.getValue().methods().stream()).sorted().toList();
+            if (allowed.isEmpty()) {
+                throw MlflowException.noEndpoint("no MLflow endpoint " + rawPath + " in Runlog's server; see RunlogServer's list");
+            }
+            exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+            throw new MlflowException("ENDPOINT_NOT_FOUND", 405, "method " + method + " is not allowed for " + rawPath
+                    + "; use " + String.join(" or ", allowed));
+        }
+        Object reply = route.answer().apply(Request.of(readBody(exchange), exchange.getRequestURI().getRawQuery()));
+        ApiHandler.sendJson(exchange, 200, reply);
+    }
+
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] bytes = in.readNBytes(Request.MAX_BODY + 1);
+            if (bytes.length > Request.MAX_BODY) {
+                throw new MlflowException("RESOURCE_EXHAUSTED", 413, "the request body exceeds MLflow's limit of "
+                        + Request.MAX_BODY + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    /** Answers a failure with MLflow's error JSON and the HTTP status MLflow sends with its code. */
+    private static void fail(HttpExchange exchange, RuntimeException e) throws IOException {
+        if (exchange.getResponseCode() != -1) {
+            LOG.log(System.Logger.Level.WARNING, "response to " + exchange.getRequestURI() + " cut short", e);
+            return;
+        }
+        MlflowException error = translate(e);
+        if (error.status() == 500) {
+            // Neither the message nor the trace goes out: they may name files and classes of the host.
+            LOG.log(System.Logger.Level.ERROR, "MLflow request " + exchange.getRequestURI() + " failed", e);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error_code", error.code());
+        body.put("message", error.getMessage());
+        ApiHandler.sendJson(exchange, error.status(), body);
+    }
+
+    /** Runlog's exceptions as MLflow's error codes. */
+    static MlflowException translate(RuntimeException e) {
+        if (e instanceof MlflowException m) {
+            return m;
+        }
+        if (e instanceof ParamConflictException) {
+            return MlflowException.invalid(e.getMessage() + " (params are immutable, in Runlog as in MLflow)");
+        }
+        if (e instanceof RunNotActiveException) {
+            return MlflowException.invalid(e.getMessage() + " (Runlog is stricter than MLflow here: a run that has"
+                    + " ended takes no more metrics, params or artifacts, only tags)");
+        }
+        if (e instanceof InvalidInputException) {
+            return MlflowException.invalid(e.getMessage());
+        }
+        if (e instanceof NotFoundException) {
+            return MlflowException.notFound(e.getMessage());
+        }
+        if (e instanceof ConflictException) {
+            return MlflowException.invalid(e.getMessage());
+        }
+        if (e instanceof StoreException) {
+            return new MlflowException("TEMPORARILY_UNAVAILABLE", 503, e.getMessage());
+        }
+        if (e instanceof RunlogException) {
+            return new MlflowException("INVALID_STATE", 500, e.getMessage());
+        }
+        return new MlflowException("INTERNAL_ERROR", 500, "the server failed to answer; its log says why");
+    }
+}

@@ -1,0 +1,160 @@
+package dev.runlog.server.internal.mlflow;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.runlog.server.internal.ApiHandler;
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.ArtifactPaths;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.TrackerStores;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MLflow's artifact proxy ({@code /api/2.0/mlflow-artifacts/artifacts/...}): what MLflow's clients
+ * call for a run whose {@code artifact_uri} is {@code mlflow-artifacts:/<experiment>/<run>/artifacts},
+ * as this server reports every run's. Paths are {@code <experiment>/<run>/artifacts/<path>};
+ * files go to the tracker's artifact store and are recorded (size, SHA-256) as Runlog records the
+ * files its own API logs. A path that leaves the run's artifacts ({@code ..}, absolute) is refused.
+ * <ul>
+ * <li>{@code PUT artifacts/<path>}: stores the body as the file (replacing one there); {@code {}}.</li>
+ * <li>{@code GET artifacts/<path>}: the file's bytes.</li>
+ * <li>{@code GET artifacts?path=<dir>}: {@code files}, each {@code path} (its name in the
+ *     directory), {@code is_dir}, {@code file_size}.</li>
+ * </ul>
+ */
+final class MlflowArtifacts {
+    /** The scheme of the URIs MLflow's clients resolve to this proxy. */
+    static final String SCHEME = "mlflow-artifacts:";
+
+    private final Tracker tracker;
+    private final TrackerStores stores;
+
+    MlflowArtifacts(Tracker tracker) {
+        this.tracker = tracker;
+        this.stores = TrackerStores.of(tracker);
+    }
+
+    /** The {@code mlflow-artifacts:} URI of a run's artifacts. */
+    static String runUri(String experimentId, String runId) {
+        return SCHEME + "/" + experimentId + "/" + runId + "/artifacts";
+    }
+
+    static Map<String, Object> fileInfo(String path, ArtifactEntry entry) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("path", path);
+        json.put("is_dir", entry.isDirectory());
+        if (!entry.isDirectory()) {
+            json.put("file_size", entry.size());
+        }
+        return json;
+    }
+
+    /** A run's file: the run and the normalized path inside its artifacts. */
+    private record Target(Run run, String path) {
+    }
+
+    /** Serves {@code rest}, the raw path after {@code mlflow-artifacts/}. */
+    void serve(HttpExchange exchange, String rest) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (rest.equals("artifacts") || rest.equals("artifacts/")) {
+            if (!method.equals("GET")) {
+                throw new MlflowException("ENDPOINT_NOT_FOUND", 405, "listing artifacts is a GET");
+            }
+            Request r = Request.of(new byte[0], exchange.getRequestURI().getRawQuery());
+            ApiHandler.sendJson(exchange, 200, list(r.optionalText("path").orElse("")));
+            return;
+        }
+        if (!rest.startsWith("artifacts/")) {
+            throw MlflowException.noEndpoint("no MLflow endpoint /api/2.0/mlflow-artifacts/" + rest);
+        }
+        StringBuilder decoded = new StringBuilder();
+        for (String segment : rest.substring("artifacts/".length()).split("/", -1)) {
+            decoded.append(decoded.length() == 0 ? "" : "/").append(decode(segment));
+        }
+        Target target = target(decoded.toString());
+        switch (method) {
+            case "PUT" -> {
+                upload(target, exchange);
+                ApiHandler.sendJson(exchange, 200, Map.of());
+            }
+            case "GET" -> download(target, exchange);
+            default -> throw new MlflowException("ENDPOINT_NOT_FOUND", 405, "artifacts are uploaded with PUT and downloaded with GET");
+        }
+    }
+
+    private static String decode(String raw) {
+        try {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw MlflowException.invalid("bad percent-encoding in '" + raw + "'");
+        }
+    }
+
+    /** {@code <experiment>/<run>/artifacts/<path>} as a run and a path in it; a path leaving it is refused. */
+    private Target target(String proxyPath) {
+        if (proxyPath.startsWith("/") || proxyPath.contains("\\")) {
+            throw MlflowException.invalid("artifact path '" + proxyPath + "' is not relative");
+        }
+        String[] parts = proxyPath.split("/", 4);
+        if (parts.length < 3 || !parts[2].equals("artifacts")) {
+            throw MlflowException.invalid("artifact path '" + proxyPath + "' is not <experiment id>/<run id>/artifacts/<path>,"
+                    + " the form of this server's mlflow-artifacts: URIs");
+        }
+        String path = ArtifactPaths.normalize(parts.length == 4 ? parts[3] : "");
+        Run run = tracker.getRun(InputRules.runId(parts[1]));
+        if (!run.info().experimentId().equals(parts[0])) {
+            throw MlflowException.notFound("run " + parts[1] + " is not in experiment " + parts[0]);
+        }
+        return new Target(run, path);
+    }
+
+    private void upload(Target target, HttpExchange exchange) throws IOException {
+        Run run = target.run();
+        if (run.info().lifecycleStage() == LifecycleStage.DELETED
+                || (run.info().status() != RunStatus.RUNNING && run.info().status() != RunStatus.SCHEDULED)) {
+            throw MlflowException.invalid("run " + run.info().id() + " is " + (run.info().lifecycleStage() == LifecycleStage.DELETED
+                    ? "deleted" : run.info().status()) + "; Runlog is stricter than MLflow here: a run's artifacts are"
+                    + " fixed once it ended");
+        }
+        if (target.path().isEmpty()) {
+            throw MlflowException.invalid("an artifact upload needs a file path after the run's artifacts/");
+        }
+        ArtifactEntry entry;
+        try (InputStream in = exchange.getRequestBody()) {
+            entry = stores.artifacts().put(run.info().id(), target.path(), in);
+        }
+        stores.tracking().logArtifacts(run.info().id(), List.of(entry));
+    }
+
+    private void download(Target target, HttpExchange exchange) throws IOException {
+        try (InputStream in = tracker.openArtifact(target.run().info().id(), target.path())) {
+            exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            exchange.getResponseHeaders().set("Content-Disposition", "attachment");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                in.transferTo(out);
+            }
+        }
+    }
+
+    private Map<String, Object> list(String proxyPath) {
+        Target target = target(proxyPath);
+        List<Object> files = new ArrayList<>();
+        for (ArtifactEntry entry : tracker.listArtifacts(target.run().info().id(), target.path())) {
+            String name = entry.path().substring(entry.path().lastIndexOf('/') + 1);
+            files.add(fileInfo(name, entry));
+        }
+        return Map.of("files", files);
+    }
+}

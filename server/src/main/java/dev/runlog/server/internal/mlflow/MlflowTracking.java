@@ -1,0 +1,478 @@
+package dev.runlog.server.internal.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Dataset;
+import dev.runlog.tracking.DatasetInput;
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.ExperimentPage;
+import dev.runlog.tracking.ExperimentQuery;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunPage;
+import dev.runlog.tracking.RunQuery;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.ArtifactPaths;
+import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.TrackerStores;
+import dev.runlog.tracking.spi.TrackingStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * MLflow's tracking endpoints: experiments, runs, metric histories and artifact listings. Reads go
+ * through the public Tracker API; writes to a run by id (MLflow logs to runs across requests,
+ * where Runlog's API logs through the {@code ActiveRun} that started them) go to the tracker's
+ * store through the SPI, after the same key and value checks the tracker makes.
+ */
+final class MlflowTracking {
+    /** MLflow's {@code log-batch} limits. */
+    static final int MAX_METRICS_PER_BATCH = 1_000;
+    static final int MAX_PARAMS_PER_BATCH = 100;
+    static final int MAX_TAGS_PER_BATCH = 100;
+    static final int MAX_ENTITIES_PER_BATCH = 1_000;
+    /** MLflow's default experiment id, which its clients use when none is set. */
+    static final String DEFAULT_EXPERIMENT_ID = "0";
+    static final String DEFAULT_EXPERIMENT_NAME = "Default";
+    /** The run tag MLflow keeps its logged models' MLmodel documents in. */
+    static final String MODEL_HISTORY_TAG = "mlflow.log-model.history";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Tracker tracker;
+    private final TrackingStore store;
+    private final TrackerStores stores;
+
+    MlflowTracking(Tracker tracker) {
+        this.tracker = tracker;
+        this.stores = TrackerStores.of(tracker);
+        this.store = stores.tracking();
+    }
+
+    void addRoutes(Map<String, MlflowApi.Route> routes) {
+        Set<String> post = Set.of("POST");
+        Set<String> get = Set.of("GET");
+        Set<String> read = Set.of("GET", "POST");
+        routes.put("experiments/create", new MlflowApi.Route(post, this::createExperiment));
+        routes.put("experiments/get", new MlflowApi.Route(get, r -> Map.of("experiment",
+                Shapes.experiment(experiment(r.text("experiment_id"))))));
+        routes.put("experiments/get-by-name", new MlflowApi.Route(get, this::experimentByName));
+        routes.put("experiments/search", new MlflowApi.Route(read, this::searchExperiments));
+        routes.put("experiments/update", new MlflowApi.Route(post, this::updateExperiment));
+        routes.put("experiments/delete", new MlflowApi.Route(post, r -> {
+            tracker.deleteExperiment(experiment(r.text("experiment_id")).id());
+            return Map.of();
+        }));
+        routes.put("experiments/restore", new MlflowApi.Route(post, r -> {
+            tracker.restoreExperiment(experiment(r.text("experiment_id")).id());
+            return Map.of();
+        }));
+        routes.put("experiments/set-experiment-tag", new MlflowApi.Route(post, r -> {
+            String key = InputRules.key("tag", r.text("key"));
+            tracker.setExperimentTag(experiment(r.text("experiment_id")).id(), key, InputRules.tagValue(key, r.text("value")));
+            return Map.of();
+        }));
+        routes.put("runs/create", new MlflowApi.Route(post, this::createRun));
+        routes.put("runs/get", new MlflowApi.Route(get, r -> Map.of("run", Shapes.run(tracker.getRun(runId(r))))));
+        routes.put("runs/update", new MlflowApi.Route(post, this::updateRun));
+        routes.put("runs/delete", new MlflowApi.Route(post, r -> {
+            tracker.deleteRun(runId(r));
+            return Map.of();
+        }));
+        routes.put("runs/restore", new MlflowApi.Route(post, r -> {
+            tracker.restoreRun(runId(r));
+            return Map.of();
+        }));
+        routes.put("runs/search", new MlflowApi.Route(read, this::searchRuns));
+        routes.put("runs/log-metric", new MlflowApi.Route(post, r -> {
+            store.logBatch(runId(r), List.of(metric(r.text("key"), r.real("value"), r.integer("step", 0),
+                    r.integer("timestamp", stores.clock().millis()))), Map.of(), Map.of());
+            return Map.of();
+        }));
+        routes.put("runs/log-parameter", new MlflowApi.Route(post, r -> {
+            String key = InputRules.key("param", r.text("key"));
+            store.logBatch(runId(r), List.of(), Map.of(key, InputRules.paramValue(key, r.text("value"))), Map.of());
+            return Map.of();
+        }));
+        routes.put("runs/set-tag", new MlflowApi.Route(post, r -> {
+            tracker.setTag(runId(r), r.text("key"), r.text("value"));
+            return Map.of();
+        }));
+        routes.put("runs/delete-tag", new MlflowApi.Route(post, r -> {
+            tracker.deleteTag(runId(r), r.text("key"));
+            return Map.of();
+        }));
+        routes.put("runs/log-batch", new MlflowApi.Route(post, this::logBatch));
+        routes.put("runs/log-inputs", new MlflowApi.Route(post, this::logInputs));
+        routes.put("runs/log-model", new MlflowApi.Route(post, this::logModel));
+        routes.put("metrics/get-history", new MlflowApi.Route(get, this::metricHistory));
+        routes.put("artifacts/list", new MlflowApi.Route(get, this::listArtifacts));
+    }
+
+    // ---- experiments
+
+    private Object createExperiment(Request r) {
+        String name = r.text("name");
+        if (r.optionalText("artifact_location").filter(s -> !s.isEmpty()).isPresent()) {
+            throw MlflowException.invalid("artifact_location is not supported: Runlog keeps every run's artifacts in"
+                    + " its store's artifact location, served through this server's mlflow-artifacts proxy");
+        }
+        Map<String, String> tags = keyValues(r, "tags", "tag", Integer.MAX_VALUE);
+        Experiment experiment;
+        try {
+            experiment = tracker.createExperiment(name);
+        } catch (ConflictException e) {
+            throw MlflowException.exists("Experiment '" + name + "' already exists.");
+        }
+        tags.forEach((k, v) -> tracker.setExperimentTag(experiment.id(), k, v));
+        return Map.of("experiment_id", experiment.id());
+    }
+
+    private Object experimentByName(Request r) {
+        String name = r.text("experiment_name");
+        return Map.of("experiment", Shapes.experiment(tracker.getExperimentByName(name).orElseThrow(
+                () -> MlflowException.notFound("Could not find experiment with name '" + name + "'"))));
+    }
+
+    /** Experiment {@code id}; MLflow's default experiment {@code "0"} is Runlog's {@code "Default"}, made on first use. */
+    Experiment experiment(String id) {
+        try {
+            return tracker.getExperiment(id);
+        } catch (NotFoundException e) {
+            if (!id.equals(DEFAULT_EXPERIMENT_ID)) {
+                throw MlflowException.notFound("No Experiment with id=" + id + " exists");
+            }
+        }
+        return tracker.getExperimentByName(DEFAULT_EXPERIMENT_NAME).orElseGet(() -> {
+            try {
+                return tracker.createExperiment(DEFAULT_EXPERIMENT_NAME);
+            } catch (ConflictException raced) {
+                return tracker.getExperimentByName(DEFAULT_EXPERIMENT_NAME).orElseThrow();
+            }
+        });
+    }
+
+    private Object searchExperiments(Request r) {
+        ExperimentQuery query = tracker.searchExperiments().viewType(viewType(r, "view_type"))
+                .maxResults((int) maxResults(r, 1_000));
+        r.optionalText("filter").filter(f -> !f.isBlank()).ifPresent(query::filter);
+        List<String> order = r.texts("order_by");
+        if (!order.isEmpty()) {
+            query.orderBy(order.toArray(String[]::new));
+        }
+        r.optionalText("page_token").filter(t -> !t.isEmpty()).ifPresent(query::pageToken);
+        ExperimentPage page = query.page();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("experiments", page.experiments().stream().map(Shapes::experiment).toList());
+        page.nextPageToken().ifPresent(t -> json.put("next_page_token", t));
+        return json;
+    }
+
+    private Object updateExperiment(Request r) {
+        Experiment experiment = experiment(r.text("experiment_id"));
+        String newName = r.text("new_name");
+        if (!newName.equals(experiment.name())) {
+            throw MlflowException.invalid("Runlog does not rename experiments: experiment '" + experiment.name()
+                    + "' keeps its name (its id and runs are referred to by name)");
+        }
+        return Map.of();
+    }
+
+    private static ViewType viewType(Request r, String field) {
+        String value = r.optionalText(field).orElse("ACTIVE_ONLY");
+        return switch (value) {
+            case "ACTIVE_ONLY", "1" -> ViewType.ACTIVE_ONLY;
+            case "DELETED_ONLY", "2" -> ViewType.DELETED_ONLY;
+            case "ALL", "3" -> ViewType.ALL;
+            default -> throw MlflowException.invalid("Invalid value " + value + " for parameter '" + field
+                    + "': it must be ACTIVE_ONLY, DELETED_ONLY or ALL");
+        };
+    }
+
+    private static long maxResults(Request r, long otherwise) {
+        long max = r.integer("max_results", otherwise);
+        if (max < 1 || max > 50_000) {
+            throw MlflowException.invalid("Invalid value " + max + " for parameter 'max_results' supplied. It must be"
+                    + " at most 50000 and at least 1");
+        }
+        return max;
+    }
+
+    // ---- runs
+
+    private Object createRun(Request r) {
+        Experiment experiment = experiment(r.optionalText("experiment_id").orElse(DEFAULT_EXPERIMENT_ID));
+        Map<String, String> tags = new LinkedHashMap<>(keyValues(r, "tags", "tag", Integer.MAX_VALUE));
+        String runId = HexFormat.of().formatHex(uuidBytes());
+        String name = r.optionalText("run_name").filter(n -> !n.isBlank())
+                .or(() -> java.util.Optional.ofNullable(tags.get(Shapes.RUN_NAME_TAG)))
+                .orElse("run-" + runId.substring(0, 8));
+        tags.put(Shapes.RUN_NAME_TAG, name);
+        r.optionalText("user_id").filter(u -> !u.isEmpty()).ifPresent(user -> {
+            tags.putIfAbsent(Shapes.USER_TAG, user);
+            tags.putIfAbsent(ActiveRun.USER_TAG, user);
+        });
+        String parent = tags.get("mlflow.parentRunId");
+        if (parent != null) {
+            // Runlog's own tag too, so that Runlog's API and UI see the nesting.
+            tags.putIfAbsent(ActiveRun.PARENT_RUN_ID_TAG, parent);
+        }
+        Instant start = Instant.ofEpochMilli(r.integer("start_time", stores.clock().millis()));
+        store.createRun(new RunSpec(runId, experiment.id(), InputRules.name("run", name), RunStatus.RUNNING, start,
+                stores.artifacts().artifactUri(runId), InputRules.tags(tags)));
+        return Map.of("run", Shapes.run(tracker.getRun(runId)));
+    }
+
+    private static byte[] uuidBytes() {
+        UUID uuid = UUID.randomUUID();
+        return java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                .putLong(uuid.getLeastSignificantBits()).array();
+    }
+
+    /** The run id of a request ({@code run_id}, or {@code run_uuid} as older clients send it), checked. */
+    private static String runId(Request r) {
+        return InputRules.runId(r.text("run_id", "run_uuid"));
+    }
+
+    private Object updateRun(Request r) {
+        String runId = runId(r);
+        Run run = tracker.getRun(runId);
+        r.optionalText("run_name").filter(n -> !n.isEmpty() && !n.equals(run.info().name())).ifPresent(n -> {
+            throw MlflowException.invalid("Runlog does not rename runs: run " + runId + " keeps its name '"
+                    + run.info().name() + "'");
+        });
+        if (r.has("status")) {
+            RunStatus status = status(r.text("status"));
+            if (status != run.info().status()) {
+                if (status == RunStatus.RUNNING || status == RunStatus.SCHEDULED) {
+                    throw MlflowException.invalid("run " + runId + " is " + run.info().status() + "; Runlog does not"
+                            + " set a run back to " + status);
+                }
+                store.endRun(runId, status, Instant.ofEpochMilli(r.integer("end_time", stores.clock().millis())));
+            }
+        }
+        return Map.of("run_info", Shapes.runInfo(tracker.getRun(runId)));
+    }
+
+    private static RunStatus status(String name) {
+        try {
+            return RunStatus.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw MlflowException.invalid("Invalid value " + name + " for parameter 'status': it must be RUNNING,"
+                    + " SCHEDULED, FINISHED, FAILED or KILLED");
+        }
+    }
+
+    private Object searchRuns(Request r) {
+        List<String> experiments = r.texts("experiment_ids");
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (experiments.isEmpty()) {
+            json.put("runs", List.of());
+            return json;
+        }
+        RunQuery query = tracker.searchRuns().experiments(experiments.stream()
+                .map(id -> experiment(id).id()).toArray(String[]::new))
+                .viewType(viewType(r, "run_view_type")).maxResults((int) maxResults(r, 1_000));
+        r.optionalText("filter").filter(f -> !f.isBlank()).ifPresent(query::filter);
+        List<String> order = r.texts("order_by");
+        if (!order.isEmpty()) {
+            query.orderBy(order.toArray(String[]::new));
+        }
+        r.optionalText("page_token").filter(t -> !t.isEmpty()).ifPresent(query::pageToken);
+        RunPage page = query.page();
+        json.put("runs", page.runs().stream().map(Shapes::run).toList());
+        page.nextPageToken().ifPresent(t -> json.put("next_page_token", t));
+        return json;
+    }
+
+    private static Metric metric(String key, double value, long step, long timestamp) {
+        return new Metric(InputRules.key("metric", key), value, step, timestamp);
+    }
+
+    private Object logBatch(Request r) {
+        String runId = runId(r);
+        List<JsonNode> metrics = r.list("metrics");
+        if (metrics.size() > MAX_METRICS_PER_BATCH) {
+            throw MlflowException.invalid("A batch logging request can contain at most " + MAX_METRICS_PER_BATCH
+                    + " metrics. Got " + metrics.size() + " metrics. Please split up metrics across multiple requests and try again.");
+        }
+        Map<String, String> params = keyValues(r, "params", "param", MAX_PARAMS_PER_BATCH);
+        Map<String, String> tags = keyValues(r, "tags", "tag", MAX_TAGS_PER_BATCH);
+        int total = metrics.size() + r.list("params").size() + r.list("tags").size();
+        if (total > MAX_ENTITIES_PER_BATCH) {
+            throw MlflowException.invalid("A batch logging request can contain at most " + MAX_ENTITIES_PER_BATCH
+                    + " metrics, params, and tags in total. Got " + total + " in total.");
+        }
+        long now = stores.clock().millis();
+        List<Metric> points = new ArrayList<>(metrics.size());
+        for (JsonNode m : metrics) {
+            JsonNode step = m.get("step");
+            JsonNode timestamp = m.get("timestamp");
+            points.add(metric(Request.text(m, "metrics", "key"), Request.real(m, "value"),
+                    step == null || step.isNull() ? 0 : step.asLong(), timestamp == null || timestamp.isNull() ? now : timestamp.asLong()));
+        }
+        store.logBatch(runId, points, params, tags);
+        return Map.of();
+    }
+
+    /**
+     * The {@code {key, value}} list {@code field} as a map, each checked as Runlog checks a param
+     * ({@code kind} "param") or tag; for params a key given twice with two values is refused, as
+     * MLflow refuses it.
+     */
+    private static Map<String, String> keyValues(Request r, String field, String kind, int limit) {
+        List<JsonNode> list = r.list(field);
+        if (list.size() > limit) {
+            throw MlflowException.invalid("A batch logging request can contain at most " + limit + " " + field
+                    + ". Got " + list.size() + " " + field + ". Please split up " + field + " across multiple requests and try again.");
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        for (JsonNode element : list) {
+            String key = InputRules.key(kind, Request.text(element, field, "key"));
+            String value = Request.text(element, field, "value");
+            value = kind.equals("param") ? InputRules.paramValue(key, value) : InputRules.tagValue(key, value);
+            String previous = map.put(key, value);
+            if (kind.equals("param") && previous != null && !previous.equals(value)) {
+                throw MlflowException.invalid("Duplicate parameter keys have been submitted: '" + key + "' with values '"
+                        + previous + "' and '" + value + "'");
+            }
+        }
+        return map;
+    }
+
+    private Object logInputs(Request r) {
+        String runId = runId(r);
+        List<DatasetInput> inputs = new ArrayList<>();
+        for (JsonNode input : r.list("datasets")) {
+            JsonNode d = input.get("dataset");
+            if (d == null || !d.isObject()) {
+                throw MlflowException.invalid("Missing value for required parameter 'datasets.dataset'.");
+            }
+            String context = "";
+            for (JsonNode tag : input.path("tags")) {
+                if (Shapes.CONTEXT_TAG.equals(tag.path("key").asText())) {
+                    context = tag.path("value").asText();
+                }
+            }
+            String name = InputRules.name("dataset", Request.text(d, "dataset", "name"));
+            String digest = InputRules.text("dataset digest", Request.text(d, "dataset", "digest"));
+            long rows = -1;
+            try {
+                rows = d.hasNonNull("profile") ? MAPPER.readTree(d.get("profile").asText()).path("num_rows").asLong(-1) : -1;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                // A profile that is not JSON keeps no row count: MLflow stores it as opaque text.
+            }
+            Dataset dataset = new Dataset(name, digest, d.path("source").asText(""), schema(d.path("schema").asText("")),
+                    new Dataset.Profile(rows, Map.of()));
+            inputs.add(new DatasetInput(dataset, context.isEmpty() ? "none" : InputRules.name("dataset context", context)));
+        }
+        store.logInputs(runId, inputs);
+        return Map.of();
+    }
+
+    /** MLflow's schema JSON ({@code {"mlflow_colspec": [{"name", "type"}]}}) as Runlog's columns; empty when it is not that. */
+    private static List<Dataset.Column> schema(String json) {
+        List<Dataset.Column> columns = new ArrayList<>();
+        try {
+            for (JsonNode column : MAPPER.readTree(json.isEmpty() ? "{}" : json).path("mlflow_colspec")) {
+                columns.add(new Dataset.Column(column.path("name").asText(""), column.path("type").asText("")));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return List.of();
+        }
+        return columns;
+    }
+
+    /** Runlog's columns as MLflow's schema JSON. */
+    static String schemaJson(List<Dataset.Column> schema) {
+        List<Object> columns = new ArrayList<>();
+        schema.forEach(c -> columns.add(Map.of("name", c.name(), "type", c.type())));
+        try {
+            return MAPPER.writeValueAsString(Map.of("mlflow_colspec", columns));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** MLflow's {@code source_type} for a source URI: its scheme ({@code s3}, {@code file}, ...), {@code "code"} without one. */
+    static String sourceType(String source) {
+        int colon = source.indexOf(':');
+        return colon > 0 && source.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*") ? source.substring(0, colon) : "code";
+    }
+
+    /**
+     * What MLflow's Python flavors send after logging a model: its MLmodel as JSON, which MLflow
+     * appends to the run's tag {@value #MODEL_HISTORY_TAG}. Kept the same way, the oldest entries
+     * dropped when the tag would pass Runlog's tag value limit.
+     */
+    private Object logModel(Request r) {
+        String runId = runId(r);
+        JsonNode model;
+        try {
+            model = MAPPER.readTree(r.text("model_json"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw MlflowException.invalid("model_json is not JSON: " + e.getOriginalMessage());
+        }
+        List<JsonNode> history = new ArrayList<>();
+        String previous = tracker.getRun(runId).data().tags().get(MODEL_HISTORY_TAG);
+        try {
+            if (previous != null) {
+                MAPPER.readTree(previous).forEach(history::add);
+            }
+            history.add(model);
+            String value = MAPPER.writeValueAsString(history);
+            while (value.length() > InputRules.MAX_TAG_VALUE_LENGTH && history.size() > 1) {
+                history.remove(0);
+                value = MAPPER.writeValueAsString(history);
+            }
+            tracker.setTag(runId, MODEL_HISTORY_TAG, value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw MlflowException.invalid("tag " + MODEL_HISTORY_TAG + " of run " + runId + " is not a JSON list: " + e.getOriginalMessage());
+        }
+        return Map.of();
+    }
+
+    // ---- metric history, artifacts
+
+    private Object metricHistory(Request r) {
+        List<Metric> points = tracker.metricHistory(runId(r), r.text("metric_key"));
+        int max = (int) r.integer("max_results", 25_000);
+        if (max < 1) {
+            throw MlflowException.invalid("Invalid value " + max + " for parameter 'max_results': it must be at least 1");
+        }
+        int from = Tokens.offset(r.optionalText("page_token").orElse(""));
+        int to = (int) Math.min(points.size(), (long) from + max);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("metrics", points.subList(Math.min(from, points.size()), to).stream().map(Shapes::metric).toList());
+        if (to < points.size()) {
+            json.put("next_page_token", Tokens.of(to));
+        }
+        return json;
+    }
+
+    private Object listArtifacts(Request r) {
+        String runId = runId(r);
+        Run run = tracker.getRun(runId);
+        String path = ArtifactPaths.normalize(r.optionalText("path").orElse(""));
+        List<Object> files = new ArrayList<>();
+        for (ArtifactEntry entry : tracker.listArtifacts(runId, path)) {
+            files.add(MlflowArtifacts.fileInfo(entry.path(), entry));
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("root_uri", MlflowArtifacts.runUri(run.info().experimentId(), runId));
+        json.put("files", files);
+        return json;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.runlog.server.internal.mlflow;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An MLflow request message: the JSON body, or for a request without one (MLflow's clients send
+ * GETs that way) the query string, each parameter a string field (a repeated one an array).
+ * Lenient as protobuf's JSON reader is, where MLflow's clients rely on it: unknown fields are
+ * ignored (clients send {@code run_uuid} beside {@code run_id}), numbers may come as strings.
+ */
+final class Request {
+    /** The largest body read, as MLflow's own request limit (1 MB). */
+    static final int MAX_BODY = 1024 * 1024;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+
+    private final JsonNode fields;
+
+    private Request(JsonNode fields) {
+        this.fields = fields;
+    }
+
+    /** The body's fields when it has any, else the query's. */
+    static Request of(byte[] body, String rawQuery) {
+        if (hasContent(body)) {
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw MlflowException.invalid("the body is not valid JSON: " + e.getOriginalMessage());
+            } catch (IOException e) {
+                throw MlflowException.invalid("the body could not be read: " + e.getMessage());
+            }
+            if (node == null || !node.isObject()) {
+                throw MlflowException.invalid("the body must be a JSON object");
+            }
+            return new Request(node);
+        }
+        ObjectNode query = MAPPER.createObjectNode();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                JsonNode previous = query.get(name);
+                if (previous == null) {
+                    query.put(name, value);
+                } else if (previous.isArray()) {
+                    ((ArrayNode) previous).add(value);
+                } else {
+                    query.putArray(name).add(previous.textValue()).add(value);
+                }
+            }
+        }
+        return new Request(query);
+    }
+
+    /** Whether the body holds anything but JSON whitespace, without copying it into a string. */
+    private static boolean hasContent(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String decode(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw MlflowException.invalid("bad percent-encoding in '" + raw + "'");
+        }
+    }
+
+    /** The string field {@code name}, which must be present (MLflow: "Missing value for required parameter"). */
+    String text(String name) {
+        return optionalText(name).orElseThrow(() -> MlflowException.invalid(
+                "Missing value for required parameter '" + name + "'."));
+    }
+
+    /** The string field {@code name}, or the first of {@code aliases} present (such as {@code run_uuid}). */
+    String text(String name, String alias) {
+        return optionalText(name).or(() -> optionalText(alias)).orElseThrow(() -> MlflowException.invalid(
+                "Missing value for required parameter '" + name + "'."));
+    }
+
+    Optional<String> optionalText(String name) {
+        JsonNode value = fields.get(name);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (value.isArray() && value.size() == 1) {
+            value = value.get(0);
+        }
+        if (!value.isValueNode()) {
+            throw wrongType(name, "a string", value);
+        }
+        return Optional.of(value.asText());
+    }
+
+    /** The whole-number field {@code name} (a JSON number or a numeric string); {@code otherwise} when absent. */
+    long integer(String name, long otherwise) {
+        Optional<String> text = number(name);
+        if (text.isEmpty()) {
+            return otherwise;
+        }
+        try {
+            return Long.parseLong(text.get());
+        } catch (NumberFormatException e) {
+            throw MlflowException.invalid("Invalid value " + text.get() + " for parameter '" + name
+                    + "' supplied: it must be a whole number");
+        }
+    }
+
+    /** Whether field {@code name} is present and not null. */
+    boolean has(String name) {
+        JsonNode value = fields.get(name);
+        return value != null && !value.isNull();
+    }
+
+    /** The number field {@code name}, which must be present; {@code "NaN"} and {@code "Infinity"} as protobuf writes them. */
+    double real(String name) {
+        return real(fields, name);
+    }
+
+    /** A number of {@code node}, as {@link #real(String)}. */
+    static double real(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            throw MlflowException.invalid("Missing value for required parameter '" + name + "'.");
+        }
+        if (value.isNumber()) {
+            return value.doubleValue();
+        }
+        String text = value.asText();
+        return switch (text) {
+            case "NaN" -> Double.NaN;
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> {
+                try {
+                    yield Double.parseDouble(text);
+                } catch (NumberFormatException e) {
+                    throw MlflowException.invalid("Invalid value " + text + " for parameter '" + name
+                            + "' supplied: it must be a number");
+                }
+            }
+        };
+    }
+
+    private Optional<String> number(String name) {
+        JsonNode value = fields.get(name);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (value.isArray() && value.size() == 1) {
+            value = value.get(0);
+        }
+        if (!value.isValueNode()) {
+            throw wrongType(name, "a number", value);
+        }
+        return Optional.of(value.asText());
+    }
+
+    /** The boolean field {@code name} ({@code true} or {@code "true"}); {@code otherwise} when absent. */
+    boolean bool(String name, boolean otherwise) {
+        return optionalText(name).map(t -> {
+            if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
+                throw MlflowException.invalid("Invalid value " + t + " for parameter '" + name + "': it must be true or false");
+            }
+            return Boolean.parseBoolean(t);
+        }).orElse(otherwise);
+    }
+
+    /** The repeated field {@code name}: its elements; empty when absent, one element for a lone value. */
+    List<JsonNode> list(String name) {
+        JsonNode value = fields.get(name);
+        List<JsonNode> out = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return out;
+        }
+        if (value.isArray()) {
+            value.forEach(out::add);
+        } else {
+            out.add(value);
+        }
+        return out;
+    }
+
+    /** The repeated string field {@code name}. */
+    List<String> texts(String name) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode element : list(name)) {
+            if (!element.isValueNode()) {
+                throw wrongType(name, "an array of strings", element);
+            }
+            out.add(element.asText());
+        }
+        return out;
+    }
+
+    /** A string field of an element of a repeated field, such as a tag's {@code key}. */
+    static String text(JsonNode element, String list, String name) {
+        JsonNode value = element.get(name);
+        if (value == null || value.isNull() || !value.isValueNode()) {
+            throw MlflowException.invalid("Missing value for required parameter '" + list + "." + name + "'.");
+        }
+        return value.asText();
+    }
+
+    private static MlflowException wrongType(String name, String type, JsonNode value) {
+        return MlflowException.invalid("Invalid value for parameter '" + name + "': it must be " + type + ", not "
+                + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,256 @@
+package dev.runlog.server.mlflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.server.RunlogServer;
+import dev.runlog.server.ServerOptions;
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Tracker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every MLflow endpoint the server serves, over raw HTTP: one call that works and one that fails
+ * with MLflow's error code and HTTP status, in order (a case may use what an earlier one made).
+ * {@code ${E}}, {@code ${R}} and the like stand for the fixture's ids.
+ */
+class MlflowEndpointsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String NO_RUN = "0".repeat(32);
+    private static Tracker tracker;
+    private static RunlogServer server;
+    private static final Map<String, String> ids = new HashMap<>();
+
+    /** A call: method, path after {@code /api/2.0/}, JSON body (or null), expected status and a text the reply holds. */
+    record Case(String method, String path, String body, int status, String expected) {
+        @Override
+        public String toString() {
+            return method + " " + path + " -> " + status;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        tracker = Tracker.inMemory();
+        ModelRegistry registry = ModelRegistry.of(tracker);
+        server = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true));
+        ids.put("E", tracker.createExperiment("fx").id());
+        ids.put("EDEL", tracker.createExperiment("fx-del").id());
+        for (String run : List.of("R", "RFIN", "RDEL")) {
+            HttpResponse<String> created = call("POST", "mlflow/runs/create", "{\"experiment_id\": \"" + ids.get("E") + "\"}");
+            ids.put(run, JSON.readTree(created.body()).at("/run/info/run_id").asText());
+        }
+        try (ActiveRun run = tracker.startRun("fx-models")) {
+            ids.put("RM", run.id());
+            registry.register("rm", run.logModel("model", List.of(1)).uri());
+        }
+        registry.createModel("rm-ren");
+        registry.createModel("rm-del");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        tracker.close();
+    }
+
+    static Stream<Case> cases() {
+        String batch = IntStream.range(0, 1_001).mapToObj(i -> "{\"key\": \"b\", \"value\": 1, \"timestamp\": 1, \"step\": " + i + "}")
+                .collect(Collectors.joining(", ", "[", "]"));
+        String dataset = "{\"name\": \"d\", \"digest\": \"abc\", \"source_type\": \"local\", \"source\": \"file:/d.csv\","
+                + " \"schema\": \"{\\\"mlflow_colspec\\\": [{\\\"name\\\": \\\"x\\\", \\\"type\\\": \\\"double\\\"}]}\","
+                + " \"profile\": \"{\\\"num_rows\\\": 3}\"}";
+        return Stream.of(
+                new Case("POST", "mlflow/experiments/create", "{\"name\": \"t-new\"}", 200, "experiment_id"),
+                new Case("POST", "mlflow/experiments/create", "{\"name\": \"fx\"}", 400, "RESOURCE_ALREADY_EXISTS"),
+                new Case("GET", "mlflow/experiments/get?experiment_id=${E}", null, 200, "\"name\":\"fx\""),
+                new Case("GET", "mlflow/experiments/get?experiment_id=99999", null, 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("GET", "mlflow/experiments/get-by-name?experiment_name=fx", null, 200, "\"experiment_id\":\"${E}\""),
+                new Case("GET", "mlflow/experiments/get-by-name?experiment_name=nope", null, 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/experiments/search", "{\"filter\": \"name = 'fx'\", \"max_results\": 10}", 200, "\"name\":\"fx\""),
+                new Case("POST", "mlflow/experiments/search", "{\"filter\": \"name ===\"}", 400, "INVALID_PARAMETER_VALUE"),
+                new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${E}\", \"new_name\": \"fx\"}", 200, "{}"),
+                new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${E}\", \"new_name\": \"other\"}", 400, "does not rename"),
+                new Case("POST", "mlflow/experiments/delete", "{\"experiment_id\": \"${EDEL}\"}", 200, "{}"),
+                new Case("POST", "mlflow/experiments/delete", "{\"experiment_id\": \"99999\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/experiments/restore", "{\"experiment_id\": \"${EDEL}\"}", 200, "{}"),
+                new Case("POST", "mlflow/experiments/restore", "{\"experiment_id\": \"99999\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/experiments/set-experiment-tag", "{\"experiment_id\": \"${E}\", \"key\": \"k\", \"value\": \"v\"}", 200, "{}"),
+                new Case("POST", "mlflow/experiments/set-experiment-tag", "{\"experiment_id\": \"${E}\", \"key\": \"bad key!\", \"value\": \"v\"}", 400, "INVALID_PARAMETER_VALUE"),
+                new Case("POST", "mlflow/runs/create", "{\"experiment_id\": \"${E}\", \"run_name\": \"r-new\", \"user_id\": \"ana\"}", 200, "\"user_id\":\"ana\""),
+                new Case("POST", "mlflow/runs/create", "{\"experiment_id\": \"99999\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("GET", "mlflow/runs/get?run_id=${R}", null, 200, "\"artifact_uri\":\"mlflow-artifacts:/${E}/${R}/artifacts\""),
+                new Case("GET", "mlflow/runs/get?run_id=" + NO_RUN, null, 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"status\": \"FINISHED\", \"end_time\": 5}", 200, "\"end_time\":5"),
+                new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"status\": \"BOGUS\"}", 400, "INVALID_PARAMETER_VALUE"),
+                new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${RFIN}\", \"key\": \"m\", \"value\": 1}", 400, "stricter than MLflow"),
+                new Case("POST", "mlflow/runs/delete", "{\"run_id\": \"${RDEL}\"}", 200, "{}"),
+                new Case("POST", "mlflow/runs/delete", "{\"run_id\": \"" + NO_RUN + "\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/runs/restore", "{\"run_id\": \"${RDEL}\"}", 200, "{}"),
+                new Case("POST", "mlflow/runs/restore", "{\"run_id\": \"" + NO_RUN + "\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${R}\", \"key\": \"m\", \"value\": 1.5, \"timestamp\": 1, \"step\": 1}", 200, "{}"),
+                new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${R}\", \"key\": \"m\"}", 400, "'value'"),
+                new Case("POST", "mlflow/runs/log-parameter", "{\"run_id\": \"${R}\", \"key\": \"p\", \"value\": \"1\"}", 200, "{}"),
+                new Case("POST", "mlflow/runs/log-parameter", "{\"run_id\": \"${R}\", \"key\": \"p\", \"value\": \"2\"}", 400, "immutable"),
+                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"filter\": \"params.p = '1'\"}", 200, "\"run_id\":\"${R}\""),
+                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"filter\": \"params.p ==\"}", 400, "INVALID_PARAMETER_VALUE"),
+                new Case("POST", "mlflow/runs/set-tag", "{\"run_id\": \"${R}\", \"key\": \"t\", \"value\": \"v\"}", 200, "{}"),
+                new Case("POST", "mlflow/runs/set-tag", "{\"run_id\": \"" + NO_RUN + "\", \"key\": \"t\", \"value\": \"v\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/runs/delete-tag", "{\"run_id\": \"${R}\", \"key\": \"t\"}", 200, "{}"),
+                new Case("POST", "mlflow/runs/delete-tag", "{\"run_id\": \"${R}\", \"key\": \"t\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/runs/log-batch", "{\"run_id\": \"${R}\", \"metrics\": [{\"key\": \"b\", \"value\": \"NaN\", \"timestamp\": 2, \"step\": 2}]}", 200, "{}"),
+                new Case("POST", "mlflow/runs/log-batch", "{\"run_id\": \"${R}\", \"metrics\": " + batch + "}", 400, "at most 1000 metrics"),
+                new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"tags\": [{\"key\": \"mlflow.data.context\", \"value\": \"training\"}], \"dataset\": " + dataset + "}]}", 200, "{}"),
+                new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"tags\": []}]}", 400, "datasets.dataset"),
+                new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"{\\\"artifact_path\\\": \\\"model\\\"}\"}", 200, "{}"),
+                new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"not json\"}", 400, "not JSON"),
+                new Case("GET", "mlflow/runs/get?run_id=${R}", null, 200, "mlflow.log-model.history"),
+                new Case("GET", "mlflow/metrics/get-history?run_id=${R}&metric_key=m", null, 200, "\"value\":1.5"),
+                new Case("GET", "mlflow/metrics/get-history?run_id=${R}&metric_key=m&page_token=bogus", null, 400, "page token"),
+                new Case("GET", "mlflow/artifacts/list?run_id=${R}", null, 200, "\"root_uri\""),
+                new Case("GET", "mlflow/artifacts/list?run_id=${R}&path=../x", null, 400, "'..'"),
+                new Case("POST", "mlflow/registered-models/create", "{\"name\": \"rm-new\", \"description\": \"new\"}", 200, "\"description\":\"new\""),
+                new Case("POST", "mlflow/registered-models/create", "{\"name\": \"rm\"}", 400, "RESOURCE_ALREADY_EXISTS"),
+                new Case("GET", "mlflow/registered-models/get?name=rm", null, 200, "\"latest_versions\""),
+                new Case("GET", "mlflow/registered-models/get?name=nope", null, 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/registered-models/rename", "{\"name\": \"rm-ren\", \"new_name\": \"rm-ren2\"}", 200, "\"name\":\"rm-ren2\""),
+                new Case("POST", "mlflow/registered-models/rename", "{\"name\": \"nope\", \"new_name\": \"x\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("PATCH", "mlflow/registered-models/update", "{\"name\": \"rm\", \"description\": \"d\"}", 200, "\"description\":\"d\""),
+                new Case("PATCH", "mlflow/registered-models/update", "{\"name\": \"nope\", \"description\": \"d\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("DELETE", "mlflow/registered-models/delete", "{\"name\": \"rm-del\"}", 200, "{}"),
+                new Case("DELETE", "mlflow/registered-models/delete", "{\"name\": \"rm-del\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("GET", "mlflow/registered-models/search?filter=name%3D%27rm%27", null, 200, "\"name\":\"rm\""),
+                new Case("GET", "mlflow/registered-models/search?max_results=0", null, 400, "max_results"),
+                new Case("POST", "mlflow/registered-models/get-latest-versions", "{\"name\": \"rm\", \"stages\": [\"None\"]}", 200, "\"version\":\"1\""),
+                new Case("POST", "mlflow/registered-models/get-latest-versions", "{\"name\": \"rm\", \"stages\": [\"Bogus\"]}", 400, "unknown stage"),
+                new Case("POST", "mlflow/registered-models/set-tag", "{\"name\": \"rm\", \"key\": \"k\", \"value\": \"v\"}", 200, "{}"),
+                new Case("POST", "mlflow/registered-models/set-tag", "{\"name\": \"nope\", \"key\": \"k\", \"value\": \"v\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("DELETE", "mlflow/registered-models/delete-tag", "{\"name\": \"rm\", \"key\": \"k\"}", 200, "{}"),
+                new Case("DELETE", "mlflow/registered-models/delete-tag", "{\"name\": \"nope\", \"key\": \"k\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/registered-models/alias", "{\"name\": \"rm\", \"alias\": \"champion\", \"version\": \"1\"}", 200, "{}"),
+                new Case("POST", "mlflow/registered-models/alias", "{\"name\": \"rm\", \"alias\": \"champion\", \"version\": \"99\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("GET", "mlflow/registered-models/alias?name=rm&alias=champion", null, 200, "\"aliases\":[\"champion\"]"),
+                new Case("GET", "mlflow/registered-models/alias?name=rm&alias=nope", null, 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("DELETE", "mlflow/registered-models/alias", "{\"name\": \"rm\", \"alias\": \"champion\"}", 200, "{}"),
+                new Case("DELETE", "mlflow/registered-models/alias", "{\"name\": \"nope\", \"alias\": \"champion\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/model-versions/create", "{\"name\": \"rm\", \"source\": \"mlflow-artifacts:/x/${RM}/artifacts/model\", \"run_id\": \"${RM}\"}", 200, "\"version\":\"2\""),
+                new Case("POST", "mlflow/model-versions/create", "{\"name\": \"rm\", \"source\": \"s3://bucket/model\"}", 400, "not supported"),
+                new Case("GET", "mlflow/model-versions/get?name=rm&version=1", null, 200, "\"source\":\"runs:/${RM}/model\""),
+                new Case("GET", "mlflow/model-versions/get?name=rm&version=99", null, 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("PATCH", "mlflow/model-versions/update", "{\"name\": \"rm\", \"version\": \"1\", \"description\": \"vd\"}", 200, "\"description\":\"vd\""),
+                new Case("PATCH", "mlflow/model-versions/update", "{\"name\": \"rm\", \"version\": \"x\", \"description\": \"vd\"}", 400, "whole number"),
+                new Case("DELETE", "mlflow/model-versions/delete", "{\"name\": \"rm\", \"version\": \"2\"}", 200, "{}"),
+                new Case("DELETE", "mlflow/model-versions/delete", "{\"name\": \"rm\", \"version\": \"99\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/model-versions/create", "{\"name\": \"rm\", \"source\": \"runs:/${R}/model\"}", 400, "logged through Runlog's API"),
+                new Case("GET", "mlflow/model-versions/search?filter=name%3D%27rm%27", null, 200, "\"model_versions\""),
+                new Case("GET", "mlflow/model-versions/search?filter=name%3D%3D%3D", null, 400, "INVALID_PARAMETER_VALUE"),
+                new Case("POST", "mlflow/model-versions/transition-stage", "{\"name\": \"rm\", \"version\": \"1\", \"stage\": \"Staging\", \"archive_existing_versions\": false}", 200, "\"current_stage\":\"Staging\""),
+                new Case("POST", "mlflow/model-versions/transition-stage", "{\"name\": \"rm\", \"version\": \"1\", \"stage\": \"Bogus\"}", 400, "unknown stage"),
+                new Case("GET", "mlflow/model-versions/get-download-uri?name=rm&version=1", null, 200, "/${RM}/artifacts/model"),
+                new Case("GET", "mlflow/model-versions/get-download-uri?name=rm&version=99", null, 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/model-versions/set-tag", "{\"name\": \"rm\", \"version\": \"1\", \"key\": \"k\", \"value\": \"v\"}", 200, "{}"),
+                new Case("POST", "mlflow/model-versions/set-tag", "{\"name\": \"rm\", \"version\": \"99\", \"key\": \"k\", \"value\": \"v\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("DELETE", "mlflow/model-versions/delete-tag", "{\"name\": \"rm\", \"version\": \"1\", \"key\": \"k\"}", 200, "{}"),
+                new Case("DELETE", "mlflow/model-versions/delete-tag", "{\"name\": \"rm\", \"version\": \"99\", \"key\": \"k\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/a.txt", "hello", 200, "{}"),
+                new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/%2E%2E/%2E%2E/x", "x", 400, "'..'"),
+                new Case("GET", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/a.txt", null, 200, "hello"),
+                new Case("GET", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/none.txt", null, 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("GET", "mlflow-artifacts/artifacts?path=${E}/${R}/artifacts/dir", null, 200, "\"path\":\"a.txt\""),
+                new Case("GET", "mlflow-artifacts/artifacts?path=${E}/" + NO_RUN + "/artifacts", null, 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("GET", "mlflow/no/such/endpoint", null, 404, "ENDPOINT_NOT_FOUND"),
+                new Case("GET", "mlflow/runs/log-metric", null, 405, "use POST"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void eachEndpointAnswersInMlflowsShapesAndErrors(Case c) throws Exception {
+        HttpResponse<String> response = call(c.method(), fill(c.path()), c.body() == null ? null : fill(c.body()));
+
+        assertEquals(c.status(), response.statusCode(), response.body());
+        assertTrue(response.body().contains(fill(c.expected())), response.body());
+        if (c.status() != 200) {
+            assertTrue(JSON.readTree(response.body()).has("error_code"), response.body());
+        }
+    }
+
+    @Test
+    void aReadOnlyServerRefusesMlflowsApiAndSaysHowToAllowIt() throws Exception {
+        try (RunlogServer readOnly = RunlogServer.start(tracker, ServerOptions.defaults())) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create(readOnly.uri() + "api/2.0/mlflow/experiments/search")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(403, response.statusCode());
+            assertTrue(response.body().contains("PERMISSION_DENIED") && response.body().contains("allowWrites"), response.body());
+        }
+    }
+
+    @Test
+    void browserRequestsFromOtherSitesAndFormBodiesAreRefused() throws Exception {
+        String path = "api/2.0/mlflow/experiments/create";
+        HttpResponse<String> fromElsewhere = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path))
+                .header("Content-Type", "application/json").header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"evil\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + path))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"evil\"}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(403, fromElsewhere.statusCode(), fromElsewhere.body());
+        assertTrue(fromElsewhere.body().contains("origin"), fromElsewhere.body());
+        assertEquals(403, form.statusCode(), form.body());
+        assertTrue(tracker.getExperimentByName("evil").isEmpty());
+    }
+
+    @Test
+    void theAjaxAliasAnswersAndATokenServerWantsTheTokenMlflowClientsSendAsBearer() throws Exception {
+        HttpResponse<String> ajax = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri()
+                + "ajax-api/2.0/mlflow/experiments/get-by-name?experiment_name=fx")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ajax.statusCode(), ajax.body());
+        assertTrue(ajax.body().contains("\"experiment_id\":\"" + ids.get("E") + "\""), ajax.body());
+
+        String token = "mlflow-test-token-0123456789";
+        try (RunlogServer guarded = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true).token(token))) {
+            URI uri = URI.create(guarded.uri() + "api/2.0/mlflow/experiments/get-by-name?experiment_name=fx");
+            HttpResponse<String> without = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> with = HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(401, without.statusCode(), without.body());
+            assertEquals(200, with.statusCode(), with.body());
+        }
+    }
+
+    private static String fill(String template) {
+        String out = template;
+        for (Map.Entry<String, String> id : ids.entrySet()) {
+            out = out.replace("${" + id.getKey() + "}", id.getValue());
+        }
+        return out;
+    }
+
+    private static HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.uri() + "api/2.0/" + path));
+        if (body != null) {
+            request.header("Content-Type", method.equals("PUT") ? "application/octet-stream" : "application/json");
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
