@@ -32,7 +32,7 @@ import picocli.CommandLine.ScopeType;
                 RunCommands.MetricHistory.class, RunCommands.Diff.class,
                 ModelCommands.Models.class, ModelCommands.Show.class, ModelCommands.Register.class, ModelCommands.Promote.class,
                 ModelCommands.Alias.class,
-                ArchiveCommands.Export.class, ArchiveCommands.Import.class, CopyCommand.class,
+                ArchiveCommands.Export.class, ArchiveCommands.Import.class, CopyCommand.class, ImportMlflowCommand.class,
                 HealthCommands.Gc.class, HealthCommands.Doctor.class,
                 AutoComplete.GenerateCompletion.class})
 public final class RunlogCli {
