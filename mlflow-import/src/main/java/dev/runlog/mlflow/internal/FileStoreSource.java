@@ -54,8 +54,8 @@ public final class FileStoreSource implements MlflowSource {
     }
 
     @Override
-    public Path baseDirectory() {
-        return root.getParent() == null ? root : root.getParent();
+    public Optional<Path> baseDirectory() {
+        return Optional.of(root.getParent() == null ? root : root.getParent());
     }
 
     private List<Path> experimentDirectories() {

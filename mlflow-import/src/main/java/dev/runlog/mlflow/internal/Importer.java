@@ -75,7 +75,7 @@ public final class Importer {
     static MlflowSource open(String uri) {
         String lower = uri.toLowerCase(Locale.ROOT);
         if (lower.startsWith("postgresql:") || lower.startsWith("postgresql+")) {
-            return SqlSource.postgres(uri, Path.of("").toAbsolutePath());
+            return SqlSource.postgres(uri);
         }
         Path path;
         if (lower.startsWith("sqlite:")) {
@@ -248,7 +248,12 @@ public final class Importer {
                 return Optional.empty();
             }
         } else if (!uri.isEmpty() && !uri.matches("[A-Za-z][A-Za-z0-9+.-]+:.*")) {
-            path = source.baseDirectory().resolve(uri).normalize();
+            if (source.baseDirectory().isEmpty() && !Path.of(uri).isAbsolute()) {
+                skipped.add(new Skipped("artifacts of run " + run.id(), "their location " + uri
+                        + " is relative to wherever the MLflow server ran; a server's database does not say where"));
+                return Optional.empty();
+            }
+            path = source.baseDirectory().map(base -> base.resolve(uri)).orElse(Path.of(uri)).normalize();
         } else if (!uri.isEmpty()) {
             if (run.fallbackArtifacts().filter(Files::isDirectory).isPresent()) {
                 return run.fallbackArtifacts();

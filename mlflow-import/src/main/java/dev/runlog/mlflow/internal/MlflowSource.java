@@ -18,8 +18,8 @@ public interface MlflowSource extends AutoCloseable {
     /** How the source is named in the report. */
     String describe();
 
-    /** The directory relative artifact locations are resolved against. */
-    Path baseDirectory();
+    /** The directory relative artifact locations are resolved against; empty for a server's database, which has none. */
+    Optional<Path> baseDirectory();
 
     /** Every experiment, deleted ones included, with its tags. */
     List<Experiment> experiments();

@@ -42,6 +42,7 @@ public final class SqlSource implements MlflowSource {
 
     private final Connection connection;
     private final String described;
+    /** Null for a server's database: relative artifact locations were relative to wherever its MLflow server ran. */
     private final Path base;
     private final Set<String> tables = new HashSet<>();
     private final Map<String, Set<String>> columns = new HashMap<>();
@@ -69,7 +70,7 @@ public final class SqlSource implements MlflowSource {
      * {@code postgresql[+driver]://user[:password]@host[:port]/database}. Needs the PostgreSQL JDBC
      * driver on the class path.
      */
-    public static SqlSource postgres(String uri, Path base) {
+    public static SqlSource postgres(String uri) {
         URI parsed = URI.create(uri.replaceFirst("^postgresql(\\+[a-z0-9]+)?://", "http://"));
         if (parsed.getHost() == null || parsed.getPath() == null || parsed.getPath().length() < 2) {
             throw new InvalidInputException("'" + redact(uri) + "' is not postgresql://user[:password]@host[:port]/database");
@@ -93,7 +94,7 @@ public final class SqlSource implements MlflowSource {
         try {
             Connection c = DriverManager.getConnection(jdbc, properties);
             c.setReadOnly(true);
-            return check(new SqlSource(c, redact(uri), base));
+            return check(new SqlSource(c, redact(uri), null));
         } catch (SQLException e) {
             throw new StoreException("Cannot open the MLflow database " + redact(uri) + ": " + e.getMessage(), e);
         }
@@ -151,8 +152,8 @@ public final class SqlSource implements MlflowSource {
     }
 
     @Override
-    public Path baseDirectory() {
-        return base;
+    public Optional<Path> baseDirectory() {
+        return Optional.ofNullable(base);
     }
 
     @Override
