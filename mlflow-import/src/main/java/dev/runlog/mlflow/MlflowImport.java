@@ -27,7 +27,8 @@ import java.util.Optional;
  * included; a child run's {@code mlflow.parentRunId} tag is also set as
  * {@code runlog.parentRunId}, so Runlog sees the nesting; the artifact files of runs whose
  * artifact location is a local path or {@code file:} URI (a relative one resolved against the
- * database file's directory, or the directory holding {@code mlruns/}); and the registry: models with
+ * SQLite file's directory, or the directory holding {@code mlruns/}; a PostgreSQL database's relative
+ * locations are reported, since where its server ran is unknown); and the registry: models with
  * their descriptions, tags and aliases, versions with their numbers, stages, descriptions, users and
  * tags, and an audit trail made from what MLflow recorded (created, registered, current stage,
  * aliases), each event's comment saying it was imported.
