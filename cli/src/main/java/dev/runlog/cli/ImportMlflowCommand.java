@@ -40,7 +40,12 @@ final class ImportMlflowCommand extends FormattedCommand {
             json.put("artifact_bytes", report.artifactBytes());
             json.put("models", report.models());
             json.put("versions", report.versions());
-            json.put("skipped", report.skipped().stream().map(s -> Map.of("what", s.what(), "reason", s.reason())).toList());
+            json.put("skipped", report.skipped().stream().map(s -> {
+                Map<String, String> entry = new LinkedHashMap<>(); // what, then why: the order people read
+                entry.put("what", s.what());
+                entry.put("reason", s.reason());
+                return entry;
+            }).toList());
             ctx().out.println(Text.json(json));
         } else {
             ctx().out.println("imported " + report.source() + " into " + targetUri + ": " + report.counts());

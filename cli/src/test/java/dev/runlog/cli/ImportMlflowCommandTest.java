@@ -92,6 +92,9 @@ class ImportMlflowCommandTest {
             assertEquals("memory:", report.get("to").asText());
             assertEquals(2, report.get("runs").asLong());
             assertEquals(1, report.get("versions").asLong());
+            List<String> fields = new java.util.ArrayList<>();
+            report.get("skipped").get(0).fieldNames().forEachRemaining(fields::add);
+            assertEquals(List.of("what", "reason"), fields, "what, then why");
             assertEquals("artifacts of run " + REMOTE, report.get("skipped").get(0).get("what").asText());
         }
     }
