@@ -6,6 +6,7 @@ module dev.runlog.cli {
     requires dev.runlog.tracking;
     requires dev.runlog.registry;
     requires dev.runlog.server;
+    requires dev.runlog.mlflow;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.apache.commons.compress;

@@ -46,7 +46,7 @@ public final class RunlogCli {
             RunCommands.MetricHistory.class, RunCommands.Diff.class,
             ModelCommands.Models.class, ModelCommands.Show.class, ModelCommands.Register.class, ModelCommands.Promote.class,
             ModelCommands.Alias.class,
-            ArchiveCommands.Export.class, ArchiveCommands.Import.class, CopyCommand.class,
+            ArchiveCommands.Export.class, ArchiveCommands.Import.class, CopyCommand.class, ImportMlflowCommand.class,
             HealthCommands.Gc.class, HealthCommands.Doctor.class,
             AutoComplete.GenerateCompletion.class);
 

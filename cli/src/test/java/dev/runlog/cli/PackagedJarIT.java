@@ -86,6 +86,16 @@ class PackagedJarIT {
     }
 
     @Test
+    void theJarCarriesTheMlflowImport() throws Exception {
+        Path mlruns = ImportMlflowCommandTest.mlruns(dir);
+        Exit imported = jar("--store", "sqlite:" + dir.resolve("runs.db"), "import-mlflow", "--from", mlruns.toString());
+        assertEquals(0, imported.code(), imported::toString);
+        assertTrue(imported.out().startsWith("imported " + mlruns + " into sqlite:" + dir.resolve("runs.db")
+                + ": 1 experiments, 2 runs, 2 metric points, 1 artifacts (9 bytes), 1 models, 1 versions\nskipped 1:\n"),
+                imported.out());
+    }
+
+    @Test
     void theVersionComesFromTheManifestAndTheLauncherScriptFindsTheJar() throws Exception {
         Exit version = jar("--version");
         assertEquals(0, version.code());

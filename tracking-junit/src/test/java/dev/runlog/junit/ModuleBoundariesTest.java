@@ -38,7 +38,8 @@ class ModuleBoundariesTest {
                 "dev/runlog/storage/sqlite/internal/", Class.forName("dev.runlog.storage.sqlite.internal.SqliteStoreProvider"),
                 "dev/runlog/junit/internal/", RunlogExtension.class,
                 "dev/runlog/artifacts/s3/internal/", dev.runlog.artifacts.s3.S3ArtifactStore.class,
-                "dev/runlog/monitoring/internal/", dev.runlog.monitoring.Reference.class);
+                "dev/runlog/monitoring/internal/", dev.runlog.monitoring.Reference.class,
+                "dev/runlog/mlflow/internal/", dev.runlog.mlflow.MlflowImport.class);
         List<String> violations = new ArrayList<>();
         int classes = 0;
         for (Map.Entry<String, Class<?>> module : modules.entrySet()) {

@@ -51,14 +51,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every exception Runlog throws on purpose is a {@link RunlogException}; a bad argument, null
  * included, is an {@link InvalidInputException}. Reflection over the public API of tracking-core,
- * registry, tracking-junit, artifacts-s3 and monitoring (every public class of their API and SPI packages, found on the
+ * registry, tracking-junit, artifacts-s3, monitoring and mlflow-import (every public class of their API and SPI packages, found on the
  * classpath) calls each public method and constructor with one null, or one bad number, at a time,
  * so a method added later is swept too.
  */
 class PublicApiArgumentsTest {
     private static final List<String> PACKAGES = List.of("dev.runlog.tracking", "dev.runlog.tracking.spi",
             "dev.runlog.registry", "dev.runlog.registry.spi", "dev.runlog.junit", "dev.runlog.artifacts.s3",
-            "dev.runlog.monitoring");
+            "dev.runlog.monitoring", "dev.runlog.mlflow");
 
     @TempDir
     Path dir;
@@ -104,7 +104,8 @@ class PublicApiArgumentsTest {
                 Map.entry(S3ArtifactStore.Builder.class, S3ArtifactStore.builder(s3, "bucket")),
                 Map.entry(dev.runlog.monitoring.Reference.class, dev.runlog.monitoring.Reference.of(Map.of(), Map.of())),
                 Map.entry(dev.runlog.monitoring.Reference.Builder.class, dev.runlog.monitoring.Reference.builder(List.of())),
-                Map.entry(dev.runlog.monitoring.DriftOptions.class, dev.runlog.monitoring.DriftOptions.defaults()));
+                Map.entry(dev.runlog.monitoring.DriftOptions.class, dev.runlog.monitoring.DriftOptions.defaults()),
+                Map.entry(dev.runlog.mlflow.MlflowImport.class, dev.runlog.mlflow.MlflowImport.from("mlruns")));
         List<String> escaped = new ArrayList<>();
         int calls = 0;
         for (Class<?> type : publicApiClasses()) {
@@ -333,7 +334,8 @@ class PublicApiArgumentsTest {
     private static List<Class<?>> publicApiClasses() throws IOException, URISyntaxException {
         Set<String> names = new TreeSet<>();
         for (Class<?> module : List.of(Tracker.class, ModelRegistry.class, RunlogExtension.class,
-                dev.runlog.artifacts.s3.S3ArtifactStore.class, dev.runlog.monitoring.Reference.class)) {
+                dev.runlog.artifacts.s3.S3ArtifactStore.class, dev.runlog.monitoring.Reference.class,
+                dev.runlog.mlflow.MlflowImport.class)) {
             Path location = Paths.get(module.getProtectionDomain().getCodeSource().getLocation().toURI());
             List<String> entries = new ArrayList<>();
             if (Files.isDirectory(location)) {

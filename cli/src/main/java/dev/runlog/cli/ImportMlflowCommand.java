@@ -1,0 +1,58 @@
+package dev.runlog.cli;
+
+import dev.runlog.mlflow.MlflowImport;
+import dev.runlog.mlflow.MlflowImportReport;
+import dev.runlog.tracking.Tracker;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** import-mlflow: an MLflow store brought into a Runlog store, as {@link MlflowImport} does it. */
+@Command(name = "import-mlflow", mixinStandardHelpOptions = true,
+        description = {"Import an MLflow store: experiments, runs (ids, times, statuses kept), params, metrics, tags,"
+                + " dataset inputs, local artifacts, and registered models with their version numbers, stages and aliases.",
+                "Prints what was imported and what was skipped and why. Nothing is written when an id or name of the"
+                        + " MLflow store is taken in the target."})
+final class ImportMlflowCommand extends FormattedCommand {
+    @Option(names = "--from", paramLabel = "MLFLOW", required = true,
+            description = "The MLflow store: mlflow.db (a SQLite file), sqlite:PATH, postgresql://user:pw@host/db,"
+                    + " or an mlruns/ directory.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "URI", description = "The Runlog store to import into; default: the --store lookup.")
+    String to;
+
+    @Override
+    Integer run() {
+        Tracker target = to == null ? ctx().tracker() : ctx().open(to);
+        String targetUri = to == null ? ctx().storeUri() : to;
+        MlflowImportReport report = MlflowImport.from(from).into(target).run();
+        if (format == Format.JSON) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("from", report.source());
+            json.put("to", targetUri);
+            json.put("experiments", report.experiments());
+            json.put("runs", report.runs());
+            json.put("metric_points", report.metricPoints());
+            json.put("artifacts", report.artifacts());
+            json.put("artifact_bytes", report.artifactBytes());
+            json.put("models", report.models());
+            json.put("versions", report.versions());
+            json.put("skipped", report.skipped().stream().map(s -> {
+                Map<String, String> entry = new LinkedHashMap<>(); // what, then why: the order people read
+                entry.put("what", s.what());
+                entry.put("reason", s.reason());
+                return entry;
+            }).toList());
+            ctx().out.println(Text.json(json));
+        } else {
+            ctx().out.println("imported " + report.source() + " into " + targetUri + ": " + report.counts());
+            List<MlflowImportReport.Skipped> skipped = report.skipped();
+            ctx().out.println("skipped " + skipped.size() + (skipped.isEmpty() ? "" : ":"));
+            skipped.forEach(s -> ctx().out.println("  " + s));
+        }
+        return 0;
+    }
+}

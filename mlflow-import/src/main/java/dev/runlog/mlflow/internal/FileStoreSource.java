@@ -1,0 +1,284 @@
+package dev.runlog.mlflow.internal;
+
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.StoreException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * MLflow's file store, an {@code mlruns/} directory: {@code <experiment>/meta.yaml} (deleted
+ * experiments under {@code .trash/}), {@code <experiment>/<run>/meta.yaml} with {@code params/},
+ * {@code tags/} and {@code metrics/} files (one per key, a key with {@code /} in subdirectories;
+ * a metric line is {@code timestamp value [step]}), and the registry under {@code models/<name>/}
+ * ({@code meta.yaml}, {@code tags/}, {@code aliases/<alias>} holding a version number,
+ * {@code version-N/meta.yaml} and its {@code tags/}). Every {@code meta.yaml} is read by
+ * {@link FlatYaml}. Symbolic links are not followed: a store is data, not a map of the disk.
+ */
+public final class FileStoreSource implements MlflowSource {
+    private static final int POINT_BATCH = 50_000;
+    private static final long MAX_VALUE_BYTES = 1 << 20;
+
+    private final Path root;
+    private final List<String[]> unreadable = new ArrayList<>();
+    /** Run directories by run id, found by {@link #runIds}. */
+    private Map<String, Path> runs;
+
+    public FileStoreSource(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(this.root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidInputException(root + " is not a directory");
+        }
+        if (experimentDirectories().isEmpty() && !Files.isDirectory(this.root.resolve("models"))) {
+            throw new InvalidInputException(root + " is not an MLflow file store: no <experiment>/meta.yaml and no models/");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return root.toString();
+    }
+
+    @Override
+    public Optional<Path> baseDirectory() {
+        return Optional.of(root.getParent() == null ? root : root.getParent());
+    }
+
+    private List<Path> experimentDirectories() {
+        List<Path> all = new ArrayList<>(children(root));
+        all.addAll(children(root.resolve(".trash")));
+        return all.stream().filter(dir -> !dir.getFileName().toString().equals("models")
+                && !dir.getFileName().toString().startsWith(".")
+                && Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)).toList();
+    }
+
+    @Override
+    public List<Experiment> experiments() {
+        List<Experiment> all = new ArrayList<>();
+        for (Path dir : experimentDirectories()) {
+            FlatYaml meta = FlatYaml.read(dir.resolve("meta.yaml"));
+            boolean trashed = dir.getParent().getFileName().toString().equals(".trash");
+            Instant created = meta.number("creation_time").map(Instant::ofEpochMilli).orElse(null);
+            Instant updated = meta.number("last_update_time").map(Instant::ofEpochMilli).orElse(created);
+            created = created != null ? created : updated != null ? updated : Instant.EPOCH;
+            all.add(new Experiment(meta.require("experiment_id"), meta.require("name"),
+                    trashed ? dev.runlog.tracking.LifecycleStage.DELETED
+                            : SqlSource.stage(meta.get("lifecycle_stage").orElse("active")),
+                    created, updated == null ? created : updated, files(dir.resolve("tags"))));
+        }
+        // Numerically for decimal ids; a malformed one is refused when imported.
+        all.sort(java.util.Comparator.comparing((Experiment e) -> e.id().length()).thenComparing(Experiment::id));
+        return all;
+    }
+
+    @Override
+    public List<String> runIds() {
+        if (runs == null) {
+            runs = new TreeMap<>();
+            for (Path experiment : experimentDirectories()) {
+                for (Path dir : children(experiment)) {
+                    if (Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)
+                            && !List.of("tags", "datasets").contains(dir.getFileName().toString())) {
+                        runs.put(dir.getFileName().toString(), dir);
+                    }
+                }
+            }
+        }
+        return List.copyOf(runs.keySet());
+    }
+
+    @Override
+    public void forEachRun(Consumer<SourceRun> action) {
+        runIds();
+        for (Map.Entry<String, Path> entry : runs.entrySet()) {
+            Path dir = entry.getValue();
+            FlatYaml meta = FlatYaml.read(dir.resolve("meta.yaml"));
+            String id = meta.get("run_id").or(() -> meta.get("run_uuid")).orElse(entry.getKey());
+            if (!id.equals(entry.getKey())) {
+                throw new InvalidInputException(meta.file() + " says run " + id + " but is in directory " + entry.getKey());
+            }
+            if (Files.isDirectory(dir.resolve("inputs"))) {
+                unreadable.add(new String[] {"dataset inputs of run " + id,
+                        "the file store's dataset records are not read; import from a database to keep them"});
+            }
+            action.accept(new SourceRun(id, meta.require("experiment_id"), meta.get("run_name").orElse(null),
+                    status(meta), meta.number("start_time").orElse(null), meta.number("end_time").orElse(null),
+                    meta.get("lifecycle_stage").orElse("active"), meta.number("deleted_time").orElse(null),
+                    meta.get("artifact_uri").orElse(""), files(dir.resolve("params")), files(dir.resolve("tags")),
+                    List.of(), Optional.of(dir.resolve("artifacts"))));
+        }
+    }
+
+    /** The file store writes RunStatus as its protobuf number (RUNNING = 1 ... KILLED = 5); older ones as names. */
+    private static String status(FlatYaml meta) {
+        String status = meta.get("status").orElse("FINISHED");
+        return switch (status) {
+            case "1" -> "RUNNING";
+            case "2" -> "SCHEDULED";
+            case "3" -> "FINISHED";
+            case "4" -> "FAILED";
+            case "5" -> "KILLED";
+            default -> status;
+        };
+    }
+
+    @Override
+    public void metrics(String runId, Consumer<List<Metric>> batch) {
+        Path metrics = runs.get(runId).resolve("metrics");
+        for (Map.Entry<String, Path> key : keyFiles(metrics).entrySet()) {
+            List<Metric> points = new ArrayList<>();
+            try (BufferedReader lines = Files.newBufferedReader(key.getValue(), StandardCharsets.UTF_8)) {
+                String line;
+                int number = 0;
+                while ((line = lines.readLine()) != null) {
+                    number++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    points.add(point(key.getKey(), line, key.getValue(), number));
+                    if (points.size() == POINT_BATCH) {
+                        batch.accept(List.copyOf(points));
+                        points.clear();
+                    }
+                }
+            } catch (IOException e) {
+                throw new StoreException("Cannot read " + key.getValue() + ": " + e.getMessage(), e);
+            }
+            if (!points.isEmpty()) {
+                batch.accept(points);
+            }
+        }
+    }
+
+    private static Metric point(String key, String line, Path file, int number) {
+        String[] fields = line.strip().split(" ");
+        if (fields.length != 2 && fields.length != 3) {
+            throw new InvalidInputException(file + " line " + number + " is not 'timestamp value [step]'");
+        }
+        try {
+            return new Metric(key, value(fields[1]), fields.length == 3 ? Long.parseLong(fields[2]) : 0,
+                    Long.parseLong(fields[0]));
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(file + " line " + number + " is not 'timestamp value [step]': "
+                    + (line.length() > 80 ? line.substring(0, 80) + "..." : line));
+        }
+    }
+
+    /** Python's float text: nan, inf and -inf as str() writes them. */
+    private static double value(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "nan" -> Double.NaN;
+            case "inf", "+inf", "infinity" -> Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
+            default -> {
+                if (!text.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?")) {
+                    throw new NumberFormatException(text);
+                }
+                yield Double.parseDouble(text);
+            }
+        };
+    }
+
+    @Override
+    public List<SourceModel> models() {
+        List<SourceModel> models = new ArrayList<>();
+        for (Path dir : children(root.resolve("models"))) {
+            if (!Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            FlatYaml meta = FlatYaml.read(dir.resolve("meta.yaml"));
+            Map<String, Integer> aliases = new LinkedHashMap<>();
+            files(dir.resolve("aliases")).forEach((alias, version) -> {
+                try {
+                    aliases.put(alias, Integer.parseInt(version.strip()));
+                } catch (NumberFormatException e) {
+                    throw new InvalidInputException(dir.resolve("aliases").resolve(alias) + " holds '" + version
+                            + "', not a version number");
+                }
+            });
+            List<SourceVersion> versions = new ArrayList<>();
+            for (Path version : children(dir)) {
+                if (version.getFileName().toString().matches("version-[0-9]+")
+                        && Files.isRegularFile(version.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)) {
+                    FlatYaml v = FlatYaml.read(version.resolve("meta.yaml"));
+                    versions.add(new SourceVersion(Math.toIntExact(v.number("version").orElseThrow(
+                            () -> new InvalidInputException(v.file() + " has no 'version'"))),
+                            v.number("creation_timestamp").orElse(null), v.number("last_updated_timestamp").orElse(null),
+                            v.get("description").orElse(null), v.get("user_id").orElse(null),
+                            v.get("current_stage").orElse("None"), v.get("source").orElse(""), v.get("run_id").orElse(null),
+                            v.get("status").orElse("READY"), files(version.resolve("tags"))));
+                }
+            }
+            versions.sort((a, b) -> Integer.compare(a.version(), b.version()));
+            models.add(new SourceModel(meta.get("name").orElse(dir.getFileName().toString()),
+                    meta.number("creation_timestamp").orElse(null), meta.number("last_updated_timestamp").orElse(null),
+                    meta.get("description").orElse(null), files(dir.resolve("tags")), aliases, versions));
+        }
+        return models;
+    }
+
+    @Override
+    public List<String[]> unreadable() {
+        return unreadable;
+    }
+
+    @Override
+    public void close() {
+        // nothing held open
+    }
+
+    /** The value files under {@code dir} by key (relative path with '/'), as MLflow keeps params, tags, aliases. */
+    private static Map<String, String> files(Path dir) {
+        Map<String, String> values = new TreeMap<>();
+        keyFiles(dir).forEach((key, file) -> {
+            try {
+                if (Files.size(file) > MAX_VALUE_BYTES) {
+                    throw new InvalidInputException(file + " is larger than " + MAX_VALUE_BYTES + " bytes; a value is not");
+                }
+                values.put(key, Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new InvalidInputException("Cannot read " + file + " as UTF-8 text: " + e.getMessage());
+            }
+        });
+        return values;
+    }
+
+    private static Map<String, Path> keyFiles(Path dir) {
+        Map<String, Path> files = new TreeMap<>();
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return files;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+                    .forEach(f -> files.put(dir.relativize(f).toString().replace('\\', '/'), f));
+        } catch (IOException e) {
+            throw new StoreException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return files;
+    }
+
+    private static List<Path> children(Path dir) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        } catch (IOException e) {
+            throw new StoreException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.runlog.mlflow.internal;
+
+import dev.runlog.tracking.InvalidInputException;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A strict reader of the YAML subset MLflow's file store writes into {@code meta.yaml} files
+ * ({@code yaml.safe_dump} of a flat dictionary): one {@code key: scalar} per line, scalars plain,
+ * single- or double-quoted, folded onto indented continuation lines when long, and {@code []},
+ * {@code {}} or an indented block for the few collection fields, which are kept as unreadable. No
+ * YAML library: anything outside this subset (tabs, anchors, tags, documents, a key twice, an
+ * unterminated quote, a file over 1 MiB) is refused with an exception naming the file and line, so
+ * a hostile or damaged store cannot make the import guess.
+ */
+public final class FlatYaml {
+    static final int MAX_BYTES = 1 << 20;
+    /** The value of a key whose value is a collection: present, but not a scalar. */
+    private static final String COLLECTION = new String("<collection>");
+
+    private final Path file;
+    private final Map<String, String> values;
+
+    private FlatYaml(Path file, Map<String, String> values) {
+        this.file = file;
+        this.values = values;
+    }
+
+    /** Reads {@code file}; an {@link InvalidInputException} names it and the line when it is outside the subset. */
+    public static FlatYaml read(Path file) {
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new InvalidInputException(file + " is larger than " + MAX_BYTES + " bytes; MLflow's meta.yaml files are small");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new InvalidInputException("Cannot read " + file + ": " + e.getMessage());
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException(file + " is not UTF-8 text");
+        }
+        return parse(file, text);
+    }
+
+    static FlatYaml parse(Path file, String text) {
+        Map<String, String> values = new LinkedHashMap<>();
+        String[] lines = text.split("\r?\n", -1);
+        int i = 0;
+        while (i < lines.length) {
+            String line = lines[i];
+            int number = i + 1;
+            i++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.indexOf('\t') >= 0) {
+                throw error(file, number, "has a tab character");
+            }
+            if (line.startsWith("---") || line.startsWith("...") || line.startsWith("%")) {
+                throw error(file, number, "starts a YAML document or directive; meta.yaml is one flat mapping");
+            }
+            if (line.startsWith(" ") || line.startsWith("-")) {
+                throw error(file, number, "is indented where a key was expected");
+            }
+            int colon = line.indexOf(": ");
+            String key;
+            String rest;
+            if (colon < 0 && line.endsWith(":")) {
+                key = line.substring(0, line.length() - 1);
+                rest = "";
+            } else if (colon > 0) {
+                key = line.substring(0, colon);
+                rest = line.substring(colon + 2).strip();
+            } else {
+                throw error(file, number, "is not 'key: value'");
+            }
+            if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw error(file, number, "has key '" + abbreviate(key) + "', not a plain name");
+            }
+            if (values.containsKey(key)) {
+                throw error(file, number, "gives key '" + key + "' a second time");
+            }
+            // Continuation lines: indented (or list items of a block value) up to the next key.
+            StringBuilder continued = new StringBuilder();
+            boolean block = false;
+            while (i < lines.length && !lines[i].isEmpty() && (lines[i].startsWith(" ") || lines[i].startsWith("- "))) {
+                if (lines[i].indexOf('\t') >= 0) {
+                    throw error(file, i + 1, "has a tab character");
+                }
+                block |= lines[i].startsWith("- ") || lines[i].strip().startsWith("- ") || lines[i].contains(": ");
+                continued.append(' ').append(lines[i].strip());
+                i++;
+            }
+            String value;
+            if (rest.isEmpty() && continued.length() > 0 && block) {
+                value = COLLECTION;
+            } else if (rest.equals("[]") || rest.equals("{}")) {
+                value = COLLECTION;
+            } else {
+                value = scalar(file, number, (rest + continued).strip());
+            }
+            values.put(key, value);
+        }
+        return new FlatYaml(file, values);
+    }
+
+    private static String scalar(Path file, int line, String text) {
+        if (text.isEmpty() || text.equals("null") || text.equals("~")) {
+            return null;
+        }
+        char first = text.charAt(0);
+        if (first == '\'') {
+            if (text.length() < 2 || !text.endsWith("'") || text.substring(1, text.length() - 1).replace("''", "").contains("'")) {
+                throw error(file, line, "has an unterminated or malformed single-quoted string");
+            }
+            return text.substring(1, text.length() - 1).replace("''", "'");
+        }
+        if (first == '"') {
+            return doubleQuoted(file, line, text);
+        }
+        if ("&*!|>[{@`%".indexOf(first) >= 0) {
+            throw error(file, line, "uses YAML beyond MLflow's flat subset ('" + first + "')");
+        }
+        return text;
+    }
+
+    private static String doubleQuoted(Path file, int line, String text) {
+        StringBuilder out = new StringBuilder();
+        int i = 1;
+        while (i < text.length()) {
+            char c = text.charAt(i++);
+            if (c == '"') {
+                if (i != text.length()) {
+                    throw error(file, line, "has text after a double-quoted string");
+                }
+                return out.toString();
+            }
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            if (i >= text.length()) {
+                break;
+            }
+            char e = text.charAt(i++);
+            switch (e) {
+                case 'n' -> out.append('\n');
+                case 't' -> out.append('\t');
+                case 'r' -> out.append('\r');
+                case '0' -> out.append('\0');
+                case '"', '\\', '/', ' ' -> out.append(e);
+                case 'x', 'u', 'U' -> {
+                    int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+                    if (i + digits > text.length()) {
+                        throw error(file, line, "has a truncated \\" + e + " escape");
+                    }
+                    try {
+                        out.appendCodePoint(Integer.parseInt(text.substring(i, i + digits), 16));
+                    } catch (IllegalArgumentException bad) {
+                        throw error(file, line, "has a malformed \\" + e + " escape");
+                    }
+                    i += digits;
+                }
+                default -> throw error(file, line, "has an unknown escape \\" + e);
+            }
+        }
+        throw error(file, line, "has an unterminated double-quoted string");
+    }
+
+    /** The scalar under {@code key}; empty when it is absent or null. */
+    public Optional<String> get(String key) {
+        String value = values.get(key);
+        if (value == COLLECTION) {
+            throw new InvalidInputException(file + ": '" + key + "' is a collection where a value was expected");
+        }
+        return Optional.ofNullable(value);
+    }
+
+    /** The scalar under {@code key}, which must be there. */
+    public String require(String key) {
+        return get(key).orElseThrow(() -> new InvalidInputException(file + " has no '" + key + "'"));
+    }
+
+    /** The whole number under {@code key}, if present. */
+    public Optional<Long> number(String key) {
+        return get(key).map(text -> {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException(file + ": '" + key + "' is '" + abbreviate(text) + "', not a whole number");
+            }
+        });
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    private static InvalidInputException error(Path file, int line, String problem) {
+        return new InvalidInputException(file + " line " + line + " " + problem);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 60 ? text.substring(0, 60) + "..." : text;
+    }
+}

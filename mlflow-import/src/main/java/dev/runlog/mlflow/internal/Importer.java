@@ -1,0 +1,368 @@
+package dev.runlog.mlflow.internal;
+
+import dev.runlog.mlflow.MlflowImportReport;
+import dev.runlog.mlflow.MlflowImportReport.Skipped;
+import dev.runlog.registry.ModelEvent;
+import dev.runlog.registry.ModelVersion;
+import dev.runlog.registry.RegisteredModel;
+import dev.runlog.registry.Stage;
+import dev.runlog.registry.spi.ModelSnapshot;
+import dev.runlog.registry.spi.RegistryStore;
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.RunInfo;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.RunSnapshot;
+import dev.runlog.tracking.spi.TrackerStores;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Writes an {@link MlflowSource} into a Runlog store through the import SPI, as
+ * {@link dev.runlog.mlflow.MlflowImport} describes: clash check first, then experiments, runs (files,
+ * run, points) and models, collecting what it leaves out.
+ */
+public final class Importer {
+    private static final String MLFLOW_PARENT = "mlflow.parentRunId";
+    private static final String IMPORTED = "imported from MLflow";
+
+    private final MlflowSource source;
+    private final TrackerStores target;
+    private final RegistryStore registry;
+    private final List<Skipped> skipped = new ArrayList<>();
+    private final Map<String, Experiment> experiments = new HashMap<>();
+    /** Imported runs' MLflow artifact URIs, to turn version sources under them into runs:/ URIs. */
+    private final Map<String, String> runArtifactUris = new HashMap<>();
+    private long runs;
+    private long points;
+    private long files;
+    private long bytes;
+    private long models;
+    private long versions;
+
+    private Importer(MlflowSource source, Tracker tracker) {
+        this.source = source;
+        this.target = TrackerStores.of(tracker);
+        this.registry = RegistryStore.of(tracker);
+    }
+
+    /** Opens {@code uri} as an MLflow store and imports it into {@code tracker}. */
+    public static MlflowImportReport run(String uri, Tracker tracker) {
+        try (MlflowSource source = open(uri)) {
+            return new Importer(source, tracker).importAll();
+        }
+    }
+
+    static MlflowSource open(String uri) {
+        String lower = uri.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("postgresql:") || lower.startsWith("postgresql+")) {
+            return SqlSource.postgres(uri);
+        }
+        Path path;
+        if (lower.startsWith("sqlite:")) {
+            // MLflow writes sqlite:///relative and sqlite:////absolute; Runlog writes sqlite:PATH.
+            String rest = uri.substring("sqlite:".length());
+            path = Path.of(rest.startsWith("///") ? rest.substring(3) : rest);
+            if (!Files.isRegularFile(path)) {
+                throw new InvalidInputException("No MLflow database file at " + path);
+            }
+            return SqlSource.sqlite(path);
+        } else if (lower.startsWith("file:")) {
+            path = Path.of(URI.create(uri));
+        } else if (uri.matches("[A-Za-z][A-Za-z0-9+.-]+:.*") && !uri.matches("[A-Za-z]:[\\\\/].*")) {
+            throw new InvalidInputException("Cannot import from '" + SqlSource.redact(uri) + "': MLflow stores are read"
+                    + " from a SQLite file, sqlite:PATH, postgresql://..., or an mlruns/ directory");
+        } else {
+            path = Path.of(uri);
+        }
+        if (Files.isDirectory(path)) {
+            return new FileStoreSource(path);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new InvalidInputException("No MLflow store at " + path + ": neither a database file nor an mlruns/ directory");
+        }
+        return SqlSource.sqlite(path);
+    }
+
+    private MlflowImportReport importAll() {
+        List<Experiment> all = source.experiments();
+        List<String> runIds = source.runIds();
+        List<MlflowSource.SourceModel> sourceModels = source.models();
+        checkNoClash(all, runIds, sourceModels);
+        for (Experiment e : all) {
+            target.tracking().importExperiment(e);
+            experiments.put(e.id(), e);
+        }
+        source.forEachRun(this::importRun);
+        for (String[] note : source.unreadable()) {
+            skipped.add(new Skipped(note[0], note[1]));
+        }
+        for (MlflowSource.SourceModel model : sourceModels) {
+            importModel(model);
+        }
+        return new MlflowImportReport(source.describe(), all.size(), runs, points, files, bytes, models, versions,
+                skipped);
+    }
+
+    /** Reads the whole source for clashes before the first write, so a refused import leaves the target as it was. */
+    private void checkNoClash(List<Experiment> all, List<String> runIds, List<MlflowSource.SourceModel> sourceModels) {
+        for (Experiment e : all) {
+            RunSnapshot.experimentId(e.id());
+            if (target.tracking().getExperiment(e.id()).isPresent()) {
+                throw new ConflictException("The target already has an experiment with id " + e.id() + "; nothing was imported");
+            }
+            if (target.tracking().getExperimentByName(e.name()).isPresent()) {
+                throw new ConflictException("The target already has an experiment named '" + e.name()
+                        + "'; nothing was imported");
+            }
+        }
+        for (String id : runIds) {
+            if (id.matches("[0-9a-f]{32}") && target.tracking().getRun(id).isPresent()) {
+                throw new ConflictException("The target already has a run with id " + id + "; nothing was imported");
+            }
+        }
+        for (MlflowSource.SourceModel model : sourceModels) {
+            if (registry.getModel(model.name()).isPresent()) {
+                throw new ConflictException("The target already has a registered model named '" + model.name()
+                        + "'; nothing was imported");
+            }
+        }
+    }
+
+    private void importRun(MlflowSource.SourceRun run) {
+        String id = run.id();
+        Experiment experiment = experiments.get(run.experimentId());
+        if (experiment == null) {
+            skipped.add(new Skipped("run " + id, "its experiment " + run.experimentId() + " is not in the store"));
+            return;
+        }
+        try {
+            snapshot(run, experiment, List.of()); // checked whole before any of its files is written
+        } catch (InvalidInputException e) {
+            skipped.add(new Skipped("run " + id, e.getMessage()));
+            return;
+        }
+        // Files first: a reader of the target never sees a run whose recorded files are missing.
+        List<ArtifactEntry> copied = copyArtifacts(run);
+        target.tracking().importRun(snapshot(run, experiment, copied));
+        runArtifactUris.put(id, run.artifactUri() == null ? "" : run.artifactUri());
+        runs++;
+        source.metrics(id, batch -> {
+            target.tracking().importMetrics(id, batch);
+            points += batch.size();
+        });
+    }
+
+    private RunSnapshot snapshot(MlflowSource.SourceRun run, Experiment experiment, List<ArtifactEntry> artifacts) {
+        RunStatus status;
+        try {
+            status = RunStatus.valueOf(run.status() == null ? "FINISHED" : run.status().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("its status '" + run.status() + "' is not an MLflow run status");
+        }
+        Instant start = Instant.ofEpochMilli(run.startTime() != null ? run.startTime()
+                : run.endTime() != null ? run.endTime() : experiment.creationTime().toEpochMilli());
+        Optional<Instant> end = Optional.empty();
+        if (!status.isActive()) {
+            // MLflow may record a finished run without an end time, or ending before its start (clock skew).
+            Instant recorded = run.endTime() == null ? start : Instant.ofEpochMilli(run.endTime());
+            end = Optional.of(recorded.isBefore(start) ? start : recorded);
+        }
+        boolean experimentDeleted = experiment.lifecycleStage() == LifecycleStage.DELETED;
+        boolean deleted = experimentDeleted || SqlSource.stage(run.lifecycleStage()) == LifecycleStage.DELETED;
+        Optional<Instant> deletedTime = deleted && !experimentDeleted && run.deletedTime() != null
+                ? Optional.of(Instant.ofEpochMilli(run.deletedTime())) : Optional.empty();
+        Map<String, String> tags = new LinkedHashMap<>(run.tags());
+        if (tags.containsKey(MLFLOW_PARENT)) {
+            tags.putIfAbsent(ActiveRun.PARENT_RUN_ID_TAG, tags.get(MLFLOW_PARENT));
+        }
+        String name = run.name() != null && !run.name().isEmpty() ? run.name()
+                : tags.getOrDefault("mlflow.runName", run.id());
+        RunInfo info = new RunInfo(run.id(), run.experimentId(), name, status, start, end,
+                deleted ? LifecycleStage.DELETED : LifecycleStage.ACTIVE, target.artifacts().artifactUri(run.id()));
+        return new RunSnapshot(info, run.params(), tags, run.inputs(), artifacts, deleted && experimentDeleted, deletedTime);
+    }
+
+    private List<ArtifactEntry> copyArtifacts(MlflowSource.SourceRun run) {
+        Optional<Path> local = localArtifacts(run);
+        if (local.isEmpty()) {
+            return List.of();
+        }
+        Path root = local.get();
+        List<ArtifactEntry> copied = new ArrayList<>();
+        List<Path> found;
+        try (Stream<Path> walk = Files.walk(root)) {
+            found = walk.filter(p -> !p.equals(root)).sorted().toList();
+        } catch (IOException e) {
+            throw new StoreException("Cannot list the artifacts of run " + run.id() + " in " + root + ": " + e.getMessage(), e);
+        }
+        for (Path file : found) {
+            String relative = root.relativize(file).toString().replace('\\', '/');
+            if (Files.isSymbolicLink(file)) {
+                skipped.add(new Skipped("artifact " + relative + " of run " + run.id(), "a symbolic link is not followed"));
+                continue;
+            }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                ArtifactEntry entry = target.artifacts().put(run.id(), relative, in);
+                copied.add(entry);
+                files++;
+                bytes += entry.size();
+            } catch (IOException e) {
+                throw new StoreException("Cannot read artifact " + file + " of run " + run.id() + ": " + e.getMessage(), e);
+            }
+        }
+        return copied;
+    }
+
+    /** The run's artifact directory when it is local and exists; a remote location is reported as skipped. */
+    private Optional<Path> localArtifacts(MlflowSource.SourceRun run) {
+        String uri = run.artifactUri() == null ? "" : run.artifactUri();
+        Path path = null;
+        if (uri.startsWith("file:")) {
+            try {
+                path = Path.of(URI.create(uri));
+            } catch (IllegalArgumentException e) {
+                skipped.add(new Skipped("artifacts of run " + run.id(), "its location '" + uri + "' is not a file URI"));
+                return Optional.empty();
+            }
+        } else if (!uri.isEmpty() && !uri.matches("[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+            if (source.baseDirectory().isEmpty() && !Path.of(uri).isAbsolute()) {
+                skipped.add(new Skipped("artifacts of run " + run.id(), "their location " + uri
+                        + " is relative to wherever the MLflow server ran; a server's database does not say where"));
+                return Optional.empty();
+            }
+            path = source.baseDirectory().map(base -> base.resolve(uri)).orElse(Path.of(uri)).normalize();
+        } else if (!uri.isEmpty()) {
+            if (run.fallbackArtifacts().filter(Files::isDirectory).isPresent()) {
+                return run.fallbackArtifacts();
+            }
+            skipped.add(new Skipped("artifacts of run " + run.id(), "they are at " + uri
+                    + "; only local paths and file: locations are read"));
+            return Optional.empty();
+        }
+        if (path != null && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of(path);
+        }
+        // The store was moved since MLflow wrote the location: the file store keeps artifacts beside the run.
+        return run.fallbackArtifacts().filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private void importModel(MlflowSource.SourceModel model) {
+        Instant created = instant(model.creationTime(), Instant.EPOCH);
+        Instant updated = instant(model.lastUpdateTime(), created);
+        List<ModelEvent> events = new ArrayList<>();
+        events.add(event(events, model.name(), 0, ModelEvent.Action.MODEL_CREATED, null, null, null, created));
+        Map<Integer, MlflowSource.SourceVersion> kept = new LinkedHashMap<>();
+        List<ModelEvent> stages = new ArrayList<>();
+        for (MlflowSource.SourceVersion v : model.versions()) {
+            String what = "model " + model.name() + " version " + v.version();
+            Instant at = instant(v.creationTime(), created);
+            events.add(event(events, model.name(), v.version(), ModelEvent.Action.VERSION_REGISTERED, null, null,
+                    v.source(), at));
+            String reason = versionProblem(v);
+            if (reason != null) {
+                skipped.add(new Skipped(what, reason));
+                // Its number stays taken, as in MLflow: the trail shows it registered and deleted.
+                events.add(event(events, model.name(), v.version(), ModelEvent.Action.VERSION_DELETED, null, null, null,
+                        instant(v.lastUpdateTime(), at)));
+                continue;
+            }
+            kept.put(v.version(), v);
+        }
+        Map<String, Integer> aliases = new LinkedHashMap<>();
+        model.aliases().forEach((alias, version) -> {
+            if (kept.containsKey(version)) {
+                aliases.put(alias, version);
+            } else {
+                skipped.add(new Skipped("alias " + alias + " of model " + model.name(),
+                        "version " + version + " it points to is not imported"));
+            }
+        });
+        List<ModelVersion> versionList = new ArrayList<>();
+        for (MlflowSource.SourceVersion v : kept.values()) {
+            Stage stage = Stage.parse(v.stage() == null || v.stage().isEmpty() ? "None" : v.stage());
+            Instant at = instant(v.creationTime(), created);
+            Instant changed = instant(v.lastUpdateTime(), at);
+            if (stage != Stage.NONE) {
+                stages.add(new ModelEvent(0, model.name(), v.version(), ModelEvent.Action.STAGE_CHANGED, null,
+                        Stage.NONE.toString(), stage.toString(), changed, "", IMPORTED));
+            }
+            List<String> pointing = aliases.entrySet().stream().filter(a -> a.getValue() == v.version())
+                    .map(Map.Entry::getKey).toList();
+            versionList.add(new ModelVersion(model.name(), v.version(), runsUri(v), v.runId(), ModelVersion.Status.READY,
+                    stage, v.description(), v.userId(), at, changed, v.tags(), pointing, Optional.empty()));
+        }
+        for (ModelEvent e : stages) {
+            events.add(event(events, e.model(), e.version(), e.action(), null, e.from(), e.to(), e.time()));
+        }
+        aliases.forEach((alias, version) -> events.add(event(events, model.name(), version, ModelEvent.Action.ALIAS_SET,
+                alias, null, Integer.toString(version), updated)));
+        registry.importModel(new ModelSnapshot(new RegisteredModel(model.name(), model.description(), created, updated,
+                model.tags(), aliases), versionList, events));
+        models++;
+        versions += versionList.size();
+    }
+
+    /** Why a version cannot be imported, or null when it can. */
+    private String versionProblem(MlflowSource.SourceVersion v) {
+        if ("Deleted_Internal".equalsIgnoreCase(v.stage())) {
+            return "MLflow deleted it";
+        }
+        if (v.status() != null && !v.status().isEmpty() && !v.status().equalsIgnoreCase("READY")) {
+            return "its status is " + v.status() + ", not READY";
+        }
+        if (v.runId() == null || v.runId().isEmpty()) {
+            return "it names no source run (source " + v.source() + ")";
+        }
+        if (!runArtifactUris.containsKey(v.runId())) {
+            return "its source run " + v.runId() + " is not in the imported store";
+        }
+        try {
+            Stage.parse(v.stage() == null || v.stage().isEmpty() ? "None" : v.stage());
+        } catch (InvalidInputException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    /** A source under its run's artifact location as runs:/RUN/PATH, the URI Runlog resolves; else MLflow's as it was. */
+    private String runsUri(MlflowSource.SourceVersion v) {
+        String source = v.source() == null ? "" : v.source();
+        String location = runArtifactUris.get(v.runId());
+        if (!location.isEmpty() && source.startsWith(location + "/")) {
+            return "runs:/" + v.runId() + "/" + source.substring(location.length() + 1);
+        }
+        return source;
+    }
+
+    private static ModelEvent event(List<ModelEvent> so, String model, int version, ModelEvent.Action action,
+                                    String alias, String from, String to, Instant time) {
+        return new ModelEvent(so.size() + 1, model, version, action, alias, from, to, time, "", IMPORTED);
+    }
+
+    private static Instant instant(Long millis, Instant otherwise) {
+        return millis == null ? otherwise : Instant.ofEpochMilli(millis);
+    }
+}

@@ -1,0 +1,261 @@
+package dev.runlog.mlflow;
+
+import static dev.runlog.mlflow.MlflowFixture.CHILD;
+import static dev.runlog.mlflow.MlflowFixture.DELETED;
+import static dev.runlog.mlflow.MlflowFixture.MODEL;
+import static dev.runlog.mlflow.MlflowFixture.OLD;
+import static dev.runlog.mlflow.MlflowFixture.PARENT;
+import static dev.runlog.mlflow.MlflowFixture.REMOTE;
+import static dev.runlog.mlflow.MlflowFixture.RUNNING;
+import static dev.runlog.mlflow.MlflowFixture.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.registry.ModelEvent;
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.registry.ModelVersion;
+import dev.runlog.registry.Stage;
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.ViewType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Imports the {@link MlflowFixture} store, as a SQLite database and as an {@code mlruns/} file
+ * store, into {@code memory:} and {@code sqlite:} stores, and reads it back through Runlog's API.
+ */
+class MlflowImportTest {
+    @TempDir
+    static Path shared;
+    static Path database;
+    static Path mlruns;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void writeStores() throws Exception {
+        database = shared.resolve("db/mlflow.db");
+        Files.createDirectories(database.getParent());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database)) {
+            MlflowFixture.writeDatabase(c, database.getParent(), false);
+        }
+        mlruns = shared.resolve("files/mlruns");
+        MlflowFixture.writeFileStore(mlruns);
+    }
+
+    @Test
+    void aSqliteDatabaseImportsWholeIntoMemoryWithIdsTimesStatusesNestingNanAndRegistry() throws Exception {
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(database).into(tracker).run();
+            assertImported(tracker, report, true);
+            assertEquals("sqlite:" + database, report.source());
+        }
+    }
+
+    @Test
+    void anMlrunsFileStoreImportsWholeIntoSqlite() throws Exception {
+        try (Tracker tracker = Tracker.open("sqlite:" + dir.resolve("runlog.db"))) {
+            MlflowImportReport report = MlflowImport.from("file://" + mlruns).into(tracker).run();
+            assertImported(tracker, report, false);
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("dataset inputs of run " + CHILD,
+                    "the file store's dataset records are not read; import from a database to keep them")), report::toString);
+        }
+    }
+
+    /** What both stores import to; the file store has no dataset records to bring. */
+    static void assertImported(Tracker tracker, MlflowImportReport report, boolean inputs) throws IOException {
+        assertEquals("3 experiments, 6 runs, 4 metric points, 3 artifacts (49 bytes), 1 models, 2 versions",
+                report.counts(), report::toString);
+        List<Experiment> experiments = tracker.searchExperiments().viewType(ViewType.ALL).list();
+        assertEquals(Map.of("0", "Default", "1", "iris", "2", "old"),
+                experiments.stream().collect(Collectors.toMap(Experiment::id, Experiment::name)));
+        assertEquals(Map.of("team", "vision"), tracker.getExperimentByName("iris").orElseThrow().tags());
+        assertEquals(LifecycleStage.DELETED, tracker.getExperiment("2").lifecycleStage());
+
+        Run parent = tracker.getRun(PARENT);
+        assertEquals("sweep", parent.info().name());
+        assertEquals(RunStatus.FINISHED, parent.info().status());
+        assertEquals(Instant.ofEpochMilli(T0), parent.info().startTime());
+        assertEquals(Optional.of(Instant.ofEpochMilli(T0 + 60_000)), parent.info().endTime());
+        assertEquals(Map.of("lr", "0.1", "epochs", "3"), parent.data().params());
+        assertEquals("trained on iris", read(tracker, PARENT, "notes.txt"));
+        assertEquals("flavors:\n  sklearn: {}\n", read(tracker, PARENT, "model/MLmodel"));
+
+        Run child = tracker.getRun(CHILD);
+        assertEquals(PARENT, child.data().tags().get(ActiveRun.PARENT_RUN_ID_TAG), "nesting seen by Runlog");
+        assertEquals(PARENT, child.data().tags().get("mlflow.parentRunId"), "MLflow's own tag kept");
+        List<Metric> loss = tracker.metricHistory(CHILD, "loss");
+        assertEquals(List.of(0L, 1L, 2L), loss.stream().map(Metric::step).toList());
+        assertTrue(Double.isNaN(loss.get(1).value()), "NaN kept: " + loss);
+        assertEquals(0.4, child.data().metrics().get("loss"));
+        assertEquals(T0 + 3_000, loss.get(2).timestamp());
+        assertEquals("0.9 nan 0.4", read(tracker, CHILD, "plots/loss.txt"));
+        if (inputs) {
+            assertEquals(1, child.inputs().size());
+            assertEquals("training", child.inputs().get(0).context());
+            assertEquals("iris", child.inputs().get(0).dataset().name());
+            assertEquals("/data/iris.csv", child.inputs().get(0).dataset().source());
+            assertEquals(List.of("sepal_length", "species"), child.inputs().get(0).dataset().schema().stream()
+                    .map(c -> c.name()).toList());
+            assertEquals(150, child.inputs().get(0).dataset().profile().rowCount());
+        }
+
+        Run deleted = tracker.getRun(DELETED);
+        assertEquals(LifecycleStage.DELETED, deleted.info().lifecycleStage());
+        assertEquals(RunStatus.FAILED, deleted.info().status());
+        assertFalse(tracker.searchRuns().experiments("iris").list().stream().anyMatch(r -> r.info().id().equals(DELETED)),
+                "deleted runs stay out of searches");
+        assertEquals(RunStatus.RUNNING, tracker.getRun(RUNNING).info().status());
+        assertEquals(Optional.empty(), tracker.getRun(RUNNING).info().endTime());
+        assertEquals(LifecycleStage.DELETED, tracker.getRun(OLD).info().lifecycleStage(), "deleted with its experiment");
+        assertEquals(List.of(), tracker.listArtifacts(REMOTE, ""));
+
+        ModelRegistry registry = ModelRegistry.of(tracker);
+        assertEquals("Iris species classifier", registry.getModel(MODEL).description());
+        assertEquals(Map.of("owner", "ml"), registry.getModel(MODEL).tags());
+        assertEquals(Map.of("champion", 1), registry.getModel(MODEL).aliases());
+        ModelVersion v1 = registry.getVersion(MODEL, 1);
+        assertEquals(Stage.PRODUCTION, v1.stage());
+        assertEquals(PARENT, v1.runId());
+        assertEquals("runs:/" + PARENT + "/model", v1.source());
+        assertEquals(Map.of("validated", "true"), v1.tags());
+        assertEquals(Instant.ofEpochMilli(T0 + 101_000), v1.creationTime());
+        assertEquals(Stage.STAGING, registry.getVersion(MODEL, 2).stage());
+        assertThrows(NotFoundException.class, () -> registry.getVersion(MODEL, 3));
+        assertEquals(List.of(ModelEvent.Action.MODEL_CREATED, ModelEvent.Action.VERSION_REGISTERED,
+                        ModelEvent.Action.VERSION_REGISTERED, ModelEvent.Action.VERSION_REGISTERED,
+                        ModelEvent.Action.VERSION_DELETED, ModelEvent.Action.VERSION_REGISTERED,
+                        ModelEvent.Action.VERSION_DELETED, ModelEvent.Action.STAGE_CHANGED,
+                        ModelEvent.Action.STAGE_CHANGED, ModelEvent.Action.ALIAS_SET),
+                registry.history(MODEL).stream().map(ModelEvent::action).toList());
+        assertTrue(registry.history(MODEL).stream().allMatch(e -> e.comment().equals("imported from MLflow")));
+
+        List<String> skipped = report.skipped().stream().map(Object::toString).toList();
+        assertTrue(skipped.contains("artifacts of run " + REMOTE + ": they are at s3://bucket/1/" + REMOTE
+                + "/artifacts; only local paths and file: locations are read"), skipped::toString);
+        assertTrue(skipped.contains("model " + MODEL + " version 3: its source run " + MlflowFixture.MISSING
+                + " is not in the imported store"), skipped::toString);
+        assertTrue(skipped.contains("model " + MODEL + " version 4: MLflow deleted it"), skipped::toString);
+        assertTrue(skipped.contains("alias challenger of model " + MODEL + ": version 3 it points to is not imported"),
+                skipped::toString);
+        assertEquals(inputs ? 4 : 5, skipped.size(), skipped::toString);
+    }
+
+    @Test
+    void anImportThatClashesIsRefusedBeforeAnyWrite() {
+        try (Tracker tracker = Tracker.inMemory()) {
+            tracker.run("iris", r -> r.logParam("lr", 0.5));
+            ConflictException clash = assertThrows(ConflictException.class,
+                    () -> MlflowImport.from(database).into(tracker).run());
+            assertTrue(clash.getMessage().startsWith("The target already has an experiment") && clash.getMessage().contains("nothing was imported"),
+                    clash.getMessage());
+            assertEquals(List.of("iris"), tracker.searchExperiments().viewType(ViewType.ALL).list().stream()
+                    .map(Experiment::name).toList());
+            assertTrue(ModelRegistry.of(tracker).searchModels("").isEmpty());
+        }
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImport.from(mlruns).into(tracker).run();
+            assertThrows(ConflictException.class, () -> MlflowImport.from(database).into(tracker).run(),
+                    "the same store twice");
+        }
+    }
+
+    @Test
+    void whatIsNotAnMlflowStoreIsRefusedNamingTheProblem() throws Exception {
+        try (Tracker tracker = Tracker.inMemory()) {
+            assertRefused(tracker, MlflowImport.from(dir.resolve("nothing.db")), "No MLflow store at");
+            Path runlog = dir.resolve("runlog.db");
+            try (Tracker other = Tracker.open("sqlite:" + runlog)) {
+                other.run("x", r -> r.logParam("a", 1));
+            }
+            assertRefused(tracker, MlflowImport.from("sqlite:" + runlog), "is not an MLflow tracking database: it has no alembic_version table");
+            Path text = Files.writeString(dir.resolve("notes.db"), "not a database");
+            assertRefused(tracker, MlflowImport.from(text), "notes.db");
+            assertRefused(tracker, MlflowImport.from("mysql://db/mlflow"), "Cannot import from 'mysql://db/mlflow'");
+            assertRefused(tracker, MlflowImport.from(Files.createDirectories(dir.resolve("empty"))), "is not an MLflow file store");
+            assertThrows(InvalidInputException.class, () -> MlflowImport.from(database).run(), "no target");
+            assertThrows(InvalidInputException.class, () -> MlflowImport.from(" "));
+            assertTrue(tracker.searchExperiments().viewType(ViewType.ALL).list().isEmpty());
+        }
+    }
+
+    @Test
+    void aHostileOrDamagedMetaYamlIsRefusedNamingFileAndLine() throws Exception {
+        Map<String, String> cases = Map.of(
+                "name: iris\n\texperiment_id: '1'\n", "line 2 has a tab character",
+                "name: 'iris\nexperiment_id: '1'\n", "line 1 has an unterminated or malformed single-quoted string",
+                "name: iris\nname: again\nexperiment_id: '1'\n", "line 2 gives key 'name' a second time",
+                "name: &anchor iris\nexperiment_id: '1'\n", "line 1 uses YAML beyond MLflow's flat subset ('&')",
+                "--- !!python/object:os.system\nexperiment_id: '1'\n", "line 1 starts a YAML document",
+                "name: \"iris\\q\"\nexperiment_id: '1'\n", "line 1 has an unknown escape \\q",
+                "name iris\nexperiment_id: '1'\n", "line 1 is not 'key: value'",
+                "experiment_id: '1'\n", "has no 'name'");
+        int n = 0;
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path store = dir.resolve("hostile" + n++);
+            MlflowFixture.write(store.resolve("1/meta.yaml"), c.getKey());
+            try (Tracker tracker = Tracker.inMemory()) {
+                InvalidInputException e = assertThrows(InvalidInputException.class,
+                        () -> MlflowImport.from(store).into(tracker).run(), c.getKey());
+                assertTrue(e.getMessage().contains(store.resolve("1/meta.yaml").toString())
+                        && e.getMessage().contains(c.getValue()), c.getKey() + " -> " + e.getMessage());
+                assertTrue(tracker.searchExperiments().viewType(ViewType.ALL).list().isEmpty());
+            }
+        }
+        Path metrics = dir.resolve("badmetric");
+        MlflowFixture.write(metrics.resolve("1/meta.yaml"), "experiment_id: '1'\nname: e\n");
+        MlflowFixture.write(metrics.resolve("1/" + CHILD + "/meta.yaml"), "experiment_id: '1'\nrun_id: " + CHILD
+                + "\nstatus: 3\nstart_time: 5\nend_time: 6\n");
+        MlflowFixture.write(metrics.resolve("1/" + CHILD + "/metrics/loss"), "5 0.5 0\n5 rm -rf 1\n");
+        try (Tracker tracker = Tracker.inMemory()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> MlflowImport.from(metrics).into(tracker).run());
+            assertTrue(e.getMessage().contains("metrics/loss line 2 is not 'timestamp value [step]'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theReportListsCountsThenEachSkippedThingWithItsReason() {
+        MlflowImportReport report = new MlflowImportReport("mlflow.db", 1, 2, 3, 4, 5, 6, 7,
+                List.of(new MlflowImportReport.Skipped("artifacts of run x", "they are at s3://b")));
+        assertEquals("imported mlflow.db: 1 experiments, 2 runs, 3 metric points, 4 artifacts (5 bytes), 6 models, 7 versions"
+                + System.lineSeparator() + "skipped 1:" + System.lineSeparator() + "  artifacts of run x: they are at s3://b",
+                report.toString());
+    }
+
+    private static void assertRefused(Tracker tracker, MlflowImport mlflowImport, String message) {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> mlflowImport.into(tracker).run());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    private static String read(Tracker tracker, String runId, String path) throws IOException {
+        try (InputStream in = tracker.openArtifact(runId, path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
