@@ -190,9 +190,13 @@ public final class BenchmarkSuite {
         search("sqlite:" + work.resolve("search.db"), "", null);
     }
 
-    /** The search figures on the store at {@code uri}, named with {@code prefix}, with {@code conditions} (or null). */
-    static void search(String uri, String prefix, String conditions) {
+    private static void search(String uri, String prefix, String conditions) {
         SearchBenchmark.populate(uri, SearchBenchmark.RUNS);
+        searchFigures(uri, prefix, conditions);
+    }
+
+    /** The search figures on the store at {@code uri}, already populated, named with {@code prefix}, with {@code conditions} (or null). */
+    static void searchFigures(String uri, String prefix, String conditions) {
         try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build()) {
             print(new Figure(prefix + "search_first_100_of_100000_runs", SearchBenchmark.firstPageMillis(tracker), "ms", 20,
                     false, null, conditions));
