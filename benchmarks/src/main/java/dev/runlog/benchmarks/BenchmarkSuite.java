@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * Each figure runs against a fresh SQLite file in a temporary directory, through the public API.
  * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, shapes, tails, series,
- * latest, run, search, registry, ui, cli, logMetric, server, durability, bulk, cold). The server figures keep their database under
+ * latest, run, search, registry, ui, cli, logMetric, server, durability, bulk, cold, s3, pg; pg runs the
+ * ingest, size, run, search and registry figures on an embedded PostgreSQL server, see {@link PgBenchmark}). The server figures keep their database under
  * {@code target/server-bench/} (the working directory is the benchmarks module under exec:exec),
  * since building it takes most of their time.
  */
@@ -65,7 +66,8 @@ public final class BenchmarkSuite {
                 }
                 if (only.isEmpty() || only.contains("run")) {
                     double baseline = naive.startEndRunMillis(200);
-                    print(new Figure("start_and_end_empty_run", startEndMillis(work), "ms", 1, false, baseline));
+                    print(new Figure("start_and_end_empty_run", startEndMillis("sqlite:" + work.resolve("runs.db")), "ms", 1, false,
+                            baseline));
                 }
             }
             if (only.isEmpty() || only.contains("search")) {
@@ -98,6 +100,9 @@ public final class BenchmarkSuite {
             if (only.isEmpty() || only.contains("s3")) {
                 S3Benchmark.run(work, BenchmarkSuite::print);
             }
+            if (only.isEmpty() || only.contains("pg")) {
+                PgBenchmark.run(work, BenchmarkSuite::print);
+            }
             if (only.isEmpty() || only.contains("logMetric")) {
                 print(new Figure("logMetric_calling_thread_median", logMetricMedianNanos(), "ns", 200, false, null));
             }
@@ -112,13 +117,36 @@ public final class BenchmarkSuite {
         double baselineBytes = naive.bytesPerPoint(200_000);
         Path db = work.resolve("ingest.db");
         long points = (long) INGEST_RUNS * INGEST_KEYS * INGEST_STEPS;
+        String[] keys = ingestKeys();
+        long start = System.nanoTime();
+        List<String> runIds = ingest("sqlite:" + db, keys);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (only.isEmpty() || only.contains("ingest")) {
+            print(new Figure("ingest_points_per_second", points / seconds, "points/s", 2_000_000, true, baselineRate));
+        }
+        long bytes = Files.size(db) + sizeIfExists(work.resolve("ingest.db-wal"));
+        if (only.isEmpty() || only.contains("size")) {
+            print(new Figure("bytes_per_point_on_disk", (double) bytes / points, "bytes", 16, false, baselineBytes));
+        }
+        verifyIngest("sqlite:" + db, runIds, keys);
+    }
+
+    static String[] ingestKeys() {
         String[] keys = new String[INGEST_KEYS];
         for (int k = 0; k < INGEST_KEYS; k++) {
             keys[k] = "metric_" + k;
         }
+        return keys;
+    }
+
+    /**
+     * The ingest shape of the suite on the store at {@code uri}: {@link #INGEST_RUNS} runs, each
+     * logging {@link #INGEST_STEPS} steps of every key from a thread of its own, then one flush and
+     * every run closed. Returns the run ids.
+     */
+    static List<String> ingest(String uri, String[] keys) throws InterruptedException {
         List<String> runIds = new ArrayList<>();
-        long start = System.nanoTime();
-        try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
+        try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build()) {
             List<Thread> threads = new ArrayList<>();
             List<ActiveRun> runs = new ArrayList<>();
             for (int r = 0; r < INGEST_RUNS; r++) {
@@ -126,7 +154,7 @@ public final class BenchmarkSuite {
                 runs.add(run);
                 threads.add(new Thread(() -> {
                     for (int step = 0; step < INGEST_STEPS; step++) {
-                        for (int k = 0; k < INGEST_KEYS; k++) {
+                        for (int k = 0; k < keys.length; k++) {
                             run.logMetric(keys[k], Math.exp(-step * 1e-5) + k, step);
                         }
                     }
@@ -142,20 +170,12 @@ public final class BenchmarkSuite {
                 runIds.add(run.id());
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (only.isEmpty() || only.contains("ingest")) {
-            print(new Figure("ingest_points_per_second", points / seconds, "points/s", 2_000_000, true, baselineRate));
-        }
-        long bytes = Files.size(db) + sizeIfExists(work.resolve("ingest.db-wal"));
-        if (only.isEmpty() || only.contains("size")) {
-            print(new Figure("bytes_per_point_on_disk", (double) bytes / points, "bytes", 16, false, baselineBytes));
-        }
-        verifyIngest(db, runIds, keys);
+        return runIds;
     }
 
     /** A figure for a store that lost points would be a lie: every series must be complete. */
-    private static void verifyIngest(Path db, List<String> runIds, String[] keys) {
-        try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
+    static void verifyIngest(String uri, List<String> runIds, String[] keys) {
+        try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build()) {
             for (String runId : runIds) {
                 for (String key : keys) {
                     MetricSeries series = tracker.metricSeries(runId, key);
@@ -170,14 +190,24 @@ public final class BenchmarkSuite {
 
     /** 100,000 runs × 10 params × 10 metrics; the filters of the issue, on a warm file. */
     private static void search(Path work) {
-        Path db = work.resolve("search.db");
-        SearchBenchmark.populate(db);
-        try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
-            print(new Figure("search_first_100_of_100000_runs", SearchBenchmark.firstPageMillis(tracker), "ms", 20, false, null));
+        search("sqlite:" + work.resolve("search.db"), "", null);
+    }
+
+    private static void search(String uri, String prefix, String conditions) {
+        SearchBenchmark.populate(uri, SearchBenchmark.RUNS);
+        searchFigures(uri, prefix, conditions);
+    }
+
+    /** The search figures on the store at {@code uri}, already populated, named with {@code prefix}, with {@code conditions} (or null). */
+    static void searchFigures(String uri, String prefix, String conditions) {
+        try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build()) {
+            print(new Figure(prefix + "search_first_100_of_100000_runs", SearchBenchmark.firstPageMillis(tracker), "ms", 20,
+                    false, null, conditions));
             int[] matches = new int[1];
             double all = SearchBenchmark.streamAllMillis(tracker, matches);
-            print(new Figure("search_stream_all_" + matches[0] + "_matches", all, "ms", 500, false, null));
-            print(new Figure("search_tag_like_first_100", SearchBenchmark.tagLikeMillis(tracker), "ms", 50, false, null));
+            print(new Figure(prefix + "search_stream_all_" + matches[0] + "_matches", all, "ms", 500, false, null, conditions));
+            print(new Figure(prefix + "search_tag_like_first_100", SearchBenchmark.tagLikeMillis(tracker), "ms", 50, false,
+                    null, conditions));
         }
     }
 
@@ -231,8 +261,9 @@ public final class BenchmarkSuite {
         }
     }
 
-    private static double startEndMillis(Path work) {
-        try (Tracker tracker = Tracker.builder().uri("sqlite:" + work.resolve("runs.db")).shutdownHook(false).build()) {
+    /** Mean milliseconds to start and end an empty run on the store at {@code uri}, after 200 warm-up runs. */
+    static double startEndMillis(String uri) {
+        try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build()) {
             for (int i = 0; i < 200; i++) {
                 tracker.startRun("warmup").close();
             }

@@ -29,7 +29,15 @@ final class RegistryBenchmark {
     }
 
     static void run(Path work, Consumer<Figure> out) {
-        try (Tracker tracker = Tracker.builder().uri("sqlite:" + work.resolve("registry.db")).shutdownHook(false).build()) {
+        run("sqlite:" + work.resolve("registry.db"), "", 1, null, out);
+    }
+
+    /**
+     * The registry figures on the store at {@code uri}, each name prefixed with {@code prefix}, the
+     * means held to {@code targetMillis}, with {@code conditions} (null for none) on the means.
+     */
+    static void run(String uri, String prefix, double targetMillis, String conditions, Consumer<Figure> out) {
+        try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build()) {
             ModelRegistry registry = ModelRegistry.of(tracker);
             List<String> uris = new ArrayList<>();
             for (int i = 0; i < 2 * MODELS; i++) {
@@ -67,14 +75,16 @@ final class RegistryBenchmark {
             if (registry.latest("bench", Stage.PRODUCTION).orElseThrow().version() != MEASURED) {
                 throw new IllegalStateException("the last transition did not land");
             }
-            out.accept(new Figure("registry_create_version_first_of_each_model_mean", mean(first), "ms", 1, false, null,
-                    "each of " + MODELS + " logged models registered for the first time"));
-            out.accept(new Figure("registry_create_version_mean", mean(register), "ms", 1, false, null,
-                    MEASURED + " registrations of " + MODELS + " logged models, each registered before"));
-            out.accept(new Figure("registry_create_version_p99", percentile(register, 0.99), "ms", 5, false, null));
-            out.accept(new Figure("registry_transition_archive_existing_mean", mean(transition), "ms", 1, false, null));
-            out.accept(new Figure("registry_transition_archive_existing_p99", percentile(transition, 0.99), "ms", 5, false,
-                    null));
+            String also = conditions == null ? "" : ", " + conditions;
+            out.accept(new Figure(prefix + "registry_create_version_first_of_each_model_mean", mean(first), "ms",
+                    targetMillis, false, null, "each of " + MODELS + " logged models registered for the first time" + also));
+            out.accept(new Figure(prefix + "registry_create_version_mean", mean(register), "ms", targetMillis, false, null,
+                    MEASURED + " registrations of " + MODELS + " logged models, each registered before" + also));
+            out.accept(new Figure(prefix + "registry_create_version_p99", percentile(register, 0.99), "ms", 5, false, null));
+            out.accept(new Figure(prefix + "registry_transition_archive_existing_mean", mean(transition), "ms",
+                    targetMillis, false, null, conditions));
+            out.accept(new Figure(prefix + "registry_transition_archive_existing_p99", percentile(transition, 0.99), "ms",
+                    5, false, null));
         }
     }
 

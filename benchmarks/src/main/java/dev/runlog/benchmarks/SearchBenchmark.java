@@ -3,6 +3,7 @@ package dev.runlog.benchmarks;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.RecordedRun;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.StoreProvider;
 import java.nio.file.Path;
@@ -18,45 +19,60 @@ import java.util.ServiceLoader;
 import java.util.function.IntSupplier;
 
 /**
- * Search over 100,000 runs × 10 params × 10 metrics in one SQLite file. The runs are written
- * through the store SPI, one transaction per run, since what is measured is the search.
+ * Search over 100,000 runs × 10 params × 10 metrics in one store. The runs are written through the
+ * store SPI's {@code recordRuns}, a thousand a transaction, since what is measured is the search.
  */
 final class SearchBenchmark {
     static final int RUNS = 100_000;
     static final String FILTER = "metrics.m0 > 0.5 and params.p1 = 'x'";
+    private static final int RECORD_BATCH = 1_000;
 
     private SearchBenchmark() {
     }
 
-    /** Fills {@code db} with {@link #RUNS} runs in experiment "search". */
+    /** Fills the SQLite file {@code db} with {@link #RUNS} runs in experiment "search". */
     static void populate(Path db) {
-        populate(db, RUNS);
+        populate("sqlite:" + db, RUNS);
     }
 
-    /** Fills {@code db} with {@code runs} runs × 10 params × 10 metrics in experiment "search". */
+    /** Fills the SQLite file {@code db} with {@code runs} runs × 10 params × 10 metrics in experiment "search". */
     static void populate(Path db, int runs) {
-        StoreProvider sqlite = ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.scheme().equals("sqlite")).findFirst().orElseThrow();
-        StoreProvider.Stores stores = sqlite.open("sqlite:" + db);
+        populate("sqlite:" + db, runs);
+    }
+
+    /**
+     * Fills the store at {@code uri} with {@code runs} runs × 10 params × 10 metrics in experiment
+     * "search", {@link #RECORD_BATCH} runs a {@code recordRuns} call. The same seed gives every
+     * store the same runs, so figures of different stores search the same data.
+     */
+    static void populate(String uri, int runs) {
+        String scheme = uri.substring(0, uri.indexOf(':'));
+        StoreProvider provider = ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.scheme().equals(scheme)).findFirst().orElseThrow();
+        StoreProvider.Stores stores = provider.open(uri);
         try (var store = stores.tracking(); var artifacts = stores.artifacts()) {
             Instant start = Instant.parse("2026-01-01T00:00:00Z");
             String experimentId = store.createExperiment("search", start).id();
             Random random = new Random(7);
             byte[] id = new byte[16];
+            List<RecordedRun> batch = new ArrayList<>(RECORD_BATCH);
             for (int r = 0; r < runs; r++) {
                 random.nextBytes(id);
                 String runId = HexFormat.of().formatHex(id);
                 Instant started = start.plusMillis(r * 1000L);
-                store.createRun(new RunSpec(runId, experimentId, "run-" + r, RunStatus.RUNNING, started,
-                        artifacts.artifactUri(runId), Map.of("team", "team-" + (r % 100), "runlog.user", "bench")));
+                RunSpec spec = new RunSpec(runId, experimentId, "run-" + r, RunStatus.RUNNING, started,
+                        artifacts.artifactUri(runId), Map.of("team", "team-" + (r % 100), "runlog.user", "bench"));
                 Map<String, String> params = new LinkedHashMap<>();
                 List<Metric> metrics = new ArrayList<>();
                 for (int k = 0; k < 10; k++) {
                     params.put("p" + k, k == 1 ? (random.nextBoolean() ? "x" : "y") : Integer.toString(random.nextInt(1000)));
                     metrics.add(new Metric("m" + k, random.nextDouble(), 0, started.toEpochMilli()));
                 }
-                store.logBatch(runId, metrics, params, Map.of());
-                store.endRun(runId, RunStatus.FINISHED, started.plusMillis(500));
+                batch.add(new RecordedRun(spec, params, metrics, RunStatus.FINISHED, started.plusMillis(500)));
+                if (batch.size() == RECORD_BATCH || r == runs - 1) {
+                    store.recordRuns(batch);
+                    batch.clear();
+                }
             }
         }
     }

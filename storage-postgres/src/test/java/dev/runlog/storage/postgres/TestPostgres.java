@@ -42,7 +42,7 @@ public final class TestPostgres implements BeforeAllCallback {
     private final boolean embedded;
     /** Databases made, by the test directory they were made for: emptied once another test of the same thread asks for one. */
     private final Map<Path, List<String>> made = new HashMap<>();
-    /** The thread of the test each directory of {@link #made} is for: test classes run concurrently, each on a thread of its own. */
+    /** The thread of the test each directory of {@link #made} is for: tests run concurrently, each on a thread of its own. */
     private final Map<Path, Thread> testThreads = new HashMap<>();
     private final Map<String, Connection> kept = new HashMap<>();
     /** Emptied databases, to hand out again. */
@@ -131,8 +131,8 @@ public final class TestPostgres implements BeforeAllCallback {
      * lie in directories under one directory of that test: when a directory under another parent
      * asks from the same thread, that thread's earlier test has ended (its trackers are closed), so
      * its databases are emptied (every Runlog table's rows deleted, identities reset) and handed out
-     * again. Tests of other threads (test classes run concurrently, the methods of one class one
-     * after another on one thread) keep theirs. That keeps
+     * again. Tests of other threads (tests run concurrently, but a thread runs one test at a time,
+     * start to end) keep theirs. That keeps
      * a kit test's cost at milliseconds instead of creating and migrating a database each time
      * (some 500 ms on a busy machine); the migration itself has tests of its own.
      */

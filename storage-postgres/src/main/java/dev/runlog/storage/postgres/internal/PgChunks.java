@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,20 +47,33 @@ final class PgChunks {
         Metric latest;
     }
 
+    /** A metric series: a run and a key. */
+    private record SeriesKey(String runId, String key) {
+    }
+
+    /** Appends the points of one run, grouped by key, and moves each series' last and latest point along. */
+    static void append(Connection c, String runId, List<Metric> metrics) throws SQLException {
+        appendAll(c, Map.of(runId, metrics));
+    }
+
     /**
-     * Appends the points, grouped by key, and moves each series' last and latest point along.
-     *
-     * @return the new latest point of each key written
+     * Appends the points of each run, grouped by run and key, in the same fixed number of
+     * statements whatever the number of runs and keys: what makes {@code recordRuns} of a thousand
+     * runs cost a handful of round trips instead of several per run.
      */
-    static Map<String, Metric> append(Connection c, String runId, List<Metric> metrics) throws SQLException {
-        Map<String, List<Metric>> byKey = new LinkedHashMap<>();
-        for (Metric m : metrics) {
-            byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+    static void appendAll(Connection c, Map<String, List<Metric>> pointsByRun) throws SQLException {
+        Map<SeriesKey, List<Metric>> byKey = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Metric>> run : pointsByRun.entrySet()) {
+            for (Metric m : run.getValue()) {
+                byKey.computeIfAbsent(new SeriesKey(run.getKey(), m.key()), k -> new ArrayList<>()).add(m);
+            }
         }
-        Map<String, Series> series = readSeries(c, runId, byKey.keySet());
-        createMissing(c, runId, byKey.keySet(), series);
+        if (byKey.isEmpty()) {
+            return;
+        }
+        Map<SeriesKey, Series> series = readSeries(c, byKey.keySet());
+        createMissing(c, byKey.keySet(), series);
         Map<Long, byte[]> openChunks = openChunks(c, series.values());
-        Map<String, Metric> latest = new LinkedHashMap<>();
         try (PreparedStatement insertChunk = c.prepareStatement(
                 "INSERT INTO runlog_metric_chunks (series_id, chunk_no, point_count, data) VALUES (?, ?, ?, ?)");
              PreparedStatement replaceChunk = c.prepareStatement(
@@ -67,8 +81,10 @@ final class PgChunks {
              PreparedStatement updateSeries = c.prepareStatement("UPDATE runlog_metric_series SET point_count = ?,"
                      + " chunk_count = ?, tail_points = ?, in_order = ?, last_step = ?, last_timestamp = ?, last_bits = ?,"
                      + " latest_step = ?, latest_timestamp = ?, latest_bits = ?, latest_value = ? WHERE series_id = ?")) {
-            for (Map.Entry<String, List<Metric>> entry : byKey.entrySet()) {
+            for (Map.Entry<SeriesKey, List<Metric>> entry : byKey.entrySet()) {
                 Series s = series.get(entry.getKey());
+                String runId = entry.getKey().runId();
+                String key = entry.getKey().key();
                 byte[] open = openChunks.get(s.id);
                 int carried = open == null ? 0 : s.tailPoints;
                 List<Metric> points = entry.getValue();
@@ -77,7 +93,7 @@ final class PgChunks {
                 long[] timestamps = new long[total];
                 double[] values = new double[total];
                 if (open != null && PointCodec.decode(open, steps, timestamps, values, 0) != carried) {
-                    throw new StoreException("The last chunk of metric '" + entry.getKey() + "' of run " + runId
+                    throw new StoreException("The last chunk of metric '" + key + "' of run " + runId
                             + " does not hold the points its series row counts; the database is damaged");
                 }
                 for (int i = 0; i < points.size(); i++) {
@@ -119,13 +135,11 @@ final class PgChunks {
                 }
                 updateSeries.setLong(12, s.id);
                 updateSeries.addBatch();
-                latest.put(entry.getKey(), s.latest);
             }
             replaceChunk.executeBatch();
             insertChunk.executeBatch();
             updateSeries.executeBatch();
         }
-        return latest;
     }
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
@@ -134,9 +148,8 @@ final class PgChunks {
         }
     }
 
-    private static Map<String, Series> readSeries(Connection c, String runId, java.util.Set<String> keys)
-            throws SQLException {
-        Map<String, Series> found = new HashMap<>();
+    private static Map<SeriesKey, Series> readSeries(Connection c, Collection<SeriesKey> keys) throws SQLException {
+        Map<SeriesKey, Series> found = new HashMap<>();
         PgDatabase.list(c, rs -> {
             Series s = new Series();
             String key = rs.getString(1);
@@ -147,32 +160,41 @@ final class PgChunks {
             s.inOrder = rs.getBoolean(6);
             s.last = new Metric(key, Double.longBitsToDouble(rs.getLong(9)), rs.getLong(7), rs.getLong(8));
             s.latest = new Metric(key, Double.longBitsToDouble(rs.getLong(12)), rs.getLong(10), rs.getLong(11));
-            return found.put(key, s);
-        }, "SELECT key, series_id, point_count, chunk_count, tail_points, in_order, last_step, last_timestamp, last_bits,"
-                + " latest_step, latest_timestamp, latest_bits FROM runlog_metric_series WHERE run_id = ? AND key = ANY (?)",
-                runId, keys.toArray(new String[0]));
+            return found.put(new SeriesKey(rs.getString(13), key), s);
+        }, "SELECT s.key, s.series_id, s.point_count, s.chunk_count, s.tail_points, s.in_order, s.last_step,"
+                + " s.last_timestamp, s.last_bits, s.latest_step, s.latest_timestamp, s.latest_bits, s.run_id"
+                + " FROM runlog_metric_series s JOIN unnest(?::text[], ?::text[]) AS w (run_id, key)"
+                + " ON s.run_id = w.run_id AND s.key = w.key", runIds(keys), metricKeys(keys));
         return found;
     }
 
-    /** Inserts a row for each key the run has no series of yet, all in one statement. */
-    private static void createMissing(Connection c, String runId, java.util.Set<String> keys, Map<String, Series> series)
+    private static String[] runIds(Collection<SeriesKey> keys) {
+        return keys.stream().map(SeriesKey::runId).toArray(String[]::new);
+    }
+
+    private static String[] metricKeys(Collection<SeriesKey> keys) {
+        return keys.stream().map(SeriesKey::key).toArray(String[]::new);
+    }
+
+    /** Inserts a row for each series that has none yet, all in one statement. */
+    private static void createMissing(Connection c, Collection<SeriesKey> keys, Map<SeriesKey, Series> series)
             throws SQLException {
-        List<String> missing = keys.stream().filter(k -> !series.containsKey(k)).toList();
+        List<SeriesKey> missing = keys.stream().filter(k -> !series.containsKey(k)).toList();
         if (missing.isEmpty()) {
             return;
         }
         PgDatabase.list(c, rs -> {
             Series s = new Series();
-            s.id = rs.getLong(2);
-            return series.put(rs.getString(1), s);
+            s.id = rs.getLong(3);
+            return series.put(new SeriesKey(rs.getString(1), rs.getString(2)), s);
         }, "INSERT INTO runlog_metric_series (run_id, key, point_count, chunk_count, tail_points, in_order, last_step,"
                 + " last_timestamp, last_bits, latest_step, latest_timestamp, latest_bits)"
-                + " SELECT ?, k, 0, 0, 0, true, 0, 0, 0, 0, 0, 0 FROM unnest(?::text[]) AS k RETURNING key, series_id",
-                runId, missing.toArray(new String[0]));
+                + " SELECT r, k, 0, 0, 0, true, 0, 0, 0, 0, 0, 0 FROM unnest(?::text[], ?::text[]) AS w (r, k)"
+                + " RETURNING run_id, key, series_id", runIds(missing), metricKeys(missing));
     }
 
     /** The bytes of each series' last chunk that still has room, by series id. */
-    private static Map<Long, byte[]> openChunks(Connection c, java.util.Collection<Series> series) throws SQLException {
+    private static Map<Long, byte[]> openChunks(Connection c, Collection<Series> series) throws SQLException {
         List<Series> open = series.stream().filter(s -> s.chunks > 0 && s.tailPoints < CHUNK_POINTS).toList();
         Map<Long, byte[]> chunks = new HashMap<>();
         if (open.isEmpty()) {

@@ -207,27 +207,26 @@ final class PgTrackingStore implements TrackingStore {
     public void createRun(RunSpec spec) {
         long experimentId = existingExperimentKey(spec.experimentId());
         db.write(c -> {
-            insertRun(c, spec, experimentId, Optional.empty());
+            insertRun(c, spec, experimentId);
             return null;
         });
     }
 
     /**
-     * Inserts a run, RUNNING with this process as its owner, or ended when {@code ended} gives its
-     * end. The experiment is locked in share mode: it cannot be deleted while the run goes in.
+     * Inserts a run, with this process as its owner while it is active. The experiment is locked in
+     * share mode: it cannot be deleted while the run goes in.
      */
-    private static void insertRun(Connection c, RunSpec spec, long experimentId, Optional<RecordedRun> ended)
+    private static void insertRun(Connection c, RunSpec spec, long experimentId)
             throws SQLException {
         if (!lockExperiment(c, experimentId, spec.experimentId()).equals(ACTIVE)) {
             throw new ConflictException("Experiment " + spec.experimentId() + " is deleted; restore it before starting runs in it");
         }
-        ProcessOwner owner = ended.isEmpty() && spec.status().isActive() ? ProcessOwner.current() : null;
+        ProcessOwner owner = spec.status().isActive() ? ProcessOwner.current() : null;
         try {
             update(c, "INSERT INTO runlog_runs (run_id, experiment_id, name, status, start_time, end_time, lifecycle_stage,"
                     + " artifact_uri, owner_host, owner_pid_namespace, owner_pid, owner_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    spec.runId(), experimentId, spec.name(),
-                    ended.map(r -> r.endStatus().name()).orElse(spec.status().name()), spec.startTime().toEpochMilli(),
-                    ended.map(r -> r.endTime().toEpochMilli()).orElse(null), ACTIVE, spec.artifactUri(),
+                    spec.runId(), experimentId, spec.name(), spec.status().name(), spec.startTime().toEpochMilli(),
+                    null, ACTIVE, spec.artifactUri(),
                     owner == null ? null : owner.host(), owner == null ? null : owner.pidNamespace().orElse(null),
                     owner == null ? null : owner.pid(),
                     owner == null || owner.startMillis().isEmpty() ? null : owner.startMillis().getAsLong());
@@ -240,28 +239,87 @@ final class PgTrackingStore implements TrackingStore {
         upsertTags(c, spec.runId(), spec.tags());
     }
 
-    /** All the runs in one transaction: all or none. */
+    /**
+     * All the runs in one transaction: all or none. A fixed number of statements whatever the
+     * number of runs (each experiment locked once, then runs, tags, params and metric points each
+     * written with one array-bound statement), so importing a sweep costs a few round trips per
+     * thousand runs, not several per run.
+     */
     @Override
     public void recordRuns(List<RecordedRun> runs) {
-        Map<String, Long> experimentIds = new HashMap<>();
+        Map<String, Long> experimentIds = new LinkedHashMap<>();
         for (RecordedRun run : runs) {
             experimentIds.computeIfAbsent(run.spec().experimentId(), PgTrackingStore::existingExperimentKey);
         }
+        Set<String> seen = new HashSet<>();
+        for (RecordedRun run : runs) {
+            if (!seen.add(run.spec().runId())) {
+                throw new ConflictException("A run with id " + run.spec().runId() + " already exists");
+            }
+        }
+        if (runs.isEmpty()) {
+            return;
+        }
         db.write(c -> {
-            Set<String> seen = new HashSet<>();
-            for (RecordedRun run : runs) {
-                RunSpec spec = run.spec();
-                if (!seen.add(spec.runId())) {
-                    throw new ConflictException("A run with id " + spec.runId() + " already exists");
-                }
-                insertRun(c, spec, experimentIds.get(spec.experimentId()), Optional.of(run));
-                insertParams(c, spec.runId(), run.params());
-                if (!run.metrics().isEmpty()) {
-                    PgChunks.append(c, spec.runId(), run.metrics());
+            for (Map.Entry<String, Long> experiment : experimentIds.entrySet()) {
+                if (!lockExperiment(c, experiment.getValue(), experiment.getKey()).equals(ACTIVE)) {
+                    throw new ConflictException("Experiment " + experiment.getKey()
+                            + " is deleted; restore it before starting runs in it");
                 }
             }
+            String[] ids = runs.stream().map(r -> r.spec().runId()).toArray(String[]::new);
+            Optional<String> taken = PgDatabase.first(c, rs -> rs.getString(1),
+                    "SELECT run_id FROM runlog_runs WHERE run_id = ANY (?) LIMIT 1", (Object) ids);
+            if (taken.isPresent()) {
+                throw new ConflictException("A run with id " + taken.get() + " already exists");
+            }
+            try {
+                update(c, "INSERT INTO runlog_runs (run_id, experiment_id, name, status, start_time, end_time,"
+                        + " lifecycle_stage, artifact_uri) SELECT id, e, n, s, st, et, 'ACTIVE', u FROM unnest(?::text[], ?::bigint[],"
+                        + " ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) WITH ORDINALITY"
+                        + " AS r (id, e, n, s, st, et, u, o) ORDER BY o",
+                        ids, runs.stream().map(r -> experimentIds.get(r.spec().experimentId())).toArray(Long[]::new),
+                        runs.stream().map(r -> r.spec().name()).toArray(String[]::new),
+                        runs.stream().map(r -> r.endStatus().name()).toArray(String[]::new),
+                        runs.stream().map(r -> r.spec().startTime().toEpochMilli()).toArray(Long[]::new),
+                        runs.stream().map(r -> r.endTime().toEpochMilli()).toArray(Long[]::new),
+                        runs.stream().map(r -> r.spec().artifactUri()).toArray(String[]::new));
+            } catch (SQLException e) {
+                if (PgErrors.isUniqueViolation(e)) {
+                    // Another host recorded one of these ids between our check and our insert.
+                    throw new ConflictException("A run with one of these ids already exists: " + e.getMessage());
+                }
+                throw e;
+            }
+            triples(c, "INSERT INTO runlog_tags (run_id, key, value) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])",
+                    runs, r -> r.spec().tags());
+            triples(c, "INSERT INTO runlog_params (run_id, key, value) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])",
+                    runs, RecordedRun::params);
+            Map<String, List<Metric>> points = new LinkedHashMap<>();
+            for (RecordedRun run : runs) {
+                points.put(run.spec().runId(), run.metrics());
+            }
+            PgChunks.appendAll(c, points);
             return null;
         });
+    }
+
+    /** Inserts every run's pairs of {@code pairs} as rows (run id, key, value), in one statement. */
+    private static void triples(Connection c, String sql, List<RecordedRun> runs,
+                                java.util.function.Function<RecordedRun, Map<String, String>> pairs) throws SQLException {
+        List<String> owners = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (RecordedRun run : runs) {
+            pairs.apply(run).forEach((k, v) -> {
+                owners.add(run.spec().runId());
+                keys.add(k);
+                values.add(v);
+            });
+        }
+        if (!owners.isEmpty()) {
+            update(c, sql, owners.toArray(new String[0]), keys.toArray(new String[0]), values.toArray(new String[0]));
+        }
     }
 
     @Override
