@@ -114,6 +114,24 @@ class PgFaultTest {
         }
     }
 
+    @Test
+    void connectionsThatDiedWhileTheStoreWasIdleAreReplacedWithoutTheCallerSeeingIt() throws Exception {
+        try (CuttableLink link = new CuttableLink(TestPostgres.get().hostAndPort());
+             Tracker tracker = Tracker.builder().uri(uriThrough(link)).shutdownHook(false).build()) {
+            String runId;
+            try (ActiveRun run = tracker.startRun("cut")) {
+                runId = run.id();
+                run.logParam("before", 1);
+                // A restart between two calls: the pool still holds the connections it ended.
+                link.cut();
+                link.restore();
+                run.logParam("after", 2);
+                run.setTag("after", "y");
+            }
+            assertEquals(Map.of("before", "1", "after", "2"), tracker.getRun(runId).data().params());
+        }
+    }
+
     /** Each call, all at once, fails as the database is down: a StoreException naming the server, never the password. */
     private static void assertAllUnreachable(String server, Executable... calls) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(calls.length);
