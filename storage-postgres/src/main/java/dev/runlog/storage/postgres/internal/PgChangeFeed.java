@@ -17,8 +17,9 @@ import org.postgresql.PGNotification;
  * The registry's changes as other processes commit them, through PostgreSQL's LISTEN/NOTIFY: every
  * registry transaction that can move a stage or alias calls {@link #announce} (a {@code NOTIFY},
  * which PostgreSQL delivers only if and when the transaction commits), and one daemon thread per
- * store, started by the first subscriber, listens on a connection of its own (outside the pool:
- * a pooled connection would be taken from the writers for good) and calls every subscriber.
+ * store, started by the first subscriber and running until the store closes, listens on a
+ * connection of its own (outside the pool: a pooled connection would be taken from the writers for
+ * good) and calls every subscriber. A process that deploys nothing opens no such connection.
  *
  * <p>When that connection drops (the server restarts, the network fails) the thread reconnects
  * with a growing pause, up to {@link #MAX_PAUSE_MS}; meanwhile the subscribers' polls keep them
