@@ -3,6 +3,7 @@ package dev.runlog.storage.postgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -28,7 +29,9 @@ final class CuttableLink implements AutoCloseable {
         int colon = hostAndPort.lastIndexOf(':');
         this.targetHost = hostAndPort.substring(0, colon);
         this.targetPort = Integer.parseInt(hostAndPort.substring(colon + 1));
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         this.port = listener.getLocalPort();
         accept(listener);
     }
@@ -47,16 +50,30 @@ final class CuttableLink implements AutoCloseable {
         open.clear();
     }
 
-    /** As the server back: accepts again on the same port. */
-    synchronized void restore() throws IOException {
+    /**
+     * As the server back: accepts again on the same port. The connections {@link #cut()} ended may
+     * hold the port for a moment while the system lets them go: binding is tried again for up to a second.
+     */
+    synchronized void restore() throws IOException, InterruptedException {
         if (!listener.isClosed()) {
             return;
         }
-        ServerSocket again = new ServerSocket();
-        again.setReuseAddress(true);
-        again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-        listener = again;
-        accept(again);
+        for (int attempt = 1; ; attempt++) {
+            ServerSocket again = new ServerSocket();
+            again.setReuseAddress(true);
+            try {
+                again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+                listener = again;
+                accept(again);
+                return;
+            } catch (BindException e) {
+                again.close();
+                if (attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
     }
 
     private void accept(ServerSocket server) {
@@ -64,8 +81,15 @@ final class CuttableLink implements AutoCloseable {
             while (!server.isClosed()) {
                 try {
                     Socket client = server.accept();
+                    synchronized (this) {
+                        // Accepted as cut() closed the listener: refused like the rest, never left open on the port.
+                        if (server.isClosed()) {
+                            client.close();
+                            continue;
+                        }
+                        open.add(client);
+                    }
                     Socket upstream = new Socket(targetHost, targetPort);
-                    open.add(client);
                     open.add(upstream);
                     daemon("link-up", () -> pump(client, upstream));
                     daemon("link-down", () -> pump(upstream, client));
