@@ -100,8 +100,8 @@ public final class BenchmarkSuite {
             if (only.isEmpty() || only.contains("s3")) {
                 S3Benchmark.run(work, BenchmarkSuite::print);
             }
-            if (only.isEmpty() || only.contains("pg")) {
-                PgBenchmark.run(work, BenchmarkSuite::print);
+            if (only.isEmpty() || only.contains("pg") || only.contains("pgdeploy")) {
+                PgBenchmark.run(work, BenchmarkSuite::print, !only.isEmpty() && !only.contains("pg"));
             }
             if (only.isEmpty() || only.contains("logMetric")) {
                 print(new Figure("logMetric_calling_thread_median", logMetricMedianNanos(), "ns", 200, false, null));

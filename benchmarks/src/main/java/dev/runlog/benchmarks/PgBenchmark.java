@@ -27,7 +27,8 @@ final class PgBenchmark {
     private PgBenchmark() {
     }
 
-    static void run(Path work, Consumer<Figure> out) throws Exception {
+    /** All the PostgreSQL figures, or only the deployment's ({@code pgdeploy}) when {@code deployOnly}. */
+    static void run(Path work, Consumer<Figure> out, boolean deployOnly) throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(work.resolve("pg-data"))
                 .setCleanDataDirectory(true)
@@ -39,8 +40,13 @@ final class PgBenchmark {
              Connection admin = pg.getPostgresDatabase().getConnection()) {
             String server = conditions(admin);
             String base = "postgresql://postgres@localhost:" + pg.getPort() + "/";
-            for (String db : List.of("bench_ingest", "bench_runs", "bench_search", "bench_registry", "bench_naive")) {
+            for (String db : List.of("bench_ingest", "bench_runs", "bench_search", "bench_registry", "bench_naive",
+                    "bench_deploy")) {
                 execute(admin, "CREATE DATABASE " + db);
+            }
+            PgDeployBenchmark.run(base + "bench_deploy", out);
+            if (deployOnly) {
+                return;
             }
             try (Connection naive = pg.getDatabase("postgres", "bench_naive").getConnection()) {
                 ingestAndSize(base + "bench_ingest", pg, naive, server, out);

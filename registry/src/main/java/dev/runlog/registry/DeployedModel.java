@@ -4,7 +4,9 @@ package dev.runlog.registry;
  * A live handle on the model a stage or an alias points to, for serving code. {@link #get()} returns
  * the loaded model; when another version is promoted to the stage or the alias moves (in this
  * process or in another one writing the same store), the handle loads that version in the
- * background and swaps it in, within the poll interval. Until the new version is loaded, and if
+ * background and swaps it in, within the poll interval; on a store that reports changes as they
+ * commit (PostgreSQL, through LISTEN/NOTIFY) it starts loading right after the commit, and the poll
+ * only catches what such a report missed. Until the new version is loaded, and if
  * loading it fails, the old one keeps serving; listeners hear about swaps and failures.
  *
  * <pre>{@code

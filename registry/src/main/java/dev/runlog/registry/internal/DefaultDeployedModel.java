@@ -4,6 +4,7 @@ import dev.runlog.registry.DeployOptions;
 import dev.runlog.registry.DeployedModel;
 import dev.runlog.registry.DeploymentListener;
 import dev.runlog.registry.ModelVersion;
+import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.spi.InputRules;
 import java.util.List;
@@ -11,11 +12,15 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Follows a stage or alias by polling the store, which is what sees promotions made by other
- * processes too; one daemon thread per handle, so a slow load delays only this handle.
+ * processes too; one daemon thread per handle, so a slow load delays only this handle. A store that
+ * hears changes as they commit ({@link RegistryStore#subscribe}, PostgreSQL's LISTEN/NOTIFY) wakes
+ * that thread at once; the poll stays, for the changes a store could not report.
  */
 final class DefaultDeployedModel<T> implements DeployedModel<T> {
     private static final System.Logger LOG = System.getLogger(DefaultDeployedModel.class.getName());
@@ -31,6 +36,9 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
     private final List<DeploymentListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService poller;
     private final Object refreshLock = new Object();
+    // A refresh the store's change feed asked for is queued and not yet started: more wake-ups add none.
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private volatile RegistryStore.Subscription subscription = () -> { };
     private volatile Live<T> live;
     // Set by close() under refreshLock: a refresh after it neither loads nor swaps.
     private boolean closed;
@@ -59,6 +67,8 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
                 new Live<>(version, model));
         long period = options.pollInterval().toNanos();
         handle.poller.scheduleWithFixedDelay(handle::poll, period, period, TimeUnit.NANOSECONDS);
+        // After the first resolve: a store reports a change committed before it listened by calling once it does.
+        handle.subscription = registry.subscribe(handle::wake);
         return handle;
     }
 
@@ -140,6 +150,20 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
         }
     }
 
+    /** Called by the store when a change committed: refreshes on the handle's own thread, now. */
+    private void wake() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            try {
+                poller.execute(() -> {
+                    wakeQueued.set(false);
+                    poll();
+                });
+            } catch (RejectedExecutionException e) {
+                wakeQueued.set(false); // closed meanwhile: nothing to refresh
+            }
+        }
+    }
+
     /** Same registered version: same name and number, and the same source, since a deleted and re-created model restarts at 1. */
     private static boolean sameVersion(ModelVersion a, ModelVersion b) {
         return a.name().equals(b.name()) && a.version() == b.version() && a.source().equals(b.source());
@@ -166,6 +190,7 @@ final class DefaultDeployedModel<T> implements DeployedModel<T> {
 
     @Override
     public void close() {
+        subscription.close();
         poller.shutdownNow();
         // Waits for a refresh in progress, so that a model it loads is not left behind undeleted.
         synchronized (refreshLock) {

@@ -409,6 +409,11 @@ public final class DefaultModelRegistry implements ModelRegistry {
         access.releaseLoadedModel(model);
     }
 
+    /** Hears committed changes of the store's models as the store can report them; see {@link RegistryStore#subscribe}. */
+    RegistryStore.Subscription subscribe(Runnable onChange) {
+        return store.subscribe(onChange);
+    }
+
     @Override
     public <T> DeployedModel<T> deploy(String name, Stage stage, Class<T> type) {
         return deploy(name, stage, type, DeployOptions.defaults());

@@ -115,6 +115,36 @@ public interface RegistryStore extends AutoCloseable {
     }
 
     /**
+     * Asks to hear of changes as they commit, so that a {@link dev.runlog.registry.DeployedModel}
+     * can swap at once instead of at its next poll. After this returns, {@code onChange} runs soon
+     * after every committed change of this store's models that can move what a stage or alias
+     * points to (a registration, a transition, an alias set or deleted, a version or model deleted
+     * or renamed), whichever process made it, until the subscription is closed. It may also run
+     * when nothing changed (for instance after the store lost and regained its way of hearing
+     * changes, when some may have been missed), and it carries no detail: the subscriber reads the
+     * store again. It runs on a thread of the store's and must return quickly.
+     *
+     * <p>Hearing is best effort: a subscriber still polls, and a change the store could not report
+     * is seen at the next poll. The default, for stores with no way to hear other processes'
+     * changes, never calls {@code onChange}.
+     *
+     * @return what stops the calls; closing it twice does nothing
+     * @throws InvalidInputException if {@code onChange} is null
+     */
+    default Subscription subscribe(Runnable onChange) {
+        InputRules.notNull("onChange", onChange);
+        return () -> { };
+    }
+
+    /** Ends a {@link #subscribe} subscription. */
+    @FunctionalInterface
+    interface Subscription extends AutoCloseable {
+        /** Stops the calls to the subscriber (one already under way may still finish); idempotent. */
+        @Override
+        void close();
+    }
+
+    /**
      * The registry store of {@code tracker}'s store, as {@link ModelRegistry#of} finds it, closed with
      * the tracker: for copies and importers that write what already happened.
      *

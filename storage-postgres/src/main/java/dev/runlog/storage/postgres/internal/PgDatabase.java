@@ -2,6 +2,7 @@ package dev.runlog.storage.postgres.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,14 +23,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * written, the model being changed), so concurrent writers from any number of hosts serialize per
  * run or model and never see a half-made change. Reads run in REPEATABLE READ, READ ONLY
  * transactions: every query of one call sees the same snapshot. A transaction PostgreSQL aborts
- * as a deadlock or serialization failure is retried a few times; a lost connection is a
- * {@link StoreException} that says the database is unreachable.
+ * as a deadlock or serialization failure is retried a few times, and so is one whose connection
+ * was lost before it asked to commit (the server rolled it back: a pooled connection that died
+ * while the server restarted). A transaction lost while committing is not retried (it may have
+ * committed); that, and a database that cannot be reached within {@link #waitForConnection}, is a
+ * {@link StoreException} that says the database is unreachable and names its host and port.
  */
 final class PgDatabase implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PgDatabase.class.getName());
     /** A training process writes from one thread and reads now and then: a few connections serve it. */
     static final int POOL_SIZE = 4;
     private static final int ATTEMPTS = 5;
+    /** pgjdbc's own default for {@code connectTimeout}, in seconds. */
+    private static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 
     /** A unit of work on a connection inside a transaction. */
     @FunctionalInterface
@@ -65,7 +71,7 @@ final class PgDatabase implements AutoCloseable {
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
         config.setAutoCommit(false);
-        config.setConnectionTimeout(30_000);
+        config.setConnectionTimeout(waitForConnection(uri));
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -80,6 +86,26 @@ final class PgDatabase implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /**
+     * How long a call waits for a connection, in milliseconds, before it fails as unreachable: the
+     * URI's {@code connectTimeout} (seconds, which the driver also applies to each attempt to
+     * connect), else the driver's default of 10 s. One setting for both, so that a call fails about
+     * when its last attempt to connect does, and not after a wait of the pool's own.
+     */
+    static long waitForConnection(PgUri uri) {
+        String seconds = uri.driverParameters().get("connectTimeout");
+        long millis = DEFAULT_CONNECT_TIMEOUT_SECONDS * 1000L;
+        if (seconds != null) {
+            try {
+                millis = Long.parseLong(seconds.trim()) * 1000L;
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("connectTimeout=" + seconds
+                        + " is not a whole number of seconds");
+            }
+        }
+        return Math.max(millis, 250); // the pool's minimum; 0 (the driver's "no limit") is not one for a call
     }
 
     private static StoreException unreachable(PgUri uri, Throwable e) {
@@ -111,12 +137,14 @@ final class PgDatabase implements AutoCloseable {
 
     private <T> T transaction(boolean readOnly, int attempts, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
+            boolean committing = false;
             try (Connection c = connection()) {
                 try {
                     if (readOnly) {
                         execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                     }
                     T result = work.apply(c);
+                    committing = true;
                     c.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
@@ -128,7 +156,9 @@ final class PgDatabase implements AutoCloseable {
                     throw e;
                 }
             } catch (SQLException e) {
-                if (attempt < attempts && PgErrors.isTransient(e)) {
+                // Lost before the commit was asked for: the server rolled the work back, so it may run again.
+                boolean lostUncommitted = !committing && PgErrors.isConnectionLoss(e);
+                if (attempt < attempts && (PgErrors.isTransient(e) || lostUncommitted)) {
                     LOG.log(System.Logger.Level.DEBUG, "Retrying a transaction PostgreSQL aborted: {0}", e.getMessage());
                     pause(attempt);
                     continue;
@@ -143,13 +173,18 @@ final class PgDatabase implements AutoCloseable {
         try {
             return pool.getConnection();
         } catch (SQLException e) {
-            throw new StoreException("The Runlog database " + uri.redacted() + " is unreachable: " + e.getMessage(), e);
+            throw new StoreException(unreachableMessage() + e.getMessage(), e);
         }
+    }
+
+    /** Names the server by host and port, whatever the URI leaves out, and never the password. */
+    private String unreachableMessage() {
+        return "The Runlog database " + uri.redacted() + " is unreachable (server " + uri.host() + ":" + uri.port() + "): ";
     }
 
     StoreException translate(SQLException e) {
         if (PgErrors.isConnectionLoss(e)) {
-            return new StoreException("The Runlog database " + uri.redacted() + " is unreachable: " + e.getMessage(), e);
+            return new StoreException(unreachableMessage() + e.getMessage(), e);
         }
         return new StoreException("The Runlog database " + uri.redacted() + " failed: " + e.getMessage(), e);
     }

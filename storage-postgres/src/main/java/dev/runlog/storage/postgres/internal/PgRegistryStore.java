@@ -32,9 +32,14 @@ import java.util.TreeMap;
  * {@code archiveExisting} promotion sees every version it must archive, and the audit trail's
  * events of a model are in the order of its changes. Changes to different models do not wait for
  * each other.
+ *
+ * <p>Every change that can move what a stage or alias points to also announces itself
+ * ({@link PgChangeFeed}), in its own transaction so that it is heard only once it commits:
+ * deployments in every process follow a promotion at once instead of at their next poll.
  */
 final class PgRegistryStore implements RegistryStore {
     private final PgDatabase db;
+    private final PgChangeFeed changes;
     private static final String VERSION_COLUMNS = "name, version, source, run_id, stage, description, user_id,"
             + " creation_time, last_update_time, model_digest";
 
@@ -43,6 +48,13 @@ final class PgRegistryStore implements RegistryStore {
 
     PgRegistryStore(PgDatabase db) {
         this.db = db;
+        this.changes = new PgChangeFeed(db.uri());
+    }
+
+    /** Heard through LISTEN on a connection of the store's own; see {@link PgChangeFeed}. */
+    @Override
+    public Subscription subscribe(Runnable onChange) {
+        return changes.subscribe(onChange);
     }
 
     /** Runs {@code work} in a transaction holding the lock on the row of model {@code name}; not found without one. */
@@ -114,6 +126,7 @@ final class PgRegistryStore implements RegistryStore {
                         + " FROM runlog_registry_events WHERE name = ? AND action = 'MODEL_CREATED')", newName, name, name);
             }
             event(c, newName, 0, Action.MODEL_RENAMED, null, name, newName, change);
+            PgChangeFeed.announce(c, name);
             touchModel(c, newName, change);
             return model(c, newName).orElseThrow();
         });
@@ -147,6 +160,7 @@ final class PgRegistryStore implements RegistryStore {
                     "runlog_models")) {
                 update(c, "DELETE FROM " + table + " WHERE name = ?", name); // our own table names
             }
+            PgChangeFeed.announce(c, name);
             return event(c, name, 0, Action.MODEL_DELETED, null, null, null, change);
         });
     }
@@ -168,6 +182,7 @@ final class PgRegistryStore implements RegistryStore {
             update(c, "INSERT INTO runlog_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?)",
                     name, number, source, runId, Stage.NONE.name(), change.user(), time, time, modelDigest);
             event(c, name, number, Action.VERSION_REGISTERED, null, null, source, change);
+            PgChangeFeed.announce(c, name);
             return version(c, name, number).orElseThrow();
         });
     }
@@ -226,6 +241,7 @@ final class PgRegistryStore implements RegistryStore {
             update(c, "DELETE FROM runlog_version_tags WHERE name = ? AND version = ?", name, version);
             update(c, "DELETE FROM runlog_versions WHERE name = ? AND version = ?", name, version);
             touchModel(c, name, change);
+            PgChangeFeed.announce(c, name);
             return event(c, name, version, Action.VERSION_DELETED, null, stage.toString(), null, change);
         });
     }
@@ -258,6 +274,7 @@ final class PgRegistryStore implements RegistryStore {
                 }
             }
             touchModel(c, t.name(), change);
+            PgChangeFeed.announce(c, t.name());
             return version(c, t.name(), t.version()).orElseThrow();
         });
     }
@@ -286,6 +303,7 @@ final class PgRegistryStore implements RegistryStore {
             }
             event(c, name, version, Action.ALIAS_SET, alias, previous.map(String::valueOf).orElse(null),
                     Integer.toString(version), change);
+            PgChangeFeed.announce(c, name);
             return version(c, name, version).orElseThrow();
         });
     }
@@ -298,6 +316,7 @@ final class PgRegistryStore implements RegistryStore {
                     .orElseThrow(() -> RegistryErrors.noAlias(name, alias));
             touchModel(c, name, change);
             touchVersion(c, name, target, change);
+            PgChangeFeed.announce(c, name);
             return event(c, name, target, Action.ALIAS_DELETED, alias, Integer.toString(target), null, change);
         });
     }
@@ -466,8 +485,9 @@ final class PgRegistryStore implements RegistryStore {
         });
     }
 
-    /** Nothing of its own to release: the database belongs to the tracking store, which closes it. */
+    /** Stops listening for changes; the database belongs to the tracking store, which closes it. */
     @Override
     public void close() {
+        changes.close();
     }
 }

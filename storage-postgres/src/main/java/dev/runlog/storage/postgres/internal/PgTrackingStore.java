@@ -445,7 +445,7 @@ final class PgTrackingStore implements TrackingStore {
 
     @Override
     public StoreCheck checkStore() {
-        return new StoreCheck("PostgreSQL " + db.uri().redacted() + ", schema version " + PgSchema.latestVersion(), List.of());
+        return PgCheck.check(db);
     }
 
     // ---- the write path -----------------------------------------------------------------------
