@@ -48,6 +48,11 @@ public final class Reference {
     private static final Set<String> NUMERIC_TYPES = Set.of("long", "double");
     /** The cells counted as missing, as {@link Dataset#fromCsv} counts them. */
     private static final Set<String> MISSING = Set.of("", "NA", "NaN");
+    /**
+     * The key of the reference in {@link Dataset.Profile#extensions()}: with this module present,
+     * {@link Dataset#fromCsv} profiles every dataset into a reference stored under it.
+     */
+    public static final String PROFILE_KEY = "runlog.drift.reference";
     private static final int MAGIC = 0x524c5246; // "RLRF"
     private static final int FORMAT = 1;
 
@@ -76,9 +81,25 @@ public final class Reference {
      * @throws dev.runlog.tracking.StoreException if the file cannot be read
      */
     public static Reference fromCsv(Path file) {
-        Builder builder = builder(Dataset.fromCsv(InputRules.notNull("file", file)).schema());
-        Dataset.forEachCsvRow(file, builder::addRow);
-        return builder.build();
+        Dataset dataset = Dataset.fromCsv(InputRules.notNull("file", file));
+        // With this module present, reading the dataset sketched it already (ReferenceProfiler).
+        return fromProfile(dataset.profile()).orElseGet(() -> {
+            Builder builder = builder(dataset.schema());
+            Dataset.forEachCsvRow(file, builder::addRow);
+            return builder.build();
+        });
+    }
+
+    /**
+     * The reference stored in a dataset's profile, if it has one: profiles written while this module
+     * was on the class or module path do; older ones, and those written without it, do not, and
+     * cannot be compared with.
+     *
+     * @throws InvalidInputException if the profile holds a reference that cannot be read
+     */
+    public static java.util.Optional<Reference> fromProfile(Dataset.Profile profile) {
+        String stored = InputRules.notNull("profile", profile).extensions().get(PROFILE_KEY);
+        return stored == null ? java.util.Optional.empty() : java.util.Optional.of(fromBase64(stored));
     }
 
     /**
@@ -311,6 +332,18 @@ public final class Reference {
 
     private static FeatureDrift distance(String name, DriftMethod method, double distance, double threshold) {
         return new FeatureDrift(name, method, distance, Double.NaN, threshold, distance >= threshold);
+    }
+
+    /**
+     * The reference's and the current sample's fractions in the reference's quantile bins of a
+     * numeric column (outer bins open-ended), for reports: edges, reference, current.
+     */
+    double[][] histogram(String column, double[] current, int bins) {
+        NumericColumn reference = numeric(column);
+        double[] edges = reference.quantileEdges(bins);
+        double[] present = java.util.Arrays.stream(current).filter(v -> !Double.isNaN(v)).toArray();
+        return new double[][] {edges, reference.cdf().binFractions(edges),
+                present.length == 0 ? new double[bins] : StepCdf.ofSample(present).binFractions(edges)};
     }
 
     private NumericColumn numeric(String column) {
