@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.stream.Collectors;
 
 /** Judges one window of a {@link ModelMonitor} and lists the alerts its report raises. */
 final class WindowEvaluation {
@@ -72,8 +71,7 @@ final class WindowEvaluation {
             if (options.alertOnAnyFeature() ? drift.driftedCount() > 0 : drift.drifted()) {
                 alerts.add(new MonitorAlert(MonitorAlert.Kind.DRIFT, where + drift.driftedCount() + " of "
                         + drift.features().size() + " features drifted (dataset drift: " + drift.drifted() + "): "
-                        + drift.features().stream().filter(FeatureDrift::drifted).map(FeatureDrift::feature)
-                        .collect(Collectors.joining(", ")), report));
+                        + names(drift), report));
             }
         });
         report.predictionDrift().filter(FeatureDrift::drifted).ifPresent(p -> alerts.add(new MonitorAlert(
@@ -93,6 +91,13 @@ final class WindowEvaluation {
                     + options.latencyCeiling().get().toNanos() / 1e6 + " ms", report));
         }
         return alerts;
+    }
+
+    /** The drifted features' names, the first five, so that an alert stays one readable line. */
+    private static String names(DatasetDrift drift) {
+        List<String> drifted = drift.features().stream().filter(FeatureDrift::drifted).map(FeatureDrift::feature).toList();
+        return String.join(", ", drifted.subList(0, Math.min(5, drifted.size())))
+                + (drifted.size() > 5 ? " and " + (drifted.size() - 5) + " more" : "");
     }
 
     static String format(double value) {
