@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * Each figure runs against a fresh SQLite file in a temporary directory, through the public API.
  * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, shapes, tails, series,
- * latest, run, search, registry, ui, cli, logMetric, server, durability, bulk, cold). The server figures keep their database under
+ * latest, run, search, registry, ui, cli, logMetric, server, durability, bulk, cold, monitor). The server figures keep their database under
  * {@code target/server-bench/} (the working directory is the benchmarks module under exec:exec),
  * since building it takes most of their time.
  */
@@ -94,6 +94,9 @@ public final class BenchmarkSuite {
             }
             if (only.isEmpty() || only.contains("s3")) {
                 S3Benchmark.run(work, BenchmarkSuite::print);
+            }
+            if (only.isEmpty() || only.contains("monitor")) {
+                MonitorBenchmark.run(work, BenchmarkSuite::print);
             }
             if (only.isEmpty() || only.contains("logMetric")) {
                 print(new Figure("logMetric_calling_thread_median", logMetricMedianNanos(), "ns", 200, false, null));

@@ -1,6 +1,7 @@
 package dev.runlog.monitoring;
 
 import dev.runlog.monitoring.internal.EventRing;
+import dev.runlog.monitoring.internal.StepCdf;
 import dev.runlog.monitoring.internal.Window;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
@@ -331,10 +332,11 @@ public final class ModelMonitor implements AutoCloseable {
     private WindowReport evaluate(long endMillis, long nextStartMillis) {
         Window done = window;
         window = newWindow(nextStartMillis);
+        Map<String, StepCdf> currents = new LinkedHashMap<>();
         WindowReport report = WindowEvaluation.evaluate(done, model, version, windowIndex++, endMillis,
-                ring.dropped(), reference, notComparable, features, options);
+                ring.dropped(), reference, notComparable, features, options, currents);
         last = report;
-        run.log(report, done, reference, features, options);
+        run.log(report, currents, reference, options);
         for (MonitorListener listener : listeners) {
             notify(() -> listener.onWindow(report));
         }

@@ -1,6 +1,6 @@
 package dev.runlog.monitoring;
 
-import dev.runlog.monitoring.internal.Window;
+import dev.runlog.monitoring.internal.StepCdf;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Tracker;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ final class MonitorRun {
     }
 
     /** Logs a window: its metrics, then its report with the histograms of the window's values. */
-    void log(WindowReport report, Window window, Reference reference, List<String> features, MonitorOptions options) {
+    void log(WindowReport report, Map<String, StepCdf> currents, Reference reference, MonitorOptions options) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("predictions", (double) report.predictions());
         metrics.put("dropped", (double) report.dropped());
@@ -68,7 +68,7 @@ final class MonitorRun {
         }
         metrics.values().removeIf(v -> v.isInfinite());   // a chi-squared statistic of an unseen category
         run.logMetrics(metrics, report.window());
-        run.logJson(json(report, window, reference, features, options),
+        run.logJson(json(report, currents, reference, options),
                 String.format("drift/window-%06d.json", report.window()));
         run.flush();
     }
@@ -87,8 +87,8 @@ final class MonitorRun {
         return key.isEmpty() ? "_" : key;
     }
 
-    private static Map<String, Object> json(WindowReport report, Window window, Reference reference,
-                                            List<String> features, MonitorOptions options) {
+    private static Map<String, Object> json(WindowReport report, Map<String, StepCdf> currents, Reference reference,
+                                            MonitorOptions options) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", report.model());
         json.put("version", report.version());
@@ -104,8 +104,7 @@ final class MonitorRun {
             List<Map<String, Object>> entries = new ArrayList<>();
             for (FeatureDrift f : drift.features()) {
                 Map<String, Object> entry = entry(f);
-                double[][] histogram = reference.histogram(f.feature(), window.column(features.indexOf(f.feature())),
-                        options.drift().bins());
+                double[][] histogram = reference.histogram(f.feature(), currents.get(f.feature()), options.drift().bins());
                 entry.put("bin_edges", histogram[0]);
                 entry.put("reference_fractions", histogram[1]);
                 entry.put("current_fractions", histogram[2]);

@@ -1,8 +1,8 @@
 package dev.runlog.monitoring;
 
+import dev.runlog.monitoring.internal.StepCdf;
 import dev.runlog.monitoring.internal.Window;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,18 +13,21 @@ final class WindowEvaluation {
     private WindowEvaluation() {
     }
 
+    /**
+     * The window's report; {@code currents} receives each feature's distribution in the window,
+     * sorted once here for the statistics and for the report's histograms.
+     */
     static WindowReport evaluate(Window window, String model, int version, long index, long endMillis, long dropped,
                                  Reference reference, String notComparable, List<String> features,
-                                 MonitorOptions options) {
+                                 MonitorOptions options, Map<String, StepCdf> currents) {
         Optional<DatasetDrift> drift = Optional.empty();
         Optional<FeatureDrift> predictionDrift = Optional.empty();
         if (reference != null && window.rows() > 0) {
             if (!features.isEmpty()) {
-                Map<String, double[]> columns = new LinkedHashMap<>();
                 for (int i = 0; i < features.size(); i++) {
-                    columns.put(features.get(i), window.column(i));
+                    currents.put(features.get(i), Reference.presentCdf(window.column(i)));
                 }
-                drift = Optional.of(reference.compare(columns, Map.of(), options.drift()));
+                drift = Optional.of(reference.compareDistributions(currents, Map.of(), options.drift()));
             }
             if (options.target().isPresent() && !window.outputs().isEmpty()) {
                 predictionDrift = outputDrift(reference, options.target().get(), window.outputs(), options);
