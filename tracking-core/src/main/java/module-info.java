@@ -21,6 +21,7 @@ module dev.runlog.tracking {
     uses dev.runlog.tracking.spi.StoreProvider;
     uses dev.runlog.tracking.spi.ArtifactStoreProvider;
     uses dev.runlog.tracking.ModelFlavor;
+    uses dev.runlog.tracking.spi.DatasetProfiler;
 
     provides dev.runlog.tracking.spi.StoreProvider with dev.runlog.tracking.internal.MemoryStoreProvider;
 }

@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * Each figure runs against a fresh SQLite file in a temporary directory, through the public API.
  * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, shapes, tails, series,
- * latest, run, search, registry, ui, cli, logMetric, server, durability, bulk, cold, s3, pg; pg runs the
+ * latest, run, search, registry, ui, cli, logMetric, server, durability, bulk, cold, s3, monitor, pg, pgdeploy; pg runs the
  * ingest, size, run, search and registry figures on an embedded PostgreSQL server, see {@link PgBenchmark}). The server figures keep their database under
  * {@code target/server-bench/} (the working directory is the benchmarks module under exec:exec),
  * since building it takes most of their time.
@@ -102,6 +102,9 @@ public final class BenchmarkSuite {
             }
             if (only.isEmpty() || only.contains("pg") || only.contains("pgdeploy")) {
                 PgBenchmark.run(work, BenchmarkSuite::print, !only.isEmpty() && !only.contains("pg"));
+            }
+            if (only.isEmpty() || only.contains("monitor")) {
+                MonitorBenchmark.run(work, BenchmarkSuite::print);
             }
             if (only.isEmpty() || only.contains("logMetric")) {
                 print(new Figure("logMetric_calling_thread_median", logMetricMedianNanos(), "ns", 200, false, null));

@@ -17,6 +17,11 @@ final class KolmogorovDistribution {
     /** P(D ≥ d) for samples of sizes n and m, as Commons' asymptotic two-sample p-value. */
     static double twoSampleAsymptotic(double d, long n, long m) {
         int size = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round((double) n * m / (n + m))));
+        if (size == 1) {
+            // Commons' one-sample test takes 2 values or more. With one, D = max(U, 1 − U) for U
+            // uniform, so P(D ≥ d) = 2(1 − d) from d = 1/2 up, and 1 below.
+            return Math.min(1, 2 * (1 - d));
+        }
         if (d < 0.5 / size) {
             // One-sample statistics of this size are never smaller: every such statistic is reached.
             return 1;

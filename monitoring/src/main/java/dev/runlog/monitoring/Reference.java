@@ -48,6 +48,11 @@ public final class Reference {
     private static final Set<String> NUMERIC_TYPES = Set.of("long", "double");
     /** The cells counted as missing, as {@link Dataset#fromCsv} counts them. */
     private static final Set<String> MISSING = Set.of("", "NA", "NaN");
+    /**
+     * The key of the reference in {@link Dataset.Profile#extensions()}: with this module present,
+     * {@link Dataset#fromCsv} profiles every dataset into a reference stored under it.
+     */
+    public static final String PROFILE_KEY = "runlog.drift.reference";
     private static final int MAGIC = 0x524c5246; // "RLRF"
     private static final int FORMAT = 1;
 
@@ -76,9 +81,25 @@ public final class Reference {
      * @throws dev.runlog.tracking.StoreException if the file cannot be read
      */
     public static Reference fromCsv(Path file) {
-        Builder builder = builder(Dataset.fromCsv(InputRules.notNull("file", file)).schema());
-        Dataset.forEachCsvRow(file, builder::addRow);
-        return builder.build();
+        Dataset dataset = Dataset.fromCsv(InputRules.notNull("file", file));
+        // With this module present, reading the dataset sketched it already (ReferenceProfiler).
+        return fromProfile(dataset.profile()).orElseGet(() -> {
+            Builder builder = builder(dataset.schema());
+            Dataset.forEachCsvRow(file, builder::addRow);
+            return builder.build();
+        });
+    }
+
+    /**
+     * The reference stored in a dataset's profile, if it has one: profiles written while this module
+     * was on the class or module path do; older ones, and those written without it, do not, and
+     * cannot be compared with.
+     *
+     * @throws InvalidInputException if the profile holds a reference that cannot be read
+     */
+    public static java.util.Optional<Reference> fromProfile(Dataset.Profile profile) {
+        String stored = InputRules.notNull("profile", profile).extensions().get(PROFILE_KEY);
+        return stored == null ? java.util.Optional.empty() : java.util.Optional.of(fromBase64(stored));
     }
 
     /**
@@ -217,9 +238,12 @@ public final class Reference {
     public DriftTests.Result kolmogorovSmirnov(String column, double[] current) {
         NumericColumn reference = numeric(column);
         DriftTests.sample("current", current);
-        double d = StepCdf.kolmogorovSmirnov(reference.cdf(), StepCdf.ofSample(current));
-        long n = reference.sketch.getN();
-        return new DriftTests.Result(d, KolmogorovDistribution.twoSampleAsymptotic(d, n, current.length));
+        return kolmogorovSmirnov(reference, StepCdf.ofSample(current));
+    }
+
+    private static DriftTests.Result kolmogorovSmirnov(NumericColumn reference, StepCdf current) {
+        double d = StepCdf.kolmogorovSmirnov(reference.cdf(), current);
+        return new DriftTests.Result(d, KolmogorovDistribution.twoSampleAsymptotic(d, reference.sketch.getN(), current.count()));
     }
 
     /**
@@ -238,11 +262,35 @@ public final class Reference {
         InputRules.notNull("numericColumns", numericColumns);
         InputRules.notNull("categoricalColumns", categoricalColumns);
         InputRules.notNull("options", options);
-        for (String name : numericColumns.keySet()) {
+        Map<String, StepCdf> currents = new LinkedHashMap<>();
+        numericColumns.forEach((name, values) -> {
             if (categorical.containsKey(name)) {
                 throw new InvalidInputException("feature '" + name + "' is categorical in the reference, not numeric");
             }
+            if (values != null) {
+                currents.put(name, presentCdf(values));
+            }
+        });
+        return compareDistributions(currents, categoricalColumns, options);
+    }
+
+    /** The exact distribution of the values that are not NaN, sorted once for every statistic. */
+    static StepCdf presentCdf(double[] values) {
+        double[] present = new double[values.length];
+        int n = 0;
+        for (double v : values) {
+            if (!Double.isNaN(v)) {
+                present[n++] = v;
+            }
         }
+        double[] sorted = java.util.Arrays.copyOf(present, n);
+        java.util.Arrays.sort(sorted);
+        return StepCdf.ofSorted(sorted);
+    }
+
+    /** {@link #compare(Map, Map, DriftOptions)} of numeric features already turned into distributions. */
+    DatasetDrift compareDistributions(Map<String, StepCdf> numericColumns, Map<String, List<String>> categoricalColumns,
+                                      DriftOptions options) {
         for (String name : categoricalColumns.keySet()) {
             if (numeric.containsKey(name)) {
                 throw new InvalidInputException("feature '" + name + "' is numeric in the reference, not categorical");
@@ -250,12 +298,9 @@ public final class Reference {
         }
         List<FeatureDrift> features = new ArrayList<>();
         numeric.forEach((name, reference) -> {
-            double[] values = numericColumns.get(name);
-            if (values != null) {
-                double[] present = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
-                if (present.length > 0 && reference.sketch.getN() > 0) {
-                    features.add(numericDrift(name, reference, present, options));
-                }
+            StepCdf current = numericColumns.get(name);
+            if (current != null && current.count() > 0 && reference.sketch.getN() > 0) {
+                features.add(numericDrift(name, reference, current, options));
             }
         });
         categorical.forEach((name, reference) -> {
@@ -272,27 +317,25 @@ public final class Reference {
         return new DatasetDrift(features, !features.isEmpty() && drifted >= options.driftShare() * features.size());
     }
 
-    private FeatureDrift numericDrift(String name, NumericColumn reference, double[] current, DriftOptions options) {
-        DriftMethod method = options.numericMethodFor(current.length);
-        StepCdf ref = reference.cdf();
-        StepCdf cur = StepCdf.ofSample(current);
+    private FeatureDrift numericDrift(String name, NumericColumn reference, StepCdf cur, DriftOptions options) {
+        DriftMethod method = options.numericMethodFor(cur.count());
         double threshold = options.threshold(method);
         return switch (method) {
             case KOLMOGOROV_SMIRNOV -> {
-                DriftTests.Result ks = kolmogorovSmirnov(name, current);
+                DriftTests.Result ks = kolmogorovSmirnov(reference, cur);
                 yield new FeatureDrift(name, method, ks.statistic(), ks.pValue(), threshold, ks.pValue() < threshold);
             }
-            case WASSERSTEIN -> distance(name, method, DriftTests.normalised(StepCdf.wasserstein(ref, cur),
+            case WASSERSTEIN -> distance(name, method, DriftTests.normalised(StepCdf.wasserstein(reference.cdf(), cur),
                     reference.populationStd()), threshold);
             case POPULATION_STABILITY_INDEX -> {
                 double[] edges = reference.quantileEdges(options.bins());
-                yield distance(name, method, DriftTests.psi(ref.binFractions(edges), cur.binFractions(edges),
+                yield distance(name, method, DriftTests.psi(reference.cdf().binFractions(edges), cur.binFractions(edges),
                         DriftTests.PSI_EMPTY_BIN_FRACTION), threshold);
             }
             case JENSEN_SHANNON -> {
                 double[] edges = reference.quantileEdges(options.bins());
-                yield distance(name, method, DriftTests.jensenShannon(ref.binFractions(edges), cur.binFractions(edges)),
-                        threshold);
+                yield distance(name, method, DriftTests.jensenShannon(reference.cdf().binFractions(edges),
+                        cur.binFractions(edges)), threshold);
             }
             case CHI_SQUARED -> throw new IllegalStateException("DriftOptions refuses chi-squared for numbers");
         };
@@ -311,6 +354,17 @@ public final class Reference {
 
     private static FeatureDrift distance(String name, DriftMethod method, double distance, double threshold) {
         return new FeatureDrift(name, method, distance, Double.NaN, threshold, distance >= threshold);
+    }
+
+    /**
+     * The reference's and the current sample's fractions in the reference's quantile bins of a
+     * numeric column (outer bins open-ended), for reports: edges, reference, current.
+     */
+    double[][] histogram(String column, StepCdf current, int bins) {
+        NumericColumn reference = numeric(column);
+        double[] edges = reference.quantileEdges(bins);
+        return new double[][] {edges, reference.cdf().binFractions(edges),
+                current.count() == 0 ? new double[bins] : current.binFractions(edges)};
     }
 
     private NumericColumn numeric(String column) {
@@ -439,6 +493,8 @@ public final class Reference {
     /** A numeric column: its sketch, and mean and variance kept exactly (Welford's method). */
     private static final class NumericColumn {
         final KllDoublesSketch sketch;
+        /** Immutable once made, so a race makes it twice at worst. */
+        private StepCdf cdf;
         long missing;
         double mean;
         double m2;
@@ -469,8 +525,14 @@ public final class Reference {
             return new NumericColumn(KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray())), missing, mean, m2);
         }
 
+        /** The sketch's distribution, made once: a reference's columns no longer change (a builder's are copied). */
         StepCdf cdf() {
-            return StepCdf.ofSketch(sketch);
+            StepCdf made = cdf;
+            if (made == null) {
+                made = StepCdf.ofSketch(sketch);
+                cdf = made;
+            }
+            return made;
         }
 
         double populationStd() {

@@ -62,6 +62,16 @@ class ReferenceTest {
         assertEquals(commons.getPValue(), sketched.pValue(), 1e-9);
     }
 
+    /** A window of one value has the effective size 1, which Commons' one-sample test refuses. */
+    @Test
+    void aSingleCurrentValueHasTheExactPValueOfOneUniformValue() {
+        Reference reference = Reference.of(Map.of("x", new double[] {1, 2, 3, 4}), Map.of());
+        DriftTests.Result result = reference.kolmogorovSmirnov("x", new double[] {1.5});
+        assertEquals(0.75, result.statistic(), 1e-12);
+        assertEquals(0.5, result.pValue(), 1e-12);   // 2 (1 − 0.75)
+        assertEquals(1.0, reference.kolmogorovSmirnov("x", new double[] {2.5}).pValue(), 1e-12);
+    }
+
     @Test
     void bytesAndBase64ReadBackToTheSameReference() throws IOException {
         BreastCancer data = BreastCancer.load(tempDir);

@@ -95,12 +95,23 @@ public record Dataset(String name, String digest, String source, List<Column> sc
     /**
      * Statistics of the data.
      *
-     * @param rowCount the number of data rows
-     * @param columns  per numeric column, its statistics; columns of other types are absent
+     * @param rowCount   the number of data rows
+     * @param columns    per numeric column, its statistics; columns of other types are absent
+     * @param extensions what {@link dev.runlog.tracking.spi.DatasetProfiler} plugins added, by their
+     *                   key: the monitoring module's drift reference (quantile sketches and category
+     *                   frequencies) under {@code runlog.drift.reference}. Empty when no plugin was
+     *                   present, and for profiles stored before extensions existed (the stores' JSON
+     *                   reads an absent one as empty)
      */
-    public record Profile(long rowCount, Map<String, ColumnProfile> columns) {
+    public record Profile(long rowCount, Map<String, ColumnProfile> columns, Map<String, String> extensions) {
         public Profile {
             columns = Map.copyOf(InputRules.notNull("columns", columns));
+            extensions = Map.copyOf(InputRules.notNull("extensions", extensions));
+        }
+
+        /** A profile without extensions. */
+        public Profile(long rowCount, Map<String, ColumnProfile> columns) {
+            this(rowCount, columns, Map.of());
         }
     }
 

@@ -105,7 +105,11 @@ class PublicApiArgumentsTest {
                 Map.entry(dev.runlog.monitoring.Reference.class, dev.runlog.monitoring.Reference.of(Map.of(), Map.of())),
                 Map.entry(dev.runlog.monitoring.Reference.Builder.class, dev.runlog.monitoring.Reference.builder(List.of())),
                 Map.entry(dev.runlog.monitoring.DriftOptions.class, dev.runlog.monitoring.DriftOptions.defaults()),
-                Map.entry(dev.runlog.mlflow.MlflowImport.class, dev.runlog.mlflow.MlflowImport.from("mlruns")));
+                Map.entry(dev.runlog.mlflow.MlflowImport.class, dev.runlog.mlflow.MlflowImport.from("mlruns")),
+                Map.entry(dev.runlog.monitoring.MonitorOptions.class, dev.runlog.monitoring.MonitorOptions.defaults()),
+                Map.entry(dev.runlog.monitoring.ModelMonitor.class, closeAfter(dev.runlog.monitoring.ModelMonitor.forReference(
+                        tracker, "sweep", dev.runlog.monitoring.Reference.of(Map.of(), Map.of()),
+                        dev.runlog.monitoring.MonitorOptions.defaults()))));
         List<String> escaped = new ArrayList<>();
         int calls = 0;
         for (Class<?> type : publicApiClasses()) {

@@ -25,11 +25,23 @@ public final class StepCdf {
     public static StepCdf ofSample(double[] sample) {
         double[] sorted = sample.clone();
         Arrays.sort(sorted);
-        long[] weights = new long[sorted.length];
-        for (int i = 0; i < sorted.length; i++) {
-            weights[i] = i + 1;
+        return ofSorted(sorted);
+    }
+
+    /** As {@link #ofSample}, of a sample already in ascending order, which it may keep. */
+    public static StepCdf ofSorted(double[] sorted) {
+        int n = sorted.length;
+        double[] values = new double[n];
+        double[] cumulative = new double[n];
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            if (distinct == 0 || values[distinct - 1] != sorted[i]) {
+                values[distinct++] = sorted[i];
+            }
+            cumulative[distinct - 1] = (double) (i + 1) / n;
         }
-        return collapse(sorted, weights, sorted.length);
+        return distinct == n ? new StepCdf(values, cumulative, n)
+                : new StepCdf(Arrays.copyOf(values, distinct), Arrays.copyOf(cumulative, distinct), n);
     }
 
     /** The distribution a sketch estimates. */
@@ -74,31 +86,43 @@ public final class StepCdf {
 
     /** The two-sample Kolmogorov–Smirnov statistic: the largest gap between the two step functions. */
     public static double kolmogorovSmirnov(StepCdf a, StepCdf b) {
-        double d = 0;
-        // Both are right-continuous steps, so the supremum is reached at one of their jump points.
-        for (double x : a.values) {
-            d = Math.max(d, Math.abs(a.rank(x, true) - b.rank(x, true)));
-        }
-        for (double x : b.values) {
-            d = Math.max(d, Math.abs(a.rank(x, true) - b.rank(x, true)));
-        }
-        return d;
+        return walk(a, b, true);
     }
 
     /** The 1-D Wasserstein distance: the area between the two step functions. */
     public static double wasserstein(StepCdf a, StepCdf b) {
-        double[] points = new double[a.values.length + b.values.length];
-        System.arraycopy(a.values, 0, points, 0, a.values.length);
-        System.arraycopy(b.values, 0, points, a.values.length, b.values.length);
-        Arrays.sort(points);
-        double area = 0;
-        for (int i = 0; i + 1 < points.length; i++) {
-            double width = points[i + 1] - points[i];
-            if (width > 0) {
-                area += width * Math.abs(a.rank(points[i], true) - b.rank(points[i], true));
+        return walk(a, b, false);
+    }
+
+    /**
+     * One merge of the two functions' jump points in ascending order (each function's values are
+     * distinct and sorted), tracking both functions' levels: the largest gap at a jump point (both
+     * are right-continuous steps, so the supremum is reached at one), or the area between them.
+     */
+    private static double walk(StepCdf a, StepCdf b, boolean largestGap) {
+        int i = 0;
+        int j = 0;
+        double fa = 0;
+        double fb = 0;
+        double previous = 0;
+        double result = 0;
+        while (i < a.values.length || j < b.values.length) {
+            double x = j >= b.values.length || (i < a.values.length && a.values[i] <= b.values[j]) ? a.values[i] : b.values[j];
+            if (!largestGap && (i > 0 || j > 0)) {
+                result += (x - previous) * Math.abs(fa - fb);
             }
+            if (i < a.values.length && a.values[i] == x) {
+                fa = a.cumulative[i++];
+            }
+            if (j < b.values.length && b.values[j] == x) {
+                fb = b.cumulative[j++];
+            }
+            if (largestGap) {
+                result = Math.max(result, Math.abs(fa - fb));
+            }
+            previous = x;
         }
-        return area;
+        return result;
     }
 
     /**

@@ -24,7 +24,8 @@ import java.util.Set;
  * {@link Dataset#fromCsv}: two streaming passes over the file, so memory stays bounded however
  * large it is. The first hashes every byte, infers column types and accumulates count, missing,
  * min, max, mean and variance (Welford's method, stable in one pass); the second, for numeric
- * columns only, fills the histograms, whose bin edges need the min and max of the first.
+ * columns only, fills the histograms, whose bin edges need the min and max of the first, and hands
+ * every row to the {@link dev.runlog.tracking.spi.DatasetProfiler} plugins.
  */
 public final class CsvDatasets {
     static final int HISTOGRAM_BINS = 10;
@@ -54,6 +55,11 @@ public final class CsvDatasets {
                     histograms[i] = new long[HISTOGRAM_BINS];
                 }
             }
+            List<Dataset.Column> schema = new ArrayList<>();
+            for (int i = 0; i < first.header.size(); i++) {
+                schema.add(new Dataset.Column(first.header.get(i), first.columns.get(i).type()));
+            }
+            DatasetProfilers.Run extensions = DatasetProfilers.start(schema);
             try (InputStream raw = Files.newInputStream(file)) {
                 boolean[] header = {true};
                 forEachRecord(file, raw, (line, fields) -> {
@@ -61,6 +67,7 @@ public final class CsvDatasets {
                         header[0] = false;
                         return;
                     }
+                    extensions.addRow(fields);
                     for (int i = 0; i < fields.size(); i++) {
                         if (histograms[i] != null && !MISSING.contains(fields.get(i))) {
                             ColumnStats c = first.columns.get(i);
@@ -69,18 +76,15 @@ public final class CsvDatasets {
                     }
                 });
             }
-            List<Dataset.Column> schema = new ArrayList<>();
             Map<String, Dataset.ColumnProfile> profiles = new LinkedHashMap<>();
             for (int i = 0; i < first.header.size(); i++) {
                 ColumnStats c = first.columns.get(i);
-                String columnName = first.header.get(i);
-                schema.add(new Dataset.Column(columnName, c.type()));
                 if (c.isNumeric()) {
-                    profiles.put(columnName, c.profile(histograms[i]));
+                    profiles.put(first.header.get(i), c.profile(histograms[i]));
                 }
             }
             return new Dataset(datasetName, digest, file.toAbsolutePath().normalize().toUri().toString(), schema,
-                    new Dataset.Profile(first.rows, profiles));
+                    new Dataset.Profile(first.rows, profiles, extensions.finish()));
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("CSV file " + file + " does not exist");
         } catch (IOException e) {

@@ -24,6 +24,9 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .enable(SerializationFeature.INDENT_OUTPUT)
+            // A map a profile stored by an older Runlog lacks (Dataset.Profile's extensions) reads as empty.
+            .withConfigOverride(java.util.Map.class, o -> o.setSetterInfo(
+                    com.fasterxml.jackson.annotation.JsonSetter.Value.forValueNulls(com.fasterxml.jackson.annotation.Nulls.AS_EMPTY)))
             .build();
 
     private Json() {

@@ -23,6 +23,9 @@ public final class DatasetCodec {
             .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // A map a profile stored by an older Runlog lacks (Dataset.Profile's extensions) reads as empty.
+            .withConfigOverride(java.util.Map.class, o -> o.setSetterInfo(
+                    com.fasterxml.jackson.annotation.JsonSetter.Value.forValueNulls(com.fasterxml.jackson.annotation.Nulls.AS_EMPTY)))
             .build();
     private static final JavaType SCHEMA = MAPPER.getTypeFactory().constructCollectionType(List.class, Dataset.Column.class);
 

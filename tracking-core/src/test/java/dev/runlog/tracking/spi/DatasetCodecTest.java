@@ -35,6 +35,15 @@ class DatasetCodecTest {
     }
 
     @Test
+    void extensionsComeBackAndAProfileStoredBeforeThemReadsWithNone() {
+        Dataset.Profile profile = new Dataset.Profile(2, Map.of(), Map.of("runlog.drift.reference", "UkxSRg=="));
+        assertEquals(profile, DatasetCodec.profileFromText(DatasetCodec.profileToText(profile)));
+        Dataset.Profile old = DatasetCodec.profileFromText("{\"rowCount\":3,\"columns\":{}}");
+        assertEquals(new Dataset.Profile(3, Map.of()), old);
+        assertEquals(Map.of(), old.extensions());
+    }
+
+    @Test
     void damagedTextIsAStoreExceptionNamingWhatItShouldHaveBeen() {
         StoreException e = assertThrows(StoreException.class, () -> DatasetCodec.profileFromText("{\"rowCount\": [}"));
         assertTrue(e.getMessage().contains("Profile"), e.getMessage());

@@ -1,0 +1,110 @@
+package dev.runlog.monitoring;
+
+import dev.runlog.registry.Gate;
+import dev.runlog.registry.GateResult;
+import dev.runlog.registry.PromotionCandidate;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.InputRules;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Promotion gates that read what a {@link ModelMonitor} logged for the candidate version: every
+ * window of every monitoring run tagged with the candidate's model and version, in experiment
+ * {@code monitoring/<model>}. For a challenger served on shadow traffic before it replaces the
+ * champion:
+ *
+ * <pre>{@code
+ * registry.promote("breast-cancer", 4, Stage.PRODUCTION,
+ *         MonitorGates.noDrift(tracker),
+ *         MonitorGates.monitoredAccuracyAtLeast(tracker, 0.95));
+ * }</pre>
+ *
+ * A candidate never monitored fails each of these gates ("no monitored window"). The gates read the
+ * tracker's store; they live here, not in {@code Gates}, so that the registry needs no monitoring.
+ */
+public final class MonitorGates {
+    private MonitorGates() {
+    }
+
+    /**
+     * Passes when the candidate was monitored for at least one window with drift measured, and no
+     * window's dataset drifted (by {@link DriftOptions#driftShare()}; metric {@code drift.dataset}).
+     * The dataset verdict, rather than any single feature, since with many features some drift by
+     * chance in most windows at a test's 5% level.
+     */
+    public static Gate noDrift(Tracker tracker) {
+        InputRules.notNull("tracker", tracker);
+        String name = "monitoring: no dataset drift";
+        return candidate -> {
+            int windows = 0;
+            for (Run run : monitoringRuns(tracker, candidate)) {
+                for (Metric window : tracker.metricHistory(run.info().id(), "drift.dataset")) {
+                    windows++;
+                    if (window.value() != 0) {
+                        return GateResult.fail(name, "window " + window.step() + " of monitoring run "
+                                + run.info().id() + " drifted", "no drifted window");
+                    }
+                }
+            }
+            return windows == 0 ? GateResult.fail(name, "no monitored window with drift measured", "no drifted window")
+                    : new GateResult(name, true, windows + " windows without drift", "no drifted window");
+        };
+    }
+
+    /** {@link #monitoredMetricAtLeast(Tracker, String, double)} of {@code accuracy}. */
+    public static Gate monitoredAccuracyAtLeast(Tracker tracker, double min) {
+        return monitoredMetricAtLeast(tracker, "accuracy", min);
+    }
+
+    /**
+     * Passes when the candidate's label metric over every monitored window (each window weighted by
+     * its labels) is at least {@code min}; fails when no label arrived.
+     *
+     * @throws InvalidInputException if min is NaN
+     */
+    public static Gate monitoredMetricAtLeast(Tracker tracker, String metric, double min) {
+        InputRules.notNull("tracker", tracker);
+        InputRules.notNull("metric", metric);
+        if (Double.isNaN(min)) {
+            throw new InvalidInputException("the minimum of monitored " + metric + " is a number; got NaN");
+        }
+        String name = "monitoring: " + metric + " >= " + min;
+        String required = ">= " + min;
+        return candidate -> {
+            double sum = 0;
+            long labels = 0;
+            for (Run run : monitoringRuns(tracker, candidate)) {
+                Map<Long, Double> labelled = new HashMap<>();
+                tracker.metricHistory(run.info().id(), "labelled").forEach(m -> labelled.put(m.step(), m.value()));
+                for (Metric window : tracker.metricHistory(run.info().id(), metric)) {
+                    double weight = labelled.getOrDefault(window.step(), 0.0);
+                    sum += window.value() * weight;
+                    labels += (long) weight;
+                }
+            }
+            if (labels == 0) {
+                return GateResult.fail(name, "no labelled prediction monitored", required);
+            }
+            double mean = sum / labels;
+            String actual = String.format(Locale.ROOT, "%.4f over %d labels", mean, labels);
+            return mean >= min ? new GateResult(name, true, actual, required) : GateResult.fail(name, actual, required);
+        };
+    }
+
+    private static List<Run> monitoringRuns(Tracker tracker, PromotionCandidate candidate) {
+        String experiment = MonitorRun.experiment(candidate.version().name());
+        if (tracker.getExperimentByName(experiment).isEmpty()) {
+            return List.of();
+        }
+        return tracker.searchRuns().experiments(experiment)
+                .filter("tags.`" + MonitorRun.MODEL_TAG + "` = '" + candidate.version().name().replace("'", "''")
+                        + "' AND tags.`" + MonitorRun.VERSION_TAG + "` = '" + candidate.version().version() + "'")
+                .list();
+    }
+}

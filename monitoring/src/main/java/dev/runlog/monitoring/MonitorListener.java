@@ -1,0 +1,17 @@
+package dev.runlog.monitoring;
+
+/**
+ * Hears a {@link ModelMonitor}'s windows and alerts, on the thread that evaluated the window (the
+ * monitor's own, or the caller of {@link ModelMonitor#flush()} and {@link ModelMonitor#close()}).
+ * An exception a listener throws is logged and does not stop the monitor.
+ */
+@FunctionalInterface
+public interface MonitorListener {
+
+    /** A window crossed a line; called after the window's metrics were logged. */
+    void onAlert(MonitorAlert alert);
+
+    /** Every window, alerting or not, before its alerts; does nothing unless overridden. */
+    default void onWindow(WindowReport report) {
+    }
+}
