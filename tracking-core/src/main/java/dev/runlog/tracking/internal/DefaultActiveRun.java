@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,18 @@ final class DefaultActiveRun implements ActiveRun {
     private final String name;
     // Set once, under this run's lock; read on the hot path without it.
     private volatile RunStatus endStatus;
+    // Null unless the tracker samples system metrics; stopped (its last sample logged) before the run ends.
+    private volatile SystemMetricsSampler sampler;
 
-    DefaultActiveRun(DefaultTracker tracker, String id, String experimentId, String name) {
+    /** @param systemMetricsInterval how often to sample system metrics into this run; null for never */
+    DefaultActiveRun(DefaultTracker tracker, String id, String experimentId, String name, Duration systemMetricsInterval) {
         this.tracker = tracker;
         this.id = id;
         this.experimentId = experimentId;
         this.name = name;
+        if (systemMetricsInterval != null) {
+            sampler = SystemMetricsSampler.start(this, systemMetricsInterval);
+        }
     }
 
     @Override
@@ -237,6 +244,7 @@ final class DefaultActiveRun implements ActiveRun {
             throw new InvalidInputException("A run ends with FINISHED, FAILED or KILLED, not " + status);
         }
         checkWritable();
+        stopSampler();
         tracker.flush();
         endWithoutFlush(status);
     }
@@ -245,6 +253,7 @@ final class DefaultActiveRun implements ActiveRun {
     public synchronized void fail(Throwable cause) {
         InputRules.notNull("cause", cause);
         checkWritable();
+        stopSampler();
         tracker.flush();
         tracker.store().logBatch(id, List.of(), Map.of(), failureTags(cause));
         endWithoutFlush(RunStatus.FAILED);
@@ -279,9 +288,17 @@ final class DefaultActiveRun implements ActiveRun {
         if (endStatus != null) {
             return;
         }
+        stopSampler();
         tracker.store().endRun(id, status, tracker.clock().instant());
         endStatus = status;
         tracker.ended(this);
+    }
+
+    private void stopSampler() {
+        SystemMetricsSampler running = sampler;
+        if (running != null) {
+            running.stop();
+        }
     }
 
     boolean isEnded() {
