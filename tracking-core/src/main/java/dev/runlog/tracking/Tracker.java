@@ -1,6 +1,7 @@
 package dev.runlog.tracking;
 
 import dev.runlog.tracking.internal.DefaultTracker;
+import dev.runlog.tracking.internal.RunStartLogging;
 import dev.runlog.tracking.internal.StoreLookup;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.ArtifactStore;
@@ -401,6 +402,7 @@ public interface Tracker extends AutoCloseable {
         private long archiveSizeLimit = 16L << 30;
         private Path loadedModelDirectory;
         private Duration systemMetricsInterval;
+        private boolean recordClasspath;
 
         private Builder() {
         }
@@ -527,6 +529,19 @@ public interface Tracker extends AutoCloseable {
         }
 
         /**
+         * Whether every run of this tracker gets, as it starts, the artifact
+         * {@code runlog/classpath.json}: the JVM's version and each entry of its class path and
+         * module path (a directory by its path, a jar by its file name) with the Maven
+         * {@code groupId}, {@code artifactId} and {@code version} the jar declares (several for a
+         * shaded jar; else its manifest's, else those its file name suggests). Off by default; the
+         * class path is read once per tracker.
+         */
+        public Builder recordClasspath(boolean enabled) {
+            this.recordClasspath = enabled;
+            return this;
+        }
+
+        /**
          * Opens the store and returns the tracker.
          *
          * @throws InvalidInputException if neither a URI nor a store was given, or no store module
@@ -544,7 +559,7 @@ public interface Tracker extends AutoCloseable {
                 artifacts = stores.artifacts();
             }
             return new DefaultTracker(tracking, artifacts, clock, durability, bufferCapacity, shutdownHook,
-                    archiveSizeLimit, loadedModelDirectory, systemMetricsInterval);
+                    archiveSizeLimit, loadedModelDirectory, new RunStartLogging(systemMetricsInterval, recordClasspath));
         }
     }
 }

@@ -3,6 +3,9 @@ package dev.runlog.tracking;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +27,33 @@ class ReproducibilityTagsTest {
             if (tags.containsKey(ActiveRun.GIT_COMMIT_TAG)) {
                 assertTrue(Map.of("true", 1, "false", 0).containsKey(tags.get(ActiveRun.GIT_DIRTY_TAG)), tags.toString());
             }
+        }
+    }
+
+    @Test
+    void recordClasspathGivesEveryRunTheJarsWithTheirMavenCoordinates() throws Exception {
+        try (Tracker tracker = Tracker.builder().uri("memory:").shutdownHook(false).recordClasspath(true).build()) {
+            String runId = tracker.startRun("repro").id();
+            JsonNode json;
+            try (InputStream in = tracker.openArtifact(runId, "runlog/classpath.json")) {
+                json = new ObjectMapper().readTree(in);
+            }
+            assertEquals(System.getProperty("java.version"), json.get("javaVersion").asText());
+            boolean jackson = false;
+            for (JsonNode entry : json.get("entries")) {
+                jackson |= "com.fasterxml.jackson.core".equals(entry.path("groupId").asText())
+                        && "jackson-databind".equals(entry.path("artifactId").asText())
+                        && new ObjectMapper().version().toString().equals(entry.path("version").asText());
+            }
+            assertTrue(jackson, json.toString());
+        }
+    }
+
+    @Test
+    void noClasspathArtifactByDefault() {
+        try (Tracker tracker = Tracker.builder().uri("memory:").shutdownHook(false).build()) {
+            String runId = tracker.startRun("repro").id();
+            assertTrue(tracker.listArtifacts(runId, "").stream().noneMatch(entry -> entry.path().startsWith("runlog")));
         }
     }
 }

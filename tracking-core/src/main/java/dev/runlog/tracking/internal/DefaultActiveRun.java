@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +36,13 @@ final class DefaultActiveRun implements ActiveRun {
     // Null unless the tracker samples system metrics; stopped (its last sample logged) before the run ends.
     private volatile SystemMetricsSampler sampler;
 
-    /** @param systemMetricsInterval how often to sample system metrics into this run; null for never */
-    DefaultActiveRun(DefaultTracker tracker, String id, String experimentId, String name, Duration systemMetricsInterval) {
+    /** @param startLogging what to log as the run starts: system metrics, the class path */
+    DefaultActiveRun(DefaultTracker tracker, String id, String experimentId, String name, RunStartLogging startLogging) {
         this.tracker = tracker;
         this.id = id;
         this.experimentId = experimentId;
         this.name = name;
-        if (systemMetricsInterval != null) {
-            sampler = SystemMetricsSampler.start(this, systemMetricsInterval);
-        }
+        this.sampler = startLogging.start(this);
     }
 
     @Override
