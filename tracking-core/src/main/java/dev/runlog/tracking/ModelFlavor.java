@@ -78,9 +78,10 @@ public interface ModelFlavor {
      * for a {@link Path}) comes first, then the first registered flavor answering {@code true},
      * then json. The default answers {@code false}: the flavor is used only when named.
      *
-     * @param model never null
+     * @throws InvalidInputException if {@code model} is null
      */
     default boolean stores(Object model) {
+        InputRules.notNull("model", model);
         return false;
     }
 
