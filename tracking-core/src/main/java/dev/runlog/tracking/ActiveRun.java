@@ -118,7 +118,7 @@ public interface ActiveRun extends AutoCloseable {
      * The system tag every run gets at start: the main class (or jar) and the program's arguments
      * as the JVM recorded them ({@code sun.java.command}; not the JVM's options nor its class path).
      */
-    String COMMAND_LINE_TAG = "runlog.source.commandLine";
+    String COMMAND_LINE_TAG = "runlog.source.command";
 
     /** The system tag of a child run: its parent's run id. */
     String PARENT_RUN_ID_TAG = "runlog.parentRunId";
