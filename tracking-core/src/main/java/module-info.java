@@ -14,6 +14,8 @@
 module dev.runlog.tracking {
     requires com.fasterxml.jackson.databind;
     requires org.apache.commons.compress;
+    // System metrics: process and machine CPU load and memory (com.sun.management.OperatingSystemMXBean).
+    requires jdk.management;
 
     exports dev.runlog.tracking;
     exports dev.runlog.tracking.spi;

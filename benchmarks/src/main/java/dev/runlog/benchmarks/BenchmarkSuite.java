@@ -106,6 +106,9 @@ public final class BenchmarkSuite {
             if (only.isEmpty() || only.contains("monitor")) {
                 MonitorBenchmark.run(work, BenchmarkSuite::print);
             }
+            if (only.isEmpty() || only.contains("sysmetrics")) {
+                SystemMetricsBenchmark.run(BenchmarkSuite::print);
+            }
             if (only.isEmpty() || only.contains("logMetric")) {
                 print(new Figure("logMetric_calling_thread_median", logMetricMedianNanos(), "ns", 200, false, null));
             }

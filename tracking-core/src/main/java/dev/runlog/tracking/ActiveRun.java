@@ -82,8 +82,43 @@ public interface ActiveRun extends AutoCloseable {
     /** The system tag every run gets at start: the main class of the training code. */
     String SOURCE_NAME_TAG = "runlog.source.name";
 
-    /** The system tag every run gets at start, when the code runs in a git work tree: the commit. */
+    /**
+     * The system tag every run gets at start, when the code runs in a git work tree: the commit
+     * (MLflow's {@code mlflow.source.git.commit}). The {@code runlog.source.*}, {@code runlog.java.*},
+     * {@code runlog.os} and {@code runlog.host} tags are computed once, when the tracker opens.
+     */
     String GIT_COMMIT_TAG = "runlog.source.git.commit";
+
+    /**
+     * The system tag every run gets at start, in a git work tree: {@code true} when a tracked file
+     * differs from the index (git's staging area), {@code false} when none does. Read from the
+     * files under {@code .git}, as the tracker opens: a file counts as changed when it is gone,
+     * changed size or type, or (its modification time differing from the index's) no longer hashes
+     * to the index's blob id; an unmerged path counts as changed. Untracked files do not count (as
+     * with {@code git describe --dirty}), nor do changes staged but not committed.
+     */
+    String GIT_DIRTY_TAG = "runlog.source.git.dirty";
+
+    /** The system tag every run gets at start, in a git work tree on a branch: the branch ({@code main}). */
+    String GIT_BRANCH_TAG = "runlog.source.git.branch";
+
+    /** The system tag every run gets at start: the JVM's {@code java.version}. */
+    String JAVA_VERSION_TAG = "runlog.java.version";
+
+    /** The system tag every run gets at start: the JVM's {@code java.vendor}. */
+    String JAVA_VENDOR_TAG = "runlog.java.vendor";
+
+    /** The system tag every run gets at start: the operating system's name, version and architecture. */
+    String OS_TAG = "runlog.os";
+
+    /** The system tag every run gets at start: the host's name. */
+    String HOST_TAG = "runlog.host";
+
+    /**
+     * The system tag every run gets at start: the main class (or jar) and the program's arguments
+     * as the JVM recorded them ({@code sun.java.command}; not the JVM's options nor its class path).
+     */
+    String COMMAND_LINE_TAG = "runlog.source.command";
 
     /** The system tag of a child run: its parent's run id. */
     String PARENT_RUN_ID_TAG = "runlog.parentRunId";

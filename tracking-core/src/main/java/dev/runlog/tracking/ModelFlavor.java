@@ -32,6 +32,9 @@ import java.util.Map;
  * run.logModel("model", forest, ModelFlavor.javaSerialized("smile")); // java-serialized
  * }</pre>
  *
+ * <p>A flavor found through {@link java.util.ServiceLoader} that answers {@link #stores(Object)}
+ * for a model's type is also chosen by {@code logModel(path, model)} with no flavor given.
+ *
  * <p>Implementations are stateless or immutable, and thread-safe.
  */
 public interface ModelFlavor {
@@ -66,6 +69,20 @@ public interface ModelFlavor {
      */
     default <T> T load(Path directory, Class<T> type, Map<String, String> settings) throws IOException {
         return load(directory, type);
+    }
+
+    /**
+     * Whether this flavor is the one to store {@code model} when {@code logModel} is given no
+     * flavor: a library's flavor answers {@code true} for its own model types (the xgboost flavor
+     * for a {@code Booster}), so adding its module is all a user does. The built-in choice (files
+     * for a {@link Path}) comes first, then the first registered flavor answering {@code true},
+     * then json. The default answers {@code false}: the flavor is used only when named.
+     *
+     * @throws InvalidInputException if {@code model} is null
+     */
+    default boolean stores(Object model) {
+        InputRules.notNull("model", model);
+        return false;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.runlog.tracking;
 
 import dev.runlog.tracking.internal.DefaultTracker;
+import dev.runlog.tracking.internal.RunStartLogging;
 import dev.runlog.tracking.internal.StoreLookup;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.ArtifactStore;
@@ -8,6 +9,7 @@ import dev.runlog.tracking.spi.TrackingStore;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -399,6 +401,8 @@ public interface Tracker extends AutoCloseable {
         private boolean shutdownHook = true;
         private long archiveSizeLimit = 16L << 30;
         private Path loadedModelDirectory;
+        private Duration systemMetricsInterval;
+        private boolean recordClasspath;
 
         private Builder() {
         }
@@ -497,6 +501,47 @@ public interface Tracker extends AutoCloseable {
         }
 
         /**
+         * Samples the machine into every run of this tracker, every {@code interval}, from the
+         * run's start to its end; off by default. One daemon thread per run (named
+         * {@code runlog-system-metrics-<runId>}) takes a sample at the start, one per interval, and
+         * a last one as the run ends, and is gone when {@code end}, {@code fail} or {@code close}
+         * returns. Each sample logs, with the sample's index (0, 1, ...) as step:
+         * {@code system/cpu_utilization_percentage} (the machine) and
+         * {@code system/process_cpu_utilization_percentage} (this JVM), when the JVM reports them;
+         * {@code system/system_memory_usage_megabytes}; {@code system/heap_used_megabytes} and
+         * {@code system/non_heap_used_megabytes}; {@code system/gc_count} and
+         * {@code system/gc_time_milliseconds} (totals since the JVM started);
+         * {@code system/threads}; and, when {@code nvidia-smi} is on the {@code PATH}, per GPU
+         * {@code system/gpu_<i>_utilization_percentage}, {@code system/gpu_<i>_memory_usage_megabytes}
+         * and {@code system/gpu_<i>_memory_total_megabytes}. The sampler logs like training code,
+         * through the asynchronous writer, so the training thread does not wait for it; a sample
+         * that fails is dropped and sampling stops, never failing the run.
+         *
+         * @throws InvalidInputException if {@code interval} is null, zero or negative
+         */
+        public Builder systemMetrics(Duration interval) {
+            InputRules.notNull("interval", interval);
+            if (interval.isZero() || interval.isNegative()) {
+                throw new InvalidInputException("systemMetrics interval must be positive, got " + interval);
+            }
+            this.systemMetricsInterval = interval;
+            return this;
+        }
+
+        /**
+         * Whether every run of this tracker gets, as it starts, the artifact
+         * {@code runlog/classpath.json}: the JVM's version and each entry of its class path and
+         * module path (a directory by its path, a jar by its file name) with the Maven
+         * {@code groupId}, {@code artifactId} and {@code version} the jar declares (several for a
+         * shaded jar; else its manifest's, else those its file name suggests). Off by default; the
+         * class path is read once per tracker.
+         */
+        public Builder recordClasspath(boolean enabled) {
+            this.recordClasspath = enabled;
+            return this;
+        }
+
+        /**
          * Opens the store and returns the tracker.
          *
          * @throws InvalidInputException if neither a URI nor a store was given, or no store module
@@ -514,7 +559,7 @@ public interface Tracker extends AutoCloseable {
                 artifacts = stores.artifacts();
             }
             return new DefaultTracker(tracking, artifacts, clock, durability, bufferCapacity, shutdownHook,
-                    archiveSizeLimit, loadedModelDirectory);
+                    archiveSizeLimit, loadedModelDirectory, new RunStartLogging(systemMetricsInterval, recordClasspath));
         }
     }
 }

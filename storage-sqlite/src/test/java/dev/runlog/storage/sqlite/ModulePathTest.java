@@ -131,7 +131,9 @@ class ModulePathTest {
                 "dev.runlog.registry", Set.of("dev.runlog.registry", "dev.runlog.registry.spi"),
                 "dev.runlog.storage.sqlite", Set.of(),
                 "dev.runlog.storage.postgres", Set.of(),
-                "dev.runlog.tck", Set.of("dev.runlog.tracking.tck", "dev.runlog.tracking.tck.other"));
+                "dev.runlog.tck", Set.of("dev.runlog.tracking.tck", "dev.runlog.tracking.tck.other"),
+                "dev.runlog.xgboost", Set.of("dev.runlog.xgboost"),
+                "dev.runlog.tribuo", Set.of("dev.runlog.tribuo"));
         for (Map.Entry<String, Set<String>> module : published.entrySet()) {
             ModuleDescriptor descriptor = finder.find(module.getKey()).orElseThrow(
                     () -> new AssertionError("no module " + module.getKey() + " on the test class path")).descriptor();

@@ -33,12 +33,16 @@ final class DefaultActiveRun implements ActiveRun {
     private final String name;
     // Set once, under this run's lock; read on the hot path without it.
     private volatile RunStatus endStatus;
+    // Null unless the tracker samples system metrics; stopped (its last sample logged) before the run ends.
+    private volatile SystemMetricsSampler sampler;
 
-    DefaultActiveRun(DefaultTracker tracker, String id, String experimentId, String name) {
+    /** @param startLogging what to log as the run starts: system metrics, the class path */
+    DefaultActiveRun(DefaultTracker tracker, String id, String experimentId, String name, RunStartLogging startLogging) {
         this.tracker = tracker;
         this.id = id;
         this.experimentId = experimentId;
         this.name = name;
+        this.sampler = startLogging.start(this);
     }
 
     @Override
@@ -237,6 +241,7 @@ final class DefaultActiveRun implements ActiveRun {
             throw new InvalidInputException("A run ends with FINISHED, FAILED or KILLED, not " + status);
         }
         checkWritable();
+        stopSampler();
         tracker.flush();
         endWithoutFlush(status);
     }
@@ -245,6 +250,7 @@ final class DefaultActiveRun implements ActiveRun {
     public synchronized void fail(Throwable cause) {
         InputRules.notNull("cause", cause);
         checkWritable();
+        stopSampler();
         tracker.flush();
         tracker.store().logBatch(id, List.of(), Map.of(), failureTags(cause));
         endWithoutFlush(RunStatus.FAILED);
@@ -279,9 +285,17 @@ final class DefaultActiveRun implements ActiveRun {
         if (endStatus != null) {
             return;
         }
+        stopSampler();
         tracker.store().endRun(id, status, tracker.clock().instant());
         endStatus = status;
         tracker.ended(this);
+    }
+
+    private void stopSampler() {
+        SystemMetricsSampler running = sampler;
+        if (running != null) {
+            running.stop();
+        }
     }
 
     boolean isEnded() {

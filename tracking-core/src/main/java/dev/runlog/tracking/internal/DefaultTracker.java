@@ -73,12 +73,14 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     private final ModelCopies modelCopies;
     private final RunArtifacts runArtifacts;
     private final PinnedModels pinnedModels = new PinnedModels();
+    private final RunStartLogging startLogging;
     // Identity, not equals: each extension store registered is closed once, whatever its equals says.
     private final Set<AutoCloseable> extensionResources = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     /** @param loadedModelDirectory where loaded model copies are kept; null for {@code java.io.tmpdir} */
     public DefaultTracker(TrackingStore store, ArtifactStore artifacts, Clock clock, Durability durability,
-                          int bufferCapacity, boolean shutdownHook, long archiveSizeLimit, Path loadedModelDirectory) {
+                          int bufferCapacity, boolean shutdownHook, long archiveSizeLimit, Path loadedModelDirectory,
+                          RunStartLogging startLogging) {
         this.store = store;
         this.artifacts = artifacts;
         this.clock = clock;
@@ -87,6 +89,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         this.processTags = SystemTags.forThisProcess();
         this.shutdownHook = shutdownHook;
         this.archiveSizeLimit = archiveSizeLimit;
+        this.startLogging = startLogging;
         this.modelCopies = new ModelCopies(loadedModelDirectory);
         this.runArtifacts = new RunArtifacts(store, artifacts);
         if (shutdownHook) {
@@ -135,7 +138,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         String runName = name != null ? name : RunNames.generate(ThreadLocalRandom.current());
         store.createRun(new RunSpec(runId, expId, runName, RunStatus.RUNNING, clock.instant(),
                 artifacts.artifactUri(runId), tags));
-        DefaultActiveRun run = new DefaultActiveRun(this, runId, expId, runName);
+        DefaultActiveRun run = new DefaultActiveRun(this, runId, expId, runName, startLogging);
         activeRuns.add(run);
         return run;
     }

@@ -24,7 +24,7 @@ public final class ModelFlavors {
                 break;
         }
         TreeSet<String> known = new TreeSet<>(java.util.List.of("json", "files", "java-serialized"));
-        for (ModelFlavor flavor : Plugins.load(ModelFlavor.class, loader -> ServiceLoader.load(ModelFlavor.class, loader))) {
+        for (ModelFlavor flavor : plugins()) {
             if (flavor.name().equals(name)) {
                 return flavor;
             }
@@ -34,8 +34,23 @@ public final class ModelFlavors {
                 + String.join(", ", known) + ". Add the module that provides it.");
     }
 
-    /** The flavor for a model of this type when none is named: files for a path, json otherwise. */
+    /**
+     * The flavor for a model of this type when none is named: files for a path, else the first
+     * plugin flavor that {@link ModelFlavor#stores stores} it, else json.
+     */
     public static ModelFlavor forModel(Object model) {
-        return model instanceof Path ? FilesFlavor.INSTANCE : JsonFlavor.INSTANCE;
+        if (model instanceof Path) {
+            return FilesFlavor.INSTANCE;
+        }
+        for (ModelFlavor flavor : plugins()) {
+            if (flavor.stores(model)) {
+                return flavor;
+            }
+        }
+        return JsonFlavor.INSTANCE;
+    }
+
+    private static Iterable<ModelFlavor> plugins() {
+        return Plugins.load(ModelFlavor.class, loader -> ServiceLoader.load(ModelFlavor.class, loader));
     }
 }

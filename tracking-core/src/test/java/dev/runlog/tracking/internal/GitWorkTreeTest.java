@@ -1,0 +1,90 @@
+package dev.runlog.tracking.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dirty flag and branch read from .git, against a repository the real git wrote (index
+ * versions 2 and 4), so the reader follows git's format rather than our idea of it.
+ */
+class GitWorkTreeTest {
+    @TempDir
+    static Path dir;
+    private static boolean gitInstalled;
+
+    @BeforeAll
+    static void findGit() {
+        gitInstalled = SystemMetricsSampler.onPath("git").isPresent();
+    }
+
+    private static void git(Path repo, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@t",
+                "-c", "commit.gpgsign=false", "-C", repo.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
+    }
+
+    private static Path repository(String name, int indexVersion) throws Exception {
+        Path repo = Files.createDirectories(dir.resolve(name));
+        git(repo, "init", "-q", "-b", "main");
+        Files.createDirectories(repo.resolve("src/deep"));
+        Files.writeString(repo.resolve("train.py"), "lr = 0.1\n");
+        Files.writeString(repo.resolve("src/deep/model.java"), "class Model {}\n");
+        Files.writeString(repo.resolve("src/deep/model.json"), "{}\n");
+        git(repo, "add", ".");
+        git(repo, "update-index", "--index-version", Integer.toString(indexVersion));
+        git(repo, "commit", "-q", "-m", "first");
+        return repo;
+    }
+
+    private static Optional<Boolean> dirty(Path repo) throws IOException {
+        return GitWorkTree.locate(repo.resolve("src")).orElseThrow().dirty();
+    }
+
+    @Test
+    void cleanUntilATrackedFileChangesContentEvenWithItsSizeAndTimeKept() throws Exception {
+        assumeTrue(gitInstalled, "git is not installed");
+        for (int version : new int[] {2, 4}) {
+            Path repo = repository("v" + version, version);
+            assertEquals(Optional.of(false), dirty(repo), "index v" + version);
+            assertEquals(Optional.of("main"), GitWorkTree.locate(repo).orElseThrow().branch());
+
+            Path file = repo.resolve("src/deep/model.json");
+            FileTime time = Files.getLastModifiedTime(file);
+            Files.setLastModifiedTime(file, FileTime.fromMillis(time.toMillis() + 60_000));
+            assertEquals(Optional.of(false), dirty(repo), "touched, same content: clean, as git says");
+
+            Files.writeString(file, "[]\n"); // same size
+            Files.setLastModifiedTime(file, time);
+            Files.setLastModifiedTime(file, FileTime.fromMillis(time.toMillis() + 1));
+            assertEquals(Optional.of(true), dirty(repo), "index v" + version);
+
+            git(repo, "checkout", "-q", "--", ".");
+            Files.writeString(repo.resolve("untracked.txt"), "x");
+            assertEquals(Optional.of(false), dirty(repo), "untracked files do not count");
+
+            Files.delete(repo.resolve("train.py"));
+            assertEquals(Optional.of(true), dirty(repo), "a deleted tracked file");
+        }
+    }
+
+    @Test
+    void noIndexNoFlag() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("bare-ish/.git"));
+        Files.writeString(repo.resolve("HEAD"), "ref: refs/heads/main\n");
+        assertEquals(Optional.empty(), GitWorkTree.locate(repo.getParent()).orElseThrow().dirty());
+    }
+}

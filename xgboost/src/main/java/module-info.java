@@ -1,0 +1,15 @@
+/**
+ * Runlog's XGBoost4J integration: {@code dev.runlog.xgboost.XGBoostTracking} trains a booster with
+ * its params, per-round evaluation metrics, early stopping, feature importance and the model
+ * logged, and the {@code xgboost} model flavor stores a booster in XGBoost's own portable format.
+ * XGBoost4J (and the Scala library it brings) comes with this module alone, never with
+ * tracking-core.
+ */
+module dev.runlog.xgboost {
+    requires transitive dev.runlog.tracking;
+    requires transitive ml.dmlc.xgboost4j;
+
+    exports dev.runlog.xgboost;
+
+    provides dev.runlog.tracking.ModelFlavor with dev.runlog.xgboost.internal.XGBoostFlavor;
+}
