@@ -65,7 +65,6 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     private final Clock clock;
     private final Durability durability;
     private final MetricWriter writer;
-    private final Map<String, String> processTags;
     private final Set<DefaultActiveRun> activeRuns = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean shutdownHook;
@@ -86,7 +85,6 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         this.clock = clock;
         this.durability = durability;
         this.writer = new MetricWriter(store, bufferCapacity);
-        this.processTags = SystemTags.forThisProcess();
         this.shutdownHook = shutdownHook;
         this.archiveSizeLimit = archiveSizeLimit;
         this.startLogging = startLogging;
@@ -124,7 +122,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
                        Map<String, String> userTags) {
         checkOpen();
         String expId = experimentId != null ? experimentId : experimentForRun(experimentName).id();
-        Map<String, String> tags = new LinkedHashMap<>(processTags);
+        Map<String, String> tags = new LinkedHashMap<>(SystemTags.forThisProcess());
         if (parentRunId != null) {
             Run parent = getRun(parentRunId);
             if (!parent.info().experimentId().equals(expId)) {
@@ -181,7 +179,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     }
 
     Map<String, String> processTags() {
-        return processTags;
+        return SystemTags.forThisProcess();
     }
 
     long archiveSizeLimit() {

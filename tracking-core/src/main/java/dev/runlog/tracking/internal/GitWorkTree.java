@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -83,9 +85,12 @@ record GitWorkTree(Path root, Path gitDir) {
      * Whether a tracked file differs from what the index (the staging area) holds for it: it is
      * gone, its type or size changed, or (when its modification time differs from the one the
      * index recorded) its content no longer hashes to the index's blob id, which is git's own test.
-     * An unmerged entry counts as dirty. Not seen: untracked files (as {@code git describe --dirty}),
-     * and changes already staged but not committed, which would need the commit's tree read from
-     * the object store. Empty when the index cannot be read (no index yet, an unknown version).
+     * An unmerged entry counts as dirty, and so does a change staged but not committed: the index
+     * differs from the tree of the commit checked out (a path added, removed, or with another blob
+     * or mode), read from the object store, loose or packed ({@link GitObjects}); if that tree cannot
+     * be read, staged changes are not seen. Untracked files do not count (as
+     * {@code git describe --dirty}). Empty when the index cannot be read (no index yet, an unknown
+     * version).
      */
     Optional<Boolean> dirty() throws IOException {
         Path indexFile = gitDir.resolve("index");
@@ -101,7 +106,9 @@ record GitWorkTree(Path root, Path gitDir) {
                 return Optional.empty();
             }
             int entries = in.readInt();
-            int idLength = headCommit().map(String::length).orElse(40) / 2; // SHA-1 or SHA-256 repositories
+            Optional<String> head = headCommit();
+            int idLength = head.map(String::length).orElse(40) / 2; // SHA-1 or SHA-256 repositories
+            Map<String, GitObjects.Entry> staged = new HashMap<>();
             byte[] previous = new byte[0];
             for (int i = 0; i < entries; i++) {
                 in.readInt(); // ctime seconds
@@ -136,15 +143,21 @@ record GitWorkTree(Path root, Path gitDir) {
                 if ((flags & 0x3000) != 0) {
                     return Optional.of(true); // an unmerged path: a merge in progress
                 }
+                String name = new String(path, StandardCharsets.UTF_8);
+                staged.put(name, new GitObjects.Entry(mode, java.util.HexFormat.of().formatHex(id)));
                 int type = mode >>> 12;
                 if (skipWorktree || type != 0b1000) {
                     continue; // not checked out, or a symbolic link or submodule: not compared
                 }
-                if (changed(root.resolve(new String(path, StandardCharsets.UTF_8)), size, mtimeSeconds, mtimeNanos, id)) {
+                if (changed(root.resolve(name), size, mtimeSeconds, mtimeNanos, id)) {
                     return Optional.of(true);
                 }
             }
-            return Optional.of(false);
+            if (head.isEmpty()) {
+                return Optional.of(!staged.isEmpty()); // files staged before the first commit
+            }
+            Optional<Map<String, GitObjects.Entry>> committed = new GitObjects(commonDir(), idLength).commitFiles(head.get());
+            return Optional.of(committed.isPresent() && !committed.get().equals(staged));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.runlog.tracking.ActiveRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,28 @@ final class SystemTags {
     private SystemTags() {
     }
 
-    /** The tags that are the same for every run of this process, computed once per tracker. */
+    // Read at the first run of the process, not when a tracker opens: reading the git work tree
+    // (the index, every tracked file's attributes, the commit's tree) can take a few hundred
+    // milliseconds in a large repository, which neither opening a store nor every test's tracker
+    // should pay.
+    private static volatile Map<String, String> processTags;
+
+    /** The tags that are the same for every run of this process, read once, at its first run. */
     public static Map<String, String> forThisProcess() {
+        Map<String, String> tags = processTags;
+        if (tags == null) {
+            synchronized (SystemTags.class) {
+                tags = processTags;
+                if (tags == null) {
+                    tags = Collections.unmodifiableMap(read());
+                    processTags = tags;
+                }
+            }
+        }
+        return tags;
+    }
+
+    private static Map<String, String> read() {
         Map<String, String> tags = new LinkedHashMap<>();
         String user = System.getProperty("user.name");
         if (user != null && !user.isBlank()) {

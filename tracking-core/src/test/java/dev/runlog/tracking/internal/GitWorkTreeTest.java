@@ -1,6 +1,7 @@
 package dev.runlog.tracking.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -79,6 +80,56 @@ class GitWorkTreeTest {
             Files.delete(repo.resolve("train.py"));
             assertEquals(Optional.of(true), dirty(repo), "a deleted tracked file");
         }
+    }
+
+    @Test
+    void changesStagedButNotCommittedAreDirtyWithLooseAndPackedObjects() throws Exception {
+        assumeTrue(gitInstalled, "git is not installed");
+        Path repo = repository("staged", 2);
+        for (int i = 0; i < 3; i++) { // a history whose trees and blobs pack as deltas of each other
+            Files.writeString(repo.resolve("src/deep/model.java"), "class Model { int v = " + i + "; }\n".repeat(40));
+            git(repo, "commit", "-q", "-am", "change " + i);
+        }
+        for (boolean packed : new boolean[] {false, true}) {
+            if (packed) {
+                git(repo, "gc", "-q", "--aggressive", "--prune=now");
+                assertTrue(Files.list(repo.resolve(".git/objects/pack")).anyMatch(f -> f.toString().endsWith(".idx")));
+            }
+            String where = packed ? "packed" : "loose";
+            assertEquals(Optional.of(false), dirty(repo), where);
+
+            Files.writeString(repo.resolve("train.py"), "lr = 0.2\n");
+            git(repo, "add", "train.py");
+            assertEquals(Optional.of(true), dirty(repo), "a staged edit, " + where);
+            git(repo, "reset", "-q", "--hard");
+            assertEquals(Optional.of(false), dirty(repo), where);
+
+            Files.writeString(repo.resolve("new.txt"), "x");
+            git(repo, "add", "new.txt");
+            assertEquals(Optional.of(true), dirty(repo), "a staged new file, " + where);
+            git(repo, "rm", "-q", "--cached", "new.txt");
+            assertEquals(Optional.of(false), dirty(repo), "unstaged again, untracked: " + where);
+            Files.delete(repo.resolve("new.txt"));
+
+            git(repo, "rm", "-q", "--cached", "train.py");
+            assertEquals(Optional.of(true), dirty(repo), "a staged removal, the file still there, " + where);
+            git(repo, "reset", "-q", "--hard");
+
+            git(repo, "update-index", "--chmod=+x", "train.py");
+            assertEquals(Optional.of(true), dirty(repo), "a staged mode change, " + where);
+            git(repo, "reset", "-q", "--hard");
+            assertEquals(Optional.of(false), dirty(repo), where);
+        }
+    }
+
+    @Test
+    void filesStagedBeforeTheFirstCommitAreDirty() throws Exception {
+        assumeTrue(gitInstalled, "git is not installed");
+        Path repo = Files.createDirectories(dir.resolve("fresh"));
+        git(repo, "init", "-q", "-b", "main");
+        Files.writeString(repo.resolve("a.txt"), "a");
+        git(repo, "add", "a.txt");
+        assertEquals(Optional.of(true), dirty(repo));
     }
 
     @Test
