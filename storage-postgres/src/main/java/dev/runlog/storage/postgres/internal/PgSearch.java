@@ -10,6 +10,8 @@ import dev.runlog.tracking.spi.SearchField;
 import dev.runlog.tracking.spi.SearchField.Kind;
 import dev.runlog.tracking.spi.SearchFilter;
 import dev.runlog.tracking.spi.SearchOrder;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,14 @@ import java.util.function.BiConsumer;
  * is case-sensitive with no escape character; ILIKE folds ASCII letters only; missing values sort
  * after NaN, which sorts after every number, in both directions ({@link SearchOrder#rank}). NaN is
  * stored as a NULL {@code latest_value}, so it is no number to any comparison.
+ *
+ * <p>Speed: runs ordered first by a metric are read off the index on (key, latest_value, run_id)
+ * in order, stopping after a page, when the filter's top level requires the metric to be a number
+ * ({@code metrics.acc > 0.9 ORDER BY metrics.acc DESC}) and, otherwise, first for the runs holding
+ * it as one ({@link #runIds}); every other condition is then a probe of a primary key per row read.
+ * A keyset cursor also bounds its first sort component, so a later page starts where the last ended.
+ * Keyed conditions stay scalar subqueries, not EXISTS: a filter of thousands of EXISTS makes
+ * PostgreSQL plan as many semi-joins, for minutes.
  */
 final class PgSearch {
     private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -51,17 +61,88 @@ final class PgSearch {
 
     // ---- runs ---------------------------------------------------------------------------------
 
+    /**
+     * The ids of a page of runs, in order. When the runs are ordered first by a metric the filter
+     * does not require, the runs holding it as a number come first (SearchOrder's ranks): those are
+     * read first through the value index, and when they fill the page, that page is the answer;
+     * otherwise (runs without the metric, or NaN, may follow) the whole search is read.
+     */
+    static List<String> runIds(Connection c, RunSearch search) throws SQLException {
+        Optional<RunSearch> numbers = numbersFirst(search);
+        if (numbers.isPresent()) {
+            List<String> ids = runs(numbers.get()).list(c, rs -> rs.getString(1));
+            if (ids.size() == search.limit()) {
+                return ids;
+            }
+        }
+        return runs(search).list(c, rs -> rs.getString(1));
+    }
+
     /** The query of a page of run ids. */
     static SqlText runs(RunSearch search) {
         return new PgSearch().runQuery(search);
     }
 
+    /**
+     * The search narrowed to the runs whose first order key, a metric, is a number, when the filter
+     * does not already require that and the cursor (if any) is among such runs. Those runs come
+     * first, in the whole search's order, so a full page of them is the whole search's page.
+     */
+    static Optional<RunSearch> numbersFirst(RunSearch search) {
+        SearchField first = search.orderBy().get(0).field();
+        if (first.kind() != Kind.METRIC || drivingMetric(search).isPresent()
+                || search.after().map(a -> SearchOrder.rank(a.values().get(0)) != 0).orElse(false)) {
+            return Optional.empty();
+        }
+        // Every number passes >= -Infinity; NaN (stored as NULL) and a missing key do not.
+        List<SearchFilter> conjuncts = new ArrayList<>();
+        conjuncts.add(new SearchFilter.Compare(first, SearchFilter.Op.GE, Double.NEGATIVE_INFINITY));
+        conjuncts.addAll(conjuncts(search.filter()));
+        return Optional.of(new RunSearch(search.experimentIds(), new SearchFilter.And(conjuncts), search.orderBy(),
+                search.limit(), search.after(), search.viewType()));
+    }
+
+    /** The filter's top-level AND operands: itself alone, or none for the empty filter. */
+    private static List<SearchFilter> conjuncts(SearchFilter filter) {
+        return filter instanceof SearchFilter.And and ? and.operands()
+                : filter instanceof SearchFilter.All ? List.of() : List.of(filter);
+    }
+
+    /**
+     * The first order key when it is a metric the filter's top level requires to be a number (any
+     * comparison but != is false on a missing key and on NaN): every match then has a row of that
+     * metric with a value, and the query can walk the (key, latest_value, run_id) index in order.
+     */
+    private static Optional<SearchField> drivingMetric(RunSearch search) {
+        SearchField first = search.orderBy().get(0).field();
+        if (first.kind() != Kind.METRIC) {
+            return Optional.empty();
+        }
+        return conjuncts(search.filter()).stream().anyMatch(f -> drives(f, first)) ? Optional.of(first) : Optional.empty();
+    }
+
+    private static boolean drives(SearchFilter f, SearchField metric) {
+        return f instanceof SearchFilter.Compare c && c.field().equals(metric) && c.op() != SearchFilter.Op.NE;
+    }
+
     private SqlText runQuery(RunSearch search) {
+        Optional<SearchField> driver = drivingMetric(search);
         List<SortKey> keys = new ArrayList<>();
-        for (SearchOrder order : search.orderBy()) {
+        List<SearchOrder> orders = search.orderBy();
+        SqlText where = new SqlText().sql("TRUE");
+        String from = "runlog_runs r";
+        String idColumn = "r.run_id";
+        if (driver.isPresent()) {
+            // Read off the value index in the order asked, stopping after a page: no rank, since
+            // every match holds a number, and the id from the index row, which orders ties.
+            from = "runlog_metric_series o JOIN runlog_runs r ON r.run_id = o.run_id";
+            idColumn = "o.run_id";
+            where.sql(" AND o.key = ").value(driver.get().key());
+            keys.add(new SortKey(Optional.empty(), "o.latest_value", orders.get(0).ascending()));
+        }
+        for (SearchOrder order : orders.subList(keys.size(), orders.size())) {
             keys.add(runSortKey(order));
         }
-        SqlText where = new SqlText().sql("TRUE");
         if (!search.experimentIds().isEmpty()) {
             List<Long> ids = new ArrayList<>();
             for (String id : search.experimentIds()) {
@@ -70,12 +151,25 @@ final class PgSearch {
             where.sql(" AND r.experiment_id IN ").values(ids);
         }
         stageCondition(where, "r", search.viewType());
-        if (!(search.filter() instanceof SearchFilter.All)) {
+        for (SearchFilter conjunct : conjuncts(search.filter())) {
             where.sql(" AND ");
-            filter(search.filter(), where, this::runLeaf);
+            if (driver.isPresent() && drives(conjunct, driver.get())) {
+                // On the driving row itself: it bounds the index range.
+                where.sql("(");
+                test(conjunct, "o.latest_value", where);
+                where.sql(")");
+            } else {
+                filter(conjunct, where, this::runLeaf);
+            }
         }
-        search.after().ifPresent(cursor -> after(where, keys, search.orderBy(), cursor, "r.run_id", cursor.id()));
-        return assemble("r.run_id", "runlog_runs r", where, keys, "r.run_id", search.limit());
+        Optional<SearchCursor> after = search.after();
+        if (driver.isPresent() && after.isPresent() && SearchOrder.rank(after.get().values().get(0)) != 0) {
+            where.sql(" AND FALSE"); // every match holds a number, so none follows a cursor at NaN or missing
+        } else {
+            String id = idColumn;
+            after.ifPresent(cursor -> after(where, keys, orders, cursor, id, cursor.id()));
+        }
+        return assemble(idColumn, from, where, keys, idColumn, search.limit());
     }
 
     private SortKey runSortKey(SearchOrder order) {
@@ -318,6 +412,8 @@ final class PgSearch {
         expressions.add(idColumn);
         ascending.add(keys.get(keys.size() - 1).ascending());
         values.add(cursorId);
+        // Implied by the disjunction below, but an index can bound its range by it, which it cannot by an OR.
+        where.sql(" AND " + expressions.get(0) + (ascending.get(0) ? " >= " : " <= ")).value(values.get(0));
         where.sql(" AND (");
         for (int i = 0; i < expressions.size(); i++) {
             where.sql(i == 0 ? "(" : " OR (");

@@ -152,8 +152,7 @@ final class PgTrackingStore implements TrackingStore {
 
     @Override
     public List<Run> searchRuns(RunSearch search) {
-        SqlText query = PgSearch.runs(search);
-        return db.read(c -> PgRunReader.load(c, ids(c, query)));
+        return db.read(c -> PgRunReader.load(c, PgSearch.runIds(c, search)));
     }
 
     @Override

@@ -1,0 +1,94 @@
+package dev.runlog.storage.postgres.internal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.storage.postgres.TestPostgres;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.RunSearch;
+import dev.runlog.tracking.spi.SearchCursor;
+import dev.runlog.tracking.spi.SearchField;
+import dev.runlog.tracking.spi.SearchField.Kind;
+import dev.runlog.tracking.spi.SearchFilter;
+import dev.runlog.tracking.spi.SearchFilter.Op;
+import dev.runlog.tracking.spi.SearchOrder;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The plans of the searches a runs table makes most: ordered by a metric, one page at a time.
+ * The kit proves what they answer; this proves they can be answered by reading the value index in
+ * order and stopping after a page, instead of sorting every run. Asked with sorts and sequential
+ * scans disabled, so that the answer does not hang on the planner's estimates for a few rows: a
+ * query whose order no index gives keeps its Sort node even then.
+ */
+@ExtendWith(TestPostgres.class)
+class PgSearchPlanTest {
+    private static final SearchField M0 = new SearchField(Kind.METRIC, "m0");
+    private static final SearchOrder BY_M0_DESC = new SearchOrder(M0, false);
+    private static String database;
+
+    @BeforeAll
+    static void runs(@TempDir Path dir) {
+        database = TestPostgres.get().freshDatabase(dir.resolve("store"));
+        try (Tracker tracker = Tracker.builder().uri(TestPostgres.get().uri(database)).shutdownHook(false).build()) {
+            for (int i = 0; i < 4; i++) {
+                double v = i;
+                tracker.run("plans", r -> r.logMetric("m0", v).logParam("p1", v > 1 ? "x" : "y"));
+            }
+        }
+    }
+
+    @Test
+    void aFilteredMetricOrderIsReadOffTheValueIndex() throws Exception {
+        SearchFilter filter = new SearchFilter.And(List.of(new SearchFilter.Compare(M0, Op.GT, 0.5),
+                new SearchFilter.Compare(new SearchField(Kind.PARAM, "p1"), Op.EQ, "x")));
+        String first = plan(PgSearch.runs(search(filter, Optional.empty())));
+        assertTrue(first.contains("runlog_metric_series_by_value"), first);
+        assertFalse(first.contains("Sort"), first);
+
+        // A later page starts at its cursor in the index, not at the top.
+        String later = plan(PgSearch.runs(search(filter, Optional.of(new SearchCursor(List.of(2.0), "someid")))));
+        assertTrue(later.matches("(?s).*Index Cond: .*latest_value <= .*"), later);
+        assertFalse(later.contains("Sort"), later);
+    }
+
+    @Test
+    void anUnfilteredMetricOrderReadsItsNumbersOffTheValueIndexFirst() throws Exception {
+        RunSearch search = search(new SearchFilter.All(), Optional.empty());
+        String numbers = plan(PgSearch.runs(PgSearch.numbersFirst(search).orElseThrow()));
+        assertTrue(numbers.contains("runlog_metric_series_by_value"), numbers);
+        assertFalse(numbers.contains("Sort"), numbers);
+    }
+
+    private static RunSearch search(SearchFilter filter, Optional<SearchCursor> after) {
+        return new RunSearch(List.of(), filter, List.of(BY_M0_DESC), 100, after, ViewType.ACTIVE_ONLY);
+    }
+
+    private static String plan(SqlText query) throws Exception {
+        try (Connection c = TestPostgres.get().connect(database)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET enable_sort = off");
+                s.execute("SET enable_seqscan = off");
+            }
+            StringBuilder plan = new StringBuilder();
+            try (PreparedStatement ps = new SqlText().sql("EXPLAIN ").sql(query).prepare(c);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            return plan.toString();
+        }
+    }
+}
