@@ -23,7 +23,7 @@ import java.util.Optional;
  * last chunk of a series takes the next batch until it is full, so a series written a point at a
  * time (frequent flushes) takes the room of one written in large batches. A batch costs a fixed
  * number of statements whatever its keys: one read of their series rows, one of their open chunks,
- * and JDBC batches for the writes. Callers hold the transaction and the run's row lock.
+ * one insert of the new series rows, one of the new chunks, and JDBC batches for the rest. Callers hold the transaction and the run's row lock.
  */
 final class PgChunks {
     /**
@@ -72,11 +72,17 @@ final class PgChunks {
             return;
         }
         Map<SeriesKey, Series> series = readSeries(c, byKey.keySet());
-        createMissing(c, byKey.keySet(), series);
         Map<Long, byte[]> openChunks = openChunks(c, series.values());
-        try (PreparedStatement insertChunk = c.prepareStatement(
-                "INSERT INTO runlog_metric_chunks (series_id, chunk_no, point_count, data) VALUES (?, ?, ?, ?)");
-             PreparedStatement replaceChunk = c.prepareStatement(
+        Map<SeriesKey, Series> created = new LinkedHashMap<>();
+        for (SeriesKey k : byKey.keySet()) {
+            if (!series.containsKey(k)) {
+                Series s = new Series();
+                series.put(k, s);
+                created.put(k, s);
+            }
+        }
+        NewChunks inserted = new NewChunks();
+        try (PreparedStatement replaceChunk = c.prepareStatement(
                      "UPDATE runlog_metric_chunks SET point_count = ?, data = ? WHERE series_id = ? AND chunk_no = ?");
              PreparedStatement updateSeries = c.prepareStatement("UPDATE runlog_metric_series SET point_count = ?,"
                      + " chunk_count = ?, tail_points = ?, in_order = ?, last_step = ?, last_timestamp = ?, last_bits = ?,"
@@ -85,7 +91,7 @@ final class PgChunks {
                 Series s = series.get(entry.getKey());
                 String runId = entry.getKey().runId();
                 String key = entry.getKey().key();
-                byte[] open = openChunks.get(s.id);
+                byte[] open = s.id < 0 ? null : openChunks.get(s.id);
                 int carried = open == null ? 0 : s.tailPoints;
                 List<Metric> points = entry.getValue();
                 int total = carried + points.size();
@@ -114,17 +120,19 @@ final class PgChunks {
                 for (int from = 0; from < total; from += CHUNK_POINTS, chunkNo++) {
                     int to = Math.min(total, from + CHUNK_POINTS);
                     byte[] data = PointCodec.encode(steps, timestamps, values, from, to);
-                    PreparedStatement target = from == 0 && open != null ? replaceChunk : insertChunk;
-                    if (target == replaceChunk) {
+                    if (from == 0 && open != null) {
                         bind(replaceChunk, to - from, data, s.id, chunkNo);
+                        replaceChunk.addBatch();
                     } else {
-                        bind(insertChunk, s.id, chunkNo, to - from, data);
+                        inserted.add(s, chunkNo, to - from, data);
                     }
-                    target.addBatch();
                     s.tailPoints = to - from;
                 }
                 s.chunks = chunkNo;
                 s.points += points.size();
+                if (s.id < 0) {
+                    continue; // inserted whole below
+                }
                 bind(updateSeries, s.points, s.chunks, s.tailPoints, s.inOrder, s.last.step(), s.last.timestamp(),
                         Double.doubleToRawLongBits(s.last.value()), s.latest.step(), s.latest.timestamp(),
                         Double.doubleToRawLongBits(s.latest.value()));
@@ -136,9 +144,44 @@ final class PgChunks {
                 updateSeries.setLong(12, s.id);
                 updateSeries.addBatch();
             }
+            insertSeries(c, created);
             replaceChunk.executeBatch();
-            insertChunk.executeBatch();
+            inserted.insert(c);
             updateSeries.executeBatch();
+        }
+    }
+
+    /**
+     * The new chunk rows of a batch, inserted by one statement from four arrays: a batch of many
+     * keys makes hundreds of chunks, and one INSERT of them all costs the server one statement's
+     * overhead instead of one each (a JDBC batch still executes each row as a statement).
+     */
+    private static final class NewChunks {
+        private final List<Series> series = new ArrayList<>();
+        private final List<Integer> numbers = new ArrayList<>();
+        private final List<Integer> counts = new ArrayList<>();
+        private final List<byte[]> data = new ArrayList<>();
+
+        /** A chunk of {@code s}, whose id may be known only once it is inserted too. */
+        void add(Series s, int chunkNo, int count, byte[] bytes) {
+            series.add(s);
+            numbers.add(chunkNo);
+            counts.add(count);
+            data.add(bytes);
+        }
+
+        void insert(Connection c) throws SQLException {
+            if (series.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO runlog_metric_chunks (series_id, chunk_no,"
+                    + " point_count, data) SELECT * FROM unnest(?::bigint[], ?::integer[], ?::integer[], ?::bytea[])")) {
+                ps.setArray(1, c.createArrayOf("bigint", series.stream().map(s -> s.id).toArray()));
+                ps.setArray(2, c.createArrayOf("integer", numbers.toArray()));
+                ps.setArray(3, c.createArrayOf("integer", counts.toArray()));
+                ps.setArray(4, c.createArrayOf("bytea", data.toArray(new byte[0][])));
+                ps.executeUpdate();
+            }
         }
     }
 
@@ -176,21 +219,41 @@ final class PgChunks {
         return keys.stream().map(SeriesKey::key).toArray(String[]::new);
     }
 
-    /** Inserts a row for each series that has none yet, all in one statement. */
-    private static void createMissing(Connection c, Collection<SeriesKey> keys, Map<SeriesKey, Series> series)
-            throws SQLException {
-        List<SeriesKey> missing = keys.stream().filter(k -> !series.containsKey(k)).toList();
-        if (missing.isEmpty()) {
+    /**
+     * Inserts the row of each series the batch began, all in one statement and with the batch's
+     * values already: a row inserted empty and then updated would leave a dead version of itself
+     * and of its three index entries behind (the value index changes), doubling what a bulk load
+     * (recordRuns, a first batch of every run) writes until vacuum.
+     */
+    private static void insertSeries(Connection c, Map<SeriesKey, Series> created) throws SQLException {
+        if (created.isEmpty()) {
             return;
         }
-        PgDatabase.list(c, rs -> {
-            Series s = new Series();
-            s.id = rs.getLong(3);
-            return series.put(new SeriesKey(rs.getString(1), rs.getString(2)), s);
-        }, "INSERT INTO runlog_metric_series (run_id, key, point_count, chunk_count, tail_points, in_order, last_step,"
-                + " last_timestamp, last_bits, latest_step, latest_timestamp, latest_bits)"
-                + " SELECT r, k, 0, 0, 0, true, 0, 0, 0, 0, 0, 0 FROM unnest(?::text[], ?::text[]) AS w (r, k)"
-                + " RETURNING run_id, key, series_id", runIds(missing), metricKeys(missing));
+        List<Series> rows = List.copyOf(created.values());
+        Object[][] columns = {runIds(created.keySet()), metricKeys(created.keySet()),
+                rows.stream().map(s -> s.points).toArray(), rows.stream().map(s -> s.chunks).toArray(),
+                rows.stream().map(s -> s.tailPoints).toArray(), rows.stream().map(s -> s.inOrder).toArray(),
+                rows.stream().map(s -> s.last.step()).toArray(), rows.stream().map(s -> s.last.timestamp()).toArray(),
+                rows.stream().map(s -> Double.doubleToRawLongBits(s.last.value())).toArray(),
+                rows.stream().map(s -> s.latest.step()).toArray(), rows.stream().map(s -> s.latest.timestamp()).toArray(),
+                rows.stream().map(s -> Double.doubleToRawLongBits(s.latest.value())).toArray(),
+                rows.stream().map(s -> Double.isNaN(s.latest.value()) ? null : s.latest.value()).toArray()};
+        String[] types = {"text", "text", "bigint", "integer", "integer", "boolean", "bigint", "bigint", "bigint",
+                "bigint", "bigint", "bigint", "float8"};
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO runlog_metric_series (run_id, key, point_count,"
+                + " chunk_count, tail_points, in_order, last_step, last_timestamp, last_bits, latest_step, latest_timestamp,"
+                + " latest_bits, latest_value) SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::integer[],"
+                + " ?::integer[], ?::boolean[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
+                + " ?::float8[]) RETURNING run_id, key, series_id")) {
+            for (int i = 0; i < columns.length; i++) {
+                ps.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    created.get(new SeriesKey(rs.getString(1), rs.getString(2))).id = rs.getLong(3);
+                }
+            }
+        }
     }
 
     /** The bytes of each series' last chunk that still has room, by series id. */
