@@ -132,6 +132,18 @@ public abstract class StoreSpiCompatibilityKit {
     }
 
     @Test
+    @DisplayName("runExists is true for a run, ended or deleted, and false for an id no run has")
+    void runExists() {
+        assertEquals(false, store.runExists(RUN_ID));
+        store.createRun(run(RUN_ID, "first"));
+        assertTrue(store.runExists(RUN_ID));
+        store.endRun(RUN_ID, RunStatus.FINISHED, START.plusSeconds(1));
+        store.deleteRun(RUN_ID);
+        assertTrue(store.runExists(RUN_ID));
+        assertEquals(false, store.runExists("00000000000000000000000000000002"));
+    }
+
+    @Test
     @DisplayName("every write to an ended run, and to a deleted one, fails with RunNotActiveException")
     void writesToInactiveRuns() {
         store.createRun(run(RUN_ID, "ended"));

@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The async path of {@code logMetric}: a bounded buffer drained by one background thread into the
@@ -38,6 +39,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A rejection (the run was deleted or ended elsewhere) can never succeed, so those points are
  * dropped and the rejection is reported, never silently.
+ *
+ * <p>A flush writes on its own thread when it can: if no write is under way and no failed chunk
+ * awaits its retry, the flusher drains the queue and writes it itself, under the same lock the
+ * writer thread drains and writes under, so chunks are still drained, written and counted one at a
+ * time in queue order. Waking the writer and then being woken by it cost two thread hand-offs per
+ * flush, and on a busy machine each hand-off can wait for a core: a training loop that flushes
+ * after every point paid for them in its tail latency, not for the write.
  */
 final class MetricWriter {
     private static final System.Logger LOG = System.getLogger(MetricWriter.class.getName());
@@ -60,6 +68,12 @@ final class MetricWriter {
     private final int maxChunk;
     private final AtomicLong submitted = new AtomicLong();
     private final Thread thread;
+    // Whoever drains and writes holds this, the writer thread or a flushing caller; it guards the
+    // chunk being written and what of it is left to write.
+    private final ReentrantLock writing = new ReentrantLock();
+    private final List<Pending> chunk = new ArrayList<>();
+    private final Map<String, List<Metric>> byRun = new LinkedHashMap<>();
+    private int chunkSize;
 
     private final Object monitor = new Object();
     // Guarded by monitor.
@@ -79,6 +93,8 @@ final class MetricWriter {
     private volatile boolean failurePending;
     // Written under monitor, read without it by the writer thread only (which alone writes it).
     private volatile boolean outage;
+    // Set while the writer thread waits for points, so that submit wakes it only then.
+    private volatile boolean writerIdle;
 
     MetricWriter(TrackingStore store, int capacity) {
         this.store = store;
@@ -106,6 +122,15 @@ final class MetricWriter {
         submitted.incrementAndGet();
         // Cannot fail: the slot taken above is room in the queue.
         queue.add(new Pending(runId, point));
+        if (writerIdle) {
+            wakeWriter();
+        }
+    }
+
+    private void wakeWriter() {
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
     }
 
     private void awaitSlot() {
@@ -148,6 +173,7 @@ final class MetricWriter {
     void flush(Duration timeout) {
         long target = submitted.get();
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        writeOnCaller(target);
         synchronized (monitor) {
             long waitingSince = attemptsStarted;
             if (processed < target) {
@@ -178,6 +204,29 @@ final class MetricWriter {
             if (rejection != null) {
                 throwPendingFailureLocked();
             }
+        }
+    }
+
+    /**
+     * Drains and writes the queue on the calling thread, unless a write is under way (the writer's
+     * own, or another flusher's: this one then waits for it as before), a failed chunk awaits its
+     * retry (the writer retries with its backoff; the wait below hurries it), or the writer stops.
+     */
+    private void writeOnCaller(long target) {
+        synchronized (monitor) {
+            if (processed >= target || stopping || outage) {
+                return;
+            }
+        }
+        if (!writing.tryLock()) {
+            return;
+        }
+        try {
+            if (byRun.isEmpty() && drainChunk()) {
+                writeChunk();
+            }
+        } finally {
+            writing.unlock();
         }
     }
 
@@ -253,39 +302,25 @@ final class MetricWriter {
     }
 
     private void drainLoop() {
-        List<Pending> chunk = new ArrayList<>();
-        Map<String, List<Metric>> byRun = new LinkedHashMap<>();
-        int chunkSize = 0;
         long backoff = MIN_BACKOFF_MS;
         while (true) {
-            if (byRun.isEmpty()) {
-                if (chunkSize > 0) {
-                    markProcessed(chunkSize);
-                    chunkSize = 0;
+            boolean wrote;
+            boolean stored = true;
+            writing.lock();
+            try {
+                wrote = !byRun.isEmpty() || drainChunk();
+                if (wrote) {
+                    stored = writeChunk();
                 }
-                chunk.clear();
-                if (queue.drainTo(chunk, maxChunk) == 0) {
-                    if (isStopping()) {
-                        break;
-                    }
-                    try {
-                        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                        if (first == null) {
-                            continue;
-                        }
-                        chunk.add(first);
-                        queue.drainTo(chunk, maxChunk - 1);
-                    } catch (InterruptedException e) {
-                        continue; // stop() interrupts to end the wait early; the loop re-checks
-                    }
-                }
-                chunkSize = chunk.size();
-                freeSlots(chunkSize);
-                for (Pending p : chunk) {
-                    byRun.computeIfAbsent(p.runId(), id -> new ArrayList<>()).add(p.point());
-                }
+            } finally {
+                writing.unlock();
             }
-            if (writeGroups(byRun)) {
+            if (!wrote) {
+                if (isStopping()) {
+                    break;
+                }
+                awaitPoints();
+            } else if (stored) {
                 backoff = MIN_BACKOFF_MS;
             } else {
                 if (isAbandoning()) {
@@ -295,12 +330,69 @@ final class MetricWriter {
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
         }
-        synchronized (monitor) {
-            long unstored = byRun.values().stream().mapToLong(List::size).sum() + queue.size();
-            queue.clear();
-            unstoredAtStop = unstored;
-            stopped = true;
-            monitor.notifyAll();
+        writing.lock();
+        try {
+            synchronized (monitor) {
+                long unstored = byRun.values().stream().mapToLong(List::size).sum() + queue.size();
+                byRun.clear();
+                queue.clear();
+                unstoredAtStop = unstored;
+                stopped = true;
+                monitor.notifyAll();
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /**
+     * Takes what the queue holds as the next chunk, grouped by run, and frees its slots. False when
+     * the queue is empty. Called holding {@link #writing}, with nothing of the last chunk left.
+     */
+    private boolean drainChunk() {
+        chunk.clear();
+        if (queue.drainTo(chunk, maxChunk) == 0) {
+            return false;
+        }
+        chunkSize = chunk.size();
+        freeSlots(chunkSize);
+        for (Pending p : chunk) {
+            byRun.computeIfAbsent(p.runId(), id -> new ArrayList<>()).add(p.point());
+        }
+        chunk.clear();
+        return true;
+    }
+
+    /**
+     * Writes what is left of the chunk, counting it processed once all of it is stored or
+     * rejected. False when the store failed and the rest awaits a retry. Called holding {@link #writing}.
+     */
+    private boolean writeChunk() {
+        if (!writeGroups(byRun)) {
+            return false;
+        }
+        markProcessed(chunkSize);
+        chunkSize = 0;
+        return true;
+    }
+
+    /**
+     * Waits, as the writer thread, until a point may be in the queue: submit wakes it while
+     * {@link #writerIdle} is set, which is set before the queue is looked at, so no wake-up is
+     * missed. Also wakes every 100 ms and on stop.
+     */
+    private void awaitPoints() {
+        writerIdle = true;
+        try {
+            synchronized (monitor) {
+                if (queue.isEmpty() && !stopping) {
+                    monitor.wait(100);
+                }
+            }
+        } catch (InterruptedException e) {
+            // stop() interrupts to end the wait early; the loop re-checks
+        } finally {
+            writerIdle = false;
         }
     }
 

@@ -117,7 +117,7 @@ final class ModelSupport {
         String digest = bytes == null ? null : sha256(bytes);
         ModelDescriptor descriptor = digest == null ? null : pinned.get(uri, digest);
         if (descriptor == null) {
-            tracker.getRun(uri.runId());
+            requireRun(tracker, uri.runId());
             if (bytes == null) {
                 bytes = descriptorBytes(tracker, uri);
                 digest = sha256(bytes);
@@ -127,6 +127,13 @@ final class ModelSupport {
         checkPayloadPresent(tracker, uri, descriptor);
         pinned.put(uri, digest, descriptor);
         return new TrackerAccess.PinnedModel(descriptor.model, digest);
+    }
+
+    /** Refuses a model of a run that does not exist, asking the store about the id alone. */
+    private static void requireRun(DefaultTracker tracker, String runId) {
+        if (!tracker.store().runExists(runId)) {
+            throw new NotFoundException("No run with id " + runId);
+        }
     }
 
     /** The same, or null when they cannot be read (no such model or run, a bad path): the caller then checks why. */
@@ -185,7 +192,7 @@ final class ModelSupport {
                       String expectedSha256) {
         InputRules.notNull("type", type);
         ModelUri uri = ModelUri.parse(modelUri);
-        tracker.getRun(uri.runId());
+        requireRun(tracker, uri.runId());
         ModelDescriptor descriptor = checkedDescriptor(tracker, uri, expectedSha256);
         ModelFlavor flavor = explicitFlavor != null ? explicitFlavor : ModelFlavors.named(descriptor.model.flavor());
         if (!flavor.name().equals(descriptor.model.flavor())) {

@@ -224,6 +224,17 @@ public interface TrackingStore extends AutoCloseable {
     Optional<Run> getRun(String runId);
 
     /**
+     * Whether a run with this id exists, deleted or not: what {@code getRun(runId).isPresent()}
+     * says, which the default asks. A store whose {@link #getRun} reads a run's params, tags and
+     * metrics overrides this with a look-up of the id alone (registering and loading a model ask
+     * it).
+     */
+    default boolean runExists(String runId) {
+        InputRules.notNull("run id", runId);
+        return getRun(runId).isPresent();
+    }
+
+    /**
      * Writes metric points, params and tags of one run, all or nothing. Metric points are
      * appended; tags are upserted; params are inserted, and a param already stored is accepted
      * only with the same value.

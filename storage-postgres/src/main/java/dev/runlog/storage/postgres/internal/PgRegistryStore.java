@@ -170,12 +170,12 @@ final class PgRegistryStore implements RegistryStore {
     @Override
     public ModelVersion createVersion(String name, String source, String runId, String modelDigest, Change change) {
         return db.write(c -> {
-            // Creates the model if there is none yet (a no-op, taking no lock, if there is), then claims
-            // the next number, which locks the model's row: registrations of one model queue up here.
-            insertModel(c, name, change);
+            // Claims the next number, which locks the model's row: registrations of one model queue up
+            // here. Most registrations add to a model that exists; when there is none (never made, or
+            // another host deleted it meanwhile) this registration makes it and claims again.
             Optional<Integer> claimed;
             while ((claimed = nextNumber(c, name, change)).isEmpty()) {
-                insertModel(c, name, change); // another host deleted it meanwhile: this registration makes it anew
+                insertModel(c, name, change);
             }
             int number = claimed.get();
             long time = change.time().toEpochMilli();
@@ -183,7 +183,11 @@ final class PgRegistryStore implements RegistryStore {
                     name, number, source, runId, Stage.NONE.name(), change.user(), time, time, modelDigest);
             event(c, name, number, Action.VERSION_REGISTERED, null, null, source, change);
             PgChangeFeed.announce(c, name);
-            return version(c, name, number).orElseThrow();
+            // The row just inserted, as version() would read it back: a new version has no tags or
+            // aliases yet, and three round trips fewer are a third of what registering costs.
+            return new ModelVersion(name, number, source, runId, ModelVersion.Status.READY, Stage.NONE, "",
+                    change.user(), Instant.ofEpochMilli(time), Instant.ofEpochMilli(time), Map.of(), List.of(),
+                    Optional.ofNullable(modelDigest));
         });
     }
 

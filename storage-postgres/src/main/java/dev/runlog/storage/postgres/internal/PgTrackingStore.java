@@ -352,6 +352,13 @@ final class PgTrackingStore implements TrackingStore {
     }
 
     @Override
+    public boolean runExists(String runId) {
+        InputRules.notNull("run id", runId);
+        return db.read(c -> PgDatabase.first(c, rs -> true, "SELECT 1 FROM runlog_runs WHERE run_id = ?", runId)
+                .isPresent());
+    }
+
+    @Override
     public void endRun(String runId, RunStatus status, Instant endTime) {
         writeActiveRun(runId, c -> update(c, "UPDATE runlog_runs SET status = ?, end_time = ?, owner_host = NULL,"
                 + " owner_pid_namespace = NULL, owner_pid = NULL, owner_start = NULL WHERE run_id = ?",

@@ -70,6 +70,7 @@ final class SqliteDatabase implements AutoCloseable {
     private final WalCheckpointer checkpointer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> idleReaders = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Connection> idleScanners = new LinkedBlockingQueue<>();
     private volatile boolean closed;
 
     private SqliteDatabase(Path file, Connection writer, WalCheckpointer checkpointer) {
@@ -116,7 +117,7 @@ final class SqliteDatabase implements AutoCloseable {
             // transactions, and it never corrupts the file. FULL: a commit survives a power cut too.
             // Only the writer commits (and checkpoints), so only its setting matters.
             execute(writer, "PRAGMA synchronous=" + synchronous.name());
-            tune(writer);
+            tune(writer, true);
             // Checkpoints off the commit path: see WalCheckpointer.
             checkpointer = WalCheckpointer.start(absolute, writer, () -> connect("jdbc:sqlite:" + absolute, absolute));
             SqliteDatabase db = new SqliteDatabase(absolute, writer, checkpointer);
@@ -243,14 +244,35 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in a read transaction, so every query in it sees the same snapshot. */
+    /**
+     * Runs {@code work} in a read transaction, so every query in it sees the same snapshot: for
+     * reads of a few rows (a run, a version, an artifact list).
+     */
     <T> T read(Work<T> work) {
+        return read(work, idleReaders, false);
+    }
+
+    /**
+     * As {@link #read}, for reads that walk much of the file (searches, summaries, long metric
+     * series), on connections that map the file into memory.
+     *
+     * <p>Why two kinds: a mapped connection reads pages without copying them, which a search over
+     * hundreds of megabytes needs; but SQLite unmaps the whole file when it starts a read after
+     * another connection's commit, and mapping it again costs a point read 0.5 to 2 ms, five to
+     * ten times the read itself (a registration, read right after the commit before it, paid
+     * that). Point reads therefore go through connections that do not map the file.
+     */
+    <T> T scan(Work<T> work) {
+        return read(work, idleScanners, true);
+    }
+
+    private <T> T read(Work<T> work, BlockingQueue<Connection> idle, boolean mapped) {
         checkOpen();
-        Connection connection = idleReaders.poll();
+        Connection connection = idle.poll();
         if (connection == null) {
             connection = connect(jdbcUrl, file);
             try {
-                tune(connection);
+                tune(connection, mapped);
             } catch (SQLException e) {
                 closeQuietly(connection);
                 throw translate(file, e);
@@ -263,8 +285,8 @@ final class SqliteDatabase implements AutoCloseable {
             reusable = true;
             return result;
         } finally {
-            if (reusable && !closed && idleReaders.size() < MAX_IDLE_READERS) {
-                idleReaders.offer(reader);
+            if (reusable && !closed && idle.size() < MAX_IDLE_READERS) {
+                idle.offer(reader);
             } else {
                 closeQuietly(reader);
             }
@@ -315,6 +337,9 @@ final class SqliteDatabase implements AutoCloseable {
             while ((reader = idleReaders.poll()) != null) {
                 closeQuietly(reader);
             }
+            while ((reader = idleScanners.poll()) != null) {
+                closeQuietly(reader);
+            }
             checkpointer.close();
             try (Statement s = writer.createStatement()) {
                 // Fold the WAL back into the main file so a copied .db file is complete on its own.
@@ -349,12 +374,15 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
-     * Searches walk indexes over hundreds of megabytes: map the file and keep a larger page cache
-     * rather than copying every page through a read() call. Only for a file already checked: on a
-     * foreign file these reads would already create WAL side files.
+     * Searches walk indexes over hundreds of megabytes: {@code mapped}, map the file rather than
+     * copying every page through a read() call (see {@link #scan}); either way keep a larger page
+     * cache. Only for a file already checked: on a foreign file these reads would already create
+     * WAL side files.
      */
-    private static void tune(Connection connection) throws SQLException {
-        execute(connection, "PRAGMA mmap_size = 1073741824");
+    private static void tune(Connection connection, boolean mapped) throws SQLException {
+        if (mapped) {
+            execute(connection, "PRAGMA mmap_size = 1073741824");
+        }
         execute(connection, "PRAGMA cache_size = -32768");
     }
 

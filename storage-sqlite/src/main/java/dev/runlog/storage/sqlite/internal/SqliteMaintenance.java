@@ -92,7 +92,7 @@ final class SqliteMaintenance {
 
     /** SQLite's own checks: the integrity of every page and index, and every foreign key. */
     static StoreCheck check(SqliteDatabase db) {
-        return db.read(c -> {
+        return db.scan(c -> {
             List<String> problems = new ArrayList<>();
             long version;
             try (Statement s = c.createStatement()) {

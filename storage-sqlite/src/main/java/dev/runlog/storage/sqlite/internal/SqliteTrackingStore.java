@@ -114,7 +114,7 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public List<ExperimentSummary> experimentSummaries(ViewType viewType) {
         // One read transaction: the counts are of exactly the experiments listed.
-        return db.read(c -> RunCounts.summaries(c, experiments(c, viewType), viewType));
+        return db.scan(c -> RunCounts.summaries(c, experiments(c, viewType), viewType));
     }
 
     private static List<Experiment> experiments(Connection c, ViewType viewType) throws SQLException {
@@ -232,9 +232,15 @@ final class SqliteTrackingStore implements TrackingStore {
     }
 
     @Override
+    public boolean runExists(String runId) {
+        InputRules.notNull("run id", runId);
+        return db.read(c -> exists(c, "SELECT 1 FROM runs WHERE run_id = ?", runId));
+    }
+
+    @Override
     public List<Run> searchRuns(RunSearch search) {
         Optional<RunSearch> numbersFirst = SqlSearch.numbersFirst(search);
-        return db.read(c -> {
+        return db.scan(c -> {
             if (numbersFirst.isPresent()) {
                 // A full page of runs holding the metric is the answer; a short one is not (runs
                 // lacking it, or NaN, may follow), and the whole search is read instead.
@@ -257,7 +263,7 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public List<Experiment> searchExperiments(ExperimentSearch search) {
         SqlSearch.Query query = SqlSearch.experiments(search);
-        return db.read(c -> {
+        return db.scan(c -> {
             List<String> ids = ids(c, query);
             Map<String, Experiment> byId = new HashMap<>();
             for (Experiment e : experiments(c, "")) {
@@ -552,11 +558,7 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public List<Metric> metricHistory(String runId, String key) {
         MetricSeries series = metricSeries(runId, key);
-        Metric[] points = new Metric[series.size()];
-        for (int i = 0; i < points.length; i++) {
-            points[i] = series.get(i);
-        }
-        return List.of(points);
+        return java.util.stream.IntStream.range(0, series.size()).mapToObj(series::get).toList();
     }
 
     @Override
@@ -570,7 +572,7 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public Map<String, Map<String, Metric>> latestMetrics(Collection<String> runIds) {
         List<String> ids = List.copyOf(runIds);
-        return db.read(c -> RunLoader.latestMetrics(c, ids));
+        return db.scan(c -> RunLoader.latestMetrics(c, ids));
     }
 
     @Override
