@@ -24,8 +24,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * MLflow's REST API ({@code /api/2.0/mlflow/...}, its {@code /ajax-api/2.0/mlflow/...} alias and
- * the artifact proxy {@code /api/2.0/mlflow-artifacts/artifacts/...}) over the server's tracker
+ * MLflow's REST API ({@code /api/2.0/mlflow/...}, its {@code /ajax-api/2.0/mlflow/...} alias, the
+ * {@code preview} prefixes of both that older clients call, and the artifact proxy {@code /api/2.0/mlflow-artifacts/artifacts/...}) over the server's tracker
  * and registry, so that MLflow's own clients log into a Runlog store unchanged.
  *
  * <p>Served only when the server allows writes (else every call gets 403 {@code PERMISSION_DENIED}
@@ -35,11 +35,22 @@ import java.util.function.Supplier;
  * from a browser page of another site: the {@code Host}, {@code Origin} and
  * {@code Sec-Fetch-Site} checks of {@link Csrf#originRefusal}, and a POST, PATCH or DELETE must be
  * sent as {@code application/json}, which a cross-site form cannot send.
+ *
+ * <p>Every JSON reply carries {@code Server-Timing: app;dur=<ms>}: the server's own time, from the
+ * handler taking the request (its headers parsed, its body still unread) to the serialized reply
+ * handed to the JDK's server, so that a client can tell it from the network's.
  */
 public final class MlflowApi {
     private static final System.Logger LOG = System.getLogger(MlflowApi.class.getName());
+    /**
+     * Where MLflow's clients call. The {@code preview} prefixes are older clients' (MLflow 1.x's
+     * Java client sent everything under {@code api/2.0/preview/mlflow}; 2.x clients do not), served
+     * as the plain ones.
+     */
     private static final Set<String> PREFIXES = Set.of("/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/",
+            "/api/2.0/preview/mlflow/", "/ajax-api/2.0/preview/mlflow/",
             "/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/");
+    private static final String PREVIEW = "preview/";
 
     /** A route: the methods MLflow serves it with and what it answers. */
     record Route(Set<String> methods, Function<Request, Object> answer) {
@@ -69,18 +80,21 @@ public final class MlflowApi {
 
     /** Serves an MLflow request with {@code api}, or refuses it when the server serves none (null: writes are not allowed). */
     public static void serve(MlflowApi api, HttpExchange exchange) throws IOException {
+        // Server-Timing counts from here: the JDK's server has parsed the request line and headers,
+        // the body is still to be read.
+        long start = System.nanoTime();
         try {
             if (api == null) {
                 throw new MlflowException("PERMISSION_DENIED", 403, "this Runlog server is read-only; MLflow's API is"
                         + " served only with writes allowed (ServerOptions.allowWrites(true), or runlog ui --allow-writes)");
             }
-            api.serve(exchange);
+            api.serve(exchange, start);
         } catch (RuntimeException e) {
-            fail(exchange, e);
+            fail(exchange, e, start);
         }
     }
 
-    private void serve(HttpExchange exchange) throws IOException {
+    private void serve(HttpExchange exchange, long start) throws IOException {
         String method = exchange.getRequestMethod();
         Optional<Csrf.Refusal> refusal = csrf.originRefusal(exchange.getRequestHeaders());
         if (refusal.isEmpty() && Set.of("POST", "PATCH", "DELETE").contains(method)) {
@@ -91,6 +105,9 @@ public final class MlflowApi {
         }
         String rawPath = exchange.getRequestURI().getRawPath();
         String path = rawPath.substring(rawPath.indexOf("/2.0/") + "/2.0/".length());
+        if (path.startsWith(PREVIEW)) {
+            path = path.substring(PREVIEW.length());
+        }
         if (path.startsWith("mlflow-artifacts/")) {
             artifacts.serve(exchange, path.substring("mlflow-artifacts/".length()));
             return;
@@ -110,7 +127,7 @@ public final class MlflowApi {
                     + "; use " + String.join(" or ", allowed));
         }
         Object reply = route.answer().apply(Request.of(readBody(exchange), exchange.getRequestURI().getRawQuery()));
-        ApiHandler.sendJson(exchange, 200, reply);
+        ApiHandler.sendJson(exchange, 200, reply, start);
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
@@ -125,7 +142,7 @@ public final class MlflowApi {
     }
 
     /** Answers a failure with MLflow's error JSON and the HTTP status MLflow sends with its code. */
-    private static void fail(HttpExchange exchange, RuntimeException e) throws IOException {
+    private static void fail(HttpExchange exchange, RuntimeException e, long start) throws IOException {
         if (exchange.getResponseCode() != -1) {
             LOG.log(System.Logger.Level.WARNING, "response to " + exchange.getRequestURI() + " cut short", e);
             return;
@@ -138,7 +155,7 @@ public final class MlflowApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", error.code());
         body.put("message", error.getMessage());
-        ApiHandler.sendJson(exchange, error.status(), body);
+        ApiHandler.sendJson(exchange, error.status(), body, start);
     }
 
     /** Runlog's exceptions as MLflow's error codes. */

@@ -8,6 +8,7 @@ import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.ExperimentPage;
 import dev.runlog.tracking.ExperimentQuery;
 import dev.runlog.tracking.Metric;
@@ -15,6 +16,7 @@ import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunPage;
 import dev.runlog.tracking.RunQuery;
+import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
@@ -180,12 +182,24 @@ final class MlflowTracking {
         return json;
     }
 
+    /** MLflow's rename: {@code new_name} when given; only an active experiment, to a name no experiment has. */
     private Object updateExperiment(Request r) {
         Experiment experiment = experiment(r.text("experiment_id"));
-        String newName = r.text("new_name");
-        if (!newName.equals(experiment.name())) {
-            throw MlflowException.invalid("Runlog does not rename experiments: experiment '" + experiment.name()
-                    + "' keeps its name (its id and runs are referred to by name)");
+        String newName = r.optionalText("new_name").orElse("");
+        if (newName.isEmpty()) {
+            return Map.of(); // MLflow changes nothing without a new name
+        }
+        if (experiment.lifecycleStage() == LifecycleStage.DELETED) {
+            throw MlflowException.invalid("Cannot rename a non-active experiment: experiment " + experiment.id()
+                    + " is deleted; restore it first");
+        }
+        try {
+            tracker.renameExperiment(experiment.id(), newName);
+        } catch (ConflictException e) {
+            if (tracker.getExperiment(experiment.id()).lifecycleStage() == LifecycleStage.DELETED) {
+                throw e; // deleted meanwhile: the store's message says so
+            }
+            throw MlflowException.exists("Experiment '" + newName + "' already exists.");
         }
         return Map.of();
     }
@@ -249,10 +263,16 @@ final class MlflowTracking {
     private Object updateRun(Request r) {
         String runId = runId(r);
         Run run = tracker.getRun(runId);
-        r.optionalText("run_name").filter(n -> !n.isEmpty() && !n.equals(run.info().name())).ifPresent(n -> {
-            throw MlflowException.invalid("Runlog does not rename runs: run " + runId + " keeps its name '"
-                    + run.info().name() + "'");
-        });
+        // MLflow renames with run_name (and its mlflow.runName tag, which the store keeps equal), first: a refused
+        // rename (deleted run, bad name) then changes nothing.
+        String newName = r.optionalText("run_name").orElse("");
+        if (!newName.isEmpty() && !newName.equals(run.info().name())) {
+            try {
+                tracker.renameRun(runId, newName);
+            } catch (RunNotActiveException e) {
+                throw MlflowException.invalid(e.getMessage()); // deleted: as MLflow, which renames active runs only
+            }
+        }
         if (r.has("status")) {
             RunStatus status = status(r.text("status"));
             if (status != run.info().status()) {
