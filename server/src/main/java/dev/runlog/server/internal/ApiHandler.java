@@ -263,40 +263,26 @@ public final class ApiHandler implements HttpHandler {
 
     /** Sends {@code body} as JSON (with {@code <>&} escaped) with {@code status}; nothing for HEAD. */
     public static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        send(exchange, status, body, false, 0);
+        sendJson(exchange, status, json(body));
     }
 
-    /**
-     * As {@link #sendJson(HttpExchange, int, Object)}, with {@code Server-Timing: app;dur=<ms>}: the
-     * time from {@code startNanos} ({@link System#nanoTime}) to the moment the reply, serialized, is
-     * handed to the JDK's server.
-     */
-    public static void sendJson(HttpExchange exchange, int status, Object body, long startNanos) throws IOException {
-        send(exchange, status, body, true, startNanos);
-    }
-
-    private static void send(HttpExchange exchange, int status, Object body, boolean timed, long startNanos) throws IOException {
-        byte[] bytes;
+    /** {@code body} as the JSON every reply of this server sends: {@code <}, {@code >} and {@code &} escaped. */
+    public static byte[] json(Object body) {
         try {
-            bytes = MAPPER.writeValueAsBytes(body);
+            return MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Sends JSON made by {@link #json}, for a caller that must do something between the two (time it). */
+    public static void sendJson(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        if (timed) {
-            exchange.getResponseHeaders().set("Server-Timing", serverTiming(System.nanoTime() - startNanos));
-        }
         boolean head = exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
         if (!head) {
             exchange.getResponseBody().write(bytes);
         }
-    }
-
-    /** A {@code Server-Timing} value for {@code nanos}, in milliseconds with microsecond precision. */
-    static String serverTiming(long nanos) {
-        long micros = Math.max(0, nanos / 1_000);
-        return "app;dur=" + micros / 1_000 + "." + String.format(java.util.Locale.ROOT, "%03d", micros % 1_000);
     }
 
     private static void sendDownload(HttpExchange exchange, JsonApi.Download download) throws IOException {

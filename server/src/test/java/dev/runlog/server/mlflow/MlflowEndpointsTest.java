@@ -200,8 +200,44 @@ class MlflowEndpointsTest {
         }
         if (c.path().startsWith("mlflow/")) {
             String timing = response.headers().firstValue("Server-Timing").orElse("none");
-            assertTrue(timing.matches("app;dur=\\d+\\.\\d{3}"), timing);
+            assertTrue(timing.matches("app;dur=\\d+\\.\\d{3}(, read;dur=\\d+\\.\\d{3})?"), timing);
         }
+    }
+
+    @Test
+    void logBatchReadsEveryShapeProtobufsJsonAllowsAndStoresThePointsExactly() throws Exception {
+        String run = JSON.readTree(call("POST", "mlflow/runs/create", "{\"experiment_id\": \"" + ids.get("E") + "\"}").body())
+                .at("/run/info/run_id").asText();
+        // run_uuid for run_id, a lone object for a list, numbers as strings, NaN bare and quoted, unknown fields skipped.
+        String body = "{\"run_uuid\": \"" + run + "\", \"extra\": {\"a\": [1, {}]}, \"metrics\": [{\"key\": \"m\", \"value\": \"-Infinity\","
+                + " \"timestamp\": \"7\", \"step\": 3.0}, {\"key\": \"m\", \"value\": NaN, \"timestamp\": 8, \"step\": \"4\", \"x\": null},"
+                + " {\"key\": \"m\", \"value\": 1e-3, \"timestamp\": 9}], \"params\": {\"key\": \"p\", \"value\": \"1\"}, \"tags\": null}";
+        HttpResponse<String> ok = call("POST", "mlflow/runs/log-batch", body);
+
+        assertEquals(200, ok.statusCode(), ok.body());
+        List<dev.runlog.tracking.Metric> history = tracker.metricHistory(run, "m");
+        assertEquals(List.of(0L, 3L, 4L), history.stream().map(dev.runlog.tracking.Metric::step).toList());
+        assertEquals(List.of(9L, 7L, 8L), history.stream().map(dev.runlog.tracking.Metric::timestamp).toList());
+        assertEquals(0.001, history.get(0).value());
+        assertEquals(Double.NEGATIVE_INFINITY, history.get(1).value());
+        assertTrue(Double.isNaN(history.get(2).value()));
+        assertEquals(Map.of("p", "1"), tracker.getRun(run).data().params());
+
+        Map<String, String> refused = Map.of(
+                "{\"run_id\": \"" + run + "\", \"metrics\": [{\"value\": 1}]}", "'metrics.key'",
+                "{\"run_id\": \"" + run + "\", \"metrics\": [{\"key\": \"m\", \"value\": 1, \"step\": \"x\"}]}", "'step'",
+                "{\"run_id\": \"" + run + "\", \"metrics\": [{\"key\": \"m\", \"value\": [1]}]}", "'value'",
+                "{\"run_id\": \"" + run + "\", \"metrics\": [1]}", "'metrics'",
+                "{\"run_id\": \"" + run + "\", \"metrics\": [{\"key\": \"bad key!\", \"value\": 1}]}", "bad key!",
+                "{\"run_id\": \"" + run + "\", \"params\": [{\"key\": \"q\", \"value\": \"1\"}, {\"key\": \"q\", \"value\": \"2\"}]}", "Duplicate",
+                "{\"metrics\": []}", "'run_id'",
+                "{\"run_id\": \"" + run + "\", \"metrics\": [", "not valid JSON");
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            HttpResponse<String> response = call("POST", "mlflow/runs/log-batch", bad.getKey());
+            assertEquals(400, response.statusCode(), bad.getKey() + " -> " + response.body());
+            assertTrue(response.body().contains(bad.getValue()) && response.body().contains("INVALID_PARAMETER_VALUE"), response.body());
+        }
+        assertEquals(3, tracker.metricHistory(run, "m").size(), "a refused batch stores nothing");
     }
 
     @Test

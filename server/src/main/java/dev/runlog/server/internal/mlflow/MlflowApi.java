@@ -38,7 +38,9 @@ import java.util.function.Supplier;
  *
  * <p>Every JSON reply carries {@code Server-Timing: app;dur=<ms>}: the server's own time, from the
  * handler taking the request (its headers parsed, its body still unread) to the serialized reply
- * handed to the JDK's server, so that a client can tell it from the network's.
+ * handed to the JDK's server, so that a client can tell it from the network's; with
+ * {@code , read;dur=<ms>}, the part of it spent reading the body. Not counted: the JDK's parsing of
+ * the request line and headers before, and its writing of the reply to the socket after.
  */
 public final class MlflowApi {
     private static final System.Logger LOG = System.getLogger(MlflowApi.class.getName());
@@ -51,6 +53,7 @@ public final class MlflowApi {
             "/api/2.0/preview/mlflow/", "/ajax-api/2.0/preview/mlflow/",
             "/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/");
     private static final String PREVIEW = "preview/";
+    private static final Set<String> WRITE_METHODS = Set.of("POST", "PATCH", "DELETE");
 
     /** A route: the methods MLflow serves it with and what it answers. */
     record Route(Set<String> methods, Function<Request, Object> answer) {
@@ -97,7 +100,7 @@ public final class MlflowApi {
     private void serve(HttpExchange exchange, long start) throws IOException {
         String method = exchange.getRequestMethod();
         Optional<Csrf.Refusal> refusal = csrf.originRefusal(exchange.getRequestHeaders());
-        if (refusal.isEmpty() && Set.of("POST", "PATCH", "DELETE").contains(method)) {
+        if (refusal.isEmpty() && WRITE_METHODS.contains(method)) {
             refusal = Csrf.contentTypeRefusal(exchange.getRequestHeaders());
         }
         if (refusal.isPresent()) {
@@ -126,18 +129,61 @@ public final class MlflowApi {
             throw new MlflowException("ENDPOINT_NOT_FOUND", 405, "method " + method + " is not allowed for " + rawPath
                     + "; use " + String.join(" or ", allowed));
         }
-        Object reply = route.answer().apply(Request.of(readBody(exchange), exchange.getRequestURI().getRawQuery()));
-        ApiHandler.sendJson(exchange, 200, reply, start);
+        long reading = System.nanoTime();
+        byte[] body = readBody(exchange);
+        long read = System.nanoTime() - reading;
+        Object reply = route.answer().apply(Request.of(body, exchange.getRequestURI().getRawQuery()));
+        send(exchange, 200, reply, start, read);
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
+            long length = contentLength(exchange);
+            if (length >= 0 && length <= Request.MAX_BODY) {
+                // One array of the announced size, rather than readNBytes' chunks copied together.
+                byte[] bytes = new byte[(int) length];
+                int read = in.readNBytes(bytes, 0, bytes.length);
+                return read == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, read);
+            }
             byte[] bytes = in.readNBytes(Request.MAX_BODY + 1);
             if (bytes.length > Request.MAX_BODY) {
                 throw new MlflowException("RESOURCE_EXHAUSTED", 413, "the request body exceeds MLflow's limit of "
                         + Request.MAX_BODY + " bytes");
             }
             return bytes;
+        }
+    }
+
+    /**
+     * Sends {@code reply} as JSON with {@code Server-Timing}: {@code app}, from {@code start} to the
+     * serialized reply handed to the JDK's server, and of that, when the body was read
+     * ({@code readNanos >= 0}), {@code read}: the time spent reading it, which is waiting for the
+     * client and the network as much as work of the server.
+     */
+    private static void send(HttpExchange exchange, int status, Object reply, long start, long readNanos) throws IOException {
+        byte[] json = ApiHandler.json(reply);
+        String timing = "app;dur=" + millis(System.nanoTime() - start) + (readNanos < 0 ? "" : ", read;dur=" + millis(readNanos));
+        exchange.getResponseHeaders().set("Server-Timing", timing);
+        ApiHandler.sendJson(exchange, status, json);
+    }
+
+    /** Nanoseconds as milliseconds with three decimals, by hand: String.format costs a Formatter per call. */
+    static String millis(long nanos) {
+        long micros = Math.max(0, nanos / 1_000);
+        long fraction = micros % 1_000;
+        return micros / 1_000 + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
+    }
+
+    /** The request's Content-Length, or -1 when it has none or a malformed one. */
+    private static long contentLength(HttpExchange exchange) {
+        String value = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
@@ -155,7 +201,7 @@ public final class MlflowApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", error.code());
         body.put("message", error.getMessage());
-        ApiHandler.sendJson(exchange, error.status(), body, start);
+        send(exchange, error.status(), body, start, -1);
     }
 
     /** Runlog's exceptions as MLflow's error codes. */

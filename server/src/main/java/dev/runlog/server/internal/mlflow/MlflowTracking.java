@@ -321,48 +321,55 @@ final class MlflowTracking {
         return new Metric(InputRules.key("metric", key), value, step, timestamp);
     }
 
+    /**
+     * The body is streamed ({@link BatchBody}), not read into a tree; the checks and limits are
+     * MLflow's, then one store write, all or nothing, as {@code Tracker.logMetric} then
+     * {@code flush()} would store the points.
+     */
     private Object logBatch(Request r) {
-        String runId = runId(r);
-        List<JsonNode> metrics = r.list("metrics");
+        BatchBody batch = BatchBody.read(r.body(), stores.clock().millis());
+        if (batch.runId() == null) {
+            throw MlflowException.invalid("Missing value for required parameter 'run_id'.");
+        }
+        String runId = InputRules.runId(batch.runId());
+        List<Metric> metrics = batch.metrics();
         if (metrics.size() > MAX_METRICS_PER_BATCH) {
             throw MlflowException.invalid("A batch logging request can contain at most " + MAX_METRICS_PER_BATCH
                     + " metrics. Got " + metrics.size() + " metrics. Please split up metrics across multiple requests and try again.");
         }
-        Map<String, String> params = keyValues(r, "params", "param", MAX_PARAMS_PER_BATCH);
-        Map<String, String> tags = keyValues(r, "tags", "tag", MAX_TAGS_PER_BATCH);
-        int total = metrics.size() + r.list("params").size() + r.list("tags").size();
+        Map<String, String> params = checkedPairs(batch.params(), "params", "param", MAX_PARAMS_PER_BATCH);
+        Map<String, String> tags = checkedPairs(batch.tags(), "tags", "tag", MAX_TAGS_PER_BATCH);
+        int total = metrics.size() + batch.params().size() + batch.tags().size();
         if (total > MAX_ENTITIES_PER_BATCH) {
             throw MlflowException.invalid("A batch logging request can contain at most " + MAX_ENTITIES_PER_BATCH
                     + " metrics, params, and tags in total. Got " + total + " in total.");
         }
-        long now = stores.clock().millis();
-        List<Metric> points = new ArrayList<>(metrics.size());
-        for (JsonNode m : metrics) {
-            JsonNode step = m.get("step");
-            JsonNode timestamp = m.get("timestamp");
-            points.add(metric(Request.text(m, "metrics", "key"), Request.real(m, "value"),
-                    step == null || step.isNull() ? 0 : step.asLong(), timestamp == null || timestamp.isNull() ? now : timestamp.asLong()));
-        }
-        store.logBatch(runId, points, params, tags);
+        store.logBatch(runId, metrics, params, tags);
         return Map.of();
     }
 
-    /**
-     * The {@code {key, value}} list {@code field} as a map, each checked as Runlog checks a param
-     * ({@code kind} "param") or tag; for params a key given twice with two values is refused, as
-     * MLflow refuses it.
-     */
+    /** The {@code {key, value}} list {@code field} as a map, checked as {@link #checkedPairs} says. */
     private static Map<String, String> keyValues(Request r, String field, String kind, int limit) {
-        List<JsonNode> list = r.list(field);
-        if (list.size() > limit) {
+        List<String[]> pairs = new ArrayList<>();
+        for (JsonNode element : r.list(field)) {
+            pairs.add(new String[] {Request.text(element, field, "key"), Request.text(element, field, "value")});
+        }
+        return checkedPairs(pairs, field, kind, limit);
+    }
+
+    /**
+     * Key-value pairs as a map, each checked as Runlog checks a param ({@code kind} "param") or
+     * tag; for params a key given twice with two values is refused, as MLflow refuses it.
+     */
+    private static Map<String, String> checkedPairs(List<String[]> pairs, String field, String kind, int limit) {
+        if (pairs.size() > limit) {
             throw MlflowException.invalid("A batch logging request can contain at most " + limit + " " + field
-                    + ". Got " + list.size() + " " + field + ". Please split up " + field + " across multiple requests and try again.");
+                    + ". Got " + pairs.size() + " " + field + ". Please split up " + field + " across multiple requests and try again.");
         }
         Map<String, String> map = new LinkedHashMap<>();
-        for (JsonNode element : list) {
-            String key = InputRules.key(kind, Request.text(element, field, "key"));
-            String value = Request.text(element, field, "value");
-            value = kind.equals("param") ? InputRules.paramValue(key, value) : InputRules.tagValue(key, value);
+        for (String[] pair : pairs) {
+            String key = InputRules.key(kind, pair[0]);
+            String value = kind.equals("param") ? InputRules.paramValue(key, pair[1]) : InputRules.tagValue(key, pair[1]);
             String previous = map.put(key, value);
             if (kind.equals("param") && previous != null && !previous.equals(value)) {
                 throw MlflowException.invalid("Duplicate parameter keys have been submitted: '" + key + "' with values '"
