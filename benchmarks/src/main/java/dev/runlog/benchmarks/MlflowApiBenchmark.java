@@ -67,13 +67,13 @@ final class MlflowApiBenchmark {
                     return null;
                 })[0];
             }
-            String conditions = "SQLite store; server time from the Server-Timing header (median of its body-read part"
-                    + " %.3f ms); round trip over HTTP on loopback with the JDK HttpClient (one connection) %.3f ms; median of %d"
+            String conditions = "SQLite store; server time from the Server-Timing header (medians of its body-read part"
+                    + " %.3f ms and of the server thread's CPU time %.3f ms); round trip over HTTP on loopback with the JDK HttpClient (one connection) %.3f ms; median of %d"
                     + " after %d warm-ups; %d cores, load %.2f; baseline: the Tracker API in-process, logMetric then flush()";
             print.accept(new Figure("mlflow_log_metric_server_time", metric[1], "ms", 0.5, false, baselines[0],
-                    String.format(Locale.ROOT, conditions, metric[2], metric[0], REQUESTS, WARMUP, cores(), load())));
+                    String.format(Locale.ROOT, conditions, metric[2], metric[3], metric[0], REQUESTS, WARMUP, cores(), load())));
             print.accept(new Figure("mlflow_log_batch_1000_points_server_time", batch[1], "ms", 2, false, baselines[1],
-                    String.format(Locale.ROOT, conditions, batch[2], batch[0], BATCHES, BATCH_WARMUP, cores(), load())));
+                    String.format(Locale.ROOT, conditions, batch[2], batch[3], batch[0], BATCHES, BATCH_WARMUP, cores(), load())));
         }
     }
 
@@ -100,7 +100,7 @@ final class MlflowApiBenchmark {
     /**
      * The median time of {@code count} calls after {@code warmup} untimed ones, in milliseconds, as
      * the caller measures it and (for HTTP calls, else NaN) as the server's Server-Timing says: in
-     * all, then of that reading the body.
+     * all, reading the body, and the CPU time the server's thread spent.
      */
     private static double[] medians(int warmup, int count, Call call) throws Exception {
         for (int i = 0; i < warmup; i++) {
@@ -109,17 +109,20 @@ final class MlflowApiBenchmark {
         double[] times = new double[count];
         double[] server = new double[count];
         double[] read = new double[count];
+        double[] cpu = new double[count];
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
             HttpResponse<String> response = call.call();
             times[i] = (System.nanoTime() - start) / 1e6;
             server[i] = response == null ? Double.NaN : serverTime(response, "app");
             read[i] = response == null ? Double.NaN : serverTime(response, "read");
+            cpu[i] = response == null ? Double.NaN : serverTime(response, "cpu");
         }
         Arrays.sort(times);
         Arrays.sort(server);
         Arrays.sort(read);
-        return new double[] {times[count / 2], server[count / 2], read[count / 2]};
+        Arrays.sort(cpu);
+        return new double[] {times[count / 2], server[count / 2], read[count / 2], cpu[count / 2]};
     }
 
     /** The duration {@code metric} ({@code app}, {@code read}) of a response's Server-Timing header, in milliseconds. */

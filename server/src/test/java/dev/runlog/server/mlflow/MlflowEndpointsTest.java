@@ -116,6 +116,9 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/runs/restore", "{\"run_id\": \"" + NO_RUN + "\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${R}\", \"key\": \"m\", \"value\": 1.5, \"timestamp\": 1, \"step\": 1}", 200, "{}"),
                 new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${R}\", \"key\": \"m\"}", 400, "'value'"),
+                new Case("POST", "mlflow/runs/log-metric", "{\"run_uuid\": \"${R}\", \"key\": \"n\", \"value\": \"NaN\", \"step\": \"2\"}", 200, "{}"),
+                new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${R}\", \"value\": 1}", 400, "'key'"),
+                new Case("POST", "mlflow/runs/log-metric", "{\"key\": \"m\", \"value\": 1}", 400, "'run_id'"),
                 new Case("POST", "mlflow/runs/log-parameter", "{\"run_id\": \"${R}\", \"key\": \"p\", \"value\": \"1\"}", 200, "{}"),
                 new Case("POST", "mlflow/runs/log-parameter", "{\"run_id\": \"${R}\", \"key\": \"p\", \"value\": \"2\"}", 400, "immutable"),
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"filter\": \"params.p = '1'\"}", 200, "\"run_id\":\"${R}\""),
@@ -200,7 +203,7 @@ class MlflowEndpointsTest {
         }
         if (c.path().startsWith("mlflow/")) {
             String timing = response.headers().firstValue("Server-Timing").orElse("none");
-            assertTrue(timing.matches("app;dur=\\d+\\.\\d{3}(, read;dur=\\d+\\.\\d{3})?"), timing);
+            assertTrue(timing.matches("app;dur=\\d+\\.\\d{3}, cpu;dur=\\d+\\.\\d{3}(, read;dur=\\d+\\.\\d{3})?"), timing);
         }
     }
 

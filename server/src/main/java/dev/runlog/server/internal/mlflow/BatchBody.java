@@ -29,6 +29,7 @@ record BatchBody(String runId, List<Metric> metrics, List<String[]> params, List
         if (body == null) {
             return new BatchBody(null, metrics, params, tags);
         }
+        String[] lastKey = new String[1];
         try (JsonParser p = Request.parser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw MlflowException.invalid("the body must be a JSON object");
@@ -39,7 +40,7 @@ record BatchBody(String runId, List<Metric> metrics, List<String[]> params, List
                 switch (field) {
                     case "run_id" -> runId = scalar(p, token, "run_id");
                     case "run_uuid" -> runUuid = scalar(p, token, "run_uuid");
-                    case "metrics" -> elements(p, token, field, () -> metrics.add(metric(p, now)));
+                    case "metrics" -> elements(p, token, field, () -> metrics.add(metric(p, now, "metrics.key", null, lastKey)));
                     case "params" -> elements(p, token, field, () -> params.add(pair(p, "params")));
                     case "tags" -> elements(p, token, field, () -> tags.add(pair(p, "tags")));
                     default -> p.skipChildren();
@@ -78,8 +79,36 @@ record BatchBody(String runId, List<Metric> metrics, List<String[]> params, List
         }
     }
 
-    /** A metric point, the parser on its START_OBJECT; leaves it on the END_OBJECT. */
-    private static Metric metric(JsonParser p, long now) throws IOException {
+    /**
+     * A {@code runs/log-metric} body, read as a batch's points are: its run id (from {@code run_id}
+     * or {@code run_uuid}; null if neither) and its one point. A body is required.
+     */
+    static BatchBody readMetric(byte[] body, long now) {
+        if (body == null) {
+            throw MlflowException.invalid("Missing value for required parameter 'run_id'.");
+        }
+        String[] runIds = new String[2];
+        try (JsonParser p = Request.parser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw MlflowException.invalid("the body must be a JSON object");
+            }
+            Metric metric = metric(p, now, "key", runIds, new String[1]);
+            return new BatchBody(runIds[0] != null ? runIds[0] : runIds[1], List.of(metric), List.of(), List.of());
+        } catch (JsonProcessingException e) {
+            throw MlflowException.invalid("the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw MlflowException.invalid("the body could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A metric point, the parser on its START_OBJECT; leaves it on the END_OBJECT. {@code keyName}
+     * names the key field in errors; {@code runIds}, when given, takes {@code run_id} and
+     * {@code run_uuid} from the same object. {@code lastKey} holds the key of the previous point,
+     * checked: a batch mostly repeats one key, which is then neither copied nor checked again.
+     */
+    private static Metric metric(JsonParser p, long now, String keyName, String[] runIds, String[] lastKey)
+            throws IOException {
         String key = null;
         double value = 0;
         boolean hasValue = false;
@@ -92,23 +121,48 @@ record BatchBody(String runId, List<Metric> metrics, List<String[]> params, List
                 continue;
             }
             switch (field) {
-                case "key" -> key = scalar(p, token, "metrics.key");
+                case "key" -> key = sameText(p, token, lastKey[0]) ? lastKey[0] : scalar(p, token, keyName);
                 case "value" -> {
                     value = value(p, token);
                     hasValue = true;
                 }
                 case "step" -> step = whole(p, token, "step");
                 case "timestamp" -> timestamp = whole(p, token, "timestamp");
+                case "run_id", "run_uuid" -> {
+                    if (runIds == null) {
+                        p.skipChildren();
+                    } else {
+                        runIds[field.equals("run_id") ? 0 : 1] = scalar(p, token, field);
+                    }
+                }
                 default -> p.skipChildren();
             }
         }
         if (key == null) {
-            throw MlflowException.invalid("Missing value for required parameter 'metrics.key'.");
+            throw MlflowException.invalid("Missing value for required parameter '" + keyName + "'.");
         }
         if (!hasValue) {
             throw MlflowException.invalid("Missing value for required parameter 'value'.");
         }
-        return new Metric(InputRules.key("metric", key), value, step, timestamp);
+        if (key != lastKey[0]) {
+            lastKey[0] = InputRules.key("metric", key);
+        }
+        return new Metric(key, value, step, timestamp);
+    }
+
+    /** Whether the parser is on a string of exactly the characters of {@code text}, compared in place. */
+    private static boolean sameText(JsonParser p, JsonToken token, String text) throws IOException {
+        if (text == null || token != JsonToken.VALUE_STRING || p.getTextLength() != text.length()) {
+            return false;
+        }
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        for (int i = 0; i < text.length(); i++) {
+            if (chars[offset + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A {@code {key, value}} element of {@code list}, the parser on its START_OBJECT. */

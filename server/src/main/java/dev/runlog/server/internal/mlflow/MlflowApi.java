@@ -14,6 +14,8 @@ import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +40,9 @@ import java.util.function.Supplier;
  *
  * <p>Every JSON reply carries {@code Server-Timing: app;dur=<ms>}: the server's own time, from the
  * handler taking the request (its headers parsed, its body still unread) to the serialized reply
- * handed to the JDK's server, so that a client can tell it from the network's; with
- * {@code , read;dur=<ms>}, the part of it spent reading the body. Not counted: the JDK's parsing of
+ * handed to the JDK's server, so that a client can tell it from the network's; then
+ * {@code cpu;dur=<ms>}, the CPU time of that span, and {@code read;dur=<ms>}, the part of it spent
+ * reading the body. Not counted: the JDK's parsing of
  * the request line and headers before, and its writing of the reply to the socket after.
  */
 public final class MlflowApi {
@@ -54,6 +57,8 @@ public final class MlflowApi {
             "/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/");
     private static final String PREVIEW = "preview/";
     private static final Set<String> WRITE_METHODS = Set.of("POST", "PATCH", "DELETE");
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final byte[] EMPTY_REPLY = {'{', '}'};
 
     /** A route: the methods MLflow serves it with and what it answers. */
     record Route(Set<String> methods, Function<Request, Object> answer) {
@@ -86,18 +91,19 @@ public final class MlflowApi {
         // Server-Timing counts from here: the JDK's server has parsed the request line and headers,
         // the body is still to be read.
         long start = System.nanoTime();
+        long cpu = THREADS.getCurrentThreadCpuTime();
         try {
             if (api == null) {
                 throw new MlflowException("PERMISSION_DENIED", 403, "this Runlog server is read-only; MLflow's API is"
                         + " served only with writes allowed (ServerOptions.allowWrites(true), or runlog ui --allow-writes)");
             }
-            api.serve(exchange, start);
+            api.serve(exchange, start, cpu);
         } catch (RuntimeException e) {
-            fail(exchange, e, start);
+            fail(exchange, e, start, cpu);
         }
     }
 
-    private void serve(HttpExchange exchange, long start) throws IOException {
+    private void serve(HttpExchange exchange, long start, long cpu) throws IOException {
         String method = exchange.getRequestMethod();
         Optional<Csrf.Refusal> refusal = csrf.originRefusal(exchange.getRequestHeaders());
         if (refusal.isEmpty() && WRITE_METHODS.contains(method)) {
@@ -133,7 +139,7 @@ public final class MlflowApi {
         byte[] body = readBody(exchange);
         long read = System.nanoTime() - reading;
         Object reply = route.answer().apply(Request.of(body, exchange.getRequestURI().getRawQuery()));
-        send(exchange, 200, reply, start, read);
+        send(exchange, 200, reply, start, cpu, read);
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
@@ -156,13 +162,17 @@ public final class MlflowApi {
 
     /**
      * Sends {@code reply} as JSON with {@code Server-Timing}: {@code app}, from {@code start} to the
-     * serialized reply handed to the JDK's server, and of that, when the body was read
-     * ({@code readNanos >= 0}), {@code read}: the time spent reading it, which is waiting for the
-     * client and the network as much as work of the server.
+     * serialized reply handed to the JDK's server; {@code cpu}, the CPU time this thread spent in
+     * that span from {@code cpuStart}, which a loaded machine does not inflate as it does
+     * {@code app}; and, when the body was read ({@code readNanos >= 0}), {@code read}: the part of
+     * {@code app} spent reading it, waiting for the client and the network as much as working.
      */
-    private static void send(HttpExchange exchange, int status, Object reply, long start, long readNanos) throws IOException {
-        byte[] json = ApiHandler.json(reply);
-        String timing = "app;dur=" + millis(System.nanoTime() - start) + (readNanos < 0 ? "" : ", read;dur=" + millis(readNanos));
+    private static void send(HttpExchange exchange, int status, Object reply, long start, long cpuStart, long readNanos)
+            throws IOException {
+        // Most write replies are MLflow's empty message: no serializer for those.
+        byte[] json = reply instanceof Map<?, ?> map && map.isEmpty() ? EMPTY_REPLY.clone() : ApiHandler.json(reply);
+        String timing = "app;dur=" + millis(System.nanoTime() - start) + ", cpu;dur="
+                + millis(THREADS.getCurrentThreadCpuTime() - cpuStart) + (readNanos < 0 ? "" : ", read;dur=" + millis(readNanos));
         exchange.getResponseHeaders().set("Server-Timing", timing);
         ApiHandler.sendJson(exchange, status, json);
     }
@@ -188,7 +198,7 @@ public final class MlflowApi {
     }
 
     /** Answers a failure with MLflow's error JSON and the HTTP status MLflow sends with its code. */
-    private static void fail(HttpExchange exchange, RuntimeException e, long start) throws IOException {
+    private static void fail(HttpExchange exchange, RuntimeException e, long start, long cpu) throws IOException {
         if (exchange.getResponseCode() != -1) {
             LOG.log(System.Logger.Level.WARNING, "response to " + exchange.getRequestURI() + " cut short", e);
             return;
@@ -201,7 +211,7 @@ public final class MlflowApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", error.code());
         body.put("message", error.getMessage());
-        send(exchange, error.status(), body, start, -1);
+        send(exchange, error.status(), body, start, cpu, -1);
     }
 
     /** Runlog's exceptions as MLflow's error codes. */

@@ -99,8 +99,9 @@ final class MlflowTracking {
         }));
         routes.put("runs/search", new MlflowApi.Route(read, this::searchRuns));
         routes.put("runs/log-metric", new MlflowApi.Route(post, r -> {
-            store.logBatch(runId(r), List.of(metric(r.text("key"), r.real("value"), r.integer("step", 0),
-                    r.integer("timestamp", stores.clock().millis()))), Map.of(), Map.of());
+            // Streamed as log-batch's points are: no JSON tree for the most frequent request.
+            BatchBody point = BatchBody.readMetric(r.body(), stores.clock().millis());
+            store.logBatch(batchRunId(point), point.metrics(), Map.of(), Map.of());
             return Map.of();
         }));
         routes.put("runs/log-parameter", new MlflowApi.Route(post, r -> {
@@ -317,10 +318,6 @@ final class MlflowTracking {
         return json;
     }
 
-    private static Metric metric(String key, double value, long step, long timestamp) {
-        return new Metric(InputRules.key("metric", key), value, step, timestamp);
-    }
-
     /**
      * The body is streamed ({@link BatchBody}), not read into a tree; the checks and limits are
      * MLflow's, then one store write, all or nothing, as {@code Tracker.logMetric} then
@@ -328,10 +325,7 @@ final class MlflowTracking {
      */
     private Object logBatch(Request r) {
         BatchBody batch = BatchBody.read(r.body(), stores.clock().millis());
-        if (batch.runId() == null) {
-            throw MlflowException.invalid("Missing value for required parameter 'run_id'.");
-        }
-        String runId = InputRules.runId(batch.runId());
+        String runId = batchRunId(batch);
         List<Metric> metrics = batch.metrics();
         if (metrics.size() > MAX_METRICS_PER_BATCH) {
             throw MlflowException.invalid("A batch logging request can contain at most " + MAX_METRICS_PER_BATCH
@@ -346,6 +340,13 @@ final class MlflowTracking {
         }
         store.logBatch(runId, metrics, params, tags);
         return Map.of();
+    }
+
+    private static String batchRunId(BatchBody body) {
+        if (body.runId() == null) {
+            throw MlflowException.invalid("Missing value for required parameter 'run_id'.");
+        }
+        return InputRules.runId(body.runId());
     }
 
     /** The {@code {key, value}} list {@code field} as a map, checked as {@link #checkedPairs} says. */

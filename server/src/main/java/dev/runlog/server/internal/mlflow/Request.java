@@ -165,23 +165,6 @@ final class Request {
         return value != null && !value.isNull();
     }
 
-    /** The number field {@code name}, which must be present; {@code "NaN"} and {@code "Infinity"} as protobuf writes them. */
-    double real(String name) {
-        return real(fields(), name);
-    }
-
-    /** A number of {@code node}, as {@link #real(String)}. */
-    static double real(JsonNode node, String name) {
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            throw MlflowException.invalid("Missing value for required parameter '" + name + "'.");
-        }
-        if (value.isNumber()) {
-            return value.doubleValue();
-        }
-        return real(value.asText(), name);
-    }
-
     /** A number written as text: a decimal, or {@code "NaN"} and {@code "Infinity"} as protobuf writes them. */
     static double real(String text, String name) {
         return switch (text) {
