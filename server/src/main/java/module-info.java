@@ -6,6 +6,7 @@
 module dev.runlog.server {
     requires transitive dev.runlog.registry;
     requires jdk.httpserver;
+    requires java.management; // the CPU time of a request, in MLflow replies' Server-Timing
     requires com.fasterxml.jackson.databind;
 
     exports dev.runlog.server;

@@ -212,8 +212,16 @@ final class MlflowFixture {
                     .append(Double.isNaN(value) ? "nan" : Double.toString(value)).append(' ').append(p[1]).append('\n');
         }
         writeFiles(mlruns.resolve("1/" + CHILD + "/metrics"), Map.of("loss", loss.toString(), "accuracy", accuracy.toString()));
-        write(mlruns.resolve("1/" + CHILD + "/inputs/in-1/meta.yaml"), "destination_id: " + CHILD
+        // As MLflow's FileStore.log_inputs writes them (yaml.safe_dump, keys sorted, long values folded; its
+        // destination_id repeats the source_id), and an input naming a dataset the experiment does not have.
+        write(mlruns.resolve("1/" + CHILD + "/inputs/in-1/meta.yaml"), "destination_id: ds-1"
                 + "\ndestination_type: RUN\nsource_id: ds-1\nsource_type: DATASET\ntags:\n  mlflow.data.context: training\n");
+        write(mlruns.resolve("1/" + CHILD + "/inputs/in-2/meta.yaml"), "destination_id: ds-gone"
+                + "\ndestination_type: RUN\nsource_id: ds-gone\nsource_type: DATASET\ntags: {}\n");
+        write(mlruns.resolve("1/datasets/ds-1/meta.yaml"), "digest: 1a2b3c4d\nname: iris\nprofile: '{\"num_rows\": 150,"
+                + " \"num_elements\": 300}'\nschema: '{\"mlflow_colspec\": [{\"type\": \"double\", \"name\": \"sepal_length\","
+                + " \"required\":\n  true}, {\"type\": \"string\", \"name\": \"species\", \"required\": true}]}'\n"
+                + "source: '{\"uri\": \"/data/iris.csv\"}'\nsource_type: local\n");
         Path model = mlruns.resolve("models/" + MODEL);
         write(model.resolve("meta.yaml"), "creation_timestamp: " + (T0 + 100_000)
                 + "\ndescription: Iris species\n  classifier\nlast_updated_timestamp: " + (T0 + 200_000)

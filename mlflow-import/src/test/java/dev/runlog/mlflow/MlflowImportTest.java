@@ -82,13 +82,13 @@ class MlflowImportTest {
         try (Tracker tracker = Tracker.open("sqlite:" + dir.resolve("runlog.db"))) {
             MlflowImportReport report = MlflowImport.from("file://" + mlruns).into(tracker).run();
             assertImported(tracker, report, false);
-            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("dataset inputs of run " + CHILD,
-                    "the file store's dataset records are not read; import from a database to keep them")), report::toString);
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("input in-2 of run " + CHILD,
+                    "its dataset 'ds-gone' is not in the experiment's datasets/")), report::toString);
         }
     }
 
-    /** What both stores import to; the file store has no dataset records to bring. */
-    static void assertImported(Tracker tracker, MlflowImportReport report, boolean inputs) throws IOException {
+    /** What both stores import to; the file store's fixture has one input more, naming a dataset it lacks. */
+    static void assertImported(Tracker tracker, MlflowImportReport report, boolean database) throws IOException {
         assertEquals("3 experiments, 6 runs, 4 metric points, 3 artifacts (49 bytes), 1 models, 2 versions",
                 report.counts(), report::toString);
         List<Experiment> experiments = tracker.searchExperiments().viewType(ViewType.ALL).list();
@@ -115,15 +115,13 @@ class MlflowImportTest {
         assertEquals(0.4, child.data().metrics().get("loss"));
         assertEquals(T0 + 3_000, loss.get(2).timestamp());
         assertEquals("0.9 nan 0.4", read(tracker, CHILD, "plots/loss.txt"));
-        if (inputs) {
-            assertEquals(1, child.inputs().size());
-            assertEquals("training", child.inputs().get(0).context());
-            assertEquals("iris", child.inputs().get(0).dataset().name());
-            assertEquals("/data/iris.csv", child.inputs().get(0).dataset().source());
-            assertEquals(List.of("sepal_length", "species"), child.inputs().get(0).dataset().schema().stream()
-                    .map(c -> c.name()).toList());
-            assertEquals(150, child.inputs().get(0).dataset().profile().rowCount());
-        }
+        assertEquals(1, child.inputs().size());
+        assertEquals("training", child.inputs().get(0).context());
+        assertEquals("iris", child.inputs().get(0).dataset().name());
+        assertEquals("/data/iris.csv", child.inputs().get(0).dataset().source());
+        assertEquals(List.of("sepal_length", "species"), child.inputs().get(0).dataset().schema().stream()
+                .map(c -> c.name()).toList());
+        assertEquals(150, child.inputs().get(0).dataset().profile().rowCount());
 
         Run deleted = tracker.getRun(DELETED);
         assertEquals(LifecycleStage.DELETED, deleted.info().lifecycleStage());
@@ -163,7 +161,7 @@ class MlflowImportTest {
         assertTrue(skipped.contains("model " + MODEL + " version 4: MLflow deleted it"), skipped::toString);
         assertTrue(skipped.contains("alias challenger of model " + MODEL + ": version 3 it points to is not imported"),
                 skipped::toString);
-        assertEquals(inputs ? 4 : 5, skipped.size(), skipped::toString);
+        assertEquals(database ? 4 : 5, skipped.size(), skipped::toString);
     }
 
     @Test

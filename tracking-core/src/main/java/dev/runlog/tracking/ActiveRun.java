@@ -129,7 +129,7 @@ public interface ActiveRun extends AutoCloseable {
     /** The id of the experiment this run belongs to. */
     String experimentId();
 
-    /** The run's name, given or generated. */
+    /** The run's name as it started, given or generated ({@link Tracker#renameRun} does not change this answer). */
     String name();
 
     /**

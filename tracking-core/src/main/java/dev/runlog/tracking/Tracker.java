@@ -235,6 +235,34 @@ public interface Tracker extends AutoCloseable {
     void setExperimentTag(String experimentId, String key, String value);
 
     /**
+     * Renames an active experiment: its runs stay in it, searches and {@link #startRun} find it by
+     * the new name, and the old name is free for a new experiment. The new name is checked as
+     * {@link #createExperiment} checks one; renaming to the current name changes nothing but the
+     * last update time.
+     *
+     * @return the experiment as renamed
+     * @throws NotFoundException     if there is no experiment with this id
+     * @throws ConflictException     naming the name if another experiment has it, a deleted one
+     *                               too, or if the experiment is deleted (restore it first, as
+     *                               MLflow requires)
+     * @throws InvalidInputException if the name is blank or too long
+     */
+    Experiment renameExperiment(String experimentId, String newName);
+
+    /**
+     * Renames a run that is not deleted, running or ended. The new name is checked as a run's name
+     * is at start. A run logged by MLflow's clients also carries its name in the tag
+     * {@code mlflow.runName}; that tag follows the rename. An {@link ActiveRun} of this run
+     * already open keeps answering its old {@link ActiveRun#name()}.
+     *
+     * @return the run as renamed
+     * @throws NotFoundException      if there is no such run
+     * @throws RunNotActiveException  if the run is deleted
+     * @throws InvalidInputException  if the name is blank or too long
+     */
+    Run renameRun(String runId, String newName);
+
+    /**
      * Starts a search for runs, in MLflow's filter language plus OR, NOT and parentheses.
      *
      * <pre>{@code

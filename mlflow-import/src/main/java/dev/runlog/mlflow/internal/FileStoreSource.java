@@ -1,5 +1,6 @@
 package dev.runlog.mlflow.internal;
 
+import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Metric;
@@ -111,16 +112,48 @@ public final class FileStoreSource implements MlflowSource {
             if (!id.equals(entry.getKey())) {
                 throw new InvalidInputException(meta.file() + " says run " + id + " but is in directory " + entry.getKey());
             }
-            if (Files.isDirectory(dir.resolve("inputs"))) {
-                unreadable.add(new String[] {"dataset inputs of run " + id,
-                        "the file store's dataset records are not read; import from a database to keep them"});
-            }
             action.accept(new SourceRun(id, meta.require("experiment_id"), meta.get("run_name").orElse(null),
                     status(meta), meta.number("start_time").orElse(null), meta.number("end_time").orElse(null),
                     meta.get("lifecycle_stage").orElse("active"), meta.number("deleted_time").orElse(null),
                     meta.get("artifact_uri").orElse(""), files(dir.resolve("params")), files(dir.resolve("tags")),
-                    List.of(), Optional.of(dir.resolve("artifacts"))));
+                    inputs(id, dir), Optional.of(dir.resolve("artifacts"))));
         }
+    }
+
+    /**
+     * A run's dataset inputs as MLflow's {@code FileStore.log_inputs} writes them: each
+     * {@code inputs/<input id>/meta.yaml} ({@code source_type: DATASET}, {@code source_id}, and
+     * {@code tags}, where {@code mlflow.data.context} is the context) names a dataset the run's
+     * experiment keeps once in {@code datasets/<source_id>/meta.yaml} ({@code name}, {@code digest},
+     * {@code source_type}, {@code source}, {@code schema}, {@code profile}), the columns of MLflow's
+     * {@code datasets} table. An input of another kind, or naming no dataset there, is reported.
+     */
+    private List<DatasetInput> inputs(String runId, Path runDir) {
+        List<DatasetInput> inputs = new ArrayList<>();
+        for (Path input : children(runDir.resolve("inputs"))) {
+            String what = "input " + input.getFileName() + " of run " + runId;
+            Path metaFile = input.resolve("meta.yaml");
+            if (!Files.isRegularFile(metaFile, LinkOption.NOFOLLOW_LINKS)) {
+                unreadable.add(new String[] {what, "it has no meta.yaml"});
+                continue;
+            }
+            FlatYaml meta = FlatYaml.read(metaFile);
+            String type = meta.get("source_type").orElse("");
+            String datasetId = meta.get("source_id").orElse("");
+            Path datasetFile = runDir.getParent().resolve("datasets").resolve(datasetId).resolve("meta.yaml");
+            if (!type.equals("DATASET")) {
+                unreadable.add(new String[] {what, "its source_type is '" + type + "', not DATASET"});
+            } else if (!datasetId.matches("[A-Za-z0-9_-]+") || !Files.isRegularFile(datasetFile, LinkOption.NOFOLLOW_LINKS)) {
+                unreadable.add(new String[] {what, "its dataset '" + datasetId + "' is not in the experiment's datasets/"});
+            } else {
+                FlatYaml dataset = FlatYaml.read(datasetFile);
+                inputs.add(new DatasetInput(MlflowDatasets.of(dataset.require("name"), dataset.require("digest"),
+                        dataset.get("source_type").orElse(null), dataset.get("source").orElse(null),
+                        dataset.get("schema").orElse(null), dataset.get("profile").orElse(null)),
+                        meta.mapping("tags").getOrDefault("mlflow.data.context", "")));
+            }
+        }
+        return inputs;
     }
 
     /** The file store writes RunStatus as its protobuf number (RUNNING = 1 ... KILLED = 5); older ones as names. */

@@ -7,7 +7,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,10 +29,16 @@ public final class FlatYaml {
 
     private final Path file;
     private final Map<String, String> values;
+    /** The indented lines of each block value, with their line numbers, for {@link #mapping}. */
+    private final Map<String, List<Line>> blocks;
 
-    private FlatYaml(Path file, Map<String, String> values) {
+    private record Line(int number, String text) {
+    }
+
+    private FlatYaml(Path file, Map<String, String> values, Map<String, List<Line>> blocks) {
         this.file = file;
         this.values = values;
+        this.blocks = blocks;
     }
 
     /** Reads {@code file}; an {@link InvalidInputException} names it and the line when it is outside the subset. */
@@ -56,6 +64,7 @@ public final class FlatYaml {
 
     static FlatYaml parse(Path file, String text) {
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, List<Line>> blocks = new LinkedHashMap<>();
         String[] lines = text.split("\r?\n", -1);
         int i = 0;
         while (i < lines.length) {
@@ -94,6 +103,7 @@ public final class FlatYaml {
             }
             // Continuation lines: indented (or list items of a block value) up to the next key.
             StringBuilder continued = new StringBuilder();
+            List<Line> blockLines = new ArrayList<>();
             boolean block = false;
             while (i < lines.length && !lines[i].isEmpty() && (lines[i].startsWith(" ") || lines[i].startsWith("- "))) {
                 if (lines[i].indexOf('\t') >= 0) {
@@ -101,11 +111,13 @@ public final class FlatYaml {
                 }
                 block |= lines[i].startsWith("- ") || lines[i].strip().startsWith("- ") || lines[i].contains(": ");
                 continued.append(' ').append(lines[i].strip());
+                blockLines.add(new Line(i + 1, lines[i]));
                 i++;
             }
             String value;
             if (rest.isEmpty() && continued.length() > 0 && block) {
                 value = COLLECTION;
+                blocks.put(key, blockLines);
             } else if (rest.equals("[]") || rest.equals("{}")) {
                 value = COLLECTION;
             } else {
@@ -113,7 +125,7 @@ public final class FlatYaml {
             }
             values.put(key, value);
         }
-        return new FlatYaml(file, values);
+        return new FlatYaml(file, values, blocks);
     }
 
     private static String scalar(Path file, int line, String text) {
@@ -186,6 +198,46 @@ public final class FlatYaml {
             throw new InvalidInputException(file + ": '" + key + "' is a collection where a value was expected");
         }
         return Optional.ofNullable(value);
+    }
+
+    /**
+     * The mapping of scalars under {@code key}, as {@code yaml.safe_dump} writes a flat dictionary
+     * inside the flat one (an input's {@code tags}): {@code {}}, or one {@code name: scalar} per line
+     * at one indent, a long scalar folded onto lines indented deeper. Empty when {@code key} is
+     * absent or null; anything else (a list, a deeper mapping) is refused naming the file and line.
+     */
+    public Map<String, String> mapping(String key) {
+        if (!values.containsKey(key) || values.get(key) == null) {
+            return Map.of();
+        }
+        if (values.get(key) != COLLECTION) {
+            throw new InvalidInputException(file + ": '" + key + "' is a value where a mapping was expected");
+        }
+        List<Line> lines = blocks.getOrDefault(key, List.of());
+        Map<String, String> mapping = new LinkedHashMap<>();
+        int indent = lines.isEmpty() ? 0 : lines.get(0).text().length() - lines.get(0).text().stripLeading().length();
+        for (int n = 0; n < lines.size(); n++) {
+            Line line = lines.get(n);
+            String text = line.text().substring(Math.min(indent, line.text().length()));
+            if (text.startsWith(" ") || text.startsWith("- ") || indent == 0) {
+                throw error(file, line.number(), "is not 'name: value' inside '" + key + "'");
+            }
+            int colon = text.startsWith("'") || text.startsWith("\"") ? text.indexOf(text.charAt(0) + ": ", 1) + 1
+                    : text.indexOf(": ");
+            if (colon <= 0) {
+                throw error(file, line.number(), "is not 'name: value' inside '" + key + "'");
+            }
+            String name = scalar(file, line.number(), text.substring(0, colon));
+            StringBuilder value = new StringBuilder(text.substring(colon + 2).strip());
+            while (n + 1 < lines.size() && lines.get(n + 1).text().startsWith(" ".repeat(indent + 1))) {
+                value.append(' ').append(lines.get(++n).text().strip());
+            }
+            String scalar = scalar(file, line.number(), value.toString());
+            if (name == null || mapping.put(name, scalar == null ? "" : scalar) != null) {
+                throw error(file, line.number(), "gives a name twice or none inside '" + key + "'");
+            }
+        }
+        return mapping;
     }
 
     /** The scalar under {@code key}, which must be there. */

@@ -263,12 +263,20 @@ public final class ApiHandler implements HttpHandler {
 
     /** Sends {@code body} as JSON (with {@code <>&} escaped) with {@code status}; nothing for HEAD. */
     public static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes;
+        sendJson(exchange, status, json(body));
+    }
+
+    /** {@code body} as the JSON every reply of this server sends: {@code <}, {@code >} and {@code &} escaped. */
+    public static byte[] json(Object body) {
         try {
-            bytes = MAPPER.writeValueAsBytes(body);
+            return MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Sends JSON made by {@link #json}, for a caller that must do something between the two (time it). */
+    public static void sendJson(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         boolean head = exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(status, head ? -1 : bytes.length);

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The cross-site request forgery defence of the write API: the checks every POST passes before its
@@ -63,6 +64,9 @@ public final class Csrf {
                 + " use http://127.0.0.1 or http://localhost"));
     }
 
+    /** Compiled once: String.matches compiles its pattern at every request. */
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+
     private static boolean isLoopback(String host) {
         String name = host.toLowerCase(Locale.ROOT);
         if (name.startsWith("[")) {
@@ -70,7 +74,7 @@ public final class Csrf {
         }
         int colon = name.indexOf(':');
         name = colon < 0 ? name : name.substring(0, colon);
-        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+        return name.equals("localhost") || IPV4_LOOPBACK.matcher(name).matches();
     }
 
     /** A failed check: its name (such as {@code "origin"}) and what was wrong. */

@@ -53,6 +53,7 @@ class MlflowEndpointsTest {
         server = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true));
         ids.put("E", tracker.createExperiment("fx").id());
         ids.put("EDEL", tracker.createExperiment("fx-del").id());
+        ids.put("EREN", tracker.createExperiment("fx-ren").id());
         for (String run : List.of("R", "RFIN", "RDEL")) {
             HttpResponse<String> created = call("POST", "mlflow/runs/create", "{\"experiment_id\": \"" + ids.get("E") + "\"}");
             ids.put(run, JSON.readTree(created.body()).at("/run/info/run_id").asText());
@@ -87,8 +88,12 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/experiments/search", "{\"filter\": \"name = 'fx'\", \"max_results\": 10}", 200, "\"name\":\"fx\""),
                 new Case("POST", "mlflow/experiments/search", "{\"filter\": \"name ===\"}", 400, "INVALID_PARAMETER_VALUE"),
                 new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${E}\", \"new_name\": \"fx\"}", 200, "{}"),
-                new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${E}\", \"new_name\": \"other\"}", 400, "does not rename"),
+                new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${EREN}\", \"new_name\": \"fx-renamed\"}", 200, "{}"),
+                new Case("GET", "mlflow/experiments/get?experiment_id=${EREN}", null, 200, "\"name\":\"fx-renamed\""),
+                new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${EREN}\", \"new_name\": \"fx\"}", 400, "RESOURCE_ALREADY_EXISTS"),
+                new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${EREN}\", \"new_name\": \" \"}", 400, "blank"),
                 new Case("POST", "mlflow/experiments/delete", "{\"experiment_id\": \"${EDEL}\"}", 200, "{}"),
+                new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${EDEL}\", \"new_name\": \"x\"}", 400, "non-active"),
                 new Case("POST", "mlflow/experiments/delete", "{\"experiment_id\": \"99999\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/experiments/restore", "{\"experiment_id\": \"${EDEL}\"}", 200, "{}"),
                 new Case("POST", "mlflow/experiments/restore", "{\"experiment_id\": \"99999\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
@@ -101,12 +106,19 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"status\": \"FINISHED\", \"end_time\": 5}", 200, "\"end_time\":5"),
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"status\": \"BOGUS\"}", 400, "INVALID_PARAMETER_VALUE"),
                 new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${RFIN}\", \"key\": \"m\", \"value\": 1}", 400, "stricter than MLflow"),
+                new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"run_name\": \"r-renamed\"}", 200, "\"run_name\":\"r-renamed\""),
+                new Case("GET", "mlflow/runs/get?run_id=${RFIN}", null, 200, "{\"key\":\"mlflow.runName\",\"value\":\"r-renamed\"}"),
+                new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"run_name\": \" \"}", 400, "blank"),
                 new Case("POST", "mlflow/runs/delete", "{\"run_id\": \"${RDEL}\"}", 200, "{}"),
+                new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RDEL}\", \"run_name\": \"x\"}", 400, "deleted"),
                 new Case("POST", "mlflow/runs/delete", "{\"run_id\": \"" + NO_RUN + "\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/runs/restore", "{\"run_id\": \"${RDEL}\"}", 200, "{}"),
                 new Case("POST", "mlflow/runs/restore", "{\"run_id\": \"" + NO_RUN + "\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${R}\", \"key\": \"m\", \"value\": 1.5, \"timestamp\": 1, \"step\": 1}", 200, "{}"),
                 new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${R}\", \"key\": \"m\"}", 400, "'value'"),
+                new Case("POST", "mlflow/runs/log-metric", "{\"run_uuid\": \"${R}\", \"key\": \"n\", \"value\": \"NaN\", \"step\": \"2\"}", 200, "{}"),
+                new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${R}\", \"value\": 1}", 400, "'key'"),
+                new Case("POST", "mlflow/runs/log-metric", "{\"key\": \"m\", \"value\": 1}", 400, "'run_id'"),
                 new Case("POST", "mlflow/runs/log-parameter", "{\"run_id\": \"${R}\", \"key\": \"p\", \"value\": \"1\"}", 200, "{}"),
                 new Case("POST", "mlflow/runs/log-parameter", "{\"run_id\": \"${R}\", \"key\": \"p\", \"value\": \"2\"}", 400, "immutable"),
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"filter\": \"params.p = '1'\"}", 200, "\"run_id\":\"${R}\""),
@@ -189,6 +201,65 @@ class MlflowEndpointsTest {
         if (c.status() != 200) {
             assertTrue(JSON.readTree(response.body()).has("error_code"), response.body());
         }
+        if (c.path().startsWith("mlflow/")) {
+            String timing = response.headers().firstValue("Server-Timing").orElse("none");
+            assertTrue(timing.matches("app;dur=\\d+\\.\\d{3}, cpu;dur=\\d+\\.\\d{3}(, read;dur=\\d+\\.\\d{3})?"), timing);
+        }
+    }
+
+    @Test
+    void logBatchReadsEveryShapeProtobufsJsonAllowsAndStoresThePointsExactly() throws Exception {
+        String run = JSON.readTree(call("POST", "mlflow/runs/create", "{\"experiment_id\": \"" + ids.get("E") + "\"}").body())
+                .at("/run/info/run_id").asText();
+        // run_uuid for run_id, a lone object for a list, numbers as strings, NaN bare and quoted, unknown fields skipped.
+        String body = "{\"run_uuid\": \"" + run + "\", \"extra\": {\"a\": [1, {}]}, \"metrics\": [{\"key\": \"m\", \"value\": \"-Infinity\","
+                + " \"timestamp\": \"7\", \"step\": 3.0}, {\"key\": \"m\", \"value\": NaN, \"timestamp\": 8, \"step\": \"4\", \"x\": null},"
+                + " {\"key\": \"m\", \"value\": 1e-3, \"timestamp\": 9}], \"params\": {\"key\": \"p\", \"value\": \"1\"}, \"tags\": null}";
+        HttpResponse<String> ok = call("POST", "mlflow/runs/log-batch", body);
+
+        assertEquals(200, ok.statusCode(), ok.body());
+        List<dev.runlog.tracking.Metric> history = tracker.metricHistory(run, "m");
+        assertEquals(List.of(0L, 3L, 4L), history.stream().map(dev.runlog.tracking.Metric::step).toList());
+        assertEquals(List.of(9L, 7L, 8L), history.stream().map(dev.runlog.tracking.Metric::timestamp).toList());
+        assertEquals(0.001, history.get(0).value());
+        assertEquals(Double.NEGATIVE_INFINITY, history.get(1).value());
+        assertTrue(Double.isNaN(history.get(2).value()));
+        assertEquals(Map.of("p", "1"), tracker.getRun(run).data().params());
+
+        Map<String, String> refused = Map.of(
+                "{\"run_id\": \"" + run + "\", \"metrics\": [{\"value\": 1}]}", "'metrics.key'",
+                "{\"run_id\": \"" + run + "\", \"metrics\": [{\"key\": \"m\", \"value\": 1, \"step\": \"x\"}]}", "'step'",
+                "{\"run_id\": \"" + run + "\", \"metrics\": [{\"key\": \"m\", \"value\": [1]}]}", "'value'",
+                "{\"run_id\": \"" + run + "\", \"metrics\": [1]}", "'metrics'",
+                "{\"run_id\": \"" + run + "\", \"metrics\": [{\"key\": \"bad key!\", \"value\": 1}]}", "bad key!",
+                "{\"run_id\": \"" + run + "\", \"params\": [{\"key\": \"q\", \"value\": \"1\"}, {\"key\": \"q\", \"value\": \"2\"}]}", "Duplicate",
+                "{\"metrics\": []}", "'run_id'",
+                "{\"run_id\": \"" + run + "\", \"metrics\": [", "not valid JSON");
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            HttpResponse<String> response = call("POST", "mlflow/runs/log-batch", bad.getKey());
+            assertEquals(400, response.statusCode(), bad.getKey() + " -> " + response.body());
+            assertTrue(response.body().contains(bad.getValue()) && response.body().contains("INVALID_PARAMETER_VALUE"), response.body());
+        }
+        assertEquals(3, tracker.metricHistory(run, "m").size(), "a refused batch stores nothing");
+    }
+
+    @Test
+    void thePreviewPrefixesOlderClientsCallAreServedAsThePlainOnes() throws Exception {
+        for (String prefix : List.of("api/2.0/preview/mlflow/", "ajax-api/2.0/preview/mlflow/")) {
+            HttpResponse<String> read = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + prefix
+                    + "experiments/get-by-name?experiment_name=fx")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, read.statusCode(), read.body());
+            assertTrue(read.body().contains("\"experiment_id\":\"" + ids.get("E") + "\""), read.body());
+        }
+        HttpResponse<String> write = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri()
+                + "api/2.0/preview/mlflow/experiments/create")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"fx-preview\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, write.statusCode(), write.body());
+        assertTrue(tracker.getExperimentByName("fx-preview").isPresent());
+        HttpResponse<String> unknown = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri()
+                + "api/2.0/preview/mlflow/no/such")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertTrue(unknown.body().contains("ENDPOINT_NOT_FOUND"), unknown.body());
     }
 
     @Test

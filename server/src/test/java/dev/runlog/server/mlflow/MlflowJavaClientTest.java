@@ -86,6 +86,14 @@ class MlflowJavaClientTest {
         assertEquals(400, taken.getStatusCode());
         assertTrue(taken.getBodyMessage().contains("RESOURCE_ALREADY_EXISTS"), taken.getBodyMessage());
         assertTrue(client.getExperimentByName("no such experiment").isEmpty());
+
+        client.renameExperiment(id, "client-experiments-renamed");
+        assertEquals("client-experiments-renamed", tracker.getExperiment(id).name());
+        assertTrue(tracker.getExperimentByName("client-experiments").isEmpty());
+        String other = client.createExperiment("client-experiments");
+        MlflowHttpException clash = assertThrows(MlflowHttpException.class, () -> client.renameExperiment(other, "client-experiments-renamed"));
+        assertTrue(clash.getBodyMessage().contains("RESOURCE_ALREADY_EXISTS"), clash.getBodyMessage());
+        assertEquals("client-experiments", tracker.getExperiment(other).name());
     }
 
     @Test

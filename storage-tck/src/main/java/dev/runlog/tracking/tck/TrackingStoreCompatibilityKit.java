@@ -189,6 +189,11 @@ public abstract class TrackingStoreCompatibilityKit {
     }
 
     @Nested
+    @DisplayName("Renames: experiments and runs by id, names checked and unique")
+    class Renames implements RenamesContract {
+    }
+
+    @Nested
     @DisplayName("Bulk writes: recordRuns calls of hundreds of runs")
     class BulkRecords implements BulkRecordContract {
     }

@@ -438,6 +438,22 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     }
 
     @Override
+    public Experiment renameExperiment(String experimentId, String newName) {
+        checkOpen();
+        InputRules.notNull("experiment id", experimentId);
+        store.renameExperiment(experimentId, InputRules.name("experiment", newName), clock.instant());
+        return getExperiment(experimentId);
+    }
+
+    @Override
+    public Run renameRun(String runId, String newName) {
+        checkOpen();
+        InputRules.notNull("run id", runId);
+        store.renameRun(runId, InputRules.name("run", newName));
+        return getRun(runId);
+    }
+
+    @Override
     public RunQuery searchRuns() {
         checkOpen();
         return new DefaultRunQuery(store::searchRuns, this::experimentIdOf);

@@ -59,7 +59,7 @@ final class InMemoryTrackingStore implements TrackingStore {
 
     private static final class ExperimentState {
         final String id;
-        final String name;
+        String name;
         final Instant creationTime;
         Instant lastUpdateTime;
         LifecycleStage stage = LifecycleStage.ACTIVE;
@@ -79,6 +79,8 @@ final class InMemoryTrackingStore implements TrackingStore {
 
     private static final class RunState {
         final RunSpec spec;
+        /** The spec's name until the run is renamed. */
+        String name;
         RunStatus status;
         Instant endTime;
         LifecycleStage stage = LifecycleStage.ACTIVE;
@@ -93,6 +95,7 @@ final class InMemoryTrackingStore implements TrackingStore {
 
         RunState(RunSpec spec) {
             this.spec = spec;
+            this.name = spec.name();
             this.status = spec.status();
             this.tags.putAll(spec.tags());
         }
@@ -105,7 +108,7 @@ final class InMemoryTrackingStore implements TrackingStore {
 
         Run toRun() {
             Map<String, Metric> latest = latestMetrics();
-            RunInfo info = new RunInfo(spec.runId(), spec.experimentId(), spec.name(), status, spec.startTime(),
+            RunInfo info = new RunInfo(spec.runId(), spec.experimentId(), name, status, spec.startTime(),
                     Optional.ofNullable(endTime), stage, spec.artifactUri());
             return new Run(info, new RunData(params, latest, tags), inputs);
         }
@@ -225,6 +228,38 @@ final class InMemoryTrackingStore implements TrackingStore {
                     run.deletedWithExperiment = false;
                 }
             }
+            return null;
+        });
+    }
+
+    @Override
+    public void renameExperiment(String experimentId, String newName, Instant time) {
+        write(() -> {
+            ExperimentState experiment = experiment(experimentId);
+            if (experiment.stage == LifecycleStage.DELETED) {
+                throw new ConflictException("Experiment '" + experiment.name + "' (id " + experiment.id
+                        + ") is deleted; restore it before renaming it");
+            }
+            ExperimentState holder = experimentsByName.get(newName);
+            if (holder != null && holder != experiment) {
+                throw new ConflictException("An experiment named '" + newName + "' already exists (id " + holder.id
+                        + (holder.stage == LifecycleStage.DELETED ? ", deleted" : "") + ")");
+            }
+            experimentsByName.remove(experiment.name);
+            experiment.name = newName;
+            experimentsByName.put(newName, experiment);
+            experiment.lastUpdateTime = time;
+            return null;
+        });
+    }
+
+    @Override
+    public void renameRun(String runId, String newName) {
+        write(() -> {
+            RunState run = run(runId);
+            run.checkNotDeleted();
+            run.name = newName;
+            run.tags.replace(RUN_NAME_TAG, newName);
             return null;
         });
     }

@@ -110,6 +110,33 @@ public interface TrackingStore extends AutoCloseable {
     void setExperimentTag(String experimentId, String key, String value);
 
     /**
+     * Renames an active experiment and sets its last update time to {@code time}. The name arrives
+     * checked as a new experiment's is; renaming to the experiment's own name changes only the
+     * time. Its runs keep their experiment (they refer to it by id), and the old name is free
+     * afterwards. A deleted experiment is not renamed, as in MLflow: restore it first.
+     *
+     * @throws NotFoundException if there is no such experiment
+     * @throws ConflictException naming the name if another experiment, a deleted one too, has it, or
+     *                           if the experiment is deleted
+     */
+    void renameExperiment(String experimentId, String newName, Instant time);
+
+    /**
+     * Renames a run that is not deleted, whatever its status (a finished run is renamed too, as
+     * MLflow's {@code runs/update} allows). The name arrives checked as a new run's is. A run that
+     * carries the tag {@value #RUN_NAME_TAG} (runs logged by MLflow's clients and imported from
+     * MLflow do) has that tag set to the new name in the same transaction, so the two never
+     * disagree; a run without it does not get it.
+     *
+     * @throws NotFoundException     if the run does not exist
+     * @throws RunNotActiveException if the run is deleted
+     */
+    void renameRun(String runId, String newName);
+
+    /** The tag MLflow keeps a run's name in besides the run's name itself; {@link #renameRun} keeps it equal to the name. */
+    String RUN_NAME_TAG = "mlflow.runName";
+
+    /**
      * The runs matching {@code search}, in its order, after its cursor, at most its limit. Every
      * store returns the same runs in the same order for the same search; the contract kit checks.
      */

@@ -32,6 +32,16 @@ class FlakyStore implements TrackingStore {
     volatile java.util.concurrent.CountDownLatch refusals = new java.util.concurrent.CountDownLatch(0);
 
     @Override
+    public void renameExperiment(String experimentId, String newName, Instant time) {
+        delegate.renameExperiment(experimentId, newName, time);
+    }
+
+    @Override
+    public void renameRun(String runId, String newName) {
+        delegate.renameRun(runId, newName);
+    }
+
+    @Override
     public void setTag(String runId, String key, String value) {
         delegate.setTag(runId, key, value);
     }

@@ -14,6 +14,8 @@ import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +26,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * MLflow's REST API ({@code /api/2.0/mlflow/...}, its {@code /ajax-api/2.0/mlflow/...} alias and
- * the artifact proxy {@code /api/2.0/mlflow-artifacts/artifacts/...}) over the server's tracker
+ * MLflow's REST API ({@code /api/2.0/mlflow/...}, its {@code /ajax-api/2.0/mlflow/...} alias, the
+ * {@code preview} prefixes of both that older clients call, and the artifact proxy {@code /api/2.0/mlflow-artifacts/artifacts/...}) over the server's tracker
  * and registry, so that MLflow's own clients log into a Runlog store unchanged.
  *
  * <p>Served only when the server allows writes (else every call gets 403 {@code PERMISSION_DENIED}
@@ -35,11 +37,28 @@ import java.util.function.Supplier;
  * from a browser page of another site: the {@code Host}, {@code Origin} and
  * {@code Sec-Fetch-Site} checks of {@link Csrf#originRefusal}, and a POST, PATCH or DELETE must be
  * sent as {@code application/json}, which a cross-site form cannot send.
+ *
+ * <p>Every JSON reply carries {@code Server-Timing: app;dur=<ms>}: the server's own time, from the
+ * handler taking the request (its headers parsed, its body still unread) to the serialized reply
+ * handed to the JDK's server, so that a client can tell it from the network's; then
+ * {@code cpu;dur=<ms>}, the CPU time of that span, and {@code read;dur=<ms>}, the part of it spent
+ * reading the body. Not counted: the JDK's parsing of
+ * the request line and headers before, and its writing of the reply to the socket after.
  */
 public final class MlflowApi {
     private static final System.Logger LOG = System.getLogger(MlflowApi.class.getName());
+    /**
+     * Where MLflow's clients call. The {@code preview} prefixes are older clients' (MLflow 1.x's
+     * Java client sent everything under {@code api/2.0/preview/mlflow}; 2.x clients do not), served
+     * as the plain ones.
+     */
     private static final Set<String> PREFIXES = Set.of("/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/",
+            "/api/2.0/preview/mlflow/", "/ajax-api/2.0/preview/mlflow/",
             "/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/");
+    private static final String PREVIEW = "preview/";
+    private static final Set<String> WRITE_METHODS = Set.of("POST", "PATCH", "DELETE");
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final byte[] EMPTY_REPLY = {'{', '}'};
 
     /** A route: the methods MLflow serves it with and what it answers. */
     record Route(Set<String> methods, Function<Request, Object> answer) {
@@ -69,21 +88,25 @@ public final class MlflowApi {
 
     /** Serves an MLflow request with {@code api}, or refuses it when the server serves none (null: writes are not allowed). */
     public static void serve(MlflowApi api, HttpExchange exchange) throws IOException {
+        // Server-Timing counts from here: the JDK's server has parsed the request line and headers,
+        // the body is still to be read.
+        long start = System.nanoTime();
+        long cpu = THREADS.getCurrentThreadCpuTime();
         try {
             if (api == null) {
                 throw new MlflowException("PERMISSION_DENIED", 403, "this Runlog server is read-only; MLflow's API is"
                         + " served only with writes allowed (ServerOptions.allowWrites(true), or runlog ui --allow-writes)");
             }
-            api.serve(exchange);
+            api.serve(exchange, start, cpu);
         } catch (RuntimeException e) {
-            fail(exchange, e);
+            fail(exchange, e, start, cpu);
         }
     }
 
-    private void serve(HttpExchange exchange) throws IOException {
+    private void serve(HttpExchange exchange, long start, long cpu) throws IOException {
         String method = exchange.getRequestMethod();
         Optional<Csrf.Refusal> refusal = csrf.originRefusal(exchange.getRequestHeaders());
-        if (refusal.isEmpty() && Set.of("POST", "PATCH", "DELETE").contains(method)) {
+        if (refusal.isEmpty() && WRITE_METHODS.contains(method)) {
             refusal = Csrf.contentTypeRefusal(exchange.getRequestHeaders());
         }
         if (refusal.isPresent()) {
@@ -91,6 +114,9 @@ public final class MlflowApi {
         }
         String rawPath = exchange.getRequestURI().getRawPath();
         String path = rawPath.substring(rawPath.indexOf("/2.0/") + "/2.0/".length());
+        if (path.startsWith(PREVIEW)) {
+            path = path.substring(PREVIEW.length());
+        }
         if (path.startsWith("mlflow-artifacts/")) {
             artifacts.serve(exchange, path.substring("mlflow-artifacts/".length()));
             return;
@@ -109,12 +135,22 @@ public final class MlflowApi {
             throw new MlflowException("ENDPOINT_NOT_FOUND", 405, "method " + method + " is not allowed for " + rawPath
                     + "; use " + String.join(" or ", allowed));
         }
-        Object reply = route.answer().apply(Request.of(readBody(exchange), exchange.getRequestURI().getRawQuery()));
-        ApiHandler.sendJson(exchange, 200, reply);
+        long reading = System.nanoTime();
+        byte[] body = readBody(exchange);
+        long read = System.nanoTime() - reading;
+        Object reply = route.answer().apply(Request.of(body, exchange.getRequestURI().getRawQuery()));
+        send(exchange, 200, reply, start, cpu, read);
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
+            long length = contentLength(exchange);
+            if (length >= 0 && length <= Request.MAX_BODY) {
+                // One array of the announced size, rather than readNBytes' chunks copied together.
+                byte[] bytes = new byte[(int) length];
+                int read = in.readNBytes(bytes, 0, bytes.length);
+                return read == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, read);
+            }
             byte[] bytes = in.readNBytes(Request.MAX_BODY + 1);
             if (bytes.length > Request.MAX_BODY) {
                 throw new MlflowException("RESOURCE_EXHAUSTED", 413, "the request body exceeds MLflow's limit of "
@@ -124,8 +160,45 @@ public final class MlflowApi {
         }
     }
 
+    /**
+     * Sends {@code reply} as JSON with {@code Server-Timing}: {@code app}, from {@code start} to the
+     * serialized reply handed to the JDK's server; {@code cpu}, the CPU time this thread spent in
+     * that span from {@code cpuStart}, which a loaded machine does not inflate as it does
+     * {@code app}; and, when the body was read ({@code readNanos >= 0}), {@code read}: the part of
+     * {@code app} spent reading it, waiting for the client and the network as much as working.
+     */
+    private static void send(HttpExchange exchange, int status, Object reply, long start, long cpuStart, long readNanos)
+            throws IOException {
+        // Most write replies are MLflow's empty message: no serializer for those.
+        byte[] json = reply instanceof Map<?, ?> map && map.isEmpty() ? EMPTY_REPLY.clone() : ApiHandler.json(reply);
+        String timing = "app;dur=" + millis(System.nanoTime() - start) + ", cpu;dur="
+                + millis(THREADS.getCurrentThreadCpuTime() - cpuStart) + (readNanos < 0 ? "" : ", read;dur=" + millis(readNanos));
+        exchange.getResponseHeaders().set("Server-Timing", timing);
+        ApiHandler.sendJson(exchange, status, json);
+    }
+
+    /** Nanoseconds as milliseconds with three decimals, by hand: String.format costs a Formatter per call. */
+    static String millis(long nanos) {
+        long micros = Math.max(0, nanos / 1_000);
+        long fraction = micros % 1_000;
+        return micros / 1_000 + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
+    }
+
+    /** The request's Content-Length, or -1 when it has none or a malformed one. */
+    private static long contentLength(HttpExchange exchange) {
+        String value = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Answers a failure with MLflow's error JSON and the HTTP status MLflow sends with its code. */
-    private static void fail(HttpExchange exchange, RuntimeException e) throws IOException {
+    private static void fail(HttpExchange exchange, RuntimeException e, long start, long cpu) throws IOException {
         if (exchange.getResponseCode() != -1) {
             LOG.log(System.Logger.Level.WARNING, "response to " + exchange.getRequestURI() + " cut short", e);
             return;
@@ -138,7 +211,7 @@ public final class MlflowApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", error.code());
         body.put("message", error.getMessage());
-        ApiHandler.sendJson(exchange, error.status(), body);
+        send(exchange, error.status(), body, start, cpu, -1);
     }
 
     /** Runlog's exceptions as MLflow's error codes. */

@@ -8,6 +8,7 @@ import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.ExperimentPage;
 import dev.runlog.tracking.ExperimentQuery;
 import dev.runlog.tracking.Metric;
@@ -15,6 +16,7 @@ import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunPage;
 import dev.runlog.tracking.RunQuery;
+import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
@@ -97,8 +99,9 @@ final class MlflowTracking {
         }));
         routes.put("runs/search", new MlflowApi.Route(read, this::searchRuns));
         routes.put("runs/log-metric", new MlflowApi.Route(post, r -> {
-            store.logBatch(runId(r), List.of(metric(r.text("key"), r.real("value"), r.integer("step", 0),
-                    r.integer("timestamp", stores.clock().millis()))), Map.of(), Map.of());
+            // Streamed as log-batch's points are: no JSON tree for the most frequent request.
+            BatchBody point = BatchBody.readMetric(r.body(), stores.clock().millis());
+            store.logBatch(batchRunId(point), point.metrics(), Map.of(), Map.of());
             return Map.of();
         }));
         routes.put("runs/log-parameter", new MlflowApi.Route(post, r -> {
@@ -180,12 +183,24 @@ final class MlflowTracking {
         return json;
     }
 
+    /** MLflow's rename: {@code new_name} when given; only an active experiment, to a name no experiment has. */
     private Object updateExperiment(Request r) {
         Experiment experiment = experiment(r.text("experiment_id"));
-        String newName = r.text("new_name");
-        if (!newName.equals(experiment.name())) {
-            throw MlflowException.invalid("Runlog does not rename experiments: experiment '" + experiment.name()
-                    + "' keeps its name (its id and runs are referred to by name)");
+        String newName = r.optionalText("new_name").orElse("");
+        if (newName.isEmpty()) {
+            return Map.of(); // MLflow changes nothing without a new name
+        }
+        if (experiment.lifecycleStage() == LifecycleStage.DELETED) {
+            throw MlflowException.invalid("Cannot rename a non-active experiment: experiment " + experiment.id()
+                    + " is deleted; restore it first");
+        }
+        try {
+            tracker.renameExperiment(experiment.id(), newName);
+        } catch (ConflictException e) {
+            if (tracker.getExperiment(experiment.id()).lifecycleStage() == LifecycleStage.DELETED) {
+                throw e; // deleted meanwhile: the store's message says so
+            }
+            throw MlflowException.exists("Experiment '" + newName + "' already exists.");
         }
         return Map.of();
     }
@@ -249,10 +264,16 @@ final class MlflowTracking {
     private Object updateRun(Request r) {
         String runId = runId(r);
         Run run = tracker.getRun(runId);
-        r.optionalText("run_name").filter(n -> !n.isEmpty() && !n.equals(run.info().name())).ifPresent(n -> {
-            throw MlflowException.invalid("Runlog does not rename runs: run " + runId + " keeps its name '"
-                    + run.info().name() + "'");
-        });
+        // MLflow renames with run_name (and its mlflow.runName tag, which the store keeps equal), first: a refused
+        // rename (deleted run, bad name) then changes nothing.
+        String newName = r.optionalText("run_name").orElse("");
+        if (!newName.isEmpty() && !newName.equals(run.info().name())) {
+            try {
+                tracker.renameRun(runId, newName);
+            } catch (RunNotActiveException e) {
+                throw MlflowException.invalid(e.getMessage()); // deleted: as MLflow, which renames active runs only
+            }
+        }
         if (r.has("status")) {
             RunStatus status = status(r.text("status"));
             if (status != run.info().status()) {
@@ -297,52 +318,59 @@ final class MlflowTracking {
         return json;
     }
 
-    private static Metric metric(String key, double value, long step, long timestamp) {
-        return new Metric(InputRules.key("metric", key), value, step, timestamp);
-    }
-
+    /**
+     * The body is streamed ({@link BatchBody}), not read into a tree; the checks and limits are
+     * MLflow's, then one store write, all or nothing, as {@code Tracker.logMetric} then
+     * {@code flush()} would store the points.
+     */
     private Object logBatch(Request r) {
-        String runId = runId(r);
-        List<JsonNode> metrics = r.list("metrics");
+        BatchBody batch = BatchBody.read(r.body(), stores.clock().millis());
+        String runId = batchRunId(batch);
+        List<Metric> metrics = batch.metrics();
         if (metrics.size() > MAX_METRICS_PER_BATCH) {
             throw MlflowException.invalid("A batch logging request can contain at most " + MAX_METRICS_PER_BATCH
                     + " metrics. Got " + metrics.size() + " metrics. Please split up metrics across multiple requests and try again.");
         }
-        Map<String, String> params = keyValues(r, "params", "param", MAX_PARAMS_PER_BATCH);
-        Map<String, String> tags = keyValues(r, "tags", "tag", MAX_TAGS_PER_BATCH);
-        int total = metrics.size() + r.list("params").size() + r.list("tags").size();
+        Map<String, String> params = checkedPairs(batch.params(), "params", "param", MAX_PARAMS_PER_BATCH);
+        Map<String, String> tags = checkedPairs(batch.tags(), "tags", "tag", MAX_TAGS_PER_BATCH);
+        int total = metrics.size() + batch.params().size() + batch.tags().size();
         if (total > MAX_ENTITIES_PER_BATCH) {
             throw MlflowException.invalid("A batch logging request can contain at most " + MAX_ENTITIES_PER_BATCH
                     + " metrics, params, and tags in total. Got " + total + " in total.");
         }
-        long now = stores.clock().millis();
-        List<Metric> points = new ArrayList<>(metrics.size());
-        for (JsonNode m : metrics) {
-            JsonNode step = m.get("step");
-            JsonNode timestamp = m.get("timestamp");
-            points.add(metric(Request.text(m, "metrics", "key"), Request.real(m, "value"),
-                    step == null || step.isNull() ? 0 : step.asLong(), timestamp == null || timestamp.isNull() ? now : timestamp.asLong()));
-        }
-        store.logBatch(runId, points, params, tags);
+        store.logBatch(runId, metrics, params, tags);
         return Map.of();
     }
 
-    /**
-     * The {@code {key, value}} list {@code field} as a map, each checked as Runlog checks a param
-     * ({@code kind} "param") or tag; for params a key given twice with two values is refused, as
-     * MLflow refuses it.
-     */
+    private static String batchRunId(BatchBody body) {
+        if (body.runId() == null) {
+            throw MlflowException.invalid("Missing value for required parameter 'run_id'.");
+        }
+        return InputRules.runId(body.runId());
+    }
+
+    /** The {@code {key, value}} list {@code field} as a map, checked as {@link #checkedPairs} says. */
     private static Map<String, String> keyValues(Request r, String field, String kind, int limit) {
-        List<JsonNode> list = r.list(field);
-        if (list.size() > limit) {
+        List<String[]> pairs = new ArrayList<>();
+        for (JsonNode element : r.list(field)) {
+            pairs.add(new String[] {Request.text(element, field, "key"), Request.text(element, field, "value")});
+        }
+        return checkedPairs(pairs, field, kind, limit);
+    }
+
+    /**
+     * Key-value pairs as a map, each checked as Runlog checks a param ({@code kind} "param") or
+     * tag; for params a key given twice with two values is refused, as MLflow refuses it.
+     */
+    private static Map<String, String> checkedPairs(List<String[]> pairs, String field, String kind, int limit) {
+        if (pairs.size() > limit) {
             throw MlflowException.invalid("A batch logging request can contain at most " + limit + " " + field
-                    + ". Got " + list.size() + " " + field + ". Please split up " + field + " across multiple requests and try again.");
+                    + ". Got " + pairs.size() + " " + field + ". Please split up " + field + " across multiple requests and try again.");
         }
         Map<String, String> map = new LinkedHashMap<>();
-        for (JsonNode element : list) {
-            String key = InputRules.key(kind, Request.text(element, field, "key"));
-            String value = Request.text(element, field, "value");
-            value = kind.equals("param") ? InputRules.paramValue(key, value) : InputRules.tagValue(key, value);
+        for (String[] pair : pairs) {
+            String key = InputRules.key(kind, pair[0]);
+            String value = kind.equals("param") ? InputRules.paramValue(key, pair[1]) : InputRules.tagValue(key, pair[1]);
             String previous = map.put(key, value);
             if (kind.equals("param") && previous != null && !previous.equals(value)) {
                 throw MlflowException.invalid("Duplicate parameter keys have been submitted: '" + key + "' with values '"

@@ -2,8 +2,11 @@ package dev.runlog.server.internal.mlflow;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -23,30 +26,59 @@ final class Request {
     /** The largest body read, as MLflow's own request limit (1 MB). */
     static final int MAX_BODY = 1024 * 1024;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+    /** Fast double parsing: a 1,000-point batch is a thousand decimals to read, exactly as Double.parseDouble does. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
-    private final JsonNode fields;
+    /** The body when it holds anything but whitespace, else null. */
+    private final byte[] body;
+    private final String rawQuery;
+    /** The fields, read on first use: a route that streams the body ({@link BatchBody}) never builds the tree. */
+    private JsonNode fields;
 
-    private Request(JsonNode fields) {
-        this.fields = fields;
+    private Request(byte[] body, String rawQuery) {
+        this.body = body;
+        this.rawQuery = rawQuery;
     }
 
     /** The body's fields when it has any, else the query's. */
     static Request of(byte[] body, String rawQuery) {
-        if (hasContent(body)) {
-            JsonNode node;
-            try {
-                node = MAPPER.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw MlflowException.invalid("the body is not valid JSON: " + e.getOriginalMessage());
-            } catch (IOException e) {
-                throw MlflowException.invalid("the body could not be read: " + e.getMessage());
-            }
-            if (node == null || !node.isObject()) {
-                throw MlflowException.invalid("the body must be a JSON object");
-            }
-            return new Request(node);
+        return new Request(hasContent(body) ? body : null, rawQuery);
+    }
+
+    /** The body, or null when it is empty or blank (the fields are the query's then). */
+    byte[] body() {
+        return body;
+    }
+
+    /** A streaming parser of {@code json}, as lenient about numbers as the tree reader. */
+    static JsonParser parser(byte[] json) throws IOException {
+        return MAPPER.getFactory().createParser(json);
+    }
+
+    private JsonNode fields() {
+        if (fields == null) {
+            fields = body != null ? tree(body) : query(rawQuery);
         }
+        return fields;
+    }
+
+    private static JsonNode tree(byte[] body) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw MlflowException.invalid("the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw MlflowException.invalid("the body could not be read: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw MlflowException.invalid("the body must be a JSON object");
+        }
+        return node;
+    }
+
+    private static JsonNode query(String rawQuery) {
         ObjectNode query = MAPPER.createObjectNode();
         if (rawQuery != null) {
             for (String pair : rawQuery.split("&")) {
@@ -66,7 +98,7 @@ final class Request {
                 }
             }
         }
-        return new Request(query);
+        return query;
     }
 
     /** Whether the body holds anything but JSON whitespace, without copying it into a string. */
@@ -100,7 +132,7 @@ final class Request {
     }
 
     Optional<String> optionalText(String name) {
-        JsonNode value = fields.get(name);
+        JsonNode value = fields().get(name);
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
@@ -129,25 +161,12 @@ final class Request {
 
     /** Whether field {@code name} is present and not null. */
     boolean has(String name) {
-        JsonNode value = fields.get(name);
+        JsonNode value = fields().get(name);
         return value != null && !value.isNull();
     }
 
-    /** The number field {@code name}, which must be present; {@code "NaN"} and {@code "Infinity"} as protobuf writes them. */
-    double real(String name) {
-        return real(fields, name);
-    }
-
-    /** A number of {@code node}, as {@link #real(String)}. */
-    static double real(JsonNode node, String name) {
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            throw MlflowException.invalid("Missing value for required parameter '" + name + "'.");
-        }
-        if (value.isNumber()) {
-            return value.doubleValue();
-        }
-        String text = value.asText();
+    /** A number written as text: a decimal, or {@code "NaN"} and {@code "Infinity"} as protobuf writes them. */
+    static double real(String text, String name) {
         return switch (text) {
             case "NaN" -> Double.NaN;
             case "Infinity" -> Double.POSITIVE_INFINITY;
@@ -164,7 +183,7 @@ final class Request {
     }
 
     private Optional<String> number(String name) {
-        JsonNode value = fields.get(name);
+        JsonNode value = fields().get(name);
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
@@ -189,7 +208,7 @@ final class Request {
 
     /** The repeated field {@code name}: its elements; empty when absent, one element for a lone value. */
     List<JsonNode> list(String name) {
-        JsonNode value = fields.get(name);
+        JsonNode value = fields().get(name);
         List<JsonNode> out = new ArrayList<>();
         if (value == null || value.isNull()) {
             return out;

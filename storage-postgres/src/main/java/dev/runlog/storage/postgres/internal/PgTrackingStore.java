@@ -150,6 +150,43 @@ final class PgTrackingStore implements TrackingStore {
                 + " DO UPDATE SET value = EXCLUDED.value", id, key, value) == 1);
     }
 
+    /** The row lock (FOR UPDATE) holds off a concurrent delete; the unique constraint, a concurrent rename or create. */
+    @Override
+    public void renameExperiment(String experimentId, String newName, Instant time) {
+        long id = existingExperimentKey(experimentId);
+        db.write(c -> {
+            String stage = PgDatabase.first(c, rs -> rs.getString(1), "SELECT lifecycle_stage FROM runlog_experiments"
+                    + " WHERE experiment_id = ? FOR UPDATE", id).orElseThrow(() -> new NotFoundException("No experiment with id " + experimentId));
+            if (!stage.equals(ACTIVE)) {
+                throw new ConflictException("Experiment " + experimentId + " is deleted; restore it before renaming it");
+            }
+            Optional<Experiment> taken = experiments(c, new SqlText().sql(" WHERE name = ").value(newName)
+                    .sql(" AND experiment_id <> ").value(id)).stream().findFirst();
+            if (taken.isPresent()) {
+                throw nameTaken(taken.get());
+            }
+            try {
+                return update(c, "UPDATE runlog_experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?",
+                        newName, time.toEpochMilli(), id);
+            } catch (SQLException e) {
+                if (PgErrors.isUniqueViolation(e)) {
+                    throw new ConflictException("An experiment named '" + newName + "' already exists");
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The name tag, when the run has one, follows the name in the same transaction. */
+    @Override
+    public void renameRun(String runId, String newName) {
+        db.write(c -> {
+            lockUndeletedRun(c, runId);
+            update(c, "UPDATE runlog_tags SET value = ? WHERE run_id = ? AND key = ?", newName, runId, RUN_NAME_TAG);
+            return update(c, "UPDATE runlog_runs SET name = ? WHERE run_id = ?", newName, runId);
+        });
+    }
+
     @Override
     public List<Run> searchRuns(RunSearch search) {
         return db.read(c -> PgRunReader.load(c, PgSearch.runIds(c, search)));

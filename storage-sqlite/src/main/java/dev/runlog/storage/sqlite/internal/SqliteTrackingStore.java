@@ -153,6 +153,17 @@ final class SqliteTrackingStore implements TrackingStore {
         });
     }
 
+    @Override
+    public void renameExperiment(String experimentId, String newName, Instant time) {
+        long id = existingExperimentKey(experimentId);
+        db.write(c -> SqliteRenames.experiment(c, id, experimentId, newName, time));
+    }
+
+    @Override
+    public void renameRun(String runId, String newName) {
+        db.write(c -> SqliteRenames.run(c, runId, newName));
+    }
+
     // ---- runs ---------------------------------------------------------------------------------
 
     @Override
