@@ -47,7 +47,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +131,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
             tags.put(SystemTags.PARENT_RUN_ID, parentRunId);
         }
         tags.putAll(userTags);
-        String runId = newRunId();
+        String runId = RunIds.random();
         String runName = name != null ? name : RunNames.generate(ThreadLocalRandom.current());
         store.createRun(new RunSpec(runId, expId, runName, RunStatus.RUNNING, clock.instant(),
                 artifacts.artifactUri(runId), tags));
@@ -146,7 +145,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
                              Map<String, String> tags) {
         checkOpen();
         String expId = experimentForRun(experimentName).id();
-        String runId = newRunId();
+        String runId = RunIds.random();
         store.createRun(new RunSpec(runId, expId, InputRules.name("run", runName), status, startTime,
                 artifacts.artifactUri(runId), tags));
         return runId;
@@ -162,20 +161,15 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
             return List.of();
         }
         String expId = experimentForRun(experimentName).id();
+        List<String> ids = RunIds.consecutive(runs.size());
         List<RecordedRun> recorded = new ArrayList<>(runs.size());
-        List<String> ids = new ArrayList<>(runs.size());
-        // Consecutive ids after one random 96-bit prefix, still unique: rows keyed by run id then
-        // land side by side in every index instead of one page each, which is most of a big
-        // import's cost in SQLite.
-        String prefix = newRunId().substring(0, 24);
-        for (RunRecord run : runs) {
-            String runId = prefix + HexFormat.of().toHexDigits(ids.size());
-            recorded.add(new RecordedRun(new RunSpec(runId, expId, run.name(), RunStatus.RUNNING, run.startTime(),
-                    artifacts.artifactUri(runId), run.tags()), run.params(), run.metrics(), run.status(), run.endTime()));
-            ids.add(runId);
+        for (int i = 0; i < ids.size(); i++) {
+            RunRecord run = runs.get(i);
+            recorded.add(new RecordedRun(new RunSpec(ids.get(i), expId, run.name(), RunStatus.RUNNING, run.startTime(),
+                    artifacts.artifactUri(ids.get(i)), run.tags()), run.params(), run.metrics(), run.status(), run.endTime()));
         }
         store.recordRuns(recorded);
-        return List.copyOf(ids);
+        return ids;
     }
 
     Map<String, String> processTags() {
@@ -204,12 +198,6 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
                     + ") is deleted; restore it or use another name");
         }
         return experiment;
-    }
-
-    private static String newRunId() {
-        byte[] bytes = new byte[16];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     @Override

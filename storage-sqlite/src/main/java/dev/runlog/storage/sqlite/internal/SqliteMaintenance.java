@@ -4,7 +4,9 @@ import static dev.runlog.storage.sqlite.internal.Sql.bind;
 import static dev.runlog.storage.sqlite.internal.Sql.update;
 
 import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.ProcessOwner;
 import dev.runlog.tracking.spi.Purge;
 import dev.runlog.tracking.spi.StoreCheck;
 import java.sql.Connection;
@@ -16,9 +18,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
-/** Garbage collection and the self-check of the SQLite tracking store (TrackingStore's purgeDeleted and checkStore). */
+/**
+ * Garbage collection, the self-check and the dead-process scan of the SQLite tracking store
+ * (TrackingStore's purgeDeleted, checkStore and the read half of killRunsOfDeadProcesses).
+ */
 final class SqliteMaintenance {
     private static final System.Logger LOG = System.getLogger(SqliteMaintenance.class.getName());
     /** The tables holding a run's rows, emptied before the run's own row; metric chunks go first, by series. */
@@ -88,6 +95,31 @@ final class SqliteMaintenance {
 
     private static long size(Statement s) throws SQLException {
         return single(s, "PRAGMA page_count") * single(s, "PRAGMA page_size");
+    }
+
+    /**
+     * The RUNNING runs owned by a process of this machine ({@code self}'s host and pid namespace)
+     * that is gone, with their owners: what opening a store ends as KILLED.
+     */
+    static List<Map.Entry<String, ProcessOwner>> runsOfDeadOwners(SqliteDatabase db, ProcessOwner self) {
+        return db.read(c -> {
+            List<Map.Entry<String, ProcessOwner>> found = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT o.run_id, o.pid, o.process_start FROM run_owners o"
+                    + " JOIN runs r ON r.run_id = o.run_id WHERE o.host = ? AND o.pid_namespace IS ? AND r.status = ?")) {
+                bind(ps, self.host(), self.pidNamespace().orElse(null), RunStatus.RUNNING.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long start = rs.getLong(3);
+                        ProcessOwner owner = new ProcessOwner(self.host(), self.pidNamespace(), rs.getLong(2),
+                                rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(start));
+                        if (owner.isGone()) {
+                            found.add(Map.entry(rs.getString(1), owner));
+                        }
+                    }
+                }
+            }
+            return found;
+        });
     }
 
     /** SQLite's own checks: the integrity of every page and index, and every foreign key. */

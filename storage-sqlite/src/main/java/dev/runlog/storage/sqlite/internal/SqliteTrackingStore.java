@@ -41,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -333,24 +332,7 @@ final class SqliteTrackingStore implements TrackingStore {
     public List<String> killRunsOfDeadProcesses(Instant endTime) {
         ProcessOwner self = ProcessOwner.current();
         // Read first: most opens find nothing to do and so never wait for the write lock.
-        List<Map.Entry<String, ProcessOwner>> dead = db.read(c -> {
-            List<Map.Entry<String, ProcessOwner>> found = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT o.run_id, o.pid, o.process_start FROM run_owners o"
-                    + " JOIN runs r ON r.run_id = o.run_id WHERE o.host = ? AND o.pid_namespace IS ? AND r.status = ?")) {
-                bind(ps, self.host(), self.pidNamespace().orElse(null), RunStatus.RUNNING.name());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long start = rs.getLong(3);
-                        ProcessOwner owner = new ProcessOwner(self.host(), self.pidNamespace(), rs.getLong(2),
-                                rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(start));
-                        if (owner.isGone()) {
-                            found.add(Map.entry(rs.getString(1), owner));
-                        }
-                    }
-                }
-            }
-            return found;
-        });
+        List<Map.Entry<String, ProcessOwner>> dead = SqliteMaintenance.runsOfDeadOwners(db, self);
         if (dead.isEmpty()) {
             return List.of();
         }
