@@ -88,7 +88,8 @@ class ModelMonitorTest {
         List<List<String>> current = rows.subList(0, 284);
         List<MonitorAlert> alerts = Collections.synchronizedList(new ArrayList<>());
         try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/Production",
-                MonitorOptions.defaults().window(284).target("diagnosis").alertOnAnyFeature(false))) {
+                MonitorOptions.defaults().window(284).target("diagnosis").alertOnAnyFeature(false)
+                        .pollInterval(java.time.Duration.ofHours(1)))) {
             monitor.addListener(alerts::add);
             assertEquals(30, monitor.features().size(), "the numeric columns, the target left out");
             current.forEach(row -> monitor.record(store.features(row, 0, 0), row.get(30)));
@@ -148,7 +149,8 @@ class ModelMonitorTest {
     void lateLabelsGiveTheMetricAndSlowPredictionsTheLatencyAlert(MonitorFixture store) {
         List<MonitorAlert.Kind> alerts = new ArrayList<>();
         try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/Production",
-                MonitorOptions.defaults().window(100).target("diagnosis").metricFloor(0.9).latencyCeiling(java.time.Duration.ofMillis(50)))) {
+                MonitorOptions.defaults().window(100).target("diagnosis").pollInterval(java.time.Duration.ofHours(1))
+                        .metricFloor(0.9).latencyCeiling(java.time.Duration.ofMillis(50)))) {
             monitor.addListener(alert -> alerts.add(alert.kind()));
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -236,7 +238,8 @@ class ModelMonitorTest {
         InvalidInputException target = assertThrows(InvalidInputException.class, () -> ModelMonitor.forModel(
                 store.tracker, "models:/breast-cancer/1", MonitorOptions.defaults().target("label")));
         assertTrue(target.getMessage().contains("'label'"), target.getMessage());
-        try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/1", MonitorOptions.defaults().target("diagnosis"))) {
+        try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/1",
+                MonitorOptions.defaults().target("diagnosis"))) {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> monitor.record(new double[3], "benign"));
             assertTrue(e.getMessage().contains("3 features where the monitor has 30"), e.getMessage());
         }
