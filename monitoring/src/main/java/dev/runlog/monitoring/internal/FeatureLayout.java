@@ -68,8 +68,11 @@ public final class FeatureLayout {
         return values.clone();
     }
 
-    /** A checked row of the values of named features; a feature not named is missing. */
+    /** A checked row of the values of named features, in feature order; a feature not named is missing. */
     public Object[] row(Map<String, ?> values) {
+        if (names.isEmpty()) {
+            return new Object[0];   // nothing to compare with: any features are taken, as in the other forms
+        }
         Object[] row = new Object[names.size()];
         for (Map.Entry<String, ?> e : values.entrySet()) {
             Integer i = e.getKey() == null ? null : index.get(e.getKey());
