@@ -104,7 +104,8 @@ public final class ModelMonitor implements AutoCloseable {
     private record Latency(long nanos, long millis) {
     }
 
-    private ModelMonitor(Tracker tracker, String model, MonitorSubject subject, String followed, MonitorOptions options) {
+    private ModelMonitor(Tracker tracker, String model, MonitorSubject subject, ModelRegistry registry, String followed,
+                         MonitorOptions options) {
         this.tracker = tracker;
         this.options = options;
         this.model = model;
@@ -121,7 +122,7 @@ public final class ModelMonitor implements AutoCloseable {
         this.log = new WindowLog(options.pendingWindows(), this::windowGivenUp);
         this.window = newWindow(options.clock().millis());
         subject.run().started();   // a store that fails now fails the call that builds the monitor
-        this.registry = followed == null ? null : ModelRegistry.of(tracker);
+        this.registry = registry;
         this.subscription = followed == null ? null : RegistryStore.of(tracker).subscribe(() -> {
             registryChanged = true;
             LockSupport.unpark(evaluatorThread());
@@ -153,12 +154,13 @@ public final class ModelMonitor implements AutoCloseable {
         InputRules.notNull("tracker", tracker);
         InputRules.notNull("modelsUri", modelsUri);
         InputRules.notNull("options", options);
-        ModelVersion version = ModelRegistry.of(tracker).resolve(modelsUri);
+        ModelRegistry registry = ModelRegistry.of(tracker);
+        ModelVersion version = registry.resolve(modelsUri);
         String ref = modelsUri.substring(modelsUri.lastIndexOf('/') + 1);
         boolean fixed = !modelsUri.substring("models:/".length()).contains("@")
                 && ref.chars().allMatch(c -> c >= '0' && c <= '9');
-        return new ModelMonitor(tracker, version.name(), MonitorSubject.of(tracker, version, options), fixed ? null : modelsUri,
-                options);
+        return new ModelMonitor(tracker, version.name(), MonitorSubject.of(tracker, version, options), registry,
+                fixed ? null : modelsUri, options);
     }
 
     /**
@@ -174,7 +176,7 @@ public final class ModelMonitor implements AutoCloseable {
         InputRules.notNull("reference", reference);
         InputRules.notNull("options", options);
         return new ModelMonitor(tracker, modelName, MonitorSubject.of(tracker, modelName, reference, options),
-                null, options);
+                null, null, options);
     }
 
     private Window newWindow(long startMillis) {
