@@ -36,9 +36,13 @@ final class MonitorBenchmark {
 
     static void run(Path work, Consumer<Figure> out) throws Exception {
         double logMetric = median(LogMetricBenchmark.class);
-        double record = median(MonitorRecordBenchmark.class);
+        double record = median(MonitorRecordBenchmark.class, "record");
         out.accept(new Figure("monitor_record_calling_thread_median", record, "ns", 1_000, false, null,
                 "ModelMonitor.record of 30 features with windows of 1000 evaluated and logged to SQLite meanwhile; "
+                        + "logMetric median in the same run: " + Math.round(logMetric) + " ns"));
+        double mixed = median(MonitorRecordBenchmark.class, "recordMixed");
+        out.accept(new Figure("monitor_record_mixed_calling_thread_median", mixed, "ns", 1_000, false, null,
+                "ModelMonitor.record of an Object[] of 27 numbers and 3 categories, as above; "
                         + "logMetric median in the same run: " + Math.round(logMetric) + " ns"));
         out.accept(new Figure("monitor_window_10000x30_evaluation", windowMillis(work), "ms", 50, false,
                 naiveMillis(), "flush of 10000 recorded predictions x 30 features: drift per feature against KLL "
@@ -48,7 +52,15 @@ final class MonitorBenchmark {
     }
 
     private static double median(Class<?> benchmark) throws Exception {
-        RunResult result = new Runner(new OptionsBuilder().include(benchmark.getName())
+        return median(benchmark.getName());
+    }
+
+    private static double median(Class<?> benchmark, String method) throws Exception {
+        return median(benchmark.getName().replace(".", "\\.") + "\\." + method + "$");
+    }
+
+    private static double median(String include) throws Exception {
+        RunResult result = new Runner(new OptionsBuilder().include(include)
                 .verbosity(VerboseMode.SILENT).build()).runSingle();
         return result.getPrimaryResult().getStatistics().getPercentile(50);
     }
@@ -122,6 +134,37 @@ final class MonitorBenchmark {
             numeric.put("f" + f, columns[f]);
         }
         return Reference.of(numeric, Map.of());
+    }
+
+    /** The last 3 of the 30 features categorical: 4 categories each, drawn with uneven weights. */
+    static Reference mixedReference(int trainingRows, long seed) {
+        double[][] columns = columns(rows(trainingRows, seed));
+        Map<String, double[]> numeric = new LinkedHashMap<>();
+        Map<String, List<String>> categorical = new LinkedHashMap<>();
+        for (int f = 0; f < FEATURES; f++) {
+            if (f < FEATURES - 3) {
+                numeric.put("f" + f, columns[f]);
+            } else {
+                categorical.put("f" + f, Arrays.stream(columns[f]).mapToObj(MonitorBenchmark::category).toList());
+            }
+        }
+        return Reference.of(numeric, categorical);
+    }
+
+    /** Rows for {@link #mixedReference}: numbers as Double, the last 3 features as categories. */
+    static Object[][] mixedRows(int count, long seed) {
+        double[][] numbers = rows(count, seed);
+        Object[][] rows = new Object[count][FEATURES];
+        for (int i = 0; i < count; i++) {
+            for (int f = 0; f < FEATURES; f++) {
+                rows[i][f] = f < FEATURES - 3 ? (Object) numbers[i][f] : category(numbers[i][f] - f);
+            }
+        }
+        return rows;
+    }
+
+    private static String category(double value) {
+        return "c" + Math.floorMod((long) Math.floor(value), 4);
     }
 
     private static double[][] columns(double[][] rows) {

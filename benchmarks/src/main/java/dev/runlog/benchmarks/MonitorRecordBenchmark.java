@@ -20,7 +20,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What one {@code ModelMonitor.record} call costs the serving thread: 30 features and an output,
+ * What one {@code ModelMonitor.record} call costs the serving thread: 30 features and an output
+ * ({@link #record}: 30 numbers; {@link #recordMixed}: 27 numbers and 3 categories as an
+ * {@code Object[]}, checked and copied),
  * with the monitor's thread evaluating windows of 1,000 predictions against a sketched reference
  * and logging them to a SQLite store meanwhile. Sample mode times single calls, as
  * {@link LogMetricBenchmark} does, so the two medians compare. When the evaluating thread falls
@@ -36,7 +38,9 @@ public class MonitorRecordBenchmark {
     private Path dir;
     private Tracker tracker;
     private ModelMonitor monitor;
+    private ModelMonitor mixed;
     private double[][] rows;
+    private Object[][] mixedRows;
     private int next;
 
     @Setup
@@ -46,6 +50,9 @@ public class MonitorRecordBenchmark {
         monitor = ModelMonitor.forReference(tracker, "bench", MonitorBenchmark.reference(10_000, 1),
                 MonitorOptions.defaults().window(1_000));
         rows = MonitorBenchmark.rows(4_096, 2);
+        mixed = ModelMonitor.forReference(tracker, "bench-mixed", MonitorBenchmark.mixedReference(10_000, 1),
+                MonitorOptions.defaults().window(1_000));
+        mixedRows = MonitorBenchmark.mixedRows(4_096, 2);
     }
 
     @Benchmark
@@ -53,9 +60,15 @@ public class MonitorRecordBenchmark {
         return monitor.record(rows[next++ & 4_095], 1.0);
     }
 
+    @Benchmark
+    public long recordMixed() {
+        return mixed.record(mixedRows[next++ & 4_095], 1.0);
+    }
+
     @TearDown
     public void close() throws IOException {
         monitor.close();
+        mixed.close();
         tracker.close();
         BenchmarkSuite.deleteTree(dir);
     }

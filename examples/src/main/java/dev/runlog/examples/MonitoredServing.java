@@ -41,7 +41,8 @@ import java.util.stream.Collectors;
  * cancer classifier is trained at clinic A and served; each day's predictions are a window. Then
  * clinic B's requests arrive, measured by a device that reads every feature 25% larger: the monitor
  * flags feature drift, prediction drift and falling accuracy. A model retrained on clinic B's
- * labelled data runs in shadow for two days and is promoted only through the monitoring gates.
+ * labelled data runs in shadow for two days and is promoted only through the monitoring gates; the
+ * Production monitor follows the promotion and judges the next day against the new version's data.
  *
  * <pre>
  * mvn -B -q -pl examples -am compile exec:java -Dexec.mainClass=dev.runlog.examples.MonitoredServing
@@ -63,7 +64,8 @@ public final class MonitoredServing {
     /**
      * What happened.
      *
-     * @param days       each day's report of the model in Production, in order
+     * @param days       each day's report of the model in Production, in order (the last one after
+     *                   the promotion, when version 2 passed the gates)
      * @param alerts     the alerts raised, in order
      * @param promotedV2 whether the retrained version passed the monitoring gates
      */
@@ -153,8 +155,12 @@ public final class MonitoredServing {
                 out.println("version " + v2 + " rejected: " + e.failures());
             }
             served.refresh();
-            out.printf("now serving version %d; monitoring runs in experiment monitoring/%s%n",
-                    served.version().version(), MODEL_NAME);
+            monitor.flush();   // the Production monitor looks now (else at its next window) and follows
+            out.printf("now serving version %d, monitored by the same Production monitor, now against version %d's"
+                    + " training data:%n", served.version().version(), monitor.version());
+            days.add(serve(List.of(monitor), List.of(served.get()), data, stream.subList(0, PER_DAY), CLINIC_B_SCALE,
+                    clock, "clinic B", out).get(0));
+            out.printf("monitoring runs in experiment monitoring/%s%n", MODEL_NAME);
         }
         return new Result(days, alerts, promoted);
     }

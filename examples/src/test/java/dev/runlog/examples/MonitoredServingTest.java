@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link MonitoredServing} on the memory store (ModelMonitorTest runs the monitor on SQLite): clinic A's days do not drift, clinic B's do (features,
- * predictions and accuracy alert), and the retrained version passes the monitoring gates.
+ * predictions and accuracy alert), the retrained version passes the monitoring gates, and the
+ * Production monitor follows it.
  */
 class MonitoredServingTest {
     @Test
@@ -26,7 +27,7 @@ class MonitoredServingTest {
         try (Tracker tracker = Tracker.open("memory:")) {
             MonitoredServing.Result result = MonitoredServing.run(tracker, new PrintStream(printed, true, StandardCharsets.UTF_8));
             List<WindowReport> days = result.days();
-            assertEquals(5, days.size());
+            assertEquals(6, days.size());
             assertFalse(days.get(0).datasetDrifted() || days.get(1).datasetDrifted(), "clinic A is what v1 was trained on");
             assertTrue(days.get(2).datasetDrifted(), "clinic B reads every feature 25% larger");
             assertTrue(days.get(2).predictionDrift().orElseThrow().drifted());
@@ -34,6 +35,8 @@ class MonitoredServingTest {
             assertEquals(List.of(MonitorAlert.Kind.DRIFT, MonitorAlert.Kind.PREDICTION_DRIFT, MonitorAlert.Kind.METRIC_BELOW_FLOOR),
                     result.alerts().stream().filter(a -> a.report().window() == 2).map(MonitorAlert::kind).toList());
             assertTrue(result.promotedV2());
+            assertEquals(2, days.get(5).version(), "the Production monitor followed the promotion");
+            assertFalse(days.get(5).datasetDrifted(), "clinic B is what v2 was trained on");
             assertEquals(2, ModelRegistry.of(tracker).latest(MonitoredServing.MODEL_NAME, Stage.PRODUCTION).orElseThrow().version());
         }
         String out = printed.toString(StandardCharsets.UTF_8);

@@ -5,8 +5,10 @@ import dev.runlog.monitoring.internal.StepCdf;
 import dev.runlog.monitoring.internal.Window;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
-import dev.runlog.tracking.DatasetInput;
+import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.RunlogException;
+import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
 import java.time.Instant;
@@ -35,46 +37,65 @@ import java.util.function.Function;
  *         MonitorOptions.defaults().target("diagnosis").metricFloor(0.9))) {
  *     monitor.addListener(alert -> log.warn(alert.message()));
  *     long id = monitor.record(features, model.predict(features));   // cheap, never blocks
+ *     monitor.record(new Object[] {34.0, "north"}, "yes");           // numeric and categorical features
  *     ...
  *     monitor.label(id, "M");                                        // when the truth is known
  * }
  * }</pre>
  *
- * <p><b>Recording is cheap on the caller</b>: a sampling draw, a copy of the features and a
- * lock-free offer into a bounded ring ({@link MonitorOptions#bufferCapacity()}); when the ring is
- * full the event is dropped and counted ({@link #dropped()}, metric {@code dropped}), never waited
- * for. Everything else happens on the monitor's thread, or on a thread calling {@link #flush()}.
+ * <p><b>Recording is cheap on the caller</b>: a sampling draw, a check and a copy of the features
+ * and a lock-free offer into a bounded ring ({@link MonitorOptions#bufferCapacity()}); when the ring
+ * is full the event is dropped and counted ({@link #dropped()}, metric {@code dropped}), never
+ * waited for. Everything else happens on the monitor's thread, or on a thread calling {@link #flush()}.
  *
  * <p><b>Windows</b> of a count close at exactly that many recorded predictions; timed windows close
  * at the first event or poll at or after their end. A label counts in the window it arrives in,
  * whatever window its prediction was in.
+ *
+ * <p><b>Promotions are followed</b>: a monitor of a stage, an alias or {@code latest} looks again at
+ * what the URI points to when a window closes, at each {@link #flush()}, {@link #closeWindow()} and
+ * {@link #close()}, and at once when the store reports a registry change (PostgreSQL). When it points
+ * to another version, the window in progress is closed and logged for the old version, whose run
+ * ends; the next windows are judged against the new version's training data and logged to a run of
+ * its own, from window 0. A monitor of a version number, or of a reference, never moves.
+ *
+ * <p><b>A window the store fails to log is kept</b> (up to {@link MonitorOptions#pendingWindows()})
+ * and logged again at the next window, flush or close; {@link #flush()}, {@link #closeWindow()} and
+ * {@link #close()} throw the store's failure to their caller. A window given up raises
+ * {@link MonitorAlert.Kind#WINDOW_DROPPED} and is counted ({@link #droppedWindows()}, metric
+ * {@code dropped_windows}).
  *
  * <p>Thread-safe. {@link #close()} evaluates the last, partial window and ends the run.
  */
 public final class ModelMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModelMonitor.class.getName());
 
+    private final Tracker tracker;
     private final MonitorOptions options;
     private final String model;
-    private final int version;
-    private final Reference reference;
-    private final String notComparable;
-    private final List<String> features;
+    /** The stage, alias or latest URI to follow; null for a fixed version or a reference. */
+    private final String followed;
+    private final ModelRegistry registry;
+    private final RegistryStore.Subscription subscription;
+    private volatile MonitorSubject subject;
     private final EventRing ring;
     private final AtomicLong ids = new AtomicLong();
-    private final MonitorRun run;
     private final List<MonitorListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread evaluator;
     private final Object lock = new Object();
     private volatile boolean closed;
+    /** Set by the store's change feed: look at the followed URI at the next poll. */
+    private volatile boolean registryChanged;
     // Guarded by lock: the evaluation state.
     private final Map<Object, Object> awaitingLabels;
+    private final WindowLog log;
     private Window window;
     private long windowIndex;
     private long unmatchedLabels;
     private WindowReport last;
+    private boolean failureLogged;
 
-    private record Prediction(Object id, double[] features, Object output, long latencyNanos, long millis) {
+    private record Prediction(Object id, Object features, Object output, long latencyNanos, long millis) {
     }
 
     private record Label(Object id, Object truth) {
@@ -83,14 +104,13 @@ public final class ModelMonitor implements AutoCloseable {
     private record Latency(long nanos, long millis) {
     }
 
-    private ModelMonitor(Tracker tracker, String model, int version, Reference reference, String notComparable,
+    private ModelMonitor(Tracker tracker, String model, MonitorSubject subject, ModelRegistry registry, String followed,
                          MonitorOptions options) {
+        this.tracker = tracker;
         this.options = options;
         this.model = model;
-        this.version = version;
-        this.reference = reference;
-        this.notComparable = notComparable;
-        this.features = features(reference, options);
+        this.subject = subject;
+        this.followed = followed;
         this.ring = new EventRing(options.bufferCapacity());
         int retention = options.labelRetention();
         this.awaitingLabels = new LinkedHashMap<>(16, 0.75f, false) {
@@ -99,20 +119,32 @@ public final class ModelMonitor implements AutoCloseable {
                 return size() > retention;
             }
         };
+        this.log = new WindowLog(options.pendingWindows(), this::windowGivenUp);
         this.window = newWindow(options.clock().millis());
-        this.run = MonitorRun.start(tracker, model, version, options);
-        this.evaluator = new Thread(this::evaluateLoop, "runlog-monitor-" + model + "-v" + version);
+        subject.run().started();   // a store that fails now fails the call that builds the monitor
+        this.registry = registry;
+        this.subscription = followed == null ? null : RegistryStore.of(tracker).subscribe(() -> {
+            registryChanged = true;
+            LockSupport.unpark(evaluatorThread());
+        });
+        this.evaluator = new Thread(this::evaluateLoop, "runlog-monitor-" + model + "-v" + subject.version());
         evaluator.setDaemon(true);
         evaluator.start();
     }
 
+    private Thread evaluatorThread() {
+        return evaluator;
+    }
+
     /**
-     * Monitors the version a {@code models:/} URI points to now ({@code models:/iris/Production},
+     * Monitors the version a {@code models:/} URI points to ({@code models:/iris/Production},
      * {@code models:/iris@champion}, {@code models:/iris/3}), compared with the training dataset of
      * the run that logged it (its input of context {@code training}), unless the options give a
      * reference. Without either, or when that dataset's profile holds no reference (it was profiled
      * without this module), the monitor still measures labels and latency, and each window says why
-     * drift was not measured ({@link WindowReport#notComparable()}).
+     * drift was not measured ({@link WindowReport#notComparable()}). A stage, an alias or
+     * {@code latest} is followed when it moves to another version (see the class comment); a
+     * version number is not.
      *
      * @throws dev.runlog.tracking.NotFoundException if the URI points to nothing
      * @throws InvalidInputException                 if the options name a target or features the
@@ -122,23 +154,13 @@ public final class ModelMonitor implements AutoCloseable {
         InputRules.notNull("tracker", tracker);
         InputRules.notNull("modelsUri", modelsUri);
         InputRules.notNull("options", options);
-        ModelVersion version = ModelRegistry.of(tracker).resolve(modelsUri);
-        Reference reference = options.reference().orElse(null);
-        String notComparable = null;
-        if (reference == null) {
-            Optional<DatasetInput> training = tracker.getRun(version.runId()).inputs().stream()
-                    .filter(input -> input.context().equals("training")).findFirst();
-            if (training.isEmpty()) {
-                notComparable = "run " + version.runId() + " of " + version.uri() + " logged no training dataset";
-            } else {
-                reference = Reference.fromProfile(training.get().dataset().profile()).orElse(null);
-                if (reference == null) {
-                    notComparable = "the profile of training dataset '" + training.get().dataset().name()
-                            + "' holds no drift reference (profiled before sketches were stored, or without the monitoring module)";
-                }
-            }
-        }
-        return new ModelMonitor(tracker, version.name(), version.version(), reference, notComparable, options);
+        ModelRegistry registry = ModelRegistry.of(tracker);
+        ModelVersion version = registry.resolve(modelsUri);
+        String ref = modelsUri.substring(modelsUri.lastIndexOf('/') + 1);
+        boolean fixed = !modelsUri.substring("models:/".length()).contains("@")
+                && ref.chars().allMatch(c -> c >= '0' && c <= '9');
+        return new ModelMonitor(tracker, version.name(), MonitorSubject.of(tracker, version, options), registry,
+                fixed ? null : modelsUri, options);
     }
 
     /**
@@ -153,42 +175,24 @@ public final class ModelMonitor implements AutoCloseable {
         InputRules.notNull("modelName", modelName);
         InputRules.notNull("reference", reference);
         InputRules.notNull("options", options);
-        return new ModelMonitor(tracker, modelName, 0, reference, null, options);
-    }
-
-    private static List<String> features(Reference reference, MonitorOptions options) {
-        String target = options.target().orElse(null);
-        if (reference != null && target != null && !reference.numericColumns().contains(target)
-                && !reference.categoricalColumns().contains(target)) {
-            throw new InvalidInputException("the reference has no column '" + target + "' to compare the outputs with");
-        }
-        if (options.features().isPresent()) {
-            List<String> names = options.features().get();
-            if (reference != null) {
-                for (String name : names) {
-                    if (!reference.numericColumns().contains(name)) {
-                        throw new InvalidInputException("feature '" + name + "' is not a numeric column of the reference");
-                    }
-                }
-            }
-            return names;
-        }
-        return reference == null ? List.of()
-                : reference.numericColumns().stream().filter(name -> !name.equals(target)).toList();
+        return new ModelMonitor(tracker, modelName, MonitorSubject.of(tracker, modelName, reference, options),
+                null, null, options);
     }
 
     private Window newWindow(long startMillis) {
-        return new Window(features.size(), options.windowSize(), startMillis);
+        return new Window(subject.layout(), options.windowSize(), startMillis);
     }
 
     // ---- recording: the caller's thread, lock-free
 
     /**
-     * Records a prediction; returns its id, for {@link #label(long, Object)}.
+     * Records a prediction of numeric features; returns its id, for {@link #label(long, Object)}.
      *
      * @param features the feature values, in {@link #features()} order; NaN for a missing one
      * @param output   what the model predicted: a number, or a category (compared as text)
-     * @throws InvalidInputException if the features are not one per monitored feature
+     * @throws InvalidInputException if the features are not one per monitored feature, or the
+     *                               monitor has categorical features (record those with
+     *                               {@link #record(Object[], Object)})
      */
     public long record(double[] features, Object output) {
         return record(features, output, -1);
@@ -208,6 +212,56 @@ public final class ModelMonitor implements AutoCloseable {
      */
     public void record(String predictionId, double[] features, Object output, long latencyNanos) {
         offer(InputRules.notNull("predictionId", predictionId), features, output, latencyNanos);
+    }
+
+    /**
+     * Records a prediction of numeric and categorical features; returns its id.
+     *
+     * @param features one value per feature, in {@link #features()} order: for a numeric feature a
+     *                 {@link Number}, for a categorical one a {@link String} or any other object
+     *                 that is not a number (compared by its {@code toString()}, as the reference's
+     *                 categories are text); null (or NaN) for a missing one
+     * @throws InvalidInputException naming the feature, if the values are not one per feature, or a
+     *                               number is given for a categorical feature or a non-number for
+     *                               a numeric one
+     */
+    public long record(Object[] features, Object output) {
+        return record(features, output, -1);
+    }
+
+    /** As {@link #record(Object[], Object)}, with the prediction's latency in nanoseconds (negative for none). */
+    public long record(Object[] features, Object output, long latencyNanos) {
+        InputRules.notNull("features", features);
+        InputRules.notNull("output", output);
+        long id = ids.incrementAndGet();
+        Object[] row = subject.layout().row(features);
+        if (sampled()) {
+            ring.offer(new Prediction(id, row, output, latencyNanos, options.clock().millis()));
+        }
+        return id;
+    }
+
+    /**
+     * Records a prediction whose features are given by name, as {@link #record(Object[], Object)}
+     * takes their values; a feature not named is missing. Returns its id.
+     *
+     * @throws InvalidInputException naming the feature, if a name is not a monitored feature or a
+     *                               value is of the wrong kind
+     */
+    public long record(Map<String, ?> features, Object output) {
+        return record(features, output, -1);
+    }
+
+    /** As {@link #record(Map, Object)}, with the prediction's latency in nanoseconds (negative for none). */
+    public long record(Map<String, ?> features, Object output, long latencyNanos) {
+        InputRules.notNull("features", features);
+        InputRules.notNull("output", output);
+        long id = ids.incrementAndGet();
+        Object[] row = subject.layout().row(features);
+        if (sampled()) {
+            ring.offer(new Prediction(id, row, output, latencyNanos, options.clock().millis()));
+        }
+        return id;
     }
 
     /**
@@ -233,14 +287,14 @@ public final class ModelMonitor implements AutoCloseable {
     private void offer(Object id, double[] values, Object output, long latencyNanos) {
         InputRules.notNull("features", values);
         InputRules.notNull("output", output);
-        if (!features.isEmpty() && values.length != features.size()) {
-            throw new InvalidInputException("a prediction of " + values.length + " features where the monitor has "
-                    + features.size() + ": " + features);
+        subject.layout().checkNumeric(values);
+        if (sampled()) {
+            ring.offer(new Prediction(id, values.clone(), output, latencyNanos, options.clock().millis()));
         }
-        if (options.samplingRate() < 1 && ThreadLocalRandom.current().nextDouble() >= options.samplingRate()) {
-            return;
-        }
-        ring.offer(new Prediction(id, values.clone(), output, latencyNanos, options.clock().millis()));
+    }
+
+    private boolean sampled() {
+        return options.samplingRate() >= 1 || ThreadLocalRandom.current().nextDouble() < options.samplingRate();
     }
 
     /** The true label of a prediction {@link #record(double[], Object)} returned the id of. */
@@ -261,14 +315,20 @@ public final class ModelMonitor implements AutoCloseable {
     // ---- evaluation: the monitor's thread, or a caller of flush/close
 
     /**
-     * Takes every event recorded so far and evaluates each window that is complete (a full count, or
-     * a span that ended by the clock), on the calling thread; returns the reports of those windows.
+     * Follows a promotion if there was one, takes every event recorded so far and evaluates each
+     * window that is complete (a full count, or a span that ended by the clock), on the calling
+     * thread, then logs every window not logged yet; returns the reports of the windows evaluated.
+     *
+     * @throws StoreException if windows could not be logged (the store failed): they are kept and
+     *                        logged again at the next window, flush or close (see
+     *                        {@link #unloggedWindows()})
      */
     public List<WindowReport> flush() {
         synchronized (lock) {
             List<WindowReport> reports = new ArrayList<>();
-            ring.drain(event -> take(event, reports));
-            closeIfTimeIsUp(options.clock().millis(), reports);
+            follow(reports);
+            take(reports);
+            throwIfUnlogged(log.write());
             return reports;
         }
     }
@@ -276,14 +336,72 @@ public final class ModelMonitor implements AutoCloseable {
     /**
      * {@link #flush()}, then evaluates the current window even if it is not complete, unless nothing
      * arrived in it.
+     *
+     * @throws StoreException as {@link #flush()} does
      */
     public Optional<WindowReport> closeWindow() {
         synchronized (lock) {
-            flush();
-            if (window.isEmpty()) {
-                return Optional.empty();
+            List<WindowReport> reports = new ArrayList<>();
+            follow(reports);
+            take(reports);
+            Optional<WindowReport> report = window.isEmpty() ? Optional.empty() : Optional.of(evaluate(options.clock().millis()));
+            throwIfUnlogged(log.write());
+            return report;
+        }
+    }
+
+    private void take(List<WindowReport> reports) {
+        ring.drain(event -> take(event, reports));
+        closeIfTimeIsUp(options.clock().millis(), reports);
+    }
+
+    private void throwIfUnlogged(StoreException failure) {
+        if (failure != null) {
+            throw new StoreException("the monitor of " + model + " could not log " + log.unlogged().size()
+                    + " window(s); they are kept and logged again at the next window, flush or close: "
+                    + failure.getMessage(), failure);
+        }
+    }
+
+    /**
+     * Moves to the version the followed URI points to, if it moved: the window in progress is
+     * closed for the old version and its run ended (both through the log, so a failing store delays
+     * them but loses nothing). A registry that cannot be read now is tried again at the next look.
+     */
+    private void follow(List<WindowReport> reports) {
+        if (followed == null) {
+            return;
+        }
+        registryChanged = false;
+        MonitorSubject now = subject;
+        MonitorSubject next;
+        try {
+            ModelVersion version = registry.resolve(followed);
+            if (version.version() == now.version()) {
+                return;
             }
-            return Optional.of(evaluate(options.clock().millis()));
+            next = MonitorSubject.following(tracker, version, options);
+        } catch (RunlogException e) {
+            LOG.log(System.Logger.Level.WARNING, "monitor of " + model + " cannot read what " + followed
+                    + " points to; it stays on v" + now.version() + " and looks again later", e);
+            return;
+        }
+        // What the monitor took before this look was served by the old version; what still waits in
+        // the buffer is taken for the new one (either could be off by the time between two looks,
+        // as a DeployedModel's swap is).
+        if (!window.isEmpty()) {
+            reports.add(evaluate(options.clock().millis()));
+        }
+        log.end(now.run());
+        subject = next;
+        windowIndex = 0;
+        window = newWindow(options.clock().millis());
+        LOG.log(System.Logger.Level.INFO, "monitor of " + followed + " moved from v" + now.version() + " to v"
+                + next.version());
+        try {
+            next.run().started();
+        } catch (StoreException e) {
+            // Started with the first window logged instead.
         }
     }
 
@@ -329,23 +447,37 @@ public final class ModelMonitor implements AutoCloseable {
         return evaluate(endMillis, endMillis);
     }
 
+    /** Judges the window, queues its logging (written by the caller's log.write()) and tells the listeners. */
     private WindowReport evaluate(long endMillis, long nextStartMillis) {
         Window done = window;
         window = newWindow(nextStartMillis);
+        MonitorSubject s = subject;
         Map<String, StepCdf> currents = new LinkedHashMap<>();
-        WindowReport report = WindowEvaluation.evaluate(done, model, version, windowIndex++, endMillis,
-                ring.dropped(), reference, notComparable, features, options, currents);
+        Map<String, List<String>> categories = new LinkedHashMap<>();
+        WindowReport report = WindowEvaluation.evaluate(done, model, s.version(), windowIndex++, endMillis,
+                ring.dropped(), s.reference(), s.notComparable(), options, currents, categories);
         last = report;
-        run.log(report, currents, reference, options);
+        log.add(s.run().prepare(report, currents, categories, s.reference(), log.dropped()));
         for (MonitorListener listener : listeners) {
             notify(() -> listener.onWindow(report));
         }
         for (MonitorAlert alert : WindowEvaluation.alerts(report, options)) {
-            for (MonitorListener listener : listeners) {
-                notify(() -> listener.onAlert(alert));
-            }
+            alert(alert);
         }
         return report;
+    }
+
+    private void alert(MonitorAlert alert) {
+        for (MonitorListener listener : listeners) {
+            notify(() -> listener.onAlert(alert));
+        }
+    }
+
+    private void windowGivenUp(WindowReport report, String why) {
+        LOG.log(System.Logger.Level.WARNING, "monitor of " + model + " gave up logging window " + report.window()
+                + " of v" + report.version() + ": " + why);
+        alert(new MonitorAlert(MonitorAlert.Kind.WINDOW_DROPPED, report.model() + " v" + report.version() + " window "
+                + report.window() + " was not logged: " + why, report));
     }
 
     private static void notify(Runnable call) {
@@ -356,24 +488,46 @@ public final class ModelMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * The monitor's own polls: a promotion is looked for when the store reported a registry change
+     * or a window closed; pending windows are logged again when a window closed, so that a store
+     * that stays down is not hammered at every poll.
+     */
     private void evaluateLoop() {
         while (!closed) {
             LockSupport.parkNanos(options.pollInterval().toNanos());
             try {
-                flush();
+                synchronized (lock) {
+                    if (closed) {
+                        return;
+                    }
+                    List<WindowReport> reports = new ArrayList<>();
+                    if (registryChanged) {
+                        follow(reports);
+                    }
+                    take(reports);
+                    if (!reports.isEmpty()) {
+                        follow(reports);
+                        StoreException failure = log.write();
+                        if (failure != null && !failureLogged) {
+                            LOG.log(System.Logger.Level.WARNING, "monitor of " + model + " could not log "
+                                    + log.unlogged().size() + " window(s); they are kept and logged again later", failure);
+                        }
+                        failureLogged = failure != null;
+                    }
+                }
             } catch (RuntimeException e) {
-                // Its events are taken already, so the window is not retried: a store failing now
-                // (a StoreException) may work for the next one. Logged, and the thread goes on.
-                LOG.log(System.Logger.Level.WARNING, "monitor of " + model + " v" + version + " failed to evaluate a window", e);
+                // A window that cannot be judged (a bug, or a listener's error escaping) must not stop the thread.
+                LOG.log(System.Logger.Level.WARNING, "monitor of " + model + " failed to evaluate a window", e);
             }
         }
     }
 
     // ---- state
 
-    /** The monitored feature names, in the order {@code record} takes their values. */
+    /** The monitored feature names, in the order {@code record} takes their values (of the version monitored now). */
     public List<String> features() {
-        return features;
+        return subject.layout().names();
     }
 
     /** The monitored model's name. */
@@ -381,19 +535,42 @@ public final class ModelMonitor implements AutoCloseable {
         return model;
     }
 
-    /** The monitored version; 0 for a model monitored without the registry. */
+    /**
+     * The version monitored now (it changes when a followed stage or alias moves); 0 for a model
+     * monitored without the registry.
+     */
     public int version() {
-        return version;
+        return subject.version();
     }
 
-    /** The id of the monitoring run the windows are logged to. */
+    /**
+     * The id of the monitoring run the windows of the version monitored now are logged to.
+     *
+     * @throws StoreException if that run could not be started yet (the store fails)
+     */
     public String runId() {
-        return run.id();
+        synchronized (lock) {
+            return subject.run().id();
+        }
     }
 
     /** Events dropped so far because the buffer was full. */
     public long dropped() {
         return ring.dropped();
+    }
+
+    /** Windows given up so far because they could not be logged. */
+    public long droppedWindows() {
+        synchronized (lock) {
+            return log.dropped();
+        }
+    }
+
+    /** The reports of the windows evaluated but not logged yet (the store failed), oldest first. */
+    public List<WindowReport> unloggedWindows() {
+        synchronized (lock) {
+            return log.unlogged();
+        }
     }
 
     /** Labels that matched no remembered prediction (never recorded, not sampled, or too old). */
@@ -411,8 +588,11 @@ public final class ModelMonitor implements AutoCloseable {
     }
 
     /**
-     * Stops the monitor's thread, evaluates what is left ({@link #closeWindow()}) and ends the
-     * monitoring run. Recording afterwards is ignored. Idempotent.
+     * Stops the monitor's thread, evaluates what is left ({@link #closeWindow()}), logs what is
+     * pending and ends the monitoring run. Recording afterwards is ignored. Idempotent.
+     *
+     * @throws StoreException if the store failed to take windows or the end of the run: those
+     *                        windows are given up ({@link MonitorAlert.Kind#WINDOW_DROPPED})
      */
     @Override
     public void close() {
@@ -428,16 +608,33 @@ public final class ModelMonitor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            closeWindow();
-        } finally {
-            run.end();
+        if (subscription != null) {
+            subscription.close();
+        }
+        synchronized (lock) {
+            List<WindowReport> reports = new ArrayList<>();
+            try {
+                take(reports);   // not following a promotion now: the new version's run would end empty
+                if (!window.isEmpty()) {
+                    evaluate(options.clock().millis());
+                }
+            } finally {
+                log.end(subject.run());
+                StoreException failure = log.write();
+                if (failure != null) {
+                    int lost = log.unlogged().size();
+                    log.giveUpAll("the monitor closed while the store failed: " + failure.getMessage());
+                    throw new StoreException("the monitor of " + model + " closed without logging " + lost
+                            + " window(s) (or ending its run): " + failure.getMessage(), failure);
+                }
+            }
         }
     }
 
     @Override
     public String toString() {
-        return "ModelMonitor[" + model + " v" + version + ", run " + run.id() + "]";
+        MonitorSubject s = subject;
+        return "ModelMonitor[" + model + " v" + s.version() + (followed == null ? "" : ", following " + followed) + "]";
     }
 
     static Instant instant(long millis) {

@@ -25,6 +25,12 @@ public record MonitorAlert(Kind kind, String message, WindowReport report) {
         /** The label metric fell under {@link MonitorOptions#metricFloor()}. */
         METRIC_BELOW_FLOOR,
         /** The 95th latency percentile rose above {@link MonitorOptions#latencyCeiling()}. */
-        LATENCY_ABOVE_CEILING
+        LATENCY_ABOVE_CEILING,
+        /**
+         * The window could not be logged (the store kept failing while more windows than
+         * {@link MonitorOptions#pendingWindows()} waited, or the monitor closed) and is given up;
+         * the report is the window's, the message says why.
+         */
+        WINDOW_DROPPED
     }
 }

@@ -13,7 +13,8 @@ import java.util.OptionalDouble;
  * predictions, every prediction recorded (sampling rate 1), a buffer of 65,536 events between the
  * serving threads and the evaluating one, Evidently's drift defaults ({@link DriftOptions}), a drift
  * alert as soon as any feature drifts, accuracy as the metric of labelled predictions, no metric
- * floor and no latency ceiling, the system clock.
+ * floor and no latency ceiling, the system clock, up to 100 windows kept to be logged again when the
+ * store fails.
  *
  * <p>Immutable: each setter returns a changed copy; accessors take no {@code get} prefix.
  *
@@ -53,6 +54,7 @@ public final class MonitorOptions {
         Clock clock = Clock.systemUTC();
         Duration pollInterval = Duration.ofMillis(100);
         int labelRetention = 100_000;
+        int pendingWindows = 100;
 
         Values copy() {
             try {
@@ -144,8 +146,9 @@ public final class MonitorOptions {
     }
 
     /**
-     * A copy naming the numeric features, in the order {@code record} receives them; by default the
-     * reference's numeric columns in schema order, the target left out.
+     * A copy naming the features, numeric or categorical, in the order {@code record} receives
+     * them; by default every column of the reference but the target: its numeric columns, then its
+     * categorical ones, each in schema order.
      */
     public MonitorOptions features(List<String> names) {
         List<String> copy = List.copyOf(InputRules.notNull("names", names));
@@ -240,6 +243,21 @@ public final class MonitorOptions {
         return with(c -> c.labelRetention = predictions);
     }
 
+    /**
+     * A copy keeping at most this many windows whose logging failed (the store threw), to log them
+     * again at the next window, {@code flush()} or {@code close()}; when one more fails, the oldest
+     * is given up, counted (metric {@code dropped_windows}) and reported to the listeners
+     * ({@link MonitorAlert.Kind#WINDOW_DROPPED}).
+     *
+     * @throws InvalidInputException if windows is below 1
+     */
+    public MonitorOptions pendingWindows(int windows) {
+        if (windows < 1) {
+            throw new InvalidInputException("at least 1 pending window is kept; got " + windows);
+        }
+        return with(c -> c.pendingWindows = windows);
+    }
+
     /** Predictions per window; the window is timed instead when {@link #windowSpan()} is set. */
     public int windowSize() {
         return v.windowSize;
@@ -270,7 +288,7 @@ public final class MonitorOptions {
         return Optional.ofNullable(v.target);
     }
 
-    /** The feature names in record order; empty for the reference's numeric columns. */
+    /** The feature names in record order; empty for every column of the reference but the target. */
     public Optional<List<String>> features() {
         return Optional.ofNullable(v.features);
     }
@@ -313,6 +331,11 @@ public final class MonitorOptions {
     /** How often the evaluating thread looks at the buffer. */
     public Duration pollInterval() {
         return v.pollInterval;
+    }
+
+    /** How many windows that failed to be logged are kept to be logged again. */
+    public int pendingWindows() {
+        return v.pendingWindows;
     }
 
     /** How many recent predictions wait for their labels. */

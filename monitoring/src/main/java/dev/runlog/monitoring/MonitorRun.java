@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The monitoring run a {@link ModelMonitor} logs its windows to: metrics at step = window index,
- * and per window the drift report {@code drift/window-<n>.json}.
+ * The monitoring run of one monitored version, to which a {@link ModelMonitor} logs its windows:
+ * metrics at step = window index, and per window the drift report {@code drift/window-<n>.json}.
+ * The run is started at the first call that needs it, so that a store failing when a monitor moves
+ * to a new version is retried with the window's logging. Used under the monitor's lock.
  */
 final class MonitorRun {
     /** The tag naming the monitored model. */
@@ -18,38 +20,85 @@ final class MonitorRun {
     /** The tag naming the monitored version (0 when the registry does not know the model). */
     static final String VERSION_TAG = "runlog.monitor.version";
 
-    private final ActiveRun run;
+    private final Tracker tracker;
+    private final String model;
+    private final int version;
+    private final MonitorOptions options;
+    private ActiveRun run;
+    private boolean ended;
 
-    private MonitorRun(ActiveRun run) {
-        this.run = run;
+    private MonitorRun(Tracker tracker, String model, int version, MonitorOptions options) {
+        this.tracker = tracker;
+        this.model = model;
+        this.version = version;
+        this.options = options;
     }
 
     static String experiment(String model) {
         return "monitoring/" + model;
     }
 
-    static MonitorRun start(Tracker tracker, String model, int version, MonitorOptions options) {
-        ActiveRun run = tracker.newRun(experiment(model)).name(model + "-v" + version + "-monitor")
-                .tag(MODEL_TAG, model).tag(VERSION_TAG, Integer.toString(version)).start();
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("window", options.windowSpan().map(Object::toString).orElse(Integer.toString(options.windowSize())));
-        params.put("sampling_rate", options.samplingRate());
-        params.put("drift_share", options.drift().driftShare());
-        params.put("alert_on_any_feature", options.alertOnAnyFeature());
-        options.target().ifPresent(target -> params.put("target", target));
-        run.logParams(params);
-        return new MonitorRun(run);
+    /** The run of a version, not started yet. */
+    static MonitorRun of(Tracker tracker, String model, int version, MonitorOptions options) {
+        return new MonitorRun(tracker, model, version, options);
+    }
+
+    /**
+     * The run, started now if it is not yet.
+     *
+     * @throws dev.runlog.tracking.StoreException if the store fails; a later call tries again
+     */
+    ActiveRun started() {
+        if (run == null) {
+            ActiveRun started = tracker.newRun(experiment(model)).name(model + "-v" + version + "-monitor")
+                    .tag(MODEL_TAG, model).tag(VERSION_TAG, Integer.toString(version)).start();
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("window", options.windowSpan().map(Object::toString).orElse(Integer.toString(options.windowSize())));
+            params.put("sampling_rate", options.samplingRate());
+            params.put("drift_share", options.drift().driftShare());
+            params.put("alert_on_any_feature", options.alertOnAnyFeature());
+            options.target().ifPresent(target -> params.put("target", target));
+            started.logParams(params);
+            run = started;
+        }
+        return run;
     }
 
     String id() {
-        return run.id();
+        return started().id();
     }
 
-    /** Logs a window: its metrics, then its report with the histograms of the window's values. */
-    void log(WindowReport report, Map<String, StepCdf> currents, Reference reference, MonitorOptions options) {
+    int version() {
+        return version;
+    }
+
+    /**
+     * A window's logging, made ready now (its metrics, and its report with the histograms of the
+     * window's values) and written by {@link #write}, which a store failure leaves to be called again.
+     */
+    static final class Entry {
+        final MonitorRun run;
+        final WindowReport report;
+        final Map<String, Double> metrics;
+        final Map<String, Object> json;
+        /** What {@link #write} has done: the metric points handed to the tracker, in order, and the report. */
+        int pointsDone;
+        boolean reportDone;
+
+        private Entry(MonitorRun run, WindowReport report, Map<String, Double> metrics, Map<String, Object> json) {
+            this.run = run;
+            this.report = report;
+            this.metrics = metrics;
+            this.json = json;
+        }
+    }
+
+    Entry prepare(WindowReport report, Map<String, StepCdf> currents, Map<String, List<String>> categories,
+                  Reference reference, long droppedWindows) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("predictions", (double) report.predictions());
         metrics.put("dropped", (double) report.dropped());
+        metrics.put("dropped_windows", (double) droppedWindows);
         report.drift().ifPresent(drift -> {
             metrics.put("drift.dataset", drift.drifted() ? 1.0 : 0.0);
             metrics.put("drift.count", (double) drift.driftedCount());
@@ -67,10 +116,44 @@ final class MonitorRun {
             metrics.put("latency.p99_ms", report.latency().p99());
         }
         metrics.values().removeIf(v -> v.isInfinite());   // a chi-squared statistic of an unseen category
-        run.logMetrics(metrics, report.window());
-        run.logJson(json(report, currents, reference, options),
-                String.format("drift/window-%06d.json", report.window()));
-        run.flush();
+        return new Entry(this, report, metrics, json(report, currents, categories, reference, options));
+    }
+
+    /**
+     * Writes what of the entry is not written yet, each metric point and the report once, so that a
+     * retry after a store failure repeats no point (the tracker's writer keeps the points it took,
+     * and stores them once the store works again).
+     *
+     * @throws dev.runlog.tracking.StoreException if the store fails; the entry can be written again
+     */
+    static void write(Entry entry) {
+        ActiveRun run = entry.run.started();
+        // Point by point: the tracker takes a batch's points one at a time, and one that reports a
+        // failure of its writer is not taken, while those before it are.
+        List<Map.Entry<String, Double>> points = List.copyOf(entry.metrics.entrySet());
+        while (entry.pointsDone < points.size()) {
+            Map.Entry<String, Double> point = points.get(entry.pointsDone);
+            again(() -> run.logMetric(point.getKey(), point.getValue(), entry.report.window()));
+            entry.pointsDone++;
+        }
+        if (!entry.reportDone) {
+            again(() -> run.logJson(entry.json, String.format("drift/window-%06d.json", entry.report.window())));
+            entry.reportDone = true;
+        }
+        again(run::flush);
+    }
+
+    /**
+     * Calls a second time when the first call fails: the tracker reports a failure of its background
+     * writer once, at the next call, even when the store works again by then, and that call is not
+     * done; the second is, unless the store still fails.
+     */
+    private static void again(Runnable call) {
+        try {
+            call.run();
+        } catch (dev.runlog.tracking.StoreException e) {
+            call.run();
+        }
     }
 
     private static void feature(String prefix, FeatureDrift f, Map<String, Double> metrics) {
@@ -87,7 +170,8 @@ final class MonitorRun {
         return key.isEmpty() ? "_" : key;
     }
 
-    private static Map<String, Object> json(WindowReport report, Map<String, StepCdf> currents, Reference reference,
+    private static Map<String, Object> json(WindowReport report, Map<String, StepCdf> currents,
+                                            Map<String, List<String>> categories, Reference reference,
                                             MonitorOptions options) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", report.model());
@@ -104,10 +188,14 @@ final class MonitorRun {
             List<Map<String, Object>> entries = new ArrayList<>();
             for (FeatureDrift f : drift.features()) {
                 Map<String, Object> entry = entry(f);
-                double[][] histogram = reference.histogram(f.feature(), currents.get(f.feature()), options.drift().bins());
-                entry.put("bin_edges", histogram[0]);
-                entry.put("reference_fractions", histogram[1]);
-                entry.put("current_fractions", histogram[2]);
+                if (categories.containsKey(f.feature())) {
+                    categoryCounts(reference.frequencies(f.feature()), categories.get(f.feature()), entry);
+                } else {
+                    double[][] histogram = reference.histogram(f.feature(), currents.get(f.feature()), options.drift().bins());
+                    entry.put("bin_edges", histogram[0]);
+                    entry.put("reference_fractions", histogram[1]);
+                    entry.put("current_fractions", histogram[2]);
+                }
                 entries.add(entry);
             }
             json.put("features", entries);
@@ -122,6 +210,23 @@ final class MonitorRun {
         latency.put("p99", finite(report.latency().p99()));
         json.put("latency_ms", latency);
         return json;
+    }
+
+    /**
+     * A categorical feature's histogram: the reference's categories in their order, then those only
+     * the window has (each its own bucket), with each side's count.
+     */
+    private static void categoryCounts(Map<String, Long> reference, List<String> current, Map<String, Object> entry) {
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        reference.forEach((category, count) -> counts.put(category, new long[] {count, 0}));
+        for (String category : current) {
+            if (category != null) {
+                counts.computeIfAbsent(category, c -> new long[2])[1]++;
+            }
+        }
+        entry.put("categories", List.copyOf(counts.keySet()));
+        entry.put("reference_counts", counts.values().stream().mapToLong(c -> c[0]).toArray());
+        entry.put("current_counts", counts.values().stream().mapToLong(c -> c[1]).toArray());
     }
 
     private static Map<String, Object> entry(FeatureDrift f) {
@@ -142,7 +247,19 @@ final class MonitorRun {
         return Double.isFinite(value) ? value : null;
     }
 
+    /**
+     * Ends the run if it was started and is not ended yet.
+     *
+     * @throws dev.runlog.tracking.StoreException if the store fails; a later call tries again
+     */
     void end() {
-        run.close();
+        if (run != null && !ended) {
+            try {
+                run.close();
+            } catch (dev.runlog.tracking.RunNotActiveException e) {
+                // Ended by a call that failed after ending it: nothing is left to do.
+            }
+            ended = true;
+        }
     }
 }

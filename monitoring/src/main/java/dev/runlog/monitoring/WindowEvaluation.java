@@ -14,20 +14,26 @@ final class WindowEvaluation {
     }
 
     /**
-     * The window's report; {@code currents} receives each feature's distribution in the window,
-     * sorted once here for the statistics and for the report's histograms.
+     * The window's report; {@code currents} receives each numeric feature's distribution in the
+     * window, sorted once here for the statistics and for the report's histograms, and
+     * {@code categories} each categorical feature's values.
      */
     static WindowReport evaluate(Window window, String model, int version, long index, long endMillis, long dropped,
-                                 Reference reference, String notComparable, List<String> features,
-                                 MonitorOptions options, Map<String, StepCdf> currents) {
+                                 Reference reference, String notComparable, MonitorOptions options,
+                                 Map<String, StepCdf> currents, Map<String, List<String>> categories) {
         Optional<DatasetDrift> drift = Optional.empty();
         Optional<FeatureDrift> predictionDrift = Optional.empty();
+        List<String> features = window.layout().names();
         if (reference != null && window.rows() > 0) {
             if (!features.isEmpty()) {
                 for (int i = 0; i < features.size(); i++) {
-                    currents.put(features.get(i), Reference.presentCdf(window.column(i)));
+                    if (window.layout().isCategorical(i)) {
+                        categories.put(features.get(i), window.categories(i));
+                    } else {
+                        currents.put(features.get(i), Reference.presentCdf(window.column(i)));
+                    }
                 }
-                drift = Optional.of(reference.compareDistributions(currents, Map.of(), options.drift()));
+                drift = Optional.of(reference.compareDistributions(currents, categories, options.drift()));
             }
             if (options.target().isPresent() && !window.outputs().isEmpty()) {
                 predictionDrift = outputDrift(reference, options.target().get(), window.outputs(), options);

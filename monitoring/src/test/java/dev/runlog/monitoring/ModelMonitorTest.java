@@ -88,7 +88,8 @@ class ModelMonitorTest {
         List<List<String>> current = rows.subList(0, 284);
         List<MonitorAlert> alerts = Collections.synchronizedList(new ArrayList<>());
         try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/Production",
-                MonitorOptions.defaults().window(284).target("diagnosis").alertOnAnyFeature(false))) {
+                MonitorOptions.defaults().window(284).target("diagnosis").alertOnAnyFeature(false)
+                        .pollInterval(java.time.Duration.ofHours(1)))) {
             monitor.addListener(alerts::add);
             assertEquals(30, monitor.features().size(), "the numeric columns, the target left out");
             current.forEach(row -> monitor.record(store.features(row, 0, 0), row.get(30)));
@@ -133,7 +134,7 @@ class ModelMonitorTest {
     void anyDriftedFeatureRaisesTheDriftAlertByDefault(MonitorFixture store) {
         List<MonitorAlert> alerts = new ArrayList<>();
         try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/1",
-                MonitorOptions.defaults().window(300))) {
+                MonitorOptions.defaults().window(300).target("diagnosis"))) {
             monitor.addListener(alerts::add);
             store.data.rows.subList(0, 300).forEach(row -> monitor.record(store.features(row, 5, 1.0), 1));
             monitor.flush();
@@ -148,7 +149,8 @@ class ModelMonitorTest {
     void lateLabelsGiveTheMetricAndSlowPredictionsTheLatencyAlert(MonitorFixture store) {
         List<MonitorAlert.Kind> alerts = new ArrayList<>();
         try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/Production",
-                MonitorOptions.defaults().window(100).metricFloor(0.9).latencyCeiling(java.time.Duration.ofMillis(50)))) {
+                MonitorOptions.defaults().window(100).target("diagnosis").pollInterval(java.time.Duration.ofHours(1))
+                        .metricFloor(0.9).latencyCeiling(java.time.Duration.ofMillis(50)))) {
             monitor.addListener(alert -> alerts.add(alert.kind()));
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -177,7 +179,7 @@ class ModelMonitorTest {
     @MethodSource("memory")
     void aFullBufferDropsAndCountsInsteadOfBlocking(MonitorFixture store) {
         try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/1",
-                MonitorOptions.defaults().bufferCapacity(4).pollInterval(java.time.Duration.ofHours(1)))) {
+                MonitorOptions.defaults().target("diagnosis").bufferCapacity(4).pollInterval(java.time.Duration.ofHours(1)))) {
             double[] features = store.features(store.data.rows.get(0), 0, 0);
             for (int i = 0; i < 10; i++) {
                 monitor.record(features, "benign");
@@ -214,7 +216,7 @@ class ModelMonitorTest {
     void theMonitorsThreadEvaluatesFullWindowsByItself(MonitorFixture store) throws InterruptedException {
         CountDownLatch evaluated = new CountDownLatch(1);
         try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/1",
-                MonitorOptions.defaults().window(10).pollInterval(java.time.Duration.ofMillis(5)))) {
+                MonitorOptions.defaults().window(10).target("diagnosis").pollInterval(java.time.Duration.ofMillis(5)))) {
             monitor.addListener(new MonitorListener() {
                 @Override
                 public void onAlert(MonitorAlert alert) {
@@ -236,7 +238,8 @@ class ModelMonitorTest {
         InvalidInputException target = assertThrows(InvalidInputException.class, () -> ModelMonitor.forModel(
                 store.tracker, "models:/breast-cancer/1", MonitorOptions.defaults().target("label")));
         assertTrue(target.getMessage().contains("'label'"), target.getMessage());
-        try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/1", MonitorOptions.defaults())) {
+        try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/1",
+                MonitorOptions.defaults().target("diagnosis"))) {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> monitor.record(new double[3], "benign"));
             assertTrue(e.getMessage().contains("3 features where the monitor has 30"), e.getMessage());
         }

@@ -40,7 +40,7 @@ class MonitorGatesTest {
         List<List<String>> rows = new java.util.ArrayList<>(store.data.rows);
         java.util.Collections.shuffle(rows, new java.util.Random(11));
         try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/" + version,
-                MonitorOptions.defaults().window(100))) {
+                MonitorOptions.defaults().window(100).target("diagnosis"))) {
             for (int i = 0; i < 200; i++) {
                 List<String> row = rows.get(i);
                 long id = monitor.record(store.features(row, 30, sds), row.get(30));

@@ -5,12 +5,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The predictions of one window, column by column: one growing array per feature, the outputs, the
- * latencies, and the label scores that arrived. Used by one thread at a time (the evaluation lock).
+ * The predictions of one window, column by column: one growing array per feature (numbers for a
+ * numeric feature, text for a categorical one), the outputs, the latencies, and the label scores that
+ * arrived. Used by one thread at a time (the evaluation lock).
  */
 public final class Window {
+    private final FeatureLayout layout;
     private final int featureCount;
     private double[][] columns;
+    private String[][] categories;
     private final List<Object> outputs = new ArrayList<>();
     private long[] latencies = new long[16];
     private int latencyCount;
@@ -19,22 +22,44 @@ public final class Window {
     private double scoreSum;
     private final long startMillis;
 
-    public Window(int featureCount, int expectedRows, long startMillis) {
-        this.featureCount = featureCount;
-        this.columns = new double[featureCount][Math.max(16, Math.min(expectedRows, 1 << 16))];
+    public Window(FeatureLayout layout, int expectedRows, long startMillis) {
+        this.layout = layout;
+        this.featureCount = layout.size();
+        int capacity = Math.max(16, Math.min(expectedRows, 1 << 16));
+        this.columns = new double[featureCount][];
+        this.categories = new String[featureCount][];
+        for (int i = 0; i < featureCount; i++) {
+            if (layout.isCategorical(i)) {
+                categories[i] = new String[capacity];
+            } else {
+                columns[i] = new double[capacity];
+            }
+        }
         this.startMillis = startMillis;
     }
 
-    /** Adds a prediction: features (as many as the monitor's features, or ignored when it has none), output, latency (negative for none). */
-    public void add(double[] features, Object output, long latencyNanos) {
+    /**
+     * Adds a prediction: its features (a {@code double[]} or an {@code Object[]} as the layout
+     * checked them; one of another length, recorded for a layout the monitor has since left, counts
+     * as all missing), output, latency (negative for none).
+     */
+    public void add(Object features, Object output, long latencyNanos) {
         if (featureCount > 0) {
-            if (rows == columns[0].length) {
-                for (int i = 0; i < featureCount; i++) {
-                    columns[i] = Arrays.copyOf(columns[i], rows * 2);
-                }
+            if (rows == capacity()) {
+                grow();
             }
-            for (int i = 0; i < featureCount; i++) {
-                columns[i][rows] = features[i];
+            if (features instanceof double[] numbers && numbers.length == featureCount) {
+                for (int i = 0; i < featureCount; i++) {
+                    set(i, numbers[i]);
+                }
+            } else if (features instanceof Object[] values && values.length == featureCount) {
+                for (int i = 0; i < featureCount; i++) {
+                    set(i, values[i]);
+                }
+            } else {
+                for (int i = 0; i < featureCount; i++) {
+                    set(i, null);
+                }
             }
         }
         if (output != null) {
@@ -44,6 +69,37 @@ public final class Window {
             latency(latencyNanos);
         }
         rows++;
+    }
+
+    private int capacity() {
+        return layout.isCategorical(0) ? categories[0].length : columns[0].length;
+    }
+
+    private void grow() {
+        for (int i = 0; i < featureCount; i++) {
+            if (layout.isCategorical(i)) {
+                categories[i] = Arrays.copyOf(categories[i], rows * 2);
+            } else {
+                columns[i] = Arrays.copyOf(columns[i], rows * 2);
+            }
+        }
+    }
+
+    private void set(int i, double value) {
+        if (layout.isCategorical(i)) {
+            categories[i][rows] = Double.isNaN(value) ? null : Double.toString(value);
+        } else {
+            columns[i][rows] = value;
+        }
+    }
+
+    /** A category is taken by its text here, off the caller's thread; a number by its double value. */
+    private void set(int i, Object value) {
+        if (layout.isCategorical(i)) {
+            categories[i][rows] = value == null ? null : value.toString();
+        } else {
+            columns[i][rows] = value instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
     }
 
     /** Adds a latency measured without a prediction's features. */
@@ -73,9 +129,18 @@ public final class Window {
         return startMillis;
     }
 
-    /** The values of feature {@code i}, one per prediction. */
+    /** The values of numeric feature {@code i}, one per prediction (NaN for missing). */
     public double[] column(int i) {
         return Arrays.copyOf(columns[i], rows);
+    }
+
+    /** The categories of categorical feature {@code i}, one per prediction (null for missing). */
+    public List<String> categories(int i) {
+        return Arrays.asList(Arrays.copyOf(categories[i], rows));
+    }
+
+    public FeatureLayout layout() {
+        return layout;
     }
 
     public List<Object> outputs() {
