@@ -155,7 +155,12 @@ public interface ActiveRun extends AutoCloseable {
      */
     ActiveRun logMetric(String key, double value, long step);
 
-    /** Logs one point per entry, all at the same step and timestamp. */
+    /**
+     * Logs one point per entry, all at the same step and timestamp, each as {@link #logMetric}
+     * would: not all or none. Every key and value is checked before any point is taken; a store
+     * failure that {@code logMetric} would report is thrown at the point that meets it, and the
+     * points before that one stay buffered.
+     */
     ActiveRun logMetrics(Map<String, ? extends Number> metrics, long step);
 
     /** Sets a tag; unlike a param, a tag may be set again to a new value. */
