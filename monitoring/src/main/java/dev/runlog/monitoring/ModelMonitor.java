@@ -232,13 +232,7 @@ public final class ModelMonitor implements AutoCloseable {
     /** As {@link #record(Object[], Object)}, with the prediction's latency in nanoseconds (negative for none). */
     public long record(Object[] features, Object output, long latencyNanos) {
         InputRules.notNull("features", features);
-        InputRules.notNull("output", output);
-        long id = ids.incrementAndGet();
-        Object[] row = subject.layout().row(features);
-        if (sampled()) {
-            ring.offer(new Prediction(id, row, output, latencyNanos, options.clock().millis()));
-        }
-        return id;
+        return offerRow(subject.layout().row(features), output, latencyNanos);
     }
 
     /**
@@ -255,9 +249,13 @@ public final class ModelMonitor implements AutoCloseable {
     /** As {@link #record(Map, Object)}, with the prediction's latency in nanoseconds (negative for none). */
     public long record(Map<String, ?> features, Object output, long latencyNanos) {
         InputRules.notNull("features", features);
+        return offerRow(subject.layout().row(features), output, latencyNanos);
+    }
+
+    /** Numbers a mixed row already checked and copied, and offers it to the ring if sampled. */
+    private long offerRow(Object[] row, Object output, long latencyNanos) {
         InputRules.notNull("output", output);
         long id = ids.incrementAndGet();
-        Object[] row = subject.layout().row(features);
         if (sampled()) {
             ring.offer(new Prediction(id, row, output, latencyNanos, options.clock().millis()));
         }

@@ -4,8 +4,6 @@ import static dev.runlog.storage.sqlite.internal.Sql.update;
 
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.LifecycleStage;
-import dev.runlog.tracking.NotFoundException;
-import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,17 +43,7 @@ final class SqliteRenames {
 
     /** Renames the run and, if it has one, its name tag, in the tags table and in its data record alike. */
     static Void run(Connection c, String runId, String newName) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT lifecycle_stage FROM runs WHERE run_id = ?")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new NotFoundException("No run with id " + runId);
-                }
-                if (!rs.getString(1).equals(LifecycleStage.ACTIVE.name())) {
-                    throw new RunNotActiveException(runId, "it is deleted");
-                }
-            }
-        }
+        SqliteTrackingStore.requireUndeletedRun(c, runId);
         update(c, "UPDATE runs SET name = ? WHERE run_id = ?", newName, runId);
         if (update(c, "UPDATE tags SET value = ? WHERE run_id = ? AND key = ?", newName, runId,
                 TrackingStore.RUN_NAME_TAG) == 0) {

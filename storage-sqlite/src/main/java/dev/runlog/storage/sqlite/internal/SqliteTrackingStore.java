@@ -581,7 +581,8 @@ final class SqliteTrackingStore implements TrackingStore {
         }
     }
 
-    private static void requireUndeletedRun(Connection c, String runId) throws SQLException {
+    /** Not found if there is no such run, not active if it is deleted; an ended run passes. */
+    static void requireUndeletedRun(Connection c, String runId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT lifecycle_stage FROM runs WHERE run_id = ?")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
