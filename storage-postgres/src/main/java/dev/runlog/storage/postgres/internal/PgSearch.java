@@ -68,7 +68,7 @@ final class PgSearch {
      * otherwise (runs without the metric, or NaN, may follow) the whole search is read.
      */
     static List<String> runIds(Connection c, RunSearch search) throws SQLException {
-        Optional<RunSearch> numbers = numbersFirst(search);
+        Optional<RunSearch> numbers = search.numbersFirst();
         if (numbers.isPresent()) {
             List<String> ids = runs(numbers.get()).list(c, rs -> rs.getString(1));
             if (ids.size() == search.limit()) {
@@ -83,42 +83,10 @@ final class PgSearch {
         return new PgSearch().runQuery(search);
     }
 
-    /**
-     * The search narrowed to the runs whose first order key, a metric, is a number, when the filter
-     * does not already require that and the cursor (if any) is among such runs. Those runs come
-     * first, in the whole search's order, so a full page of them is the whole search's page.
-     */
-    static Optional<RunSearch> numbersFirst(RunSearch search) {
-        SearchField first = search.orderBy().get(0).field();
-        if (first.kind() != Kind.METRIC || drivingMetric(search).isPresent()
-                || search.after().map(a -> SearchOrder.rank(a.values().get(0)) != 0).orElse(false)) {
-            return Optional.empty();
-        }
-        // Every number passes >= -Infinity; NaN (stored as NULL) and a missing key do not.
-        List<SearchFilter> conjuncts = new ArrayList<>();
-        conjuncts.add(new SearchFilter.Compare(first, SearchFilter.Op.GE, Double.NEGATIVE_INFINITY));
-        conjuncts.addAll(conjuncts(search.filter()));
-        return Optional.of(new RunSearch(search.experimentIds(), new SearchFilter.And(conjuncts), search.orderBy(),
-                search.limit(), search.after(), search.viewType()));
-    }
-
     /** The filter's top-level AND operands: itself alone, or none for the empty filter. */
     private static List<SearchFilter> conjuncts(SearchFilter filter) {
         return filter instanceof SearchFilter.And and ? and.operands()
                 : filter instanceof SearchFilter.All ? List.of() : List.of(filter);
-    }
-
-    /**
-     * The first order key when it is a metric the filter's top level requires to be a number (any
-     * comparison but != is false on a missing key and on NaN): every match then has a row of that
-     * metric with a value, and the query can walk the (key, latest_value, run_id) index in order.
-     */
-    private static Optional<SearchField> drivingMetric(RunSearch search) {
-        SearchField first = search.orderBy().get(0).field();
-        if (first.kind() != Kind.METRIC) {
-            return Optional.empty();
-        }
-        return conjuncts(search.filter()).stream().anyMatch(f -> drives(f, first)) ? Optional.of(first) : Optional.empty();
     }
 
     private static boolean drives(SearchFilter f, SearchField metric) {
@@ -126,7 +94,7 @@ final class PgSearch {
     }
 
     private SqlText runQuery(RunSearch search) {
-        Optional<SearchField> driver = drivingMetric(search);
+        Optional<SearchField> driver = search.drivingMetric();
         List<SortKey> keys = new ArrayList<>();
         List<SearchOrder> orders = search.orderBy();
         SqlText where = new SqlText().sql("TRUE");

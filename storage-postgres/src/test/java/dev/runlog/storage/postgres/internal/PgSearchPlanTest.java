@@ -66,7 +66,7 @@ class PgSearchPlanTest {
     @Test
     void anUnfilteredMetricOrderReadsItsNumbersOffTheValueIndexFirst() throws Exception {
         RunSearch search = search(new SearchFilter.All(), Optional.empty());
-        String numbers = plan(PgSearch.runs(PgSearch.numbersFirst(search).orElseThrow()));
+        String numbers = plan(PgSearch.runs(search.numbersFirst().orElseThrow()));
         assertTrue(numbers.contains("runlog_metric_series_by_value"), numbers);
         assertFalse(numbers.contains("Sort"), numbers);
     }

@@ -249,7 +249,7 @@ final class SqliteTrackingStore implements TrackingStore {
 
     @Override
     public List<Run> searchRuns(RunSearch search) {
-        Optional<RunSearch> numbersFirst = SqlSearch.numbersFirst(search);
+        Optional<RunSearch> numbersFirst = search.numbersFirst();
         return db.scan(c -> {
             if (numbersFirst.isPresent()) {
                 // A full page of runs holding the metric is the answer; a short one is not (runs
