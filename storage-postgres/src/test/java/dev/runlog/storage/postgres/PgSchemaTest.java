@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.Run;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import java.sql.Connection;
@@ -11,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The versioned schema: made once however many processes open a new database at once, and a newer one refused. */
+/**
+ * The versioned schema: made once however many processes open a new database at once, a newer one
+ * refused, and an older one brought up with what it holds.
+ */
 @ExtendWith(TestPostgres.class)
 // Alone: it races first opens of one database against each other.
 @Isolated
@@ -53,11 +59,39 @@ class PgSchemaTest {
         try (Connection c = pg.connect(database); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version FROM runlog_schema")) {
             assertTrue(rs.next());
-            assertEquals(1, rs.getInt(1));
+            assertEquals(2, rs.getInt(1));
             assertTrue(!rs.next(), "one schema row");
         }
         try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
             assertEquals(openers, tracker.listExperiments().stream().filter(e -> e.name().startsWith("from-opener-")).count());
+        }
+    }
+
+    /** Migration 2 adds each run's data record (what loading runs reads): it is built for the runs already there. */
+    @Test
+    void runsWrittenBeforeTheRunDataRecordsReadWhole() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        String database = pg.newDatabase();
+        String runId;
+        try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
+            runId = tracker.run("old", r -> r.logParam("lr", "0.1").setTag("team", "é")
+                    .logMetric("loss", -0.0, 3).logMetric("nan", Double.NaN)).info().id();
+        }
+        // Back to schema 1: as a database written by the Runlog before migration 2 holds it.
+        try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE runlog_run_data");
+            s.execute("DROP FUNCTION runlog_run_data(text)");
+            s.execute("UPDATE runlog_schema SET version = 1");
+        }
+        try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
+            Run run = tracker.getRun(runId);
+            assertEquals(Map.of("lr", "0.1"), run.data().params());
+            assertEquals("é", run.data().tags().get("team"));
+            Metric loss = run.data().latestMetrics().get("loss");
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(loss.value()));
+            assertEquals(3, loss.step());
+            assertTrue(Double.isNaN(run.data().latestMetrics().get("nan").value()));
+            assertEquals(1, tracker.searchRuns().experiments("old").filter("params.lr = '0.1'").list().size());
         }
     }
 

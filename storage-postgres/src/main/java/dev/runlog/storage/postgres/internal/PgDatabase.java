@@ -30,6 +30,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link StoreException} that says the database is unreachable and names its host and port.
  */
 final class PgDatabase implements AutoCloseable {
+    /**
+     * JIT compilation off: a search that sorts many runs otherwise spends some 300 ms compiling its
+     * plan on servers built with LLVM, each time, more than the query itself; Runlog's queries are
+     * short. {@code options=-c jit=on} in the URI turns it back on.
+     */
+    static final String DEFAULT_OPTIONS = "-c jit=off";
     private static final System.Logger LOG = System.getLogger(PgDatabase.class.getName());
     /** A training process writes from one thread and reads now and then: a few connections serve it. */
     static final int POOL_SIZE = 4;
@@ -67,6 +73,7 @@ final class PgDatabase implements AutoCloseable {
         for (Map.Entry<String, String> p : uri.driverParameters().entrySet()) {
             config.addDataSourceProperty(p.getKey(), p.getValue());
         }
+        config.addDataSourceProperty(PgUri.OPTIONS, sessionOptions(uri));
         config.setPoolName("runlog-postgres-" + uri.database());
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
@@ -86,6 +93,15 @@ final class PgDatabase implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /**
+     * The server options of every session: {@link #DEFAULT_OPTIONS}, then the URI's {@code options}
+     * (libpq's), whose settings win since PostgreSQL applies the last {@code -c} of a name.
+     */
+    static String sessionOptions(PgUri uri) {
+        String given = uri.driverParameters().get(PgUri.OPTIONS);
+        return given == null ? DEFAULT_OPTIONS : DEFAULT_OPTIONS + " " + given;
     }
 
     /**

@@ -88,6 +88,7 @@ final class PgImports {
             PgTrackingStore.pairs(c, "INSERT INTO " + tables[i] + " (run_id, key, value) SELECT ?, k, v" // our own table names
                     + " FROM unnest(?::text[], ?::text[]) AS p (k, v)", info.id(), values.get(i));
         }
+        PgRunData.refresh(c, info.id());
         PgRunFiles.recordArtifacts(c, info.id(), run.artifacts());
         PgRunFiles.recordInputs(c, info.id(), run.inputs());
     }
@@ -99,6 +100,7 @@ final class PgImports {
         }
         if (!points.isEmpty()) {
             PgChunks.append(c, runId, points);
+            PgRunData.refresh(c, runId);
         }
     }
 

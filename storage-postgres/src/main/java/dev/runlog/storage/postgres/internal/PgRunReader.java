@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads whole runs by id, any number at once, in five queries whatever the number: run rows,
- * params, tags, latest metric points (from the series rows, never a chunk) and inputs, each
+ * Reads whole runs by id, any number at once, in two queries whatever the number: run rows with
+ * their data records (params, tags and latest metric points: {@link PgRunData}), and inputs, each
  * joining the ids ({@code unnest}) to the table's primary key. Searching and loading many runs then
  * costs a few round trips, not several per run. A join, not {@code run_id = ANY (ids)}: for a
  * thousand ids (a page of a stream) PostgreSQL estimates a sequential scan of the whole table,
@@ -51,27 +51,26 @@ final class PgRunReader {
 
     /** The latest metric points of the runs with these ids that exist. */
     static Map<String, Map<String, Metric>> latestMetrics(Connection c, List<String> ids) throws SQLException {
-        PgRunReader reader = new PgRunReader(c, ids);
-        Map<String, Map<String, Metric>> latest = reader.latest();
         Map<String, Map<String, Metric>> result = new LinkedHashMap<>();
-        for (String id : reader.existing().keySet()) {
-            result.put(id, latest.getOrDefault(id, Map.of()));
+        for (Map.Entry<String, Loaded> run : new PgRunReader(c, ids).existing().entrySet()) {
+            result.put(run.getKey(), run.getValue().data().latest());
         }
         return result;
     }
 
+    /** A run's row and its data record. */
+    private record Loaded(RunInfo info, PgRunData.Data data) {
+    }
+
     private List<Run> runs(List<String> order) throws SQLException {
-        Map<String, RunInfo> infos = existing();
-        Map<String, Map<String, String>> params = pairs("runlog_params");
-        Map<String, Map<String, String>> tags = pairs("runlog_tags");
-        Map<String, Map<String, Metric>> latest = latest();
-        Map<String, List<DatasetInput>> inputs = inputs();
-        List<Run> runs = new ArrayList<>(infos.size());
+        Map<String, Loaded> loaded = existing();
+        Map<String, List<DatasetInput>> inputs = loaded.isEmpty() ? Map.of() : inputs();
+        List<Run> runs = new ArrayList<>(loaded.size());
         for (String id : order) {
-            RunInfo info = infos.get(id);
-            if (info != null) {
-                runs.add(new Run(info, new RunData(params.getOrDefault(id, Map.of()), latest.getOrDefault(id, Map.of()),
-                        tags.getOrDefault(id, Map.of())), inputs.getOrDefault(id, List.of())));
+            Loaded run = loaded.get(id);
+            if (run != null) {
+                PgRunData.Data d = run.data();
+                runs.add(new Run(run.info(), new RunData(d.params(), d.latest(), d.tags()), inputs.getOrDefault(id, List.of())));
             }
         }
         return runs;
@@ -83,47 +82,23 @@ final class PgRunReader {
         return ps;
     }
 
-    private Map<String, RunInfo> existing() throws SQLException {
-        Map<String, RunInfo> infos = new LinkedHashMap<>();
+    /** The runs that exist, each row with its data record (PgRunData), in creation order. */
+    private Map<String, Loaded> existing() throws SQLException {
+        Map<String, Loaded> runs = new LinkedHashMap<>();
         try (PreparedStatement ps = select("SELECT r.run_id, experiment_id, name, status, start_time, end_time,"
-                + " lifecycle_stage, artifact_uri FROM " + IDS + " JOIN runlog_runs r ON r.run_id = w.run_id ORDER BY created");
+                + " lifecycle_stage, artifact_uri, d.data FROM " + IDS + " JOIN runlog_runs r ON r.run_id = w.run_id"
+                + " LEFT JOIN runlog_run_data d ON d.run_id = r.run_id ORDER BY created");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long end = rs.getLong(6);
                 Optional<Instant> endTime = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(end));
-                infos.put(rs.getString(1), new RunInfo(rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(3),
+                RunInfo info = new RunInfo(rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(3),
                         RunStatus.valueOf(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)), endTime,
-                        LifecycleStage.valueOf(rs.getString(7)), rs.getString(8)));
+                        LifecycleStage.valueOf(rs.getString(7)), rs.getString(8));
+                runs.put(info.id(), new Loaded(info, PgRunData.decode(rs.getBytes(9))));
             }
         }
-        return infos;
-    }
-
-    /** Key-value rows of {@code table} (one of this store's own tables) by run. */
-    private Map<String, Map<String, String>> pairs(String table) throws SQLException {
-        Map<String, Map<String, String>> byRun = new HashMap<>();
-        try (PreparedStatement ps = select("SELECT x.run_id, key, value FROM " + IDS + " JOIN " + table
-                + " x ON x.run_id = w.run_id");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                byRun.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getString(3));
-            }
-        }
-        return byRun;
-    }
-
-    private Map<String, Map<String, Metric>> latest() throws SQLException {
-        Map<String, Map<String, Metric>> byRun = new HashMap<>();
-        try (PreparedStatement ps = select("SELECT s.run_id, key, latest_step, latest_timestamp, latest_bits"
-                + " FROM " + IDS + " JOIN runlog_metric_series s ON s.run_id = w.run_id");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String key = rs.getString(2);
-                byRun.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                        .put(key, new Metric(key, Double.longBitsToDouble(rs.getLong(5)), rs.getLong(3), rs.getLong(4)));
-            }
-        }
-        return byRun;
+        return runs;
     }
 
     private Map<String, List<DatasetInput>> inputs() throws SQLException {

@@ -205,6 +205,29 @@ final class PgSchema {
             -- Artifact bytes are mostly compressed already (models, images): store them out of line without
             -- spending CPU on compression that rarely pays.
             ALTER TABLE runlog_artifact_pieces ALTER COLUMN data SET STORAGE EXTERNAL
+            """,
+            // 2: each run's params, tags and latest metric points in one row (PgRunData), so that loading a
+            // page of runs reads one row per run instead of some twenty; the tables above still serve search.
+            // runlog_run_data(id) builds the record from them: every writer upserts its result under the
+            // run's row lock, in the transaction of its change. Its body holds no ";" at a line's end,
+            // which is where migrate() splits statements.
+            """
+            CREATE FUNCTION runlog_run_data(id text) RETURNS bytea LANGUAGE sql STABLE AS $$
+            SELECT (SELECT int4send(count(*)::integer) || coalesce(string_agg(int4send(octet_length(convert_to(key, 'UTF8')))
+                       || convert_to(key, 'UTF8') || int4send(octet_length(convert_to(value, 'UTF8')))
+                       || convert_to(value, 'UTF8'), ''::bytea), ''::bytea) FROM runlog_params WHERE run_id = id)
+                || (SELECT int4send(count(*)::integer) || coalesce(string_agg(int4send(octet_length(convert_to(key, 'UTF8')))
+                       || convert_to(key, 'UTF8') || int4send(octet_length(convert_to(value, 'UTF8')))
+                       || convert_to(value, 'UTF8'), ''::bytea), ''::bytea) FROM runlog_tags WHERE run_id = id)
+                || (SELECT int4send(count(*)::integer) || coalesce(string_agg(int4send(octet_length(convert_to(key, 'UTF8')))
+                       || convert_to(key, 'UTF8') || int8send(latest_step) || int8send(latest_timestamp)
+                       || int8send(latest_bits), ''::bytea), ''::bytea) FROM runlog_metric_series WHERE run_id = id)
+            $$;
+            CREATE TABLE runlog_run_data (
+                run_id text COLLATE "C" PRIMARY KEY,
+                data   bytea NOT NULL
+            );
+            INSERT INTO runlog_run_data (run_id, data) SELECT run_id, runlog_run_data(run_id) FROM runlog_runs
             """);
 
     private PgSchema() {

@@ -273,6 +273,7 @@ final class PgTrackingStore implements TrackingStore {
             throw e;
         }
         upsertTags(c, spec.runId(), spec.tags());
+        PgRunData.refresh(c, spec.runId());
     }
 
     /**
@@ -336,6 +337,7 @@ final class PgTrackingStore implements TrackingStore {
                 points.put(run.spec().runId(), run.metrics());
             }
             PgChunks.appendAll(c, points);
+            PgRunData.refresh(c, points.keySet());
             return null;
         });
     }
@@ -501,6 +503,9 @@ final class PgTrackingStore implements TrackingStore {
             if (!metrics.isEmpty()) {
                 PgChunks.append(c, runId, metrics);
             }
+            if (!metrics.isEmpty() || !params.isEmpty() || !tags.isEmpty()) {
+                PgRunData.refresh(c, runId);
+            }
         });
     }
 
@@ -510,6 +515,7 @@ final class PgTrackingStore implements TrackingStore {
         db.write(c -> {
             lockUndeletedRun(c, runId);
             upsertTags(c, runId, Map.of(key, value));
+            PgRunData.refresh(c, runId);
             return runId;
         });
     }
@@ -518,7 +524,9 @@ final class PgTrackingStore implements TrackingStore {
     public void deleteTag(String runId, String key) {
         int deleted = db.write(c -> {
             lockUndeletedRun(c, runId);
-            return update(c, "DELETE FROM runlog_tags WHERE run_id = ? AND key = ?", runId, key);
+            int rows = update(c, "DELETE FROM runlog_tags WHERE run_id = ? AND key = ?", runId, key);
+            PgRunData.refresh(c, runId);
+            return rows;
         });
         if (deleted == 0) {
             throw new NotFoundException("Run " + runId + " has no tag '" + key + "'");

@@ -33,13 +33,16 @@ final class PgUri {
     static final int DEFAULT_PORT = 5432;
 
     /**
-     * Passed to the driver unchanged: TLS (libpq's names, which pgjdbc shares) and timeouts. Kept to
+     * Passed to the driver unchanged: TLS (libpq's names, which pgjdbc shares), timeouts and server
+     * {@code options} (after Runlog's own: PgDatabase#sessionOptions). Kept to
      * a known list, so that a misspelt option fails at open instead of being ignored.
      */
     static final Set<String> DRIVER_PARAMETERS = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword",
             "sslfactory", "sslhostnameverifier", "connectTimeout", "socketTimeout", "loginTimeout", "ApplicationName",
-            "tcpKeepAlive");
+            "tcpKeepAlive", PgUri.OPTIONS);
 
+    /** Server settings for each session, as libpq's {@code options} ({@code -c name=value ...}); see PgDatabase. */
+    static final String OPTIONS = "options";
     static final String ARTIFACTS = "artifacts";
 
     /** Parameters whose values are secrets: like the password, never shown. */
