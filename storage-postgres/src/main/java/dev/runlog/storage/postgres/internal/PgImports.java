@@ -11,18 +11,22 @@ import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunInfo;
+import dev.runlog.tracking.spi.RecordedRun;
 import dev.runlog.tracking.spi.RunSnapshot;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Experiments and runs that exist elsewhere, written with their identity, and runs read back whole
- * for such a copy: the SQL behind {@code importExperiment}, {@code importRun}, {@code importMetrics}
- * and {@code snapshotRun}, each inside one transaction of the caller's. Rows go in a statement per
+ * for such a copy, and runs recorded in bulk: the SQL behind {@code importExperiment},
+ * {@code importRun}, {@code importMetrics}, {@code snapshotRun} and {@code recordRuns}' inserts, each
+ * inside one transaction of the caller's. Rows go in a statement per
  * table whatever their number (arrays through {@code unnest}), so an import costs a few round trips.
  */
 final class PgImports {
@@ -115,5 +119,68 @@ final class PgImports {
                 : Optional.of(Instant.ofEpochMilli(((Number) deletion[1]).longValue()));
         return new RunSnapshot(run.info(), run.data().params(), run.data().tags(), run.inputs(),
                 PgRunFiles.recordedArtifacts(c, runId), withExperiment, deletedTime);
+    }
+
+    /**
+     * Inserts recorded runs (whose experiments the caller has checked and locked) with their tags,
+     * params, metric points and run records: a fixed number of array-bound statements, whatever the
+     * number of runs.
+     *
+     * @throws ConflictException if one of the run ids is taken
+     */
+    static void insertRecordedRuns(Connection c, List<RecordedRun> runs, Map<String, Long> experimentIds)
+            throws SQLException {
+        String[] ids = runs.stream().map(r -> r.spec().runId()).toArray(String[]::new);
+        Optional<String> taken = PgDatabase.first(c, rs -> rs.getString(1),
+                "SELECT run_id FROM runlog_runs WHERE run_id = ANY (?) LIMIT 1", (Object) ids);
+        if (taken.isPresent()) {
+            throw new ConflictException("A run with id " + taken.get() + " already exists");
+        }
+        try {
+            update(c, "INSERT INTO runlog_runs (run_id, experiment_id, name, status, start_time, end_time,"
+                    + " lifecycle_stage, artifact_uri) SELECT id, e, n, s, st, et, 'ACTIVE', u FROM unnest(?::text[], ?::bigint[],"
+                    + " ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) WITH ORDINALITY"
+                    + " AS r (id, e, n, s, st, et, u, o) ORDER BY o",
+                    ids, runs.stream().map(r -> experimentIds.get(r.spec().experimentId())).toArray(Long[]::new),
+                    runs.stream().map(r -> r.spec().name()).toArray(String[]::new),
+                    runs.stream().map(r -> r.endStatus().name()).toArray(String[]::new),
+                    runs.stream().map(r -> r.spec().startTime().toEpochMilli()).toArray(Long[]::new),
+                    runs.stream().map(r -> r.endTime().toEpochMilli()).toArray(Long[]::new),
+                    runs.stream().map(r -> r.spec().artifactUri()).toArray(String[]::new));
+        } catch (SQLException e) {
+            if (PgErrors.isUniqueViolation(e)) {
+                // Another host recorded one of these ids between our check and our insert.
+                throw new ConflictException("A run with one of these ids already exists: " + e.getMessage());
+            }
+            throw e;
+        }
+        triples(c, "INSERT INTO runlog_tags (run_id, key, value) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])",
+                runs, r -> r.spec().tags());
+        triples(c, "INSERT INTO runlog_params (run_id, key, value) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])",
+                runs, RecordedRun::params);
+        Map<String, List<Metric>> points = new LinkedHashMap<>();
+        for (RecordedRun run : runs) {
+            points.put(run.spec().runId(), run.metrics());
+        }
+        PgChunks.appendAll(c, points);
+        PgRunData.refresh(c, points.keySet());
+    }
+
+    /** Inserts every run's pairs of {@code pairs} as rows (run id, key, value), in one statement. */
+    private static void triples(Connection c, String sql, List<RecordedRun> runs,
+                                java.util.function.Function<RecordedRun, Map<String, String>> pairs) throws SQLException {
+        List<String> owners = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (RecordedRun run : runs) {
+            pairs.apply(run).forEach((k, v) -> {
+                owners.add(run.spec().runId());
+                keys.add(k);
+                values.add(v);
+            });
+        }
+        if (!owners.isEmpty()) {
+            update(c, sql, owners.toArray(new String[0]), keys.toArray(new String[0]), values.toArray(new String[0]));
+        }
     }
 }

@@ -182,7 +182,9 @@ final class PgTrackingStore implements TrackingStore {
     public void renameRun(String runId, String newName) {
         db.write(c -> {
             lockUndeletedRun(c, runId);
-            update(c, "UPDATE runlog_tags SET value = ? WHERE run_id = ? AND key = ?", newName, runId, RUN_NAME_TAG);
+            if (update(c, "UPDATE runlog_tags SET value = ? WHERE run_id = ? AND key = ?", newName, runId, RUN_NAME_TAG) > 0) {
+                PgRunData.refresh(c, runId); // the run's one-row record holds its tags too
+            }
             return update(c, "UPDATE runlog_runs SET name = ? WHERE run_id = ?", newName, runId);
         });
     }
@@ -304,60 +306,9 @@ final class PgTrackingStore implements TrackingStore {
                             + " is deleted; restore it before starting runs in it");
                 }
             }
-            String[] ids = runs.stream().map(r -> r.spec().runId()).toArray(String[]::new);
-            Optional<String> taken = PgDatabase.first(c, rs -> rs.getString(1),
-                    "SELECT run_id FROM runlog_runs WHERE run_id = ANY (?) LIMIT 1", (Object) ids);
-            if (taken.isPresent()) {
-                throw new ConflictException("A run with id " + taken.get() + " already exists");
-            }
-            try {
-                update(c, "INSERT INTO runlog_runs (run_id, experiment_id, name, status, start_time, end_time,"
-                        + " lifecycle_stage, artifact_uri) SELECT id, e, n, s, st, et, 'ACTIVE', u FROM unnest(?::text[], ?::bigint[],"
-                        + " ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) WITH ORDINALITY"
-                        + " AS r (id, e, n, s, st, et, u, o) ORDER BY o",
-                        ids, runs.stream().map(r -> experimentIds.get(r.spec().experimentId())).toArray(Long[]::new),
-                        runs.stream().map(r -> r.spec().name()).toArray(String[]::new),
-                        runs.stream().map(r -> r.endStatus().name()).toArray(String[]::new),
-                        runs.stream().map(r -> r.spec().startTime().toEpochMilli()).toArray(Long[]::new),
-                        runs.stream().map(r -> r.endTime().toEpochMilli()).toArray(Long[]::new),
-                        runs.stream().map(r -> r.spec().artifactUri()).toArray(String[]::new));
-            } catch (SQLException e) {
-                if (PgErrors.isUniqueViolation(e)) {
-                    // Another host recorded one of these ids between our check and our insert.
-                    throw new ConflictException("A run with one of these ids already exists: " + e.getMessage());
-                }
-                throw e;
-            }
-            triples(c, "INSERT INTO runlog_tags (run_id, key, value) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])",
-                    runs, r -> r.spec().tags());
-            triples(c, "INSERT INTO runlog_params (run_id, key, value) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])",
-                    runs, RecordedRun::params);
-            Map<String, List<Metric>> points = new LinkedHashMap<>();
-            for (RecordedRun run : runs) {
-                points.put(run.spec().runId(), run.metrics());
-            }
-            PgChunks.appendAll(c, points);
-            PgRunData.refresh(c, points.keySet());
+            PgImports.insertRecordedRuns(c, runs, experimentIds);
             return null;
         });
-    }
-
-    /** Inserts every run's pairs of {@code pairs} as rows (run id, key, value), in one statement. */
-    private static void triples(Connection c, String sql, List<RecordedRun> runs,
-                                java.util.function.Function<RecordedRun, Map<String, String>> pairs) throws SQLException {
-        List<String> owners = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        for (RecordedRun run : runs) {
-            pairs.apply(run).forEach((k, v) -> {
-                owners.add(run.spec().runId());
-                keys.add(k);
-                values.add(v);
-            });
-        }
-        if (!owners.isEmpty()) {
-            update(c, sql, owners.toArray(new String[0]), keys.toArray(new String[0]), values.toArray(new String[0]));
-        }
     }
 
     @Override
