@@ -57,6 +57,14 @@ final class MetricWriter {
     private static final int MAX_CHUNK = 1 << 18;
     private static final long MIN_BACKOFF_MS = 10;
     private static final long MAX_BACKOFF_MS = 1_000;
+    /**
+     * An idle writer looks at the queue this often, and is woken sooner only by a flush, by stop,
+     * or by {@link #WAKE_AT_MOST} (at most) points waiting. Waking it for every point made a loop
+     * that flushes after each point race the writer for the write, and lose a thread hand-off to
+     * it whenever the writer won; points nobody flushes reach the store within this time.
+     */
+    private static final long IDLE_WAIT_MS = 100;
+    private static final int WAKE_AT_MOST = 1_024;
 
     private record Pending(String runId, Metric point) {
     }
@@ -95,12 +103,15 @@ final class MetricWriter {
     private volatile boolean outage;
     // Set while the writer thread waits for points, so that submit wakes it only then.
     private volatile boolean writerIdle;
+    // How many buffered points wake an idle writer; fewer wait for its next look (IDLE_WAIT_MS) or a flush.
+    private final int wakeAt;
 
     MetricWriter(TrackingStore store, int capacity) {
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.slots = new Semaphore(capacity);
         this.maxChunk = Math.min(capacity, MAX_CHUNK);
+        this.wakeAt = Math.max(1, Math.min(WAKE_AT_MOST, capacity / 8));
         this.thread = new Thread(this::drainLoop, "runlog-metric-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -122,7 +133,7 @@ final class MetricWriter {
         submitted.incrementAndGet();
         // Cannot fail: the slot taken above is room in the queue.
         queue.add(new Pending(runId, point));
-        if (writerIdle) {
+        if (writerIdle && queue.size() >= wakeAt) {
             wakeWriter();
         }
     }
@@ -377,16 +388,16 @@ final class MetricWriter {
     }
 
     /**
-     * Waits, as the writer thread, until a point may be in the queue: submit wakes it while
-     * {@link #writerIdle} is set, which is set before the queue is looked at, so no wake-up is
-     * missed. Also wakes every 100 ms and on stop.
+     * Waits, as the writer thread, until {@link #wakeAt} points may be in the queue: submit wakes
+     * it while {@link #writerIdle} is set, which is set before the queue is looked at, so no
+     * wake-up is missed. Also wakes every {@link #IDLE_WAIT_MS} and on stop.
      */
     private void awaitPoints() {
         writerIdle = true;
         try {
             synchronized (monitor) {
-                if (queue.isEmpty() && !stopping) {
-                    monitor.wait(100);
+                if (queue.size() < wakeAt && !stopping) {
+                    monitor.wait(IDLE_WAIT_MS);
                 }
             }
         } catch (InterruptedException e) {
