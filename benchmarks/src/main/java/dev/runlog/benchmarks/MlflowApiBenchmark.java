@@ -27,10 +27,12 @@ import java.util.stream.IntStream;
  * made durable ({@code ActiveRun.logMetric} then {@code flush()}), the store work both share.
  */
 final class MlflowApiBenchmark {
-    private static final int WARMUP = 300;
+    // Enough calls for the JIT to compile the server's request path, as a server that has been up a
+    // while runs it; a few hundred left it half interpreted and the medians drifting from run to run.
+    private static final int WARMUP = 5_000;
     private static final int REQUESTS = 1_000;
     private static final int BATCH = 1_000;
-    private static final int BATCH_WARMUP = 30;
+    private static final int BATCH_WARMUP = 500;
     private static final int BATCHES = 100;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
