@@ -196,7 +196,13 @@ public final class ApiHandler implements HttpHandler {
         return MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Map<String, List<String>> parseQuery(String rawQuery) {
+    /**
+     * A raw query string's parameters in order, each name with its values in order; the JSON API
+     * and MLflow's API read queries alike.
+     *
+     * @throws InvalidInputException on bad percent-encoding
+     */
+    public static Map<String, List<String>> parseQuery(String rawQuery) {
         Map<String, List<String>> query = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return query;

@@ -9,9 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runlog.server.internal.ApiHandler;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,26 +77,17 @@ final class Request {
         return node;
     }
 
+    /** The query's parameters as fields: one value as text, a repeated one as an array. */
     private static JsonNode query(String rawQuery) {
         ObjectNode query = MAPPER.createObjectNode();
-        if (rawQuery != null) {
-            for (String pair : rawQuery.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                JsonNode previous = query.get(name);
-                if (previous == null) {
-                    query.put(name, value);
-                } else if (previous.isArray()) {
-                    ((ArrayNode) previous).add(value);
-                } else {
-                    query.putArray(name).add(previous.textValue()).add(value);
-                }
+        ApiHandler.parseQuery(rawQuery).forEach((name, values) -> {
+            if (values.size() == 1) {
+                query.put(name, values.get(0));
+            } else {
+                ArrayNode array = query.putArray(name);
+                values.forEach(array::add);
             }
-        }
+        });
         return query;
     }
 
@@ -109,14 +99,6 @@ final class Request {
             }
         }
         return false;
-    }
-
-    private static String decode(String raw) {
-        try {
-            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw MlflowException.invalid("bad percent-encoding in '" + raw + "'");
-        }
     }
 
     /** The string field {@code name}, which must be present (MLflow: "Missing value for required parameter"). */
@@ -132,6 +114,14 @@ final class Request {
     }
 
     Optional<String> optionalText(String name) {
+        return scalar(name, "a string");
+    }
+
+    /**
+     * The field {@code name} as text: a JSON scalar, or a query parameter given once; empty when
+     * absent or null; a wrong-type error naming {@code expected} when it is an object or array.
+     */
+    private Optional<String> scalar(String name, String expected) {
         JsonNode value = fields().get(name);
         if (value == null || value.isNull()) {
             return Optional.empty();
@@ -140,7 +130,7 @@ final class Request {
             value = value.get(0);
         }
         if (!value.isValueNode()) {
-            throw wrongType(name, "a string", value);
+            throw wrongType(name, expected, value);
         }
         return Optional.of(value.asText());
     }
@@ -183,17 +173,7 @@ final class Request {
     }
 
     private Optional<String> number(String name) {
-        JsonNode value = fields().get(name);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (value.isArray() && value.size() == 1) {
-            value = value.get(0);
-        }
-        if (!value.isValueNode()) {
-            throw wrongType(name, "a number", value);
-        }
-        return Optional.of(value.asText());
+        return scalar(name, "a number");
     }
 
     /** The boolean field {@code name} ({@code true} or {@code "true"}); {@code otherwise} when absent. */
