@@ -44,6 +44,9 @@ final class ColdStartBenchmark {
             throw new IllegalStateException("no " + jar + " or " + script + ": package the cli module first");
         }
         String classPath = jar + File.pathSeparator + ownClasses();
+        // The JVM archives classes of jars only, so the child gets a jar of its own for the archived runs.
+        String jarPath = jar + File.pathSeparator + childJar(work);
+        Path archive = work.resolve("child.jsa");
         Path db = work.resolve("cold.db");
         String runId;
         try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build();
@@ -56,6 +59,7 @@ final class ColdStartBenchmark {
         Map<String, String> cache = Map.of("XDG_CACHE_HOME", work.resolve("cache").toString());
         List<String> command = List.of("sh", script.toString(), "--store", "sqlite:" + db, "metric", runId, "loss");
         launch(classPath, Child.class, db.toString(), runId);
+        launch(jarPath, List.of("-XX:ArchiveClassesAtExit=" + archive), Child.class, db.toString(), runId);
         launch(classPath, JvmOnly.class);
         timeCommand(command, cache);
         timeCommand(command, Map.of("RUNLOG_CDS", "off"));
@@ -63,6 +67,7 @@ final class ColdStartBenchmark {
         double[] inside = new double[LAUNCHES];
         double[] open = new double[LAUNCHES];
         double[] read = new double[LAUNCHES];
+        double[] archived = new double[LAUNCHES];
         double[] jvm = new double[LAUNCHES];
         double[] cli = new double[LAUNCHES];
         double[] cliPlain = new double[LAUNCHES];
@@ -73,6 +78,8 @@ final class ColdStartBenchmark {
             open[i] = child[1];
             read[i] = child[2];
             inside[i] = child[1] + child[2];
+            double[] withArchive = launch(jarPath, List.of("-XX:SharedArchiveFile=" + archive), Child.class, db.toString(), runId);
+            archived[i] = withArchive[1] + withArchive[2];
             jvm[i] = launch(classPath, JvmOnly.class)[0];
             cli[i] = timeCommand(command, cache);
             cliPlain[i] = timeCommand(command, Map.of("RUNLOG_CDS", "off"));
@@ -81,6 +88,9 @@ final class ColdStartBenchmark {
                 + " 1000 points, median of " + LAUNCHES + " interleaved launches, " + load();
         out.accept(new Figure("cold_start_open_and_first_read_inside_new_jvm", median(inside), "ms", 150, false, null,
                 conditions + "; open " + round(median(open)) + " ms + read " + round(median(read)) + " ms"));
+        out.accept(new Figure("cold_start_open_and_first_read_inside_new_jvm_with_class_archive", median(archived), "ms", 150,
+                false, median(inside), conditions + "; the JVM started with -XX:SharedArchiveFile, an archive of the classes"
+                        + " one earlier launch loaded (what the runlog launcher keeps for the CLI); baseline: the same without it"));
         out.accept(new Figure("cold_start_new_jvm_until_first_read", median(total), "ms", 150, false, median(jvm),
                 conditions + "; baseline: a JVM that only prints a line, from start() to that line"));
         out.accept(new Figure("cold_start_cli_runlog_metric_whole_command", median(cli), "ms", 150, false, median(cliPlain),
@@ -97,6 +107,19 @@ final class ColdStartBenchmark {
             }
         }
         throw new IllegalStateException("the benchmarks' classes are not a directory on the class path");
+    }
+
+    /** A jar holding only the child's class, written under {@code work}. */
+    private static Path childJar(Path work) throws IOException {
+        String entry = Child.class.getName().replace('.', '/') + ".class";
+        Path jar = work.resolve("cold-child.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             java.io.InputStream in = Path.of(ownClasses(), entry).toUri().toURL().openStream()) {
+            out.putNextEntry(new java.util.jar.JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+        return jar;
     }
 
     /** Wall milliseconds of a command, from start() to exit, its output checked. */
@@ -122,8 +145,15 @@ final class ColdStartBenchmark {
 
     /** Wall milliseconds from start() to the child's first line, then the numbers on that line. */
     private static double[] launch(String classPath, Class<?> main, String... args) throws IOException, InterruptedException {
+        return launch(classPath, List.of(), main, args);
+    }
+
+    private static double[] launch(String classPath, List<String> options, Class<?> main, String... args)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-cp", classPath, main.getName()));
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+        command.addAll(options);
+        command.addAll(List.of("-cp", classPath, main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         long t0 = System.nanoTime();

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * Run in a child JVM by {@link NativeLibraryTest}: opens {@code sqlite:} on its argument, writes
  * and reads an experiment, then prints the file the SQLite driver's native library was loaded from
- * (as the kernel maps it) and the driver's {@code org.sqlite.lib.path} property as it is left.
+ * (as the kernel maps it) and the driver's {@code org.sqlite.lib.path} and {@code org.sqlite.tmpdir}
+ * properties as they are left.
  */
 public final class NativeLibraryChild {
     private NativeLibraryChild() {
@@ -24,5 +25,6 @@ public final class NativeLibraryChild {
                     .map(line -> line.substring(line.indexOf('/'))).findFirst().orElse("none"));
         }
         System.out.println("PROPERTY " + System.getProperty("org.sqlite.lib.path"));
+        System.out.println("TMPDIR " + System.getProperty("org.sqlite.tmpdir"));
     }
 }

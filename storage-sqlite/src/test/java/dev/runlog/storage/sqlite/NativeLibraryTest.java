@@ -51,7 +51,7 @@ class NativeLibraryTest {
 
     @Test
     void keptOncePerUserOwnerOnlyCheckedAndReplacedWhenChanged() throws Exception {
-        assertEquals(List.of("EXPERIMENTS 1", "LIBRARY " + kept, "PROPERTY null"), launch("a.db", List.of()));
+        assertEquals(List.of("EXPERIMENTS 1", "LIBRARY " + kept, "PROPERTY null", "TMPDIR null"), launch("a.db", List.of()));
         assertArrayEquals(driverLibrary, Files.readAllBytes(kept));
         for (Path dir = kept.getParent(); !dir.equals(tmp.resolve("cache")); dir = dir.getParent()) {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), dir.toString());
@@ -60,7 +60,7 @@ class NativeLibraryTest {
         byte[] damaged = driverLibrary.clone();
         damaged[damaged.length / 2] ^= 1; // same length: only the content check can see it
         Files.write(kept, damaged);
-        assertEquals(List.of("EXPERIMENTS 1", "LIBRARY " + kept, "PROPERTY null"), launch("b.db", List.of()));
+        assertEquals(List.of("EXPERIMENTS 1", "LIBRARY " + kept, "PROPERTY null", "TMPDIR null"), launch("b.db", List.of()));
         assertArrayEquals(driverLibrary, Files.readAllBytes(kept), "a changed copy was not replaced");
     }
 
@@ -69,7 +69,7 @@ class NativeLibraryTest {
         Path own = Files.createDirectories(tmp.resolve("own"));
         Files.write(own.resolve("libsqlitejdbc-mine.so"), driverLibrary);
         List<String> printed = launch("c.db", List.of("-Dorg.sqlite.lib.path=" + own, "-Dorg.sqlite.lib.name=libsqlitejdbc-mine.so"));
-        assertEquals(List.of("EXPERIMENTS 1", "LIBRARY " + own.resolve("libsqlitejdbc-mine.so"), "PROPERTY " + own), printed);
+        assertEquals(List.of("EXPERIMENTS 1", "LIBRARY " + own.resolve("libsqlitejdbc-mine.so"), "PROPERTY " + own, "TMPDIR null"), printed);
         assertFalse(Files.exists(tmp.resolve("cache/runlog")), "the cache was written though the user chose a library");
     }
 

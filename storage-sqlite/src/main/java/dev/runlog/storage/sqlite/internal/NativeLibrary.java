@@ -14,11 +14,16 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.date.FastDateFormat;
 
 /**
  * Spares each new JVM most of what the SQLite driver's first connection costs: on every start the
@@ -31,9 +36,10 @@ import org.sqlite.SQLiteJDBCLoader;
  * at every start (see {@link #matches}) and rewritten (atomically) when it differs.
  *
  * <p>The driver is handed the file through its documented {@code org.sqlite.lib.path} and
- * {@code org.sqlite.lib.name} system properties, which it reads only while it loads its library;
- * so they are set just around {@link SQLiteJDBCLoader#initialize()} and removed right after, and
- * only if neither is set already: a user's own choice is never overridden, and the JVM's properties
+ * {@code org.sqlite.lib.name} system properties, and the kept file's directory as its
+ * {@code org.sqlite.tmpdir}, which it reads only while it loads its library; so they are set just
+ * around {@link SQLiteJDBCLoader#initialize()} and removed right after, and only if none is set
+ * already: a user's own choice is never overridden, and the JVM's properties
  * are left as they were found. Whenever anything is unusual (properties set, a system this does not
  * know, a directory not owned by this user or open to others, an I/O error) this does nothing and
  * the driver loads its library as it always does; if the kept library fails to load, the driver
@@ -43,6 +49,7 @@ final class NativeLibrary {
     private static final System.Logger LOG = System.getLogger(NativeLibrary.class.getName());
     static final String PATH_PROPERTY = "org.sqlite.lib.path";
     static final String NAME_PROPERTY = "org.sqlite.lib.name";
+    static final String TMPDIR_PROPERTY = "org.sqlite.tmpdir";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static boolean prepared;
 
@@ -55,38 +62,67 @@ final class NativeLibrary {
             return;
         }
         prepared = true;
+        warmDateFormats();
         try {
             Path kept = keep();
             if (kept == null) {
                 return;
             }
-            Properties system = System.getProperties();
             String dir = kept.getParent().toString();
-            String name = kept.getFileName().toString();
-            // putIfAbsent: a property the user set, even in a race with this, is never replaced.
-            if (system.putIfAbsent(PATH_PROPERTY, dir) != null) {
-                return;
-            }
-            try {
-                if (system.putIfAbsent(NAME_PROPERTY, name) != null) {
-                    return;
-                }
-                try {
-                    SQLiteJDBCLoader.initialize();
-                } finally {
-                    system.remove(NAME_PROPERTY, name);
-                }
-            } finally {
-                system.remove(PATH_PROPERTY, dir);
-            }
+            // The driver's first load deletes stale extracted copies from its temporary directory,
+            // listing all of it (java.io.tmpdir by default, often thousands of entries); pointed at
+            // the kept library's own directory it lists one file.
+            withProperties(Map.of(PATH_PROPERTY, dir, NAME_PROPERTY, kept.getFileName().toString(), TMPDIR_PROPERTY, dir),
+                    SQLiteJDBCLoader::initialize);
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "Keeping the SQLite native library failed; the driver loads its own", e);
         }
     }
 
+    /**
+     * Sets {@code properties} for the duration of {@code call} and removes them after it, only if
+     * none of them is set already (a property the user set, even in a race with this, is never
+     * replaced, and the call is not made); the JVM's properties are left as they were found.
+     */
+    private static void withProperties(Map<String, String> properties, Callable<?> call) throws Exception {
+        Properties system = System.getProperties();
+        Map<String, String> set = new HashMap<>();
+        try {
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                if (system.putIfAbsent(property.getKey(), property.getValue()) != null) {
+                    return;
+                }
+                set.put(property.getKey(), property.getValue());
+            }
+            call.call();
+        } finally {
+            set.forEach(system::remove);
+        }
+    }
+
+    /**
+     * Builds, on a daemon thread, the date format every new connection of the driver builds (its
+     * {@code FastDateFormat} reads the JDK's calendar and locale data: 50-90 ms of CPU in a new
+     * JVM), so that it overlaps loading the native library instead of following it; the driver
+     * finds it in its format cache. Only JDK and driver date classes are touched there, none that
+     * loading the library initializes, so the two threads never wait on each other's classes.
+     */
+    private static void warmDateFormats() {
+        Thread warm = new Thread(() -> {
+            try {
+                FastDateFormat.getInstance(SQLiteConfig.DEFAULT_DATE_STRING_FORMAT);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.DEBUG, "Preparing the SQLite driver's date format failed; its first connection does it", e);
+            }
+        }, "runlog-sqlite-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
     /** The verified kept copy of the driver's library for this system, written if needed; null if none can be used. */
     private static Path keep() throws IOException {
-        if (System.getProperty(PATH_PROPERTY) != null || System.getProperty(NAME_PROPERTY) != null) {
+        if (System.getProperty(PATH_PROPERTY) != null || System.getProperty(NAME_PROPERTY) != null
+                || System.getProperty(TMPDIR_PROPERTY) != null) {
             return null; // the user chose a library
         }
         String folder = folder();
