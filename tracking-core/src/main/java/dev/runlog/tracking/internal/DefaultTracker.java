@@ -58,7 +58,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The {@link Tracker} behind every factory method: validation, run lifecycle, the async writer. */
 public final class DefaultTracker implements Tracker, TrackerAccess {
-    private static final System.Logger LOG = System.getLogger(DefaultTracker.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(DefaultTracker.class.getName());
+    }
     private final TrackingStore store;
     private final ArtifactStore artifacts;
     private final Clock clock;
@@ -95,7 +98,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         try {
             cleanUpAfterDeadProcesses();
         } catch (RunlogException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not clean up after processes that died; the next open tries again", e);
+            log().log(System.Logger.Level.WARNING, "Could not clean up after processes that died; the next open tries again", e);
         }
     }
 
@@ -257,7 +260,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         List<String> killed = store.killRunsOfDeadProcesses(clock.instant());
         int removed = artifacts.removeTemporaryFilesOfDeadProcesses();
         if (removed > 0) {
-            LOG.log(System.Logger.Level.INFO, "Removed {0} temporary artifact files left by processes that died", removed);
+            log().log(System.Logger.Level.INFO, "Removed {0} temporary artifact files left by processes that died", removed);
         }
         return killed;
     }

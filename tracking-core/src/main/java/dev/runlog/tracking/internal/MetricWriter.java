@@ -48,7 +48,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * after every point paid for them in its tail latency, not for the write.
  */
 final class MetricWriter {
-    private static final System.Logger LOG = System.getLogger(MetricWriter.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(MetricWriter.class.getName());
+    }
     /**
      * At most this many points are drained and written at once. Large on purpose: when callers log
      * faster than the store writes, the whole buffer goes in one batch per run, so each series
@@ -457,7 +460,7 @@ final class MetricWriter {
     }
 
     private void recordStoreFailure(long attempt, int points, StoreException cause) {
-        LOG.log(System.Logger.Level.WARNING, "Storing " + points + " metric points failed; retrying", cause);
+        log().log(System.Logger.Level.WARNING, "Storing " + points + " metric points failed; retrying", cause);
         synchronized (monitor) {
             boolean newOutage = !outage;
             outage = true;
@@ -487,7 +490,7 @@ final class MetricWriter {
     }
 
     private void recordRejection(String runId, int points, RunlogException cause) {
-        LOG.log(System.Logger.Level.WARNING, "The store rejected " + points + " metric points of run " + runId, cause);
+        log().log(System.Logger.Level.WARNING, "The store rejected " + points + " metric points of run " + runId, cause);
         synchronized (monitor) {
             RuntimeException report = new dev.runlog.tracking.ConflictException("The store rejected " + points
                     + " metric points of run " + runId + ", which were dropped: " + cause.getMessage(), cause);

@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * KILLED, so a job stopped by Ctrl-C or {@code System.exit} leaves an honest record.
  */
 final class ShutdownHooks {
-    private static final System.Logger LOG = System.getLogger(ShutdownHooks.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(ShutdownHooks.class.getName());
+    }
     /** How long the hook waits for one tracker's buffered points: the JVM is waiting for us. */
     static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
 
@@ -35,7 +38,7 @@ final class ShutdownHooks {
             try {
                 tracker.closeOnShutdown(FLUSH_TIMEOUT);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Closing a tracker at JVM shutdown failed", e);
+                log().log(System.Logger.Level.WARNING, "Closing a tracker at JVM shutdown failed", e);
             }
         }
     }

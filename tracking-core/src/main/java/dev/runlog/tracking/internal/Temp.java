@@ -9,7 +9,10 @@ import java.util.stream.Stream;
 
 /** Temporary directories for model and archive work, always removed when the work is done. */
 final class Temp {
-    private static final System.Logger LOG = System.getLogger(Temp.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(Temp.class.getName());
+    }
 
     private Temp() {
     }
@@ -32,7 +35,7 @@ final class Temp {
                 Files.deleteIfExists(p);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not delete temporary directory " + root, e);
+            log().log(System.Logger.Level.WARNING, "Could not delete temporary directory " + root, e);
         }
     }
 }

@@ -33,7 +33,10 @@ import java.util.OptionalLong;
  * sharing the directory, is still writing.
  */
 final class LocalArtifactStore implements ArtifactStore {
-    private static final System.Logger LOG = System.getLogger(LocalArtifactStore.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(LocalArtifactStore.class.getName());
+    }
     static final String TEMP_DIR = ".runlog-tmp";
     private static final String TEMP_PREFIX = ".upload-";
     private static final String TEMP_SUFFIX = ".tmp";
@@ -145,7 +148,7 @@ final class LocalArtifactStore implements ArtifactStore {
             for (Path file : files) {
                 Optional<ProcessOwner> owner = ownerOf(file.getFileName().toString());
                 if (owner.isPresent() && owner.get().isGone() && Files.deleteIfExists(file)) {
-                    LOG.log(System.Logger.Level.DEBUG, "Removed {0}, left by {1}", file, owner.get());
+                    log().log(System.Logger.Level.DEBUG, "Removed {0}, left by {1}", file, owner.get());
                     removed++;
                 }
             }

@@ -27,7 +27,10 @@ import java.util.OptionalLong;
  * @param startMillis  the process start time in epoch millis; empty where the JDK cannot tell
  */
 public record ProcessOwner(String host, Optional<String> pidNamespace, long pid, OptionalLong startMillis) {
-    private static final System.Logger LOG = System.getLogger(ProcessOwner.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(ProcessOwner.class.getName());
+    }
     static final long START_TOLERANCE_MS = 2_000;
     private static final ProcessOwner CURRENT = describeCurrent();
 
@@ -111,7 +114,7 @@ public record ProcessOwner(String host, Optional<String> pidNamespace, long pid,
             String name = InetAddress.getLocalHost().getHostName();
             return name == null || name.isBlank() ? "localhost" : name;
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot read the host name", e);
+            log().log(System.Logger.Level.DEBUG, "cannot read the host name", e);
             return "localhost";
         }
     }
@@ -122,7 +125,7 @@ public record ProcessOwner(String host, Optional<String> pidNamespace, long pid,
             Path link = Path.of("/proc/self/ns/pid");
             return Files.isSymbolicLink(link) ? Optional.of(Files.readSymbolicLink(link).toString()) : Optional.empty();
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot read the pid namespace", e);
+            log().log(System.Logger.Level.DEBUG, "cannot read the pid namespace", e);
             return Optional.empty();
         }
     }

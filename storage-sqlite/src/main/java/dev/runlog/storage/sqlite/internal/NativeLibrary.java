@@ -46,7 +46,10 @@ import org.sqlite.date.FastDateFormat;
  * falls back to extracting its own.
  */
 final class NativeLibrary {
-    private static final System.Logger LOG = System.getLogger(NativeLibrary.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(NativeLibrary.class.getName());
+    }
     static final String PATH_PROPERTY = "org.sqlite.lib.path";
     static final String NAME_PROPERTY = "org.sqlite.lib.name";
     static final String TMPDIR_PROPERTY = "org.sqlite.tmpdir";
@@ -75,7 +78,7 @@ final class NativeLibrary {
             withProperties(Map.of(PATH_PROPERTY, dir, NAME_PROPERTY, kept.getFileName().toString(), TMPDIR_PROPERTY, dir),
                     SQLiteJDBCLoader::initialize);
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "Keeping the SQLite native library failed; the driver loads its own", e);
+            log().log(System.Logger.Level.DEBUG, "Keeping the SQLite native library failed; the driver loads its own", e);
         }
     }
 
@@ -112,7 +115,7 @@ final class NativeLibrary {
             try {
                 FastDateFormat.getInstance(SQLiteConfig.DEFAULT_DATE_STRING_FORMAT);
             } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.DEBUG, "Preparing the SQLite driver's date format failed; its first connection does it", e);
+                log().log(System.Logger.Level.DEBUG, "Preparing the SQLite driver's date format failed; its first connection does it", e);
             }
         }, "runlog-sqlite-warm-up");
         warm.setDaemon(true);

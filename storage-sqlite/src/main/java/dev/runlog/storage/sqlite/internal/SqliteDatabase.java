@@ -32,7 +32,10 @@ import org.sqlite.JDBC;
  * last committed state and never block the writer.
  */
 final class SqliteDatabase implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(SqliteDatabase.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(SqliteDatabase.class.getName());
+    }
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
     private static final int BUSY_TIMEOUT_MS = 5_000;
     static final long LOCK_PATIENCE_MS = 120_000;
@@ -198,7 +201,7 @@ final class SqliteDatabase implements AutoCloseable {
                             s.execute(sql);
                         }
                     }
-                    LOG.log(System.Logger.Level.DEBUG, "Migrated Runlog database {0} to schema version {1}", file, next);
+                    log().log(System.Logger.Level.DEBUG, "Migrated Runlog database {0} to schema version {1}", file, next);
                 }
                 if (version < Schema.latestVersion()) {
                     s.execute("PRAGMA application_id = " + Schema.APPLICATION_ID);
@@ -345,7 +348,7 @@ final class SqliteDatabase implements AutoCloseable {
                 // Fold the WAL back into the main file so a copied .db file is complete on its own.
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             } catch (SQLException e) {
-                LOG.log(System.Logger.Level.DEBUG, "WAL checkpoint at close skipped", e);
+                log().log(System.Logger.Level.DEBUG, "WAL checkpoint at close skipped", e);
             }
             closeQuietly(writer);
         } finally {
@@ -423,7 +426,7 @@ final class SqliteDatabase implements AutoCloseable {
         try {
             connection.close();
         } catch (SQLException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing a connection failed", e);
+            log().log(System.Logger.Level.DEBUG, "closing a connection failed", e);
         }
     }
 

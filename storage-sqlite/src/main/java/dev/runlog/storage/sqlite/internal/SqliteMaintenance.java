@@ -27,7 +27,10 @@ import java.util.Set;
  * (TrackingStore's purgeDeleted, checkStore and the read half of killRunsOfDeadProcesses).
  */
 final class SqliteMaintenance {
-    private static final System.Logger LOG = System.getLogger(SqliteMaintenance.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(SqliteMaintenance.class.getName());
+    }
     /** The tables holding a run's rows, emptied before the run's own row; metric chunks go first, by series. */
     private static final List<String> RUN_TABLES = List.of("metric_series", "params", "tags", "run_data", "artifacts",
             "inputs", "run_owners");
@@ -87,7 +90,7 @@ final class SqliteMaintenance {
                 s.execute("VACUUM");
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
                 long freed = Math.max(0, before - size(s));
-                LOG.log(System.Logger.Level.INFO, "Compacted {0}: {1} bytes given back", db.file(), freed);
+                log().log(System.Logger.Level.INFO, "Compacted {0}: {1} bytes given back", db.file(), freed);
                 return freed;
             }
         });

@@ -49,7 +49,10 @@ import java.util.Set;
  * latest point so a run's latest metrics never decode a chunk.
  */
 final class SqliteTrackingStore implements TrackingStore {
-    private static final System.Logger LOG = System.getLogger(SqliteTrackingStore.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(SqliteTrackingStore.class.getName());
+    }
 
     private final SqliteDatabase db;
 
@@ -351,7 +354,7 @@ final class SqliteTrackingStore implements TrackingStore {
                 upsertTags(c, runId, tags);
                 updateRunData(c, runId, Map.of(), tags, Map.of());
                 update(c, "DELETE FROM run_owners WHERE run_id = ?", runId);
-                LOG.log(System.Logger.Level.INFO, "Run {0} marked KILLED: {1}", runId, reason);
+                log().log(System.Logger.Level.INFO, "Run {0} marked KILLED: {1}", runId, reason);
                 killed.add(runId);
             }
             return killed;

@@ -26,7 +26,10 @@ import java.util.function.Supplier;
  * each commit until the WAL restarts. That is the old behaviour, kept only as back pressure.
  */
 final class WalCheckpointer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(WalCheckpointer.class.getName());
+    /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
+    private static System.Logger log() {
+        return System.getLogger(WalCheckpointer.class.getName());
+    }
     /** How often at most the background checkpoint runs while commits come in. */
     static final long INTERVAL_MS = 100;
     /** A WAL above this size has outgrown the background checkpoints (see the class comment). */
@@ -139,7 +142,7 @@ final class WalCheckpointer implements AutoCloseable {
             try {
                 connection = connect.get();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "Cannot open a connection to checkpoint " + wal + "; the next commit retries", e);
+                log().log(System.Logger.Level.DEBUG, "Cannot open a connection to checkpoint " + wal + "; the next commit retries", e);
                 return;
             }
         }
@@ -149,11 +152,11 @@ final class WalCheckpointer implements AutoCloseable {
     private void checkpoint(Connection on) {
         try (Statement s = on.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
             if (rs.next() && rs.getInt(1) != 0) {
-                LOG.log(System.Logger.Level.DEBUG, "WAL checkpoint of {0} was busy; the next one continues", wal);
+                log().log(System.Logger.Level.DEBUG, "WAL checkpoint of {0} was busy; the next one continues", wal);
             }
         } catch (SQLException e) {
             // A failed checkpoint loses nothing: the frames stay in the WAL and the next one copies them.
-            LOG.log(System.Logger.Level.DEBUG, "WAL checkpoint of " + wal + " failed; the next one retries", e);
+            log().log(System.Logger.Level.DEBUG, "WAL checkpoint of " + wal + " failed; the next one retries", e);
         }
     }
 
@@ -178,7 +181,7 @@ final class WalCheckpointer implements AutoCloseable {
             try {
                 connection.close();
             } catch (SQLException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing the checkpoint connection failed", e);
+                log().log(System.Logger.Level.DEBUG, "closing the checkpoint connection failed", e);
             }
         }
     }
