@@ -24,6 +24,9 @@ import java.util.function.Consumer;
  *       series with {@code metricHistory}; it reports the time of the open and the read inside it
  *       (the library's share, the target), and the parent times it from {@code start()} to that
  *       report. Beside it, a JVM that only prints a line (what any Java command pays).</li>
+ *   <li>The same child in a JVM started with {@code -XX:SharedArchiveFile}, an archive of the
+ *       classes an earlier launch loaded ({@code -XX:ArchiveClassesAtExit}), as the launcher runs
+ *       the CLI; the child's class is put in a jar of its own, since only jars are archived.</li>
  *   <li>{@code runlog metric RUN loss} through the launcher script, timed to the command's exit,
  *       with the class archive the launcher keeps, beside the same without it
  *       ({@code RUNLOG_CDS=off}).</li>
