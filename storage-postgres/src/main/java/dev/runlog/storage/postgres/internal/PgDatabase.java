@@ -22,7 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Writes run in READ COMMITTED transactions that lock the rows they decide on (the run being
  * written, the model being changed), so concurrent writers from any number of hosts serialize per
  * run or model and never see a half-made change. Reads run in REPEATABLE READ, READ ONLY
- * transactions: every query of one call sees the same snapshot. A transaction PostgreSQL aborts
+ * transactions: every query of one call sees the same snapshot. Work that is one statement (a
+ * run's start or end, a registration, a look-up by key) runs in autocommit instead
+ * ({@link #writeOne}, {@link #readOne}): a statement is atomic and sees one snapshot of its own, and
+ * its commit then costs no round trip of its own. A transaction PostgreSQL aborts
  * as a deadlock or serialization failure is retried a few times, and so is one whose connection
  * was lost before it asked to commit (the server rolled it back: a pooled connection that died
  * while the server restarted). A transaction lost while committing is not retried (it may have
