@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunData;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.StoreProvider;
+import dev.runlog.tracking.spi.TrackingStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,7 +71,10 @@ class PgSchemaTest {
         }
     }
 
-    /** Migration 2 adds each run's data record (what loading runs reads): it is built for the runs already there. */
+    /**
+     * Migration 2 adds each run's data record (what loading runs reads): it is built for the runs
+     * already there, and a run still running across the upgrade takes further batches into it.
+     */
     @Test
     void runsWrittenBeforeTheRunDataRecordsReadWhole() throws Exception {
         TestPostgres pg = TestPostgres.get();
@@ -77,11 +84,12 @@ class PgSchemaTest {
             runId = tracker.run("old", r -> r.logParam("lr", "0.1").setTag("team", "é")
                     .logMetric("loss", -0.0, 3).logMetric("nan", Double.NaN)).info().id();
         }
-        // Back to schema 1: as a database written by the Runlog before migration 2 holds it.
+        // Back to schema 1: as a database written by the Runlog before migration 2 holds it, the run still running.
         try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
             s.execute("DROP TABLE runlog_run_data");
             s.execute("DROP FUNCTION runlog_run_data(text)");
             s.execute("UPDATE runlog_schema SET version = 1");
+            s.execute("UPDATE runlog_runs SET status = 'RUNNING', end_time = NULL");
         }
         try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
             Run run = tracker.getRun(runId);
@@ -92,6 +100,20 @@ class PgSchemaTest {
             assertEquals(3, loss.step());
             assertTrue(Double.isNaN(run.data().latestMetrics().get("nan").value()));
             assertEquals(1, tracker.searchRuns().experiments("old").filter("params.lr = '0.1'").list().size());
+        }
+        // A batch changes the record the migration built in place: what it holds stays, what the batch wrote joins it.
+        StoreProvider.Stores stores = ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.scheme().equals("postgresql")).findFirst().orElseThrow().open(pg.uri(database));
+        try (TrackingStore store = stores.tracking()) {
+            store.logBatch(runId, List.of(new Metric("loss", 0.5, 4, 1L), new Metric("acc", 0.9, 0, 1L)),
+                    Map.of("batch", "32"), Map.of("stage", "two"));
+            RunData data = store.getRun(runId).orElseThrow().data();
+            assertEquals(Map.of("lr", "0.1", "batch", "32"), data.params());
+            assertEquals("é", data.tags().get("team"));
+            assertEquals("two", data.tags().get("stage"));
+            assertEquals(new Metric("loss", 0.5, 4, 1L), data.latestMetrics().get("loss"));
+            assertEquals(new Metric("acc", 0.9, 0, 1L), data.latestMetrics().get("acc"));
+            assertTrue(Double.isNaN(data.latestMetrics().get("nan").value()));
         }
     }
 

@@ -134,7 +134,7 @@ final class PgArtifactStore implements ArtifactStore {
     @Override
     public InputStream open(String runId, String path) {
         String file = ArtifactPaths.normalize(path);
-        StoredFile stored = db.read(c -> PgDatabase.first(c,
+        StoredFile stored = db.readOne(c -> PgDatabase.first(c,
                 rs -> new StoredFile(runId + "/" + file, rs.getLong(1), rs.getLong(2), rs.getString(3)),
                 "SELECT file_id, size, sha256 FROM runlog_artifact_files WHERE run_id = ? AND path = ?", runId, file))
                 .orElseThrow(() -> new NotFoundException("Run " + runId + " has no artifact file '" + file + "'"));
@@ -184,7 +184,7 @@ final class PgArtifactStore implements ArtifactStore {
         /** Fetches the next piece; false, after checking the whole file, when there is none. */
         private boolean fetch() throws IOException {
             int no = nextPiece++;
-            byte[] next = db.read(c -> PgDatabase.first(c, rs -> rs.getBytes(1),
+            byte[] next = db.readOne(c -> PgDatabase.first(c, rs -> rs.getBytes(1),
                     "SELECT data FROM runlog_artifact_pieces WHERE file_id = ? AND piece_no = ?", file.id(), no)).orElse(null);
             if (next == null) {
                 ended = true;
@@ -206,7 +206,7 @@ final class PgArtifactStore implements ArtifactStore {
         }
 
         private boolean stillThere() {
-            return db.read(c -> PgDatabase.exists(c, "SELECT 1 FROM runlog_artifact_files WHERE file_id = ?", file.id()));
+            return db.readOne(c -> PgDatabase.exists(c, "SELECT 1 FROM runlog_artifact_files WHERE file_id = ?", file.id()));
         }
     }
 
@@ -214,7 +214,7 @@ final class PgArtifactStore implements ArtifactStore {
     public List<ArtifactEntry> list(String runId, String path) {
         String dir = ArtifactPaths.normalize(path);
         String prefix = dir.isEmpty() ? "" : dir + "/";
-        return db.read(c -> {
+        return db.readOne(c -> {
             List<ArtifactEntry> entries = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT path, size FROM runlog_artifact_files"
                     + " WHERE run_id = ? AND starts_with(path, ?) ORDER BY path")) {

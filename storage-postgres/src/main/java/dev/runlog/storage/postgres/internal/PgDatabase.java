@@ -22,7 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Writes run in READ COMMITTED transactions that lock the rows they decide on (the run being
  * written, the model being changed), so concurrent writers from any number of hosts serialize per
  * run or model and never see a half-made change. Reads run in REPEATABLE READ, READ ONLY
- * transactions: every query of one call sees the same snapshot. A transaction PostgreSQL aborts
+ * transactions: every query of one call sees the same snapshot. Work that is one statement (a
+ * run's start or end, a registration, a look-up by key) runs in autocommit instead
+ * ({@link #writeOne}, {@link #readOne}): a statement is atomic and sees one snapshot of its own, and
+ * its commit then costs no round trip of its own. A transaction PostgreSQL aborts
  * as a deadlock or serialization failure is retried a few times, and so is one whose connection
  * was lost before it asked to commit (the server rolled it back: a pooled connection that died
  * while the server restarted). A transaction lost while committing is not retried (it may have
@@ -136,41 +139,81 @@ final class PgDatabase implements AutoCloseable {
         return uri;
     }
 
+    /** How a unit of work runs. */
+    private enum Mode {
+        /** A read-committed transaction, committed after the work. */
+        WRITE,
+        /** A repeatable-read, read-only transaction: every statement sees one snapshot. */
+        READ,
+        /** One statement in autocommit: the server commits it as it runs, in the round trip of the statement. */
+        WRITE_ONE,
+        /** One query in autocommit, which is its own snapshot. */
+        READ_ONE
+    }
+
     /** Runs {@code work} in a read-committed write transaction, retried whole on a deadlock or serialization failure. */
     <T> T write(Work<T> work) {
-        return transaction(false, ATTEMPTS, work);
+        return transaction(Mode.WRITE, ATTEMPTS, work);
     }
 
     /** As {@link #write}, never retried: for work that consumes what it writes, such as an upload's stream. */
     <T> T writeOnce(Work<T> work) {
-        return transaction(false, 1, work);
+        return transaction(Mode.WRITE, 1, work);
+    }
+
+    /**
+     * Runs {@code work}, whose change is ONE statement, in autocommit: the statement and its commit
+     * cost one round trip instead of three (BEGIN with the statement, then COMMIT). A statement
+     * PostgreSQL aborted as a deadlock or serialization failure is retried; one whose connection
+     * was lost is not (it may have committed). Statements the work runs after a change that did not
+     * happen (to say why) are each committed on their own too, so they must not change anything.
+     */
+    <T> T writeOne(Work<T> work) {
+        return transaction(Mode.WRITE_ONE, ATTEMPTS, work);
     }
 
     /** Runs {@code work} in a read-only transaction on one snapshot. */
     <T> T read(Work<T> work) {
-        return transaction(true, ATTEMPTS, work);
+        return transaction(Mode.READ, ATTEMPTS, work);
     }
 
-    private <T> T transaction(boolean readOnly, int attempts, Work<T> work) {
+    /**
+     * Runs {@code work}, ONE query, outside a transaction block: a statement sees one snapshot of its
+     * own, so the query costs one round trip instead of four (SET TRANSACTION, the query, COMMIT).
+     */
+    <T> T readOne(Work<T> work) {
+        return transaction(Mode.READ_ONE, ATTEMPTS, work);
+    }
+
+    private <T> T transaction(Mode mode, int attempts, Work<T> work) {
+        boolean autocommit = mode == Mode.WRITE_ONE || mode == Mode.READ_ONE;
         for (int attempt = 1; ; attempt++) {
             boolean committing = false;
             try (Connection c = connection()) {
                 try {
-                    if (readOnly) {
+                    if (autocommit) {
+                        c.setAutoCommit(true); // no transaction is open on a pooled connection: no round trip
+                    } else if (mode == Mode.READ) {
                         execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                     }
+                    committing = mode == Mode.WRITE_ONE; // the statement commits as it runs
                     T result = work.apply(c);
-                    committing = true;
-                    c.commit();
+                    if (!autocommit) {
+                        committing = true;
+                        c.commit();
+                    }
                     return result;
                 } catch (SQLException | RuntimeException e) {
-                    try {
-                        c.rollback();
-                    } catch (SQLException rollback) {
-                        e.addSuppressed(rollback); // the connection is likely gone; the pool drops it
+                    if (!autocommit) {
+                        try {
+                            c.rollback();
+                        } catch (SQLException rollback) {
+                            e.addSuppressed(rollback); // the connection is likely gone; the pool drops it
+                        }
                     }
                     throw e;
                 }
+                // The pool sets autocommit back off as it takes the connection back: no round trip either.
             } catch (SQLException e) {
                 // Lost before the commit was asked for: the server rolled the work back, so it may run again.
                 boolean lostUncommitted = !committing && PgErrors.isConnectionLoss(e);

@@ -103,7 +103,7 @@ final class PgImports {
             throw new NotFoundException("No run with id " + runId);
         }
         if (!points.isEmpty()) {
-            PgChunks.append(c, runId, points);
+            PgChunks.append(c, runId, points, null);
             PgRunData.refresh(c, runId);
         }
     }

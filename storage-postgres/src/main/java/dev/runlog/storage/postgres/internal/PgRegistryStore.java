@@ -167,34 +167,40 @@ final class PgRegistryStore implements RegistryStore {
 
     // ---- versions -----------------------------------------------------------------------------
 
+    /**
+     * One statement, committed as it runs (one round trip): it claims the model's next number,
+     * which locks the model's row, so registrations of one model queue up there; a model that does
+     * not exist (never made, or another host deleted it meanwhile) is made by the same statement,
+     * with its MODEL_CREATED event before the version's. Then the version row, its event and the
+     * announcement ({@link PgChangeFeed}), heard once the statement commits.
+     */
     @Override
     public ModelVersion createVersion(String name, String source, String runId, String modelDigest, Change change) {
-        return db.write(c -> {
-            // Claims the next number, which locks the model's row: registrations of one model queue up
-            // here. Most registrations add to a model that exists; when there is none (never made, or
-            // another host deleted it meanwhile) this registration makes it and claims again.
-            Optional<Integer> claimed;
-            while ((claimed = nextNumber(c, name, change)).isEmpty()) {
-                insertModel(c, name, change);
-            }
-            int number = claimed.get();
-            long time = change.time().toEpochMilli();
-            update(c, "INSERT INTO runlog_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?)",
-                    name, number, source, runId, Stage.NONE.name(), change.user(), time, time, modelDigest);
-            event(c, name, number, Action.VERSION_REGISTERED, null, null, source, change);
-            PgChangeFeed.announce(c, name);
-            // The row just inserted, as version() would read it back: a new version has no tags or
-            // aliases yet, and three round trips fewer are a third of what registering costs.
-            return new ModelVersion(name, number, source, runId, ModelVersion.Status.READY, Stage.NONE, "",
-                    change.user(), Instant.ofEpochMilli(time), Instant.ofEpochMilli(time), Map.of(), List.of(),
-                    Optional.ofNullable(modelDigest));
-        });
-    }
-
-    /** Takes the model's next version number, locking its row until commit; empty if there is no such model. */
-    private static Optional<Integer> nextNumber(Connection c, String name, Change change) throws SQLException {
-        return PgDatabase.first(c, rs -> rs.getInt(1), "UPDATE runlog_models SET next_version = next_version + 1,"
-                + " last_update_time = ? WHERE name = ? RETURNING next_version - 1", change.time().toEpochMilli(), name);
+        long time = change.time().toEpochMilli();
+        Object[] gates = gateArrays(change.gates());
+        int number = db.writeOne(c -> PgDatabase.first(c, rs -> rs.getInt(1),
+                "WITH m AS (INSERT INTO runlog_models AS model (name, description, creation_time, last_update_time, next_version)"
+                        + " VALUES (?, '', ?, ?, 2) ON CONFLICT (name) DO UPDATE SET next_version = model.next_version + 1,"
+                        + " last_update_time = EXCLUDED.last_update_time RETURNING next_version - 1 AS version, xmax = 0 AS created),"
+                        + " v AS (INSERT INTO runlog_versions (" + VERSION_COLUMNS + ") SELECT ?, m.version, ?, ?, ?, '', ?, ?, ?, ?"
+                        + " FROM m RETURNING version),"
+                        + " e AS (INSERT INTO runlog_registry_events (" + EVENT_COLUMNS + ") SELECT ?, w.version, w.action, NULL,"
+                        + " NULL, w.to_value, ?, ?, ?, w.gate_names, w.gate_passed, w.gate_actual, w.gate_required"
+                        + " FROM m, LATERAL (VALUES (1, 0, ?, NULL, ?::text[], ?::boolean[], ?::text[], ?::text[]),"
+                        + " (2, m.version, ?, ?, ?::text[], ?::boolean[], ?::text[], ?::text[])) AS w (ord, version, action,"
+                        + " to_value, gate_names, gate_passed, gate_actual, gate_required) WHERE m.created OR w.ord = 2"
+                        + " ORDER BY w.ord)"
+                        + " SELECT v.version FROM v, pg_notify(?, ?)",
+                name, time, time,
+                name, source, runId, Stage.NONE.name(), change.user(), time, time, modelDigest,
+                name, time, change.user(), change.comment(),
+                Action.MODEL_CREATED.name(), gates[0], gates[1], gates[2], gates[3],
+                Action.VERSION_REGISTERED.name(), source, gates[0], gates[1], gates[2], gates[3],
+                PgChangeFeed.CHANNEL, name).orElseThrow());
+        // The row just inserted, as version() would read it back: a new version has no tags or aliases yet.
+        return new ModelVersion(name, number, source, runId, ModelVersion.Status.READY, Stage.NONE, "",
+                change.user(), Instant.ofEpochMilli(time), Instant.ofEpochMilli(time), Map.of(), List.of(),
+                Optional.ofNullable(modelDigest));
     }
 
     @Override
@@ -428,14 +434,18 @@ final class PgRegistryStore implements RegistryStore {
     /** Appends an audit trail event with the change's time, user, comment and gates, as given. */
     private static int event(Connection c, String name, int version, Action action, String alias, String from, String to,
                              Change change) throws SQLException {
-        List<GateResult> gates = change.gates();
+        Object[] gates = gateArrays(change.gates());
         return update(c, "INSERT INTO runlog_registry_events (" + EVENT_COLUMNS + ")"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", name, version, action.name(), alias, from, to,
-                change.time().toEpochMilli(), change.user(), change.comment(),
-                gates.stream().map(GateResult::gate).toArray(String[]::new),
+                change.time().toEpochMilli(), change.user(), change.comment(), gates[0], gates[1], gates[2], gates[3]);
+    }
+
+    /** Gate results as an event row holds them: four arrays of one length (names, passed, actual, required). */
+    private static Object[] gateArrays(List<GateResult> gates) {
+        return new Object[] {gates.stream().map(GateResult::gate).toArray(String[]::new),
                 gates.stream().map(GateResult::passed).toArray(Boolean[]::new),
                 gates.stream().map(GateResult::actual).toArray(String[]::new),
-                gates.stream().map(GateResult::required).toArray(String[]::new));
+                gates.stream().map(GateResult::required).toArray(String[]::new)};
     }
 
     /**
@@ -474,12 +484,9 @@ final class PgRegistryStore implements RegistryStore {
             }
             List<Object[]> rows = new ArrayList<>();
             for (ModelEvent e : snapshot.events()) {
-                List<GateResult> gates = e.gates();
+                Object[] gates = gateArrays(e.gates());
                 Object[] row = {m.name(), e.version(), e.action().name(), e.alias(), e.from(), e.to(), e.time().toEpochMilli(),
-                        e.user(), e.comment(), gates.stream().map(GateResult::gate).toArray(String[]::new),
-                        gates.stream().map(GateResult::passed).toArray(Boolean[]::new),
-                        gates.stream().map(GateResult::actual).toArray(String[]::new),
-                        gates.stream().map(GateResult::required).toArray(String[]::new), e.sequence()};
+                        e.user(), e.comment(), gates[0], gates[1], gates[2], gates[3], e.sequence()};
                 rows.add(keep ? row : java.util.Arrays.copyOf(row, row.length - 1));
             }
             PgDatabase.batch(c, "INSERT INTO runlog_registry_events (" + EVENT_COLUMNS + (keep

@@ -2,6 +2,10 @@ package dev.runlog.storage.postgres.internal;
 
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.StoreException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,15 +13,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A run's params, tags and latest metric points in one row of {@code runlog_run_data}, which is
  * what loading runs reads: one row per run instead of some twenty (JDBC and the server spend their
  * time per row). The params, tags and series tables stay the truth and serve search; the record
- * is rebuilt from them by the SQL function {@code runlog_run_data} (schema migration 2) in the
- * transaction of every change to them, while that transaction holds the run's row lock, so no two
- * writers of one run can each rebuild it from a state missing the other's change.
+ * changes in the transaction of every change to them, while that transaction holds the run's row
+ * lock, so no two writers of one run can each change it from a state missing the other's change.
+ * A metric batch (logBatch, the frequent write) reads the record with that lock, sets the latest
+ * points of the keys it wrote and writes it back ({@link #store}); the rarer writes rebuild it
+ * from the tables with the SQL function {@code runlog_run_data} (schema migration 2).
  *
  * <p>Layout, big-endian: three sections (params, tags, latest metrics), each an int count then its
  * entries: int length and UTF-8 bytes of key and value, or of the key then step, timestamp and the
@@ -49,7 +56,48 @@ final class PgRunData {
                 + " ON CONFLICT (run_id) DO UPDATE SET data = EXCLUDED.data", runId, runId);
     }
 
-    /** The data a record holds; {@link Data#EMPTY} for none. */
+    /**
+     * Writes the record of a run as given: for a writer that knows it whole, a new run's (its tags)
+     * or one whose record it read under the run's lock and changed (logBatch), which spares the
+     * rebuild's reads of every param, tag and series row of the run.
+     */
+    static void store(Connection c, String runId, Data data) throws SQLException {
+        PgDatabase.update(c, "INSERT INTO runlog_run_data (run_id, data) VALUES (?, ?)"
+                + " ON CONFLICT (run_id) DO UPDATE SET data = EXCLUDED.data", runId, encode(data));
+    }
+
+    /** A record's bytes, in the layout {@code runlog_run_data(id)} builds (entries in any order). */
+    static byte[] encode(Data data) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        try {
+            for (Map<String, String> section : List.of(data.params(), data.tags())) {
+                out.writeInt(section.size());
+                for (Map.Entry<String, String> e : section.entrySet()) {
+                    write(out, e.getKey());
+                    write(out, e.getValue());
+                }
+            }
+            out.writeInt(data.latest().size());
+            for (Map.Entry<String, Metric> e : data.latest().entrySet()) {
+                write(out, e.getKey());
+                out.writeLong(e.getValue().step());
+                out.writeLong(e.getValue().timestamp());
+                out.writeLong(Double.doubleToRawLongBits(e.getValue().value()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void write(DataOutputStream out, String s) throws IOException {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    /** The data a record holds, in maps the caller may change; for none, {@link Data#EMPTY}, which is immutable. */
     static Data decode(byte[] record) {
         if (record == null) {
             return Data.EMPTY;
