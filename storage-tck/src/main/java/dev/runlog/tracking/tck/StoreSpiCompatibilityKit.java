@@ -22,6 +22,7 @@ import dev.runlog.tracking.spi.StoreProvider;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,6 +142,34 @@ public abstract class StoreSpiCompatibilityKit {
         store.deleteRun(RUN_ID);
         assertTrue(store.runExists(RUN_ID));
         assertEquals(false, store.runExists("00000000000000000000000000000002"));
+    }
+
+    @Test
+    @DisplayName("logMetricsOfRuns stores every run's points, or none when it declines or one run is refused")
+    void metricsOfSeveralRuns() {
+        String other = "00000000000000000000000000000002";
+        String ended = "00000000000000000000000000000003";
+        store.createRun(run(RUN_ID, "a"));
+        store.createRun(run(other, "b"));
+        store.createRun(run(ended, "c"));
+        store.endRun(ended, RunStatus.FINISHED, START.plusSeconds(1));
+        Metric first = new Metric("loss", 0.5, 0, START.toEpochMilli());
+        Metric second = new Metric("loss", 0.25, 1, START.toEpochMilli() + 1);
+        Metric accuracy = new Metric("acc", 0.9, 0, START.toEpochMilli());
+        Map<String, List<Metric>> points = new LinkedHashMap<>();
+        points.put(other, List.of(accuracy));
+        points.put(RUN_ID, List.of(first, second));
+        boolean stored = store.logMetricsOfRuns(points);
+        assertEquals(stored ? List.of(first, second) : List.of(), store.metricHistory(RUN_ID, "loss"));
+        assertEquals(stored ? List.of(accuracy) : List.of(), store.metricHistory(other, "acc"));
+        if (stored) {
+            assertEquals(Map.of("loss", second), store.getRun(RUN_ID).orElseThrow().data().latestMetrics());
+            Metric third = new Metric("loss", 0.125, 2, START.toEpochMilli() + 2);
+            assertThrows(RunNotActiveException.class, () -> store.logMetricsOfRuns(Map.of(RUN_ID, List.of(third),
+                    ended, List.of(third))));
+            assertEquals(List.of(first, second), store.metricHistory(RUN_ID, "loss"), "a refused call stored points");
+            assertEquals(List.of(), store.metricHistory(ended, "loss"));
+        }
     }
 
     @Test

@@ -415,6 +415,25 @@ final class MetricWriter {
      * store failed and the remaining groups must be retried.
      */
     private boolean writeGroups(Map<String, List<Metric>> byRun) {
+        if (byRun.size() > 1) {
+            long attempt = startAttempt();
+            try {
+                if (store.logMetricsOfRuns(byRun)) {
+                    byRun.clear();
+                    clearStoreFailure();
+                    return true;
+                }
+            } catch (StoreException e) {
+                recordStoreFailure(attempt, byRun.values().stream().mapToInt(List::size).sum(), e);
+                return false;
+            } catch (RunlogException e) {
+                // A run refused: nothing was stored; run by run below stores the others and reports it.
+            } catch (RuntimeException e) {
+                recordStoreFailure(attempt, byRun.values().stream().mapToInt(List::size).sum(),
+                        new StoreException("The store failed unexpectedly: " + e, e));
+                return false;
+            }
+        }
         Iterator<Map.Entry<String, List<Metric>>> groups = byRun.entrySet().iterator();
         while (groups.hasNext()) {
             Map.Entry<String, List<Metric>> group = groups.next();

@@ -273,6 +273,30 @@ public interface TrackingStore extends AutoCloseable {
     void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags);
 
     /**
+     * Appends the metric points of several runs as one unit of work, all or nothing, or declines.
+     * The tracker's metric writer offers each drain of its buffer that holds points of more than
+     * one run here first: a store whose every commit waits for a disk flush (a database server)
+     * then pays one commit for the drain instead of one per run. On {@code false} nothing was
+     * stored and the writer calls {@link #logBatch} run by run; so does it when this throws a
+     * refusal ({@link NotFoundException}, {@link RunNotActiveException}), to store the other runs'
+     * points and report the refused run's alone. A {@link dev.runlog.tracking.StoreException}
+     * means nothing was stored, and the whole drain is retried.
+     *
+     * <p>The default declines. An override stores every run's points as {@link #logBatch} would,
+     * in one transaction, taking the runs' locks in one order (sorted ids) so that two writers
+     * never wait on each other.
+     *
+     * @param pointsByRun each run's points, in the order logged
+     * @return true if every point was stored; false if this store declines, having stored nothing
+     * @throws NotFoundException     if a run does not exist; nothing was stored
+     * @throws RunNotActiveException if a run has ended or is deleted; nothing was stored
+     */
+    default boolean logMetricsOfRuns(Map<String, List<Metric>> pointsByRun) {
+        InputRules.notNull("points by run", pointsByRun);
+        return false;
+    }
+
+    /**
      * Sets (or overwrites) one tag of a run that is not deleted, whatever its status: a run is
      * annotated after it ended (a review note, a validation verdict), as MLflow's {@code set_tag}
      * allows. Key and value arrive checked.

@@ -58,7 +58,7 @@ final class PgImports {
             }
             throw x;
         }
-        PgTrackingStore.pairs(c, "INSERT INTO runlog_experiment_tags (experiment_id, key, value) SELECT ?, k, v"
+        PgRunWrites.pairs(c, "INSERT INTO runlog_experiment_tags (experiment_id, key, value) SELECT ?, k, v"
                 + " FROM unnest(?::text[], ?::text[]) AS p (k, v)", id, e.tags());
     }
 
@@ -89,7 +89,7 @@ final class PgImports {
         String[] tables = {"runlog_params", "runlog_tags"};
         List<Map<String, String>> values = List.of(run.params(), run.tags());
         for (int i = 0; i < tables.length; i++) {
-            PgTrackingStore.pairs(c, "INSERT INTO " + tables[i] + " (run_id, key, value) SELECT ?, k, v" // our own table names
+            PgRunWrites.pairs(c, "INSERT INTO " + tables[i] + " (run_id, key, value) SELECT ?, k, v" // our own table names
                     + " FROM unnest(?::text[], ?::text[]) AS p (k, v)", info.id(), values.get(i));
         }
         PgRunData.refresh(c, info.id());
