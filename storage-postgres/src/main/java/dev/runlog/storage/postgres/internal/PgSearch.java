@@ -35,8 +35,18 @@ import java.util.function.BiConsumer;
  * ({@code metrics.acc > 0.9 ORDER BY metrics.acc DESC}) and, otherwise, first for the runs holding
  * it as one ({@link #runIds}); every other condition is then a probe of a primary key per row read.
  * A keyset cursor also bounds its first sort component, so a later page starts where the last ended.
- * Keyed conditions stay scalar subqueries, not EXISTS: a filter of thousands of EXISTS makes
- * PostgreSQL plan as many semi-joins, for minutes.
+ * On that path every keyed condition is tested on the index row's run id, so a run that fails one
+ * costs no probe of its run row.
+ *
+ * <p>An equality on a param or tag ({@code params.p1 = 'x'}) is an EXISTS on the partial index of
+ * (key, value, run_id) of schema migration 3: an index-only probe per run. Without a driving
+ * metric, the first {@link #JOINED_EQUALITIES} top-level ones may become semi-joins, so that the
+ * planner can start from the few runs a selective one names (100 runs of 100,000: some 1 ms, not
+ * a probe of every run until a page is full). Every other keyed condition, and every equality on
+ * the metric-driven path, is a subquery per row that the planner cannot turn into a join (a
+ * scalar subquery, or an EXISTS with {@code OFFSET 0}): a filter of thousands of joins makes
+ * PostgreSQL plan for minutes, and a join on the driven path lets it trade the index order for a
+ * hash of every run holding the value, rebuilt for each page of a stream.
  */
 final class PgSearch {
     private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -53,8 +63,22 @@ final class PgSearch {
     private record SortKey(Optional<String> rank, String value, boolean ascending) {
     }
 
+    /**
+     * How many top-level param and tag equalities of a search without a driving metric may become
+     * semi-joins: each is a join for the planner to order, so their number bounds planning time.
+     */
+    static final int JOINED_EQUALITIES = 3;
+    /**
+     * The longest value, in UTF-8 bytes, the (key, value, run_id) indexes hold (schema migration 3),
+     * keeping each entry under a B-tree's limit of some 2,700 bytes with a key of up to 250 characters.
+     * Their SQL repeats the predicate in the same words, so that PostgreSQL sees the index applies.
+     */
+    static final int INDEXED_VALUE_BYTES = 1000;
+
     private final SqlText joins = new SqlText();
     private int nextAlias;
+    /** The run id keyed conditions are tested on: the driving index row's when there is one. */
+    private String runId = "r.run_id";
 
     private PgSearch() {
     }
@@ -105,6 +129,7 @@ final class PgSearch {
             // every match holds a number, and the id from the index row, which orders ties.
             from = "runlog_metric_series o JOIN runlog_runs r ON r.run_id = o.run_id";
             idColumn = "o.run_id";
+            runId = "o.run_id";
             where.sql(" AND o.key = ").value(driver.get().key());
             keys.add(new SortKey(Optional.empty(), "o.latest_value", orders.get(0).ascending()));
         }
@@ -119,13 +144,18 @@ final class PgSearch {
             where.sql(" AND r.experiment_id IN ").values(ids);
         }
         stageCondition(where, "r", search.viewType());
+        int joinable = driver.isPresent() ? 0 : JOINED_EQUALITIES;
         for (SearchFilter conjunct : conjuncts(search.filter())) {
             where.sql(" AND ");
+            Optional<Equality> equality = Equality.of(conjunct);
             if (driver.isPresent() && drives(conjunct, driver.get())) {
                 // On the driving row itself: it bounds the index range.
                 where.sql("(");
                 test(conjunct, "o.latest_value", where);
                 where.sql(")");
+            } else if (joinable > 0 && equality.isPresent()) {
+                joinable--;
+                equality.get().exists(where, runId, true);
             } else {
                 filter(conjunct, where, this::runLeaf);
             }
@@ -184,10 +214,16 @@ final class PgSearch {
     /** One comparison, IS NULL or IN on a field of a run. */
     private void runLeaf(SearchFilter leaf, SqlText out) {
         SearchField field = leafField(leaf);
+        Optional<Equality> equality = Equality.of(leaf);
+        if (equality.isPresent()) {
+            equality.get().exists(out, runId, false);
+            return;
+        }
+        String owner = "x.run_id = " + runId;
         switch (field.kind()) {
-            case METRIC -> keyed(leaf, out, "runlog_metric_series", "x.run_id = r.run_id", "x.latest_value", field.key());
-            case PARAM -> keyed(leaf, out, "runlog_params", "x.run_id = r.run_id", "x.value", field.key());
-            case TAG -> keyed(leaf, out, "runlog_tags", "x.run_id = r.run_id", "x.value", field.key());
+            case METRIC -> keyed(leaf, out, "runlog_metric_series", owner, "x.latest_value", field.key());
+            case PARAM -> keyed(leaf, out, "runlog_params", owner, "x.value", field.key());
+            case TAG -> keyed(leaf, out, "runlog_tags", owner, "x.value", field.key());
             case DATASET -> {
                 String column = switch (field.key()) {
                     case "name" -> "d.name";
@@ -195,13 +231,13 @@ final class PgSearch {
                     default -> "i.context";
                 };
                 out.sql("EXISTS (SELECT 1 FROM runlog_inputs i JOIN runlog_datasets d ON d.dataset_id = i.dataset_id"
-                        + " WHERE i.run_id = r.run_id AND ");
+                        + " WHERE i.run_id = " + runId + " AND ");
                 test(leaf, column, out);
                 out.sql(")");
             }
             case ATTRIBUTE -> {
                 if (field.key().equals("user_id")) {
-                    keyed(leaf, out, "runlog_tags", "x.run_id = r.run_id", "x.value", ActiveRun.USER_TAG);
+                    keyed(leaf, out, "runlog_tags", owner, "x.value", ActiveRun.USER_TAG);
                 } else if (field.key().equals("end_time")) {
                     // NULL while the run is active: no comparison holds then, and NOT gives its complement.
                     out.sql("(r.end_time IS NOT NULL AND ");
@@ -211,6 +247,39 @@ final class PgSearch {
                     test(leaf, runColumn(field.key()), out);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code field = value} on a param or tag (user_id is a tag) whose value the (key, value,
+     * run_id) index holds: true exactly when the run has a row of that key with that value, as
+     * the scalar form is, NOT and OR included, since a run has at most one row per key and a
+     * stored value is never NULL.
+     */
+    private record Equality(String table, String key, String value) {
+        static Optional<Equality> of(SearchFilter leaf) {
+            if (!(leaf instanceof SearchFilter.Compare c) || c.op() != SearchFilter.Op.EQ || !(c.value() instanceof String value)
+                    || value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > INDEXED_VALUE_BYTES) {
+                return Optional.empty();
+            }
+            SearchField field = c.field();
+            return switch (field.kind()) {
+                case PARAM -> Optional.of(new Equality("runlog_params", field.key(), value));
+                case TAG -> Optional.of(new Equality("runlog_tags", field.key(), value));
+                case ATTRIBUTE -> field.key().equals("user_id")
+                        ? Optional.of(new Equality("runlog_tags", ActiveRun.USER_TAG, value)) : Optional.empty();
+                default -> Optional.empty();
+            };
+        }
+
+        /**
+         * The EXISTS; {@code joinable} leaves it for the planner to make a semi-join of, where
+         * it stands at the top of the WHERE clause. {@code OFFSET 0} keeps any other a subquery.
+         */
+        void exists(SqlText out, String runId, boolean joinable) {
+            out.sql("(EXISTS (SELECT 1 FROM " + table + " x WHERE x.key = ").value(key).sql(" AND x.value = ").value(value)
+                    .sql(" AND octet_length(x.value) <= " + INDEXED_VALUE_BYTES + " AND x.run_id = " + runId
+                            + (joinable ? "))" : " OFFSET 0))"));
         }
     }
 

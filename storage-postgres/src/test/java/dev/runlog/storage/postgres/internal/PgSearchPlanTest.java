@@ -1,5 +1,6 @@
 package dev.runlog.storage.postgres.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PgSearchPlanTest {
     private static final SearchField M0 = new SearchField(Kind.METRIC, "m0");
     private static final SearchOrder BY_M0_DESC = new SearchOrder(M0, false);
+    private static final SearchFilter P1_IS_X = new SearchFilter.Compare(new SearchField(Kind.PARAM, "p1"), Op.EQ, "x");
     private static String database;
 
     @BeforeAll
@@ -69,6 +72,37 @@ class PgSearchPlanTest {
         String numbers = plan(PgSearch.runs(search.numbersFirst().orElseThrow()));
         assertTrue(numbers.contains("runlog_metric_series_by_value"), numbers);
         assertFalse(numbers.contains("Sort"), numbers);
+    }
+
+    @Test
+    void anEqualityOnTheDrivenPathIsAnIndexOnlyProbeBeforeTheRunRow() throws Exception {
+        SearchFilter filter = new SearchFilter.And(List.of(new SearchFilter.Compare(M0, Op.GT, 0.5), P1_IS_X));
+        String later = plan(PgSearch.runs(search(filter, Optional.of(new SearchCursor(List.of(2.0), "someid")))));
+        // Probed per index row, on its run id, before the run's row is read; never a join, which
+        // would let the planner hash every run holding the value for each page of a stream.
+        assertTrue(later.matches("(?s).*Index Only Scan using runlog_params_by_value.*Index Cond: .*run_id = o\\.run_id.*"), later);
+        assertFalse(later.contains("Semi Join"), later);
+        assertFalse(later.contains("Sort"), later);
+    }
+
+    @Test
+    void onlyTheFirstEqualitiesOfASearchWithoutADrivingMetricBecomeJoins() throws Exception {
+        List<SearchFilter> equalities = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            equalities.add(new SearchFilter.Compare(new SearchField(i % 2 == 0 ? Kind.PARAM : Kind.TAG, "k" + i), Op.EQ, "v"));
+        }
+        SearchOrder byStart = new SearchOrder(new SearchField(Kind.ATTRIBUTE, "start_time"), false);
+        String one = plan(PgSearch.runs(new RunSearch(List.of(), P1_IS_X, List.of(byStart), 100, Optional.empty(),
+                ViewType.ACTIVE_ONLY)));
+        assertTrue(one.contains("runlog_params_by_value"), one);
+        assertFalse(one.contains("SubPlan"), one);
+
+        // 2,000 joins would take the planner minutes: the first few are joins, the rest subqueries.
+        String many = plan(PgSearch.runs(new RunSearch(List.of(), new SearchFilter.And(equalities), List.of(byStart), 100,
+                Optional.empty(), ViewType.ACTIVE_ONLY)));
+        assertEquals(PgSearch.JOINED_EQUALITIES, many.split("_by_value on runlog_", -1).length - 1
+                - (many.split("SubPlan \\d+\\n", -1).length - 1), many);
+        assertTrue(many.contains("SubPlan " + (2_000 - PgSearch.JOINED_EQUALITIES)), many);
     }
 
     private static RunSearch search(SearchFilter filter, Optional<SearchCursor> after) {
