@@ -39,14 +39,15 @@ import java.util.function.BiConsumer;
  * costs no probe of its run row.
  *
  * <p>An equality on a param or tag ({@code params.p1 = 'x'}) is an EXISTS on the partial index of
- * (key, value, run_id) of schema migration 3: an index-only probe per run. Without a driving
- * metric, the first {@link #JOINED_EQUALITIES} top-level ones may become semi-joins, so that the
- * planner can start from the few runs a selective one names (100 runs of 100,000: some 1 ms, not
- * a probe of every run until a page is full). Every other keyed condition, and every equality on
- * the metric-driven path, is a subquery per row that the planner cannot turn into a join (a
- * scalar subquery, or an EXISTS with {@code OFFSET 0}): a filter of thousands of joins makes
- * PostgreSQL plan for minutes, and a join on the driven path lets it trade the index order for a
- * hash of every run holding the value, rebuilt for each page of a stream.
+ * (key, value, run_id) of schema migration 3: an index-only probe per run. When one of the first
+ * {@link #LOOKED_UP_EQUALITIES} top-level equalities holds for at most {@link #FEW_RUNS} runs, a
+ * look-up of that index reads them first ({@link #fewest}) and the query tests only those (100
+ * runs of 100,000: some 1 ms instead of a probe of run after run until a page is full). Every
+ * keyed condition stays a subquery per row that the planner cannot make a join of (a scalar
+ * subquery, or an EXISTS with {@code OFFSET 0}): a filter of thousands of joins makes PostgreSQL
+ * plan for minutes, and measured on 100,000 runs, the joins it chose for a few were the slower
+ * plans: a hash of the 50,000 runs holding a value, rebuilt for every page of a stream, or a
+ * parallel plan, where probing in index order took a tenth of the time.
  */
 final class PgSearch {
     private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -63,11 +64,10 @@ final class PgSearch {
     private record SortKey(Optional<String> rank, String value, boolean ascending) {
     }
 
-    /**
-     * How many top-level param and tag equalities of a search without a driving metric may become
-     * semi-joins: each is a join for the planner to order, so their number bounds planning time.
-     */
-    static final int JOINED_EQUALITIES = 3;
+    /** At most this many runs holding a value make them the candidates of a search ({@link #fewest}). */
+    static final int FEW_RUNS = 1000;
+    /** How many top-level equalities of a filter {@link #fewest} looks up, a query each. */
+    static final int LOOKED_UP_EQUALITIES = 3;
     /**
      * The longest value, in UTF-8 bytes, the (key, value, run_id) indexes hold (schema migration 3),
      * keeping each entry under a B-tree's limit of some 2,700 bytes with a key of up to 250 characters.
@@ -92,19 +92,50 @@ final class PgSearch {
      * otherwise (runs without the metric, or NaN, may follow) the whole search is read.
      */
     static List<String> runIds(Connection c, RunSearch search) throws SQLException {
+        Optional<String[]> candidates = fewest(c, search.filter());
         Optional<RunSearch> numbers = search.numbersFirst();
         if (numbers.isPresent()) {
-            List<String> ids = runs(numbers.get()).list(c, rs -> rs.getString(1));
+            List<String> ids = runs(numbers.get(), candidates).list(c, rs -> rs.getString(1));
             if (ids.size() == search.limit()) {
                 return ids;
             }
         }
-        return runs(search).list(c, rs -> rs.getString(1));
+        return runs(search, candidates).list(c, rs -> rs.getString(1));
     }
 
     /** The query of a page of run ids. */
     static SqlText runs(RunSearch search) {
-        return new PgSearch().runQuery(search);
+        return runs(search, Optional.empty());
+    }
+
+    /** The query of a page of run ids, among {@code candidates} when given: a superset of the matches. */
+    static SqlText runs(RunSearch search, Optional<String[]> candidates) {
+        return new PgSearch().runQuery(search, candidates);
+    }
+
+    /**
+     * The runs satisfying whichever of the filter's first {@link #LOOKED_UP_EQUALITIES} top-level
+     * equalities the fewest runs satisfy, when at most {@link #FEW_RUNS} do; every match is among
+     * them. Read in the search's transaction, so on its snapshot. Empty when there is no such
+     * equality, or every one holds for more runs.
+     */
+    static Optional<String[]> fewest(Connection c, SearchFilter filter) throws SQLException {
+        Optional<String[]> fewest = Optional.empty();
+        int looked = 0;
+        for (SearchFilter conjunct : conjuncts(filter)) {
+            Optional<Equality> equality = Equality.of(conjunct);
+            if (equality.isEmpty()) {
+                continue;
+            }
+            if (looked++ == LOOKED_UP_EQUALITIES) {
+                break;
+            }
+            List<String> runs = equality.get().runs(FEW_RUNS + 1).list(c, rs -> rs.getString(1));
+            if (runs.size() <= FEW_RUNS && (fewest.isEmpty() || runs.size() < fewest.get().length)) {
+                fewest = Optional.of(runs.toArray(new String[0]));
+            }
+        }
+        return fewest;
     }
 
     /** The filter's top-level AND operands: itself alone, or none for the empty filter. */
@@ -117,7 +148,7 @@ final class PgSearch {
         return f instanceof SearchFilter.Compare c && c.field().equals(metric) && c.op() != SearchFilter.Op.NE;
     }
 
-    private SqlText runQuery(RunSearch search) {
+    private SqlText runQuery(RunSearch search, Optional<String[]> candidates) {
         Optional<SearchField> driver = search.drivingMetric();
         List<SortKey> keys = new ArrayList<>();
         List<SearchOrder> orders = search.orderBy();
@@ -136,6 +167,7 @@ final class PgSearch {
         for (SearchOrder order : orders.subList(keys.size(), orders.size())) {
             keys.add(runSortKey(order));
         }
+        candidates.ifPresent(ids -> where.sql(" AND " + runId + " = ANY (").value(ids).sql("::text[])"));
         if (!search.experimentIds().isEmpty()) {
             List<Long> ids = new ArrayList<>();
             for (String id : search.experimentIds()) {
@@ -144,18 +176,13 @@ final class PgSearch {
             where.sql(" AND r.experiment_id IN ").values(ids);
         }
         stageCondition(where, "r", search.viewType());
-        int joinable = driver.isPresent() ? 0 : JOINED_EQUALITIES;
         for (SearchFilter conjunct : conjuncts(search.filter())) {
             where.sql(" AND ");
-            Optional<Equality> equality = Equality.of(conjunct);
             if (driver.isPresent() && drives(conjunct, driver.get())) {
                 // On the driving row itself: it bounds the index range.
                 where.sql("(");
                 test(conjunct, "o.latest_value", where);
                 where.sql(")");
-            } else if (joinable > 0 && equality.isPresent()) {
-                joinable--;
-                equality.get().exists(where, runId, true);
             } else {
                 filter(conjunct, where, this::runLeaf);
             }
@@ -216,7 +243,7 @@ final class PgSearch {
         SearchField field = leafField(leaf);
         Optional<Equality> equality = Equality.of(leaf);
         if (equality.isPresent()) {
-            equality.get().exists(out, runId, false);
+            equality.get().exists(out, runId);
             return;
         }
         String owner = "x.run_id = " + runId;
@@ -272,14 +299,21 @@ final class PgSearch {
             };
         }
 
-        /**
-         * The EXISTS; {@code joinable} leaves it for the planner to make a semi-join of, where
-         * it stands at the top of the WHERE clause. {@code OFFSET 0} keeps any other a subquery.
-         */
-        void exists(SqlText out, String runId, boolean joinable) {
-            out.sql("(EXISTS (SELECT 1 FROM " + table + " x WHERE x.key = ").value(key).sql(" AND x.value = ").value(value)
-                    .sql(" AND octet_length(x.value) <= " + INDEXED_VALUE_BYTES + " AND x.run_id = " + runId
-                            + (joinable ? "))" : " OFFSET 0))"));
+        /** The EXISTS on run {@code runId}; {@code OFFSET 0} keeps the planner from making a join of it. */
+        void exists(SqlText out, String runId) {
+            out.sql("(EXISTS (SELECT 1 FROM " + table + " x WHERE ").sql(indexed()).sql(" AND x.run_id = " + runId
+                    + " OFFSET 0))");
+        }
+
+        /** The runs holding the value, at most {@code limit}, off the index alone. */
+        SqlText runs(int limit) {
+            return new SqlText().sql("SELECT x.run_id FROM " + table + " x WHERE ").sql(indexed()).sql(" LIMIT ").value(limit);
+        }
+
+        /** The key and value, with the index's predicate, so that PostgreSQL sees the index applies. */
+        private SqlText indexed() {
+            return new SqlText().sql("x.key = ").value(key).sql(" AND x.value = ").value(value)
+                    .sql(" AND octet_length(x.value) <= " + INDEXED_VALUE_BYTES);
         }
     }
 
