@@ -14,8 +14,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Search by param and tag equality, which a store may answer through an index of (key, value) and,
- * for some of the conditions, as joins: the same runs however many such conditions a filter has,
+ * Search by param and tag equality, which a store may answer through an index of (key, value), and
+ * by reading first the few runs holding a value: the same runs however many such conditions a filter has,
  * under NOT and OR, on a key a run lacks, on a value longer than such an index may hold, and with
  * a metric driving the order, page after page.
  */

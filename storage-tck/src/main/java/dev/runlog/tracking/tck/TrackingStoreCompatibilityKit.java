@@ -199,7 +199,7 @@ public abstract class TrackingStoreCompatibilityKit {
     }
 
     @Nested
-    @DisplayName("Search by param and tag equality (indexes and joins)")
+    @DisplayName("Search by param and tag equality (value indexes, candidate look-ups)")
     class KeyedEqualities implements KeyedEqualityContract {
     }
 }
