@@ -197,4 +197,9 @@ public abstract class TrackingStoreCompatibilityKit {
     @DisplayName("Bulk writes: recordRuns calls of hundreds of runs")
     class BulkRecords implements BulkRecordContract {
     }
+
+    @Nested
+    @DisplayName("Search by param and tag equality (value indexes, candidate look-ups)")
+    class KeyedEqualities implements KeyedEqualityContract {
+    }
 }

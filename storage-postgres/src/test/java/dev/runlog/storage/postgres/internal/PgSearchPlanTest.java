@@ -1,5 +1,6 @@
 package dev.runlog.storage.postgres.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,16 +39,22 @@ import org.junit.jupiter.api.io.TempDir;
 class PgSearchPlanTest {
     private static final SearchField M0 = new SearchField(Kind.METRIC, "m0");
     private static final SearchOrder BY_M0_DESC = new SearchOrder(M0, false);
+    private static final SearchFilter P1_IS_X = new SearchFilter.Compare(new SearchField(Kind.PARAM, "p1"), Op.EQ, "x");
     private static String database;
 
     @BeforeAll
-    static void runs(@TempDir Path dir) {
+    static void runs(@TempDir Path dir) throws Exception {
         database = TestPostgres.get().freshDatabase(dir.resolve("store"));
         try (Tracker tracker = Tracker.builder().uri(TestPostgres.get().uri(database)).shutdownHook(false).build()) {
             for (int i = 0; i < 4; i++) {
                 double v = i;
                 tracker.run("plans", r -> r.logMetric("m0", v).logParam("p1", v > 1 ? "x" : "y"));
             }
+        }
+        // One run more than a value may hold to name a search's candidates (runs need not exist for the look-up).
+        try (Connection c = TestPostgres.get().connect(database); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO runlog_params (run_id, key, value) SELECT md5(i::text), 'crowd', 'v'"
+                    + " FROM generate_series(0, " + PgSearch.FEW_RUNS + ") i");
         }
     }
 
@@ -69,6 +78,57 @@ class PgSearchPlanTest {
         String numbers = plan(PgSearch.runs(search.numbersFirst().orElseThrow()));
         assertTrue(numbers.contains("runlog_metric_series_by_value"), numbers);
         assertFalse(numbers.contains("Sort"), numbers);
+    }
+
+    @Test
+    void anEqualityOnTheDrivenPathIsAnIndexOnlyProbeBeforeTheRunRow() throws Exception {
+        SearchFilter filter = new SearchFilter.And(List.of(new SearchFilter.Compare(M0, Op.GT, 0.5), P1_IS_X));
+        String later = plan(PgSearch.runs(search(filter, Optional.of(new SearchCursor(List.of(2.0), "someid")))));
+        // Probed per index row, on its run id, before the run's row is read; never a join, which
+        // would let the planner hash every run holding the value for each page of a stream.
+        assertTrue(later.matches("(?s).*Index Only Scan using runlog_params_by_value.*Index Cond: .*run_id = o\\.run_id.*"), later);
+        assertFalse(later.contains("Semi Join"), later);
+        assertFalse(later.contains("Sort"), later);
+    }
+
+    @Test
+    void theFewRunsHoldingAnEqualityOfTheFirstFewAreTheCandidates() throws Exception {
+        SearchOrder byStart = new SearchOrder(new SearchField(Kind.ATTRIBUTE, "start_time"), false);
+        SearchFilter crowded = new SearchFilter.Compare(new SearchField(Kind.PARAM, "crowd"), Op.EQ, "v");
+        try (Connection c = TestPostgres.get().connect(database)) {
+            String[] few = PgSearch.fewest(c, new SearchFilter.And(List.of(crowded, P1_IS_X))).orElseThrow();
+            assertEquals(2, few.length, "the runs with p1 = 'x', not the " + (PgSearch.FEW_RUNS + 1) + " with crowd = 'v'");
+            assertEquals(Optional.empty(), PgSearch.fewest(c, crowded).map(List::of));
+            List<SearchFilter> late = new ArrayList<>(Collections.nCopies(PgSearch.LOOKED_UP_EQUALITIES, crowded));
+            late.add(P1_IS_X);
+            assertEquals(Optional.empty(), PgSearch.fewest(c, new SearchFilter.And(late)).map(List::of), "looked up too late");
+
+            // Both the start_time and the driven query read only those.
+            String byIds = plan(PgSearch.runs(new RunSearch(List.of(), P1_IS_X, List.of(byStart), 100, Optional.empty(),
+                    ViewType.ACTIVE_ONLY), Optional.of(few)));
+            assertTrue(byIds.contains("r.run_id = ANY") || byIds.contains("(run_id = ANY"), byIds);
+            SearchFilter driven = new SearchFilter.And(List.of(new SearchFilter.Compare(M0, Op.GT, 0.5), P1_IS_X));
+            String drivenByIds = plan(PgSearch.runs(search(driven, Optional.empty()), Optional.of(few)));
+            assertTrue(drivenByIds.contains("run_id = ANY"), drivenByIds);
+        }
+    }
+
+    @Test
+    void thousandsOfEqualitiesStayProbesThePlannerCannotJoin() throws Exception {
+        List<SearchFilter> equalities = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            equalities.add(new SearchFilter.Compare(new SearchField(i % 2 == 0 ? Kind.PARAM : Kind.TAG, "k" + i), Op.EQ, "v"));
+        }
+        SearchOrder byStart = new SearchOrder(new SearchField(Kind.ATTRIBUTE, "start_time"), false);
+        // 2,000 joins would take the planner minutes: each is a subquery, a probe of a (key, value, run_id) index.
+        String many = plan(PgSearch.runs(new RunSearch(List.of(), new SearchFilter.And(equalities), List.of(byStart), 100,
+                Optional.empty(), ViewType.ACTIVE_ONLY)));
+        assertEquals(2_000, lines(many, "\\s*SubPlan \\d+"), many);
+        assertEquals(2_000, lines(many, ".*Index Only Scan.* using runlog_(params|tags)_by_value .*"), many);
+    }
+
+    private static long lines(String plan, String regex) {
+        return plan.lines().filter(line -> line.matches(regex)).count();
     }
 
     private static RunSearch search(SearchFilter filter, Optional<SearchCursor> after) {
