@@ -13,12 +13,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
 import org.sqlite.SQLiteConfig;
@@ -55,6 +57,8 @@ final class NativeLibrary {
     static final String TMPDIR_PROPERTY = "org.sqlite.tmpdir";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static boolean prepared;
+    private static Thread warmUpThread;
+    private static final CountDownLatch DATE_FORMATS = new CountDownLatch(1);
 
     private NativeLibrary() {
     }
@@ -65,7 +69,7 @@ final class NativeLibrary {
             return;
         }
         prepared = true;
-        warmDateFormats();
+        warmUp();
         try {
             Path kept = keep();
             if (kept == null) {
@@ -79,6 +83,8 @@ final class NativeLibrary {
                     SQLiteJDBCLoader::initialize);
         } catch (Exception e) {
             log().log(System.Logger.Level.DEBUG, "Keeping the SQLite native library failed; the driver loads its own", e);
+        } finally {
+            awaitWarmUp();
         }
     }
 
@@ -104,22 +110,40 @@ final class NativeLibrary {
     }
 
     /**
-     * Builds, on a daemon thread, the date format every new connection of the driver builds (its
-     * {@code FastDateFormat} reads the JDK's calendar and locale data: 50-90 ms of CPU in a new
-     * JVM), so that it overlaps loading the native library instead of following it; the driver
-     * finds it in its format cache. Only JDK and driver date classes are touched there, none that
-     * loading the library initializes, so the two threads never wait on each other's classes.
+     * Starts building, on a daemon thread, the date format every new connection of the driver
+     * builds (its {@code FastDateFormat} reads the JDK's calendar and locale data: 50-90 ms of CPU
+     * in a new JVM), so that it overlaps what opening a store does before its first connection;
+     * {@link #load()} then waits for it, and the driver finds it in its format cache. Only JDK and
+     * driver date classes are touched there, none that loading the library initializes, so the two
+     * threads never wait on each other's classes. Once per JVM; never throws.
      */
-    private static void warmDateFormats() {
-        Thread warm = new Thread(() -> {
+    static synchronized void warmUp() {
+        if (warmUpThread != null) {
+            return;
+        }
+        warmUpThread = new Thread(() -> {
             try {
                 FastDateFormat.getInstance(SQLiteConfig.DEFAULT_DATE_STRING_FORMAT);
             } catch (RuntimeException | LinkageError e) {
                 log().log(System.Logger.Level.DEBUG, "Preparing the SQLite driver's date format failed; its first connection does it", e);
+            } finally {
+                DATE_FORMATS.countDown();
             }
         }, "runlog-sqlite-warm-up");
-        warm.setDaemon(true);
-        warm.start();
+        warmUpThread.setDaemon(true);
+        warmUpThread.start();
+    }
+
+    /**
+     * Waits for {@link #warmUp()}'s date formats, at most a second: a first connection that began
+     * while they were still being built would build its own beside them, not take them.
+     */
+    private static void awaitWarmUp() {
+        try {
+            DATE_FORMATS.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // kept for the caller; the connection is made all the same
+        }
     }
 
     /** The verified kept copy of the driver's library for this system, written if needed; null if none can be used. */

@@ -73,6 +73,7 @@ public final class SqliteStoreProvider implements StoreProvider {
             throw new InvalidInputException("Tracking URI '" + uri + "' names no file; write sqlite:PATH, such as sqlite:runlog.db");
         }
         SqliteDatabase.Synchronous durability = synchronous != null ? synchronous(uri, synchronous) : SqliteDatabase.Synchronous.NORMAL;
+        NativeLibrary.warmUp(); // while the artifact store opens
         Path file = Path.of(rest).toAbsolutePath().normalize();
         // Opened before the database, so a bad location is refused before the file is created.
         ArtifactStore artifactStore = artifacts != null
