@@ -106,6 +106,12 @@ final class MetricWriter {
     private volatile boolean outage;
     // Set while the writer thread waits for points, so that submit wakes it only then.
     private volatile boolean writerIdle;
+    // What the idle writer waits on: not monitor, whose notifyAll after every stored chunk (for
+    // flushing callers) woke it after each flush() of its own caller, to preempt that caller on a
+    // busy core and find nothing to do.
+    private final Object idle = new Object();
+    // Guarded by idle: a wake-up asked for since the writer last looked, so none is lost.
+    private boolean wakeRequested;
     // How many buffered points wake an idle writer; fewer wait for its next look (IDLE_WAIT_MS) or a flush.
     private final int wakeAt;
 
@@ -142,8 +148,9 @@ final class MetricWriter {
     }
 
     private void wakeWriter() {
-        synchronized (monitor) {
-            monitor.notifyAll();
+        synchronized (idle) {
+            wakeRequested = true;
+            idle.notifyAll();
         }
     }
 
@@ -194,6 +201,7 @@ final class MetricWriter {
                 // A chunk waiting out its backoff is retried now: the store may just have been repaired.
                 retryNow = true;
                 monitor.notifyAll();
+                wakeWriter(); // and an idle writer takes what this caller could not write itself
             }
             while (processed < target) {
                 RuntimeException failure = failureSince(waitingSince);
@@ -256,6 +264,7 @@ final class MetricWriter {
             this.abandon = abandon;
             monitor.notifyAll();
         }
+        wakeWriter();
         thread.interrupt();
         boolean interrupted = false;
         while (thread.isAlive()) {
@@ -392,16 +401,18 @@ final class MetricWriter {
 
     /**
      * Waits, as the writer thread, until {@link #wakeAt} points may be in the queue: submit wakes
-     * it while {@link #writerIdle} is set, which is set before the queue is looked at, so no
-     * wake-up is missed. Also wakes every {@link #IDLE_WAIT_MS} and on stop.
+     * it while {@link #writerIdle} is set, which is set before the queue is looked at, and a
+     * flush or stop sets {@link #wakeRequested}, so no wake-up is missed. Also wakes every
+     * {@link #IDLE_WAIT_MS}.
      */
     private void awaitPoints() {
         writerIdle = true;
         try {
-            synchronized (monitor) {
-                if (queue.size() < wakeAt && !stopping) {
-                    monitor.wait(IDLE_WAIT_MS);
+            synchronized (idle) {
+                if (!wakeRequested && queue.size() < wakeAt) {
+                    idle.wait(IDLE_WAIT_MS);
                 }
+                wakeRequested = false;
             }
         } catch (InterruptedException e) {
             // stop() interrupts to end the wait early; the loop re-checks
