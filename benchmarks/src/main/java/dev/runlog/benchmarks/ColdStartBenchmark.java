@@ -46,9 +46,10 @@ final class ColdStartBenchmark {
         if (!Files.isRegularFile(jar) || !Files.isRegularFile(script)) {
             throw new IllegalStateException("no " + jar + " or " + script + ": package the cli module first");
         }
-        String classPath = jar + File.pathSeparator + ownClasses();
+        String classes = ownClasses();
+        String classPath = jar + File.pathSeparator + classes;
         // The JVM archives classes of jars only, so the child gets a jar of its own for the archived runs.
-        String jarPath = jar + File.pathSeparator + childJar(work);
+        String jarPath = jar + File.pathSeparator + childJar(work, classes);
         Path archive = work.resolve("child.jsa");
         Path db = work.resolve("cold.db");
         String runId;
@@ -112,12 +113,12 @@ final class ColdStartBenchmark {
         throw new IllegalStateException("the benchmarks' classes are not a directory on the class path");
     }
 
-    /** A jar holding only the child's class, written under {@code work}. */
-    private static Path childJar(Path work) throws IOException {
+    /** A jar holding only the child's class (from the {@code classes} directory), written under {@code work}. */
+    private static Path childJar(Path work, String classes) throws IOException {
         String entry = Child.class.getName().replace('.', '/') + ".class";
         Path jar = work.resolve("cold-child.jar");
         try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
-             java.io.InputStream in = Path.of(ownClasses(), entry).toUri().toURL().openStream()) {
+             java.io.InputStream in = Files.newInputStream(Path.of(classes, entry))) {
             out.putNextEntry(new java.util.jar.JarEntry(entry));
             in.transferTo(out);
             out.closeEntry();

@@ -356,7 +356,7 @@ final class MetricWriter {
         writing.lock();
         try {
             synchronized (monitor) {
-                long unstored = byRun.values().stream().mapToLong(List::size).sum() + queue.size();
+                long unstored = pointsIn(byRun) + queue.size();
                 byRun.clear();
                 queue.clear();
                 unstoredAtStop = unstored;
@@ -435,12 +435,12 @@ final class MetricWriter {
                     return true;
                 }
             } catch (StoreException e) {
-                recordStoreFailure(attempt, byRun.values().stream().mapToInt(List::size).sum(), e);
+                recordStoreFailure(attempt, pointsIn(byRun), e);
                 return false;
             } catch (RunlogException e) {
                 // A run refused: nothing was stored; run by run below stores the others and reports it.
             } catch (RuntimeException e) {
-                recordStoreFailure(attempt, byRun.values().stream().mapToInt(List::size).sum(),
+                recordStoreFailure(attempt, pointsIn(byRun),
                         new StoreException("The store failed unexpectedly: " + e, e));
                 return false;
             }
@@ -466,6 +466,10 @@ final class MetricWriter {
             }
         }
         return true;
+    }
+
+    private static int pointsIn(Map<String, List<Metric>> byRun) {
+        return byRun.values().stream().mapToInt(List::size).sum();
     }
 
     private long startAttempt() {
