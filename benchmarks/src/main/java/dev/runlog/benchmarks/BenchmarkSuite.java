@@ -28,8 +28,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * Each figure runs against a fresh SQLite file in a temporary directory, through the public API.
  * {@code -Dbenchmarks=ingest,series} runs only the figures named (ingest, size, shapes, tails, series,
- * latest, run, search, registry, ui, cli, logMetric, server, durability, bulk, cold, s3, monitor, pg, pgdeploy; pg runs the
- * ingest, size, run, search and registry figures on an embedded PostgreSQL server, see {@link PgBenchmark}). The server figures keep their database under
+ * latest, run, search, registry, ui, cli, logMetric, server, durability, bulk, cold, s3, monitor, pg, pgdeploy, pgsearch; pg
+ * runs the ingest, size, run, search, registry and deployment figures on an embedded PostgreSQL server, pgdeploy and pgsearch
+ * only the deployment's or the search's, see {@link PgBenchmark}). The server figures keep their database under
  * {@code target/server-bench/} (the working directory is the benchmarks module under exec:exec),
  * since building it takes most of their time.
  */
@@ -100,8 +101,10 @@ public final class BenchmarkSuite {
             if (only.isEmpty() || only.contains("s3")) {
                 S3Benchmark.run(work, BenchmarkSuite::print);
             }
-            if (only.isEmpty() || only.contains("pg") || only.contains("pgdeploy")) {
-                PgBenchmark.run(work, BenchmarkSuite::print, !only.isEmpty() && !only.contains("pg"));
+            if (only.isEmpty() || only.contains("pg") || only.contains("pgdeploy") || only.contains("pgsearch")) {
+                boolean all = only.isEmpty() || only.contains("pg");
+                PgBenchmark.run(work, BenchmarkSuite::print, all || only.contains("pgdeploy"), all,
+                        all || only.contains("pgsearch"));
             }
             if (only.isEmpty() || only.contains("monitor")) {
                 MonitorBenchmark.run(work, BenchmarkSuite::print);
@@ -211,7 +214,9 @@ public final class BenchmarkSuite {
                     false, null, conditions));
             int[] matches = new int[1];
             double all = SearchBenchmark.streamAllMillis(tracker, matches);
-            print(new Figure(prefix + "search_stream_all_" + matches[0] + "_matches", all, "ms", 500, false, null, conditions));
+            String streamed = "median of 7 after " + SearchBenchmark.STREAM_WARM_UPS + " warm-up streams"
+                    + (conditions == null ? "" : "; " + conditions);
+            print(new Figure(prefix + "search_stream_all_" + matches[0] + "_matches", all, "ms", 500, false, null, streamed));
             print(new Figure(prefix + "search_tag_like_first_100", SearchBenchmark.tagLikeMillis(tracker), "ms", 50, false,
                     null, conditions));
         }

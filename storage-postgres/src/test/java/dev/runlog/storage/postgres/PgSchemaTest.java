@@ -63,7 +63,7 @@ class PgSchemaTest {
         try (Connection c = pg.connect(database); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version FROM runlog_schema")) {
             assertTrue(rs.next());
-            assertEquals(3, rs.getInt(1));
+            assertEquals(4, rs.getInt(1));
             assertTrue(!rs.next(), "one schema row");
         }
         try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
@@ -89,7 +89,7 @@ class PgSchemaTest {
         try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
             s.execute("DROP INDEX runlog_params_by_value, runlog_tags_by_value");
             s.execute("DROP STATISTICS runlog_params_key_value, runlog_tags_key_value");
-            s.execute("DROP TABLE runlog_run_data");
+            s.execute("ALTER TABLE runlog_runs DROP COLUMN data");
             s.execute("DROP FUNCTION runlog_run_data(text)");
             s.execute("UPDATE runlog_schema SET version = 1");
             s.execute("UPDATE runlog_runs SET status = 'RUNNING', end_time = NULL");
@@ -117,6 +117,47 @@ class PgSchemaTest {
             assertEquals(new Metric("loss", 0.5, 4, 1L), data.latestMetrics().get("loss"));
             assertEquals(new Metric("acc", 0.9, 0, 1L), data.latestMetrics().get("acc"));
             assertTrue(Double.isNaN(data.latestMetrics().get("nan").value()));
+        }
+    }
+
+    @Test
+    void schema4MovesEachRunsRecordIntoItsRowAndRebuildsOneThatWasMissing() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        String database = pg.newDatabase();
+        String kept;
+        String lost;
+        try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
+            kept = tracker.run("three", r -> r.logParam("lr", "0.1").setTag("team", "a").logMetric("loss", 0.25, 7)).info().id();
+            lost = tracker.run("three", r -> r.logParam("lr", "0.2").logMetric("loss", 0.5, 8)).info().id();
+        }
+        // Back to schema 3: records in a table of their own, where one run's is missing, and the one kept
+        // is what the migration must move as it is (a changed copy, to tell a move from a rebuild).
+        try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE runlog_run_data (run_id text COLLATE \"C\" PRIMARY KEY, data bytea NOT NULL)");
+            s.execute("INSERT INTO runlog_run_data (run_id, data) SELECT run_id, data FROM runlog_runs"
+                    + " WHERE run_id = '" + kept + "'");
+            s.execute("UPDATE runlog_params SET value = '0.3' WHERE run_id = '" + kept + "'");
+            s.execute("ALTER TABLE runlog_runs DROP COLUMN data");
+            s.execute("ALTER TABLE runlog_runs RESET (fillfactor)");
+            s.execute("UPDATE runlog_schema SET version = 3");
+        }
+        try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
+            Run moved = tracker.getRun(kept);
+            assertEquals(Map.of("lr", "0.1"), moved.data().params(), "the record moved, not rebuilt");
+            assertEquals("a", moved.data().tags().get("team"));
+            assertEquals(7, moved.data().latestMetrics().get("loss").step());
+            Run rebuilt = tracker.getRun(lost);
+            assertEquals(Map.of("lr", "0.2"), rebuilt.data().params());
+            assertEquals(8, rebuilt.data().latestMetrics().get("loss").step());
+            assertEquals(List.of(lost), tracker.searchRuns().experiments("three").filter("params.lr = '0.2'").list()
+                    .stream().map(r -> r.info().id()).toList());
+        }
+        try (Connection c = pg.connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT version FROM runlog_schema),"
+                     + " to_regclass('runlog_run_data') IS NULL")) {
+            rs.next();
+            assertEquals(4, rs.getInt(1));
+            assertTrue(rs.getBoolean(2), "the table of records is gone");
         }
     }
 

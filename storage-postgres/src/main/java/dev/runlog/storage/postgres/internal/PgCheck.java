@@ -20,7 +20,6 @@ final class PgCheck {
             new String[] {"runlog_params", "run_id", "runlog_runs"},
             new String[] {"runlog_tags", "run_id", "runlog_runs"},
             new String[] {"runlog_metric_series", "run_id", "runlog_runs"},
-            new String[] {"runlog_run_data", "run_id", "runlog_runs"},
             new String[] {"runlog_artifact_records", "run_id", "runlog_runs"},
             new String[] {"runlog_inputs", "run_id", "runlog_runs"},
             new String[] {"runlog_model_tags", "name", "runlog_models"},

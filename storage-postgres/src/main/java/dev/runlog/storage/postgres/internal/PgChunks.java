@@ -171,7 +171,7 @@ final class PgChunks {
                     + " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[]) AS w (id, points,"
                     + " chunks, tail, in_order, last_step, last_timestamp, last_bits, latest_step, latest_timestamp,"
                     + " latest_bits, latest_value) WHERE s.series_id = w.id),"
-                    + " record AS (UPDATE runlog_run_data SET data = ?::bytea WHERE run_id = ?)"
+                    + " record AS (UPDATE runlog_runs SET data = ?::bytea WHERE run_id = ?)"
                     + " SELECT 1")) {
                 int i = replaced.bind(c, ps, 1);
                 i = inserted.bind(c, ps, i);

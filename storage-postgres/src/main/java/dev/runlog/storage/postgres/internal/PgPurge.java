@@ -21,7 +21,7 @@ import java.util.Set;
 final class PgPurge {
     /** The tables keyed by run id whose rows go with a purged run (metric chunks go with their series). */
     private static final List<String> RUN_ROWS = List.of("runlog_metric_series", "runlog_params", "runlog_tags",
-            "runlog_run_data", "runlog_artifact_records", "runlog_inputs", "runlog_runs");
+            "runlog_artifact_records", "runlog_inputs", "runlog_runs");
 
     private PgPurge() {
     }

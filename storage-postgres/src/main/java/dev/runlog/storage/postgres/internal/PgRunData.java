@@ -11,14 +11,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A run's params, tags and latest metric points in one row of {@code runlog_run_data}, which is
- * what loading runs reads: one row per run instead of some twenty (JDBC and the server spend their
+ * A run's params, tags and latest metric points in one column of its row ({@code runlog_runs.data},
+ * schema migration 4), which is what loading runs reads: one row per run instead of some twenty (JDBC and the server spend their
  * time per row). The params, tags and series tables stay the truth and serve search; the record
  * changes in the transaction of every change to them, while that transaction holds the run's row
  * lock, so no two writers of one run can each change it from a state missing the other's change.
@@ -45,15 +47,13 @@ final class PgRunData {
             return;
         }
         // unnest joined, not = ANY: see PgRunReader.
-        PgDatabase.update(c, "INSERT INTO runlog_run_data (run_id, data) SELECT w.run_id, runlog_run_data(w.run_id)"
-                + " FROM unnest(?::text[]) AS w (run_id) ON CONFLICT (run_id) DO UPDATE SET data = EXCLUDED.data",
-                (Object) runIds.toArray(new String[0]));
+        PgDatabase.update(c, "UPDATE runlog_runs r SET data = runlog_run_data(w.run_id) FROM unnest(?::text[]) AS w (run_id)"
+                + " WHERE r.run_id = w.run_id", (Object) runIds.toArray(new String[0]));
     }
 
     /** Rebuilds the record of one run; see {@link #refresh(Connection, Collection)}. */
     static void refresh(Connection c, String runId) throws SQLException {
-        PgDatabase.update(c, "INSERT INTO runlog_run_data (run_id, data) VALUES (?, runlog_run_data(?))"
-                + " ON CONFLICT (run_id) DO UPDATE SET data = EXCLUDED.data", runId, runId);
+        PgDatabase.update(c, "UPDATE runlog_runs SET data = runlog_run_data(run_id) WHERE run_id = ?", runId);
     }
 
     /**
@@ -62,8 +62,7 @@ final class PgRunData {
      * rebuild's reads of every param, tag and series row of the run.
      */
     static void store(Connection c, String runId, Data data) throws SQLException {
-        PgDatabase.update(c, "INSERT INTO runlog_run_data (run_id, data) VALUES (?, ?)"
-                + " ON CONFLICT (run_id) DO UPDATE SET data = EXCLUDED.data", runId, encode(data));
+        PgDatabase.update(c, "UPDATE runlog_runs SET data = ? WHERE run_id = ?", encode(data), runId);
     }
 
     /** A record's bytes, in the layout {@code runlog_run_data(id)} builds (entries in any order). */
@@ -97,7 +96,10 @@ final class PgRunData {
         out.write(utf8);
     }
 
-    /** The data a record holds, in maps the caller may change; for none, {@link Data#EMPTY}, which is immutable. */
+    /**
+     * The data a record holds, in immutable maps: what a run read is handed on in, with no copy
+     * ({@code Map.copyOf} keeps an immutable map as it is). For none, {@link Data#EMPTY}.
+     */
     static Data decode(byte[] record) {
         if (record == null) {
             return Data.EMPTY;
@@ -106,27 +108,33 @@ final class PgRunData {
             ByteBuffer in = ByteBuffer.wrap(record);
             Map<String, String> params = strings(in);
             Map<String, String> tags = strings(in);
-            int count = count(in);
-            Map<String, Metric> latest = new HashMap<>(Math.max(4, count * 2));
-            for (int i = 0; i < count; i++) {
-                String key = string(in);
+            @SuppressWarnings("unchecked")
+            Map.Entry<String, Metric>[] latest = new Map.Entry[count(in)];
+            for (int i = 0; i < latest.length; i++) {
+                String key = key(in);
                 long step = in.getLong();
                 long timestamp = in.getLong();
-                latest.put(key, new Metric(key, Double.longBitsToDouble(in.getLong()), step, timestamp));
+                latest[i] = Map.entry(key, new Metric(key, Double.longBitsToDouble(in.getLong()), step, timestamp));
             }
-            return new Data(params, tags, latest);
+            return new Data(params, tags, Map.ofEntries(latest));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new StoreException("The stored data record of a run is corrupt: " + e, e);
         }
     }
 
+    /** The data a record holds, in maps the caller may change (a writer that sets entries and writes it back). */
+    static Data decodeForChange(byte[] record) {
+        Data data = decode(record);
+        return new Data(new HashMap<>(data.params()), new HashMap<>(data.tags()), new HashMap<>(data.latest()));
+    }
+
+    @SuppressWarnings("unchecked")
     private static Map<String, String> strings(ByteBuffer in) {
-        int count = count(in);
-        Map<String, String> values = new HashMap<>(Math.max(4, count * 2));
-        for (int i = 0; i < count; i++) {
-            values.put(string(in), string(in));
+        Map.Entry<String, String>[] values = new Map.Entry[count(in)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Map.entry(key(in), string(in));
         }
-        return values;
+        return Map.ofEntries(values);
     }
 
     private static int count(ByteBuffer in) {
@@ -146,4 +154,39 @@ final class PgRunData {
         in.position(in.position() + length);
         return s;
     }
+
+    /**
+     * A key: the same string as the last key of these bytes in this slot, when there is one. Runs of a
+     * search mostly share their keys, and a string kept has its hash computed already, which each map
+     * of every run read needs; a page of runs spent a third of its decoding making and hashing keys.
+     */
+    private static String key(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalArgumentException("string of " + length + " bytes with " + in.remaining() + " left");
+        }
+        byte[] array = in.array();
+        int from = in.arrayOffset() + in.position();
+        int slot = (length * 31 + (length == 0 ? 0 : array[from] * 7 + array[from + length - 1])) & (KEYS.length() - 1);
+        Key kept = KEYS.get(slot);
+        String s;
+        if (kept != null && Arrays.equals(kept.utf8, 0, kept.utf8.length, array, from, from + length)) {
+            s = kept.string;
+        } else {
+            byte[] utf8 = Arrays.copyOfRange(array, from, from + length);
+            s = new String(utf8, StandardCharsets.UTF_8);
+            if (length <= 64) {
+                KEYS.set(slot, new Key(utf8, s));
+            }
+        }
+        in.position(in.position() + length);
+        return s;
+    }
+
+    /** A key's UTF-8 bytes and its string. */
+    private record Key(byte[] utf8, String string) {
+    }
+
+    /** Keys last read, by a hash of their bytes; any thread reads and replaces them. */
+    private static final AtomicReferenceArray<Key> KEYS = new AtomicReferenceArray<>(256);
 }

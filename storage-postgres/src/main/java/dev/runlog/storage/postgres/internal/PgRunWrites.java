@@ -4,6 +4,7 @@ import static dev.runlog.storage.postgres.internal.PgDatabase.update;
 
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Writes of a run's metric points, params and tags inside a transaction the caller holds: what
@@ -35,15 +35,6 @@ final class PgRunWrites {
         PgRunData.Data record = lockActiveRunWithRecord(c, runId);
         insertParams(c, runId, params);
         upsertTags(c, runId, tags);
-        if (record == null) { // a run without a record: rebuilt whole
-            if (!metrics.isEmpty()) {
-                PgChunks.append(c, runId, metrics, null);
-            }
-            if (!metrics.isEmpty() || !params.isEmpty() || !tags.isEmpty()) {
-                PgRunData.refresh(c, runId);
-            }
-            return;
-        }
         record.params().putAll(params);
         record.tags().putAll(tags);
         if (!metrics.isEmpty()) {
@@ -56,25 +47,16 @@ final class PgRunWrites {
         }
     }
 
-    /**
-     * Locks an active run's row and its data record's, and returns what the record holds; null if
-     * the run has no record. The record is locked in the same statement, not read in the next: a
-     * statement that waited for the run's lock would otherwise return the record as it was before
-     * the writer it waited for changed it (only a row locked itself is read again once free).
-     */
+    /** Locks an active run's row and returns what its record holds (schema migration 4 keeps the record in the row). */
     private static PgRunData.Data lockActiveRunWithRecord(Connection c, String runId) throws SQLException {
-        Optional<Object[]> row = PgDatabase.first(c, rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)},
-                "SELECT r.status, r.lifecycle_stage, d.data FROM runlog_runs r JOIN runlog_run_data d ON d.run_id = r.run_id"
-                        + " WHERE r.run_id = ? FOR UPDATE", runId);
-        if (row.isEmpty()) {
-            requireActive(runId, PgTrackingStore.lockUndeletedRun(c, runId));
-            return null;
-        }
-        if (!row.get()[1].equals(ACTIVE)) {
+        Object[] row = PgDatabase.first(c, rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)},
+                "SELECT status, lifecycle_stage, data FROM runlog_runs WHERE run_id = ? FOR UPDATE", runId)
+                .orElseThrow(() -> new NotFoundException("No run with id " + runId));
+        if (!row[1].equals(ACTIVE)) {
             throw new RunNotActiveException(runId, "it is deleted");
         }
-        requireActive(runId, RunStatus.valueOf((String) row.get()[0]));
-        return PgRunData.decode((byte[]) row.get()[2]);
+        requireActive(runId, RunStatus.valueOf((String) row[0]));
+        return PgRunData.decodeForChange((byte[]) row[2]);
     }
 
     /** Refuses a run that has ended, and a deleted one (a null status). */

@@ -2,6 +2,7 @@ package dev.runlog.storage.postgres.internal;
 
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.LifecycleStage;
+import dev.runlog.tracking.Run;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.spi.ExperimentSearch;
 import dev.runlog.tracking.spi.RunSearch;
@@ -19,7 +20,8 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
- * A parsed search as one PostgreSQL query returning a page of ids in order. Built with
+ * A parsed search as one PostgreSQL query returning a page of runs in order, each run's row with its
+ * data record ({@link PgRunReader}), so a page is read in the query that finds it. Built with
  * {@link SqlText}: every value of the filter and cursor is a bound parameter, and the SQL text comes
  * only from this class, so no filter can change the query's shape.
  *
@@ -33,7 +35,8 @@ import java.util.function.BiConsumer;
  * <p>Speed: runs ordered first by a metric are read off the index on (key, latest_value, run_id)
  * in order, stopping after a page, when the filter's top level requires the metric to be a number
  * ({@code metrics.acc > 0.9 ORDER BY metrics.acc DESC}) and, otherwise, first for the runs holding
- * it as one ({@link #runIds}); every other condition is then a probe of a primary key per row read.
+ * it as one ({@link #runs(Connection, RunSearch)}); every other condition is then a probe of a
+ * primary key per row read.
  * A keyset cursor also bounds its first sort component, so a later page starts where the last ended.
  * On that path every keyed condition is tested on the index row's run id, so a run that fails one
  * costs no probe of its run row.
@@ -86,29 +89,34 @@ final class PgSearch {
     // ---- runs ---------------------------------------------------------------------------------
 
     /**
-     * The ids of a page of runs, in order. When the runs are ordered first by a metric the filter
-     * does not require, the runs holding it as a number come first (SearchOrder's ranks): those are
-     * read first through the value index, and when they fill the page, that page is the answer;
-     * otherwise (runs without the metric, or NaN, may follow) the whole search is read.
+     * A page of runs, in order, read whole by the page's query itself ({@link PgRunReader#COLUMNS}).
+     * When the runs are ordered first by a metric the filter does not require, the runs holding it
+     * as a number come first (SearchOrder's ranks): those are read first through the value index,
+     * and when they fill the page, that page is the answer; otherwise (runs without the metric, or
+     * NaN, may follow) the whole search is read.
      */
-    static List<String> runIds(Connection c, RunSearch search) throws SQLException {
-        Optional<String[]> candidates = fewest(c, search.filter());
+    static List<Run> runs(Connection c, RunSearch search) throws SQLException {
+        // A page of at least FEW_RUNS after another (each of a stream's pages after the first) skips the
+        // look-up: had an equality held for so few runs, the page before would mostly have held every
+        // match. Only speed depends on it; every condition is tested either way.
+        boolean afterFullPage = search.after().isPresent() && search.limit() >= FEW_RUNS;
+        Optional<String[]> candidates = afterFullPage ? Optional.empty() : fewest(c, search.filter());
         Optional<RunSearch> numbers = search.numbersFirst();
         if (numbers.isPresent()) {
-            List<String> ids = runs(numbers.get(), candidates).list(c, rs -> rs.getString(1));
-            if (ids.size() == search.limit()) {
-                return ids;
+            List<Run> runs = PgRunReader.read(c, runs(numbers.get(), candidates));
+            if (runs.size() == search.limit()) {
+                return runs;
             }
         }
-        return runs(search, candidates).list(c, rs -> rs.getString(1));
+        return PgRunReader.read(c, runs(search, candidates));
     }
 
-    /** The query of a page of run ids. */
+    /** The query of a page of runs, selecting {@link PgRunReader#COLUMNS}. */
     static SqlText runs(RunSearch search) {
         return runs(search, Optional.empty());
     }
 
-    /** The query of a page of run ids, among {@code candidates} when given: a superset of the matches. */
+    /** The query of a page of runs, among {@code candidates} when given: a superset of the matches. */
     static SqlText runs(RunSearch search, Optional<String[]> candidates) {
         return new PgSearch().runQuery(search, candidates);
     }
@@ -130,9 +138,9 @@ final class PgSearch {
             if (looked++ == LOOKED_UP_EQUALITIES) {
                 break;
             }
-            List<String> runs = equality.get().runs(FEW_RUNS + 1).list(c, rs -> rs.getString(1));
-            if (runs.size() <= FEW_RUNS && (fewest.isEmpty() || runs.size() < fewest.get().length)) {
-                fewest = Optional.of(runs.toArray(new String[0]));
+            Optional<String[]> runs = equality.get().fewRuns(c);
+            if (runs.isPresent() && (fewest.isEmpty() || runs.get().length < fewest.get().length)) {
+                fewest = runs;
             }
         }
         return fewest;
@@ -194,7 +202,7 @@ final class PgSearch {
             String id = idColumn;
             after.ifPresent(cursor -> after(where, keys, orders, cursor, id, cursor.id()));
         }
-        return assemble(idColumn, from, where, keys, idColumn, search.limit());
+        return assemble(PgRunReader.COLUMNS, from, where, keys, idColumn, search.limit());
     }
 
     private SortKey runSortKey(SearchOrder order) {
@@ -305,9 +313,19 @@ final class PgSearch {
                     + " OFFSET 0))");
         }
 
-        /** The runs holding the value, at most {@code limit}, off the index alone. */
-        SqlText runs(int limit) {
-            return new SqlText().sql("SELECT x.run_id FROM " + table + " x WHERE ").sql(indexed()).sql(" LIMIT ").value(limit);
+        /**
+         * The runs holding the value when at most {@link #FEW_RUNS} do, off the index alone; empty
+         * otherwise. One row either way: a common value (each page of a stream asks again) sends no ids.
+         */
+        Optional<String[]> fewRuns(Connection c) throws SQLException {
+            SqlText query = new SqlText().sql("SELECT CASE WHEN count(*) <= " + FEW_RUNS + " THEN coalesce(array_agg(z.run_id),"
+                    + " '{}') END FROM (SELECT x.run_id FROM " + table + " x WHERE ").sql(indexed())
+                    .sql(" LIMIT " + (FEW_RUNS + 1) + ") z");
+            List<Optional<String[]>> row = query.list(c, rs -> {
+                java.sql.Array ids = rs.getArray(1);
+                return ids == null ? Optional.empty() : Optional.of((String[]) ids.getArray());
+            });
+            return row.get(0);
         }
 
         /** The key and value, with the index's predicate, so that PostgreSQL sees the index applies. */

@@ -182,7 +182,7 @@ final class PgTrackingStore implements TrackingStore {
 
     @Override
     public List<Run> searchRuns(RunSearch search) {
-        return db.read(c -> PgRunReader.load(c, PgSearch.runIds(c, search)));
+        return db.read(c -> PgSearch.runs(c, search));
     }
 
     @Override
@@ -249,17 +249,17 @@ final class PgTrackingStore implements TrackingStore {
                 return PgDatabase.first(c, rs -> rs.getString(1), "WITH e AS (SELECT lifecycle_stage FROM runlog_experiments"
                         + " WHERE experiment_id = ? FOR SHARE), r AS (INSERT INTO runlog_runs (run_id, experiment_id, name,"
                         + " status, start_time, lifecycle_stage, artifact_uri, owner_host, owner_pid_namespace, owner_pid,"
-                        + " owner_start) SELECT ?::text, ?::bigint, ?::text, ?::text, ?::bigint, 'ACTIVE', ?::text, ?::text,"
-                        + " ?::text, ?::bigint, ?::bigint FROM e WHERE e.lifecycle_stage = 'ACTIVE' RETURNING run_id),"
+                        + " owner_start, data) SELECT ?::text, ?::bigint, ?::text, ?::text, ?::bigint, 'ACTIVE', ?::text,"
+                        + " ?::text, ?::text, ?::bigint, ?::bigint, ?::bytea FROM e WHERE e.lifecycle_stage = 'ACTIVE'"
+                        + " RETURNING run_id),"
                         + " t AS (INSERT INTO runlog_tags (run_id, key, value) SELECT r.run_id, p.k, p.v FROM r,"
-                        + " unnest(?::text[], ?::text[]) AS p (k, v)),"
-                        + " d AS (INSERT INTO runlog_run_data (run_id, data) SELECT r.run_id, ?::bytea FROM r)"
+                        + " unnest(?::text[], ?::text[]) AS p (k, v))"
                         + " SELECT e.lifecycle_stage FROM e LEFT JOIN r ON true",
                         experimentId, spec.runId(), experimentId, spec.name(), spec.status().name(), spec.startTime().toEpochMilli(),
                         spec.artifactUri(), owner == null ? null : owner.host(),
                         owner == null ? null : owner.pidNamespace().orElse(null), owner == null ? null : owner.pid(),
-                        owner == null || owner.startMillis().isEmpty() ? null : owner.startMillis().getAsLong(),
-                        spec.tags().keySet().toArray(new String[0]), spec.tags().values().toArray(new String[0]), record)
+                        owner == null || owner.startMillis().isEmpty() ? null : owner.startMillis().getAsLong(), record,
+                        spec.tags().keySet().toArray(new String[0]), spec.tags().values().toArray(new String[0]))
                         .orElseThrow(() -> new NotFoundException("No experiment with id " + spec.experimentId()));
             } catch (SQLException e) {
                 if (PgErrors.isUniqueViolation(e)) {
