@@ -20,10 +20,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A run's params, tags and latest metric points in one column of its row ({@code runlog_runs.data},
- * schema migration 4), which is what loading runs reads: one row per run instead of some twenty (JDBC and the server spend their
- * time per row). The params, tags and series tables stay the truth and serve search; the record
- * changes in the transaction of every change to them, while that transaction holds the run's row
- * lock, so no two writers of one run can each change it from a state missing the other's change.
+ * schema migration 4), which is what loading runs reads: one row per run instead of some twenty
+ * (JDBC and the server spend their time per row). The params, tags and series tables stay the
+ * truth and serve search; the record changes in the transaction of every change to them, while
+ * that transaction holds the run's row lock, so no two writers of one run can each change it from
+ * a state missing the other's change.
  * A metric batch (logBatch, the frequent write) reads the record with that lock, sets the latest
  * points of the keys it wrote and writes it back ({@link #store}); the rarer writes rebuild it
  * from the tables with the SQL function {@code runlog_run_data} (schema migration 2).
