@@ -146,11 +146,17 @@ final class PgRunData {
         return count;
     }
 
-    private static String string(ByteBuffer in) {
+    /** The length of the string that follows, checked against the bytes left. */
+    private static int length(ByteBuffer in) {
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {
             throw new IllegalArgumentException("string of " + length + " bytes with " + in.remaining() + " left");
         }
+        return length;
+    }
+
+    private static String string(ByteBuffer in) {
+        int length = length(in);
         String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
         in.position(in.position() + length);
         return s;
@@ -162,10 +168,7 @@ final class PgRunData {
      * of every run read needs; a page of runs spent a third of its decoding making and hashing keys.
      */
     private static String key(ByteBuffer in) {
-        int length = in.getInt();
-        if (length < 0 || length > in.remaining()) {
-            throw new IllegalArgumentException("string of " + length + " bytes with " + in.remaining() + " left");
-        }
+        int length = length(in);
         byte[] array = in.array();
         int from = in.arrayOffset() + in.position();
         int slot = (length * 31 + (length == 0 ? 0 : array[from] * 7 + array[from + length - 1])) & (KEYS.length() - 1);

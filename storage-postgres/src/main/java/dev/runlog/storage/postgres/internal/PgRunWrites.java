@@ -49,14 +49,26 @@ final class PgRunWrites {
 
     /** Locks an active run's row and returns what its record holds (schema migration 4 keeps the record in the row). */
     private static PgRunData.Data lockActiveRunWithRecord(Connection c, String runId) throws SQLException {
-        Object[] row = PgDatabase.first(c, rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)},
-                "SELECT status, lifecycle_stage, data FROM runlog_runs WHERE run_id = ? FOR UPDATE", runId)
+        LockedRun run = lockUndeleted(c, runId, true);
+        requireActive(runId, run.status());
+        return PgRunData.decodeForChange(run.record());
+    }
+
+    /** A run's row locked for this transaction: its status, and its record when asked for (else null). */
+    record LockedRun(RunStatus status, byte[] record) {
+    }
+
+    /** Locks the run's row for this transaction, refusing a missing or deleted run; reads its record if {@code withRecord}. */
+    static LockedRun lockUndeleted(Connection c, String runId, boolean withRecord) throws SQLException {
+        Object[] row = PgDatabase.first(c,
+                rs -> new Object[] {rs.getString(1), rs.getString(2), withRecord ? rs.getBytes(3) : null},
+                "SELECT status, lifecycle_stage" + (withRecord ? ", data" : "") + " FROM runlog_runs"
+                        + " WHERE run_id = ? FOR UPDATE", runId)
                 .orElseThrow(() -> new NotFoundException("No run with id " + runId));
         if (!row[1].equals(ACTIVE)) {
             throw new RunNotActiveException(runId, "it is deleted");
         }
-        requireActive(runId, RunStatus.valueOf((String) row[0]));
-        return PgRunData.decodeForChange((byte[]) row[2]);
+        return new LockedRun(RunStatus.valueOf((String) row[0]), (byte[]) row[2]);
     }
 
     /** Refuses a run that has ended, and a deleted one (a null status). */

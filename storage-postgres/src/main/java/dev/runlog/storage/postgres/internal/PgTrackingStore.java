@@ -14,7 +14,6 @@ import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.Run;
-import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
@@ -594,13 +593,7 @@ final class PgTrackingStore implements TrackingStore {
 
     /** Locks the run's row for this transaction; returns its status, refusing a deleted run. */
     static RunStatus lockUndeletedRun(Connection c, String runId) throws SQLException {
-        String[] row = PgDatabase.first(c, rs -> new String[] {rs.getString(1), rs.getString(2)},
-                "SELECT status, lifecycle_stage FROM runlog_runs WHERE run_id = ? FOR UPDATE", runId)
-                .orElseThrow(() -> new NotFoundException("No run with id " + runId));
-        if (!row[1].equals(ACTIVE)) {
-            throw new RunNotActiveException(runId, "it is deleted");
-        }
-        return RunStatus.valueOf(row[0]);
+        return PgRunWrites.lockUndeleted(c, runId, false).status();
     }
 
     /** Experiment ids are this database's integers; any other text names no experiment. */
