@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * loop and the channel code under it while the tails were being measured, and those compilations
  * took the cores the measured calls needed (up to 600 ms of compiling inside a window of 2,000
  * calls). What a user's training job meets is another program's writes, so that is what runs
- * here. The load is reported started once its first 8 MB are on disk.
+ * here. The load is reported started once its first 8 MB are on disk, and it ends when its stdin
+ * closes, so it never outlives the benchmark's JVM.
  */
 final class DiskLoad implements AutoCloseable {
     private static final long WRAP_BYTES = 256L << 20;
@@ -61,6 +62,20 @@ final class DiskLoad implements AutoCloseable {
 
     /** The load itself: {@code args[0]} is the file; runs until the process is stopped. */
     public static void main(String[] args) throws IOException {
+        // The benchmark holds this process's stdin open: at its end, its exit or its death the pipe
+        // closes, and so the load never outlives the benchmark, even one that was killed.
+        Thread watch = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is sent; only the end matters
+                }
+            } catch (IOException e) {
+                // the pipe broke: the benchmark is gone too
+            }
+            System.exit(0);
+        }, "disk-load-watch");
+        watch.setDaemon(true);
+        watch.start();
         // On the heap, as the load of earlier sessions' figures was: each write copies it once more.
         ByteBuffer block = ByteBuffer.allocate(BLOCK);
         for (int i = 0; i < BLOCK; i++) {
