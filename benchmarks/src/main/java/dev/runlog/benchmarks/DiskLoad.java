@@ -38,8 +38,8 @@ final class DiskLoad implements AutoCloseable {
     /** Starts the load on {@code file} and returns once it has written and fsynced its first 8 MB. */
     static DiskLoad start(Path file) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                DiskLoad.class.getName(), file.toString())
+        Process process = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), DiskLoad.class.getName(), file.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

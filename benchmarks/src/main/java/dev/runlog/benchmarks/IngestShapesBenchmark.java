@@ -49,11 +49,12 @@ final class IngestShapesBenchmark {
     /**
      * Warm-up before the 2,000 calls measured: blocks of 2,000 calls, timed as the measured ones
      * are, until the JIT compiled for at most {@link #SETTLED_JIT_MS} during one (at least
-     * {@link #WARMUP_MIN} calls, at most {@link #WARMUP_MAX}). The JIT compiles the write path over the first several thousand calls;
-     * after a fixed 300 the measured calls shared the two cores with the compiler threads, and its
-     * compilations, not the writes, made the p99 (session 10: 150-720 ms of compiling inside the
-     * measured window, flush p99 2.0-2.4 ms beside the disk load). Each figure prints the warm-up
-     * calls made and the compiling during its measured calls.
+     * {@link #WARMUP_MIN} calls, at most {@link #WARMUP_MAX}). The JIT compiles the write path
+     * over the first several thousand calls; after a fixed 300 the measured calls shared the two
+     * cores with the compiler threads, and its compilations, not the writes, made the p99
+     * (session 10: 150-1,000 ms of compiling inside the measured window, flush p99 2.0-2.4 ms
+     * beside the disk load). Each figure prints the warm-up calls made and the compiling during
+     * its measured calls.
      */
     private static final int WARMUP_MIN = 4_000;
     private static final int WARMUP_MAX = 30_000;
@@ -226,10 +227,10 @@ final class IngestShapesBenchmark {
             }
         }
         String conditions = String.format(Locale.ROOT, "p50 %.3f ms, p99 %.3f ms, max %.3f ms of %d calls,"
-                        + " after %d warm-up calls, slowest 2 pct %.0f pct off the caller's CPU (%.0f pct waiting for a core),"
-                        + " GC %d ms, JIT compiling %d ms during the measured calls, %s, SQLite %s",
-                p50, p99, sorted[TAIL_CALLS - 1], TAIL_CALLS, warmUp, 100 * slowOff / slowWall, 100 * slowQueued / slowWall,
-                gc, jit, busy ? "while another process writes and fsyncs a file beside the database"
+                        + " after %d warm-up calls, slowest 2 pct %.0f pct off the caller's CPU"
+                        + " (%.0f pct waiting for a core), GC %d ms, JIT compiling %d ms during the measured calls, %s, SQLite %s",
+                p50, p99, sorted[TAIL_CALLS - 1], TAIL_CALLS, warmUp, 100 * slowOff / slowWall,
+                100 * slowQueued / slowWall, gc, jit, busy ? "while another process writes and fsyncs a file beside the database"
                         : "quiet disk", version);
         String figure = "tail_" + name + (busy ? "_busy_disk" : "_quiet");
         out.accept(new Figure(figure + "_p50", p50, "ms", 1, false, null, conditions));
@@ -241,8 +242,8 @@ final class IngestShapesBenchmark {
      * Logs {@link #TAIL_CALLS} points from step {@code firstStep}, flushing each with ASYNC, and
      * records each call's wall time, time off the caller's CPU and time waiting for a core.
      */
-    private static void timeCalls(ActiveRun run, Durability durability, long firstStep, ThreadMXBean cpu, RunQueue queued,
-                                  double[] millis, double[] offCpu, double[] runQueue) {
+    private static void timeCalls(ActiveRun run, Durability durability, long firstStep, ThreadMXBean cpu,
+                                  RunQueue queued, double[] millis, double[] offCpu, double[] runQueue) {
         for (int i = 0; i < TAIL_CALLS; i++) {
             long step = firstStep + i;
             long q0 = queued.nanos();

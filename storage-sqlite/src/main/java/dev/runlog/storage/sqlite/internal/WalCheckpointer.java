@@ -24,8 +24,9 @@ import java.util.function.Supplier;
  * <p>Not more often: a checkpoint fsyncs the WAL and the database file, and the writer's commits
  * made while those fsyncs run wait for them in the kernel. Checkpointing every 100 ms, as this did
  * before, put those waits on one {@code flush()} in a few hundred of a caller flushing each point:
- * a p99 of 2 to 6 times the median on a quiet disk, 1.5 to 2.4 times with the fsyncs taken out
- * (session 10). A training loop flushing each step now meets one checkpoint a second.
+ * a p99 of 2 to 6 times the median on a quiet disk, 1.5 to 1.9 times with its fsyncs taken out
+ * (an experiment of session 10). A training loop flushing each step now meets one checkpoint a
+ * second.
  *
  * <p>The WAL stays bounded: it is truncated to {@link #WAL_LIMIT_BYTES} whenever it restarts, so
  * a WAL file larger than that means checkpoints fall behind the writer (a disk slower than the
@@ -90,7 +91,8 @@ final class WalCheckpointer implements AutoCloseable {
     }
 
     /** {@link #start(Path, Connection, Supplier)} with another interval; for tests. */
-    static WalCheckpointer start(Path file, Connection writer, Supplier<Connection> connect, long intervalMs) throws SQLException {
+    static WalCheckpointer start(Path file, Connection writer, Supplier<Connection> connect, long intervalMs)
+            throws SQLException {
         try (Statement s = writer.createStatement()) {
             s.execute("PRAGMA wal_autocheckpoint = 0");
             s.execute("PRAGMA journal_size_limit = " + WAL_LIMIT_BYTES);
