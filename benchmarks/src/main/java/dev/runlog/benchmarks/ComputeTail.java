@@ -21,7 +21,8 @@ final class ComputeTail {
         double[] millis = new double[SLICES];
         // Calibrates the slice (and lets the JIT compile the loop) on a few hundred slices first.
         for (int round = 0; round < 8; round++) {
-            double median = median(time(work, millis, 200));
+            time(work, millis, 200);
+            double median = RegistryBenchmark.percentile(Arrays.copyOf(millis, 200), 0.5);
             work = (int) Math.max(100, Math.min(100_000_000, work * sliceMillis / Math.max(median, 1e-6)));
         }
         time(work, millis, SLICES);
@@ -30,7 +31,8 @@ final class ComputeTail {
         return sorted[SLICES * 99 / 100] / sorted[SLICES / 2];
     }
 
-    private static double[] time(int work, double[] millis, int slices) {
+    /** Times {@code slices} slices of {@code work} steps each into the start of {@code millis}. */
+    private static void time(int work, double[] millis, int slices) {
         double x = sink;
         for (int s = 0; s < slices; s++) {
             long t0 = System.nanoTime();
@@ -40,12 +42,5 @@ final class ComputeTail {
             millis[s] = (System.nanoTime() - t0) / 1e6;
         }
         sink = x; // keeps the loop from being optimized away
-        return Arrays.copyOf(millis, slices);
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

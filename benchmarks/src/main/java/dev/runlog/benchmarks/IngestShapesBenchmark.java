@@ -195,6 +195,7 @@ final class IngestShapesBenchmark {
         long jitBefore;
         int warmUp = 0;
         double computeTail;
+        double[] sorted;
         try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).durability(durability).shutdownHook(false).build();
              DiskLoad load = busy ? DiskLoad.start(work.resolve("disk-load.bin")) : null;
              RunQueue queued = new RunQueue();
@@ -209,15 +210,13 @@ final class IngestShapesBenchmark {
             } while (warmUp < WARMUP_MAX && (warmUp < WARMUP_MIN || jitMillis() - compiled > SETTLED_JIT_MS));
             jitBefore = jitMillis();
             timeCalls(run, durability, warmUp, cpu, queued, millis, offCpu, runQueue);
-            double[] measured = millis.clone();
-            Arrays.sort(measured);
-            computeTail = ComputeTail.ratio(measured[TAIL_CALLS / 2]);
+            sorted = millis.clone();
+            Arrays.sort(sorted);
+            computeTail = ComputeTail.ratio(sorted[TAIL_CALLS / 2]);
         }
         long gc = gcMillis() - gcBefore;
         long jit = jitMillis() - jitBefore;
         // Where the slowest 2 % spent their time: waiting (I/O, the scheduler, another thread) or computing.
-        double[] sorted = millis.clone();
-        Arrays.sort(sorted);
         double p50 = sorted[TAIL_CALLS / 2];
         double p99 = sorted[TAIL_CALLS * 99 / 100];
         double slowWall = 0;
