@@ -55,6 +55,8 @@ class PgSearchPlanTest {
         try (Connection c = TestPostgres.get().connect(database); Statement s = c.createStatement()) {
             s.execute("INSERT INTO runlog_params (run_id, key, value) SELECT md5(i::text), 'crowd', 'v'"
                     + " FROM generate_series(0, " + PgSearch.FEW_RUNS + ") i");
+            // Statistics as autovacuum would leave them, so that plans do not hang on whether it has run yet.
+            s.execute("VACUUM ANALYZE runlog_runs, runlog_params, runlog_tags, runlog_metric_series");
         }
     }
 
@@ -120,11 +122,14 @@ class PgSearchPlanTest {
             equalities.add(new SearchFilter.Compare(new SearchField(i % 2 == 0 ? Kind.PARAM : Kind.TAG, "k" + i), Op.EQ, "v"));
         }
         SearchOrder byStart = new SearchOrder(new SearchField(Kind.ATTRIBUTE, "start_time"), false);
-        // 2,000 joins would take the planner minutes: each is a subquery, a probe of a (key, value, run_id) index.
+        // 2,000 joins would take the planner minutes: each is a subquery, one index probe on the run id.
         String many = plan(PgSearch.runs(new RunSearch(List.of(), new SearchFilter.And(equalities), List.of(byStart), 100,
                 Optional.empty(), ViewType.ACTIVE_ONLY)));
         assertEquals(2_000, lines(many, "\\s*SubPlan \\d+"), many);
-        assertEquals(2_000, lines(many, ".*Index Only Scan.* using runlog_(params|tags)_by_value .*"), many);
+        // Which index each probes is the planner's choice (with statistics a tag's goes by its primary key).
+        assertEquals(2_000, lines(many, "\\s*->  Index (Only )?Scan using runlog_(params|tags)_\\w+ on .*"), many);
+        assertEquals(2_000, lines(many, "\\s*Index Cond: .*run_id = r\\.run_id.*"), many);
+        assertFalse(many.contains("Join"), many);
     }
 
     private static long lines(String plan, String regex) {
