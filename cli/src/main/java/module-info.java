@@ -1,16 +1,14 @@
 /**
- * The {@code runlog} command-line tool. It is an application: it exports nothing, and opens its
- * package to picocli, which reads the commands' annotations and sets their fields by reflection.
+ * The {@code runlog} command-line tool. It is an application: it exports nothing. picocli is built
+ * into it from source (see the module's pom), so the commands' annotations it reads are its own
+ * module's.
  */
 module dev.runlog.cli {
     requires dev.runlog.tracking;
     requires dev.runlog.registry;
     requires dev.runlog.server;
     requires dev.runlog.mlflow;
-    requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.apache.commons.compress;
     requires java.logging;
-
-    opens dev.runlog.cli to info.picocli;
 }
