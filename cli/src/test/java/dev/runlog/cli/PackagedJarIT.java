@@ -86,6 +86,32 @@ class PackagedJarIT {
     }
 
     @Test
+    void whatTheLibraryLogsReachesStderrOnlyWithVerbose() throws Exception {
+        String store = "sqlite:" + dir.resolve("runs.db");
+        // gc compacts the store once it has purged a run, and the SQLite store logs that at INFO.
+        deletedRun(store);
+        Exit quiet = jar("--store", store, "gc", "--older-than", "0");
+        assertEquals(0, quiet.code(), quiet::toString);
+        assertTrue(quiet.out().startsWith("purged 1 run and"), quiet.out());
+        assertEquals("", quiet.err());
+
+        deletedRun(store);
+        Exit verbose = jar("--store", store, "gc", "--older-than", "0", "--verbose");
+        assertEquals(0, verbose.code(), verbose::toString);
+        assertTrue(verbose.err().contains("INFO: Compacted "), verbose.err());
+    }
+
+    private static void deletedRun(String store) {
+        try (dev.runlog.tracking.Tracker tracker = dev.runlog.tracking.Tracker.builder().uri(store).shutdownHook(false).build()) {
+            String id;
+            try (dev.runlog.tracking.ActiveRun run = tracker.startRun("scratch")) {
+                id = run.id();
+            }
+            tracker.deleteRun(id);
+        }
+    }
+
+    @Test
     void theJarCarriesTheMlflowImport() throws Exception {
         Path mlruns = ImportMlflowCommandTest.mlruns(dir);
         Exit imported = jar("--store", "sqlite:" + dir.resolve("runs.db"), "import-mlflow", "--from", mlruns.toString());
