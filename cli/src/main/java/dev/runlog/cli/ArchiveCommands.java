@@ -94,12 +94,12 @@ final class ArchiveCommands {
             json.put("kind", kind);
             String text;
             if (kind.equals("run")) {
-                Run run = ctx().tracker().importRun(file);
+                Run run = ctx().targetTracker().importRun(file);
                 json.put("run_id", run.info().id());
                 json.put("experiment_id", run.info().experimentId());
                 text = "imported run " + run.info().name() + " as " + run.info().id();
             } else {
-                LoggedModel model = ctx().tracker().importModel(file);
+                LoggedModel model = ctx().targetTracker().importModel(file);
                 json.put("run_id", model.runId());
                 json.put("model_uri", model.uri());
                 text = "imported model as " + model.uri() + " (runlog register NAME " + model.uri() + " makes it a version)";

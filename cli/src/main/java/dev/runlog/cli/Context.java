@@ -1,13 +1,18 @@
 package dev.runlog.cli;
 
 import dev.runlog.registry.ModelRegistry;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Tracker;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
@@ -59,9 +64,23 @@ final class Context implements AutoCloseable {
         // commands that wait, such as ui, flush what they printed first.
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
         Context ctx = new Context(out, new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
-                Clock.systemDefaultZone(), terminal && !env.containsKey("NO_COLOR"), terminal, Tracker::open, true);
+                Clock.systemDefaultZone(), terminal && !env.containsKey("NO_COLOR"), terminal && stderrIsTerminal(),
+                Tracker::open, true);
         ctx.ownsLogging = true;
         return ctx;
+    }
+
+    /**
+     * Whether stderr is a terminal. {@code System.console()} speaks for stdin and stdout only; on
+     * Linux /proc says where stderr goes, elsewhere it is taken to go where they do.
+     */
+    private static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return true;
+        }
     }
 
     /**
@@ -75,8 +94,19 @@ final class Context implements AutoCloseable {
                 : new Context(out, err, clock, false, false, uri -> tracker, false);
     }
 
-    /** The store: {@code --store}, else the lookup of {@code Tracker.open()}. */
+    /**
+     * The store: {@code --store}, else the lookup of {@code Tracker.open()}. A SQLite file must
+     * exist: only {@link #targetTracker()} makes one.
+     */
     Tracker tracker() {
+        if (tracker == null) {
+            tracker = opener.apply(existing(storeUri()));
+        }
+        return tracker;
+    }
+
+    /** As {@link #tracker()}, for a command that fills a store (import, import-mlflow): made if missing. */
+    Tracker targetTracker() {
         if (tracker == null) {
             tracker = opener.apply(storeUri());
         }
@@ -90,14 +120,64 @@ final class Context implements AutoCloseable {
 
     /**
      * Another store, for a command that works on two ({@code copy}): opened by URI (in tests with a
-     * tracker, that tracker) and closed with this context.
+     * tracker, that tracker) and closed with this context; an existing one unless {@code create}.
      */
-    Tracker open(String uri) {
-        Tracker other = opener.apply(uri);
+    Tracker open(String uri, boolean create) {
+        Tracker other = opener.apply(create ? uri : existing(uri));
         if (ownsTracker) {
             others.add(other);
         }
         return other;
+    }
+
+    /**
+     * {@code uri}, once a SQLite file it names is known to exist (in a context that opens stores by
+     * URI). Opening a missing file makes a new, empty store: a mistyped path would then be a store
+     * that every read reports as empty and {@code doctor} as healthy.
+     */
+    private String existing(String uri) {
+        if (ownsTracker) {
+            Optional<Path> file = sqliteFile(uri);
+            if (file.isPresent() && !Files.exists(file.get())) {
+                throw new NoStore("no store at " + file.get() + " (" + uri + "); check --store: runlog makes a"
+                        + " store only as the target of import, import-mlflow or copy --to");
+            }
+        }
+        return uri;
+    }
+
+    /**
+     * The file a {@code sqlite:} URI names ({@code sqlite:PATH}, {@code sqlite:///PATH},
+     * options after {@code ?}), absolute; empty for other schemes and for a URI the store itself
+     * refuses, with its own message, when opened.
+     */
+    static Optional<Path> sqliteFile(String uri) {
+        if (!uri.regionMatches(true, 0, "sqlite:", 0, 7)) {
+            return Optional.empty();
+        }
+        String path = uri.substring(7);
+        int query = path.indexOf('?');
+        path = query < 0 ? path : path.substring(0, query);
+        if (path.startsWith("///")) {
+            path = path.substring(3);
+        }
+        if (path.isBlank() || path.startsWith("//")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(path).toAbsolutePath().normalize());
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A store URI naming a SQLite file that does not exist; its message says what to do. */
+    static final class NoStore extends NotFoundException {
+        private static final long serialVersionUID = 1L;
+
+        NoStore(String message) {
+            super(message);
+        }
     }
 
     ModelRegistry registry() {

@@ -22,9 +22,9 @@ final class CopyCommand extends FormattedCommand {
 
     @Override
     Integer run() {
-        Tracker source = from == null ? ctx().tracker() : ctx().open(from);
+        Tracker source = from == null ? ctx().tracker() : ctx().open(from, false);
         String sourceUri = from == null ? ctx().storeUri() : from;
-        CopyReport report = StoreCopy.copy(source, ctx().open(to), soFar -> ctx().progress("copying: " + soFar));
+        CopyReport report = StoreCopy.copy(source, ctx().open(to, true), soFar -> ctx().progress("copying: " + soFar));
         ctx().progressDone();
         if (format == Format.JSON) {
             Map<String, Object> json = new LinkedHashMap<>();

@@ -2,10 +2,15 @@ package dev.runlog.cli;
 
 import dev.runlog.mlflow.MlflowImport;
 import dev.runlog.mlflow.MlflowImportReport;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Tracker;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +31,13 @@ final class ImportMlflowCommand extends FormattedCommand {
 
     @Override
     Integer run() {
-        Tracker target = to == null ? ctx().tracker() : ctx().open(to);
+        // A local source is checked first, so a mistyped one leaves no new, empty target behind.
+        Optional<Path> local = from.contains("://") ? Optional.empty()
+                : from.regionMatches(true, 0, "sqlite:", 0, 7) ? Context.sqliteFile(from) : path(from);
+        if (local.isPresent() && !Files.exists(local.get())) {
+            throw new NotFoundException("no MLflow store at " + local.get());
+        }
+        Tracker target = to == null ? ctx().targetTracker() : ctx().open(to, true);
         String targetUri = to == null ? ctx().storeUri() : to;
         MlflowImportReport report = MlflowImport.from(from).into(target).run();
         if (format == Format.JSON) {
@@ -54,5 +65,13 @@ final class ImportMlflowCommand extends FormattedCommand {
             skipped.forEach(s -> ctx().out.println("  " + s));
         }
         return 0;
+    }
+
+    private static Optional<Path> path(String text) {
+        try {
+            return Optional.of(Path.of(text).toAbsolutePath().normalize());
+        } catch (InvalidPathException e) {
+            return Optional.empty(); // the import's own message names what is wrong with it
+        }
     }
 }

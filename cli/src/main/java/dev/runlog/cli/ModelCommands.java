@@ -212,8 +212,9 @@ final class ModelCommands {
                 description = "\"metrics.accuracy >= 0.9\" or \"tags.validated = 'true'\"; repeatable")
         List<String> gates = new ArrayList<>();
 
-        @Option(names = "--beats-current", paramLabel = "KEY[:min]",
-                description = "The version's metric KEY must beat the current holder's (higher; KEY:min for lower); repeatable")
+        @Option(names = "--beats-current", paramLabel = "KEY[:min|:max]",
+                description = "The version's metric KEY must beat the current holder's (higher, or KEY:max; KEY:min for"
+                        + " lower); repeatable")
         List<String> beatsCurrent = new ArrayList<>();
 
         @Option(names = "--archive-existing",
@@ -239,8 +240,12 @@ final class ModelCommands {
             }
             for (String key : beatsCurrent) {
                 boolean minimize = key.endsWith(":min");
-                parsed.add(Gates.beatsCurrent(minimize ? key.substring(0, key.length() - 4) : key,
-                        minimize ? Objective.MINIMIZE : Objective.MAXIMIZE));
+                String metric = minimize || key.endsWith(":max") ? key.substring(0, key.length() - 4) : key;
+                try {
+                    parsed.add(Gates.beatsCurrent(metric, minimize ? Objective.MINIMIZE : Objective.MAXIMIZE));
+                } catch (InvalidInputException e) {
+                    throw new UsageException("--beats-current: " + e.getMessage());
+                }
             }
             TransitionOptions options = TransitionOptions.defaults().archiveExisting(archiveExisting);
             if (comment != null) {

@@ -114,7 +114,7 @@ public final class RunlogCli {
             ctx.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
         });
-        cli.setExecutionExceptionHandler((e, command, parsed) -> failure(ctx, e));
+        cli.setExecutionExceptionHandler((e, command, parsed) -> failure(ctx, e, command.getCommandSpec().qualifiedName()));
         cli.setExitCodeExceptionMapper(e -> FAILED);
         return cli;
     }
@@ -151,7 +151,7 @@ public final class RunlogCli {
     }
 
     /** One line that says what went wrong and what to do; the stack trace only with --verbose. */
-    private static int failure(Context ctx, Exception e) {
+    private static int failure(Context ctx, Exception e, String command) {
         if (ctx.verbose) {
             e.printStackTrace(ctx.err);
         }
@@ -166,7 +166,7 @@ public final class RunlogCli {
                     + gate.actual() + ", required " + gate.required()));
             return FAILED;
         }
-        ctx.err.println("runlog: " + oneLine(e) + hint(e));
+        ctx.err.println("runlog: " + oneLine(e) + hint(e, command));
         return FAILED;
     }
 
@@ -178,9 +178,13 @@ public final class RunlogCli {
         return "unexpected " + e.getClass().getName() + ": " + message.replace('\n', ' ');
     }
 
-    private static String hint(Exception e) {
+    private static String hint(Exception e, String command) {
         if (e instanceof InvalidFilterException) {
-            return "; fix the filter at that column (grammar: metrics.acc > 0.9 and params.lr = '0.1')";
+            // Runs and models have grammars of their own; the command's help shows its own.
+            return "; fix the filter at that column (" + command + " --help shows an example)";
+        }
+        if (e instanceof Context.NoStore) {
+            return "";
         }
         if (e instanceof NotFoundException) {
             return "; check the name or id (runlog runs, runlog models list them) and --store";

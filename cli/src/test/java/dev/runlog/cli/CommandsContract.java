@@ -167,7 +167,10 @@ abstract class CommandsContract {
 
     @Test
     void aBadFilterExitsOneNamingTheColumn() {
-        assertFailed(h.run("runs", "--filter", "metrics.acc > 0.9 and"), 1, "at column 22", "fix the filter");
+        assertFailed(h.run("runs", "--filter", "metrics.acc > 0.9 and"), 1, "at column 22",
+                "fix the filter at that column (runlog runs --help shows an example)");
+        // The models filter has a grammar of its own: its hint points at its own help.
+        assertFailed(h.run("models", "--filter", "name LIKE"), 1, "(runlog models --help shows an example)");
         assertFailed(h.run("runs", "--filter", "metrics.acc >", "--format", "csv"), 1, "at column 14");
     }
 
@@ -309,6 +312,18 @@ abstract class CommandsContract {
         assertFalse(body.get("promoted").asBoolean());
         assertEquals("metrics.acc >= 0.9", body.get("failed_gates").get(0).get("gate").asText());
         assertEquals("0.85", body.get("failed_gates").get(0).get("actual").asText());
+    }
+
+    @Test
+    void beatsCurrentTakesAMetricKeyWithMinOrMax() {
+        assertFailed(h.run("promote", "iris-classifier", "2", "Production", "--beats-current", ""), 2,
+                "--beats-current: metric key must not be empty");
+        assertFailed(h.run("promote", "iris-classifier", "2", "Production", "--beats-current", "acc:best"), 2,
+                "--beats-current: metric key 'acc:best' has the character ':'");
+        assertEquals(Stage.NONE, h.registry.getVersion("iris-classifier", 2).stage());
+        // acc:max is acc, higher better: 0.85 does not beat version 1's 0.91.
+        assertFailed(h.run("promote", "iris-classifier", "2", "Production", "--beats-current", "acc:max"), 1,
+                "failed: metrics.acc beats the current production version: actual 0.85, required > 0.91 (version 1)");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.runlog.cli;
 import static dev.runlog.cli.CommandsContract.assertFailed;
 import static dev.runlog.cli.CommandsContract.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,6 +80,17 @@ class ImportMlflowCommandTest {
             assertTrue(Double.isNaN(tracker.metricHistory(RUN, "loss").get(1).value()));
             assertEquals(Stage.PRODUCTION, ModelRegistry.of(tracker).getByAlias("mnist-cnn", "champion").stage());
         }
+    }
+
+    @Test
+    void aMissingSourceLeavesNoNewTargetBehind() {
+        try (CliHarness cli = new CliHarness("sqlite:" + dir.resolve("runlog.db"))) {
+            for (String from : List.of(dir.resolve("nowhere").toString(), "sqlite:" + dir.resolve("mlflow.db"))) {
+                Result r = cli.run("import-mlflow", "--from", from, "--to", "sqlite:" + dir.resolve("new.db"));
+                assertFailed(r, 1, "no MLflow store at " + dir.resolve(from.startsWith("sqlite:") ? "mlflow.db" : "nowhere"));
+            }
+        }
+        assertFalse(Files.exists(dir.resolve("new.db")));
     }
 
     @Test

@@ -101,6 +101,45 @@ class PackagedJarIT {
         assertTrue(verbose.err().contains("INFO: Compacted "), verbose.err());
     }
 
+    @Test
+    void aFirstRunEndedWithCtrlCStillKeepsItsArchive() throws Exception {
+        // setsid gives the launcher a process group of its own, which Ctrl-C signals as a terminal would.
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "no setsid");
+        emptyStore(dir.resolve("empty.db"));
+        Path cache = dir.resolve("cache");
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/setsid", "sh", "src/main/dist/runlog", "--store",
+                "sqlite:" + dir.resolve("empty.db"), "ui", "--port", "0").redirectErrorStream(true);
+        builder.environment().remove("RUNLOG_JAVA_OPTS");
+        builder.environment().remove("RUNLOG_CDS");
+        builder.environment().put("XDG_CACHE_HOME", cache.toString());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process launcher = builder.start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(launcher.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = out.readLine();
+            } while (line != null && !line.contains("Ctrl-C stops it"));
+            assertTrue(line != null, "the ui never said it was serving");
+            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + launcher.pid()).start().waitFor());
+            out.transferTo(java.io.Writer.nullWriter());
+        } finally {
+            if (!launcher.waitFor(2, TimeUnit.MINUTES)) {
+                launcher.destroyForcibly();
+            }
+        }
+        assertEquals(130, launcher.exitValue(), "the JVM's exit code, as a shell reports an interrupted command");
+        try (var files = Files.list(cache.resolve("runlog/cds"))) {
+            List<String> names = files.map(file -> file.getFileName().toString()).toList();
+            assertEquals(1, names.size(), names::toString);
+            assertTrue(names.get(0).endsWith(".jsa"), names::toString);
+        }
+    }
+
+    private static void emptyStore(Path file) {
+        dev.runlog.tracking.Tracker.builder().uri("sqlite:" + file).shutdownHook(false).build().close();
+    }
+
     private static void deletedRun(String store) {
         try (dev.runlog.tracking.Tracker tracker = dev.runlog.tracking.Tracker.builder().uri(store).shutdownHook(false).build()) {
             String id;
@@ -128,6 +167,7 @@ class PackagedJarIT {
         assertTrue(version.out().matches("runlog \\d+\\.\\d+\\.\\d+.*\\n"), version.out());
 
         Path script = Path.of("src/main/dist/runlog");
+        emptyStore(dir.resolve("empty.db"));
         Exit launched = run(List.of("sh", script.toString(), "--store", "sqlite:" + dir.resolve("empty.db"), "experiments"));
         assertEquals(0, launched.code(), launched::toString);
         assertTrue(launched.out().startsWith("no experiments in sqlite:"), launched.out());
@@ -137,6 +177,7 @@ class PackagedJarIT {
     void theLauncherKeepsAClassArchiveInAnOwnerOnlyCacheAndPrintsTheSameWithIt() throws Exception {
         Path script = Path.of("src/main/dist/runlog");
         Path cache = dir.resolve("cache");
+        emptyStore(dir.resolve("empty.db"));
         List<String> command = List.of("sh", script.toString(), "--store", "sqlite:" + dir.resolve("empty.db"), "experiments");
         Exit first = run(command, cache);
         Path cds = cache.resolve("runlog/cds");

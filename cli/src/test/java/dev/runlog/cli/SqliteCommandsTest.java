@@ -1,10 +1,13 @@
 package dev.runlog.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.cli.CliHarness.Result;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +31,32 @@ class SqliteCommandsTest extends CommandsContract {
 
     @Test
     void storeMayFollowTheSubcommand() {
+        dev.runlog.tracking.Tracker.builder().uri("sqlite:" + dir.resolve("other.db")).shutdownHook(false).build().close();
         Result r = h.run("experiments", "--store", "sqlite:" + dir.resolve("other.db"));
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().startsWith("no experiments in sqlite:"), r.out());
+    }
+
+    @Test
+    void aMistypedStorePathIsRefusedAndNotCreated() {
+        for (String uri : List.of("sqlite:" + dir.resolve("typo.db"), "sqlite:///" + dir.resolve("typo.db") + "?synchronous=full")) {
+            for (String[] command : List.of(new String[] {"doctor"}, new String[] {"runs"}, new String[] {"model", "m"})) {
+                Result r = h.run(concat(command, "--store", uri));
+                assertEquals(new Result(1, "", "runlog: no store at " + dir.resolve("typo.db") + " (" + uri + "); check"
+                        + " --store: runlog makes a store only as the target of import, import-mlflow or copy --to\n"), r);
+            }
+        }
+        assertFalse(Files.exists(dir.resolve("typo.db")));
+
+        // What fills a store makes it.
+        Result copied = h.run("copy", "--to", "sqlite:" + dir.resolve("copy.db"));
+        assertEquals(0, copied.code(), copied::toString);
+        assertEquals(0, h.run("doctor", "--store", "sqlite:" + dir.resolve("copy.db")).code());
+    }
+
+    private static String[] concat(String[] command, String... more) {
+        String[] all = java.util.Arrays.copyOf(command, command.length + more.length);
+        System.arraycopy(more, 0, all, command.length, more.length);
+        return all;
     }
 }

@@ -91,7 +91,7 @@ public final class Gates {
 
     /** {@code passes} is written so that NaN fails: every comparison with NaN is false. */
     private static Gate threshold(String key, String symbol, double bound, DoublePredicate passes) {
-        InputRules.notNull("key", key);
+        InputRules.key("metric", key);
         String required = symbol + " " + format(bound);
         String name = "metrics." + key + " " + required;
         return candidate -> {
@@ -115,7 +115,7 @@ public final class Gates {
      * the candidate lacks the metric or does not beat the holder (a tie does not).
      */
     public static Gate beatsCurrent(String key, Objective objective) {
-        InputRules.notNull("key", key);
+        InputRules.key("metric", key);
         InputRules.notNull("objective", objective);
         boolean higher = objective == Objective.MAXIMIZE;
         return candidate -> {
