@@ -88,6 +88,46 @@ class PgConnectionTest {
     }
 
     @Test
+    void aPasswordWithAnUnencodedSlashOrQuestionMarkIsNeverQuoted() {
+        for (String password : List.of("1234/s3cr3t", "pa/s3cr3t", "pa?s3cr3t", "pa?s3cr3t=1", "s3cr3t?x=1/y")) {
+            String uri = "postgresql://me:" + password + "@127.0.0.1:15432/db";
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open(uri), uri);
+            assertTrue(e.getMessage().contains("percent-encode"), e.getMessage());
+            assertFalse(e.getMessage().contains("s3cr3t") || e.getMessage().contains("1234") || e.getMessage().contains("pa/"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aServerThatAcceptsAndNeverAnswersFailsWithinTheConnectTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // and never a byte back
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            long start = System.nanoTime();
+            // Without a bound on the login this waits minutes: fail instead of hanging the build.
+            StoreException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> assertThrows(StoreException.class, () -> Tracker.open("postgresql://me:" + PASSWORD
+                            + "@127.0.0.1:" + silent.getLocalPort() + "/db?connectTimeout=1")));
+            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds < 20, "waited " + seconds + " s for a 1 s connectTimeout: " + e.getMessage());
+            assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void unreachableServerIsAStoreExceptionWithoutThePassword() {
         StoreException e = assertThrows(StoreException.class,
                 () -> Tracker.open("postgresql://me:" + PASSWORD + "@127.0.0.1:1/db"));

@@ -77,6 +77,12 @@ final class PgDatabase implements AutoCloseable {
             config.addDataSourceProperty(p.getKey(), p.getValue());
         }
         config.addDataSourceProperty(PgUri.OPTIONS, sessionOptions(uri));
+        if (uri.driverParameters().keySet().stream().noneMatch("loginTimeout"::equalsIgnoreCase)) {
+            // connectTimeout bounds only the TCP connect: a server that accepts and never answers
+            // (hung, or a half-open link) held the start-up exchange for minutes. loginTimeout
+            // bounds the whole login, so an unreachable database fails in about the same time.
+            config.addDataSourceProperty("loginTimeout", Long.toString((waitForConnection(uri) + 999) / 1000));
+        }
         config.setPoolName("runlog-postgres-" + uri.database());
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
