@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,5 +96,16 @@ class ArtifactLocationTest {
                 () -> Tracker.open("sqlite:" + dir.resolve("x.db") + "?artifacts=file://server/share"));
         assertTrue(e.getMessage().contains("file://server/share"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("x.db")));
+    }
+
+    @Test
+    void aPathWithANulByteIsBadInputNotAJdkException() {
+        Path file = dir.resolve("x.db");
+        for (String uri : List.of("sqlite:" + dir + "/x\0.db", "sqlite:" + file + "?artifacts=" + dir + "/a\0b",
+                "sqlite:" + file + "?artifacts=file:" + dir + "/a\0b")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open(uri), uri);
+            assertTrue(e.getMessage().contains("refuses") || e.getMessage().contains("is not a path"), e.getMessage());
+        }
+        assertFalse(Files.exists(file));
     }
 }

@@ -4,6 +4,7 @@ import dev.runlog.tracking.InvalidInputException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class ArtifactStores {
             }
         }
         if (scheme == null) {
-            return ArtifactStore.localFilesystem(Path.of(location).toAbsolutePath().normalize());
+            return ArtifactStore.localFilesystem(localPath(location, location));
         }
         if (scheme.equals("file")) {
             return ArtifactStore.localFilesystem(fileUriPath(location));
@@ -110,13 +111,23 @@ public final class ArtifactStores {
         } catch (URISyntaxException e) {
             String rest = location.substring("file:".length());
             if (rest.startsWith("///") || !rest.startsWith("//")) {
-                return Path.of(rest.replaceFirst("^//", "")).toAbsolutePath().normalize();
+                return localPath(location, rest.replaceFirst("^//", ""));
             }
             throw new InvalidInputException("Artifact location '" + location
                     + "' names a host; write file:///absolute/dir or a plain path");
         } catch (IllegalArgumentException | FileSystemNotFoundException e) {
             throw new InvalidInputException("Artifact location '" + location
                     + "' is not a local directory URI; write file:///absolute/dir or a plain path: " + e.getMessage());
+        }
+    }
+
+    /** {@code path} as an absolute path; one the file system refuses (a NUL byte) is bad input. */
+    private static Path localPath(String location, String path) {
+        try {
+            return Path.of(path).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException("Artifact location '" + location + "' is not a path this file system takes: "
+                    + e.getMessage());
         }
     }
 

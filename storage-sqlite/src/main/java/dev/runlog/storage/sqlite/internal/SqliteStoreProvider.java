@@ -6,6 +6,7 @@ import dev.runlog.tracking.spi.ArtifactStores;
 import dev.runlog.tracking.spi.StoreProvider;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,7 +75,12 @@ public final class SqliteStoreProvider implements StoreProvider {
         }
         SqliteDatabase.Synchronous durability = synchronous != null ? synchronous(uri, synchronous) : SqliteDatabase.Synchronous.NORMAL;
         NativeLibrary.warmUp(); // while the artifact store opens
-        Path file = Path.of(rest).toAbsolutePath().normalize();
+        Path file;
+        try {
+            file = Path.of(rest).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException("Tracking URI '" + uri + "' names a file this file system refuses: " + e.getMessage());
+        }
         // Opened before the database, so a bad location is refused before the file is created.
         ArtifactStore artifactStore = artifacts != null
                 ? ArtifactStores.open(artifacts, options)
