@@ -478,8 +478,10 @@ public interface Tracker extends AutoCloseable {
 
         /**
          * How many metric points the async buffer holds before {@code logMetric} waits for the
-         * writer (back-pressure); 65,536 by default. A {@code logMetric} waiting while the store
-         * fails receives the failure rather than waiting for ever (see {@link ActiveRun}).
+         * writer (back-pressure); 65,536 by default. The batch the writer has taken out and is
+         * writing is held besides, so up to about twice this many points are in memory. A
+         * {@code logMetric} waiting while the store fails receives the failure rather than
+         * waiting for ever (see {@link ActiveRun}).
          *
          * @throws InvalidInputException if {@code points} is below 1
          */
