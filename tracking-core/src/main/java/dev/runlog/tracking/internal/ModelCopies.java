@@ -2,9 +2,13 @@ package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.spi.ProcessOwner;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -18,8 +22,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>The directory is made on the first load, as {@code runlog-loads-*} inside the configured
  * parent ({@code java.io.tmpdir} by default). Loads in progress hold a read lock and
  * {@link #close()} the write lock, so closing waits for them instead of deleting files under them.
+ *
+ * <p>A process killed outright cannot delete its directory, so the name says whose it is (machine,
+ * pid and start time, as {@link ProcessOwner} tells them) and the first load of a later tracker
+ * deletes the directories beside its own whose process is gone.
  */
 final class ModelCopies {
+    static final String PREFIX = "runlog-loads-";
     private final Path parent;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile Path root;
@@ -99,11 +108,32 @@ final class ModelCopies {
                 throw new RunlogException("This tracker is closed");
             }
             if (root == null) {
-                Path made = parent == null ? Files.createTempDirectory("runlog-loads-")
-                        : Files.createTempDirectory(Files.createDirectories(parent), "runlog-loads-");
+                String prefix = PREFIX + ProcessOwner.current().nameTag() + "-";
+                Path made = parent == null ? Files.createTempDirectory(prefix)
+                        : Files.createTempDirectory(Files.createDirectories(parent), prefix);
                 root = made.toAbsolutePath().normalize();
+                removeLeftByDeadProcesses(root.getParent());
             }
             return root;
         }
+    }
+
+    /** Deletes the directories in {@code dir} of trackers whose process is gone; never another machine's. */
+    static void removeLeftByDeadProcesses(Path dir) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, PREFIX + "*")) {
+            for (Path entry : entries) {
+                Optional<ProcessOwner> owner = ProcessOwner.ofName(entry.getFileName().toString().substring(PREFIX.length()));
+                if (owner.isPresent() && owner.get().isGone() && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    Temp.deleteTree(entry);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Someone else's mess in a shared directory must not fail a load.
+            log().log(System.Logger.Level.DEBUG, "Could not look for model copies of dead processes in " + dir, e);
+        }
+    }
+
+    private static System.Logger log() {
+        return System.getLogger(ModelCopies.class.getName());
     }
 }

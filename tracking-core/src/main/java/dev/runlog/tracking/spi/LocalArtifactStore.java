@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Artifacts as plain files: {@code root/<runId>/artifacts/<path>}, so a user can open them with any
@@ -48,9 +47,7 @@ final class LocalArtifactStore implements ArtifactStore {
     public LocalArtifactStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
         this.tempDir = this.root.resolve(TEMP_DIR);
-        ProcessOwner self = ProcessOwner.current();
-        this.tempPrefix = TEMP_PREFIX + self.machineToken() + "-" + self.pid() + "-"
-                + (self.startMillis().isEmpty() ? "x" : Long.toString(self.startMillis().getAsLong())) + "-";
+        this.tempPrefix = TEMP_PREFIX + ProcessOwner.current().nameTag() + "-";
     }
 
     @Override
@@ -163,17 +160,7 @@ final class LocalArtifactStore implements ArtifactStore {
         if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) {
             return Optional.empty();
         }
-        String[] fields = name.substring(TEMP_PREFIX.length(), name.length() - TEMP_SUFFIX.length()).split("-");
-        if (fields.length != 4) {
-            return Optional.empty();
-        }
-        try {
-            long pid = Long.parseLong(fields[1]);
-            OptionalLong start = fields[2].equals("x") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fields[2]));
-            return ProcessOwner.ofThisMachine(fields[0], pid, start);
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return ProcessOwner.ofName(name.substring(TEMP_PREFIX.length(), name.length() - TEMP_SUFFIX.length()));
     }
 
     /**

@@ -85,6 +85,32 @@ public record ProcessOwner(String host, Optional<String> pidNamespace, long pid,
         return token.replaceAll("[^A-Za-z0-9.~]", "_");
     }
 
+    /**
+     * This owner as part of a file name, {@code machine-pid-start}, which {@link #ofName} reads
+     * back; the file's name goes on with '-' and a unique part of its own.
+     */
+    public String nameTag() {
+        return machineToken() + "-" + pid + "-" + (startMillis.isEmpty() ? "x" : Long.toString(startMillis.getAsLong()));
+    }
+
+    /**
+     * The owner a name made of a {@link #nameTag()}, '-' and a unique part (with no '-') names;
+     * empty for another machine's or a name of another form.
+     */
+    public static Optional<ProcessOwner> ofName(String tagAndUnique) {
+        String[] fields = InputRules.notNull("tagAndUnique", tagAndUnique).split("-");
+        if (fields.length != 4) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(fields[1]);
+            OptionalLong start = fields[2].equals("x") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fields[2]));
+            return ofThisMachine(fields[0], pid, start);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public String toString() {
         return "pid " + pid + " on " + host

@@ -1,0 +1,61 @@
+package dev.runlog.tracking.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.spi.ProcessOwner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loaded-model directories a process killed outright leaves: the next tracker's first load removes them. */
+class ModelCopiesTest {
+    @TempDir
+    Path parent;
+
+    @Test
+    void theFirstLoadRemovesTheDirectoriesOfDeadProcessesOnly() throws Exception {
+        Process finished = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        finished.waitFor();
+        ProcessOwner self = ProcessOwner.current();
+        String token = self.machineToken();
+        Path dead = copyDirectory(ModelCopies.PREFIX + token + "-" + finished.pid() + "-x-123");
+        Path alive = copyDirectory(ModelCopies.PREFIX + self.nameTag() + "-456");
+        Path elsewhere = copyDirectory(ModelCopies.PREFIX + "otherhost-" + finished.pid() + "-x-789");
+        Path unrelated = copyDirectory(ModelCopies.PREFIX + "not-ours");
+        // A link with a dead owner's name is removed as a link; what it points at is not touched.
+        Path target = copyDirectory("kept-by-someone");
+        Path link = Files.createSymbolicLink(parent.resolve(ModelCopies.PREFIX + token + "-" + finished.pid() + "-x-999"), target);
+
+        ModelCopies copies = new ModelCopies(parent);
+        Path load = copies.startLoad();
+        copies.endLoad(load, true);
+
+        assertFalse(Files.exists(dead), "a directory of a process that ended");
+        assertTrue(Files.exists(alive.resolve("weights.bin")), "a directory of this live process");
+        assertTrue(Files.exists(elsewhere.resolve("weights.bin")), "another machine's: its pids mean nothing here");
+        assertTrue(Files.exists(unrelated.resolve("weights.bin")));
+        assertTrue(Files.exists(target.resolve("weights.bin")));
+        assertTrue(Files.isSymbolicLink(link), "a link is not a directory this tracker made");
+        Set<String> left;
+        try (Stream<Path> entries = Files.list(parent)) {
+            left = entries.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+        assertEquals(6, left.size(), left::toString);
+
+        copies.close();
+        assertFalse(Files.exists(load));
+    }
+
+    private Path copyDirectory(String name) throws Exception {
+        Path dir = Files.createDirectories(parent.resolve(name));
+        Files.writeString(dir.resolve("weights.bin"), "w");
+        return dir;
+    }
+}
