@@ -105,7 +105,7 @@ final class Context implements AutoCloseable {
         return tracker;
     }
 
-    /** As {@link #tracker()}, for a command that fills a store (import, import-mlflow): made if missing. */
+    /** As {@link #tracker()}, for a command that fills a store (import, import-mlflow, ui --allow-writes): made if missing. */
     Tracker targetTracker() {
         if (tracker == null) {
             tracker = opener.apply(storeUri());
@@ -140,7 +140,7 @@ final class Context implements AutoCloseable {
             Optional<Path> file = sqliteFile(uri);
             if (file.isPresent() && !Files.exists(file.get())) {
                 throw new NoStore("no store at " + file.get() + " (" + uri + "); check --store: runlog makes a"
-                        + " store only as the target of import, import-mlflow or copy --to");
+                        + " store only for import, import-mlflow, copy --to and ui --allow-writes");
             }
         }
         return uri;

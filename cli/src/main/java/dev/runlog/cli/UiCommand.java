@@ -33,7 +33,8 @@ final class UiCommand extends CliCommand {
         if (token != null) {
             options = options.token(token);
         }
-        try (RunlogServer server = RunlogServer.start(ctx().tracker(), options)) {
+        // A server taking writes is where MLflow's clients log: it may start on a new store.
+        try (RunlogServer server = RunlogServer.start(allowWrites ? ctx().targetTracker() : ctx().tracker(), options)) {
             ctx().out.println("Runlog UI at " + server.uri() + " serving " + RunCommands.describeStore(ctx())
                     + (allowWrites ? " (writes allowed)" : " (read-only)"));
             server.token().ifPresent(t -> ctx().out.println("access token: " + t));

@@ -43,7 +43,7 @@ class SqliteCommandsTest extends CommandsContract {
             for (String[] command : List.of(new String[] {"doctor"}, new String[] {"runs"}, new String[] {"model", "m"})) {
                 Result r = h.run(concat(command, "--store", uri));
                 assertEquals(new Result(1, "", "runlog: no store at " + dir.resolve("typo.db") + " (" + uri + "); check"
-                        + " --store: runlog makes a store only as the target of import, import-mlflow or copy --to\n"), r);
+                        + " --store: runlog makes a store only for import, import-mlflow, copy --to and ui --allow-writes\n"), r);
             }
         }
         assertFalse(Files.exists(dir.resolve("typo.db")));

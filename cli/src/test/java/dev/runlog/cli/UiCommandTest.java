@@ -82,6 +82,29 @@ class UiCommandTest {
     }
 
     @Test
+    void onlyAServerTakingWritesStartsOnANewStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String store = "sqlite:" + dir.resolve("new.db");
+        StringWriter refusedErr = new StringWriter();
+        Context readOnly = Context.forTest(new PrintWriter(new StringWriter()), new PrintWriter(refusedErr), Clock.systemUTC(), null);
+        assertEquals(1, RunlogCli.execute(readOnly, "--store", store, "ui", "--port", "0"));
+        readOnly.close();
+        assertTrue(refusedErr.toString().startsWith("runlog: no store at " + dir.resolve("new.db")), refusedErr.toString());
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("new.db")));
+
+        Flushed out = new Flushed();
+        StringWriter err = new StringWriter();
+        Context ctx = Context.forTest(new PrintWriter(out), new PrintWriter(err), Clock.systemUTC(), null);
+        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(
+                () -> RunlogCli.execute(ctx, "--store", store, "ui", "--port", "0", "--allow-writes"));
+        assertTrue(out.flushed.await(30, TimeUnit.SECONDS), () -> "ui never said where it listens: " + err);
+        assertTrue(out.toString().contains("serving " + store + " (writes allowed)"), out.toString());
+        ctx.stop.countDown();
+        assertEquals(0, code.get(30, TimeUnit.SECONDS), err::toString);
+        ctx.close();
+        assertTrue(java.nio.file.Files.exists(dir.resolve("new.db")));
+    }
+
+    @Test
     void aPortInUseExitsOne() throws Exception {
         try (Tracker tracker = Tracker.inMemory(); java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             StringWriter out = new StringWriter();
