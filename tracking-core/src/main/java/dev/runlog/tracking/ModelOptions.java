@@ -50,7 +50,8 @@ public final class ModelOptions {
     /** A metadata entry recorded in the descriptor. */
     public ModelOptions metadata(String key, String value) {
         Map<String, String> more = new LinkedHashMap<>(metadata);
-        more.put(InputRules.notNull("key", key), InputRules.notNull("value", value));
+        more.put(InputRules.text("metadata key", InputRules.notNull("key", key)),
+                InputRules.text("metadata value of '" + key + "'", InputRules.notNull("value", value)));
         return new ModelOptions(flavor, signature, inputExample, more);
     }
 

@@ -35,8 +35,8 @@ public record ModelSignature(List<Field> inputs, List<Field> outputs) {
      */
     public record Field(String name, String type, List<Long> shape) {
         public Field {
-            InputRules.notNull("name", name);
-            InputRules.notNull("type", type);
+            InputRules.text("signature field name", InputRules.notNull("name", name));
+            InputRules.text("signature field type", InputRules.notNull("type", type));
             shape = List.copyOf(InputRules.notNull("shape", shape));
         }
 

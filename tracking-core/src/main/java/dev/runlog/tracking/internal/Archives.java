@@ -192,13 +192,21 @@ final class Archives {
             JsonNode manifest = readManifest(unpacked, tarGz, "model");
             Path modelDir = unpacked.resolve("model");
             ModelDescriptor descriptor = ModelSupport.verifyUnpacked(modelDir, "archive " + tarGz);
-            String artifactPath = ArtifactPaths.normalize(manifest.required("artifact_path").asText());
-            String sourceUri = "runs:/" + manifest.required("source_run_id").asText() + "/" + artifactPath;
+            String artifactPath = ArtifactPaths.normalize(text(manifest, "artifact_path", tarGz));
+            if (artifactPath.isEmpty()) {
+                throw new IntegrityException("Archive " + tarGz + " puts its model at the artifact root; a model has a path"
+                        + " of its own, such as 'model'");
+            }
+            String sourceUri = "runs:/" + text(manifest, "source_run_id", tarGz) + "/" + artifactPath;
 
+            // Everything is checked before the run (and its experiment) is made, so a bad archive stores nothing.
             Map<String, String> tags = new LinkedHashMap<>(tracker.processTags());
-            tags.put(IMPORTED_FROM, sourceUri);
-            String runId = tracker.createImportedRun(experimentName(manifest), "import-" + descriptor.model.modelUuid()
-                    .substring(0, 8), RunStatus.RUNNING, Instant.ofEpochMilli(tracker.clock().millis()), tags);
+            tags.put(IMPORTED_FROM, InputRules.tagValue(IMPORTED_FROM, sourceUri));
+            String uuid = java.util.Objects.toString(descriptor.model.modelUuid(), "").replaceAll("[^0-9A-Za-z]", "");
+            String runName = "import-" + (uuid.isEmpty() ? "model" : uuid.substring(0, Math.min(8, uuid.length())));
+            String experiment = experimentName(manifest);
+            String runId = tracker.createImportedRun(experiment, runName, RunStatus.RUNNING,
+                    Instant.ofEpochMilli(tracker.clock().millis()), tags);
             Files.write(modelDir.resolve(ModelDescriptor.FILE_NAME), descriptor.movedTo(runId).toJson());
             tracker.uploadTree(runId, modelDir, artifactPath);
             tracker.store().endRun(runId, RunStatus.FINISHED, Instant.ofEpochMilli(tracker.clock().millis()));
@@ -224,19 +232,25 @@ final class Archives {
                 String key = InputRules.key("metric", series.required("key").asText());
                 metrics.put(key, readSeries(unpacked, series.required("file").asText(), key, tarGz));
             }
-            Map<String, String> params = strings(run.required("params"));
-            Map<String, String> tags = strings(run.required("tags"));
+            Map<String, String> params = strings(run.required("params"), "param", tarGz);
+            Map<String, String> tags = strings(run.required("tags"), "tag", tarGz);
             params.forEach((k, v) -> InputRules.paramValue(InputRules.key("param", k), v));
             InputRules.tags(tags);
-            tags.put(IMPORTED_FROM, manifest.required("source_run_id").asText());
+            tags.put(IMPORTED_FROM, InputRules.tagValue(IMPORTED_FROM, text(manifest, "source_run_id", tarGz)));
             List<DatasetInput> inputs = new ArrayList<>();
             for (JsonNode input : run.required("inputs")) {
-                inputs.add(new DatasetInput(Json.MAPPER.treeToValue(input.required("dataset"), Dataset.class),
-                        input.required("context").asText()));
+                inputs.add(DefaultActiveRun.checkedInput(Json.MAPPER.treeToValue(input.required("dataset"), Dataset.class),
+                        text(input, "context", tarGz)));
             }
+            // Everything is checked before the run (and its experiment) is made, so a bad archive stores nothing.
+            String name = InputRules.name("run", text(run, "name", tarGz));
+            String experiment = experimentName(manifest);
+            RunStatus status = status(text(run, "status", tarGz), tarGz);
+            Instant start = Instant.ofEpochMilli(run.required("start_time").asLong());
+            Instant end = run.hasNonNull("end_time") ? Instant.ofEpochMilli(run.get("end_time").asLong())
+                    : Instant.ofEpochMilli(tracker.clock().millis());
 
-            String runId = tracker.createImportedRun(experimentName(manifest), run.required("name").asText(),
-                    RunStatus.RUNNING, Instant.ofEpochMilli(run.required("start_time").asLong()), tags);
+            String runId = tracker.createImportedRun(experiment, name, RunStatus.RUNNING, start, tags);
             tracker.store().logBatch(runId, List.of(), params, Map.of());
             for (List<Metric> points : metrics.values()) {
                 for (int from = 0; from < points.size(); from += METRIC_BATCH) {
@@ -251,9 +265,6 @@ final class Archives {
             if (Files.isDirectory(artifacts)) {
                 tracker.uploadTree(runId, artifacts, "");
             }
-            RunStatus status = RunStatus.valueOf(run.required("status").asText());
-            Instant end = run.hasNonNull("end_time") ? Instant.ofEpochMilli(run.get("end_time").asLong())
-                    : Instant.ofEpochMilli(tracker.clock().millis());
             // A run exported while still going has no honest end; it is imported as KILLED.
             tracker.store().endRun(runId, status.isActive() ? RunStatus.KILLED : status, end);
             return tracker.getRun(runId);
@@ -316,9 +327,33 @@ final class Archives {
         return points;
     }
 
-    private static Map<String, String> strings(JsonNode object) {
+    /** The string values of a JSON object; any other kind of value is a damaged archive, never read as "". */
+    private static Map<String, String> strings(JsonNode object, String kind, Path tarGz) {
         Map<String, String> values = new LinkedHashMap<>();
-        object.properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
+        object.properties().forEach(e -> {
+            if (!e.getValue().isTextual()) {
+                throw new IntegrityException("Archive " + tarGz + ": " + kind + " '" + e.getKey() + "' is not a string");
+            }
+            values.put(e.getKey(), e.getValue().asText());
+        });
         return values;
+    }
+
+    /** A string field of an archive's JSON; missing or of another kind is a damaged archive. */
+    private static String text(JsonNode object, String field, Path tarGz) {
+        JsonNode value = object.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IntegrityException("Archive " + tarGz + ": '" + field + "' is " + (value == null ? "missing" : "not a string"));
+        }
+        return value.asText();
+    }
+
+    private static RunStatus status(String text, Path tarGz) {
+        try {
+            return RunStatus.valueOf(text);
+        } catch (IllegalArgumentException e) {
+            throw new IntegrityException("Archive " + tarGz + ": run status '" + text + "' is none of "
+                    + java.util.Arrays.toString(RunStatus.values()));
+        }
     }
 }

@@ -180,6 +180,12 @@ final class DefaultActiveRun implements ActiveRun {
     @Override
     public ActiveRun logInput(Dataset dataset, String context) {
         checkWritable();
+        tracker.store().logInputs(id, List.of(checkedInput(dataset, context)));
+        return this;
+    }
+
+    /** A dataset input, once its name, digest, source, columns and context pass the rules of every stored string. */
+    static DatasetInput checkedInput(Dataset dataset, String context) {
         InputRules.notNull("dataset", dataset);
         InputRules.name("dataset", dataset.name());
         if (dataset.digest().isBlank()) {
@@ -189,8 +195,7 @@ final class DefaultActiveRun implements ActiveRun {
         InputRules.text("digest of dataset '" + dataset.name() + "'", dataset.digest());
         InputRules.text("source of dataset '" + dataset.name() + "'", dataset.source());
         dataset.schema().forEach(column -> InputRules.text("column name of dataset '" + dataset.name() + "'", column.name()));
-        tracker.store().logInputs(id, List.of(new DatasetInput(dataset, context)));
-        return this;
+        return new DatasetInput(dataset, context);
     }
 
     @Override
@@ -268,7 +273,13 @@ final class DefaultActiveRun implements ActiveRun {
     }
 
     /** Cuts {@code value} to the tag value limit, saying so, and never between the halves of a surrogate pair. */
-    static String fitTagValue(String value) {
+    static String fitTagValue(String message) {
+        // An exception's message is not the user's input to refuse: a lone surrogate in it becomes
+        // U+FFFD here, where a store would otherwise keep it as '?' or not at all.
+        String value = message;
+        for (int i = InputRules.unpairedSurrogate(value); i >= 0; i = InputRules.unpairedSurrogate(value)) {
+            value = value.substring(0, i) + '\uFFFD' + value.substring(i + 1);
+        }
         if (value.length() <= InputRules.MAX_TAG_VALUE_LENGTH) {
             return value;
         }

@@ -44,6 +44,8 @@ public final class FilterParser {
     public static final int MAX_COMPARISONS = 2_000;
     /** The most values all {@code IN} lists of a filter may hold together. */
     public static final int MAX_IN_VALUES = 50_000;
+    /** The most order-by clauses a search may have (each one a join in a SQL store, which SQLite caps at 64). */
+    public static final int MAX_ORDER_CLAUSES = 20;
     private static final Map<String, Kind> RUN_PREFIXES = Map.ofEntries(
             Map.entry("metric", Kind.METRIC), Map.entry("metrics", Kind.METRIC),
             Map.entry("param", Kind.PARAM), Map.entry("params", Kind.PARAM),

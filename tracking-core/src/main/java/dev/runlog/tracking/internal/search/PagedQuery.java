@@ -66,6 +66,10 @@ abstract class PagedQuery<T> {
                 throw new InvalidInputException("an order-by clause must not be null");
             }
         }
+        if (clauses.length > FilterParser.MAX_ORDER_CLAUSES) {
+            throw new dev.runlog.tracking.InvalidFilterException(String.join(", ", clauses), 1, clauses.length
+                    + " order-by clauses; a search orders by at most " + FilterParser.MAX_ORDER_CLAUSES);
+        }
         this.orderClauses = List.of(clauses);
     }
 

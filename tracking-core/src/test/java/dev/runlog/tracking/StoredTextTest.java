@@ -1,0 +1,57 @@
+package dev.runlog.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Strings that reach a store by ways other than the key and value rules: an exception's message,
+ * a model's metadata and signature, a search's order. Each is valid Unicode or refused, and a
+ * search orders by no more clauses than every store can answer.
+ */
+class StoredTextTest {
+    @Test
+    void aFailureMessageWithALoneSurrogateIsStoredWithAReplacementCharacter() {
+        try (Tracker tracker = Tracker.inMemory()) {
+            String[] id = new String[1];
+            assertThrows(IllegalStateException.class, () -> tracker.run("e", run -> {
+                id[0] = run.id();
+                throw new IllegalStateException("x\uD800y");
+            }));
+            assertEquals("x\uFFFDy", tracker.getRun(id[0]).data().tags().get(ActiveRun.FAILURE_MESSAGE_TAG));
+        }
+    }
+
+    @Test
+    void modelMetadataAndSignatureNamesMustBeValidUnicode() {
+        assertTrue(assertThrows(InvalidInputException.class, () -> ModelOptions.defaults().metadata("k", "v\uD800"))
+                .getMessage().contains("metadata value of 'k'"));
+        assertThrows(InvalidInputException.class, () -> ModelOptions.defaults().metadata("k\uDC00", "v"));
+        assertTrue(assertThrows(InvalidInputException.class, () -> ModelSignature.Field.column("c\uD800", "double"))
+                .getMessage().contains("signature field name"));
+    }
+
+    @Test
+    void aSearchOrdersByAtMostTwentyClauses() {
+        try (Tracker tracker = Tracker.inMemory()) {
+            tracker.run("e", run -> run.logParam("k0", "a"));
+            List<String> twenty = Collections.nCopies(20, "params.k0");
+            assertEquals(1, tracker.searchRuns().orderBy(twenty.toArray(String[]::new)).list().size());
+            String[] more = Collections.nCopies(21, "params.k0").toArray(String[]::new);
+            InvalidFilterException e = assertThrows(InvalidFilterException.class, () -> tracker.searchRuns().orderBy(more));
+            assertTrue(e.getMessage().contains("21 order-by clauses; a search orders by at most 20"), e.getMessage());
+            assertThrows(InvalidFilterException.class, () -> tracker.searchExperiments().orderBy(
+                    Collections.nCopies(21, "name").toArray(String[]::new)));
+        }
+    }
+
+    @Test
+    void metadataThatIsValidIsKept() {
+        assertEquals(Map.of("k", "v \uD83D\uDE00"), ModelOptions.defaults().metadata("k", "v \uD83D\uDE00").metadata());
+    }
+}

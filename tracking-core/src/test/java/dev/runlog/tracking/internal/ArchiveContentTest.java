@@ -1,0 +1,137 @@
+package dev.runlog.tracking.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.LoggedModel;
+import dev.runlog.tracking.RunlogException;
+import dev.runlog.tracking.Tracker;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Archives whose entries are safe but whose JSON says something no API call could have stored:
+ * each is refused with a Runlog exception naming it, and nothing of it is kept, not even the
+ * experiment it would have landed in. ({@link ArchiveSafetyTest} covers the entries themselves.)
+ */
+class ArchiveContentTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunArchiveSayingWhatNoCallCouldStoreKeepsNothing() throws IOException {
+        Path archive = runArchive();
+        refused(archive, "run.json", json -> json.put("status", "BOGUS"), IntegrityException.class, "run status 'BOGUS'");
+        refused(archive, "run.json", json -> json.put("name", ""), InvalidInputException.class, "run name");
+        refused(archive, "run.json", json -> json.put("name", "o\uD800"), InvalidInputException.class, "surrogate");
+        refused(archive, "run.json", json -> ((ObjectNode) json.get("params")).putObject("lr").put("a", 1),
+                IntegrityException.class, "param 'lr' is not a string");
+        refused(archive, "run.json", json -> json.remove("status"), IntegrityException.class, "'status' is missing");
+        refused(archive, "runlog-archive.json", json -> json.put("source_run_id", "x".repeat(20_000)),
+                InvalidInputException.class, "runlog.importedFrom");
+        refused(archive, "runlog-archive.json", json -> json.put("source_run_id", "a\uD800b"),
+                InvalidInputException.class, "surrogate");
+    }
+
+    @Test
+    void aModelArchiveMustNameAPathAndMayHaveAnyUuid() throws IOException {
+        Path archive;
+        try (Tracker source = Tracker.inMemory(); ActiveRun run = source.startRun("models")) {
+            LoggedModel model = run.logModel("model", Map.of("w", 1));
+            archive = dir.resolve("model.tar.gz");
+            source.exportModel(model.uri(), archive);
+        }
+        for (String path : List.of("", ".")) {
+            Path changed = rewrite(archive, "runlog-archive.json", json -> json.put("artifact_path", path));
+            try (Tracker target = Tracker.inMemory()) {
+                IntegrityException e = assertThrows(IntegrityException.class, () -> target.importModel(changed));
+                assertTrue(e.getMessage().contains("artifact root"), e.getMessage());
+                assertEquals(List.of(), target.listExperiments().stream().map(x -> x.name()).toList());
+            }
+        }
+        Path shortUuid = rewrite(archive, "model/MLmodel.json", json -> json.put("model_uuid", "abc"));
+        try (Tracker target = Tracker.inMemory()) {
+            LoggedModel imported = target.importModel(shortUuid);
+            assertEquals("import-abc", target.getRun(imported.runId()).info().name());
+        }
+    }
+
+    private Path runArchive() throws IOException {
+        Path archive = dir.resolve("run.tar.gz");
+        try (Tracker source = Tracker.inMemory()) {
+            String id;
+            try (ActiveRun run = source.startRun("iris")) {
+                run.logParam("lr", 0.1).logMetric("loss", 0.5, 0).logText("hello", "notes/a.txt");
+                id = run.id();
+            }
+            source.exportRun(id, archive);
+        }
+        try (Tracker target = Tracker.inMemory()) {
+            target.importRun(archive); // the unchanged archive imports
+        }
+        return archive;
+    }
+
+    private void refused(Path archive, String entry, Consumer<ObjectNode> change, Class<? extends RunlogException> type,
+                         String fragment) throws IOException {
+        Path changed = rewrite(archive, entry, change);
+        try (Tracker target = Tracker.inMemory()) {
+            RunlogException e = assertThrows(type, () -> target.importRun(changed));
+            assertTrue(e.getMessage().contains(fragment), e.getMessage());
+            assertEquals(List.of(), target.listExperiments().stream().map(x -> x.name()).toList(),
+                    "nothing of the archive is kept");
+        }
+    }
+
+    /** A copy of {@code archive} with the JSON entry {@code name} changed by {@code change}. */
+    private Path rewrite(Path archive, String name, Consumer<ObjectNode> change) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(archive);
+             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                if (entry.isFile()) {
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    tar.transferTo(bytes);
+                    entries.put(entry.getName(), bytes.toByteArray());
+                }
+            }
+        }
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(entries.get(name));
+        change.accept(json);
+        entries.put(name, Json.MAPPER.writeValueAsBytes(json));
+        Path changed = Files.createTempFile(dir, "changed-", ".tar.gz");
+        try (OutputStream out = Files.newOutputStream(changed);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
+                entry.setSize(e.getValue().length);
+                tar.putArchiveEntry(entry);
+                tar.write(e.getValue());
+                tar.closeArchiveEntry();
+            }
+        }
+        return changed;
+    }
+}
