@@ -144,6 +144,7 @@ class MlflowEndpointsTest {
                 new Case("GET", "mlflow/registered-models/get?name=nope", null, 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/registered-models/rename", "{\"name\": \"rm-ren\", \"new_name\": \"rm-ren2\"}", 200, "\"name\":\"rm-ren2\""),
                 new Case("POST", "mlflow/registered-models/rename", "{\"name\": \"nope\", \"new_name\": \"x\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/registered-models/rename", "{\"name\": \"rm-ren2\", \"new_name\": \"rm\"}", 400, "RESOURCE_ALREADY_EXISTS"),
                 new Case("PATCH", "mlflow/registered-models/update", "{\"name\": \"rm\", \"description\": \"d\"}", 200, "\"description\":\"d\""),
                 new Case("PATCH", "mlflow/registered-models/update", "{\"name\": \"nope\", \"description\": \"d\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("DELETE", "mlflow/registered-models/delete", "{\"name\": \"rm-del\"}", 200, "{}"),

@@ -49,6 +49,14 @@ public final class CsvDatasets {
             if (first.header == null) {
                 throw new InvalidInputException("CSV file " + file + " is empty; it needs at least a header row");
             }
+            Map<String, Integer> seen = new LinkedHashMap<>();
+            for (int i = 0; i < first.header.size(); i++) {
+                Integer before = seen.putIfAbsent(first.header.get(i), i);
+                if (before != null) {
+                    throw new InvalidInputException("CSV file " + file + " names two columns '" + first.header.get(i)
+                            + "' (columns " + (before + 1) + " and " + (i + 1) + "); a profile needs each name once");
+                }
+            }
             long[][] histograms = new long[first.header.size()][];
             for (int i = 0; i < first.header.size(); i++) {
                 if (first.columns.get(i).isNumeric() && first.columns.get(i).count > 0) {
@@ -71,7 +79,9 @@ public final class CsvDatasets {
                     for (int i = 0; i < fields.size(); i++) {
                         if (histograms[i] != null && !MISSING.contains(fields.get(i))) {
                             ColumnStats c = first.columns.get(i);
-                            histograms[i][c.bin(Double.parseDouble(fields.get(i)))]++;
+                            double v = Double.parseDouble(fields.get(i));
+                            histograms[i][c.bin(v)]++;
+                            c.addScaled(v);
                         }
                     }
                 });
@@ -154,6 +164,14 @@ public final class CsvDatasets {
         double max = Double.NEGATIVE_INFINITY;
         private double mean;
         private double m2;
+        /**
+         * Finite values near Double.MAX_VALUE of both signs overflow Welford's sums; the second pass
+         * then sums them again divided by the largest magnitude, which it knows by then.
+         */
+        private double scale = Double.NaN;
+        private double scaledMean;
+        private double scaledM2;
+        private long scaledCount;
 
         void add(String cell) {
             if (MISSING.contains(cell)) {
@@ -186,6 +204,20 @@ public final class CsvDatasets {
             }
         }
 
+        void addScaled(double v) {
+            if (Double.isNaN(scale)) {
+                boolean overflowed = !Double.isFinite(mean) || !Double.isFinite(m2);
+                scale = overflowed && Double.isFinite(min) && Double.isFinite(max) ? Math.max(Math.abs(min), Math.abs(max)) : 0;
+            }
+            if (scale > 0) {
+                double x = v / scale;
+                scaledCount++;
+                double delta = x - scaledMean;
+                scaledMean += delta / scaledCount;
+                scaledM2 += delta * (x - scaledMean);
+            }
+        }
+
         boolean isNumeric() {
             return sawValue && couldBeDouble && !couldBeBoolean;
         }
@@ -208,7 +240,10 @@ public final class CsvDatasets {
             if (max == min) {
                 return 0;
             }
-            int bin = Math.min(Math.max((int) ((v - min) / (max - min) * HISTOGRAM_BINS), 0), HISTOGRAM_BINS - 1);
+            double range = max - min;
+            double at = Double.isInfinite(range) ? (v / HISTOGRAM_BINS - min / HISTOGRAM_BINS) / (max / HISTOGRAM_BINS - min / HISTOGRAM_BINS)
+                    : (v - min) / range;
+            int bin = Math.min(Math.max((int) (at * HISTOGRAM_BINS), 0), HISTOGRAM_BINS - 1);
             // The division can land one bin off near an edge; settle it against the edges published.
             while (bin < HISTOGRAM_BINS - 1 && v >= edge(bin + 1)) {
                 bin++;
@@ -220,7 +255,15 @@ public final class CsvDatasets {
         }
 
         double edge(int i) {
-            return i == HISTOGRAM_BINS ? max : min + (max - min) * i / HISTOGRAM_BINS;
+            if (i == 0 || i == HISTOGRAM_BINS) {
+                return i == 0 ? min : max;
+            }
+            double range = max - min;
+            // A range past Double.MAX_VALUE spans zero (min < 0 < max): the weighted sum of its ends
+            // has terms of opposite signs, each finite.
+            return Double.isInfinite(range)
+                    ? min / HISTOGRAM_BINS * (HISTOGRAM_BINS - i) + max / HISTOGRAM_BINS * i
+                    : min + range * i / HISTOGRAM_BINS;
         }
 
         Dataset.ColumnProfile profile(long[] histogram) {
@@ -237,7 +280,12 @@ public final class CsvDatasets {
                 counts.add(c);
             }
             double std = count > 1 ? Math.sqrt(m2 / (count - 1)) : Double.NaN;
-            return new Dataset.ColumnProfile(count, missing, min, max, mean, std, new Dataset.Histogram(edges, counts));
+            double average = mean;
+            if (scale > 0) {
+                average = scaledMean * scale;
+                std = count > 1 ? Math.sqrt(scaledM2 / (count - 1)) * scale : Double.NaN;
+            }
+            return new Dataset.ColumnProfile(count, missing, min, max, average, std, new Dataset.Histogram(edges, counts));
         }
     }
 

@@ -213,6 +213,25 @@ class CsvDatasetsTest {
     }
 
     @Test
+    void valuesNearTheLargestDoubleOfBothSignsStillHaveAFiniteProfile() throws Exception {
+        Path file = write("huge.csv", "a\n1e308\n1e308\n-1e308\n");
+        Dataset.ColumnProfile a = Dataset.fromCsv(file).profile().columns().get("a");
+        assertEquals(1e308 / 3, a.mean(), 1e308 * 1e-12);
+        assertEquals(Math.sqrt(4.0 / 3) * 1e308, a.std(), 1e308 * 1e-12);
+        assertEquals(-1e308, a.histogram().edges().get(0), 0.0);
+        assertEquals(1e308, a.histogram().edges().get(10), 0.0);
+        assertTrue(a.histogram().edges().stream().allMatch(Double::isFinite), a.histogram().edges()::toString);
+        assertEquals(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 2L), a.histogram().counts());
+    }
+
+    @Test
+    void twoColumnsOfOneNameAreRefusedNamingThem() throws Exception {
+        Path file = write("twice.csv", "a,b,a\n1,2,3\n");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Dataset.fromCsv(file));
+        assertTrue(e.getMessage().contains("two columns 'a' (columns 1 and 3)"), e.getMessage());
+    }
+
+    @Test
     void crlfLastNumericColumnIsNumeric() throws Exception {
         Path file = write("crlf-num.csv", "name,x\r\na,1\r\nb,2\r\nc,6\r\n");
         Dataset d = Dataset.fromCsv(file);

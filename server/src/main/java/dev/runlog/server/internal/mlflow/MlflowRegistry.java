@@ -46,7 +46,11 @@ final class MlflowRegistry {
         routes.put(m + "get", new MlflowApi.Route(get, r -> model(r.text("name"))));
         routes.put(m + "rename", new MlflowApi.Route(post, r -> {
             String newName = r.text("new_name");
-            registry().renameModel(r.text("name"), newName);
+            try {
+                registry().renameModel(r.text("name"), newName);
+            } catch (ConflictException e) {
+                throw MlflowException.exists("Registered Model (name=" + newName + ") already exists.");
+            }
             return model(newName);
         }));
         routes.put(m + "update", new MlflowApi.Route(patch, r -> {
