@@ -11,20 +11,15 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.Tracker;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,18 +100,7 @@ class ArchiveContentTest {
 
     /** A copy of {@code archive} with the JSON entry {@code name} changed by {@code change}. */
     private Path rewrite(Path archive, String name, Consumer<ObjectNode> change) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(archive);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                if (entry.isFile()) {
-                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    tar.transferTo(bytes);
-                    entries.put(entry.getName(), bytes.toByteArray());
-                }
-            }
-        }
+        Map<String, byte[]> entries = ArchiveSafetyTest.readEntries(archive);
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(entries.get(name));
         change.accept(json);
         entries.put(name, Json.MAPPER.writeValueAsBytes(json));

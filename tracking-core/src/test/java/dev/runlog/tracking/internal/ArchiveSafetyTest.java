@@ -475,7 +475,8 @@ class ArchiveSafetyTest {
     }
 
     /** Every file entry of a tar.gz, in archive order. */
-    private static Map<String, byte[]> readEntries(Path archive) throws IOException {
+    /** The files of a .tar.gz, by entry name, in order. */
+    static Map<String, byte[]> readEntries(Path archive) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (InputStream file = Files.newInputStream(archive);
              TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
