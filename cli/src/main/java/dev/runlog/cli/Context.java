@@ -161,9 +161,20 @@ final class Context implements AutoCloseable {
         if (path.startsWith("///")) {
             path = path.substring(3);
         }
-        if (path.isBlank() || path.startsWith("//")) {
-            return Optional.empty();
-        }
+        return path.isBlank() || path.startsWith("//") ? Optional.empty() : absolute(path);
+    }
+
+    /**
+     * The local file {@code location} names: a {@code sqlite:} URI's file, or a plain path; empty
+     * for a URI of another kind ({@code postgresql://...}) or a path the file system refuses.
+     */
+    static Optional<Path> localFile(String location) {
+        return location.regionMatches(true, 0, "sqlite:", 0, 7) ? sqliteFile(location)
+                : location.contains("://") ? Optional.empty() : absolute(location);
+    }
+
+    /** Empty for a path the file system refuses: whatever opens it says what is wrong with it. */
+    private static Optional<Path> absolute(String path) {
         try {
             return Optional.of(Path.of(path).toAbsolutePath().normalize());
         } catch (InvalidPathException e) {

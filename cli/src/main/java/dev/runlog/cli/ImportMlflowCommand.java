@@ -5,7 +5,6 @@ import dev.runlog.mlflow.MlflowImportReport;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Tracker;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +31,7 @@ final class ImportMlflowCommand extends FormattedCommand {
     @Override
     Integer run() {
         // A local source is checked first, so a mistyped one leaves no new, empty target behind.
-        Optional<Path> local = from.contains("://") ? Optional.empty()
-                : from.regionMatches(true, 0, "sqlite:", 0, 7) ? Context.sqliteFile(from) : path(from);
+        Optional<Path> local = Context.localFile(from);
         if (local.isPresent() && !Files.exists(local.get())) {
             throw new NotFoundException("no MLflow store at " + local.get());
         }
@@ -65,13 +63,5 @@ final class ImportMlflowCommand extends FormattedCommand {
             skipped.forEach(s -> ctx().out.println("  " + s));
         }
         return 0;
-    }
-
-    private static Optional<Path> path(String text) {
-        try {
-            return Optional.of(Path.of(text).toAbsolutePath().normalize());
-        } catch (InvalidPathException e) {
-            return Optional.empty(); // the import's own message names what is wrong with it
-        }
     }
 }

@@ -67,6 +67,7 @@ final class PgDatabase implements AutoCloseable {
      *                        newer than this Runlog
      */
     static PgDatabase open(PgUri uri) {
+        long waitMillis = waitForConnection(uri);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(uri.jdbcUrl());
         config.setUsername(uri.user());
@@ -81,13 +82,13 @@ final class PgDatabase implements AutoCloseable {
             // connectTimeout bounds only the TCP connect: a server that accepts and never answers
             // (hung, or a half-open link) held the start-up exchange for minutes. loginTimeout
             // bounds the whole login, so an unreachable database fails in about the same time.
-            config.addDataSourceProperty("loginTimeout", Long.toString((waitForConnection(uri) + 999) / 1000));
+            config.addDataSourceProperty("loginTimeout", Long.toString((waitMillis + 999) / 1000));
         }
         config.setPoolName("runlog-postgres-" + uri.database());
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
         config.setAutoCommit(false);
-        config.setConnectionTimeout(waitForConnection(uri));
+        config.setConnectionTimeout(waitMillis);
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
