@@ -39,12 +39,16 @@ import java.util.Optional;
  * A finished run MLflow recorded without an end time is given its start time as its end; runs in a
  * deleted experiment are deleted with it.
  *
- * <p>Before writing anything it checks that no experiment id or name, run id or model name of the
- * source is taken in the target and, if one is, throws {@link ConflictException} naming it with the
- * target untouched. Then each experiment, run (files first, then the run, then its points) and
- * model is written through the store's import SPI, so, as with {@code StoreCopy}, a failure part way
- * leaves what was written before it: import into a store made for the purpose. The source is never
- * written. Instances are immutable.
+ * <p>Before writing anything it reads the whole source (every run and metric point) and checks it:
+ * names, keys and values by Runlog's rules, every metric line, experiment ids and names, run ids and
+ * version numbers each given once, and model names and aliases by the registry's rules; anything
+ * refused throws {@link InvalidInputException} naming it (a file and line where the source is
+ * files). Then it checks that no experiment id or name, run id or model name of the source is taken
+ * in the target, else throws {@link ConflictException} naming it. Either way the target is left
+ * untouched. Then each experiment, run (files first, then the run, then its points) and model is
+ * written through the store's import SPI; only a failure of the target itself part way (a full disk,
+ * a lost connection) leaves what was written before it, as with {@code StoreCopy}: import into a
+ * store made for the purpose. The source is read twice and never written. Instances are immutable.
  */
 public final class MlflowImport {
     private final String source;

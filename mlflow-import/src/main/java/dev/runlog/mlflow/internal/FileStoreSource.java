@@ -41,6 +41,10 @@ public final class FileStoreSource implements MlflowSource {
 
     public FileStoreSource(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        if (Files.isSymbolicLink(this.root)) {
+            throw new InvalidInputException(root + " is a symbolic link, which an import does not follow; give the"
+                    + " directory it points to");
+        }
         if (!Files.isDirectory(this.root, LinkOption.NOFOLLOW_LINKS)) {
             throw new InvalidInputException(root + " is not a directory");
         }
@@ -94,7 +98,11 @@ public final class FileStoreSource implements MlflowSource {
                 for (Path dir : children(experiment)) {
                     if (Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)
                             && !List.of("tags", "datasets").contains(dir.getFileName().toString())) {
-                        runs.put(dir.getFileName().toString(), dir);
+                        Path other = runs.put(dir.getFileName().toString(), dir);
+                        if (other != null) {
+                            throw new InvalidInputException("Run " + dir.getFileName() + " is both " + other + " and "
+                                    + dir + "; a run id is one run");
+                        }
                     }
                 }
             }
@@ -248,8 +256,12 @@ public final class FileStoreSource implements MlflowSource {
                 if (version.getFileName().toString().matches("version-[0-9]+")
                         && Files.isRegularFile(version.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)) {
                     FlatYaml v = FlatYaml.read(version.resolve("meta.yaml"));
-                    versions.add(new SourceVersion(Math.toIntExact(v.number("version").orElseThrow(
-                            () -> new InvalidInputException(v.file() + " has no 'version'"))),
+                    long number = v.number("version").orElseThrow(() -> new InvalidInputException(v.file() + " has no 'version'"));
+                    if (number < 1 || number > Integer.MAX_VALUE) {
+                        throw new InvalidInputException(v.file() + " gives version " + number
+                                + "; version numbers are 1 to " + Integer.MAX_VALUE);
+                    }
+                    versions.add(new SourceVersion((int) number,
                             v.number("creation_timestamp").orElse(null), v.number("last_updated_timestamp").orElse(null),
                             v.get("description").orElse(null), v.get("user_id").orElse(null),
                             v.get("current_stage").orElse("None"), v.get("source").orElse(""), v.get("run_id").orElse(null),

@@ -18,6 +18,7 @@ import dev.runlog.tracking.RunInfo;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.RunSnapshot;
 import dev.runlog.tracking.spi.TrackerStores;
 import java.io.IOException;
@@ -29,11 +30,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -50,7 +53,7 @@ public final class Importer {
     private final RegistryStore registry;
     private final List<Skipped> skipped = new ArrayList<>();
     private final Map<String, Experiment> experiments = new HashMap<>();
-    /** Imported runs' MLflow artifact URIs, to turn version sources under them into runs:/ URIs. */
+    /** MLflow artifact URIs of the runs that are imported, known before the first write, to turn version sources under them into runs:/ URIs. */
     private final Map<String, String> runArtifactUris = new HashMap<>();
     private long runs;
     private long points;
@@ -107,20 +110,97 @@ public final class Importer {
         List<Experiment> all = source.experiments();
         List<String> runIds = source.runIds();
         List<MlflowSource.SourceModel> sourceModels = source.models();
+        checkSource(all, sourceModels);
         checkNoClash(all, runIds, sourceModels);
         for (Experiment e : all) {
             target.tracking().importExperiment(e);
             experiments.put(e.id(), e);
         }
         source.forEachRun(this::importRun);
+        // The source was read twice (checked, then written): each of its notes once.
+        Set<List<String>> noted = new HashSet<>();
         for (String[] note : source.unreadable()) {
-            skipped.add(new Skipped(note[0], note[1]));
+            if (noted.add(List.of(note))) {
+                skipped.add(new Skipped(note[0], note[1]));
+            }
         }
         for (MlflowSource.SourceModel model : sourceModels) {
-            importModel(model);
+            registry.importModel(snapshot(model, skipped));
+            models++;
         }
         return new MlflowImportReport(source.describe(), all.size(), runs, points, files, bytes, models, versions,
                 skipped);
+    }
+
+    /**
+     * Reads the whole source once before the first write and checks everything Runlog's rules
+     * could refuse while writing: experiments (ids and names, each given once), every run (its
+     * names, params, tags and every metric point; malformed files are named by the source with
+     * file and line) and every model (name, aliases, version numbers). So a refused import leaves
+     * the target as it was, and a run or model that can come across is known before any is
+     * written, for the version checks.
+     */
+    private void checkSource(List<Experiment> all, List<MlflowSource.SourceModel> sourceModels) {
+        Map<String, Experiment> byId = new HashMap<>();
+        Map<String, String> idsByName = new HashMap<>();
+        for (Experiment e : all) {
+            String what = "experiment " + e.id();
+            refusing(what, () -> {
+                RunSnapshot.experimentId(e.id());
+                InputRules.name("experiment", e.name());
+                e.tags().forEach((k, v) -> InputRules.tagValue(InputRules.key("tag", k), v));
+            });
+            if (byId.put(e.id(), e) != null) {
+                throw new InvalidInputException("The MLflow store has two experiments with id " + e.id()
+                        + "; nothing was imported");
+            }
+            String other = idsByName.put(e.name(), e.id());
+            if (other != null) {
+                throw new InvalidInputException("The MLflow store has two experiments named '" + e.name() + "' (ids "
+                        + other + " and " + e.id() + "); nothing was imported");
+            }
+        }
+        source.forEachRun(run -> {
+            Experiment experiment = byId.get(run.experimentId());
+            RunSnapshot snapshot;
+            try {
+                snapshot = experiment == null ? null : snapshot(run, experiment, List.of());
+            } catch (InvalidInputException e) {
+                return; // reported as skipped when written
+            }
+            String what = "run " + run.id();
+            refusing(what, () -> {
+                if (snapshot != null) {
+                    InputRules.name("run", snapshot.info().name());
+                    snapshot.params().forEach((k, v) -> InputRules.paramValue(InputRules.key("param", k), v));
+                    snapshot.tags().forEach((k, v) -> InputRules.tagValue(InputRules.key("tag", k), v));
+                }
+                source.metrics(run.id(), batch -> batch.forEach(point -> InputRules.key("metric", point.key())));
+            });
+            if (snapshot != null) {
+                runArtifactUris.put(run.id(), run.artifactUri() == null ? "" : run.artifactUri());
+            }
+        });
+        for (MlflowSource.SourceModel model : sourceModels) {
+            Set<Integer> numbers = new HashSet<>();
+            for (MlflowSource.SourceVersion v : model.versions()) {
+                if (!numbers.add(v.version())) {
+                    throw new InvalidInputException("The MLflow store gives version " + v.version() + " of model '"
+                            + model.name() + "' twice; nothing was imported");
+                }
+            }
+            refusing("model " + model.name(), () -> snapshot(model, new ArrayList<>()));
+        }
+    }
+
+    /** Runs {@code check}; a Runlog rule it breaks refuses the whole import, naming {@code what}. */
+    private static void refusing(String what, Runnable check) {
+        try {
+            check.run();
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("Cannot import " + what + " of the MLflow store: " + e.getMessage()
+                    + "; nothing was imported", e);
+        }
     }
 
     /** Reads the whole source for clashes before the first write, so a refused import leaves the target as it was. */
@@ -164,7 +244,6 @@ public final class Importer {
         // Files first: a reader of the target never sees a run whose recorded files are missing.
         List<ArtifactEntry> copied = copyArtifacts(run);
         target.tracking().importRun(snapshot(run, experiment, copied));
-        runArtifactUris.put(id, run.artifactUri() == null ? "" : run.artifactUri());
         runs++;
         source.metrics(id, batch -> {
             target.tracking().importMetrics(id, batch);
@@ -266,10 +345,20 @@ public final class Importer {
             return Optional.of(path);
         }
         // The store was moved since MLflow wrote the location: the file store keeps artifacts beside the run.
-        return run.fallbackArtifacts().filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
+        Optional<Path> beside = path != null && Files.isSymbolicLink(path) ? Optional.of(path) : run.fallbackArtifacts();
+        if (beside.filter(Files::isSymbolicLink).isPresent()) {
+            skipped.add(new Skipped("artifacts of run " + run.id(), "their directory " + beside.get()
+                    + " is a symbolic link, which is not followed"));
+            return Optional.empty();
+        }
+        return beside.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
     }
 
-    private void importModel(MlflowSource.SourceModel model) {
+    /**
+     * The model as Runlog keeps it, its versions that cannot come across noted in {@code notes};
+     * made (and so checked whole by {@link ModelSnapshot}) once before any write and once to write.
+     */
+    private ModelSnapshot snapshot(MlflowSource.SourceModel model, List<Skipped> notes) {
         Instant created = instant(model.creationTime(), Instant.EPOCH);
         Instant updated = instant(model.lastUpdateTime(), created);
         List<ModelEvent> events = new ArrayList<>();
@@ -283,7 +372,7 @@ public final class Importer {
                     v.source(), at));
             String reason = versionProblem(v);
             if (reason != null) {
-                skipped.add(new Skipped(what, reason));
+                notes.add(new Skipped(what, reason));
                 // Its number stays taken, as in MLflow: the trail shows it registered and deleted.
                 events.add(event(events, model.name(), v.version(), ModelEvent.Action.VERSION_DELETED, null, null, null,
                         instant(v.lastUpdateTime(), at)));
@@ -296,7 +385,7 @@ public final class Importer {
             if (kept.containsKey(version)) {
                 aliases.put(alias, version);
             } else {
-                skipped.add(new Skipped("alias " + alias + " of model " + model.name(),
+                notes.add(new Skipped("alias " + alias + " of model " + model.name(),
                         "version " + version + " it points to is not imported"));
             }
         });
@@ -319,10 +408,11 @@ public final class Importer {
         }
         aliases.forEach((alias, version) -> events.add(event(events, model.name(), version, ModelEvent.Action.ALIAS_SET,
                 alias, null, Integer.toString(version), updated)));
-        registry.importModel(new ModelSnapshot(new RegisteredModel(model.name(), model.description(), created, updated,
-                model.tags(), aliases), versionList, events));
-        models++;
-        versions += versionList.size();
+        if (notes == skipped) {
+            versions += versionList.size();
+        }
+        return new ModelSnapshot(new RegisteredModel(model.name(), model.description(), created, updated,
+                model.tags(), aliases), versionList, events);
     }
 
     /** Why a version cannot be imported, or null when it can. */

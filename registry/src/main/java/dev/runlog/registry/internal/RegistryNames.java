@@ -5,8 +5,8 @@ import dev.runlog.tracking.spi.InputRules;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Checks of names, aliases and numbers before anything reaches a store. */
-final class RegistryNames {
+/** Checks of names, aliases and numbers before anything reaches a store (public for the SPI's snapshots; the package is not exported). */
+public final class RegistryNames {
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     private static final Pattern RESERVED_VERSION_ALIAS = Pattern.compile("[vV]\\d+");
     static final int MAX_DESCRIPTION = 5_000;
@@ -18,7 +18,7 @@ final class RegistryNames {
      * A model name: what an experiment name may be, minus {@code /} and {@code @}, which would make
      * its {@code models:/} URIs ambiguous, and minus control characters and edge whitespace.
      */
-    static String model(String name) {
+    public static String model(String name) {
         InputRules.name("registered model", name);
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
@@ -34,14 +34,14 @@ final class RegistryNames {
         return name;
     }
 
-    static int version(int version) {
+    public static int version(int version) {
         if (version < 1) {
             throw new InvalidInputException("version " + version + " is invalid; version numbers start at 1");
         }
         return version;
     }
 
-    static String alias(String alias) {
+    public static String alias(String alias) {
         if (alias == null) {
             throw new InvalidInputException("alias must not be null");
         }
@@ -55,7 +55,7 @@ final class RegistryNames {
         return alias;
     }
 
-    static String description(String description) {
+    public static String description(String description) {
         String text = InputRules.text("description", description == null ? "" : description);
         if (text.length() > MAX_DESCRIPTION) {
             throw new InvalidInputException("description is " + text.length() + " characters long; the limit is "

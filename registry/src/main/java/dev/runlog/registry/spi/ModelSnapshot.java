@@ -3,6 +3,7 @@ package dev.runlog.registry.spi;
 import dev.runlog.registry.ModelEvent;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
+import dev.runlog.registry.internal.RegistryNames;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.spi.InputRules;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import java.util.Set;
  * A registered model as it stands, to store again with its identity ({@link RegistryStore#importModel}):
  * the model (description, times, tags, aliases), its versions with their numbers, stages, times,
  * digests, descriptions and tags, and its audit trail as {@link RegistryStore#history} gives it.
- * Checked whole when made, so a store never sees an inconsistent one.
+ * Checked whole when made, so a store never sees an inconsistent one: names, aliases and version
+ * numbers by the registry's rules, and the parts against each other.
  *
  * @param model    the model; each of its aliases points to one of {@code versions}
  * @param versions its versions, each under the model's name, numbers from 1 given once each, each
@@ -28,9 +30,11 @@ public record ModelSnapshot(RegisteredModel model, List<ModelVersion> versions, 
         InputRules.notNull("model", model);
         versions = List.copyOf(InputRules.notNull("versions", versions));
         events = List.copyOf(InputRules.notNull("events", events));
-        String name = model.name();
+        String name = RegistryNames.model(model.name());
+        model.aliases().keySet().forEach(RegistryNames::alias);
         Set<Integer> numbers = new HashSet<>();
         for (ModelVersion v : versions) {
+            RegistryNames.version(v.version());
             if (!v.name().equals(name)) {
                 throw new InvalidInputException("version " + v.version() + " of '" + v.name() + "' is not of model '" + name + "'");
             }

@@ -1,0 +1,169 @@
+package dev.runlog.mlflow;
+
+import static dev.runlog.mlflow.MlflowFixture.MODEL;
+import static dev.runlog.mlflow.MlflowFixture.PARENT;
+import static dev.runlog.mlflow.MlflowFixture.RUNNING;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.registry.ModelRegistry;
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.ViewType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole MLflow store is read and checked before the first write: each case damages one thing of
+ * the {@link MlflowFixture} file store, and the import must be refused naming it, with nothing
+ * written, even where the damage is in a run or model that comes after others that were fine.
+ */
+class MlflowImportCheckTest {
+    @TempDir
+    static Path shared;
+    static Path pristine;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void writeStore() throws IOException {
+        pristine = shared.resolve("mlruns");
+        MlflowFixture.writeFileStore(pristine);
+    }
+
+    @Test
+    void aMalformedMetricLineInALaterRunRefusesTheImportBeforeAnyWrite() throws IOException {
+        Path store = copy();
+        MlflowFixture.write(runDir(store, RUNNING).resolve("metrics/loss"), "5 0.5 0\n6 0.4 99999999999999999999\n");
+        assertRefused(store, "metrics/loss line 2 is not 'timestamp value [step]'");
+    }
+
+    @Test
+    void keysAndNamesRunlogRefusesAreRefusedNamingTheRunOrExperiment() throws IOException {
+        Path store = copy();
+        MlflowFixture.write(runDir(store, RUNNING).resolve("params/a:b"), "1");
+        assertRefused(store, "Cannot import run " + RUNNING + " of the MLflow store: param key 'a:b' has the character ':'");
+
+        store = copy();
+        MlflowFixture.write(runDir(store, RUNNING).resolve("metrics/val:loss"), "5 0.5 0\n");
+        assertRefused(store, "metric key 'val:loss'");
+
+        store = copy();
+        MlflowFixture.write(store.resolve("7/meta.yaml"), "experiment_id: '7'\nname: \"ir\\ud800is\"\n");
+        assertRefused(store, "Cannot import experiment 7 of the MLflow store: experiment name");
+
+        store = copy();
+        MlflowFixture.write(store.resolve("7/meta.yaml"), "experiment_id: '7'\nname: " + "x".repeat(251) + "\n");
+        assertRefused(store, "the limit is 250");
+    }
+
+    @Test
+    void whatTheSourceGivesTwiceIsRefused() throws IOException {
+        Path store = copy();
+        MlflowFixture.write(store.resolve("7/meta.yaml"), "experiment_id: '7'\nname: iris\n");
+        assertRefused(store, "two experiments named 'iris' (ids 1 and 7)");
+
+        store = copy();
+        copyTree(runDir(store, PARENT), store.resolve("0/" + PARENT));
+        assertRefused(store, "Run " + PARENT + " is both");
+
+        store = copy();
+        MlflowFixture.write(store.resolve("models/" + MODEL + "/version-9/meta.yaml"), "name: " + MODEL + "\nversion: 1\n");
+        assertRefused(store, "gives version 1 of model '" + MODEL + "' twice");
+    }
+
+    @Test
+    void modelNamesAliasesAndVersionNumbersFollowTheRegistrysRules() throws IOException {
+        Path store = copy();
+        MlflowFixture.write(store.resolve("models/bad/meta.yaml"), "name: bad/name\n");
+        assertRefused(store, "Cannot import model bad/name of the MLflow store: registered model name 'bad/name' contains '/'");
+
+        store = copy();
+        MlflowFixture.write(store.resolve("models/" + MODEL + "/aliases/Bad Alias!"), "1");
+        assertRefused(store, "alias 'Bad Alias!' is invalid");
+
+        store = copy();
+        MlflowFixture.write(store.resolve("models/" + MODEL + "/version-9/meta.yaml"),
+                "name: " + MODEL + "\nversion: 99999999999\n");
+        assertRefused(store, "gives version 99999999999; version numbers are 1 to 2147483647");
+    }
+
+    @Test
+    void anArtifactDirectoryThatIsALinkIsReportedNotFollowed() throws IOException {
+        Path store = copy();
+        Path artifacts = runDir(store, PARENT).resolve("artifacts");
+        Path elsewhere = Files.move(artifacts, dir.resolve("elsewhere"));
+        Files.createSymbolicLink(artifacts, elsewhere);
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(store).into(tracker).run();
+            assertTrue(report.skipped().stream().anyMatch(s -> s.what().equals("artifacts of run " + PARENT)
+                    && s.reason().contains("is a symbolic link, which is not followed")), report::toString);
+            assertTrue(tracker.listArtifacts(PARENT, "").isEmpty());
+        }
+        Path linked = dir.resolve("linked");
+        Files.createSymbolicLink(linked, copy());
+        try (Tracker tracker = Tracker.inMemory()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> MlflowImport.from(linked).into(tracker).run());
+            assertTrue(e.getMessage().contains("is a symbolic link, which an import does not follow"), e.getMessage());
+        }
+    }
+
+    private void assertRefused(Path store, String message) {
+        try (Tracker tracker = Tracker.inMemory()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> MlflowImport.from(store).into(tracker).run());
+            assertTrue(e.getMessage().contains(message), e.getMessage());
+            assertTrue(e.getMessage().endsWith("nothing was imported") || e.getMessage().contains(store.toString()),
+                    e.getMessage());
+            assertEquals(List.of(), tracker.searchExperiments().viewType(ViewType.ALL).list(), "nothing written");
+            assertTrue(ModelRegistry.of(tracker).searchModels("").isEmpty(), "no model written");
+        }
+    }
+
+    private static Path runDir(Path store, String runId) throws IOException {
+        try (Stream<Path> walk = Files.walk(store, 3)) {
+            return walk.filter(p -> p.getFileName().toString().equals(runId)).findFirst().orElseThrow();
+        }
+    }
+
+    private int copies;
+
+    /** A copy of the fixture whose meta.yaml files name the copy's own artifact directories. */
+    private Path copy() throws IOException {
+        Path target = dir.resolve("store" + copies++).resolve("mlruns");
+        copyTree(pristine, target);
+        try (Stream<Path> walk = Files.walk(target)) {
+            for (Path meta : walk.filter(p -> p.getFileName().toString().equals("meta.yaml")).toList()) {
+                Files.writeString(meta, Files.readString(meta).replace(pristine.toString(), target.toString()));
+            }
+        }
+        return target;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            walk.forEach(p -> {
+                try {
+                    Path target = to.resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
