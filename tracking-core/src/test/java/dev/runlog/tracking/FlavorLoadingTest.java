@@ -172,4 +172,29 @@ class FlavorLoadingTest {
         }
         return -1;
     }
+
+    @Test
+    void theFilesFlavorStoresRegularFilesOnlyAndRefusesATreeWithNone() throws IOException {
+        Path empty = Files.createTempDirectory("runlog-empty-model");
+        try (ActiveRun run = tracker.startRun("files")) {
+            for (String device : List.of("/dev/zero", "/dev/null")) {
+                if (Files.exists(Path.of(device))) {
+                    InvalidInputException e = assertThrows(InvalidInputException.class,
+                            () -> run.logModel("dev", Path.of(device)), device);
+                    assertTrue(e.getMessage().contains("is not a regular file or a directory"), e.getMessage());
+                }
+            }
+            Files.createDirectories(empty.resolve("sub/deeper"));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> run.logModel("empty", empty));
+            assertTrue(e.getMessage().contains("holds no files"), e.getMessage());
+            Files.writeString(empty.resolve("sub/deeper/weights.bin"), "w");
+            String uri = run.logModel("kept", empty).uri();
+            Path loaded = tracker.loadModel(uri, Path.class);
+            assertEquals("w", Files.readString(loaded.resolve("sub/deeper/weights.bin")));
+        } finally {
+            try (java.util.stream.Stream<Path> walk = Files.walk(empty)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
 }

@@ -36,7 +36,10 @@ public final class FilesFlavor implements ModelFlavor {
                     + (Files.isSymbolicLink(source) ? " (it is a symbolic link)" : ""));
         }
         String name = source.getFileName().toString();
-        copyTree(source, directory.resolve(name));
+        if (copyTree(source, directory.resolve(name)) == 0) {
+            throw new InvalidInputException("Model directory " + source + " holds no files; a files model keeps files,"
+                    + " so it would load as nothing");
+        }
         return Map.of("path", name);
     }
 
@@ -54,20 +57,30 @@ public final class FilesFlavor implements ModelFlavor {
         }
     }
 
-    /** Copies a file or a tree, refusing links so that nothing outside the model is picked up. */
-    static void copyTree(Path source, Path target) throws IOException {
+    /**
+     * Copies a file or a tree, refusing links so that nothing outside the model is picked up, and
+     * anything that is not a regular file (a device such as {@code /dev/zero} or a FIFO would be read
+     * without end); returns how many files it copied.
+     */
+    static int copyTree(Path source, Path target) throws IOException {
         if (Files.isSymbolicLink(source)) {
             throw new InvalidInputException("Model path " + source + " is a symbolic link; links are not stored");
         }
         if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(target);
+            int copied = 0;
             try (Stream<Path> children = Files.list(source)) {
                 for (Path child : children.sorted().toList()) {
-                    copyTree(child, target.resolve(child.getFileName().toString()));
+                    copied += copyTree(child, target.resolve(child.getFileName().toString()));
                 }
             }
-        } else {
-            Files.copy(source, target);
+            return copied;
         }
+        if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidInputException("Model path " + source + " is not a regular file or a directory (a device,"
+                    + " FIFO or socket); only files are stored");
+        }
+        Files.copy(source, target);
+        return 1;
     }
 }
