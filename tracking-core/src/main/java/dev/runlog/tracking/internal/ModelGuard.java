@@ -3,18 +3,30 @@ package dev.runlog.tracking.internal;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.spi.TrackingStore;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A logged model is immutable: no artifact write may land in its directory, and no model may be
  * logged where one is, inside one, or around one. A directory holds a model when the tracking
- * store recorded an {@code MLmodel.json} in it for the run. The records are read before the first
- * byte is written, so a refused write changes nothing. Writers racing on one path, other processes
- * and hand edits can slip past; the registry's descriptor digest catches what they change.
+ * store recorded an {@code MLmodel.json} in it for the run, or when a thread of this JVM is logging
+ * a model there ({@link #reserve}): threads racing to log models at one path (or to write files
+ * into a model being logged) get one model and {@link ConflictException}s, never a mix of their
+ * payloads. The records are read before the first byte is written, so a refused write changes
+ * nothing. Other processes and hand edits can slip past; the registry's descriptor digest catches
+ * what they change.
  */
 final class ModelGuard {
     private static final String DESCRIPTOR_SUFFIX = "/" + ModelDescriptor.FILE_NAME;
+    /** Model paths being logged by this JVM's threads, by run id (run ids are unique across stores). */
+    private static final Map<String, List<Claim>> BEING_LOGGED = new HashMap<>();
+
+    /** A model path a thread is logging; its own files go in, no other thread's. */
+    private record Claim(String path, Thread owner) {
+    }
 
     private ModelGuard() {
     }
@@ -26,7 +38,14 @@ final class ModelGuard {
      * @throws ConflictException naming the path and the model it would change
      */
     static void checkFilesWritable(TrackingStore store, String runId, Collection<String> paths) {
-        List<String> models = modelDirectories(store, runId);
+        List<String> models = new ArrayList<>(modelDirectories(store, runId));
+        synchronized (BEING_LOGGED) {
+            for (Claim claim : BEING_LOGGED.getOrDefault(runId, List.of())) {
+                if (claim.owner() != Thread.currentThread()) {
+                    models.add(claim.path());
+                }
+            }
+        }
         if (models.isEmpty()) {
             return;
         }
@@ -62,6 +81,49 @@ final class ModelGuard {
             throw new ConflictException("Cannot log a model at '" + modelPath + "' of run " + runId + ": " + why
                     + "; a logged model is immutable, log the new one under another path");
         }
+    }
+
+    /**
+     * Claims {@code modelPath} of the run for the calling thread's {@code logModel}, until the
+     * returned handle is closed; then checks it as {@link #checkModelPathFree} does, so that of
+     * threads racing on one path the first logs and the others are refused.
+     *
+     * @throws ConflictException if another thread is logging a model at, above or below that path,
+     *                           or one is logged there
+     */
+    static Reservation reserve(TrackingStore store, String runId, String modelPath) {
+        Claim claim = new Claim(modelPath, Thread.currentThread());
+        synchronized (BEING_LOGGED) {
+            for (Claim other : BEING_LOGGED.getOrDefault(runId, List.of())) {
+                if (isSameOrUnder(modelPath, other.path()) || isSameOrUnder(other.path(), modelPath)) {
+                    throw new ConflictException("Cannot log a model at '" + modelPath + "' of run " + runId
+                            + ": another thread is logging the model at '" + other.path() + "'");
+                }
+            }
+            BEING_LOGGED.computeIfAbsent(runId, id -> new ArrayList<>()).add(claim);
+        }
+        Reservation release = () -> {
+            synchronized (BEING_LOGGED) {
+                List<Claim> claims = BEING_LOGGED.get(runId);
+                claims.remove(claim);
+                if (claims.isEmpty()) {
+                    BEING_LOGGED.remove(runId);
+                }
+            }
+        };
+        try {
+            checkModelPathFree(store, runId, modelPath);
+        } catch (RuntimeException e) {
+            release.close();
+            throw e;
+        }
+        return release;
+    }
+
+    /** A claim made by {@link #reserve}; closing it gives the path up. */
+    interface Reservation extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** Whether {@code path} is {@code dir} or a path below it. */

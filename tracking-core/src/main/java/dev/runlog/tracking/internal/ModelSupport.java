@@ -55,7 +55,15 @@ final class ModelSupport {
         if (path.isEmpty()) {
             throw new InvalidInputException("A model needs an artifact path such as \"model\", not the artifact root");
         }
-        ModelGuard.checkModelPathFree(tracker.store(), runId, path);
+        ModelGuard.Reservation reserved = ModelGuard.reserve(tracker.store(), runId, path);
+        try {
+            return write(tracker, runId, path, model, options);
+        } finally {
+            reserved.close();
+        }
+    }
+
+    private static LoggedModel write(DefaultTracker tracker, String runId, String path, Object model, ModelOptions options) {
         ModelFlavor flavor = options.flavor().orElseGet(() -> ModelFlavors.forModel(model));
         Path work = Temp.directory("runlog-model-");
         try {
