@@ -20,8 +20,8 @@ import java.util.Map;
  *
  * @param name      the run name
  * @param status    how it ended: FINISHED, FAILED or KILLED
- * @param startTime when it started
- * @param endTime   when it ended, not before {@code startTime}
+ * @param startTime when it started; kept to the millisecond, as every store keeps times
+ * @param endTime   when it ended, not before {@code startTime}; kept to the millisecond
  * @param params    its params (param key and value rules)
  * @param tags      its tags, stored as given: no system tags are added
  * @param metrics   its metric points, any number per key, in any order (metric key rules)
@@ -30,7 +30,9 @@ public record RunRecord(String name, RunStatus status, Instant startTime, Instan
                         Map<String, String> params, Map<String, String> tags, List<Metric> metrics) {
     /**
      * @throws InvalidInputException if an argument is null, a name, key or value breaks its rule,
-     *                               the status is not an ended one, or the run ends before it starts
+     *                               the status is not an ended one, the run ends before it starts,
+     *                               or a time is not one of epoch milliseconds (beyond some 292
+     *                               million years)
      */
     public RunRecord {
         InputRules.name("run", name);
@@ -41,6 +43,8 @@ public record RunRecord(String name, RunStatus status, Instant startTime, Instan
             throw new InvalidInputException("Run '" + name + "': a recorded run has ended; its status is FINISHED,"
                     + " FAILED or KILLED, not " + status);
         }
+        startTime = epochMillis(name, "start", startTime);
+        endTime = epochMillis(name, "end", endTime);
         if (endTime.isBefore(startTime)) {
             throw new InvalidInputException("Run '" + name + "' ends (" + endTime + ") before it starts (" + startTime + ")");
         }
@@ -53,5 +57,14 @@ public record RunRecord(String name, RunStatus status, Instant startTime, Instan
             InputRules.key("metric", InputRules.notNull("metric point", point).key());
         }
         metrics = List.copyOf(metrics);
+    }
+
+    private static Instant epochMillis(String name, String which, Instant time) {
+        try {
+            return Instant.ofEpochMilli(time.toEpochMilli());
+        } catch (ArithmeticException e) {
+            throw new InvalidInputException("Run '" + name + "': its " + which + " time " + time
+                    + " is beyond what epoch milliseconds hold");
+        }
     }
 }

@@ -55,7 +55,7 @@ public interface RecordedRunsContract {
     }
 
     @Test
-    @DisplayName("a null record, a RUNNING status or a bad key is InvalidInputException naming it, and nothing is stored, not even the experiment")
+    @DisplayName("a null record, a RUNNING status, a bad key or a time beyond epoch milliseconds is InvalidInputException naming it, and nothing is stored, not even the experiment")
     default void badInputStoresNothing(Tracker tracker) {
         List<RunRecord> withNull = new ArrayList<>(Arrays.asList(record(0), null));
         assertMessageContains(assertThrows(InvalidInputException.class, () -> tracker.recordRuns("imported", withNull)),
@@ -67,6 +67,12 @@ public interface RecordedRunsContract {
                 Map.of("bad key!", "1"), Map.of(), List.of())), "bad key!");
         assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.FINISHED,
                 t.plusSeconds(1), t, Map.of(), Map.of(), List.of())), "before it starts");
+        assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.FINISHED,
+                t, Instant.MAX, Map.of(), Map.of(), List.of())), "beyond what epoch milliseconds hold");
+        assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.FINISHED,
+                Instant.MIN, t, Map.of(), Map.of(), List.of())), "its start time");
+        assertEquals(t, new RunRecord("r", RunStatus.FINISHED, t.plusNanos(999), t.plusNanos(999), Map.of(), Map.of(),
+                List.of()).startTime(), "kept to the millisecond, as every store keeps it");
         assertTrue(tracker.getExperimentByName("imported").isEmpty());
     }
 
