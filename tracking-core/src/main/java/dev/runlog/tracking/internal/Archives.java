@@ -2,6 +2,7 @@ package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.InputRules;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -204,7 +205,7 @@ final class Archives {
             tags.put(IMPORTED_FROM, InputRules.tagValue(IMPORTED_FROM, sourceUri));
             String uuid = java.util.Objects.toString(descriptor.model.modelUuid(), "").replaceAll("[^0-9A-Za-z]", "");
             String runName = "import-" + (uuid.isEmpty() ? "model" : uuid.substring(0, Math.min(8, uuid.length())));
-            String experiment = experimentName(manifest);
+            String experiment = experimentName(manifest, tarGz);
             String runId = tracker.createImportedRun(experiment, runName, RunStatus.RUNNING,
                     Instant.ofEpochMilli(tracker.clock().millis()), tags);
             Files.write(modelDir.resolve(ModelDescriptor.FILE_NAME), descriptor.movedTo(runId).toJson());
@@ -224,31 +225,41 @@ final class Archives {
             Path unpacked = work.resolve("archive");
             SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());
             JsonNode manifest = readManifest(unpacked, tarGz, "run");
-            JsonNode run = Json.MAPPER.readTree(unpacked.resolve("run.json").toFile());
+            JsonNode run = readJson(unpacked, "run.json", tarGz);
             verifyModels(unpacked.resolve("artifacts"), tarGz);
             // Read and check every metric file before the run exists, so a bad archive stores nothing.
             Map<String, List<Metric>> metrics = new LinkedHashMap<>();
-            for (JsonNode series : run.required("metrics")) {
-                String key = InputRules.key("metric", series.required("key").asText());
-                metrics.put(key, readSeries(unpacked, series.required("file").asText(), key, tarGz));
+            for (JsonNode series : field(run, "metrics", JsonNode::isArray, "an array", tarGz)) {
+                String key = InputRules.key("metric", text(series, "key", tarGz));
+                metrics.put(key, readSeries(unpacked, text(series, "file", tarGz), key, tarGz));
             }
-            Map<String, String> params = strings(run.required("params"), "param", tarGz);
-            Map<String, String> tags = strings(run.required("tags"), "tag", tarGz);
+            Map<String, String> params = strings(field(run, "params", JsonNode::isObject, "an object", tarGz), "param", tarGz);
+            Map<String, String> tags = strings(field(run, "tags", JsonNode::isObject, "an object", tarGz), "tag", tarGz);
             params.forEach((k, v) -> InputRules.paramValue(InputRules.key("param", k), v));
             InputRules.tags(tags);
             tags.put(IMPORTED_FROM, InputRules.tagValue(IMPORTED_FROM, text(manifest, "source_run_id", tarGz)));
             List<DatasetInput> inputs = new ArrayList<>();
-            for (JsonNode input : run.required("inputs")) {
-                inputs.add(DefaultActiveRun.checkedInput(Json.MAPPER.treeToValue(input.required("dataset"), Dataset.class),
-                        text(input, "context", tarGz)));
+            for (JsonNode input : field(run, "inputs", JsonNode::isArray, "an array", tarGz)) {
+                Dataset dataset;
+                try {
+                    dataset = Json.MAPPER.treeToValue(field(input, "dataset", JsonNode::isObject, "an object", tarGz),
+                            Dataset.class);
+                } catch (JsonProcessingException e) {
+                    throw new IntegrityException("Archive " + tarGz + ": input " + inputs.size() + " is not a dataset: "
+                            + e.getOriginalMessage());
+                }
+                inputs.add(DefaultActiveRun.checkedInput(dataset, text(input, "context", tarGz)));
             }
             // Everything is checked before the run (and its experiment) is made, so a bad archive stores nothing.
             String name = InputRules.name("run", text(run, "name", tarGz));
-            String experiment = experimentName(manifest);
+            String experiment = experimentName(manifest, tarGz);
             RunStatus status = status(text(run, "status", tarGz), tarGz);
-            Instant start = Instant.ofEpochMilli(run.required("start_time").asLong());
-            Instant end = run.hasNonNull("end_time") ? Instant.ofEpochMilli(run.get("end_time").asLong())
-                    : Instant.ofEpochMilli(tracker.clock().millis());
+            Instant start = Instant.ofEpochMilli(millis(run, "start_time", tarGz));
+            Instant end = Instant.ofEpochMilli(run.hasNonNull("end_time") ? millis(run, "end_time", tarGz)
+                    : Math.max(start.toEpochMilli(), tracker.clock().millis()));
+            if (end.isBefore(start)) {
+                throw new IntegrityException("Archive " + tarGz + ": the run ends (" + end + ") before it starts (" + start + ")");
+            }
 
             String runId = tracker.createImportedRun(experiment, name, RunStatus.RUNNING, start, tags);
             tracker.store().logBatch(runId, List.of(), params, Map.of());
@@ -293,7 +304,7 @@ final class Archives {
         if (!Files.isRegularFile(file)) {
             throw new IntegrityException("Archive " + tarGz + " is not a Runlog archive: it has no " + MANIFEST);
         }
-        JsonNode manifest = Json.MAPPER.readTree(file.toFile());
+        JsonNode manifest = readJson(unpacked, MANIFEST, tarGz);
         if (manifest.path("format").asInt() != FORMAT) {
             throw new IntegrityException("Archive " + tarGz + " has format " + manifest.path("format").asText()
                     + "; this Runlog reads format " + FORMAT);
@@ -306,8 +317,45 @@ final class Archives {
     }
 
     /** Imports land in the experiment of the same name as the one they came from, created if needed. */
-    private static String experimentName(JsonNode manifest) {
-        return InputRules.name("experiment", manifest.required("source_experiment").asText());
+    private static String experimentName(JsonNode manifest, Path tarGz) {
+        return InputRules.name("experiment", text(manifest, "source_experiment", tarGz));
+    }
+
+    /** An archive's JSON file as a JSON object; missing, not JSON or not an object is a damaged archive. */
+    private static JsonNode readJson(Path unpacked, String name, Path tarGz) throws IOException {
+        Path file = unpacked.resolve(name);
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IntegrityException("Archive " + tarGz + " has no " + name);
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IntegrityException("Archive " + tarGz + ": " + name + " is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new IntegrityException("Archive " + tarGz + ": " + name + " is not a JSON object");
+        }
+        return node;
+    }
+
+    /** A field of an archive's JSON that must be of one kind ({@code what}, such as "an array"). */
+    private static JsonNode field(JsonNode object, String name, java.util.function.Predicate<JsonNode> kind, String what,
+                                  Path tarGz) {
+        JsonNode value = object.get(name);
+        if (value == null || !kind.test(value)) {
+            throw new IntegrityException("Archive " + tarGz + ": '" + name + "' is " + (value == null ? "missing" : "not " + what));
+        }
+        return value;
+    }
+
+    /** A time field: whole epoch milliseconds, never a string or a number read as 0. */
+    private static long millis(JsonNode object, String name, Path tarGz) {
+        JsonNode value = field(object, name, JsonNode::isIntegralNumber, "whole epoch milliseconds", tarGz);
+        if (!value.canConvertToLong()) {
+            throw new IntegrityException("Archive " + tarGz + ": '" + name + "' (" + value + ") is beyond epoch milliseconds");
+        }
+        return value.asLong();
     }
 
     private static List<Metric> readSeries(Path unpacked, String file, String key, Path tarGz) throws IOException {

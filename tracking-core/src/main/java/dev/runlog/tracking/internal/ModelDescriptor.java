@@ -121,7 +121,9 @@ final class ModelDescriptor {
                     metadata, root.path("runlog_version").asText("unknown"));
             return new ModelDescriptor(model, files);
         } catch (IOException | RuntimeException e) {
-            throw new StoreException("The model descriptor " + where + " is not a valid " + FILE_NAME + ": " + e.getMessage(), e);
+            String why = e instanceof java.util.NoSuchElementException ? "it names no flavor"
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new StoreException("The model descriptor " + where + " is not a valid " + FILE_NAME + ": " + why, e);
         }
     }
 

@@ -89,7 +89,10 @@ final class SafeExtractor {
             }
             done = true;
         } catch (IOException e) {
-            throw new IntegrityException("Archive " + tarGz + " is not a readable .tar.gz: " + e.getMessage(), e);
+            // An archive cut short ends in an EOFException, which has no message.
+            String why = e instanceof java.io.EOFException ? "it ends early (truncated?)"
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new IntegrityException("Archive " + tarGz + " is not a readable .tar.gz: " + why, e);
         } finally {
             if (!done) {
                 Temp.deleteTree(target);

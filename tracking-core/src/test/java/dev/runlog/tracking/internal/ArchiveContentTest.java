@@ -49,6 +49,35 @@ class ArchiveContentTest {
     }
 
     @Test
+    void fieldsOfTheWrongKindAreRefusedNeverReadAsNothing() throws IOException {
+        Path archive = runArchive();
+        refused(archive, "runlog-archive.json", json -> json.putNull("source_experiment"), IntegrityException.class,
+                "'source_experiment' is not a string");
+        refused(archive, "run.json", json -> json.put("start_time", "yesterday"), IntegrityException.class,
+                "'start_time' is not whole epoch milliseconds");
+        refused(archive, "run.json", json -> json.put("start_time", new java.math.BigInteger("1180591620717411303424")),
+                IntegrityException.class, "is beyond epoch milliseconds");
+        refused(archive, "run.json", json -> json.put("end_time", json.get("start_time").asLong() - 1),
+                IntegrityException.class, "before it starts");
+        refused(archive, "run.json", json -> json.putArray("params").add("a"), IntegrityException.class,
+                "'params' is not an object");
+        refused(archive, "run.json", json -> json.put("inputs", "nope"), IntegrityException.class, "'inputs' is not an array");
+        refused(archive, "run.json", json -> json.putArray("inputs").addObject().put("context", "training")
+                .putObject("dataset").putNull("digest"), IntegrityException.class, "input 0 is not a dataset");
+        refusedBytes(archive, "run.json", null, "has no run.json");
+        refusedBytes(archive, "run.json", "{\"name\": ".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "run.json is not valid JSON");
+        refusedBytes(archive, "run.json", "[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "run.json is not a JSON object");
+        byte[] whole = Files.readAllBytes(archive);
+        Path truncated = Files.write(dir.resolve("truncated.tar.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        try (Tracker target = Tracker.inMemory()) {
+            IntegrityException e = assertThrows(IntegrityException.class, () -> target.importRun(truncated));
+            assertTrue(e.getMessage().endsWith("is not a readable .tar.gz: it ends early (truncated?)"), e.getMessage());
+        }
+    }
+
+    @Test
     void aModelArchiveMustNameAPathAndMayHaveAnyUuid() throws IOException {
         Path archive;
         try (Tracker source = Tracker.inMemory(); ActiveRun run = source.startRun("models")) {
@@ -98,12 +127,31 @@ class ArchiveContentTest {
         }
     }
 
+    private void refusedBytes(Path archive, String entry, byte[] bytes, String fragment) throws IOException {
+        Map<String, byte[]> entries = ArchiveSafetyTest.readEntries(archive);
+        if (bytes == null) {
+            entries.remove(entry);
+        } else {
+            entries.put(entry, bytes);
+        }
+        Path changed = write(entries);
+        try (Tracker target = Tracker.inMemory()) {
+            IntegrityException e = assertThrows(IntegrityException.class, () -> target.importRun(changed));
+            assertTrue(e.getMessage().contains(fragment) && !e.getMessage().contains("runlog-import-"), e.getMessage());
+            assertEquals(List.of(), target.listExperiments().stream().map(x -> x.name()).toList());
+        }
+    }
+
     /** A copy of {@code archive} with the JSON entry {@code name} changed by {@code change}. */
     private Path rewrite(Path archive, String name, Consumer<ObjectNode> change) throws IOException {
         Map<String, byte[]> entries = ArchiveSafetyTest.readEntries(archive);
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(entries.get(name));
         change.accept(json);
         entries.put(name, Json.MAPPER.writeValueAsBytes(json));
+        return write(entries);
+    }
+
+    private Path write(Map<String, byte[]> entries) throws IOException {
         Path changed = Files.createTempFile(dir, "changed-", ".tar.gz");
         try (OutputStream out = Files.newOutputStream(changed);
              TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
