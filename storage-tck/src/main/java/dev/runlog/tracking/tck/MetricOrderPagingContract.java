@@ -49,6 +49,30 @@ public interface MetricOrderPagingContract {
         assertEquals(9, pages(() -> tracker.searchRuns().experiments("mix").orderBy("metrics.m DESC").maxResults(3)).size());
     }
 
+    @Test
+    @DisplayName("A forged token continuing after NaN or a missing value of a metric the filter requires ends the search or is refused as InvalidInputException")
+    default void forgedTokenAfterAValueNoMatchHas(Tracker tracker) {
+        for (int i = 0; i < 3; i++) {
+            double value = i;
+            tracker.run("forged", r -> r.logMetric("acc", 0.5 + value));
+        }
+        Supplier<RunQuery> query = () -> tracker.searchRuns().experiments("forged").filter("metrics.acc > 0.1")
+                .orderBy("metrics.acc DESC").maxResults(1);
+        String token = query.get().page().nextPageToken().orElseThrow();
+        String json = new String(java.util.Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8);
+        for (String forged : List.of("NaN", "null")) {
+            String changed = json.replaceFirst("\"v\":\\[[^\\]]*\\]", "\"v\":[" + forged + "]");
+            assertEquals(false, changed.equals(json), json);
+            String forgedToken = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(changed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                assertEquals(List.of(), query.get().pageToken(forgedToken).page().runs(), forged);
+            } catch (dev.runlog.tracking.InvalidInputException refused) {
+                assertEquals(true, refused.getMessage().contains("token"), refused.getMessage());
+            }
+        }
+    }
+
     /** Every run of the query, following page tokens. */
     private static List<String> pages(Supplier<RunQuery> query) {
         List<String> ids = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.runlog.storage.postgres.internal;
 
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.ViewType;
@@ -489,8 +490,8 @@ final class PgSearch {
                 ascending.add(true);
                 values.add(rank);
             } else if (rank != 0) {
-                throw new IllegalArgumentException("cursor value " + value + " for " + order.get(i).field()
-                        + ", which every row has");
+                throw new InvalidInputException("Page token is malformed: it continues after " + value + " for "
+                        + order.get(i).field() + ", which no run this search finds has; pass back a nextPageToken unchanged");
             }
             if (rank == 0) {
                 expressions.add(key.value());

@@ -1,5 +1,6 @@
 package dev.runlog.storage.sqlite.internal;
 
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.ActiveRun;
@@ -446,7 +447,8 @@ final class SqlSearch {
                 values.add(value);
             } else if (key.size() == 1) {
                 // A key that cannot be missing or NaN in this plan cannot have such a cursor either.
-                throw new IllegalArgumentException("cursor value " + value + " for " + order.get(i).field());
+                throw new InvalidInputException("Page token is malformed: it continues after " + value + " for "
+                        + order.get(i).field() + ", which no run this search finds has; pass back a nextPageToken unchanged");
             }
         }
         expressions.add(idColumn);
