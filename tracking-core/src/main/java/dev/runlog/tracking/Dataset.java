@@ -39,7 +39,8 @@ public record Dataset(String name, String digest, String source, List<Column> sc
     }
 
     /**
-     * Reads a CSV file with a header row (RFC 4180 quoting), infers each column's type
+     * Reads a CSV file with a header row (RFC 4180 quoting; lines end in LF, CRLF or a lone CR, in
+     * any mix, each kept as data inside quotes), infers each column's type
      * ({@code long}, {@code double}, {@code boolean} or {@code string}), profiles it, and hashes the
      * whole file. The name is the file name without its extension. Empty cells, {@code NA} and
      * {@code NaN} count as missing.

@@ -291,7 +291,8 @@ public final class CsvDatasets {
 
     /**
      * Reads RFC 4180 records: comma-separated fields, double quotes around fields holding commas,
-     * quotes or line breaks, a doubled quote for a quote, LF or CRLF line ends. Every record must
+     * quotes or line breaks, a doubled quote for a quote, LF, CRLF or lone CR line ends (any mix;
+     * inside quotes each is kept as data). Every record must
      * have as many fields as the header; blank lines are skipped.
      */
     private static void forEachRecord(Path file, InputStream in, RecordHandler handler) throws IOException {
@@ -308,13 +309,17 @@ public final class CsvDatasets {
         if (c == '\uFEFF') {
             c = reader.read(); // a byte order mark is not part of the first header name
         }
+        boolean afterCr = false;
         for (; c != -1; c = reader.read()) {
+            boolean crlf = afterCr && c == '\n';
+            afterCr = c == '\r';
             if (inQuotes) {
                 if (c == '"') {
                     inQuotes = false;
                     afterQuote = true;
                 } else {
-                    line += c == '\n' ? 1 : 0;
+                    // Kept as data; CR, LF and CRLF each count as one line break for the line numbers in messages.
+                    line += c == '\r' || (c == '\n' && !crlf) ? 1 : 0;
                     field.append((char) c);
                 }
                 continue;
@@ -338,10 +343,11 @@ public final class CsvDatasets {
                     afterQuote = false;
                     recordStarted = true;
                 }
-                case '\r' -> {
-                    // CRLF: the LF ends the record.
-                }
-                case '\n' -> {
+                case '\r', '\n' -> {
+                    // A lone CR (old Mac files) ends a line as LF does; the LF of a CRLF was ended by its CR.
+                    if (crlf) {
+                        continue;
+                    }
                     if (recordStarted || field.length() > 0) {
                         expected = endRecord(file, handler, fields, field, recordLine, expected);
                     }

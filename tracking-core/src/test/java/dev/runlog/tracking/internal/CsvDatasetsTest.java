@@ -17,7 +17,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -210,6 +212,43 @@ class CsvDatasetsTest {
         assertEquals(3, a.count());
         assertEquals(2.0, a.mean(), EPS);
         assertEquals(sha256(Files.readAllBytes(file)), d.digest());
+    }
+
+    @Test
+    void lfCrlfAndLoneCrLineEndsAndAnyMixOfThemEndRecords() throws Exception {
+        // Old Mac files end lines with a lone CR: read as one line, the header was [a, b1, 23, 4].
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("lf.csv", "a,b\n1,2\n3,4\n5,6\n");
+        files.put("crlf.csv", "a,b\r\n1,2\r\n3,4\r\n5,6\r\n");
+        files.put("cr.csv", "a,b\r1,2\r3,4\r5,6\r");
+        // CR, CRLF, LF, then LF followed by a lone CR (a blank line, skipped), no end at all.
+        files.put("mixed.csv", "a,b\r1,2\r\n3,4\n\r5,6");
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Dataset d = Dataset.fromCsv(write(f.getKey(), f.getValue()));
+            assertEquals(List.of(new Dataset.Column("a", "long"), new Dataset.Column("b", "long")), d.schema(), f.getKey());
+            assertEquals(3, d.profile().rowCount(), f.getKey());
+            assertEquals(3.0, d.profile().columns().get("a").mean(), 0.0, f.getKey());
+            assertEquals(6.0, d.profile().columns().get("b").max(), 0.0, f.getKey());
+        }
+    }
+
+    @Test
+    void aCrInsideQuotesIsDataAndOutsideQuotesEndsTheRecord() throws Exception {
+        Path quoted = write("quoted-cr.csv", "t,n\r\"x\ry\",1\r\"z\r\n\",2\r");
+        List<List<String>> rows = new ArrayList<>();
+        Dataset.forEachCsvRow(quoted, rows::add);
+        assertEquals(List.of(List.of("x\ry", "1"), List.of("z\r\n", "2")), rows);
+        assertEquals(2, Dataset.fromCsv(quoted).profile().rowCount());
+
+        // Unquoted, "1\r2" was read as the number 12; now the CR ends a record of one field.
+        Path unquoted = write("cr-in-field.csv", "a,b\n1\r2,3\n");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Dataset.fromCsv(unquoted));
+        assertTrue(e.getMessage().contains("line 2: 1 fields where the header has 2"), e.getMessage());
+
+        // Line numbers count a lone CR, inside quotes too, and a CRLF once.
+        Path bad = write("cr-lines.csv", "a,b\r\"x\ry\",1\r\n\"p\r\nq\",2\r1,2,3\r");
+        InvalidInputException e2 = assertThrows(InvalidInputException.class, () -> Dataset.fromCsv(bad));
+        assertTrue(e2.getMessage().contains("line 6:"), e2.getMessage());
     }
 
     @Test
