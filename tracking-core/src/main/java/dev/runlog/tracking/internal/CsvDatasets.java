@@ -1,5 +1,10 @@
 package dev.runlog.tracking.internal;
 
+import static dev.runlog.tracking.spi.CsvCells.isLong;
+import static dev.runlog.tracking.spi.CsvCells.isMissing;
+import static dev.runlog.tracking.spi.CsvCells.number;
+import static dev.runlog.tracking.spi.CsvCells.trim;
+
 import dev.runlog.tracking.spi.Sha256;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.InvalidInputException;
@@ -18,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@link Dataset#fromCsv}: two streaming passes over the file, so memory stays bounded however
@@ -29,7 +33,6 @@ import java.util.Set;
  */
 public final class CsvDatasets {
     static final int HISTOGRAM_BINS = 10;
-    private static final Set<String> MISSING = Set.of("", "NA", "NaN");
 
     private CsvDatasets() {
     }
@@ -77,9 +80,10 @@ public final class CsvDatasets {
                     }
                     extensions.addRow(fields);
                     for (int i = 0; i < fields.size(); i++) {
-                        if (histograms[i] != null && !MISSING.contains(fields.get(i))) {
+                        // In a numeric column every cell is missing or a finite number (the first pass saw to it).
+                        double v = histograms[i] != null ? number(trim(fields.get(i))) : Double.NaN;
+                        if (!Double.isNaN(v)) {
                             ColumnStats c = first.columns.get(i);
-                            double v = Double.parseDouble(fields.get(i));
                             histograms[i][c.bin(v)]++;
                             c.addScaled(v);
                         }
@@ -173,8 +177,9 @@ public final class CsvDatasets {
         private double scaledM2;
         private long scaledCount;
 
-        void add(String cell) {
-            if (MISSING.contains(cell)) {
+        void add(String raw) {
+            String cell = trim(raw);
+            if (isMissing(cell)) {
                 missing++;
                 return;
             }
@@ -182,26 +187,24 @@ public final class CsvDatasets {
             if (couldBeBoolean && !(cell.equalsIgnoreCase("true") || cell.equalsIgnoreCase("false"))) {
                 couldBeBoolean = false;
             }
-            if (couldBeLong) {
-                try {
-                    Long.parseLong(cell);
-                } catch (NumberFormatException e) {
-                    couldBeLong = false;
-                }
+            if (!couldBeDouble) {
+                return;
             }
-            if (couldBeDouble) {
-                try {
-                    double v = Double.parseDouble(cell);
-                    count++;
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                    double delta = v - mean;
-                    mean += delta / count;
-                    m2 += delta * (v - mean);
-                } catch (NumberFormatException e) {
-                    couldBeDouble = false;
-                }
+            double v = number(cell);
+            if (Double.isNaN(v)) {
+                couldBeDouble = false;
+                couldBeLong = false;
+                return;
             }
+            if (couldBeLong && !isLong(cell)) {
+                couldBeLong = false;
+            }
+            count++;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            double delta = v - mean;
+            mean += delta / count;
+            m2 += delta * (v - mean);
         }
 
         void addScaled(double v) {

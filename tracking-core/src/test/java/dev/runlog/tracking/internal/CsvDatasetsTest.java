@@ -326,6 +326,66 @@ class CsvDatasetsTest {
     }
 
     @Test
+    void everySpellingOfNanCountsAsMissingNotAsAValue() throws Exception {
+        // Double.parseDouble reads "-NaN" and " NaN" as NaN: counted as values, they made min, max,
+        // mean and the histogram edges NaN.
+        for (String cell : List.of("-NaN", " NaN")) {
+            Dataset.ColumnProfile p = Dataset.fromCsv(write("one-nan.csv", "a\n1\n2\n" + cell + "\n"))
+                    .profile().columns().get("a");
+            assertEquals(List.of(2L, 1L, 1.5), List.of(p.count(), p.missing(), p.mean()), cell);
+        }
+        Path file = write("nan.csv", "a,b\n1,1\n2,2\n-NaN,3\n NaN,4\nnan,5\n+NAN\t,6\n");
+        Dataset d = Dataset.fromCsv(file);
+        assertEquals("long", type(d, "a"));
+        Dataset.ColumnProfile a = d.profile().columns().get("a");
+        assertEquals(2, a.count());
+        assertEquals(4, a.missing());
+        assertEquals(1.0, a.min(), 0.0);
+        assertEquals(2.0, a.max(), 0.0);
+        assertEquals(1.5, a.mean(), 0.0);
+        assertEquals(Math.sqrt(0.5), a.std(), EPS);
+        assertTrue(a.histogram().edges().stream().allMatch(Double::isFinite), a.histogram().edges()::toString);
+        assertEquals(2L, a.histogram().counts().stream().mapToLong(Long::longValue).sum());
+    }
+
+    @Test
+    void onlyPlainDecimalNumbersMakeAColumnNumeric() throws Exception {
+        // Java's own number syntax, infinities, values beyond a double, and malformed numbers are
+        // text: each makes its column a string column, without a profile.
+        List<String> notNumbers = List.of("1d", "2f", "3D", "0x1p3", "0x10", "Infinity", "-Infinity", "inf", "1e400",
+                "-1e400", "1e", "1e+", "+", "-", ".", "1.2.3", "1_000", "1,5", "\u0661", "1 2", "--1", "e5");
+        for (String cell : notNumbers) {
+            Dataset d = Dataset.fromCsv(write("text.csv", "a\n1\n\"" + cell + "\"\n2.5\n"));
+            assertEquals("string", type(d, "a"), cell);
+            assertFalse(d.profile().columns().containsKey("a"), cell);
+        }
+        Dataset d = Dataset.fromCsv(write("numbers.csv", "l,d,big\n+1,.5,9223372036854775807\n-2,3.,9223372036854775808\n"
+                + "007,1e3,1\n10,2.5E-1,2\n-0,-1.5e+1,3\n"));
+        assertEquals(List.of(new Dataset.Column("l", "long"), new Dataset.Column("d", "double"),
+                new Dataset.Column("big", "double")), d.schema());
+        assertEquals(16.0 / 5, d.profile().columns().get("l").mean(), EPS);
+        assertEquals((0.5 + 3 + 1000 + 0.25 - 15) / 5, d.profile().columns().get("d").mean(), EPS);
+        assertEquals(-15.0, d.profile().columns().get("d").min(), 0.0);
+    }
+
+    @Test
+    void spacesAndTabsAroundACellAreIgnoredForEveryType() throws Exception {
+        Path file = write("spaces.csv", "n,x,flag\n 1,1.5 ,true\n2 ,\t2.5, FALSE\n\t3\t,   ,True \n\" 4 \",NA ,\t\n");
+        Dataset d = Dataset.fromCsv(file);
+        // " 1" made a long column double; the profile holds the same values either way.
+        assertEquals(List.of(new Dataset.Column("n", "long"), new Dataset.Column("x", "double"),
+                new Dataset.Column("flag", "boolean")), d.schema());
+        Dataset.ColumnProfile n = d.profile().columns().get("n");
+        assertEquals(4, n.count());
+        assertEquals(2.5, n.mean(), 0.0);
+        assertEquals(4.0, n.max(), 0.0);
+        Dataset.ColumnProfile x = d.profile().columns().get("x");
+        assertEquals(2, x.count());
+        assertEquals(2, x.missing());
+        assertEquals(2.0, x.mean(), 0.0);
+    }
+
+    @Test
     void columnTypesAreInferred() throws Exception {
         Path file = write("types.csv", "ints,mixed,flags,text,negatives\n"
                 + "1,1,true,hello,-5\n"
