@@ -134,7 +134,10 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      * @param max       largest value (NaN when count is 0)
      * @param mean      arithmetic mean (NaN when count is 0)
      * @param std       sample standard deviation, n − 1 in the denominator as pandas computes it
-     *                  (NaN when count is below 2)
+     *                  (NaN when count is below 2). Finite whenever the true value is a finite
+     *                  double; only values of both signs near the largest double (such as ±1.7e308)
+     *                  have a larger one, and it is then {@code Infinity}. Min, max, mean and the
+     *                  histogram edges of the finite values CSV datasets count are always finite
      * @param histogram counts in equal-width bins from min to max
      */
     public record ColumnProfile(long count, long missing, double min, double max, double mean, double std,

@@ -264,6 +264,26 @@ class CsvDatasetsTest {
     }
 
     @Test
+    void theStdIsInfiniteOnlyWhenTheTrueOneIsBeyondADouble() throws Exception {
+        // The sample std of ±1.7e308 is 1.7e308·√2, past Double.MAX_VALUE: Infinity is the true
+        // value rounded, as the docs say; everything else stays finite.
+        Dataset.ColumnProfile two = Dataset.fromCsv(write("pm.csv", "a\n1.7e308\n-1.7e308\n")).profile().columns().get("a");
+        assertEquals(Double.POSITIVE_INFINITY, two.std(), 0.0);
+        assertEquals(0.0, two.mean(), 0.0);
+        assertEquals(List.of(-1.7e308, 1.7e308), List.of(two.min(), two.max()));
+        assertTrue(two.histogram().edges().stream().allMatch(Double::isFinite), two.histogram().edges()::toString);
+        assertEquals(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 1L), two.histogram().counts());
+        // With a 0 between them the true std is 1.7e308, representable, and so is the result.
+        String max = Double.toString(Double.MAX_VALUE);
+        Dataset.ColumnProfile three = Dataset.fromCsv(write("pm0.csv", "a\n1.7e308\n0\n-1.7e308\n")).profile().columns().get("a");
+        assertEquals(1.7e308, three.std(), 1.7e308 * 1e-12);
+        Dataset.ColumnProfile extremes = Dataset.fromCsv(write("max.csv", "a\n" + max + "\n-" + max + "\n0\n"))
+                .profile().columns().get("a");
+        assertEquals(Double.MAX_VALUE, extremes.std(), Double.MAX_VALUE * 1e-12);
+        assertEquals(0.0, extremes.mean(), 0.0);
+    }
+
+    @Test
     void twoColumnsOfOneNameAreRefusedNamingThem() throws Exception {
         Path file = write("twice.csv", "a,b,a\n1,2,3\n");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Dataset.fromCsv(file));
