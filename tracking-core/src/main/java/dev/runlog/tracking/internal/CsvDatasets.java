@@ -56,7 +56,8 @@ public final class CsvDatasets {
             for (int i = 0; i < first.header.size(); i++) {
                 Integer before = seen.putIfAbsent(first.header.get(i), i);
                 if (before != null) {
-                    throw new InvalidInputException("CSV file " + file + " names two columns '" + first.header.get(i)
+                    throw new InvalidInputException("CSV file " + file + ", line " + first.headerLine
+                            + ": names two columns '" + first.header.get(i)
                             + "' (columns " + (before + 1) + " and " + (i + 1) + "); a profile needs each name once");
                 }
             }
@@ -137,6 +138,7 @@ public final class CsvDatasets {
     /** The first pass: header, then per-column statistics of every data row. */
     private static final class Pass1 implements RecordHandler {
         List<String> header;
+        long headerLine;
         final List<ColumnStats> columns = new ArrayList<>();
         long rows;
 
@@ -144,6 +146,7 @@ public final class CsvDatasets {
         public void record(long line, List<String> fields) {
             if (header == null) {
                 header = List.copyOf(fields);
+                headerLine = line;
                 for (int i = 0; i < fields.size(); i++) {
                     columns.add(new ColumnStats());
                 }

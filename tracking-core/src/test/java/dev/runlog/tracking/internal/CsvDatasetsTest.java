@@ -285,9 +285,18 @@ class CsvDatasetsTest {
 
     @Test
     void twoColumnsOfOneNameAreRefusedNamingThem() throws Exception {
-        Path file = write("twice.csv", "a,b,a\n1,2,3\n");
+        Path file = write("twice.csv", "\n\na,b,a\n1,2,3\n");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Dataset.fromCsv(file));
-        assertTrue(e.getMessage().contains("two columns 'a' (columns 1 and 3)"), e.getMessage());
+        assertTrue(e.getMessage().contains("twice.csv, line 3: names two columns 'a' (columns 1 and 3)"), e.getMessage());
+    }
+
+    @Test
+    void columnNamesAreComparedExactlyAsWrittenSoCaseAndSpacesMakeThemDifferent() throws Exception {
+        // As the README says: only the same string twice is refused; the names are not trimmed.
+        Dataset d = Dataset.fromCsv(write("alike.csv", "a,A,a ,\" a\"\n1,2,3,4\n"));
+        assertEquals(List.of("a", "A", "a ", " a"), d.schema().stream().map(Dataset.Column::name).toList());
+        assertEquals(4.0, d.profile().columns().get(" a").mean(), 0.0);
+        assertEquals(3.0, d.profile().columns().get("a ").mean(), 0.0);
     }
 
     @Test
