@@ -3,6 +3,7 @@ package dev.runlog.monitoring;
 import dev.runlog.monitoring.internal.StepCdf;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.spi.CsvCells;
 import dev.runlog.tracking.spi.InputRules;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -46,8 +47,6 @@ import org.apache.datasketches.memory.Memory;
 public final class Reference {
     /** Columns of these types are numeric; any other is categorical. */
     private static final Set<String> NUMERIC_TYPES = Set.of("long", "double");
-    /** The cells counted as missing, as {@link Dataset#fromCsv} counts them. */
-    private static final Set<String> MISSING = Set.of("", "NA", "NaN");
     /**
      * The key of the reference in {@link Dataset.Profile#extensions()}: with this module present,
      * {@link Dataset#fromCsv} profiles every dataset into a reference stored under it.
@@ -140,8 +139,10 @@ public final class Reference {
         }
 
         /**
-         * Adds a row given as its cells' text, in schema order. Empty cells, {@code NA} and
-         * {@code NaN} are missing.
+         * Adds a row given as its cells' text, in schema order, typed as {@link Dataset#fromCsv}
+         * types them ({@link CsvCells}): missing are null, empty or blank cells, {@code NA}, and
+         * {@code NaN} in any case and sign; a number is decimal and finite, spaces around it
+         * ignored. A category is the cell as given.
          *
          * @throws InvalidInputException if the row has not one cell per column, or a numeric cell is
          *                               not a number
@@ -154,22 +155,24 @@ public final class Reference {
             }
             for (int i = 0; i < cells.size(); i++) {
                 String cell = cells.get(i);
+                // The dataset's own rules, so that every row Dataset.fromCsv profiles is sketched too.
+                boolean missing = cell == null || CsvCells.isMissing(CsvCells.trim(cell));
                 if (columns.get(i) instanceof NumericColumn column) {
-                    column.add(cell == null || MISSING.contains(cell) ? Double.NaN : number(schema.get(i), cell));
+                    column.add(missing ? Double.NaN : number(schema.get(i), CsvCells.trim(cell)));
                 } else {
-                    ((CategoricalColumn) columns.get(i)).add(cell == null || MISSING.contains(cell) ? null : cell);
+                    ((CategoricalColumn) columns.get(i)).add(missing ? null : cell);
                 }
             }
             return this;
         }
 
         private static double number(Dataset.Column column, String cell) {
-            try {
-                return Double.parseDouble(cell);
-            } catch (NumberFormatException e) {
+            double v = CsvCells.number(cell);
+            if (Double.isNaN(v)) {
                 throw new InvalidInputException("column '" + column.name() + "' is " + column.type()
                         + " but holds '" + cell + "'");
             }
+            return v;
         }
 
         /** The reference of the rows added so far. */

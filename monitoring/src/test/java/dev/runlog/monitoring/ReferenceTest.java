@@ -162,6 +162,20 @@ class ReferenceTest {
     }
 
     @Test
+    void theProfileOfACsvTypesCellsAsTheDatasetDoes() throws IOException {
+        // Dataset.fromCsv counts " NA", "nan" and blanks as missing and reads " 2 " as 2; the profiler
+        // refused them as not numbers, and the dataset was left without its drift reference.
+        Path file = tempDir.resolve("cells.csv");
+        java.nio.file.Files.writeString(file, "x,c\n1,a\n NA,b\nnan,\n 2 , NA\n  ,a\n-NaN,nan\n");
+        Dataset dataset = Dataset.fromCsv(file);
+        assertEquals("long", dataset.schema().get(0).type());
+        Reference reference = Reference.fromProfile(dataset.profile()).orElseThrow();
+        assertEquals(2, reference.count("x"));
+        assertEquals(Map.of("a", 2L, "b", 1L), reference.frequencies("c"));
+        assertThrows(InvalidInputException.class, () -> Reference.builder(dataset.schema()).addRow(List.of("1d", "a")));
+    }
+
+    @Test
     void optionsAreImmutableAndRefuseNonsense() {
         DriftOptions defaults = DriftOptions.defaults();
         DriftOptions changed = defaults.threshold(DriftMethod.WASSERSTEIN, 0.2).driftShare(0.3).smallWindow(500).bins(20)

@@ -39,10 +39,20 @@ public record Dataset(String name, String digest, String source, List<Column> sc
     }
 
     /**
-     * Reads a CSV file with a header row (RFC 4180 quoting), infers each column's type
+     * Reads a CSV file with a header row (RFC 4180 quoting; lines end in LF, CRLF or a lone CR, in
+     * any mix, each kept as data inside quotes), infers each column's type
      * ({@code long}, {@code double}, {@code boolean} or {@code string}), profiles it, and hashes the
-     * whole file. The name is the file name without its extension. Empty cells, {@code NA} and
-     * {@code NaN} count as missing.
+     * whole file. The name is the file name without its extension.
+     *
+     * <p>Cells are typed without the spaces and tabs around them, for every type alike. Missing are
+     * empty cells, {@code NA}, and {@code NaN} in any case with or without a sign ({@code nan},
+     * {@code -NaN}). A number is decimal: an optional sign, digits with an optional fraction
+     * ({@code 1.}, {@code .5}), an optional exponent ({@code 1e-3}), and finite as a double. Any
+     * other cell is text, and makes its column a {@code string} column without a profile: so do
+     * Java's own number forms ({@code 1d}, {@code 0x1p3}), {@code Infinity} and {@code inf}, and a
+     * value beyond a double ({@code 1e400}). A column is {@code long} when its numbers are whole and
+     * fit a long, {@code boolean} when its values are {@code true} and {@code false} in any case.
+     * {@link dev.runlog.tracking.spi.CsvCells} publishes these rules.
      *
      * @throws InvalidInputException if the file is not a well-formed CSV (the message names the line)
      * @throws StoreException        if the file cannot be read
@@ -124,7 +134,10 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      * @param max       largest value (NaN when count is 0)
      * @param mean      arithmetic mean (NaN when count is 0)
      * @param std       sample standard deviation, n − 1 in the denominator as pandas computes it
-     *                  (NaN when count is below 2)
+     *                  (NaN when count is below 2). Finite whenever the true value is a finite
+     *                  double; only values of both signs near the largest double (such as ±1.7e308)
+     *                  have a larger one, and it is then {@code Infinity}. Min, max, mean and the
+     *                  histogram edges of the finite values CSV datasets count are always finite
      * @param histogram counts in equal-width bins from min to max
      */
     public record ColumnProfile(long count, long missing, double min, double max, double mean, double std,

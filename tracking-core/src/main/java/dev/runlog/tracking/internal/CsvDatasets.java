@@ -1,5 +1,10 @@
 package dev.runlog.tracking.internal;
 
+import static dev.runlog.tracking.spi.CsvCells.isLong;
+import static dev.runlog.tracking.spi.CsvCells.isMissing;
+import static dev.runlog.tracking.spi.CsvCells.number;
+import static dev.runlog.tracking.spi.CsvCells.trim;
+
 import dev.runlog.tracking.spi.Sha256;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.InvalidInputException;
@@ -18,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@link Dataset#fromCsv}: two streaming passes over the file, so memory stays bounded however
@@ -29,7 +33,6 @@ import java.util.Set;
  */
 public final class CsvDatasets {
     static final int HISTOGRAM_BINS = 10;
-    private static final Set<String> MISSING = Set.of("", "NA", "NaN");
 
     private CsvDatasets() {
     }
@@ -53,7 +56,8 @@ public final class CsvDatasets {
             for (int i = 0; i < first.header.size(); i++) {
                 Integer before = seen.putIfAbsent(first.header.get(i), i);
                 if (before != null) {
-                    throw new InvalidInputException("CSV file " + file + " names two columns '" + first.header.get(i)
+                    throw new InvalidInputException("CSV file " + file + ", line " + first.headerLine
+                            + ": names two columns '" + first.header.get(i)
                             + "' (columns " + (before + 1) + " and " + (i + 1) + "); a profile needs each name once");
                 }
             }
@@ -77,9 +81,10 @@ public final class CsvDatasets {
                     }
                     extensions.addRow(fields);
                     for (int i = 0; i < fields.size(); i++) {
-                        if (histograms[i] != null && !MISSING.contains(fields.get(i))) {
+                        // In a numeric column every cell is missing or a finite number (the first pass saw to it).
+                        double v = histograms[i] != null ? number(trim(fields.get(i))) : Double.NaN;
+                        if (!Double.isNaN(v)) {
                             ColumnStats c = first.columns.get(i);
-                            double v = Double.parseDouble(fields.get(i));
                             histograms[i][c.bin(v)]++;
                             c.addScaled(v);
                         }
@@ -133,6 +138,7 @@ public final class CsvDatasets {
     /** The first pass: header, then per-column statistics of every data row. */
     private static final class Pass1 implements RecordHandler {
         List<String> header;
+        long headerLine;
         final List<ColumnStats> columns = new ArrayList<>();
         long rows;
 
@@ -140,6 +146,7 @@ public final class CsvDatasets {
         public void record(long line, List<String> fields) {
             if (header == null) {
                 header = List.copyOf(fields);
+                headerLine = line;
                 for (int i = 0; i < fields.size(); i++) {
                     columns.add(new ColumnStats());
                 }
@@ -173,8 +180,9 @@ public final class CsvDatasets {
         private double scaledM2;
         private long scaledCount;
 
-        void add(String cell) {
-            if (MISSING.contains(cell)) {
+        void add(String raw) {
+            String cell = trim(raw);
+            if (isMissing(cell)) {
                 missing++;
                 return;
             }
@@ -182,26 +190,24 @@ public final class CsvDatasets {
             if (couldBeBoolean && !(cell.equalsIgnoreCase("true") || cell.equalsIgnoreCase("false"))) {
                 couldBeBoolean = false;
             }
-            if (couldBeLong) {
-                try {
-                    Long.parseLong(cell);
-                } catch (NumberFormatException e) {
-                    couldBeLong = false;
-                }
+            if (!couldBeDouble) {
+                return;
             }
-            if (couldBeDouble) {
-                try {
-                    double v = Double.parseDouble(cell);
-                    count++;
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                    double delta = v - mean;
-                    mean += delta / count;
-                    m2 += delta * (v - mean);
-                } catch (NumberFormatException e) {
-                    couldBeDouble = false;
-                }
+            double v = number(cell);
+            if (Double.isNaN(v)) {
+                couldBeDouble = false;
+                couldBeLong = false;
+                return;
             }
+            if (couldBeLong && !isLong(cell)) {
+                couldBeLong = false;
+            }
+            count++;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            double delta = v - mean;
+            mean += delta / count;
+            m2 += delta * (v - mean);
         }
 
         void addScaled(double v) {
@@ -291,7 +297,8 @@ public final class CsvDatasets {
 
     /**
      * Reads RFC 4180 records: comma-separated fields, double quotes around fields holding commas,
-     * quotes or line breaks, a doubled quote for a quote, LF or CRLF line ends. Every record must
+     * quotes or line breaks, a doubled quote for a quote, LF, CRLF or lone CR line ends (any mix;
+     * inside quotes each is kept as data). Every record must
      * have as many fields as the header; blank lines are skipped.
      */
     private static void forEachRecord(Path file, InputStream in, RecordHandler handler) throws IOException {
@@ -308,13 +315,17 @@ public final class CsvDatasets {
         if (c == '\uFEFF') {
             c = reader.read(); // a byte order mark is not part of the first header name
         }
+        boolean afterCr = false;
         for (; c != -1; c = reader.read()) {
+            boolean crlf = afterCr && c == '\n';
+            afterCr = c == '\r';
             if (inQuotes) {
                 if (c == '"') {
                     inQuotes = false;
                     afterQuote = true;
                 } else {
-                    line += c == '\n' ? 1 : 0;
+                    // Kept as data; CR, LF and CRLF each count as one line break for the line numbers in messages.
+                    line += c == '\r' || (c == '\n' && !crlf) ? 1 : 0;
                     field.append((char) c);
                 }
                 continue;
@@ -338,10 +349,11 @@ public final class CsvDatasets {
                     afterQuote = false;
                     recordStarted = true;
                 }
-                case '\r' -> {
-                    // CRLF: the LF ends the record.
-                }
-                case '\n' -> {
+                case '\r', '\n' -> {
+                    // A lone CR (old Mac files) ends a line as LF does; the LF of a CRLF was ended by its CR.
+                    if (crlf) {
+                        continue;
+                    }
                     if (recordStarted || field.length() > 0) {
                         expected = endRecord(file, handler, fields, field, recordLine, expected);
                     }

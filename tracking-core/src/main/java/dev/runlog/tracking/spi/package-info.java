@@ -9,7 +9,8 @@
  * ({@link dev.runlog.tracking.spi.InputRules}) and artifact path rules
  * ({@link dev.runlog.tracking.spi.ArtifactPaths}), the order of missing values and NaN
  * ({@link dev.runlog.tracking.spi.SearchOrder#rank}), the text form of dataset schemas and profiles
- * ({@link dev.runlog.tracking.spi.DatasetCodec}), failures that keep the operating system's reason
+ * ({@link dev.runlog.tracking.spi.DatasetCodec}) and of CSV cells as datasets type them
+ * ({@link dev.runlog.tracking.spi.CsvCells}), failures that keep the operating system's reason
  * ({@link dev.runlog.tracking.spi.IoFailures}), and who owns a run or a temporary file
  * ({@link dev.runlog.tracking.spi.ProcessOwner}). A store that keeps files in a directory uses
  * {@link dev.runlog.tracking.spi.ArtifactStore#localFilesystem}. Extensions that keep their own

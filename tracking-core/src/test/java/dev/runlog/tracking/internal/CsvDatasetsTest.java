@@ -17,7 +17,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,6 +215,43 @@ class CsvDatasetsTest {
     }
 
     @Test
+    void lfCrlfAndLoneCrLineEndsAndAnyMixOfThemEndRecords() throws Exception {
+        // Old Mac files end lines with a lone CR: read as one line, the header was [a, b1, 23, 4].
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("lf.csv", "a,b\n1,2\n3,4\n5,6\n");
+        files.put("crlf.csv", "a,b\r\n1,2\r\n3,4\r\n5,6\r\n");
+        files.put("cr.csv", "a,b\r1,2\r3,4\r5,6\r");
+        // CR, CRLF, LF, then LF followed by a lone CR (a blank line, skipped), no end at all.
+        files.put("mixed.csv", "a,b\r1,2\r\n3,4\n\r5,6");
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Dataset d = Dataset.fromCsv(write(f.getKey(), f.getValue()));
+            assertEquals(List.of(new Dataset.Column("a", "long"), new Dataset.Column("b", "long")), d.schema(), f.getKey());
+            assertEquals(3, d.profile().rowCount(), f.getKey());
+            assertEquals(3.0, d.profile().columns().get("a").mean(), 0.0, f.getKey());
+            assertEquals(6.0, d.profile().columns().get("b").max(), 0.0, f.getKey());
+        }
+    }
+
+    @Test
+    void aCrInsideQuotesIsDataAndOutsideQuotesEndsTheRecord() throws Exception {
+        Path quoted = write("quoted-cr.csv", "t,n\r\"x\ry\",1\r\"z\r\n\",2\r");
+        List<List<String>> rows = new ArrayList<>();
+        Dataset.forEachCsvRow(quoted, rows::add);
+        assertEquals(List.of(List.of("x\ry", "1"), List.of("z\r\n", "2")), rows);
+        assertEquals(2, Dataset.fromCsv(quoted).profile().rowCount());
+
+        // Unquoted, "1\r2" was read as the number 12; now the CR ends a record of one field.
+        Path unquoted = write("cr-in-field.csv", "a,b\n1\r2,3\n");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Dataset.fromCsv(unquoted));
+        assertTrue(e.getMessage().contains("line 2: 1 fields where the header has 2"), e.getMessage());
+
+        // Line numbers count a lone CR, inside quotes too, and a CRLF once.
+        Path bad = write("cr-lines.csv", "a,b\r\"x\ry\",1\r\n\"p\r\nq\",2\r1,2,3\r");
+        InvalidInputException e2 = assertThrows(InvalidInputException.class, () -> Dataset.fromCsv(bad));
+        assertTrue(e2.getMessage().contains("line 6:"), e2.getMessage());
+    }
+
+    @Test
     void valuesNearTheLargestDoubleOfBothSignsStillHaveAFiniteProfile() throws Exception {
         Path file = write("huge.csv", "a\n1e308\n1e308\n-1e308\n");
         Dataset.ColumnProfile a = Dataset.fromCsv(file).profile().columns().get("a");
@@ -225,10 +264,39 @@ class CsvDatasetsTest {
     }
 
     @Test
+    void theStdIsInfiniteOnlyWhenTheTrueOneIsBeyondADouble() throws Exception {
+        // The sample std of ±1.7e308 is 1.7e308·√2, past Double.MAX_VALUE: Infinity is the true
+        // value rounded, as the docs say; everything else stays finite.
+        Dataset.ColumnProfile two = Dataset.fromCsv(write("pm.csv", "a\n1.7e308\n-1.7e308\n")).profile().columns().get("a");
+        assertEquals(Double.POSITIVE_INFINITY, two.std(), 0.0);
+        assertEquals(0.0, two.mean(), 0.0);
+        assertEquals(List.of(-1.7e308, 1.7e308), List.of(two.min(), two.max()));
+        assertTrue(two.histogram().edges().stream().allMatch(Double::isFinite), two.histogram().edges()::toString);
+        assertEquals(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 1L), two.histogram().counts());
+        // With a 0 between them the true std is 1.7e308, representable, and so is the result.
+        String max = Double.toString(Double.MAX_VALUE);
+        Dataset.ColumnProfile three = Dataset.fromCsv(write("pm0.csv", "a\n1.7e308\n0\n-1.7e308\n")).profile().columns().get("a");
+        assertEquals(1.7e308, three.std(), 1.7e308 * 1e-12);
+        Dataset.ColumnProfile extremes = Dataset.fromCsv(write("max.csv", "a\n" + max + "\n-" + max + "\n0\n"))
+                .profile().columns().get("a");
+        assertEquals(Double.MAX_VALUE, extremes.std(), Double.MAX_VALUE * 1e-12);
+        assertEquals(0.0, extremes.mean(), 0.0);
+    }
+
+    @Test
     void twoColumnsOfOneNameAreRefusedNamingThem() throws Exception {
-        Path file = write("twice.csv", "a,b,a\n1,2,3\n");
+        Path file = write("twice.csv", "\n\na,b,a\n1,2,3\n");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Dataset.fromCsv(file));
-        assertTrue(e.getMessage().contains("two columns 'a' (columns 1 and 3)"), e.getMessage());
+        assertTrue(e.getMessage().contains("twice.csv, line 3: names two columns 'a' (columns 1 and 3)"), e.getMessage());
+    }
+
+    @Test
+    void columnNamesAreComparedExactlyAsWrittenSoCaseAndSpacesMakeThemDifferent() throws Exception {
+        // As the README says: only the same string twice is refused; the names are not trimmed.
+        Dataset d = Dataset.fromCsv(write("alike.csv", "a,A,a ,\" a\"\n1,2,3,4\n"));
+        assertEquals(List.of("a", "A", "a ", " a"), d.schema().stream().map(Dataset.Column::name).toList());
+        assertEquals(4.0, d.profile().columns().get(" a").mean(), 0.0);
+        assertEquals(3.0, d.profile().columns().get("a ").mean(), 0.0);
     }
 
     @Test
@@ -284,6 +352,66 @@ class CsvDatasetsTest {
         assertEquals(2, y.count());
         assertEquals(3, y.missing());
         assertEquals(3.5, y.mean(), EPS);
+    }
+
+    @Test
+    void everySpellingOfNanCountsAsMissingNotAsAValue() throws Exception {
+        // Double.parseDouble reads "-NaN" and " NaN" as NaN: counted as values, they made min, max,
+        // mean and the histogram edges NaN.
+        for (String cell : List.of("-NaN", " NaN")) {
+            Dataset.ColumnProfile p = Dataset.fromCsv(write("one-nan.csv", "a\n1\n2\n" + cell + "\n"))
+                    .profile().columns().get("a");
+            assertEquals(List.of(2L, 1L, 1.5), List.of(p.count(), p.missing(), p.mean()), cell);
+        }
+        Path file = write("nan.csv", "a,b\n1,1\n2,2\n-NaN,3\n NaN,4\nnan,5\n+NAN\t,6\n");
+        Dataset d = Dataset.fromCsv(file);
+        assertEquals("long", type(d, "a"));
+        Dataset.ColumnProfile a = d.profile().columns().get("a");
+        assertEquals(2, a.count());
+        assertEquals(4, a.missing());
+        assertEquals(1.0, a.min(), 0.0);
+        assertEquals(2.0, a.max(), 0.0);
+        assertEquals(1.5, a.mean(), 0.0);
+        assertEquals(Math.sqrt(0.5), a.std(), EPS);
+        assertTrue(a.histogram().edges().stream().allMatch(Double::isFinite), a.histogram().edges()::toString);
+        assertEquals(2L, a.histogram().counts().stream().mapToLong(Long::longValue).sum());
+    }
+
+    @Test
+    void onlyPlainDecimalNumbersMakeAColumnNumeric() throws Exception {
+        // Java's own number syntax, infinities, values beyond a double, and malformed numbers are
+        // text: each makes its column a string column, without a profile.
+        List<String> notNumbers = List.of("1d", "2f", "3D", "0x1p3", "0x10", "Infinity", "-Infinity", "inf", "1e400",
+                "-1e400", "1e", "1e+", "+", "-", ".", "1.2.3", "1_000", "1,5", "\u0661", "1 2", "--1", "e5");
+        for (String cell : notNumbers) {
+            Dataset d = Dataset.fromCsv(write("text.csv", "a\n1\n\"" + cell + "\"\n2.5\n"));
+            assertEquals("string", type(d, "a"), cell);
+            assertFalse(d.profile().columns().containsKey("a"), cell);
+        }
+        Dataset d = Dataset.fromCsv(write("numbers.csv", "l,d,big\n+1,.5,9223372036854775807\n-2,3.,9223372036854775808\n"
+                + "007,1e3,1\n10,2.5E-1,2\n-0,-1.5e+1,3\n"));
+        assertEquals(List.of(new Dataset.Column("l", "long"), new Dataset.Column("d", "double"),
+                new Dataset.Column("big", "double")), d.schema());
+        assertEquals(16.0 / 5, d.profile().columns().get("l").mean(), EPS);
+        assertEquals((0.5 + 3 + 1000 + 0.25 - 15) / 5, d.profile().columns().get("d").mean(), EPS);
+        assertEquals(-15.0, d.profile().columns().get("d").min(), 0.0);
+    }
+
+    @Test
+    void spacesAndTabsAroundACellAreIgnoredForEveryType() throws Exception {
+        Path file = write("spaces.csv", "n,x,flag\n 1,1.5 ,true\n2 ,\t2.5, FALSE\n\t3\t,   ,True \n\" 4 \",NA ,\t\n");
+        Dataset d = Dataset.fromCsv(file);
+        // " 1" made a long column double; the profile holds the same values either way.
+        assertEquals(List.of(new Dataset.Column("n", "long"), new Dataset.Column("x", "double"),
+                new Dataset.Column("flag", "boolean")), d.schema());
+        Dataset.ColumnProfile n = d.profile().columns().get("n");
+        assertEquals(4, n.count());
+        assertEquals(2.5, n.mean(), 0.0);
+        assertEquals(4.0, n.max(), 0.0);
+        Dataset.ColumnProfile x = d.profile().columns().get("x");
+        assertEquals(2, x.count());
+        assertEquals(2, x.missing());
+        assertEquals(2.0, x.mean(), 0.0);
     }
 
     @Test
