@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 final class DefaultActiveRun implements ActiveRun {
     private final DefaultTracker tracker;
@@ -35,6 +36,15 @@ final class DefaultActiveRun implements ActiveRun {
     private volatile RunStatus endStatus;
     // Null unless the tracker samples system metrics; stopped (its last sample logged) before the run ends.
     private volatile SystemMetricsSampler sampler;
+    /*
+     * Points are buffered, so a point logged while end() runs could reach the writer after the
+     * run's flush and be refused by the store, far from its caller. So end() first sets ending,
+     * then waits until no logMetric that entered before is still handing its point over, then
+     * flushes: each call either hands its point over in time or is refused (each side writes
+     * its flag, then reads the other's; volatile and atomic accesses are totally ordered).
+     */
+    private volatile boolean ending;
+    private final AtomicInteger logging = new AtomicInteger();
 
     /** @param startLogging what to log as the run starts: system metrics, the class path */
     DefaultActiveRun(DefaultTracker tracker, String id, String experimentId, String name, RunStartLogging startLogging) {
@@ -89,14 +99,26 @@ final class DefaultActiveRun implements ActiveRun {
 
     @Override
     public ActiveRun logMetric(String key, double value, long step) {
-        checkWritable();
-        tracker.logMetric(id, new Metric(InputRules.key("metric", key), value, step, tracker.clock().millis()));
+        enterLogging();
+        try {
+            tracker.logMetric(id, new Metric(InputRules.key("metric", key), value, step, tracker.clock().millis()));
+        } finally {
+            logging.decrementAndGet();
+        }
         return this;
     }
 
     @Override
     public ActiveRun logMetrics(Map<String, ? extends Number> metrics, long step) {
-        checkWritable();
+        enterLogging();
+        try {
+            return logMetricsEntered(metrics, step);
+        } finally {
+            logging.decrementAndGet();
+        }
+    }
+
+    private ActiveRun logMetricsEntered(Map<String, ? extends Number> metrics, long step) {
         InputRules.notNull("metrics", metrics);
         long now = tracker.clock().millis();
         List<Metric> points = new ArrayList<>(metrics.size());
@@ -247,8 +269,28 @@ final class DefaultActiveRun implements ActiveRun {
         }
         checkWritable();
         stopSampler();
-        tracker.flush();
-        endWithoutFlush(status);
+        drainLogging();
+        try {
+            tracker.flush();
+            endWithoutFlush(status);
+        } finally {
+            reopenIfNotEnded();
+        }
+    }
+
+    /** After a failed end, the run takes points again, as it did before. */
+    private void reopenIfNotEnded() {
+        if (endStatus == null) {
+            ending = false;
+        }
+    }
+
+    /** Refuses new points and waits for those being handed over (see {@link #ending}); undone if the end fails. */
+    private void drainLogging() {
+        ending = true;
+        while (logging.get() != 0) {
+            Thread.onSpinWait(); // a hand-over takes microseconds at most
+        }
     }
 
     @Override
@@ -256,9 +298,14 @@ final class DefaultActiveRun implements ActiveRun {
         InputRules.notNull("cause", cause);
         checkWritable();
         stopSampler();
-        tracker.flush();
-        tracker.store().logBatch(id, List.of(), Map.of(), failureTags(cause));
-        endWithoutFlush(RunStatus.FAILED);
+        drainLogging();
+        try {
+            tracker.flush();
+            tracker.store().logBatch(id, List.of(), Map.of(), failureTags(cause));
+            endWithoutFlush(RunStatus.FAILED);
+        } finally {
+            reopenIfNotEnded();
+        }
     }
 
     /** The exception's class and message, each cut to fit a tag: a failure must never fail to be recorded. */
@@ -317,6 +364,22 @@ final class DefaultActiveRun implements ActiveRun {
     public synchronized void close() {
         if (endStatus == null) {
             end(RunStatus.FINISHED);
+        }
+    }
+
+    /** {@link #checkWritable()} for a metric call, counted in {@link #logging} until the caller decrements it. */
+    private void enterLogging() {
+        logging.incrementAndGet();
+        if (ending) {
+            logging.decrementAndGet();
+            RunStatus status = endStatus;
+            throw new RunNotActiveException(id, status != null ? "it has ended with status " + status : "it is ending");
+        }
+        try {
+            checkWritable();
+        } catch (RuntimeException e) {
+            logging.decrementAndGet();
+            throw e;
         }
     }
 
