@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Strings that reach a store by ways other than the key and value rules: an exception's message,
- * a model's metadata and signature, a search's order. Each is valid Unicode or refused, and a
+ * a model's metadata and signature, text and JSON artifacts, a search's order. Each is valid Unicode or refused, and a
  * search orders by no more clauses than every store can answer.
  */
 class StoredTextTest {
@@ -34,6 +34,19 @@ class StoredTextTest {
         assertThrows(InvalidInputException.class, () -> ModelOptions.defaults().metadata("k\uDC00", "v"));
         assertTrue(assertThrows(InvalidInputException.class, () -> ModelSignature.Field.column("c\uD800", "double"))
                 .getMessage().contains("signature field name"));
+    }
+
+    @Test
+    void textAndJsonArtifactsMustBeValidUnicodeNotStoredWithAQuestionMark() {
+        try (Tracker tracker = Tracker.inMemory(); ActiveRun run = tracker.startRun("e")) {
+            assertTrue(assertThrows(InvalidInputException.class, () -> run.logText("x\uD800y", "notes.txt"))
+                    .getMessage().contains("text of artifact 'notes.txt'"));
+            assertTrue(assertThrows(InvalidInputException.class, () -> run.logJson(Map.of("k", "x\uDC00"), "a.json"))
+                    .getMessage().contains("JSON of artifact 'a.json'"));
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+            run.logText("x\uD83D\uDE00y", "pair.txt"); // a surrogate pair is one character
+            assertEquals(1, tracker.listArtifacts(run.id(), "").size());
+        }
     }
 
     @Test

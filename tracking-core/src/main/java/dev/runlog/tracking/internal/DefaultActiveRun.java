@@ -178,14 +178,17 @@ final class DefaultActiveRun implements ActiveRun {
 
     @Override
     public ActiveRun logText(String text, String artifactPath) {
-        InputRules.notNull("text", text);
+        // UTF-8 cannot encode a lone surrogate: getBytes would silently store '?' in its place.
+        InputRules.text("text of artifact '" + artifactPath + "'", InputRules.notNull("text", text));
         return logBytes(text.getBytes(StandardCharsets.UTF_8), artifactPath);
     }
 
     @Override
     public ActiveRun logJson(Object value, String artifactPath) {
         InputRules.notNull("value", value);
-        return logBytes(Json.write(value).getBytes(StandardCharsets.UTF_8), artifactPath);
+        String json = Json.write(value);
+        InputRules.text("JSON of artifact '" + artifactPath + "'", json);
+        return logBytes(json.getBytes(StandardCharsets.UTF_8), artifactPath);
     }
 
     private ActiveRun logBytes(byte[] bytes, String artifactPath) {
