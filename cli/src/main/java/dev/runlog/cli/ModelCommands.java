@@ -205,7 +205,7 @@ final class ModelCommands {
         @Parameters(index = "1", paramLabel = "VERSION")
         int version;
 
-        @Parameters(index = "2", paramLabel = "STAGE", description = "None, Staging, Production or Archived")
+        @Parameters(index = "2", paramLabel = "STAGE", description = "Staging or Production")
         Stage stage;
 
         @Option(names = "--gate", paramLabel = "EXPR",
@@ -230,6 +230,10 @@ final class ModelCommands {
 
         @Override
         public Integer run() {
+            if (stage != Stage.STAGING && stage != Stage.PRODUCTION) {
+                throw new UsageException("STAGE: promote moves a version to Staging or Production, not " + stage
+                        + "; to archive a version or move it back to None, call ModelRegistry.transition");
+            }
             List<Gate> parsed = new ArrayList<>();
             for (String expression : gates) {
                 try {

@@ -214,6 +214,14 @@ abstract class CommandsContract {
     }
 
     @Test
+    void promoteTakesStagingOrProductionAndSaysSoForAnyOtherStage() {
+        for (String stage : List.of("Archived", "None")) {
+            assertFailed(h.run("promote", "iris-classifier", "2", stage), 2,
+                    "promote moves a version to Staging or Production, not " + stage);
+        }
+    }
+
+    @Test
     void metricPrintsEveryPointAsTableCsvAndJson() throws Exception {
         assertEquals(List.of(
                 "step  time                  value",
