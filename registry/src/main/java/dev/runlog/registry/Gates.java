@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
 public final class Gates {
     /** {@code metrics.<key> <op> <number>} or {@code tags.<key> = '<value>'}; a key may be backquoted. */
     private static final Pattern EXPRESSION = Pattern.compile(
-            "\\s*(metrics|tags)\\.(`[^`]+`|[\\w./-]+)\\s*(>=|<=|>|<|=)\\s*(.*?)\\s*");
+            "\\s*(?i:(metrics?|tags?))\\.(`[^`]+`|[\\w./-]+)\\s*(>=|<=|>|<|=)\\s*(.*?)\\s*");
+    /** A number as the search grammar writes one: decimal, with an optional exponent (no hex, suffix or name). */
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
 
     private Gates() {
     }
@@ -33,7 +35,9 @@ public final class Gates {
      * Reads a gate written as text, in the search grammar's terms:
      * {@code metrics.accuracy >= 0.9}, {@code metrics.loss < 0.2} ({@code >=}, {@code <=},
      * {@code >}, {@code <}), or {@code tags.validated = 'true'} (quoted with {@code '} or
-     * {@code "}). A key holding spaces or other characters is backquoted:
+     * {@code "}, a quote inside written twice or after a backslash). {@code metric.} and {@code tag.},
+     * in any letter case, work too; a number is decimal, as {@code 0.9} or {@code 1e-3}. A key
+     * holding spaces or other characters is backquoted:
      * {@code metrics.`val loss` <= 0.3}. The gate's name in its result is the expression as
      * written, normalised.
      *
@@ -49,34 +53,53 @@ public final class Gates {
         String key = m.group(2).startsWith("`") ? m.group(2).substring(1, m.group(2).length() - 1) : m.group(2);
         String op = m.group(3);
         String operand = m.group(4);
-        if (m.group(1).equals("tags")) {
+        if (m.group(1).toLowerCase(java.util.Locale.ROOT).startsWith("tag")) {
             if (!op.equals("=")) {
                 throw new InvalidInputException("gate '" + expression + "': a tag gate compares with '=', not '" + op + "'");
             }
-            if (operand.length() < 2 || operand.charAt(0) != operand.charAt(operand.length() - 1)
-                    || (operand.charAt(0) != '\'' && operand.charAt(0) != '"')) {
-                throw new InvalidInputException("gate '" + expression + "': the tag value must be quoted, as 'true'");
-            }
-            return requireTag(key, operand.substring(1, operand.length() - 1));
+            return requireTag(key, unquote(expression, operand));
         }
         if (op.equals("=")) {
             throw new InvalidInputException("gate '" + expression + "': a metric gate compares with >=, <=, > or <, not '='");
         }
-        double bound;
-        try {
-            bound = Double.parseDouble(operand);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("gate '" + expression + "': '" + operand + "' is not a number");
+        if (!NUMBER.matcher(operand).matches()) {
+            throw new InvalidInputException("gate '" + expression + "': '" + operand + "' is not a number (write it in"
+                    + " decimal, such as 0.9 or 1e-3)");
         }
-        if (Double.isNaN(bound)) {
-            throw new InvalidInputException("gate '" + expression + "': the bound is NaN, which nothing passes");
-        }
+        double bound = Double.parseDouble(operand);
         return switch (op) {
             case ">=" -> threshold(key, ">=", bound, v -> v >= bound);
             case "<=" -> threshold(key, "<=", bound, v -> v <= bound);
             case ">" -> threshold(key, ">", bound, v -> v > bound);
             default -> threshold(key, "<", bound, v -> v < bound);
         };
+    }
+
+    /**
+     * A quoted value as the search grammar reads one: in {@code '} or {@code "}, the quote doubled
+     * or backslash-escaped inside it, and a backslash escaping a backslash.
+     */
+    private static String unquote(String expression, String operand) {
+        char quote = operand.isEmpty() ? 0 : operand.charAt(0);
+        if (operand.length() < 2 || (quote != '\'' && quote != '"') || operand.charAt(operand.length() - 1) != quote) {
+            throw new InvalidInputException("gate '" + expression + "': the tag value must be quoted, as 'true'");
+        }
+        StringBuilder value = new StringBuilder();
+        for (int i = 1; i < operand.length() - 1; i++) {
+            char c = operand.charAt(i);
+            if (c == '\\' && i + 1 < operand.length() - 1) {
+                value.append(operand.charAt(++i));
+            } else if (c == quote && i + 1 < operand.length() - 1 && operand.charAt(i + 1) == quote) {
+                value.append(quote);
+                i++;
+            } else if (c == quote || c == '\\') {
+                throw new InvalidInputException("gate '" + expression + "': the tag value ends at column " + (i + 1)
+                        + " but text follows it; write a quote inside it twice, as 'it''s'");
+            } else {
+                value.append(c);
+            }
+        }
+        return value.toString();
     }
 
     /** Passes when the run's latest {@code key} is at least {@code min}; fails when it is lower, NaN or missing. */

@@ -111,8 +111,16 @@ class GatesTest {
                 Stage.PRODUCTION, Optional.empty(), Optional.empty());
         assertTrue(Gates.parse("tags.validated = \"yes\"").check(tagged).passed());
         assertFalse(Gates.parse("tags.validated = 'no'").check(tagged).passed());
+        // As the search grammar reads them: other prefixes' spellings, quotes inside a value, decimal numbers only.
+        assertTrue(Gates.parse("METRIC.acc >= .5").check(candidate(Map.of("acc", 0.9), null)).passed());
+        PromotionCandidate quoted = new PromotionCandidate(version(2, Map.of("note", "it's")), run(Map.of(), Map.of()),
+                Stage.PRODUCTION, Optional.empty(), Optional.empty());
+        assertTrue(Gates.parse("tag.note = 'it''s'").check(quoted).passed());
+        assertTrue(Gates.parse("tags.note = 'it\\'s'").check(quoted).passed());
+        assertTrue(Gates.parse("Tags.note = \"it's\"").check(quoted).passed());
         for (String bad : List.of("", "accuracy >= 0.9", "metrics.acc = 0.9", "metrics.acc >= high", "metrics.acc >= NaN",
-                "tags.v >= 'x'", "tags.v = yes", "params.lr >= 1", "metrics.acc >= 0.9 and metrics.loss < 1")) {
+                "tags.v >= 'x'", "tags.v = yes", "params.lr >= 1", "metrics.acc >= 0.9 and metrics.loss < 1",
+                "metrics.acc >= 0x1p-3", "metrics.acc >= 0.5f", "metrics.acc >= Infinity", "tags.v = 'a'b'")) {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> Gates.parse(bad), bad);
             assertTrue(e.getMessage().startsWith("gate '" + bad + "'"), e.getMessage());
         }
