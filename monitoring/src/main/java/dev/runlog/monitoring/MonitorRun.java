@@ -124,7 +124,8 @@ final class MonitorRun {
             metrics.put("latency.p95_ms", report.latency().p95());
             metrics.put("latency.p99_ms", report.latency().p99());
         }
-        metrics.values().removeIf(v -> v.isInfinite());   // a chi-squared statistic of an unseen category
+        // An infinite statistic (chi-squared of a category the reference never saw) is logged as it is:
+        // the store keeps ±Infinity exactly, and a metric left out would look like a feature not compared.
         return new Entry(this, report, metrics, json(report, currents, categories, reference, options));
     }
 
