@@ -30,7 +30,7 @@ import java.util.function.Function;
  * target, the label metric (accuracy by default), latency percentiles. Each window is logged to a
  * monitoring run of experiment {@code monitoring/<model>} (tagged {@code runlog.monitor.model} and
  * {@code runlog.monitor.version}) as metrics at step = window index, with a JSON drift report
- * artifact {@code drift/window-<n>.json}; listeners hear alerts.
+ * artifact {@code drift/window-000000.json} (the window index, zero-padded); listeners hear alerts.
  *
  * <pre>{@code
  * try (ModelMonitor monitor = ModelMonitor.forModel(tracker, "models:/breast-cancer/Production",
