@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The monitoring run of one monitored version, to which a {@link ModelMonitor} logs its windows:
- * metrics at step = window index, and per window the drift report {@code drift/window-000000.json} (the window index, zero-padded).
+ * metrics at step = window index, and per window the drift report
+ * {@code drift/window-000000.json} (the window index, zero-padded).
  * The run is started at the first call that needs it, so that a store failing when a monitor moves
  * to a new version is retried with the window's logging. Used under the monitor's lock.
  */
