@@ -130,7 +130,10 @@ public final class DriftOptions {
      * A copy using this many reference quantile bins for the Population Stability Index and the
      * Jensen–Shannon distance of numeric features.
      *
-     * @throws InvalidInputException if bins is below 2
+     * @throws InvalidInputException if bins is not from {@value DriftTests#MIN_BINS} to
+     *                               {@value DriftTests#MAX_BINS} (3 lets a constant reference
+     *                               column have a bin of its own between "below" and "above"; more
+     *                               than 10,000 is beyond what a sketch's quantiles can tell apart)
      */
     public DriftOptions bins(int count) {
         return new DriftOptions(numericMethod, categoricalMethod, thresholds, smallWindow, driftShare,

@@ -14,11 +14,23 @@ import org.apache.commons.statistics.inference.SignificanceResult;
 /**
  * The drift statistics computed exactly from two samples, a reference and a current one. These are
  * the definitions the sketch-based comparisons of {@link Reference} approximate, and each is
- * usable on its own. Samples must be non-empty and hold no NaN.
+ * usable on its own. Samples must be non-empty and hold only finite numbers (a missing value is left
+ * out by the caller; an infinite one has no place on the line the distances measure, and would
+ * make them infinite or NaN). Binned statistics take {@value #MIN_BINS} to {@value #MAX_BINS} bins.
  */
 public final class DriftTests {
     /** Evidently's floor for an empty bin of the Population Stability Index, so its logarithm is finite. */
     public static final double PSI_EMPTY_BIN_FRACTION = 0.0001;
+    /**
+     * The fewest bins of a binned statistic: with 3, a constant reference column gets a bin of its
+     * own between an open bin below it and one above it, so that a shift either way is seen.
+     */
+    public static final int MIN_BINS = 3;
+    /**
+     * The most bins of a binned statistic: far more than quantile bins of a sketch (about 1.3% rank
+     * error) can tell apart, and few enough that the arrays of a report stay small.
+     */
+    public static final int MAX_BINS = 10_000;
 
     private DriftTests() {
     }
@@ -37,7 +49,7 @@ public final class DriftTests {
      * is the largest gap between the two empirical distribution functions; the p-value is exact for
      * small samples and asymptotic for large ones, as that library chooses.
      *
-     * @throws InvalidInputException if a sample is empty or holds NaN
+     * @throws InvalidInputException if a sample is empty or holds NaN or an infinity
      */
     public static Result kolmogorovSmirnov(double[] reference, double[] current) {
         SignificanceResult result = KolmogorovSmirnovTest.withDefaults()
@@ -52,7 +64,8 @@ public final class DriftTests {
      * count of zero, for which the statistic is undefined: then the statistic is +∞ and the p-value
      * 0, since a new category is drift. With a single category the p-value is 1.
      *
-     * @throws InvalidInputException if either side has no counts, or a count is negative
+     * @throws InvalidInputException if either side has no counts, or a category is null, or a count is
+     *                               null or negative
      */
     public static Result chiSquared(Map<String, Long> reference, Map<String, Long> current) {
         Set<String> categories = categories(reference, current);
@@ -91,9 +104,12 @@ public final class DriftTests {
      * quantile bins: interior edges at its {@code 1/bins, 2/bins, ...} quantiles (linear
      * interpolation, numpy's default), the outer bins open-ended so that current values beyond the
      * reference's range count in them. An empty bin's fraction is raised to
-     * {@link #PSI_EMPTY_BIN_FRACTION}, as Evidently does.
+     * {@link #PSI_EMPTY_BIN_FRACTION}, as Evidently does. Where equal values make two consecutive
+     * edges equal (a constant reference: all of them), the bin between them holds exactly that
+     * value and the next starts above it, so that a shift up is seen as a shift down is.
      *
-     * @throws InvalidInputException if a sample is empty or holds NaN, or bins is below 2
+     * @throws InvalidInputException if a sample is empty or holds NaN or an infinity, or bins is not
+     *                               from {@value #MIN_BINS} to {@value #MAX_BINS}
      */
     public static double populationStabilityIndex(double[] reference, double[] current, int bins) {
         double[] edges = quantileEdges(sample("reference", reference), bins);
@@ -104,27 +120,31 @@ public final class DriftTests {
     /**
      * The 1-D Wasserstein distance between the two samples' distributions (the area between their
      * distribution functions, exact), divided by the reference's population standard deviation
-     * (n in the denominator, as numpy's {@code std}), as Evidently normalises it. When the reference
-     * is constant the distance is returned undivided.
+     * (n in the denominator, as numpy's {@code std}), as Evidently normalises it. A constant
+     * reference has no spread to measure a move by (Evidently divides by zero, giving infinity for
+     * any move): then the result is the fraction of the current values that are not the constant,
+     * from 0 (all equal it) to 1 (none does), so that moving every value off it is drift at any
+     * threshold up to 1, however small the move.
      *
-     * @throws InvalidInputException if a sample is empty or holds NaN
+     * @throws InvalidInputException if a sample is empty or holds NaN or an infinity
      */
     public static double wasserstein(double[] reference, double[] current) {
-        double distance = StepCdf.wasserstein(StepCdf.ofSample(sample("reference", reference)),
-                StepCdf.ofSample(sample("current", current)));
+        StepCdf ref = StepCdf.ofSample(sample("reference", reference));
+        StepCdf cur = StepCdf.ofSample(sample("current", current));
         double mean = Arrays.stream(reference).sum() / reference.length;
         double squares = 0;
         for (double v : reference) {
             squares += (v - mean) * (v - mean);
         }
-        return normalised(distance, Math.sqrt(squares / reference.length));
+        return normalisedWasserstein(ref, cur, Math.sqrt(squares / reference.length));
     }
 
     /**
      * The Jensen–Shannon distance in base 2, from 0 (same) to 1 (disjoint), between the two
      * samples' fractions in the reference's quantile bins (as {@link #populationStabilityIndex}).
      *
-     * @throws InvalidInputException if a sample is empty or holds NaN, or bins is below 2
+     * @throws InvalidInputException if a sample is empty or holds NaN or an infinity, or bins is not
+     *                               from {@value #MIN_BINS} to {@value #MAX_BINS}
      */
     public static double jensenShannon(double[] reference, double[] current, int bins) {
         double[] edges = quantileEdges(sample("reference", reference), bins);
@@ -134,16 +154,18 @@ public final class DriftTests {
 
     /**
      * The Jensen–Shannon distance in base 2 between two sets of category frequencies, over the
-     * categories of either side.
+     * categories of either side. Counts may be as large as a long holds: their totals are summed as
+     * doubles, which cannot overflow.
      *
-     * @throws InvalidInputException if either side has no counts, or a count is negative
+     * @throws InvalidInputException if either side has no counts, or a category is null, or a count is
+     *                               null or negative
      */
     public static double jensenShannon(Map<String, Long> reference, Map<String, Long> current) {
         Set<String> categories = categories(reference, current);
         double[] p = new double[categories.size()];
         double[] q = new double[categories.size()];
-        double refTotal = reference.values().stream().mapToLong(Long::longValue).sum();
-        double curTotal = current.values().stream().mapToLong(Long::longValue).sum();
+        double refTotal = reference.values().stream().mapToDouble(Long::doubleValue).sum();
+        double curTotal = current.values().stream().mapToDouble(Long::doubleValue).sum();
         int i = 0;
         for (String category : categories) {
             p[i] = reference.getOrDefault(category, 0L) / refTotal;
@@ -176,7 +198,17 @@ public final class DriftTests {
         return p == 0 ? 0 : p * Math.log(p / m) / Math.log(2);
     }
 
-    static double normalised(double distance, double std) {
+    /**
+     * The Wasserstein distance between the two distributions divided by the reference's standard
+     * deviation; for a constant reference, the fraction of the current values off the constant (see
+     * {@link #wasserstein(double[], double[])}). Constancy is read from the distribution, which
+     * knows it exactly, not from a standard deviation that rounding can leave a hair above zero.
+     */
+    static double normalisedWasserstein(StepCdf reference, StepCdf current, double std) {
+        if (reference.isConstant()) {
+            return current.fractionOtherThan(reference.min());
+        }
+        double distance = StepCdf.wasserstein(reference, current);
         return std > 0 ? distance / std : distance;
     }
 
@@ -196,8 +228,9 @@ public final class DriftTests {
     }
 
     static int bins(int bins) {
-        if (bins < 2) {
-            throw new InvalidInputException("a binned statistic needs at least 2 bins; got " + bins);
+        if (bins < MIN_BINS || bins > MAX_BINS) {
+            throw new InvalidInputException("a binned statistic takes " + MIN_BINS + " to " + MAX_BINS
+                    + " bins; got " + bins);
         }
         return bins;
     }
@@ -210,6 +243,9 @@ public final class DriftTests {
         for (double v : sample) {
             if (Double.isNaN(v)) {
                 throw new InvalidInputException("the " + what + " sample holds NaN; leave missing values out");
+            }
+            if (Double.isInfinite(v)) {
+                throw new InvalidInputException("the " + what + " sample holds " + v + "; the statistics take finite numbers");
             }
         }
         return sample;
@@ -225,15 +261,19 @@ public final class DriftTests {
 
     static Map<String, Long> counts(String what, Map<String, Long> counts) {
         InputRules.notNull(what, counts);
-        long total = 0;
+        boolean any = false;   // not a sum: counts near Long.MAX_VALUE would overflow it
         for (Map.Entry<String, Long> entry : counts.entrySet()) {
+            if (entry.getKey() == null) {
+                throw new InvalidInputException("the " + what + " counts hold a null category (count "
+                        + entry.getValue() + "); every category has a name");
+            }
             if (entry.getValue() == null || entry.getValue() < 0) {
                 throw new InvalidInputException("the " + what + " count of category '" + entry.getKey()
                         + "' is " + entry.getValue() + "; counts are zero or more");
             }
-            total += entry.getValue();
+            any |= entry.getValue() > 0;
         }
-        if (total == 0) {
+        if (!any) {
             throw new InvalidInputException("the " + what + " category counts are all zero");
         }
         return counts;

@@ -30,7 +30,7 @@ import java.util.function.Function;
  * target, the label metric (accuracy by default), latency percentiles. Each window is logged to a
  * monitoring run of experiment {@code monitoring/<model>} (tagged {@code runlog.monitor.model} and
  * {@code runlog.monitor.version}) as metrics at step = window index, with a JSON drift report
- * artifact {@code drift/window-<n>.json}; listeners hear alerts.
+ * artifact {@code drift/window-000000.json} (the window index, zero-padded); listeners hear alerts.
  *
  * <pre>{@code
  * try (ModelMonitor monitor = ModelMonitor.forModel(tracker, "models:/breast-cancer/Production",
@@ -190,9 +190,9 @@ public final class ModelMonitor implements AutoCloseable {
      *
      * @param features the feature values, in {@link #features()} order; NaN for a missing one
      * @param output   what the model predicted: a number, or a category (compared as text)
-     * @throws InvalidInputException if the features are not one per monitored feature, or the
-     *                               monitor has categorical features (record those with
-     *                               {@link #record(Object[], Object)})
+     * @throws InvalidInputException if the features are not one per monitored feature, or one is
+     *                               infinite, or the monitor has categorical features (record those
+     *                               with {@link #record(Object[], Object)})
      */
     public long record(double[] features, Object output) {
         return record(features, output, -1);
@@ -223,7 +223,7 @@ public final class ModelMonitor implements AutoCloseable {
      *                 categories are text); null (or NaN) for a missing one
      * @throws InvalidInputException naming the feature, if the values are not one per feature, or a
      *                               number is given for a categorical feature or a non-number for
-     *                               a numeric one
+     *                               a numeric one, or a number is infinite (as a double)
      */
     public long record(Object[] features, Object output) {
         return record(features, output, -1);

@@ -4,9 +4,11 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.spi.InputRules;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * How a {@link ModelMonitor} records and judges predictions. The defaults: windows of 1,000
@@ -149,9 +151,21 @@ public final class MonitorOptions {
      * A copy naming the features, numeric or categorical, in the order {@code record} receives
      * them; by default every column of the reference but the target: its numeric columns, then its
      * categorical ones, each in schema order.
+     *
+     * @throws InvalidInputException if a name is null or named twice (a row has one value per name, and
+     *                               two features of one name would be logged under one metric key)
      */
     public MonitorOptions features(List<String> names) {
-        List<String> copy = List.copyOf(InputRules.notNull("names", names));
+        Set<String> seen = new HashSet<>();
+        for (String name : InputRules.notNull("names", names)) {
+            if (name == null) {
+                throw new InvalidInputException("the feature names " + names + " hold null");
+            }
+            if (!seen.add(name)) {
+                throw new InvalidInputException("feature '" + name + "' is named twice in " + names);
+            }
+        }
+        List<String> copy = List.copyOf(names);
         return with(c -> c.features = copy);
     }
 

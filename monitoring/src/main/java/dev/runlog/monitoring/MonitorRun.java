@@ -2,7 +2,9 @@ package dev.runlog.monitoring;
 
 import dev.runlog.monitoring.internal.StepCdf;
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.Map;
 
 /**
  * The monitoring run of one monitored version, to which a {@link ModelMonitor} logs its windows:
- * metrics at step = window index, and per window the drift report {@code drift/window-<n>.json}.
+ * metrics at step = window index, and per window the drift report
+ * {@code drift/window-000000.json} (the window index, zero-padded).
  * The run is started at the first call that needs it, so that a store failing when a monitor moves
  * to a new version is retried with the window's logging. Used under the monitor's lock.
  */
@@ -19,6 +22,13 @@ final class MonitorRun {
     static final String MODEL_TAG = "runlog.monitor.model";
     /** The tag naming the monitored version (0 when the registry does not know the model). */
     static final String VERSION_TAG = "runlog.monitor.version";
+    /** The metrics every window may log, whatever its features: none of them may be another's key. */
+    private static final List<String> BUILT_IN = List.of("predictions", "dropped", "dropped_windows", "drift.dataset",
+            "drift.count", "drift.share", "labelled", "latency.p50_ms", "latency.p95_ms", "latency.p99_ms");
+    /** The keys of one compared feature or of the outputs, after its prefix; {@link #feature} logs them. */
+    private static final List<String> FEATURE_SUFFIXES = List.of("", ".p_value", ".drifted");
+    /** The prefix of the outputs' drift against the target. */
+    private static final String PREDICTION_DRIFT = "prediction_drift";
 
     private final Tracker tracker;
     private final String model;
@@ -103,9 +113,9 @@ final class MonitorRun {
             metrics.put("drift.dataset", drift.drifted() ? 1.0 : 0.0);
             metrics.put("drift.count", (double) drift.driftedCount());
             metrics.put("drift.share", drift.driftedShare());
-            drift.features().forEach(f -> feature("drift." + key(f.feature()), f, metrics));
+            drift.features().forEach(f -> feature(featurePrefix(f.feature()), f, metrics));
         });
-        report.predictionDrift().ifPresent(p -> feature("prediction_drift", p, metrics));
+        report.predictionDrift().ifPresent(p -> feature(PREDICTION_DRIFT, p, metrics));
         if (report.metric().isPresent()) {
             metrics.put(options.metricName(), report.metric().getAsDouble());
         }
@@ -115,7 +125,8 @@ final class MonitorRun {
             metrics.put("latency.p95_ms", report.latency().p95());
             metrics.put("latency.p99_ms", report.latency().p99());
         }
-        metrics.values().removeIf(v -> v.isInfinite());   // a chi-squared statistic of an unseen category
+        // An infinite statistic (chi-squared of a category the reference never saw) is logged as it is:
+        // the store keeps ±Infinity exactly, and a metric left out would look like a feature not compared.
         return new Entry(this, report, metrics, json(report, currents, categories, reference, options));
     }
 
@@ -168,6 +179,66 @@ final class MonitorRun {
     static String key(String name) {
         String key = name.replaceAll("[^A-Za-z0-9_.-]", "_");
         return key.isEmpty() ? "_" : key;
+    }
+
+    private static String featurePrefix(String feature) {
+        return "drift." + key(feature);
+    }
+
+    /**
+     * Checks, when a monitor is built, every metric key its windows may log: the built-in ones, each
+     * feature's ({@code drift.<feature>} and its {@code .p_value} and {@code .drifted}, whichever
+     * method a window's size picks), the outputs' when there is a target, and the label metric's.
+     * Each must be a valid key (a long column name can make one longer than the limit), and no two
+     * may be the same: the tracker keeps one value per key and step, so one would silently replace
+     * the other (a column named {@code dataset} the dataset verdict; {@code a b} and {@code a_b},
+     * both {@code drift.a_b}, each other). Checked here rather than when a window is logged, where
+     * it could only drop the window.
+     *
+     * @throws InvalidInputException naming both sources of a key, or the source of an invalid one
+     */
+    static void checkKeys(List<String> features, MonitorOptions options) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (String key : BUILT_IN) {
+            claim(sources, key, "the built-in metric '" + key + "'");
+        }
+        options.target().ifPresent(target -> {
+            for (String suffix : FEATURE_SUFFIXES) {
+                claim(sources, PREDICTION_DRIFT + suffix, "the outputs' drift against target '" + target + "'");
+            }
+        });
+        claim(sources, options.metricName(), "the label metric '" + options.metricName() + "'");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String feature : features) {
+            if (!seen.add(feature)) {
+                throw new InvalidInputException("feature '" + abbreviated(feature) + "' is monitored twice (the"
+                        + " reference has a numeric and a categorical column of that name?); name the features"
+                        + " with MonitorOptions.features(...)");
+            }
+            for (String suffix : FEATURE_SUFFIXES) {
+                claim(sources, featurePrefix(feature) + suffix, "feature '" + abbreviated(feature) + "'");
+            }
+        }
+    }
+
+    private static void claim(Map<String, String> sources, String key, String source) {
+        try {
+            InputRules.key("metric", key);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(source + " cannot be logged: " + e.getMessage()
+                    + "; rename it, or leave it out with MonitorOptions.features(...)");
+        }
+        String earlier = sources.putIfAbsent(key, source);
+        if (earlier != null) {
+            throw new InvalidInputException(earlier + " and " + source + " would both be logged as metric '" + key
+                    + "' (characters other than letters, digits, '_', '-' and '.' become '_'), and one would"
+                    + " replace the other; rename one, or leave a feature out with MonitorOptions.features(...)");
+        }
+    }
+
+    /** A name short enough for a message: a column name may be hundreds of characters long. */
+    private static String abbreviated(String name) {
+        return name.length() <= 60 ? name : name.substring(0, 40) + "... (" + name.length() + " characters)";
     }
 
     private static Map<String, Object> json(WindowReport report, Map<String, StepCdf> currents,

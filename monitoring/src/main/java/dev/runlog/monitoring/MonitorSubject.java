@@ -94,6 +94,7 @@ record MonitorSubject(int version, Reference reference, String notComparable, Fe
             names.addAll(reference.categoricalColumns());
             names.remove(target);
         }
+        MonitorRun.checkKeys(names, options);
         return new FeatureLayout(names, names.stream()
                 .map(name -> reference != null && reference.categoricalColumns().contains(name)).toList());
     }

@@ -328,8 +328,8 @@ public final class Reference {
                 DriftTests.Result ks = kolmogorovSmirnov(reference, cur);
                 yield new FeatureDrift(name, method, ks.statistic(), ks.pValue(), threshold, ks.pValue() < threshold);
             }
-            case WASSERSTEIN -> distance(name, method, DriftTests.normalised(StepCdf.wasserstein(reference.cdf(), cur),
-                    reference.populationStd()), threshold);
+            case WASSERSTEIN -> distance(name, method,
+                    DriftTests.normalisedWasserstein(reference.cdf(), cur, reference.populationStd()), threshold);
             case POPULATION_STABILITY_INDEX -> {
                 double[] edges = reference.quantileEdges(options.bins());
                 yield distance(name, method, DriftTests.psi(reference.cdf().binFractions(edges), cur.binFractions(edges),

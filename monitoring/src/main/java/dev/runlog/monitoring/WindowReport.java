@@ -7,7 +7,8 @@ import java.util.OptionalDouble;
 
 /**
  * What a {@link ModelMonitor} found in one window of predictions; also logged as metrics of the
- * monitoring run at step {@link #window()}, and as the JSON artifact {@code drift/window-<n>.json}.
+ * monitoring run at step {@link #window()}, and as the JSON artifact
+ * {@code drift/window-000000.json} (the window index, zero-padded).
  *
  * @param model           the registered model's name
  * @param version         the monitored version; 0 for a model monitored without the registry

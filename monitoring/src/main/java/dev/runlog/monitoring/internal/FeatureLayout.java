@@ -10,6 +10,12 @@ import java.util.Map;
  * The monitored features in record order, each numeric or categorical, and the checks a recorded row
  * passes on the caller's thread: one value per feature, a number (or null/NaN for missing) where the
  * feature is numeric, anything but a number (or null) where it is categorical. Immutable.
+ *
+ * <p>A numeric value that is infinite (or a {@link Number} too large for a double, which becomes
+ * one) is refused like a value of the wrong kind, naming the feature: NaN already means missing,
+ * and an infinity compared with a reference would make a distance infinite or NaN, which no
+ * threshold judges and no chart shows. Refusing it on the caller's thread says which prediction
+ * was wrong, where a window judged later could only hide it.
  */
 public final class FeatureLayout {
     private final List<String> names;
@@ -55,6 +61,9 @@ public final class FeatureLayout {
                     + " monitor with MonitorOptions.target(...) (a label column) or .features(...)");
         }
         arity(values.length);
+        for (int i = 0; i < values.length; i++) {
+            finite(i, values[i]);
+        }
     }
 
     /** A checked copy of a row of mixed values, in feature order. */
@@ -104,6 +113,16 @@ public final class FeatureLayout {
         if (!categorical[i] && !number) {
             throw new InvalidInputException("feature '" + names.get(i) + "' is numeric: give a Number (null or NaN"
                     + " for missing), not the " + value.getClass().getSimpleName() + " '" + value + "'");
+        }
+        if (number) {
+            finite(i, ((Number) value).doubleValue());
+        }
+    }
+
+    private void finite(int i, double value) {
+        if (Double.isInfinite(value)) {
+            throw new InvalidInputException("feature '" + names.get(i) + "' is " + value + " (as a double); give"
+                    + " a finite number, or NaN or null for missing");
         }
     }
 }

@@ -127,19 +127,39 @@ public final class StepCdf {
 
     /**
      * The fraction of values in each bin between consecutive interior {@code edges}: bin 0 holds
-     * everything below {@code edges[1]}, the last everything from the last interior edge up, so
-     * that no value outside the reference's range is lost; bin {@code i} otherwise holds
-     * {@code [edges[i], edges[i+1])}.
+     * everything below {@code edges[1]}, the last everything above the bins before it, so that no
+     * value outside the reference's range is lost; bin {@code i} otherwise holds
+     * {@code [edges[i], edges[i+1])}. A bin whose two edges are equal (quantiles of a reference with
+     * many equal values, a constant column above all) holds exactly that value, and the bin after
+     * it starts just above it: left-closed bins alone would put such a value with everything above
+     * it, so that a constant reference could not tell an upward shift from no shift (bin 0 stays
+     * "below", so a downward shift is seen the same way).
      */
     public double[] binFractions(double[] edges) {
         int bins = edges.length - 1;
         double[] fractions = new double[bins];
         double previous = 0;
         for (int i = 0; i < bins; i++) {
-            double upTo = i == bins - 1 ? 1 : rank(edges[i + 1], false);
+            boolean point = i > 0 && edges[i] == edges[i + 1];
+            double upTo = i == bins - 1 ? 1 : rank(edges[i + 1], point);
             fractions[i] = upTo - previous;
             previous = upTo;
         }
         return fractions;
+    }
+
+    /** Whether every value is the same one (the distribution of a constant column). */
+    public boolean isConstant() {
+        return values.length == 1;
+    }
+
+    /** The fraction of values not equal to {@code x}. */
+    public double fractionOtherThan(double x) {
+        return 1 - (rank(x, true) - rank(x, false));
+    }
+
+    /** The smallest value; NaN when there is none. */
+    public double min() {
+        return values.length == 0 ? Double.NaN : values[0];
     }
 }
