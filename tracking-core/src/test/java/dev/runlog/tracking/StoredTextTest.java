@@ -50,6 +50,28 @@ class StoredTextTest {
     }
 
     @Test
+    void noStoredFieldHoldsANulWhichStoresWouldKeepAndMatchDifferently() {
+        try (Tracker tracker = Tracker.inMemory()) {
+            assertTrue(assertThrows(InvalidInputException.class, () -> tracker.run("e", r -> r.logParam("p", "a\u0000b")))
+                    .getMessage().contains("value of param 'p' 'a?b' holds a NUL character (U+0000) at position 1"));
+            assertThrows(InvalidInputException.class, () -> tracker.createExperiment("e\u0000"));
+            assertThrows(InvalidInputException.class, () -> tracker.run("e", r -> r.setTag("t", "\u0000")));
+            InvalidFilterException filter = assertThrows(InvalidFilterException.class,
+                    () -> tracker.searchRuns().filter("params.p LIKE 'a\u0000zz'").list());
+            assertTrue(filter.getMessage().contains("NUL"), filter.getMessage());
+            String[] id = new String[1];
+            assertThrows(IllegalStateException.class, () -> tracker.run("e", run -> {
+                id[0] = run.id();
+                throw new IllegalStateException("x\u0000y");
+            }));
+            assertEquals("x\uFFFDy", tracker.getRun(id[0]).data().tags().get(ActiveRun.FAILURE_MESSAGE_TAG));
+            try (ActiveRun run = tracker.startRun("e")) {
+                run.logText("a\u0000b", "bytes.txt"); // an artifact's text is bytes: NUL is data there
+            }
+        }
+    }
+
+    @Test
     void aSearchOrdersByAtMostTwentyClauses() {
         try (Tracker tracker = Tracker.inMemory()) {
             tracker.run("e", run -> run.logParam("k0", "a"));

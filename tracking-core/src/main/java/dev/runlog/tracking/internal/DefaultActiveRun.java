@@ -179,7 +179,7 @@ final class DefaultActiveRun implements ActiveRun {
     @Override
     public ActiveRun logText(String text, String artifactPath) {
         // UTF-8 cannot encode a lone surrogate: getBytes would silently store '?' in its place.
-        InputRules.text("text of artifact '" + artifactPath + "'", InputRules.notNull("text", text));
+        InputRules.unicode("text of artifact '" + artifactPath + "'", InputRules.notNull("text", text));
         return logBytes(text.getBytes(StandardCharsets.UTF_8), artifactPath);
     }
 
@@ -187,7 +187,7 @@ final class DefaultActiveRun implements ActiveRun {
     public ActiveRun logJson(Object value, String artifactPath) {
         InputRules.notNull("value", value);
         String json = Json.write(value);
-        InputRules.text("JSON of artifact '" + artifactPath + "'", json);
+        InputRules.unicode("JSON of artifact '" + artifactPath + "'", json);
         return logBytes(json.getBytes(StandardCharsets.UTF_8), artifactPath);
     }
 
@@ -324,9 +324,9 @@ final class DefaultActiveRun implements ActiveRun {
 
     /** Cuts {@code value} to the tag value limit, saying so, and never between the halves of a surrogate pair. */
     static String fitTagValue(String message) {
-        // An exception's message is not the user's input to refuse: a lone surrogate in it becomes
-        // U+FFFD here, where a store would otherwise keep it as '?' or not at all.
-        String value = message;
+        // An exception's message is not the user's input to refuse: a lone surrogate or a NUL in it
+        // becomes U+FFFD here, where a store would otherwise keep it as '?' or not at all.
+        String value = message.replace('\u0000', '\uFFFD'); // nor a NUL, which no store keeps alike
         for (int i = InputRules.unpairedSurrogate(value); i >= 0; i = InputRules.unpairedSurrogate(value)) {
             value = value.substring(0, i) + '\uFFFD' + value.substring(i + 1);
         }

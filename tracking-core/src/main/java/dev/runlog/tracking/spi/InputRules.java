@@ -152,15 +152,34 @@ public final class InputRules {
     }
 
     /**
-     * Checks that {@code value} is valid Unicode: no unpaired UTF-16 surrogate, which no store can
-     * keep (SQLite would turn it into '?', merging distinct names). Every user string that is
-     * stored passes here. Null passes; callers that refuse null check it themselves.
+     * Checks that {@code value} is valid Unicode ({@link #unicode}) and holds no NUL (U+0000), which
+     * PostgreSQL cannot keep in text and SQLite's {@code LIKE} stops reading at: every store must
+     * keep and match it alike. Every user string that is stored as a field passes here. Null
+     * passes; callers that refuse null check it themselves.
      *
      * @param what names the value in the error, such as {@code "experiment name"}
      * @return {@code value}
-     * @throws InvalidInputException naming {@code what} and the position of the surrogate
+     * @throws InvalidInputException naming {@code what} and the position of the surrogate or NUL
      */
     public static String text(String what, String value) {
+        unicode(what, value);
+        int nul = value == null ? -1 : value.indexOf('\u0000');
+        if (nul >= 0) {
+            throw new InvalidInputException(what + " '" + abbreviate(printable(value).replace('\u0000', '?'))
+                    + "' holds a NUL character (U+0000) at position " + nul + "; stored text may not");
+        }
+        return value;
+    }
+
+    /**
+     * Checks that {@code value} is valid Unicode: no unpaired UTF-16 surrogate, which no store can
+     * keep (SQLite would turn it into '?', merging distinct names) and UTF-8 cannot encode. For text
+     * kept as bytes (an artifact's), where NUL is data; fields go through {@link #text}.
+     *
+     * @return {@code value}
+     * @throws InvalidInputException naming {@code what} and the position of the surrogate
+     */
+    public static String unicode(String what, String value) {
         int bad = unpairedSurrogate(value);
         if (bad >= 0) {
             throw new InvalidInputException(what + " '" + abbreviate(printable(value)) + "' holds an unpaired UTF-16 surrogate "

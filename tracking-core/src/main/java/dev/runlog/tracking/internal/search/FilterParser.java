@@ -115,6 +115,12 @@ public final class FilterParser {
             throw new InvalidFilterException(text.replace(text.charAt(surrogate), '?'), surrogate + 1,
                     "filter text must be valid Unicode but holds an unpaired UTF-16 surrogate");
         }
+        int nul = text.indexOf('\u0000');
+        if (nul >= 0) {
+            // No stored text holds NUL, and SQLite's LIKE would read a pattern only up to it.
+            throw new InvalidFilterException(text.replace('\u0000', '?'), nul + 1,
+                    "filter text may not hold a NUL character (U+0000), which no stored text holds");
+        }
         this.text = text;
         this.target = target;
         this.tokens = Lexer.tokenize(text);
