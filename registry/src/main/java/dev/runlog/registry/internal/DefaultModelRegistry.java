@@ -18,6 +18,7 @@ import dev.runlog.registry.spi.RegistryErrors;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.StageTransition;
 import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
@@ -76,7 +77,15 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public RegisteredModel renameModel(String name, String newName) {
-        return store.renameModel(RegistryNames.model(name), RegistryNames.model(newName), change());
+        RegistryNames.model(name);
+        RegistryNames.model(newName);
+        // A trail is kept by name: moving a model's events under the name of a deleted model would
+        // interleave the two trails, and no later rename could tell them apart again.
+        if (!name.equals(newName) && store.getModel(newName).isEmpty() && !store.history(newName).isEmpty()) {
+            throw new ConflictException("Cannot rename model '" + name + "' to '" + newName + "': a deleted model of"
+                    + " that name keeps its audit trail under it; choose a name no model has had");
+        }
+        return store.renameModel(name, newName, change());
     }
 
     @Override

@@ -197,6 +197,22 @@ public interface RegistryModelsContract {
     }
 
     @Test
+    @DisplayName("renameModel to the name of a deleted model fails with ConflictException: the two trails stay apart")
+    default void renameToTheNameOfADeletedModel(ModelRegistry registry, StoreHarness kit) {
+        registerNew(kit, "a", 1);
+        registerNew(kit, "b", 2);
+        registry.deleteModel("b");
+        List<dev.runlog.registry.ModelEvent> trailOfB = registry.history("b");
+        assertThrowsWith(ConflictException.class, () -> registry.renameModel("a", "b"), "keeps its audit trail");
+        assertEquals(trailOfB, registry.history("b"), "the deleted model's trail, as it was");
+        RegisteredModel renamed = registry.renameModel("a", "c");
+        assertEquals("c", renamed.name());
+        assertEquals(dev.runlog.registry.ModelEvent.Action.MODEL_CREATED, registry.history("c").get(0).action());
+        assertEquals(dev.runlog.registry.ModelEvent.Action.MODEL_RENAMED, registry.history("c").get(registry.history("c").size() - 1).action());
+        assertEquals(trailOfB, registry.history("b"));
+    }
+
+    @Test
     @DisplayName("deleteModel removes versions and aliases, keeps the trail ending with MODEL_DELETED; "
             + "a new model of that name starts again at version 1")
     default void deleteModel(ModelRegistry registry, StoreHarness kit) {
