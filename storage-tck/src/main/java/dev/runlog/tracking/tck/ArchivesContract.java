@@ -233,4 +233,19 @@ public interface ArchivesContract {
         assertFalse(Files.exists(modelArchive));
         assertFalse(Files.exists(runArchive));
     }
+
+    @Test
+    @DisplayName("exporting a run this tracker is still logging holds every point logged before the export")
+    default void exportOfARunStillLogging(Tracker tracker, StoreHarness kit) {
+        ActiveRun run = tracker.startRun("iris");
+        for (int step = 0; step < 100; step++) {
+            run.logMetric("loss", 1.0 / (step + 1), step);
+        }
+        Path archive = archive(kit, "live.tar.gz");
+        tracker.exportRun(run.id(), archive); // no flush of the caller's
+        Tracker target = kit.newTracker(builder -> { });
+        Run imported = target.importRun(archive);
+        assertEquals(100, target.metricHistory(imported.info().id(), "loss").size());
+        run.end(RunStatus.FINISHED);
+    }
 }

@@ -128,6 +128,16 @@ public interface ExperimentsContract {
     }
 
     @Test
+    @DisplayName("getExperiment of an id written another way (\"01\", \"+1\", \" 1\") fails with NotFoundException, in every store")
+    default void anIdWrittenAnotherWayNamesNoExperiment(Tracker tracker) {
+        String id = tracker.createExperiment("iris").id();
+        for (String other : List.of("0" + id, "+" + id, " " + id, id + " ")) {
+            assertThrows(NotFoundException.class, () -> tracker.getExperiment(other), other);
+        }
+        assertEquals("iris", tracker.getExperiment(id).name());
+    }
+
+    @Test
     @DisplayName("creation and update times come from the tracker's clock")
     default void timesFromClock(Tracker tracker, MutableClock clock) {
         Experiment created = tracker.createExperiment("churn");

@@ -387,7 +387,8 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     public Experiment getExperiment(String experimentId) {
         checkOpen();
         InputRules.notNull("experiment id", experimentId);
-        return store.getExperiment(experimentId)
+        // "01" names no experiment in any store (one keeping ids as integers would read it as 1).
+        return (experimentId.matches("0|[1-9][0-9]{0,17}") ? store.getExperiment(experimentId) : Optional.<Experiment>empty())
                 .orElseThrow(() -> new NotFoundException("No experiment with id " + experimentId));
     }
 
@@ -599,6 +600,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     @Override
     public void exportRun(String runId, Path tarGz) {
         checkOpen();
+        flush(); // a run of this tracker still logging: the archive holds every point logged before the call
         Archives.exportRun(this, InputRules.notNull("run id", runId), InputRules.notNull("archive path", tarGz));
     }
 
