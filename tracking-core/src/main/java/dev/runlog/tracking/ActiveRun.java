@@ -85,17 +85,19 @@ public interface ActiveRun extends AutoCloseable {
     /**
      * The system tag every run gets at start, when the code runs in a git work tree: the commit
      * (MLflow's {@code mlflow.source.git.commit}). The {@code runlog.source.*}, {@code runlog.java.*},
-     * {@code runlog.os} and {@code runlog.host} tags are computed once, when the tracker opens.
+     * {@code runlog.os} and {@code runlog.host} tags are computed once per process, at its first run.
      */
     String GIT_COMMIT_TAG = "runlog.source.git.commit";
 
     /**
      * The system tag every run gets at start, in a git work tree: {@code true} when a tracked file
-     * differs from the index (git's staging area), {@code false} when none does. Read from the
-     * files under {@code .git}, as the tracker opens: a file counts as changed when it is gone,
-     * changed size or type, or (its modification time differing from the index's) no longer hashes
-     * to the index's blob id; an unmerged path counts as changed. Untracked files do not count (as
-     * with {@code git describe --dirty}), nor do changes staged but not committed.
+     * differs from the index (git's staging area) or the index from the commit checked out,
+     * {@code false} when none does: what {@code git status} shows of tracked files. Read from the
+     * files under {@code .git}, once per process at its first run: a file counts as changed when it
+     * is gone, changed size, type or executable bit (unless {@code core.filemode} is false), or (its
+     * modification time differing from the index's) no longer hashes to the index's blob id; an
+     * unmerged path and a change staged but not committed count too. Untracked files do not (as
+     * with {@code git describe --dirty}).
      */
     String GIT_DIRTY_TAG = "runlog.source.git.dirty";
 

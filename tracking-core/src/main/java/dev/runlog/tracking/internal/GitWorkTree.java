@@ -106,6 +106,7 @@ record GitWorkTree(Path root, Path gitDir) {
                 return Optional.empty();
             }
             int entries = in.readInt();
+            boolean fileMode = fileMode();
             Optional<String> head = headCommit();
             int idLength = head.map(String::length).orElse(40) / 2; // SHA-1 or SHA-256 repositories
             Map<String, GitObjects.Entry> staged = new HashMap<>();
@@ -149,7 +150,7 @@ record GitWorkTree(Path root, Path gitDir) {
                 if (skipWorktree || type != 0b1000) {
                     continue; // not checked out, or a symbolic link or submodule: not compared
                 }
-                if (changed(root.resolve(name), size, mtimeSeconds, mtimeNanos, id)) {
+                if (changed(root.resolve(name), size, mtimeSeconds, mtimeNanos, id, fileMode ? mode : -1)) {
                     return Optional.of(true);
                 }
             }
@@ -161,15 +162,26 @@ record GitWorkTree(Path root, Path gitDir) {
         }
     }
 
-    private static boolean changed(Path file, long size, long mtimeSeconds, long mtimeNanos, byte[] id)
+    /**
+     * @param mode the index's mode of the file, whose owner-execute bit git compares with the
+     *             file's ({@code chmod +x} is a change), or -1 when the repository ignores modes
+     */
+    private static boolean changed(Path file, long size, long mtimeSeconds, long mtimeNanos, byte[] id, int mode)
             throws IOException {
         BasicFileAttributes attributes;
         try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            attributes = mode >= 0 && file.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    : Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (java.nio.file.NoSuchFileException gone) {
             return true;
         }
         if (!attributes.isRegularFile() || (attributes.size() & 0xFFFFFFFFL) != size) {
+            return true;
+        }
+        if (attributes instanceof java.nio.file.attribute.PosixFileAttributes posix
+                && posix.permissions().contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE)
+                        != ((mode & 0100) != 0)) {
             return true;
         }
         java.time.Instant modified = attributes.lastModifiedTime().toInstant();
@@ -223,6 +235,28 @@ record GitWorkTree(Path root, Path gitDir) {
         }
         String head = Files.readString(headFile, StandardCharsets.UTF_8).trim();
         return head.startsWith("ref:") ? Optional.of(head.substring("ref:".length()).trim()) : Optional.empty();
+    }
+
+    /**
+     * Whether git compares the executable bit here: {@code core.filemode}, true unless the
+     * repository's config sets it false (as git does where the file system cannot keep the bit).
+     */
+    private boolean fileMode() {
+        try {
+            boolean core = false;
+            for (String line : Files.readAllLines(commonDir().resolve("config"), StandardCharsets.UTF_8)) {
+                String text = line.strip().toLowerCase(java.util.Locale.ROOT);
+                if (text.startsWith("[")) {
+                    core = text.replace(" ", "").equals("[core]");
+                } else if (core && text.replace(" ", "").replace("\t", "").startsWith("filemode=")) {
+                    String value = text.substring(text.indexOf('=') + 1).strip();
+                    return !(value.equals("false") || value.equals("no") || value.equals("off") || value.equals("0"));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no readable config: git's default
+        }
+        return true;
     }
 
     private Path commonDir() throws IOException {

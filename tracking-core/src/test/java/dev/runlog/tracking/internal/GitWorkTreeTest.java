@@ -83,6 +83,23 @@ class GitWorkTreeTest {
     }
 
     @Test
+    void anExecutableBitChangedIsDirtyUnlessTheRepositoryIgnoresModes() throws Exception {
+        assumeTrue(gitInstalled, "git is not installed");
+        Path repo = repository("mode", 2);
+        Path script = repo.resolve("train.py");
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> before = Files.getPosixFilePermissions(script);
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> executable = new java.util.HashSet<>(before);
+        executable.add(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+        Files.setPosixFilePermissions(script, executable);
+        assertEquals(Optional.of(true), dirty(repo), "chmod +x shows in git status");
+        git(repo, "config", "core.fileMode", "false");
+        assertEquals(Optional.of(false), dirty(repo), "git status ignores it with core.filemode false");
+        git(repo, "config", "core.fileMode", "true");
+        Files.setPosixFilePermissions(script, before);
+        assertEquals(Optional.of(false), dirty(repo), "back as committed");
+    }
+
+    @Test
     void changesStagedButNotCommittedAreDirtyWithLooseAndPackedObjects() throws Exception {
         assumeTrue(gitInstalled, "git is not installed");
         Path repo = repository("staged", 2);
