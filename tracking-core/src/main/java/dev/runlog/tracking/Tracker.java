@@ -309,11 +309,14 @@ public interface Tracker extends AutoCloseable {
 
     /**
      * Copies the artifact file or directory {@code path} of a run ({@code ""} for all of them) into
-     * the local directory {@code targetDirectory}, created if needed.
+     * the local directory {@code targetDirectory}, created if needed. Files there of the same
+     * names are replaced; a symbolic link to a directory below {@code targetDirectory} is never
+     * written through.
      *
      * @return the local copy: {@code targetDirectory/<last segment of path>}, or
      *         {@code targetDirectory} itself for the root
      * @throws NotFoundException if the run has nothing at {@code path}
+     * @throws ConflictException if the copy would go through a symbolic link below {@code targetDirectory}
      */
     Path downloadArtifacts(String runId, String path, Path targetDirectory);
 

@@ -320,6 +320,21 @@ public interface ArtifactsContract {
     }
 
     @Test
+    @DisplayName("downloadArtifacts does not write through a directory link planted in the target: ConflictException, nothing written there")
+    default void downloadRefusesALinkInTheTarget(Tracker tracker, StoreHarness kit) throws java.io.IOException {
+        ActiveRun run = tracker.startRun("iris");
+        run.logArtifacts(writeTree(kit.newDirectory("bundle"), Map.of("reports/a.txt", bytes(10, 1))), "bundle");
+        Path target = kit.newDirectory("download");
+        Path outside = kit.newDirectory("outside");
+        java.nio.file.Files.createDirectories(target.resolve("bundle"));
+        java.nio.file.Files.createSymbolicLink(target.resolve("bundle/reports"), outside);
+        assertThrows(dev.runlog.tracking.ConflictException.class, () -> tracker.downloadArtifacts(run.id(), "bundle", target));
+        try (java.util.stream.Stream<Path> written = java.nio.file.Files.list(outside)) {
+            assertEquals(0, written.count(), "nothing went through the link");
+        }
+    }
+
+    @Test
     @DisplayName("downloadArtifacts of \"\" copies every artifact of the run into target itself")
     default void downloadAll(Tracker tracker, StoreHarness kit) {
         ActiveRun run = tracker.startRun("iris");

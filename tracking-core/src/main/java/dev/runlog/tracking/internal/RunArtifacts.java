@@ -110,6 +110,28 @@ final class RunArtifacts {
         return stored;
     }
 
+    /**
+     * Creates {@code dir} and the directories between {@code base} and it, refusing to go through a
+     * symbolic link below {@code base}: one planted in the target would send the run's files
+     * wherever it points. ({@code base} is the caller's own choice and may be a link.)
+     */
+    private static void directoriesWithoutLinks(Path base, Path dir) throws IOException {
+        if (dir.equals(base)) {
+            return;
+        }
+        Path current = base;
+        for (Path part : base.relativize(dir)) {
+            current = current.resolve(part.toString());
+            if (Files.isSymbolicLink(current)) {
+                throw new ConflictException("Cannot download into " + current + ": it is a symbolic link, which a"
+                        + " download does not follow; remove it or choose another target directory");
+            }
+            if (!Files.isDirectory(current, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(current);
+            }
+        }
+    }
+
     /** Copies the file or tree at {@code normalized} into {@code targetDirectory}; see {@code Tracker#downloadArtifacts}. */
     Path download(String runId, String normalized, Path targetDirectory) {
         String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
@@ -128,10 +150,10 @@ final class RunArtifacts {
                 throw new NotFoundException("Run " + runId + " has no artifacts under '" + normalized + "'");
             }
             String prefix = normalized.isEmpty() ? "" : normalized + "/";
-            Files.createDirectories(result);
+            Files.createDirectories(targetDirectory);
             for (ArtifactEntry file : files) {
                 Path target = result.resolve(file.path().substring(prefix.length()));
-                Files.createDirectories(target.getParent());
+                directoriesWithoutLinks(targetDirectory, target.getParent());
                 try (InputStream in = artifacts.open(runId, file.path())) {
                     Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 }
