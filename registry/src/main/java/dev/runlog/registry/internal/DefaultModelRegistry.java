@@ -12,6 +12,7 @@ import dev.runlog.registry.PromotionRejectedException;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.TransitionOptions;
+import dev.runlog.registry.spi.RegistryNames;
 import dev.runlog.registry.spi.Change;
 import dev.runlog.registry.spi.IncumbentChangedException;
 import dev.runlog.registry.spi.RegistryErrors;

@@ -1,5 +1,6 @@
 package dev.runlog.registry.internal;
 
+import dev.runlog.registry.spi.RegistryNames;
 import dev.runlog.registry.Stage;
 import dev.runlog.tracking.InvalidInputException;
 import java.util.Locale;

@@ -3,7 +3,6 @@ package dev.runlog.registry.spi;
 import dev.runlog.registry.ModelEvent;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
-import dev.runlog.registry.internal.RegistryNames;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.spi.InputRules;
 import java.util.ArrayList;

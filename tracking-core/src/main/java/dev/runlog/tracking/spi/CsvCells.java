@@ -20,6 +20,7 @@ public final class CsvCells {
      * {@code " 1"} is the long 1, {@code " true"} a boolean and {@code "  "} missing.
      */
     public static String trim(String cell) {
+        InputRules.notNull("cell", cell);
         int start = 0;
         int end = cell.length();
         while (start < end && (cell.charAt(start) == ' ' || cell.charAt(start) == '\t')) {
@@ -37,6 +38,7 @@ public final class CsvCells {
      * the signed ones as NaN), so that no cell counts as the value NaN.
      */
     public static boolean isMissing(String cell) {
+        InputRules.notNull("cell", cell);
         if (cell.isEmpty() || cell.equals("NA")) {
             return true;
         }
@@ -51,6 +53,7 @@ public final class CsvCells {
      * {@code Infinity}) and {@code 1e400} as Infinity, which no profile statistic survives.
      */
     public static double number(String cell) {
+        InputRules.notNull("cell", cell);
         int n = cell.length();
         int i = n > 0 && (cell.charAt(0) == '+' || cell.charAt(0) == '-') ? 1 : 0;
         int whole = digits(cell, i);
@@ -84,6 +87,7 @@ public final class CsvCells {
      * only, after an optional sign.
      */
     public static boolean isLong(String cell) {
+        InputRules.notNull("cell", cell);
         if (cell.isEmpty()) {
             return false;
         }

@@ -1,15 +1,25 @@
-package dev.runlog.registry.internal;
+package dev.runlog.registry.spi;
 
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.spi.InputRules;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Checks of names, aliases and numbers before anything reaches a store (public for the SPI's snapshots; the package is not exported). */
+/**
+ * The registry's rules for model names, aliases, version numbers and descriptions, checked before
+ * anything reaches a store: by the registry itself and by {@link ModelSnapshot}, and for a store or
+ * an import that takes them from elsewhere. Each method returns its argument when it passes.
+ *
+ * <pre>{@code
+ * RegistryNames.model("iris-classifier");   // passes
+ * RegistryNames.alias("v3");                // InvalidInputException: v<digits> names a version
+ * }</pre>
+ */
 public final class RegistryNames {
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     private static final Pattern RESERVED_VERSION_ALIAS = Pattern.compile("[vV]\\d+");
-    static final int MAX_DESCRIPTION = 5_000;
+    /** The longest description, in characters. */
+    public static final int MAX_DESCRIPTION = 5_000;
 
     private RegistryNames() {
     }
@@ -17,6 +27,8 @@ public final class RegistryNames {
     /**
      * A model name: what an experiment name may be, minus {@code /} and {@code @}, which would make
      * its {@code models:/} URIs ambiguous, and minus control characters and edge whitespace.
+     *
+     * @throws InvalidInputException if it is null or breaks that rule
      */
     public static String model(String name) {
         InputRules.name("registered model", name);
@@ -34,6 +46,11 @@ public final class RegistryNames {
         return name;
     }
 
+    /**
+     * A version number: from 1.
+     *
+     * @throws InvalidInputException if it is lower
+     */
     public static int version(int version) {
         if (version < 1) {
             throw new InvalidInputException("version " + version + " is invalid; version numbers start at 1");
@@ -41,6 +58,12 @@ public final class RegistryNames {
         return version;
     }
 
+    /**
+     * An alias: 1 to 255 ASCII letters, digits, {@code _} or {@code -}, not {@code latest} nor
+     * {@code v<digits>} in any case, which name versions in {@code models:/} URIs.
+     *
+     * @throws InvalidInputException if it is null or breaks that rule
+     */
     public static String alias(String alias) {
         if (alias == null) {
             throw new InvalidInputException("alias must not be null");
@@ -55,6 +78,11 @@ public final class RegistryNames {
         return alias;
     }
 
+    /**
+     * A description: valid Unicode, at most {@value #MAX_DESCRIPTION} characters; null reads as empty.
+     *
+     * @throws InvalidInputException if it breaks that rule
+     */
     public static String description(String description) {
         String text = InputRules.text("description", description == null ? "" : description);
         if (text.length() > MAX_DESCRIPTION) {
