@@ -550,12 +550,13 @@ public interface Tracker extends AutoCloseable {
          * through the asynchronous writer, so the training thread does not wait for it; a sample
          * that fails is dropped and sampling stops, never failing the run.
          *
-         * @throws InvalidInputException if {@code interval} is null, zero or negative
+         * @throws InvalidInputException if {@code interval} is null, zero, negative or longer than a day
          */
         public Builder systemMetrics(Duration interval) {
             InputRules.notNull("interval", interval);
-            if (interval.isZero() || interval.isNegative()) {
-                throw new InvalidInputException("systemMetrics interval must be positive, got " + interval);
+            // A day bounds it far above any use, and far below what the sampler's nanosecond clock holds.
+            if (interval.isZero() || interval.isNegative() || interval.compareTo(Duration.ofDays(1)) > 0) {
+                throw new InvalidInputException("systemMetrics interval must be positive and at most a day, got " + interval);
             }
             this.systemMetricsInterval = interval;
             return this;

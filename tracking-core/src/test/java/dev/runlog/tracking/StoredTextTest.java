@@ -46,6 +46,12 @@ class StoredTextTest {
             assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
             run.logText("x\uD83D\uDE00y", "pair.txt"); // a surrogate pair is one character
             assertEquals(1, tracker.listArtifacts(run.id(), "").size());
+            assertTrue(assertThrows(InvalidInputException.class, () -> run.logText("x", "dir/"))
+                    .getMessage().contains("ends with '/'"));
+            Map<String, Object> cyclic = new java.util.HashMap<>();
+            cyclic.put("self", cyclic);
+            assertTrue(assertThrows(InvalidInputException.class, () -> run.logModel("m", Map.of("w", 1),
+                    ModelOptions.defaults().inputExample(cyclic))).getMessage().contains("input example"));
         }
     }
 

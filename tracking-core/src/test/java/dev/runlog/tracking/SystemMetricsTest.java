@@ -78,6 +78,8 @@ class SystemMetricsTest {
         var zero = assertThrows(InvalidInputException.class, () -> Tracker.builder().systemMetrics(Duration.ZERO));
         assertTrue(zero.getMessage().contains("systemMetrics"), zero.getMessage());
         assertThrows(InvalidInputException.class, () -> Tracker.builder().systemMetrics(Duration.ofSeconds(-1)));
+        assertThrows(InvalidInputException.class, () -> Tracker.builder().systemMetrics(Duration.ofDays(365_000)));
+        Tracker.builder().systemMetrics(Duration.ofDays(1));
         assertThrows(InvalidInputException.class, () -> Tracker.builder().systemMetrics(null));
     }
 }

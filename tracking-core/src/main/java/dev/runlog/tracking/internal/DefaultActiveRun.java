@@ -193,6 +193,10 @@ final class DefaultActiveRun implements ActiveRun {
 
     private ActiveRun logBytes(byte[] bytes, String artifactPath) {
         checkWritable();
+        if (artifactPath != null && artifactPath.endsWith("/")) {
+            throw new InvalidInputException("Artifact path '" + artifactPath + "' ends with '/', which names a"
+                    + " directory; give the file's path, such as '" + artifactPath + "notes.txt'");
+        }
         String path = ArtifactPaths.normalize(artifactPath);
         if (path.isEmpty()) {
             throw new InvalidInputException("artifact path '" + artifactPath + "' names the root; give a file path");

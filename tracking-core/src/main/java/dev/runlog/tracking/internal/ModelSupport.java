@@ -72,7 +72,14 @@ final class ModelSupport {
             SortedMap<String, ModelDescriptor.PayloadFile> files = hashTree(payload);
             long size = files.values().stream().mapToLong(ModelDescriptor.PayloadFile::size).sum();
             if (options.inputExample().isPresent()) {
-                Json.MAPPER.writeValue(work.resolve(ModelDescriptor.INPUT_EXAMPLE).toFile(), options.inputExample().get());
+                byte[] example;
+                try {
+                    example = Json.MAPPER.writeValueAsBytes(options.inputExample().get());
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new InvalidInputException("The input example of model '" + path + "' cannot be written as"
+                            + " JSON: " + e.getOriginalMessage());
+                }
+                Files.write(work.resolve(ModelDescriptor.INPUT_EXAMPLE), example);
             }
             LoggedModel logged = new LoggedModel(runId, path, flavor.name(), flavorConfig, UUID.randomUUID().toString(),
                     Instant.ofEpochMilli(tracker.clock().millis()), size, ModelDescriptor.payloadDigest(files),
