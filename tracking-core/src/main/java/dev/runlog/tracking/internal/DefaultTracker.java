@@ -386,9 +386,9 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     @Override
     public Experiment getExperiment(String experimentId) {
         checkOpen();
-        InputRules.notNull("experiment id", experimentId);
         // "01" names no experiment in any store (one keeping ids as integers would read it as 1).
-        return (experimentId.matches("0|[1-9][0-9]{0,17}") ? store.getExperiment(experimentId) : Optional.<Experiment>empty())
+        boolean canonical = InputRules.notNull("experiment id", experimentId).matches("0|[1-9][0-9]{0,17}");
+        return (canonical ? store.getExperiment(experimentId) : Optional.<Experiment>empty())
                 .orElseThrow(() -> new NotFoundException("No experiment with id " + experimentId));
     }
 
@@ -617,8 +617,6 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         getRun(runId);
         return artifacts.open(runId, file);
     }
-
-    // ---- closing --------------------------------------------------------------------------------
 
     @Override
     public void close() {
