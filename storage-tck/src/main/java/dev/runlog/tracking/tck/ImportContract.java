@@ -27,6 +27,13 @@ import org.junit.jupiter.api.Test;
 
 /** Rule: what already happened is stored as it is, ids, times, statuses and lifecycle kept, or refused whole. */
 public interface ImportContract {
+
+    /** Imports are optional: a store that keeps the SPI's defaults (which refuse) skips this group. */
+    @org.junit.jupiter.api.BeforeEach
+    default void onlyForStoresThatImport(Tracker tracker) {
+        KitAssertions.assumeImplemented(TrackerStores.of(tracker).tracking(), TrackingStore.class, "importExperiment",
+                Experiment.class);
+    }
     String RUN_A = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     String RUN_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
     Instant T = KitData.START;

@@ -28,6 +28,23 @@ final class KitAssertions {
     private KitAssertions() {
     }
 
+    /**
+     * Skips the calling test (a JUnit assumption, reported as skipped) when {@code store} keeps
+     * the SPI's default for an optional method, which refuses: the kit checks what a store
+     * implements, not that it implements every option.
+     */
+    static void assumeImplemented(Object store, Class<?> spi, String method, Class<?>... parameters) {
+        Class<?> declaring;
+        try {
+            declaring = store.getClass().getMethod(method, parameters).getDeclaringClass();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(spi.getName() + " has no method " + method, e);
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(declaring == spi,
+                () -> store.getClass().getName() + " keeps the default " + spi.getSimpleName() + "." + method
+                        + ", which refuses: this optional part is not checked");
+    }
+
     static Map<String, String> userTags(Run run) {
         return run.data().tags().entrySet().stream()
                 .filter(e -> !e.getKey().startsWith("runlog."))

@@ -23,6 +23,13 @@ import org.junit.jupiter.api.Test;
 /** Rule: soft-deleted runs and experiments can be purged for good (gc), and a store checks itself. */
 public interface PurgeContract {
 
+    /** Purging is optional: a store that keeps the SPI's default (which refuses) skips this group. */
+    @org.junit.jupiter.api.BeforeEach
+    default void onlyForStoresThatPurge(Tracker tracker) {
+        KitAssertions.assumeImplemented(TrackerStores.of(tracker).tracking(), dev.runlog.tracking.spi.TrackingStore.class,
+                "purgeDeleted", Instant.class, Set.class, boolean.class);
+    }
+
     private static String finishedRun(Tracker tracker, String experiment, String text) {
         try (ActiveRun run = tracker.startRun(experiment)) {
             run.logParam("lr", 0.1).logMetric("loss", 0.5, 0).logText(text, "notes.txt");

@@ -25,6 +25,13 @@ import org.junit.jupiter.api.Test;
 
 /** Rule: a model that already exists elsewhere is stored as it is: version numbers, stages, aliases, its trail. */
 public interface RegistryImportContract {
+
+    /** Imports are optional: a registry store that keeps the SPI's default (which refuses) skips this group. */
+    @org.junit.jupiter.api.BeforeEach
+    default void onlyForStoresThatImport(StoreHarness kit) {
+        KitAssertions.assumeImplemented(RegistryStore.of(kit.tracker()), RegistryStore.class, "importModel",
+                ModelSnapshot.class);
+    }
     String RUN = "cccccccccccccccccccccccccccccccc";
     String DIGEST = "d".repeat(64);
 

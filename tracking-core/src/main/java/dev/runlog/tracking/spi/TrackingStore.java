@@ -173,13 +173,28 @@ public interface TrackingStore extends AutoCloseable {
      * {@link #createRun}, {@link #logBatch} and {@link #endRun} would one by one: for imports and
      * big sweeps, whose cost is the number of commits. A store should override this to write them
      * all in one transaction, all or none, as the SQLite and in-memory stores do; this default
-     * writes run by run, so a failure part way leaves the runs before it stored.
+     * first checks every run's experiment and id (so a taken id or a missing or deleted experiment
+     * stores none), then writes run by run, so a failure while writing (a store error, another
+     * writer taking an id meanwhile) leaves the runs before it stored.
      *
      * @throws NotFoundException if the experiment of a run does not exist
-     * @throws ConflictException if it is deleted or a run id is taken
+     * @throws ConflictException if it is deleted or a run id is taken, or given twice
      */
     default void recordRuns(List<RecordedRun> runs) {
         InputRules.notNull("runs", runs);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (RecordedRun run : runs) {
+            String id = InputRules.notNull("recorded run", run).spec().runId();
+            String experimentId = run.spec().experimentId();
+            Experiment experiment = getExperiment(experimentId)
+                    .orElseThrow(() -> new NotFoundException("No experiment with id " + experimentId));
+            if (experiment.lifecycleStage() == LifecycleStage.DELETED) {
+                throw new ConflictException("Experiment " + experimentId + " is deleted; restore it to record runs in it");
+            }
+            if (!ids.add(id) || getRun(id).isPresent()) {
+                throw new ConflictException("Run id " + id + " is taken; no run of this call was stored");
+            }
+        }
         for (RecordedRun run : runs) {
             createRun(run.spec());
             logBatch(run.spec().runId(), run.metrics(), run.params(), Map.of());
