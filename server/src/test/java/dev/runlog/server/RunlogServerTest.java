@@ -301,6 +301,10 @@ class RunlogServerTest {
             URI uri = guarded.uri().resolve("api/models");
             assertEquals(401, send(HttpRequest.newBuilder(uri)).statusCode());
             assertEquals(200, send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)).statusCode());
+            // Without the token nothing is told, not even which methods a page takes.
+            assertEquals(401, send(HttpRequest.newBuilder(guarded.uri()).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+            assertEquals(405, send(HttpRequest.newBuilder(guarded.uri()).header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         }
     }
 

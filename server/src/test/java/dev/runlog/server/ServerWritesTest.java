@@ -240,8 +240,27 @@ class ServerWritesTest {
         assertEquals(Stage.STAGING, registry.getVersion(MODEL, 1).stage());
     }
 
+    @Test
+    void aRebindingHostNameReadsNothingFromALoopbackServerReadOnlyOrNot() throws Exception {
+        try (RunlogServer readOnly = RunlogServer.start(tracker, ServerOptions.defaults())) {
+            for (RunlogServer target : List.of(readOnly, server)) {
+                for (String path : List.of("/api/experiments", "/api/session", "/")) {
+                    String read = "GET " + path + " HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n";
+                    String response = raw(target, read, "evil.example:" + target.port());
+                    assertTrue(response.startsWith("HTTP/1.1 403") && response.contains("\"check\":\"host\""),
+                            path + " -> " + response);
+                    assertTrue(raw(target, read, "127.0.0.1:" + target.port()).startsWith("HTTP/1.1 200"), path);
+                }
+            }
+        }
+    }
+
     /** The whole response to {@code request} with its {@code %s} replaced by the Host header's value. */
     private String raw(String request, String host) throws IOException {
+        return raw(server, request, host);
+    }
+
+    private static String raw(RunlogServer server, String request, String host) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.getOutputStream().write(String.format(request, host).getBytes(StandardCharsets.UTF_8));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -106,6 +106,16 @@ public final class ApiHandler implements HttpHandler {
             sendError(exchange, 414, "uri_too_long", "the request path and query exceed " + MAX_REQUEST_TARGET + " characters");
             return;
         }
+        if (token == null) {
+            // A loopback server without a token answers only requests that name a loopback host:
+            // a site rebinding its own name to 127.0.0.1 is same-origin to the browser, and could
+            // otherwise read every run through it (DNS rebinding).
+            Optional<Csrf.Refusal> wrongHost = Csrf.loopbackHostRefusal(exchange.getRequestHeaders());
+            if (wrongHost.isPresent()) {
+                sendRefusal(exchange, wrongHost.get());
+                return;
+            }
+        }
         if (UiAssets.serves(rawPath)) {
             // The web UI's files, under the same token rule (and /?token=T to set the cookie).
             ui.serve(exchange, token == null || authorized(exchange.getRequestHeaders()), token == null ? null : this::matches);

@@ -56,8 +56,13 @@ public final class Csrf {
 
     /** Why a request naming this {@code Host} may not see the secret or write, or empty if it may. */
     public Optional<Refusal> hostRefusal(Headers request) {
+        return loopbackHostOnly ? loopbackHostRefusal(request) : Optional.empty();
+    }
+
+    /** Why a request to a loopback server names a host that is not one of its names, or empty if it does not. */
+    public static Optional<Refusal> loopbackHostRefusal(Headers request) {
         String host = request.getFirst("Host");
-        if (!loopbackHostOnly || (host != null && isLoopback(host))) {
+        if (host != null && isLoopback(host)) {
             return Optional.empty();
         }
         return Optional.of(new Refusal("host", "a request for host '" + host + "' is not for this loopback server;"

@@ -74,6 +74,12 @@ public final class UiAssets {
     public void serve(HttpExchange exchange, boolean authorized, Predicate<String> tokenMatches) throws IOException {
         String method = exchange.getRequestMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
+            // Without the token a request learns nothing of the server, not even which methods a path takes.
+            if (!authorized) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"runlog\"");
+                sendText(exchange, 401, "this server requires its access token");
+                return;
+            }
             exchange.getResponseHeaders().set("Allow", "GET, HEAD");
             sendText(exchange, 405, "method " + method + " is not allowed here");
             return;
