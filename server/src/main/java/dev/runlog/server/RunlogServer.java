@@ -144,8 +144,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RunlogServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RunlogServer.class.getName());
-    private static final int THREADS = 4;
+    /*
+     * The JDK's server reads a request's headers on a worker thread, so each connection that never
+     * finishes its request holds one: more workers make that take more connections, and the
+     * request time limit below frees them.
+     */
+    private static final int THREADS = 16;
     private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    /** Seconds a request may take, from its first byte to the reply's headers (the JDK closes it then). */
+    private static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final String MAX_REQUEST_SECONDS = "120";
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -181,6 +189,11 @@ public final class RunlogServer implements AutoCloseable {
         // one. The JDK reads this property once, when its first server starts.
         if (System.getProperty(NODELAY_PROPERTY) == null) {
             System.setProperty(NODELAY_PROPERTY, "true");
+        }
+        // Without a limit a client that opens connections and sends half a request holds workers
+        // for ever, before any token is checked; read once too, when the JDK's first server starts.
+        if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, MAX_REQUEST_SECONDS);
         }
         HttpServer http;
         try {

@@ -295,6 +295,30 @@ class RunlogServerTest {
     }
 
     @Test
+    void clientsThatNeverFinishARequestDoNotStopTheServer() throws Exception {
+        // Before: 4 workers, no time limit; four half-sent requests stopped every other client.
+        List<java.net.Socket> halfSent = new ArrayList<>();
+        try (RunlogServer served = RunlogServer.start(tracker, ServerOptions.defaults())) {
+            assertEquals(RunlogServer.MAX_REQUEST_SECONDS, System.getProperty("sun.net.httpserver.maxReqTime"),
+                    "the JDK then closes a request that takes longer");
+            for (int i = 0; i < 10; i++) {
+                java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), served.port());
+                socket.getOutputStream().write("GET /api/experiments HTTP/1.1\r\nHost: 127.0".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                halfSent.add(socket);
+            }
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(served.uri()
+                    .resolve("api/experiments")).timeout(java.time.Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+        } finally {
+            for (java.net.Socket socket : halfSent) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void aTokenGivenIsCheckedOnLoopbackToo() throws Exception {
         String token = "0123456789abcdef-given";
         try (RunlogServer guarded = RunlogServer.start(tracker, ServerOptions.defaults().token(token))) {
