@@ -121,9 +121,9 @@ final class ModelCommands {
                 return 0;
             }
             PrintWriter out = ctx().out;
-            out.println("model " + model.name() + (model.description().isEmpty() ? "" : ": " + model.description()));
+            out.println(Text.visible("model " + model.name() + (model.description().isEmpty() ? "" : ": " + model.description())));
             if (!model.tags().isEmpty()) {
-                out.println("tags " + model.tags());
+                out.println(Text.visible("tags " + model.tags()));
             }
             out.println();
             Text.Table table = new Text.Table("version", "stage", "aliases", "run_id", "user", "created");
@@ -243,6 +243,11 @@ final class ModelCommands {
                 }
             }
             for (String key : beatsCurrent) {
+                int colon = key.lastIndexOf(':');
+                if (colon >= 0 && !key.endsWith(":min") && !key.endsWith(":max")) {
+                    throw new UsageException("--beats-current: '" + key + "' ends in '" + key.substring(colon)
+                            + "'; write KEY, KEY:max (higher is better) or KEY:min (lower is better)");
+                }
                 boolean minimize = key.endsWith(":min");
                 String metric = minimize || key.endsWith(":max") ? key.substring(0, key.length() - 4) : key;
                 try {

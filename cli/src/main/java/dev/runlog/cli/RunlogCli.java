@@ -110,7 +110,7 @@ public final class RunlogCli {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.registerConverter(Stage.class, RunlogCli::stage);
         cli.setParameterExceptionHandler((e, line) -> {
-            ctx.err.println("runlog: " + e.getMessage());
+            ctx.err.println("runlog: " + Text.visible(e.getMessage()));
             ctx.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
         });
@@ -156,7 +156,8 @@ public final class RunlogCli {
             e.printStackTrace(ctx.err);
         }
         if (e instanceof CliCommand.UsageException) {
-            ctx.err.println("runlog: " + e.getMessage());
+            ctx.err.println("runlog: " + Text.visible(e.getMessage()));
+            ctx.err.println("Try '" + command + " --help'.");
             return USAGE;
         }
         if (e instanceof PromotionRejectedException rejected) {
@@ -166,7 +167,7 @@ public final class RunlogCli {
                     + gate.actual() + ", required " + gate.required()));
             return FAILED;
         }
-        ctx.err.println("runlog: " + oneLine(e) + hint(e, command));
+        ctx.err.println("runlog: " + Text.visible(oneLine(e)) + hint(e, command));
         return FAILED;
     }
 

@@ -121,6 +121,38 @@ final class Text {
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
     }
 
+    /**
+     * Text for a terminal: control characters (C0, DEL, C1) and the bidirectional overrides that
+     * reorder what follows are written as {@code \\uXXXX} ({@code \\n}, {@code \\r}, {@code \\t} for
+     * those), so a stored name can neither move the cursor, clear the screen, retitle the window
+     * nor fake a line of the table. JSON and CSV output keep the text as stored.
+     */
+    static String visible(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E)
+                    || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C;
+            if (control && out == null) {
+                out = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (out != null) {
+                if (!control) {
+                    out.append(c);
+                } else if (c == '\n') {
+                    out.append("\\n");
+                } else if (c == '\r') {
+                    out.append("\\r");
+                } else if (c == '\t') {
+                    out.append("\\t");
+                } else {
+                    out.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+                }
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
     /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
     static String csv(String field) {
         if (field == null) {
@@ -168,7 +200,11 @@ final class Text {
             this(List.of(headers));
         }
 
-        Table row(List<String> cells) {
+        Table row(List<String> given) {
+            List<String> cells = new ArrayList<>(given.size());
+            for (String cell : given) {
+                cells.add(visible(cell));
+            }
             for (int i = 0; i < cells.size(); i++) {
                 String cell = cells.get(i);
                 boolean number = NUMBER.matcher(cell).matches();

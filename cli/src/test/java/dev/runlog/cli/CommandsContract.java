@@ -214,6 +214,20 @@ abstract class CommandsContract {
     }
 
     @Test
+    void namesWithControlCharactersReachTheTerminalEscaped() {
+        String hostile = "esc\u001b[2J\u001b]0;pwned\u0007\nfake line\r\u202eevil";
+        try (var run = h.tracker.startRun(hostile)) {
+            run.setTag("note", "a\u009bb");
+        }
+        Result r = h.run("experiments");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("esc\\u001B[2J\\u001B]0;pwned\\u0007\\nfake line\\r\\u202Eevil"), r.out());
+        assertTrue(r.out().chars().noneMatch(c -> c < 0x20 && c != '\n' || c == 0x202E || (c >= 0x7F && c <= 0x9F)), r.out());
+        Result json = h.run("experiments", "--format", "json");
+        assertTrue(json.out().contains("esc\\u001B[2J"), "JSON keeps the name, escaped as JSON: " + json.out());
+    }
+
+    @Test
     void promoteTakesStagingOrProductionAndSaysSoForAnyOtherStage() {
         for (String stage : List.of("Archived", "None")) {
             assertFailed(h.run("promote", "iris-classifier", "2", stage), 2,
@@ -327,7 +341,7 @@ abstract class CommandsContract {
         assertFailed(h.run("promote", "iris-classifier", "2", "Production", "--beats-current", ""), 2,
                 "--beats-current: metric key must not be empty");
         assertFailed(h.run("promote", "iris-classifier", "2", "Production", "--beats-current", "acc:best"), 2,
-                "--beats-current: metric key 'acc:best' has the character ':'");
+                "--beats-current: 'acc:best' ends in ':best'; write KEY, KEY:max", "Try 'runlog promote --help'.");
         assertEquals(Stage.NONE, h.registry.getVersion("iris-classifier", 2).stage());
         // acc:max is acc, higher better: 0.85 does not beat version 1's 0.91.
         assertFailed(h.run("promote", "iris-classifier", "2", "Production", "--beats-current", "acc:max"), 1,
