@@ -109,6 +109,10 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"run_name\": \"r-renamed\"}", 200, "\"run_name\":\"r-renamed\""),
                 new Case("GET", "mlflow/runs/get?run_id=${RFIN}", null, 200, "{\"key\":\"mlflow.runName\",\"value\":\"r-renamed\"}"),
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"run_name\": \" \"}", 400, "blank"),
+                // As in MLflow, the mlflow.runName tag is the run's name: setting it renames the run.
+                new Case("POST", "mlflow/runs/set-tag", "{\"run_id\": \"${RFIN}\", \"key\": \"mlflow.runName\", \"value\": \"via-tag\"}", 200, "{}"),
+                new Case("GET", "mlflow/runs/get?run_id=${RFIN}", null, 200, "\"run_name\":\"via-tag\""),
+                new Case("POST", "mlflow/runs/set-tag", "{\"run_id\": \"${RFIN}\", \"key\": \"mlflow.runName\", \"value\": \" \"}", 400, "blank"),
                 new Case("POST", "mlflow/runs/delete", "{\"run_id\": \"${RDEL}\"}", 200, "{}"),
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RDEL}\", \"run_name\": \"x\"}", 400, "deleted"),
                 new Case("POST", "mlflow/runs/delete", "{\"run_id\": \"" + NO_RUN + "\"}", 404, "RESOURCE_DOES_NOT_EXIST"),

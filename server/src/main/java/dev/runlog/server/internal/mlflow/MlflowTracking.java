@@ -110,7 +110,12 @@ final class MlflowTracking {
             return Map.of();
         }));
         routes.put("runs/set-tag", new MlflowApi.Route(post, r -> {
-            tracker.setTag(runId(r), r.text("key"), r.text("value"));
+            if (r.text("key").equals(Shapes.RUN_NAME_TAG)) {
+                // As MLflow's stores do: this tag is the run's name, so setting it renames the run.
+                tracker.renameRun(runId(r), r.text("value"));
+            } else {
+                tracker.setTag(runId(r), r.text("key"), r.text("value"));
+            }
             return Map.of();
         }));
         routes.put("runs/delete-tag", new MlflowApi.Route(post, r -> {
