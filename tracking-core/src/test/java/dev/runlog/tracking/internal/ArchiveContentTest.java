@@ -78,6 +78,19 @@ class ArchiveContentTest {
     }
 
     @Test
+    void aRunExportedWhileRunningImportsAsKilledWithAnEnd() throws IOException {
+        Path running = rewrite(runArchive(), "run.json", json -> {
+            json.put("status", "RUNNING");
+            json.putNull("end_time");
+        });
+        try (Tracker target = Tracker.inMemory()) {
+            dev.runlog.tracking.Run imported = target.importRun(running);
+            assertEquals(dev.runlog.tracking.RunStatus.KILLED, imported.info().status());
+            assertTrue(imported.info().endTime().isPresent());
+        }
+    }
+
+    @Test
     void aModelArchiveMustNameAPathAndMayHaveAnyUuid() throws IOException {
         Path archive;
         try (Tracker source = Tracker.inMemory(); ActiveRun run = source.startRun("models")) {
