@@ -187,14 +187,16 @@ public final class RunlogCli {
         if (e instanceof Context.NoStore) {
             return "";
         }
+        boolean archive = command.endsWith(" import");
         if (e instanceof NotFoundException) {
-            return "; check the name or id (runlog runs, runlog models list them) and --store";
+            return archive ? "; check the archive's path" : "; check the name or id (runlog runs, runlog models list them) and --store";
         }
         if (e instanceof StoreException) {
             return "; if the store was busy or out of reach, try again";
         }
         if (e instanceof IntegrityException) {
-            return "; stored data failed a check, do not retry: runlog doctor lists what is wrong";
+            return archive ? "; the archive is damaged or not one Runlog wrote, and nothing of it was kept"
+                    : "; stored data failed a check, do not retry: runlog doctor lists what is wrong";
         }
         if (e instanceof ConflictException || e instanceof RunlogException) {
             return "";

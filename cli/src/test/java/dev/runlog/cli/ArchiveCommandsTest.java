@@ -48,6 +48,11 @@ class ArchiveCommandsTest {
         Run copy = target.tracker.getRun(json.get("run_id").asText());
         assertEquals("0.1", copy.data().params().get("lr"));
         assertEquals(3, target.tracker.metricHistory(copy.info().id(), "acc").size());
+
+        byte[] whole = java.nio.file.Files.readAllBytes(file);
+        Path cut = java.nio.file.Files.write(dir.resolve("cut.tar.gz"), java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+        assertFailed(target.run("import", cut.toString()), 1, "ends early",
+                "the archive is damaged or not one Runlog wrote, and nothing of it was kept");
     }
 
     @Test
@@ -77,7 +82,7 @@ class ArchiveCommandsTest {
     void whatIsNotAnArchiveOrNotThereExitsOne() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.tar.gz"), "not an archive");
         assertFailed(target.run("import", text.toString()), 1, "is not a Runlog archive", "runlog export");
-        assertFailed(target.run("import", dir.resolve("missing.tar.gz").toString()), 1, "no file");
+        assertFailed(target.run("import", dir.resolve("missing.tar.gz").toString()), 1, "no file", "check the archive's path");
         assertFailed(source.run("export", "0123456789abcdef0123456789abcdef", dir.resolve("x.tar.gz").toString()), 1,
                 "check the name or id");
         assertFailed(source.run("export", "models:/iris-classifier/9", dir.resolve("x.tar.gz").toString()), 1, "9");
