@@ -128,7 +128,9 @@ public interface Tracker extends AutoCloseable {
      * tracker started and has not ended, its buffered metric points are flushed first and its
      * {@link ActiveRun} handle is ended too (it takes no writes afterwards, and its
      * {@code close()} does nothing). Any other active run in the store, such as one left RUNNING by
-     * another process, is ended in the store.
+     * another process, is ended in the store; if another tracker is still logging to it, the points
+     * it has not written yet are refused by the store and its next call says so
+     * ({@link ConflictException}).
      *
      * @throws InvalidInputException if {@code status} is RUNNING or SCHEDULED, or an argument is null
      * @throws NotFoundException     if there is no run with this id
