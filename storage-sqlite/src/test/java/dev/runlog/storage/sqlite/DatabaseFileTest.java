@@ -67,6 +67,22 @@ class DatabaseFileTest {
     }
 
     @Test
+    void aDeviceOrFifoIsRefusedAndNothingIsCreatedBesideIt() throws Exception {
+        Path fifo = dir.resolve("pipe.db");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo is not available");
+        for (Path special : List.of(fifo, Path.of("/dev/null"))) {
+            StoreException e = assertThrows(StoreException.class, () -> Tracker.open("sqlite:" + special));
+            assertTrue(e.getMessage().contains("it is not a regular file"), e.getMessage());
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            assertEquals(List.of(fifo), entries.toList(), "no journal or WAL file beside it");
+        }
+        assertFalse(Files.exists(Path.of("/dev/null-journal")) && Files.isRegularFile(Path.of("/dev/null-journal"))
+                && Files.getLastModifiedTime(Path.of("/dev/null-journal")).toMillis() > System.currentTimeMillis() - 10_000);
+    }
+
+    @Test
     void aDirectoryIsRefused() throws IOException {
         Path directory = Files.createDirectory(dir.resolve("folder.db"));
         StoreException e = assertThrows(StoreException.class, () -> Tracker.open("sqlite:" + directory));

@@ -150,6 +150,11 @@ final class SqliteDatabase implements AutoCloseable {
         if (Files.isDirectory(file)) {
             throw new StoreException("Cannot use " + file + " as a Runlog database: it is a directory");
         }
+        if (!Files.isRegularFile(file)) {
+            // A device or FIFO: /dev/null reads as an empty file, and SQLite would then create
+            // /dev/null-journal beside it before failing.
+            throw new StoreException("Cannot use " + file + " as a Runlog database: it is not a regular file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(SQLITE_HEADER.length);
             if (head.length == 0) {
