@@ -18,7 +18,7 @@ import java.util.Set;
  * names, each of the type it expects. Anything else is an {@link InvalidInputException} naming
  * the field, so a typo such as {@code "archiveExisting"} is refused instead of silently ignored.
  */
-final class JsonBody {
+public final class JsonBody {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -27,6 +27,28 @@ final class JsonBody {
 
     private JsonBody(JsonNode object) {
         this.object = object;
+    }
+
+    /**
+     * What is wrong with a body Jackson refused, for a client to read: its own words where they
+     * are plain, and never the parser's class and feature names it adds for programmers.
+     */
+    public static String problem(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (message.contains("FAIL_ON_TRAILING_TOKENS") || message.startsWith("Trailing token")) {
+            return "there is more after the JSON value";
+        }
+        if (message.contains("getMaxNestingDepth")) {
+            return "it nests deeper than 1000 levels";
+        }
+        if (message.contains("StreamReadConstraints")) {
+            return "a value is longer than the parser takes";
+        }
+        int line = message.indexOf('\n');
+        message = line < 0 ? message : message.substring(0, line);
+        return message.replaceAll(" \\(bound as `[^`]*`\\)", "")
+                .replaceAll("\\[Source: REDACTED \\(`[^`]*` disabled\\); ", "[")
+                .replaceAll("\\[Source: [^;\\]]*; ", "[");
     }
 
     /**
@@ -39,7 +61,7 @@ final class JsonBody {
         try {
             node = MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("the body is not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidInputException("the body is not valid JSON: " + problem(e));
         } catch (IOException e) {
             throw new InvalidInputException("the body could not be read: " + e.getMessage());
         }

@@ -239,11 +239,14 @@ class MlflowEndpointsTest {
                 "{\"run_id\": \"" + run + "\", \"metrics\": [{\"key\": \"bad key!\", \"value\": 1}]}", "bad key!",
                 "{\"run_id\": \"" + run + "\", \"params\": [{\"key\": \"q\", \"value\": \"1\"}, {\"key\": \"q\", \"value\": \"2\"}]}", "Duplicate",
                 "{\"metrics\": []}", "'run_id'",
-                "{\"run_id\": \"" + run + "\", \"metrics\": [", "not valid JSON");
+                "{\"run_id\": \"" + run + "\", \"metrics\": [", "not valid JSON",
+                "{\"run_id\": \"" + run + "\"} {}", "there is more after the JSON value",
+                "{\"x\": " + "[".repeat(1001) + "]".repeat(1001) + "}", "it nests deeper than 1000 levels");
         for (Map.Entry<String, String> bad : refused.entrySet()) {
             HttpResponse<String> response = call("POST", "mlflow/runs/log-batch", bad.getKey());
             assertEquals(400, response.statusCode(), bad.getKey() + " -> " + response.body());
             assertTrue(response.body().contains(bad.getValue()) && response.body().contains("INVALID_PARAMETER_VALUE"), response.body());
+            assertTrue(!response.body().contains("jackson") && !response.body().contains("Feature"), "parser internals: " + response.body());
         }
         assertEquals(3, tracker.metricHistory(run, "m").size(), "a refused batch stores nothing");
     }

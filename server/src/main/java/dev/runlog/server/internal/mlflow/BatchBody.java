@@ -46,12 +46,20 @@ record BatchBody(String runId, List<Metric> metrics, List<String[]> params, List
                     default -> p.skipChildren();
                 }
             }
+            requireEnd(p);
         } catch (JsonProcessingException e) {
-            throw MlflowException.invalid("the body is not valid JSON: " + e.getOriginalMessage());
+            throw MlflowException.invalid("the body is not valid JSON: " + dev.runlog.server.internal.JsonBody.problem(e));
         } catch (IOException e) {
             throw MlflowException.invalid("the body could not be read: " + e.getMessage());
         }
         return new BatchBody(runId != null ? runId : runUuid, metrics, params, tags);
+    }
+
+    /** Refuses anything after the body's object, as the tree-reading routes do: a second value is not one request. */
+    private static void requireEnd(JsonParser p) throws IOException {
+        if (p.nextToken() != null) {
+            throw MlflowException.invalid("the body is not valid JSON: there is more after the JSON value");
+        }
     }
 
     /** Reads one element of a repeated field, the parser on its START_OBJECT. */
@@ -93,9 +101,10 @@ record BatchBody(String runId, List<Metric> metrics, List<String[]> params, List
                 throw MlflowException.invalid("the body must be a JSON object");
             }
             Metric metric = metric(p, now, "key", runIds, new String[1]);
+            requireEnd(p);
             return new BatchBody(runIds[0] != null ? runIds[0] : runIds[1], List.of(metric), List.of(), List.of());
         } catch (JsonProcessingException e) {
-            throw MlflowException.invalid("the body is not valid JSON: " + e.getOriginalMessage());
+            throw MlflowException.invalid("the body is not valid JSON: " + dev.runlog.server.internal.JsonBody.problem(e));
         } catch (IOException e) {
             throw MlflowException.invalid("the body could not be read: " + e.getMessage());
         }

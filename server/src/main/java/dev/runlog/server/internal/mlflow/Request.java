@@ -67,7 +67,7 @@ final class Request {
         try {
             node = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw MlflowException.invalid("the body is not valid JSON: " + e.getOriginalMessage());
+            throw MlflowException.invalid("the body is not valid JSON: " + dev.runlog.server.internal.JsonBody.problem(e));
         } catch (IOException e) {
             throw MlflowException.invalid("the body could not be read: " + e.getMessage());
         }
