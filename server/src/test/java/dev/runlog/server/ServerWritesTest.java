@@ -235,6 +235,12 @@ class ServerWritesTest {
         assertTrue(raw(session, rebound).contains("\"check\":\"host\""));
         assertTrue(raw(write, rebound).startsWith("HTTP/1.1 403"));
         assertEquals(Stage.NONE, registry.getVersion(MODEL, 1).stage());
+        for (String odd : List.of("localhost:1@evil.example", "127.999.0.1:" + server.port(), "[::1]x", "localhost:80:81")) {
+            assertTrue(raw(session, odd).startsWith("HTTP/1.1 403"), odd);
+        }
+        for (String loopback : List.of("localhost", "127.0.0.1:" + server.port(), "127.255.1.9", "[::1]:" + server.port())) {
+            assertTrue(raw(session, loopback).startsWith("HTTP/1.1 200"), loopback);
+        }
         assertTrue(raw(session, "localhost:" + server.port()).startsWith("HTTP/1.1 200"));
         assertTrue(raw(write, "localhost:" + server.port()).startsWith("HTTP/1.1 200"));
         assertEquals(Stage.STAGING, registry.getVersion(MODEL, 1).stage());

@@ -70,16 +70,23 @@ public final class Csrf {
     }
 
     /** Compiled once: String.matches compiles its pattern at every request. */
-    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern PORT = Pattern.compile(":\\d{1,5}");
 
+    /** A Host of a loopback name, with an optional port and nothing else (no user info, no other name). */
     private static boolean isLoopback(String host) {
         String name = host.toLowerCase(Locale.ROOT);
+        String port;
         if (name.startsWith("[")) {
-            return name.startsWith("[::1]") && (name.length() == 5 || name.charAt(5) == ':');
+            port = name.startsWith("[::1]") ? name.substring(5) : null;
+            name = "[::1]";
+        } else {
+            int colon = name.indexOf(':');
+            port = colon < 0 ? "" : name.substring(colon);
+            name = colon < 0 ? name : name.substring(0, colon);
         }
-        int colon = name.indexOf(':');
-        name = colon < 0 ? name : name.substring(0, colon);
-        return name.equals("localhost") || IPV4_LOOPBACK.matcher(name).matches();
+        return port != null && (port.isEmpty() || PORT.matcher(port).matches())
+                && (name.equals("localhost") || name.equals("[::1]") || IPV4_LOOPBACK.matcher(name).matches());
     }
 
     /** A failed check: its name (such as {@code "origin"}) and what was wrong. */
