@@ -125,8 +125,10 @@ public final class Importer {
             }
         }
         for (MlflowSource.SourceModel model : sourceModels) {
-            registry.importModel(snapshot(model, skipped));
+            ModelSnapshot snapshot = snapshot(model, skipped);
+            registry.importModel(snapshot);
             models++;
+            versions += snapshot.versions().size();
         }
         return new MlflowImportReport(source.describe(), all.size(), runs, points, files, bytes, models, versions,
                 skipped);
@@ -408,9 +410,6 @@ public final class Importer {
         }
         aliases.forEach((alias, version) -> events.add(event(events, model.name(), version, ModelEvent.Action.ALIAS_SET,
                 alias, null, Integer.toString(version), updated)));
-        if (notes == skipped) {
-            versions += versionList.size();
-        }
         return new ModelSnapshot(new RegisteredModel(model.name(), model.description(), created, updated,
                 model.tags(), aliases), versionList, events);
     }

@@ -2,6 +2,7 @@ package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.RunSnapshot;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
@@ -387,7 +388,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     public Experiment getExperiment(String experimentId) {
         checkOpen();
         // "01" names no experiment in any store (one keeping ids as integers would read it as 1).
-        boolean canonical = InputRules.notNull("experiment id", experimentId).matches("0|[1-9][0-9]{0,17}");
+        boolean canonical = RunSnapshot.isExperimentId(InputRules.notNull("experiment id", experimentId));
         return (canonical ? store.getExperiment(experimentId) : Optional.<Experiment>empty())
                 .orElseThrow(() -> new NotFoundException("No experiment with id " + experimentId));
     }

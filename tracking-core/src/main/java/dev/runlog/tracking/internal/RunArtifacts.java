@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -151,9 +153,12 @@ final class RunArtifacts {
             }
             String prefix = normalized.isEmpty() ? "" : normalized + "/";
             Files.createDirectories(targetDirectory);
+            Set<Path> made = new HashSet<>(); // each directory checked once, not once per file in it
             for (ArtifactEntry file : files) {
                 Path target = result.resolve(file.path().substring(prefix.length()));
-                directoriesWithoutLinks(targetDirectory, target.getParent());
+                if (made.add(target.getParent())) {
+                    directoriesWithoutLinks(targetDirectory, target.getParent());
+                }
                 try (InputStream in = artifacts.open(runId, file.path())) {
                     Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 }

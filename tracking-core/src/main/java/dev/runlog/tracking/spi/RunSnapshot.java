@@ -72,11 +72,18 @@ public record RunSnapshot(RunInfo info, Map<String, String> params, Map<String, 
      * @throws InvalidInputException naming the id otherwise
      */
     public static String experimentId(String id) {
-        InputRules.notNull("experiment id", id);
-        if (!id.matches("0|[1-9][0-9]{0,17}")) {
+        if (!isExperimentId(InputRules.notNull("experiment id", id))) {
             throw new InvalidInputException("experiment id '" + InputRules.abbreviate(id)
                     + "' is malformed; imported experiment ids are decimal numbers from 0");
         }
         return id;
+    }
+
+    /**
+     * Whether {@code id} is written as every store writes experiment ids: a decimal number from 0,
+     * without a sign, spaces or leading zeros (so {@code "01"} names no experiment in any store).
+     */
+    public static boolean isExperimentId(String id) {
+        return id != null && id.matches("0|[1-9][0-9]{0,17}");
     }
 }
