@@ -1,8 +1,11 @@
 package dev.runlog.tracking.spi;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -43,14 +46,52 @@ public final class Plugins {
      *               declares {@code uses service}
      */
     public static <S> Iterable<S> load(Class<S> service, Function<ClassLoader, ServiceLoader<S>> lookup) {
-        return () -> {
-            Set<Class<?>> seen = new HashSet<>();
-            return loaders(service).stream()
-                    .flatMap(loader -> lookup.apply(loader).stream())
-                    .filter(provider -> seen.add(provider.type()))
-                    .map(ServiceLoader.Provider::get)
-                    .iterator();
-        };
+        return () -> new Found<>(loaders(service).iterator(), lookup);
+    }
+
+    /**
+     * The providers of each loader in turn, each created only when iteration reaches it. Not a
+     * stream's flatMap: its iterator buffers a whole inner stream, so asking for the first provider
+     * created every provider on the class path.
+     */
+    private static final class Found<S> implements Iterator<S> {
+        private final Iterator<ClassLoader> loaders;
+        private final Function<ClassLoader, ServiceLoader<S>> lookup;
+        private final Set<Class<?>> seen = new HashSet<>();
+        private Iterator<ServiceLoader.Provider<S>> current = Collections.emptyIterator();
+        private ServiceLoader.Provider<S> next;
+
+        Found(Iterator<ClassLoader> loaders, Function<ClassLoader, ServiceLoader<S>> lookup) {
+            this.loaders = loaders;
+            this.lookup = lookup;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null) {
+                if (current.hasNext()) {
+                    ServiceLoader.Provider<S> provider = current.next();
+                    if (seen.add(provider.type())) {
+                        next = provider;
+                    }
+                } else if (loaders.hasNext()) {
+                    current = lookup.apply(loaders.next()).stream().iterator();
+                } else {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public S next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            ServiceLoader.Provider<S> provider = next;
+            next = null;
+            return provider.get();
+        }
     }
 
     private static List<ClassLoader> loaders(Class<?> service) {
