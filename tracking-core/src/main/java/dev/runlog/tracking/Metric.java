@@ -1,6 +1,7 @@
 package dev.runlog.tracking;
 
 import dev.runlog.tracking.spi.InputRules;
+import java.io.Serializable;
 import java.util.Comparator;
 
 /**
@@ -21,12 +22,20 @@ public record Metric(String key, double value, long step, long timestamp) {
      * The order of a metric's history: by step, then timestamp, then value ({@link Double#compare},
      * so NaN comes last). The latest point of a key is the greatest in this order.
      */
-    public static final Comparator<Metric> HISTORY_ORDER = Comparator.comparingLong(Metric::step)
-            .thenComparingLong(Metric::timestamp)
-            .thenComparing(Metric::value, Double::compare);
+    public static final Comparator<Metric> HISTORY_ORDER = (Comparator<Metric> & Serializable) Metric::compareInHistory;
 
     public Metric {
         InputRules.notNull("key", key);
+    }
+
+    // Written out, not chained from Comparator's combinators: these run for every point written, and
+    // the chain's lambdas cost a new JVM some 10 ms to link on a store's first read.
+    private static int compareInHistory(Metric a, Metric b) {
+        int order = Long.compare(a.step, b.step);
+        if (order == 0) {
+            order = Long.compare(a.timestamp, b.timestamp);
+        }
+        return order != 0 ? order : Double.compare(a.value, b.value);
     }
 
     /** Whether this point comes after {@code other} in the latest-value order described above. */

@@ -95,10 +95,10 @@ final class MetricChunks {
                     steps[i] = p.step();
                     timestamps[i] = p.timestamp();
                     values[i] = p.value();
-                    if (last != null && inOrder && historyOrder(p, last) < 0) {
+                    if (last != null && inOrder && Metric.HISTORY_ORDER.compare(p, last) < 0) {
                         inOrder = false;
                     }
-                    if (latest == null || historyOrder(p, latest) > 0) {
+                    if (latest == null || Metric.HISTORY_ORDER.compare(p, latest) > 0) {
                         latest = p;
                     }
                     last = p;
@@ -159,15 +159,6 @@ final class MetricChunks {
             }
             return newLatest;
         }
-    }
-
-    /** {@link Metric#HISTORY_ORDER} without its chain of lambdas: this runs twice for every point written. */
-    private static int historyOrder(Metric a, Metric b) {
-        int order = Long.compare(a.step(), b.step());
-        if (order == 0) {
-            order = Long.compare(a.timestamp(), b.timestamp());
-        }
-        return order != 0 ? order : Double.compare(a.value(), b.value());
     }
 
     /**

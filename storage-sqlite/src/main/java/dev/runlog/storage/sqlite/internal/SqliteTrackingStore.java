@@ -554,7 +554,11 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public List<Metric> metricHistory(String runId, String key) {
         MetricSeries series = metricSeries(runId, key);
-        return java.util.stream.IntStream.range(0, series.size()).mapToObj(series::get).toList();
+        Metric[] points = new Metric[series.size()];
+        for (int i = 0; i < points.length; i++) {
+            points[i] = series.get(i);
+        }
+        return java.util.Collections.unmodifiableList(java.util.Arrays.asList(points));
     }
 
     @Override
