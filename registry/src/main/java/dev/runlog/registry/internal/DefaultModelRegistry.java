@@ -25,6 +25,7 @@ import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.SearchFilter;
@@ -45,6 +46,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
     private final RegistryStore store;
     private final Clock clock;
     private final String processUser;
+    private volatile boolean trackerClosed;
 
     DefaultModelRegistry(Tracker tracker, TrackerAccess access, RegistryStore store, Clock clock) {
         this.tracker = tracker;
@@ -57,7 +59,23 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     public static ModelRegistry create(Tracker tracker) {
         TrackerAccess access = TrackerAccess.of(InputRules.notNull("tracker", tracker));
-        return new DefaultModelRegistry(tracker, access, RegistryStore.of(tracker), access.stores().clock());
+        DefaultModelRegistry registry = new DefaultModelRegistry(tracker, access, RegistryStore.of(tracker),
+                access.stores().clock());
+        access.closeWithTracker(() -> registry.trackerClosed = true);
+        return registry;
+    }
+
+    /**
+     * The registry store, while the tracker is open. Once it closed, the store's own failure would
+     * be about its storage (a closed connection, which reads as worth retrying) or, in memory, no
+     * failure at all; the caller is told what happened instead, as the tracker tells it.
+     */
+    private RegistryStore store() {
+        if (trackerClosed) {
+            throw new RunlogException("The tracker of this model registry is closed; open the store again and"
+                    + " make a new ModelRegistry of it");
+        }
+        return store;
     }
 
     private Change change() {
@@ -68,12 +86,12 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public RegisteredModel createModel(String name) {
-        return store.createModel(RegistryNames.model(name), change());
+        return store().createModel(RegistryNames.model(name), change());
     }
 
     @Override
     public RegisteredModel getModel(String name) {
-        return store.getModel(RegistryNames.model(name)).orElseThrow(() -> RegistryErrors.noModel(name));
+        return store().getModel(RegistryNames.model(name)).orElseThrow(() -> RegistryErrors.noModel(name));
     }
 
     @Override
@@ -82,40 +100,40 @@ public final class DefaultModelRegistry implements ModelRegistry {
         RegistryNames.model(newName);
         // A trail is kept by name: moving a model's events under the name of a deleted model would
         // interleave the two trails, and no later rename could tell them apart again.
-        if (!name.equals(newName) && store.getModel(newName).isEmpty() && !store.history(newName).isEmpty()) {
+        if (!name.equals(newName) && store().getModel(newName).isEmpty() && !store().history(newName).isEmpty()) {
             throw new ConflictException("Cannot rename model '" + name + "' to '" + newName + "': a deleted model of"
                     + " that name keeps its audit trail under it; choose a name no model has had");
         }
-        return store.renameModel(name, newName, change());
+        return store().renameModel(name, newName, change());
     }
 
     @Override
     public RegisteredModel updateDescription(String name, String description) {
-        return store.updateModelDescription(RegistryNames.model(name), RegistryNames.description(description),
+        return store().updateModelDescription(RegistryNames.model(name), RegistryNames.description(description),
                 change());
     }
 
     @Override
     public void setModelTag(String name, String key, String value) {
-        store.setModelTag(RegistryNames.model(name), InputRules.key("tag", key),
+        store().setModelTag(RegistryNames.model(name), InputRules.key("tag", key),
                 Optional.of(InputRules.tagValue(key, value)),
                 change());
     }
 
     @Override
     public void deleteModelTag(String name, String key) {
-        store.setModelTag(RegistryNames.model(name), InputRules.key("tag", key), Optional.empty(), change());
+        store().setModelTag(RegistryNames.model(name), InputRules.key("tag", key), Optional.empty(), change());
     }
 
     @Override
     public void deleteModel(String name) {
-        store.deleteModel(RegistryNames.model(name), change());
+        store().deleteModel(RegistryNames.model(name), change());
     }
 
     @Override
     public List<RegisteredModel> searchModels(String filter) {
         SearchFilter parsed = access.parseRegisteredModelFilter(filter);
-        return store.listModels().stream()
+        return store().listModels().stream()
                 .filter(m -> access.matches(parsed, field -> RegistryFields.of(m, field)))
                 .sorted(Comparator.comparing(RegisteredModel::name))
                 .toList();
@@ -139,24 +157,24 @@ public final class DefaultModelRegistry implements ModelRegistry {
                     + e.getMessage(), e);
         }
         LoggedModel model = pinned.model();
-        return store.createVersion(name, model.uri(), model.runId(), pinned.descriptorSha256(), change());
+        return store().createVersion(name, model.uri(), model.runId(), pinned.descriptorSha256(), change());
     }
 
     @Override
     public ModelVersion getVersion(String name, int version) {
-        return store.getVersion(RegistryNames.model(name), RegistryNames.version(version))
+        return store().getVersion(RegistryNames.model(name), RegistryNames.version(version))
                 .orElseThrow(() -> missingVersion(name, version));
     }
 
     /** A missing version, or, more helpfully, a missing model. */
     private NotFoundException missingVersion(String name, int version) {
-        return store.getModel(name).isEmpty() ? RegistryErrors.noModel(name) : RegistryErrors.noVersion(name, version);
+        return store().getModel(name).isEmpty() ? RegistryErrors.noModel(name) : RegistryErrors.noVersion(name, version);
     }
 
     @Override
     public List<ModelVersion> searchVersions(String filter) {
         SearchFilter parsed = RegistryFields.stageNamesIgnoringCase(access.parseModelVersionFilter(filter));
-        return store.listVersions(Optional.ofNullable(RegistryFields.onlyName(parsed))).stream()
+        return store().listVersions(Optional.ofNullable(RegistryFields.onlyName(parsed))).stream()
                 .filter(v -> access.matches(parsed, field -> RegistryFields.of(v, field)))
                 .sorted(Comparator.comparing(ModelVersion::name)
                         .thenComparing(Comparator.comparingInt(ModelVersion::version).reversed()))
@@ -165,25 +183,25 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public ModelVersion updateDescription(String name, int version, String description) {
-        return store.updateVersionDescription(RegistryNames.model(name), RegistryNames.version(version),
+        return store().updateVersionDescription(RegistryNames.model(name), RegistryNames.version(version),
                 RegistryNames.description(description), change());
     }
 
     @Override
     public void setVersionTag(String name, int version, String key, String value) {
-        store.setVersionTag(RegistryNames.model(name), RegistryNames.version(version), InputRules.key("tag", key),
+        store().setVersionTag(RegistryNames.model(name), RegistryNames.version(version), InputRules.key("tag", key),
                 Optional.of(InputRules.tagValue(key, value)), change());
     }
 
     @Override
     public void deleteVersionTag(String name, int version, String key) {
-        store.setVersionTag(RegistryNames.model(name), RegistryNames.version(version), InputRules.key("tag", key),
+        store().setVersionTag(RegistryNames.model(name), RegistryNames.version(version), InputRules.key("tag", key),
                 Optional.empty(), change());
     }
 
     @Override
     public void deleteVersion(String name, int version) {
-        store.deleteVersion(RegistryNames.model(name), RegistryNames.version(version), change());
+        store().deleteVersion(RegistryNames.model(name), RegistryNames.version(version), change());
     }
 
     // ---- stages
@@ -198,7 +216,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
         InputRules.notNull("stage", stage);
         InputRules.notNull("options", options);
         Change change = change(options);
-        return store.transition(new StageTransition(RegistryNames.model(name), RegistryNames.version(version), stage,
+        return store().transition(new StageTransition(RegistryNames.model(name), RegistryNames.version(version), stage,
                 archiving(options.archivesExisting(), stage, version, change), OptionalInt.empty()), change);
     }
 
@@ -223,8 +241,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
     @Override
     public Optional<ModelVersion> latest(String name, Stage stage) {
         InputRules.notNull("stage", stage);
-        Optional<ModelVersion> latest = store.latest(RegistryNames.model(name), Optional.of(stage));
-        if (latest.isEmpty() && store.getModel(name).isEmpty()) {
+        Optional<ModelVersion> latest = store().latest(RegistryNames.model(name), Optional.of(stage));
+        if (latest.isEmpty() && store().getModel(name).isEmpty()) {
             throw RegistryErrors.noModel(name);
         }
         return latest;
@@ -273,7 +291,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
                 // The audit trail keeps every verdict of the promotion, on the promoted version's event only.
                 Change plain = change(options);
                 Change change = new Change(plain.time(), plain.user(), plain.comment(), results);
-                return store.transition(new StageTransition(name, version, target,
+                return store().transition(new StageTransition(name, version, target,
                         archiving(options.archiveChoice().orElse(true), target, version, change),
                         OptionalInt.of(incumbent.map(ModelVersion::version).orElse(0))), change);
             } catch (IncumbentChangedException e) {
@@ -286,12 +304,12 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     /** The highest version in {@code stage} other than {@code version}: the one a promotion would replace. */
     private Optional<ModelVersion> incumbent(String name, int version, Stage stage) {
-        Optional<ModelVersion> highest = store.latest(name, Optional.of(stage));
+        Optional<ModelVersion> highest = store().latest(name, Optional.of(stage));
         if (highest.isEmpty() || highest.get().version() != version) {
             return highest;
         }
         // Promoting a version already in the stage: the incumbent is the next one down, rare enough to scan for.
-        return store.listVersions(Optional.of(name)).stream()
+        return store().listVersions(Optional.of(name)).stream()
                 .filter(v -> v.stage() == stage && v.version() != version)
                 .max(Comparator.comparingInt(ModelVersion::version));
     }
@@ -308,19 +326,19 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public ModelVersion setAlias(String name, String alias, int version) {
-        return store.setAlias(RegistryNames.model(name), RegistryNames.alias(alias), RegistryNames.version(version),
+        return store().setAlias(RegistryNames.model(name), RegistryNames.alias(alias), RegistryNames.version(version),
                 change());
     }
 
     @Override
     public void deleteAlias(String name, String alias) {
-        store.deleteAlias(RegistryNames.model(name), RegistryNames.alias(alias), change());
+        store().deleteAlias(RegistryNames.model(name), RegistryNames.alias(alias), change());
     }
 
     @Override
     public ModelVersion getByAlias(String name, String alias) {
-        return store.versionByAlias(RegistryNames.model(name), RegistryNames.alias(alias))
-                .orElseThrow(() -> store.getModel(name).isEmpty()
+        return store().versionByAlias(RegistryNames.model(name), RegistryNames.alias(alias))
+                .orElseThrow(() -> store().getModel(name).isEmpty()
                         ? RegistryErrors.noModel(name) : RegistryErrors.noAlias(name, alias));
     }
 
@@ -353,14 +371,14 @@ public final class DefaultModelRegistry implements ModelRegistry {
     ModelVersion find(ModelsUri uri) {
         Optional<ModelVersion> found;
         if (uri.version() > 0) {
-            found = store.getVersion(uri.name(), uri.version());
+            found = store().getVersion(uri.name(), uri.version());
         } else if (uri.alias() != null) {
-            found = store.versionByAlias(uri.name(), uri.alias());
+            found = store().versionByAlias(uri.name(), uri.alias());
         } else {
-            found = store.latest(uri.name(), uri.latest() ? Optional.empty() : Optional.of(uri.stage()));
+            found = store().latest(uri.name(), uri.latest() ? Optional.empty() : Optional.of(uri.stage()));
         }
         return found.orElseThrow(() -> {
-            if (store.getModel(uri.name()).isEmpty()) {
+            if (store().getModel(uri.name()).isEmpty()) {
                 return RegistryErrors.noModel(uri.name());
             }
             if (uri.version() > 0) {
@@ -421,7 +439,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     /** Hears committed changes of the store's models as the store can report them; see {@link RegistryStore#subscribe}. */
     RegistryStore.Subscription subscribe(Runnable onChange) {
-        return store.subscribe(onChange);
+        return store().subscribe(onChange);
     }
 
     @Override
@@ -457,8 +475,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
     @Override
     public List<ModelEvent> history(String name) {
         RegistryNames.model(name);
-        List<ModelEvent> events = store.history(name);
-        if (events.isEmpty() && store.getModel(name).isEmpty()) {
+        List<ModelEvent> events = store().history(name);
+        if (events.isEmpty() && store().getModel(name).isEmpty()) {
             throw RegistryErrors.noModel(name);
         }
         return events;

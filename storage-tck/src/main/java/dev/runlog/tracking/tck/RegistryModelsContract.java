@@ -30,6 +30,7 @@ import dev.runlog.registry.Stage;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.RunlogException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.provider.Arguments;
 
 /** Registered models: unique, valid names; descriptions and tags; rename and delete. */
@@ -64,6 +66,24 @@ public interface RegistryModelsContract {
         assertEquals(1, registry.getVersion("wine", 1).version(), "the conflict left the existing model alone");
         assertEquals(List.of(Action.MODEL_CREATED), actions(registry.history("iris")),
                 "a refused create records nothing");
+    }
+
+    @Test
+    @DisplayName("once its tracker is closed, every registry call says so, instead of a storage failure or an answer")
+    default void closedTracker(ModelRegistry registry, StoreHarness kit) throws Exception {
+        registerNew(kit, "iris", 1);
+        registry.setAlias("iris", "champion", 1);
+        kit.tracker().close();
+        List<Executable> calls = List.of(() -> registry.getModel("iris"), () -> registry.createModel("wine"),
+                () -> registry.searchModels(null), () -> registry.getVersion("iris", 1), () -> registry.searchVersions(null),
+                () -> registry.getByAlias("iris", "champion"), () -> registry.setAlias("iris", "best", 1),
+                () -> registry.transition("iris", 1, Stage.STAGING), () -> registry.latest("iris", Stage.NONE),
+                () -> registry.history("iris"), () -> registry.resolve("models:/iris/1"),
+                () -> registry.load("models:/iris@champion", Object.class), () -> registry.deleteModel("iris"));
+        for (Executable call : calls) {
+            assertThrowsWith(RunlogException.class, call, "tracker", "closed");
+        }
+        assertThrowsWith(RunlogException.class, () -> ModelRegistry.of(kit.tracker()), "closed");
     }
 
     @Test
