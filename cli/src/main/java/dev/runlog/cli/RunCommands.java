@@ -12,7 +12,6 @@ import dev.runlog.tracking.RunQuery;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -364,7 +363,7 @@ final class RunCommands {
                     Text.Table table = new Text.Table("step", "time", "value");
                     for (int i = 0; i < series.size(); i++) {
                         table.row(Long.toString(series.steps()[i]),
-                                Instant.ofEpochMilli(series.timestamps()[i]).toString(), Text.number(series.values()[i]));
+                                Text.instant(series.timestamps()[i]), Text.number(series.values()[i]));
                     }
                     table.print(out, ctx().color);
                 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Instant;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class TextTest {
             assertEquals(reference(-value), Text.number(-value), "number(" + -value + ")");
         }
         SplittableRandom random = new SplittableRandom(15);
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             // Spread over the whole plain range, 1e-6 to 1e12, and over short decimals (0.25, 1.5e-3).
             double value = i % 2 == 0 ? Math.pow(10, random.nextDouble(-6, 12))
                     : random.nextInt(1, 100_000) / Math.pow(10, random.nextInt(0, 12));
@@ -43,6 +44,21 @@ class TextTest {
         assertEquals("-Infinity", Text.number(Double.NEGATIVE_INFINITY));
         assertEquals("1.00000e+12", Text.number(1e12));
         assertEquals("-9.99999e-07", Text.number(-9.99999e-7));
+    }
+
+    @Test
+    void instantIsWrittenAsInstantToStringWritesIt() {
+        long[] edges = {0, 1, -1, 999, 1_000, 1_500, 86_399_999, -62_167_219_200_000L, -62_167_219_200_001L,
+                253_402_300_799_999L, 253_402_300_800_000L, Long.MIN_VALUE, Long.MAX_VALUE, 951_782_400_000L};
+        for (long millis : edges) {
+            assertEquals(Instant.ofEpochMilli(millis).toString(), Text.instant(millis), "instant(" + millis + ")");
+        }
+        SplittableRandom random = new SplittableRandom(1_000);
+        for (int i = 0; i < 50_000; i++) {
+            // Mostly within the years written out (0 to 9999), some anywhere a long reaches.
+            long millis = i % 10 == 0 ? random.nextLong() : random.nextLong(-70_000_000_000_000L, 260_000_000_000_000L);
+            assertEquals(Instant.ofEpochMilli(millis).toString(), Text.instant(millis), "instant(" + millis + ")");
+        }
     }
 
     @Test
