@@ -345,6 +345,11 @@ final class DefaultActiveRun implements ActiveRun {
         return value.substring(0, cut) + marker;
     }
 
+    /** For the tracker's close: refuses new points and waits for those being handed over, for good. */
+    void stopTakingPoints() {
+        drainLogging();
+    }
+
     /** Ends the run without waiting for its points: for the tracker's close, which has flushed already. */
     synchronized void endWithoutFlush(RunStatus status) {
         if (endStatus != null) {

@@ -636,6 +636,11 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
             ShutdownHooks.unregister(this);
         }
         RunlogException failure = null;
+        // As end() does: a point handed over after the flush would reach a KILLED run and be lost,
+        // so each live run first refuses new points and waits for those on their way.
+        for (DefaultActiveRun run : List.copyOf(activeRuns)) {
+            run.stopTakingPoints();
+        }
         try {
             writer.flush(flushTimeout);
         } catch (RunlogException e) {
