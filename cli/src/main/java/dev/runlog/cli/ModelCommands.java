@@ -6,7 +6,6 @@ import dev.runlog.registry.Gates;
 import dev.runlog.registry.ModelEvent;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
-import dev.runlog.registry.Objective;
 import dev.runlog.registry.PromotionRejectedException;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
@@ -243,15 +242,8 @@ final class ModelCommands {
                 }
             }
             for (String key : beatsCurrent) {
-                int colon = key.lastIndexOf(':');
-                if (colon >= 0 && !key.endsWith(":min") && !key.endsWith(":max")) {
-                    throw new UsageException("--beats-current: '" + key + "' ends in '" + key.substring(colon)
-                            + "'; write KEY, KEY:max (higher is better) or KEY:min (lower is better)");
-                }
-                boolean minimize = key.endsWith(":min");
-                String metric = minimize || key.endsWith(":max") ? key.substring(0, key.length() - 4) : key;
                 try {
-                    parsed.add(Gates.beatsCurrent(metric, minimize ? Objective.MINIMIZE : Objective.MAXIMIZE));
+                    parsed.add(Gates.parseBeatsCurrent(key));
                 } catch (InvalidInputException e) {
                     throw new UsageException("--beats-current: " + e.getMessage());
                 }

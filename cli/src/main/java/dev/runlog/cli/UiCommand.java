@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** {@code runlog ui}: serves the store through {@link RunlogServer} until the process is stopped. */
 @Command(name = "ui", mixinStandardHelpOptions = true,
         description = {"Serve the store's runs and models over HTTP until Ctrl-C.",
-                "Bound to anything but 127.0.0.1, every request needs the access token printed at start.",
+                "Bound to an address that is not loopback, every request needs the access token printed at start.",
                 "With --allow-writes it also serves MLflow's REST API: MLflow's clients log into the store",
                 "with MLFLOW_TRACKING_URI set to the address printed (and MLFLOW_TRACKING_TOKEN to the token)."})
 final class UiCommand extends CliCommand {

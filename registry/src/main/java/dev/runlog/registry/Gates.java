@@ -133,6 +133,25 @@ public final class Gates {
     }
 
     /**
+     * Reads a {@link #beatsCurrent(String, Objective)} gate written as text, as a command line or a
+     * web form gives it: {@code KEY} or {@code KEY:max} (higher is better), {@code KEY:min} (lower is
+     * better, for a loss).
+     *
+     * @throws InvalidInputException if the text ends in another {@code :SUFFIX}, or the key is not a valid metric key
+     */
+    public static Gate parseBeatsCurrent(String text) {
+        InputRules.notNull("text", text);
+        int colon = text.lastIndexOf(':');
+        if (colon >= 0 && !text.endsWith(":min") && !text.endsWith(":max")) {
+            throw new InvalidInputException("'" + text + "' ends in '" + text.substring(colon)
+                    + "'; write KEY, KEY:max (higher is better) or KEY:min (lower is better) for a beats-current gate");
+        }
+        boolean minimize = text.endsWith(":min");
+        String key = minimize || text.endsWith(":max") ? text.substring(0, text.length() - 4) : text;
+        return beatsCurrent(key, minimize ? Objective.MINIMIZE : Objective.MAXIMIZE);
+    }
+
+    /**
      * Passes when the run's latest {@code key} is strictly better than that of the version now in
      * the target stage, or when the stage is empty or its holder never logged {@code key}. Fails when
      * the candidate lacks the metric or does not beat the holder (a tie does not).

@@ -120,6 +120,24 @@ class ServerWritesTest {
     }
 
     @Test
+    void beatsCurrentTakesMinForAMetricWhereLowerIsBetter() throws Exception {
+        registry.transition(MODEL, 2, Stage.PRODUCTION);
+        // Version 1's accuracy is below version 2's: worse as higher-is-better, better as :min.
+        HttpResponse<String> higher = post("api/models/iris/versions/1/stage",
+                "{\"stage\":\"Production\",\"beats_current\":\"accuracy\"}");
+        assertEquals(409, higher.statusCode(), higher.body());
+        HttpResponse<String> unknown = post("api/models/iris/versions/1/stage",
+                "{\"stage\":\"Production\",\"beats_current\":\"accuracy:best\"}");
+        assertEquals(400, unknown.statusCode(), unknown.body());
+        assertTrue(unknown.body().contains("KEY:min (lower is better)"), unknown.body());
+        HttpResponse<String> lower = post("api/models/iris/versions/1/stage",
+                "{\"stage\":\"Production\",\"beats_current\":\"accuracy:min\",\"archive_existing\":true}");
+        assertEquals(200, lower.statusCode(), lower.body());
+        assertEquals(Stage.PRODUCTION, registry.getVersion(MODEL, 1).stage());
+        assertEquals(Stage.ARCHIVED, registry.getVersion(MODEL, 2).stage());
+    }
+
+    @Test
     void aPromotionAGateRejectsGets409WithEveryFailureAndChangesNothing() throws Exception {
         registry.transition(MODEL, 2, Stage.PRODUCTION);
         int events = registry.history(MODEL).size();

@@ -32,7 +32,10 @@ import java.util.stream.Stream;
  */
 public interface RunQuery {
 
-    /** Limits the search to these experiments, by name or id; all experiments when not called. */
+    /**
+     * Limits the search to these experiments, by id or name (an id first: a name that is another
+     * experiment's id finds that experiment); all experiments when not called.
+     */
     RunQuery experiments(String... namesOrIds);
 
     /**

@@ -153,7 +153,7 @@ public final class WriteApi {
         for (String expression : body.texts("gates")) {
             gates.add(Gates.parse(expression));
         }
-        body.optionalText("beats_current").ifPresent(key -> gates.add(Gates.beatsCurrent(key)));
+        body.optionalText("beats_current").ifPresent(key -> gates.add(Gates.parseBeatsCurrent(key)));
         options = options.archiveExisting(body.bool("archive_existing", false));
         if (gates.isEmpty()) {
             registry().transition(name, version, stage, options);

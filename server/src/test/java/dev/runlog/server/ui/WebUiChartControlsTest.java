@@ -35,6 +35,7 @@ class WebUiChartControlsTest {
     static Tracker tracker;
     static RunlogServer server;
     static String runId;
+    static String spikyRunId;
 
     /** A clock that moves 10 s on at every reading, so each point has its own time. */
     static final class Ticking extends Clock {
@@ -63,6 +64,12 @@ class WebUiChartControlsTest {
         runId = tracker.newRun("charts").name("noisy").run(r -> {
             for (int step = 0; step < STEPS; step++) {
                 r.logMetric("loss", 10.0 / (1 + step) + (step % 2 == 0 ? 0.5 : 0), step);
+            }
+        }).info().id();
+        spikyRunId = tracker.newRun("charts").name("spiky").run(r -> {
+            double[] values = {1, Double.POSITIVE_INFINITY, 2, Double.NaN, 3, Double.NEGATIVE_INFINITY, 4};
+            for (int step = 0; step < values.length; step++) {
+                r.logMetric("loss", values[step], step);
             }
         }).info().id();
         server = RunlogServer.start(tracker, ServerOptions.defaults());
@@ -119,6 +126,18 @@ class WebUiChartControlsTest {
         BROWSER.await("back to steps", d -> "step".equals(chart.getAttribute("data-x")) && "4".equals(chart.getAttribute("data-fetches")));
         assertEquals(STEPS - 1, number(chart, "data-xmax"));
         assertFalse(url().contains("x="), "step is the default, left out of the URL: " + url());
+    }
+
+    @Test
+    void nonFinitePointsAreGapsAndTheOtherPointsAndRunsAreStillDrawn() {
+        WebElement chart = chart("#/chart?runs=" + spikyRunId + "," + runId + "&keys=loss");
+        BROWSER.await("a y axis", d -> !chart.getAttribute("data-ymax").isEmpty());
+        double noisy = 0;
+        for (int step = 0; step < STEPS; step++) {
+            noisy += 10.0 / (1 + step) + (step % 2 == 0 ? 0.5 : 0);
+        }
+        assertEquals(1 + 2 + 3 + 4 + noisy, number(chart, "data-ydrawn"), 1e-9, "every finite point of both runs");
+        assertTrue(number(chart, "data-ymax") >= 10.5, "the axis reaches the noisy run's first point");
     }
 
     @Test

@@ -42,6 +42,24 @@ public interface ExperimentsContract {
     }
 
     @Test
+    @DisplayName("a search by experiment takes an id before a name: an experiment named like an id cannot hide it")
+    default void searchTakesIdsBeforeNames(Tracker tracker) {
+        String irisRun;
+        try (ActiveRun run = tracker.startRun("iris")) {
+            irisRun = run.id();
+        }
+        String irisId = tracker.getExperimentByName("iris").orElseThrow().id();
+        String shadowRun;
+        try (ActiveRun run = tracker.startRun(irisId)) {   // an experiment whose name is iris's id
+            shadowRun = run.id();
+        }
+        String shadowId = tracker.getExperimentByName(irisId).orElseThrow().id();
+        assertEquals(List.of(irisRun), ids(tracker.searchRuns().experiments(irisId).list()));
+        assertEquals(List.of(shadowRun), ids(tracker.searchRuns().experiments(shadowId).list()));
+        assertEquals(List.of(irisRun), ids(tracker.searchRuns().experiments("iris").list()));
+    }
+
+    @Test
     @DisplayName("startRun creates the experiment on first use")
     default void startRunCreatesExperiment(Tracker tracker) {
         try (ActiveRun run = tracker.startRun("iris")) {

@@ -458,11 +458,15 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         return new DefaultExperimentQuery(store::searchExperiments);
     }
 
-    /** An experiment named by name or id, as searches accept them; names win, as they are what people type. */
+    /**
+     * An experiment named by name or id, as searches accept them. An id wins over a name: ids are
+     * what links and MLflow's clients send, and a name is anyone's choice, so an experiment named
+     * "1" must not hide experiment 1.
+     */
     private String experimentIdOf(String nameOrId) {
         InputRules.notNull("experiment name or id", nameOrId);
-        return store.getExperimentByName(nameOrId).map(Experiment::id)
-                .or(() -> store.getExperiment(nameOrId).map(Experiment::id))
+        return store.getExperiment(nameOrId).map(Experiment::id)
+                .or(() -> store.getExperimentByName(nameOrId).map(Experiment::id))
                 .orElseThrow(() -> new NotFoundException("No experiment named or with id '" + nameOrId + "'"));
     }
 

@@ -72,7 +72,9 @@ export function metricChart(key, runs, options) {
     if (mine !== seq) return false; // a newer fetch (zoom, reset) overtook this one
     fetches++;
     raw = replies.map((p, r) => {
-      const pairs = p.value.map((v, i) => [toChart(runs[r], p, i), v]);
+      // NaN and ±Infinity (which the API writes as strings) are left out of the line: uPlot scales its
+      // y axis to the values it is given, and one infinite value left no axis and no line, for every run drawn.
+      const pairs = p.value.map((v, i) => [toChart(runs[r], p, i), Number.isFinite(v) ? v : null]);
       if (opts.x !== 'step') pairs.sort((a, b) => a[0] - b[0]);
       return {xs: pairs.map((q) => q[0]), ys: pairs.map((q) => q[1]), downsampled: p.downsampled};
     });
@@ -119,6 +121,10 @@ export function metricChart(key, runs, options) {
       legend: {live: true},
       cursor: {drag: {x: true, y: false, setScale: true}, bind: {dblclick: () => null}},
       hooks: {
+        // The y axis's top as uPlot set it, for tests: none when a value it was given was not finite.
+        setScale: [(self, scale) => {
+          if (scale === 'y') el.dataset.ymax = Number.isFinite(self.scales.y.max) ? self.scales.y.max : '';
+        }],
         setSelect: [(self) => {
           const sel = self.select;
           if (sel.width < 3) return;
