@@ -57,7 +57,7 @@ class SqlitePurgeTest {
             assertTrue(purge.bytesReclaimed() >= 0);
             StoreCheck check = store.checkStore();
             assertEquals(List.of(), check.problems());
-            assertEquals("SQLite schema 8, " + dir.resolve("runlog.db").toAbsolutePath(), check.description());
+            assertEquals("SQLite schema 9, " + dir.resolve("runlog.db").toAbsolutePath(), check.description());
         }
     }
 

@@ -4,6 +4,7 @@ import dev.runlog.tracking.StoreException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
 
 /**
  * The byte layout of a chunk of metric points: the reason a point costs about 10 bytes on disk
@@ -18,9 +19,19 @@ import java.nio.ByteOrder;
  *
  * Steps and timestamps of a training loop grow by small amounts, so their deltas take one or two
  * bytes. Columns rather than rows, so a decode fills primitive arrays in three tight loops.
+ *
+ * <p>Chunks written since schema 9 are framed: a 0 byte first (a count is never 0, so no older
+ * chunk starts with it), the layout above, then the CRC-32C of all the bytes before it (4 bytes,
+ * little endian). SQLite's integrity check covers the file's pages, not the bytes inside a record,
+ * so this is what lets a damaged chunk fail its read, and {@code runlog doctor}, instead of
+ * becoming wrong numbers. Older chunks, without it, are read as they were written.
  */
 final class ChunkCodec {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The first byte of a framed chunk, and its bytes besides the layout: that byte and the CRC. */
+    private static final byte FRAMED = 0;
+    private static final int FRAME_BYTES = 5;
 
     private ChunkCodec() {
     }
@@ -29,16 +40,25 @@ final class ChunkCodec {
     static byte[] encode(long[] steps, long[] timestamps, double[] values, int from, int to) {
         int count = to - from;
         // Sized exactly first: no oversized buffer to zero and copy, which cost more than the encoding.
-        int size = varintLength(count) + deltasLength(steps, from, to) + deltasLength(timestamps, from, to) + 8 * count;
+        int size = FRAME_BYTES + varintLength(count) + deltasLength(steps, from, to) + deltasLength(timestamps, from, to)
+                + 8 * count;
         byte[] out = new byte[size];
-        int pos = putVarint(out, 0, count);
+        out[0] = FRAMED;
+        int pos = putVarint(out, 1, count);
         pos = putDeltas(out, pos, steps, from, to);
         pos = putDeltas(out, pos, timestamps, from, to);
         for (int i = from; i < to; i++) {
             LONGS.set(out, pos, Double.doubleToRawLongBits(values[i]));
             pos += 8;
         }
+        INTS.set(out, pos, checksum(out, pos));
         return out;
+    }
+
+    private static int checksum(byte[] chunk, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(chunk, 0, length);
+        return (int) crc.getValue();
     }
 
     private static int deltasLength(long[] column, int from, int to) {
@@ -64,7 +84,12 @@ final class ChunkCodec {
     static int decode(byte[] chunk, long[] steps, long[] timestamps, double[] values, int offset) {
         try {
             // Plain index arithmetic on the array: this loop is the whole cost of reading a series.
-            int[] position = {0};
+            boolean framed = chunk.length > 0 && chunk[0] == FRAMED;
+            int end = framed ? chunk.length - 4 : chunk.length;
+            if (framed && (end < 1 || (int) INTS.get(chunk, end) != checksum(chunk, end))) {
+                throw new IllegalStateException("its checksum does not match its bytes");
+            }
+            int[] position = {framed ? 1 : 0};
             int count = (int) varint(chunk, position);
             int pos = position[0];
             pos = decodeDeltas(chunk, pos, count, steps, offset);
@@ -73,8 +98,8 @@ final class ChunkCodec {
                 values[offset + i] = Double.longBitsToDouble((long) LONGS.get(chunk, pos));
                 pos += 8;
             }
-            if (pos != chunk.length) {
-                throw new IllegalStateException((chunk.length - pos) + " trailing bytes");
+            if (pos != end) {
+                throw new IllegalStateException((end - pos) + " trailing bytes");
             }
             return count;
         } catch (RuntimeException e) {
@@ -122,9 +147,9 @@ final class ChunkCodec {
             long stepDelta = steps[i] - (i == 0 ? 0 : steps[i - 1]);
             long timeDelta = timestamps[i] - (i == 0 ? 0 : timestamps[i - 1]);
             body += varintLength(zigzag(stepDelta)) + varintLength(zigzag(timeDelta)) + 8;
-            sizes[i + 1] = varintLength(i + 1) + body;
+            sizes[i + 1] = FRAME_BYTES + varintLength(i + 1) + body;
         }
-        sizes[0] = 1;
+        sizes[0] = FRAME_BYTES + 1;
         return sizes;
     }
 

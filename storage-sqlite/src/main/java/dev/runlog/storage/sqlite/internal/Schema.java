@@ -200,7 +200,10 @@ final class Schema {
             // runs deleted before: they count as deleted when they ended (else started).
             """
             ALTER TABLE runs ADD COLUMN deleted_time INTEGER;
-            """);
+            """,
+            // 9: no table changes. Metric chunks are written framed with a CRC-32C from now on (see
+            // ChunkCodec), which a Runlog that knows only 8 would read as damaged: it refuses the file instead.
+            "");
 
     static int latestVersion() {
         return MIGRATIONS.size();
