@@ -41,6 +41,24 @@ public interface EndingRunsContract {
     }
 
     @Test
+    @DisplayName("an end before the start (a clock that stepped back) is recorded as the start; such a run exports and imports")
+    default void anEndBeforeTheStartIsRecordedAsTheStart(Tracker tracker, MutableClock clock, StoreHarness kit) {
+        ActiveRun ended = tracker.startRun("iris");
+        ActiveRun byId = tracker.startRun("iris");
+        clock.set(START.minus(Duration.ofMinutes(5)));
+        ended.end(RunStatus.FINISHED);
+        tracker.endRun(byId.id(), RunStatus.KILLED);
+        for (String id : List.of(ended.id(), byId.id())) {
+            Run run = tracker.getRun(id);
+            assertEquals(START, run.info().startTime());
+            assertEquals(Optional.of(START), run.info().endTime(), "the end of " + id);
+        }
+        java.nio.file.Path archive = kit.newDirectory("archive").resolve("run.tar.gz");
+        tracker.exportRun(ended.id(), archive);
+        assertEquals(Optional.of(START), tracker.importRun(archive).info().endTime());
+    }
+
+    @Test
     @DisplayName("a tracker.run body that throws ends FAILED with the exception's class and message as tags")
     default void trackerRunRecordsTheFailure(Tracker tracker, MutableClock clock, StoreHarness kit) {
         AtomicReference<String> id = new AtomicReference<>();

@@ -509,7 +509,7 @@ final class InMemoryTrackingStore implements TrackingStore {
             RunState run = run(runId);
             run.checkWritable();
             run.status = status;
-            run.endTime = endTime;
+            run.endTime = endTime.isBefore(run.spec.startTime()) ? run.spec.startTime() : endTime;
             return null;
         });
     }

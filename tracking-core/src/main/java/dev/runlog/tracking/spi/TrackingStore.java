@@ -388,7 +388,9 @@ public interface TrackingStore extends AutoCloseable {
     }
 
     /**
-     * Ends an active run.
+     * Ends an active run. An {@code endTime} before the run's start is recorded as its start: a
+     * clock that stepped back (an NTP correction, another host's clock) must not leave a run that
+     * ends before it starts, which copies and archives refuse.
      *
      * @throws NotFoundException     if the run does not exist
      * @throws RunNotActiveException if it has already ended or is deleted

@@ -346,7 +346,7 @@ final class PgTrackingStore implements TrackingStore {
     @Override
     public void endRun(String runId, RunStatus status, Instant endTime) {
         db.writeOne(c -> {
-            if (update(c, "UPDATE runlog_runs SET status = ?, end_time = ?, owner_host = NULL, owner_pid_namespace = NULL,"
+            if (update(c, "UPDATE runlog_runs SET status = ?, end_time = GREATEST(?, start_time), owner_host = NULL, owner_pid_namespace = NULL,"
                     + " owner_pid = NULL, owner_start = NULL WHERE run_id = ? AND lifecycle_stage = 'ACTIVE'"
                     + " AND status IN ('RUNNING', 'SCHEDULED')", status.name(), endTime.toEpochMilli(), runId) == 0) {
                 String[] row = PgDatabase.first(c, rs -> new String[] {rs.getString(1), rs.getString(2)},
@@ -386,7 +386,7 @@ final class PgTrackingStore implements TrackingStore {
             List<String> killed = new ArrayList<>();
             for (Map.Entry<String, ProcessOwner> entry : dead.entrySet()) {
                 // Again under the row lock: the run may have ended since the read.
-                if (update(c, "UPDATE runlog_runs SET status = ?, end_time = ?, owner_host = NULL WHERE run_id = ? AND status = ?",
+                if (update(c, "UPDATE runlog_runs SET status = ?, end_time = GREATEST(?, start_time), owner_host = NULL WHERE run_id = ? AND status = ?",
                         RunStatus.KILLED.name(), endTime.toEpochMilli(), entry.getKey(), RunStatus.RUNNING.name()) == 0) {
                     continue;
                 }

@@ -319,7 +319,7 @@ final class SqliteTrackingStore implements TrackingStore {
     public void endRun(String runId, RunStatus status, Instant endTime) {
         db.write(c -> {
             requireWritableRun(c, runId);
-            update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?", status.name(), endTime.toEpochMilli(), runId);
+            update(c, "UPDATE runs SET status = ?, end_time = MAX(?, start_time) WHERE run_id = ?", status.name(), endTime.toEpochMilli(), runId);
             update(c, "DELETE FROM run_owners WHERE run_id = ?", runId);
             return null;
         });
@@ -344,7 +344,7 @@ final class SqliteTrackingStore implements TrackingStore {
             for (Map.Entry<String, ProcessOwner> entry : dead) {
                 String runId = entry.getKey();
                 // Checked again under the write lock: another process may have ended it since the read.
-                if (update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ? AND status = ?",
+                if (update(c, "UPDATE runs SET status = ?, end_time = MAX(?, start_time) WHERE run_id = ? AND status = ?",
                         RunStatus.KILLED.name(), endTime.toEpochMilli(), runId, RunStatus.RUNNING.name()) == 0) {
                     continue;
                 }
