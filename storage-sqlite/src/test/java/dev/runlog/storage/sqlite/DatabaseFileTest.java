@@ -178,6 +178,23 @@ class DatabaseFileTest {
         assertRefusedUntouched(file, "corrupt");
     }
 
+    @Test
+    void aGoodDatabaseWhoseSideFilesCannotBeMadeIsNotCalledCorrupt() throws Exception {
+        Path file = dir.resolve("good.db");
+        try (Tracker tracker = Tracker.open("sqlite:" + file); ActiveRun run = tracker.startRun("kept")) {
+            run.logParam("lr", 0.1);
+        }
+        byte[] before = Files.readAllBytes(file);
+        // What an unwritable directory does to SQLite (which root, running the tests, would not see):
+        // it cannot create the WAL beside the file.
+        Files.createDirectory(sidecar(file, "-wal"));
+        StoreException e = assertThrows(StoreException.class, () -> Tracker.open("sqlite:" + file));
+        assertFalse(e.getMessage().contains("corrupt"), e.getMessage());
+        assertTrue(e.getMessage().contains("-wal and -shm files") && e.getMessage().contains("its directory"),
+                e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file), "left untouched");
+    }
+
     // ---- (e) what a new database records --------------------------------------------------------
 
     @Test

@@ -181,6 +181,13 @@ final class SqliteDatabase implements AutoCloseable {
             if (isBusy(e)) {
                 throw e;
             }
+            if ((e.getErrorCode() & 0xFF) == 14 /* SQLITE_CANTOPEN */) {
+                // A good file in a directory this process cannot write: SQLite cannot make the -wal and
+                // -shm files beside it. Not damage, and nothing to delete or restore.
+                throw new StoreException("Cannot open the Runlog database " + file + ": SQLite could not open it or"
+                        + " create its -wal and -shm files beside it; check that this user can read and write the"
+                        + " file and its directory (" + e.getMessage() + "); it was left untouched", e);
+            }
             throw new StoreException(file + " is corrupt or not a database (" + e.getMessage()
                     + "); it was left untouched", e);
         }
