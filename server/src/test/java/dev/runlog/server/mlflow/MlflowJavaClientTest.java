@@ -111,14 +111,19 @@ class MlflowJavaClientTest {
                 List.of(Service.RunTag.newBuilder().setKey("stage").setValue("dev").build()));
         client.setTag(runId, "drop", "me");
         client.deleteTag(runId, "drop");
-        client.setTerminated(runId, Service.RunStatus.FINISHED, 5_000L);
+        long end = info.getStartTime() + 5_000L;
+        client.setTerminated(runId, Service.RunStatus.FINISHED, end);
 
         Run run = tracker.getRun(runId);
         assertEquals(Map.of("lr", "0.1", "depth", "3"), run.data().params());
         assertEquals("dev", run.data().tags().get("stage"));
         assertTrue(!run.data().tags().containsKey("drop"));
         assertEquals(RunStatus.FINISHED, run.info().status());
-        assertEquals(5_000L, run.info().endTime().orElseThrow().toEpochMilli());
+        assertEquals(end, run.info().endTime().orElseThrow().toEpochMilli());
+        // An end before the start (MLflow stores it as sent) is recorded as the start.
+        String early = client.createRun(experiment).getRunId();
+        client.setTerminated(early, Service.RunStatus.FINISHED, 5_000L);
+        assertEquals(tracker.getRun(early).info().startTime(), tracker.getRun(early).info().endTime().orElseThrow());
         assertEquals(List.of(new Metric("loss", 0.5, 1, 1_000L), new Metric("loss", 0.25, 2, 2_000L)),
                 tracker.metricHistory(runId, "loss"));
         assertTrue(Double.isNaN(tracker.metricHistory(runId, "acc").get(1).value()));

@@ -175,6 +175,8 @@ final class MlflowRegistry {
         String name = r.text("name");
         String uri = runsUri(r.text("source"), r.optionalText("run_id").filter(s -> !s.isEmpty()).orElse(null));
         tracker.getRun(uri.substring("runs:/".length()).split("/", 2)[0]);
+        // MLflow creates versions of registered models only (registry.register would create the model).
+        registry().getModel(name);
         ModelVersion version;
         try {
             version = registry().register(name, uri);
