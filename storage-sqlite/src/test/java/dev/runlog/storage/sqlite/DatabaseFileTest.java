@@ -195,6 +195,19 @@ class DatabaseFileTest {
         assertArrayEquals(before, Files.readAllBytes(file), "left untouched");
     }
 
+    @Test
+    void sqlitesOwnSpellingsAreRefusedInsteadOfNamingAFile() throws IOException {
+        InvalidInputException memory = assertThrows(InvalidInputException.class, () -> Tracker.open("sqlite::memory:"));
+        assertTrue(memory.getMessage().contains("write memory:"), memory.getMessage());
+        assertFalse(Files.exists(Path.of(":memory:")), "no file named :memory: in the working directory");
+        InvalidInputException file = assertThrows(InvalidInputException.class,
+                () -> Tracker.open("sqlite:file:" + dir.resolve("x.db")));
+        assertTrue(file.getMessage().contains("not SQLite's file: URIs"), file.getMessage());
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "nothing created");
+        }
+    }
+
     // ---- (e) what a new database records --------------------------------------------------------
 
     @Test

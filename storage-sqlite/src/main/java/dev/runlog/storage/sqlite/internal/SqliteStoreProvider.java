@@ -73,6 +73,15 @@ public final class SqliteStoreProvider implements StoreProvider {
         if (rest.isBlank()) {
             throw new InvalidInputException("Tracking URI '" + uri + "' names no file; write sqlite:PATH, such as sqlite:runlog.db");
         }
+        // SQLite's own spellings, which its driver would read but which here would name a file.
+        if (rest.equals(":memory:")) {
+            throw new InvalidInputException("Tracking URI '" + uri + "' would create a file named ':memory:'; for a store"
+                    + " in memory write memory:, for a file sqlite:PATH");
+        }
+        if (rest.regionMatches(true, 0, "file:", 0, 5)) {
+            throw new InvalidInputException("Tracking URI '" + uri + "' would create a file named '" + rest + "'; write"
+                    + " sqlite:PATH (sqlite:runlog.db, sqlite:///relative.db, sqlite:////absolute.db), not SQLite's file: URIs");
+        }
         SqliteDatabase.Synchronous durability = synchronous != null ? synchronous(uri, synchronous) : SqliteDatabase.Synchronous.NORMAL;
         NativeLibrary.warmUp(); // while the artifact store opens
         Path file;
