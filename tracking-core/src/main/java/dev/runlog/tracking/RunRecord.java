@@ -38,11 +38,12 @@ public record RunRecord(String name, RunStatus status, Instant startTime, Instan
         InputRules.name("run", name);
         InputRules.notNull("status", status);
         InputRules.notNull("startTime", startTime);
-        InputRules.notNull("endTime", endTime);
+        // The status first: a RUNNING record has no end time, and the status is what is wrong with it.
         if (status.isActive()) {
             throw new InvalidInputException("Run '" + name + "': a recorded run has ended; its status is FINISHED,"
                     + " FAILED or KILLED, not " + status);
         }
+        InputRules.notNull("endTime", endTime);
         startTime = epochMillis(name, "start", startTime);
         endTime = epochMillis(name, "end", endTime);
         if (endTime.isBefore(startTime)) {

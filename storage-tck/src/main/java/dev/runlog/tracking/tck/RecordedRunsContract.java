@@ -63,6 +63,9 @@ public interface RecordedRunsContract {
         Instant t = KitData.START;
         assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.RUNNING, t, t,
                 Map.of(), Map.of(), List.of())), "RUNNING");
+        // A running run has no end: its record is refused for its status, not for the missing time.
+        assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.RUNNING, t, null,
+                Map.of(), Map.of(), List.of())), "RUNNING");
         assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.FINISHED, t, t,
                 Map.of("bad key!", "1"), Map.of(), List.of())), "bad key!");
         assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.FINISHED,
