@@ -23,6 +23,8 @@ import javax.imageio.ImageIO;
 /** The runs, files and models every page test looks at, logged once per test class. */
 final class UiFixture {
     static final String SCRIPT = "<script>alert(1)</script>";
+    /** Shown as "report" then "exe.pdf" turned round, were its override not escaped. */
+    static final String SPOOF = "report\u202Efdp.exe";
     static final String IMG = "\"><img src=x onerror=alert(1)>";
     /** Param keys cannot hold quotes (InputRules): a value holds them instead. */
     static final String QUOTED = "a\"b'c";
@@ -58,7 +60,7 @@ final class UiFixture {
                 tracker.newRun("sweep").name("trial-" + c).parent(grid).run(r -> r.logParam("trial", trial));
             }
         }
-        xss = tracker.newRun("sweep").name(SCRIPT).run(r -> r.setTag("note", IMG).logParam("quoted", QUOTED)).info().id();
+        xss = tracker.newRun("sweep").name(SCRIPT).run(r -> r.setTag("note", IMG).setTag("spoof", SPOOF).logParam("quoted", QUOTED)).info().id();
         longRun = tracker.newRun("sweep").name("long").run(r -> {
             for (int step = 0; step < LONG_POINTS; step++) {
                 r.logMetric("val/loss", step == 4_321 ? 5 : 1.0 / (1 + step * 0.01), step);

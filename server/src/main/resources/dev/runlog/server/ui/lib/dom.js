@@ -24,11 +24,20 @@ function build(el, attrs, children) {
   return el;
 }
 
+// Bidirectional controls (overrides, embeddings, isolates, marks), which would let a stored name
+// show its characters in another order ("report<U+202E>fdp.exe" reads as an .exe's name turned
+// round): written as \uXXXX, as the CLI writes them. Letters of right-to-left scripts are kept.
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+function visible(text) {
+  return text.replace(BIDI_CONTROLS, (c) => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0'));
+}
+
 /** Appends children: nodes as they are, anything else as a text node; null, false and undefined skipped. */
 export function add(el, ...children) {
   for (const child of children.flat(Infinity)) {
     if (child == null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    el.append(child instanceof Node ? child : document.createTextNode(visible(String(child))));
   }
   return el;
 }
