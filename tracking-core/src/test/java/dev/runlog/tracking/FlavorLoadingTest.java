@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runlog.tracking.fixtures.cart.Node;
 import dev.runlog.tracking.fixtures.cart.SplitRule;
 import dev.runlog.tracking.fixtures.forest.Forest;
+import dev.runlog.tracking.fixtures.plugin.Weights;
 import dev.runlog.tracking.fixtures.util.IntSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -78,6 +79,46 @@ class FlavorLoadingTest {
                 () -> tracker.loadModel(uri, Ranker.class));
         assertTrue(refused.getMessage().contains(ThresholdScorer.class.getName())
                 && refused.getMessage().contains(Ranker.class.getName()), refused.getMessage());
+    }
+
+    /** A concrete class with ThresholdScorer's field and nothing else in common with it. */
+    public static final class Lookalike {
+        public double threshold;
+    }
+
+    @Test
+    void jsonModelLoadsAsItsOwnClassOrASupertypeNeverAsAnUnrelatedConcreteClass() {
+        ThresholdScorer scorer = new ThresholdScorer();
+        scorer.threshold = 0.5;
+        String uri = logModel(scorer, ModelFlavor.json());
+
+        assertEquals(0.5, tracker.loadModel(uri, ThresholdScorer.class).threshold);
+        InvalidInputException refused = assertThrows(InvalidInputException.class,
+                () -> tracker.loadModel(uri, Lookalike.class));
+        assertTrue(refused.getMessage().contains(ThresholdScorer.class.getName())
+                && refused.getMessage().contains(Lookalike.class.getName()), refused.getMessage());
+        assertInstanceOf(Map.class, tracker.loadModel(uri, Object.class), "as Object: plain maps, as before");
+    }
+
+    @Test
+    void javaSerializedModelLoadsThroughTheLoaderOfTheTypeAskedFor(@org.junit.jupiter.api.io.TempDir Path classes)
+            throws Exception {
+        // The fixture's class, copied where only a child loader sees it: the class a plugin or a source launcher defines.
+        String resource = Weights.class.getName().replace('.', '/') + ".class";
+        Path copy = classes.resolve(resource);
+        Files.createDirectories(copy.getParent());
+        try (var in = Weights.class.getClassLoader().getResourceAsStream(resource)) {
+            Files.copy(in, copy);
+        }
+        try (java.net.URLClassLoader child = new java.net.URLClassLoader(new java.net.URL[] {classes.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> type = Class.forName(Weights.class.getName(), true, child);
+            Object model = type.getConstructor(double[].class).newInstance((Object) new double[] {0.25, 0.5});
+            String uri = logModel(model, ModelFlavor.javaSerialized());
+            Object loaded = tracker.loadModel(uri, type, ModelFlavor.javaSerialized());
+            assertEquals(type, loaded.getClass(), "the child loader's class, not the application's namesake");
+            assertTrue(Arrays.equals(new double[] {0.25, 0.5}, (double[]) type.getField("values").get(loaded)));
+        }
     }
 
     private static Forest forest() {

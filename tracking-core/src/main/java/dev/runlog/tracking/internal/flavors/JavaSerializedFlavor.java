@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
+import java.io.ObjectStreamClass;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -84,7 +85,7 @@ public final class JavaSerializedFlavor implements ModelFlavor {
         long size = Files.size(file);
         AtomicReference<String> refused = new AtomicReference<>();
         try (InputStream raw = Files.newInputStream(file);
-             ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(raw))) {
+             ObjectInputStream in = new ModelInputStream(new BufferedInputStream(raw), type)) {
             in.setObjectInputFilter(filter(type, size, refused));
             Object model = in.readObject();
             if (!type.isInstance(model)) {
@@ -103,6 +104,33 @@ public final class JavaSerializedFlavor implements ModelFlavor {
         } catch (ClassNotFoundException e) {
             throw new InvalidInputException("The java-serialized model needs class " + e.getMessage()
                     + ", which is not on the class path", e);
+        }
+    }
+
+    /**
+     * Resolves the stream's classes through the loader of the type asked for first: the model's
+     * classes live where that type does (a plugin's, an application server's or a source launcher's
+     * loader), which the JDK's default, the nearest loader on the call stack (Runlog's), may not
+     * see. Classes are resolved without initializing them; the filter still decides which are read.
+     */
+    private static final class ModelInputStream extends ObjectInputStream {
+        private final ClassLoader loader;
+
+        ModelInputStream(InputStream in, Class<?> type) throws IOException {
+            super(in);
+            this.loader = type.getClassLoader();
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass description) throws IOException, ClassNotFoundException {
+            if (loader != null) {
+                try {
+                    return Class.forName(description.getName(), false, loader);
+                } catch (ClassNotFoundException notThere) {
+                    // A primitive, or a class only the default resolution finds.
+                }
+            }
+            return super.resolveClass(description);
         }
     }
 

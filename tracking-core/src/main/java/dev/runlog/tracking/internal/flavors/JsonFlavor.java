@@ -45,7 +45,12 @@ public final class JsonFlavor implements ModelFlavor {
 
     @Override
     public <T> T load(Path directory, Class<T> type, Map<String, String> settings) throws IOException {
-        Class<? extends T> target = needsRecordedClass(type) ? recordedClass(type, settings.get("class")) : type;
+        // A class of the caller's, concrete too, is checked against the class recorded at save: a model
+        // loads as its own class or a supertype of it, never bound to an unrelated class whose fields fit.
+        // A descriptor recording none (written before classes were recorded) binds a concrete type as asked.
+        String recorded = settings.get("class");
+        boolean check = needsRecordedClass(type) || (!isJdkType(type) && recorded != null && !recorded.isBlank());
+        Class<? extends T> target = check ? recordedClass(type, recorded) : type;
         try {
             return Json.MAPPER.readValue(directory.resolve(FILE).toFile(), target);
         } catch (JacksonException e) {
@@ -61,9 +66,13 @@ public final class JsonFlavor implements ModelFlavor {
      */
     private static boolean needsRecordedClass(Class<?> type) {
         boolean abstractType = type.isInterface() || Modifier.isAbstract(type.getModifiers());
+        return abstractType && !isJdkType(type);
+    }
+
+    /** Primitives, arrays and {@code java.*}/{@code javax.*} types: Jackson's own mapping, no recorded class. */
+    private static boolean isJdkType(Class<?> type) {
         String name = type.getName();
-        return abstractType && !type.isPrimitive() && !type.isArray()
-                && !name.startsWith("java.") && !name.startsWith("javax.");
+        return type.isPrimitive() || type.isArray() || name.startsWith("java.") || name.startsWith("javax.");
     }
 
     /**
