@@ -181,7 +181,7 @@ public interface HostileInputContract {
     }
 
     @Test
-    @DisplayName("an artifact path segment over 255 UTF-8 bytes is invalid input naming the path and the limit")
+    @DisplayName("an artifact path segment over 255 UTF-8 bytes, or a path over 1,024, is invalid input naming the path and the limit")
     default void pathSegmentLimit(Tracker tracker, StoreHarness kit) {
         ActiveRun run = tracker.startRun("paths");
         String longest = "\u20AC".repeat(85); // 255 bytes in UTF-8, 85 characters
@@ -194,9 +194,14 @@ public interface HostileInputContract {
             assertThrows(InvalidInputException.class,
                     () -> run.logArtifact(kit.newFile("f.txt", new byte[] {1}), tooLong));
         }
+        // A whole path of 1,024 UTF-8 bytes is stored, one more is refused: the same on every store.
+        String deep = ("d".repeat(99) + "/").repeat(10) + "x".repeat(23);
+        run.logText("fits", deep + "f");
+        InvalidInputException whole = assertThrows(InvalidInputException.class, () -> run.logText("no", deep + "ff"));
+        assertTrue(whole.getMessage().contains("1025 UTF-8 bytes") && whole.getMessage().contains("1024"), whole.getMessage());
         InvalidInputException nul = assertThrows(InvalidInputException.class, () -> run.logText("no", "a\0b"));
         assertTrue(nul.getMessage().contains("NUL"), nul.getMessage());
         run.close();
-        assertEquals(1, tracker.listArtifacts(run.id(), "").size(), "nothing of the refused writes was stored");
+        assertEquals(2, tracker.listArtifacts(run.id(), "").size(), "nothing of the refused writes was stored");
     }
 }

@@ -12,6 +12,12 @@ import java.nio.charset.StandardCharsets;
 public final class ArtifactPaths {
     /** The longest segment a path may have, in UTF-8 bytes: what common file systems accept (NAME_MAX). */
     public static final int MAX_SEGMENT_BYTES = 255;
+    /**
+     * The longest whole path, in UTF-8 bytes: S3's limit for a key, and well inside what a file
+     * system takes with the store's own directories before it (PATH_MAX, 4,096 on Linux). Without
+     * it the memory store took paths a file store then could not write, nor it download.
+     */
+    public static final int MAX_PATH_BYTES = 1_024;
 
     private ArtifactPaths() {
     }
@@ -20,7 +26,8 @@ public final class ArtifactPaths {
      * Normalizes a relative artifact path: drops empty and "." segments, so "a//b/./c/" becomes
      * "a/b/c" and "" or "." the root (""). Rejects what could escape the root, and what no file
      * system could store: a NUL, an unpaired surrogate, a segment over {@value #MAX_SEGMENT_BYTES}
-     * UTF-8 bytes. The same rules hold on every store, whether or not it writes files.
+     * UTF-8 bytes, a whole path over {@value #MAX_PATH_BYTES}. The same rules hold on every store,
+     * whether or not it writes files.
      */
     public static String normalize(String path) {
         if (path == null) {
@@ -54,6 +61,11 @@ public final class ArtifactPaths {
                 normalized.append('/');
             }
             normalized.append(segment);
+        }
+        int bytes = normalized.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_PATH_BYTES) {
+            throw new InvalidInputException("artifact path '" + InputRules.abbreviate(path) + "' is " + bytes
+                    + " UTF-8 bytes long; the limit is " + MAX_PATH_BYTES + " bytes for a whole path");
         }
         return normalized.toString();
     }
