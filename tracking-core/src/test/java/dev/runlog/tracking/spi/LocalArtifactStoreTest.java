@@ -102,13 +102,16 @@ class LocalArtifactStoreTest {
     }
 
     @Test
-    void aFailedWriteSaysWhatTheOperatingSystemSaidAndWhere() {
-        // Every segment is allowed, but the whole path passes Linux's 4,096-byte PATH_MAX.
-        String path = String.join("/", java.util.Collections.nCopies(17, "a".repeat(250))) + "/f.txt";
+    void aFailedWriteSaysWhatTheOperatingSystemSaidAndWhere() throws java.io.IOException {
+        // The path is allowed (4 segments, 1,003 bytes), but under a root of some 3,300 bytes the whole
+        // file name passes Linux's 4,096-byte PATH_MAX.
+        String deep = String.join("/", java.util.Collections.nCopies(13, "r".repeat(250)));
+        Path deepRoot = Files.createDirectories(root.resolve(deep));
+        String path = String.join("/", java.util.Collections.nCopies(4, "a".repeat(250)));
         dev.runlog.tracking.StoreException e = assertThrows(dev.runlog.tracking.StoreException.class,
-                () -> store().put(RUN, path, bytes("x")));
+                () -> ArtifactStore.localFilesystem(deepRoot).put(RUN, path, bytes("x")));
         assertTrue(e.getMessage().contains("Could not store artifact") && e.getMessage().contains("File name too long")
-                && e.getMessage().contains(root.toString()), e.getMessage());
+                && e.getMessage().contains(deepRoot.toString()), e.getMessage());
     }
 
     @Test
