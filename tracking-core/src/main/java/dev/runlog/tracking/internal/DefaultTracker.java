@@ -458,11 +458,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         return new DefaultExperimentQuery(store::searchExperiments);
     }
 
-    /**
-     * An experiment named by name or id, as searches accept them. An id wins over a name: ids are
-     * what links and MLflow's clients send, and a name is anyone's choice, so an experiment named
-     * "1" must not hide experiment 1.
-     */
+    /** An experiment by id or name, as searches take them: an id first, so no name ("1") hides another experiment. */
     private String experimentIdOf(String nameOrId) {
         InputRules.notNull("experiment name or id", nameOrId);
         return store.getExperiment(nameOrId).map(Experiment::id)
@@ -640,8 +636,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
             ShutdownHooks.unregister(this);
         }
         RunlogException failure = null;
-        // As end() does: a point handed over after the flush would reach a KILLED run and be lost,
-        // so each live run first refuses new points and waits for those on their way.
+        // As end(): a point handed over after the flush would reach a KILLED run and be lost.
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             run.stopTakingPoints();
         }

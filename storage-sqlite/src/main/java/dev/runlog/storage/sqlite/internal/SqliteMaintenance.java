@@ -179,7 +179,7 @@ final class SqliteMaintenance {
                     if (decoded != count) {
                         problems.add(where + " holds " + decoded + " points, its row says " + count);
                     }
-                } catch (StoreException | IndexOutOfBoundsException e) {
+                } catch (StoreException e) { // how decode reports any malformed chunk
                     problems.add(where + ": " + e.getMessage());
                 }
             }

@@ -49,8 +49,8 @@ public final class JsonFlavor implements ModelFlavor {
         // loads as its own class or a supertype of it, never bound to an unrelated class whose fields fit.
         // A descriptor recording none (written before classes were recorded) binds a concrete type as asked.
         String recorded = settings.get("class");
-        boolean check = needsRecordedClass(type) || (!isJdkType(type) && recorded != null && !recorded.isBlank());
-        Class<? extends T> target = check ? recordedClass(type, recorded) : type;
+        boolean recordedOne = recorded != null && !recorded.isBlank();
+        Class<? extends T> target = !isJdkType(type) && (recordedOne || isAbstract(type)) ? recordedClass(type, recorded) : type;
         try {
             return Json.MAPPER.readValue(directory.resolve(FILE).toFile(), target);
         } catch (JacksonException e) {
@@ -60,13 +60,12 @@ public final class JsonFlavor implements ModelFlavor {
     }
 
     /**
-     * An interface or abstract class of the caller's: Jackson cannot pick a class for it, and must
-     * not be let to pick one from the JSON (default typing would let the file choose any class).
-     * JDK types keep Jackson's own mapping (Map to LinkedHashMap, List to ArrayList, Number).
+     * An interface or abstract class: Jackson cannot pick a class for it, and must not be let to pick
+     * one from the JSON (default typing would let the file choose any class); the descriptor's
+     * recorded class is used. JDK types keep Jackson's own mapping (Map to LinkedHashMap, List to ArrayList).
      */
-    private static boolean needsRecordedClass(Class<?> type) {
-        boolean abstractType = type.isInterface() || Modifier.isAbstract(type.getModifiers());
-        return abstractType && !isJdkType(type);
+    private static boolean isAbstract(Class<?> type) {
+        return type.isInterface() || Modifier.isAbstract(type.getModifiers());
     }
 
     /** Primitives, arrays and {@code java.*}/{@code javax.*} types: Jackson's own mapping, no recorded class. */
