@@ -202,4 +202,28 @@ class PackagedJarIT {
             assertEquals(0, files.count());
         }
     }
+
+    @Test
+    void theArchiveOfAFirstRunOfVersionHoldsWhatAStoreCommandLoads() throws Exception {
+        // Java 17 archives what its first run loaded and cannot add to it; --version loads no store.
+        Path script = Path.of("src/main/dist/runlog");
+        Path cache = dir.resolve("cache");
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path log = dir.resolve("classes.log");
+        emptyStore(dir.resolve("empty.db"));
+        Exit version = run(List.of("env", "JAVA_TOOL_OPTIONS=-Djava.io.tmpdir=" + tmp, "sh", script.toString(), "--version"), cache);
+        assertEquals(0, version.code(), version::toString);
+        assertTrue(version.out().startsWith("runlog "), version.out());
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "the tour's scratch store is deleted");
+        }
+
+        Exit experiments = run(List.of("env", "JAVA_TOOL_OPTIONS=-Xlog:class+load:file=" + log, "sh", script.toString(),
+                "--store", "sqlite:" + dir.resolve("empty.db"), "experiments"), cache);
+        assertEquals(0, experiments.code(), experiments::toString);
+        List<String> store = Files.readAllLines(log).stream()
+                .filter(line -> line.contains(" dev.runlog.storage.sqlite.internal.SqliteTrackingStore ")).toList();
+        assertEquals(1, store.size(), store::toString);
+        assertTrue(store.get(0).endsWith("source: shared objects file (top)"), store::toString);
+    }
 }
