@@ -40,8 +40,14 @@ public final class ArtifactPaths {
         if (path.indexOf('\\') >= 0) {
             throw new InvalidInputException("artifact path '" + path + "' holds a backslash; use '/' as the separator");
         }
-        if (path.startsWith("/") || (path.length() >= 2 && path.charAt(1) == ':')) {
+        if (path.startsWith("/")) {
             throw new InvalidInputException("artifact path '" + path + "' is absolute; artifact paths are relative to the run's artifact root");
+        }
+        if (path.length() >= 2 && path.charAt(1) == ':') {
+            // Refused on every system, so a store copied to Windows holds nothing it cannot write there.
+            throw new InvalidInputException("artifact path '" + path + "' starts like a Windows drive ('"
+                    + path.substring(0, 2) + "'), which would make it absolute there; artifact paths are relative"
+                    + " to the run's artifact root (a ':' later in the path is fine)");
         }
         StringBuilder normalized = new StringBuilder();
         for (String segment : path.split("/")) {
