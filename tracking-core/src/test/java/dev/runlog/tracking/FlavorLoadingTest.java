@@ -64,6 +64,36 @@ class FlavorLoadingTest {
         }
     }
 
+    /** Weights Jackson cannot see: a private field without a getter. */
+    public static final class HiddenWeights {
+        private double[] w = {1, 2};
+    }
+
+    public record Holder(String name, HiddenWeights weights) {
+    }
+
+    public record Stateless() {
+    }
+
+    @Test
+    void aValueWhoseDataJsonCannotSeeIsRefusedNotWrittenAsAnEmptyObject() {
+        // Written as {}, such a model loaded back as a blank object: its weights were lost without a word.
+        try (ActiveRun run = tracker.startRun("flavors")) {
+            InvalidInputException model = assertThrows(InvalidInputException.class, () -> run.logModel("model", new HiddenWeights()));
+            assertTrue(model.getMessage().contains(HiddenWeights.class.getName()), model.getMessage());
+            assertTrue(model.getMessage().contains("use a record, add getters"), model.getMessage());
+            assertTrue(!model.getMessage().contains("disable SerializationFeature"), model.getMessage());
+            assertThrows(InvalidInputException.class, () -> run.logModel("nested", new Holder("a", new HiddenWeights())));
+            assertThrows(InvalidInputException.class, () -> run.logJson(new Object(), "config.json"));
+            assertThrows(InvalidInputException.class, () -> run.logModel("example", new Holder("a", null),
+                    ModelOptions.defaults().inputExample(new HiddenWeights())));
+            assertEquals(List.of(), tracker.listArtifacts(run.id(), ""));
+
+            String stateless = run.logModel("stateless", new Stateless()).uri();
+            assertEquals(new Stateless(), tracker.loadModel(stateless, Stateless.class));
+        }
+    }
+
     @Test
     void jsonModelLoadsAsAnAbstractClassItsRecordedClassExtends() {
         ThresholdScorer scorer = new ThresholdScorer();

@@ -15,14 +15,14 @@ import dev.runlog.tracking.StoreException;
  * The one Jackson configuration Runlog writes and reads JSON with: stored descriptors, dataset
  * profiles, archives. NaN and ±Infinity are written as bare tokens and read back, since metric and
  * profile values may be any double; unknown properties are ignored, so a file written by a newer
- * Runlog still reads.
+ * Runlog still reads. A value of a class Jackson sees no properties in (private fields without
+ * getters) is refused, not written as {@code {}}: that object would read back as a blank one.
  */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             // A map a profile stored by an older Runlog lacks (Dataset.Profile's extensions) reads as empty.
             .withConfigOverride(java.util.Map.class, o -> o.setSetterInfo(
@@ -37,8 +37,24 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("Cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+            throw new InvalidInputException("Cannot write " + value.getClass().getName() + " as JSON: " + problem(e), e);
         }
+    }
+
+    /**
+     * What Jackson found wrong with a value, for a message to the user: its advice to change the
+     * mapper's settings, which users cannot reach, is replaced by what they can do.
+     */
+    public static String problem(com.fasterxml.jackson.core.JacksonException e) {
+        String message = e.getOriginalMessage();
+        String jacksonAdvice = " (to avoid exception, disable SerializationFeature.FAIL_ON_EMPTY_BEANS)";
+        int advice = message.indexOf(jacksonAdvice);
+        if (advice < 0) {
+            return message;
+        }
+        return message.substring(0, advice) + message.substring(advice + jacksonAdvice.length()) + "; JSON is written from a record's"
+                + " components, public fields and getters, so its data would be lost: use a record, add getters, or"
+                + " (for a model) name another flavor";
     }
 
     /** Reads what Runlog stored; a failure means the stored data is damaged. */

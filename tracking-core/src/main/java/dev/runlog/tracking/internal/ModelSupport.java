@@ -77,7 +77,7 @@ final class ModelSupport {
                     example = Json.MAPPER.writeValueAsBytes(options.inputExample().get());
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new InvalidInputException("The input example of model '" + path + "' cannot be written as"
-                            + " JSON: " + e.getOriginalMessage());
+                            + " JSON: " + Json.problem(e));
                 }
                 Files.write(work.resolve(ModelDescriptor.INPUT_EXAMPLE), example);
             }

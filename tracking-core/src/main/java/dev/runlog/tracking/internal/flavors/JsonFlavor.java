@@ -33,7 +33,7 @@ public final class JsonFlavor implements ModelFlavor {
             Json.MAPPER.writeValue(directory.resolve(FILE).toFile(), model);
         } catch (JacksonException e) {
             throw new InvalidInputException("Cannot store a " + model.getClass().getName()
-                    + " with the json flavor: " + e.getOriginalMessage(), e);
+                    + " with the json flavor: " + Json.problem(e), e);
         }
         return Map.of("class", model.getClass().getName(), "file", FILE);
     }
