@@ -64,9 +64,6 @@ final class LocalArtifactStore implements ArtifactStore {
         Path target = resolve(runId, file);
         Path tmp = null;
         try {
-            Files.createDirectories(target.getParent());
-            // Checked again after creating directories: a link could have been planted meanwhile.
-            resolve(runId, file);
             if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidInputException("artifact path '" + file + "' of run " + runId + " is a directory");
             }
@@ -74,6 +71,14 @@ final class LocalArtifactStore implements ArtifactStore {
             tmp = Files.createTempFile(tempDir, tempPrefix, TEMP_SUFFIX);
             DigestInputStream hashing = Sha256.hashing(content);
             long size = Files.copy(hashing, tmp, StandardCopyOption.REPLACE_EXISTING);
+            // The directories only once the content is written: a write that fails (a full disk, a
+            // stream that throws) leaves no empty directory behind in the run's listing.
+            Files.createDirectories(target.getParent());
+            // Checked again after creating directories: a link could have been planted meanwhile.
+            resolve(runId, file);
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException("artifact path '" + file + "' of run " + runId + " is a directory");
+            }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
             return ArtifactEntry.file(file, size, Sha256.hex(hashing));

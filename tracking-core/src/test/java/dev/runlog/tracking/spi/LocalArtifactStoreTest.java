@@ -57,6 +57,29 @@ class LocalArtifactStoreTest {
     }
 
     @Test
+    void aWriteThatFailsLeavesNoEmptyDirectoryInTheListing() {
+        // As a full disk does: the content stops part way.
+        InputStream failing = new InputStream() {
+            private int left = 10_000;
+
+            @Override
+            public int read() throws IOException {
+                if (left == 0) {
+                    throw new IOException("No space left on device");
+                }
+                left--;
+                return 'x';
+            }
+        };
+        ArtifactStore store = store();
+        assertThrows(dev.runlog.tracking.StoreException.class, () -> store.put(RUN, "plots/deep/loss.png", failing));
+
+        assertEquals(List.of(), store.list(RUN, ""));
+        store.put(RUN, "plots/deep/loss.png", bytes("png"));
+        assertEquals(List.of(ArtifactEntry.directory("plots")), store.list(RUN, ""));
+    }
+
+    @Test
     void refusesASymlinkedDirectoryOnTheWay() throws IOException {
         ArtifactStore store = store();
         Path runRoot = Files.createDirectories(root.resolve(RUN).resolve("artifacts"));
