@@ -128,6 +128,29 @@ class XGBoostTrackingTest {
     }
 
     @Test
+    void aMetricXGBoostPrintsAsNanOrInfIsLoggedAsSuchAndTrainingGoesOn() throws Exception {
+        // auc on a watch whose labels are all one class is nan; XGBoost prints it and trains on.
+        float[] features = cancer.validFeatures();
+        int rows = features.length / cancer.columns();
+        DMatrix oneClass = new DMatrix(features, rows, cancer.columns(), Float.NaN);
+        oneClass.setLabel(new float[rows]);
+        Map<String, DMatrix> watches = new LinkedHashMap<>();
+        watches.put("train", cancer.train());
+        watches.put("valid", oneClass);
+        Map<String, Object> params = Map.of("objective", "binary:logistic", "max_depth", 2, "eval_metric", "auc",
+                "seed", 7, "nthread", 1);
+        String runId;
+        try (ActiveRun run = tracker.startRun("xgboost-nan")) {
+            XGBoostTracking.train(run, cancer.train(), params, 4, watches);
+            runId = run.id();
+        }
+        List<Metric> valid = tracker.metricHistory(runId, "valid-auc");
+        assertEquals(4, valid.size());
+        assertTrue(valid.stream().allMatch(m -> Double.isNaN(m.value())), valid::toString);
+        assertEquals(4, tracker.metricHistory(runId, "train-auc").size());
+    }
+
+    @Test
     void badArgumentsAreInvalidInputNamingTheProblem() {
         try (ActiveRun run = tracker.startRun("xgboost-bad")) {
             Map<String, DMatrix> none = Map.of();

@@ -21,9 +21,25 @@ public final class EvalLine {
             if (field.startsWith("[") || colon <= 0) {
                 continue; // the round marker "[3]"
             }
-            metrics.put(key(field.substring(0, colon)), Double.parseDouble(field.substring(colon + 1)));
+            metrics.put(key(field.substring(0, colon)), value(field.substring(colon + 1)));
         }
         return metrics;
+    }
+
+    /**
+     * A value as XGBoost's C++ prints it: besides decimals, {@code nan}, {@code -nan}, {@code inf} and
+     * {@code -inf} (an auc on a watch of one class, a mape on zero labels), which Java does not parse.
+     */
+    static double value(String text) {
+        String v = text.trim();
+        String magnitude = v.startsWith("-") || v.startsWith("+") ? v.substring(1) : v;
+        if (magnitude.equalsIgnoreCase("nan")) {
+            return Double.NaN;
+        }
+        if (magnitude.equalsIgnoreCase("inf") || magnitude.equalsIgnoreCase("infinity")) {
+            return v.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        return Double.parseDouble(v);
     }
 
     /** The last metric's value: the one XGBoost's early stopping watches. */
