@@ -27,22 +27,37 @@ final class SystemMetricsSampler {
     static final String THREAD_PREFIX = "runlog-system-metrics-";
     private static final double MB = 1024.0 * 1024.0;
 
+    /**
+     * How long one {@code nvidia-smi} query may take. A GPU whose driver is wedged makes it hang;
+     * after one query that does, the run's samples leave the GPUs out, so ending the run waits at most
+     * this long for it once.
+     */
+    static final Duration GPU_QUERY_LIMIT = Duration.ofSeconds(5);
+
     private final ActiveRun run;
     private final Duration interval;
-    private final Optional<Path> nvidiaSmi;
+    /** Cleared, for the rest of the run, by a query that cannot run or hangs. */
+    private volatile Optional<Path> nvidiaSmi;
+    private final Duration gpuQueryLimit;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
 
-    private SystemMetricsSampler(ActiveRun run, Duration interval) {
+    private SystemMetricsSampler(ActiveRun run, Duration interval, Optional<Path> nvidiaSmi, Duration gpuQueryLimit) {
         this.run = run;
         this.interval = interval;
-        this.nvidiaSmi = NvidiaSmi.find();
+        this.nvidiaSmi = nvidiaSmi;
+        this.gpuQueryLimit = gpuQueryLimit;
         this.thread = new Thread(this::sampleUntilStopped, THREAD_PREFIX + run.id());
         thread.setDaemon(true);
     }
 
     static SystemMetricsSampler start(ActiveRun run, Duration interval) {
-        SystemMetricsSampler sampler = new SystemMetricsSampler(run, interval);
+        return start(run, interval, NvidiaSmi.find(), GPU_QUERY_LIMIT);
+    }
+
+    /** As {@link #start(ActiveRun, Duration)}, with the {@code nvidia-smi} to query, if any, and its time limit. */
+    static SystemMetricsSampler start(ActiveRun run, Duration interval, Optional<Path> nvidiaSmi, Duration gpuQueryLimit) {
+        SystemMetricsSampler sampler = new SystemMetricsSampler(run, interval, nvidiaSmi, gpuQueryLimit);
         sampler.thread.start();
         return sampler;
     }
@@ -87,8 +102,7 @@ final class SystemMetricsSampler {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             putLoad(metrics, "system/process_cpu_utilization_percentage", os.getProcessCpuLoad());
             putLoad(metrics, "system/cpu_utilization_percentage", os.getCpuLoad());
-            metrics.put("system/system_memory_usage_megabytes",
-                    (os.getTotalMemorySize() - os.getFreeMemorySize()) / MB);
+            metrics.put("system/system_memory_usage_megabytes", usedMemory(os) / MB);
         }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         metrics.put("system/heap_used_megabytes", memory.getHeapMemoryUsage().getUsed() / MB);
@@ -102,8 +116,55 @@ final class SystemMetricsSampler {
         metrics.put("system/gc_count", (double) gcCount);
         metrics.put("system/gc_time_milliseconds", (double) gcMillis);
         metrics.put("system/threads", (double) ManagementFactory.getThreadMXBean().getThreadCount());
-        nvidiaSmi.ifPresent(executable -> metrics.putAll(NvidiaSmi.parse(query(executable))));
+        Optional<Path> gpus = nvidiaSmi;
+        if (gpus.isPresent()) {
+            Optional<String> answer = query(gpus.get(), gpuQueryLimit);
+            if (answer.isPresent()) {
+                metrics.putAll(NvidiaSmi.parse(answer.get()));
+            } else {
+                nvidiaSmi = Optional.empty();
+            }
+        }
         return metrics;
+    }
+
+    /**
+     * Bytes of physical memory in use, as Linux's {@code free} counts "used": the total less what is
+     * available, so the page cache the kernel gives back on demand does not count (the JVM's free
+     * memory leaves it out, and on a machine that has read much, "in use" was nearly all of it).
+     * In a container whose limit the JVM reports, and off Linux, the JVM's own figures.
+     */
+    private static double usedMemory(com.sun.management.OperatingSystemMXBean os) {
+        long total = os.getTotalMemorySize();
+        try {
+            long[] meminfo = meminfo(Files.readString(Path.of("/proc/meminfo")));
+            // Equal but for rounding to kibibytes unless the JVM reports a container's limit.
+            if (meminfo != null && Math.abs(meminfo[0] - total) < MB) {
+                return total - meminfo[1];
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or /proc is not there: the JVM's figure.
+        }
+        return total - os.getFreeMemorySize();
+    }
+
+    /** MemTotal and MemAvailable of a {@code /proc/meminfo}, in bytes; null when either is missing. */
+    static long[] meminfo(String text) {
+        long total = -1;
+        long available = -1;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("MemTotal:")) {
+                total = kibibytes(line);
+            } else if (line.startsWith("MemAvailable:")) {
+                available = kibibytes(line);
+            }
+        }
+        return total < 0 || available < 0 ? null : new long[] {total, available};
+    }
+
+    private static long kibibytes(String line) {
+        String[] fields = line.trim().split("\\s+");
+        return fields.length >= 2 ? Long.parseLong(fields[1]) * 1024 : -1;
     }
 
     /** A load the JVM reports as a fraction, or negative when it has no figure yet (the first call). */
@@ -113,21 +174,37 @@ final class SystemMetricsSampler {
         }
     }
 
-    private static String query(Path executable) {
+    /**
+     * What {@code nvidia-smi} printed ({@code ""} when it exited with an error), or empty if it
+     * could not be run or took over {@code limit}.
+     * Its output (a line per GPU) fits in the pipe, so it is read once the process has exited:
+     * reading first would wait as long as a hung process holds the pipe open.
+     */
+    private static Optional<String> query(Path executable, Duration limit) {
+        Process process = null;
         try {
-            Process process = new ProcessBuilder(executable.toString(), NvidiaSmi.QUERY, NvidiaSmi.FORMAT)
+            process = new ProcessBuilder(executable.toString(), NvidiaSmi.QUERY, NvidiaSmi.FORMAT)
                     .redirectErrorStream(true).start();
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, executable + " did not answer within " + limit.toMillis()
+                        + " ms; this run's system metrics leave the GPUs out from now on");
+                return Optional.empty();
+            }
+            if (process.exitValue() != 0) {
+                return Optional.of(""); // no figures this time; it may answer next time
+            }
             try (InputStream out = process.getInputStream()) {
-                String text = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-                return process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() == 0 ? text : "";
-            } finally {
-                process.destroy();
+                return Optional.of(new String(out.readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
-            return "";
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "";
+            return Optional.empty();
+        } finally {
+            if (process != null) {
+                process.destroyForcibly();
+            }
         }
     }
 
