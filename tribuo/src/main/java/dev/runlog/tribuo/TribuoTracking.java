@@ -44,12 +44,16 @@ import org.tribuo.provenance.ModelProvenance;
  * </ul>
  *
  * <p>Keys: a character other than letters, digits, {@code _ - .} and space (in a label, say) becomes
- * {@code _}. Values longer than Runlog's limits (6,000 characters for a param, 8,000 for a tag) are
- * cut, saying so.
+ * {@code _}. A label so renamed gets {@code _2}, {@code _3}, ... where its new name is another
+ * label's (labels {@code a:b} and {@code a_b} give {@code f1/a_b_2} and {@code f1/a_b}), and the tag
+ * {@code tribuo.label.<key>} holding the label as Tribuo spells it. Values longer than Runlog's limits
+ * (6,000 characters for a param, 8,000 for a tag) are cut, saying so.
  */
 public final class TribuoTracking {
     /** The prefix of the provenance tags. */
     public static final String TAG_PREFIX = "tribuo.";
+    /** Prefix of the tags naming, under a metric key's form of a label, the label as Tribuo spells it. */
+    public static final String LABEL_TAG_PREFIX = TAG_PREFIX + "label.";
     /** Where {@link #train} logs the model. */
     public static final String MODEL_PATH = "model";
     /** The metric prefix {@link #train} gives the test evaluation. */
@@ -118,8 +122,13 @@ public final class TribuoTracking {
         metrics.put(prefix + "balanced_error_rate", evaluation.balancedErrorRate());
         boolean probabilities = !evaluation.getPredictions().isEmpty()
                 && evaluation.getPredictions().get(0).hasProbabilities();
-        for (Label label : evaluation.getConfusionMatrix().getDomain().getDomain()) {
-            String name = Provenances.segment(label.getLabel());
+        java.util.Set<Label> domain = evaluation.getConfusionMatrix().getDomain().getDomain();
+        Map<String, String> keys = Provenances.labelKeys(domain.stream().map(Label::getLabel).toList());
+        for (Label label : domain) {
+            String name = keys.get(label.getLabel());
+            if (!name.equals(label.getLabel())) {
+                run.setTag(LABEL_TAG_PREFIX + name, label.getLabel());
+            }
             metrics.put(prefix + "precision/" + name, evaluation.precision(label));
             metrics.put(prefix + "recall/" + name, evaluation.recall(label));
             metrics.put(prefix + "f1/" + name, evaluation.f1(label));

@@ -114,6 +114,37 @@ class TribuoTrackingTest {
     }
 
     @Test
+    void labelsThatAKeyCannotHoldGetKeysOfTheirOwnNeverAnotherLabels() throws Exception {
+        // "a:b" becomes "a_b", which is also a label of its own: one class's figures overwrote the other's.
+        Path csv = java.nio.file.Files.createTempFile("labels", ".csv");
+        try {
+            StringBuilder rows = new StringBuilder("x,y,label\n");
+            String[] labels = {"a:b", "a_b", "50%"};
+            for (int i = 0; i < 90; i++) {
+                int c = i % 3;
+                rows.append(c * 10 + (i % 7) * 0.1).append(',').append(c - (i % 5) * 0.1).append(',').append(labels[c]).append('\n');
+            }
+            java.nio.file.Files.writeString(csv, rows);
+            var source = new CSVLoader<>(new LabelFactory()).loadDataSource(csv, "label");
+            Dataset<Label> data = new MutableDataset<>(source);
+            try (ActiveRun run = tracker.startRun("tribuo-labels")) {
+                TrainedClassifier trained = TribuoTracking.train(run, new LogisticRegressionTrainer(), data, data);
+                Run stored = tracker.getRun(run.id());
+                Map<String, Double> metrics = stored.data().metrics();
+                var evaluation = trained.evaluation();
+                assertEquals(evaluation.recall(new Label("a_b")), metrics.get("test/recall/a_b"), metrics.keySet()::toString);
+                assertEquals(evaluation.recall(new Label("a:b")), metrics.get("test/recall/a_b_2"), metrics.keySet()::toString);
+                assertEquals(evaluation.recall(new Label("50%")), metrics.get("test/recall/50_"), metrics.keySet()::toString);
+                assertEquals(Map.of("tribuo.label.a_b_2", "a:b", "tribuo.label.50_", "50%"),
+                        stored.data().tags().entrySet().stream().filter(t -> t.getKey().startsWith("tribuo.label."))
+                                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(csv);
+        }
+    }
+
+    @Test
     void nullArgumentsAreInvalidInput() {
         try (ActiveRun run = tracker.startRun("tribuo-bad")) {
             assertThrows(InvalidInputException.class, () -> TribuoTracking.train(null, new LogisticRegressionTrainer(), null, null));

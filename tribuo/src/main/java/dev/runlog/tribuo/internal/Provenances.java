@@ -76,4 +76,32 @@ public final class Provenances {
         }
         return key.isEmpty() ? "_" : key.toString();
     }
+
+    /**
+     * A distinct key segment for each label: the label itself where it is a legal segment, else
+     * {@link #segment}'s form, with {@code _2}, {@code _3}, ... added where that form is taken (by a
+     * label spelled so, or by another label made the same, as {@code a:b} and {@code a/b} are).
+     * Labels are taken in sorted order, so a run's keys do not depend on the order Tribuo keeps them in.
+     */
+    public static java.util.SortedMap<String, String> labelKeys(java.util.Collection<String> labels) {
+        java.util.SortedMap<String, String> keys = new java.util.TreeMap<>();
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        for (String label : new java.util.TreeSet<>(labels)) {
+            if (segment(label).equals(label)) {
+                keys.put(label, label);
+                taken.add(label);
+            }
+        }
+        for (String label : new java.util.TreeSet<>(labels)) {
+            if (!keys.containsKey(label)) {
+                String base = segment(label);
+                String key = base;
+                for (int n = 2; !taken.add(key); n++) {
+                    key = base + "_" + n;
+                }
+                keys.put(label, key);
+            }
+        }
+        return keys;
+    }
 }
