@@ -25,8 +25,12 @@ import java.util.Map;
  *         MonitorGates.monitoredAccuracyAtLeast(tracker, 0.95));
  * }</pre>
  *
- * A candidate never monitored fails each of these gates ("no monitored window"). The gates read the
- * tracker's store; they live here, not in {@code Gates}, so that the registry needs no monitoring.
+ * A candidate never monitored fails each of these gates ("no monitored window"). Only monitoring runs
+ * started after the version was registered count, so a version 1 of a model created again under a
+ * deleted (or renamed) model's name is not vouched for by the old version 1's monitoring; and a
+ * renamed model's versions are monitored again, under the new name, before these gates count them.
+ * The gates read the tracker's store; they live here, not in {@code Gates}, so that the registry
+ * needs no monitoring.
  */
 public final class MonitorGates {
     private MonitorGates() {
@@ -102,9 +106,14 @@ public final class MonitorGates {
         if (tracker.getExperimentByName(experiment).isEmpty()) {
             return List.of();
         }
+        // Only runs started once this version existed: a model deleted, or renamed away, and created
+        // again under its name numbers its versions from 1 again, and the old version 1's monitoring
+        // must not vouch for the new one.
+        long registered = candidate.version().creationTime().toEpochMilli();
         return tracker.searchRuns().experiments(experiment)
                 .filter("tags.`" + MonitorRun.MODEL_TAG + "` = '" + candidate.version().name().replace("'", "''")
-                        + "' AND tags.`" + MonitorRun.VERSION_TAG + "` = '" + candidate.version().version() + "'")
+                        + "' AND tags.`" + MonitorRun.VERSION_TAG + "` = '" + candidate.version().version()
+                        + "' AND attributes.start_time >= " + registered)
                 .list();
     }
 }

@@ -69,6 +69,40 @@ class MonitorGatesTest {
     }
 
     @Test
+    void aModelCreatedAgainUnderADeletedNameIsNotVouchedForByTheOldVersionsMonitoring() throws Exception {
+        // Version numbers start again at 1 under a re-created name (as in MLflow); the old version 1's
+        // monitoring passed the new version 1's gates.
+        String name = "recreated";
+        java.util.function.Supplier<Integer> register = () -> {
+            try (dev.runlog.tracking.ActiveRun run = store.tracker.startRun("recreated-training")) {
+                run.logInput(store.dataset, "training");
+                return store.registry.register(name, run.logModel("model", java.util.Map.of("w", 1.0)).uri()).version();
+            }
+        };
+        assertEquals(1, register.get());
+        try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/" + name + "/1",
+                MonitorOptions.defaults().window(100).target("diagnosis"))) {
+            List<List<String>> rows = new java.util.ArrayList<>(store.data.rows);
+            java.util.Collections.shuffle(rows, new java.util.Random(11));
+            for (int i = 0; i < 200; i++) {
+                List<String> row = rows.get(i);
+                monitor.label(monitor.record(store.features(row, 30, 0), row.get(30)), row.get(30));
+            }
+        }
+        store.registry.promote(name, 1, Stage.STAGING, MonitorGates.noDrift(store.tracker),
+                MonitorGates.monitoredAccuracyAtLeast(store.tracker, 0.9));
+
+        store.registry.deleteModel(name);
+        Thread.sleep(5);
+        assertEquals(1, register.get());
+        PromotionRejectedException rejected = assertThrows(PromotionRejectedException.class,
+                () -> store.registry.promote(name, 1, Stage.PRODUCTION, MonitorGates.noDrift(store.tracker),
+                        MonitorGates.monitoredAccuracyAtLeast(store.tracker, 0.9)));
+        assertEquals(List.of("no monitored window with drift measured", "no labelled prediction monitored"),
+                rejected.failures().stream().map(GateResult::actual).toList());
+    }
+
+    @Test
     void aVersionNeverMonitoredFailsBothGates() {
         int unmonitored = store.register(store.dataset);
         PromotionRejectedException rejected = assertThrows(PromotionRejectedException.class,
