@@ -175,6 +175,27 @@ class ModelMonitorTest {
         assertTrue(alerts.contains(MonitorAlert.Kind.METRIC_BELOW_FLOOR), alerts.toString());
     }
 
+    /** A metric that cannot judge one label (NaN) made the whole window's metric NaN: no floor alert, no gate. */
+    @ParameterizedTest
+    @MethodSource("memory")
+    void aLabelTheMetricScoresNanIsLeftOutNotTheWindow(MonitorFixture store) {
+        List<MonitorAlert.Kind> alerts = new ArrayList<>();
+        try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/Production",
+                MonitorOptions.defaults().window(100).target("diagnosis").pollInterval(java.time.Duration.ofHours(1))
+                        .metric("score", (p, t) -> p.equals("?") ? Double.NaN : p.equals(t) ? 1 : 0).metricFloor(0.9))) {
+            monitor.addListener(alert -> alerts.add(alert.kind()));
+            for (int i = 0; i < 10; i++) {
+                long id = monitor.record(store.features(store.data.rows.get(i), 0, 0), i == 0 ? "?" : "benign");
+                monitor.label(id, "malignant");
+            }
+            WindowReport report = monitor.closeWindow().orElseThrow();
+            assertEquals(9, report.labelled());
+            assertEquals(0.0, report.metric().getAsDouble());
+            assertEquals(0.0, store.tracker.metricHistory(monitor.runId(), "score").get(0).value());
+        }
+        assertTrue(alerts.contains(MonitorAlert.Kind.METRIC_BELOW_FLOOR), alerts.toString());
+    }
+
     @ParameterizedTest
     @MethodSource("memory")
     void aFullBufferDropsAndCountsInsteadOfBlocking(MonitorFixture store) {

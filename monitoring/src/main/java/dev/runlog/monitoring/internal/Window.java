@@ -110,8 +110,15 @@ public final class Window {
         latencies[latencyCount++] = nanos;
     }
 
-    /** Adds a labelled prediction's score. */
+    /**
+     * Adds a labelled prediction's score. A NaN score (a metric that cannot judge this label) is left
+     * out, of the mean and of the count: added, it made the whole window's metric NaN, which hid the
+     * window from the floor alert and the gates.
+     */
     public void score(double score) {
+        if (Double.isNaN(score)) {
+            return;
+        }
         labelled++;
         scoreSum += score;
     }
