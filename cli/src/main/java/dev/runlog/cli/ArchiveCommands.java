@@ -72,7 +72,7 @@ final class ArchiveCommands {
                 json.put("bytes", bytes);
                 ctx().out.println(Text.json(json));
             } else {
-                ctx().out.println("exported " + what + " to " + file + " (" + Text.size(bytes) + ")");
+                ctx().out.println(Text.visible("exported " + what + " to " + file + " (" + Text.size(bytes) + ")"));
             }
             return 0;
         }

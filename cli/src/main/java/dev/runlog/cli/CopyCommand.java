@@ -40,7 +40,7 @@ final class CopyCommand extends FormattedCommand {
             json.put("events", report.events());
             ctx().out.println(Text.json(json));
         } else {
-            ctx().out.println("copied " + sourceUri + " to " + to + ": " + report);
+            ctx().out.println(Text.visible("copied " + sourceUri + " to " + to + ": " + report));
         }
         return 0;
     }

@@ -147,7 +147,7 @@ final class HealthCommands {
             if (keptRuns > 0) {
                 out.println("kept " + count(keptRuns, "deleted run") + " whose models are registered");
             }
-            problems.forEach(problem -> ctx().err.println("runlog: " + problem));
+            problems.forEach(problem -> ctx().err.println(Text.visible("runlog: " + problem)));
         }
     }
 
@@ -194,7 +194,7 @@ final class HealthCommands {
                 table.color(1, result -> result.equals("ok") ? GREEN : RED);
                 table.print(ctx().out, ctx().color);
                 for (Check c : checks) {
-                    c.problems().forEach(problem -> ctx().out.println(c.name() + ": " + problem));
+                    c.problems().forEach(problem -> ctx().out.println(Text.visible(c.name() + ": " + problem)));
                 }
                 ctx().out.println(healthy ? "healthy" : "unhealthy: "
                         + count(checks.stream().mapToLong(c -> c.problems().size()).sum(), "problem"));

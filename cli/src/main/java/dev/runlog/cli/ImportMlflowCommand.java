@@ -57,10 +57,11 @@ final class ImportMlflowCommand extends FormattedCommand {
             }).toList());
             ctx().out.println(Text.json(json));
         } else {
-            ctx().out.println("imported " + report.source() + " into " + targetUri + ": " + report.counts());
+            ctx().out.println(Text.visible("imported " + report.source() + " into " + targetUri + ": " + report.counts()));
             List<MlflowImportReport.Skipped> skipped = report.skipped();
             ctx().out.println("skipped " + skipped.size() + (skipped.isEmpty() ? "" : ":"));
-            skipped.forEach(s -> ctx().out.println("  " + s));
+            // What an MLflow store holds is anyone's text (an artifact location, a name): escaped.
+            skipped.forEach(s -> ctx().out.println(Text.visible("  " + s)));
         }
         return 0;
     }

@@ -262,9 +262,9 @@ final class ModelCommands {
                 if (format == Format.JSON) {
                     ctx().out.println(Text.json(result(true, List.of())));
                 } else {
-                    ctx().out.println(name + " version " + promoted.version() + ": " + from + " -> " + promoted.stage()
-                            + " (" + parsed.size() + (parsed.size() == 1 ? " gate" : " gates") + " passed"
-                            + (archiveExisting ? "; previous holders archived)" : ")"));
+                    ctx().out.println(Text.visible(name + " version " + promoted.version() + ": " + from + " -> "
+                            + promoted.stage() + " (" + parsed.size() + (parsed.size() == 1 ? " gate" : " gates") + " passed"
+                            + (archiveExisting ? "; previous holders archived)" : ")")));
                 }
                 return 0;
             } catch (PromotionRejectedException rejected) {
@@ -305,7 +305,7 @@ final class ModelCommands {
         @Override
         public Integer call() {
             ModelVersion v = ctx().registry().register(name, modelUri);
-            ctx().out.println(name + " version " + v.version() + " registered from " + v.source());
+            ctx().out.println(Text.visible(name + " version " + v.version() + " registered from " + v.source()));
             return 0;
         }
     }
@@ -325,7 +325,7 @@ final class ModelCommands {
         @Override
         public Integer call() {
             ModelVersion v = ctx().registry().setAlias(name, alias, version);
-            ctx().out.println(name + "@" + alias + " -> version " + v.version() + " (" + v.stage() + ")");
+            ctx().out.println(Text.visible(name + "@" + alias + " -> version " + v.version() + " (" + v.stage() + ")"));
             return 0;
         }
     }

@@ -427,7 +427,7 @@ final class RunCommands {
                 }
             }
             if (table.isEmpty()) {
-                ctx().out.println("no differences between " + a.info().name() + " and " + b.info().name());
+                ctx().out.println("no differences between " + Text.visible(a.info().name()) + " and " + Text.visible(b.info().name()));
                 return 0;
             }
             table.color(0, marker -> marker.equals("*") ? YELLOW : null);

@@ -165,10 +165,11 @@ public final class RunlogCli {
             return USAGE;
         }
         if (e instanceof PromotionRejectedException rejected) {
-            ctx.err.println("runlog: promotion of " + rejected.model() + " version " + rejected.version() + " to "
-                    + rejected.target() + " rejected by " + rejected.failures().size() + " gate(s); nothing changed:");
-            rejected.failures().forEach(gate -> ctx.err.println("  failed: " + gate.gate() + ": actual "
-                    + gate.actual() + ", required " + gate.required()));
+            // A gate's actual value can be stored text (a tag's value): escaped, as every line of stored text is.
+            ctx.err.println(Text.visible("runlog: promotion of " + rejected.model() + " version " + rejected.version()
+                    + " to " + rejected.target() + " rejected by " + rejected.failures().size() + " gate(s); nothing changed:"));
+            rejected.failures().forEach(gate -> ctx.err.println(Text.visible("  failed: " + gate.gate() + ": actual "
+                    + gate.actual() + ", required " + gate.required())));
             return FAILED;
         }
         ctx.err.println("runlog: " + Text.visible(oneLine(e)) + hint(e, command));

@@ -287,7 +287,8 @@ final class Text {
         private int coloredColumn = -1;
 
         Table(List<String> headers) {
-            this.headers = List.copyOf(headers);
+            // Headers can be stored text too (diff's columns are run names), escaped as cells are.
+            this.headers = headers.stream().map(Text::visible).toList();
             this.numeric = new boolean[headers.size()];
             this.anyNumber = new boolean[headers.size()];
             java.util.Arrays.fill(numeric, true);

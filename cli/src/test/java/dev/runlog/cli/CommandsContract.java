@@ -228,6 +228,28 @@ abstract class CommandsContract {
     }
 
     @Test
+    void runNamesInDiffHeadersAndTagValuesInGateFailuresReachTheTerminalEscaped() {
+        String hostile = "run\u001b]0;pwned\u0007\u001b[2J";
+        String a;
+        String b;
+        try (var run = h.tracker.newRun("iris").name(hostile).start()) {
+            a = run.id();
+        }
+        try (var run = h.tracker.newRun("iris").name(hostile + "2").start()) {
+            b = run.id();
+        }
+        h.registry.setVersionTag("iris-classifier", 2, "t", "v\u001b]0;pwned\u0007");
+        Result diff = h.run("diff", a, b);
+        Result promote = h.run("promote", "iris-classifier", "2", "Staging", "--gate", "tags.t = 'x'");
+        assertEquals(1, promote.code(), promote::toString);
+        for (String printed : List.of(diff.out(), diff.err(), promote.out(), promote.err())) {
+            assertTrue(printed.chars().noneMatch(c -> c == 0x1B || c == 0x07), printed);
+        }
+        assertTrue(diff.out().contains("run\\u001B]0;pwned\\u0007"), diff.out());
+        assertTrue(promote.err().contains("actual 'v\\u001B]0;pwned\\u0007'"), promote.err());
+    }
+
+    @Test
     void promoteTakesStagingOrProductionAndSaysSoForAnyOtherStage() {
         for (String stage : List.of("Archived", "None")) {
             assertFailed(h.run("promote", "iris-classifier", "2", stage), 2,
