@@ -238,6 +238,25 @@ class MlflowImportTest {
     }
 
     @Test
+    void linksInAFileStoreAreListedAsSkippedNeverDroppedSilently() throws Exception {
+        // An experiment moved to another disk behind a link vanished from the import, which said "skipped 0".
+        Path copy = dir.resolve("linked/mlruns");
+        MlflowFixture.writeFileStore(copy);
+        Path elsewhere = Files.createDirectories(dir.resolve("bigdisk"));
+        Files.move(copy.resolve("1"), elsewhere.resolve("1"));
+        Files.createSymbolicLink(copy.resolve("1"), elsewhere.resolve("1"));
+        Files.move(copy.resolve("models"), elsewhere.resolve("models"));
+        Files.createSymbolicLink(copy.resolve("models"), elsewhere.resolve("models"));
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(copy).into(tracker).run();
+            List<String> links = report.skipped().stream().filter(s -> s.reason().contains("symbolic link"))
+                    .map(MlflowImportReport.Skipped::what).toList();
+            assertEquals(List.of(copy.resolve("1").toString(), copy.resolve("models").toString()), links, report::toString);
+            assertTrue(tracker.getExperimentByName("iris").isEmpty(), "nothing behind the link is read");
+        }
+    }
+
+    @Test
     void theReportListsCountsThenEachSkippedThingWithItsReason() {
         MlflowImportReport report = new MlflowImportReport("mlflow.db", 1, 2, 3, 4, 5, 6, 7,
                 List.of(new MlflowImportReport.Skipped("artifacts of run x", "they are at s3://b")));

@@ -36,6 +36,7 @@ public final class FileStoreSource implements MlflowSource {
 
     private final Path root;
     private final List<String[]> unreadable = new ArrayList<>();
+    private final java.util.Set<Path> links = new java.util.HashSet<>();
     /** Run directories by run id, found by {@link #runIds}. */
     private Map<String, Path> runs;
 
@@ -68,6 +69,7 @@ public final class FileStoreSource implements MlflowSource {
         all.addAll(children(root.resolve(".trash")));
         return all.stream().filter(dir -> !dir.getFileName().toString().equals("models")
                 && !dir.getFileName().toString().startsWith(".")
+                && !skippedLink(dir.resolve("meta.yaml"))
                 && Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)).toList();
     }
 
@@ -96,7 +98,8 @@ public final class FileStoreSource implements MlflowSource {
             runs = new TreeMap<>();
             for (Path experiment : experimentDirectories()) {
                 for (Path dir : children(experiment)) {
-                    if (Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)
+                    if (!skippedLink(dir.resolve("meta.yaml"))
+                            && Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)
                             && !List.of("tags", "datasets").contains(dir.getFileName().toString())) {
                         Path other = runs.put(dir.getFileName().toString(), dir);
                         if (other != null) {
@@ -141,6 +144,9 @@ public final class FileStoreSource implements MlflowSource {
         for (Path input : children(runDir.resolve("inputs"))) {
             String what = "input " + input.getFileName() + " of run " + runId;
             Path metaFile = input.resolve("meta.yaml");
+            if (skippedLink(metaFile)) {
+                continue;
+            }
             if (!Files.isRegularFile(metaFile, LinkOption.NOFOLLOW_LINKS)) {
                 unreadable.add(new String[] {what, "it has no meta.yaml"});
                 continue;
@@ -238,7 +244,7 @@ public final class FileStoreSource implements MlflowSource {
     public List<SourceModel> models() {
         List<SourceModel> models = new ArrayList<>();
         for (Path dir : children(root.resolve("models"))) {
-            if (!Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)) {
+            if (skippedLink(dir.resolve("meta.yaml")) || !Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             FlatYaml meta = FlatYaml.read(dir.resolve("meta.yaml"));
@@ -254,6 +260,7 @@ public final class FileStoreSource implements MlflowSource {
             List<SourceVersion> versions = new ArrayList<>();
             for (Path version : children(dir)) {
                 if (version.getFileName().toString().matches("version-[0-9]+")
+                        && !skippedLink(version.resolve("meta.yaml"))
                         && Files.isRegularFile(version.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)) {
                     FlatYaml v = FlatYaml.read(version.resolve("meta.yaml"));
                     long number = v.number("version").orElseThrow(() -> new InvalidInputException(v.file() + " has no 'version'"));
@@ -286,8 +293,25 @@ public final class FileStoreSource implements MlflowSource {
         // nothing held open
     }
 
+    /**
+     * Whether {@code path} is a symbolic link, which is then listed as skipped (once per path). Links
+     * are not followed: a store from elsewhere could point them anywhere, and what they point to
+     * would be copied into the Runlog store. Left out silently, an experiment moved to another disk
+     * behind a link was simply missing from the import.
+     */
+    private boolean skippedLink(Path path) {
+        if (!Files.isSymbolicLink(path)) {
+            return false;
+        }
+        if (links.add(path)) {
+            unreadable.add(new String[] {path.toString(), "it is a symbolic link, which the import does not follow, so"
+                    + " nothing it points to is imported; put the files themselves there, or import that store on its own"});
+        }
+        return true;
+    }
+
     /** The value files under {@code dir} by key (relative path with '/'), as MLflow keeps params, tags, aliases. */
-    private static Map<String, String> files(Path dir) {
+    private Map<String, String> files(Path dir) {
         Map<String, String> values = new TreeMap<>();
         keyFiles(dir).forEach((key, file) -> {
             try {
@@ -302,13 +326,13 @@ public final class FileStoreSource implements MlflowSource {
         return values;
     }
 
-    private static Map<String, Path> keyFiles(Path dir) {
+    private Map<String, Path> keyFiles(Path dir) {
         Map<String, Path> files = new TreeMap<>();
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        if (skippedLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return files;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+            walk.filter(f -> !skippedLink(f) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
                     .forEach(f -> files.put(dir.relativize(f).toString().replace('\\', '/'), f));
         } catch (IOException e) {
             throw new StoreException("Cannot list " + dir + ": " + e.getMessage(), e);
@@ -316,12 +340,12 @@ public final class FileStoreSource implements MlflowSource {
         return files;
     }
 
-    private static List<Path> children(Path dir) {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+    private List<Path> children(Path dir) {
+        if (skippedLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
         }
         try (Stream<Path> list = Files.list(dir)) {
-            return list.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+            return list.sorted().filter(p -> !skippedLink(p) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
         } catch (IOException e) {
             throw new StoreException("Cannot list " + dir + ": " + e.getMessage(), e);
         }
