@@ -91,7 +91,7 @@ public final class FlatYaml {
                 rest = "";
             } else if (colon > 0) {
                 key = line.substring(0, colon);
-                rest = line.substring(colon + 2).strip();
+                rest = yamlStrip(line.substring(colon + 2));
             } else {
                 throw error(file, number, "is not 'key: value'");
             }
@@ -100,6 +100,30 @@ public final class FlatYaml {
             }
             if (values.containsKey(key)) {
                 throw error(file, number, "gives key '" + key + "' a second time");
+            }
+            if ((rest.startsWith("'") || rest.startsWith("\"")) && !closes(rest, 1, rest.charAt(0))) {
+                // A quoted value over several lines, as PyYAML writes a long one or one with line breaks.
+                List<String> raw = new ArrayList<>(List.of(rest));
+                char quote = rest.charAt(0);
+                boolean closed = false;
+                while (!closed && i < lines.length) {
+                    if (lines[i].indexOf('\t') >= 0) {
+                        throw error(file, i + 1, "has a tab character");
+                    }
+                    String next = lines[i];
+                    if (!yamlStrip(next).isEmpty() && !next.startsWith(" ") && !isBreak(next.charAt(0))) {
+                        break; // the next key: the quote was never closed
+                    }
+                    raw.add(lines[i]);
+                    closed = closes(lines[i], 0, quote);
+                    i++;
+                }
+                if (!closed) {
+                    throw error(file, number, quote == '\'' ? "has an unterminated or malformed single-quoted string"
+                            : "has an unterminated double-quoted string");
+                }
+                values.put(key, quoted(file, number, String.join("\n", raw)));
+                continue;
             }
             // Continuation lines: indented (or list items of a block value) up to the next key.
             StringBuilder continued = new StringBuilder();
@@ -110,7 +134,7 @@ public final class FlatYaml {
                     throw error(file, i + 1, "has a tab character");
                 }
                 block |= lines[i].startsWith("- ") || lines[i].strip().startsWith("- ") || lines[i].contains(": ");
-                continued.append(' ').append(lines[i].strip());
+                continued.append(' ').append(yamlStrip(lines[i]));
                 blockLines.add(new Line(i + 1, lines[i]));
                 i++;
             }
@@ -121,11 +145,31 @@ public final class FlatYaml {
             } else if (rest.equals("[]") || rest.equals("{}")) {
                 value = COLLECTION;
             } else {
-                value = scalar(file, number, (rest + continued).strip());
+                value = scalar(file, number, yamlStrip(rest + continued));
             }
             values.put(key, value);
         }
         return new FlatYaml(file, values, blocks);
+    }
+
+    /**
+     * Whether a quoted scalar opened before {@code from} closes in {@code text}: at a {@code '} not
+     * doubled, or a {@code "} not escaped.
+     */
+    private static boolean closes(String text, int from, char quote) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote == '"' && c == '\\') {
+                i++;
+            } else if (c == quote) {
+                if (quote == '\'' && i + 1 < text.length() && text.charAt(i + 1) == '\'') {
+                    i++;
+                } else {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String scalar(Path file, int line, String text) {
@@ -133,14 +177,8 @@ public final class FlatYaml {
             return null;
         }
         char first = text.charAt(0);
-        if (first == '\'') {
-            if (text.length() < 2 || !text.endsWith("'") || text.substring(1, text.length() - 1).replace("''", "").contains("'")) {
-                throw error(file, line, "has an unterminated or malformed single-quoted string");
-            }
-            return text.substring(1, text.length() - 1).replace("''", "'");
-        }
-        if (first == '"') {
-            return doubleQuoted(file, line, text);
+        if (first == '\'' || first == '"') {
+            return quoted(file, line, text);
         }
         if ("&*!|>[{@`%".indexOf(first) >= 0) {
             throw error(file, line, "uses YAML beyond MLflow's flat subset ('" + first + "')");
@@ -148,47 +186,140 @@ public final class FlatYaml {
         return text;
     }
 
-    private static String doubleQuoted(Path file, int line, String text) {
+    /** {@code text} without the spaces and tabs around it: YAML's white space, not Java's (U+3000 is text). */
+    private static String yamlStrip(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    /** YAML's line breaks as PyYAML reads them: MLflow writes with {@code allow_unicode}, so NEL, LS and PS appear raw. */
+    private static boolean isBreak(char c) {
+        return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
+    }
+
+    /**
+     * A single- or double-quoted scalar, perhaps over several lines ({@code text} holds them joined
+     * by line breaks), read as PyYAML reads one: a line break between two lines is a space, each
+     * empty line between them a line break (LS and PS kept as themselves), spaces and tabs around a
+     * break dropped; {@code ''} is a quote in single quotes; in double quotes, YAML's escapes, and a
+     * {@code \} before a line break joins the lines with nothing between.
+     */
+    private static String quoted(Path file, int line, String text) {
+        char quote = text.charAt(0);
+        boolean single = quote == '\'';
         StringBuilder out = new StringBuilder();
         int i = 1;
-        while (i < text.length()) {
-            char c = text.charAt(i++);
-            if (c == '"') {
-                if (i != text.length()) {
-                    throw error(file, line, "has text after a double-quoted string");
+        while (true) {
+            if (i >= text.length()) {
+                throw error(file, line, single ? "has an unterminated or malformed single-quoted string"
+                        : "has an unterminated double-quoted string");
+            }
+            char c = text.charAt(i);
+            if (single && c == '\'' && i + 1 < text.length() && text.charAt(i + 1) == '\'') {
+                out.append('\'');
+                i += 2;
+            } else if (c == quote) {
+                if (!text.substring(i + 1).isBlank()) {
+                    throw error(file, line, single ? "has an unterminated or malformed single-quoted string"
+                            : "has text after a double-quoted string");
                 }
                 return out.toString();
-            }
-            if (c != '\\') {
-                out.append(c);
-                continue;
-            }
-            if (i >= text.length()) {
-                break;
-            }
-            char e = text.charAt(i++);
-            switch (e) {
-                case 'n' -> out.append('\n');
-                case 't' -> out.append('\t');
-                case 'r' -> out.append('\r');
-                case '0' -> out.append('\0');
-                case '"', '\\', '/', ' ' -> out.append(e);
-                case 'x', 'u', 'U' -> {
-                    int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-                    if (i + digits > text.length()) {
-                        throw error(file, line, "has a truncated \\" + e + " escape");
-                    }
-                    try {
-                        out.appendCodePoint(Integer.parseInt(text.substring(i, i + digits), 16));
-                    } catch (IllegalArgumentException bad) {
-                        throw error(file, line, "has a malformed \\" + e + " escape");
-                    }
-                    i += digits;
+            } else if (!single && c == '\\') {
+                i = escape(file, line, text, i + 1, out);
+            } else if (c == ' ' || c == '\t' || isBreak(c)) {
+                int end = i;
+                while (end < text.length() && (text.charAt(end) == ' ' || text.charAt(end) == '\t')) {
+                    end++;
                 }
-                default -> throw error(file, line, "has an unknown escape \\" + e);
+                if (end < text.length() && isBreak(text.charAt(end))) {
+                    i = lineBreaks(text, end, out, true);
+                } else {
+                    out.append(text, i, end);
+                    i = end;
+                }
+            } else {
+                out.append(c);
+                i++;
             }
         }
-        throw error(file, line, "has an unterminated double-quoted string");
+    }
+
+    /**
+     * Reads the line break at {@code at} and the empty lines after it, appending what they fold to
+     * (a space for a lone break when {@code folds}); returns the index after the next line's indentation.
+     */
+    private static int lineBreaks(String text, int at, StringBuilder out, boolean folds) {
+        int i = at;
+        char first = text.charAt(i);
+        i += first == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n' ? 2 : 1;
+        StringBuilder breaks = new StringBuilder();
+        while (true) {
+            while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+                i++;
+            }
+            if (i < text.length() && isBreak(text.charAt(i))) {
+                char c = text.charAt(i);
+                breaks.append(c == '\u2028' || c == '\u2029' ? c : '\n');
+                i += c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n' ? 2 : 1;
+            } else {
+                break;
+            }
+        }
+        if (first == '\u2028' || first == '\u2029') {
+            out.append(first);
+        } else if (breaks.isEmpty() && folds) {
+            out.append(' ');
+        }
+        out.append(breaks);
+        return i;
+    }
+
+    /** Reads the escape after a backslash at {@code at - 1} of a double-quoted scalar; returns the index after it. */
+    private static int escape(Path file, int line, String text, int at, StringBuilder out) {
+        if (at >= text.length()) {
+            throw error(file, line, "has an unterminated double-quoted string");
+        }
+        char e = text.charAt(at);
+        if (isBreak(e)) {
+            return lineBreaks(text, at, out, false);
+        }
+        switch (e) {
+            case 'n' -> out.append('\n');
+            case 't', '\t' -> out.append('\t');
+            case 'r' -> out.append('\r');
+            case '0' -> out.append('\0');
+            case 'a' -> out.append('\u0007');
+            case 'b' -> out.append('\b');
+            case 'e' -> out.append('\u001B');
+            case 'f' -> out.append('\f');
+            case 'v' -> out.append('\u000B');
+            case 'N' -> out.append('\u0085');
+            case '_' -> out.append('\u00A0');
+            case 'L' -> out.append('\u2028');
+            case 'P' -> out.append('\u2029');
+            case '"', '\\', '/', ' ' -> out.append(e);
+            case 'x', 'u', 'U' -> {
+                int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+                if (at + 1 + digits > text.length()) {
+                    throw error(file, line, "has a truncated \\" + e + " escape");
+                }
+                try {
+                    out.appendCodePoint(Integer.parseInt(text.substring(at + 1, at + 1 + digits), 16));
+                } catch (IllegalArgumentException bad) {
+                    throw error(file, line, "has a malformed \\" + e + " escape");
+                }
+                return at + 1 + digits;
+            }
+            default -> throw error(file, line, "has an unknown escape \\" + e);
+        }
+        return at + 1;
     }
 
     /** The scalar under {@code key}; empty when it is absent or null. */
