@@ -109,6 +109,9 @@ class MlflowImportTest {
         Run child = tracker.getRun(CHILD);
         assertEquals(PARENT, child.data().tags().get(ActiveRun.PARENT_RUN_ID_TAG), "nesting seen by Runlog");
         assertEquals(PARENT, child.data().tags().get("mlflow.parentRunId"), "MLflow's own tag kept");
+        assertEquals("alice", child.data().tags().get(ActiveRun.USER_TAG), "MLflow's user_id, as Runlog keeps a run's user");
+        assertTrue(tracker.searchRuns().experiments("iris").filter("attributes.user_id = 'alice'").list().stream()
+                .anyMatch(r -> r.info().id().equals(child.info().id())), "found by MLflow's user_id filter");
         List<Metric> loss = tracker.metricHistory(CHILD, "loss");
         assertEquals(List.of(0L, 1L, 2L), loss.stream().map(Metric::step).toList());
         assertTrue(Double.isNaN(loss.get(1).value()), "NaN kept: " + loss);

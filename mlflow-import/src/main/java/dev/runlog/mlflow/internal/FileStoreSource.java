@@ -127,7 +127,7 @@ public final class FileStoreSource implements MlflowSource {
                     status(meta), meta.number("start_time").orElse(null), meta.number("end_time").orElse(null),
                     meta.get("lifecycle_stage").orElse("active"), meta.number("deleted_time").orElse(null),
                     meta.get("artifact_uri").orElse(""), files(dir.resolve("params")), files(dir.resolve("tags")),
-                    inputs(id, dir), Optional.of(dir.resolve("artifacts"))));
+                    inputs(id, dir), Optional.of(dir.resolve("artifacts")), meta.get("user_id").orElse(null)));
         }
     }
 

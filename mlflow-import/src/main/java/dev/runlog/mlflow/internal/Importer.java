@@ -276,6 +276,11 @@ public final class Importer {
         if (tags.containsKey(MLFLOW_PARENT)) {
             tags.putIfAbsent(ActiveRun.PARENT_RUN_ID_TAG, tags.get(MLFLOW_PARENT));
         }
+        // MLflow's runs.user_id, which Runlog keeps as this tag (attributes.user_id in a filter).
+        String user = run.userId() != null && !run.userId().isBlank() ? run.userId() : tags.get("mlflow.user");
+        if (user != null && !user.isBlank()) {
+            tags.putIfAbsent(ActiveRun.USER_TAG, user);
+        }
         String name = run.name() != null && !run.name().isEmpty() ? run.name()
                 : tags.getOrDefault("mlflow.runName", run.id());
         RunInfo info = new RunInfo(run.id(), run.experimentId(), name, status, start, end,

@@ -50,7 +50,8 @@ public interface MlflowSource extends AutoCloseable {
      */
     record SourceRun(String id, String experimentId, String name, String status, Long startTime, Long endTime,
                      String lifecycleStage, Long deletedTime, String artifactUri, Map<String, String> params,
-                     Map<String, String> tags, List<DatasetInput> inputs, Optional<Path> fallbackArtifacts) {
+                     Map<String, String> tags, List<DatasetInput> inputs, Optional<Path> fallbackArtifacts,
+                     String userId) {
     }
 
     /** A row of {@code model_versions} or a {@code version-N/meta.yaml}, with its tags. */

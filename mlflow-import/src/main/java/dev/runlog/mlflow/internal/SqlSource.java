@@ -192,14 +192,15 @@ public final class SqlSource implements MlflowSource {
             page.clear();
             // A page at a time by id: the connection is not held open on a cursor while the target is written.
             query("SELECT run_uuid, experiment_id, name, status, start_time, end_time, lifecycle_stage, " + deleted
-                    + ", artifact_uri FROM runs WHERE run_uuid > ? ORDER BY run_uuid LIMIT 500", List.of(after), rs ->
+                    + ", artifact_uri, user_id FROM runs WHERE run_uuid > ? ORDER BY run_uuid LIMIT 500", List.of(after), rs ->
                     page.add(new SourceRun(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             longOrNull(rs, 5), longOrNull(rs, 6), rs.getString(7), longOrNull(rs, 8), rs.getString(9),
-                            Map.of(), Map.of(), List.of(), Optional.empty())));
+                            Map.of(), Map.of(), List.of(), Optional.empty(), rs.getString(10))));
             for (SourceRun run : page) {
                 action.accept(new SourceRun(run.id(), run.experimentId(), run.name(), run.status(), run.startTime(),
                         run.endTime(), run.lifecycleStage(), run.deletedTime(), run.artifactUri(),
-                        keyValues("params", run.id()), keyValues("tags", run.id()), inputs(run.id()), Optional.empty()));
+                        keyValues("params", run.id()), keyValues("tags", run.id()), inputs(run.id()), Optional.empty(),
+                        run.userId()));
                 after = run.id();
             }
         } while (page.size() == 500);
