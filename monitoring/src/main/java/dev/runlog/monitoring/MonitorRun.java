@@ -292,7 +292,7 @@ final class MonitorRun {
         reference.forEach((category, count) -> counts.put(category, new long[] {count, 0}));
         for (String category : current) {
             if (category != null) {
-                counts.computeIfAbsent(category, c -> new long[2])[1]++;
+                counts.computeIfAbsent(Reference.category(category), c -> new long[2])[1]++;
             }
         }
         entry.put("categories", List.copyOf(counts.keySet()));

@@ -448,7 +448,7 @@ public final class Reference {
                 CategoricalColumn column = new CategoricalColumn();
                 column.missing = in.readLong();
                 for (int j = in.readInt(); j > 0; j--) {
-                    column.counts.put(readString(in), in.readLong());
+                    column.counts.merge(category(readString(in)), in.readLong(), Long::sum);
                 }
                 categorical.put(name, column);
             }
@@ -552,6 +552,18 @@ public final class Reference {
         }
     }
 
+    /**
+     * A category as compared: {@code true} and {@code false} in any case as lower case, since a
+     * boolean column's CSV says {@code True} (as pandas writes it) where a served row holds a Java
+     * {@code Boolean}, whose text is {@code true}; every other text as it is.
+     */
+    static String category(String text) {
+        if (text.equalsIgnoreCase("true")) {
+            return "true";
+        }
+        return text.equalsIgnoreCase("false") ? "false" : text;
+    }
+
     /** A categorical column: each category's count, in first-seen order. */
     private static final class CategoricalColumn {
         final Map<String, Long> counts = new LinkedHashMap<>();
@@ -561,7 +573,7 @@ public final class Reference {
             if (value == null) {
                 missing++;
             } else {
-                counts.merge(value, 1L, Long::sum);
+                counts.merge(category(value), 1L, Long::sum);
             }
         }
 

@@ -82,6 +82,32 @@ class CategoricalMonitorTest {
                 .orElseThrow(() -> new AssertionError("region not compared: " + report));
     }
 
+    @Test
+    void aBooleanColumnAsPandasWritesItMatchesJavaBooleansServed() throws IOException {
+        // The CSV says True/False; a served row holds a Boolean, whose text is true/false. Every
+        // window of the same distribution drifted, each category unseen by the other side.
+        Random random = new Random(3);
+        List<String> lines = new ArrayList<>(List.of("x,flag,churn"));
+        for (int i = 0; i < 1_000; i++) {
+            lines.add(String.format(Locale.ROOT, "%.4f,%s,%s", random.nextGaussian(), random.nextBoolean() ? "True" : "False",
+                    random.nextInt(3) == 0 ? "True" : "False"));
+        }
+        Path csv = Files.write(dir.resolve("flags.csv"), lines);
+        Reference flags = Reference.fromProfile(Dataset.fromCsv(csv).profile()).orElseThrow();
+        assertEquals(java.util.Set.of("true", "false"), flags.frequencies("flag").keySet());
+        try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "flags", flags, MonitorOptions.defaults().window(1_000)
+                .target("churn").pollInterval(java.time.Duration.ofHours(1)))) {
+            for (int i = 0; i < 300; i++) {
+                monitor.record(new Object[] {random.nextGaussian(), random.nextBoolean()}, random.nextInt(3) == 0);
+            }
+            WindowReport report = monitor.closeWindow().orElseThrow();
+            FeatureDrift flag = report.drift().orElseThrow().features().stream().filter(f -> f.feature().equals("flag"))
+                    .findFirst().orElseThrow();
+            assertFalse(flag.drifted(), flag::toString);
+            assertFalse(report.predictionDrift().orElseThrow(() -> new AssertionError(report.toString())).drifted(), report::toString);
+        }
+    }
+
     /** Pearson's chi-squared from its definition: expected counts are the reference's shares of the window's rows. */
     private static double exactChiSquared(Map<String, Long> reference, Map<String, Long> current) {
         double referenceTotal = reference.values().stream().mapToLong(Long::longValue).sum();
