@@ -8,6 +8,10 @@
 module dev.runlog.xgboost {
     requires transitive dev.runlog.tracking;
     requires transitive ml.dmlc.xgboost4j;
+    // XGBoost4J logs through commons-logging but, as an automatic module, cannot say so; without
+    // this line nothing resolves commons-logging on the module path, and XGBoost's native loader
+    // fails at the first DMatrix with NoClassDefFoundError.
+    requires org.apache.commons.logging;
 
     exports dev.runlog.xgboost;
 

@@ -124,6 +124,53 @@ class ModulePathTest {
     }
 
     @Test
+    void anApplicationRequiringTheXGBoostModuleTrainsFromTheModulePath() throws Exception {
+        // XGBoost4J is an automatic module: it cannot require the commons-logging its native loader
+        // uses, so dev.runlog.xgboost does; without it the first DMatrix failed with NoClassDefFoundError.
+        List<Path> modulePath = runlogAndItsDependencies();
+        Path app = compileApplication(modulePath, "runlog.xgboostcheck", """
+                module runlog.xgboostcheck {
+                    requires dev.runlog.xgboost;
+                }
+                """, """
+                package app;
+
+                import dev.runlog.tracking.Tracker;
+                import dev.runlog.xgboost.XGBoostTracking;
+                import java.util.Map;
+                import ml.dmlc.xgboost4j.java.DMatrix;
+
+                public final class Main {
+                    public static void main(String[] args) throws Exception {
+                        float[] features = new float[40];
+                        float[] labels = new float[20];
+                        for (int i = 0; i < 20; i++) {
+                            features[2 * i] = i;
+                            features[2 * i + 1] = 20 - i;
+                            labels[i] = i < 10 ? 0 : 1;
+                        }
+                        DMatrix data = new DMatrix(features, 20, 2, Float.NaN);
+                        data.setLabel(labels);
+                        try (Tracker tracker = Tracker.inMemory()) {
+                            String runId = tracker.run("xgb", run -> XGBoostTracking.train(run, data,
+                                    Map.of("objective", "binary:logistic", "nthread", 1), 3, Map.of("train", data)))
+                                    .info().id();
+                            System.out.println("rounds " + tracker.metricHistory(runId, "train-logloss").size());
+                        }
+                    }
+                }
+                """);
+        List<Path> withApp = new ArrayList<>(modulePath);
+        withApp.add(app);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-Xmx256m", "--module-path", join(withApp),
+                "--module", "runlog.xgboostcheck/app.Main").redirectErrorStream(true).start();
+        List<String> output = new ChildJvm.Lines("module path JVM", child.getInputStream()).awaitEnd(Duration.ofMinutes(2));
+        assertEquals(0, child.waitFor(), () -> "the module path JVM failed:\n" + String.join("\n", output));
+        assertTrue(output.contains("rounds 3"), () -> String.join("\n", output));
+    }
+
+    @Test
     void runlogModulesExportOnlyTheirApiAndSpiToEveryone() throws Exception {
         ModuleFinder finder = ModuleFinder.of(runlogAndItsDependencies().toArray(Path[]::new));
         Map<String, Set<String>> published = Map.of(
@@ -155,11 +202,15 @@ class ModulePathTest {
     }
 
     private Path compileApplication(List<Path> modulePath) throws Exception {
-        Path sources = temp.resolve("src");
+        return compileApplication(modulePath, APP_MODULE, MODULE_INFO, MAIN);
+    }
+
+    private Path compileApplication(List<Path> modulePath, String module, String moduleInfo, String main) throws Exception {
+        Path sources = temp.resolve("src-" + module);
         Files.createDirectories(sources.resolve("app"));
-        Files.writeString(sources.resolve("module-info.java"), MODULE_INFO, StandardCharsets.UTF_8);
-        Files.writeString(sources.resolve("app").resolve("Main.java"), MAIN, StandardCharsets.UTF_8);
-        Path classes = Files.createDirectories(temp.resolve(APP_MODULE));
+        Files.writeString(sources.resolve("module-info.java"), moduleInfo, StandardCharsets.UTF_8);
+        Files.writeString(sources.resolve("app").resolve("Main.java"), main, StandardCharsets.UTF_8);
+        Path classes = Files.createDirectories(temp.resolve(module));
         // java.util.spi.ToolProvider lives in java.base, which every module reads; javax.tools would
         // need java.compiler read by this (patched) module.
         java.util.spi.ToolProvider javac = java.util.spi.ToolProvider.findFirst("javac")
