@@ -254,7 +254,7 @@ public final class ModelMonitor implements AutoCloseable {
 
     /** Numbers a mixed row already checked and copied, and offers it to the ring if sampled. */
     private long offerRow(Object[] row, Object output, long latencyNanos) {
-        InputRules.notNull("output", output);
+        checkOutput(output);
         long id = ids.incrementAndGet();
         if (sampled()) {
             ring.offer(new Prediction(id, row, output, latencyNanos, options.clock().millis()));
@@ -284,10 +284,28 @@ public final class ModelMonitor implements AutoCloseable {
 
     private void offer(Object id, double[] values, Object output, long latencyNanos) {
         InputRules.notNull("features", values);
-        InputRules.notNull("output", output);
+        checkOutput(output);
         subject.layout().checkNumeric(values);
         if (sampled()) {
             ring.offer(new Prediction(id, values.clone(), output, latencyNanos, options.clock().millis()));
+        }
+    }
+
+    /**
+     * An output the target can be compared with: a finite number (an infinite one made the window's
+     * prediction drift and error infinite), and a number for a numeric target (another output was
+     * left out of the comparison without a word).
+     */
+    private void checkOutput(Object output) {
+        InputRules.notNull("output", output);
+        if (output instanceof Number n && Double.isInfinite(n.doubleValue())) {
+            throw new InvalidInputException("the output is " + n.doubleValue() + " (as a double); give a finite number");
+        }
+        Reference reference = subject.reference();
+        if (!(output instanceof Number) && options.target().isPresent() && reference != null
+                && reference.numericColumns().contains(options.target().get())) {
+            throw new InvalidInputException("the target '" + options.target().get() + "' is numeric: give the output"
+                    + " as a Number, not the " + output.getClass().getSimpleName() + " '" + output + "'");
         }
     }
 

@@ -46,6 +46,27 @@ class MonitorNonFiniteTest {
     }
 
     @Test
+    void anInfiniteOutputAndATextOutputForANumericTargetAreRefusedAtRecord() {
+        // An infinite output made the window's prediction drift Infinity; a text output for a numeric
+        // target was left out of the comparison without a word.
+        Map<String, double[]> numeric = new LinkedHashMap<>();
+        numeric.put("x", new Random(5).doubles(500).toArray());
+        numeric.put("y", new Random(6).doubles(500).toArray());
+        try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "outputs", Reference.of(numeric, Map.of()),
+                MonitorOptions.defaults().window(10).target("y").pollInterval(Duration.ofHours(1)))) {
+            InvalidInputException infinite = assertThrows(InvalidInputException.class,
+                    () -> monitor.record(new double[] {0.5}, Double.POSITIVE_INFINITY));
+            assertTrue(infinite.getMessage().contains("the output is Infinity"), infinite.getMessage());
+            assertThrows(InvalidInputException.class, () -> monitor.record(new Object[] {0.5}, Float.NEGATIVE_INFINITY));
+            InvalidInputException text = assertThrows(InvalidInputException.class,
+                    () -> monitor.record(new double[] {0.5}, "0.7"));
+            assertTrue(text.getMessage().contains("the target 'y' is numeric"), text.getMessage());
+            monitor.record(new double[] {0.5}, 0.7);
+            assertEquals(1, monitor.closeWindow().orElseThrow().predictions());
+        }
+    }
+
+    @Test
     void anInfiniteFeatureIsRefusedAtRecordNamingIt() {
         try (ModelMonitor monitor = monitor(List.of("x"))) {
             InvalidInputException numeric = assertThrows(InvalidInputException.class,
