@@ -103,13 +103,16 @@ public final class Reference {
 
     /**
      * A reference of columns held in memory: numeric columns (NaN for missing) and categorical ones
-     * (null for missing).
+     * (null for missing). The columns keep the order of a {@link LinkedHashMap} or a sorted map;
+     * those of any other map ({@code Map.of}, {@code HashMap}) are taken by name, since such a map's
+     * order can change from one JVM to the next, and {@code record(double[], ...)} takes the
+     * features in this order.
      */
     public static Reference of(Map<String, double[]> numericColumns, Map<String, List<String>> categoricalColumns) {
         InputRules.notNull("numericColumns", numericColumns);
         InputRules.notNull("categoricalColumns", categoricalColumns);
         Map<String, NumericColumn> numeric = new LinkedHashMap<>();
-        numericColumns.forEach((name, values) -> {
+        inStableOrder(numericColumns).forEach((name, values) -> {
             NumericColumn column = new NumericColumn(KllDoublesSketch.newHeapInstance(KllSketch.DEFAULT_K));
             for (double v : InputRules.notNull("numeric column " + name, values)) {
                 column.add(v);
@@ -117,12 +120,22 @@ public final class Reference {
             numeric.put(name, column);
         });
         Map<String, CategoricalColumn> categorical = new LinkedHashMap<>();
-        categoricalColumns.forEach((name, values) -> {
+        inStableOrder(categoricalColumns).forEach((name, values) -> {
             CategoricalColumn column = new CategoricalColumn();
             InputRules.notNull("categorical column " + name, values).forEach(column::add);
             categorical.put(name, column);
         });
         return new Reference(numeric, categorical);
+    }
+
+    private static <V> Map<String, V> inStableOrder(Map<String, V> columns) {
+        for (String name : columns.keySet()) {
+            if (name == null) {
+                throw new InvalidInputException("a column name must not be null");
+            }
+        }
+        return columns instanceof LinkedHashMap || columns instanceof java.util.SortedMap ? columns
+                : new java.util.TreeMap<>(columns);
     }
 
     /** Collects rows one at a time; not thread-safe. */

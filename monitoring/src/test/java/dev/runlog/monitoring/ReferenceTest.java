@@ -51,6 +51,20 @@ class ReferenceTest {
     }
 
     @Test
+    void columnsOfAMapWithoutAnOrderAreTakenByNameSoRecordByPositionMeansTheSameInEveryJvm() {
+        // Map.of's order changes from one JVM start to the next; record(double[]) is positional.
+        double[] v = {1, 2, 3};
+        Reference unordered = Reference.of(Map.of("pressure", v, "age", v, "glucose", v, "bmi", v),
+                Map.of("sex", List.of("f"), "region", List.of("n")));
+        assertEquals(List.of("age", "bmi", "glucose", "pressure"), List.copyOf(unordered.numericColumns()));
+        assertEquals(List.of("region", "sex"), List.copyOf(unordered.categoricalColumns()));
+        Map<String, double[]> ordered = new java.util.LinkedHashMap<>();
+        ordered.put("pressure", v);
+        ordered.put("age", v);
+        assertEquals(List.of("pressure", "age"), List.copyOf(Reference.of(ordered, Map.of()).numericColumns()));
+    }
+
+    @Test
     void aSmallReferenceIsHeldExactlyAndItsPValueIsCommonsAsymptoticOne() {
         double[] x = new Random(3).doubles(150).toArray();
         double[] y = new Random(4).doubles(120).map(v -> v + 0.1).toArray();

@@ -97,6 +97,7 @@ class TribuoTrackingTest {
         var svm = new LinearSGDTrainer(new Hinge(), new AdaGrad(0.1), 3, 7L);
         try (ActiveRun run = tracker.startRun("tribuo-cancer")) {
             TrainedClassifier trained = TribuoTracking.train(run, svm, cancer[0], cancer[1]);
+            run.flush(); // metric points are written asynchronously
             Run stored = tracker.getRun(run.id());
             assertTrue(stored.data().metrics().containsKey("test/f1/malignant"), stored.data().metrics().keySet().toString());
             assertTrue(stored.data().metrics().keySet().stream().noneMatch(key -> key.contains("auc")),
@@ -127,9 +128,14 @@ class TribuoTrackingTest {
             java.nio.file.Files.writeString(csv, rows);
             var source = new CSVLoader<>(new LabelFactory()).loadDataSource(csv, "label");
             Dataset<Label> data = new MutableDataset<>(source);
+            TrainedClassifier trained;
+            String runId;
             try (ActiveRun run = tracker.startRun("tribuo-labels")) {
-                TrainedClassifier trained = TribuoTracking.train(run, new LogisticRegressionTrainer(), data, data);
-                Run stored = tracker.getRun(run.id());
+                trained = TribuoTracking.train(run, new LogisticRegressionTrainer(), data, data);
+                runId = run.id();
+            }
+            {
+                Run stored = tracker.getRun(runId);
                 Map<String, Double> metrics = stored.data().metrics();
                 var evaluation = trained.evaluation();
                 assertEquals(evaluation.recall(new Label("a_b")), metrics.get("test/recall/a_b"), metrics.keySet()::toString);
