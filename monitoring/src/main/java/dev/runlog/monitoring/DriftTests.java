@@ -5,6 +5,7 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.spi.InputRules;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.statistics.inference.ChiSquareTest;
@@ -49,11 +50,18 @@ public final class DriftTests {
      * is the largest gap between the two empirical distribution functions; the p-value is exact for
      * small samples and asymptotic for large ones, as that library chooses.
      *
-     * @throws InvalidInputException if a sample is empty or holds NaN or an infinity
+     * @throws InvalidInputException if a sample has fewer than 2 values or holds NaN or an infinity
      */
     public static Result kolmogorovSmirnov(double[] reference, double[] current) {
-        SignificanceResult result = KolmogorovSmirnovTest.withDefaults()
-                .test(sample("reference", reference), sample("current", current));
+        sample("reference", reference);
+        sample("current", current);
+        for (double[] values : List.of(reference, current)) {
+            if (values.length < 2) {
+                throw new InvalidInputException("the Kolmogorov-Smirnov test needs at least 2 values in each sample; the "
+                        + (values == reference ? "reference" : "current") + " sample has " + values.length);
+            }
+        }
+        SignificanceResult result = KolmogorovSmirnovTest.withDefaults().test(reference, current);
         return new Result(result.getStatistic(), result.getPValue());
     }
 
@@ -129,8 +137,23 @@ public final class DriftTests {
      * @throws InvalidInputException if a sample is empty or holds NaN or an infinity
      */
     public static double wasserstein(double[] reference, double[] current) {
-        StepCdf ref = StepCdf.ofSample(sample("reference", reference));
-        StepCdf cur = StepCdf.ofSample(sample("current", current));
+        sample("reference", reference);
+        sample("current", current);
+        // The distance over the spread does not change with the scale; values near Double.MAX_VALUE
+        // are scaled down first, so that their sums and differences stay finite.
+        double largest = 0;
+        for (double[] values : List.of(reference, current)) {
+            for (double v : values) {
+                largest = Math.max(largest, Math.abs(v));
+            }
+        }
+        if (largest > 1e150) {
+            double scale = largest;
+            reference = Arrays.stream(reference).map(v -> v / scale).toArray();
+            current = Arrays.stream(current).map(v -> v / scale).toArray();
+        }
+        StepCdf ref = StepCdf.ofSample(reference);
+        StepCdf cur = StepCdf.ofSample(current);
         double mean = Arrays.stream(reference).sum() / reference.length;
         double squares = 0;
         for (double v : reference) {

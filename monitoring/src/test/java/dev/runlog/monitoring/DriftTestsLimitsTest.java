@@ -120,4 +120,19 @@ class DriftTestsLimitsTest {
         Arrays.fill(values, value);
         return values;
     }
+
+    @Test
+    void aOneValueSampleIsInvalidInputForKolmogorovSmirnovNotALibraryException() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> DriftTests.kolmogorovSmirnov(new double[] {1}, new double[] {2, 3}));
+        assertTrue(e.getMessage().contains("at least 2 values in each sample; the reference sample has 1"), e.getMessage());
+    }
+
+    @Test
+    void theWassersteinDistanceOfFiniteValuesNearTheLargestDoubleIsFinite() {
+        // Sums and differences overflowed to Infinity - Infinity: NaN for finite input.
+        double big = DriftTests.wasserstein(new double[] {-1e308, 1e308}, new double[] {1e308, 1e308});
+        double small = DriftTests.wasserstein(new double[] {-1, 1}, new double[] {1, 1});
+        assertEquals(small, big, 1e-12);
+    }
 }
