@@ -67,6 +67,10 @@ public final class Gates {
                     + " decimal, such as 0.9 or 1e-3)");
         }
         double bound = Double.parseDouble(operand);
+        if (Double.isInfinite(bound)) {
+            throw new InvalidInputException("gate '" + expression + "': '" + operand + "' is beyond the range of a"
+                    + " double (about 1.8e308)");
+        }
         return switch (op) {
             case ">=" -> threshold(key, ">=", bound, v -> v >= bound);
             case "<=" -> threshold(key, "<=", bound, v -> v <= bound);
@@ -175,6 +179,11 @@ public final class Gates {
             if (current.isEmpty()) {
                 return new GateResult(name, true, format(value.getAsDouble()),
                         "version " + holder + " has no " + key);
+            }
+            if (Double.isNaN(current.getAsDouble()) && !Double.isNaN(value.getAsDouble())) {
+                // No figure to beat, as with none at all: a NaN blocked every challenger for good.
+                return new GateResult(name, true, format(value.getAsDouble()),
+                        "version " + holder + "'s " + key + " is NaN");
             }
             double v = value.getAsDouble();
             double c = current.getAsDouble();

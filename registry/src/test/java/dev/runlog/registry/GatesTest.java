@@ -64,6 +64,11 @@ class GatesTest {
         assertEquals(new GateResult(name, true, "0.5", "version 1 has no acc"), higher.check(candidate(Map.of("acc", 0.5), Map.of())));
         assertEquals(GateResult.fail(name, "0.9", "> 0.9 (version 1)"), higher.check(candidate(Map.of("acc", 0.9), Map.of("acc", 0.9))));
         assertEquals(GateResult.fail(name, "no such metric", "> ? (version 1)"), higher.check(candidate(Map.of(), Map.of())));
+        // An incumbent whose figure is NaN has none to beat, as one without it: it blocked every challenger.
+        assertEquals(new GateResult(name, true, "0.5", "version 1's acc is NaN"),
+                higher.check(candidate(Map.of("acc", 0.5), Map.of("acc", Double.NaN))));
+        assertEquals(GateResult.fail(name, "NaN", "> NaN (version 1)"),
+                higher.check(candidate(Map.of("acc", Double.NaN), Map.of("acc", Double.NaN))));
         Gate lower = Gates.beatsCurrent("loss", Objective.MINIMIZE);
         String lowerName = "metrics.loss beats the current production version";
         assertEquals(new GateResult(lowerName, true, "0.1", "< 0.2 (version 1)"),
@@ -113,6 +118,8 @@ class GatesTest {
         assertFalse(Gates.parse("tags.validated = 'no'").check(tagged).passed());
         // As the search grammar reads them: other prefixes' spellings, quotes inside a value, decimal numbers only.
         assertTrue(Gates.parse("METRIC.acc >= .5").check(candidate(Map.of("acc", 0.9), null)).passed());
+        InvalidInputException huge = assertThrows(InvalidInputException.class, () -> Gates.parse("metrics.acc >= 1e400"));
+        assertTrue(huge.getMessage().contains("'1e400' is beyond the range of a double"), huge.getMessage());
         PromotionCandidate quoted = new PromotionCandidate(version(2, Map.of("note", "it's")), run(Map.of(), Map.of()),
                 Stage.PRODUCTION, Optional.empty(), Optional.empty());
         assertTrue(Gates.parse("tag.note = 'it''s'").check(quoted).passed());
