@@ -241,6 +241,33 @@ class MlflowImportTest {
     }
 
     @Test
+    void aSourceSpelledAsAPathBecomesRunsUriAndMlflow3LoggedModelsAreListedNotPassedOver() throws Exception {
+        Path db = dir.resolve("db/mlflow.db");
+        Files.createDirectories(db.getParent());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            MlflowFixture.writeDatabase(c, db.getParent(), false);
+            try (var s = c.createStatement()) {
+                // Version 1's source as a plain path with a trailing slash; its run's artifact_uri is file:///...
+                s.executeUpdate("UPDATE model_versions SET source = substr(source, 8) || '/' WHERE version = 1");
+                // MLflow 3: a logged model and a version whose source is one.
+                s.executeUpdate("CREATE TABLE logged_models (model_id TEXT PRIMARY KEY, experiment_id INTEGER, name TEXT)");
+                s.executeUpdate("INSERT INTO logged_models VALUES ('m-0123', 1, 'model')");
+                s.executeUpdate("INSERT INTO model_versions SELECT name, 5, creation_time, last_updated_time, description,"
+                        + " user_id, 'None', 'models:/m-0123', run_id, status, status_message, run_link, storage_location"
+                        + " FROM model_versions WHERE version = 2");
+            }
+        }
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(db).into(tracker).run();
+            assertEquals("runs:/" + PARENT + "/model", ModelRegistry.of(tracker).getVersion(MODEL, 1).source());
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("logged model m-0123 of experiment 1",
+                    "MLflow 3's logged models are not imported; their files stay in the MLflow store")), report::toString);
+            assertTrue(report.skipped().stream().anyMatch(s -> s.what().contains("version 5")
+                    && s.reason().contains("models:/m-0123 is an MLflow 3 logged model")), report::toString);
+        }
+    }
+
+    @Test
     void linksInAFileStoreAreListedAsSkippedNeverDroppedSilently() throws Exception {
         // An experiment moved to another disk behind a link vanished from the import, which said "skipped 0".
         Path copy = dir.resolve("linked/mlruns");

@@ -78,6 +78,10 @@ public final class FileStoreSource implements MlflowSource {
         List<Experiment> all = new ArrayList<>();
         for (Path dir : experimentDirectories()) {
             FlatYaml meta = FlatYaml.read(dir.resolve("meta.yaml"));
+            for (Path logged : children(dir.resolve("models"))) {
+                unreadable.add(new String[] {"logged model " + logged.getFileName() + " of experiment " + dir.getFileName(),
+                        "MLflow 3's logged models are not imported; their files stay in the MLflow store"});
+            }
             boolean trashed = dir.getParent().getFileName().toString().equals(".trash");
             Instant created = meta.number("creation_time").map(Instant::ofEpochMilli).orElse(null);
             Instant updated = meta.number("last_update_time").map(Instant::ofEpochMilli).orElse(created);

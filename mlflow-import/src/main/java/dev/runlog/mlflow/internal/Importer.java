@@ -427,6 +427,10 @@ public final class Importer {
         if (v.status() != null && !v.status().isEmpty() && !v.status().equalsIgnoreCase("READY")) {
             return "its status is " + v.status() + ", not READY";
         }
+        if (v.source() != null && v.source().startsWith("models:/")) {
+            return "its source " + v.source() + " is an MLflow 3 logged model, which the import does not bring"
+                    + " (its files stay in the MLflow store)";
+        }
         if (v.runId() == null || v.runId().isEmpty()) {
             return "it names no source run (source " + v.source() + ")";
         }
@@ -441,14 +445,28 @@ public final class Importer {
         return null;
     }
 
-    /** A source under its run's artifact location as runs:/RUN/PATH, the URI Runlog resolves; else MLflow's as it was. */
+    /**
+     * A source under its run's artifact location as runs:/RUN/PATH, the URI Runlog resolves; else
+     * MLflow's as it was. The two are compared as paths: {@code file:///a}, {@code file:/a} and
+     * {@code /a} are one location, and a trailing slash is no part of it.
+     */
     private String runsUri(MlflowSource.SourceVersion v) {
         String source = v.source() == null ? "" : v.source();
-        String location = runArtifactUris.get(v.runId());
-        if (!location.isEmpty() && source.startsWith(location + "/")) {
-            return "runs:/" + v.runId() + "/" + source.substring(location.length() + 1);
+        String location = comparable(runArtifactUris.get(v.runId()));
+        String path = comparable(source);
+        if (!location.isEmpty() && path.startsWith(location + "/") && path.length() > location.length() + 1) {
+            return "runs:/" + v.runId() + "/" + path.substring(location.length() + 1);
         }
         return source;
+    }
+
+    private static String comparable(String location) {
+        String path = location.startsWith("file://") ? location.substring(7)
+                : location.startsWith("file:/") ? location.substring(5) : location;
+        while (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path;
     }
 
     private static ModelEvent event(List<ModelEvent> so, String model, int version, ModelEvent.Action action,

@@ -297,7 +297,16 @@ public final class SqlSource implements MlflowSource {
 
     @Override
     public List<String[]> unreadable() {
-        return List.of();
+        // MLflow 3's logged models (a table of their own, files under the experiment) have no
+        // counterpart the import writes; each is listed rather than passed over.
+        if (!hasColumn("logged_models", "model_id")) {
+            return List.of();
+        }
+        List<String[]> notes = new ArrayList<>();
+        query("SELECT model_id, experiment_id FROM logged_models ORDER BY model_id", List.of(), rs -> notes.add(new String[] {
+                "logged model " + rs.getString(1) + " of experiment " + rs.getString(2),
+                "MLflow 3's logged models are not imported; their files stay in the MLflow store"}));
+        return notes;
     }
 
     @Override
