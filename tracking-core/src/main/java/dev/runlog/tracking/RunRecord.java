@@ -36,28 +36,33 @@ public record RunRecord(String name, RunStatus status, Instant startTime, Instan
      */
     public RunRecord {
         InputRules.name("run", name);
-        InputRules.notNull("status", status);
-        InputRules.notNull("startTime", startTime);
-        // The status first: a RUNNING record has no end time, and the status is what is wrong with it.
-        if (status.isActive()) {
-            throw new InvalidInputException("Run '" + name + "': a recorded run has ended; its status is FINISHED,"
-                    + " FAILED or KILLED, not " + status);
+        try {
+            InputRules.notNull("status", status);
+            InputRules.notNull("startTime", startTime);
+            // The status first: a RUNNING record has no end time, and the status is what is wrong with it.
+            if (status.isActive()) {
+                throw new InvalidInputException("Run '" + name + "': a recorded run has ended; its status is FINISHED,"
+                        + " FAILED or KILLED, not " + status);
+            }
+            InputRules.notNull("endTime", endTime);
+            startTime = epochMillis(name, "start", startTime);
+            endTime = epochMillis(name, "end", endTime);
+            if (endTime.isBefore(startTime)) {
+                throw new InvalidInputException("Run '" + name + "' ends (" + endTime + ") before it starts (" + startTime + ")");
+            }
+            InputRules.notNull("params", params);
+            params.forEach((key, value) -> InputRules.paramValue(InputRules.key("param", key), value));
+            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+            tags = Collections.unmodifiableMap(new LinkedHashMap<>(InputRules.tags(tags)));
+            InputRules.notNull("metrics", metrics);
+            for (Metric point : metrics) {
+                InputRules.key("metric", InputRules.notNull("metric point", point).key());
+            }
+            metrics = List.copyOf(metrics);
+        } catch (InvalidInputException e) {
+            // A list of thousands of records: the message says which one is wrong.
+            throw e.getMessage().startsWith("Run '") ? e : new InvalidInputException("Run '" + name + "': " + e.getMessage(), e);
         }
-        InputRules.notNull("endTime", endTime);
-        startTime = epochMillis(name, "start", startTime);
-        endTime = epochMillis(name, "end", endTime);
-        if (endTime.isBefore(startTime)) {
-            throw new InvalidInputException("Run '" + name + "' ends (" + endTime + ") before it starts (" + startTime + ")");
-        }
-        InputRules.notNull("params", params);
-        params.forEach((key, value) -> InputRules.paramValue(InputRules.key("param", key), value));
-        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
-        tags = Collections.unmodifiableMap(new LinkedHashMap<>(InputRules.tags(tags)));
-        InputRules.notNull("metrics", metrics);
-        for (Metric point : metrics) {
-            InputRules.key("metric", InputRules.notNull("metric point", point).key());
-        }
-        metrics = List.copyOf(metrics);
     }
 
     private static Instant epochMillis(String name, String which, Instant time) {

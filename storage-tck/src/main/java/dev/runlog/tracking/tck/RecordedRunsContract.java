@@ -66,8 +66,11 @@ public interface RecordedRunsContract {
         // A running run has no end: its record is refused for its status, not for the missing time.
         assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.RUNNING, t, null,
                 Map.of(), Map.of(), List.of())), "RUNNING");
-        assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.FINISHED, t, t,
-                Map.of("bad key!", "1"), Map.of(), List.of())), "bad key!");
+        // Each message names the record: in a list of thousands, which one to fix.
+        assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r7", RunStatus.FINISHED, t, t,
+                Map.of("bad key!", "1"), Map.of(), List.of())), "Run 'r7': param key 'bad key!'");
+        assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r8", RunStatus.FINISHED, t, null,
+                Map.of(), Map.of(), List.of())), "Run 'r8': endTime");
         assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.FINISHED,
                 t.plusSeconds(1), t, Map.of(), Map.of(), List.of())), "before it starts");
         assertMessageContains(assertThrows(InvalidInputException.class, () -> new RunRecord("r", RunStatus.FINISHED,
