@@ -1,6 +1,7 @@
 package dev.runlog.tracking.tck;
 
 import static dev.runlog.tracking.tck.KitAssertions.artifactDigests;
+import static dev.runlog.tracking.tck.KitAssertions.assertMessageContains;
 import static dev.runlog.tracking.tck.KitAssertions.ids;
 import static dev.runlog.tracking.tck.KitAssertions.steps;
 import static dev.runlog.tracking.tck.KitAssertions.userTags;
@@ -25,6 +26,7 @@ import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.Metric;
@@ -232,6 +234,10 @@ public interface ArchivesContract {
         assertThrows(NotFoundException.class, () -> tracker.exportRun(UNKNOWN_RUN_ID, runArchive));
         assertFalse(Files.exists(modelArchive));
         assertFalse(Files.exists(runArchive));
+        // A directory where the archive goes is the caller's mistake, not a store failure to retry.
+        Path directory = runArchive.getParent();
+        assertMessageContains(assertThrows(InvalidInputException.class, () -> tracker.exportRun(run.id(), directory)),
+                "is a directory");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.MetricSeries;
@@ -133,6 +134,11 @@ final class Archives {
     /** Writes beside the target and moves into place, so a failed export leaves no partial archive. */
     private static void write(Path tarGz, TarWriter writer) {
         Path target = tarGz.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            // Not a store failure to retry: the caller named a directory where the archive goes.
+            throw new InvalidInputException("Archive path " + tarGz + " is a directory; give the archive's file,"
+                    + " such as " + target.resolve("export.tar.gz"));
+        }
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
