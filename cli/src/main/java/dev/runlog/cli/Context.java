@@ -169,6 +169,14 @@ final class Context implements AutoCloseable {
      * for a URI of another kind ({@code postgresql://...}) or a path the file system refuses.
      */
     static Optional<Path> localFile(String location) {
+        if (location.regionMatches(true, 0, "file:", 0, 5)) {
+            // file:/abs and file:///abs alike, as the import reads them.
+            try {
+                return Optional.of(Path.of(java.net.URI.create(location)).toAbsolutePath().normalize());
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                return Optional.empty();
+            }
+        }
         return location.regionMatches(true, 0, "sqlite:", 0, 7) ? sqliteFile(location)
                 : location.contains("://") ? Optional.empty() : absolute(location);
     }

@@ -192,16 +192,20 @@ final class RunCommands {
                 }
                 return;
             }
-            out.println(Text.csvLine(chosen.stream().map(Column::header).toList()));
             try (Stream<Run> runs = ReadAhead.of(runs(Optional.ofNullable(max)))) {
-                runs.forEach(run -> {
+                java.util.Iterator<Run> each = runs.iterator();
+                // The first page is read before the header, so a bad filter fails with nothing on stdout.
+                each.hasNext();
+                out.println(Text.csvLine(chosen.stream().map(Column::header).toList()));
+                while (each.hasNext()) {
+                    Run run = each.next();
                     List<String> fields = new ArrayList<>(chosen.size());
                     for (Column column : chosen) {
                         fields.add(column.csv(run));
                     }
                     out.println(Text.csvLine(fields));
                     progress(++written[0]);
-                });
+                }
             }
             ctx().progressDone();
         }

@@ -194,6 +194,12 @@ public final class RunlogCli {
         }
         boolean archive = command.endsWith(" import");
         if (e instanceof NotFoundException) {
+            if (command.endsWith(" import-mlflow")) {
+                return "; check --from";
+            }
+            if (command.endsWith(" runs") || command.endsWith(" experiments")) {
+                return "; check the experiment's name or id (runlog experiments lists them) and --store";
+            }
             return archive ? "; check the archive's path" : "; check the name or id (runlog runs, runlog models list them) and --store";
         }
         if (e instanceof StoreException) {

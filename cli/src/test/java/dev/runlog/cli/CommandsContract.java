@@ -172,6 +172,9 @@ abstract class CommandsContract {
         // The models filter has a grammar of its own: its hint points at its own help.
         assertFailed(h.run("models", "--filter", "name LIKE"), 1, "(runlog models --help shows an example)");
         assertFailed(h.run("runs", "--filter", "metrics.acc >", "--format", "csv"), 1, "at column 14");
+        // Nothing on stdout (assertFailed checks): a CSV header there would read as an empty result to a script.
+        assertFailed(h.run("runs", "--filter", "metrics.acc >", "--format", "csv", "--columns", "run_id,metrics.acc"),
+                1, "at column 14");
     }
 
     @Test
@@ -208,6 +211,7 @@ abstract class CommandsContract {
         assertFailed(h.run("metric", "0123456789abcdef0123456789abcdef", "acc"), 1, "check the name or id");
         assertFailed(h.run("metric", h.runA, "f1"), 1, "has no metric 'f1'", "[acc, loss]");
         assertFailed(h.run("diff", h.runA, "0123456789abcdef0123456789abcdef"), 1, "check the name or id");
+        assertFailed(h.run("runs", "-e", "no-such-experiment"), 1, "no-such-experiment", "runlog experiments lists them");
         assertFailed(h.run("model", "no-such-model"), 1, "no-such-model");
         assertFailed(h.run("promote", "no-such-model", "1", "Staging"), 1, "no-such-model");
         assertFailed(h.run("alias", "iris-classifier", "champion", "9"), 1, "9");

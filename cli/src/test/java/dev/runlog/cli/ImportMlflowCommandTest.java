@@ -87,8 +87,12 @@ class ImportMlflowCommandTest {
         try (CliHarness cli = new CliHarness("sqlite:" + dir.resolve("runlog.db"))) {
             for (String from : List.of(dir.resolve("nowhere").toString(), "sqlite:" + dir.resolve("mlflow.db"))) {
                 Result r = cli.run("import-mlflow", "--from", from, "--to", "sqlite:" + dir.resolve("new.db"));
-                assertFailed(r, 1, "no MLflow store at " + dir.resolve(from.startsWith("sqlite:") ? "mlflow.db" : "nowhere"));
+                assertFailed(r, 1, "no MLflow store at " + dir.resolve(from.startsWith("sqlite:") ? "mlflow.db" : "nowhere"),
+                        "check --from");
             }
+            // file:/abs is a path too, not a relative file named "file:"
+            assertFailed(cli.run("import-mlflow", "--from", "file:" + dir.resolve("gone"), "--to", "sqlite:" + dir.resolve("new.db")),
+                    1, "no MLflow store at " + dir.resolve("gone"));
         }
         assertFalse(Files.exists(dir.resolve("new.db")));
     }
