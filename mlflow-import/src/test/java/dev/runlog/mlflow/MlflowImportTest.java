@@ -268,6 +268,30 @@ class MlflowImportTest {
     }
 
     @Test
+    void aDatabaseInputNamingADatasetItsExperimentLacksIsListedNotDroppedOrBorrowed() throws Exception {
+        Path db = dir.resolve("inputs/mlflow.db");
+        Files.createDirectories(db.getParent());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            MlflowFixture.writeDatabase(c, db.getParent(), false);
+            try (var s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO inputs VALUES ('in-9', 'DATASET', 'ds-gone', 'RUN', '" + PARENT + "', 0)");
+                // A dataset of experiment 0 (Default), named by a run of experiment 1.
+                s.executeUpdate("INSERT INTO datasets SELECT 'ds-other', 0, name, digest, dataset_source_type,"
+                        + " dataset_source, dataset_schema, dataset_profile FROM datasets WHERE dataset_uuid = 'ds-1'");
+                s.executeUpdate("INSERT INTO inputs VALUES ('in-8', 'DATASET', 'ds-other', 'RUN', '" + PARENT + "', 0)");
+            }
+        }
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(db).into(tracker).run();
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("input in-9 of run " + PARENT,
+                    "its dataset 'ds-gone' is not among its experiment's datasets")), report::toString);
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("input in-8 of run " + PARENT,
+                    "its dataset 'ds-other' is not among its experiment's datasets")), report::toString);
+            assertEquals(List.of(), tracker.getRun(PARENT).inputs());
+        }
+    }
+
+    @Test
     void linksInAFileStoreAreListedAsSkippedNeverDroppedSilently() throws Exception {
         // An experiment moved to another disk behind a link vanished from the import, which said "skipped 0".
         Path copy = dir.resolve("linked/mlruns");

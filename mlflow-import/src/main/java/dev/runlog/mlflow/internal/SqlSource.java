@@ -132,6 +132,9 @@ public final class SqlSource implements MlflowSource {
         }
     }
 
+    /** What reading the runs found it could not bring, listed in the report. */
+    private final List<String[]> notes = new ArrayList<>();
+
     private boolean hasColumn(String table, String column) {
         return columns.computeIfAbsent(table, t -> {
             Set<String> names = new HashSet<>();
@@ -224,13 +227,20 @@ public final class SqlSource implements MlflowSource {
                     rs -> contexts.put(rs.getString(1), rs.getString(2)));
         }
         List<DatasetInput> inputs = new ArrayList<>();
+        // MLflow keeps datasets per experiment: an input naming another experiment's, or none, is listed.
         query("SELECT i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, d.dataset_schema,"
-                + " d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id"
+                + " d.dataset_profile, i.source_id FROM inputs i LEFT JOIN datasets d ON d.dataset_uuid = i.source_id"
+                + " AND d.experiment_id = (SELECT r.experiment_id FROM runs r WHERE r.run_uuid = i.destination_id)"
                 + " WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id = ?"
-                + " ORDER BY i.input_uuid", List.of(runId), rs -> inputs.add(new DatasetInput(
-                        MlflowDatasets.of(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getString(6), rs.getString(7)),
-                        contexts.getOrDefault(rs.getString(1), ""))));
+                + " ORDER BY i.input_uuid", List.of(runId), rs -> {
+                    if (rs.getString(2) == null) {
+                        notes.add(new String[] {"input " + rs.getString(1) + " of run " + runId,
+                                "its dataset '" + rs.getString(8) + "' is not among its experiment's datasets"});
+                    } else {
+                        inputs.add(new DatasetInput(MlflowDatasets.of(rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7)), contexts.getOrDefault(rs.getString(1), "")));
+                    }
+                });
         return inputs;
     }
 
@@ -299,14 +309,13 @@ public final class SqlSource implements MlflowSource {
     public List<String[]> unreadable() {
         // MLflow 3's logged models (a table of their own, files under the experiment) have no
         // counterpart the import writes; each is listed rather than passed over.
-        if (!hasColumn("logged_models", "model_id")) {
-            return List.of();
+        List<String[]> all = new ArrayList<>(notes);
+        if (hasColumn("logged_models", "model_id")) {
+            query("SELECT model_id, experiment_id FROM logged_models ORDER BY model_id", List.of(), rs -> all.add(new String[] {
+                    "logged model " + rs.getString(1) + " of experiment " + rs.getString(2),
+                    "MLflow 3's logged models are not imported; their files stay in the MLflow store"}));
         }
-        List<String[]> notes = new ArrayList<>();
-        query("SELECT model_id, experiment_id FROM logged_models ORDER BY model_id", List.of(), rs -> notes.add(new String[] {
-                "logged model " + rs.getString(1) + " of experiment " + rs.getString(2),
-                "MLflow 3's logged models are not imported; their files stay in the MLflow store"}));
-        return notes;
+        return all;
     }
 
     @Override
