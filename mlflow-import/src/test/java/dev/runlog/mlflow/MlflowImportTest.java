@@ -242,21 +242,15 @@ class MlflowImportTest {
 
     @Test
     void aSourceSpelledAsAPathBecomesRunsUriAndMlflow3LoggedModelsAreListedNotPassedOver() throws Exception {
-        Path db = dir.resolve("db/mlflow.db");
-        Files.createDirectories(db.getParent());
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-            MlflowFixture.writeDatabase(c, db.getParent(), false);
-            try (var s = c.createStatement()) {
+        Path db = fixtureDatabase("db",
                 // Version 1's source as a plain path with a trailing slash; its run's artifact_uri is file:///...
-                s.executeUpdate("UPDATE model_versions SET source = substr(source, 8) || '/' WHERE version = 1");
+                "UPDATE model_versions SET source = substr(source, 8) || '/' WHERE version = 1",
                 // MLflow 3: a logged model and a version whose source is one.
-                s.executeUpdate("CREATE TABLE logged_models (model_id TEXT PRIMARY KEY, experiment_id INTEGER, name TEXT)");
-                s.executeUpdate("INSERT INTO logged_models VALUES ('m-0123', 1, 'model')");
-                s.executeUpdate("INSERT INTO model_versions SELECT name, 5, creation_time, last_updated_time, description,"
-                        + " user_id, 'None', 'models:/m-0123', run_id, status, status_message, run_link, storage_location"
+                "CREATE TABLE logged_models (model_id TEXT PRIMARY KEY, experiment_id INTEGER, name TEXT)",
+                "INSERT INTO logged_models VALUES ('m-0123', 1, 'model')",
+                "INSERT INTO model_versions SELECT name, 5, creation_time, last_updated_time, description, user_id, 'None',"
+                        + " 'models:/m-0123', run_id, status, status_message, run_link, storage_location"
                         + " FROM model_versions WHERE version = 2");
-            }
-        }
         try (Tracker tracker = Tracker.inMemory()) {
             MlflowImportReport report = MlflowImport.from(db).into(tracker).run();
             assertEquals("runs:/" + PARENT + "/model", ModelRegistry.of(tracker).getVersion(MODEL, 1).source());
@@ -269,18 +263,12 @@ class MlflowImportTest {
 
     @Test
     void aDatabaseInputNamingADatasetItsExperimentLacksIsListedNotDroppedOrBorrowed() throws Exception {
-        Path db = dir.resolve("inputs/mlflow.db");
-        Files.createDirectories(db.getParent());
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-            MlflowFixture.writeDatabase(c, db.getParent(), false);
-            try (var s = c.createStatement()) {
-                s.executeUpdate("INSERT INTO inputs VALUES ('in-9', 'DATASET', 'ds-gone', 'RUN', '" + PARENT + "', 0)");
+        Path db = fixtureDatabase("inputs",
+                "INSERT INTO inputs VALUES ('in-9', 'DATASET', 'ds-gone', 'RUN', '" + PARENT + "', 0)",
                 // A dataset of experiment 0 (Default), named by a run of experiment 1.
-                s.executeUpdate("INSERT INTO datasets SELECT 'ds-other', 0, name, digest, dataset_source_type,"
-                        + " dataset_source, dataset_schema, dataset_profile FROM datasets WHERE dataset_uuid = 'ds-1'");
-                s.executeUpdate("INSERT INTO inputs VALUES ('in-8', 'DATASET', 'ds-other', 'RUN', '" + PARENT + "', 0)");
-            }
-        }
+                "INSERT INTO datasets SELECT 'ds-other', 0, name, digest, dataset_source_type, dataset_source,"
+                        + " dataset_schema, dataset_profile FROM datasets WHERE dataset_uuid = 'ds-1'",
+                "INSERT INTO inputs VALUES ('in-8', 'DATASET', 'ds-other', 'RUN', '" + PARENT + "', 0)");
         try (Tracker tracker = Tracker.inMemory()) {
             MlflowImportReport report = MlflowImport.from(db).into(tracker).run();
             assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("input in-9 of run " + PARENT,
@@ -317,6 +305,18 @@ class MlflowImportTest {
         assertEquals("imported mlflow.db: 1 experiments, 2 runs, 3 metric points, 4 artifacts (5 bytes), 6 models, 7 versions"
                 + System.lineSeparator() + "skipped 1:" + System.lineSeparator() + "  artifacts of run x: they are at s3://b",
                 report.toString());
+    }
+
+    /** The fixture's database in a directory of its own under {@code dir}, then {@code edits} applied to it. */
+    private Path fixtureDatabase(String name, String... edits) throws Exception {
+        Path db = Files.createDirectories(dir.resolve(name)).resolve("mlflow.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); var s = c.createStatement()) {
+            MlflowFixture.writeDatabase(c, db.getParent(), false);
+            for (String edit : edits) {
+                s.executeUpdate(edit);
+            }
+        }
+        return db;
     }
 
     private static void assertRefused(Tracker tracker, MlflowImport mlflowImport, String message) {

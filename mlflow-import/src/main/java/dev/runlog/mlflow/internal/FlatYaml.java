@@ -186,17 +186,12 @@ public final class FlatYaml {
         return text;
     }
 
-    /** {@code text} without the spaces and tabs around it: YAML's white space, not Java's (U+3000 is text). */
+    /**
+     * {@code text} without the spaces and tabs around it: YAML's white space, not Java's (U+3000 is
+     * text), the same two characters a CSV cell is trimmed of.
+     */
     private static String yamlStrip(String text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
-            start++;
-        }
-        while (end > start && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t')) {
-            end--;
-        }
-        return text.substring(start, end);
+        return dev.runlog.tracking.spi.CsvCells.trim(text);
     }
 
     /** YAML's line breaks as PyYAML reads them: MLflow writes with {@code allow_unicode}, so NEL, LS and PS appear raw. */
