@@ -413,6 +413,11 @@ public final class S3ArtifactStore implements ArtifactStore {
     }
 
     static String checkBucket(String bucket) {
+        if (bucket.contains("@")) {
+            // s3://KEY:SECRET@bucket: the part before the '@' is not echoed, so no secret reaches a log.
+            throw new InvalidInputException("the S3 location's bucket holds an '@' (credentials?), not shown here;"
+                    + " credentials do not belong in the location: use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or a profile");
+        }
         if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
             throw new InvalidInputException("'" + bucket + "' is not an S3 bucket name: 3 to 63 lowercase letters,"
                     + " digits, dots and hyphens, starting and ending with a letter or digit");

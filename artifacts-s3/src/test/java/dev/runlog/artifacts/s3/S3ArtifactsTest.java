@@ -286,12 +286,26 @@ class S3ArtifactsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"&checksums=sometimes", "&path-style=yes", "&endpoint=ftp://h", "&region=", "&bucket=x"})
+    @ValueSource(strings = {"&checksums=sometimes", "&path-style=yes", "&endpoint=ftp://h", "&region=", "&bucket=x",
+            "&region=eu west 1", "&region=../../x"})
     void badOptionsAreRefusedNamingThem(String option) {
         String uri = "sqlite:" + dir.resolve("runlog.db") + "?artifacts=s3://" + S3Proxies.BUCKET + "/p" + option;
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open(uri));
         String named = option.substring(1, option.endsWith("=") ? option.length() : option.indexOf('=') + 1);
         assertTrue(e.getMessage().contains(named), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("runlog.db")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"?artifacts=s3://AKIAEXAMPLE:wJalrSECRET@" + S3Proxies.BUCKET + "/p",
+            "?artifacts=s3://" + S3Proxies.BUCKET + "/p&endpoint=http://AKIAEXAMPLE:wJalr/SECRET@127.0.0.1:9000",
+            "?artifacts=s3://" + S3Proxies.BUCKET + "/p&endpoint=http://AKIAEXAMPLE:wJalrSECRET@127.0.0.1:abc",
+            "?artifacts=s3://" + S3Proxies.BUCKET + "/p&endpoint=http://AKIAEXAMPLE:wJalrSECRET@127.0.0.1:9000&bogus=1"})
+    void credentialsWrittenIntoTheUriAreRefusedWithoutShowingThem(String query) {
+        // A user who pastes KEY:SECRET@ into a location must not find the secret in a log.
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Tracker.open("sqlite:" + dir.resolve("runlog.db") + query));
+        assertFalse(e.getMessage().contains("SECRET") || e.getMessage().contains("AKIAEXAMPLE"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("runlog.db")));
     }
 }

@@ -225,4 +225,16 @@ public final class InputRules {
     static String abbreviate(String s) {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
+
+    /**
+     * {@code text} (a URI, or a message quoting one) with whatever sits between {@code //} and an
+     * {@code @} shown as {@code (credentials hidden)}: a store's messages quote the URI they were
+     * given, and a user may have written {@code user:secret@} into it, where no secret belongs.
+     * <pre>{@code
+     * hideCredentials("s3://KEY:SECRET@bucket/p")   // "s3://(credentials hidden)@bucket/p"
+     * }</pre>
+     */
+    public static String hideCredentials(String text) {
+        return text == null ? null : text.replaceAll("//[^\\s&?#'\"]*@", "//(credentials hidden)@");
+    }
 }

@@ -4,6 +4,7 @@ import dev.runlog.artifacts.s3.S3ArtifactStore;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.ArtifactStoreProvider;
+import dev.runlog.tracking.spi.InputRules;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -57,10 +58,10 @@ public final class S3ArtifactStoreProvider implements ArtifactStoreProvider {
     public ArtifactStore open(URI location, Map<String, String> options) {
         String bucket = location.getRawAuthority();
         if (bucket == null || bucket.isEmpty()) {
-            throw new InvalidInputException("Artifact location '" + location + "' names no bucket; write s3://bucket/prefix");
+            throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location.toString()) + "' names no bucket; write s3://bucket/prefix");
         }
         if (location.getRawQuery() != null || location.getRawFragment() != null) {
-            throw new InvalidInputException("Artifact location '" + location + "' has a query or fragment; give the options"
+            throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location.toString()) + "' has a query or fragment; give the options"
                     + " beside artifacts= in the store URI: ?artifacts=s3://bucket/prefix&endpoint=http://host:9000");
         }
         String prefix = location.getPath() == null ? "" : location.getPath();
@@ -92,7 +93,7 @@ public final class S3ArtifactStoreProvider implements ArtifactStoreProvider {
                         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
                 case "when-supported" -> client.requestChecksumCalculation(RequestChecksumCalculation.WHEN_SUPPORTED)
                         .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED);
-                default -> throw new InvalidInputException("Artifact location '" + location + "': checksums='" + checksums
+                default -> throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location.toString()) + "': checksums='" + checksums
                         + "' is not a choice; write checksums=when-required (for S3-compatible servers that refuse"
                         + " the SDK's trailing checksums) or checksums=when-supported (the SDK's default)");
             }
@@ -116,13 +117,20 @@ public final class S3ArtifactStoreProvider implements ArtifactStoreProvider {
         } catch (URISyntaxException | NullPointerException e) {
             // An endpoint written with user:secret@ is not echoed back, so no secret reaches a log.
             String shown = endpoint.contains("@") ? "(not shown: it holds credentials)" : endpoint;
-            throw new InvalidInputException("Artifact location '" + location + "': endpoint='" + shown
-                    + "' is not an http(s) URL: " + e.getMessage());
+            // The reason alone: a URISyntaxException's message quotes the whole endpoint again.
+            String reason = e instanceof URISyntaxException syntax ? syntax.getReason() : "it has no scheme or host";
+            throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location.toString())
+                    + "': endpoint='" + shown + "' is not an http(s) URL: " + reason);
         }
     }
 
     private static Region region(URI location, String region, boolean customEndpoint) {
         if (region != null) {
+            // Checked here, so a mistyped one is refused when the store opens, not at every artifact call.
+            if (!region.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+                throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location.toString())
+                        + "': region='" + region + "' is not an AWS region name such as eu-west-1");
+            }
             return Region.of(region);
         }
         if (customEndpoint) {
@@ -135,7 +143,7 @@ public final class S3ArtifactStoreProvider implements ArtifactStoreProvider {
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
-            throw new InvalidInputException("Artifact location '" + location + "': no AWS region is configured;"
+            throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location.toString()) + "': no AWS region is configured;"
                     + " add region=... beside artifacts= in the store URI, or set AWS_REGION");
         }
     }
@@ -144,7 +152,7 @@ public final class S3ArtifactStoreProvider implements ArtifactStoreProvider {
         if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(value);
         }
-        throw new InvalidInputException("Artifact location '" + location + "': " + name + "='" + value
+        throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location.toString()) + "': " + name + "='" + value
                 + "' is not true or false");
     }
 }

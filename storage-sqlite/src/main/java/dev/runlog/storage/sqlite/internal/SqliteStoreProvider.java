@@ -3,6 +3,7 @@ package dev.runlog.storage.sqlite.internal;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.ArtifactStores;
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.StoreProvider;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ public final class SqliteStoreProvider implements StoreProvider {
                     throw unknownOption(uri, option, null);
                 }
                 if (options.putIfAbsent(name, value) != null) {
-                    throw new InvalidInputException("Tracking URI '" + uri + "' gives option '" + name + "' twice");
+                    throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' gives option '" + name + "' twice");
                 }
             }
             rest = rest.substring(0, query);
@@ -65,21 +66,21 @@ public final class SqliteStoreProvider implements StoreProvider {
         if (rest.startsWith("//")) {
             // SQLAlchemy's form, which MLflow users write: sqlite:///relative.db, sqlite:////abs.db.
             if (!rest.startsWith("///")) {
-                throw new InvalidInputException("Tracking URI '" + uri + "' names a host; a SQLite file is local:"
+                throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' names a host; a SQLite file is local:"
                         + " write sqlite:PATH, sqlite:///relative/path or sqlite:////absolute/path");
             }
             rest = rest.substring(3);
         }
         if (rest.isBlank()) {
-            throw new InvalidInputException("Tracking URI '" + uri + "' names no file; write sqlite:PATH, such as sqlite:runlog.db");
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' names no file; write sqlite:PATH, such as sqlite:runlog.db");
         }
         // SQLite's own spellings, which its driver would read but which here would name a file.
         if (rest.equals(":memory:")) {
-            throw new InvalidInputException("Tracking URI '" + uri + "' would create a file named ':memory:'; for a store"
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' would create a file named ':memory:'; for a store"
                     + " in memory write memory:, for a file sqlite:PATH");
         }
         if (rest.regionMatches(true, 0, "file:", 0, 5)) {
-            throw new InvalidInputException("Tracking URI '" + uri + "' would create a file named '" + rest + "'; write"
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' would create a file named '" + rest + "'; write"
                     + " sqlite:PATH (sqlite:runlog.db, sqlite:///relative.db, sqlite:////absolute.db), not SQLite's file: URIs");
         }
         SqliteDatabase.Synchronous durability = synchronous != null ? synchronous(uri, synchronous) : SqliteDatabase.Synchronous.NORMAL;
@@ -88,7 +89,7 @@ public final class SqliteStoreProvider implements StoreProvider {
         try {
             file = Path.of(rest).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            throw new InvalidInputException("Tracking URI '" + uri + "' names a file this file system refuses: " + e.getMessage());
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' names a file this file system refuses: " + e.getMessage());
         }
         // Opened before the database, so a bad location is refused before the file is created.
         ArtifactStore artifactStore = artifacts != null
@@ -105,7 +106,7 @@ public final class SqliteStoreProvider implements StoreProvider {
     private static InvalidInputException unknownOption(String uri, String option, Set<String> artifactOptions) {
         String more = artifactOptions == null || artifactOptions.isEmpty() ? ""
                 : ", and its artifact location takes " + String.join(", ", new TreeSet<>(artifactOptions));
-        return new InvalidInputException("Tracking URI '" + uri + "': unknown option '" + option
+        return new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': unknown option '" + option
                 + "'; the sqlite store takes artifacts=LOCATION (a directory or a URI such as s3://bucket/prefix)"
                 + " and synchronous=normal|full" + more);
     }
@@ -114,7 +115,7 @@ public final class SqliteStoreProvider implements StoreProvider {
         try {
             return URLDecoder.decode(value, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("Tracking URI '" + uri + "': option value '" + value
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': option value '" + value
                     + "' is not valid %-encoding: " + e.getMessage());
         }
     }
@@ -126,7 +127,7 @@ public final class SqliteStoreProvider implements StoreProvider {
                 return s;
             }
         }
-        throw new InvalidInputException("Tracking URI '" + uri + "': synchronous='" + value
+        throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': synchronous='" + value
                 + "' is not a durability the sqlite store offers; write synchronous=normal (the default: a commit"
                 + " survives the process dying) or synchronous=full (a commit survives a power cut too)");
     }
