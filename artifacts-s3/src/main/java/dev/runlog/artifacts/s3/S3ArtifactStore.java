@@ -53,8 +53,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       the multipart upload and deletes the temporary object, so nothing is left behind.</li>
  *   <li><b>Reads are verified.</b> The SHA-256 computed while uploading is recorded as the object's
  *       metadata {@code x-amz-meta-sha256}; {@link #open} streams the object and, at its end, checks
- *       the bytes against it: an object changed or replaced behind the store's back is an
- *       {@link IntegrityException}, never another artifact.</li>
+ *       the bytes against it, and checks the object's own key, recorded beside it, against the key
+ *       read (a copy carries its source's metadata): an object changed or replaced behind the
+ *       store's back is an {@link IntegrityException}, never another artifact.</li>
  *   <li><b>Errors</b> are Runlog's, naming the bucket and object: a missing bucket or file is a
  *       {@link NotFoundException}, access denied or an unreachable endpoint a {@link StoreException}.</li>
  * </ul>
@@ -66,6 +67,14 @@ public final class S3ArtifactStore implements ArtifactStore {
     public static final int MIN_PART_SIZE = 5 << 20;
     /** The metadata name under which the SHA-256 is recorded (sent as {@code x-amz-meta-sha256}). */
     public static final String SHA256_METADATA = "sha256";
+    /**
+     * The metadata name under which the SHA-256 of the object's own key is recorded (sent as
+     * {@code x-amz-meta-runlog-key-sha256}; the key's digest, since metadata is ASCII and at most
+     * 2 KB, and keys are neither): a copy made behind the store's back ({@code aws s3 cp} from
+     * another run's prefix) carries its source's metadata, content digest included, so that digest
+     * alone would vouch for another artifact's bytes.
+     */
+    public static final String KEY_METADATA = "runlog-key-sha256";
 
     private static final System.Logger LOG = System.getLogger(S3ArtifactStore.class.getName());
     private static final int MAX_PARTS = 10_000;
@@ -136,7 +145,7 @@ public final class S3ArtifactStore implements ArtifactStore {
                 // All of it fits one part: one request, with the digest known before it is sent.
                 String sha256 = Sha256.hex(hashing);
                 try {
-                    s3.putObject(b -> b.bucket(bucket).key(key).metadata(Map.of(SHA256_METADATA, sha256)),
+                    s3.putObject(b -> b.bucket(bucket).key(key).metadata(Map.of(SHA256_METADATA, sha256, KEY_METADATA, Sha256.of(key))),
                             RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, first), first));
                 } catch (SdkException e) {
                     throw S3Failures.translate(e, action, bucket, uri(key));
@@ -195,7 +204,7 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     /** Copies the uploaded temporary object into place with its digest; in parts above CopyObject's limit. */
     private void copyWithDigest(String temp, String key, long size, String sha256, String action) {
-        Map<String, String> metadata = Map.of(SHA256_METADATA, sha256);
+        Map<String, String> metadata = Map.of(SHA256_METADATA, sha256, KEY_METADATA, Sha256.of(key));
         if (size <= MAX_SINGLE_COPY) {
             call(action, key, () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(temp)
                     .destinationBucket(bucket).destinationKey(key)
@@ -275,6 +284,12 @@ public final class S3ArtifactStore implements ArtifactStore {
             in.abort();
             throw new IntegrityException("S3 object " + uri(key) + " (artifact '" + file + "' of run " + runId
                     + ") has no recorded SHA-256: it was replaced behind Runlog's back");
+        }
+        String recordedKey = in.response().metadata().get(KEY_METADATA);
+        if (recordedKey != null && !recordedKey.equals(Sha256.of(key))) {
+            in.abort();
+            throw new IntegrityException("S3 object " + uri(key) + " (artifact '" + file + "' of run " + runId
+                    + ") holds what Runlog stored under another key: it was copied there behind Runlog's back");
         }
         return new VerifyingInputStream(in, expected, uri(key));
     }

@@ -166,6 +166,31 @@ class S3ArtifactsTest {
         }
     }
 
+    @Test
+    void anotherRunsArtifactCopiedOverAnObjectIsAnIntegrityException() throws IOException {
+        // A server-side copy (aws s3 cp between run prefixes) carries the source's metadata, digest
+        // included: the digest alone vouched for the other run's bytes.
+        try (Tracker tracker = tracker()) {
+            String[] runs = new String[2];
+            for (int i = 0; i < 2; i++) {
+                try (ActiveRun run = tracker.startRun("s3")) {
+                    run.logText("model of run " + i, "model.txt");
+                    runs[i] = run.id();
+                }
+            }
+            String from = prefix + "/" + runs[0] + "/artifacts/model.txt";
+            String to = prefix + "/" + runs[1] + "/artifacts/model.txt";
+            client.copyObject(b -> b.sourceBucket(S3Proxies.BUCKET).sourceKey(from)
+                    .destinationBucket(S3Proxies.BUCKET).destinationKey(to));
+            IntegrityException copied = assertThrows(IntegrityException.class,
+                    () -> tracker.openArtifact(runs[1], "model.txt").readAllBytes());
+            assertTrue(copied.getMessage().contains(to) && copied.getMessage().contains("under another key"), copied.getMessage());
+            try (InputStream in = tracker.openArtifact(runs[0], "model.txt")) {
+                assertEquals("model of run 0", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1 << 20, 12 << 20})
     void anUploadWhoseStreamFailsMidwayLeavesNoObjectAndNoPendingUpload(int failAfter) {
