@@ -105,7 +105,7 @@ final class ArchiveCommands {
                 text = "imported model as " + model.uri() + " (runlog register NAME " + model.uri() + " makes it a version)";
             }
             ctx().progressDone();
-            ctx().out.println(format == Format.JSON ? Text.json(json) : text);
+            ctx().out.println(format == Format.JSON ? Text.json(json) : Text.visible(text));
             return 0;
         }
     }

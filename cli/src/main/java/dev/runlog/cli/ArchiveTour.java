@@ -44,8 +44,13 @@ final class ArchiveTour {
     static List<Integer> run(Path parent) {
         List<Integer> codes = new ArrayList<>();
         Path dir = null;
+        Thread cleanUp = null;
         try {
             dir = Files.createTempDirectory(parent, "runlog-archive-tour");
+            // Ctrl-C (or a timeout's TERM) during the tour ends the JVM without reaching finally.
+            Path scratch = dir;
+            cleanUp = new Thread(() -> delete(scratch), "runlog-archive-tour-clean-up");
+            Runtime.getRuntime().addShutdownHook(cleanUp);
             String store = "sqlite:" + dir.resolve("tour.db");
             String[] runs = fill(store);
             PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
@@ -67,6 +72,13 @@ final class ArchiveTour {
         } finally {
             if (dir != null) {
                 delete(dir);
+            }
+            if (cleanUp != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanUp);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook runs anyway; the directory is gone already.
+                }
             }
         }
         return codes;
@@ -91,6 +103,9 @@ final class ArchiveTour {
     }
 
     private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);

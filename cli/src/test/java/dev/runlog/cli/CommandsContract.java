@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class CommandsContract {
     CliHarness h;
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path scratch;
 
     abstract CliHarness harness();
 
@@ -233,7 +235,7 @@ abstract class CommandsContract {
 
     @Test
     void runNamesInDiffHeadersAndTagValuesInGateFailuresReachTheTerminalEscaped() {
-        String hostile = "run\u001b]0;pwned\u0007\u001b[2J";
+        String hostile = "run\u001b]0;pwned\u0007\u001b[2J\u2028";
         String a;
         String b;
         try (var run = h.tracker.newRun("iris").name(hostile).start()) {
@@ -246,8 +248,12 @@ abstract class CommandsContract {
         Result diff = h.run("diff", a, b);
         Result promote = h.run("promote", "iris-classifier", "2", "Staging", "--gate", "tags.t = 'x'");
         assertEquals(1, promote.code(), promote::toString);
-        for (String printed : List.of(diff.out(), diff.err(), promote.out(), promote.err())) {
-            assertTrue(printed.chars().noneMatch(c -> c == 0x1B || c == 0x07), printed);
+        java.nio.file.Path archive = scratch.resolve("hostile.tar.gz");
+        Result export = h.run("export", a, archive.toString());
+        Result imported = h.run("import", archive.toString());
+        assertEquals(0, imported.code(), imported::toString);
+        for (String printed : List.of(diff.out(), diff.err(), promote.out(), promote.err(), export.out(), imported.out())) {
+            assertTrue(printed.chars().noneMatch(c -> c == 0x1B || c == 0x07 || c == 0x2028), printed);
         }
         assertTrue(diff.out().contains("run\\u001B]0;pwned\\u0007"), diff.out());
         assertTrue(promote.err().contains("actual 'v\\u001B]0;pwned\\u0007'"), promote.err());

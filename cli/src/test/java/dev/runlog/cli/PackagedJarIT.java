@@ -226,4 +226,29 @@ class PackagedJarIT {
         assertEquals(1, store.size(), store::toString);
         assertTrue(store.get(0).endsWith("source: shared objects file (top)"), store::toString);
     }
+
+    @Test
+    void aFirstRunStoppedDuringItsTourLeavesNoScratchStore() throws Exception {
+        // A timeout's TERM or a Ctrl-C ends the JVM without reaching the tour's finally.
+        Path tmp = Files.createDirectories(dir.resolve("tmp-stopped"));
+        ProcessBuilder builder = new ProcessBuilder("sh", Path.of("src/main/dist/runlog").toString(), "--version")
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().remove("RUNLOG_JAVA_OPTS");
+        builder.environment().remove("RUNLOG_CDS");
+        builder.environment().put("XDG_CACHE_HOME", dir.resolve("cache-stopped").toString());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp);
+        Process launcher = builder.start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(launcher.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            assertTrue(out.readLine().startsWith("runlog "), "the command's own output comes first");
+            Thread.sleep(300); // into the tour, which takes a second or more
+            // The JVM, not the shell: as a terminal's Ctrl-C or a timeout reaches it.
+            launcher.descendants().filter(p -> p.info().command().orElse("").endsWith("java")).forEach(ProcessHandle::destroy);
+            assertTrue(launcher.waitFor(2, TimeUnit.MINUTES));
+        }
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("runlog-archive-tour")).toList());
+        }
+    }
 }
