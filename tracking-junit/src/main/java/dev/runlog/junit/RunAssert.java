@@ -202,7 +202,8 @@ public final class RunAssert {
     /**
      * Checks that the metric {@code key}, as {@code tracker} holds it for this run, has at least
      * two points and goes strictly down from each point to the next, in step order: a loss that
-     * falls every epoch.
+     * falls every epoch. Two points of one step and one millisecond fail it, since the order they
+     * were logged in is not kept (stores keep such points in value order): log them with steps.
      */
     public RunAssert hasMetricDecreasing(Tracker tracker, String key) {
         return monotonic(tracker, key, -1, "decrease", "rose");
@@ -231,6 +232,14 @@ public final class RunAssert {
         for (int i = 1; i < history.size(); i++) {
             Metric before = history.get(i - 1);
             Metric after = history.get(i);
+            if (before.step() == after.step() && before.timestamp() == after.timestamp()) {
+                // Points of one step and millisecond are kept in value order, not the order logged
+                // (as every store keeps them): judged so, a falling loss passed as increasing.
+                throw new AssertionFailedError(expectation + ", but " + Describe.point(before) + " and "
+                        + Describe.point(after) + " share step " + before.step() + " and timestamp " + before.timestamp()
+                        + ", so the order they were logged in is not recorded: log them with a step each"
+                        + " (logMetric(key, value, step)); points were " + Describe.series(history));
+            }
             boolean holds = direction < 0 ? after.value() < before.value() : after.value() > before.value();
             if (!holds) {
                 String change = after.value() == before.value() ? "stayed at " + before.value() + " from step "

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Dataset;
@@ -306,6 +307,19 @@ class RunAssertTest {
                     failure(() -> assertThat(nanFirst).hasMetricDecreasing(tracker, "loss")).getMessage());
             Run nanLast = logged(tracker, "loss", 0.5, Double.NaN);
             failure(() -> assertThat(nanLast).hasMetricDecreasing(tracker, "loss"));
+        }
+
+        @Test
+        void pointsOfOneStepAndMillisecondFailTheOrderChecksSayingWhy(Tracker tracker) {
+            // Logged 3, 2, 1 without steps in one millisecond: kept in value order, they passed as increasing.
+            Instant at = Instant.parse("2026-03-02T09:00:00Z");
+            String id = tracker.recordRuns("ties", List.of(new dev.runlog.tracking.RunRecord("ties", RunStatus.FINISHED, at, at,
+                    Map.of(), Map.of(), List.of(new Metric("loss", 3, 0, at.toEpochMilli()),
+                            new Metric("loss", 2, 0, at.toEpochMilli()), new Metric("loss", 1, 0, at.toEpochMilli()))))).get(0);
+            Run run = tracker.getRun(id);
+            String message = failure(() -> assertThat(run).hasMetricIncreasing(tracker, "loss")).getMessage();
+            assertTrue(message.contains("share step 0 and timestamp") && message.contains("log them with a step each"), message);
+            failure(() -> assertThat(run).hasMetricDecreasing(tracker, "loss"));
         }
 
         @Test
