@@ -280,6 +280,29 @@ class MlflowImportTest {
     }
 
     @Test
+    void aDirectoryThatIsNoRunAndAFileThatIsNotRegularAreListedNotDroppedSilently() throws Exception {
+        Path copy = dir.resolve("odd/mlruns");
+        MlflowFixture.writeFileStore(copy);
+        Files.createDirectories(copy.resolve("1/not-a-run/params"));
+        Path fifo = copy.resolve("1/" + CHILD + "/params/fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        // A run whose location is on S3 but which also has artifacts/ beside it: the local copy is
+        // imported, and the report says the location was not read.
+        Files.createDirectories(copy.resolve("1/" + REMOTE + "/artifacts"));
+        Files.writeString(copy.resolve("1/" + REMOTE + "/artifacts/notes.txt"), "local");
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(copy).into(tracker).run();
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped(copy.resolve("1/not-a-run").toString(),
+                    "it has no meta.yaml (or one that is not a regular file), so it is no run MLflow wrote")), report::toString);
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped(fifo.toString(),
+                    "it is not a regular file (a FIFO, a socket or a device)")), report::toString);
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("artifacts of run " + REMOTE,
+                    "its artifact location s3://bucket/1/" + REMOTE + "/artifacts is not read; the artifacts/"
+                            + " directory beside the run was imported instead")), report::toString);
+        }
+    }
+
+    @Test
     void linksInAFileStoreAreListedAsSkippedNeverDroppedSilently() throws Exception {
         // An experiment moved to another disk behind a link vanished from the import, which said "skipped 0".
         Path copy = dir.resolve("linked/mlruns");

@@ -102,14 +102,19 @@ public final class FileStoreSource implements MlflowSource {
             runs = new TreeMap<>();
             for (Path experiment : experimentDirectories()) {
                 for (Path dir : children(experiment)) {
-                    if (!skippedLink(dir.resolve("meta.yaml"))
-                            && Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)
-                            && !List.of("tags", "datasets").contains(dir.getFileName().toString())) {
-                        Path other = runs.put(dir.getFileName().toString(), dir);
-                        if (other != null) {
-                            throw new InvalidInputException("Run " + dir.getFileName() + " is both " + other + " and "
-                                    + dir + "; a run id is one run");
-                        }
+                    if (List.of("tags", "datasets", "models").contains(dir.getFileName().toString())
+                            || skippedLink(dir.resolve("meta.yaml"))) {
+                        continue;
+                    }
+                    if (!Files.isRegularFile(dir.resolve("meta.yaml"), LinkOption.NOFOLLOW_LINKS)) {
+                        unreadable.add(new String[] {dir.toString(), "it has no meta.yaml (or one that is not a"
+                                + " regular file), so it is no run MLflow wrote"});
+                        continue;
+                    }
+                    Path other = runs.put(dir.getFileName().toString(), dir);
+                    if (other != null) {
+                        throw new InvalidInputException("Run " + dir.getFileName() + " is both " + other + " and "
+                                + dir + "; a run id is one run");
                     }
                 }
             }
@@ -336,8 +341,13 @@ public final class FileStoreSource implements MlflowSource {
             return files;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(f -> !skippedLink(f) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
-                    .forEach(f -> files.put(dir.relativize(f).toString().replace('\\', '/'), f));
+            walk.filter(f -> !skippedLink(f) && !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)).forEach(f -> {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    files.put(dir.relativize(f).toString().replace('\\', '/'), f);
+                } else {
+                    unreadable.add(new String[] {f.toString(), "it is not a regular file (a FIFO, a socket or a device)"});
+                }
+            });
         } catch (IOException e) {
             throw new StoreException("Cannot list " + dir + ": " + e.getMessage(), e);
         }

@@ -183,6 +183,10 @@ public final class FlatYaml {
         if ("&*!|>[{@`%".indexOf(first) >= 0) {
             throw error(file, line, "uses YAML beyond MLflow's flat subset ('" + first + "')");
         }
+        if (text.contains(" #")) {
+            // YAML reads the rest as a comment; PyYAML quotes a value holding " #", so MLflow never wrote this.
+            throw error(file, line, "has a comment after its value, which MLflow's meta.yaml files never hold");
+        }
         return text;
     }
 

@@ -307,7 +307,12 @@ public final class Importer {
                 skipped.add(new Skipped("artifact " + relative + " of run " + run.id(), "a symbolic link is not followed"));
                 continue;
             }
+            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                skipped.add(new Skipped("artifact " + relative + " of run " + run.id(),
+                        "it is not a regular file (a FIFO, a socket or a device)"));
                 continue;
             }
             try (InputStream in = Files.newInputStream(file)) {
@@ -342,6 +347,9 @@ public final class Importer {
             path = source.baseDirectory().map(base -> base.resolve(uri)).orElse(Path.of(uri)).normalize();
         } else if (!uri.isEmpty()) {
             if (run.fallbackArtifacts().filter(Files::isDirectory).isPresent()) {
+                // Said, not silent: what is at that location may differ from the copy beside the run.
+                skipped.add(new Skipped("artifacts of run " + run.id(), "its artifact location " + uri
+                        + " is not read; the artifacts/ directory beside the run was imported instead"));
                 return run.fallbackArtifacts();
             }
             skipped.add(new Skipped("artifacts of run " + run.id(), "they are at " + uri

@@ -53,5 +53,9 @@ class FlatYamlTest {
         InvalidInputException escape = assertThrows(InvalidInputException.class,
                 () -> FlatYaml.parse(Path.of("meta.yaml"), "name: \"a\\qb\"\n"));
         assertTrue(escape.getMessage().contains("unknown escape \\q"), escape.getMessage());
+        // PyYAML would read "a" (the rest a comment) where a plain reader reads all of it: refused instead.
+        InvalidInputException comment = assertThrows(InvalidInputException.class,
+                () -> FlatYaml.parse(Path.of("meta.yaml"), "run_name: a # comment\n"));
+        assertTrue(comment.getMessage().contains("line 1 has a comment after its value"), comment.getMessage());
     }
 }
