@@ -303,7 +303,7 @@ public final class ModelMonitor implements AutoCloseable {
         }
         Reference reference = subject.reference();
         if (!(output instanceof Number) && options.target().isPresent() && reference != null
-                && reference.numericColumns().contains(options.target().get())) {
+                && reference.isNumeric(options.target().get())) {
             throw new InvalidInputException("the target '" + options.target().get() + "' is numeric: give the output"
                     + " as a Number, not the " + output.getClass().getSimpleName() + " '" + output + "'");
         }

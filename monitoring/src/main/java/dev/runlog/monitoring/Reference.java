@@ -208,6 +208,11 @@ public final class Reference {
         return java.util.Collections.unmodifiableSet(numeric.keySet());
     }
 
+    /** Whether {@code column} is a numeric column: a look-up, for the serving thread's checks. */
+    boolean isNumeric(String column) {
+        return numeric.containsKey(column);
+    }
+
     /** The categorical columns, in schema order. */
     public Set<String> categoricalColumns() {
         return java.util.Collections.unmodifiableSet(categorical.keySet());

@@ -53,7 +53,7 @@ final class WindowEvaluation {
     private static Optional<FeatureDrift> outputDrift(Reference reference, String target, List<Object> outputs,
                                                      MonitorOptions options) {
         DatasetDrift drift;
-        if (reference.numericColumns().contains(target)) {
+        if (reference.isNumeric(target)) {
             double[] values = outputs.stream()
                     .mapToDouble(o -> o instanceof Number n ? n.doubleValue() : Double.NaN).toArray();
             drift = reference.compare(Map.of(target, values), Map.of(), options.drift());
