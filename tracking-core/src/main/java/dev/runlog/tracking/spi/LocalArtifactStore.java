@@ -42,12 +42,10 @@ final class LocalArtifactStore implements ArtifactStore {
 
     private final Path root;
     private final Path tempDir;
-    private final String tempPrefix;
 
     public LocalArtifactStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
         this.tempDir = this.root.resolve(TEMP_DIR);
-        this.tempPrefix = TEMP_PREFIX + ProcessOwner.current().nameTag() + "-";
     }
 
     @Override
@@ -68,7 +66,8 @@ final class LocalArtifactStore implements ArtifactStore {
                 throw new InvalidInputException("artifact path '" + file + "' of run " + runId + " is a directory");
             }
             checkNotLink(Files.createDirectories(tempDir), runId, file);
-            tmp = Files.createTempFile(tempDir, tempPrefix, TEMP_SUFFIX);
+            // The owner is named when a file is first written, not at open: a reader never needs it.
+            tmp = Files.createTempFile(tempDir, TEMP_PREFIX + ProcessOwner.current().nameTag() + "-", TEMP_SUFFIX);
             DigestInputStream hashing = Sha256.hashing(content);
             long size = Files.copy(hashing, tmp, StandardCopyOption.REPLACE_EXISTING);
             // The directories only once the content is written: a write that fails (a full disk, a

@@ -32,7 +32,14 @@ public record ProcessOwner(String host, Optional<String> pidNamespace, long pid,
         return System.getLogger(ProcessOwner.class.getName());
     }
     static final long START_TOLERANCE_MS = 2_000;
-    private static final ProcessOwner CURRENT = describeCurrent();
+
+    /**
+     * Described on first use, not when this type loads: reading the process's start time and
+     * names costs 15-20 ms in a new JVM, which a process that only reads a store never needs.
+     */
+    private static final class Current {
+        static final ProcessOwner OWNER = describeCurrent();
+    }
 
     public ProcessOwner {
         InputRules.notNull("host", host);
@@ -42,12 +49,13 @@ public record ProcessOwner(String host, Optional<String> pidNamespace, long pid,
 
     /** This process. */
     public static ProcessOwner current() {
-        return CURRENT;
+        return Current.OWNER;
     }
 
     /** Whether this owner's pid was issued by the same machine (host and pid namespace) as this process's. */
     public boolean onThisMachine() {
-        return host.equals(CURRENT.host) && pidNamespace.equals(CURRENT.pidNamespace);
+        ProcessOwner current = Current.OWNER;
+        return host.equals(current.host) && pidNamespace.equals(current.pidNamespace);
     }
 
     /**
@@ -74,8 +82,9 @@ public record ProcessOwner(String host, Optional<String> pidNamespace, long pid,
      * time, as read back from a temporary file's name; empty if the token names another machine.
      */
     public static Optional<ProcessOwner> ofThisMachine(String machineToken, long pid, OptionalLong startMillis) {
-        return InputRules.notNull("machineToken", machineToken).equals(CURRENT.machineToken())
-                ? Optional.of(new ProcessOwner(CURRENT.host, CURRENT.pidNamespace, pid, startMillis))
+        ProcessOwner current = Current.OWNER;
+        return InputRules.notNull("machineToken", machineToken).equals(current.machineToken())
+                ? Optional.of(new ProcessOwner(current.host, current.pidNamespace, pid, startMillis))
                 : Optional.empty();
     }
 

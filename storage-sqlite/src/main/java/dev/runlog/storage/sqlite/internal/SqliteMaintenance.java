@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -102,20 +103,22 @@ final class SqliteMaintenance {
     }
 
     /**
-     * The RUNNING runs owned by a process of this machine ({@code self}'s host and pid namespace)
-     * that is gone, with their owners: what opening a store ends as KILLED.
+     * The RUNNING runs owned by a process of this machine (this process's host and pid namespace)
+     * that is gone, with their owners: what opening a store ends as KILLED. The table holds only
+     * running runs' owners, so all are read and the machine compared here: this process is then
+     * described only when some run has an owner, not at every open of a store nobody writes.
      */
-    static List<Map.Entry<String, ProcessOwner>> runsOfDeadOwners(SqliteDatabase db, ProcessOwner self) {
+    static List<Map.Entry<String, ProcessOwner>> runsOfDeadOwners(SqliteDatabase db) {
         return db.read(c -> {
             List<Map.Entry<String, ProcessOwner>> found = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT o.run_id, o.pid, o.process_start FROM run_owners o"
-                    + " JOIN runs r ON r.run_id = o.run_id WHERE o.host = ? AND o.pid_namespace IS ? AND r.status = ?")) {
-                bind(ps, self.host(), self.pidNamespace().orElse(null), RunStatus.RUNNING.name());
+            try (PreparedStatement ps = c.prepareStatement("SELECT o.run_id, o.host, o.pid_namespace, o.pid, o.process_start"
+                    + " FROM run_owners o JOIN runs r ON r.run_id = o.run_id WHERE r.status = ?")) {
+                bind(ps, RunStatus.RUNNING.name());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        long start = rs.getLong(3);
-                        ProcessOwner owner = new ProcessOwner(self.host(), self.pidNamespace(), rs.getLong(2),
-                                rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(start));
+                        long start = rs.getLong(5);
+                        ProcessOwner owner = new ProcessOwner(rs.getString(2), Optional.ofNullable(rs.getString(3)),
+                                rs.getLong(4), rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(start));
                         if (owner.isGone()) {
                             found.add(Map.entry(rs.getString(1), owner));
                         }

@@ -333,9 +333,8 @@ final class SqliteTrackingStore implements TrackingStore {
      */
     @Override
     public List<String> killRunsOfDeadProcesses(Instant endTime) {
-        ProcessOwner self = ProcessOwner.current();
         // Read first: most opens find nothing to do and so never wait for the write lock.
-        List<Map.Entry<String, ProcessOwner>> dead = SqliteMaintenance.runsOfDeadOwners(db, self);
+        List<Map.Entry<String, ProcessOwner>> dead = SqliteMaintenance.runsOfDeadOwners(db);
         if (dead.isEmpty()) {
             return List.of();
         }
@@ -349,7 +348,7 @@ final class SqliteTrackingStore implements TrackingStore {
                     continue;
                 }
                 String reason = "its process (" + entry.getValue() + ") is gone and did not end it: killed or crashed;"
-                        + " marked KILLED by pid " + self.pid() + " when it opened the store";
+                        + " marked KILLED by pid " + ProcessOwner.current().pid() + " when it opened the store";
                 Map<String, String> tags = Map.of(Tracker.KILLED_REASON_TAG, reason);
                 upsertTags(c, runId, tags);
                 updateRunData(c, runId, Map.of(), tags, Map.of());
