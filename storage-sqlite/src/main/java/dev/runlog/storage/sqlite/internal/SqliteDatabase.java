@@ -2,6 +2,7 @@ package dev.runlog.storage.sqlite.internal;
 
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,9 @@ final class SqliteDatabase implements AutoCloseable {
     private final BlockingQueue<Connection> idleReaders = new LinkedBlockingQueue<>();
     private final BlockingQueue<Connection> idleScanners = new LinkedBlockingQueue<>();
     private volatile boolean closed;
+    // Written and read under writeLock: whether this tracker committed anything, so that close()
+    // waits for the file only to fold in its own writes.
+    private boolean wrote;
 
     private SqliteDatabase(Path file, Connection writer, WalCheckpointer checkpointer) {
         this.file = file;
@@ -107,10 +111,7 @@ final class SqliteDatabase implements AutoCloseable {
         try {
             // Another process may be creating this very file: both steps can meet its locks, and
             // switching the journal mode does not wait in SQLite's busy handler, so retry here.
-            retryWhileBusy(absolute, () -> inTransaction(writer, "BEGIN", c -> {
-                checkIdentity(c, absolute);
-                return null;
-            }));
+            int version = retryWhileBusy(absolute, () -> inTransaction(writer, "BEGIN", c -> checkIdentity(c, absolute)));
             // WAL: readers never block the writer, and a commit appends instead of rewriting pages.
             retryWhileBusy(absolute, () -> {
                 execute(writer, "PRAGMA journal_mode=WAL");
@@ -124,7 +125,11 @@ final class SqliteDatabase implements AutoCloseable {
             // Checkpoints off the commit path: see WalCheckpointer.
             checkpointer = WalCheckpointer.start(absolute, writer, () -> connect("jdbc:sqlite:" + absolute, absolute));
             SqliteDatabase db = new SqliteDatabase(absolute, writer, checkpointer);
-            db.migrate();
+            if (version < Schema.latestVersion()) {
+                // Versions only grow, so a file read at the latest needs no write transaction: a
+                // process that only reads never takes the write lock nor starts the checkpointer.
+                db.migrate();
+            }
             return db;
         } catch (SQLException e) {
             closeOnFailure(writer, checkpointer);
@@ -155,7 +160,9 @@ final class SqliteDatabase implements AutoCloseable {
             // /dev/null-journal beside it before failing.
             throw new StoreException("Cannot use " + file + " as a Runlog database: it is not a regular file");
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        // A FileInputStream, not Files.newInputStream: the channel classes the latter needs are not
+        // in the JDK's class archive, and a new JVM opening a store would load two dozen for this.
+        try (InputStream in = new FileInputStream(file.toFile())) {
             byte[] head = in.readNBytes(SQLITE_HEADER.length);
             if (head.length == 0) {
                 return; // an empty file is a database with nothing in it yet
@@ -168,8 +175,11 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** Called in a read transaction, so the three reads see one state of a file being created. */
-    private static void checkIdentity(Connection connection, Path file) throws SQLException {
+    /**
+     * Called in a read transaction, so the three reads see one state of a file being created;
+     * returns the schema version read.
+     */
+    private static int checkIdentity(Connection connection, Path file) throws SQLException {
         int applicationId;
         int version;
         int tables;
@@ -200,6 +210,7 @@ final class SqliteDatabase implements AutoCloseable {
                     + ", newer than this Runlog knows (" + Schema.latestVersion()
                     + "); it was written by a newer Runlog. Upgrade Runlog to open it; the file was left untouched");
         }
+        return version;
     }
 
     private void migrate() {
@@ -238,6 +249,7 @@ final class SqliteDatabase implements AutoCloseable {
         try {
             checkOpen();
             T result = retryWhileBusy(file, () -> inTransaction(writer, "BEGIN IMMEDIATE", work));
+            wrote = true;
             checkpointer.committed(writer);
             return result;
         } finally {
@@ -253,7 +265,9 @@ final class SqliteDatabase implements AutoCloseable {
         writeLock.lock();
         try {
             checkOpen();
-            return retryWhileBusy(file, () -> work.apply(writer));
+            T result = retryWhileBusy(file, () -> work.apply(writer));
+            wrote = true;
+            return result;
         } finally {
             writeLock.unlock();
         }
@@ -357,6 +371,11 @@ final class SqliteDatabase implements AutoCloseable {
             }
             checkpointer.close();
             try (Statement s = writer.createStatement()) {
+                if (!wrote) {
+                    // Nothing of this tracker's to fold in: fold what is there if the file is free,
+                    // but never wait (up to the busy timeout) for another process's transaction.
+                    s.execute("PRAGMA busy_timeout = 0");
+                }
                 // Fold the WAL back into the main file so a copied .db file is complete on its own.
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             } catch (SQLException e) {

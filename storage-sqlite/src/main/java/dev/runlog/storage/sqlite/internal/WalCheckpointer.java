@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -58,12 +57,14 @@ final class WalCheckpointer implements AutoCloseable {
     private long lastSizeCheck = System.nanoTime() - SIZE_CHECK_NANOS;
     private final Supplier<Connection> connect;
     private final Thread thread;
-    // Completed when the thread ends; close() joins it, which no interrupt cuts short.
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Object lock = new Object();
     // Guarded by lock: commits since the background checkpoint last started.
     private int commits;
     private boolean closed;
+    // Guarded by lock. The thread starts at the first commit: a process that only reads never
+    // starts it. close() waits for it to have ended, which no interrupt cuts short.
+    private boolean started;
+    private boolean ended;
     // Opened by the thread at its first checkpoint, so that opening a store pays for no extra connection.
     private Connection connection;
 
@@ -75,16 +76,19 @@ final class WalCheckpointer implements AutoCloseable {
             try {
                 loop();
             } finally {
-                ended.complete(null);
+                synchronized (lock) {
+                    ended = true;
+                    lock.notifyAll();
+                }
             }
         }, "runlog-wal-checkpoint");
         this.thread.setDaemon(true);
     }
 
     /**
-     * Turns the writer's automatic checkpoint off and starts checkpointing {@code file} on a
-     * connection of its own, opened by {@code connect} when first needed and closed by
-     * {@link #close()}.
+     * Turns the writer's automatic checkpoint off and checkpoints {@code file} from the first
+     * commit on, on a thread and a connection of its own (opened by {@code connect} when first
+     * needed), both ended by {@link #close()}.
      */
     static WalCheckpointer start(Path file, Connection writer, Supplier<Connection> connect) throws SQLException {
         return start(file, writer, connect, INTERVAL_MS);
@@ -97,9 +101,7 @@ final class WalCheckpointer implements AutoCloseable {
             s.execute("PRAGMA wal_autocheckpoint = 0");
             s.execute("PRAGMA journal_size_limit = " + WAL_LIMIT_BYTES);
         }
-        WalCheckpointer checkpointer = new WalCheckpointer(file, connect, intervalMs);
-        checkpointer.thread.start();
-        return checkpointer;
+        return new WalCheckpointer(file, connect, intervalMs);
     }
 
     /**
@@ -108,6 +110,10 @@ final class WalCheckpointer implements AutoCloseable {
      */
     void committed(Connection writer) {
         synchronized (lock) {
+            if (!started && !closed) {
+                started = true;
+                thread.start();
+            }
             commits++;
             if (commits == 1 || commits == COMMITS_PER_CHECKPOINT) {
                 lock.notifyAll();
@@ -194,11 +200,21 @@ final class WalCheckpointer implements AutoCloseable {
     /** Stops the background thread and closes its connection; the caller checkpoints at close. */
     @Override
     public void close() {
+        boolean interrupted = false;
         synchronized (lock) {
             closed = true;
             lock.notifyAll();
+            while (started && !ended) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the thread must have ended before its connection is closed
+                }
+            }
         }
-        ended.join();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         // The thread has ended: the connection is no longer touched by it.
         if (connection != null) {
             try {
