@@ -30,7 +30,7 @@ final class WindowEvaluation {
                     if (window.layout().isCategorical(i)) {
                         categories.put(features.get(i), window.categories(i));
                     } else {
-                        currents.put(features.get(i), Reference.presentCdf(window.column(i)));
+                        currents.put(features.get(i), StepCdf.ofSorted(window.presentSorted(i)));
                     }
                 }
                 drift = Optional.of(reference.compareDistributions(currents, categories, options.drift()));
