@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -42,9 +43,16 @@ final class ArchiveCommands {
         @Parameters(index = "1", paramLabel = "FILE")
         Path file;
 
+        @Option(names = "--force", description = "Replace FILE if it exists (otherwise an existing file is refused).")
+        boolean force;
 
         @Override
         public Integer run() throws IOException {
+            // An archive is often the only copy of what it holds (a run exported before a purge):
+            // replacing one by mistake loses it, so only --force does.
+            if (!force && Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(file)) {
+                throw new UsageException(file + " already exists; give --force to replace it, or another FILE");
+            }
             String kind;
             String what;
             ctx().progress("exporting " + source + " ...");

@@ -56,6 +56,21 @@ class ArchiveCommandsTest {
     }
 
     @Test
+    void anExistingArchiveIsReplacedOnlyWithForce() throws Exception {
+        Path file = dir.resolve("run.tar.gz");
+        assertEquals(0, source.run("export", source.runA, file.toString()).code());
+        byte[] first = Files.readAllBytes(file);
+        assertFailed(source.run("export", source.runB, file.toString()), 2, file + " already exists; give --force");
+        assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(file)), "the refused export changed the file");
+
+        Result forced = source.run("export", source.runB, file.toString(), "--force");
+        assertEquals(0, forced.code(), forced::toString);
+        Result imported = target.run("import", file.toString(), "--format", "json");
+        assertEquals(source.runB, target.tracker.getRun(json(imported.out()).get("run_id").asText()).data().tags()
+                .get("runlog.importedFrom"), "--force did not replace the archive");
+    }
+
+    @Test
     void aRegisteredVersionsModelTravelsAndImportKnowsItIsAModel() throws Exception {
         Path file = dir.resolve("model.tar.gz");
         Result export = source.run("export", "models:/iris-classifier/Production", file.toString(), "--format", "json");
