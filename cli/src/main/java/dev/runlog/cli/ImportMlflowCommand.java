@@ -4,6 +4,7 @@ import dev.runlog.mlflow.MlflowImport;
 import dev.runlog.mlflow.MlflowImportReport;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.ViewType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,9 +36,22 @@ final class ImportMlflowCommand extends FormattedCommand {
         if (local.isPresent() && !Files.exists(local.get())) {
             throw new NotFoundException("no MLflow store at " + local.get());
         }
-        Tracker target = to == null ? ctx().targetTracker() : ctx().open(to, true);
         String targetUri = to == null ? ctx().storeUri() : to;
-        MlflowImportReport report = MlflowImport.from(from).into(target).run();
+        Optional<Path> targetFile = Context.sqliteFile(targetUri);
+        boolean newTarget = targetFile.isPresent() && !Files.exists(targetFile.get());
+        Tracker target = to == null ? ctx().targetTracker() : ctx().open(to, true);
+        MlflowImportReport report;
+        try {
+            report = MlflowImport.from(from).into(target).run();
+        } catch (RuntimeException e) {
+            // A refused import (not an MLflow store, an id taken) writes nothing: a store file it
+            // made for the import would be left empty, to be mistaken later for the import's result.
+            if (newTarget && target.listExperiments(ViewType.ALL).isEmpty()) {
+                target.close();
+                deleteEmptyStore(targetFile.get());
+            }
+            throw e;
+        }
         if (format == Format.JSON) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("from", report.source());
@@ -64,5 +78,16 @@ final class ImportMlflowCommand extends FormattedCommand {
             skipped.forEach(s -> ctx().out.println(Text.visible("  " + s)));
         }
         return 0;
+    }
+
+    /** The SQLite file of a store this command made and left empty, with its side files; quietly. */
+    private static void deleteEmptyStore(Path file) {
+        for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+            try {
+                Files.deleteIfExists(Path.of(file + suffix));
+            } catch (java.io.IOException e) {
+                // left behind: the store is empty either way, and the import's own error matters more
+            }
+        }
     }
 }

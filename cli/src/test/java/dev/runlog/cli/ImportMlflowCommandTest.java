@@ -98,6 +98,18 @@ class ImportMlflowCommandTest {
     }
 
     @Test
+    void aSourceTheImportRefusesLeavesNoNewTargetBehind() throws Exception {
+        Path notMlflow = dir.resolve("notes.db");
+        write(notMlflow, "not a database at all, just text");
+        try (CliHarness cli = new CliHarness("sqlite:" + dir.resolve("runlog.db"))) {
+            Result r = cli.run("import-mlflow", "--from", notMlflow.toString(), "--to", "sqlite:" + dir.resolve("new.db"));
+            assertEquals(1, r.code(), r::toString);
+        }
+        assertFalse(Files.exists(dir.resolve("new.db")), "a refused import left a new, empty store behind");
+        assertFalse(Files.exists(dir.resolve("new.db-wal")));
+    }
+
+    @Test
     void jsonNamesTheStoresAndListsWhatWasSkipped() throws Exception {
         Path mlruns = mlruns(dir);
         try (CliHarness cli = new CliHarness(null)) {
