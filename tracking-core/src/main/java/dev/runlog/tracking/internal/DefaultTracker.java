@@ -635,7 +635,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         if (shutdownHook) {
             ShutdownHooks.unregister(this);
         }
-        RunlogException failure = null;
+        CloseFailures failures = new CloseFailures();
         // As end(): a point handed over after the flush would reach a KILLED run and be lost.
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             run.stopTakingPoints();
@@ -643,7 +643,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         try {
             writer.flush(flushTimeout);
         } catch (RunlogException e) {
-            failure = e;
+            failures.add(e);
         }
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             try {
@@ -651,12 +651,12 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
             } catch (RunNotActiveException gone) {
                 // Deleted or ended through another handle meanwhile: there is no status left to set.
             } catch (RunlogException e) {
-                failure = addFailure(failure, e);
+                failures.add(e);
             }
         }
         long unstored = writer.stop(true);
         if (unstored > 0) {
-            failure = addFailure(failure, new StoreException("The tracker closed with " + unstored
+            failures.add(new StoreException("The tracker closed with " + unstored
                     + " metric points the store did not take; they are lost"));
         }
         List<AutoCloseable> extensions;
@@ -664,36 +664,13 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
             extensions = List.copyOf(extensionResources);
         }
         for (AutoCloseable extension : extensions) {
-            try {
-                extension.close();
-            } catch (Exception e) {
-                failure = addFailure(failure, new StoreException("Closing " + extension.getClass().getName()
-                        + " failed: " + e.getMessage(), e));
-            }
+            failures.attempt("Closing " + extension.getClass().getName(), extension::close);
         }
-        try {
-            store.close();
-        } catch (RuntimeException e) {
-            failure = addFailure(failure, new StoreException("Closing the tracking store failed: " + e.getMessage(), e));
-        }
-        try {
-            artifacts.close();
-        } catch (RuntimeException e) {
-            failure = addFailure(failure, new StoreException("Closing the artifact store failed: " + e.getMessage(), e));
-        }
+        failures.attempt("Closing the tracking store", store::close);
+        failures.attempt("Closing the artifact store", artifacts::close);
         // Loaded model copies belong to the tracker: none outlives it.
         modelCopies.close();
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private static RunlogException addFailure(RunlogException first, RunlogException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
+        failures.throwIfAny();
     }
 
     void checkOpen() {
