@@ -119,6 +119,11 @@ public final class Gates {
     /** {@code passes} is written so that NaN fails: every comparison with NaN is false. */
     private static Gate threshold(String key, String symbol, double bound, DoublePredicate passes) {
         InputRules.key("metric", key);
+        if (Double.isNaN(bound)) {
+            // Every comparison with NaN is false: the gate could never pass, and would say so only
+            // at the promotion it blocks.
+            throw new InvalidInputException("the bound of the gate on metrics." + key + " is NaN; give a number");
+        }
         String required = symbol + " " + format(bound);
         String name = "metrics." + key + " " + required;
         return candidate -> {

@@ -53,6 +53,10 @@ class GatesTest {
         Gate atMost = Gates.metricAtMost("loss", 0.3);
         assertEquals(new GateResult("metrics.loss <= 0.3", true, "0.3", "<= 0.3"), atMost.check(candidate(Map.of("loss", 0.3), null)));
         assertEquals(GateResult.fail("metrics.loss <= 0.3", "NaN", "<= 0.3"), atMost.check(candidate(Map.of("loss", Double.NaN), null)));
+        // A NaN bound could never pass: refused when the gate is made, not at the promotion it blocks.
+        assertEquals("the bound of the gate on metrics.acc is NaN; give a number",
+                assertThrows(InvalidInputException.class, () -> Gates.metricAtLeast("acc", Double.NaN)).getMessage());
+        assertThrows(InvalidInputException.class, () -> Gates.metricAtMost("loss", Double.NaN));
     }
 
     @Test
