@@ -161,7 +161,9 @@ public interface ActiveRun extends AutoCloseable {
      * Logs one point per entry, all at the same step and timestamp, each as {@link #logMetric}
      * would: not all or none. Every key and value is checked before any point is taken; a store
      * failure that {@code logMetric} would report is thrown at the point that meets it, and the
-     * points before that one stay buffered.
+     * points before that one stay buffered. A value is taken as its {@code doubleValue()}; one
+     * beyond a double's range (a {@code BigDecimal} of {@code 1e400}) is refused, not stored as
+     * infinity.
      */
     ActiveRun logMetrics(Map<String, ? extends Number> metrics, long step);
 

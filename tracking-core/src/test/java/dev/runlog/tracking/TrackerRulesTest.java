@@ -339,6 +339,22 @@ class TrackerRulesTest {
         }
 
         @Test
+        @DisplayName("logMetrics refuses a number beyond a double's range instead of storing infinity, and stores nothing of the call")
+        void logMetricsRefusesNumbersADoubleCannotHold() {
+            Tracker sync = newTracker(builder -> builder.durability(Durability.SYNC));
+            ActiveRun run = sync.startRun("iris");
+            Map<String, Number> metrics = new java.util.LinkedHashMap<>();
+            metrics.put("acc", 0.9);
+            metrics.put("huge", new java.math.BigDecimal("1e400"));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> run.logMetrics(metrics, 1));
+            assertTrue(e.getMessage().startsWith("value of metric 'huge' is 1E+400, too large for a double"), e.getMessage());
+            assertTrue(sync.metricHistory(run.id(), "acc").isEmpty(), "a point of the refused call was stored");
+            run.logMetrics(Map.of("inf", Double.POSITIVE_INFINITY, "big", java.math.BigInteger.TEN.pow(300)), 2);
+            assertEquals(Double.POSITIVE_INFINITY, sync.metricHistory(run.id(), "inf").get(0).value(), "a double infinity is a value");
+            assertEquals(1e300, sync.metricHistory(run.id(), "big").get(0).value());
+        }
+
+        @Test
         @DisplayName("with Durability.SYNC each point is readable as soon as logMetric returns")
         void syncDurability() {
             Tracker sync = newTracker(builder -> builder.durability(Durability.SYNC));

@@ -127,7 +127,13 @@ final class DefaultActiveRun implements ActiveRun {
             if (value == null) {
                 throw new InvalidInputException("value of metric '" + key + "' must not be null");
             }
-            points.add(new Metric(key, value.doubleValue(), step, now));
+            double number = value.doubleValue();
+            if (Double.isInfinite(number) && !(value instanceof Double || value instanceof Float)) {
+                // A BigDecimal or BigInteger beyond a double's range: stored it would read back as infinity.
+                throw new InvalidInputException("value of metric '" + key + "' is " + value
+                        + ", too large for a double; metrics are doubles (at most about 1.8e308 either way)");
+            }
+            points.add(new Metric(key, number, step, now));
         });
         for (Metric point : points) {
             tracker.logMetric(id, point);
