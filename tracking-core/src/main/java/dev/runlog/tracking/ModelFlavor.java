@@ -91,8 +91,10 @@ public interface ModelFlavor {
      * and {@code javax.*}) that it implements: the recorded class is then resolved, without running
      * its static initializer, and must be a concrete subtype of the type asked for, else the load
      * fails with an {@link InvalidInputException} naming both. Jackson's default typing is never
-     * enabled, so the JSON itself cannot choose a class. JDK types such as {@code Map} or
-     * {@code List} load as Jackson's defaults ({@code LinkedHashMap}, {@code ArrayList}).
+     * enabled, so the JSON itself cannot choose a class. Asked for as a JDK type ({@code Object},
+     * {@code Map}, {@code List}, {@code TreeMap}), the JSON is read into that type by Jackson's own
+     * mapping ({@code LinkedHashMap}, {@code ArrayList} for the interfaces), whatever class the
+     * model was saved as; JSON that does not fit it fails naming both classes.
      */
     static ModelFlavor json() {
         return JsonFlavor.INSTANCE;

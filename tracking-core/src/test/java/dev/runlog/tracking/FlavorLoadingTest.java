@@ -128,6 +128,13 @@ class FlavorLoadingTest {
         assertTrue(refused.getMessage().contains(ThresholdScorer.class.getName())
                 && refused.getMessage().contains(Lookalike.class.getName()), refused.getMessage());
         assertInstanceOf(Map.class, tracker.loadModel(uri, Object.class), "as Object: plain maps, as before");
+        // A JDK type reads the JSON by Jackson's mapping, whatever class was saved; one it cannot
+        // fill names both classes, the recorded one too.
+        assertEquals(0.5, ((java.util.TreeMap<?, ?>) tracker.loadModel(uri, java.util.TreeMap.class)).get("threshold"));
+        InvalidInputException notRunnable = assertThrows(InvalidInputException.class,
+                () -> tracker.loadModel(uri, Runnable.class));
+        assertTrue(notRunnable.getMessage().startsWith("The stored json model, saved as a " + ThresholdScorer.class.getName()
+                + ", does not read as a java.lang.Runnable: "), notRunnable.getMessage());
     }
 
     @Test

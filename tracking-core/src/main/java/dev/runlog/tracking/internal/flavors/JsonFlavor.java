@@ -54,8 +54,8 @@ public final class JsonFlavor implements ModelFlavor {
         try {
             return Json.MAPPER.readValue(directory.resolve(FILE).toFile(), target);
         } catch (JacksonException e) {
-            throw new InvalidInputException("The stored json model does not read as a " + target.getName()
-                    + ": " + e.getOriginalMessage(), e);
+            throw new InvalidInputException("The stored json model" + (recordedOne ? ", saved as a " + recorded + "," : "")
+                    + " does not read as a " + target.getName() + ": " + e.getOriginalMessage(), e);
         }
     }
 
