@@ -32,9 +32,10 @@ final class ModelCommands {
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
+    /** The versions of a model, newest first, as MLflow's UI lists them. */
     static List<ModelVersion> versions(ModelRegistry registry, String name) {
         return registry.searchVersions("name = " + quoted(name)).stream()
-                .sorted(Comparator.comparingInt(ModelVersion::version)).toList();
+                .sorted(Comparator.comparingInt(ModelVersion::version).reversed()).toList();
     }
 
     static String stageColor(String stage) {
@@ -65,7 +66,7 @@ final class ModelCommands {
                     m.put("name", model.name());
                     m.put("description", model.description());
                     m.put("versions", versions.size());
-                    m.put("latest_version", versions.isEmpty() ? null : versions.get(versions.size() - 1).version());
+                    m.put("latest_version", versions.isEmpty() ? null : versions.get(0).version());
                     m.put("production", production.map(ModelVersion::version).orElse(null));
                     m.put("staging", staging.map(ModelVersion::version).orElse(null));
                     m.put("aliases", model.aliases());

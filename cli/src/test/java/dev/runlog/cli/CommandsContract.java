@@ -324,11 +324,13 @@ abstract class CommandsContract {
         assertEquals(0, model.code(), model::toString);
         assertTrue(model.out().contains("version  stage       aliases    run_id"), model.out());
         assertTrue(model.out().contains("      1  Production  @champion  " + h.runA), model.out());
+        assertTrue(model.out().indexOf("\n      2  ") < model.out().indexOf("\n      1  "), "newest version first: " + model.out());
         assertTrue(model.out().contains("2026-03-02 09:01        1  None -> Production"), model.out());
         assertTrue(model.out().contains("@champion -> v1"), model.out());
 
         JsonNode json = json(h.run("model", "iris-classifier", "--format", "json").out());
-        assertEquals("Production", json.get("versions").get(0).get("stage").asText());
+        assertEquals(2, json.get("versions").get(0).get("version").asInt(), "newest version first");
+        assertEquals("Production", json.get("versions").get(1).get("stage").asText());
         assertEquals(1, json.get("aliases").get("champion").asInt());
         assertEquals("ALIAS_SET", json.get("history").get(json.get("history").size() - 1).get("action").asText());
         assertEquals(1, json(h.run("models", "--format", "json", "--filter", "name LIKE 'iris%'").out()).size());
