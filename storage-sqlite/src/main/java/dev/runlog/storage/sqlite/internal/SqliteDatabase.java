@@ -70,8 +70,11 @@ final class SqliteDatabase implements AutoCloseable {
 
     private final Path file;
     private final String jdbcUrl;
-    private final Connection writer;
-    private final WalCheckpointer checkpointer;
+    private final Synchronous synchronous;
+    // Guarded by writeLock, made at the first write (see writer()): a process that only reads
+    // opens one connection, the one that checked the file, instead of a writer beside it.
+    private Connection writer;
+    private WalCheckpointer checkpointer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> idleReaders = new LinkedBlockingQueue<>();
     private final BlockingQueue<Connection> idleScanners = new LinkedBlockingQueue<>();
@@ -80,11 +83,10 @@ final class SqliteDatabase implements AutoCloseable {
     // waits for the file only to fold in its own writes.
     private boolean wrote;
 
-    private SqliteDatabase(Path file, Connection writer, WalCheckpointer checkpointer) {
+    private SqliteDatabase(Path file, Synchronous synchronous) {
         this.file = file;
         this.jdbcUrl = "jdbc:sqlite:" + file;
-        this.writer = writer;
-        this.checkpointer = checkpointer;
+        this.synchronous = synchronous;
     }
 
     /**
@@ -106,25 +108,21 @@ final class SqliteDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("Cannot create the directory of the Runlog database " + absolute + ": " + e.getMessage(), e);
         }
-        Connection writer = connect("jdbc:sqlite:" + absolute, absolute);
-        WalCheckpointer checkpointer = null;
+        Connection first = connect("jdbc:sqlite:" + absolute, absolute);
+        SqliteDatabase db = null;
         try {
             // Another process may be creating this very file: both steps can meet its locks, and
             // switching the journal mode does not wait in SQLite's busy handler, so retry here.
-            int version = retryWhileBusy(absolute, () -> inTransaction(writer, "BEGIN", c -> checkIdentity(c, absolute)));
+            int version = retryWhileBusy(absolute, () -> inTransaction(first, "BEGIN", c -> checkIdentity(c, absolute)));
             // WAL: readers never block the writer, and a commit appends instead of rewriting pages.
             retryWhileBusy(absolute, () -> {
-                execute(writer, "PRAGMA journal_mode=WAL");
+                execute(first, "PRAGMA journal_mode=WAL");
                 return null;
             });
-            // NORMAL: a commit survives the process being killed; only a power cut can take the last
-            // transactions, and it never corrupts the file. FULL: a commit survives a power cut too.
-            // Only the writer commits (and checkpoints), so only its setting matters.
-            execute(writer, "PRAGMA synchronous=" + synchronous.name());
-            tune(writer, true);
-            // Checkpoints off the commit path: see WalCheckpointer.
-            checkpointer = WalCheckpointer.start(absolute, writer, () -> connect("jdbc:sqlite:" + absolute, absolute));
-            SqliteDatabase db = new SqliteDatabase(absolute, writer, checkpointer);
+            tune(first, false);
+            db = new SqliteDatabase(absolute, synchronous);
+            // The connection that checked the file serves the first reads.
+            db.idleReaders.offer(first);
             if (version < Schema.latestVersion()) {
                 // Versions only grow, so a file read at the latest needs no write transaction: a
                 // process that only reads never takes the write lock nor starts the checkpointer.
@@ -132,19 +130,56 @@ final class SqliteDatabase implements AutoCloseable {
             }
             return db;
         } catch (SQLException e) {
-            closeOnFailure(writer, checkpointer);
+            discard(db, first);
             throw new StoreException("Cannot open the Runlog database " + absolute + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeOnFailure(writer, checkpointer);
+            discard(db, first);
             throw e;
         }
     }
 
-    private static void closeOnFailure(Connection writer, WalCheckpointer checkpointer) {
-        if (checkpointer != null) {
-            checkpointer.close();
+    /** After a failed open: closes what it made, without checkpointing a file it may not have checked. */
+    private static void discard(SqliteDatabase db, Connection first) {
+        if (db == null) {
+            closeQuietly(first);
+            return;
         }
-        closeQuietly(writer);
+        db.closed = true;
+        for (Connection reader : db.idleReaders) {
+            closeQuietly(reader);
+        }
+        if (db.checkpointer != null) {
+            db.checkpointer.close();
+        }
+        if (db.writer != null) {
+            closeQuietly(db.writer);
+        }
+    }
+
+    /**
+     * The writer connection, made at the first write; call under writeLock. Only the writer
+     * commits (and checkpoints), so only its {@code synchronous} setting matters: NORMAL, a commit
+     * survives the process being killed, and only a power cut can take the last transactions,
+     * never corrupting the file; FULL, a commit survives a power cut too.
+     */
+    private Connection writer() {
+        if (writer == null) {
+            Connection made = connect(jdbcUrl, file);
+            try {
+                execute(made, "PRAGMA synchronous=" + synchronous.name());
+                tune(made, true);
+                // Checkpoints off the commit path: see WalCheckpointer.
+                checkpointer = WalCheckpointer.start(file, made, () -> connect(jdbcUrl, file));
+            } catch (SQLException e) {
+                closeQuietly(made);
+                throw translate(file, e);
+            } catch (RuntimeException e) {
+                closeQuietly(made);
+                throw e;
+            }
+            writer = made;
+        }
+        return writer;
     }
 
     /** Refuses a file that is not SQLite at all without ever handing it to SQLite. */
@@ -248,9 +283,10 @@ final class SqliteDatabase implements AutoCloseable {
         writeLock.lock();
         try {
             checkOpen();
-            T result = retryWhileBusy(file, () -> inTransaction(writer, "BEGIN IMMEDIATE", work));
+            Connection connection = writer();
+            T result = retryWhileBusy(file, () -> inTransaction(connection, "BEGIN IMMEDIATE", work));
             wrote = true;
-            checkpointer.committed(writer);
+            checkpointer.committed(connection);
             return result;
         } finally {
             writeLock.unlock();
@@ -265,7 +301,8 @@ final class SqliteDatabase implements AutoCloseable {
         writeLock.lock();
         try {
             checkOpen();
-            T result = retryWhileBusy(file, () -> work.apply(writer));
+            Connection connection = writer();
+            T result = retryWhileBusy(file, () -> work.apply(connection));
             wrote = true;
             return result;
         } finally {
@@ -362,6 +399,8 @@ final class SqliteDatabase implements AutoCloseable {
                 return;
             }
             closed = true;
+            // The writer folds the WAL in; a tracker that never wrote has none, and a reader does it.
+            Connection folding = writer != null ? writer : idleReaders.poll();
             Connection reader;
             while ((reader = idleReaders.poll()) != null) {
                 closeQuietly(reader);
@@ -369,8 +408,13 @@ final class SqliteDatabase implements AutoCloseable {
             while ((reader = idleScanners.poll()) != null) {
                 closeQuietly(reader);
             }
-            checkpointer.close();
-            try (Statement s = writer.createStatement()) {
+            if (checkpointer != null) {
+                checkpointer.close();
+            }
+            if (folding == null) {
+                return;
+            }
+            try (Statement s = folding.createStatement()) {
                 if (!wrote) {
                     // Nothing of this tracker's to fold in: fold what is there if the file is free,
                     // but never wait (up to the busy timeout) for another process's transaction.
@@ -381,7 +425,7 @@ final class SqliteDatabase implements AutoCloseable {
             } catch (SQLException e) {
                 log().log(System.Logger.Level.DEBUG, "WAL checkpoint at close skipped", e);
             }
-            closeQuietly(writer);
+            closeQuietly(folding);
         } finally {
             writeLock.unlock();
         }
