@@ -155,7 +155,9 @@ public interface Tracker extends AutoCloseable {
      * and start time of the process that started each run, and ends a run only when that process
      * ran on this machine and is gone (its pid is not alive, or is alive with another start time):
      * runs of other machines, and runs started before the store recorded owners, are never
-     * touched. The in-memory store holds only this process's runs and has nothing to do.
+     * touched; it does not wait for another process's write transaction to end them (opening a
+     * store must not wait for a bulk import), so runs it could not end then are left for the
+     * next open or call. The in-memory store holds only this process's runs and has nothing to do.
      *
      * @return the ids of the runs it ended
      */

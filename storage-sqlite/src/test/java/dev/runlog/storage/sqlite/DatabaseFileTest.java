@@ -151,6 +151,21 @@ class DatabaseFileTest {
         assertEquals(999, pragmaInt(file, "user_version"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {-1, 0, Integer.MIN_VALUE})
+    void aRunlogDatabaseWhoseSchemaVersionWasChangedToZeroOrBelowIsRefusedAsDamaged(int version) throws Exception {
+        Path file = dir.resolve("changed" + version + ".db");
+        try (Tracker tracker = Tracker.open("sqlite:" + file); ActiveRun run = tracker.startRun("changed")) {
+            run.logMetric("loss", 0.5, 1);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = " + version);
+        }
+        // Not an ArrayIndexOutOfBoundsException from the migrations, nor "table already exists".
+        assertRefusedUntouched(file, "damaged schema header", "schema version " + version, "left untouched");
+        assertEquals(version, pragmaInt(file, "user_version"));
+    }
+
     // ---- (d) a corrupt database ---------------------------------------------------------------
 
     @Test

@@ -124,20 +124,58 @@ class DeadProcessRunsTest {
             ActiveRun elsewhere = owner.startRun("owners");
             ActiveRun reused = owner.startRun("owners");
             ActiveRun mine = owner.startRun("owners");
-            // What another machine, and a process whose pid this one now has, would have recorded.
+            ActiveRun unknownStart = owner.startRun("owners");
+            // What another machine, and a process whose pid this one now has, would have recorded;
+            // and this live process with no start time recorded (where the JDK cannot tell one).
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
                  PreparedStatement host = c.prepareStatement("UPDATE run_owners SET host = 'another-machine', pid = ? WHERE run_id = ?");
-                 PreparedStatement start = c.prepareStatement("UPDATE run_owners SET process_start = 0 WHERE run_id = ?")) {
+                 PreparedStatement start = c.prepareStatement("UPDATE run_owners SET process_start = ? WHERE run_id = ?")) {
                 host.setLong(1, Integer.MAX_VALUE); // no such pid here, which must not matter
                 host.setString(2, elsewhere.id());
                 assertEquals(1, host.executeUpdate());
-                start.setString(1, reused.id());
+                start.setLong(1, 0);
+                start.setString(2, reused.id());
+                assertEquals(1, start.executeUpdate());
+                start.setNull(1, java.sql.Types.INTEGER);
+                start.setString(2, unknownStart.id());
                 assertEquals(1, start.executeUpdate());
             }
             try (Tracker opened = Tracker.open("sqlite:" + db)) {
                 assertEquals(RunStatus.RUNNING, opened.getRun(elsewhere.id()).info().status());
                 assertEquals(RunStatus.KILLED, opened.getRun(reused.id()).info().status());
                 assertEquals(RunStatus.RUNNING, opened.getRun(mine.id()).info().status());
+                assertEquals(RunStatus.RUNNING, opened.getRun(unknownStart.id()).info().status(),
+                        "a live process whose start time is unknown was taken for gone");
+            }
+        }
+    }
+
+    @Test
+    void openingDoesNotWaitForAnotherProcesssWriteToEndADeadProcesssRun() throws Exception {
+        Path db = dir.resolve("busy.db");
+        String orphan;
+        try (Tracker owner = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
+            orphan = owner.startRun("owners").id();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                 PreparedStatement start = c.prepareStatement("UPDATE run_owners SET process_start = 0 WHERE run_id = ?")) {
+                start.setString(1, orphan); // this pid, another start time: its owner is gone
+                assertEquals(1, start.executeUpdate());
+            }
+            try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + db);
+                 java.sql.Statement s = writer.createStatement()) {
+                s.execute("BEGIN IMMEDIATE"); // another process's long write transaction
+                try {
+                    try (Tracker opened = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                            java.time.Duration.ofSeconds(20), () -> Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build(),
+                            "opening waited for another connection's write transaction")) {
+                        assertEquals(RunStatus.RUNNING, opened.getRun(orphan).info().status(), "left for later");
+                    }
+                } finally {
+                    s.execute("ROLLBACK");
+                }
+            }
+            try (Tracker later = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
+                assertEquals(RunStatus.KILLED, later.getRun(orphan).info().status(), "the next open ends it");
             }
         }
     }

@@ -369,8 +369,9 @@ final class PgTrackingStore implements TrackingStore {
         Map<String, ProcessOwner> dead = new LinkedHashMap<>();
         db.read(c -> PgDatabase.list(c, rs -> {
             long start = rs.getLong(3);
-            ProcessOwner owner = new ProcessOwner(self.host(), self.pidNamespace(), rs.getLong(2),
-                    rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(start));
+            // Asked right after the start time's own read: a NULL start is unknown, not 1970.
+            OptionalLong started = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(start);
+            ProcessOwner owner = new ProcessOwner(self.host(), self.pidNamespace(), rs.getLong(2), started);
             return Map.entry(rs.getString(1), owner);
         }, "SELECT run_id, owner_pid, owner_start FROM runlog_runs WHERE owner_host = ?"
                 + " AND owner_pid_namespace IS NOT DISTINCT FROM ? AND status = 'RUNNING'",

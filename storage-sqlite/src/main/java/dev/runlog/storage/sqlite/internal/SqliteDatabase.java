@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -226,7 +227,8 @@ final class SqliteDatabase implements AutoCloseable {
             if (isBusy(e)) {
                 throw e;
             }
-            if ((e.getErrorCode() & 0xFF) == 14 /* SQLITE_CANTOPEN */) {
+            int primary = e.getErrorCode() & 0xFF;
+            if (primary == 14 /* SQLITE_CANTOPEN */ || primary == 8 /* SQLITE_READONLY, of the file or its directory */) {
                 // A good file in a directory this process cannot write: SQLite cannot make the -wal and
                 // -shm files beside it. Not damage, and nothing to delete or restore.
                 throw new StoreException("Cannot open the Runlog database " + file + ": SQLite could not open it or"
@@ -239,6 +241,12 @@ final class SqliteDatabase implements AutoCloseable {
         if (applicationId != Schema.APPLICATION_ID && (applicationId != 0 || tables > 0)) {
             throw new StoreException(file + " is an SQLite database of another application, not a Runlog database"
                     + " (application_id " + applicationId + ", " + tables + " tables); it was left untouched");
+        }
+        if (version < 0 || version == 0 && tables > 0) {
+            // Runlog numbers its schema from 1 as it creates the tables: tables at version 0, or a
+            // negative version, is a header that was changed, not a store to create or migrate.
+            throw new StoreException(file + " has a damaged schema header (schema version " + version + " with " + tables
+                    + " tables); it is not opened, and was left untouched");
         }
         if (version > Schema.latestVersion()) {
             throw new StoreException("The Runlog database " + file + " has schema version " + version
@@ -288,6 +296,37 @@ final class SqliteDatabase implements AutoCloseable {
             wrote = true;
             checkpointer.committed(connection);
             return result;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * As {@link #write}, but one attempt that does not wait for another process's write
+     * transaction: empty when one holds the file. For housekeeping that can wait for a later
+     * call, such as what opening a store does, which must not wait minutes for a bulk import.
+     */
+    <T> Optional<T> writeIfFree(Work<T> work) {
+        writeLock.lock();
+        try {
+            checkOpen();
+            Connection connection = writer();
+            execute(connection, "PRAGMA busy_timeout = 0");
+            try {
+                T result = inTransaction(connection, "BEGIN IMMEDIATE", work);
+                wrote = true;
+                checkpointer.committed(connection);
+                return Optional.of(result);
+            } catch (SQLException e) {
+                if (isBusy(e)) {
+                    return Optional.empty();
+                }
+                throw e;
+            } finally {
+                execute(connection, "PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+            }
+        } catch (SQLException e) {
+            throw translate(file, e);
         } finally {
             writeLock.unlock();
         }

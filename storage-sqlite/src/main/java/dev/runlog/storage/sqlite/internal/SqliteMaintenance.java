@@ -117,8 +117,11 @@ final class SqliteMaintenance {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long start = rs.getLong(5);
+                        // Asked right after the start time's own read: a NULL start is unknown, not 1970,
+                        // and an owner of unknown start whose pid is alive is never taken for gone.
+                        OptionalLong started = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(start);
                         ProcessOwner owner = new ProcessOwner(rs.getString(2), Optional.ofNullable(rs.getString(3)),
-                                rs.getLong(4), rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(start));
+                                rs.getLong(4), started);
                         if (owner.isGone()) {
                             found.add(Map.entry(rs.getString(1), owner));
                         }

@@ -329,16 +329,17 @@ final class SqliteTrackingStore implements TrackingStore {
      * Ends as KILLED the RUNNING runs whose owner (recorded by {@link #createRun}) ran on this
      * machine, same host name and pid namespace, and is gone: its pid is not alive, or is alive with
      * another start time. Runs of other machines are never touched, since their pids mean nothing
-     * here; nor are runs created before the owner table existed, which have no owner.
+     * here; nor are runs created before the owner table existed, which have no owner. Read first,
+     * since most opens find nothing to do; the write never waits for another process's write
+     * transaction (this runs as a store opens): runs it cannot end then are left for the next call.
      */
     @Override
     public List<String> killRunsOfDeadProcesses(Instant endTime) {
-        // Read first: most opens find nothing to do and so never wait for the write lock.
         List<Map.Entry<String, ProcessOwner>> dead = SqliteMaintenance.runsOfDeadOwners(db);
         if (dead.isEmpty()) {
             return List.of();
         }
-        return db.write(c -> {
+        return db.writeIfFree(c -> {
             List<String> killed = new ArrayList<>();
             for (Map.Entry<String, ProcessOwner> entry : dead) {
                 String runId = entry.getKey();
@@ -357,7 +358,7 @@ final class SqliteTrackingStore implements TrackingStore {
                 killed.add(runId);
             }
             return killed;
-        });
+        }).orElseGet(List::of);
     }
 
     @Override
