@@ -11,6 +11,7 @@ import dev.runlog.registry.PromotionRejectedException;
 import dev.runlog.server.internal.mlflow.MlflowApi;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.InvalidFilterException;
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.StoreException;
@@ -257,6 +258,8 @@ public final class ApiHandler implements HttpHandler {
             sendError(exchange, 404, "not_found", e.getMessage());
         } else if (e instanceof ConflictException) {
             sendError(exchange, 409, "conflict", e.getMessage());
+        } else if (e instanceof IntegrityException) {
+            sendError(exchange, 409, "integrity", e.getMessage());
         } else if (e instanceof StoreException) {
             sendError(exchange, 503, "unavailable", e.getMessage());
         } else {

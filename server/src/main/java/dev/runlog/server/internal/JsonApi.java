@@ -11,6 +11,7 @@ import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.ExperimentSummary;
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.MetricSeries;
@@ -173,12 +174,18 @@ public final class JsonApi {
         Run run = tracker.getRun(runId);
         Map<String, Object> json = run(run);
         json.put("inputs", run.inputs().stream().map(JsonApi::input).toList());
-        json.put("models", loggedModels(runId).stream().map(JsonApi::loggedModel).toList());
+        List<Map<String, Object>> unreadable = new ArrayList<>();
+        json.put("models", loggedModels(runId, unreadable).stream().map(JsonApi::loggedModel).toList());
+        json.put("unreadable_models", unreadable);
         return json;
     }
 
-    /** The models a run logged: each directory holding a descriptor, found breadth-first within a bound. */
-    private List<LoggedModel> loggedModels(String runId) {
+    /**
+     * The models a run logged: each directory holding a descriptor, found breadth-first within a
+     * bound. A descriptor that does not read (any file of that name an MLflow client uploaded, a
+     * damaged one) goes to {@code unreadable}, with why, instead of failing the whole run's page.
+     */
+    private List<LoggedModel> loggedModels(String runId, List<Map<String, Object>> unreadable) {
         List<LoggedModel> models = new ArrayList<>();
         Deque<String> directories = new ArrayDeque<>(List.of(""));
         int walked = 0;
@@ -189,8 +196,15 @@ public final class JsonApi {
                 if (entry.isDirectory()) {
                     directories.add(path);
                 } else if (path.endsWith("/" + DESCRIPTOR)) {
-                    models.add(tracker.getLoggedModel(
-                            "runs:/" + runId + "/" + path.substring(0, path.length() - DESCRIPTOR.length() - 1)));
+                    String directory = path.substring(0, path.length() - DESCRIPTOR.length() - 1);
+                    try {
+                        models.add(tracker.getLoggedModel("runs:/" + runId + "/" + directory));
+                    } catch (IntegrityException | InvalidInputException e) {
+                        Map<String, Object> why = new LinkedHashMap<>();
+                        why.put("artifact_path", directory);
+                        why.put("error", e.getMessage());
+                        unreadable.add(why);
+                    }
                 }
             }
         }

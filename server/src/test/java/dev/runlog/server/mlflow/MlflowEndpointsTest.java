@@ -1,8 +1,10 @@
 package dev.runlog.server.mlflow;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.server.RunlogServer;
@@ -250,6 +252,41 @@ class MlflowEndpointsTest {
             assertTrue(!response.body().contains("jackson") && !response.body().contains("Feature"), "parser internals: " + response.body());
         }
         assertEquals(3, tracker.metricHistory(run, "m").size(), "a refused batch stores nothing");
+    }
+
+    @Test
+    void theArtifactProxyKeepsLoggedModelsImmutableAndAForeignDescriptorBreaksNoRunPage() throws Exception {
+        try (ActiveRun run = tracker.startRun("fx")) {
+            String uri = run.logModel("model", List.of(1, 2)).uri();
+            String base = "mlflow-artifacts/artifacts/" + run.experimentId() + "/" + run.id() + "/artifacts/";
+            byte[] descriptor = tracker.openArtifact(run.id(), "model/MLmodel.json").readAllBytes();
+
+            // As logArtifact refuses them: a logged model's files, and new files in its directory.
+            for (String path : List.of("model/MLmodel.json", "model/data/model.json", "model/data/new.bin")) {
+                HttpResponse<String> put = call("PUT", base + path, "tamper");
+                assertEquals(400, put.statusCode(), path + ": " + put.body());
+                assertTrue(put.body().contains("a logged model is immutable"), put.body());
+            }
+            assertArrayEquals(descriptor, tracker.openArtifact(run.id(), "model/MLmodel.json").readAllBytes());
+            assertEquals(List.of(1, 2), tracker.loadModel(uri, List.class));
+
+            // A file named like a descriptor that is not one (an MLflow client's log_dict, say).
+            assertEquals(200, call("PUT", base + "other/MLmodel.json", "junk").statusCode());
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/api/runs/" + run.id())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode(), page.body());
+            JsonNode json = JSON.readTree(page.body());
+            assertEquals(1, json.get("models").size());
+            assertEquals("other", json.at("/unreadable_models/0/artifact_path").asText());
+            assertTrue(json.at("/unreadable_models/0/error").asText().contains("not a valid MLmodel.json"), page.body());
+
+            // Registering it is a client error naming the file, not a 5xx MLflow's clients would retry.
+            call("POST", "mlflow/registered-models/create", "{\"name\": \"foreign\"}");
+            HttpResponse<String> create = call("POST", "mlflow/model-versions/create",
+                    "{\"name\": \"foreign\", \"source\": \"runs:/" + run.id() + "/other\"}");
+            assertEquals(400, create.statusCode(), create.body());
+            assertTrue(create.body().contains("INVALID_PARAMETER_VALUE") && create.body().contains("MLmodel.json"), create.body());
+        }
     }
 
     @Test

@@ -334,6 +334,13 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     }
 
     @Override
+    public ArtifactEntry uploadArtifact(String runId, String path, InputStream content) {
+        checkOpen();
+        InputRules.notNull("content", content);
+        return upload(InputRules.runId(runId), path, content);
+    }
+
+    @Override
     public void closeWithTracker(AutoCloseable resource) {
         InputRules.notNull("resource", resource);
         checkOpen();

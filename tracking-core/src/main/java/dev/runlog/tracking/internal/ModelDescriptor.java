@@ -1,5 +1,6 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.spi.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -123,7 +124,9 @@ final class ModelDescriptor {
         } catch (IOException | RuntimeException e) {
             String why = e instanceof java.util.NoSuchElementException ? "it names no flavor"
                     : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            throw new StoreException("The model descriptor " + where + " is not a valid " + FILE_NAME + ": " + why, e);
+            // The file is there but is not what logModel wrote (damaged, hand-made, another tool's):
+            // no later attempt reads it better.
+            throw new IntegrityException("The model descriptor " + where + " is not a valid " + FILE_NAME + ": " + why, e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.runlog.tracking.spi;
 
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidFilterException;
 import dev.runlog.tracking.InvalidInputException;
@@ -7,6 +9,7 @@ import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Tracker;
+import java.io.InputStream;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -114,6 +117,18 @@ public interface TrackerAccess {
      * store sharing their storage is closed first. Registering the same object again changes nothing.
      */
     void closeWithTracker(AutoCloseable resource);
+
+    /**
+     * Stores {@code content} as the artifact at {@code path} of run {@code runId} and records it,
+     * under the rules an {@code ActiveRun}'s {@code logArtifact} applies, for code that writes
+     * artifacts on a run's behalf (the server's MLflow artifact proxy): the path is checked, and
+     * one in a logged model's directory is refused before a byte is written, since a logged model
+     * is immutable. A file already at the path is replaced, as {@code logArtifact} replaces one.
+     *
+     * @throws ConflictException     if {@code path} is a logged model's directory or lies under one
+     * @throws InvalidInputException if {@code path} breaks the artifact path rules
+     */
+    ArtifactEntry uploadArtifact(String runId, String path, InputStream content);
 
     /**
      * A logged model and the SHA-256 of its descriptor bytes.

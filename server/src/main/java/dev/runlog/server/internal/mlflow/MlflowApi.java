@@ -5,6 +5,7 @@ import dev.runlog.registry.ModelRegistry;
 import dev.runlog.server.internal.ApiHandler;
 import dev.runlog.server.internal.Csrf;
 import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
@@ -233,6 +234,11 @@ public final class MlflowApi {
             return MlflowException.notFound(e.getMessage());
         }
         if (e instanceof ConflictException) {
+            return MlflowException.invalid(e.getMessage());
+        }
+        if (e instanceof IntegrityException) {
+            // Stored data that fails its check (a changed payload, a descriptor not Runlog's): not
+            // worth a retry, which MLflow's clients make on a 5xx.
             return MlflowException.invalid(e.getMessage());
         }
         if (e instanceof StoreException) {

@@ -9,6 +9,7 @@ import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.TrackerAccess;
 import dev.runlog.tracking.spi.TrackerStores;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,11 +131,11 @@ final class MlflowArtifacts {
         if (target.path().isEmpty()) {
             throw MlflowException.invalid("an artifact upload needs a file path after the run's artifacts/");
         }
-        ArtifactEntry entry;
+        // Through the tracker, not straight into the stores: a logged model's files are refused
+        // here as logArtifact refuses them (the model would no longer match its descriptor).
         try (InputStream in = exchange.getRequestBody()) {
-            entry = stores.artifacts().put(run.info().id(), target.path(), in);
+            TrackerAccess.of(tracker).uploadArtifact(run.info().id(), target.path(), in);
         }
-        stores.tracking().logArtifacts(run.info().id(), List.of(entry));
     }
 
     private void download(Target target, HttpExchange exchange) throws IOException {

@@ -108,7 +108,10 @@ function models(run) {
       h('h4', null, 'Registry versions'), versions)};
   });
   if (boxes.length) registryVersions(run, boxes);
-  return boxes.map((b) => b.el);
+  // A descriptor that does not read is shown as such; the rest of the run still is.
+  const unreadable = (run.unreadable_models || []).map((u) => h('div', {class: 'model'},
+    h('h3', null, u.artifact_path, ' ', badge('unreadable')), h('p', {class: 'muted'}, u.error)));
+  return boxes.map((b) => b.el).concat(unreadable);
 }
 
 /** The registry versions registered from this run's models: every model's versions, matched by run and source. */
