@@ -83,6 +83,14 @@ class MlflowEndpointsTest {
         return Stream.of(
                 new Case("POST", "mlflow/experiments/create", "{\"name\": \"t-new\"}", 200, "experiment_id"),
                 new Case("POST", "mlflow/experiments/create", "{\"name\": \"fx\"}", 400, "RESOURCE_ALREADY_EXISTS"),
+                // As protobuf's JSON reader in MLflow's server: a string field takes a string only, and
+                // a body is one object with each field once.
+                new Case("POST", "mlflow/experiments/create", "{\"name\": 123}", 400, "must be a string, not number"),
+                new Case("POST", "mlflow/experiments/create", "{\"name\": [\"a\"]}", 400, "must be a string, not array"),
+                new Case("POST", "mlflow/experiments/create", "{\"name\": true}", 400, "must be a string, not boolean"),
+                new Case("POST", "mlflow/experiments/create", "{\"name\": \"tg1\"} xyz", 400, "not valid JSON"),
+                new Case("POST", "mlflow/experiments/create", "{\"name\": \"dk1\", \"name\": \"dk2\"}", 400, "Duplicate field 'name'"),
+                new Case("DELETE", "mlflow/model-versions/delete", "{\"name\": \"rm\", \"version\": [1]}", 400, "not array"),
                 new Case("GET", "mlflow/experiments/get?experiment_id=${E}", null, 200, "\"name\":\"fx\""),
                 new Case("GET", "mlflow/experiments/get?experiment_id=99999", null, 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("GET", "mlflow/experiments/get-by-name?experiment_name=fx", null, 200, "\"experiment_id\":\"${E}\""),
@@ -129,6 +137,10 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/runs/log-parameter", "{\"run_id\": \"${R}\", \"key\": \"p\", \"value\": \"2\"}", 400, "immutable"),
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"filter\": \"params.p = '1'\"}", 200, "\"run_id\":\"${R}\""),
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"filter\": \"params.p ==\"}", 400, "INVALID_PARAMETER_VALUE"),
+                // One id repeated is looked up once; more distinct ids than a search names are refused.
+                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [" + "\"${E}\", ".repeat(20_000) + "\"${E}\"]}", 200, "\"run_id\":\"${R}\""),
+                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": ["
+                        + IntStream.range(0, 10_001).mapToObj(i -> "\"" + i + "\"").collect(Collectors.joining(", ")) + "]}", 400, "at most 10000"),
                 new Case("POST", "mlflow/runs/set-tag", "{\"run_id\": \"${R}\", \"key\": \"t\", \"value\": \"v\"}", 200, "{}"),
                 new Case("POST", "mlflow/runs/set-tag", "{\"run_id\": \"" + NO_RUN + "\", \"key\": \"t\", \"value\": \"v\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/runs/delete-tag", "{\"run_id\": \"${R}\", \"key\": \"t\"}", 200, "{}"),
@@ -139,6 +151,9 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"tags\": []}]}", 400, "datasets.dataset"),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"{\\\"artifact_path\\\": \\\"model\\\"}\"}", 200, "{}"),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"not json\"}", 400, "not JSON"),
+                new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"[1, 2]\"}", 400, "must be a JSON object"),
+                new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"dataset\": "
+                        + dataset.replace("\"digest\": \"abc\"", "\"digest\": \"" + "d".repeat(37) + "\"") + "}]}", 400, "1 to 36 characters"),
                 new Case("GET", "mlflow/runs/get?run_id=${R}", null, 200, "mlflow.log-model.history"),
                 new Case("GET", "mlflow/metrics/get-history?run_id=${R}&metric_key=m", null, 200, "\"value\":1.5"),
                 new Case("GET", "mlflow/metrics/get-history?run_id=${R}&metric_key=m&page_token=bogus", null, 400, "page token"),

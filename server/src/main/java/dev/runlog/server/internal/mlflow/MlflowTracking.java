@@ -301,8 +301,19 @@ final class MlflowTracking {
         }
     }
 
+    /** MLflow's limit on a dataset's digest. */
+    private static final int MAX_DIGEST_LENGTH = 36;
+
+    /** More distinct experiments than one search names in practice; each is looked up. */
+    private static final int MAX_SEARCH_EXPERIMENTS = 10_000;
+
     private Object searchRuns(Request r) {
-        List<String> experiments = r.texts("experiment_ids");
+        // Each id once: a list repeating one id a hundred thousand times looked it up as often.
+        List<String> experiments = List.copyOf(new java.util.LinkedHashSet<>(r.texts("experiment_ids")));
+        if (experiments.size() > MAX_SEARCH_EXPERIMENTS) {
+            throw MlflowException.invalid("runs/search names " + experiments.size() + " experiments; at most "
+                    + MAX_SEARCH_EXPERIMENTS + " distinct experiment_ids are searched at once");
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         if (experiments.isEmpty()) {
             json.put("runs", List.of());
@@ -401,6 +412,11 @@ final class MlflowTracking {
             }
             String name = InputRules.name("dataset", Request.text(d, "dataset", "name"));
             String digest = InputRules.text("dataset digest", Request.text(d, "dataset", "digest"));
+            if (digest.isEmpty() || digest.length() > MAX_DIGEST_LENGTH) {
+                // MLflow's own limit: a digest is a short hash, not a place to store text.
+                throw MlflowException.invalid("dataset digest must be 1 to " + MAX_DIGEST_LENGTH + " characters; got "
+                        + digest.length());
+            }
             long rows = -1;
             try {
                 rows = d.hasNonNull("profile") ? MAPPER.readTree(d.get("profile").asText()).path("num_rows").asLong(-1) : -1;
@@ -457,6 +473,11 @@ final class MlflowTracking {
             model = MAPPER.readTree(r.text("model_json"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw MlflowException.invalid("model_json is not JSON: " + e.getOriginalMessage());
+        }
+        if (model == null || !model.isObject()) {
+            // MLflow's clients send an MLmodel as an object; anything else would sit in the history tag.
+            throw MlflowException.invalid("model_json must be a JSON object (an MLmodel), not "
+                    + (model == null ? "nothing" : model.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
         List<JsonNode> history = new ArrayList<>();
         String previous = tracker.getRun(runId).data().tags().get(MODEL_HISTORY_TAG);

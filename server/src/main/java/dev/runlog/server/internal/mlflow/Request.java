@@ -27,7 +27,11 @@ final class Request {
 
     /** Fast double parsing: a 1,000-point batch is a thousand decimals to read, exactly as Double.parseDouble does. */
     private static final ObjectMapper MAPPER = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            // One JSON object and nothing after it, each field once: a repeated field or trailing
+            // text is a malformed request, not one to read the last or the first of.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     /** The body when it holds anything but whitespace, else null. */
     private final byte[] body;
@@ -114,22 +118,21 @@ final class Request {
     }
 
     Optional<String> optionalText(String name) {
-        return scalar(name, "a string");
+        return scalar(name, "a string", JsonNode::isTextual);
     }
 
     /**
-     * The field {@code name} as text: a JSON scalar, or a query parameter given once; empty when
-     * absent or null; a wrong-type error naming {@code expected} when it is an object or array.
+     * The field {@code name} as text: a JSON value of a kind {@code allowed} takes (as protobuf's
+     * JSON reader, which MLflow's server uses, takes a string only for a string field, a number or
+     * a numeric string for a number), or a query parameter given once; empty when absent or null;
+     * a wrong-type error naming {@code expected} otherwise.
      */
-    private Optional<String> scalar(String name, String expected) {
+    private Optional<String> scalar(String name, String expected, java.util.function.Predicate<JsonNode> allowed) {
         JsonNode value = fields().get(name);
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
-        if (value.isArray() && value.size() == 1) {
-            value = value.get(0);
-        }
-        if (!value.isValueNode()) {
+        if (!value.isValueNode() || !allowed.test(value)) {
             throw wrongType(name, expected, value);
         }
         return Optional.of(value.asText());
@@ -173,12 +176,12 @@ final class Request {
     }
 
     private Optional<String> number(String name) {
-        return scalar(name, "a number");
+        return scalar(name, "a number", v -> v.isNumber() || v.isTextual());
     }
 
     /** The boolean field {@code name} ({@code true} or {@code "true"}); {@code otherwise} when absent. */
     boolean bool(String name, boolean otherwise) {
-        return optionalText(name).map(t -> {
+        return scalar(name, "true or false", v -> v.isBoolean() || v.isTextual()).map(t -> {
             if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
                 throw MlflowException.invalid("Invalid value " + t + " for parameter '" + name + "': it must be true or false");
             }
@@ -205,7 +208,7 @@ final class Request {
     List<String> texts(String name) {
         List<String> out = new ArrayList<>();
         for (JsonNode element : list(name)) {
-            if (!element.isValueNode()) {
+            if (!element.isTextual()) {
                 throw wrongType(name, "an array of strings", element);
             }
             out.add(element.asText());
@@ -216,8 +219,11 @@ final class Request {
     /** A string field of an element of a repeated field, such as a tag's {@code key}. */
     static String text(JsonNode element, String list, String name) {
         JsonNode value = element.get(name);
-        if (value == null || value.isNull() || !value.isValueNode()) {
+        if (value == null || value.isNull()) {
             throw MlflowException.invalid("Missing value for required parameter '" + list + "." + name + "'.");
+        }
+        if (!value.isTextual()) {
+            throw wrongType(list + "." + name, "a string", value);
         }
         return value.asText();
     }
