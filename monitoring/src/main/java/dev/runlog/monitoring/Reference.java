@@ -263,6 +263,11 @@ public final class Reference {
     }
 
     private static DriftTests.Result kolmogorovSmirnov(NumericColumn reference, StepCdf current) {
+        if (!reference.sketch.isEstimationMode() && reference.sketch.getN() >= 2 && current.count() >= 2) {
+            // The sketch still holds every training value (a small reference): the exact two-sample
+            // test on both samples, the p-value DriftTests and scipy give, not the asymptotic one.
+            return DriftTests.kolmogorovSmirnov(reference.cdf().sample(), current.sample());
+        }
         double d = StepCdf.kolmogorovSmirnov(reference.cdf(), current);
         return new DriftTests.Result(d, KolmogorovDistribution.twoSampleAsymptotic(d, reference.sketch.getN(), current.count()));
     }

@@ -87,6 +87,22 @@ public final class StepCdf {
         return new StepCdf(Arrays.copyOf(values, distinct), Arrays.copyOf(cumulative, distinct), total);
     }
 
+    /**
+     * The sorted sample with this distribution, each value as often as it occurred: exact for a
+     * distribution of a sample, or of a sketch that retained every item (not in estimation mode).
+     */
+    public double[] sample() {
+        double[] sample = new double[Math.toIntExact(count)];
+        int at = 0;
+        for (int i = 0; i < values.length; i++) {
+            int upTo = (int) Math.round(cumulative(i) * count);
+            while (at < upTo) {
+                sample[at++] = values[i];
+            }
+        }
+        return sample;
+    }
+
     /** How many values the distribution stands for. */
     public long count() {
         return count;
