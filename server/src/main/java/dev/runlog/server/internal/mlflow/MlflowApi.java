@@ -123,9 +123,11 @@ public final class MlflowApi {
             return;
         }
         String name = path.substring("mlflow/".length());
+        // HEAD is a GET without the body, as MLflow's server (Flask) answers it.
+        String asked = method.equals("HEAD") ? "GET" : method;
         // A path MLflow serves with several methods, each doing another thing (registered-models/alias), has a route per method.
-        Route route = routes.getOrDefault(method + " " + name, routes.get(name));
-        if (route == null || !route.methods().contains(method)) {
+        Route route = routes.getOrDefault(asked + " " + name, routes.get(name));
+        if (route == null || !route.methods().contains(asked)) {
             List<String> allowed = routes.entrySet().stream()
                     .filter(e -> e.getKey().equals(name) || e.getKey().endsWith(" " + name))
                     .flatMap(e -> e.getValue().methods().stream()).sorted().toList();

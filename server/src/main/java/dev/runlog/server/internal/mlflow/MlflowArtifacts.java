@@ -69,7 +69,7 @@ final class MlflowArtifacts {
     void serve(HttpExchange exchange, String rest) throws IOException {
         String method = exchange.getRequestMethod();
         if (rest.equals("artifacts") || rest.equals("artifacts/")) {
-            if (!method.equals("GET")) {
+            if (!method.equals("GET") && !method.equals("HEAD")) {
                 throw new MlflowException("ENDPOINT_NOT_FOUND", 405, "listing artifacts is a GET");
             }
             Request r = Request.of(new byte[0], exchange.getRequestURI().getRawQuery());
@@ -89,7 +89,7 @@ final class MlflowArtifacts {
                 upload(target, exchange);
                 ApiHandler.sendJson(exchange, 200, Map.of());
             }
-            case "GET" -> download(target, exchange);
+            case "GET", "HEAD" -> download(target, exchange);
             default -> throw new MlflowException("ENDPOINT_NOT_FOUND", 405, "artifacts are uploaded with PUT and downloaded with GET");
         }
     }
@@ -142,9 +142,12 @@ final class MlflowArtifacts {
         try (InputStream in = tracker.openArtifact(target.run().info().id(), target.path())) {
             exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
             exchange.getResponseHeaders().set("Content-Disposition", "attachment");
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                in.transferTo(out);
+            boolean head = exchange.getRequestMethod().equals("HEAD");
+            exchange.sendResponseHeaders(200, head ? -1 : 0);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    in.transferTo(out);
+                }
             }
         }
     }
