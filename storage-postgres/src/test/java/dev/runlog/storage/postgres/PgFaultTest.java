@@ -211,6 +211,11 @@ class PgFaultTest {
             for (int p = 0; p < params; p++) {
                 assertEquals(Integer.toString(p), stored.get("p" + p), "param p" + p + " of " + params + " told stored");
             }
+            // Opening ended the dead child's run, and getRun (which reads the run's one-row record)
+            // shows why, as search does.
+            dev.runlog.tracking.Run run = tracker.getRun(runId);
+            assertEquals(dev.runlog.tracking.RunStatus.KILLED, run.info().status());
+            assertTrue(run.data().tags().getOrDefault(Tracker.KILLED_REASON_TAG, "").contains("is gone"), run.data().tags().toString());
         }
     }
 }

@@ -204,4 +204,35 @@ public interface HostileInputContract {
         run.close();
         assertEquals(2, tracker.listArtifacts(run.id(), "").size(), "nothing of the refused writes was stored");
     }
+
+    @Test
+    @DisplayName("an id, name or key with a NUL given to a lookup or an edit names nothing stored: not found or invalid input, never a store failure")
+    default void nulInALookupIsNotAStoreFailure(Tracker tracker) {
+        String id;
+        try (ActiveRun run = tracker.startRun("nul")) {
+            id = run.id();
+        }
+        String nul = "a\0b";
+        List<Executable> calls = List.of(
+                () -> tracker.getRun(nul),
+                () -> tracker.getExperimentByName(nul).ifPresent(e -> { throw new AssertionError("found " + e); }),
+                () -> tracker.metricHistory(nul, "m"),
+                () -> tracker.metricHistory(id, nul),
+                () -> tracker.latestMetrics(List.of(nul)),
+                () -> tracker.listArtifacts(nul, ""),
+                () -> tracker.setTag(nul, "k", "v"),
+                () -> tracker.deleteTag(id, nul),
+                () -> tracker.deleteRun(nul),
+                () -> tracker.runsUsing(nul));
+        for (int i = 0; i < calls.size(); i++) {
+            try {
+                calls.get(i).execute();
+            } catch (dev.runlog.tracking.NotFoundException | InvalidInputException expected) {
+                // either: nothing stored can hold a NUL
+            } catch (Throwable other) {
+                throw new AssertionError("call " + i + " with a NUL failed as " + other, other);
+            }
+        }
+        assertEquals(dev.runlog.tracking.RunStatus.FINISHED, tracker.getRun(id).info().status());
+    }
 }

@@ -55,7 +55,7 @@ final class PgArtifactStore implements ArtifactStore {
         return db.writeOnce(c -> {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
                 lock.setInt(1, UPLOAD_LOCK);
-                lock.setString(2, runId);
+                lock.setString(2, PgDatabase.storable(runId));
                 lock.execute();
             }
             checkTree(c, runId, file);
@@ -63,7 +63,7 @@ final class PgArtifactStore implements ArtifactStore {
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO runlog_artifact_files (run_id, path, size, sha256)"
                     + " VALUES (?, ?, 0, '') RETURNING file_id")) {
-                ps.setString(1, runId);
+                ps.setString(1, PgDatabase.storable(runId));
                 ps.setString(2, file);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -120,7 +120,7 @@ final class PgArtifactStore implements ArtifactStore {
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT path FROM runlog_artifact_files WHERE run_id = ? AND path = ANY (?) ORDER BY path LIMIT 1")) {
-            ps.setString(1, runId);
+            ps.setString(1, PgDatabase.storable(runId));
             ps.setArray(2, c.createArrayOf("text", above.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -218,7 +218,7 @@ final class PgArtifactStore implements ArtifactStore {
             List<ArtifactEntry> entries = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT path, size FROM runlog_artifact_files"
                     + " WHERE run_id = ? AND starts_with(path, ?) ORDER BY path")) {
-                ps.setString(1, runId);
+                ps.setString(1, PgDatabase.storable(runId));
                 ps.setString(2, prefix);
                 try (ResultSet rs = ps.executeQuery()) {
                     String lastDirectory = null;
@@ -245,7 +245,7 @@ final class PgArtifactStore implements ArtifactStore {
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM runlog_artifact_files WHERE run_id = ? RETURNING size")) {
-                ps.setString(1, runId);
+                ps.setString(1, PgDatabase.storable(runId));
                 long bytes = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

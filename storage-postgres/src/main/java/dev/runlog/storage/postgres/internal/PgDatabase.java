@@ -305,7 +305,7 @@ final class PgDatabase implements AutoCloseable {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Object[] row : rows) {
                 for (int i = 0; i < row.length; i++) {
-                    ps.setObject(i + 1, row[i]);
+                    ps.setObject(i + 1, storable(row[i]));
                 }
                 ps.addBatch();
             }
@@ -321,13 +321,35 @@ final class PgDatabase implements AutoCloseable {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
             for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+                ps.setObject(i + 1, storable(args[i]));
             }
             return ps;
         } catch (SQLException e) {
             ps.close();
             throw e;
         }
+    }
+
+    /**
+     * {@code arg}, once it is known to hold no NUL character: PostgreSQL cannot store one in text,
+     * nor compare with one, and fails the whole statement. Values written are refused earlier by
+     * the input rules; this catches an id, name or key given to a lookup or an edit, which no
+     * stored value can match, with an error that says so instead of a store failure.
+     */
+    static Object storable(Object arg) {
+        if (arg instanceof String text && text.indexOf('\0') >= 0
+                || arg instanceof String[] texts && java.util.Arrays.stream(texts).anyMatch(t -> t != null && t.indexOf('\0') >= 0)) {
+            String shown = arg instanceof String text ? text : String.join(", ", (String[]) arg);
+            throw new InvalidInputException("A value given holds a NUL character (U+0000), which the PostgreSQL store"
+                    + " cannot hold, so nothing stored has it: '" + shown.replace("\0", "\\u0000") + "'");
+        }
+        return arg;
+    }
+
+    /** {@link #storable(Object)} for a statement's own {@code setString}. */
+    static String storable(String text) {
+        storable((Object) text);
+        return text;
     }
 
     private static void pause(int attempt) {

@@ -394,6 +394,7 @@ final class PgTrackingStore implements TrackingStore {
                 String reason = "its process (" + entry.getValue() + ") is gone and did not end it: killed or crashed;"
                         + " marked KILLED by pid " + self.pid() + " when it opened the store";
                 PgRunWrites.upsertTags(c, entry.getKey(), Map.of(Tracker.KILLED_REASON_TAG, reason));
+                PgRunData.refresh(c, entry.getKey()); // the run's one-row record, which getRun reads, holds its tags too
                 LOG.log(System.Logger.Level.INFO, "Run {0} marked KILLED: {1}", entry.getKey(), reason);
                 killed.add(entry.getKey());
             }
