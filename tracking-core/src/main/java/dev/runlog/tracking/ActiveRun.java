@@ -118,7 +118,8 @@ public interface ActiveRun extends AutoCloseable {
 
     /**
      * The system tag every run gets at start: the main class (or jar) and the program's arguments
-     * as the JVM recorded them ({@code sun.java.command}; not the JVM's options nor its class path).
+     * as the JVM recorded them ({@code sun.java.command}; not the JVM's options nor its class path),
+     * with the credentials of a URI among them ({@code user:secret@}, {@code password=}) hidden.
      */
     String COMMAND_LINE_TAG = "runlog.source.command";
 

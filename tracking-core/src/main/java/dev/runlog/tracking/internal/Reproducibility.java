@@ -1,6 +1,7 @@
 package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.spi.InputRules;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,18 @@ final class Reproducibility {
         put(tags, ActiveRun.OS_TAG, System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         host().ifPresent(host -> put(tags, ActiveRun.HOST_TAG, host));
-        put(tags, ActiveRun.COMMAND_LINE_TAG, System.getProperty("sun.java.command"));
+        put(tags, ActiveRun.COMMAND_LINE_TAG, commandLine(System.getProperty("sun.java.command")));
         return tags;
+    }
+
+    /**
+     * The command line as the tag records it: a store URI given as an argument (as the examples
+     * take one) keeps no password in a tag that every reader of a shared store sees; the
+     * credentials of a {@code scheme://user:secret@host} and a {@code password=} option are hidden.
+     */
+    static String commandLine(String command) {
+        return command == null ? null
+                : InputRules.hideCredentials(command).replaceAll("(?i)(password=)[^\\s&]*", "$1(hidden)");
     }
 
     private static void put(Map<String, String> tags, String key, String value) {

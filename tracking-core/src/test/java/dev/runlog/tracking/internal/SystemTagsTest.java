@@ -61,4 +61,15 @@ class SystemTagsTest {
         assertEquals(Optional.empty(), SystemTags.gitCommit(dir.resolve("repo")));
         assertEquals(Optional.empty(), SystemTags.gitCommit(Files.createDirectories(dir.resolve("plain"))));
     }
+
+    /** A store URI passed as an argument, as the examples take one, leaves no password in the shared store's tags. */
+    @Test
+    void theCommandLineTagHidesTheCredentialsOfAUriAmongTheArguments() {
+        assertEquals("com.example.Train postgresql://(credentials hidden)@db.team:5432/runlog --epochs 3",
+                Reproducibility.commandLine("com.example.Train postgresql://ana:s3cret!@db.team:5432/runlog --epochs 3"));
+        assertEquals("train.jar postgresql://db/runlog?user=ana&password=(hidden)&ssl=true",
+                Reproducibility.commandLine("train.jar postgresql://db/runlog?user=ana&PASSWORD=x%21y&ssl=true")
+                        .replace("PASSWORD", "password"));
+        assertEquals("com.example.Train sqlite:runlog.db", Reproducibility.commandLine("com.example.Train sqlite:runlog.db"));
+    }
 }
