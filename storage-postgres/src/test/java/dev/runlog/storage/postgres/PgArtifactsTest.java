@@ -67,6 +67,42 @@ class PgArtifactsTest {
         }
     }
 
+    /**
+     * A file of one piece replaced again and again by another tracker (another host, say) while it
+     * is read: each read gets the old file or the new one whole, never an error. Its row and its
+     * piece are read from one snapshot.
+     */
+    @Test
+    void aSmallFileReplacedWhileItIsReadIsReadOldOrNewNeverFailed() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        String uri = pg.uri(pg.freshDatabase(temp.resolve("store")));
+        String a = "a".repeat(200_000);
+        String b = "b".repeat(200_000);
+        try (Tracker writer = Tracker.builder().uri(uri).shutdownHook(false).build();
+             Tracker reader = Tracker.builder().uri(uri).shutdownHook(false).build();
+             ActiveRun run = writer.startRun("replaced")) {
+            run.logText(a, "f.txt");
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread replacing = new Thread(() -> {
+                for (int i = 0; !done.get(); i++) {
+                    run.logText(i % 2 == 0 ? b : a, "f.txt");
+                }
+            });
+            replacing.start();
+            try {
+                for (int i = 0; i < 400; i++) {
+                    try (InputStream in = reader.openArtifact(run.id(), "f.txt")) {
+                        String read = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                        assertTrue(read.equals(a) || read.equals(b), "read " + read.length() + " mixed bytes");
+                    }
+                }
+            } finally {
+                done.set(true);
+                replacing.join();
+            }
+        }
+    }
+
     @Test
     void artifactsUnderASharedDirectory() throws Exception {
         TestPostgres pg = TestPostgres.get();

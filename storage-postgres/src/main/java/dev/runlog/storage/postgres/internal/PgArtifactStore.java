@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Artifact files in the database itself, reachable from every host that reaches it: a row per file
@@ -134,11 +135,23 @@ final class PgArtifactStore implements ArtifactStore {
     @Override
     public InputStream open(String runId, String path) {
         String file = ArtifactPaths.normalize(path);
-        StoredFile stored = db.readOne(c -> PgDatabase.first(c,
-                rs -> new StoredFile(runId + "/" + file, rs.getLong(1), rs.getLong(2), rs.getString(3)),
-                "SELECT file_id, size, sha256 FROM runlog_artifact_files WHERE run_id = ? AND path = ?", runId, file))
-                .orElseThrow(() -> new NotFoundException("Run " + runId + " has no artifact file '" + file + "'"));
-        return new PieceStream(stored);
+        // The file's row and its first piece from one snapshot: a file of one piece (up to 512 KB)
+        // replaced meanwhile is read whole, old or new, never its row with the other's pieces.
+        PieceStream stream = db.read(c -> {
+            Optional<StoredFile> stored = PgDatabase.first(c,
+                    rs -> new StoredFile(runId + "/" + file, rs.getLong(1), rs.getLong(2), rs.getString(3)),
+                    "SELECT file_id, size, sha256 FROM runlog_artifact_files WHERE run_id = ? AND path = ?", runId, file);
+            if (stored.isEmpty()) {
+                return null;
+            }
+            byte[] first = PgDatabase.first(c, rs -> rs.getBytes(1),
+                    "SELECT data FROM runlog_artifact_pieces WHERE file_id = ? AND piece_no = 0", stored.get().id()).orElse(null);
+            return new PieceStream(stored.get(), first);
+        });
+        if (stream == null) {
+            throw new NotFoundException("Run " + runId + " has no artifact file '" + file + "'");
+        }
+        return stream;
     }
 
     /** A stored file's row: what a read must find at its end. */
@@ -155,8 +168,15 @@ final class PgArtifactStore implements ArtifactStore {
         private long read;
         private boolean ended;
 
-        PieceStream(StoredFile file) {
+        /** {@code first}: the file's piece 0, read with its row; null for a file of no bytes. */
+        PieceStream(StoredFile file, byte[] first) {
             this.file = file;
+            if (first != null) {
+                digest.update(first);
+                read = first.length;
+                piece = first;
+                nextPiece = 1;
+            }
         }
 
         @Override
