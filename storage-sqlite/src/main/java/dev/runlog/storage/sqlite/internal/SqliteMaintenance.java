@@ -6,6 +6,7 @@ import static dev.runlog.storage.sqlite.internal.Sql.update;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.ProcessOwner;
 import dev.runlog.tracking.spi.Purge;
@@ -25,8 +26,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Garbage collection, the self-check and the dead-process scan of the SQLite tracking store
- * (TrackingStore's purgeDeleted, checkStore and the read half of killRunsOfDeadProcesses).
+ * Garbage collection, the self-check and the ending of dead processes' runs for the SQLite
+ * tracking store (TrackingStore's purgeDeleted, checkStore and killRunsOfDeadProcesses).
  */
 final class SqliteMaintenance {
     /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
@@ -102,13 +103,41 @@ final class SqliteMaintenance {
         return single(s, "PRAGMA page_count") * single(s, "PRAGMA page_size");
     }
 
+    /** The work of {@link SqliteTrackingStore#killRunsOfDeadProcesses}, as its comment describes it. */
+    static List<String> killRunsOfDeadOwners(SqliteDatabase db, Instant endTime) {
+        List<Map.Entry<String, ProcessOwner>> dead = runsOfDeadOwners(db);
+        if (dead.isEmpty()) {
+            return List.of();
+        }
+        return db.writeIfFree(c -> {
+            List<String> killed = new ArrayList<>();
+            for (Map.Entry<String, ProcessOwner> entry : dead) {
+                String runId = entry.getKey();
+                // Checked again under the write lock: another process may have ended it since the read.
+                if (update(c, "UPDATE runs SET status = ?, end_time = MAX(?, start_time) WHERE run_id = ? AND status = ?",
+                        RunStatus.KILLED.name(), endTime.toEpochMilli(), runId, RunStatus.RUNNING.name()) == 0) {
+                    continue;
+                }
+                String reason = "its process (" + entry.getValue() + ") is gone and did not end it: killed or crashed;"
+                        + " marked KILLED by pid " + ProcessOwner.current().pid() + " when it opened the store";
+                Map<String, String> tags = Map.of(Tracker.KILLED_REASON_TAG, reason);
+                SqliteTrackingStore.upsertTags(c, runId, tags);
+                SqliteTrackingStore.updateRunData(c, runId, Map.of(), tags, Map.of());
+                update(c, "DELETE FROM run_owners WHERE run_id = ?", runId);
+                log().log(System.Logger.Level.INFO, "Run {0} marked KILLED: {1}", runId, reason);
+                killed.add(runId);
+            }
+            return killed;
+        }).orElseGet(List::of);
+    }
+
     /**
      * The RUNNING runs owned by a process of this machine (this process's host and pid namespace)
      * that is gone, with their owners: what opening a store ends as KILLED. The table holds only
      * running runs' owners, so all are read and the machine compared here: this process is then
      * described only when some run has an owner, not at every open of a store nobody writes.
      */
-    static List<Map.Entry<String, ProcessOwner>> runsOfDeadOwners(SqliteDatabase db) {
+    private static List<Map.Entry<String, ProcessOwner>> runsOfDeadOwners(SqliteDatabase db) {
         return db.read(c -> {
             List<Map.Entry<String, ProcessOwner>> found = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT o.run_id, o.host, o.pid_namespace, o.pid, o.process_start"

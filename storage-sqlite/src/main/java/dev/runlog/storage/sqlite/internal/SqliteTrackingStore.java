@@ -16,7 +16,6 @@ import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
-import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.spi.ProcessOwner;
 import dev.runlog.tracking.spi.ExperimentSearch;
@@ -335,30 +334,7 @@ final class SqliteTrackingStore implements TrackingStore {
      */
     @Override
     public List<String> killRunsOfDeadProcesses(Instant endTime) {
-        List<Map.Entry<String, ProcessOwner>> dead = SqliteMaintenance.runsOfDeadOwners(db);
-        if (dead.isEmpty()) {
-            return List.of();
-        }
-        return db.writeIfFree(c -> {
-            List<String> killed = new ArrayList<>();
-            for (Map.Entry<String, ProcessOwner> entry : dead) {
-                String runId = entry.getKey();
-                // Checked again under the write lock: another process may have ended it since the read.
-                if (update(c, "UPDATE runs SET status = ?, end_time = MAX(?, start_time) WHERE run_id = ? AND status = ?",
-                        RunStatus.KILLED.name(), endTime.toEpochMilli(), runId, RunStatus.RUNNING.name()) == 0) {
-                    continue;
-                }
-                String reason = "its process (" + entry.getValue() + ") is gone and did not end it: killed or crashed;"
-                        + " marked KILLED by pid " + ProcessOwner.current().pid() + " when it opened the store";
-                Map<String, String> tags = Map.of(Tracker.KILLED_REASON_TAG, reason);
-                upsertTags(c, runId, tags);
-                updateRunData(c, runId, Map.of(), tags, Map.of());
-                update(c, "DELETE FROM run_owners WHERE run_id = ?", runId);
-                log().log(System.Logger.Level.INFO, "Run {0} marked KILLED: {1}", runId, reason);
-                killed.add(runId);
-            }
-            return killed;
-        }).orElseGet(List::of);
+        return SqliteMaintenance.killRunsOfDeadOwners(db, endTime);
     }
 
     @Override
@@ -480,7 +456,7 @@ final class SqliteTrackingStore implements TrackingStore {
         }
     }
 
-    private static void upsertTags(Connection c, String runId, Map<String, String> tags) throws SQLException {
+    static void upsertTags(Connection c, String runId, Map<String, String> tags) throws SQLException {
         if (tags.isEmpty()) {
             return;
         }
@@ -497,7 +473,7 @@ final class SqliteTrackingStore implements TrackingStore {
     }
 
     /** Folds a batch into the run's data record; params arrive checked, so adding them is safe. */
-    private static void updateRunData(Connection c, String runId, Map<String, String> params, Map<String, String> tags,
+    static void updateRunData(Connection c, String runId, Map<String, String> params, Map<String, String> tags,
                                       Map<String, Metric> latest) throws SQLException {
         RunDataCodec.Data data = readRunData(c, runId);
         data.params().putAll(params);
