@@ -49,7 +49,7 @@ final class ArchiveTour {
             dir = Files.createTempDirectory(parent, "runlog-archive-tour");
             // Ctrl-C (or a timeout's TERM) during the tour ends the JVM without reaching finally.
             Path scratch = dir;
-            cleanUp = new Thread(() -> delete(scratch), "runlog-archive-tour-clean-up");
+            cleanUp = new Thread(() -> deleteWhileShuttingDown(scratch), "runlog-archive-tour-clean-up");
             Runtime.getRuntime().addShutdownHook(cleanUp);
             String store = "sqlite:" + dir.resolve("tour.db");
             String[] runs = fill(store);
@@ -103,6 +103,43 @@ final class ArchiveTour {
     }
 
     private static void delete(Path dir) {
+        try {
+            tryDelete(dir);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete the class archive's scratch store " + dir, e);
+        }
+    }
+
+    /**
+     * The shutdown hook's delete: the tour's thread goes on while hooks run (its tracker's own
+     * hook closing the store writes the WAL back), so files can appear in the directory as it is
+     * deleted. Tried again until it is gone, for up to two seconds.
+     */
+    private static void deleteWhileShuttingDown(Path dir) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                tryDelete(dir);
+                if (!Files.exists(dir)) {
+                    return;
+                }
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 40) {
+                    LOG.log(System.Logger.Level.WARNING, "could not delete the class archive's scratch store " + dir, e);
+                    return;
+                }
+            }
+            if (attempt == 40) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static void tryDelete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -110,8 +147,6 @@ final class ArchiveTour {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not delete the class archive's scratch store " + dir, e);
         }
     }
 }
