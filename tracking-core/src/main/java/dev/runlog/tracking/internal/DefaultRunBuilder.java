@@ -60,6 +60,22 @@ final class DefaultRunBuilder implements RunBuilder {
     @Override
     public <E extends Exception> Run run(RunBody<E> body) throws E {
         InputRules.notNull("run body", body);
-        return tracker.runBody((DefaultActiveRun) start(), body);
+        DefaultActiveRun run = (DefaultActiveRun) start();
+        // FINISHED when the body returns, FAILED with the failure's tags when it throws.
+        try {
+            body.accept(run);
+        } catch (Throwable failure) {
+            // Already ended: by the body itself, or KILLED by the shutdown hook; either status stands.
+            if (!run.isEnded()) {
+                try {
+                    run.fail(failure);
+                } catch (RuntimeException endFailure) {
+                    failure.addSuppressed(endFailure);
+                }
+            }
+            throw failure;
+        }
+        run.close();
+        return tracker.getRun(run.id());
     }
 }

@@ -67,7 +67,10 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     private final ArtifactStore artifacts;
     private final Clock clock;
     private final Durability durability;
-    private final MetricWriter writer;
+    private final int bufferCapacity;
+    // Made with the first buffered point: a tracker that only reads (a command, the UI) never starts its thread nor allocates its buffer.
+    private volatile MetricWriter writer;
+    private final Object writerLock = new Object();
     private final Set<DefaultActiveRun> activeRuns = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean shutdownHook;
@@ -87,7 +90,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         this.artifacts = artifacts;
         this.clock = clock;
         this.durability = durability;
-        this.writer = new MetricWriter(store, bufferCapacity);
+        this.bufferCapacity = bufferCapacity;
         this.shutdownHook = shutdownHook;
         this.archiveSizeLimit = archiveSizeLimit;
         this.startLogging = startLogging;
@@ -209,25 +212,6 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         return newRun(experimentName).run(body);
     }
 
-    /** Runs a body in a started run: FINISHED when it returns, FAILED with the failure's tags when it throws. */
-    <E extends Exception> Run runBody(DefaultActiveRun run, RunBody<E> body) throws E {
-        try {
-            body.accept(run);
-        } catch (Throwable failure) {
-            // Already ended: by the body itself, or KILLED by the shutdown hook; either status stands.
-            if (!run.isEnded()) {
-                try {
-                    run.fail(failure);
-                } catch (RuntimeException endFailure) {
-                    failure.addSuppressed(endFailure);
-                }
-            }
-            throw failure;
-        }
-        run.close();
-        return getRun(run.id());
-    }
-
     @Override
     public void endRun(String runId, RunStatus status) {
         checkOpen();
@@ -272,12 +256,27 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         if (durability == Durability.SYNC) {
             store.logBatch(runId, List.of(point), Map.of(), Map.of());
         } else {
-            writer.submit(runId, point);
+            writer().submit(runId, point);
         }
     }
 
     void flush() {
-        writer.flush(null);
+        MetricWriter current = writer;
+        if (current != null) {
+            current.flush(null);
+        }
+    }
+
+    private MetricWriter writer() {
+        MetricWriter current = writer;
+        if (current == null) {
+            synchronized (writerLock) {
+                // Under the lock closeWithin takes once closed is set: no writer is made after it looked.
+                checkOpen();
+                current = writer != null ? writer : (writer = new MetricWriter(store, bufferCapacity));
+            }
+        }
+        return current;
     }
 
     Clock clock() {
@@ -647,10 +646,16 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             run.stopTakingPoints();
         }
-        try {
-            writer.flush(flushTimeout);
-        } catch (RunlogException e) {
-            failures.add(e);
+        MetricWriter current;
+        synchronized (writerLock) {
+            current = writer;
+        }
+        if (current != null) {
+            try {
+                current.flush(flushTimeout);
+            } catch (RunlogException e) {
+                failures.add(e);
+            }
         }
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             try {
@@ -661,7 +666,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
                 failures.add(e);
             }
         }
-        long unstored = writer.stop(true);
+        long unstored = current == null ? 0 : current.stop(true);
         if (unstored > 0) {
             failures.add(new StoreException("The tracker closed with " + unstored
                     + " metric points the store did not take; they are lost"));
