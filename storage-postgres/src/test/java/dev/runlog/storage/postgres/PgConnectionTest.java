@@ -88,6 +88,28 @@ class PgConnectionTest {
     }
 
     @Test
+    void aHostThatIsNoHostNameNorBracketedAddressIsRefusedBeforeConnecting() {
+        Map<String, String> refusals = Map.of(
+                "postgresql://me@[::1/db", "without its brackets",
+                "postgresql://me@[::1:5432/db", "without its brackets",
+                "postgresql://me@::1/db", "without its brackets",
+                "postgresql://me@h1:5432,h2:5432/db", "names several hosts",
+                "postgresql://me@h1,h2/db", "names several hosts",
+                "postgresql://me@ho st/db", "neither a host name nor an address",
+                "postgresql://me@[::1]x/db", "neither a host name nor an address",
+                "postgresql://me@[zz]/db", "neither a host name nor an address");
+        refusals.forEach((uri, says) -> {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open(uri), uri);
+            assertTrue(e.getMessage().contains(says), uri + ": " + e.getMessage());
+        });
+        // Bracketed addresses, with and without a port, still reach the server (none listens on port 1 here).
+        for (String uri : List.of("postgresql://me@[::1]:1/db", "postgresql://me@[0:0:0:0:0:0:0:1]:1/db",
+                "postgresql://me@127.0.0.1:1/db", "postgresql://me@local-host_1.example:1/db?connectTimeout=1")) {
+            assertThrows(StoreException.class, () -> Tracker.open(uri), uri);
+        }
+    }
+
+    @Test
     void aPasswordWithAnUnencodedSlashOrQuestionMarkIsNeverQuoted() {
         for (String password : List.of("1234/s3cr3t", "pa/s3cr3t", "pa?s3cr3t", "pa?s3cr3t=1", "s3cr3t?x=1/y")) {
             String uri = "postgresql://me:" + password + "@127.0.0.1:15432/db";
@@ -156,7 +178,8 @@ class PgConnectionTest {
             assertEquals(List.of(), plain.listExperiments());
         }
         Assumptions.assumeTrue(pg.embedded(), "the embedded server has no TLS; another server may");
-        StoreException e = assertThrows(StoreException.class, () -> Tracker.open(uri + "?sslmode=require"));
+        // Not a StoreException: nothing changes by retrying.
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open(uri + "?sslmode=require"));
         assertTrue(e.getMessage().contains("SSL"), e.getMessage());
     }
 
@@ -166,9 +189,34 @@ class PgConnectionTest {
         try (Tracker tracker = Tracker.builder().uri(roleUri(PASSWORD)).shutdownHook(false).build()) {
             assertEquals(List.of(), tracker.listExperiments());
         }
-        StoreException wrong = assertThrows(StoreException.class, () -> Tracker.open(roleUri("not-" + PASSWORD)));
-        assertTrue(wrong.getMessage().contains("password authentication failed"), wrong.getMessage());
+        // Not "cannot reach", nor a StoreException that invites a retry: the server answered, and said no.
+        InvalidInputException wrong = assertThrows(InvalidInputException.class, () -> Tracker.open(roleUri("not-" + PASSWORD)));
+        assertTrue(wrong.getMessage().contains("refused the login") && wrong.getMessage().contains("password authentication failed"),
+                wrong.getMessage());
         assertFalse(wrong.getMessage().contains(PASSWORD), wrong.getMessage());
+    }
+
+    @Test
+    void aDatabaseThatDoesNotExistOrAUserWithoutGrantsIsNotAnOutage() throws Exception {
+        needsPasswordRole();
+        TestPostgres pg = TestPostgres.get();
+        String missing = "postgresql://" + ROLE + ":" + PASSWORD + "@" + pg.hostAndPort() + "/no_such_database";
+        InvalidInputException absent = assertThrows(InvalidInputException.class, () -> Tracker.open(missing));
+        assertTrue(absent.getMessage().contains("does not exist"), absent.getMessage());
+        assertFalse(absent.getMessage().contains(PASSWORD), absent.getMessage());
+        // Databases the role may connect to but not create tables in (the first open creates Runlog's
+        // tables): one whose public schema it may use but not create in, one whose schema it may not use.
+        Map<String, String> says = Map.of("REVOKE CREATE ON SCHEMA public FROM PUBLIC", "lacks a privilege",
+                "REVOKE ALL ON SCHEMA public FROM PUBLIC", "no schema it may use");
+        for (Map.Entry<String, String> revoke : says.entrySet()) {
+            String locked = pg.newDatabase();
+            try (var c = pg.connect(locked); var s = c.createStatement()) {
+                s.execute(revoke.getKey());
+            }
+            String noGrants = "postgresql://" + ROLE + ":" + PASSWORD + "@" + pg.hostAndPort() + "/" + locked;
+            InvalidInputException denied = assertThrows(InvalidInputException.class, () -> Tracker.open(noGrants));
+            assertTrue(denied.getMessage().contains(revoke.getValue()), denied.getMessage());
+        }
     }
 
     @Test
@@ -192,7 +240,7 @@ class PgConnectionTest {
             }
             // As libpq: a file its group or others may read is ignored, so no password is sent.
             Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-r--r--"));
-            assertThrows(StoreException.class, () -> Tracker.open(roleUri(null)));
+            assertThrows(InvalidInputException.class, () -> Tracker.open(roleUri(null)));
         } finally {
             System.setProperty("user.home", before);
         }
@@ -209,7 +257,7 @@ class PgConnectionTest {
         assertEquals("opened", child(Map.of("PGPASSFILE", pgpass.toString()), roleUri(null)));
         assertEquals("opened", child(Map.of("PGPASSWORD", "wrong", "PGPASSFILE", pgpass.toString()), roleUri(PASSWORD)));
         String refused = child(Map.of("PGPASSWORD", "wrong", "PGPASSFILE", pgpass.toString()), roleUri(null));
-        assertTrue(refused.startsWith("StoreException") && refused.contains("password authentication failed"), refused);
+        assertTrue(refused.startsWith("InvalidInputException") && refused.contains("password authentication failed"), refused);
     }
 
     private String child(Map<String, String> environment, String uri) throws IOException, InterruptedException {

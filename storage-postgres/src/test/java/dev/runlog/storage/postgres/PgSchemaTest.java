@@ -162,6 +162,31 @@ class PgSchemaTest {
     }
 
     @Test
+    void aSchemaRecordChangedByHandIsRefusedAndLeftAlone() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        for (String damage : List.of("DELETE FROM runlog_schema", "UPDATE runlog_schema SET version = 0",
+                "UPDATE runlog_schema SET version = -3", "DROP TABLE runlog_schema",
+                "ALTER TABLE runlog_schema ALTER COLUMN version TYPE text",
+                "ALTER TABLE runlog_schema RENAME COLUMN version TO v")) {
+            String database = pg.newDatabase();
+            try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
+                tracker.createExperiment("kept");
+            }
+            try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
+                s.execute(damage);
+            }
+            StoreException e = assertThrows(StoreException.class, () -> Tracker.open(pg.uri(database)), damage);
+            assertTrue(e.getMessage().contains("damaged schema record") && e.getMessage().contains("left untouched"),
+                    damage + ": " + e.getMessage());
+            try (Connection c = pg.connect(database); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM runlog_experiments")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), damage);
+            }
+        }
+    }
+
+    @Test
     void aSchemaNewerThanThisRunlogIsRefusedAndLeftAlone() throws Exception {
         TestPostgres pg = TestPostgres.get();
         String database = pg.newDatabase();

@@ -3,6 +3,7 @@ package dev.runlog.storage.postgres.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -134,12 +135,25 @@ final class PgDatabase implements AutoCloseable {
         return Math.max(millis, 250); // the pool's minimum; 0 (the driver's "no limit") is not one for a call
     }
 
-    private static StoreException unreachable(PgUri uri, Throwable e) {
+    private static RunlogException unreachable(PgUri uri, Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
+            if (cause instanceof SQLException sql && PgErrors.refusal(sql) != null) {
+                return refused(uri, sql);
+            }
             cause = cause.getCause();
         }
+        if (cause instanceof SQLException sql && PgErrors.refusal(sql) != null) {
+            return refused(uri, sql);
+        }
         return new StoreException("Cannot reach the Runlog database " + uri.redacted() + ": " + cause.getMessage(), e);
+    }
+
+    /** Not a StoreException: retrying will not help until the URI, the password or the grants change. */
+    private static InvalidInputException refused(PgUri uri, SQLException e) {
+        return new InvalidInputException("The Runlog database " + uri.redacted() + " (server " + uri.host() + ":" + uri.port()
+                + ", user " + uri.user() + "): " + PgErrors.refusal(e) + " (" + e.getMessage() + "); check the user name,"
+                + " the password (in the URI, PGPASSWORD or the password file), the database name and the user's grants", e);
     }
 
     PgUri uri() {
@@ -239,7 +253,7 @@ final class PgDatabase implements AutoCloseable {
         try {
             return pool.getConnection();
         } catch (SQLException e) {
-            throw new StoreException(unreachableMessage() + e.getMessage(), e);
+            throw PgErrors.refusal(e) != null ? refused(uri, e) : new StoreException(unreachableMessage() + e.getMessage(), e);
         }
     }
 
@@ -248,7 +262,10 @@ final class PgDatabase implements AutoCloseable {
         return "The Runlog database " + uri.redacted() + " is unreachable (server " + uri.host() + ":" + uri.port() + "): ";
     }
 
-    StoreException translate(SQLException e) {
+    RunlogException translate(SQLException e) {
+        if (PgErrors.refusal(e) != null) {
+            return refused(uri, e);
+        }
         if (PgErrors.isConnectionLoss(e)) {
             return new StoreException(unreachableMessage() + e.getMessage(), e);
         }

@@ -268,14 +268,14 @@ final class PgSchema {
      * @throws StoreException if the database's schema is newer than this Runlog's, leaving it untouched
      */
     static void migrate(PgDatabase db) {
-        if (db.read(PgSchema::version) == latestVersion()) {
+        if (db.read(c -> version(db, c)) == latestVersion()) {
             return;
         }
         db.write(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
                 s.execute("CREATE TABLE IF NOT EXISTS runlog_schema (version integer NOT NULL)");
-                int version = version(c);
+                int version = version(db, c);
                 refuseNewer(db, version);
                 for (int next = version + 1; next <= latestVersion(); next++) {
                     for (String sql : MIGRATIONS.get(next - 1).split(";\\s*\\n")) {
@@ -296,18 +296,44 @@ final class PgSchema {
         });
     }
 
-    /** The schema version recorded, 0 for a database Runlog never touched. */
-    private static int version(Connection c) throws SQLException {
+    /**
+     * The schema version recorded, 0 for a database Runlog never touched; refuses a record that
+     * was changed by hand: Runlog's tables with no version (or version 0), a negative version, a
+     * {@code runlog_schema} table of another shape. Migrating from 0 would then fail half-way on
+     * the tables that exist, and a negative version names no migration.
+     */
+    private static int version(PgDatabase db, Connection c) throws SQLException {
+        boolean recorded;
+        boolean tables;
+        String type;
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT to_regclass('runlog_schema') IS NOT NULL")) {
+             ResultSet rs = s.executeQuery("SELECT to_regclass('runlog_schema') IS NOT NULL, to_regclass('runlog_runs') IS NOT NULL,"
+                     + " (SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema()"
+                     + " AND table_name = 'runlog_schema' AND column_name = 'version')")) {
             rs.next();
-            if (!rs.getBoolean(1)) {
-                return 0;
+            recorded = rs.getBoolean(1);
+            tables = rs.getBoolean(2);
+            type = rs.getString(3);
+        }
+        if (recorded && !"integer".equals(type)) {
+            throw damaged(db, "its table runlog_schema has no integer column version");
+        }
+        int version = 0;
+        if (recorded) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM runlog_schema")) {
+                version = rs.next() ? rs.getInt(1) : 0;
             }
         }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM runlog_schema")) {
-            return rs.next() ? rs.getInt(1) : 0;
+        if (version < 0 || (version == 0 && tables)) {
+            throw damaged(db, "it holds Runlog's tables but records schema version " + version + " in runlog_schema");
         }
+        return version;
+    }
+
+    private static StoreException damaged(PgDatabase db, String what) {
+        return new StoreException("The Runlog database " + db.uri().redacted() + " has a damaged schema record: " + what
+                + "; it is not opened, and was left untouched (if you know its version, 1 to " + latestVersion()
+                + ", restore the one row of runlog_schema, or restore a backup)");
     }
 
     private static void refuseNewer(PgDatabase db, int version) {

@@ -113,16 +113,27 @@ final class PgUri {
             user = decode(scheme, "user name", split < 0 ? userInfo : userInfo.substring(0, split));
             uriPassword = split < 0 ? null : decode(scheme, "password", userInfo.substring(split + 1));
         }
-        String host = hostPort;
-        int port = DEFAULT_PORT;
-        int portColon = hostPort.lastIndexOf(':');
-        if (portColon >= 0 && !hostPort.endsWith("]")) {
-            host = hostPort.substring(0, portColon);
-            port = port(scheme, hostPort.substring(portColon + 1), host, path);
+        if (hostPort.contains(",")) {
+            throw new InvalidInputException("Tracking URI '" + scheme + "://..." + hostPort + "/...' names several hosts;"
+                    + " a store is one server: write one host[:port]");
         }
+        // An IPv6 address goes in brackets, as in any URI; the port follows the ':' after the host.
+        int close = hostPort.startsWith("[") ? hostPort.indexOf(']') : -1;
+        if ((hostPort.startsWith("[") && close < 0) || (close < 0 && hostPort.indexOf(':') != hostPort.lastIndexOf(':'))) {
+            throw new InvalidInputException("Tracking URI '" + scheme + "://..." + hostPort + "/...' has an IPv6 address"
+                    + " without its brackets; write it as " + scheme + "://user@[::1]:5432/database");
+        }
+        int portColon = hostPort.indexOf(':', Math.max(close, 0));
+        String host = portColon < 0 ? hostPort : hostPort.substring(0, portColon);
+        int port = portColon < 0 ? DEFAULT_PORT : port(scheme, hostPort.substring(portColon + 1), host, path);
         if (host.isEmpty()) {
             throw new InvalidInputException("Tracking URI '" + shown(scheme, user, "", port, path)
                     + "' names no host; write " + scheme + "://user@host/database");
+        }
+        if (!(HOST_NAME.matcher(host).matches() || IPV6_HOST.matcher(host).matches())) {
+            throw new InvalidInputException("Tracking URI '" + scheme + "://..." + hostPort + "/...' has host '" + host
+                    + "', which is neither a host name nor an address; write one host (letters, digits, '.', '-', '_'),"
+                    + " or an IPv6 address in brackets such as " + scheme + "://user@[::1]:5432/database");
         }
         String database = decode(scheme, "database name", path);
         if (database.isEmpty() || database.contains("/")) {
@@ -163,6 +174,9 @@ final class PgUri {
                 // Not Map.copyOf: ArtifactStores.open asks whether a null key is in it, which Map.copyOf's maps refuse to answer.
                 Collections.unmodifiableMap(others), password);
     }
+
+    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+    private static final java.util.regex.Pattern IPV6_HOST = java.util.regex.Pattern.compile("\\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9._-]+)?]");
 
     private static int port(String scheme, String text, String host, String database) {
         try {
@@ -255,8 +269,7 @@ final class PgUri {
 
     /** The JDBC URL: host, port and database, never a credential (those go as properties). */
     String jdbcUrl() {
-        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return "jdbc:postgresql://" + h + ":" + port + "/" + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8);
+        return "jdbc:postgresql://" + host + ":" + port + "/" + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8);
     }
 
     /** The URI without the password and secret options: what messages and logs show. */
