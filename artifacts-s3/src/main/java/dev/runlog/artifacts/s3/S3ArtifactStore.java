@@ -6,6 +6,7 @@ import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.ArtifactStore;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -148,7 +150,7 @@ public final class S3ArtifactStore implements ArtifactStore {
                     s3.putObject(b -> b.bucket(bucket).key(key).metadata(Map.of(SHA256_METADATA, sha256, KEY_METADATA, Sha256.of(key))),
                             RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, first), first));
                 } catch (SdkException e) {
-                    throw S3Failures.translate(e, action, bucket, uri(key));
+                    throw uploadFailure(e, action, key);
                 }
                 return ArtifactEntry.file(file, first, sha256);
             }
@@ -184,9 +186,13 @@ public final class S3ArtifactStore implements ArtifactStore {
                             + MAX_PARTS + " parts of " + partSize + " bytes, the most one S3 upload takes");
                 }
                 int n = length;
-                String etag = call(action, key, () -> s3.uploadPart(b -> b.bucket(bucket).key(temp).uploadId(uploadId)
-                        .partNumber(number).contentLength((long) n),
-                        RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, n), n)).eTag());
+                String etag;
+                try {
+                    etag = s3.uploadPart(b -> b.bucket(bucket).key(temp).uploadId(uploadId).partNumber(number)
+                            .contentLength((long) n), RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, n), n)).eTag();
+                } catch (SdkException e) {
+                    throw uploadFailure(e, action, key);
+                }
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
                 size += n;
                 length = hashing.readNBytes(part, 0, part.length);
@@ -417,6 +423,27 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     private String uri(String key) {
         return "s3://" + bucket + "/" + key;
+    }
+
+    /**
+     * A failed request that carried a body. A server that refuses one (wrong credentials, a policy)
+     * may answer before reading the body and close the connection, so the client sees only a write
+     * that broke: then one small request, bounded to a few seconds, asks the server directly, and a
+     * refusal is reported as one, not as a server out of reach.
+     */
+    private RunlogException uploadFailure(SdkException e, String action, String key) {
+        if (!(e instanceof AwsServiceException) && S3Failures.cutShort(e)) {
+            try {
+                s3.headBucket(b -> b.bucket(bucket).overrideConfiguration(o -> o.apiCallTimeout(java.time.Duration.ofSeconds(5))));
+            } catch (AwsServiceException refusal) {
+                if (refusal.statusCode() == 403) {
+                    return S3Failures.translate(refusal, action, bucket, uri(key));
+                }
+            } catch (SdkException probeFailed) {
+                e.addSuppressed(probeFailed);
+            }
+        }
+        return S3Failures.translate(e, action, bucket, uri(key));
     }
 
     private <T> T call(String action, String key, java.util.function.Supplier<T> request) {

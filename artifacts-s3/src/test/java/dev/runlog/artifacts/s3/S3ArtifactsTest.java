@@ -283,13 +283,16 @@ class S3ArtifactsTest {
         }
     }
 
-    @Test
-    void wrongCredentialsAreAccessDeniedNamingTheObjectButNotTheSecret() {
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 300_000})
+    void wrongCredentialsAreAccessDeniedNamingTheObjectButNotTheSecret(int size) {
         try (S3Client wrong = S3.client(S3Proxies.ACCESS_KEY, "not-the-secret-xyz");
              S3ArtifactStore store = S3ArtifactStore.builder(wrong, S3Proxies.BUCKET).prefix(prefix).build()) {
             StoreException e = assertThrows(StoreException.class,
-                    () -> store.put("0123456789abcdef0123456789abcdef", "m.bin", InputStream.nullInputStream()));
+                    () -> store.put("0123456789abcdef0123456789abcdef", "m.bin", new java.io.ByteArrayInputStream(new byte[size])));
             assertTrue(e.getMessage().contains(S3Proxies.BUCKET) && e.getMessage().contains("m.bin"), e.getMessage());
+            // Not "could not reach": the server answered, and said no, even when it cut the upload short.
+            assertTrue(e.getMessage().contains("denied access"), e.getMessage());
             assertFalse(e.getMessage().contains("not-the-secret-xyz"), e.getMessage());
         }
     }

@@ -40,6 +40,22 @@ public final class S3Failures {
                 + "): " + reason(e), e);
     }
 
+    /**
+     * Whether the connection was made and then cut while the request was being sent: a broken
+     * pipe, a reset, or the HTTP client's "Error writing request body". Not a refused connection,
+     * an unknown host or a timeout, where the server was never reached.
+     */
+    public static boolean cutShort(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (cause instanceof java.io.IOException && (message.contains("writing request body")
+                    || message.contains("broken pipe") || message.contains("connection reset"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The innermost cause's message, which for a network failure says what happened ("Connection refused"). */
     private static String reason(Throwable e) {
         Throwable root = e;
