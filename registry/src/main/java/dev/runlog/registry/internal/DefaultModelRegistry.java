@@ -215,6 +215,11 @@ public final class DefaultModelRegistry implements ModelRegistry {
     public ModelVersion transition(String name, int version, Stage stage, TransitionOptions options) {
         InputRules.notNull("stage", stage);
         InputRules.notNull("options", options);
+        if (options.archivesExisting() && !RegistryChanges.archivesOthers(stage)) {
+            // MLflow's own refusal (INVALID_PARAMETER_VALUE): only Staging and Production have holders to archive.
+            throw new InvalidInputException("A transition to " + stage + " cannot archive existing versions: " + stage
+                    + " is not an active stage (Staging, Production); leave archiveExisting out");
+        }
         Change change = change(options);
         return store().transition(new StageTransition(RegistryNames.model(name), RegistryNames.version(version), stage,
                 archiving(options.archivesExisting(), stage, version, change), OptionalInt.empty()), change);

@@ -198,6 +198,7 @@ class MlflowEndpointsTest {
                 new Case("GET", "mlflow/model-versions/search?filter=name%3D%3D%3D", null, 400, "INVALID_PARAMETER_VALUE"),
                 new Case("POST", "mlflow/model-versions/transition-stage", "{\"name\": \"rm\", \"version\": \"1\", \"stage\": \"Staging\", \"archive_existing_versions\": false}", 200, "\"current_stage\":\"Staging\""),
                 new Case("POST", "mlflow/model-versions/transition-stage", "{\"name\": \"rm\", \"version\": \"1\", \"stage\": \"Bogus\"}", 400, "unknown stage"),
+                new Case("POST", "mlflow/model-versions/transition-stage", "{\"name\": \"rm\", \"version\": \"1\", \"stage\": \"Archived\", \"archive_existing_versions\": true}", 400, "INVALID_PARAMETER_VALUE"),
                 new Case("GET", "mlflow/model-versions/get-download-uri?name=rm&version=1", null, 200, "/${RM}/artifacts/model"),
                 new Case("GET", "mlflow/model-versions/get-download-uri?name=rm&version=99", null, 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/model-versions/set-tag", "{\"name\": \"rm\", \"version\": \"1\", \"key\": \"k\", \"value\": \"v\"}", 200, "{}"),

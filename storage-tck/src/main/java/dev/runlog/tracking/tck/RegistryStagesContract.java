@@ -91,18 +91,22 @@ public interface RegistryStagesContract {
 
     @ParameterizedTest
     @EnumSource(value = Stage.class, names = {"NONE", "ARCHIVED"})
-    @DisplayName("archiveExisting has no effect when the target is None or Archived")
-    default void archiveExistingIgnoredForNoneAndArchived(Stage target, ModelRegistry registry, StoreHarness kit) {
+    @DisplayName("archiveExisting with a target of None or Archived is refused, as MLflow refuses it, and nothing moves")
+    default void archiveExistingRefusedForNoneAndArchived(Stage target, ModelRegistry registry, StoreHarness kit) {
         registerVersions(kit, "iris", 3);
         registry.transition("iris", 1, Stage.ARCHIVED);
         registry.transition("iris", 3, Stage.PRODUCTION);
-        // v2 is in None; v1 in Archived: whichever is the target, the others stay where they are.
         int trail = registry.history("iris").size();
-        registry.transition("iris", 3, target, TransitionOptions.archiveExisting());
+        assertThrowsWith(InvalidInputException.class,
+                () -> registry.transition("iris", 3, target, TransitionOptions.archiveExisting()), "not an active stage");
+        assertEquals(Stage.PRODUCTION, registry.getVersion("iris", 3).stage());
+        assertEquals(trail, registry.history("iris").size(), "no event");
+        // Without it (or with archiveExisting(false)) the transition is made, and only the moved version has an event.
+        registry.transition("iris", 3, target, TransitionOptions.defaults().archiveExisting(false));
         assertEquals(target, registry.getVersion("iris", 3).stage());
         assertEquals(Stage.ARCHIVED, registry.getVersion("iris", 1).stage());
         assertEquals(Stage.NONE, registry.getVersion("iris", 2).stage());
-        assertEquals(trail + 1, registry.history("iris").size(), "only the moved version has an event");
+        assertEquals(trail + 1, registry.history("iris").size());
     }
 
     @Test
