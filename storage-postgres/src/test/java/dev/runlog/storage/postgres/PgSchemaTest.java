@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunData;
@@ -175,7 +176,7 @@ class PgSchemaTest {
             try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
                 s.execute(damage);
             }
-            StoreException e = assertThrows(StoreException.class, () -> Tracker.open(pg.uri(database)), damage);
+            IntegrityException e = assertThrows(IntegrityException.class, () -> Tracker.open(pg.uri(database)), damage);
             assertTrue(e.getMessage().contains("damaged schema record") && e.getMessage().contains("left untouched"),
                     damage + ": " + e.getMessage());
             try (Connection c = pg.connect(database); Statement s = c.createStatement();

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
@@ -54,7 +56,7 @@ class DatabaseFileTest {
     void aTextFileIsRefusedAndLeftUntouched() throws IOException {
         Path file = dir.resolve("notes.db");
         Files.writeString(file, "hello, this is not a database\n", StandardCharsets.US_ASCII);
-        assertRefusedUntouched(file, "not a Runlog database", "not an SQLite file");
+        assertRefusedUntouched(InvalidInputException.class, file, "not a Runlog database", "not an SQLite file");
     }
 
     @Test
@@ -63,7 +65,7 @@ class DatabaseFileTest {
         byte[] bytes = new byte[8192];
         new Random(42).nextBytes(bytes);
         Files.write(file, bytes);
-        assertRefusedUntouched(file, "not a Runlog database", "not an SQLite file");
+        assertRefusedUntouched(InvalidInputException.class, file, "not a Runlog database", "not an SQLite file");
     }
 
     @Test
@@ -116,7 +118,7 @@ class DatabaseFileTest {
             s.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)");
             s.execute("INSERT INTO items (name) VALUES ('hammer')");
         }
-        assertRefusedUntouched(file, "another application", "not a Runlog database");
+        assertRefusedUntouched(InvalidInputException.class, file, "another application", "not a Runlog database");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT name FROM items")) {
             assertTrue(rs.next());
@@ -131,7 +133,7 @@ class DatabaseFileTest {
             s.execute("PRAGMA application_id = 305419896"); // 0x12345678
         }
         assertEquals(0x12345678, pragmaInt(file, "application_id"));
-        assertRefusedUntouched(file, "another application", "305419896");
+        assertRefusedUntouched(InvalidInputException.class, file, "another application", "305419896");
     }
 
     // ---- (c) a newer Runlog's database --------------------------------------------------------
@@ -162,7 +164,7 @@ class DatabaseFileTest {
             s.execute("PRAGMA user_version = " + version);
         }
         // Not an ArrayIndexOutOfBoundsException from the migrations, nor "table already exists".
-        assertRefusedUntouched(file, "damaged schema header", "schema version " + version, "left untouched");
+        assertRefusedUntouched(IntegrityException.class, file, "damaged schema header", "schema version " + version, "left untouched");
         assertEquals(version, pragmaInt(file, "user_version"));
     }
 
@@ -190,7 +192,7 @@ class DatabaseFileTest {
         }
         assertEquals(RUNLOG_APPLICATION_ID, pragmaInt(file, "application_id"), "the header survived");
 
-        assertRefusedUntouched(file, "corrupt");
+        assertRefusedUntouched(IntegrityException.class, file, "corrupt");
     }
 
     @Test
@@ -513,9 +515,14 @@ class DatabaseFileTest {
      * the file was left byte for byte as it was, with no journal, WAL or artifact directory beside it.
      */
     private static StoreException assertRefusedUntouched(Path file, String... fragments) throws IOException {
+        return assertRefusedUntouched(StoreException.class, file, fragments);
+    }
+
+    private static <E extends RunlogException> E assertRefusedUntouched(Class<E> type, Path file, String... fragments)
+            throws IOException {
         byte[] before = Files.readAllBytes(file);
         assertNoSidecars(file);
-        StoreException e = assertThrows(StoreException.class, () -> Tracker.open("sqlite:" + file));
+        E e = assertThrows(type, () -> Tracker.open("sqlite:" + file));
         String message = e.getMessage();
         assertTrue(message.contains(file.toAbsolutePath().normalize().toString()), "the message names the file: " + message);
         for (String fragment : fragments) {
@@ -524,7 +531,7 @@ class DatabaseFileTest {
         assertArrayEquals(before, Files.readAllBytes(file), "the refused file was changed");
         assertNoSidecars(file);
         // A second attempt fails the same way: the first one left nothing that changes the verdict.
-        StoreException again = assertThrows(StoreException.class, () -> Tracker.open("sqlite:" + file));
+        E again = assertThrows(type, () -> Tracker.open("sqlite:" + file));
         assertEquals(message, again.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file), "the refused file was changed");
         assertNoSidecars(file);

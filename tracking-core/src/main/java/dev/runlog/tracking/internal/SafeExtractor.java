@@ -1,6 +1,7 @@
 package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.spi.ArtifactPaths;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,9 +32,11 @@ final class SafeExtractor {
             throw new dev.runlog.tracking.NotFoundException("No archive file at " + tarGz);
         }
         boolean done = false;
+        Path root = target;
+        String name = null;
         try {
             Files.createDirectories(target);
-            Path root = target.toRealPath();
+            root = target.toRealPath();
             long total = 0;
             int entries = 0;
             try (InputStream file = Files.newInputStream(tarGz);
@@ -44,7 +47,7 @@ final class SafeExtractor {
                     if (++entries > MAX_ENTRIES) {
                         throw new IntegrityException("Archive " + tarGz + " has more than " + MAX_ENTRIES + " entries");
                     }
-                    String name = entry.getName();
+                    name = entry.getName();
                     if (entry.isSymbolicLink() || entry.isLink()) {
                         Path linkTarget = root.resolve(name).getParent().resolve(entry.getLinkName()).normalize();
                         throw new IntegrityException("Archive entry '" + name + "' is a link to '" + entry.getLinkName() + "'"
@@ -65,13 +68,19 @@ final class SafeExtractor {
                         continue;
                     }
                     Path destination = destination(root, name);
+                    refuseFileAbove(root, destination, name);
                     if (entry.isDirectory()) {
+                        if (Files.isRegularFile(destination, LinkOption.NOFOLLOW_LINKS)) {
+                            throw new IntegrityException("Archive entry '" + name + "' is a directory, and an earlier entry is a file"
+                                    + " of that name; refused");
+                        }
                         Files.createDirectories(destination);
                         continue;
                     }
                     Files.createDirectories(destination.getParent());
                     if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
-                        throw new IntegrityException("Archive entry '" + name + "' appears twice");
+                        throw new IntegrityException("Archive entry '" + name + "' appears twice"
+                                + (Files.isDirectory(destination, LinkOption.NOFOLLOW_LINKS) ? ", as a directory and as a file" : ""));
                     }
                     try (OutputStream out = Files.newOutputStream(destination)) {
                         byte[] buffer = new byte[1 << 16];
@@ -90,12 +99,25 @@ final class SafeExtractor {
             done = true;
         } catch (IOException e) {
             // An archive cut short ends in an EOFException, which has no message.
+            // The message names the entry, not the scratch directory it was being unpacked into.
             String why = e instanceof java.io.EOFException ? "it ends early (truncated?)"
-                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            throw new IntegrityException("Archive " + tarGz + " is not a readable .tar.gz: " + why, e);
+                    : e.getMessage() != null ? e.getMessage().replace(root + "/", "").replace(root.toString(), "")
+                    : e.getClass().getSimpleName();
+            throw new IntegrityException("Archive " + tarGz + " is not a readable .tar.gz" + (name == null ? "" : " (at entry '"
+                    + shown(name) + "')") + ": " + why, e);
         } finally {
             if (!done) {
                 Temp.deleteTree(target);
+            }
+        }
+    }
+
+    /** An entry under a name an earlier entry made a file, as {@code x} then {@code x/y}. */
+    private static void refuseFileAbove(Path root, Path destination, String name) {
+        for (Path p = destination.getParent(); p != null && !p.equals(root); p = p.getParent()) {
+            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IntegrityException("Archive entry '" + shown(name) + "' lies under '"
+                        + root.relativize(p) + "', which an earlier entry made a file; refused");
             }
         }
     }
@@ -109,6 +131,11 @@ final class SafeExtractor {
             if (segment.equals("..")) {
                 throw new IntegrityException("Archive entry '" + name + "' climbs out with '..'; refused");
             }
+            int bytes = segment.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > ArtifactPaths.MAX_SEGMENT_BYTES) {
+                throw new IntegrityException("Archive entry '" + shown(name) + "' has a name part of " + bytes
+                        + " UTF-8 bytes; the limit is " + ArtifactPaths.MAX_SEGMENT_BYTES + "; refused");
+            }
         }
         Path destination = root.resolve(name).normalize();
         if (!destination.startsWith(root) || destination.equals(root)) {
@@ -121,5 +148,10 @@ final class SafeExtractor {
             }
         }
         return destination;
+    }
+
+    /** A name as a message shows it: a hostile one may be kilobytes long. */
+    private static String shown(String name) {
+        return name.length() <= 80 ? name : name.substring(0, 60) + "…(" + name.length() + " characters)";
     }
 }

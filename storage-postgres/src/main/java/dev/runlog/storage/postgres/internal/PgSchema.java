@@ -1,5 +1,6 @@
 package dev.runlog.storage.postgres.internal;
 
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.StoreException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -330,8 +331,8 @@ final class PgSchema {
         return version;
     }
 
-    private static StoreException damaged(PgDatabase db, String what) {
-        return new StoreException("The Runlog database " + db.uri().redacted() + " has a damaged schema record: " + what
+    private static IntegrityException damaged(PgDatabase db, String what) {
+        return new IntegrityException("The Runlog database " + db.uri().redacted() + " has a damaged schema record: " + what
                 + "; it is not opened, and was left untouched (if you know its version, 1 to " + latestVersion()
                 + ", restore the one row of runlog_schema, or restore a backup)");
     }

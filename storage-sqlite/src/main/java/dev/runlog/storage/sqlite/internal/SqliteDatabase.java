@@ -1,5 +1,7 @@
 package dev.runlog.storage.sqlite.internal;
 
+import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
 import java.io.FileInputStream;
@@ -204,7 +206,8 @@ final class SqliteDatabase implements AutoCloseable {
                 return; // an empty file is a database with nothing in it yet
             }
             if (!Arrays.equals(head, SQLITE_HEADER)) {
-                throw new StoreException(file + " is not a Runlog database (it is not an SQLite file); it was left untouched");
+                // The URI names the wrong file: retrying does not help, so not a StoreException.
+                throw new InvalidInputException(file + " is not a Runlog database (it is not an SQLite file); it was left untouched");
             }
         } catch (IOException e) {
             throw new StoreException("Cannot read the Runlog database " + file + ": " + e.getMessage(), e);
@@ -235,17 +238,21 @@ final class SqliteDatabase implements AutoCloseable {
                         + " create its -wal and -shm files beside it; check that this user can read and write the"
                         + " file and its directory (" + e.getMessage() + "); it was left untouched", e);
             }
-            throw new StoreException(file + " is corrupt or not a database (" + e.getMessage()
+            if (primary == 11 /* SQLITE_CORRUPT */ || primary == 26 /* SQLITE_NOTADB */) {
+                throw new IntegrityException(file + " is corrupt or not a database (" + e.getMessage()
+                        + "); it was left untouched", e);
+            }
+            throw new StoreException("Cannot read the Runlog database " + file + " (" + e.getMessage()
                     + "); it was left untouched", e);
         }
         if (applicationId != Schema.APPLICATION_ID && (applicationId != 0 || tables > 0)) {
-            throw new StoreException(file + " is an SQLite database of another application, not a Runlog database"
+            throw new InvalidInputException(file + " is an SQLite database of another application, not a Runlog database"
                     + " (application_id " + applicationId + ", " + tables + " tables); it was left untouched");
         }
         if (version < 0 || version == 0 && tables > 0) {
             // Runlog numbers its schema from 1 as it creates the tables: tables at version 0, or a
             // negative version, is a header that was changed, not a store to create or migrate.
-            throw new StoreException(file + " has a damaged schema header (schema version " + version + " with " + tables
+            throw new IntegrityException(file + " has a damaged schema header (schema version " + version + " with " + tables
                     + " tables); it is not opened, and was left untouched");
         }
         if (version > Schema.latestVersion()) {
