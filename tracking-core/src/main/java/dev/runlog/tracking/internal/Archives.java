@@ -205,6 +205,7 @@ final class Archives {
                         + " of its own, such as 'model'");
             }
             String sourceUri = "runs:/" + text(manifest, "source_run_id", tarGz) + "/" + artifactPath;
+            checkArtifactPaths(modelDir, artifactPath, tarGz);
 
             // Everything is checked before the run (and its experiment) is made, so a bad archive stores nothing.
             Map<String, String> tags = new LinkedHashMap<>(tracker.processTags());
@@ -214,9 +215,13 @@ final class Archives {
             String experiment = experimentName(manifest, tarGz);
             String runId = tracker.createImportedRun(experiment, runName, RunStatus.RUNNING,
                     Instant.ofEpochMilli(tracker.clock().millis()), tags);
-            Files.write(modelDir.resolve(ModelDescriptor.FILE_NAME), descriptor.movedTo(runId).toJson());
-            tracker.uploadTree(runId, modelDir, artifactPath);
-            tracker.store().endRun(runId, RunStatus.FINISHED, Instant.ofEpochMilli(tracker.clock().millis()));
+            try {
+                Files.write(modelDir.resolve(ModelDescriptor.FILE_NAME), descriptor.movedTo(runId).toJson());
+                tracker.uploadTree(runId, modelDir, artifactPath);
+                tracker.store().endRun(runId, RunStatus.FINISHED, Instant.ofEpochMilli(tracker.clock().millis()));
+            } catch (IOException | RuntimeException e) {
+                throw withdrawn(tracker, runId, tarGz, e);
+            }
             return descriptor.movedTo(runId).model;
         } catch (IOException e) {
             throw new StoreException("Could not import model archive " + tarGz + ": " + e.getMessage(), e);
@@ -233,6 +238,7 @@ final class Archives {
             JsonNode manifest = readManifest(unpacked, tarGz, "run");
             JsonNode run = readJson(unpacked, "run.json", tarGz);
             verifyModels(unpacked.resolve("artifacts"), tarGz);
+            checkArtifactPaths(unpacked.resolve("artifacts"), "", tarGz);
             // Read and check every metric file before the run exists, so a bad archive stores nothing.
             Map<String, List<Metric>> metrics = new LinkedHashMap<>();
             for (JsonNode series : field(run, "metrics", JsonNode::isArray, "an array", tarGz)) {
@@ -268,28 +274,77 @@ final class Archives {
             }
 
             String runId = tracker.createImportedRun(experiment, name, RunStatus.RUNNING, start, tags);
-            tracker.store().logBatch(runId, List.of(), params, Map.of());
-            for (List<Metric> points : metrics.values()) {
-                for (int from = 0; from < points.size(); from += METRIC_BATCH) {
-                    tracker.store().logBatch(runId, points.subList(from, Math.min(points.size(), from + METRIC_BATCH)),
-                            Map.of(), Map.of());
+            try {
+                tracker.store().logBatch(runId, List.of(), params, Map.of());
+                for (List<Metric> points : metrics.values()) {
+                    for (int from = 0; from < points.size(); from += METRIC_BATCH) {
+                        tracker.store().logBatch(runId, points.subList(from, Math.min(points.size(), from + METRIC_BATCH)),
+                                Map.of(), Map.of());
+                    }
                 }
+                if (!inputs.isEmpty()) {
+                    tracker.store().logInputs(runId, inputs);
+                }
+                Path artifacts = unpacked.resolve("artifacts");
+                if (Files.isDirectory(artifacts)) {
+                    tracker.uploadTree(runId, artifacts, "");
+                }
+                // A run exported while still going has no honest end; it is imported as KILLED.
+                tracker.store().endRun(runId, status.isActive() ? RunStatus.KILLED : status, end);
+            } catch (RuntimeException e) {
+                throw withdrawn(tracker, runId, tarGz, e);
             }
-            if (!inputs.isEmpty()) {
-                tracker.store().logInputs(runId, inputs);
-            }
-            Path artifacts = unpacked.resolve("artifacts");
-            if (Files.isDirectory(artifacts)) {
-                tracker.uploadTree(runId, artifacts, "");
-            }
-            // A run exported while still going has no honest end; it is imported as KILLED.
-            tracker.store().endRun(runId, status.isActive() ? RunStatus.KILLED : status, end);
             return tracker.getRun(runId);
         } catch (IOException e) {
-            throw new StoreException("Could not import run archive " + tarGz + ": " + e.getMessage(), e);
+            throw new StoreException("Could not import run archive " + tarGz + ": "
+                    + String.valueOf(e.getMessage()).replace(work.resolve("archive") + "/", ""), e);
         } finally {
             Temp.deleteTree(work);
         }
+    }
+
+    /**
+     * Every file under {@code dir} as the artifact path it would be stored at, under {@code
+     * artifactDir}, checked before the run exists: a path the artifact rules refuse (too long, a
+     * reserved name) would otherwise fail the import half-way.
+     */
+    private static void checkArtifactPaths(Path dir, String artifactDir, Path tarGz) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path file : paths.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                String relative = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                try {
+                    ArtifactPaths.normalize(ArtifactPaths.join(artifactDir, relative));
+                } catch (InvalidInputException e) {
+                    throw new IntegrityException("Archive " + tarGz + " holds a file that cannot be an artifact: "
+                            + e.getMessage() + "; nothing of the archive was kept");
+                }
+            }
+        }
+    }
+
+    /**
+     * The failure of an import after its run was made (a store that failed half-way): the run is
+     * deleted, so no partial run stays among the others, and the failure says so.
+     */
+    private static RuntimeException withdrawn(DefaultTracker tracker, String runId, Path tarGz, Exception e) {
+        String note = "; the partly imported run " + runId + " was deleted (runlog gc purges it)";
+        try {
+            tracker.store().deleteRun(runId, Instant.ofEpochMilli(tracker.clock().millis()));
+        } catch (RuntimeException deleteFailed) {
+            e.addSuppressed(deleteFailed);
+            note = "; the partly imported run " + runId + " could not be deleted: delete it";
+        }
+        String message = "Importing " + tarGz + " failed: " + e.getMessage() + note;
+        if (e instanceof IntegrityException) {
+            return new IntegrityException(message, e);
+        }
+        if (e instanceof InvalidInputException) {
+            return new InvalidInputException(message, e);
+        }
+        return new StoreException(message, e);
     }
 
     /** Checks every model among a run archive's artifacts against its descriptor, before anything is stored. */
@@ -366,6 +421,10 @@ final class Archives {
 
     private static List<Metric> readSeries(Path unpacked, String file, String key, Path tarGz) throws IOException {
         Path path = unpacked.resolve(ArtifactPaths.normalize(file));
+        if (!Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IntegrityException("Archive " + tarGz + ": run.json names the metric file '" + file + "' of '" + key
+                    + "', which the archive does not hold");
+        }
         long size = Files.size(path);
         if (size % 24 != 0) {
             throw new IntegrityException("Metric file " + file + " in " + tarGz + " is " + size + " bytes, not whole points");

@@ -291,6 +291,60 @@ class ArchiveSafetyTest {
         assertRefused(tracker, Importer.MODEL, archive, "'model/data/model.json'", "twice");
     }
 
+    // ---- names an artifact store refuses, files a run.json names -------------------------------
+
+    @Test
+    void aRunArchiveWithAnArtifactPathOverTheLimitStoresNothing() throws IOException {
+        Path original = exportedRun();
+        String longPath = "artifacts/" + ("d".repeat(200) + "/").repeat(6) + "f.txt";
+        // The valid entries come first: the run would have been made before the long path was met.
+        Path archive = rewrite(original, "long-path.tar.gz", entries -> {
+            entries.put(longPath, "x".getBytes(StandardCharsets.UTF_8));
+            return entries;
+        });
+        assertRefused(tracker, Importer.RUN, archive, "cannot be an artifact", "1024 bytes");
+    }
+
+    @Test
+    void aRunJsonNamingAMetricFileTheArchiveLacksIsNamed() throws IOException {
+        Path original = exportedRun();
+        Path archive = rewrite(original, "no-metrics.tar.gz", entries -> {
+            entries.keySet().removeIf(name -> name.startsWith("metrics/"));
+            return entries;
+        });
+        IntegrityException e = assertRefused(tracker, Importer.RUN, archive, "metric file", "'loss'", "does not hold");
+        assertFalse(e.getMessage().contains("runlog-import-"), "names the scratch directory: " + e.getMessage());
+    }
+
+    @Test
+    void aNamePartOverTheSegmentLimitIsNamedNotTheScratchDirectory() throws IOException {
+        Path archive = tarGz("segment.tar.gz", model(), file("model/" + "a".repeat(300), "x"));
+        IntegrityException e = assertRefusedByBoth(archive, "name part of 300 UTF-8 bytes", "limit is 255");
+        assertFalse(e.getMessage().contains("runlog-import-"), e.getMessage());
+    }
+
+    @Test
+    void aFileThenAnEntryUnderItIsRefusedNamingBoth() throws IOException {
+        Path archive = tarGz("file-then-dir.tar.gz", model(), file("model/x", "a"), file("model/x/y", "b"));
+        IntegrityException e = assertRefusedByBoth(archive, "'model/x/y'", "under 'model/x'", "made a file");
+        assertFalse(e.getMessage().contains("runlog-import-"), e.getMessage());
+    }
+
+    @Test
+    void aStoreThatFailsHalfWayThroughAnImportKeepsNoLiveRun() throws IOException {
+        Path archive = exportedRun();
+        FlakyStore store = new FlakyStore();
+        Tracker flaky = track(Tracker.builder().store(store, dev.runlog.tracking.spi.ArtifactStore.localFilesystem(
+                dir.resolve("flaky-artifacts"))).shutdownHook(false).build());
+        store.failing = true;
+        dev.runlog.tracking.StoreException e = assertThrows(dev.runlog.tracking.StoreException.class,
+                () -> flaky.importRun(archive));
+        assertTrue(e.getMessage().contains("disk full (simulated)") && e.getMessage().contains("was deleted"), e.getMessage());
+        store.failing = false;
+        assertEquals(List.of(), flaky.searchRuns().list(), "the partly imported run is not among the live ones");
+        assertEquals(1, flaky.searchRuns().viewType(ViewType.DELETED_ONLY).list().size());
+    }
+
     // ---- the happy path -------------------------------------------------------------------------
 
     @Test
@@ -457,6 +511,20 @@ class ArchiveSafetyTest {
                 writer.write(tar);
             }
             tar.finish();
+        }
+        return archive;
+    }
+
+    /** A run with a param, a metric and a text artifact, logged in a throw-away tracker and exported. */
+    private Path exportedRun() {
+        Path archive = dir.resolve("run-" + Long.toHexString(new Random().nextLong()) + ".tar.gz");
+        try (Tracker source = Tracker.builder().uri("memory:").shutdownHook(false).build()) {
+            String runId;
+            try (ActiveRun run = source.startRun("exported")) {
+                run.logParam("lr", 0.1).logMetric("loss", 0.5, 0).logText("hello", "notes/a.txt");
+                runId = run.id();
+            }
+            source.exportRun(runId, archive);
         }
         return archive;
     }
