@@ -90,13 +90,18 @@ public interface ModelImmutabilityContract {
         String descriptor = utf8(tracker.openArtifact(run.id(), "model/MLmodel.json"));
         String payloadFile = artifactTree(tracker, run.id(), "model/data").firstKey();
         // What a write cut short by a crash would leave if a descriptor went first: no payload, or part of it.
-        run.logText(descriptor, "missing/MLmodel.json");
+        run.logText(at(descriptor, "missing"), "missing/MLmodel.json");
         run.logText("{\"weigh", "partial/data/" + payloadFile);
-        run.logText(descriptor, "partial/MLmodel.json");
+        run.logText(at(descriptor, "partial"), "partial/MLmodel.json");
         for (String path : List.of("missing", "partial")) {
             IntegrityException e = assertThrows(IntegrityException.class,
                     () -> tracker.loadModel("runs:/" + run.id() + "/" + path, TestModels.LinearModel.class), path);
             assertMessageContains(e, path + "/data/" + payloadFile);
         }
+    }
+
+    /** The descriptor as one logged at {@code path} would be: a descriptor names the path it lies at. */
+    private static String at(String descriptor, String path) {
+        return descriptor.replaceAll("\"artifact_path\"\\s*:\\s*\"model\"", "\"artifact_path\": \"" + path + "\"");
     }
 }

@@ -91,14 +91,19 @@ public interface RegistryModelIntegrityContract {
         ActiveRun run = tracker.startRun("integrity");
         String whole = run.logModel("model", linear(1), ModelFlavor.json()).uri();
         String descriptor = new String(artifact(kit, run.id(), "model/MLmodel.json"), java.nio.charset.StandardCharsets.UTF_8);
-        run.logText(descriptor, "missing/MLmodel.json");
+        run.logText(at(descriptor, "missing"), "missing/MLmodel.json");
         run.logText("{\"weigh", "partial/data/model.json");
-        run.logText(descriptor, "partial/MLmodel.json");
+        run.logText(at(descriptor, "partial"), "partial/MLmodel.json");
         for (String path : List.of("missing", "partial")) {
             assertThrowsWith(dev.runlog.tracking.IntegrityException.class,
                     () -> registry.register("m", "runs:/" + run.id() + "/" + path), "'m'", path + "/data/model.json");
         }
         assertThrows(NotFoundException.class, () -> registry.getModel("m"), "a refused registration creates nothing");
         assertEquals(1, registry.register("m", whole).version());
+    }
+
+    /** The descriptor as one logged at {@code path} would be: a descriptor names the path it lies at. */
+    private static String at(String descriptor, String path) {
+        return descriptor.replaceAll("\"artifact_path\"\\s*:\\s*\"model\"", "\"artifact_path\": \"" + path + "\"");
     }
 }

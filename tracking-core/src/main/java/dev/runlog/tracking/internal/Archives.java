@@ -206,6 +206,10 @@ final class Archives {
             }
             String sourceUri = "runs:/" + text(manifest, "source_run_id", tarGz) + "/" + artifactPath;
             checkArtifactPaths(modelDir, artifactPath, tarGz);
+            if (!descriptor.model.artifactPath().equals(artifactPath)) {
+                throw new IntegrityException("Archive " + tarGz + ": its manifest puts the model at '" + artifactPath
+                        + "', its descriptor at '" + descriptor.model.artifactPath() + "'; one of them was changed");
+            }
 
             // Everything is checked before the run (and its experiment) is made, so a bad archive stores nothing.
             Map<String, String> tags = new LinkedHashMap<>(tracker.processTags());
@@ -237,7 +241,7 @@ final class Archives {
             SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());
             JsonNode manifest = readManifest(unpacked, tarGz, "run");
             JsonNode run = readJson(unpacked, "run.json", tarGz);
-            verifyModels(unpacked.resolve("artifacts"), tarGz);
+            Map<Path, ModelDescriptor> models = verifyModels(unpacked.resolve("artifacts"), tarGz);
             checkArtifactPaths(unpacked.resolve("artifacts"), "", tarGz);
             // Read and check every metric file before the run exists, so a bad archive stores nothing.
             Map<String, List<Metric>> metrics = new LinkedHashMap<>();
@@ -285,13 +289,17 @@ final class Archives {
                 if (!inputs.isEmpty()) {
                     tracker.store().logInputs(runId, inputs);
                 }
+                // Each model's descriptor names its run: the new one, as logModel would have written it.
+                for (Map.Entry<Path, ModelDescriptor> model : models.entrySet()) {
+                    Files.write(model.getKey().resolve(ModelDescriptor.FILE_NAME), model.getValue().movedTo(runId).toJson());
+                }
                 Path artifacts = unpacked.resolve("artifacts");
                 if (Files.isDirectory(artifacts)) {
                     tracker.uploadTree(runId, artifacts, "");
                 }
                 // A run exported while still going has no honest end; it is imported as KILLED.
                 tracker.store().endRun(runId, status.isActive() ? RunStatus.KILLED : status, end);
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 throw withdrawn(tracker, runId, tarGz, e);
             }
             return tracker.getRun(runId);
@@ -347,17 +355,28 @@ final class Archives {
         return new StoreException(message, e);
     }
 
-    /** Checks every model among a run archive's artifacts against its descriptor, before anything is stored. */
-    private static void verifyModels(Path artifacts, Path tarGz) throws IOException {
+    /**
+     * Checks every model among a run archive's artifacts against its descriptor, which must name
+     * the path it lies at, before anything is stored; returns the descriptors by model directory.
+     */
+    private static Map<Path, ModelDescriptor> verifyModels(Path artifacts, Path tarGz) throws IOException {
+        Map<Path, ModelDescriptor> models = new LinkedHashMap<>();
         if (!Files.isDirectory(artifacts)) {
-            return;
+            return models;
         }
         try (java.util.stream.Stream<Path> paths = Files.walk(artifacts)) {
-            for (Path descriptor : paths.filter(p -> p.getFileName().toString().equals(ModelDescriptor.FILE_NAME)).toList()) {
-                ModelSupport.verifyUnpacked(descriptor.getParent(), "archive " + tarGz + ", model "
-                        + artifacts.relativize(descriptor.getParent()));
+            for (Path file : paths.filter(p -> p.getFileName().toString().equals(ModelDescriptor.FILE_NAME)).toList()) {
+                Path dir = file.getParent();
+                String path = artifacts.relativize(dir).toString().replace(dir.getFileSystem().getSeparator(), "/");
+                ModelDescriptor descriptor = ModelSupport.verifyUnpacked(dir, "archive " + tarGz + ", model " + path);
+                if (!descriptor.model.artifactPath().equals(path)) {
+                    throw new IntegrityException("Archive " + tarGz + ": the model at '" + path + "' has a descriptor that"
+                            + " puts it at '" + descriptor.model.artifactPath() + "'; it was changed");
+                }
+                models.put(dir, descriptor);
             }
         }
+        return models;
     }
 
     private static JsonNode readManifest(Path unpacked, Path tarGz, String kind) throws IOException {

@@ -103,8 +103,21 @@ final class ModelSupport {
         return parseDescriptor(uri, descriptorBytes(tracker, uri));
     }
 
+    /**
+     * The descriptor at {@code uri}, which must say it is that model: a descriptor uploaded beside
+     * other files, or copied from another run, names the run and path it was logged at, and
+     * registering it would credit the version to that other run.
+     *
+     * @throws IntegrityException if it names another run or path
+     */
     static ModelDescriptor parseDescriptor(ModelUri uri, byte[] bytes) {
-        return ModelDescriptor.read(new ByteArrayInputStream(bytes), descriptorUri(uri));
+        ModelDescriptor descriptor = ModelDescriptor.read(new ByteArrayInputStream(bytes), descriptorUri(uri));
+        if (!uri.runId().equals(descriptor.model.runId()) || !uri.artifactPath().equals(descriptor.model.artifactPath())) {
+            throw new IntegrityException("The descriptor " + descriptorUri(uri) + " says it is the model runs:/"
+                    + descriptor.model.runId() + "/" + descriptor.model.artifactPath() + "; a descriptor that names another"
+                    + " run or path was copied or changed, and is no model here");
+        }
+        return descriptor;
     }
 
     /** The bytes of a model's {@code MLmodel.json}, read once: what the registry's digest is taken over. */

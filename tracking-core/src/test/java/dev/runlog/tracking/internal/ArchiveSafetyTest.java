@@ -331,6 +331,55 @@ class ArchiveSafetyTest {
     }
 
     @Test
+    void aModelArchiveWhoseDescriptorAndManifestDisagreeOnThePathIsRefused() throws IOException {
+        Path original = exportedModel(new TinyModel("m", List.of(1.0), 3.0));
+        Path archive = rewrite(original, "path-lie.tar.gz", entries -> {
+            String manifest = new String(entries.get(Archives.MANIFEST), StandardCharsets.UTF_8);
+            entries.put(Archives.MANIFEST, manifest.replaceAll("\"artifact_path\"\\s*:\\s*\"model\"", "\"artifact_path\": \"elsewhere\"")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertTrue(new String(entries.get(Archives.MANIFEST), StandardCharsets.UTF_8).contains("elsewhere"));
+            return entries;
+        });
+        assertRefused(tracker, Importer.MODEL, archive, "'elsewhere'", "'model'");
+    }
+
+    @Test
+    void aModelInAnImportedRunIsTheNewRunsModel() throws IOException {
+        Path archive = dir.resolve("run-with-model.tar.gz");
+        String sourceRun;
+        try (Tracker source = Tracker.builder().uri("memory:").shutdownHook(false).build()) {
+            try (ActiveRun run = source.startRun("exported")) {
+                run.logModel("model", new TinyModel("m", List.of(1.0, 2.0), 0.5));
+                sourceRun = run.id();
+            }
+            source.exportRun(sourceRun, archive);
+        }
+        Run imported = tracker.importRun(archive);
+        String uri = "runs:/" + imported.info().id() + "/model";
+        assertEquals(imported.info().id(), tracker.getLoggedModel(uri).runId(), "not the exporting store's run " + sourceRun);
+        assertEquals(new TinyModel("m", List.of(1.0, 2.0), 0.5), tracker.loadModel(uri, TinyModel.class));
+    }
+
+    @Test
+    void aRunArchiveWhoseModelDescriptorNamesAnotherPathIsRefused() throws IOException {
+        Path archive = dir.resolve("run-model.tar.gz");
+        try (Tracker source = Tracker.builder().uri("memory:").shutdownHook(false).build()) {
+            String runId;
+            try (ActiveRun run = source.startRun("exported")) {
+                run.logModel("model", new TinyModel("m", List.of(1.0), 0.5));
+                runId = run.id();
+            }
+            source.exportRun(runId, archive);
+        }
+        Path moved = rewrite(archive, "run-model-moved.tar.gz", entries -> {
+            Map<String, byte[]> renamed = new LinkedHashMap<>();
+            entries.forEach((name, bytes) -> renamed.put(name.replace("artifacts/model/", "artifacts/other/"), bytes));
+            return renamed;
+        });
+        assertRefused(tracker, Importer.RUN, moved, "model at 'other'", "puts it at 'model'");
+    }
+
+    @Test
     void aStoreThatFailsHalfWayThroughAnImportKeepsNoLiveRun() throws IOException {
         Path archive = exportedRun();
         FlakyStore store = new FlakyStore();

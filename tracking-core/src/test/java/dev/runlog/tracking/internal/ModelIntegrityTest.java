@@ -68,6 +68,30 @@ class ModelIntegrityTest {
     }
 
     @Test
+    void aDescriptorCopiedBesideAnotherRunsFilesIsNoModelThere() throws Exception {
+        LoggedModel original = logJsonModel();
+        String forged;
+        try (ActiveRun other = tracker.startRun("integrity")) {
+            // The same payload and descriptor bytes, uploaded as plain files of another run: the
+            // descriptor still names the first run, and would credit a registered version to it.
+            for (String file : List.of("data/model.json", "MLmodel.json")) {
+                Path copy = Files.createDirectories(work.resolve(file).getParent()).resolve(Path.of(file).getFileName());
+                try (var in = tracker.openArtifact(original.runId(), original.artifactPath() + "/" + file)) {
+                    Files.write(copy, in.readAllBytes());
+                }
+                other.logArtifact(copy, file.contains("/") ? "copied/data" : "copied");
+            }
+            forged = "runs:/" + other.id() + "/copied";
+        }
+        for (Runnable read : List.<Runnable>of(() -> tracker.getLoggedModel(forged),
+                () -> tracker.loadModel(forged, Weights.class))) {
+            IntegrityException e = assertThrows(IntegrityException.class, read::run);
+            assertTrue(e.getMessage().contains("says it is the model " + original.uri()), e.getMessage());
+        }
+        assertEquals(MODEL, tracker.loadModel(original.uri(), Weights.class), "the original is untouched");
+    }
+
+    @Test
     void anUntouchedJsonModelLoads() throws Exception {
         LoggedModel logged = logJsonModel();
         Path payload = onDisk(logged, "data/model.json");
