@@ -36,15 +36,17 @@ final class Downsampler {
         }
         int buckets = maxPoints / 2;
         long first = xs[inRange[0]];
-        // A double: the span of two timestamps may not fit in a long's positive half.
-        double span = (double) xs[inRange[inRange.length - 1]] - first + 1;
+        // Unsigned and exact: the distance between two steps may not fit a long's positive half, and
+        // a double loses the low bits of it (a point near one end then fell into its neighbour's bucket).
+        // Buckets are ceil((range + 1) / buckets) wide, which is range / buckets + 1.
+        long width = Long.divideUnsigned(xs[inRange[inRange.length - 1]] - first, buckets) + 1;
         int[] out = new int[buckets * 2];
         int n = 0;
         int bucket = -1;
         int lowest = -1;
         int highest = -1;
         for (int index : inRange) {
-            int b = (int) Math.min(buckets - 1, Math.floor((xs[index] - (double) first) / span * buckets));
+            int b = (int) Math.min(buckets - 1, Long.divideUnsigned(xs[index] - first, width));
             if (b != bucket) {
                 n = emit(xs, out, n, lowest, highest);
                 bucket = b;

@@ -28,6 +28,18 @@ class DownsamplerTest {
     }
 
     @Test
+    void stepsAtBothEndsOfTheLongRangeFallIntoTheirOwnBuckets() {
+        // Two buckets: [MIN, 0) and [0, MAX]. Each keeps its lowest and highest point.
+        long[] xs = {Long.MIN_VALUE, -3, 0, 3, Long.MAX_VALUE};
+        double[] ys = {1, 9, 2, -7, 4};
+        assertArrayEquals(new int[] {0, 1, 3, 4}, Downsampler.select(xs, ys, Long.MIN_VALUE, Long.MAX_VALUE, 4));
+        // Near the end of the range a double cannot tell these steps apart; buckets of 3 steps still do.
+        long[] high = {Long.MAX_VALUE - 4, Long.MAX_VALUE - 3, Long.MAX_VALUE - 2, Long.MAX_VALUE - 1, Long.MAX_VALUE};
+        assertArrayEquals(new int[] {0, 1, 3, 4}, Downsampler.select(high, new double[] {5, 1, 5, 1, 9}, Long.MIN_VALUE,
+                Long.MAX_VALUE, 4));
+    }
+
+    @Test
     void aShortSeriesIsReturnedExactlyInXOrder() {
         long[] times = {30, 10, 20};
         assertArrayEquals(new int[] {1, 2, 0}, Downsampler.select(times, new double[] {3, 1, 2}, 0, 100, 1_000));
