@@ -43,6 +43,11 @@ public final class RegistryNames {
         if (!name.strip().equals(name)) {
             throw new InvalidInputException("registered model name '" + name + "' starts or ends with whitespace");
         }
+        if (name.equals(".") || name.equals("..")) {
+            // A path segment every URL resolver removes: models:/../1 and /api/models/.. name no model.
+            throw new InvalidInputException("registered model name '" + name + "' is reserved: '.' and '..' are path steps,"
+                    + " not names");
+        }
         return name;
     }
 

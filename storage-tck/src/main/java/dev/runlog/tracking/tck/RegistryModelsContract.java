@@ -322,6 +322,8 @@ public interface RegistryModelsContract {
                 arguments("line\nbreak", "control character"),
                 arguments("bell\u0007", "control character"),
                 arguments(" leading", "whitespace"),
-                arguments("trailing ", "whitespace"));
+                arguments("trailing ", "whitespace"),
+                arguments(".", "reserved"),
+                arguments("..", "reserved"));
     }
 }
