@@ -48,12 +48,14 @@ public final class ExampleData {
             if (url.getProtocol().equals("file")) {
                 return Path.of(url.toURI());
             }
-            Path copy = Files.createTempDirectory("runlog-examples").resolve(name);
+            Path dir = Files.createTempDirectory("runlog-examples");
+            // Deleted at exit in the reverse order of these calls: the file, then its directory.
+            dir.toFile().deleteOnExit();
+            Path copy = dir.resolve(name);
+            copy.toFile().deleteOnExit();
             try (InputStream in = url.openStream()) {
                 Files.copy(in, copy);
             }
-            copy.toFile().deleteOnExit();
-            copy.getParent().toFile().deleteOnExit();
             return copy;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read resource datasets/" + name, e);

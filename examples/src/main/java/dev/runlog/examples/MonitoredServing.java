@@ -225,7 +225,11 @@ public final class MonitoredServing {
     /** The rows as a CSV file with the diagnosis last, as the training data a run logs. */
     private static Path writeCsv(LabeledData rows, String name) {
         try {
-            Path file = Files.createTempDirectory("runlog-monitored").resolve(name + ".csv");
+            Path dir = Files.createTempDirectory("runlog-monitored");
+            // Deleted at exit in the reverse order of these calls: the file, then its directory.
+            dir.toFile().deleteOnExit();
+            Path file = dir.resolve(name + ".csv");
+            file.toFile().deleteOnExit();
             List<String> lines = new ArrayList<>();
             lines.add(String.join(",", rows.featureNames()) + ",diagnosis");
             for (int i = 0; i < rows.size(); i++) {
@@ -233,8 +237,6 @@ public final class MonitoredServing {
                         + "," + rows.className(i));
             }
             Files.write(file, lines, StandardCharsets.UTF_8);
-            file.toFile().deleteOnExit();
-            file.getParent().toFile().deleteOnExit();
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the training rows", e);
