@@ -197,6 +197,24 @@ class PgConnectionTest {
     }
 
     @Test
+    void aPasswordChangedUnderAnOpenTrackerIsARefusalNotAnOutage() {
+        needsPasswordRole();
+        TestPostgres pg = TestPostgres.get();
+        try (Tracker tracker = Tracker.builder().uri(roleUri(PASSWORD) + "?connectTimeout=2").shutdownHook(false).build()) {
+            assertEquals(List.of(), tracker.listExperiments());
+            pg.admin("ALTER ROLE " + ROLE + " PASSWORD 'rotated-" + PASSWORD + "'");
+            // The pool's connections are gone; a new one must log in with the old password.
+            pg.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + ROLE + "'");
+            InvalidInputException e = assertThrows(InvalidInputException.class, tracker::listExperiments);
+            assertTrue(e.getMessage().contains("refused the login") && e.getMessage().contains("password authentication failed"),
+                    e.getMessage());
+            assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());
+        } finally {
+            pg.admin("ALTER ROLE " + ROLE + " PASSWORD '" + PASSWORD + "'");
+        }
+    }
+
+    @Test
     void aDatabaseThatDoesNotExistOrAUserWithoutGrantsIsNotAnOutage() throws Exception {
         needsPasswordRole();
         TestPostgres pg = TestPostgres.get();

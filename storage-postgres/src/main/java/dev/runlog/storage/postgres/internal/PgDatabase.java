@@ -136,24 +136,22 @@ final class PgDatabase implements AutoCloseable {
     }
 
     private static RunlogException unreachable(PgUri uri, Throwable e) {
+        SQLException refusal = PgErrors.refusing(e);
+        if (refusal != null) {
+            return refused(uri, refusal, e);
+        }
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
-            if (cause instanceof SQLException sql && PgErrors.refusal(sql) != null) {
-                return refused(uri, sql);
-            }
             cause = cause.getCause();
-        }
-        if (cause instanceof SQLException sql && PgErrors.refusal(sql) != null) {
-            return refused(uri, sql);
         }
         return new StoreException("Cannot reach the Runlog database " + uri.redacted() + ": " + cause.getMessage(), e);
     }
 
     /** Not a StoreException: retrying will not help until the URI, the password or the grants change. */
-    private static InvalidInputException refused(PgUri uri, SQLException e) {
+    private static InvalidInputException refused(PgUri uri, SQLException e, Throwable thrown) {
         return new InvalidInputException("The Runlog database " + uri.redacted() + " (server " + uri.host() + ":" + uri.port()
                 + ", user " + uri.user() + "): " + PgErrors.refusal(e) + " (" + e.getMessage() + "); check the user name,"
-                + " the password (in the URI, PGPASSWORD or the password file), the database name and the user's grants", e);
+                + " the password (in the URI, PGPASSWORD or the password file), the database name and the user's grants", thrown);
     }
 
     PgUri uri() {
@@ -253,7 +251,8 @@ final class PgDatabase implements AutoCloseable {
         try {
             return pool.getConnection();
         } catch (SQLException e) {
-            throw PgErrors.refusal(e) != null ? refused(uri, e) : new StoreException(unreachableMessage() + e.getMessage(), e);
+            SQLException refusal = PgErrors.refusing(e);
+            throw refusal != null ? refused(uri, refusal, e) : new StoreException(unreachableMessage() + e.getMessage(), e);
         }
     }
 
@@ -263,8 +262,9 @@ final class PgDatabase implements AutoCloseable {
     }
 
     RunlogException translate(SQLException e) {
-        if (PgErrors.refusal(e) != null) {
-            return refused(uri, e);
+        SQLException refusal = PgErrors.refusing(e);
+        if (refusal != null) {
+            return refused(uri, refusal, e);
         }
         if (PgErrors.isConnectionLoss(e)) {
             return new StoreException(unreachableMessage() + e.getMessage(), e);

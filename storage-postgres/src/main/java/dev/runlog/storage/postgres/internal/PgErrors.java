@@ -42,6 +42,21 @@ final class PgErrors {
         return state.equals("42501") ? "the user lacks a privilege it needs" : null;
     }
 
+    /**
+     * The innermost exception in {@code e}'s causes (itself included) that is such a refusal, else
+     * null: the pool wraps what the driver threw when it could not connect, copying its SQLSTATE
+     * but not its message.
+     */
+    static SQLException refusing(Throwable e) {
+        SQLException found = null;
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && refusal(sql) != null) {
+                found = sql;
+            }
+        }
+        return found;
+    }
+
     /** The connection is gone or the server is shutting down: the database is unreachable. */
     static boolean isConnectionLoss(SQLException e) {
         String state = e.getSQLState();
