@@ -45,14 +45,28 @@ final class ArchiveTour {
         List<Integer> codes = new ArrayList<>();
         Path dir = null;
         Thread cleanUp = null;
+        // Counted down when the tour is over, whatever ended it; the shutdown hook waits for it.
+        java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             dir = Files.createTempDirectory(parent, "runlog-archive-tour");
-            // Ctrl-C (or a timeout's TERM) during the tour ends the JVM without reaching finally.
+            // Ctrl-C (or a timeout's TERM) during the tour ends the JVM without reaching finally,
+            // and the tour's thread goes on while hooks run: logging an artifact there would make
+            // the directory again after a delete. So the hook stops the tour, waits for it to be
+            // over, and only then deletes.
             Path scratch = dir;
-            cleanUp = new Thread(() -> deleteWhileShuttingDown(scratch), "runlog-archive-tour-clean-up");
+            cleanUp = new Thread(() -> {
+                stopping.set(true);
+                try {
+                    over.await(3, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                deleteWhileShuttingDown(scratch);
+            }, "runlog-archive-tour-clean-up");
             Runtime.getRuntime().addShutdownHook(cleanUp);
             String store = "sqlite:" + dir.resolve("tour.db");
-            String[] runs = fill(store);
+            String[] runs = fill(store, stopping);
             PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
             for (List<String> args : List.of(
                     List.of("experiments"),
@@ -61,6 +75,9 @@ final class ArchiveTour {
                     List.of("metric", runs[0], "loss"),
                     List.of("diff", runs[0], runs[1]),
                     List.of("models"))) {
+                if (stopping.get()) {
+                    break;
+                }
                 List<String> line = new ArrayList<>(List.of("--store", store));
                 line.addAll(args);
                 try (Context ctx = Context.forTest(nowhere, nowhere, Clock.systemUTC(), null)) {
@@ -73,6 +90,7 @@ final class ArchiveTour {
             if (dir != null) {
                 delete(dir);
             }
+            over.countDown();
             if (cleanUp != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(cleanUp);
@@ -85,10 +103,13 @@ final class ArchiveTour {
     }
 
     /** Two finished runs of experiment "tour" with a param, a tag, a metric and a text artifact. */
-    private static String[] fill(String store) {
+    private static String[] fill(String store, java.util.concurrent.atomic.AtomicBoolean stopping) {
         try (Tracker tracker = Tracker.open(store)) {
             String[] ids = new String[2];
             for (int i = 0; i < ids.length; i++) {
+                if (stopping.get()) {
+                    throw new IllegalStateException("the JVM is shutting down");
+                }
                 try (ActiveRun run = tracker.newRun("tour").name("run-" + i).tag("team", "tour").start()) {
                     run.logParam("lr", i == 0 ? "0.1" : "0.01");
                     for (int step = 0; step < 50; step++) {
