@@ -48,21 +48,46 @@ public final class DriftTests {
     /**
      * The two-sample Kolmogorov–Smirnov test, two-sided, by Apache Commons Statistics: the statistic
      * is the largest gap between the two empirical distribution functions; the p-value is exact for
-     * small samples and asymptotic for large ones, as that library chooses.
+     * small samples and asymptotic for large ones, as that library chooses. A sample of one value
+     * (a quiet window may hold one prediction) gets the exact p-value too, as scipy's
+     * {@code ks_2samp} gives it: the one value is equally likely to fall in any of the other
+     * sample's n + 1 gaps.
      *
-     * @throws InvalidInputException if a sample has fewer than 2 values or holds NaN or an infinity
+     * @throws InvalidInputException if a sample is empty or holds NaN or an infinity
      */
     public static Result kolmogorovSmirnov(double[] reference, double[] current) {
         sample("reference", reference);
         sample("current", current);
-        for (double[] values : List.of(reference, current)) {
-            if (values.length < 2) {
-                throw new InvalidInputException("the Kolmogorov-Smirnov test needs at least 2 values in each sample; the "
-                        + (values == reference ? "reference" : "current") + " sample has " + values.length);
-            }
+        if (reference.length == 1 || current.length == 1) {
+            return kolmogorovSmirnovOfOne(reference, current);
         }
         SignificanceResult result = KolmogorovSmirnovTest.withDefaults().test(reference, current);
         return new Result(result.getStatistic(), result.getPValue());
+    }
+
+    /**
+     * One value y against n others: with k of them below y the statistic is max(k/n, 1 − k/n), so
+     * the p-value is the share of the n + 1 places for y whose statistic reaches the observed one.
+     */
+    private static Result kolmogorovSmirnovOfOne(double[] reference, double[] current) {
+        double[] others = reference.length == 1 ? current : reference;
+        double y = reference.length == 1 ? reference[0] : current[0];
+        int n = others.length;
+        int below = 0;
+        int atOrBelow = 0;
+        for (double x : others) {
+            below += x < y ? 1 : 0;
+            atOrBelow += x <= y ? 1 : 0;
+        }
+        // The gap just below y (the others under it, y not yet counted) and at y (y counted).
+        double d = Math.max((double) below / n, 1 - (double) atOrBelow / n);
+        int reaching = 0;
+        for (int k = 0; k <= n; k++) {
+            if (Math.max((double) k / n, 1 - (double) k / n) >= d - 1e-12) {
+                reaching++;
+            }
+        }
+        return new Result(d, Math.min(1, (double) reaching / (n + 1)));
     }
 
     /**

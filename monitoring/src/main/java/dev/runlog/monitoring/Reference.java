@@ -263,7 +263,7 @@ public final class Reference {
     }
 
     private static DriftTests.Result kolmogorovSmirnov(NumericColumn reference, StepCdf current) {
-        if (!reference.sketch.isEstimationMode() && reference.sketch.getN() >= 2 && current.count() >= 2) {
+        if (!reference.sketch.isEstimationMode()) {
             // The sketch still holds every training value (a small reference): the exact two-sample
             // test on both samples, the p-value DriftTests and scipy give, not the asymptotic one.
             return DriftTests.kolmogorovSmirnov(reference.cdf().sample(), current.sample());

@@ -122,10 +122,30 @@ class DriftTestsLimitsTest {
     }
 
     @Test
-    void aOneValueSampleIsInvalidInputForKolmogorovSmirnovNotALibraryException() {
+    void aOneValueSampleGetsTheExactPValueScipyGives() {
+        // A quiet window may hold one prediction. scipy.stats.ks_2samp(range(150), [2.5]): statistic
+        // 0.98, p 0.052980132450331126 (8 of the 151 places for the one value reach 0.98): no drift.
+        double[] reference = new double[150];
+        Arrays.setAll(reference, i -> i);
+        DriftTests.Result one = DriftTests.kolmogorovSmirnov(reference, new double[] {2.5});
+        assertEquals(0.98, one.statistic(), 1e-12);
+        assertEquals(8.0 / 151, one.pValue(), 1e-12);
+        // Either side may be the one value: ks_2samp([1], [2, 3]) is 1.0, p 0.6666666666666666; ks_2samp([1], [2]) 1.0, 1.0.
+        assertEquals(new DriftTests.Result(1.0, 2.0 / 3), DriftTests.kolmogorovSmirnov(new double[] {1}, new double[] {2, 3}));
+        assertEquals(new DriftTests.Result(1.0, 1.0), DriftTests.kolmogorovSmirnov(new double[] {1}, new double[] {2}));
+        // A value among ties: ks_2samp([1, 2, 2, 3], [2]) is 0.25, p 1.0.
+        assertEquals(new DriftTests.Result(0.25, 1.0), DriftTests.kolmogorovSmirnov(new double[] {1, 2, 2, 3}, new double[] {2}));
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> DriftTests.kolmogorovSmirnov(new double[] {1}, new double[] {2, 3}));
-        assertTrue(e.getMessage().contains("at least 2 values in each sample; the reference sample has 1"), e.getMessage());
+                () -> DriftTests.kolmogorovSmirnov(new double[0], new double[] {2, 3}));
+        assertTrue(e.getMessage().contains("reference"), e.getMessage());
+    }
+
+    @Test
+    void aWindowOfOneValueAgainstASmallReferenceGetsTheExactPValue() {
+        double[] reference = new double[150];
+        Arrays.setAll(reference, i -> i);
+        DriftTests.Result result = Reference.of(Map.of("x", reference), Map.of()).kolmogorovSmirnov("x", new double[] {2.5});
+        assertEquals(8.0 / 151, result.pValue(), 1e-12, "the asymptotic formula gave 0.04, a drift alert");
     }
 
     @Test

@@ -95,13 +95,13 @@ class ReferenceTest {
         assertTrue(result.pValue() > 0.05, "exact p " + result.pValue());
     }
 
-    /** A window of one value has the effective size 1, which Commons' one-sample test refuses. */
+    /** A window of one value gets scipy's exact p-value: the value is equally likely in each of the reference's n + 1 gaps. */
     @Test
-    void aSingleCurrentValueHasTheExactPValueOfOneUniformValue() {
+    void aSingleCurrentValueHasTheExactPValueScipyGives() {
         Reference reference = Reference.of(Map.of("x", new double[] {1, 2, 3, 4}), Map.of());
         DriftTests.Result result = reference.kolmogorovSmirnov("x", new double[] {1.5});
         assertEquals(0.75, result.statistic(), 1e-12);
-        assertEquals(0.5, result.pValue(), 1e-12);   // 2 (1 − 0.75)
+        assertEquals(0.8, result.pValue(), 1e-12);   // scipy.stats.ks_2samp([1, 2, 3, 4], [1.5]): 4 of the 5 gaps reach 0.75
         assertEquals(1.0, reference.kolmogorovSmirnov("x", new double[] {2.5}).pValue(), 1e-12);
     }
 
