@@ -3,6 +3,7 @@ package dev.runlog.cli;
 import dev.runlog.registry.CopyReport;
 import dev.runlog.registry.StoreCopy;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -28,8 +29,8 @@ final class CopyCommand extends FormattedCommand {
         ctx().progressDone();
         if (format == Format.JSON) {
             Map<String, Object> json = new LinkedHashMap<>();
-            json.put("from", sourceUri);
-            json.put("to", to);
+            json.put("from", InputRules.hideCredentials(sourceUri));
+            json.put("to", InputRules.hideCredentials(to));
             json.put("experiments", report.experiments());
             json.put("runs", report.runs());
             json.put("metric_points", report.metricPoints());
@@ -40,7 +41,7 @@ final class CopyCommand extends FormattedCommand {
             json.put("events", report.events());
             ctx().out.println(Text.json(json));
         } else {
-            ctx().out.println(Text.visible("copied " + sourceUri + " to " + to + ": " + report));
+            ctx().out.println(Text.visible("copied " + InputRules.hideCredentials(sourceUri) + " to " + InputRules.hideCredentials(to) + ": " + report));
         }
         return 0;
     }

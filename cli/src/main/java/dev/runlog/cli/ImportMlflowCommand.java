@@ -5,6 +5,7 @@ import dev.runlog.mlflow.MlflowImportReport;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.InputRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -54,8 +55,8 @@ final class ImportMlflowCommand extends FormattedCommand {
         }
         if (format == Format.JSON) {
             Map<String, Object> json = new LinkedHashMap<>();
-            json.put("from", report.source());
-            json.put("to", targetUri);
+            json.put("from", InputRules.hideCredentials(report.source()));
+            json.put("to", InputRules.hideCredentials(targetUri));
             json.put("experiments", report.experiments());
             json.put("runs", report.runs());
             json.put("metric_points", report.metricPoints());
@@ -71,7 +72,7 @@ final class ImportMlflowCommand extends FormattedCommand {
             }).toList());
             ctx().out.println(Text.json(json));
         } else {
-            ctx().out.println(Text.visible("imported " + report.source() + " into " + targetUri + ": " + report.counts()));
+            ctx().out.println(Text.visible("imported " + InputRules.hideCredentials(report.source()) + " into " + InputRules.hideCredentials(targetUri) + ": " + report.counts()));
             List<MlflowImportReport.Skipped> skipped = report.skipped();
             ctx().out.println("skipped " + skipped.size() + (skipped.isEmpty() ? "" : ":"));
             // What an MLflow store holds is anyone's text (an artifact location, a name): escaped.

@@ -11,6 +11,7 @@ import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunQuery;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.InputRules;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,7 +85,7 @@ final class RunCommands {
     }
 
     static String describeStore(Context ctx) {
-        return ctx.storeUri != null ? ctx.storeUri : Tracker.defaultUri();
+        return InputRules.hideCredentials(ctx.storeUri != null ? ctx.storeUri : Tracker.defaultUri());
     }
 
     @Command(name = "runs", mixinStandardHelpOptions = true, sortOptions = false,

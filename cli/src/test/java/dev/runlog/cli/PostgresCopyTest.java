@@ -1,6 +1,7 @@
 package dev.runlog.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.cli.CliHarness.Result;
@@ -85,15 +86,22 @@ class PostgresCopyTest {
     @Test
     void runlogCopyFromSqliteToPostgres() throws Exception {
         String from = "sqlite:" + dir.resolve("runs.db");
-        String to = freshDatabase();
+        // A password and a secret option (the server trusts local logins, so both are only carried):
+        // neither may reach what the command prints, which ends up in CI logs.
+        String to = freshDatabase().replace("postgres@", "postgres:pw-S3cret@") + "?sslpassword=ssl-S3cret";
         try (CliHarness source = new CliHarness(from).withFixture()) {
             Result copy = source.run("copy", "--from", from, "--to", to);
             assertEquals(0, copy.code(), copy::toString);
-            assertTrue(copy.out().startsWith("copied " + from + " to " + to + ": 1 experiments, 2 runs, 8 metric points, "),
-                    copy.out());
+            assertTrue(copy.out().startsWith("copied " + from + " to postgresql://(credentials hidden)@localhost:"), copy.out());
+            assertTrue(copy.out().contains(": 1 experiments, 2 runs, 8 metric points, "), copy.out());
+            assertFalse(copy.out().contains("S3cret"), copy.out());
             try (Tracker copied = open(to)) {
                 assertEquals(CopyFixture.dump(source.tracker), CopyFixture.dump(copied));
             }
+            Result json = source.run("copy", "--from", from, "--to", freshDatabase().replace("postgres@", "postgres:pw-S3cret@"),
+                    "--format", "json");
+            assertEquals(0, json.code(), json::toString);
+            assertFalse(json.out().contains("S3cret"), json.out());
         }
     }
 }

@@ -48,7 +48,7 @@ final class Reproducibility {
      */
     static String commandLine(String command) {
         return command == null ? null
-                : InputRules.hideCredentials(command).replaceAll("(?i)(password=)[^\\s&]*", "$1(hidden)");
+                : InputRules.hideCredentials(command);
     }
 
     private static void put(Map<String, String> tags, String key, String value) {
