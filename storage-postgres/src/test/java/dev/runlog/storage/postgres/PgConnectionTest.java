@@ -235,6 +235,15 @@ class PgConnectionTest {
             InvalidInputException denied = assertThrows(InvalidInputException.class, () -> Tracker.open(noGrants));
             assertTrue(denied.getMessage().contains(revoke.getValue()), denied.getMessage());
         }
+        // A Runlog database another role made, which this role may connect to and nothing else: not damage.
+        String others = pg.newDatabase();
+        try (Tracker owner = Tracker.builder().uri(pg.uri(others)).shutdownHook(false).build()) {
+            owner.createExperiment("theirs");
+        }
+        String connectOnly = "postgresql://" + ROLE + ":" + PASSWORD + "@" + pg.hostAndPort() + "/" + others;
+        InvalidInputException denied = assertThrows(InvalidInputException.class, () -> Tracker.open(connectOnly));
+        assertTrue(denied.getMessage().contains("lacks a privilege") && denied.getMessage().contains("runlog_schema"),
+                denied.getMessage());
     }
 
     @Test

@@ -309,8 +309,10 @@ final class PgSchema {
         String type;
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT to_regclass('runlog_schema') IS NOT NULL, to_regclass('runlog_runs') IS NOT NULL,"
-                     + " (SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema()"
-                     + " AND table_name = 'runlog_schema' AND column_name = 'version')")) {
+                     // The catalog, not information_schema: that shows a column only to a user with a
+                     // privilege on its table, and a user without one is refused below, not called damage.
+                     + " (SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass('runlog_schema')"
+                     + " AND attname = 'version' AND NOT attisdropped)")) {
             rs.next();
             recorded = rs.getBoolean(1);
             tables = rs.getBoolean(2);
