@@ -261,6 +261,9 @@ final class HealthCommands {
                 return null;
             } catch (NotFoundException e) {
                 return "missing";
+            } catch (IntegrityException e) {
+                // A store that checks what it serves (S3, PostgreSQL) refuses the changed file itself.
+                return "changed: " + e.getMessage();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read artifact " + recorded.path() + " of run " + runId, e);
             }

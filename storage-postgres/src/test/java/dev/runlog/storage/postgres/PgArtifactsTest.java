@@ -60,12 +60,20 @@ class PgArtifactsTest {
                 s.execute("UPDATE runlog_artifact_pieces SET data = overlay(data PLACING '\\x00'::bytea FROM 10)"
                         + " WHERE piece_no = 1");
             }
+            byte[] changed = content.clone();
+            changed[PgArtifactsTest.PIECE + 9] = 0; // what the UPDATE did: byte 10 of piece 1
+            String changedSha256 = dev.runlog.tracking.spi.Sha256.of(changed);
             try (InputStream in = tracker.openArtifact(runId, "model/weights.bin")) {
                 IntegrityException e = assertThrows(IntegrityException.class, in::readAllBytes);
                 assertTrue(e.getMessage().contains("does not match what was stored"), e.getMessage());
+                // The SHA-256 of what was read, not that of nothing (e3b0c442...).
+                assertTrue(e.getMessage().contains("read 1300000 bytes with SHA-256 " + changedSha256), e.getMessage());
             }
         }
     }
+
+    /** The size of a piece of an artifact in the database. */
+    private static final int PIECE = 512 * 1024;
 
     /**
      * A file of one piece replaced again and again by another tracker (another host, say) while it

@@ -208,7 +208,9 @@ final class PgArtifactStore implements ArtifactStore {
                     "SELECT data FROM runlog_artifact_pieces WHERE file_id = ? AND piece_no = ?", file.id(), no)).orElse(null);
             if (next == null) {
                 ended = true;
-                if (read == file.size() && Sha256.hex(digest).equals(file.sha256())) {
+                // Once: taking a digest's value resets it, so a second call hashed nothing.
+                String actual = Sha256.hex(digest);
+                if (read == file.size() && actual.equals(file.sha256())) {
                     return false;
                 }
                 if (!stillThere()) {
@@ -216,7 +218,7 @@ final class PgArtifactStore implements ArtifactStore {
                 }
                 throw new IntegrityException("Artifact " + file.name() + " in the database does not match what was"
                         + " stored: expected " + file.size() + " bytes with SHA-256 " + file.sha256() + ", read " + read + " bytes with SHA-256 "
-                        + Sha256.hex(digest));
+                        + actual);
             }
             digest.update(next);
             read += next.length;

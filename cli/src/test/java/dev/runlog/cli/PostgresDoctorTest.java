@@ -1,0 +1,60 @@
+package dev.runlog.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.cli.CliHarness.Result;
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Tracker;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code runlog doctor} on a store whose artifact store checks what it serves (artifacts in the
+ * PostgreSQL database): a changed file is a problem the report lists, beside the files that are
+ * fine, never the end of the command.
+ */
+class PostgresDoctorTest {
+    private static EmbeddedPostgres server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = EmbeddedPostgres.builder().setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void aChangedArtifactInTheDatabaseIsListedAndTheOthersChecked() throws Exception {
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE runlog_doctor");
+        }
+        String uri = "postgresql://postgres@localhost:" + server.getPort() + "/runlog_doctor";
+        String runId;
+        try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build();
+             ActiveRun run = tracker.startRun("doctor")) {
+            run.logText("left alone", "a.txt").logText("to be changed", "b.txt").logText("left alone too", "c.txt");
+            runId = run.id();
+        }
+        try (Connection c = server.getDatabase("postgres", "runlog_doctor").getConnection(); Statement s = c.createStatement()) {
+            s.execute("UPDATE runlog_artifact_pieces SET data = 'changed in place'::bytea WHERE file_id ="
+                    + " (SELECT file_id FROM runlog_artifact_files WHERE path = 'b.txt')");
+        }
+        try (CliHarness cli = new CliHarness(uri)) {
+            Result doctor = cli.run("doctor");
+            assertEquals(RunlogCli.FAILED, doctor.code(), doctor::toString);
+            assertTrue(doctor.out().contains("3 files"), doctor.out());
+            assertTrue(doctor.out().contains("artifacts: run " + runId + ": b.txt: changed:"), doctor.out());
+            assertTrue(doctor.out().contains("unhealthy: 1 problem"), doctor.out());
+            Result json = cli.run("doctor", "--format", "json");
+            assertTrue(json.out().startsWith("{\"healthy\":false"), json.out());
+        }
+    }
+}
