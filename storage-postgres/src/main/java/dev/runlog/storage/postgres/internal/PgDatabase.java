@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * One Runlog database on a PostgreSQL server: a small connection pool, transactions, error
@@ -68,28 +69,7 @@ final class PgDatabase implements AutoCloseable {
      *                        newer than this Runlog
      */
     static PgDatabase open(PgUri uri) {
-        long waitMillis = waitForConnection(uri);
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(uri.jdbcUrl());
-        config.setUsername(uri.user());
-        // An empty password when the rules found none: pgjdbc would otherwise read ~/.pgpass itself, without
-        // libpq's check that the file is private, and the password rules are PgUri's alone.
-        config.setPassword(uri.password().orElse(""));
-        for (Map.Entry<String, String> p : uri.driverParameters().entrySet()) {
-            config.addDataSourceProperty(p.getKey(), p.getValue());
-        }
-        config.addDataSourceProperty(PgUri.OPTIONS, sessionOptions(uri));
-        if (uri.driverParameters().keySet().stream().noneMatch("loginTimeout"::equalsIgnoreCase)) {
-            // connectTimeout bounds only the TCP connect: a server that accepts and never answers
-            // (hung, or a half-open link) held the start-up exchange for minutes. loginTimeout
-            // bounds the whole login, so an unreachable database fails in about the same time.
-            config.addDataSourceProperty("loginTimeout", Long.toString((waitMillis + 999) / 1000));
-        }
-        config.setPoolName("runlog-postgres-" + uri.database());
-        config.setMaximumPoolSize(POOL_SIZE);
-        config.setMinimumIdle(1);
-        config.setAutoCommit(false);
-        config.setConnectionTimeout(waitMillis);
+        HikariConfig config = poolConfig(uri);
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -104,6 +84,44 @@ final class PgDatabase implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /**
+     * The pool's configuration. The driver gets its settings through a data source made here, not
+     * as the pool's properties: the pool logs those at DEBUG, masking only one named
+     * {@code password}, so {@code sslpassword} (the TLS key's) appeared there in clear.
+     */
+    static HikariConfig poolConfig(PgUri uri) {
+        long waitMillis = waitForConnection(uri);
+        PGSimpleDataSource driver = new PGSimpleDataSource();
+        driver.setURL(uri.jdbcUrl());
+        driver.setUser(uri.user());
+        // An empty password when the rules found none: pgjdbc would otherwise read ~/.pgpass itself, without
+        // libpq's check that the file is private, and the password rules are PgUri's alone.
+        driver.setPassword(uri.password().orElse(""));
+        try {
+            for (Map.Entry<String, String> p : uri.driverParameters().entrySet()) {
+                driver.setProperty(p.getKey(), p.getValue());
+            }
+            driver.setProperty(PgUri.OPTIONS, sessionOptions(uri));
+            if (uri.driverParameters().keySet().stream().noneMatch("loginTimeout"::equalsIgnoreCase)) {
+                // connectTimeout bounds only the TCP connect: a server that accepts and never answers
+                // (hung, or a half-open link) held the start-up exchange for minutes. loginTimeout
+                // bounds the whole login, so an unreachable database fails in about the same time.
+                driver.setProperty("loginTimeout", Long.toString((waitMillis + 999) / 1000));
+            }
+        } catch (SQLException e) {
+            // PgUri takes only options the driver knows; a driver that knows fewer says which.
+            throw new InvalidInputException("The PostgreSQL driver refuses an option of " + uri.redacted() + ": " + e.getMessage());
+        }
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(driver);
+        config.setPoolName("runlog-postgres-" + uri.database());
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(1);
+        config.setAutoCommit(false);
+        config.setConnectionTimeout(waitMillis);
+        return config;
     }
 
     /**
