@@ -11,14 +11,9 @@ import dev.runlog.registry.StoreCopy;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.tck.CopyFixture;
 import dev.runlog.tracking.tck.MutableClock;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,31 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * already depend on storage-postgres, so the reverse would be a cycle).
  */
 class PostgresCopyTest {
-    private static EmbeddedPostgres server;
-    private static int databases;
-
     private final MutableClock clock = new MutableClock(Instant.parse("2023-02-01T10:00:00.250Z"));
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = EmbeddedPostgres.builder().setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
-    /** The URI of a new, empty database. */
     private static String freshDatabase() throws Exception {
-        String name = "runlog_copy_" + ++databases;
-        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        return "postgresql://postgres@localhost:" + server.getPort() + "/" + name;
+        return SharedPostgres.freshDatabase();
     }
 
     private Tracker open(String uri) {

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runlog.cli.CliHarness.Result;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Tracker;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,31 +16,16 @@ import org.junit.jupiter.api.Test;
  * fine, never the end of the command.
  */
 class PostgresDoctorTest {
-    private static EmbeddedPostgres server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = EmbeddedPostgres.builder().setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
     @Test
     void aChangedArtifactInTheDatabaseIsListedAndTheOthersChecked() throws Exception {
-        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE runlog_doctor");
-        }
-        String uri = "postgresql://postgres@localhost:" + server.getPort() + "/runlog_doctor";
+        String uri = SharedPostgres.freshDatabase();
         String runId;
         try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build();
              ActiveRun run = tracker.startRun("doctor")) {
             run.logText("left alone", "a.txt").logText("to be changed", "b.txt").logText("left alone too", "c.txt");
             runId = run.id();
         }
-        try (Connection c = server.getDatabase("postgres", "runlog_doctor").getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = SharedPostgres.connect(uri.substring(uri.lastIndexOf('/') + 1)); Statement s = c.createStatement()) {
             s.execute("UPDATE runlog_artifact_pieces SET data = 'changed in place'::bytea WHERE file_id ="
                     + " (SELECT file_id FROM runlog_artifact_files WHERE path = 'b.txt')");
         }
