@@ -197,7 +197,7 @@ class PgConnectionTest {
     }
 
     @Test
-    void aPasswordChangedUnderAnOpenTrackerIsARefusalNotAnOutage() {
+    void aPasswordChangedUnderAnOpenTrackerIsARefusalNotAnOutage() throws Exception {
         needsPasswordRole();
         TestPostgres pg = TestPostgres.get();
         try (Tracker tracker = Tracker.builder().uri(roleUri(PASSWORD) + "?connectTimeout=2").shutdownHook(false).build()) {
@@ -205,12 +205,26 @@ class PgConnectionTest {
             pg.admin("ALTER ROLE " + ROLE + " PASSWORD 'rotated-" + PASSWORD + "'");
             // The pool's connections are gone; a new one must log in with the old password.
             pg.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + ROLE + "'");
+            // Terminating signals the backends; wait until they are gone, or a call could still use one.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (sessionsOf(pg, ROLE) > 0) {
+                assertTrue(System.nanoTime() < deadline, "the role's sessions did not end");
+                Thread.sleep(20);
+            }
             InvalidInputException e = assertThrows(InvalidInputException.class, tracker::listExperiments);
             assertTrue(e.getMessage().contains("refused the login") && e.getMessage().contains("password authentication failed"),
                     e.getMessage());
             assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());
         } finally {
             pg.admin("ALTER ROLE " + ROLE + " PASSWORD '" + PASSWORD + "'");
+        }
+    }
+
+    private static int sessionsOf(TestPostgres pg, String role) throws java.sql.SQLException {
+        try (var c = pg.connect("postgres"); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + role + "'")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
