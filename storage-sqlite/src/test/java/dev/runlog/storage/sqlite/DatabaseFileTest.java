@@ -74,7 +74,8 @@ class DatabaseFileTest {
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
         org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo is not available");
         for (Path special : List.of(fifo, Path.of("/dev/null"))) {
-            StoreException e = assertThrows(StoreException.class, () -> Tracker.open("sqlite:" + special));
+            // Not a StoreException: the path names no file SQLite can use, now or later.
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open("sqlite:" + special));
             assertTrue(e.getMessage().contains("it is not a regular file"), e.getMessage());
         }
         try (Stream<Path> entries = Files.list(dir)) {
@@ -87,7 +88,7 @@ class DatabaseFileTest {
     @Test
     void aDirectoryIsRefused() throws IOException {
         Path directory = Files.createDirectory(dir.resolve("folder.db"));
-        StoreException e = assertThrows(StoreException.class, () -> Tracker.open("sqlite:" + directory));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open("sqlite:" + directory));
         assertTrue(e.getMessage().contains(directory.toAbsolutePath().normalize().toString()), e.getMessage());
         assertTrue(e.getMessage().contains("directory"), e.getMessage());
         try (Stream<Path> entries = Files.list(directory)) {

@@ -191,12 +191,12 @@ final class SqliteDatabase implements AutoCloseable {
             return;
         }
         if (Files.isDirectory(file)) {
-            throw new StoreException("Cannot use " + file + " as a Runlog database: it is a directory");
+            throw new InvalidInputException("Cannot use " + file + " as a Runlog database: it is a directory");
         }
         if (!Files.isRegularFile(file)) {
             // A device or FIFO: /dev/null reads as an empty file, and SQLite would then create
             // /dev/null-journal beside it before failing.
-            throw new StoreException("Cannot use " + file + " as a Runlog database: it is not a regular file");
+            throw new InvalidInputException("Cannot use " + file + " as a Runlog database: it is not a regular file");
         }
         // A FileInputStream, not Files.newInputStream: the channel classes the latter needs are not
         // in the JDK's class archive, and a new JVM opening a store would load two dozen for this.
