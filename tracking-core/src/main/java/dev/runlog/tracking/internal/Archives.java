@@ -50,6 +50,12 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 final class Archives {
     static final String MANIFEST = "runlog-archive.json";
     static final String IMPORTED_FROM = "runlog.importedFrom";
+    /**
+     * On a run while it is being imported, removed as the import ends it: a run that still has it
+     * when its process is found dead (kill -9 mid-import) is a partial import, deleted at the next
+     * open rather than left among the others as KILLED.
+     */
+    static final String IMPORTING = "runlog.importing";
     private static final int FORMAT = 1;
     private static final int METRIC_BATCH = 100_000;
 
@@ -214,6 +220,7 @@ final class Archives {
             // Everything is checked before the run (and its experiment) is made, so a bad archive stores nothing.
             Map<String, String> tags = new LinkedHashMap<>(tracker.processTags());
             tags.put(IMPORTED_FROM, InputRules.tagValue(IMPORTED_FROM, sourceUri));
+            tags.put(IMPORTING, "true");
             String uuid = java.util.Objects.toString(descriptor.model.modelUuid(), "").replaceAll("[^0-9A-Za-z]", "");
             String runName = "import-" + (uuid.isEmpty() ? "model" : uuid.substring(0, Math.min(8, uuid.length())));
             String experiment = experimentName(manifest, tarGz);
@@ -222,6 +229,7 @@ final class Archives {
             try {
                 Files.write(modelDir.resolve(ModelDescriptor.FILE_NAME), descriptor.movedTo(runId).toJson());
                 tracker.uploadTree(runId, modelDir, artifactPath);
+                tracker.store().deleteTag(runId, IMPORTING);
                 tracker.store().endRun(runId, RunStatus.FINISHED, Instant.ofEpochMilli(tracker.clock().millis()));
             } catch (IOException | RuntimeException e) {
                 throw withdrawn(tracker, runId, tarGz, e);
@@ -254,6 +262,7 @@ final class Archives {
             params.forEach((k, v) -> InputRules.paramValue(InputRules.key("param", k), v));
             InputRules.tags(tags);
             tags.put(IMPORTED_FROM, InputRules.tagValue(IMPORTED_FROM, text(manifest, "source_run_id", tarGz)));
+            tags.put(IMPORTING, "true");
             List<DatasetInput> inputs = new ArrayList<>();
             for (JsonNode input : field(run, "inputs", JsonNode::isArray, "an array", tarGz)) {
                 Dataset dataset;
@@ -298,6 +307,7 @@ final class Archives {
                     tracker.uploadTree(runId, artifacts, "");
                 }
                 // A run exported while still going has no honest end; it is imported as KILLED.
+                tracker.store().deleteTag(runId, IMPORTING);
                 tracker.store().endRun(runId, status.isActive() ? RunStatus.KILLED : status, end);
             } catch (IOException | RuntimeException e) {
                 throw withdrawn(tracker, runId, tarGz, e);

@@ -243,6 +243,13 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
      */
     private List<String> cleanUpAfterDeadProcesses() {
         List<String> killed = store.killRunsOfDeadProcesses(clock.instant());
+        for (String runId : killed) {
+            // An import cut short (kill -9): a partial run is not kept as if it were one.
+            if (store.getRun(runId).map(r -> r.data().tags().containsKey(Archives.IMPORTING)).orElse(false)) {
+                store.deleteRun(runId, clock.instant());
+                log().log(System.Logger.Level.WARNING, "Deleted run {0}: its import was cut short when its process died", runId);
+            }
+        }
         int removed = artifacts.removeTemporaryFilesOfDeadProcesses();
         if (removed > 0) {
             log().log(System.Logger.Level.INFO, "Removed {0} temporary artifact files left by processes that died", removed);
