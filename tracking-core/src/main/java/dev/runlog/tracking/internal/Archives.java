@@ -50,6 +50,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 final class Archives {
     static final String MANIFEST = "runlog-archive.json";
     static final String IMPORTED_FROM = "runlog.importedFrom";
+    /** An import's scratch directory in {@code java.io.tmpdir}, named after its process so a dead one's is found. */
+    static final String IMPORT_PREFIX = "runlog-import-";
     /**
      * On a run while it is being imported, removed as the import ends it: a run that still has it
      * when its process is found dead (kill -9 mid-import) is a partial import, deleted at the next
@@ -198,7 +200,7 @@ final class Archives {
     // ---- import -------------------------------------------------------------------------------
 
     static LoggedModel importModel(DefaultTracker tracker, Path tarGz) {
-        Path work = Temp.directory("runlog-import-");
+        Path work = Temp.ownedDirectory(IMPORT_PREFIX);
         try {
             Path unpacked = work.resolve("archive");
             SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());
@@ -243,7 +245,7 @@ final class Archives {
     }
 
     static Run importRun(DefaultTracker tracker, Path tarGz) {
-        Path work = Temp.directory("runlog-import-");
+        Path work = Temp.ownedDirectory(IMPORT_PREFIX);
         try {
             Path unpacked = work.resolve("archive");
             SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());

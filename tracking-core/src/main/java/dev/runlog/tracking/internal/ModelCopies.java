@@ -118,35 +118,9 @@ final class ModelCopies {
         }
     }
 
-    /**
-     * Deletes the directories in {@code dir} of trackers whose process is gone; never another
-     * machine's, and only this user's own private ones (see {@link #ownPrivateDirectory}).
-     */
+    /** Deletes the directories in {@code dir} of trackers whose process is gone (see {@link Temp#removeLeftByDeadProcesses}). */
     static void removeLeftByDeadProcesses(Path dir) {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, PREFIX + "*")) {
-            for (Path entry : entries) {
-                Optional<ProcessOwner> owner = ProcessOwner.ofName(entry.getFileName().toString().substring(PREFIX.length()));
-                if (owner.isPresent() && owner.get().isGone() && ownPrivateDirectory(entry)) {
-                    Temp.deleteTree(entry);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Someone else's mess in a shared directory must not fail a load.
-            log().log(System.Logger.Level.DEBUG, "Could not look for model copies of dead processes in " + dir, e);
-        }
-    }
-
-    /**
-     * A real directory (not a link) of this user's that no one else may enter, as
-     * {@code createTempDirectory} makes it. In a shared {@code java.io.tmpdir} anyone can make a
-     * directory of that name; inside one they can write, they can swap a directory for a link
-     * while its files are deleted, and turn the delete on this user's other files.
-     */
-    static boolean ownPrivateDirectory(Path entry) throws IOException {
-        return Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
-                && Files.getOwner(entry, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
-                && Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS)
-                        .equals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Temp.removeLeftByDeadProcesses(dir, PREFIX);
     }
 
     private static System.Logger log() {

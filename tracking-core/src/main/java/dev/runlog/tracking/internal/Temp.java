@@ -1,6 +1,7 @@
 package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.spi.ProcessOwner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,49 @@ final class Temp {
         } catch (IOException e) {
             throw new StoreException("Cannot create a temporary directory: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A directory in {@code java.io.tmpdir} named {@code prefix}, this process's tag (see
+     * {@link ProcessOwner#nameTag()}) and a unique part, after deleting those of the same prefix
+     * that processes now gone left there (killed outright, they could not delete their own).
+     */
+    static Path ownedDirectory(String prefix) {
+        Path made = directory(prefix + ProcessOwner.current().nameTag() + "-");
+        removeLeftByDeadProcesses(made.toAbsolutePath().getParent(), prefix);
+        return made;
+    }
+
+    /**
+     * Deletes the directories named {@code prefix} + a process tag in {@code dir} whose process is
+     * gone; never another machine's, and only this user's own private ones (see
+     * {@link #ownPrivateDirectory}).
+     */
+    static void removeLeftByDeadProcesses(Path dir, String prefix) {
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir, prefix + "*")) {
+            for (Path entry : entries) {
+                java.util.Optional<ProcessOwner> owner = ProcessOwner.ofName(entry.getFileName().toString().substring(prefix.length()));
+                if (owner.isPresent() && owner.get().isGone() && ownPrivateDirectory(entry)) {
+                    deleteTree(entry);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Someone else's mess in a shared directory must not fail the work at hand.
+            log().log(System.Logger.Level.DEBUG, "Could not look for directories of dead processes in " + dir, e);
+        }
+    }
+
+    /**
+     * A real directory (not a link) of this user's that no one else may enter, as
+     * {@code createTempDirectory} makes it. In a shared {@code java.io.tmpdir} anyone can make a
+     * directory of that name; inside one they can write, they can swap a directory for a link
+     * while its files are deleted, and turn the delete on this user's other files.
+     */
+    static boolean ownPrivateDirectory(Path entry) throws IOException {
+        return Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && Files.getOwner(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
+                && Files.getPosixFilePermissions(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        .equals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
     /** Deletes a tree without following links; best effort, since it runs on the way out of errors. */

@@ -380,6 +380,23 @@ class ArchiveSafetyTest {
     }
 
     @Test
+    void anImportRemovesTheScratchDirectoriesOfImportsWhoseProcessDied() throws Exception {
+        Process finished = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        finished.waitFor();
+        String tag = dev.runlog.tracking.spi.ProcessOwner.current().machineToken() + "-" + finished.pid() + "-x-";
+        Path dead = Files.createDirectories(TMP.resolve(Archives.IMPORT_PREFIX + tag + System.nanoTime()));
+        Files.writeString(dead.resolve("run.json"), "{}");
+        Files.setPosixFilePermissions(dead, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try {
+            tracker.importRun(exportedRun());
+            assertFalse(Files.exists(dead), "the unpacked archive of an import killed outright");
+        } finally {
+            Temp.deleteTree(dead);
+        }
+    }
+
+    @Test
     void aStoreThatFailsHalfWayThroughAnImportKeepsNoLiveRun() throws IOException {
         Path archive = exportedRun();
         FlakyStore store = new FlakyStore();
