@@ -36,6 +36,7 @@ class WebUiChartControlsTest {
     static RunlogServer server;
     static String runId;
     static String spikyRunId;
+    static String twiceRunId;
 
     /** A clock that moves 10 s on at every reading, so each point has its own time. */
     static final class Ticking extends Clock {
@@ -71,6 +72,13 @@ class WebUiChartControlsTest {
             for (int step = 0; step < values.length; step++) {
                 r.logMetric("loss", values[step], step);
             }
+        }).info().id();
+        // Two points at step 2: the spike is logged at a step already used.
+        twiceRunId = tracker.newRun("charts").name("twice").run(r -> {
+            for (int step = 0; step < 5; step++) {
+                r.logMetric("loss", 1, step);
+            }
+            r.logMetric("loss", 100, 2);
         }).info().id();
         server = RunlogServer.start(tracker, ServerOptions.defaults());
     }
@@ -138,6 +146,18 @@ class WebUiChartControlsTest {
         }
         assertEquals(1 + 2 + 3 + 4 + noisy, number(chart, "data-ydrawn"), 1e-9, "every finite point of both runs");
         assertTrue(number(chart, "data-ymax") >= 10.5, "the axis reaches the noisy run's first point");
+    }
+
+    @Test
+    void overlaidRunsKeepEveryPointThatSharesAnX() {
+        WebElement chart = chart("#/chart?runs=" + twiceRunId + "," + runId + "&keys=loss");
+        BROWSER.await("a y axis", d -> !chart.getAttribute("data-ymax").isEmpty());
+        double noisy = 0;
+        for (int step = 0; step < STEPS; step++) {
+            noisy += 10.0 / (1 + step) + (step % 2 == 0 ? 0.5 : 0);
+        }
+        assertEquals(5 + 100 + noisy, number(chart, "data-ydrawn"), 1e-9, "the second point at step 2 is drawn too");
+        assertTrue(number(chart, "data-ymax") >= 100, "the axis reaches the spike: " + chart.getAttribute("data-ymax"));
     }
 
     @Test

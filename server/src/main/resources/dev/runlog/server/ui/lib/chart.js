@@ -26,6 +26,19 @@ function total(series) {
   return series.reduce((sum, ys) => ys.reduce((acc, v) => (Number.isFinite(v) ? acc + v : acc), sum), 0);
 }
 
+/**
+ * The runs' points on one x axis, a row for each point: uPlot.join keeps one row per distinct x, so
+ * a second point at the same x (a spike logged at a step already used, points logged in the same
+ * millisecond) was dropped when two runs were overlaid. Other runs' cells of a row are undefined
+ * (not there), so their lines go on past it; a null stays a gap of its own run.
+ */
+export function joinKeepingEveryPoint(tables) {
+  const rows = [];
+  tables.forEach(([xs, ys], t) => xs.forEach((x, i) => rows.push([x, t, ys[i]])));
+  rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // stable: a run's points at one x keep their order
+  return [rows.map((r) => r[0]), ...tables.map((_, t) => rows.map((r) => (r[1] === t ? r[2] : undefined)))];
+}
+
 function metricPath(runId, key) {
   return 'runs/' + seg(runId) + '/metrics/' + key.split('/').map(seg).join('/');
 }
@@ -87,7 +100,7 @@ export function metricChart(key, runs, options) {
       return [r.xs, ys];
     });
     if (tables.length === 1) return tables[0];
-    return uPlot.join(tables);
+    return joinKeepingEveryPoint(tables);
   }
 
   function describe(d) {
