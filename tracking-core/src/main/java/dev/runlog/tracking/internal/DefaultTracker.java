@@ -243,7 +243,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
      */
     private List<String> cleanUpAfterDeadProcesses() {
         List<String> killed = store.killRunsOfDeadProcesses(clock.instant());
-        for (String runId : killed) {
+        for (String runId : killed == null ? List.<String>of() : killed) { // null: a store written outside that answers nothing
             // An import cut short (kill -9): a partial run is not kept as if it were one.
             if (store.getRun(runId).map(r -> r.data().tags().containsKey(Archives.IMPORTING)).orElse(false)) {
                 store.deleteRun(runId, clock.instant());
