@@ -140,22 +140,25 @@ class WebUiChartControlsTest {
     void nonFinitePointsAreGapsAndTheOtherPointsAndRunsAreStillDrawn() {
         WebElement chart = chart("#/chart?runs=" + spikyRunId + "," + runId + "&keys=loss");
         BROWSER.await("a y axis", d -> !chart.getAttribute("data-ymax").isEmpty());
-        double noisy = 0;
-        for (int step = 0; step < STEPS; step++) {
-            noisy += 10.0 / (1 + step) + (step % 2 == 0 ? 0.5 : 0);
-        }
+        double noisy = noisySum();
         assertEquals(1 + 2 + 3 + 4 + noisy, number(chart, "data-ydrawn"), 1e-9, "every finite point of both runs");
         assertTrue(number(chart, "data-ymax") >= 10.5, "the axis reaches the noisy run's first point");
+    }
+
+    /** The sum of the noisy run's values, what a chart of it draws unsmoothed. */
+    private static double noisySum() {
+        double sum = 0;
+        for (int step = 0; step < STEPS; step++) {
+            sum += 10.0 / (1 + step) + (step % 2 == 0 ? 0.5 : 0);
+        }
+        return sum;
     }
 
     @Test
     void overlaidRunsKeepEveryPointThatSharesAnX() {
         WebElement chart = chart("#/chart?runs=" + twiceRunId + "," + runId + "&keys=loss");
         BROWSER.await("a y axis", d -> !chart.getAttribute("data-ymax").isEmpty());
-        double noisy = 0;
-        for (int step = 0; step < STEPS; step++) {
-            noisy += 10.0 / (1 + step) + (step % 2 == 0 ? 0.5 : 0);
-        }
+        double noisy = noisySum();
         assertEquals(5 + 100 + noisy, number(chart, "data-ydrawn"), 1e-9, "the second point at step 2 is drawn too");
         assertTrue(number(chart, "data-ymax") >= 100, "the axis reaches the spike: " + chart.getAttribute("data-ymax"));
     }
