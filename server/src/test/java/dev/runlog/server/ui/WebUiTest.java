@@ -186,6 +186,24 @@ class WebUiTest {
         BROWSER.screenshot("run-artifacts", ".artifacts");
     }
 
+    @Test
+    void aLongRunNameAndParamValueWrapInsideThePage() throws Exception {
+        String value = "v".repeat(5_993);
+        String runId = tracker.newRun("long-values").name("n".repeat(214))
+                .run(r -> r.logParam("k".repeat(244), value).logMetric("loss", 1, 0)).info().id();
+        open("#/runs/" + runId);
+        WebElement cell = BROWSER.awaitElement("table.params tbody td:last-child");
+        assertEquals(value.length(), ((String) BROWSER.script("return arguments[0].textContent", cell)).length());
+        long pageWidth = ((Number) BROWSER.script("return document.documentElement.scrollWidth")).longValue();
+        long windowWidth = ((Number) BROWSER.script("return window.innerWidth")).longValue();
+        assertTrue(pageWidth <= windowWidth, () -> "the page is " + pageWidth + " px wide in a window of " + windowWidth + "; too wide: "
+                + BROWSER.script("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+                + " > window.innerWidth + 1).slice(0, 6).map(e => e.tagName + '.' + e.className + ' '"
+                + " + Math.round(e.getBoundingClientRect().width)).join('; ')"));
+        long cellHeight = ((Number) BROWSER.script("return arguments[0].getBoundingClientRect().height", cell)).longValue();
+        assertTrue(cellHeight > 100, "the value wraps, read whole, not cut to one line: " + cellHeight + " px");
+    }
+
     private void clickArtifact(String path) {
         BROWSER.awaitElement("tr[data-artifact='" + path + "'] td:first-child a").click();
         BROWSER.await("the URL at " + path, d -> d.getCurrentUrl().endsWith("art=" + path.replace("/", "%2F")));
