@@ -4,11 +4,8 @@ import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.spi.ProcessOwner;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -108,22 +105,9 @@ final class ModelCopies {
                 throw new RunlogException("This tracker is closed");
             }
             if (root == null) {
-                String prefix = PREFIX + ProcessOwner.current().nameTag() + "-";
-                Path made = parent == null ? Files.createTempDirectory(prefix)
-                        : Files.createTempDirectory(Files.createDirectories(parent), prefix);
-                root = made.toAbsolutePath().normalize();
-                removeLeftByDeadProcesses(root.getParent());
+                root = Temp.ownedDirectory(parent, PREFIX);
             }
             return root;
         }
-    }
-
-    /** Deletes the directories in {@code dir} of trackers whose process is gone (see {@link Temp#removeLeftByDeadProcesses}). */
-    static void removeLeftByDeadProcesses(Path dir) {
-        Temp.removeLeftByDeadProcesses(dir, PREFIX);
-    }
-
-    private static System.Logger log() {
-        return System.getLogger(ModelCopies.class.getName());
     }
 }

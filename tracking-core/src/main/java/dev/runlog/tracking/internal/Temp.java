@@ -3,9 +3,13 @@ package dev.runlog.tracking.internal;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.spi.ProcessOwner;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Temporary directories for model and archive work, always removed when the work is done. */
@@ -26,14 +30,26 @@ final class Temp {
         }
     }
 
-    /**
-     * A directory in {@code java.io.tmpdir} named {@code prefix}, this process's tag (see
-     * {@link ProcessOwner#nameTag()}) and a unique part, after deleting those of the same prefix
-     * that processes now gone left there (killed outright, they could not delete their own).
-     */
+    /** {@link #ownedDirectory(Path, String)} in {@code java.io.tmpdir}. */
     static Path ownedDirectory(String prefix) {
-        Path made = directory(prefix + ProcessOwner.current().nameTag() + "-");
-        removeLeftByDeadProcesses(made.toAbsolutePath().getParent(), prefix);
+        try {
+            return ownedDirectory(null, prefix);
+        } catch (IOException e) {
+            throw new StoreException("Cannot create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A new directory in {@code parent} (made if missing; null: {@code java.io.tmpdir}) named
+     * {@code prefix}, this process's tag (see {@link ProcessOwner#nameTag()}) and a unique part,
+     * as an absolute path; first the directories of that prefix which processes now gone left
+     * there (killed outright, they could not delete their own) are deleted.
+     */
+    static Path ownedDirectory(Path parent, String prefix) throws IOException {
+        String named = prefix + ProcessOwner.current().nameTag() + "-";
+        Path made = (parent == null ? Files.createTempDirectory(named)
+                : Files.createTempDirectory(Files.createDirectories(parent), named)).toAbsolutePath().normalize();
+        removeLeftByDeadProcesses(made.getParent(), prefix);
         return made;
     }
 
@@ -43,9 +59,9 @@ final class Temp {
      * {@link #ownPrivateDirectory}).
      */
     static void removeLeftByDeadProcesses(Path dir, String prefix) {
-        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir, prefix + "*")) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, prefix + "*")) {
             for (Path entry : entries) {
-                java.util.Optional<ProcessOwner> owner = ProcessOwner.ofName(entry.getFileName().toString().substring(prefix.length()));
+                Optional<ProcessOwner> owner = ProcessOwner.ofName(entry.getFileName().toString().substring(prefix.length()));
                 if (owner.isPresent() && owner.get().isGone() && ownPrivateDirectory(entry)) {
                     deleteTree(entry);
                 }
@@ -63,10 +79,10 @@ final class Temp {
      * while its files are deleted, and turn the delete on this user's other files.
      */
     static boolean ownPrivateDirectory(Path entry) throws IOException {
-        return Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                && Files.getOwner(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
-                && Files.getPosixFilePermissions(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        .equals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+                && Files.getOwner(entry, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
+                && Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS)
+                        .equals(PosixFilePermissions.fromString("rwx------"));
     }
 
     /** Deletes a tree without following links; best effort, since it runs on the way out of errors. */
