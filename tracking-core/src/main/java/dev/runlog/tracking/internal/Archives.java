@@ -228,15 +228,16 @@ final class Archives {
             String experiment = experimentName(manifest, tarGz);
             String runId = tracker.createImportedRun(experiment, runName, RunStatus.RUNNING,
                     Instant.ofEpochMilli(tracker.clock().millis()), tags);
+            ModelDescriptor moved = descriptor.movedTo(runId);
             try {
-                Files.write(modelDir.resolve(ModelDescriptor.FILE_NAME), descriptor.movedTo(runId).toJson());
+                Files.write(modelDir.resolve(ModelDescriptor.FILE_NAME), moved.toJson());
                 tracker.uploadTree(runId, modelDir, artifactPath);
                 tracker.store().deleteTag(runId, IMPORTING);
                 tracker.store().endRun(runId, RunStatus.FINISHED, Instant.ofEpochMilli(tracker.clock().millis()));
             } catch (IOException | RuntimeException e) {
                 throw withdrawn(tracker, runId, tarGz, e);
             }
-            return descriptor.movedTo(runId).model;
+            return moved.model;
         } catch (IOException e) {
             throw new StoreException("Could not import model archive " + tarGz + ": " + e.getMessage(), e);
         } finally {
