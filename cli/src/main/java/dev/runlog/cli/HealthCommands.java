@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,6 +88,8 @@ final class HealthCommands {
             Instant cutoff = ctx().clock.instant().minus(olderThan);
             long artifactBytes = 0;
             List<String> problems = new ArrayList<>();
+            // Runs an earlier gc purged but whose files it did not delete (it was killed, or a file was refused).
+            List<String> leftover = stores.tracking().pendingArtifactDeletions();
             Purge purge;
             if (dryRun) {
                 purge = stores.tracking().purgeDeleted(cutoff, keep, true);
@@ -95,15 +98,19 @@ final class HealthCommands {
                 }
             } else {
                 purge = stores.tracking().purgeDeleted(cutoff, keep, false);
+                Set<String> runs = new LinkedHashSet<>(leftover);
+                runs.addAll(purge.runIds());
                 int done = 0;
-                for (String run : purge.runIds()) {
+                for (String run : runs) {
                     try {
                         artifactBytes += stores.artifacts().deleteRunArtifacts(run);
+                        stores.tracking().artifactsDeleted(run);
                     } catch (RunlogException e) {
-                        problems.add("artifacts of purged run " + run + " not deleted: " + e.getMessage());
+                        problems.add("artifacts of purged run " + run + " not deleted (the next gc tries again): "
+                                + e.getMessage());
                     }
                     if (++done % 100 == 0) {
-                        ctx().progress("deleted the artifacts of " + done + " of " + purge.runIds().size() + " runs");
+                        ctx().progress("deleted the artifacts of " + done + " of " + runs.size() + " runs");
                     }
                 }
                 ctx().progressDone();
@@ -119,6 +126,7 @@ final class HealthCommands {
                 json.put("deleted_before", cutoff.toEpochMilli());
                 json.put("runs", purge.runIds());
                 json.put("experiments", purge.experimentIds());
+                json.put("leftover_runs", leftover);
                 json.put("artifact_bytes", artifactBytes);
                 json.put("temporary_files", temporary);
                 json.put("bytes_reclaimed", purge.bytesReclaimed());
@@ -126,12 +134,13 @@ final class HealthCommands {
                 json.put("problems", problems);
                 ctx().out.println(Text.json(json));
             } else {
-                report(purge, cutoff, artifactBytes, temporary, keptRuns, problems);
+                report(purge, leftover, cutoff, artifactBytes, temporary, keptRuns, problems);
             }
             return problems.isEmpty() ? 0 : RunlogCli.FAILED;
         }
 
-        private void report(Purge purge, Instant cutoff, long artifactBytes, int temporary, long keptRuns, List<String> problems) {
+        private void report(Purge purge, List<String> leftover, Instant cutoff, long artifactBytes, int temporary, long keptRuns,
+                List<String> problems) {
             var out = ctx().out;
             String what = count(purge.runIds().size(), "run") + " and " + count(purge.experimentIds().size(), "experiment")
                     + " deleted before " + Text.date(cutoff, ctx().clock);
@@ -139,8 +148,15 @@ final class HealthCommands {
                 out.println("would purge " + what + ", with " + Text.size(artifactBytes) + " of artifacts (dry run: nothing changed)");
                 purge.runIds().forEach(id -> out.println("  run " + id));
                 purge.experimentIds().forEach(id -> out.println("  experiment " + id));
+                if (!leftover.isEmpty()) {
+                    out.println("would delete the files an earlier gc left of " + count(leftover.size(), "purged run"));
+                    leftover.forEach(id -> out.println("  run " + id));
+                }
             } else {
                 out.println("purged " + what);
+                if (!leftover.isEmpty()) {
+                    out.println("deleted the files an earlier gc left of " + count(leftover.size(), "purged run"));
+                }
                 out.println("freed " + Text.size(artifactBytes) + " of artifacts and " + count(temporary, "temporary file")
                         + "; compacting the store gave back " + Text.size(purge.bytesReclaimed()));
             }

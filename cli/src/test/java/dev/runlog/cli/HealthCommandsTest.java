@@ -11,10 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.runlog.cli.CliHarness.Result;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.spi.TrackerStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +55,7 @@ class HealthCommandsTest {
         assertEquals(0, r.code(), r::toString);
         List<String> lines = r.lines();
         assertEquals("check      result  summary", lines.get(0));
-        assertTrue(lines.get(1).startsWith("store      ok      SQLite schema 9, "), lines.get(1));
+        assertTrue(lines.get(1).startsWith("store      ok      SQLite schema 10, "), lines.get(1));
         assertEquals("runs       ok      2 runs, 0 running; 0 ended as KILLED because their process died", lines.get(2));
         assertTrue(lines.get(3).startsWith("artifacts  ok      4 files ("), lines.get(3));
         assertEquals("models     ok      2 versions of 1 model checked against their model's digest", lines.get(4));
@@ -116,6 +118,32 @@ class HealthCommandsTest {
         assertEquals(6, all.get("artifact_bytes").asLong());
         assertEquals(1, all.get("kept_registered_runs").asLong());
         assertEquals(0, h.run("doctor").code());
+    }
+
+    @Test
+    void gcDeletesTheFilesAnEarlierGcPurgedButStoppedBeforeDeleting() throws Exception {
+        String run = scratchRun("left behind");
+        h.tracker.deleteRun(run);
+        // What a gc killed between its two steps did: the rows are purged, the files are still there.
+        TrackerStores.of(h.tracker).tracking().purgeDeleted(h.clock.instant(), Set.of(), false);
+        assertThrows(NotFoundException.class, () -> h.tracker.getRun(run));
+        assertTrue(Files.exists(artifact(run, "notes.txt")));
+
+        Result dry = h.run("gc", "--dry-run");
+        assertEquals(0, dry.code(), dry::toString);
+        assertEquals(List.of("would purge 0 runs and 0 experiments deleted before 2026-01-31 09:11, with 0 B of artifacts"
+                + " (dry run: nothing changed)", "would delete the files an earlier gc left of 1 purged run", "  run " + run),
+                dry.lines());
+        assertTrue(Files.exists(artifact(run, "notes.txt")));
+
+        Result gc = h.run("gc");
+        assertEquals(0, gc.code(), gc::toString);
+        assertEquals("deleted the files an earlier gc left of 1 purged run", gc.lines().get(1));
+        assertTrue(gc.lines().get(2).startsWith("freed 11 B of artifacts"), gc.lines().get(2));
+        assertFalse(Files.exists(dir.resolve("runs.db.artifacts").resolve(run)));
+        JsonNode again = json(h.run("gc", "--format", "json").out());
+        assertEquals(0, again.get("leftover_runs").size());
+        assertEquals(0, again.get("artifact_bytes").asLong());
     }
 
     @Test

@@ -58,6 +58,7 @@ class SqliteMigration7Test {
             s.execute("DROP INDEX runs_by_experiment_stage");
             s.execute("ALTER TABLE registry_events DROP COLUMN gates");
             s.execute("ALTER TABLE runs DROP COLUMN deleted_time");
+            s.execute("DROP TABLE purged_runs");
             s.execute("PRAGMA user_version = 6");
         }
 

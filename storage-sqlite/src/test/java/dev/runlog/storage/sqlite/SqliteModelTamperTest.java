@@ -186,6 +186,7 @@ class SqliteModelTamperTest {
             s.execute("ALTER TABLE registry_events DROP COLUMN gates");
             s.execute("ALTER TABLE model_versions DROP COLUMN model_digest");
             s.execute("ALTER TABLE runs DROP COLUMN deleted_time");
+            s.execute("DROP TABLE purged_runs");
             s.execute("PRAGMA user_version = 5");
         }
         reopen();

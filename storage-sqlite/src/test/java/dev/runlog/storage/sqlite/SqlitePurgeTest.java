@@ -47,6 +47,7 @@ class SqlitePurgeTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runlog.db"));
              Statement s = c.createStatement()) {
             s.execute("ALTER TABLE runs DROP COLUMN deleted_time");
+            s.execute("DROP TABLE purged_runs");
             s.execute("PRAGMA user_version = 7");
         }
         try (Tracker tracker = open(clock)) {
@@ -57,7 +58,7 @@ class SqlitePurgeTest {
             assertTrue(purge.bytesReclaimed() >= 0);
             StoreCheck check = store.checkStore();
             assertEquals(List.of(), check.problems());
-            assertEquals("SQLite schema 9, " + dir.resolve("runlog.db").toAbsolutePath(), check.description());
+            assertEquals("SQLite schema 10, " + dir.resolve("runlog.db").toAbsolutePath(), check.description());
         }
     }
 

@@ -13,6 +13,7 @@ import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.spi.Purge;
 import dev.runlog.tracking.spi.StoreCheck;
 import dev.runlog.tracking.spi.TrackerStores;
+import dev.runlog.tracking.spi.TrackingStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -64,6 +65,34 @@ public interface PurgeContract {
         tracker.restoreRun(kept);
         assertEquals(LifecycleStage.ACTIVE, tracker.getRun(recent).info().lifecycleStage());
         assertEquals(0.5, tracker.getRun(kept).data().metrics().get("loss"));
+        assertEquals("0.1", tracker.getRun(active).data().params().get("lr"));
+    }
+
+    @Test
+    @DisplayName("a purged run awaits the deletion of its artifacts until artifactsDeleted says they are gone")
+    default void purgedRunsAwaitArtifactDeletion(Tracker tracker, MutableClock clock) {
+        TrackingStore store = TrackerStores.of(tracker).tracking();
+        String first = finishedRun(tracker, "gc", "one");
+        String second = finishedRun(tracker, "gc", "two");
+        String active = finishedRun(tracker, "gc", "three");
+        tracker.deleteRun(first);
+        tracker.deleteRun(second);
+        assertEquals(List.of(), store.pendingArtifactDeletions(), "deleted, not purged");
+        store.purgeDeleted(clock.instant(), Set.of(), true);
+        assertEquals(List.of(), store.pendingArtifactDeletions(), "a dry run records nothing");
+
+        store.purgeDeleted(clock.instant(), Set.of(), false);
+        assertEquals(Set.of(first, second), Set.copyOf(store.pendingArtifactDeletions()));
+        assertEquals(2, store.pendingArtifactDeletions().size());
+        store.artifactsDeleted(first);
+        assertEquals(List.of(second), store.pendingArtifactDeletions());
+        store.artifactsDeleted(first);
+        store.artifactsDeleted(active);
+        assertEquals(List.of(second), store.pendingArtifactDeletions(), "an id not pending is ignored");
+        store.purgeDeleted(clock.instant(), Set.of(), false);
+        assertEquals(List.of(second), store.pendingArtifactDeletions(), "a later purge keeps what is still pending");
+        store.artifactsDeleted(second);
+        assertEquals(List.of(), store.pendingArtifactDeletions());
         assertEquals("0.1", tracker.getRun(active).data().params().get("lr"));
     }
 

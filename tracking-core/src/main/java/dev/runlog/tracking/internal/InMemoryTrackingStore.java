@@ -35,6 +35,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +55,8 @@ final class InMemoryTrackingStore implements TrackingStore {
     private final Map<String, RunState> runs = new LinkedHashMap<>();
     /** Each dataset once, by name and digest, shared by the inputs of every run that used it. */
     private final Map<List<String>, Dataset> datasets = new HashMap<>();
+    /** Purged runs whose artifact files the caller has not yet said are deleted, in purge order. */
+    private final Set<String> pendingArtifactDeletions = new LinkedHashSet<>();
     private long nextExperimentId = 1;
     private volatile boolean closed;
 
@@ -556,12 +559,24 @@ final class InMemoryTrackingStore implements TrackingStore {
             }
             if (!dryRun) {
                 purgedRuns.forEach(runs::remove);
+                pendingArtifactDeletions.addAll(purgedRuns);
                 for (String id : purgedExperiments) {
                     experimentsByName.remove(experiments.remove(id).name);
                 }
             }
             return new Purge(purgedRuns, purgedExperiments, 0);
         });
+    }
+
+    @Override
+    public List<String> pendingArtifactDeletions() {
+        return read(() -> pendingArtifactDeletions.stream().filter(id -> !runs.containsKey(id)).toList());
+    }
+
+    @Override
+    public void artifactsDeleted(String runId) {
+        InputRules.notNull("run id", runId);
+        write(() -> pendingArtifactDeletions.remove(runId));
     }
 
     /** When a deleted run counts as deleted: its own time, its experiment's, else when it ended or started. */

@@ -461,6 +461,27 @@ public interface TrackingStore extends AutoCloseable {
     }
 
     /**
+     * The runs {@link #purgeDeleted} purged whose artifact files nobody has yet said are deleted
+     * ({@link #artifactsDeleted}): what a {@code gc} stopped between purging
+     * rows and deleting files (killed, or refused by the artifact store) left behind, so that the
+     * next one deletes it. A store that purges records each purged run here in the purge's own
+     * transaction, and leaves out an id that names a run again (one imported since). The default,
+     * for a store that cannot purge, is none.
+     */
+    default List<String> pendingArtifactDeletions() {
+        return List.of();
+    }
+
+    /**
+     * Says that the artifact files of {@code runId}, a purged run, are deleted
+     * ({@link ArtifactStore#deleteRunArtifacts} returned), so it leaves
+     * {@link #pendingArtifactDeletions()}. An id not pending is ignored.
+     */
+    default void artifactsDeleted(String runId) {
+        InputRules.notNull("run id", runId);
+    }
+
+    /**
      * The store's own read-only check of itself: what it is (kind, schema version, location) and
      * every problem found, such as a corrupt file. The default, for a store with nothing to check
      * beyond what its calls already check, names the store's class and finds nothing.

@@ -49,9 +49,23 @@ final class PgPurge {
                 }
                 PgDatabase.update(c, "DELETE FROM runlog_experiments WHERE experiment_id::text = ANY (?)",
                         c.createArrayOf("text", experiments.toArray()));
+                // Until the caller says their artifacts are gone: a gc stopped before deleting them leaves them to the next.
+                PgDatabase.update(c, "INSERT INTO runlog_purged_runs (run_id) SELECT unnest(?::text[]) ON CONFLICT DO NOTHING",
+                        purged);
             }
             return new Purge(runs, experiments, 0);
         });
+    }
+
+    /** Purged runs whose artifacts are not yet said to be deleted, leaving out ids imported again since. */
+    static List<String> pending(PgDatabase db) {
+        return db.read(c -> strings(c, "SELECT p.run_id FROM runlog_purged_runs p WHERE NOT EXISTS"
+                + " (SELECT 1 FROM runlog_runs r WHERE r.run_id = p.run_id) ORDER BY p.run_id"));
+    }
+
+    static void artifactsDeleted(PgDatabase db, String runId) {
+        InputRules.notNull("run id", runId);
+        db.write(c -> PgDatabase.update(c, "DELETE FROM runlog_purged_runs WHERE run_id = ?", runId));
     }
 
     private static List<String> strings(Connection c, String sql, Object... args) throws SQLException {

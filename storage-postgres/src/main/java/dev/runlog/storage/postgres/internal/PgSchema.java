@@ -252,6 +252,11 @@ final class PgSchema {
                 WHERE NOT EXISTS (SELECT 1 FROM runlog_run_data d WHERE d.run_id = r.run_id);
             ALTER TABLE runlog_runs SET (fillfactor = 80);
             DROP TABLE runlog_run_data
+            """,
+            // 5: runs gc purged whose artifacts are not yet known to be deleted, so that a gc stopped between the
+            // two (killed, or refused by the artifact store) leaves them to the next one.
+            """
+            CREATE TABLE runlog_purged_runs (run_id text PRIMARY KEY)
             """);
 
     private PgSchema() {

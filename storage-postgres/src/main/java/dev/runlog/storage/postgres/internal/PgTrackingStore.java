@@ -445,6 +445,16 @@ final class PgTrackingStore implements TrackingStore {
     }
 
     @Override
+    public List<String> pendingArtifactDeletions() {
+        return PgPurge.pending(db);
+    }
+
+    @Override
+    public void artifactsDeleted(String runId) {
+        PgPurge.artifactsDeleted(db, runId);
+    }
+
+    @Override
     public StoreCheck checkStore() {
         return PgCheck.check(db);
     }

@@ -203,7 +203,12 @@ final class Schema {
             """,
             // 9: no table changes. Metric chunks are written framed with a CRC-32C from now on (see
             // ChunkCodec), which a Runlog that knows only 8 would read as damaged: it refuses the file instead.
-            "");
+            "",
+            // 10: runs gc purged whose artifact files are not yet known to be deleted, so that a gc stopped
+            // between the two (killed, or refused by the artifact store) leaves them to the next one.
+            """
+            CREATE TABLE purged_runs (run_id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+            """);
 
     static int latestVersion() {
         return MIGRATIONS.size();

@@ -71,6 +71,8 @@ final class SqliteMaintenance {
                         update(c, "DELETE FROM " + table + " WHERE run_id = ?", run);
                     }
                     update(c, "DELETE FROM runs WHERE run_id = ?", run);
+                    // Until the caller says its files are gone: a gc stopped before deleting them leaves them to the next.
+                    update(c, "INSERT OR IGNORE INTO purged_runs (run_id) VALUES (?)", run);
                 }
                 for (String experiment : experiments) {
                     update(c, "DELETE FROM experiment_tags WHERE experiment_id = ?", Long.parseLong(experiment));
@@ -83,6 +85,17 @@ final class SqliteMaintenance {
             return purge;
         }
         return new Purge(purge.runIds(), purge.experimentIds(), compact(db));
+    }
+
+    /** The work of {@link SqliteTrackingStore#pendingArtifactDeletions}: purged runs not imported again since. */
+    static List<String> pendingArtifactDeletions(SqliteDatabase db) {
+        return db.read(c -> column(c, rs -> rs.getString(1), "SELECT p.run_id FROM purged_runs p WHERE NOT EXISTS"
+                + " (SELECT 1 FROM runs r WHERE r.run_id = p.run_id) ORDER BY p.run_id"));
+    }
+
+    static void artifactsDeleted(SqliteDatabase db, String runId) {
+        InputRules.notNull("run id", runId);
+        db.write(c -> update(c, "DELETE FROM purged_runs WHERE run_id = ?", runId));
     }
 
     /** VACUUM, then a WAL checkpoint so the file itself shrinks; returns the bytes given back. */

@@ -385,6 +385,16 @@ final class SqliteTrackingStore implements TrackingStore {
     }
 
     @Override
+    public List<String> pendingArtifactDeletions() {
+        return SqliteMaintenance.pendingArtifactDeletions(db);
+    }
+
+    @Override
+    public void artifactsDeleted(String runId) {
+        SqliteMaintenance.artifactsDeleted(db, runId);
+    }
+
+    @Override
     public StoreCheck checkStore() {
         return SqliteMaintenance.check(db);
     }
