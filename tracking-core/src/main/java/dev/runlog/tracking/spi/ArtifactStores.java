@@ -61,8 +61,9 @@ public final class ArtifactStores {
         Set<String> known = scheme == null || scheme.equals("file") ? Set.of() : provider(location, scheme).optionNames();
         for (Map.Entry<String, String> option : checked.entrySet()) {
             if (!known.contains(option.getKey())) {
-                throw new InvalidInputException("Artifact location '" + location + "' takes no option '" + option.getKey()
-                        + "=" + option.getValue() + "'; " + (known.isEmpty() ? "it takes no options"
+                // The name only: an unknown option may be a secret misspelt or misplaced.
+                throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location) + "' takes no option '"
+                        + option.getKey() + "'; " + (known.isEmpty() ? "it takes no options"
                                 : "it takes " + String.join(", ", new TreeSet<>(known))));
             }
             if (option.getValue() == null || option.getValue().isEmpty()) {

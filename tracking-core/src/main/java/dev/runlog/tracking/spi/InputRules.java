@@ -229,16 +229,17 @@ public final class InputRules {
     /**
      * {@code text} (a URI, or a message quoting one) with whatever sits between {@code //} and an
      * {@code @} shown as {@code (credentials hidden)}, and the value of any option whose name ends
-     * in {@code password} (such as {@code sslpassword}) as {@code (hidden)}: a store's messages
-     * quote the URI they were given, and a user may have written {@code user:secret@} into it,
-     * where no secret belongs.
+     * in {@code password}, {@code passwd}, {@code secret}, {@code token} or {@code key} (such as
+     * {@code sslpassword}, {@code aws_secret}) as {@code (hidden)}: a store's messages quote the
+     * URI they were given, and a user may have written {@code user:secret@} or a secret option into
+     * it, where no secret belongs.
      * <pre>{@code
      * hideCredentials("s3://KEY:SECRET@bucket/p")   // "s3://(credentials hidden)@bucket/p"
-     * hideCredentials("postgresql://me@db/r?sslpassword=x")   // "postgresql://me@db/r?sslpassword=(hidden)"
+     * hideCredentials("postgresql://db/r?sslpassword=x")   // "postgresql://db/r?sslpassword=(hidden)"
      * }</pre>
      */
     public static String hideCredentials(String text) {
         return text == null ? null : text.replaceAll("//[^\\s&?#'\"]*@", "//(credentials hidden)@")
-                .replaceAll("(?i)(password=)[^\\s&#'\"]*", "$1(hidden)");
+                .replaceAll("(?i)(\\b[\\w.-]*(?:password|passwd|secret|token|key)=)[^\\s&#'\"]*", "$1(hidden)");
     }
 }

@@ -43,9 +43,9 @@ public final class SqliteStoreProvider implements StoreProvider {
             for (String option : rest.substring(query + 1).split("&", -1)) {
                 int eq = option.indexOf('=');
                 String name = eq < 0 ? option : option.substring(0, eq);
-                String value = eq < 0 ? "" : decode(uri, option.substring(eq + 1));
+                String value = eq < 0 ? "" : decode(uri, name, option.substring(eq + 1));
                 if (value.isEmpty()) {
-                    throw unknownOption(uri, option, null);
+                    throw unknownOption(uri, name, null);
                 }
                 if (options.putIfAbsent(name, value) != null) {
                     throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' gives option '" + name + "' twice");
@@ -60,7 +60,7 @@ public final class SqliteStoreProvider implements StoreProvider {
         Set<String> artifactOptions = artifacts == null ? Set.of() : ArtifactStores.optionNames(artifacts);
         for (Map.Entry<String, String> option : options.entrySet()) {
             if (!artifactOptions.contains(option.getKey())) {
-                throw unknownOption(uri, option.getKey() + "=" + option.getValue(), artifactOptions);
+                throw unknownOption(uri, option.getKey(), artifactOptions);
             }
         }
         if (rest.startsWith("//")) {
@@ -103,6 +103,7 @@ public final class SqliteStoreProvider implements StoreProvider {
         }
     }
 
+    /** Names the option, never its value: an unknown option may be a secret misspelt or misplaced. */
     private static InvalidInputException unknownOption(String uri, String option, Set<String> artifactOptions) {
         String more = artifactOptions == null || artifactOptions.isEmpty() ? ""
                 : ", and its artifact location takes " + String.join(", ", new TreeSet<>(artifactOptions));
@@ -111,11 +112,11 @@ public final class SqliteStoreProvider implements StoreProvider {
                 + " and synchronous=normal|full" + more);
     }
 
-    private static String decode(String uri, String value) {
+    private static String decode(String uri, String name, String value) {
         try {
             return URLDecoder.decode(value, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': option value '" + value
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': the value of option '" + name
                     + "' is not valid %-encoding: " + e.getMessage());
         }
     }

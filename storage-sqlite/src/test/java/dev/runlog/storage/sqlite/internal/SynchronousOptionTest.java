@@ -48,9 +48,20 @@ class SynchronousOptionTest {
         Path file = dir.resolve("x.db");
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> Tracker.open("sqlite:" + file + "?" + option));
-        String named = option.endsWith("&") ? "''" : option.contains("&") ? "'synchronous' twice" : option;
+        String named = option.endsWith("&") ? "''" : option.contains("&") ? "'synchronous' twice" : option.split("=")[0];
         assertTrue(e.getMessage().contains(named), e.getMessage());
         assertFalse(Files.exists(file));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"password=topsecret4", "sslpassword=topsecret4", "secret_key=topsecret4",
+            "artifacts=elsewhere&aws_secret=topsecret4", "token=%zztopsecret4"})
+    void aRefusedOptionIsNamedWithoutItsValue(String option) {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Tracker.open("sqlite:" + dir.resolve("x.db") + "?" + option));
+        assertFalse(e.getMessage().contains("topsecret4"), e.getMessage());
+        String name = option.substring(option.lastIndexOf('&') + 1, option.lastIndexOf('='));
+        assertTrue(e.getMessage().contains("'" + name + "'"), e.getMessage());
     }
 
     @Test
