@@ -82,6 +82,11 @@ class RunlogServerTest {
         assertPagingVisitsEveryRunOnce(tracker, server);
         assertEquals(400, get("api/runs?experiment=sweep&max_results=0").statusCode());
         assertEquals(400, get("api/runs").statusCode(), "experiment is required");
+        for (String huge : List.of("999999", "99999999999999999999")) {
+            HttpResponse<String> capped = get("api/runs?experiment=sweep&max_results=" + huge);
+            assertEquals(200, capped.statusCode(), huge + ": a larger N is read as 1,000, not refused: " + capped.body());
+        }
+        assertEquals(400, get("api/runs?experiment=sweep&max_results=1e3").statusCode());
     }
 
     @Test

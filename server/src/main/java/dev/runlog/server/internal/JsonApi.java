@@ -466,6 +466,10 @@ public final class JsonApi {
             try {
                 return Long.parseLong(text.get());
             } catch (NumberFormatException e) {
+                if (text.get().matches("[+-]?[0-9]+")) {
+                    // A whole number beyond a long: beyond any limit or step it is read against.
+                    return text.get().startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+                }
                 throw new InvalidInputException("query parameter '" + name + "' is '" + text.get() + "', not a whole number");
             }
         }

@@ -2,6 +2,7 @@ package dev.runlog.server.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,11 +11,13 @@ import dev.runlog.registry.ModelRegistry;
 import dev.runlog.server.RunlogServer;
 import dev.runlog.server.ServerOptions;
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Tracker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +65,7 @@ class MlflowEndpointsTest {
         }
         try (ActiveRun run = tracker.startRun("fx-models")) {
             ids.put("RM", run.id());
+            ids.put("EM", run.experimentId());
             registry.register("rm", run.logModel("model", List.of(1)).uri());
         }
         registry.createModel("rm-ren");
@@ -184,9 +188,10 @@ class MlflowEndpointsTest {
                 new Case("GET", "mlflow/registered-models/alias?name=rm&alias=nope", null, 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("DELETE", "mlflow/registered-models/alias", "{\"name\": \"rm\", \"alias\": \"champion\"}", 200, "{}"),
                 new Case("DELETE", "mlflow/registered-models/alias", "{\"name\": \"nope\", \"alias\": \"champion\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
-                new Case("POST", "mlflow/model-versions/create", "{\"name\": \"rm\", \"source\": \"mlflow-artifacts:/x/${RM}/artifacts/model\", \"run_id\": \"${RM}\"}", 200, "\"version\":\"2\""),
+                new Case("POST", "mlflow/model-versions/create", "{\"name\": \"rm\", \"source\": \"mlflow-artifacts:/${EM}/${RM}/artifacts/model\", \"run_id\": \"${RM}\"}", 200, "\"version\":\"2\""),
+                new Case("POST", "mlflow/model-versions/create", "{\"name\": \"rm\", \"source\": \"mlflow-artifacts:/${E}/${RM}/artifacts/model\"}", 404, "is not in experiment"),
                 new Case("POST", "mlflow/model-versions/create", "{\"name\": \"rm\", \"source\": \"s3://bucket/model\"}", 400, "not supported"),
-                new Case("POST", "mlflow/model-versions/create", "{\"name\": \"nope\", \"source\": \"mlflow-artifacts:/x/${RM}/artifacts/model\", \"run_id\": \"${RM}\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
+                new Case("POST", "mlflow/model-versions/create", "{\"name\": \"nope\", \"source\": \"mlflow-artifacts:/${EM}/${RM}/artifacts/model\", \"run_id\": \"${RM}\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("GET", "mlflow/model-versions/get?name=rm&version=1", null, 200, "\"source\":\"runs:/${RM}/model\""),
                 new Case("GET", "mlflow/model-versions/get?name=rm&version=99", null, 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("PATCH", "mlflow/model-versions/update", "{\"name\": \"rm\", \"version\": \"1\", \"description\": \"vd\"}", 200, "\"description\":\"vd\""),
@@ -274,6 +279,17 @@ class MlflowEndpointsTest {
             assertTrue(response.body().contains(bad.getValue()) && response.body().contains("INVALID_PARAMETER_VALUE"), response.body());
             assertTrue(!response.body().contains("jackson") && !response.body().contains("Feature"), "parser internals: " + response.body());
         }
+        // A number beyond a double's range is refused, not stored as infinite; and only decimals are numbers.
+        for (String value : List.of("1e400", "-1e400", "\"1e400\"", "\"0x1p3\"", "\"1d\"", "\" 1\"")) {
+            for (String endpoint : List.of("log-batch", "log-metric")) {
+                String request = endpoint.equals("log-batch")
+                        ? "{\"run_id\": \"" + run + "\", \"metrics\": [{\"key\": \"m\", \"value\": " + value + ", \"timestamp\": 1}]}"
+                        : "{\"run_id\": \"" + run + "\", \"key\": \"m\", \"value\": " + value + ", \"timestamp\": 1}";
+                HttpResponse<String> response = call("POST", "mlflow/runs/" + endpoint, request);
+                assertEquals(400, response.statusCode(), endpoint + " " + value + " -> " + response.body());
+                assertTrue(response.body().contains("'value'") || response.body().contains("parameter 'value'"), response.body());
+            }
+        }
         assertEquals(3, tracker.metricHistory(run, "m").size(), "a refused batch stores nothing");
     }
 
@@ -288,13 +304,24 @@ class MlflowEndpointsTest {
             for (String path : List.of("model/MLmodel.json", "model/data/model.json", "model/data/new.bin")) {
                 HttpResponse<String> put = call("PUT", base + path, "tamper");
                 assertEquals(400, put.statusCode(), path + ": " + put.body());
-                assertTrue(put.body().contains("a logged model is immutable"), put.body());
+                assertTrue(put.body().contains(path.endsWith("MLmodel.json") ? "(logModel)" : "a logged model is immutable"),
+                        put.body());
             }
             assertArrayEquals(descriptor, tracker.openArtifact(run.id(), "model/MLmodel.json").readAllBytes());
             assertEquals(List.of(1, 2), tracker.loadModel(uri, List.class));
 
-            // A file named like a descriptor that is not one (an MLflow client's log_dict, say).
-            assertEquals(200, call("PUT", base + "other/MLmodel.json", "junk").statusCode());
+            // A client cannot make files pass for a logged model: no descriptor is taken through the proxy,
+            // not even a logged model's own copied elsewhere, in any letter case.
+            assertEquals(200, call("PUT", base + "fake/data/model.json", "[1,2]").statusCode());
+            for (String path : List.of("fake/MLmodel.json", "MLmodel.json", "fake/mlmodel.JSON")) {
+                HttpResponse<String> forged = call("PUT", base + path, new String(descriptor, StandardCharsets.UTF_8));
+                assertEquals(400, forged.statusCode(), path + ": " + forged.body());
+                assertTrue(forged.body().contains("INVALID_PARAMETER_VALUE") && forged.body().contains("logModel"), forged.body());
+            }
+            assertThrows(NotFoundException.class, () -> tracker.openArtifact(run.id(), "fake/MLmodel.json").close());
+
+            // A file named like a descriptor that is not one, written by code holding the tracker.
+            run.logText("junk", "other/MLmodel.json");
             HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/api/runs/" + run.id())).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode(), page.body());

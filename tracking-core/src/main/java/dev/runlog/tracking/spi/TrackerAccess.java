@@ -123,10 +123,12 @@ public interface TrackerAccess {
      * under the rules an {@code ActiveRun}'s {@code logArtifact} applies, for code that writes
      * artifacts on a run's behalf (the server's MLflow artifact proxy): the path is checked, and
      * one in a logged model's directory is refused before a byte is written, since a logged model
-     * is immutable. A file already at the path is replaced, as {@code logArtifact} replaces one.
+     * is immutable. A file named {@code MLmodel.json} (in any letter case) is refused too: only
+     * {@code logModel} writes a model's descriptor, so an upload cannot make files pass for a
+     * logged model. A file already at the path is replaced, as {@code logArtifact} replaces one.
      *
      * @throws ConflictException     if {@code path} is a logged model's directory or lies under one
-     * @throws InvalidInputException if {@code path} breaks the artifact path rules
+     * @throws InvalidInputException if {@code path} breaks the artifact path rules or names a model descriptor
      */
     ArtifactEntry uploadArtifact(String runId, String path, InputStream content);
 

@@ -208,12 +208,10 @@ record BatchBody(String runId, List<Metric> metrics, List<String[]> params, List
     }
 
     private static double value(JsonParser p, JsonToken token) throws IOException {
-        if (token.isNumeric()) {
-            return p.getDoubleValue();
-        }
-        if (token != JsonToken.VALUE_STRING) {
+        if (token != JsonToken.VALUE_STRING && !token.isNumeric()) {
             throw MlflowException.invalid("Invalid value for parameter 'value': it must be a number");
         }
+        // A JSON number too goes through the text, so that one beyond a double's range is refused, not stored as infinite.
         return Request.real(p.getText(), "value");
     }
 

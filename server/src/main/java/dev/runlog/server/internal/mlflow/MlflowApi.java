@@ -226,8 +226,11 @@ public final class MlflowApi {
             return MlflowException.invalid(e.getMessage() + " (params are immutable, in Runlog as in MLflow)");
         }
         if (e instanceof RunNotActiveException) {
-            return MlflowException.invalid(e.getMessage() + " (Runlog is stricter than MLflow here: a run that has"
-                    + " ended takes no more metrics, params or artifacts, only tags)");
+            // A deleted run takes nothing, in MLflow too; an ended one still takes tags, which MLflow's clients set.
+            return MlflowException.invalid(e.getMessage() + (e.getMessage().endsWith("it is deleted")
+                    ? " (restore it first, as in MLflow)"
+                    : " (Runlog is stricter than MLflow here: a run that has ended takes no more metrics, params or"
+                            + " artifacts, only tags)"));
         }
         if (e instanceof InvalidInputException) {
             return MlflowException.invalid(e.getMessage());

@@ -173,8 +173,17 @@ final class MlflowRegistry {
 
     private Object createVersion(Request r) {
         String name = r.text("name");
-        String uri = runsUri(r.text("source"), r.optionalText("run_id").filter(s -> !s.isEmpty()).orElse(null));
-        tracker.getRun(uri.substring("runs:/".length()).split("/", 2)[0]);
+        String source = r.text("source");
+        String uri = runsUri(source, r.optionalText("run_id").filter(s -> !s.isEmpty()).orElse(null));
+        Run run = tracker.getRun(uri.substring("runs:/".length()).split("/", 2)[0]);
+        if (source.startsWith(MlflowArtifacts.SCHEME + "/")) {
+            // As the artifact proxy reads that path: the run must be in the experiment it names.
+            String experiment = source.substring(MlflowArtifacts.SCHEME.length() + 1).split("/", 2)[0];
+            if (!experiment.equals(run.info().experimentId())) {
+                throw MlflowException.notFound("source '" + source + "': run " + run.info().id() + " is not in experiment "
+                        + experiment);
+            }
+        }
         // MLflow creates versions of registered models only (registry.register would create the model).
         registry().getModel(name);
         ModelVersion version;

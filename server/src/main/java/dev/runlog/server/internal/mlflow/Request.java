@@ -158,6 +158,8 @@ final class Request {
         return value != null && !value.isNull();
     }
 
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
     /** A number written as text: a decimal, or {@code "NaN"} and {@code "Infinity"} as protobuf writes them. */
     static double real(String text, String name) {
         return switch (text) {
@@ -165,12 +167,17 @@ final class Request {
             case "Infinity" -> Double.POSITIVE_INFINITY;
             case "-Infinity" -> Double.NEGATIVE_INFINITY;
             default -> {
-                try {
-                    yield Double.parseDouble(text);
-                } catch (NumberFormatException e) {
+                // Decimal only: Java would also read "1d", "0x1p3" or " 1 ", which no protobuf parser takes.
+                if (!DECIMAL.matcher(text).matches()) {
                     throw MlflowException.invalid("Invalid value " + text + " for parameter '" + name
                             + "' supplied: it must be a number");
                 }
+                double value = Double.parseDouble(text);
+                if (Double.isInfinite(value)) {
+                    throw MlflowException.invalid("Invalid value " + text + " for parameter '" + name + "' supplied: it is"
+                            + " beyond the range of a double; an infinite value is written \"Infinity\" or \"-Infinity\"");
+                }
+                yield value;
             }
         };
     }
