@@ -298,6 +298,9 @@ public final class ModelMonitor implements AutoCloseable {
      */
     private void checkOutput(Object output) {
         InputRules.notNull("output", output);
+        if (output instanceof String text) {
+            InputRules.unicode("the output", text);
+        }
         if (output instanceof Number n && Double.isInfinite(n.doubleValue())) {
             throw new InvalidInputException("the output is " + n.doubleValue() + " (as a double); give a finite number");
         }

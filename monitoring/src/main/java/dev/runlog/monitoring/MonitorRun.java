@@ -175,9 +175,12 @@ final class MonitorRun {
         metrics.put(prefix + ".drifted", f.drifted() ? 1.0 : 0.0);
     }
 
-    /** A metric key segment from a column name: characters outside letters, digits and {@code _ - .} become {@code _}. */
+    /**
+     * A metric key segment from a column name: characters outside letters, digits and {@code _ - .}
+     * become {@code _}; letters and digits of any script stay, as metric keys take them.
+     */
     static String key(String name) {
-        String key = name.replaceAll("[^A-Za-z0-9_.-]", "_");
+        String key = name.replaceAll("[^\\p{L}\\p{Nd}_.-]", "_");
         return key.isEmpty() ? "_" : key;
     }
 

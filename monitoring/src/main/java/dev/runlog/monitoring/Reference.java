@@ -561,8 +561,10 @@ public final class Reference {
             return made;
         }
 
+        /** Exact from Welford's sums; from the sketch's distribution when those overflowed (values beyond about 1e154). */
         double populationStd() {
-            return Math.sqrt(m2 / sketch.getN());
+            double std = Math.sqrt(m2 / sketch.getN());
+            return Double.isFinite(std) ? std : cdf().populationStd();
         }
 
         /** The sketch's quantiles at 0, 1/bins, ..., 1: the reference's quantile bins. */

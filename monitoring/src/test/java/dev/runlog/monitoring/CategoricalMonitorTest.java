@@ -237,6 +237,31 @@ class CategoricalMonitorTest {
         }
     }
 
+    @Test
+    void aCategoryNoStoreCanKeepIsRefusedWhenRecordedNotLostWithItsWindow() throws IOException {
+        try (ModelMonitor monitor = monitor("unpaired", 10)) {
+            assertRefused("feature 'region': category 'bad?' holds an unpaired UTF-16 surrogate",
+                    () -> monitor.record(new Object[] {1.0, 2.0, "bad\uD800"}, "no"));
+            assertRefused("feature 'region': category", () -> monitor.record(Map.of("region", "x\uDC00"), "no"));
+            assertRefused("the output", () -> monitor.record(new Object[] {1.0, 2.0, "north"}, "n\uD800o"));
+            // A category taken by its text after record returned: kept with U+FFFD, and the window with it.
+            Object odd = new Object() {
+                @Override
+                public String toString() {
+                    return "odd\uD800";
+                }
+            };
+            monitor.record(new Object[] {1.0, 2.0, odd}, odd);
+            WindowReport report = monitor.closeWindow().orElseThrow();
+            monitor.flush();
+            assertEquals(1, report.predictions());
+            assertEquals(0, monitor.droppedWindows());
+            try (InputStream in = tracker.openArtifact(monitor.runId(), "drift/window-000000.json")) {
+                assertTrue(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("odd\uFFFD"));
+            }
+        }
+    }
+
     private enum Region {
         EAST;
 

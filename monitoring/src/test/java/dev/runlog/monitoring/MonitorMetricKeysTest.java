@@ -70,6 +70,21 @@ class MonitorMetricKeysTest {
     }
 
     @Test
+    void lettersAndDigitsOfAnyScriptStayInTheKeys() {
+        try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "keys", reference("é", "ü", "温度", "x y"), options())) {
+            Random random = new Random(3);
+            for (int i = 0; i < 10; i++) {
+                monitor.record(new double[] {random.nextDouble(), random.nextDouble(), random.nextDouble(), random.nextDouble()}, 1.0);
+            }
+            assertEquals(1, monitor.flush().size());
+            Map<String, Double> metrics = tracker.getRun(monitor.runId()).data().metrics();
+            for (String key : List.of("drift.é", "drift.ü", "drift.温度", "drift.x_y")) {
+                assertTrue(metrics.containsKey(key), key + " in " + metrics.keySet());
+            }
+        }
+    }
+
+    @Test
     void aFeatureNamedLikeAnotherFeaturesPValueOrVerdictIsRefused() {
         InvalidInputException p = refused(reference("x", "x.p_value"), options());
         assertTrue(p.getMessage().contains("feature 'x' and feature 'x.p_value'"), p.getMessage());

@@ -46,6 +46,28 @@ class MonitorNonFiniteTest {
     }
 
     @Test
+    void aShiftOfHugeFiniteValuesIsDriftNotAnOverflowedSpreadThatHidesIt() {
+        // Values near 1e200 overflowed the reference's sum of squares, its spread read as infinite
+        // and every Wasserstein distance as 0: no window over 1,000 rows ever drifted.
+        for (double scale : new double[] {1, 1e160, 1e200, 1e300}) {
+            Random random = new Random(7);
+            double[] training = random.doubles(3_000).map(u -> random.nextGaussian() * scale).toArray();
+            double[] serving = random.doubles(1_500).map(u -> (random.nextGaussian() + 1) * scale).toArray();
+            try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "huge", Reference.of(Map.of("h", training), Map.of()),
+                    MonitorOptions.defaults().window(100_000).pollInterval(Duration.ofHours(1)))) {
+                for (double v : serving) {
+                    monitor.record(new double[] {v}, 0.0);
+                }
+                FeatureDrift drift = monitor.closeWindow().orElseThrow().drift().orElseThrow().features().get(0);
+                double exact = DriftTests.wasserstein(training, serving);
+                assertEquals(DriftMethod.WASSERSTEIN, drift.method());
+                assertTrue(drift.drifted(), scale + ": " + drift);
+                assertEquals(exact, drift.statistic(), exact * 0.05, scale + ": " + drift);
+            }
+        }
+    }
+
+    @Test
     void anInfiniteOutputAndATextOutputForANumericTargetAreRefusedAtRecord() {
         // An infinite output made the window's prediction drift Infinity; a text output for a numeric
         // target was left out of the comparison without a word.

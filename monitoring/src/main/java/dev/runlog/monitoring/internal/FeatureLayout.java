@@ -1,6 +1,7 @@
 package dev.runlog.monitoring.internal;
 
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -116,6 +117,9 @@ public final class FeatureLayout {
         }
         if (number) {
             finite(i, ((Number) value).doubleValue());
+        } else if (value instanceof String text) {
+            // Checked here, on the caller's thread: a category no store can keep would cost the whole window's report.
+            InputRules.unicode("feature '" + names.get(i) + "': category", text);
         }
     }
 

@@ -103,6 +103,35 @@ public final class StepCdf {
         return sample;
     }
 
+    /**
+     * The distribution's population standard deviation, computed on its values divided by the
+     * largest magnitude, so that no square overflows however large the values (a running sum of
+     * squares does beyond about 1e154); NaN for an empty distribution.
+     */
+    public double populationStd() {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double scale = Math.max(Math.abs(values[0]), Math.abs(values[values.length - 1]));
+        if (scale == 0) {
+            return 0;
+        }
+        double mean = 0;
+        double below = 0;
+        for (int i = 0; i < values.length; i++) {
+            mean += (cumulative(i) - below) * (values[i] / scale);
+            below = cumulative(i);
+        }
+        double variance = 0;
+        below = 0;
+        for (int i = 0; i < values.length; i++) {
+            double d = values[i] / scale - mean;
+            variance += (cumulative(i) - below) * d * d;
+            below = cumulative(i);
+        }
+        return Math.sqrt(variance) * scale;
+    }
+
     /** How many values the distribution stands for. */
     public long count() {
         return count;

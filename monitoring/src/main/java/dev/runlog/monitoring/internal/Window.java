@@ -1,5 +1,7 @@
 package dev.runlog.monitoring.internal;
 
+import dev.runlog.tracking.spi.InputRules;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -96,10 +98,27 @@ public final class Window {
     /** A category is taken by its text here, off the caller's thread; a number by its double value. */
     private void set(int i, Object value) {
         if (layout.isCategorical(i)) {
-            categories[i][rows] = value == null ? null : value.toString();
+            categories[i][rows] = value == null ? null : storable(value.toString());
         } else {
             columns[i][rows] = value instanceof Number n ? n.doubleValue() : Double.NaN;
         }
+    }
+
+    /**
+     * {@code text} with each unpaired UTF-16 surrogate as U+FFFD: the text of a non-String category
+     * or output is taken only after its {@code record} returned, and one no store can keep would
+     * cost the whole window's report. (A String holding one is refused when recorded.)
+     */
+    public static String storable(String text) {
+        int bad = InputRules.unpairedSurrogate(text);
+        if (bad < 0) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text);
+        for (; bad >= 0; bad = InputRules.unpairedSurrogate(sb.toString())) {
+            sb.setCharAt(bad, '\uFFFD');
+        }
+        return sb.toString();
     }
 
     /** Adds a latency measured without a prediction's features. */
