@@ -26,7 +26,9 @@ public final class RegistryNames {
 
     /**
      * A model name: what an experiment name may be, minus {@code /} and {@code @}, which would make
-     * its {@code models:/} URIs ambiguous, and minus control characters and edge whitespace.
+     * its {@code models:/} URIs ambiguous, and minus control and invisible format characters (a
+     * zero-width space, a direction override) and whitespace at either end, a no-break space
+     * included: each would let a name pass for another that looks the same.
      *
      * @throws InvalidInputException if it is null or breaks that rule
      */
@@ -34,13 +36,15 @@ public final class RegistryNames {
         InputRules.name("registered model", name);
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c == '/' || c == '@' || Character.isISOControl(c)) {
+            if (c == '/' || c == '@' || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
                 throw new InvalidInputException("registered model name '" + name + "' contains "
-                        + (c == '/' || c == '@' ? "'" + c + "'" : "a control character") + " at position " + (i + 1)
-                        + "; model names may not contain '/', '@' or control characters");
+                        + (c == '/' || c == '@' ? "'" + c + "'" : Character.isISOControl(c) ? "a control character"
+                                : String.format("the invisible character U+%04X", (int) c)) + " at position " + (i + 1)
+                        + "; model names may not contain '/', '@', control or invisible format characters");
             }
         }
-        if (!name.strip().equals(name)) {
+        if (!name.strip().equals(name) || Character.isSpaceChar(name.charAt(0))
+                || Character.isSpaceChar(name.charAt(name.length() - 1))) {
             throw new InvalidInputException("registered model name '" + name + "' starts or ends with whitespace");
         }
         if (name.equals(".") || name.equals("..")) {

@@ -323,6 +323,10 @@ public interface RegistryModelsContract {
                 arguments("bell\u0007", "control character"),
                 arguments(" leading", "whitespace"),
                 arguments("trailing ", "whitespace"),
+                arguments("no-break\u00A0", "whitespace"),
+                arguments("\u2007figure", "whitespace"),
+                arguments("zero\u200Bwidth", "U+200B"),
+                arguments("iris\u202Egnp.exe", "U+202E"),
                 arguments(".", "reserved"),
                 arguments("..", "reserved"));
     }
