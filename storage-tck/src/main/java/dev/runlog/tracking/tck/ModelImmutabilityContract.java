@@ -83,6 +83,19 @@ public interface ModelImmutabilityContract {
     }
 
     @Test
+    @DisplayName("a model is not logged where artifacts are already: its directory holds the model only")
+    default void modelOverArtifacts(Tracker tracker) {
+        ActiveRun run = tracker.startRun("iris");
+        run.logText("a plot", "plots/c.txt");
+        ConflictException e = assertThrows(ConflictException.class, () -> run.logModel("plots", original));
+        assertMessageContains(e, "'plots/c.txt'");
+        assertThrows(ConflictException.class, () -> run.logModel("plots/c.txt", original));
+        assertEquals(List.of("plots/c.txt"), List.copyOf(artifactTree(tracker, run.id(), "").keySet()));
+        LoggedModel beside = run.logModel("plotsmodel", original);
+        assertEquals(original, tracker.loadModel(beside.uri(), TestModels.LinearModel.class));
+    }
+
+    @Test
     @DisplayName("a descriptor whose payload file is missing or partial never loads: IntegrityException naming the file")
     default void halfWrittenModel(Tracker tracker) {
         ActiveRun run = tracker.startRun("iris");

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -205,6 +206,7 @@ final class Archives {
             Path unpacked = work.resolve("archive");
             SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());
             JsonNode manifest = readManifest(unpacked, tarGz, "model");
+            onlyEntries(unpacked, tarGz, Set.of(MANIFEST, "model"));
             Path modelDir = unpacked.resolve("model");
             ModelDescriptor descriptor = ModelSupport.verifyUnpacked(modelDir, "archive " + tarGz);
             String artifactPath = ArtifactPaths.normalize(text(manifest, "artifact_path", tarGz));
@@ -251,6 +253,7 @@ final class Archives {
             Path unpacked = work.resolve("archive");
             SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());
             JsonNode manifest = readManifest(unpacked, tarGz, "run");
+            onlyEntries(unpacked, tarGz, Set.of(MANIFEST, "run.json", "metrics", "artifacts"));
             JsonNode run = readJson(unpacked, "run.json", tarGz);
             Map<Path, ModelDescriptor> models = verifyModels(unpacked.resolve("artifacts"), tarGz);
             checkArtifactPaths(unpacked.resolve("artifacts"), "", tarGz);
@@ -390,6 +393,21 @@ final class Archives {
             }
         }
         return models;
+    }
+
+    /** Refuses an archive holding anything at its top besides {@code names}: it would be dropped without a word. */
+    private static void onlyEntries(Path unpacked, Path tarGz, Set<String> names) throws IOException {
+        if (!Files.isDirectory(unpacked)) {
+            return; // an empty archive: the manifest's absence says what is wrong
+        }
+        try (java.util.stream.Stream<Path> top = Files.list(unpacked)) {
+            for (Path entry : top.toList()) {
+                if (!names.contains(entry.getFileName().toString())) {
+                    throw new IntegrityException("Archive " + tarGz + " holds '" + entry.getFileName() + "', which is no part of"
+                            + " a Runlog archive (it holds " + String.join(", ", new java.util.TreeSet<>(names)) + "); refused");
+                }
+            }
+        }
     }
 
     private static JsonNode readManifest(Path unpacked, Path tarGz, String kind) throws IOException {

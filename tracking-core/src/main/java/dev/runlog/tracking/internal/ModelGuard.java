@@ -38,7 +38,7 @@ final class ModelGuard {
      * @throws ConflictException naming the path and the model it would change
      */
     static void checkFilesWritable(TrackingStore store, String runId, Collection<String> paths) {
-        List<String> models = new ArrayList<>(modelDirectories(store, runId));
+        List<String> models = new ArrayList<>(modelDirectories(store.recordedArtifacts(runId)));
         synchronized (BEING_LOGGED) {
             for (Claim claim : BEING_LOGGED.getOrDefault(runId, List.of())) {
                 if (claim.owner() != Thread.currentThread()) {
@@ -62,12 +62,14 @@ final class ModelGuard {
 
     /**
      * Refuses logging a model at {@code modelPath} (normalized) if a model is logged there, in a
-     * directory above it, or in a directory below it.
+     * directory above it, or in a directory below it, or if any artifact is there already: a
+     * model's directory holds its descriptor and payload only, as an archive of it is checked.
      *
-     * @throws ConflictException naming the path and the model in the way
+     * @throws ConflictException naming the path and the model or artifact in the way
      */
     static void checkModelPathFree(TrackingStore store, String runId, String modelPath) {
-        for (String model : modelDirectories(store, runId)) {
+        List<ArtifactEntry> recorded = store.recordedArtifacts(runId);
+        for (String model : modelDirectories(recorded)) {
             String why;
             if (model.equals(modelPath)) {
                 why = "a model is already logged there";
@@ -80,6 +82,13 @@ final class ModelGuard {
             }
             throw new ConflictException("Cannot log a model at '" + modelPath + "' of run " + runId + ": " + why
                     + "; a logged model is immutable, log the new one under another path");
+        }
+        for (ArtifactEntry artifact : recorded) {
+            if (isSameOrUnder(artifact.path(), modelPath)) {
+                throw new ConflictException("Cannot log a model at '" + modelPath + "' of run " + runId + ": the artifact '"
+                        + artifact.path() + "' is there already, and a model's directory holds only the model;"
+                        + " log it under another path");
+            }
         }
     }
 
@@ -132,8 +141,8 @@ final class ModelGuard {
     }
 
     /** The directories of the run holding a recorded model descriptor. */
-    private static List<String> modelDirectories(TrackingStore store, String runId) {
-        return store.recordedArtifacts(runId).stream()
+    private static List<String> modelDirectories(List<ArtifactEntry> recorded) {
+        return recorded.stream()
                 .map(ArtifactEntry::path)
                 .filter(path -> path.endsWith(DESCRIPTOR_SUFFIX))
                 .map(path -> path.substring(0, path.length() - DESCRIPTOR_SUFFIX.length()))

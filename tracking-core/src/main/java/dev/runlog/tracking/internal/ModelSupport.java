@@ -336,6 +336,17 @@ final class ModelSupport {
         try (InputStream in = Files.newInputStream(descriptorFile)) {
             descriptor = ModelDescriptor.read(in, where);
         }
+        try (java.util.stream.Stream<Path> files = Files.walk(modelDir)) {
+            // Only the descriptor and the payload: anything else would ride along as part of the model.
+            Path example = descriptor.model.inputExample().isPresent() ? modelDir.resolve(ModelDescriptor.INPUT_EXAMPLE) : null;
+            Path stray = files.filter(f -> !Files.isDirectory(f) && !f.equals(descriptorFile) && !f.equals(example)
+                    && !f.startsWith(modelDir.resolve(ModelDescriptor.PAYLOAD_DIR))).findFirst().orElse(null);
+            if (stray != null) {
+                throw new IntegrityException(where + " holds '" + modelDir.relativize(stray).toString().replace('\\', '/')
+                        + "', which is not part of the model (a model's directory holds " + ModelDescriptor.FILE_NAME
+                        + ", its payload under " + ModelDescriptor.PAYLOAD_DIR + "/ and its input example only)");
+            }
+        }
         Path payload = modelDir.resolve(ModelDescriptor.PAYLOAD_DIR);
         SortedMap<String, ModelDescriptor.PayloadFile> actual = Files.isDirectory(payload) ? hashTree(payload) : new TreeMap<>();
         for (ModelDescriptor.PayloadFile expected : descriptor.files.values()) {

@@ -127,9 +127,15 @@ final class SafeExtractor {
                 || (name.length() > 1 && name.charAt(1) == ':')) {
             throw new IntegrityException("Archive entry '" + name + "' has an absolute or malformed path; refused");
         }
-        for (String segment : name.split("/")) {
+        String[] segments = name.split("/");
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
             if (segment.equals("..")) {
                 throw new IntegrityException("Archive entry '" + name + "' climbs out with '..'; refused");
+            }
+            if (segment.isEmpty() || segment.equals(".")) {
+                // Read as nothing, 'a//b' and 'a/./b' would be stored under a path the archive does not name.
+                throw new IntegrityException("Archive entry '" + shown(name) + "' has an empty or '.' part; refused");
             }
             int bytes = segment.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes > ArtifactPaths.MAX_SEGMENT_BYTES) {

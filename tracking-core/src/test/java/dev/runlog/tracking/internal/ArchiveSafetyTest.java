@@ -268,6 +268,48 @@ class ArchiveSafetyTest {
     }
 
     @Test
+    void aFileBesideAModelsPayloadIsRefusedInAModelOrARunArchive() throws IOException {
+        Path original = exportedModel(new TinyModel("m", List.of(1.0, 2.0), 3.0));
+        Path tampered = rewrite(original, "beside.tar.gz", e -> {
+            e.put("model/extra.txt", "riding along".getBytes(StandardCharsets.UTF_8));
+            return e;
+        });
+        assertRefused(tracker, Importer.MODEL, tampered, "'extra.txt'", "not part of the model");
+
+        Path run = dir.resolve("run-with-model.tar.gz");
+        try (Tracker source = Tracker.builder().uri("memory:").shutdownHook(false).build()) {
+            String runId;
+            try (ActiveRun active = source.startRun("exported")) {
+                active.logModel("model", new TinyModel("m", List.of(1.0), 2.0));
+                runId = active.id();
+            }
+            source.exportRun(runId, run);
+        }
+        Path intoModel = rewrite(run, "into-model.tar.gz", e -> {
+            e.put("artifacts/model/nested/extra.txt", "x".getBytes(StandardCharsets.UTF_8));
+            return e;
+        });
+        assertRefused(tracker, Importer.RUN, intoModel, "'nested/extra.txt'", "not part of the model");
+    }
+
+    @Test
+    void anEmptyOrDotNamePartOrAnEntryOutsideTheArchivesLayoutIsRefused() throws IOException {
+        Path original = exportedRun();
+        for (String name : List.of("artifacts//tmp/evil.txt", "artifacts/./dot.txt", "artifacts/notes/./b.txt")) {
+            Path tampered = rewrite(original, "segments.tar.gz", e -> {
+                e.put(name, "x".getBytes(StandardCharsets.UTF_8));
+                return e;
+            });
+            assertRefused(tracker, Importer.RUN, tampered, "empty or '.' part");
+        }
+        Path other = rewrite(original, "other.tar.gz", e -> {
+            e.put("other/x", "x".getBytes(StandardCharsets.UTF_8));
+            return e;
+        });
+        assertRefused(tracker, Importer.RUN, other, "'other'", "no part of a Runlog archive");
+    }
+
+    @Test
     void aModelArchiveWithoutDescriptorIsRefused() throws IOException {
         Path original = exportedModel(new TinyModel("m", List.of(1.0), 3.0));
         Path tampered = rewrite(original, "no-descriptor.tar.gz", e -> {
