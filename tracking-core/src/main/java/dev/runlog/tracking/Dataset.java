@@ -33,6 +33,10 @@ public record Dataset(String name, String digest, String source, List<Column> sc
     public Dataset {
         InputRules.notNull("name", name);
         InputRules.notNull("digest", digest);
+        if (digest.isEmpty() || digest.length() > 256 || digest.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException("dataset digest '" + (digest.length() > 80 ? digest.substring(0, 77) + "..." : digest)
+                    .replaceAll("\\p{Cntrl}", "?") + "' is not a content hash: 1 to 256 characters, none a control character");
+        }
         InputRules.notNull("source", source);
         schema = List.copyOf(InputRules.notNull("schema", schema));
         InputRules.notNull("profile", profile);
@@ -115,6 +119,9 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      */
     public record Profile(long rowCount, Map<String, ColumnProfile> columns, Map<String, String> extensions) {
         public Profile {
+            if (rowCount < 0) {
+                throw new InvalidInputException("a profile's row count is 0 or more; got " + rowCount);
+            }
             columns = Map.copyOf(InputRules.notNull("columns", columns));
             extensions = Map.copyOf(InputRules.notNull("extensions", extensions));
         }
@@ -143,6 +150,10 @@ public record Dataset(String name, String digest, String source, List<Column> sc
     public record ColumnProfile(long count, long missing, double min, double max, double mean, double std,
                                 Histogram histogram) {
         public ColumnProfile {
+            if (count < 0 || missing < 0) {
+                throw new InvalidInputException("a column profile's counts are 0 or more; got count " + count
+                        + " and missing " + missing);
+            }
             InputRules.notNull("histogram", histogram);
         }
     }
