@@ -153,6 +153,11 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/runs/log-batch", "{\"run_id\": \"${R}\", \"metrics\": " + batch + "}", 400, "at most 1000 metrics"),
                 new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"tags\": [{\"key\": \"mlflow.data.context\", \"value\": \"training\"}], \"dataset\": " + dataset + "}]}", 200, "{}"),
                 new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"tags\": []}]}", 400, "datasets.dataset"),
+                new Case("GET", "mlflow/runs/get?run_id=${R}", null, 200, "\"source_type\":\"local\""),
+                new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"dataset\": "
+                        + dataset.replace("\"name\": \"d\"", "\"name\": \"s3d\"").replace("\"file:/d.csv\"",
+                                "\"{\\\"uri\\\": \\\"s3://bucket/key.csv\\\"}\"") + "}]}", 200, "{}"),
+                new Case("GET", "mlflow/runs/get?run_id=${R}", null, 200, "\"source_type\":\"s3\""),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"{\\\"artifact_path\\\": \\\"model\\\"}\"}", 200, "{}"),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"not json\"}", 400, "not JSON"),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"[1, 2]\"}", 400, "must be a JSON object"),

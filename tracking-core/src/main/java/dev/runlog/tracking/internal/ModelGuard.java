@@ -2,6 +2,7 @@ package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,8 +63,9 @@ final class ModelGuard {
 
     /**
      * Refuses logging a model at {@code modelPath} (normalized) if a model is logged there, in a
-     * directory above it, or in a directory below it, or if any artifact is there already: a
-     * model's directory holds its descriptor and payload only, as an archive of it is checked.
+     * directory above it, or in a directory below it, or if an artifact is there already that no
+     * logModel writes (a model's directory holds its descriptor, payload and input example only, as
+     * an archive of it is checked; those of a logModel cut short before its descriptor are taken over).
      *
      * @throws ConflictException naming the path and the model or artifact in the way
      */
@@ -83,8 +85,12 @@ final class ModelGuard {
             throw new ConflictException("Cannot log a model at '" + modelPath + "' of run " + runId + ": " + why
                     + "; a logged model is immutable, log the new one under another path");
         }
+        String payload = ArtifactPaths.join(modelPath, ModelDescriptor.PAYLOAD_DIR);
+        String example = ArtifactPaths.join(modelPath, ModelDescriptor.INPUT_EXAMPLE);
         for (ArtifactEntry artifact : recorded) {
-            if (isSameOrUnder(artifact.path(), modelPath)) {
+            // A model's own files without a descriptor are what a logModel cut short left: the path takes it again.
+            boolean leftByModel = isSameOrUnder(artifact.path(), payload) || artifact.path().equals(example);
+            if (isSameOrUnder(artifact.path(), modelPath) && !leftByModel) {
                 throw new ConflictException("Cannot log a model at '" + modelPath + "' of run " + runId + ": the artifact '"
                         + artifact.path() + "' is there already, and a model's directory holds only the model;"
                         + " log it under another path");

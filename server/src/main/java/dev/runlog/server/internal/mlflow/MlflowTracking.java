@@ -455,10 +455,33 @@ final class MlflowTracking {
         }
     }
 
-    /** MLflow's {@code source_type} for a source URI: its scheme ({@code s3}, {@code file}, ...), {@code "code"} without one. */
+    /**
+     * MLflow's {@code source_type} for a source: the scheme of its URI ({@code s3}, {@code gs}, ...),
+     * as MLflow names its sources ({@code local} for {@code file:} and absolute paths, {@code http}
+     * for both web schemes), {@code "code"} without one. MLflow's clients send a source as JSON, such
+     * as {@code {"uri": "s3://b/k"}}: then its {@code uri} (or {@code url}) is read.
+     */
     static String sourceType(String source) {
-        int colon = source.indexOf(':');
-        return colon > 0 && source.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*") ? source.substring(0, colon) : "code";
+        String uri = source;
+        if (source.startsWith("{")) {
+            try {
+                JsonNode json = MAPPER.readTree(source);
+                JsonNode named = json.hasNonNull("uri") ? json.get("uri") : json.get("url");
+                uri = named != null && named.isTextual() ? named.asText() : "";
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return "code";
+            }
+        }
+        int colon = uri.indexOf(':');
+        if (colon <= 0 || !uri.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+            return uri.startsWith("/") ? "local" : "code";
+        }
+        String scheme = uri.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+        return switch (scheme) {
+            case "file" -> "local";
+            case "http", "https" -> "http";
+            default -> scheme;
+        };
     }
 
     /**
