@@ -276,15 +276,7 @@ class ArchiveSafetyTest {
         });
         assertRefused(tracker, Importer.MODEL, tampered, "'extra.txt'", "not part of the model");
 
-        Path run = dir.resolve("run-with-model.tar.gz");
-        try (Tracker source = Tracker.builder().uri("memory:").shutdownHook(false).build()) {
-            String runId;
-            try (ActiveRun active = source.startRun("exported")) {
-                active.logModel("model", new TinyModel("m", List.of(1.0), 2.0));
-                runId = active.id();
-            }
-            source.exportRun(runId, run);
-        }
+        Path run = exportedRunWithModel(new TinyModel("m", List.of(1.0), 2.0));
         Path intoModel = rewrite(run, "into-model.tar.gz", e -> {
             e.put("artifacts/model/nested/extra.txt", "x".getBytes(StandardCharsets.UTF_8));
             return e;
@@ -404,15 +396,7 @@ class ArchiveSafetyTest {
 
     @Test
     void aRunArchiveWhoseModelDescriptorNamesAnotherPathIsRefused() throws IOException {
-        Path archive = dir.resolve("run-model.tar.gz");
-        try (Tracker source = Tracker.builder().uri("memory:").shutdownHook(false).build()) {
-            String runId;
-            try (ActiveRun run = source.startRun("exported")) {
-                run.logModel("model", new TinyModel("m", List.of(1.0), 0.5));
-                runId = run.id();
-            }
-            source.exportRun(runId, archive);
-        }
+        Path archive = exportedRunWithModel(new TinyModel("m", List.of(1.0), 0.5));
         Path moved = rewrite(archive, "run-model-moved.tar.gz", entries -> {
             Map<String, byte[]> renamed = new LinkedHashMap<>();
             entries.forEach((name, bytes) -> renamed.put(name.replace("artifacts/model/", "artifacts/other/"), bytes));
@@ -630,6 +614,20 @@ class ArchiveSafetyTest {
             String runId;
             try (ActiveRun run = source.startRun("exported")) {
                 run.logParam("lr", 0.1).logMetric("loss", 0.5, 0).logText("hello", "notes/a.txt");
+                runId = run.id();
+            }
+            source.exportRun(runId, archive);
+        }
+        return archive;
+    }
+
+    /** A run holding {@code model} at {@code model}, logged in a throw-away tracker and exported. */
+    private Path exportedRunWithModel(TinyModel model) {
+        Path archive = dir.resolve("run-model-" + Long.toHexString(new Random().nextLong()) + ".tar.gz");
+        try (Tracker source = Tracker.builder().uri("memory:").shutdownHook(false).build()) {
+            String runId;
+            try (ActiveRun run = source.startRun("exported")) {
+                run.logModel("model", model);
                 runId = run.id();
             }
             source.exportRun(runId, archive);
