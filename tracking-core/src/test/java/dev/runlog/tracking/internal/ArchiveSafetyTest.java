@@ -270,17 +270,11 @@ class ArchiveSafetyTest {
     @Test
     void aFileBesideAModelsPayloadIsRefusedInAModelOrARunArchive() throws IOException {
         Path original = exportedModel(new TinyModel("m", List.of(1.0, 2.0), 3.0));
-        Path tampered = rewrite(original, "beside.tar.gz", e -> {
-            e.put("model/extra.txt", "riding along".getBytes(StandardCharsets.UTF_8));
-            return e;
-        });
+        Path tampered = withEntry(original, "beside.tar.gz", "model/extra.txt", "riding along");
         assertRefused(tracker, Importer.MODEL, tampered, "'extra.txt'", "not part of the model");
 
         Path run = exportedRunWithModel(new TinyModel("m", List.of(1.0), 2.0));
-        Path intoModel = rewrite(run, "into-model.tar.gz", e -> {
-            e.put("artifacts/model/nested/extra.txt", "x".getBytes(StandardCharsets.UTF_8));
-            return e;
-        });
+        Path intoModel = withEntry(run, "into-model.tar.gz", "artifacts/model/nested/extra.txt", "x");
         assertRefused(tracker, Importer.RUN, intoModel, "'nested/extra.txt'", "not part of the model");
     }
 
@@ -288,17 +282,10 @@ class ArchiveSafetyTest {
     void anEmptyOrDotNamePartOrAnEntryOutsideTheArchivesLayoutIsRefused() throws IOException {
         Path original = exportedRun();
         for (String name : List.of("artifacts//tmp/evil.txt", "artifacts/./dot.txt", "artifacts/notes/./b.txt")) {
-            Path tampered = rewrite(original, "segments.tar.gz", e -> {
-                e.put(name, "x".getBytes(StandardCharsets.UTF_8));
-                return e;
-            });
-            assertRefused(tracker, Importer.RUN, tampered, "empty or '.' part");
+            assertRefused(tracker, Importer.RUN, withEntry(original, "segments.tar.gz", name, "x"), "empty or '.' part");
         }
-        Path other = rewrite(original, "other.tar.gz", e -> {
-            e.put("other/x", "x".getBytes(StandardCharsets.UTF_8));
-            return e;
-        });
-        assertRefused(tracker, Importer.RUN, other, "'other'", "no part of a Runlog archive");
+        assertRefused(tracker, Importer.RUN, withEntry(original, "other.tar.gz", "other/x", "x"), "'other'",
+                "no part of a Runlog archive");
     }
 
     @Test
@@ -619,6 +606,14 @@ class ArchiveSafetyTest {
             source.exportRun(runId, archive);
         }
         return archive;
+    }
+
+    /** {@code original} with one more entry, {@code name} holding {@code content}, written as {@code fileName}. */
+    private Path withEntry(Path original, String fileName, String name, String content) throws IOException {
+        return rewrite(original, fileName, entries -> {
+            entries.put(name, content.getBytes(StandardCharsets.UTF_8));
+            return entries;
+        });
     }
 
     /** A run holding {@code model} at {@code model}, logged in a throw-away tracker and exported. */
