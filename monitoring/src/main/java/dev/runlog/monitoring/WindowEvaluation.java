@@ -70,7 +70,7 @@ final class WindowEvaluation {
                 && Math.abs(n.doubleValue()) < 1e15) {
             return Long.toString((long) n.doubleValue());
         }
-        return dev.runlog.monitoring.internal.Window.storable(output.toString());
+        return Window.storable(output.toString());
     }
 
     static List<MonitorAlert> alerts(WindowReport report, MonitorOptions options) {

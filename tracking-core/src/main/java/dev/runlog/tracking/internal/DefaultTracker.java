@@ -343,12 +343,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
     public ArtifactEntry uploadArtifact(String runId, String path, InputStream content) {
         checkOpen();
         InputRules.notNull("content", content);
-        String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
-        if (name.equalsIgnoreCase(ModelDescriptor.FILE_NAME)) {
-            // A descriptor only logModel writes, else a client could make any files pass for a logged model.
-            throw new InvalidInputException("Artifact path '" + path + "': " + ModelDescriptor.FILE_NAME + " is the descriptor"
-                    + " of a model logged through Runlog's API (logModel), not a file uploaded on a run's behalf");
-        }
+        ModelGuard.checkNotADescriptor(path);
         return upload(InputRules.runId(runId), path, content);
     }
 

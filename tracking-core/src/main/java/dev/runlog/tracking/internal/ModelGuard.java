@@ -2,6 +2,7 @@ package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.util.ArrayList;
@@ -95,6 +96,21 @@ final class ModelGuard {
                         + artifact.path() + "' is there already, and a model's directory holds only the model;"
                         + " log it under another path");
             }
+        }
+    }
+
+    /**
+     * Refuses {@code path} if its file is named like a model descriptor (any letter case): only
+     * logModel writes one, else an upload made on a run's behalf could make any files pass for a
+     * logged model.
+     *
+     * @throws InvalidInputException naming the path
+     */
+    static void checkNotADescriptor(String path) {
+        String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+        if (name.equalsIgnoreCase(ModelDescriptor.FILE_NAME)) {
+            throw new InvalidInputException("Artifact path '" + path + "': " + ModelDescriptor.FILE_NAME + " is the descriptor"
+                    + " of a model logged through Runlog's API (logModel), not a file uploaded on a run's behalf");
         }
     }
 
