@@ -119,18 +119,23 @@ final class ArchiveCommands {
     }
 
     /**
-     * "run" or "model", from the manifest that is the first entry of every Runlog archive. Only
-     * that entry is read, and at most {@value #MANIFEST_LIMIT} bytes of it: the import itself
+     * "run" or "model", from the archive's manifest: the first entry of every archive Runlog
+     * writes, but looked for among all of them, as the import itself does, so that an archive
+     * repacked with {@code tar} (which may sort {@code artifacts/} first) is read alike. Only that
+     * entry's content is read, at most {@value #MANIFEST_LIMIT} bytes of it: the import itself
      * checks the rest as hostile input.
      */
     static String kindOf(Path archive) {
         try (InputStream raw = Files.newInputStream(archive);
              TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
-            TarArchiveEntry first = tar.getNextEntry();
-            if (first == null || !first.getName().equals(MANIFEST) || first.getSize() > MANIFEST_LIMIT) {
+            TarArchiveEntry entry = tar.getNextEntry();
+            while (entry != null && !entry.getName().equals(MANIFEST)) {
+                entry = tar.getNextEntry();
+            }
+            if (entry == null || !entry.isFile() || entry.getSize() > MANIFEST_LIMIT) {
                 throw notAnArchive(archive);
             }
-            JsonNode manifest = Text.Json.MAPPER.readTree(tar.readNBytes((int) first.getSize()));
+            JsonNode manifest = Text.Json.MAPPER.readTree(tar.readNBytes((int) entry.getSize()));
             String kind = manifest.path("kind").asText();
             if (!kind.equals("run") && !kind.equals("model")) {
                 throw new InvalidInputException("archive " + archive + " holds a '" + kind
@@ -148,7 +153,7 @@ final class ArchiveCommands {
     }
 
     private static InvalidInputException notAnArchive(Path archive) {
-        return new InvalidInputException(archive + " is not a Runlog archive (a .tar.gz beginning with " + MANIFEST
+        return new InvalidInputException(archive + " is not a Runlog archive (a .tar.gz holding " + MANIFEST
                 + "); write one with runlog export");
     }
 }

@@ -94,6 +94,39 @@ class ArchiveCommandsTest {
     }
 
     @Test
+    void anArchiveRepackedWithItsManifestLastIsImportedAsTheLibraryImportsIt() throws Exception {
+        Path file = dir.resolve("run.tar.gz");
+        assertEquals(0, source.run("export", source.runA, file.toString()).code());
+        // What `tar czf x.tar.gz *` in the unpacked archive gives: names sorted, artifacts/ first.
+        java.util.TreeMap<String, byte[]> entries = new java.util.TreeMap<>();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(Files.newInputStream(file)))) {
+            for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                if (entry.isFile()) {
+                    entries.put(entry.getName(), tar.readAllBytes());
+                }
+            }
+        }
+        Path repacked = dir.resolve("repacked.tar.gz");
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(Files.newOutputStream(repacked)))) {
+            for (var e : entries.entrySet()) {
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getKey());
+                entry.setSize(e.getValue().length);
+                tar.putArchiveEntry(entry);
+                tar.write(e.getValue());
+                tar.closeArchiveEntry();
+            }
+        }
+        assertTrue(entries.firstKey().compareTo(ArchiveCommands.MANIFEST) < 0, "the manifest is not first: " + entries.keySet());
+
+        Result imported = target.run("import", repacked.toString(), "--format", "json");
+        assertEquals(0, imported.code(), imported::toString);
+        assertEquals("run", json(imported.out()).get("kind").asText());
+        assertEquals("0.1", target.tracker.getRun(json(imported.out()).get("run_id").asText()).data().params().get("lr"));
+    }
+
+    @Test
     void whatIsNotAnArchiveOrNotThereExitsOne() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.tar.gz"), "not an archive");
         assertFailed(target.run("import", text.toString()), 1, "is not a Runlog archive", "runlog export");

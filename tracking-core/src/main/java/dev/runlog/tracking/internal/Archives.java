@@ -2,6 +2,7 @@ package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,6 +28,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,15 +78,13 @@ final class Archives {
         manifest.put("model_uuid", descriptor.model.modelUuid());
         write(tarGz, tar -> {
             putJson(tar, MANIFEST, manifest);
-            for (ArtifactEntry file : tracker.filesUnder(uri.runId(), uri.artifactPath())) {
-                String relative = file.path().substring(uri.artifactPath().length() + 1);
-                putArtifact(tracker, tar, uri.runId(), file, "model/" + relative);
-            }
+            putArtifacts(tracker, tar, uri.runId(), uri.artifactPath(), "model/");
         });
     }
 
     static void exportRun(DefaultTracker tracker, String runId, Path tarGz) {
         Run run = tracker.getRun(runId);
+        checkModelsOwned(tracker, runId);
         ObjectNode manifest = manifest(tracker, "run", run);
         ObjectNode description = Json.MAPPER.createObjectNode();
         description.put("name", run.info().name());
@@ -119,9 +119,7 @@ final class Archives {
                 }
                 putBytes(tar, "metrics/" + i + ".bin", bytes.toByteArray());
             }
-            for (ArtifactEntry file : tracker.filesUnder(runId, "")) {
-                putArtifact(tracker, tar, runId, file, "artifacts/" + file.path());
-            }
+            putArtifacts(tracker, tar, runId, "", "artifacts/");
         });
     }
 
@@ -187,15 +185,80 @@ final class Archives {
         tar.closeArchiveEntry();
     }
 
+    /**
+     * A model descriptor among the run's files that names another run or path (a model's files
+     * copied in with logArtifacts) is no model of this run; exported, its import would rewrite it
+     * into one. Refused here, naming the file, rather than written into an archive.
+     */
+    private static void checkModelsOwned(DefaultTracker tracker, String runId) {
+        for (ArtifactEntry file : tracker.store().recordedArtifacts(runId)) {
+            int slash = file.path().lastIndexOf('/');
+            if (!file.isDirectory() && slash > 0 && file.path().substring(slash + 1).equals(ModelDescriptor.FILE_NAME)) {
+                try {
+                    ModelSupport.descriptor(tracker, new ModelSupport.ModelUri(runId, file.path().substring(0, slash)));
+                } catch (IntegrityException e) {
+                    throw new IntegrityException("Run " + runId + " cannot be exported: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes the run's files under {@code dir} into the archive under {@code prefix}, each checked
+     * against the size and SHA-256 the store recorded when it was stored: an archive never carries a
+     * file changed or lost since (what {@code runlog doctor} reports) into another store as if it
+     * were sound. A file with no record (one stored before digests were recorded) is written as found.
+     */
+    private static void putArtifacts(DefaultTracker tracker, TarArchiveOutputStream tar, String runId, String dir,
+                                     String prefix) throws IOException {
+        String under = dir.isEmpty() ? "" : dir + "/";
+        Map<String, ArtifactEntry> recorded = new java.util.TreeMap<>();
+        for (ArtifactEntry file : tracker.store().recordedArtifacts(runId)) {
+            if (!file.isDirectory() && file.path().startsWith(under)) {
+                recorded.put(file.path(), file);
+            }
+        }
+        for (ArtifactEntry file : tracker.filesUnder(runId, dir)) {
+            putArtifact(tracker, tar, runId, file, recorded.remove(file.path()), prefix + file.path().substring(under.length()));
+        }
+        if (!recorded.isEmpty()) {
+            throw new IntegrityException("Run " + runId + ": artifact '" + recorded.keySet().iterator().next()
+                    + "' was recorded when stored but is missing; nothing was exported (runlog doctor lists every"
+                    + " missing or changed file)");
+        }
+    }
+
     private static void putArtifact(DefaultTracker tracker, TarArchiveOutputStream tar, String runId,
-                                    ArtifactEntry file, String name) throws IOException {
+                                    ArtifactEntry file, ArtifactEntry record, String name) throws IOException {
+        long size = record != null ? record.size() : file.size();
         TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(file.size());
+        entry.setSize(size);
         tar.putArchiveEntry(entry);
+        MessageDigest sha256 = Sha256.newDigest();
+        long copied = 0;
         try (InputStream in = tracker.artifacts().open(runId, file.path())) {
-            in.transferTo(tar);
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; copied += n) {
+                if (copied + n > size) {
+                    throw changed(runId, file.path(), "more than its recorded " + size + " bytes");
+                }
+                sha256.update(buffer, 0, n);
+                tar.write(buffer, 0, n);
+            }
+        }
+        if (copied != size) {
+            throw changed(runId, file.path(), copied + " bytes, recorded " + size);
+        }
+        String actual = Sha256.hex(sha256);
+        if (record != null && record.sha256().isPresent() && !record.sha256().get().equals(actual)) {
+            throw changed(runId, file.path(), "SHA-256 " + actual + ", recorded " + record.sha256().get());
         }
         tar.closeArchiveEntry();
+    }
+
+    private static IntegrityException changed(String runId, String path, String what) {
+        return new IntegrityException("Run " + runId + ": artifact '" + path + "' changed since it was stored (" + what
+                + "); nothing was exported (runlog doctor lists every missing or changed file)");
     }
 
     // ---- import -------------------------------------------------------------------------------
@@ -214,12 +277,14 @@ final class Archives {
                 throw new IntegrityException("Archive " + tarGz + " puts its model at the artifact root; a model has a path"
                         + " of its own, such as 'model'");
             }
-            String sourceUri = "runs:/" + text(manifest, "source_run_id", tarGz) + "/" + artifactPath;
+            String sourceRunId = text(manifest, "source_run_id", tarGz);
+            String sourceUri = "runs:/" + sourceRunId + "/" + artifactPath;
             checkArtifactPaths(modelDir, artifactPath, tarGz);
             if (!descriptor.model.artifactPath().equals(artifactPath)) {
                 throw new IntegrityException("Archive " + tarGz + ": its manifest puts the model at '" + artifactPath
                         + "', its descriptor at '" + descriptor.model.artifactPath() + "'; one of them was changed");
             }
+            checkSourceRun(descriptor, sourceRunId, artifactPath, tarGz);
 
             // Everything is checked before the run (and its experiment) is made, so a bad archive stores nothing.
             Map<String, String> tags = new LinkedHashMap<>(tracker.processTags());
@@ -255,7 +320,8 @@ final class Archives {
             JsonNode manifest = readManifest(unpacked, tarGz, "run");
             onlyEntries(unpacked, tarGz, Set.of(MANIFEST, "run.json", "metrics", "artifacts"));
             JsonNode run = readJson(unpacked, "run.json", tarGz);
-            Map<Path, ModelDescriptor> models = verifyModels(unpacked.resolve("artifacts"), tarGz);
+            Map<Path, ModelDescriptor> models = verifyModels(unpacked.resolve("artifacts"),
+                    text(manifest, "source_run_id", tarGz), tarGz);
             checkArtifactPaths(unpacked.resolve("artifacts"), "", tarGz);
             // Read and check every metric file before the run exists, so a bad archive stores nothing.
             Map<String, List<Metric>> metrics = new LinkedHashMap<>();
@@ -375,7 +441,7 @@ final class Archives {
      * Checks every model among a run archive's artifacts against its descriptor, which must name
      * the path it lies at, before anything is stored; returns the descriptors by model directory.
      */
-    private static Map<Path, ModelDescriptor> verifyModels(Path artifacts, Path tarGz) throws IOException {
+    private static Map<Path, ModelDescriptor> verifyModels(Path artifacts, String sourceRunId, Path tarGz) throws IOException {
         Map<Path, ModelDescriptor> models = new LinkedHashMap<>();
         if (!Files.isDirectory(artifacts)) {
             return models;
@@ -389,10 +455,23 @@ final class Archives {
                     throw new IntegrityException("Archive " + tarGz + ": the model at '" + path + "' has a descriptor that"
                             + " puts it at '" + descriptor.model.artifactPath() + "'; it was changed");
                 }
+                checkSourceRun(descriptor, sourceRunId, path, tarGz);
                 models.put(dir, descriptor);
             }
         }
         return models;
+    }
+
+    /**
+     * A model in an archive is a model of the run the archive came from: a descriptor naming another
+     * run was copied there, and the import, which rewrites it to name the new run, would make it one.
+     */
+    private static void checkSourceRun(ModelDescriptor descriptor, String sourceRunId, String path, Path tarGz) {
+        if (!descriptor.model.runId().equals(sourceRunId)) {
+            throw new IntegrityException("Archive " + tarGz + ": the model at '" + path + "' has a descriptor naming run "
+                    + descriptor.model.runId() + ", not the run the archive came from (" + sourceRunId
+                    + "); it was copied or changed");
+        }
     }
 
     /** Refuses an archive holding anything at its top besides {@code names}: it would be dropped without a word. */

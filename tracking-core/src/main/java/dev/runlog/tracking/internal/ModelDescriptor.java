@@ -120,6 +120,7 @@ final class ModelDescriptor {
                     payload.required("sha256").asText(), signature,
                     Optional.ofNullable(root.hasNonNull("input_example") ? root.get("input_example").asText() : null),
                     metadata, root.path("runlog_version").asText("unknown"));
+            checkPayloadTotals(model, files);
             return new ModelDescriptor(model, files);
         } catch (IOException | RuntimeException e) {
             String why = e instanceof java.util.NoSuchElementException ? "it names no flavor"
@@ -127,6 +128,29 @@ final class ModelDescriptor {
             // The file is there but is not what logModel wrote (damaged, hand-made, another tool's):
             // no later attempt reads it better.
             throw new IntegrityException("The model descriptor " + where + " is not a valid " + FILE_NAME + ": " + why, e);
+        }
+    }
+
+    /**
+     * The payload's size and digest are what its file list adds up to, as {@code logModel} wrote
+     * them: an edited total would otherwise be reported as the model's size, unchecked, since every
+     * check reads the file list.
+     */
+    private static void checkPayloadTotals(LoggedModel model, SortedMap<String, PayloadFile> files) {
+        long size = 0;
+        for (PayloadFile file : files.values()) {
+            if (file.size() < 0) {
+                throw new IllegalArgumentException("payload file " + file.path() + " has a negative size (" + file.size() + ")");
+            }
+            size += file.size();
+        }
+        if (model.payloadSize() != size) {
+            throw new IllegalArgumentException("its payload size (" + model.payloadSize() + " bytes) is not the sum of its"
+                    + " files' sizes (" + size + " bytes)");
+        }
+        if (!model.payloadSha256().equals(payloadDigest(files))) {
+            throw new IllegalArgumentException("its payload SHA-256 (" + model.payloadSha256() + ") is not the digest of"
+                    + " its file list (" + payloadDigest(files) + ")");
         }
     }
 

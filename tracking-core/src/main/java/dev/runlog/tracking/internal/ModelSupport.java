@@ -359,6 +359,10 @@ final class ModelSupport {
                 throw new IntegrityException("Payload file data/" + expected.path() + " in " + where + " has SHA-256 "
                         + found.sha256() + ", but its descriptor recorded " + expected.sha256());
             }
+            if (found.size() != expected.size()) {
+                throw new IntegrityException("Payload file data/" + expected.path() + " in " + where + " is " + found.size()
+                        + " bytes, but its descriptor recorded " + expected.size());
+            }
         }
         for (String path : actual.keySet()) {
             if (!descriptor.files.containsKey(path)) {
