@@ -7,11 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How drift is decided. The defaults follow Evidently's: for a current window of up to
- * {@link #smallWindow()} (1,000) rows, numeric features by the Kolmogorov–Smirnov test and
- * categorical ones by the chi-squared test, drifting at p &lt; 0.05; for larger windows, where those
- * tests flag differences too small to matter, numeric features by the normalised Wasserstein
- * distance and categorical ones by the Jensen–Shannon distance, drifting at 0.1 and above. The
+ * How drift is decided. The defaults follow Evidently's: when the training sample of a feature or
+ * the current window has up to {@link #smallWindow()} (1,000) values, numeric features by the
+ * Kolmogorov–Smirnov test and categorical ones by the chi-squared test, drifting at p &lt; 0.05;
+ * when both are larger, where those tests flag differences too small to matter, numeric features by
+ * the normalised Wasserstein distance and categorical ones by the Jensen–Shannon distance, drifting
+ * at 0.1 and above. (Evidently looks at the training sample alone; a distance between a large sample
+ * and a small one is mostly the small one's noise, some 0.08 standard deviations for 150 values,
+ * which would flag unchanged data.) The
  * Population Stability Index drifts at 0.1 and above. The dataset drifts when at least half of its
  * features drift. Binned statistics use 10 bins.
  *
@@ -103,7 +106,8 @@ public final class DriftOptions {
     }
 
     /**
-     * A copy in which windows of up to this many rows are compared by tests, larger ones by distances.
+     * A copy in which a feature is compared by a test when its training sample or the window has up
+     * to this many values, by a distance when both have more.
      *
      * @throws InvalidInputException if rows is below 1
      */
@@ -170,15 +174,17 @@ public final class DriftOptions {
         return bins;
     }
 
-    /** The method for a numeric feature in a window of this many rows. */
-    DriftMethod numericMethodFor(long rows) {
+    /** The method for a numeric feature with this many training values and values in the window. */
+    DriftMethod numericMethodFor(long referenceValues, long windowValues) {
         return numericMethod != null ? numericMethod
-                : rows <= smallWindow ? DriftMethod.KOLMOGOROV_SMIRNOV : DriftMethod.WASSERSTEIN;
+                : Math.min(referenceValues, windowValues) <= smallWindow ? DriftMethod.KOLMOGOROV_SMIRNOV
+                : DriftMethod.WASSERSTEIN;
     }
 
-    /** The method for a categorical feature in a window of this many rows. */
-    DriftMethod categoricalMethodFor(long rows) {
+    /** The method for a categorical feature with this many training values and values in the window. */
+    DriftMethod categoricalMethodFor(long referenceValues, long windowValues) {
         return categoricalMethod != null ? categoricalMethod
-                : rows <= smallWindow ? DriftMethod.CHI_SQUARED : DriftMethod.JENSEN_SHANNON;
+                : Math.min(referenceValues, windowValues) <= smallWindow ? DriftMethod.CHI_SQUARED
+                : DriftMethod.JENSEN_SHANNON;
     }
 }

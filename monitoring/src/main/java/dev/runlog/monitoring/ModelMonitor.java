@@ -337,6 +337,7 @@ public final class ModelMonitor implements AutoCloseable {
      * Follows a promotion if there was one, takes every event recorded so far and evaluates each
      * window that is complete (a full count, or a span that ended by the clock), on the calling
      * thread, then logs every window not logged yet; returns the reports of the windows evaluated.
+     * After {@link #close()}, does nothing and returns none.
      *
      * @throws StoreException if windows could not be logged (the store failed): they are kept and
      *                        logged again at the next window, flush or close (see
@@ -344,6 +345,9 @@ public final class ModelMonitor implements AutoCloseable {
      */
     public List<WindowReport> flush() {
         synchronized (lock) {
+            if (closed) {
+                return List.of(); // what was recorded after close is ignored, as close says
+            }
             List<WindowReport> reports = new ArrayList<>();
             follow(reports);
             take(reports);
@@ -354,12 +358,15 @@ public final class ModelMonitor implements AutoCloseable {
 
     /**
      * {@link #flush()}, then evaluates the current window even if it is not complete, unless nothing
-     * arrived in it.
+     * arrived in it. After {@link #close()}, does nothing.
      *
      * @throws StoreException as {@link #flush()} does
      */
     public Optional<WindowReport> closeWindow() {
         synchronized (lock) {
+            if (closed) {
+                return Optional.empty();
+            }
             List<WindowReport> reports = new ArrayList<>();
             follow(reports);
             take(reports);

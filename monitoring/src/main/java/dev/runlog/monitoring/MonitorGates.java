@@ -2,6 +2,8 @@ package dev.runlog.monitoring;
 
 import dev.runlog.registry.Gate;
 import dev.runlog.registry.GateResult;
+import dev.runlog.registry.ModelEvent;
+import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.PromotionCandidate;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Metric;
@@ -26,9 +28,10 @@ import java.util.Map;
  * }</pre>
  *
  * A candidate never monitored fails each of these gates ("no monitored window"). Only monitoring runs
- * started after the version was registered count, so a version 1 of a model created again under a
- * deleted (or renamed) model's name is not vouched for by the old version 1's monitoring; and a
- * renamed model's versions are monitored again, under the new name, before these gates count them.
+ * started after the version was registered, and after its model last got its name, count: so a
+ * version 1 of a model created again under a deleted (or renamed) model's name is not vouched for by
+ * the old version 1's monitoring, and a renamed model's versions are monitored again, under the new
+ * name, before these gates count them (also when two models swap names).
  * The gates read the tracker's store; they live here, not in {@code Gates}, so that the registry
  * needs no monitoring.
  */
@@ -106,10 +109,16 @@ public final class MonitorGates {
         if (tracker.getExperimentByName(experiment).isEmpty()) {
             return List.of();
         }
-        // Only runs started once this version existed: a model deleted, or renamed away, and created
-        // again under its name numbers its versions from 1 again, and the old version 1's monitoring
-        // must not vouch for the new one.
+        // Only runs started once this version existed under this name: a model deleted, or renamed
+        // away, and created again under its name numbers its versions from 1 again, and the old
+        // version 1's monitoring must not vouch for the new one; nor, when two models swap names, may
+        // the other model's monitoring vouch for a version renamed into its name.
         long registered = candidate.version().creationTime().toEpochMilli();
+        for (ModelEvent event : ModelRegistry.of(tracker).history(candidate.version().name())) {
+            if (event.action() == ModelEvent.Action.MODEL_RENAMED) {
+                registered = Math.max(registered, event.time().toEpochMilli());
+            }
+        }
         return tracker.searchRuns().experiments(experiment)
                 .filter("tags.`" + MonitorRun.MODEL_TAG + "` = '" + candidate.version().name().replace("'", "''")
                         + "' AND tags.`" + MonitorRun.VERSION_TAG + "` = '" + candidate.version().version()

@@ -31,6 +31,8 @@ import java.util.Set;
  */
 public final class MonitorOptions {
     private static final MonitorOptions DEFAULTS = new MonitorOptions(new Values());
+    /** The longest window span: ten years, far beyond any monitoring window, and far from overflowing a clock. */
+    static final int MAX_SPAN_DAYS = 3_650;
 
     private final Values v;
 
@@ -100,10 +102,15 @@ public final class MonitorOptions {
     /**
      * A copy closing a window every span of time (by the options' clock) instead of after a count.
      *
-     * @throws InvalidInputException if the span is shorter than 1 millisecond
+     * @throws InvalidInputException if the span is shorter than 1 millisecond or longer than
+     *                               3,650 days (ten years)
      */
     public MonitorOptions window(Duration span) {
-        if (InputRules.notNull("span", span).toMillis() < 1) {
+        InputRules.notNull("span", span);
+        if (span.compareTo(Duration.ofDays(MAX_SPAN_DAYS)) > 0) {
+            throw new InvalidInputException("a window spans at most " + MAX_SPAN_DAYS + " days; got " + span);
+        }
+        if (span.toMillis() < 1) {
             throw new InvalidInputException("a window spans at least 1 ms; got " + span);
         }
         return with(c -> c.windowSpan = span);

@@ -107,6 +107,8 @@ public final class Reference {
      * those of any other map ({@code Map.of}, {@code HashMap}) are taken by name, since such a map's
      * order can change from one JVM to the next, and {@code record(double[], ...)} takes the
      * features in this order.
+     *
+     * @throws InvalidInputException if a numeric column holds an infinity
      */
     public static Reference of(Map<String, double[]> numericColumns, Map<String, List<String>> categoricalColumns) {
         InputRules.notNull("numericColumns", numericColumns);
@@ -115,6 +117,12 @@ public final class Reference {
         inStableOrder(numericColumns).forEach((name, values) -> {
             NumericColumn column = new NumericColumn(KllDoublesSketch.newHeapInstance(KllSketch.DEFAULT_K));
             for (double v : InputRules.notNull("numeric column " + name, values)) {
+                if (Double.isInfinite(v)) {
+                    // As record refuses one: an infinity makes every distance to this column infinite
+                    // or NaN, and a window could never be judged against it.
+                    throw new InvalidInputException("numeric column '" + name + "' holds " + v
+                            + "; a reference holds finite numbers, and NaN for a missing value");
+                }
                 column.add(v);
             }
             numeric.put(name, column);
@@ -344,7 +352,7 @@ public final class Reference {
     }
 
     private FeatureDrift numericDrift(String name, NumericColumn reference, StepCdf cur, DriftOptions options) {
-        DriftMethod method = options.numericMethodFor(cur.count());
+        DriftMethod method = options.numericMethodFor(reference.sketch.getN(), cur.count());
         double threshold = options.threshold(method);
         return switch (method) {
             case KOLMOGOROV_SMIRNOV -> {
@@ -369,7 +377,8 @@ public final class Reference {
 
     private static FeatureDrift categoricalDrift(String name, CategoricalColumn reference, CategoricalColumn current,
                                                  int rows, DriftOptions options) {
-        DriftMethod method = options.categoricalMethodFor(rows);
+        long referenceValues = reference.counts.values().stream().mapToLong(Long::longValue).sum();
+        DriftMethod method = options.categoricalMethodFor(referenceValues, rows);
         double threshold = options.threshold(method);
         if (method == DriftMethod.CHI_SQUARED) {
             DriftTests.Result chi = DriftTests.chiSquared(reference.counts, current.counts);
@@ -463,6 +472,10 @@ public final class Reference {
                 double mean = in.readDouble();
                 double m2 = in.readDouble();
                 KllDoublesSketch sketch = KllDoublesSketch.heapify(Memory.wrap(in.readNBytes(length(in))));
+                if (!sketch.isEmpty() && !(Double.isFinite(sketch.getMinItem()) && Double.isFinite(sketch.getMaxItem()))) {
+                    throw new InvalidInputException("a damaged drift reference: numeric column '" + name
+                            + "' holds a value that is not finite");
+                }
                 numeric.put(name, new NumericColumn(sketch, missing, mean, m2));
             }
             Map<String, CategoricalColumn> categorical = new LinkedHashMap<>();

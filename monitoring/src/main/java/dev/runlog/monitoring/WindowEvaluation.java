@@ -24,6 +24,7 @@ final class WindowEvaluation {
         Optional<DatasetDrift> drift = Optional.empty();
         Optional<FeatureDrift> predictionDrift = Optional.empty();
         List<String> features = window.layout().names();
+        String nothingCompared = null;
         if (reference != null && window.rows() > 0) {
             if (!features.isEmpty()) {
                 for (int i = 0; i < features.size(); i++) {
@@ -33,7 +34,14 @@ final class WindowEvaluation {
                         currents.put(features.get(i), StepCdf.ofSorted(window.presentSorted(i)));
                     }
                 }
-                drift = Optional.of(reference.compareDistributions(currents, categories, options.drift()));
+                DatasetDrift compared = reference.compareDistributions(currents, categories, options.drift());
+                // A window where no feature had a value to compare (a broken feature pipeline sending
+                // only NaN) has no dataset verdict: "no drift" there would vouch for it in noDrift.
+                if (compared.features().isEmpty()) {
+                    nothingCompared = "no feature had a value both in this window and in the reference";
+                } else {
+                    drift = Optional.of(compared);
+                }
             }
             if (options.target().isPresent() && !window.outputs().isEmpty()) {
                 predictionDrift = outputDrift(reference, options.target().get(), window.outputs(), options);
@@ -46,7 +54,7 @@ final class WindowEvaluation {
                 Double.isNaN(score) ? OptionalDouble.empty() : OptionalDouble.of(score),
                 new WindowReport.Latency(window.latencyCount(), latency[0], latency[1], latency[2]),
                 reference == null ? Optional.of(notComparable != null ? notComparable : "no reference")
-                        : Optional.empty());
+                        : Optional.ofNullable(nothingCompared));
     }
 
     /** The outputs against the target column: as numbers if it is numeric, as text if categorical. */

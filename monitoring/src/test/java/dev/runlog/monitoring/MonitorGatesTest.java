@@ -112,4 +112,72 @@ class MonitorGatesTest {
                 rejected.failures().stream().map(GateResult::actual).toList());
         assertFalse(store.registry.getVersion(MonitorFixture.MODEL, unmonitored).stage() == Stage.STAGING);
     }
+
+    @Test
+    void windowsWhereNoFeatureHadAValueDoNotVouchForNoDrift() {
+        // A feature pipeline that broke and sends only missing values: nothing can be compared, so
+        // there is no dataset verdict, rather than a "no drift" the gate would count.
+        int blind = store.register(store.dataset);
+        double[] missing = new double[30];
+        java.util.Arrays.fill(missing, Double.NaN);
+        List<WindowReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/" + blind,
+                MonitorOptions.defaults().window(100).target("diagnosis"))) {
+            monitor.addListener(new MonitorListener() {
+                @Override
+                public void onAlert(MonitorAlert alert) {
+                }
+
+                @Override
+                public void onWindow(WindowReport report) {
+                    reports.add(report);
+                }
+            });
+            for (int i = 0; i < 100; i++) {
+                monitor.label(monitor.record(missing, "B"), "B");
+            }
+        }
+        assertTrue(reports.get(0).drift().isEmpty(), reports.get(0).toString());
+        assertEquals("no feature had a value both in this window and in the reference",
+                reports.get(0).notComparable().orElseThrow());
+
+        PromotionRejectedException rejected = assertThrows(PromotionRejectedException.class,
+                () -> store.registry.promote(MonitorFixture.MODEL, blind, Stage.STAGING, MonitorGates.noDrift(store.tracker)));
+        assertEquals("no monitored window with drift measured", rejected.failures().get(0).actual());
+    }
+
+    @Test
+    void twoModelsSwappingNamesDoNotLendEachOtherTheirMonitoring() throws Exception {
+        int drifted = registerUnder("swap-first");
+        int clean = registerUnder("swap-second");
+        monitorUnder("swap-first", drifted, 1);
+        monitorUnder("swap-second", clean, 0);
+        Thread.sleep(5);
+        store.registry.renameModel("swap-second", "swap-parked");
+        store.registry.renameModel("swap-first", "swap-second");
+
+        // The drifted version now carries the name the clean one's monitoring runs are tagged with.
+        PromotionRejectedException rejected = assertThrows(PromotionRejectedException.class,
+                () -> store.registry.promote("swap-second", drifted, Stage.PRODUCTION, MonitorGates.noDrift(store.tracker),
+                        MonitorGates.monitoredAccuracyAtLeast(store.tracker, 0.5)));
+        assertEquals(List.of("no monitored window with drift measured", "no labelled prediction monitored"),
+                rejected.failures().stream().map(GateResult::actual).toList());
+    }
+
+    private static int registerUnder(String name) {
+        try (dev.runlog.tracking.ActiveRun run = store.tracker.startRun(name + "-training")) {
+            run.logInput(store.dataset, "training");
+            return store.registry.register(name, run.logModel("model", java.util.Map.of("w", 1.0)).uri()).version();
+        }
+    }
+
+    private static void monitorUnder(String name, int version, double sds) {
+        try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/" + name + "/" + version,
+                MonitorOptions.defaults().window(100).target("diagnosis"))) {
+            for (int i = 0; i < 100; i++) {
+                List<String> row = store.data.rows.get(i);
+                monitor.label(monitor.record(store.features(row, 30, sds), row.get(30)), row.get(30));
+            }
+        }
+    }
 }

@@ -1,0 +1,85 @@
+package dev.runlog.monitoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.Tracker;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a monitor refuses or ignores rather than judging wrongly: an infinite training value, an
+ * endless window, calls after close; and which test a small training sample is judged by.
+ */
+class MonitorMisuseTest {
+    private static Tracker tracker;
+
+    @BeforeAll
+    static void open() {
+        tracker = Tracker.builder().uri("memory:").shutdownHook(false).build();
+    }
+
+    @AfterAll
+    static void close() {
+        tracker.close();
+    }
+
+    @Test
+    void aReferenceHoldingAnInfinityIsRefusedAsRecordRefusesOne() {
+        double[] x = new Random(3).doubles(50).toArray();
+        x[7] = Double.POSITIVE_INFINITY;
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Reference.of(new LinkedHashMap<>(Map.of("x", x)), Map.of()));
+        assertEquals("numeric column 'x' holds Infinity; a reference holds finite numbers, and NaN for a missing value",
+                e.getMessage());
+    }
+
+    @Test
+    void aWindowSpanBeyondTenYearsIsRefusedByName() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> MonitorOptions.defaults().window(ChronoUnit.FOREVER.getDuration()));
+        assertTrue(e.getMessage().startsWith("a window spans at most 3650 days; got PT"), e.getMessage());
+        MonitorOptions.defaults().window(Duration.ofDays(3_650));
+    }
+
+    @Test
+    void afterCloseFlushAndCloseWindowDoNothing() {
+        Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
+        ModelMonitor monitor = ModelMonitor.forReference(tracker, "closed", reference, MonitorOptions.defaults().window(10));
+        monitor.record(new double[] {0.5}, 1.0);
+        monitor.close();
+        monitor.record(new double[] {0.5}, 1.0);
+
+        assertEquals(Optional.empty(), monitor.closeWindow());
+        assertEquals(List.of(), monitor.flush());
+        assertEquals(0, monitor.droppedWindows());
+    }
+
+    @Test
+    void aSmallTrainingSampleIsJudgedByTheTestEvenInALargeWindow() {
+        Random random = new Random(5);
+        Reference small = Reference.of(Map.of("x", random.doubles(150).toArray()), Map.of());
+        Reference large = Reference.of(Map.of("x", random.doubles(5_000).toArray()), Map.of());
+        for (Reference reference : List.of(small, large)) {
+            try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "sizes", reference,
+                    MonitorOptions.defaults().window(2_000))) {
+                for (int i = 0; i < 2_000; i++) {
+                    monitor.record(new double[] {random.nextDouble()}, 1.0);
+                }
+                FeatureDrift x = monitor.flush().get(0).drift().orElseThrow().features().get(0);
+                assertEquals(reference == small ? DriftMethod.KOLMOGOROV_SMIRNOV : DriftMethod.WASSERSTEIN, x.method());
+                assertEquals(false, x.drifted(), x.toString());
+            }
+        }
+    }
+}
