@@ -13,6 +13,10 @@ module dev.runlog.artifacts.s3 {
     requires software.amazon.awssdk.regions;
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.urlconnection;
+    // The SDK's jars are automatic modules, which log through SLF4J but cannot require it: on the
+    // module path nothing else would resolve org.slf4j, and the first S3 client failed with
+    // NoClassDefFoundError: org/slf4j/LoggerFactory.
+    requires org.slf4j;
 
     exports dev.runlog.artifacts.s3;
 

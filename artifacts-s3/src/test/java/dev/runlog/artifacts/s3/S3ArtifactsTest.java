@@ -167,6 +167,29 @@ class S3ArtifactsTest {
     }
 
     @Test
+    void anObjectReplacedWithForgedMetadataIsCaughtByTheDigestRecordedInTheDatabase() throws IOException {
+        // Whoever can write the bucket can also write an object's metadata to match its new bytes:
+        // only the digest the tracking store recorded when the file was logged vouches for it.
+        try (Tracker tracker = tracker()) {
+            String runId;
+            try (ActiveRun run = tracker.startRun("s3")) {
+                run.logText("genuine weights", "model/weights.txt");
+                runId = run.id();
+            }
+            String key = prefix + "/" + runId + "/artifacts/model/weights.txt";
+            client.putObject(b -> b.bucket(S3Proxies.BUCKET).key(key).metadata(Map.of("sha256", Sha256.of("BACKDOORED"),
+                    "runlog-key-sha256", Sha256.of(key))), RequestBody.fromString("BACKDOORED"));
+            try (InputStream in = tracker.openArtifact(runId, "model/weights.txt")) {
+                IntegrityException changed = assertThrows(IntegrityException.class, in::readAllBytes);
+                assertTrue(changed.getMessage().contains("changed since it was stored"), changed.getMessage());
+            }
+            Path target = dir.resolve("forged-download");
+            assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "model", target));
+            assertFalse(Files.exists(target.resolve("model/weights.txt")), "the forged file was left at the target");
+        }
+    }
+
+    @Test
     void anotherRunsArtifactCopiedOverAnObjectIsAnIntegrityException() throws IOException {
         // A server-side copy (aws s3 cp between run prefixes) carries the source's metadata, digest
         // included: the digest alone vouched for the other run's bytes.

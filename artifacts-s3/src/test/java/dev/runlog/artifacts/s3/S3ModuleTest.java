@@ -2,6 +2,7 @@ package dev.runlog.artifacts.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
@@ -26,5 +27,8 @@ class S3ModuleTest {
         assertEquals(0, descriptor.exports().stream().filter(ModuleDescriptor.Exports::isQualified).count());
         assertEquals(Set.of("dev.runlog.tracking.spi.ArtifactStoreProvider with [dev.runlog.artifacts.s3.internal.S3ArtifactStoreProvider]"),
                 descriptor.provides().stream().map(p -> p.service() + " with " + p.providers()).collect(Collectors.toSet()));
+        // The AWS SDK's automatic modules log through SLF4J and cannot require it themselves; a
+        // modular application requiring only Runlog's modules got NoClassDefFoundError without this.
+        assertTrue(descriptor.requires().stream().anyMatch(r -> r.name().equals("org.slf4j")), descriptor.requires().toString());
     }
 }

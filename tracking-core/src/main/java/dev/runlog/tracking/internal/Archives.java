@@ -218,7 +218,7 @@ final class Archives {
                 recorded.put(file.path(), file);
             }
         }
-        for (ArtifactEntry file : tracker.filesUnder(runId, dir)) {
+        for (ArtifactEntry file : tracker.runArtifacts().filesUnder(runId, dir)) {
             putArtifact(tracker, tar, runId, file, recorded.remove(file.path()), prefix + file.path().substring(under.length()));
         }
         if (!recorded.isEmpty()) {
@@ -298,7 +298,7 @@ final class Archives {
             ModelDescriptor moved = descriptor.movedTo(runId);
             try {
                 Files.write(modelDir.resolve(ModelDescriptor.FILE_NAME), moved.toJson());
-                tracker.uploadTree(runId, modelDir, artifactPath);
+                tracker.runArtifacts().uploadTree(runId, modelDir, artifactPath);
                 tracker.store().deleteTag(runId, IMPORTING);
                 tracker.store().endRun(runId, RunStatus.FINISHED, Instant.ofEpochMilli(tracker.clock().millis()));
             } catch (IOException | RuntimeException e) {
@@ -376,7 +376,7 @@ final class Archives {
                 }
                 Path artifacts = unpacked.resolve("artifacts");
                 if (Files.isDirectory(artifacts)) {
-                    tracker.uploadTree(runId, artifacts, "");
+                    tracker.runArtifacts().uploadTree(runId, artifacts, "");
                 }
                 // A run exported while still going has no honest end; it is imported as KILLED.
                 tracker.store().deleteTag(runId, IMPORTING);

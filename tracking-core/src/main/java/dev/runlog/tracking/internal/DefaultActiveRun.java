@@ -165,7 +165,7 @@ final class DefaultActiveRun implements ActiveRun {
         }
         checkStoredRunWritable();
         try (InputStream in = Files.newInputStream(file)) {
-            tracker.upload(id, ArtifactPaths.join(dir, file.getFileName().toString()), in);
+            tracker.runArtifacts().upload(id, ArtifactPaths.join(dir, file.getFileName().toString()), in);
         } catch (IOException e) {
             throw IoFailures.storeFailure("Could not read artifact file " + file + " for run " + id, e);
         }
@@ -178,7 +178,7 @@ final class DefaultActiveRun implements ActiveRun {
         InputRules.notNull("artifact directory", directory);
         String dir = ArtifactPaths.normalize(artifactDir);
         checkStoredRunWritable();
-        tracker.uploadTree(id, directory, dir);
+        tracker.runArtifacts().uploadTree(id, directory, dir);
         return this;
     }
 
@@ -208,7 +208,7 @@ final class DefaultActiveRun implements ActiveRun {
             throw new InvalidInputException("artifact path '" + artifactPath + "' names the root; give a file path");
         }
         checkStoredRunWritable();
-        tracker.upload(id, path, new ByteArrayInputStream(bytes));
+        tracker.runArtifacts().upload(id, path, new ByteArrayInputStream(bytes));
         return this;
     }
 

@@ -344,7 +344,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         checkOpen();
         InputRules.notNull("content", content);
         ModelGuard.checkNotADescriptor(path);
-        return upload(InputRules.runId(runId), path, content);
+        return runArtifacts.upload(InputRules.runId(runId), path, content);
     }
 
     @Override
@@ -533,19 +533,9 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
                 .toList();
     }
 
-    /** Every file under an artifact directory, recursively, sorted by path. */
-    List<ArtifactEntry> filesUnder(String runId, String dir) {
-        return runArtifacts.filesUnder(runId, dir);
-    }
-
-    /** @see RunArtifacts#upload */
-    ArtifactEntry upload(String runId, String path, InputStream content) {
-        return runArtifacts.upload(runId, path, content);
-    }
-
-    /** @see RunArtifacts#uploadTree */
-    List<ArtifactEntry> uploadTree(String runId, Path directory, String artifactDir) {
-        return runArtifacts.uploadTree(runId, directory, artifactDir);
+    /** Uploads that record digests, checked reads and downloads of the runs' files. */
+    RunArtifacts runArtifacts() {
+        return runArtifacts;
     }
 
     @Override
@@ -630,7 +620,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         checkOpen();
         String file = ArtifactPaths.normalize(path);
         getRun(runId);
-        return artifacts.open(runId, file);
+        return runArtifacts.open(runId, file);
     }
 
     @Override

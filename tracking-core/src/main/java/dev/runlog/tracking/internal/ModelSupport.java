@@ -88,8 +88,8 @@ final class ModelSupport {
                     ModelDescriptor.RUNLOG_VERSION);
             // The descriptor goes last: a logModel cut short (kill -9, a full disk) leaves a directory
             // without one, which is no model, never a descriptor whose payload is half there.
-            tracker.uploadTree(runId, work, path);
-            tracker.upload(runId, ArtifactPaths.join(path, ModelDescriptor.FILE_NAME),
+            tracker.runArtifacts().uploadTree(runId, work, path);
+            tracker.runArtifacts().upload(runId, ArtifactPaths.join(path, ModelDescriptor.FILE_NAME),
                     new ByteArrayInputStream(new ModelDescriptor(logged, files).toJson()));
             return logged;
         } catch (IOException e) {
@@ -123,7 +123,7 @@ final class ModelSupport {
     /** The bytes of a model's {@code MLmodel.json}, read once: what the registry's digest is taken over. */
     static byte[] descriptorBytes(DefaultTracker tracker, ModelUri uri) {
         String file = ArtifactPaths.join(uri.artifactPath(), ModelDescriptor.FILE_NAME);
-        try (InputStream in = tracker.artifacts().open(uri.runId(), file)) {
+        try (InputStream in = tracker.runArtifacts().open(uri.runId(), file)) {
             return in.readAllBytes();
         } catch (NotFoundException e) {
             throw new NotFoundException("No model at runs:/" + uri.runId() + "/" + uri.artifactPath()

@@ -2,6 +2,7 @@ package dev.runlog.tracking.internal;
 
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.spi.ArtifactPaths;
@@ -113,6 +114,40 @@ final class RunArtifacts {
     }
 
     /**
+     * Where a listed file goes under {@code result}: the path an artifact store lists is checked as
+     * any path a user gives, so a store (a plugin, a bucket holding a planted key) cannot send a
+     * download outside its target.
+     */
+    private static Path confined(Path result, String runId, String listed, String prefix) {
+        String path;
+        try {
+            path = ArtifactPaths.normalize(listed);
+        } catch (InvalidInputException e) {
+            throw new IntegrityException("The artifact store lists '" + listed + "' among the files of run " + runId
+                    + ", which is no artifact path (" + e.getMessage() + "); nothing is written there");
+        }
+        if (!path.startsWith(prefix) || path.length() == prefix.length()) {
+            throw new IntegrityException("The artifact store lists '" + listed + "' under '" + prefix + "' of run " + runId
+                    + ", where it does not lie; nothing is written there");
+        }
+        return result.resolve(path.substring(prefix.length()));
+    }
+
+    /**
+     * Writes {@code in} beside {@code target} and moves it into place once the whole content was
+     * read (and so checked): a file that fails its check never lies at the target.
+     */
+    private static void copyIntoPlace(InputStream in, Path target) throws IOException {
+        Path part = Files.createTempFile(target.toAbsolutePath().getParent(), ".runlog-download-", ".part");
+        try {
+            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    /**
      * Creates {@code dir} and the directories between {@code base} and it, refusing to go through a
      * symbolic link below {@code base}: one planted in the target would send the run's files
      * wherever it points. ({@code base} is the caller's own choice and may be a link.)
@@ -134,16 +169,32 @@ final class RunArtifacts {
         }
     }
 
+    /**
+     * A file's content, checked as it is read against the size and SHA-256 recorded when it was
+     * stored (see {@link VerifiedInput}); a file with no record is read as it is.
+     */
+    InputStream open(String runId, String normalized) {
+        ArtifactEntry recorded = null;
+        for (ArtifactEntry entry : store.recordedArtifacts(runId)) {
+            if (entry.path().equals(normalized) && !entry.isDirectory()) {
+                recorded = entry;
+            }
+        }
+        return VerifiedInput.of(artifacts.open(runId, normalized), runId, recorded);
+    }
+
     /** Copies the file or tree at {@code normalized} into {@code targetDirectory}; see {@code Tracker#downloadArtifacts}. */
     Path download(String runId, String normalized, Path targetDirectory) {
         String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
         Path result = normalized.isEmpty() ? targetDirectory : targetDirectory.resolve(lastSegment);
+        Map<String, ArtifactEntry> recorded = new java.util.HashMap<>();
+        store.recordedArtifacts(runId).forEach(entry -> recorded.put(entry.path(), entry));
         try {
             if (!normalized.isEmpty() && artifacts.list(runId, normalized).isEmpty()) {
                 // Not a directory with content: a single file, or nothing, which open() reports.
-                try (InputStream in = artifacts.open(runId, normalized)) {
+                try (InputStream in = VerifiedInput.of(artifacts.open(runId, normalized), runId, recorded.get(normalized))) {
                     Files.createDirectories(targetDirectory);
-                    Files.copy(in, result, StandardCopyOption.REPLACE_EXISTING);
+                    copyIntoPlace(in, result);
                 }
                 return result;
             }
@@ -155,12 +206,12 @@ final class RunArtifacts {
             Files.createDirectories(targetDirectory);
             Set<Path> made = new HashSet<>(); // each directory checked once, not once per file in it
             for (ArtifactEntry file : files) {
-                Path target = result.resolve(file.path().substring(prefix.length()));
+                Path target = confined(result, runId, file.path(), prefix);
                 if (made.add(target.getParent())) {
                     directoriesWithoutLinks(targetDirectory, target.getParent());
                 }
-                try (InputStream in = artifacts.open(runId, file.path())) {
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                try (InputStream in = VerifiedInput.of(artifacts.open(runId, file.path()), runId, recorded.get(file.path()))) {
+                    copyIntoPlace(in, target);
                 }
             }
             return result;

@@ -1,0 +1,156 @@
+package dev.runlog.tracking.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.ArtifactStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reads of a run's files are checked against what was recorded when they were stored, whatever the
+ * artifact store: a file changed behind Runlog's back is an {@link IntegrityException} at
+ * {@code openArtifact} and at {@code downloadArtifacts}, which then leaves nothing at the target;
+ * and a download never writes outside its target, whatever paths the store lists.
+ */
+class ArtifactReadChecksTest {
+    @TempDir
+    Path dir;
+    private Tracker tracker;
+
+    @AfterEach
+    void close() {
+        if (tracker != null) {
+            tracker.close();
+        }
+    }
+
+    private Tracker open(ArtifactStore artifacts) {
+        tracker = Tracker.builder().store(new InMemoryTrackingStore(), artifacts).shutdownHook(false).build();
+        return tracker;
+    }
+
+    @Test
+    void aFileChangedSinceItWasStoredIsRefusedWhenReadToItsEnd() throws IOException {
+        open(ArtifactStore.localFilesystem(dir.resolve("artifacts")));
+        String runId = runWith("notes/a.txt", "genuine weights");
+        Files.writeString(stored("a.txt"), "BACKDOORED");
+
+        IntegrityException e = assertThrows(IntegrityException.class, () -> {
+            try (InputStream in = tracker.openArtifact(runId, "notes/a.txt")) {
+                in.readAllBytes();
+            }
+        });
+        assertEquals("Artifact 'notes/a.txt' of run " + runId + " changed since it was stored (10 bytes, recorded 15);"
+                + " runlog doctor lists every changed or missing file", e.getMessage());
+
+        Files.writeString(stored("a.txt"), "GENUINE WEIGHTS"); // the same size, other bytes
+        e = assertThrows(IntegrityException.class, () -> {
+            try (InputStream in = tracker.openArtifact(runId, "notes/a.txt")) {
+                in.readAllBytes();
+            }
+        });
+        assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
+    }
+
+    @Test
+    void aDownloadOfAChangedFileFailsAndLeavesNothingAtItsTarget() throws IOException {
+        open(ArtifactStore.localFilesystem(dir.resolve("artifacts")));
+        String runId = runWith("models/big.bin", "x".repeat(100_000));
+        Files.writeString(stored("big.bin"), "y".repeat(100_001));
+        Path target = dir.resolve("download");
+
+        assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "models", target));
+        assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "models/big.bin", target));
+        try (Stream<Path> left = Files.walk(target)) {
+            assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "a refused file was left at the target");
+        }
+    }
+
+    @Test
+    void aSoundFileReadsAsLogged() throws IOException {
+        open(ArtifactStore.localFilesystem(dir.resolve("artifacts")));
+        String runId = runWith("notes/a.txt", "genuine weights");
+        try (InputStream in = tracker.openArtifact(runId, "notes/a.txt")) {
+            assertArrayEquals("genuine weights".getBytes(StandardCharsets.UTF_8), in.readAllBytes());
+        }
+        Path copy = tracker.downloadArtifacts(runId, "notes", dir.resolve("download"));
+        assertEquals("genuine weights", Files.readString(copy.resolve("a.txt")));
+    }
+
+    @Test
+    void aDownloadNeverWritesWhereAStoreListsAPathOutsideTheRun() throws IOException {
+        ArtifactStore real = ArtifactStore.inMemory();
+        List<String> planted = new ArrayList<>();
+        open(new ArtifactStore() {
+            @Override
+            public String artifactUri(String runId) {
+                return real.artifactUri(runId);
+            }
+
+            @Override
+            public ArtifactEntry put(String runId, String path, InputStream content) {
+                return real.put(runId, path, content);
+            }
+
+            @Override
+            public InputStream open(String runId, String path) {
+                return planted.contains(path) ? new java.io.ByteArrayInputStream(new byte[] {1}) : real.open(runId, path);
+            }
+
+            @Override
+            public List<ArtifactEntry> list(String runId, String path) {
+                List<ArtifactEntry> entries = new ArrayList<>(real.list(runId, path));
+                planted.forEach(p -> entries.add(ArtifactEntry.file(p, 1, "0".repeat(64))));
+                return entries;
+            }
+
+            @Override
+            public void close() {
+                real.close();
+            }
+        });
+        String runId = runWith("a.txt", "content");
+        Path target = dir.resolve("in/target");
+        for (String hostile : List.of("../../ESCAPE.txt", dir.resolve("ABS.txt").toString())) {
+            planted.clear();
+            planted.add(hostile);
+            IntegrityException e = assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "", target));
+            assertTrue(e.getMessage().contains("which is no artifact path"), e.getMessage());
+        }
+        assertTrue(Files.notExists(dir.resolve("ESCAPE.txt")));
+        assertTrue(Files.notExists(dir.resolve("in/ESCAPE.txt")));
+        assertTrue(Files.notExists(dir.resolve("ABS.txt")));
+    }
+
+    private String runWith(String path, String content) {
+        try (ActiveRun run = tracker.startRun("reads")) {
+            run.logText(content, path);
+            return run.id();
+        }
+    }
+
+    /** Where the local artifact store keeps the one file named {@code name}. */
+    private Path stored(String name) throws IOException {
+        try (Stream<Path> files = Files.walk(dir.resolve("artifacts"))) {
+            List<Path> found = files.filter(p -> p.getFileName().toString().equals(name)).toList();
+            assertEquals(1, found.size(), "files named " + name + ": " + found);
+            return found.get(0);
+        }
+    }
+}
