@@ -55,7 +55,7 @@ class HealthCommandsTest {
         assertEquals(0, r.code(), r::toString);
         List<String> lines = r.lines();
         assertEquals("check      result  summary", lines.get(0));
-        assertTrue(lines.get(1).startsWith("store      ok      SQLite schema 10, "), lines.get(1));
+        assertTrue(lines.get(1).startsWith("store      ok      SQLite schema 11, "), lines.get(1));
         assertEquals("runs       ok      2 runs, 0 running; 0 ended as KILLED because their process died", lines.get(2));
         assertTrue(lines.get(3).startsWith("artifacts  ok      4 files ("), lines.get(3));
         assertEquals("models     ok      2 versions of 1 model checked against their model's digest", lines.get(4));

@@ -89,6 +89,8 @@ public final class S3ArtifactStore implements ArtifactStore {
     private final boolean closeClient;
     private final String bucket;
     private final String prefix;
+    /** The buffer a file's first bytes are read into, grown by doubling up to a part. */
+    private static final int FIRST_BUFFER = 64 * 1024;
     private final int partSize;
     private final String tempPrefix;
 
@@ -140,9 +142,15 @@ public final class S3ArtifactStore implements ArtifactStore {
         String key = fileKey(runId, file);
         String action = "storing artifact '" + file + "' of run " + runId;
         DigestInputStream hashing = Sha256.hashing(content);
-        byte[] part = new byte[partSize];
+        // Grown as the content comes, up to a part: a small file (most are) costs its own size, not
+        // a part's 8 MiB, which a few threads logging small files at once ran out of heap on.
+        byte[] part = new byte[Math.min(partSize, FIRST_BUFFER)];
         try {
             int first = hashing.readNBytes(part, 0, part.length);
+            while (first == part.length && part.length < partSize) {
+                part = java.util.Arrays.copyOf(part, (int) Math.min(partSize, 2L * part.length));
+                first += hashing.readNBytes(part, first, part.length - first);
+            }
             if (first < part.length) {
                 // All of it fits one part: one request, with the digest known before it is sent.
                 String sha256 = Sha256.hex(hashing);

@@ -23,6 +23,10 @@ final class CuttableLink implements AutoCloseable {
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
+    /** Armed by {@link #cutAfterNextCommit()}: the next metric commit reaches the server, its answer does not. */
+    private final java.util.concurrent.atomic.AtomicBoolean cutAtCommit = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger commitsCut = new java.util.concurrent.atomic.AtomicInteger();
+    private final Set<Socket> answerDropped = ConcurrentHashMap.newKeySet();
 
     /** Relays to {@code hostAndPort} ({@code host:port}) from a free loopback port. */
     CuttableLink(String hostAndPort) throws IOException {
@@ -91,8 +95,8 @@ final class CuttableLink implements AutoCloseable {
                     }
                     Socket upstream = new Socket(targetHost, targetPort);
                     open.add(upstream);
-                    daemon("link-up", () -> pump(client, upstream));
-                    daemon("link-down", () -> pump(upstream, client));
+                    daemon("link-up", () -> pumpUp(client, upstream));
+                    daemon("link-down", () -> pumpDown(upstream, client));
                 } catch (IOException e) {
                     // closed by cut(), or one connection failed: the loop decides by the listener's state
                 }
@@ -100,15 +104,66 @@ final class CuttableLink implements AutoCloseable {
         });
     }
 
-    /** Copies one direction until either side ends, then ends both: a half-open link is a cut one. */
-    private void pump(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
+    /**
+     * As a connection lost while a transaction commits: the commit of the next transaction that
+     * writes a write token (a metric append) is passed to the server, which commits, and the
+     * connection is cut before its answer gets back, so the client cannot tell whether it committed.
+     * {@link #commitsCut()} counts the cuts made.
+     */
+    void cutAfterNextCommit() {
+        cutAtCommit.set(true);
+    }
+
+    int commitsCut() {
+        return commitsCut.get();
+    }
+
+    /**
+     * Client to server: when armed, finds the statement that writes a transaction's write token
+     * (the last before its commit; the driver sends COMMIT itself as a prepared statement, without
+     * its text, once a connection has committed a few times), and marks the answer to the message
+     * after it, the commit, to be dropped.
+     */
+    private void pumpUp(Socket client, Socket server) {
+        try (InputStream in = client.getInputStream(); OutputStream out = server.getOutputStream()) {
+            byte[] buffer = new byte[64 * 1024];
+            boolean commitNext = false;
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                if (commitNext) {
+                    commitNext = false;
+                    answerDropped.add(server);
+                } else if (cutAtCommit.get() && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains("runlog_write_tokens") && cutAtCommit.compareAndSet(true, false)) {
+                    commitNext = true;
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
         } catch (IOException e) {
             // the link was cut or a side closed
         } finally {
-            close(from);
-            close(to);
+            close(client);
+            close(server);
+        }
+    }
+
+    /** Server to client: ends both sides instead of passing on the answer to a COMMIT that is to be cut. */
+    private void pumpDown(Socket server, Socket client) {
+        try (InputStream in = server.getInputStream(); OutputStream out = client.getOutputStream()) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                if (answerDropped.remove(server)) {
+                    commitsCut.incrementAndGet();
+                    return;
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the link was cut or a side closed
+        } finally {
+            close(server);
+            close(client);
         }
     }
 

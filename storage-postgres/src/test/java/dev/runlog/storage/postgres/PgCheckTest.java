@@ -50,7 +50,7 @@ class PgCheckTest {
             registry.setAlias("gone", "champion", 2);
             StoreCheck healthy = TrackerStores.of(tracker).tracking().checkStore();
             assertEquals(List.of(), healthy.problems());
-            assertTrue(healthy.description().startsWith("PostgreSQL schema 5, postgresql://"), healthy.description());
+            assertTrue(healthy.description().startsWith("PostgreSQL schema 6, postgresql://"), healthy.description());
 
             try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
                 s.execute("DELETE FROM runlog_runs WHERE run_id = '" + runId + "'");

@@ -115,6 +115,29 @@ class PgFaultTest {
     }
 
     @Test
+    void aMetricBatchWhoseCommitAnswerWasLostIsStoredOnceNotAgainByTheRetry() throws Exception {
+        // The server committed, the connection died before saying so: the writer's retry stored the
+        // batch a second time. The batch's token now tells that it committed.
+        try (CuttableLink link = new CuttableLink(TestPostgres.get().hostAndPort());
+             Tracker tracker = Tracker.builder().uri(uriThrough(link)).shutdownHook(false).build()) {
+            String runId;
+            try (ActiveRun run = tracker.startRun("commit-lost")) {
+                run.logMetric("m", 0, 0);
+                run.flush();
+                link.cutAfterNextCommit();
+                for (int step = 1; step <= 100; step++) {
+                    run.logMetric("m", step, step);
+                }
+                run.flush();
+                runId = run.id();
+            }
+            assertEquals(1, link.commitsCut(), "the test cut no commit");
+            List<Long> steps = tracker.metricHistory(runId, "m").stream().map(m -> m.step()).toList();
+            assertEquals(java.util.stream.LongStream.rangeClosed(0, 100).boxed().toList(), steps);
+        }
+    }
+
+    @Test
     void connectionsThatDiedWhileTheStoreWasIdleAreReplacedWithoutTheCallerSeeingIt() throws Exception {
         try (CuttableLink link = new CuttableLink(TestPostgres.get().hostAndPort());
              Tracker tracker = Tracker.builder().uri(uriThrough(link)).shutdownHook(false).build()) {

@@ -64,7 +64,7 @@ class PgSchemaTest {
         try (Connection c = pg.connect(database); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version FROM runlog_schema")) {
             assertTrue(rs.next());
-            assertEquals(5, rs.getInt(1));
+            assertEquals(6, rs.getInt(1));
             assertTrue(!rs.next(), "one schema row");
         }
         try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
@@ -93,6 +93,9 @@ class PgSchemaTest {
             s.execute("ALTER TABLE runlog_runs DROP COLUMN data");
             s.execute("DROP FUNCTION runlog_run_data(text)");
             s.execute("DROP TABLE runlog_purged_runs");
+            s.execute("DROP TABLE runlog_write_tokens");
+            s.execute("ALTER TABLE runlog_datasets DROP COLUMN content_sha256");
+            s.execute("ALTER TABLE runlog_datasets ADD UNIQUE (digest, name)");
             s.execute("UPDATE runlog_schema SET version = 1");
             s.execute("UPDATE runlog_runs SET status = 'RUNNING', end_time = NULL");
         }
@@ -142,6 +145,9 @@ class PgSchemaTest {
             s.execute("ALTER TABLE runlog_runs DROP COLUMN data");
             s.execute("ALTER TABLE runlog_runs RESET (fillfactor)");
             s.execute("DROP TABLE runlog_purged_runs");
+            s.execute("DROP TABLE runlog_write_tokens");
+            s.execute("ALTER TABLE runlog_datasets DROP COLUMN content_sha256");
+            s.execute("ALTER TABLE runlog_datasets ADD UNIQUE (digest, name)");
             s.execute("UPDATE runlog_schema SET version = 3");
         }
         try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
@@ -159,7 +165,7 @@ class PgSchemaTest {
              ResultSet rs = s.executeQuery("SELECT (SELECT version FROM runlog_schema),"
                      + " to_regclass('runlog_run_data') IS NULL")) {
             rs.next();
-            assertEquals(5, rs.getInt(1));
+            assertEquals(6, rs.getInt(1));
             assertTrue(rs.getBoolean(2), "the table of records is gone");
         }
     }

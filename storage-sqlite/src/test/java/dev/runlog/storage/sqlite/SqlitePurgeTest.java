@@ -58,7 +58,7 @@ class SqlitePurgeTest {
             assertTrue(purge.bytesReclaimed() >= 0);
             StoreCheck check = store.checkStore();
             assertEquals(List.of(), check.problems());
-            assertEquals("SQLite schema 10, " + dir.resolve("runlog.db").toAbsolutePath(), check.description());
+            assertEquals("SQLite schema 11, " + dir.resolve("runlog.db").toAbsolutePath(), check.description());
         }
     }
 

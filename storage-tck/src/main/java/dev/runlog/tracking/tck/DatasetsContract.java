@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -207,6 +208,34 @@ public interface DatasetsContract {
 
         tracker.deleteRun(newer.id());
         assertEquals(List.of(older.id(), newer.id(), elsewhere.id()), ids(tracker.runsUsing(train.digest())));
+    }
+
+    @Test
+    @DisplayName("the same digest and name logged with another profile is a record of its own: no run's inputs change")
+    default void anotherProfileOfTheSameDataChangesNoOtherRun(Tracker tracker, MutableClock clock) {
+        // Logged first by an imported archive or a client, with a profile of its own making; then the
+        // same file profiled here, and again with a plugin's extension (a drift reference).
+        Dataset genuine = dataset("iris", "v1");
+        Dataset forged = new Dataset(genuine.name(), genuine.digest(), genuine.source(), genuine.schema(),
+                new Dataset.Profile(777, genuine.profile().columns()));
+        Dataset extended = new Dataset(genuine.name(), genuine.digest(), genuine.source(), genuine.schema(),
+                new Dataset.Profile(genuine.profile().rowCount(), genuine.profile().columns(), Map.of("x.reference", "abc")));
+        ActiveRun first = tracker.startRun("iris");
+        first.logInput(forged, "training");
+        clock.advance(Duration.ofSeconds(1));
+        ActiveRun second = tracker.startRun("iris");
+        second.logInput(genuine, "training");
+        clock.advance(Duration.ofSeconds(1));
+        ActiveRun third = tracker.startRun("iris");
+        third.logInput(extended, "training");
+        ActiveRun fourth = tracker.startRun("iris");
+        fourth.logInput(genuine, "training");
+
+        assertEquals(List.of(new DatasetInput(forged, "training")), tracker.getRun(first.id()).inputs());
+        assertEquals(List.of(new DatasetInput(genuine, "training")), tracker.getRun(second.id()).inputs());
+        assertEquals(List.of(new DatasetInput(extended, "training")), tracker.getRun(third.id()).inputs());
+        assertEquals(List.of(new DatasetInput(genuine, "training")), tracker.getRun(fourth.id()).inputs());
+        assertEquals(List.of(first.id(), second.id(), third.id(), fourth.id()), ids(tracker.runsUsing(genuine.digest())));
     }
 
     @Test

@@ -53,8 +53,11 @@ final class InMemoryTrackingStore implements TrackingStore {
     private final Map<String, ExperimentState> experiments = new LinkedHashMap<>();
     private final Map<String, ExperimentState> experimentsByName = new HashMap<>();
     private final Map<String, RunState> runs = new LinkedHashMap<>();
-    /** Each dataset once, by name and digest, shared by the inputs of every run that used it. */
-    private final Map<List<String>, Dataset> datasets = new HashMap<>();
+    /**
+     * Each dataset once per content (name, digest, source, schema and profile), shared by the inputs
+     * of every run that logged it so: another profile of the same data is a record of its own.
+     */
+    private final Map<Dataset, Dataset> datasets = new HashMap<>();
     /** Purged runs whose artifact files the caller has not yet said are deleted, in purge order. */
     private final Set<String> pendingArtifactDeletions = new LinkedHashSet<>();
     private long nextExperimentId = 1;
@@ -459,7 +462,7 @@ final class InMemoryTrackingStore implements TrackingStore {
     private void addInputs(RunState run, List<DatasetInput> inputs) {
         for (DatasetInput input : inputs) {
             Dataset given = input.dataset();
-            Dataset stored = datasets.computeIfAbsent(List.of(given.name(), given.digest()), k -> given);
+            Dataset stored = datasets.computeIfAbsent(given, k -> given);
             DatasetInput shared = new DatasetInput(stored, input.context());
             if (!run.inputs.contains(shared)) {
                 run.inputs.add(shared);

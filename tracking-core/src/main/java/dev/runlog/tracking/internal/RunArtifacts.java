@@ -174,13 +174,20 @@ final class RunArtifacts {
      * stored (see {@link VerifiedInput}); a file with no record is read as it is.
      */
     InputStream open(String runId, String normalized) {
-        ArtifactEntry recorded = null;
+        // The record before the bytes: a file replaced meanwhile then shows its new bytes under the
+        // old record, which VerifiedInput reads again, never its old bytes under a newer record.
+        ArtifactEntry recorded = record(runId, normalized);
+        return VerifiedInput.of(artifacts.open(runId, normalized), runId, recorded, () -> record(runId, normalized));
+    }
+
+    /** The store's record of one file, or null when it has none. */
+    private ArtifactEntry record(String runId, String normalized) {
         for (ArtifactEntry entry : store.recordedArtifacts(runId)) {
             if (entry.path().equals(normalized) && !entry.isDirectory()) {
-                recorded = entry;
+                return entry;
             }
         }
-        return VerifiedInput.of(artifacts.open(runId, normalized), runId, recorded);
+        return null;
     }
 
     /** Copies the file or tree at {@code normalized} into {@code targetDirectory}; see {@code Tracker#downloadArtifacts}. */
@@ -192,7 +199,8 @@ final class RunArtifacts {
         try {
             if (!normalized.isEmpty() && artifacts.list(runId, normalized).isEmpty()) {
                 // Not a directory with content: a single file, or nothing, which open() reports.
-                try (InputStream in = VerifiedInput.of(artifacts.open(runId, normalized), runId, recorded.get(normalized))) {
+                try (InputStream in = VerifiedInput.of(artifacts.open(runId, normalized), runId, recorded.get(normalized),
+                        () -> record(runId, normalized))) {
                     Files.createDirectories(targetDirectory);
                     copyIntoPlace(in, result);
                 }
@@ -210,7 +218,8 @@ final class RunArtifacts {
                 if (made.add(target.getParent())) {
                     directoriesWithoutLinks(targetDirectory, target.getParent());
                 }
-                try (InputStream in = VerifiedInput.of(artifacts.open(runId, file.path()), runId, recorded.get(file.path()))) {
+                try (InputStream in = VerifiedInput.of(artifacts.open(runId, file.path()), runId, recorded.get(file.path()),
+                        () -> record(runId, file.path()))) {
                     copyIntoPlace(in, target);
                 }
             }

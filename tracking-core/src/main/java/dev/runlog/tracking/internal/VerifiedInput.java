@@ -7,31 +7,45 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.function.Supplier;
 
 /**
  * An artifact's content as read, checked against the size and SHA-256 its store recorded when it
- * was stored: a read past the recorded size, or an end of stream at another size or with another
- * digest, throws an {@link IntegrityException} naming the file, so a file changed behind Runlog's
+ * was stored: an end of stream at another size or with another digest throws an {@link IntegrityException} naming the file, so a file changed behind Runlog's
  * back (on disk, or in a bucket with forged object metadata) is never taken for the one logged.
  * The check is made as the bytes go by, so a caller reading to the end (a download, a copy) pays no
  * second pass; one that stops early has checked nothing, as with any stream.
+ *
+ * <p>A file replaced while it is read (another process logging it again) is stored before its new
+ * record is, so a reader may meet the new bytes under the old record: on a mismatch the record is
+ * read again, a few times over some 200 ms, and the read passes if the bytes match it then.
  */
 final class VerifiedInput extends FilterInputStream {
+    private static final int RECHECKS = 10;
+    private static final long RECHECK_PAUSE_MILLIS = 20;
+
     private final String runId;
     private final ArtifactEntry recorded;
+    private final Supplier<ArtifactEntry> current;
     private final MessageDigest digest = Sha256.newDigest();
     private long read;
     private boolean checked;
 
-    private VerifiedInput(InputStream in, String runId, ArtifactEntry recorded) {
+    private VerifiedInput(InputStream in, String runId, ArtifactEntry recorded, Supplier<ArtifactEntry> current) {
         super(in);
         this.runId = runId;
         this.recorded = recorded;
+        this.current = current;
     }
 
-    /** {@code in}, checked against {@code recorded}; as it is when there is no record to check against. */
-    static InputStream of(InputStream in, String runId, ArtifactEntry recorded) {
-        return recorded == null || recorded.sha256().isEmpty() ? in : new VerifiedInput(in, runId, recorded);
+    /**
+     * {@code in}, checked against {@code recorded}; as it is when there is no record to check against.
+     *
+     * @param current the file's record as the store has it now (null when it has none), read again
+     *                when the bytes do not match {@code recorded}
+     */
+    static InputStream of(InputStream in, String runId, ArtifactEntry recorded, Supplier<ArtifactEntry> current) {
+        return recorded == null || recorded.sha256().isEmpty() ? in : new VerifiedInput(in, runId, recorded, current);
     }
 
     @Override
@@ -40,7 +54,7 @@ final class VerifiedInput extends FilterInputStream {
         if (b < 0) {
             atEnd();
         } else {
-            took(1);
+            read++;
             digest.update((byte) b);
         }
         return b;
@@ -52,7 +66,7 @@ final class VerifiedInput extends FilterInputStream {
         if (n < 0) {
             atEnd();
         } else {
-            took(n);
+            read += n;
             digest.update(buffer, offset, n);
         }
         return n;
@@ -78,25 +92,33 @@ final class VerifiedInput extends FilterInputStream {
         return false;
     }
 
-    private void took(int n) {
-        read += n;
-        if (read > recorded.size()) {
-            throw changed("more than its recorded " + recorded.size() + " bytes");
-        }
-    }
-
     private void atEnd() {
         if (checked) {
             return;
         }
         checked = true;
-        if (read != recorded.size()) {
-            throw changed(read + " bytes, recorded " + recorded.size());
-        }
         String actual = Sha256.hex(digest);
-        if (!actual.equals(recorded.sha256().orElseThrow())) {
-            throw changed("SHA-256 " + actual + ", recorded " + recorded.sha256().orElseThrow());
+        if (matches(recorded, actual)) {
+            return;
         }
+        for (int i = 0; i < RECHECKS; i++) {
+            ArtifactEntry now = current.get();
+            if (now != null && matches(now, actual)) {
+                return; // replaced while read: these are the new bytes, and their record came
+            }
+            try {
+                Thread.sleep(RECHECK_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw changed(read != recorded.size() ? read + " bytes, recorded " + recorded.size()
+                : "SHA-256 " + actual + ", recorded " + recorded.sha256().orElseThrow());
+    }
+
+    private boolean matches(ArtifactEntry record, String actual) {
+        return read == record.size() && record.sha256().filter(actual::equals).isPresent();
     }
 
     private IntegrityException changed(String what) {

@@ -53,7 +53,7 @@ public final class ArtifactStores {
         // Not containsKey(null): Map.of and Map.copyOf maps throw on it instead of answering.
         for (String name : options.keySet()) {
             if (name == null) {
-                throw new InvalidInputException("Artifact location '" + location + "': an option has no name");
+                throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location) + "': an option has no name");
             }
         }
         Map<String, String> checked = new TreeMap<>(options);
@@ -67,7 +67,7 @@ public final class ArtifactStores {
                                 : "it takes " + String.join(", ", new TreeSet<>(known))));
             }
             if (option.getValue() == null || option.getValue().isEmpty()) {
-                throw new InvalidInputException("Artifact location '" + location + "': option '" + option.getKey()
+                throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location) + "': option '" + option.getKey()
                         + "' has no value");
             }
         }
@@ -114,10 +114,10 @@ public final class ArtifactStores {
             if (rest.startsWith("///") || !rest.startsWith("//")) {
                 return localPath(location, rest.replaceFirst("^//", ""));
             }
-            throw new InvalidInputException("Artifact location '" + location
+            throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location)
                     + "' names a host; write file:///absolute/dir or a plain path");
         } catch (IllegalArgumentException | FileSystemNotFoundException e) {
-            throw new InvalidInputException("Artifact location '" + location
+            throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location)
                     + "' is not a local directory URI; write file:///absolute/dir or a plain path: " + e.getMessage());
         }
     }
@@ -127,8 +127,8 @@ public final class ArtifactStores {
         try {
             return Path.of(path).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            throw new InvalidInputException("Artifact location '" + location + "' is not a path this file system takes: "
-                    + e.getMessage());
+            throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location) + "' is not a path this file system takes: "
+                    + InputRules.hideCredentials(e.getMessage()));
         }
     }
 
@@ -136,7 +136,8 @@ public final class ArtifactStores {
         try {
             return new URI(location);
         } catch (URISyntaxException e) {
-            throw new InvalidInputException("Artifact location '" + location + "' is not a valid URI: " + e.getMessage());
+            throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location) + "' is not a valid URI: "
+                    + InputRules.hideCredentials(e.getMessage()));
         }
     }
 

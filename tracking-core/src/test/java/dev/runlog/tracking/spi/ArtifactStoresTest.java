@@ -1,6 +1,7 @@
 package dev.runlog.tracking.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,5 +42,14 @@ class ArtifactStoresTest {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> ArtifactStores.open(dir.toString(), Map.of("region", "eu-west-1")));
         assertTrue(e.getMessage().contains("region"), e.getMessage());
+    }
+
+    @Test
+    void aFileLocationWithCredentialsIsRefusedWithoutThem() {
+        for (String location : new String[] {"file://AK:SECRETPW@host/dir", "file://AK:SECRETPW@ho st/dir"}) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> ArtifactStores.open(location, Map.of()));
+            assertFalse(e.getMessage().contains("SECRETPW"), e.getMessage());
+            assertTrue(e.getMessage().contains("(credentials hidden)"), e.getMessage());
+        }
     }
 }

@@ -259,8 +259,22 @@ final class PgDatabase implements AutoCloseable {
                     pause(attempt);
                     continue;
                 }
-                throw translate(e);
+                RunlogException failure = translate(e);
+                if (committing && PgErrors.isConnectionLoss(e)) {
+                    throw new CommitLost(failure.getMessage(), e);
+                }
+                throw failure;
             }
+        }
+    }
+
+    /**
+     * The connection was lost while the transaction committed: it may have committed or not, which
+     * only a look at what it wrote can tell (see {@link PgOnceWrites}).
+     */
+    static final class CommitLost extends StoreException {
+        CommitLost(String message, Throwable cause) {
+            super(message + " (the connection was lost while committing: the change may have been stored)", cause);
         }
     }
 

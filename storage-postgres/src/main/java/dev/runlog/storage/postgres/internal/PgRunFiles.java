@@ -4,6 +4,7 @@ import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.spi.DatasetCodec;
+import dev.runlog.tracking.spi.Sha256;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,23 +41,39 @@ final class PgRunFiles {
                 runId, paths.toArray(new String[0]), sizes.toArray(new Long[0]), digests.toArray(new String[0]));
     }
 
+    /**
+     * What a dataset's record is keyed by beside its digest and name: SHA-256 over the SHA-256 of
+     * its source, schema text and profile text, each as UTF-8 (as migration 6 computes it in SQL),
+     * so that no two different contents share a record however their parts are split.
+     */
+    static String contentSha256(String source, String schema, String profile) {
+        var outer = Sha256.newDigest();
+        for (String part : new String[] {source, schema, profile}) {
+            outer.update(Sha256.newDigest().digest(part.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return Sha256.hex(outer);
+    }
+
     static List<ArtifactEntry> recordedArtifacts(Connection c, String runId) throws SQLException {
         return PgDatabase.list(c, rs -> ArtifactEntry.file(rs.getString(1), rs.getLong(2), rs.getString(3)),
                 "SELECT path, size, sha256 FROM runlog_artifact_records WHERE run_id = ? ORDER BY path", runId);
     }
 
-    /** Keeps each data set once per (digest, name) and links it to the run in its context, once. */
+    /** Keeps each data set once per content (see {@link #contentSha256}) and links it to the run in its context, once. */
     static void recordInputs(Connection c, String runId, List<DatasetInput> inputs) throws SQLException {
         try (PreparedStatement dataset = c.prepareStatement("WITH added AS (INSERT INTO runlog_datasets (digest, name,"
-                + " source, schema_json, profile_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest, name) DO NOTHING"
-                + " RETURNING dataset_id) SELECT dataset_id FROM added"
-                + " UNION ALL SELECT dataset_id FROM runlog_datasets WHERE digest = ? AND name = ?");
+                + " source, schema_json, profile_json, content_sha256) VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (digest, name, content_sha256) DO NOTHING RETURNING dataset_id)"
+                + " SELECT dataset_id FROM added UNION ALL SELECT dataset_id FROM runlog_datasets"
+                + " WHERE digest = ? AND name = ? AND content_sha256 = ?");
              PreparedStatement link = c.prepareStatement("INSERT INTO runlog_inputs (run_id, dataset_id, context)"
                      + " VALUES (?, ?, ?) ON CONFLICT (run_id, dataset_id, context) DO NOTHING")) {
             for (DatasetInput input : inputs) {
                 Dataset d = input.dataset();
-                Object[] values = {d.digest(), d.name(), d.source(), DatasetCodec.schemaToText(d.schema()),
-                        DatasetCodec.profileToText(d.profile()), d.digest(), d.name()};
+                String schema = DatasetCodec.schemaToText(d.schema());
+                String profile = DatasetCodec.profileToText(d.profile());
+                String content = contentSha256(d.source(), schema, profile);
+                Object[] values = {d.digest(), d.name(), d.source(), schema, profile, content, d.digest(), d.name(), content};
                 for (int i = 0; i < values.length; i++) {
                     dataset.setObject(i + 1, values[i]);
                 }

@@ -257,6 +257,22 @@ final class PgSchema {
             // two (killed, or refused by the artifact store) leaves them to the next one.
             """
             CREATE TABLE runlog_purged_runs (run_id text PRIMARY KEY)
+            """,
+            // 6: write tokens (below), and a dataset is kept once per content, no longer once per (digest, name): logged again with another
+            // profile (one an imported archive carries, one a plugin added a drift reference to), it is a record of
+            // its own, so what one run logged never changes another run's inputs. The content is keyed by a digest
+            // (PgRunFiles.contentSha256: SHA-256 over the SHA-256 of source, schema and profile text), as the
+            // profile is too long for an index entry.
+            """
+            ALTER TABLE runlog_datasets ADD COLUMN content_sha256 text COLLATE "C";
+            UPDATE runlog_datasets SET content_sha256 = encode(sha256(sha256(convert_to(source, 'UTF8'))
+                || sha256(convert_to(schema_json, 'UTF8')) || sha256(convert_to(profile_json, 'UTF8'))), 'hex');
+            ALTER TABLE runlog_datasets ALTER COLUMN content_sha256 SET NOT NULL;
+            ALTER TABLE runlog_datasets DROP CONSTRAINT runlog_datasets_digest_name_key;
+            ALTER TABLE runlog_datasets ADD UNIQUE (digest, name, content_sha256);
+            -- Tokens of metric appends (PgOnceWrites): whether a transaction whose connection was lost while
+            -- it committed did commit, so that the tracker's retry does not store its points twice.
+            CREATE TABLE runlog_write_tokens (token uuid PRIMARY KEY, written bigint NOT NULL)
             """);
 
     private PgSchema() {

@@ -55,9 +55,16 @@ final class PgTrackingStore implements TrackingStore {
     private static final String DELETED = LifecycleStage.DELETED.name();
 
     private final PgDatabase db;
+    /** Metric appends, stored at most once though their commit be lost. Housekeeping time: the system clock. */
+    private final PgOnceWrites once;
 
     PgTrackingStore(PgDatabase db) {
         this.db = db;
+        this.once = new PgOnceWrites(db, java.time.Clock.systemUTC());
+        db.write(c -> {
+            once.forgetOld(c);
+            return null;
+        });
     }
 
     // ---- experiments: ids from an identity column, names unique by constraint -----------------
@@ -466,7 +473,7 @@ final class PgTrackingStore implements TrackingStore {
      */
     @Override
     public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
-        db.write(c -> {
+        once.write(c -> {
             PgRunWrites.append(c, runId, metrics, params, tags);
             return null;
         });
@@ -480,7 +487,7 @@ final class PgTrackingStore implements TrackingStore {
     @Override
     public boolean logMetricsOfRuns(Map<String, List<Metric>> pointsByRun) {
         InputRules.notNull("points by run", pointsByRun);
-        db.write(c -> {
+        once.write(c -> {
             for (Map.Entry<String, List<Metric>> run : new TreeMap<>(pointsByRun).entrySet()) {
                 PgRunWrites.append(c, run.getKey(), run.getValue(), Map.of(), Map.of());
             }

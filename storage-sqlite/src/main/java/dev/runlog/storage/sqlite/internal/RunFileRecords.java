@@ -50,24 +50,24 @@ final class RunFileRecords {
         return files;
     }
 
-    /** Stores each data set once per (digest, name), and links it to the run in its context. */
+    /** Stores each data set once per content (digest, name, source, schema, profile), and links it to the run in its context. */
     static void recordInputs(Connection c, String runId, List<DatasetInput> inputs) throws SQLException {
         try (PreparedStatement insertDataset = c.prepareStatement("INSERT INTO datasets (digest, name, source,"
-                + " schema_json, profile_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest, name) DO NOTHING");
-             PreparedStatement selectDataset = c.prepareStatement(
-                     "SELECT dataset_id FROM datasets WHERE digest = ? AND name = ?");
+                + " schema_json, profile_json) VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (digest, name, source, schema_json, profile_json) DO NOTHING");
+             PreparedStatement selectDataset = c.prepareStatement("SELECT dataset_id FROM datasets"
+                     + " WHERE digest = ? AND name = ? AND source = ? AND schema_json = ? AND profile_json = ?");
              PreparedStatement insertInput = c.prepareStatement(
                      "INSERT OR IGNORE INTO inputs (run_id, dataset_id, context) VALUES (?, ?, ?)")) {
             for (DatasetInput input : inputs) {
                 Dataset dataset = input.dataset();
-                insertDataset.setString(1, dataset.digest());
-                insertDataset.setString(2, dataset.name());
-                insertDataset.setString(3, dataset.source());
-                insertDataset.setString(4, DatasetCodec.schemaToText(dataset.schema()));
-                insertDataset.setString(5, DatasetCodec.profileToText(dataset.profile()));
+                String[] content = {dataset.digest(), dataset.name(), dataset.source(),
+                        DatasetCodec.schemaToText(dataset.schema()), DatasetCodec.profileToText(dataset.profile())};
+                for (int i = 0; i < content.length; i++) {
+                    insertDataset.setString(i + 1, content[i]);
+                    selectDataset.setString(i + 1, content[i]);
+                }
                 insertDataset.executeUpdate();
-                selectDataset.setString(1, dataset.digest());
-                selectDataset.setString(2, dataset.name());
                 long datasetId;
                 try (ResultSet rs = selectDataset.executeQuery()) {
                     rs.next();

@@ -84,7 +84,7 @@ final class Schema {
                 PRIMARY KEY (series_id, chunk_no)
             ) WITHOUT ROWID;
             """,
-            // 2: artifact digests and dataset inputs. Datasets are stored once per (digest, name).
+            // 2: artifact digests and dataset inputs. Datasets are stored once per (digest, name) (until 11).
             """
             CREATE TABLE artifacts (
                 run_id TEXT    NOT NULL,
@@ -208,6 +208,26 @@ final class Schema {
             // between the two (killed, or refused by the artifact store) leaves them to the next one.
             """
             CREATE TABLE purged_runs (run_id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+            """,
+            // 11: a dataset is kept once per content, no longer once per (digest, name): logged again with
+            // another profile (one an imported archive carries, one a plugin added a drift reference to),
+            // it is a record of its own, so what one run logged never changes another run's inputs. The
+            // table is rebuilt (SQLite cannot drop a UNIQUE constraint); its ids, which inputs refer
+            // to, are kept.
+            """
+            CREATE TABLE datasets_by_content (
+                dataset_id   INTEGER PRIMARY KEY,
+                digest       TEXT NOT NULL,
+                name         TEXT NOT NULL,
+                source       TEXT NOT NULL,
+                schema_json  TEXT NOT NULL,
+                profile_json TEXT NOT NULL,
+                UNIQUE (digest, name, source, schema_json, profile_json)
+            );
+            INSERT INTO datasets_by_content (dataset_id, digest, name, source, schema_json, profile_json)
+                SELECT dataset_id, digest, name, source, schema_json, profile_json FROM datasets;
+            DROP TABLE datasets;
+            ALTER TABLE datasets_by_content RENAME TO datasets;
             """);
 
     static int latestVersion() {

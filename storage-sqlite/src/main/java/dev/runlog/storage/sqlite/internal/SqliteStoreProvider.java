@@ -45,7 +45,9 @@ public final class SqliteStoreProvider implements StoreProvider {
                 String name = eq < 0 ? option : option.substring(0, eq);
                 String value = eq < 0 ? "" : decode(uri, name, option.substring(eq + 1));
                 if (value.isEmpty()) {
-                    throw unknownOption(uri, name, null);
+                    throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': option '" + name
+                            + "' has no value" + (name.isEmpty() ? " nor name" : "") + "; write name=value, such as"
+                            + " synchronous=full");
                 }
                 if (options.putIfAbsent(name, value) != null) {
                     throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' gives option '" + name + "' twice");

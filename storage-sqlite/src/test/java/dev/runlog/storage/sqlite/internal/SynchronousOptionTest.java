@@ -64,6 +64,14 @@ class SynchronousOptionTest {
         assertTrue(e.getMessage().contains("'" + name + "'"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"synchronous=", "artifacts=", "synchronous"})
+    void anOptionWithoutAValueIsSaidToHaveNone(String option) {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Tracker.open("sqlite:" + dir.resolve("x.db") + "?" + option));
+        assertTrue(e.getMessage().contains("option '" + option.replace("=", "") + "' has no value"), e.getMessage());
+    }
+
     @Test
     void aBadPercentEscapeIsBadInput() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
