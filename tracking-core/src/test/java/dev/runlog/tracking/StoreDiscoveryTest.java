@@ -18,6 +18,15 @@ class StoreDiscoveryTest {
     }
 
     @Test
+    void aSchemeWithoutItsModuleIsNamedWithoutTheUrisPassword() {
+        // storage-postgres is not on tracking-core's test class path.
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Tracker.open("postgresql://runlog:topsecret4@db.example.com/runlog"));
+        assertTrue(e.getMessage().contains("dev.runlog:storage-postgres"), e.getMessage());
+        assertTrue(!e.getMessage().contains("topsecret4"), e.getMessage());
+    }
+
+    @Test
     void sqliteWithoutItsModuleNamesTheModuleToAdd() {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open("sqlite:runs.db"));
         assertTrue(e.getMessage().contains("'sqlite'"), e.getMessage());

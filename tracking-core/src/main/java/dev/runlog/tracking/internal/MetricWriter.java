@@ -127,14 +127,25 @@ final class MetricWriter {
     }
 
     /**
-     * Reports a pending failure to the caller, then buffers the point, waiting while the buffer is
-     * full. A caller waiting for room receives the failure of any store attempt that fails while it
+     * Reports a pending failure to the caller (its point is then not buffered, and a store failure
+     * says so), else buffers the point, waiting while the buffer is full. A caller waiting for room receives the failure of any store attempt that fails while it
      * waits (or a failure not yet reported), and its point is then <em>not</em> buffered: the
      * exception says so.
      */
     void submit(String runId, Metric point) {
         if (failurePending) {
-            throwPendingFailure();
+            RuntimeException failure;
+            synchronized (monitor) {
+                failure = takePendingFailureLocked();
+            }
+            if (failure instanceof StoreException) {
+                // Its message counts the points buffered, which this call's is not among.
+                throw new StoreException("This metric point was not buffered (log it again); " + failure.getMessage(),
+                        failure);
+            }
+            if (failure != null) {
+                throw failure;
+            }
         }
         if (!slots.tryAcquire()) {
             awaitSlot();

@@ -1,5 +1,6 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.Plugins;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Tracker;
@@ -33,7 +34,7 @@ public final class StoreLookup {
     public static String scheme(String uri) {
         int colon = uri.indexOf(':');
         if (colon <= 0) {
-            throw new InvalidInputException("Tracking URI '" + uri
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri)
                     + "' has no scheme; write it as scheme:location, such as memory: or sqlite:runlog.db");
         }
         return uri.substring(0, colon).toLowerCase(Locale.ROOT);
@@ -42,11 +43,16 @@ public final class StoreLookup {
     public static StoreProvider.Stores open(String uri) {
         String scheme = scheme(uri);
         StoreProvider provider = Plugins.providerFor(providers(), StoreProvider::scheme, scheme, available ->
-                new InvalidInputException("No store for scheme '" + scheme + "' (tracking URI '" + uri + "'): "
+                new InvalidInputException("No store for scheme '" + scheme + "' (tracking URI '" + InputRules.hideCredentials(uri) + "'): "
                         + Plugins.moduleHint(KNOWN_MODULES.getOrDefault(scheme, ""), "to the classpath",
                         "check the spelling or add the store's module")
                         + ". Schemes on the classpath now: " + String.join(", ", available)));
-        return provider.open(uri);
+        StoreProvider.Stores stores = provider.open(uri);
+        if (stores == null) {
+            throw new dev.runlog.tracking.StoreException("The store provider " + provider.getClass().getName() + " of scheme '"
+                    + scheme + "' opened no store for '" + InputRules.hideCredentials(uri) + "' (it returned null)");
+        }
+        return stores;
     }
 
     private static Iterable<StoreProvider> providers() {

@@ -73,7 +73,9 @@ class StoreFailureTest {
         // A second refusal means the writer has recorded the first: the store refuses before the
         // writer catches, so one refusal alone does not say the writer knows yet.
         assertTrue(twoRefusals.await(10, TimeUnit.SECONDS), "the writer never retried");
-        assertThrows(StoreException.class, () -> run.logMetric("acc", 0.6, 1));
+        StoreException thrown = assertThrows(StoreException.class, () -> run.logMetric("acc", 0.6, 1));
+        assertTrue(thrown.getMessage().startsWith("This metric point was not buffered (log it again); Storing buffered"
+                + " metric points failed (1 points buffered; they stay buffered and are retried)"), thrown.getMessage());
 
         // More failed retries of the same outage are not thrown again at logMetric ...
         store.failing = false;
