@@ -24,6 +24,8 @@ public record MonitorAlert(Kind kind, String message, WindowReport report) {
         PREDICTION_DRIFT,
         /** The label metric fell under {@link MonitorOptions#metricFloor()}. */
         METRIC_BELOW_FLOOR,
+        /** The label metric rose above {@link MonitorOptions#metricCeiling()} (a metric where lower is better). */
+        METRIC_ABOVE_CEILING,
         /** The 95th latency percentile rose above {@link MonitorOptions#latencyCeiling()}. */
         LATENCY_ABOVE_CEILING,
         /**

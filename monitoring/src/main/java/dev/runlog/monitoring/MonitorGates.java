@@ -76,13 +76,29 @@ public final class MonitorGates {
      * @throws InvalidInputException if min is NaN
      */
     public static Gate monitoredMetricAtLeast(Tracker tracker, String metric, double min) {
+        return monitoredMetric(tracker, metric, min, true);
+    }
+
+    /**
+     * Passes when the candidate's label metric over every monitored window (each window weighted by
+     * its labels) is at most {@code max}: for a metric where lower is better, such as an error
+     * logged with {@code MonitorOptions.metric("mae", ...)}; fails when no label arrived.
+     *
+     * @throws InvalidInputException if max is NaN
+     */
+    public static Gate monitoredMetricAtMost(Tracker tracker, String metric, double max) {
+        return monitoredMetric(tracker, metric, max, false);
+    }
+
+    private static Gate monitoredMetric(Tracker tracker, String metric, double bound, boolean atLeast) {
         InputRules.notNull("tracker", tracker);
         InputRules.notNull("metric", metric);
-        if (Double.isNaN(min)) {
-            throw new InvalidInputException("the minimum of monitored " + metric + " is a number; got NaN");
+        if (Double.isNaN(bound)) {
+            throw new InvalidInputException("the " + (atLeast ? "minimum" : "maximum") + " of monitored " + metric
+                    + " is a number; got NaN");
         }
-        String name = "monitoring: " + metric + " >= " + min;
-        String required = ">= " + min;
+        String required = (atLeast ? ">= " : "<= ") + bound;
+        String name = "monitoring: " + metric + " " + required;
         return candidate -> {
             double sum = 0;
             long labels = 0;
@@ -100,7 +116,8 @@ public final class MonitorGates {
             }
             double mean = sum / labels;
             String actual = String.format(Locale.ROOT, "%.4f over %d labels", mean, labels);
-            return mean >= min ? new GateResult(name, true, actual, required) : GateResult.fail(name, actual, required);
+            boolean passed = atLeast ? mean >= bound : mean <= bound;
+            return passed ? new GateResult(name, true, actual, required) : GateResult.fail(name, actual, required);
         };
     }
 

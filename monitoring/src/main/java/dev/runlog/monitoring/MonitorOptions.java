@@ -52,6 +52,7 @@ public final class MonitorOptions {
         Reference reference;
         boolean alertOnAnyFeature = true;
         double metricFloor = Double.NaN;
+        double metricCeiling = Double.NaN;
         Duration latencyCeiling;
         String metricName = "accuracy";
         LabelMetric metric = LabelMetric.accuracy();
@@ -203,6 +204,19 @@ public final class MonitorOptions {
     }
 
     /**
+     * A copy raising an alert when a window's metric of labelled predictions is above this ceiling:
+     * for a metric where lower is better, an error such as {@code .metric("mae", ...)}.
+     *
+     * @throws InvalidInputException if the ceiling is NaN or infinite
+     */
+    public MonitorOptions metricCeiling(double ceiling) {
+        if (!Double.isFinite(ceiling)) {
+            throw new InvalidInputException("the metric ceiling is a finite number; got " + ceiling);
+        }
+        return with(c -> c.metricCeiling = ceiling);
+    }
+
+    /**
      * A copy raising an alert when a window's 95th percentile of latency is above this ceiling.
      *
      * @throws InvalidInputException if the ceiling is not positive
@@ -327,6 +341,11 @@ public final class MonitorOptions {
     /** The floor of the label metric; empty for none. */
     public OptionalDouble metricFloor() {
         return Double.isNaN(v.metricFloor) ? OptionalDouble.empty() : OptionalDouble.of(v.metricFloor);
+    }
+
+    /** The ceiling of the label metric (for a metric where lower is better); empty for none. */
+    public OptionalDouble metricCeiling() {
+        return Double.isNaN(v.metricCeiling) ? OptionalDouble.empty() : OptionalDouble.of(v.metricCeiling);
     }
 
     /** The ceiling of the 95th latency percentile; empty for none. */

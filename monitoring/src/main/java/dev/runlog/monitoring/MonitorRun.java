@@ -138,7 +138,30 @@ final class MonitorRun {
      * @throws dev.runlog.tracking.StoreException if the store fails; the entry can be written again
      */
     static void write(Entry entry) {
-        ActiveRun run = entry.run.started();
+        try {
+            writeTo(entry.run.started(), entry);
+        } catch (dev.runlog.tracking.NotFoundException | dev.runlog.tracking.ConflictException ended) {
+            // The monitoring run was ended or deleted from outside (a clean-up, the UI, runlog): the
+            // windows to come go to a new run of the same version, from this one on, rather than all
+            // being given up until the process restarts.
+            String old = entry.run.run.id();
+            if (!(ended instanceof dev.runlog.tracking.RunNotActiveException) && !(ended instanceof dev.runlog.tracking.NotFoundException)
+                    && !String.valueOf(ended.getMessage()).contains(old)) {
+                writeTo(entry.run.run, entry); // another run's refused points, reported here once: not this run's
+                return;
+            }
+            entry.run.run = null;
+            entry.pointsDone = 0;
+            entry.reportDone = false;
+            writeTo(entry.run.started(), entry);
+            System.getLogger(MonitorRun.class.getName()).log(System.Logger.Level.WARNING, "The monitoring run " + old
+                    + " of " + entry.run.model + " v" + entry.run.version + " was ended or deleted elsewhere ("
+                    + ended.getMessage() + "); window " + entry.report.window() + " and the next go to run "
+                    + entry.run.run.id());
+        }
+    }
+
+    private static void writeTo(ActiveRun run, Entry entry) {
         // Point by point: the tracker takes a batch's points one at a time, and one that reports a
         // failure of its writer is not taken, while those before it are.
         List<Map.Entry<String, Double>> points = List.copyOf(entry.metrics.entrySet());

@@ -101,6 +101,12 @@ final class WindowEvaluation {
                     + format(report.metric().getAsDouble()) + " over " + report.labelled() + " labels, under the floor "
                     + options.metricFloor().getAsDouble(), report));
         }
+        if (options.metricCeiling().isPresent() && report.metric().isPresent()
+                && report.metric().getAsDouble() > options.metricCeiling().getAsDouble()) {
+            alerts.add(new MonitorAlert(MonitorAlert.Kind.METRIC_ABOVE_CEILING, where + options.metricName() + " "
+                    + format(report.metric().getAsDouble()) + " over " + report.labelled() + " labels, above the ceiling "
+                    + options.metricCeiling().getAsDouble(), report));
+        }
         if (options.latencyCeiling().isPresent() && report.latency().count() > 0
                 && report.latency().p95() > options.latencyCeiling().get().toNanos() / 1e6) {
             alerts.add(new MonitorAlert(MonitorAlert.Kind.LATENCY_ABOVE_CEILING, where + "p95 latency "

@@ -164,6 +164,28 @@ class MonitorGatesTest {
                 rejected.failures().stream().map(GateResult::actual).toList());
     }
 
+    @Test
+    void anErrorMetricIsGatedByItsCeiling() {
+        int version = store.register(store.dataset);
+        List<List<String>> rows = new java.util.ArrayList<>(store.data.rows);
+        java.util.Collections.shuffle(rows, new java.util.Random(11));
+        try (ModelMonitor monitor = ModelMonitor.forModel(store.tracker, "models:/breast-cancer/" + version,
+                MonitorOptions.defaults().window(100).target("diagnosis")
+                        .metric("error_rate", (predicted, truth) -> predicted.equals(truth) ? 0 : 1))) {
+            for (int i = 0; i < 200; i++) {
+                List<String> row = rows.get(i);
+                monitor.label(monitor.record(store.features(row, 30, 0), row.get(30)), i % 4 == 0 ? "wrong" : row.get(30));
+            }
+        }
+        PromotionRejectedException rejected = assertThrows(PromotionRejectedException.class,
+                () -> store.registry.promote(MonitorFixture.MODEL, version, Stage.STAGING,
+                        MonitorGates.monitoredMetricAtMost(store.tracker, "error_rate", 0.2)));
+        assertEquals("monitoring: error_rate <= 0.2", rejected.failures().get(0).gate());
+        assertEquals("0.2500 over 200 labels", rejected.failures().get(0).actual());
+        store.registry.promote(MonitorFixture.MODEL, version, Stage.STAGING,
+                MonitorGates.monitoredMetricAtMost(store.tracker, "error_rate", 0.25));
+    }
+
     private static int registerUnder(String name) {
         try (dev.runlog.tracking.ActiveRun run = store.tracker.startRun(name + "-training")) {
             run.logInput(store.dataset, "training");

@@ -82,4 +82,47 @@ class MonitorMisuseTest {
             }
         }
     }
+
+    @Test
+    void anErrorAboveItsCeilingRaisesAnAlertAndOneBelowDoesNot() {
+        Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
+        List<MonitorAlert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "regression", reference, MonitorOptions.defaults()
+                .window(1_000).metric("mae", (p, t) -> Math.abs(((Number) p).doubleValue() - ((Number) t).doubleValue()))
+                .metricCeiling(0.5))) {
+            monitor.addListener(alerts::add);
+            for (double error : new double[] {0.1, 10}) {
+                for (int i = 0; i < 10; i++) {
+                    monitor.label(monitor.record(new double[] {0.5}, 1.0), 1.0 + error);
+                }
+                monitor.closeWindow();
+            }
+        }
+        List<MonitorAlert> ceiling = alerts.stream().filter(a -> a.kind() == MonitorAlert.Kind.METRIC_ABOVE_CEILING).toList();
+        assertEquals(1, ceiling.size(), alerts.toString());
+        assertTrue(ceiling.get(0).message().contains("mae 10"), ceiling.get(0).message());
+        assertThrows(InvalidInputException.class, () -> MonitorOptions.defaults().metricCeiling(Double.NaN));
+    }
+
+    @Test
+    void aMonitoringRunEndedElsewhereIsFollowedByANewRunNotByWindowsGivenUp() {
+        Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
+        try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "ended-elsewhere", reference,
+                MonitorOptions.defaults().window(10))) {
+            for (int i = 0; i < 10; i++) {
+                monitor.record(new double[] {0.5}, 1.0);
+            }
+            monitor.flush();
+            String first = monitor.runId();
+            tracker.endRun(first, dev.runlog.tracking.RunStatus.KILLED);   // a clean-up, the UI, runlog
+            for (int i = 0; i < 10; i++) {
+                monitor.record(new double[] {0.5}, 1.0);
+            }
+            monitor.flush();
+            assertEquals(0, monitor.droppedWindows());
+            String second = monitor.runId();
+            assertTrue(!second.equals(first), "still the ended run " + first);
+            assertEquals(List.of(1L), tracker.metricHistory(second, "predictions").stream().map(m -> m.step()).toList());
+        }
+    }
 }

@@ -125,6 +125,9 @@ final class ModelSupport {
         String file = ArtifactPaths.join(uri.artifactPath(), ModelDescriptor.FILE_NAME);
         try (InputStream in = tracker.runArtifacts().open(uri.runId(), file)) {
             return in.readAllBytes();
+        } catch (IntegrityException e) {
+            throw new IntegrityException("The descriptor " + descriptorUri(uri) + " changed since the model was logged: "
+                    + e.getMessage(), e);
         } catch (NotFoundException e) {
             throw new NotFoundException("No model at runs:/" + uri.runId() + "/" + uri.artifactPath()
                     + " (it has no " + ModelDescriptor.FILE_NAME + ")");
