@@ -470,7 +470,9 @@ public final class ModelMonitor implements AutoCloseable {
     }
 
     private WindowReport evaluate(long endMillis) {
-        return evaluate(endMillis, endMillis);
+        // A clock set back since the window opened: the window ends as it starts, never before.
+        long end = Math.max(endMillis, window.startMillis());
+        return evaluate(end, end);
     }
 
     /** Judges the window, queues its logging (written by the caller's log.write()) and tells the listeners. */

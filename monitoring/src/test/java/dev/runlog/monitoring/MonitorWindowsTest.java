@@ -52,6 +52,18 @@ class MonitorWindowsTest {
     }
 
     @Test
+    void aClockSetBackNeverEndsAWindowBeforeItStarted() {
+        ManualClock clock = new ManualClock();
+        try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "clock-back", reference, MonitorOptions.defaults()
+                .window(Duration.ofHours(1)).clock(clock).pollInterval(Duration.ofHours(1)))) {
+            monitor.record(new double[] {0.1}, 1.0);
+            clock.millis -= 3_600_000; // NTP, or a test clock, set back an hour
+            WindowReport report = monitor.closeWindow().orElseThrow();
+            assertTrue(!report.end().isBefore(report.start()), report.start() + " to " + report.end());
+        }
+    }
+
+    @Test
     void aTimedWindowClosesAtTheFirstEventOrFlushAfterItsSpan() {
         ManualClock clock = new ManualClock();
         try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "timed", reference, MonitorOptions.defaults()

@@ -143,12 +143,17 @@ final class PgDatabase implements AutoCloseable {
         String seconds = uri.driverParameters().get("connectTimeout");
         long millis = DEFAULT_CONNECT_TIMEOUT_SECONDS * 1000L;
         if (seconds != null) {
+            long parsed;
             try {
-                millis = Long.parseLong(seconds.trim()) * 1000L;
+                parsed = Long.parseLong(seconds.trim());
             } catch (NumberFormatException e) {
                 throw new InvalidInputException("connectTimeout=" + seconds
                         + " is not a whole number of seconds");
             }
+            if (parsed < 0 || parsed > 3_600) {
+                throw new InvalidInputException("connectTimeout=" + seconds + " is not 0 to 3600 seconds");
+            }
+            millis = parsed * 1000L;
         }
         return Math.max(millis, 250); // the pool's minimum; 0 (the driver's "no limit") is not one for a call
     }

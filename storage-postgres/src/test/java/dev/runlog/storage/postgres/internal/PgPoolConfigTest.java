@@ -43,4 +43,15 @@ class PgPoolConfigTest {
         assertEquals("runlog", driver.getDatabaseName());
         assertEquals(3_000, config.getConnectionTimeout());
     }
+
+    @Test
+    void aConnectTimeoutOutsideZeroToAnHourIsRefusedByName() {
+        for (String seconds : new String[] {"-5", "3601", "ten"}) {
+            PgUri uri = PgUri.parse("postgresql://me@db.example.com/runlog?connectTimeout=" + seconds, variable -> null,
+                    Path.of("no-home"));
+            dev.runlog.tracking.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.runlog.tracking.InvalidInputException.class, () -> PgDatabase.poolConfig(uri));
+            assertTrue(e.getMessage().startsWith("connectTimeout=" + seconds + " is not"), e.getMessage());
+        }
+    }
 }

@@ -76,6 +76,11 @@ public final class SqliteStoreProvider implements StoreProvider {
         if (rest.isBlank()) {
             throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' names no file; write sqlite:PATH, such as sqlite:runlog.db");
         }
+        if (rest.endsWith("/") || rest.endsWith(java.io.File.separator)) {
+            // Path.of would drop the slash and make a file of the directory's name.
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' names a directory; a SQLite"
+                    + " store is one file: write sqlite:" + rest + "runlog.db");
+        }
         // SQLite's own spellings, which its driver would read but which here would name a file.
         if (rest.equals(":memory:")) {
             throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' would create a file named ':memory:'; for a store"

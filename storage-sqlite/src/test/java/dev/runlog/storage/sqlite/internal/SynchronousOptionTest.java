@@ -73,6 +73,14 @@ class SynchronousOptionTest {
     }
 
     @Test
+    void aPathEndingInASlashIsADirectoryNotAFileOfItsName() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Tracker.open("sqlite:" + dir.resolve("runs") + "/"));
+        assertTrue(e.getMessage().contains("names a directory"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("runs")));
+    }
+
+    @Test
     void aBadPercentEscapeIsBadInput() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> Tracker.open("sqlite:" + dir.resolve("x.db") + "?artifacts=%zz"));
