@@ -33,8 +33,21 @@ public final class S3Failures {
                         + "): " + code + "; check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or"
                         + " an AWS profile) and the bucket's policy", e);
             }
+            if (code.equals("XAmzContentSHA256Mismatch") || code.equals("BadDigest")) {
+                // Services that check the SDK's newer request checksums differently (older MinIO, s3proxy).
+                return new StoreException("S3 refused the upload's checksum " + action + " (bucket '" + bucket
+                        + "', object " + object + "): " + code + "; for an S3-compatible service that does not take"
+                        + " the SDK's default checksums, add checksums=when-required to the artifact location", e);
+            }
             return new StoreException("S3 failed " + action + " (bucket '" + bucket + "', object " + object + "): "
                     + code + " (HTTP " + service.statusCode() + ")", e);
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("Unable to load credentials")) {
+            // The SDK's message lists every provider of its chain and why each failed: a page of text.
+            return new StoreException("No AWS credentials were found " + action + " (bucket '" + bucket + "'): set"
+                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the aws.accessKeyId and aws.secretAccessKey"
+                    + " system properties), an AWS profile, or a role; the AWS SDK looked for them in that order", e);
         }
         return new StoreException("Could not reach S3 " + action + " (bucket '" + bucket + "', object " + object
                 + "): " + reason(e), e);
