@@ -335,6 +335,8 @@ final class Archives {
             InputRules.tags(tags);
             tags.put(IMPORTED_FROM, InputRules.tagValue(IMPORTED_FROM, text(manifest, "source_run_id", tarGz)));
             tags.put(IMPORTING, "true");
+            importedParent(tracker, tags.get(dev.runlog.tracking.ActiveRun.PARENT_RUN_ID_TAG))
+                    .ifPresent(parent -> tags.put(dev.runlog.tracking.ActiveRun.PARENT_RUN_ID_TAG, parent));
             List<DatasetInput> inputs = new ArrayList<>();
             for (JsonNode input : field(run, "inputs", JsonNode::isArray, "an array", tarGz)) {
                 Dataset dataset;
@@ -391,6 +393,20 @@ final class Archives {
         } finally {
             Temp.deleteTree(work);
         }
+    }
+
+    /**
+     * The id in this store of a child run's parent, when the parent was imported here before (its
+     * {@code runlog.importedFrom} names the source id): a run of a nested sweep keeps pointing at
+     * its parent. Empty when it was not (the tag then keeps the source store's id).
+     */
+    private static java.util.Optional<String> importedParent(DefaultTracker tracker, String sourceParentId) {
+        if (sourceParentId == null || !sourceParentId.matches("[0-9a-f]{32}")) {
+            return java.util.Optional.empty();
+        }
+        List<Run> copies = tracker.searchRuns().filter("tags.`" + IMPORTED_FROM + "` = '" + sourceParentId + "'")
+                .viewType(dev.runlog.tracking.ViewType.ACTIVE_ONLY).list();
+        return copies.size() == 1 ? java.util.Optional.of(copies.get(0).info().id()) : java.util.Optional.empty();
     }
 
     /**

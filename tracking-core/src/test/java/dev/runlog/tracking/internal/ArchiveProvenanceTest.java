@@ -170,6 +170,27 @@ class ArchiveProvenanceTest {
         }
     }
 
+    @Test
+    void aChildImportedAfterItsParentPointsAtTheParentsCopy() {
+        String parentId;
+        String childId;
+        try (ActiveRun parent = tracker.startRun("sweep")) {
+            parentId = parent.id();
+            try (ActiveRun child = tracker.newRun("sweep").parent(parent).start()) {
+                childId = child.id();
+            }
+        }
+        Path parentArchive = dir.resolve("parent.tar.gz");
+        Path childArchive = dir.resolve("child.tar.gz");
+        tracker.exportRun(parentId, parentArchive);
+        tracker.exportRun(childId, childArchive);
+        try (Tracker other = Tracker.builder().uri("memory:").shutdownHook(false).build()) {
+            String parentCopy = other.importRun(parentArchive).info().id();
+            String childCopy = other.importRun(childArchive).info().id();
+            assertEquals(parentCopy, other.getRun(childCopy).data().tags().get(ActiveRun.PARENT_RUN_ID_TAG));
+        }
+    }
+
     /** A run with two text files under notes/, ended. */
     private String runWithFiles() {
         try (ActiveRun run = tracker.startRun("files")) {
