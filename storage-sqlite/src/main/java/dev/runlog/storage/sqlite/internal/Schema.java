@@ -84,7 +84,7 @@ final class Schema {
                 PRIMARY KEY (series_id, chunk_no)
             ) WITHOUT ROWID;
             """,
-            // 2: artifact digests and dataset inputs. Datasets are stored once per (digest, name) (until 11).
+            // 2: artifact digests and dataset inputs. Datasets are stored once per (digest, name).
             """
             CREATE TABLE artifacts (
                 run_id TEXT    NOT NULL,
