@@ -139,7 +139,7 @@ final class Context implements AutoCloseable {
         if (ownsTracker) {
             Optional<Path> file = sqliteFile(uri);
             if (file.isPresent() && !Files.exists(file.get())) {
-                throw new NoStore("no store at " + file.get() + " (" + uri + "); check --store: runlog makes a"
+                throw new NoStore("no store at " + file.get() + " (" + dev.runlog.tracking.spi.InputRules.hideCredentials(uri) + "); check --store: runlog makes a"
                         + " store only for import, import-mlflow, copy --to and ui --allow-writes");
             }
         }

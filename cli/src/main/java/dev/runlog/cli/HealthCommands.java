@@ -243,7 +243,9 @@ final class HealthCommands {
             try (Stream<Run> all = tracker.searchRuns().viewType(ViewType.ALL).stream()) {
                 for (Run run : (Iterable<Run>) all::iterator) {
                     String runId = run.info().id();
+                    java.util.Set<String> recordedPaths = new java.util.HashSet<>();
                     for (ArtifactEntry recorded : stores.tracking().recordedArtifacts(runId)) {
+                        recordedPaths.add(recorded.path());
                         if (recorded.isDirectory() || recorded.sha256().isEmpty()) {
                             continue;
                         }
@@ -254,6 +256,10 @@ final class HealthCommands {
                             problems.add("run " + runId + ": " + recorded.path() + ": " + problem);
                         }
                     }
+                    for (String path : unrecorded(stores, runId, "", recordedPaths)) {
+                        problems.add("run " + runId + ": " + path + ": not recorded (not logged through Runlog;"
+                                + " reads, downloads and exports refuse it)");
+                    }
                     if (++runs % 100 == 0) {
                         ctx().progress("checked the artifacts of " + runs + " runs");
                     }
@@ -262,6 +268,19 @@ final class HealthCommands {
             ctx().progressDone();
             return new Check("artifacts", count(files, "file") + " (" + Text.size(bytes) + ") of " + count(runs, "run")
                     + " checked against their recorded SHA-256", problems);
+        }
+
+        /** The files under {@code dir} that the artifact store holds and the tracking store never recorded. */
+        private static List<String> unrecorded(TrackerStores stores, String runId, String dir, java.util.Set<String> recorded) {
+            List<String> found = new ArrayList<>();
+            for (ArtifactEntry entry : stores.artifacts().list(runId, dir)) {
+                if (entry.isDirectory()) {
+                    found.addAll(unrecorded(stores, runId, entry.path(), recorded));
+                } else if (!recorded.contains(entry.path())) {
+                    found.add(entry.path());
+                }
+            }
+            return found;
         }
 
         /** What is wrong with one artifact file, or null: read whole and hashed, never trusted by size alone. */

@@ -71,17 +71,19 @@ class HealthCommandsTest {
             payload = files.findFirst().orElseThrow();
         }
         Files.delete(payload);
+        Files.writeString(artifact(h.runA, "planted.txt"), "put there by hand");
 
         Result r = h.run("doctor");
         assertEquals(1, r.code(), r::toString);
         assertTrue(r.out().contains("artifacts: run " + h.runA + ": model/MLmodel.json: changed: SHA-256 "), r.out());
         assertTrue(r.out().contains("artifacts: run " + h.runB + ": model/data/" + payload.getFileName() + ": missing"), r.out());
+        assertTrue(r.out().contains("artifacts: run " + h.runA + ": planted.txt: not recorded (not logged through Runlog;"), r.out());
         assertTrue(r.out().contains("models: iris-classifier version 1: "), r.out());
-        assertTrue(r.out().endsWith("unhealthy: 3 problems\n"), r.out());
+        assertTrue(r.out().endsWith("unhealthy: 4 problems\n"), r.out());
 
         JsonNode json = json(h.run("doctor", "--format", "json").out());
         assertFalse(json.get("healthy").asBoolean());
-        assertEquals(2, json.get("checks").get(2).get("problems").size());
+        assertEquals(3, json.get("checks").get(2).get("problems").size());
     }
 
     @Test

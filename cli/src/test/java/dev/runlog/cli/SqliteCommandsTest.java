@@ -47,6 +47,9 @@ class SqliteCommandsTest extends CommandsContract {
             }
         }
         assertFalse(Files.exists(dir.resolve("typo.db")));
+        Result secret = h.run("runs", "--store", "sqlite:" + dir.resolve("typo.db") + "?artifacts=s3://AKIAX:s3cr3tkey@bucket/p");
+        assertEquals(1, secret.code(), secret::toString);
+        assertFalse(secret.err().contains("s3cr3tkey"), secret.err());
 
         // What fills a store makes it.
         Result copied = h.run("copy", "--to", "sqlite:" + dir.resolve("copy.db"));

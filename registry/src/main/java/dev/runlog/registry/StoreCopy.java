@@ -212,6 +212,12 @@ public final class StoreCopy {
                         directories.push(entry.path());
                         continue;
                     }
+                    if (!recorded.containsKey(entry.path())) {
+                        // Nothing vouches for it, and the copy would record it as the run's own.
+                        throw new IntegrityException("Artifact " + entry.path() + " of run " + runId + " has no record in"
+                                + " the source store: it was not logged through Runlog, so the copy stops at it"
+                                + " (runlog doctor lists such files)");
+                    }
                     ArtifactEntry copied;
                     try (InputStream in = source.artifacts().open(runId, entry.path())) {
                         copied = target.artifacts().put(runId, entry.path(), in);
@@ -219,7 +225,7 @@ public final class StoreCopy {
                         throw new StoreException("Cannot read artifact " + entry.path() + " of run " + runId, e);
                     }
                     String expected = recorded.get(entry.path());
-                    if (expected != null && !expected.equals(copied.sha256().orElse(""))) {
+                    if (!expected.equals(copied.sha256().orElse(""))) {
                         throw new IntegrityException("Artifact " + entry.path() + " of run " + runId + " has SHA-256 "
                                 + copied.sha256().orElse("?") + " but " + expected + " was recorded when it was stored");
                     }

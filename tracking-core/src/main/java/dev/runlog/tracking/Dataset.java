@@ -109,7 +109,8 @@ public record Dataset(String name, String digest, String source, List<Column> sc
     /**
      * Statistics of the data.
      *
-     * @param rowCount   the number of data rows
+     * @param rowCount   the number of data rows; {@link #UNKNOWN_ROWS} (-1) when it is not known (a
+     *                   dataset an MLflow client logged with a profile that gives no {@code num_rows})
      * @param columns    per numeric column, its statistics; columns of other types are absent
      * @param extensions what {@link dev.runlog.tracking.spi.DatasetProfiler} plugins added, by their
      *                   key: the monitoring module's drift reference (quantile sketches and category
@@ -118,9 +119,12 @@ public record Dataset(String name, String digest, String source, List<Column> sc
      *                   reads an absent one as empty)
      */
     public record Profile(long rowCount, Map<String, ColumnProfile> columns, Map<String, String> extensions) {
+        /** The row count of a profile that does not know it. */
+        public static final long UNKNOWN_ROWS = -1;
+
         public Profile {
-            if (rowCount < 0) {
-                throw new InvalidInputException("a profile's row count is 0 or more; got " + rowCount);
+            if (rowCount < UNKNOWN_ROWS) {
+                throw new InvalidInputException("a profile's row count is 0 or more, or -1 when unknown; got " + rowCount);
             }
             columns = Map.copyOf(InputRules.notNull("columns", columns));
             extensions = Map.copyOf(InputRules.notNull("extensions", extensions));

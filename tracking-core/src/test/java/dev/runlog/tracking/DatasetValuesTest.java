@@ -21,7 +21,7 @@ class DatasetValuesTest {
     @Test
     void negativeCountsAreRefusedNamingThem() {
         InvalidInputException rows = assertThrows(InvalidInputException.class, () -> dataset("0".repeat(64), -5));
-        assertTrue(rows.getMessage().contains("row count is 0 or more; got -5"), rows.getMessage());
+        assertTrue(rows.getMessage().contains("row count is 0 or more, or -1 when unknown; got -5"), rows.getMessage());
         InvalidInputException column = assertThrows(InvalidInputException.class,
                 () -> new Dataset.ColumnProfile(-1, 0, 0, 0, 0, 0, NONE));
         assertTrue(column.getMessage().contains("count -1"), column.getMessage());

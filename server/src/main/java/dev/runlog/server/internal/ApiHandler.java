@@ -305,14 +305,15 @@ public final class ApiHandler implements HttpHandler {
     }
 
     private static void sendDownload(HttpExchange exchange, JsonApi.Download download) throws IOException {
-        try (InputStream in = download.content()) {
+        // Read and checked whole before the reply starts (see CheckedArtifact).
+        try (CheckedArtifact checked = CheckedArtifact.read(download.content()); InputStream in = checked.open()) {
             Headers headers = exchange.getResponseHeaders();
             headers.set("Content-Type", download.contentType());
             if (download.attachment()) {
                 headers.set("Content-Disposition", contentDisposition(download.fileName()));
             }
             boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(200, head ? -1 : 0);
+            exchange.sendResponseHeaders(200, head || checked.size() == 0 ? -1 : checked.size());
             if (!head) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     in.transferTo(out);

@@ -158,6 +158,13 @@ class MlflowEndpointsTest {
                         + dataset.replace("\"name\": \"d\"", "\"name\": \"s3d\"").replace("\"file:/d.csv\"",
                                 "\"{\\\"uri\\\": \\\"s3://bucket/key.csv\\\"}\"") + "}]}", 200, "{}"),
                 new Case("GET", "mlflow/runs/get?run_id=${R}", null, 200, "\"source_type\":\"s3\""),
+                // What MLflow's numpy and Spark datasets send, and a dataset with no profile: no row count, kept as unknown.
+                new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"dataset\": "
+                        + dataset.replace("\"name\": \"d\"", "\"name\": \"np\"").replace("{\\\"num_rows\\\": 3}",
+                                "{\\\"features_shape\\\": [150, 4]}") + "}]}", 200, "{}"),
+                new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"dataset\": "
+                        + "{\"name\": \"bare\", \"digest\": \"b1\", \"source\": \"file:/b.csv\"}}]}", 200, "{}"),
+                new Case("GET", "mlflow/runs/get?run_id=${R}", null, 200, "\"name\":\"bare\",\"digest\":\"b1\""),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"{\\\"artifact_path\\\": \\\"model\\\"}\"}", 200, "{}"),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"not json\"}", 400, "not JSON"),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"[1, 2]\"}", 400, "must be a JSON object"),

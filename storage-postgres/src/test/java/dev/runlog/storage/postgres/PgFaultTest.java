@@ -50,8 +50,12 @@ class PgFaultTest {
      * how long a call waits for the database before it fails, so the test does not wait out the 10 s default.
      */
     private String uriThrough(CuttableLink link) {
+        return uriThrough(link, TestPostgres.get().freshDatabase(temp.resolve("store")));
+    }
+
+    private String uriThrough(CuttableLink link, String database) {
         TestPostgres pg = TestPostgres.get();
-        String direct = pg.uri(pg.freshDatabase(temp.resolve("store")));
+        String direct = pg.uri(database);
         String password = pg.embedded() ? ":" + PASSWORD : "";
         return direct.replace("@" + pg.hostAndPort() + "/", password + "@" + link.hostAndPort() + "/") + "?connectTimeout=1";
     }
@@ -118,8 +122,9 @@ class PgFaultTest {
     void aMetricBatchWhoseCommitAnswerWasLostIsStoredOnceNotAgainByTheRetry() throws Exception {
         // The server committed, the connection died before saying so: the writer's retry stored the
         // batch a second time. The batch's token now tells that it committed.
+        String database = TestPostgres.get().freshDatabase(temp.resolve("store"));
         try (CuttableLink link = new CuttableLink(TestPostgres.get().hostAndPort());
-             Tracker tracker = Tracker.builder().uri(uriThrough(link)).shutdownHook(false).build()) {
+             Tracker tracker = Tracker.builder().uri(uriThrough(link, database)).shutdownHook(false).build()) {
             String runId;
             try (ActiveRun run = tracker.startRun("commit-lost")) {
                 run.logMetric("m", 0, 0);
@@ -134,6 +139,12 @@ class PgFaultTest {
             assertEquals(1, link.commitsCut(), "the test cut no commit");
             List<Long> steps = tracker.metricHistory(runId, "m").stream().map(m -> m.step()).toList();
             assertEquals(java.util.stream.LongStream.rangeClosed(0, 100).boxed().toList(), steps);
+        }
+        // A tracker that closed deleted its write tokens: the table holds none of a finished process.
+        try (java.sql.Connection c = TestPostgres.get().connect(database);
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM runlog_write_tokens")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1));
         }
     }
 

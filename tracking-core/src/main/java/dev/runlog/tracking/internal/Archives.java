@@ -207,7 +207,8 @@ final class Archives {
      * Writes the run's files under {@code dir} into the archive under {@code prefix}, each checked
      * against the size and SHA-256 the store recorded when it was stored: an archive never carries a
      * file changed or lost since (what {@code runlog doctor} reports) into another store as if it
-     * were sound. A file with no record (one stored before digests were recorded) is written as found.
+     * were sound; nor a file the store never recorded (put among the run's files by other means),
+     * which the import would record as the run's own.
      */
     private static void putArtifacts(DefaultTracker tracker, TarArchiveOutputStream tar, String runId, String dir,
                                      String prefix) throws IOException {
@@ -219,7 +220,13 @@ final class Archives {
             }
         }
         for (ArtifactEntry file : tracker.runArtifacts().filesUnder(runId, dir)) {
-            putArtifact(tracker, tar, runId, file, recorded.remove(file.path()), prefix + file.path().substring(under.length()));
+            ArtifactEntry record = recorded.remove(file.path());
+            if (record == null) {
+                throw new IntegrityException("Run " + runId + ": artifact '" + file.path() + "' has no record in the store:"
+                        + " it was not logged through Runlog, and nothing vouches for it; nothing was exported (runlog"
+                        + " doctor lists such files)");
+            }
+            putArtifact(tracker, tar, runId, file, record, prefix + file.path().substring(under.length()));
         }
         if (!recorded.isEmpty()) {
             throw new IntegrityException("Run " + runId + ": artifact '" + recorded.keySet().iterator().next()
@@ -230,7 +237,7 @@ final class Archives {
 
     private static void putArtifact(DefaultTracker tracker, TarArchiveOutputStream tar, String runId,
                                     ArtifactEntry file, ArtifactEntry record, String name) throws IOException {
-        long size = record != null ? record.size() : file.size();
+        long size = record.size();
         TarArchiveEntry entry = new TarArchiveEntry(name);
         entry.setSize(size);
         tar.putArchiveEntry(entry);
@@ -250,7 +257,7 @@ final class Archives {
             throw changed(runId, file.path(), copied + " bytes, recorded " + size);
         }
         String actual = Sha256.hex(sha256);
-        if (record != null && record.sha256().isPresent() && !record.sha256().get().equals(actual)) {
+        if (record.sha256().isPresent() && !record.sha256().get().equals(actual)) {
             throw changed(runId, file.path(), "SHA-256 " + actual + ", recorded " + record.sha256().get());
         }
         tar.closeArchiveEntry();

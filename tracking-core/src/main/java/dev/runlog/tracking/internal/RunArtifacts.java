@@ -28,6 +28,11 @@ import java.util.stream.Stream;
  * open and that the run exists before it calls here.
  */
 final class RunArtifacts {
+    /** How many stored files wait for their records at most, in {@link #uploadTree}. */
+    private static final int RECORD_BATCH = 64;
+    /** A file this large is recorded as soon as it is stored. */
+    private static final long RECORD_AT_ONCE_BYTES = 1024 * 1024;
+
     private final TrackingStore store;
     private final ArtifactStore artifacts;
 
@@ -62,8 +67,8 @@ final class RunArtifacts {
     }
 
     /**
-     * Stores every file of a local tree under {@code artifactDir}, then records their digests in
-     * one write. Links are refused, not followed: a link could pull in any file of the machine.
+     * Stores every file of a local tree under {@code artifactDir} and records their digests, a few
+     * files a write. Links are refused, not followed: a link could pull in any file of the machine.
      * Model descriptors ({@code MLmodel.json}) are stored after every other file, so that a write
      * cut short never leaves a descriptor beside a missing or partial payload.
      *
@@ -99,16 +104,27 @@ final class RunArtifacts {
             // A stable sort: descriptors last, everything else in walk order.
             ordered.sort(java.util.Comparator.comparing(
                     (Map.Entry<String, Path> e) -> e.getValue().getFileName().toString().equals(ModelDescriptor.FILE_NAME)));
+            // Recorded as they go, a few at a time and a large file at once: a file stored but not yet
+            // recorded reads as changed (a file logged again) or unvouched for (a new one) until its
+            // record comes, so a tree cut short (kill -9 in a gigabyte file) leaves few such files.
+            List<ArtifactEntry> unrecorded = new java.util.ArrayList<>();
             for (Map.Entry<String, Path> target : ordered) {
+                ArtifactEntry entry;
                 try (InputStream in = Files.newInputStream(target.getValue())) {
-                    stored.add(artifacts.put(runId, target.getKey(), in));
+                    entry = artifacts.put(runId, target.getKey(), in);
                 }
+                stored.add(entry);
+                unrecorded.add(entry);
+                if (unrecorded.size() >= RECORD_BATCH || entry.size() >= RECORD_AT_ONCE_BYTES) {
+                    store.logArtifacts(runId, List.copyOf(unrecorded));
+                    unrecorded.clear();
+                }
+            }
+            if (!unrecorded.isEmpty()) {
+                store.logArtifacts(runId, unrecorded);
             }
         } catch (IOException e) {
             throw IoFailures.storeFailure("Could not read artifacts from " + directory, e);
-        }
-        if (!stored.isEmpty()) {
-            store.logArtifacts(runId, stored);
         }
         return stored;
     }
@@ -171,23 +187,56 @@ final class RunArtifacts {
 
     /**
      * A file's content, checked as it is read against the size and SHA-256 recorded when it was
-     * stored (see {@link VerifiedInput}); a file with no record is read as it is.
+     * stored (see {@link VerifiedInput}).
+     *
+     * @throws NotFoundException  if there is no such file
+     * @throws IntegrityException if the file has no record: it was not logged through Runlog
      */
     InputStream open(String runId, String normalized) {
         // The record before the bytes: a file replaced meanwhile then shows its new bytes under the
         // old record, which VerifiedInput reads again, never its old bytes under a newer record.
-        ArtifactEntry recorded = record(runId, normalized);
-        return VerifiedInput.of(artifacts.open(runId, normalized), runId, recorded, () -> record(runId, normalized));
+        return checkedOpen(runId, normalized, record(runId, normalized));
+    }
+
+    private InputStream checkedOpen(String runId, String normalized, ArtifactEntry known) {
+        InputStream in = artifacts.open(runId, normalized);
+        ArtifactEntry recorded = known != null ? known : awaitRecord(runId, normalized);
+        if (recorded == null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // refused anyway
+            }
+            throw new IntegrityException("Artifact '" + normalized + "' of run " + runId + " has no record in the store:"
+                    + " it was not logged through Runlog (put there by other means, or left by a logArtifacts cut"
+                    + " short), so nothing vouches for it; runlog doctor lists such files");
+        }
+        return VerifiedInput.of(in, runId, recorded, () -> record(runId, normalized));
+    }
+
+    /**
+     * The record of a file found without one: a file being logged right now is stored before it is
+     * recorded, so the record is looked for again a few times over some 200 ms; null if none came.
+     */
+    private ArtifactEntry awaitRecord(String runId, String normalized) {
+        for (int i = 0; i < 10; i++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            ArtifactEntry recorded = record(runId, normalized);
+            if (recorded != null) {
+                return recorded;
+            }
+        }
+        return null;
     }
 
     /** The store's record of one file, or null when it has none. */
     private ArtifactEntry record(String runId, String normalized) {
-        for (ArtifactEntry entry : store.recordedArtifacts(runId)) {
-            if (entry.path().equals(normalized) && !entry.isDirectory()) {
-                return entry;
-            }
-        }
-        return null;
+        return store.recordedArtifact(runId, normalized).filter(entry -> !entry.isDirectory()).orElse(null);
     }
 
     /** Copies the file or tree at {@code normalized} into {@code targetDirectory}; see {@code Tracker#downloadArtifacts}. */
@@ -199,8 +248,7 @@ final class RunArtifacts {
         try {
             if (!normalized.isEmpty() && artifacts.list(runId, normalized).isEmpty()) {
                 // Not a directory with content: a single file, or nothing, which open() reports.
-                try (InputStream in = VerifiedInput.of(artifacts.open(runId, normalized), runId, recorded.get(normalized),
-                        () -> record(runId, normalized))) {
+                try (InputStream in = checkedOpen(runId, normalized, recorded.get(normalized))) {
                     Files.createDirectories(targetDirectory);
                     copyIntoPlace(in, result);
                 }
@@ -218,9 +266,16 @@ final class RunArtifacts {
                 if (made.add(target.getParent())) {
                     directoriesWithoutLinks(targetDirectory, target.getParent());
                 }
-                try (InputStream in = VerifiedInput.of(artifacts.open(runId, file.path()), runId, recorded.get(file.path()),
-                        () -> record(runId, file.path()))) {
+                try (InputStream in = checkedOpen(runId, file.path(), recorded.remove(file.path()))) {
                     copyIntoPlace(in, target);
+                }
+            }
+            // A file recorded under the directory that the store no longer lists is lost: a download
+            // that left it out would look whole.
+            for (String path : recorded.keySet()) {
+                if (path.startsWith(prefix)) {
+                    throw new IntegrityException("Artifact '" + path + "' of run " + runId + " was recorded when stored but"
+                            + " is missing; runlog doctor lists every missing or changed file");
                 }
             }
             return result;

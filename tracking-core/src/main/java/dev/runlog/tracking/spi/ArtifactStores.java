@@ -145,7 +145,7 @@ public final class ArtifactStores {
         Iterable<ArtifactStoreProvider> providers = Plugins.load(ArtifactStoreProvider.class,
                 loader -> ServiceLoader.load(ArtifactStoreProvider.class, loader));
         return Plugins.providerFor(providers, ArtifactStoreProvider::scheme, scheme, available ->
-                new InvalidInputException("No artifact store for scheme '" + scheme + "' (artifact location '" + location
+                new InvalidInputException("No artifact store for scheme '" + scheme + "' (artifact location '" + InputRules.hideCredentials(location)
                         + "'): " + Plugins.moduleHint(KNOWN_MODULES.getOrDefault(scheme, ""), "",
                         "check the spelling, or give a directory")
                         + ". Artifact schemes available now: file"

@@ -346,6 +346,16 @@ public interface TrackingStore extends AutoCloseable {
     List<ArtifactEntry> recordedArtifacts(String runId);
 
     /**
+     * The record of one file of a run, as {@link #recordedArtifacts} lists it; empty when it has
+     * none. The tracker asks this at every read of a file, to check it. The default filters
+     * {@link #recordedArtifacts}; a store with many files per run answers with one look-up.
+     */
+    default Optional<ArtifactEntry> recordedArtifact(String runId, String path) {
+        InputRules.notNull("path", path);
+        return recordedArtifacts(runId).stream().filter(entry -> entry.path().equals(path)).findFirst();
+    }
+
+    /**
      * Records datasets a run used. A dataset (by name and digest) is stored once however many runs
      * use it; logging the same dataset with the same context again for a run changes nothing.
      *

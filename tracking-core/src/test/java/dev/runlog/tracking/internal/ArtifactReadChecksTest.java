@@ -83,6 +83,34 @@ class ArtifactReadChecksTest {
     }
 
     @Test
+    void aFilePutAmongARunsFilesByOtherMeansIsNeitherReadNorExported() throws IOException {
+        open(ArtifactStore.localFilesystem(dir.resolve("artifacts")));
+        String runId = runWith("notes/a.txt", "genuine");
+        Files.writeString(stored("a.txt").resolveSibling("planted.txt"), "planted");
+
+        IntegrityException read = assertThrows(IntegrityException.class, () -> tracker.openArtifact(runId, "notes/planted.txt"));
+        assertTrue(read.getMessage().contains("has no record in the store: it was not logged through Runlog"), read.getMessage());
+        assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "notes", dir.resolve("download")));
+        IntegrityException export = assertThrows(IntegrityException.class, () -> tracker.exportRun(runId, dir.resolve("r.tar.gz")));
+        assertTrue(export.getMessage().contains("'notes/planted.txt' has no record"), export.getMessage());
+    }
+
+    @Test
+    void aDirectoryDownloadMissingARecordedFileFailsRatherThanLookingWhole() throws IOException {
+        open(ArtifactStore.localFilesystem(dir.resolve("artifacts")));
+        String runId;
+        try (ActiveRun run = tracker.startRun("reads")) {
+            run.logText("w", "bundle/weights.bin").logText("{}", "bundle/preprocess.json");
+            runId = run.id();
+        }
+        Files.delete(stored("preprocess.json"));
+        IntegrityException e = assertThrows(IntegrityException.class,
+                () -> tracker.downloadArtifacts(runId, "bundle", dir.resolve("download")));
+        assertTrue(e.getMessage().contains("'bundle/preprocess.json' of run " + runId + " was recorded when stored but is missing"),
+                e.getMessage());
+    }
+
+    @Test
     void aSoundFileReadsAsLogged() throws IOException {
         open(ArtifactStore.localFilesystem(dir.resolve("artifacts")));
         String runId = runWith("notes/a.txt", "genuine weights");

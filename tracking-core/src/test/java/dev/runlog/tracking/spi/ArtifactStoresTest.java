@@ -46,7 +46,8 @@ class ArtifactStoresTest {
 
     @Test
     void aFileLocationWithCredentialsIsRefusedWithoutThem() {
-        for (String location : new String[] {"file://AK:SECRETPW@host/dir", "file://AK:SECRETPW@ho st/dir"}) {
+        for (String location : new String[] {"file://AK:SECRETPW@host/dir", "file://AK:SECRETPW@ho st/dir",
+                "ftp://AK:SECRETPW@host/dir"}) {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> ArtifactStores.open(location, Map.of()));
             assertFalse(e.getMessage().contains("SECRETPW"), e.getMessage());
             assertTrue(e.getMessage().contains("(credentials hidden)"), e.getMessage());

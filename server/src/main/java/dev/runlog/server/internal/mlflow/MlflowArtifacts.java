@@ -1,5 +1,6 @@
 package dev.runlog.server.internal.mlflow;
 
+import dev.runlog.server.internal.CheckedArtifact;
 import com.sun.net.httpserver.HttpExchange;
 import dev.runlog.server.internal.ApiHandler;
 import dev.runlog.tracking.ArtifactEntry;
@@ -139,11 +140,14 @@ final class MlflowArtifacts {
     }
 
     private void download(Target target, HttpExchange exchange) throws IOException {
-        try (InputStream in = tracker.openArtifact(target.run().info().id(), target.path())) {
+        // Read and checked whole before the reply starts: a file changed behind the store's back is
+        // an error reply, not a 200 whose body the check fails only after it was sent.
+        try (CheckedArtifact checked = CheckedArtifact.read(tracker.openArtifact(target.run().info().id(), target.path()));
+             InputStream in = checked.open()) {
             exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
             exchange.getResponseHeaders().set("Content-Disposition", "attachment");
             boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(200, head ? -1 : 0);
+            exchange.sendResponseHeaders(200, head || checked.size() == 0 ? -1 : checked.size());
             if (!head) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     in.transferTo(out);

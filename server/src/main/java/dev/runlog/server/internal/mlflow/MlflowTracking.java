@@ -417,11 +417,16 @@ final class MlflowTracking {
                 throw MlflowException.invalid("dataset digest must be 1 to " + MAX_DIGEST_LENGTH + " characters; got "
                         + digest.length());
             }
-            long rows = -1;
+            // MLflow keeps a profile as opaque text; its clients send num_rows for pandas data, other
+            // keys for numpy or Spark, or none: a row count that is not a whole number is unknown.
+            long rows = Dataset.Profile.UNKNOWN_ROWS;
             try {
-                rows = d.hasNonNull("profile") ? MAPPER.readTree(d.get("profile").asText()).path("num_rows").asLong(-1) : -1;
+                JsonNode count = d.hasNonNull("profile") ? MAPPER.readTree(d.get("profile").asText()).path("num_rows") : null;
+                if (count != null && count.isIntegralNumber() && count.canConvertToLong() && count.asLong() >= 0) {
+                    rows = count.asLong();
+                }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                // A profile that is not JSON keeps no row count: MLflow stores it as opaque text.
+                // A profile that is not JSON keeps no row count.
             }
             Dataset dataset = new Dataset(name, digest, d.path("source").asText(""), schema(d.path("schema").asText("")),
                     new Dataset.Profile(rows, Map.of()));

@@ -103,7 +103,8 @@ final class Shapes {
         dataset.put("source_type", MlflowTracking.sourceType(d.source()));
         dataset.put("source", d.source());
         dataset.put("schema", MlflowTracking.schemaJson(d.schema()));
-        dataset.put("profile", "{\"num_rows\": " + d.profile().rowCount() + "}");
+        dataset.put("profile", d.profile().rowCount() == Dataset.Profile.UNKNOWN_ROWS ? "{}"
+                : "{\"num_rows\": " + d.profile().rowCount() + "}");
         return Map.of("tags", tags(Map.of(CONTEXT_TAG, input.context())), "dataset", dataset);
     }
 

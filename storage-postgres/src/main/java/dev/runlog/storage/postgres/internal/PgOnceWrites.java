@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * retry may then store the points a second time, if the lost commit had stored them).
  *
  * <p>A token is deleted by the next write of this process once its own commit was confirmed, in the
- * same statement that writes the next token, so the table holds a few rows per writing process;
- * tokens a process left behind (it died) are deleted after a day by {@link #forgetOld}.
+ * same statement that writes the next token, and the last ones as the store closes, so the table
+ * holds a row or so per writing process; tokens a process left behind (it died) are deleted after
+ * a day by {@link #forgetOld}.
  */
 final class PgOnceWrites {
     private static final Duration KEEP = Duration.ofDays(1);
@@ -83,6 +84,29 @@ final class PgOnceWrites {
         } catch (StoreException unreachable) {
             lost.addSuppressed(unreachable);
             throw lost;
+        }
+    }
+
+    /**
+     * Deletes this process's tokens of confirmed writes, as a store closes. Best effort: a database
+     * that cannot be reached now leaves them to {@link #forgetOld}.
+     */
+    void forgetConfirmed() {
+        List<UUID> done = new ArrayList<>(confirmed);
+        if (done.isEmpty()) {
+            return;
+        }
+        try {
+            db.writeOne(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM runlog_write_tokens WHERE token = ANY (?)")) {
+                    ps.setArray(1, c.createArrayOf("uuid", done.toArray()));
+                    return ps.executeUpdate();
+                }
+            });
+            confirmed.removeAll(done);
+        } catch (StoreException e) {
+            System.getLogger(PgOnceWrites.class.getName()).log(System.Logger.Level.DEBUG,
+                    "Could not delete {0} write tokens at close; a later open deletes them after a day", done.size());
         }
     }
 

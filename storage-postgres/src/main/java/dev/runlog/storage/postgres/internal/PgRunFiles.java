@@ -59,6 +59,12 @@ final class PgRunFiles {
                 "SELECT path, size, sha256 FROM runlog_artifact_records WHERE run_id = ? ORDER BY path", runId);
     }
 
+    /** The record of one file: a look-up of the primary key. */
+    static List<ArtifactEntry> recordedArtifact(Connection c, String runId, String path) throws SQLException {
+        return PgDatabase.list(c, rs -> ArtifactEntry.file(rs.getString(1), rs.getLong(2), rs.getString(3)),
+                "SELECT path, size, sha256 FROM runlog_artifact_records WHERE run_id = ? AND path = ?", runId, path);
+    }
+
     /** Keeps each data set once per content (see {@link #contentSha256}) and links it to the run in its context, once. */
     static void recordInputs(Connection c, String runId, List<DatasetInput> inputs) throws SQLException {
         try (PreparedStatement dataset = c.prepareStatement("WITH added AS (INSERT INTO runlog_datasets (digest, name,"

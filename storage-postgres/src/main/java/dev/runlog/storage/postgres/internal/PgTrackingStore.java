@@ -533,6 +533,11 @@ final class PgTrackingStore implements TrackingStore {
     }
 
     @Override
+    public Optional<ArtifactEntry> recordedArtifact(String runId, String path) {
+        return readRun(runId, c -> PgRunFiles.recordedArtifact(c, runId, path).stream().findFirst());
+    }
+
+    @Override
     public void logInputs(String runId, List<DatasetInput> inputs) {
         writeActiveRun(runId, c -> PgRunFiles.recordInputs(c, runId, inputs));
     }
@@ -568,7 +573,11 @@ final class PgTrackingStore implements TrackingStore {
 
     @Override
     public void close() {
-        db.close();
+        try {
+            once.forgetConfirmed();
+        } finally {
+            db.close();
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -37,10 +37,18 @@ final class RunFileRecords {
     }
 
     static List<ArtifactEntry> recordedArtifacts(Connection c, String runId) throws SQLException {
+        return recordedArtifacts(c, runId, null);
+    }
+
+    /** The run's records, or (with a path) the one of that file: a look-up of the primary key. */
+    static List<ArtifactEntry> recordedArtifacts(Connection c, String runId, String path) throws SQLException {
         List<ArtifactEntry> files = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT path, size, sha256 FROM artifacts WHERE run_id = ? ORDER BY path")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT path, size, sha256 FROM artifacts WHERE run_id = ?"
+                + (path == null ? "" : " AND path = ?") + " ORDER BY path")) {
             ps.setString(1, runId);
+            if (path != null) {
+                ps.setString(2, path);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     files.add(ArtifactEntry.file(rs.getString(1), rs.getLong(2), rs.getString(3)));

@@ -522,6 +522,14 @@ final class SqliteTrackingStore implements TrackingStore {
     }
 
     @Override
+    public Optional<ArtifactEntry> recordedArtifact(String runId, String path) {
+        return db.read(c -> {
+            requireRun(c, runId);
+            return RunFileRecords.recordedArtifacts(c, runId, path).stream().findFirst();
+        });
+    }
+
+    @Override
     public void logInputs(String runId, List<DatasetInput> inputs) {
         db.write(c -> {
             requireWritableRun(c, runId);

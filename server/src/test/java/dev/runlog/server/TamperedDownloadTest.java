@@ -1,0 +1,60 @@
+package dev.runlog.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Tracker;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file changed behind the store's back is never served as a complete, successful download: the
+ * UI's file endpoint and MLflow's artifact proxy read it whole, and so check it, before they reply.
+ * Sent as it was read, the check failed only after the last byte, and clients saw a 200.
+ */
+class TamperedDownloadTest {
+    private final HttpTestClient http = new HttpTestClient();
+
+    @Test
+    void bothDownloadEndpointsRefuseAChangedFileAndServeASoundOne(@TempDir Path dir) throws Exception {
+        try (Tracker tracker = Tracker.open("sqlite:" + dir.resolve("runs.db"));
+             RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true))) {
+            String runId;
+            String experimentId;
+            try (ActiveRun run = tracker.startRun("tamper")) {
+                run.logText("hello", "notes.txt").logText("x".repeat(10_000_000), "big.txt");
+                runId = run.id();
+                experimentId = run.experimentId();
+            }
+            String ui = "api/runs/" + runId + "/artifacts/file?path=";
+            String proxy = "api/2.0/mlflow-artifacts/artifacts/" + experimentId + "/" + runId + "/artifacts/";
+            for (String sound : List.of(ui + "notes.txt", proxy + "notes.txt")) {
+                HttpResponse<String> ok = http.get(server.uri().resolve(sound));
+                assertEquals(200, ok.statusCode(), sound);
+                assertEquals("hello", ok.body());
+            }
+            HttpResponse<String> large = http.get(server.uri().resolve(proxy + "big.txt"));
+            assertEquals(200, large.statusCode());
+            assertEquals(10_000_000, large.body().length(), "a file above the in-memory size comes whole too");
+
+            try (Stream<Path> files = Files.walk(dir.resolve("runs.db.artifacts"))) {
+                Path notes = files.filter(p -> p.getFileName().toString().equals("notes.txt")).findFirst().orElseThrow();
+                Files.writeString(notes, "tampered");
+            }
+            HttpResponse<String> refused = http.get(server.uri().resolve(ui + "notes.txt"));
+            assertEquals(409, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("changed since it was stored"), refused.body());
+            HttpResponse<String> proxied = http.get(server.uri().resolve(proxy + "notes.txt"));
+            assertEquals(400, proxied.statusCode(), proxied.body());
+            assertTrue(proxied.body().contains("INVALID_PARAMETER_VALUE") && proxied.body().contains("changed since it was stored"),
+                    proxied.body());
+        }
+    }
+}
