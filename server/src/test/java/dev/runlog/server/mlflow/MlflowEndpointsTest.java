@@ -107,6 +107,7 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${EREN}\", \"new_name\": \"fx\"}", 400, "RESOURCE_ALREADY_EXISTS"),
                 new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${EREN}\", \"new_name\": \" \"}", 400, "blank"),
                 new Case("POST", "mlflow/experiments/delete", "{\"experiment_id\": \"${EDEL}\"}", 200, "{}"),
+                new Case("POST", "mlflow/experiments/delete", "{\"experiment_id\": \"0\"}", 400, "Cannot delete the default experiment"),
                 new Case("POST", "mlflow/experiments/update", "{\"experiment_id\": \"${EDEL}\", \"new_name\": \"x\"}", 400, "non-active"),
                 new Case("POST", "mlflow/experiments/delete", "{\"experiment_id\": \"99999\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/experiments/restore", "{\"experiment_id\": \"${EDEL}\"}", 200, "{}"),

@@ -44,11 +44,15 @@ final class Reproducibility {
     /**
      * The command line as the tag records it: a store URI given as an argument (as the examples
      * take one) keeps no password in a tag that every reader of a shared store sees; the
-     * credentials of a {@code scheme://user:secret@host} and a {@code password=} option are hidden.
+     * credentials of a {@code scheme://user:secret@host}, a {@code password=} option and the word after
+     * an option named like a secret ({@code --db-password PW}) are hidden.
      */
     static String commandLine(String command) {
+        // Also a secret given as the argument after its option (--db-password PW, -token PW), which the
+        // JVM records as the next word.
         return command == null ? null
-                : InputRules.hideCredentials(command);
+                : InputRules.hideCredentials(command).replaceAll(
+                        "(?i)((?:^|\\s)--?[\\w.-]*(?:password|passwd|secret|token|key)\\s+)(?!-)\\S+", "$1(hidden)");
     }
 
     private static void put(Map<String, String> tags, String key, String value) {

@@ -71,5 +71,9 @@ class SystemTagsTest {
                 Reproducibility.commandLine("train.jar postgresql://db/runlog?user=ana&PASSWORD=x%21y&ssl=true")
                         .replace("PASSWORD", "password"));
         assertEquals("com.example.Train sqlite:runlog.db", Reproducibility.commandLine("com.example.Train sqlite:runlog.db"));
+        assertEquals("Mk sqlite:s.db --db-password (hidden) --api-key=(hidden) --token (hidden) -secret (hidden) --epochs 3",
+                Reproducibility.commandLine("Mk sqlite:s.db --db-password PW2 --api-key=PW3 --token PW4 -secret PW5 --epochs 3"));
+        assertEquals("Mk --use-token --epochs 3", Reproducibility.commandLine("Mk --use-token --epochs 3"),
+                "a flag named like a secret followed by another option hides nothing");
     }
 }

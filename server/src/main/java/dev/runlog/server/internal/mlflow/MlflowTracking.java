@@ -74,7 +74,13 @@ final class MlflowTracking {
         routes.put("experiments/search", new MlflowApi.Route(read, this::searchExperiments));
         routes.put("experiments/update", new MlflowApi.Route(post, this::updateExperiment));
         routes.put("experiments/delete", new MlflowApi.Route(post, r -> {
-            tracker.deleteExperiment(experiment(r.text("experiment_id")).id());
+            Experiment experiment = experiment(r.text("experiment_id"));
+            if (r.text("experiment_id").equals(DEFAULT_EXPERIMENT_ID) || experiment.name().equals(DEFAULT_EXPERIMENT_NAME)) {
+                // As MLflow: every client that names no experiment logs there.
+                throw MlflowException.invalid("Cannot delete the default experiment '" + DEFAULT_EXPERIMENT_ID
+                        + "'. This is an internally reserved experiment.");
+            }
+            tracker.deleteExperiment(experiment.id());
             return Map.of();
         }));
         routes.put("experiments/restore", new MlflowApi.Route(post, r -> {
