@@ -12,15 +12,11 @@ import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.Tracker;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -166,18 +162,6 @@ class ArchiveContentTest {
     }
 
     private Path write(Map<String, byte[]> entries) throws IOException {
-        Path changed = Files.createTempFile(dir, "changed-", ".tar.gz");
-        try (OutputStream out = Files.newOutputStream(changed);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
-                entry.setSize(e.getValue().length);
-                tar.putArchiveEntry(entry);
-                tar.write(e.getValue());
-                tar.closeArchiveEntry();
-            }
-        }
-        return changed;
+        return TestFiles.tarGz(Files.createTempFile(dir, "changed-", ".tar.gz"), entries);
     }
 }

@@ -12,15 +12,10 @@ import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
 import dev.runlog.tracking.spi.ArtifactStore;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -201,11 +196,7 @@ class ArchiveProvenanceTest {
 
     /** Where the artifact store keeps the one file named {@code name}. */
     private Path stored(String name) throws IOException {
-        try (Stream<Path> files = Files.walk(dir.resolve("artifacts"))) {
-            List<Path> found = files.filter(p -> p.getFileName().toString().equals(name)).toList();
-            assertEquals(1, found.size(), "files named " + name + ": " + found);
-            return found.get(0);
-        }
+        return TestFiles.storedFile(dir.resolve("artifacts"), name);
     }
 
     private Path exportedModel() {
@@ -225,18 +216,7 @@ class ArchiveProvenanceTest {
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(entries.get(name));
         change.accept(json);
         entries.put(name, Json.MAPPER.writeValueAsBytes(json));
-        Path forged = dir.resolve("forged-" + original.getFileName());
-        try (OutputStream out = Files.newOutputStream(forged);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
-                entry.setSize(e.getValue().length);
-                tar.putArchiveEntry(entry);
-                tar.write(e.getValue());
-                tar.closeArchiveEntry();
-            }
-        }
+        Path forged = TestFiles.tarGz(dir.resolve("forged-" + original.getFileName()), entries);
         return forged;
     }
 }

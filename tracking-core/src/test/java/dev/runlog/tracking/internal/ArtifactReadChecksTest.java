@@ -175,10 +175,6 @@ class ArtifactReadChecksTest {
 
     /** Where the local artifact store keeps the one file named {@code name}. */
     private Path stored(String name) throws IOException {
-        try (Stream<Path> files = Files.walk(dir.resolve("artifacts"))) {
-            List<Path> found = files.filter(p -> p.getFileName().toString().equals(name)).toList();
-            assertEquals(1, found.size(), "files named " + name + ": " + found);
-            return found.get(0);
-        }
+        return TestFiles.storedFile(dir.resolve("artifacts"), name);
     }
 }
