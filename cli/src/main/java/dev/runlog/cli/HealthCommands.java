@@ -257,8 +257,8 @@ final class HealthCommands {
                         }
                     }
                     for (String path : unrecorded(stores, runId, "", recordedPaths)) {
-                        problems.add("run " + runId + ": " + path + ": not recorded (not logged through Runlog;"
-                                + " reads, downloads and exports refuse it)");
+                        problems.add("run " + runId + ": " + path + ": not recorded (left by a logArtifacts cut short,"
+                                + " or put there by other means; reads refuse it, exports and copies leave it out)");
                     }
                     if (++runs % 100 == 0) {
                         ctx().progress("checked the artifacts of " + runs + " runs");

@@ -77,7 +77,7 @@ class HealthCommandsTest {
         assertEquals(1, r.code(), r::toString);
         assertTrue(r.out().contains("artifacts: run " + h.runA + ": model/MLmodel.json: changed: SHA-256 "), r.out());
         assertTrue(r.out().contains("artifacts: run " + h.runB + ": model/data/" + payload.getFileName() + ": missing"), r.out());
-        assertTrue(r.out().contains("artifacts: run " + h.runA + ": planted.txt: not recorded (not logged through Runlog;"), r.out());
+        assertTrue(r.out().contains("artifacts: run " + h.runA + ": planted.txt: not recorded (left by a logArtifacts cut short,"), r.out());
         assertTrue(r.out().contains("models: iris-classifier version 1: "), r.out());
         assertTrue(r.out().endsWith("unhealthy: 4 problems\n"), r.out());
 

@@ -213,10 +213,12 @@ public final class StoreCopy {
                         continue;
                     }
                     if (!recorded.containsKey(entry.path())) {
-                        // Nothing vouches for it, and the copy would record it as the run's own.
-                        throw new IntegrityException("Artifact " + entry.path() + " of run " + runId + " has no record in"
-                                + " the source store: it was not logged through Runlog, so the copy stops at it"
-                                + " (runlog doctor lists such files)");
+                        // Nothing vouches for it (a logArtifacts cut short left it, or other means put it
+                        // there), and the copy would record it as the run's own: left out, with a warning.
+                        System.getLogger(StoreCopy.class.getName()).log(System.Logger.Level.WARNING, "Artifact "
+                                + entry.path() + " of run " + runId + " has no record in the source store and is not"
+                                + " copied (runlog doctor lists such files)");
+                        continue;
                     }
                     ArtifactEntry copied;
                     try (InputStream in = source.artifacts().open(runId, entry.path())) {

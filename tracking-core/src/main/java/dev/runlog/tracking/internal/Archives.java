@@ -207,8 +207,8 @@ final class Archives {
      * Writes the run's files under {@code dir} into the archive under {@code prefix}, each checked
      * against the size and SHA-256 the store recorded when it was stored: an archive never carries a
      * file changed or lost since (what {@code runlog doctor} reports) into another store as if it
-     * were sound; nor a file the store never recorded (put among the run's files by other means),
-     * which the import would record as the run's own.
+     * were sound. A file the store never recorded (left by a logArtifacts cut short, or put among the
+     * run's files by other means) is left out with a warning: the import would record it as the run's own.
      */
     private static void putArtifacts(DefaultTracker tracker, TarArchiveOutputStream tar, String runId, String dir,
                                      String prefix) throws IOException {
@@ -222,9 +222,12 @@ final class Archives {
         for (ArtifactEntry file : tracker.runArtifacts().filesUnder(runId, dir)) {
             ArtifactEntry record = recorded.remove(file.path());
             if (record == null) {
-                throw new IntegrityException("Run " + runId + ": artifact '" + file.path() + "' has no record in the store:"
-                        + " it was not logged through Runlog, and nothing vouches for it; nothing was exported (runlog"
-                        + " doctor lists such files)");
+                // Left by a logArtifacts cut short (kill -9), or put there by other means: not the run's
+                // as far as the store knows, and not carried; the run's own files still travel.
+                System.getLogger(Archives.class.getName()).log(System.Logger.Level.WARNING, "Run " + runId + ": artifact '"
+                        + file.path() + "' has no record in the store and is left out of the export (runlog doctor lists"
+                        + " such files)");
+                continue;
             }
             putArtifact(tracker, tar, runId, file, record, prefix + file.path().substring(under.length()));
         }

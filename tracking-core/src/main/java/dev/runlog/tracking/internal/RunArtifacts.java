@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 final class RunArtifacts {
     /** How many stored files wait for their records at most, in {@link #uploadTree}. */
     private static final int RECORD_BATCH = 64;
-    /** A file this large is recorded as soon as it is stored. */
+    /** Files stored since the last record, this many bytes together, are recorded at once. */
     private static final long RECORD_AT_ONCE_BYTES = 1024 * 1024;
 
     private final TrackingStore store;
@@ -108,6 +108,7 @@ final class RunArtifacts {
             // recorded reads as changed (a file logged again) or unvouched for (a new one) until its
             // record comes, so a tree cut short (kill -9 in a gigabyte file) leaves few such files.
             List<ArtifactEntry> unrecorded = new java.util.ArrayList<>();
+            long unrecordedBytes = 0;
             for (Map.Entry<String, Path> target : ordered) {
                 ArtifactEntry entry;
                 try (InputStream in = Files.newInputStream(target.getValue())) {
@@ -115,9 +116,11 @@ final class RunArtifacts {
                 }
                 stored.add(entry);
                 unrecorded.add(entry);
-                if (unrecorded.size() >= RECORD_BATCH || entry.size() >= RECORD_AT_ONCE_BYTES) {
+                unrecordedBytes += entry.size();
+                if (unrecorded.size() >= RECORD_BATCH || unrecordedBytes >= RECORD_AT_ONCE_BYTES) {
                     store.logArtifacts(runId, List.copyOf(unrecorded));
                     unrecorded.clear();
+                    unrecordedBytes = 0;
                 }
             }
             if (!unrecorded.isEmpty()) {
@@ -243,12 +246,10 @@ final class RunArtifacts {
     Path download(String runId, String normalized, Path targetDirectory) {
         String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
         Path result = normalized.isEmpty() ? targetDirectory : targetDirectory.resolve(lastSegment);
-        Map<String, ArtifactEntry> recorded = new java.util.HashMap<>();
-        store.recordedArtifacts(runId).forEach(entry -> recorded.put(entry.path(), entry));
         try {
             if (!normalized.isEmpty() && artifacts.list(runId, normalized).isEmpty()) {
                 // Not a directory with content: a single file, or nothing, which open() reports.
-                try (InputStream in = checkedOpen(runId, normalized, recorded.get(normalized))) {
+                try (InputStream in = checkedOpen(runId, normalized, record(runId, normalized))) {
                     Files.createDirectories(targetDirectory);
                     copyIntoPlace(in, result);
                 }
@@ -259,6 +260,8 @@ final class RunArtifacts {
                 throw new NotFoundException("Run " + runId + " has no artifacts under '" + normalized + "'");
             }
             String prefix = normalized.isEmpty() ? "" : normalized + "/";
+            Map<String, ArtifactEntry> recorded = new java.util.HashMap<>();
+            store.recordedArtifacts(runId).forEach(entry -> recorded.put(entry.path(), entry));
             Files.createDirectories(targetDirectory);
             Set<Path> made = new HashSet<>(); // each directory checked once, not once per file in it
             for (ArtifactEntry file : files) {

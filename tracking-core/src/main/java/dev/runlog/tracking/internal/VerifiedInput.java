@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  *
  * <p>A file replaced while it is read (another process logging it again) is stored before its new
  * record is, so a reader may meet the new bytes under the old record: on a mismatch the record is
- * read again, a few times over some 200 ms, and the read passes if the bytes match it then.
+ * read again, a few times over some 200 ms, and the read passes if the bytes match it then, or if
+ * the record changed meanwhile (the file was logged again during the read, through Runlog).
  */
 final class VerifiedInput extends FilterInputStream {
     private static final int RECHECKS = 10;
@@ -103,8 +104,11 @@ final class VerifiedInput extends FilterInputStream {
         }
         for (int i = 0; i < RECHECKS; i++) {
             ArtifactEntry now = current.get();
-            if (now != null && matches(now, actual)) {
-                return; // replaced while read: these are the new bytes, and their record came
+            if (now != null && (matches(now, actual) || !now.equals(recorded))) {
+                // Logged again while it was read: these are the new bytes, and their record came; or
+                // the record moved on meanwhile (a file logged again and again), which only a write
+                // through Runlog does: the bytes read were one of its versions.
+                return;
             }
             try {
                 Thread.sleep(RECHECK_PAUSE_MILLIS);
