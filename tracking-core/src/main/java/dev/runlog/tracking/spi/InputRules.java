@@ -223,7 +223,12 @@ public final class InputRules {
     }
 
     static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+        if (s.length() <= 60) {
+            return s;
+        }
+        // Never between the two halves of a surrogate pair: the message would hold a lone one.
+        int end = Character.isHighSurrogate(s.charAt(56)) ? 56 : 57;
+        return s.substring(0, end) + "...";
     }
 
     /**
