@@ -3,6 +3,7 @@ package dev.runlog.cli;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.InputRules;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -139,7 +140,7 @@ final class Context implements AutoCloseable {
         if (ownsTracker) {
             Optional<Path> file = sqliteFile(uri);
             if (file.isPresent() && !Files.exists(file.get())) {
-                throw new NoStore("no store at " + file.get() + " (" + dev.runlog.tracking.spi.InputRules.hideCredentials(uri) + "); check --store: runlog makes a"
+                throw new NoStore("no store at " + file.get() + " (" + InputRules.hideCredentials(uri) + "); check --store: runlog makes a"
                         + " store only for import, import-mlflow, copy --to and ui --allow-writes");
             }
         }

@@ -22,6 +22,7 @@ import java.security.DigestInputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -243,7 +244,7 @@ final class HealthCommands {
             try (Stream<Run> all = tracker.searchRuns().viewType(ViewType.ALL).stream()) {
                 for (Run run : (Iterable<Run>) all::iterator) {
                     String runId = run.info().id();
-                    java.util.Set<String> recordedPaths = new java.util.HashSet<>();
+                    Set<String> recordedPaths = new HashSet<>();
                     for (ArtifactEntry recorded : stores.tracking().recordedArtifacts(runId)) {
                         recordedPaths.add(recorded.path());
                         if (recorded.isDirectory() || recorded.sha256().isEmpty()) {
@@ -271,7 +272,7 @@ final class HealthCommands {
         }
 
         /** The files under {@code dir} that the artifact store holds and the tracking store never recorded. */
-        private static List<String> unrecorded(TrackerStores stores, String runId, String dir, java.util.Set<String> recorded) {
+        private static List<String> unrecorded(TrackerStores stores, String runId, String dir, Set<String> recorded) {
             List<String> found = new ArrayList<>();
             for (ArtifactEntry entry : stores.artifacts().list(runId, dir)) {
                 if (entry.isDirectory()) {

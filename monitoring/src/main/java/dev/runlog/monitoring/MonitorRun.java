@@ -2,7 +2,10 @@ package dev.runlog.monitoring;
 
 import dev.runlog.monitoring.internal.StepCdf;
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.NotFoundException;
+import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
 import java.util.ArrayList;
@@ -140,12 +143,12 @@ final class MonitorRun {
     static void write(Entry entry) {
         try {
             writeTo(entry.run.started(), entry);
-        } catch (dev.runlog.tracking.NotFoundException | dev.runlog.tracking.ConflictException ended) {
+        } catch (NotFoundException | ConflictException ended) {
             // The monitoring run was ended or deleted from outside (a clean-up, the UI, runlog): the
             // windows to come go to a new run of the same version, from this one on, rather than all
             // being given up until the process restarts.
             String old = entry.run.run.id();
-            if (!(ended instanceof dev.runlog.tracking.RunNotActiveException) && !(ended instanceof dev.runlog.tracking.NotFoundException)
+            if (!(ended instanceof RunNotActiveException) && !(ended instanceof NotFoundException)
                     && !String.valueOf(ended.getMessage()).contains(old)) {
                 writeTo(entry.run.run, entry); // another run's refused points, reported here once: not this run's
                 return;

@@ -84,13 +84,13 @@ public final class S3ArtifactStore implements ArtifactStore {
     private static final long MAX_SINGLE_COPY = 5L << 30;
     private static final String TEMP_DIR = ".runlog-tmp";
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    /** The buffer a file's first bytes are read into, grown by doubling up to a part. */
+    private static final int FIRST_BUFFER = 64 * 1024;
 
     private final S3Client s3;
     private final boolean closeClient;
     private final String bucket;
     private final String prefix;
-    /** The buffer a file's first bytes are read into, grown by doubling up to a part. */
-    private static final int FIRST_BUFFER = 64 * 1024;
     private final int partSize;
     private final String tempPrefix;
 

@@ -40,13 +40,13 @@ final class VerifiedInput extends FilterInputStream {
     }
 
     /**
-     * {@code in}, checked against {@code recorded}; as it is when there is no record to check against.
+     * {@code in}, checked against {@code recorded} (a file's record always holds its SHA-256).
      *
      * @param current the file's record as the store has it now (null when it has none), read again
      *                when the bytes do not match {@code recorded}
      */
     static InputStream of(InputStream in, String runId, ArtifactEntry recorded, Supplier<ArtifactEntry> current) {
-        return recorded == null || recorded.sha256().isEmpty() ? in : new VerifiedInput(in, runId, recorded, current);
+        return new VerifiedInput(in, runId, java.util.Objects.requireNonNull(recorded, "recorded"), current);
     }
 
     @Override

@@ -356,8 +356,10 @@ public interface TrackingStore extends AutoCloseable {
     }
 
     /**
-     * Records datasets a run used. A dataset (by name and digest) is stored once however many runs
-     * use it; logging the same dataset with the same context again for a run changes nothing.
+     * Records datasets a run used. A dataset is stored once per content (name, digest, source,
+     * schema and profile) however many runs use it, so another profile of the same data is a record
+     * of its own and never changes another run's inputs; logging the same dataset with the same
+     * context again for a run changes nothing.
      *
      * @throws NotFoundException     if the run does not exist
      * @throws RunNotActiveException if the run has ended or is deleted
