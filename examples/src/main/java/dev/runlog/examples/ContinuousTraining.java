@@ -87,7 +87,7 @@ public final class ContinuousTraining {
         try (Tracker tracker = args.length > 0 ? Tracker.open(args[0]) : Tracker.open()) {
             run(tracker, System.out);
         }
-        System.out.println("runs and registry stored in " + uri);
+        System.out.println(WhereStored.line(uri, "runs and registry", ""));
     }
 
     /** Retrains on each window, promotes through the gates, and prints each decision and the audit trail. */

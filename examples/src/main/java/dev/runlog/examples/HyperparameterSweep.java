@@ -72,7 +72,7 @@ public final class HyperparameterSweep {
         try (Tracker tracker = args.length > 0 ? Tracker.open(args[0]) : Tracker.open()) {
             run(tracker, System.out);
         }
-        System.out.println("runs stored in " + uri);
+        System.out.println(WhereStored.line(uri, "runs", ""));
     }
 
     /** Runs the sweep, finds the best child by searching the store and prints the table to {@code out}. */

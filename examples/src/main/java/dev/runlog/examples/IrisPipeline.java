@@ -80,8 +80,10 @@ public final class IrisPipeline {
         try (Tracker tracker = args.length > 0 ? Tracker.open(args[0]) : Tracker.open()) {
             run(tracker, System.out);
         }
-        System.out.println("runs and registry stored in " + uri + "; run again to train another version");
-        System.out.println(uiCommand(uri));
+        System.out.println(WhereStored.line(uri, "runs and registry", "; run again to train another version"));
+        if (WhereStored.lasts(uri)) {
+            System.out.println(uiCommand(uri));
+        }
     }
 
     /** The command that shows a store's runs and registry in the web UI, for a shell in the repository's root. */

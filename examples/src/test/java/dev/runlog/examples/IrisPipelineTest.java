@@ -133,6 +133,23 @@ class IrisPipelineTest {
         }
     }
 
+    @Test
+    void mainOnAMemoryStoreOffersNoStoreThatIsAlreadyGone() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            IrisPipeline.main(new String[] {"memory:"});
+        } finally {
+            System.setOut(original);
+        }
+        String out = buffer.toString(StandardCharsets.UTF_8);
+
+        assertTrue(out.contains("kept in memory only"), out);
+        assertFalse(out.contains("web UI"), out);
+        assertFalse(out.contains("run again"), out);
+    }
+
     /** The stage the summary printed for the new version is the one the registry holds. */
     private void assertPrintedStageIsTheRegistrys(Printed printed) {
         Matcher line = STAGE_LINE.matcher(printed.text);
