@@ -120,6 +120,10 @@ class MlflowEndpointsTest {
                 new Case("GET", "mlflow/runs/get?run_id=" + NO_RUN, null, 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"status\": \"FINISHED\", \"end_time\": 4102444800000}", 200, "\"end_time\":4102444800000"),
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"status\": \"BOGUS\"}", 400, "INVALID_PARAMETER_VALUE"),
+                // An ended run keeps its first end: the same status again succeeds and changes nothing; another is refused.
+                new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"status\": \"FINISHED\", \"end_time\": 4102444900000}", 200, "\"end_time\":4102444800000"),
+                new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"status\": \"FAILED\"}", 400, "keeps a run's first end"),
+                new Case("GET", "mlflow/runs/get?run_id=${RFIN}", null, 200, "\"status\":\"FINISHED\""),
                 new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${RFIN}\", \"key\": \"m\", \"value\": 1}", 400, "stricter than MLflow"),
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"run_name\": \"r-renamed\"}", 200, "\"run_name\":\"r-renamed\""),
                 new Case("GET", "mlflow/runs/get?run_id=${RFIN}", null, 200, "{\"key\":\"mlflow.runName\",\"value\":\"r-renamed\"}"),

@@ -285,12 +285,18 @@ final class MlflowTracking {
                 throw MlflowException.invalid(e.getMessage()); // deleted: as MLflow, which renames active runs only
             }
         }
+        // An ended run keeps its first end: the same status again (a client's repeated set_terminated, which
+        // sends the time of each call) succeeds and leaves its end_time as it was.
         if (r.has("status")) {
             RunStatus status = status(r.text("status"));
             if (status != run.info().status()) {
                 if (status == RunStatus.RUNNING || status == RunStatus.SCHEDULED) {
                     throw MlflowException.invalid("run " + runId + " is " + run.info().status() + "; Runlog does not"
                             + " set a run back to " + status);
+                }
+                if (!run.info().status().isActive()) {
+                    throw MlflowException.invalid("run " + runId + " has ended with status " + run.info().status()
+                            + "; Runlog keeps a run's first end (MLflow would change it to " + status + ")");
                 }
                 store.endRun(runId, status, Instant.ofEpochMilli(r.integer("end_time", stores.clock().millis())));
             }
