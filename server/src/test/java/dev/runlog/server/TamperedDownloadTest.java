@@ -1,10 +1,12 @@
 package dev.runlog.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.ProcessOwner;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -55,6 +57,35 @@ class TamperedDownloadTest {
             assertEquals(400, proxied.statusCode(), proxied.body());
             assertTrue(proxied.body().contains("INVALID_PARAMETER_VALUE") && proxied.body().contains("changed since it was stored"),
                     proxied.body());
+        }
+    }
+
+    @Test
+    void aLargeDownloadDeletesTheFilesOfDownloadsAKilledServerLeft(@TempDir Path dir) throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        String machine = ProcessOwner.current().machineToken();
+        long pid = ProcessHandle.current().pid();
+        // This pid with another start time: a process that is gone, whose pid this one now has.
+        Path left = Files.writeString(tmp.resolve("runlog-download-" + machine + "-" + pid + "-1-42.part"), "left");
+        Path live = Files.writeString(tmp.resolve("runlog-download-" + ProcessOwner.current().nameTag() + "-43.part"), "live");
+        Path elsewhere = Files.writeString(tmp.resolve("runlog-download-othermachine-" + pid + "-1-44.part"), "other");
+        try (Tracker tracker = Tracker.open("sqlite:" + dir.resolve("runs.db"));
+             RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults())) {
+            String runId;
+            try (ActiveRun run = tracker.startRun("sweep")) {
+                run.logText("y".repeat(9_000_000), "big.txt");
+                runId = run.id();
+            }
+            HttpResponse<String> large = http.get(server.uri().resolve("api/runs/" + runId + "/artifacts/file?path=big.txt"));
+            assertEquals(200, large.statusCode());
+
+            assertFalse(Files.exists(left), "a gone process's download file is deleted");
+            assertTrue(Files.exists(live), "a live process's is kept");
+            assertTrue(Files.exists(elsewhere), "another machine's is kept");
+        } finally {
+            Files.deleteIfExists(left);
+            Files.deleteIfExists(live);
+            Files.deleteIfExists(elsewhere);
         }
     }
 }

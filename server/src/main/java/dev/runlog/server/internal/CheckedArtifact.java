@@ -1,21 +1,28 @@
 package dev.runlog.server.internal;
 
+import dev.runlog.tracking.spi.ProcessOwner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * An artifact read to its end, and so checked against what its store recorded (the tracker's
  * {@code openArtifact} checks as the stream ends), before a byte of it is sent: sent as it is
  * read, a file changed behind Runlog's back reached the client whole, with a 200, since the check
  * fails only after the last byte. Up to {@value #IN_MEMORY} bytes are held in memory, a larger
- * file in a temporary file deleted on {@link #close()}.
+ * file in a temporary file deleted on {@link #close()}. That file's name carries this process's
+ * {@link ProcessOwner#nameTag() tag}, so that one a killed server left is deleted by the next
+ * large download on this machine.
  */
 public final class CheckedArtifact implements AutoCloseable {
     static final int IN_MEMORY = 8 * 1024 * 1024;
+    static final String PREFIX = "runlog-download-";
 
     private final byte[] bytes;
     private final Path file;
@@ -35,7 +42,8 @@ public final class CheckedArtifact implements AutoCloseable {
             if (first.length <= IN_MEMORY) {
                 return new CheckedArtifact(first, null, first.length);
             }
-            Path file = Files.createTempFile("runlog-download-", ".part");
+            Path file = Files.createTempFile(PREFIX + ProcessOwner.current().nameTag() + "-", ".part");
+            sweepDeadProcesses(file.getParent());
             try (OutputStream out = Files.newOutputStream(file)) {
                 out.write(first);
                 long size = first.length + in.transferTo(out);
@@ -44,6 +52,27 @@ public final class CheckedArtifact implements AutoCloseable {
                 Files.deleteIfExists(file);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Deletes the download files in {@code dir} that processes now gone left (killed mid-download,
+     * they could not): only this user's regular files, never a link. Listing the directory costs
+     * little beside a download of more than {@value #IN_MEMORY} bytes.
+     */
+    private static void sweepDeadProcesses(Path dir) {
+        String user = System.getProperty("user.name");
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*.part")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                Optional<ProcessOwner> owner = ProcessOwner.ofName(name.substring(PREFIX.length(), name.length() - ".part".length()));
+                if (owner.isPresent() && owner.get().isGone() && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName().equals(user)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Housekeeping in a shared directory never fails the download at hand.
         }
     }
 
