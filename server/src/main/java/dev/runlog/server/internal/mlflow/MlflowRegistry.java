@@ -5,10 +5,12 @@ import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
 import dev.runlog.registry.TransitionOptions;
+import dev.runlog.registry.spi.RegistryNames;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.InputRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -77,7 +79,14 @@ final class MlflowRegistry {
             return Map.of();
         }));
         routes.put("DELETE " + m + "alias", new MlflowApi.Route(delete, r -> {
-            registry().deleteAlias(r.text("name"), r.text("alias"));
+            // As in MLflow: the model must exist, the alias need not (deleting one that is not set is a no-op).
+            String name = r.text("name");
+            registry().getModel(name);
+            try {
+                registry().deleteAlias(name, r.text("alias"));
+            } catch (NotFoundException notSet) {
+                registry().getModel(name); // unless the model went meanwhile
+            }
             return Map.of();
         }));
         routes.put("GET " + m + "alias", new MlflowApi.Route(get, r -> Map.of("model_version",
@@ -153,22 +162,37 @@ final class MlflowRegistry {
 
     private Object createModel(Request r) {
         String name = r.text("name");
+        // Checked before the model is made, as MLflow does in one transaction: a refused tag or
+        // description leaves no model behind.
+        Map<String, String> tags = keyValues(r);
+        String description = description(r);
         try {
             registry().createModel(name);
         } catch (ConflictException e) {
             throw MlflowException.exists("Registered Model (name=" + name + ") already exists.");
         }
-        for (Map.Entry<String, String> tag : keyValues(r).entrySet()) {
+        for (Map.Entry<String, String> tag : tags.entrySet()) {
             registry().setModelTag(name, tag.getKey(), tag.getValue());
         }
-        r.optionalText("description").filter(d -> !d.isEmpty()).ifPresent(d -> registry().updateDescription(name, d));
+        if (!description.isEmpty()) {
+            registry().updateDescription(name, description);
+        }
         return model(name);
     }
 
+    /** The request's tags, each checked by the rules the registry applies. */
     private static Map<String, String> keyValues(Request r) {
         Map<String, String> map = new LinkedHashMap<>();
-        r.list("tags").forEach(tag -> map.put(Request.text(tag, "tags", "key"), Request.text(tag, "tags", "value")));
+        r.list("tags").forEach(tag -> {
+            String key = InputRules.key("tag", Request.text(tag, "tags", "key"));
+            map.put(key, InputRules.tagValue(key, Request.text(tag, "tags", "value")));
+        });
         return map;
+    }
+
+    /** The request's description, checked by the registry's rule; empty if none. */
+    private static String description(Request r) {
+        return RegistryNames.description(r.optionalText("description").orElse(""));
     }
 
     private Object createVersion(Request r) {
@@ -186,6 +210,8 @@ final class MlflowRegistry {
         }
         // MLflow creates versions of registered models only (registry.register would create the model).
         registry().getModel(name);
+        Map<String, String> tags = keyValues(r);
+        String description = description(r);
         ModelVersion version;
         try {
             version = registry().register(name, uri);
@@ -194,10 +220,9 @@ final class MlflowRegistry {
                     + " (ActiveRun.logModel, which writes MLmodel.json with the SHA-256 of each file); a model"
                     + " logged by MLflow's own flavors is not one");
         }
-        for (Map.Entry<String, String> tag : keyValues(r).entrySet()) {
+        for (Map.Entry<String, String> tag : tags.entrySet()) {
             registry().setVersionTag(name, version.version(), tag.getKey(), tag.getValue());
         }
-        String description = r.optionalText("description").orElse("");
         if (!description.isEmpty()) {
             registry().updateDescription(name, version.version(), description);
         }

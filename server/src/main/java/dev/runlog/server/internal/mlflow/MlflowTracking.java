@@ -8,6 +8,7 @@ import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.ExperimentPage;
 import dev.runlog.tracking.ExperimentQuery;
@@ -27,10 +28,12 @@ import dev.runlog.tracking.spi.TrackerStores;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -80,16 +83,29 @@ final class MlflowTracking {
                 throw MlflowException.invalid("Cannot delete the default experiment '" + DEFAULT_EXPERIMENT_ID
                         + "'. This is an internally reserved experiment.");
             }
+            if (experiment.lifecycleStage() != LifecycleStage.ACTIVE) {
+                // As MLflow, which deletes only an active experiment (and restores only a deleted one).
+                throw MlflowException.notFound("No Experiment with id=" + r.text("experiment_id") + " exists");
+            }
             tracker.deleteExperiment(experiment.id());
             return Map.of();
         }));
         routes.put("experiments/restore", new MlflowApi.Route(post, r -> {
-            tracker.restoreExperiment(experiment(r.text("experiment_id")).id());
+            Experiment experiment = experiment(r.text("experiment_id"));
+            if (experiment.lifecycleStage() != LifecycleStage.DELETED) {
+                throw MlflowException.notFound("No Experiment with id=" + r.text("experiment_id") + " exists");
+            }
+            tracker.restoreExperiment(experiment.id());
             return Map.of();
         }));
         routes.put("experiments/set-experiment-tag", new MlflowApi.Route(post, r -> {
             String key = InputRules.key("tag", r.text("key"));
-            tracker.setExperimentTag(experiment(r.text("experiment_id")).id(), key, InputRules.tagValue(key, r.text("value")));
+            Experiment experiment = experiment(r.text("experiment_id"));
+            if (experiment.lifecycleStage() != LifecycleStage.ACTIVE) {
+                throw MlflowException.invalid("The experiment " + experiment.id() + " must be in the 'active' state."
+                        + " Current state is deleted.");
+            }
+            tracker.setExperimentTag(experiment.id(), key, InputRules.tagValue(key, r.text("value")));
             return Map.of();
         }));
         routes.put("runs/create", new MlflowApi.Route(post, this::createRun));
@@ -242,9 +258,14 @@ final class MlflowTracking {
         Experiment experiment = experiment(r.optionalText("experiment_id").orElse(DEFAULT_EXPERIMENT_ID));
         Map<String, String> tags = new LinkedHashMap<>(keyValues(r, "tags", "tag", Integer.MAX_VALUE));
         String runId = HexFormat.of().formatHex(uuidBytes());
+        String tagged = tags.get(Shapes.RUN_NAME_TAG);
         String name = r.optionalText("run_name").filter(n -> !n.isBlank())
-                .or(() -> java.util.Optional.ofNullable(tags.get(Shapes.RUN_NAME_TAG)))
+                .or(() -> java.util.Optional.ofNullable(tagged))
                 .orElse("run-" + runId.substring(0, 8));
+        if (tagged != null && !tagged.equals(name)) {
+            throw MlflowException.invalid("Both 'run_name' argument and '" + Shapes.RUN_NAME_TAG + "' tag are specified,"
+                    + " but with different values (run_name='" + name + "', " + Shapes.RUN_NAME_TAG + "='" + tagged + "').");
+        }
         tags.put(Shapes.RUN_NAME_TAG, name);
         r.optionalText("user_id").filter(u -> !u.isEmpty()).ifPresent(user -> {
             tags.putIfAbsent(Shapes.USER_TAG, user);
@@ -269,7 +290,16 @@ final class MlflowTracking {
 
     /** The run id of a request ({@code run_id}, or {@code run_uuid} as older clients send it), checked. */
     private static String runId(Request r) {
-        return InputRules.runId(r.text("run_id", "run_uuid"));
+        return checkedRunId(r.text("run_id", "run_uuid"));
+    }
+
+    /** A run id of another form is no run's, as MLflow answers (404, not 400). */
+    private static String checkedRunId(String id) {
+        try {
+            return InputRules.runId(id);
+        } catch (InvalidInputException e) {
+            throw MlflowException.notFound(e.getMessage());
+        }
     }
 
     private Object updateRun(Request r) {
@@ -326,24 +356,63 @@ final class MlflowTracking {
             throw MlflowException.invalid("runs/search names " + experiments.size() + " experiments; at most "
                     + MAX_SEARCH_EXPERIMENTS + " distinct experiment_ids are searched at once");
         }
+        // As MLflow's stores, which only filter runs by these ids: an id of no experiment adds no runs, not an error.
+        List<String> known = new ArrayList<>();
+        for (String id : experiments) {
+            try {
+                known.add(experiment(id).id());
+            } catch (MlflowException noSuchExperiment) {
+                // left out
+            }
+        }
         Map<String, Object> json = new LinkedHashMap<>();
-        if (experiments.isEmpty()) {
+        if (known.isEmpty()) {
             json.put("runs", List.of());
             return json;
         }
-        RunQuery query = tracker.searchRuns().experiments(experiments.stream()
-                .map(id -> experiment(id).id()).toArray(String[]::new))
+        RunQuery query = tracker.searchRuns().experiments(known.toArray(String[]::new))
                 .viewType(viewType(r, "run_view_type")).maxResults((int) maxResults(r, 1_000));
         r.optionalText("filter").filter(f -> !f.isBlank()).ifPresent(query::filter);
         List<String> order = r.texts("order_by");
         if (!order.isEmpty()) {
-            query.orderBy(order.toArray(String[]::new));
+            query.orderBy(mlflowRunOrder(order).toArray(String[]::new));
         }
         r.optionalText("page_token").filter(t -> !t.isEmpty()).ifPresent(query::pageToken);
         RunPage page = query.page();
         json.put("runs", page.runs().stream().map(Shapes::run).toList());
         page.nextPageToken().ifPresent(t -> json.put("next_page_token", t));
         return json;
+    }
+
+    private static final Set<String> ATTRIBUTE_PREFIXES = Set.of("attribute", "attributes", "attr", "run");
+    private static final java.util.regex.Pattern DIRECTION = java.util.regex.Pattern.compile("(?i)\\s+(asc|desc)$");
+
+    /**
+     * A run search's order as MLflow ranks: a field named twice is refused, and runs equal on every
+     * key given are ranked by start time, latest first, unless the start time is a key already.
+     */
+    private static List<String> mlflowRunOrder(List<String> order) {
+        Set<String> fields = new java.util.HashSet<>();
+        boolean startTime = false;
+        for (String key : order) {
+            String field = DIRECTION.matcher(key.strip()).replaceFirst("");
+            int dot = field.indexOf('.');
+            String prefix = dot < 0 ? "attributes" : field.substring(0, dot).strip().toLowerCase(Locale.ROOT);
+            String name = (dot < 0 ? field : field.substring(dot + 1)).strip().replace("`", "").replace("\"", "");
+            if (ATTRIBUTE_PREFIXES.contains(prefix)) {
+                prefix = "attributes";
+                startTime |= name.equals("start_time");
+            }
+            if (!fields.add(prefix + "." + name)) {
+                throw MlflowException.invalid("`order_by` contains duplicate fields: " + key.strip());
+            }
+        }
+        if (startTime) {
+            return order;
+        }
+        List<String> ranked = new ArrayList<>(order);
+        ranked.add("attributes.start_time DESC");
+        return ranked;
     }
 
     /**
@@ -366,7 +435,18 @@ final class MlflowTracking {
             throw MlflowException.invalid("A batch logging request can contain at most " + MAX_ENTITIES_PER_BATCH
                     + " metrics, params, and tags in total. Got " + total + " in total.");
         }
+        // As MLflow's stores do (and set-tag here): the mlflow.runName tag is the run's name, so it renames the run,
+        // once the rest of the batch is stored; its name is checked first, so a refused name stores nothing.
+        String newName = tags.get(Shapes.RUN_NAME_TAG);
+        if (newName != null) {
+            InputRules.name("run", newName);
+            tags = new LinkedHashMap<>(tags);
+            tags.remove(Shapes.RUN_NAME_TAG);
+        }
         store.logBatch(runId, metrics, params, tags);
+        if (newName != null) {
+            tracker.renameRun(runId, newName);
+        }
         return Map.of();
     }
 
@@ -374,7 +454,7 @@ final class MlflowTracking {
         if (body.runId() == null) {
             throw MlflowException.invalid("Missing value for required parameter 'run_id'.");
         }
-        return InputRules.runId(body.runId());
+        return checkedRunId(body.runId());
     }
 
     /** The {@code {key, value}} list {@code field} as a map, checked as {@link #checkedPairs} says. */
@@ -540,8 +620,14 @@ final class MlflowTracking {
 
     // ---- metric history, artifacts
 
+    private static final Comparator<Metric> MLFLOW_HISTORY_ORDER = Comparator.comparingLong(Metric::timestamp)
+            .thenComparingLong(Metric::step).thenComparingDouble(Metric::value);
+
     private Object metricHistory(Request r) {
-        List<Metric> points = tracker.metricHistory(runId(r), r.text("metric_key"));
+        // In MLflow's order (its SQL store's: timestamp, step, value), not Runlog's step order, so that pages and a
+        // client's last element are the ones MLflow would give.
+        List<Metric> points = new ArrayList<>(tracker.metricHistory(runId(r), r.text("metric_key")));
+        points.sort(MLFLOW_HISTORY_ORDER);
         int max = (int) r.integer("max_results", 25_000);
         if (max < 1) {
             throw MlflowException.invalid("Invalid value " + max + " for parameter 'max_results': it must be at least 1");
