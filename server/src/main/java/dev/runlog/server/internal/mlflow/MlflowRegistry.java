@@ -253,7 +253,8 @@ final class MlflowRegistry {
         models.sort(order(r.texts("order_by"), Map.of(
                 "name", Comparator.comparing(RegisteredModel::name),
                 "creation_timestamp", Comparator.comparing(RegisteredModel::creationTime),
-                "last_updated_timestamp", Comparator.comparing(RegisteredModel::lastUpdateTime)), "name"));
+                "last_updated_timestamp", Comparator.comparing(RegisteredModel::lastUpdateTime)),
+                List.of("name ASC"), List.of("name ASC")));
         return page(r, 100, 1_000, models, "registered_models", this::modelJson);
     }
 
@@ -264,24 +265,42 @@ final class MlflowRegistry {
                 "name", byName,
                 "version_number", Comparator.comparingInt(ModelVersion::version),
                 "creation_timestamp", Comparator.comparing(ModelVersion::creationTime),
-                "last_updated_timestamp", Comparator.comparing(ModelVersion::lastUpdateTime)), null));
+                "last_updated_timestamp", Comparator.comparing(ModelVersion::lastUpdateTime)),
+                List.of("last_updated_timestamp DESC"), List.of("name ASC", "version_number DESC")));
         return page(r, 10_000, 200_000, versions, "model_versions", Shapes::modelVersion);
     }
 
-    /** MLflow's {@code order_by} clauses ({@code "name ASC"}) over the fields given; {@code fallback} (null: kept as found) when none. */
-    private static <T> Comparator<T> order(List<String> clauses, Map<String, Comparator<T>> fields, String fallback) {
+    /**
+     * MLflow's {@code order_by} clauses ({@code "name ASC"}) over the fields given, a field at most
+     * once; {@code defaults} when none; then, as MLflow's stores do, each of {@code tieBreakers}
+     * whose field is not ordered on yet.
+     */
+    private static <T> Comparator<T> order(List<String> clauses, Map<String, Comparator<T>> fields, List<String> defaults,
+                                           List<String> tieBreakers) {
         Comparator<T> order = (a, b) -> 0;
-        for (String clause : clauses) {
+        Set<String> seen = new java.util.HashSet<>();
+        List<String> all = new ArrayList<>(clauses.isEmpty() ? defaults : clauses);
+        all.addAll(tieBreakers);
+        for (int i = 0; i < all.size(); i++) {
+            String clause = all.get(i);
             String[] words = clause.trim().split("\\s+");
-            Comparator<T> field = fields.get(words[0].replace("`", ""));
+            String name = words[0].replace("`", "");
+            Comparator<T> field = fields.get(name);
             boolean desc = words.length == 2 && words[1].equalsIgnoreCase("DESC");
             if (field == null || words.length > 2 || (words.length == 2 && !desc && !words[1].equalsIgnoreCase("ASC"))) {
                 throw MlflowException.invalid("Invalid order_by clause '" + clause + "': it must be one of "
                         + fields.keySet().stream().sorted().toList() + ", optionally with ASC or DESC");
             }
+            boolean tieBreaker = i >= all.size() - tieBreakers.size();
+            if (!seen.add(name)) {
+                if (tieBreaker) {
+                    continue;
+                }
+                throw MlflowException.invalid("`order_by` contains duplicate fields: " + name);
+            }
             order = order.thenComparing(desc ? field.reversed() : field);
         }
-        return clauses.isEmpty() && fallback != null ? fields.get(fallback) : order;
+        return order;
     }
 
     private static <T> Map<String, Object> page(Request r, int defaultMax, int limit, List<T> all, String field,
