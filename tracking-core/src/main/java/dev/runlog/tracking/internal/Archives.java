@@ -18,9 +18,7 @@ import dev.runlog.tracking.MetricSeries;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +60,6 @@ final class Archives {
      */
     static final String IMPORTING = "runlog.importing";
     private static final int FORMAT = 1;
-    private static final int METRIC_BATCH = 100_000;
 
     private Archives() {
     }
@@ -334,11 +331,8 @@ final class Archives {
                     text(manifest, "source_run_id", tarGz), tarGz);
             checkArtifactPaths(unpacked.resolve("artifacts"), "", tarGz);
             // Read and check every metric file before the run exists, so a bad archive stores nothing.
-            Map<String, List<Metric>> metrics = new LinkedHashMap<>();
-            for (JsonNode series : field(run, "metrics", JsonNode::isArray, "an array", tarGz)) {
-                String key = InputRules.key("metric", text(series, "key", tarGz));
-                metrics.put(key, readSeries(unpacked, text(series, "file", tarGz), key, tarGz));
-            }
+            Map<String, Path> metrics = ArchiveSeries.checked(unpacked,
+                    field(run, "metrics", JsonNode::isArray, "an array", tarGz), tarGz);
             Map<String, String> params = strings(field(run, "params", JsonNode::isObject, "an object", tarGz), "param", tarGz);
             Map<String, String> tags = strings(field(run, "tags", JsonNode::isObject, "an object", tarGz), "tag", tarGz);
             params.forEach((k, v) -> InputRules.paramValue(InputRules.key("param", k), v));
@@ -373,11 +367,9 @@ final class Archives {
             String runId = tracker.createImportedRun(experiment, name, RunStatus.RUNNING, start, tags);
             try {
                 tracker.store().logBatch(runId, List.of(), params, Map.of());
-                for (List<Metric> points : metrics.values()) {
-                    for (int from = 0; from < points.size(); from += METRIC_BATCH) {
-                        tracker.store().logBatch(runId, points.subList(from, Math.min(points.size(), from + METRIC_BATCH)),
-                                Map.of(), Map.of());
-                    }
+                for (Map.Entry<String, Path> series : metrics.entrySet()) {
+                    ArchiveSeries.read(series.getValue(), series.getKey(),
+                            batch -> tracker.store().logBatch(runId, batch, Map.of(), Map.of()));
                 }
                 if (!inputs.isEmpty()) {
                     tracker.store().logInputs(runId, inputs);
@@ -574,27 +566,6 @@ final class Archives {
         return value.asLong();
     }
 
-    private static List<Metric> readSeries(Path unpacked, String file, String key, Path tarGz) throws IOException {
-        Path path = unpacked.resolve(ArtifactPaths.normalize(file));
-        if (!Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new IntegrityException("Archive " + tarGz + ": run.json names the metric file '" + file + "' of '" + key
-                    + "', which the archive does not hold");
-        }
-        long size = Files.size(path);
-        if (size % 24 != 0) {
-            throw new IntegrityException("Metric file " + file + " in " + tarGz + " is " + size + " bytes, not whole points");
-        }
-        List<Metric> points = new ArrayList<>((int) (size / 24));
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
-            for (long i = 0; i < size / 24; i++) {
-                long step = in.readLong();
-                long timestamp = in.readLong();
-                points.add(new Metric(key, Double.longBitsToDouble(in.readLong()), step, timestamp));
-            }
-        }
-        return points;
-    }
-
     /** The string values of a JSON object; any other kind of value is a damaged archive, never read as "". */
     private static Map<String, String> strings(JsonNode object, String kind, Path tarGz) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -608,7 +579,7 @@ final class Archives {
     }
 
     /** A string field of an archive's JSON; missing or of another kind is a damaged archive. */
-    private static String text(JsonNode object, String field, Path tarGz) {
+    static String text(JsonNode object, String field, Path tarGz) {
         JsonNode value = object.get(field);
         if (value == null || !value.isTextual()) {
             throw new IntegrityException("Archive " + tarGz + ": '" + field + "' is " + (value == null ? "missing" : "not a string"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.IntegrityException;
@@ -107,6 +108,47 @@ class ArchiveContentTest {
         try (Tracker target = Tracker.inMemory()) {
             LoggedModel imported = target.importModel(shortUuid);
             assertEquals("import-abc", target.getRun(imported.runId()).info().name());
+        }
+    }
+
+    /**
+     * What run.json says of the metric files must match them one for one: a file named for many
+     * keys was read once per key (a 25 KB archive of 40 keys over one 24 MB file filled a 512 MB
+     * heap), a key named twice lost its first series, a file named for none was dropped.
+     */
+    @Test
+    void metricFilesAndRunJsonMatchOneForOne() throws IOException {
+        Path archive = runArchive();
+        refused(archive, "run.json", json -> ((ArrayNode) json.get("metrics")).addObject().put("key", "again")
+                .put("file", json.get("metrics").get(0).get("file").asText()), IntegrityException.class, "metrics/0.bin' twice");
+        refused(archive, "run.json", json -> ((ArrayNode) json.get("metrics")).addObject().put("key", "loss")
+                .put("file", "metrics/0.bin"), IntegrityException.class, "the metric 'loss' twice");
+        refused(archive, "run.json", json -> ((ObjectNode) json.get("metrics").get(0)).put("file", "artifacts/notes/a.txt"),
+                IntegrityException.class, "does not hold under metrics/");
+        refusedBytes(archive, "metrics/7.bin", new byte[24], "'metrics/7.bin', which run.json does not name");
+    }
+
+    /** A series of more points than the import hands the store at once arrives whole and in order. */
+    @Test
+    void aSeriesLongerThanOneBatchImportsWhole() throws IOException {
+        Path archive = dir.resolve("long.tar.gz");
+        int points = ArchiveSeries.BATCH * 2 + 17;
+        try (Tracker source = Tracker.inMemory()) {
+            String id;
+            try (ActiveRun run = source.startRun("long")) {
+                for (int i = 0; i < points; i++) {
+                    run.logMetric("loss", 1.0 / (i + 1), i);
+                }
+                id = run.id();
+            }
+            source.exportRun(id, archive);
+        }
+        try (Tracker target = Tracker.inMemory()) {
+            String id = target.importRun(archive).info().id();
+            List<dev.runlog.tracking.Metric> history = target.metricHistory(id, "loss");
+            assertEquals(points, history.size());
+            assertEquals(points - 1, history.get(points - 1).step());
+            assertEquals(1.0 / points, history.get(points - 1).value());
         }
     }
 
