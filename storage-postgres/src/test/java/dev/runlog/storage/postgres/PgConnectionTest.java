@@ -120,6 +120,17 @@ class PgConnectionTest {
         }
     }
 
+    /** The decoder's own message quotes the two characters after a bad '%': a password's, here. */
+    @Test
+    void aPasswordOrOptionThatIsNoValidPercentEncodingIsNeverQuoted() {
+        for (String uri : List.of("postgresql://me:hunter%Q7rest@127.0.0.1:1/db", "postgresql://me%Q7:pw@127.0.0.1:1/db",
+                "postgresql://me:pw@127.0.0.1:1/db?sslpassword=ab%Q7cd")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open(uri), uri);
+            assertTrue(e.getMessage().contains("%XX"), e.getMessage());
+            assertFalse(e.getMessage().contains("Q7") || e.getMessage().contains("hunter"), e.getMessage());
+        }
+    }
+
     @Test
     void aServerThatAcceptsAndNeverAnswersFailsWithinTheConnectTimeout() throws Exception {
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {

@@ -222,9 +222,9 @@ final class PgUri {
         try {
             return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            // Not the text itself: it may be the password.
+            // Neither the text nor the decoder's message, which quotes the characters after a '%': it may be the password.
             throw new InvalidInputException("Tracking URI " + scheme + "://...: the " + what
-                    + " is not valid %-encoding (" + e.getMessage() + ")");
+                    + " is not valid %-encoding: each '%' must begin a %XX escape (write a '%' itself as %25)");
         }
     }
 

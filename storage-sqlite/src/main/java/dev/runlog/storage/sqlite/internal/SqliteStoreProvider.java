@@ -124,7 +124,7 @@ public final class SqliteStoreProvider implements StoreProvider {
             return URLDecoder.decode(value, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': the value of option '" + name
-                    + "' is not valid %-encoding: " + e.getMessage());
+                    + "' is not valid %-encoding: each '%' must begin a %XX escape (write a '%' itself as %25)");
         }
     }
 

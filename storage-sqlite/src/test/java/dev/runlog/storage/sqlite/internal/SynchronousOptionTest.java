@@ -64,6 +64,16 @@ class SynchronousOptionTest {
         assertTrue(e.getMessage().contains("'" + name + "'"), e.getMessage());
     }
 
+    /** Says what a '%' must begin, rather than the decoder's own message. */
+    @Test
+    void anOptionThatIsNoValidPercentEncodingSaysHowToWriteOne() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Tracker.open("sqlite:" + dir.resolve("x.db") + "?artifacts=s3://b/p%Q7"));
+        assertTrue(e.getMessage().contains("option 'artifacts' is not valid %-encoding") && e.getMessage().contains("%25"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("Illegal hex"), e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"synchronous=", "artifacts=", "synchronous"})
     void anOptionWithoutAValueIsSaidToHaveNone(String option) {
