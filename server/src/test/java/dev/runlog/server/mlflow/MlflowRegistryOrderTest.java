@@ -9,17 +9,15 @@ import dev.runlog.server.RunlogServer;
 import dev.runlog.server.ServerOptions;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.tck.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The registry searches of MLflow's API rank as MLflow's stores do, with their defaults and tie-breakers. */
@@ -27,38 +25,22 @@ class MlflowRegistryOrderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    /** A clock one second further on at each reading, so that no two registry changes share a timestamp. */
-    private static final class Ticking extends Clock {
-        private final AtomicLong seconds = new AtomicLong(1_700_000_000L);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochSecond(seconds.incrementAndGet());
-        }
-    }
-
     @Test
     void versionsRankByLastUpdateThenNameThenVersionAndModelsByName() throws Exception {
-        try (Tracker tracker = Tracker.builder().uri("memory:").clock(new Ticking()).build();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        try (Tracker tracker = Tracker.builder().uri("memory:").clock(clock).build();
              RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true))) {
             ModelRegistry registry = ModelRegistry.of(tracker);
             try (ActiveRun run = tracker.startRun("order")) {
                 String uri = run.logModel("model", List.of(1)).uri();
                 for (int i = 0; i < 3; i++) {
+                    clock.advance(Duration.ofSeconds(1));
                     registry.register("b-model", uri);
                 }
+                clock.advance(Duration.ofSeconds(1));
                 registry.register("a-model", uri);
             }
+            clock.advance(Duration.ofSeconds(1));
             registry.updateDescription("b-model", 1, "updated last");
 
             // MLflow's default: last_updated_timestamp DESC, then name ASC, then version DESC.
