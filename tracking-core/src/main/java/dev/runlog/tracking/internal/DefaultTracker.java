@@ -655,6 +655,9 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
                 failures.add(e);
             }
         }
+        // The writer stops before the runs end: a batch it is still writing (another process held
+        // the store past the flush's wait) lands before KILLED does, instead of being refused by it.
+        long unstored = current == null ? 0 : current.stop(true);
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             try {
                 run.endWithoutFlush(RunStatus.KILLED);
@@ -664,7 +667,6 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
                 failures.add(e);
             }
         }
-        long unstored = current == null ? 0 : current.stop(true);
         if (unstored > 0) {
             failures.add(new StoreException("The tracker closed with " + unstored
                     + " metric points the store did not take; they are lost"));

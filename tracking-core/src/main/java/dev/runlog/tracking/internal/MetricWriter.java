@@ -264,8 +264,11 @@ final class MetricWriter {
     }
 
     /**
-     * Stops the writer thread. With {@code abandon}, points not yet stored are given up (the caller
-     * has already reported the failure that kept them); without, the writer drains the queue first.
+     * Stops the writer thread. With {@code abandon}, points not yet stored are given up at the
+     * store's first failure (the caller has already reported the failure that kept them); without,
+     * the writer drains the queue first. Either way a write under way finishes: the thread is not
+     * interrupted, since an interrupted wait for the database lock fails the write, and a batch the
+     * store would have taken a moment later would be lost.
      *
      * @return how many points were never stored
      */
@@ -276,7 +279,6 @@ final class MetricWriter {
             monitor.notifyAll();
         }
         wakeWriter();
-        thread.interrupt();
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {
@@ -426,7 +428,7 @@ final class MetricWriter {
                 wakeRequested = false;
             }
         } catch (InterruptedException e) {
-            // stop() interrupts to end the wait early; the loop re-checks
+            // not expected (stop() wakes this wait instead); the loop re-checks
         } finally {
             writerIdle = false;
         }
@@ -573,7 +575,7 @@ final class MetricWriter {
                 try {
                     monitor.wait(left);
                 } catch (InterruptedException e) {
-                    // stop() interrupts; the loop re-checks
+                    // not expected (stop() notifies instead); the loop re-checks
                 }
             }
             retryNow = false;

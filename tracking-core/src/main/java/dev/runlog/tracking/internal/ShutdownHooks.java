@@ -38,7 +38,14 @@ final class ShutdownHooks {
             try {
                 tracker.closeOnShutdown(FLUSH_TIMEOUT);
             } catch (RuntimeException e) {
-                log().log(System.Logger.Level.WARNING, "Closing a tracker at JVM shutdown failed", e);
+                // java.util.logging closes its handlers in a shutdown hook of its own, which may have
+                // run already: a warning logged now could go nowhere. Standard error is still there.
+                System.err.println("runlog: closing a tracker at JVM shutdown failed: " + e.getMessage());
+                for (Throwable also : e.getSuppressed()) {
+                    System.err.println("runlog:   and " + also.getMessage());
+                }
+                System.err.flush();
+                log().log(System.Logger.Level.DEBUG, "Closing a tracker at JVM shutdown failed", e);
             }
         }
     }

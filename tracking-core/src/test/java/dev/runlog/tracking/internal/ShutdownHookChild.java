@@ -13,13 +13,29 @@ import java.util.Map;
  * closing anything. What the store received is printed, so the parent can see what the hook did.
  */
 public final class ShutdownHookChild {
+    /**
+     * {@code args}: the points to log, then how the store behaves: {@code slow} (each batch takes
+     * 20 ms, so points are still buffered at exit), {@code held} (the first batch waits past the
+     * hook's flush timeout, as behind another process's lock, then is taken) or {@code failing}
+     * (every batch fails).
+     */
     public static void main(String[] args) {
         int points = Integer.parseInt(args[0]);
+        String mode = args.length > 1 ? args[1] : "slow";
+        java.util.concurrent.atomic.AtomicBoolean firstBatch = new java.util.concurrent.atomic.AtomicBoolean(true);
         FlakyStore store = new FlakyStore() {
             @Override
             public void logBatch(String runId, List<dev.runlog.tracking.Metric> metrics,
                                  Map<String, String> params, Map<String, String> tags) {
-                sleepQuietly(20); // slow enough that points are still buffered at exit
+                switch (mode) {
+                    case "failing" -> throw new dev.runlog.tracking.StoreException("the disk is full (a test store)");
+                    case "held" -> {
+                        if (!metrics.isEmpty() && firstBatch.getAndSet(false)) {
+                            sleepQuietly(ShutdownHooks.FLUSH_TIMEOUT.toMillis() + 1_500);
+                        }
+                    }
+                    default -> sleepQuietly(20);
+                }
                 super.logBatch(runId, metrics, params, tags);
             }
 
