@@ -186,11 +186,13 @@ final class HealthCommands {
             Tracker tracker = ctx().tracker();
             TrackerStores stores = TrackerStores.of(tracker);
             List<Check> checks = new ArrayList<>();
-            StoreCheck store = stores.tracking().checkStore();
-            checks.add(new Check("store", store.description(), store.problems()));
-            checks.add(runs(tracker));
-            checks.add(artifacts(tracker, stores));
-            checks.add(models(ctx().registry()));
+            checks.add(attempt("store", () -> {
+                StoreCheck store = stores.tracking().checkStore();
+                return new Check("store", store.description(), store.problems());
+            }));
+            checks.add(attempt("runs", () -> runs(tracker)));
+            checks.add(attempt("artifacts", () -> artifacts(tracker, stores)));
+            checks.add(attempt("models", () -> models(ctx().registry())));
             boolean healthy = checks.stream().allMatch(c -> c.problems().isEmpty());
             if (format == Format.JSON) {
                 Map<String, Object> json = new LinkedHashMap<>();
@@ -217,6 +219,15 @@ final class HealthCommands {
                         + count(checks.stream().mapToLong(c -> c.problems().size()).sum(), "problem"));
             }
             return healthy ? 0 : RunlogCli.FAILED;
+        }
+
+        /** A check that fails with the store's own error (damaged data it cannot read) reports that error as its problem. */
+        private static Check attempt(String name, java.util.function.Supplier<Check> check) {
+            try {
+                return check.get();
+            } catch (RunlogException e) {
+                return new Check(name, "could not finish", List.of(e.getMessage()));
+            }
         }
 
         /**

@@ -206,6 +206,9 @@ public final class RunlogCli {
             return "; if the store was busy or out of reach, try again";
         }
         if (e instanceof IntegrityException) {
+            if (command.endsWith(" doctor")) {
+                return "; the store is too damaged to check: restore it from a backup";
+            }
             return archive ? "; the archive is damaged or not one Runlog wrote, and nothing of it was kept"
                     : "; stored data failed a check, do not retry: runlog doctor lists what is wrong";
         }

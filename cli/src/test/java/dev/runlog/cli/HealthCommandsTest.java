@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runlog.cli.CliHarness.Result;
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.spi.TrackerStores;
 import java.nio.file.Files;
@@ -84,6 +85,32 @@ class HealthCommandsTest {
         JsonNode json = json(h.run("doctor", "--format", "json").out());
         assertFalse(json.get("healthy").asBoolean());
         assertEquals(3, json.get("checks").get(2).get("problems").size());
+    }
+
+    /** Pages overwritten behind Runlog's back: each check SQLite's damage stops says so, and the report still comes. */
+    @Test
+    void doctorReportsAStoreWithDamagedPagesInsteadOfFailingOnIt() throws Exception {
+        h.close();
+        Path db = dir.resolve("runs.db");
+        try (Tracker tracker = Tracker.open("sqlite:" + db)) {
+            for (int r = 0; r < 40; r++) {
+                try (ActiveRun run = tracker.startRun("pages")) {
+                    run.setTag("note", "x".repeat(500)).logParam("p", r);
+                }
+            }
+        }
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(db, java.nio.file.StandardOpenOption.WRITE)) {
+            byte[] noise = new byte[4096 * 4];
+            new java.util.Random(7).nextBytes(noise);
+            file.write(java.nio.ByteBuffer.wrap(noise), file.size() / 4096 / 2 * 4096);
+        }
+        h = new CliHarness("sqlite:" + db);
+
+        Result r = h.run("doctor");
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.out().contains("store: the integrity check could not finish: [SQLITE_CORRUPT]"), r.out());
+        assertTrue(r.out().contains("unhealthy: "), r.out());
+        assertFalse(json(h.run("doctor", "--format", "json").out()).get("healthy").asBoolean());
     }
 
     @Test

@@ -515,7 +515,17 @@ final class SqliteDatabase implements AutoCloseable {
         return primary == 5 /* SQLITE_BUSY */ || primary == 6 /* SQLITE_LOCKED */;
     }
 
-    private static StoreException translate(Path file, SQLException e) {
+    /** SQLite's SQLITE_CORRUPT and SQLITE_NOTADB: the file is damaged, and no retry will mend it. */
+    static boolean isDamaged(SQLException e) {
+        int primary = e.getErrorCode() & 0xFF;
+        return primary == 11 || primary == 26;
+    }
+
+    private static RunlogException translate(Path file, SQLException e) {
+        if (isDamaged(e)) {
+            return new IntegrityException("The Runlog database " + file + " is damaged (" + e.getMessage() + "); retrying"
+                    + " will not help: runlog doctor lists what SQLite finds, and a backup is the way back", e);
+        }
         if (isBusy(e)) {
             return new StoreException("The Runlog database " + file + " stayed locked by another process for "
                     + LOCK_PATIENCE_MS / 1000 + " s: " + e.getMessage(), e);

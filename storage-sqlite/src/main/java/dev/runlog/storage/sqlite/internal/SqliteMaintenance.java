@@ -5,6 +5,7 @@ import static dev.runlog.storage.sqlite.internal.Sql.update;
 
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
@@ -179,31 +180,44 @@ final class SqliteMaintenance {
      * metric chunk decoded: SQLite's check does not look inside records, a chunk's checksum does.
      */
     static StoreCheck check(SqliteDatabase db) {
-        return db.scan(c -> {
-            List<String> problems = new ArrayList<>();
-            long version;
+        List<String> problems = new ArrayList<>();
+        // Each check in a read of its own: one SQLite cannot finish (pages too damaged to walk) fails
+        // its read, the commit included, and is then a finding of its own, not the end of the report.
+        long version = db.scan(c -> {
             try (Statement s = c.createStatement()) {
-                version = single(s, "PRAGMA user_version");
-                try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
-                    while (rs.next()) {
-                        if (!rs.getString(1).equals("ok")) {
-                            problems.add("integrity check: " + rs.getString(1));
-                        }
-                    }
-                }
-                try (ResultSet rs = s.executeQuery("PRAGMA foreign_key_check")) {
-                    while (rs.next()) {
-                        problems.add("table " + rs.getString(1) + " row " + rs.getLong(2) + " refers to a missing row of "
-                                + rs.getString(3));
-                    }
-                }
+                return single(s, "PRAGMA user_version");
             }
-            if (version != Schema.latestVersion()) {
-                problems.add("schema version " + version + ", expected " + Schema.latestVersion());
-            }
-            checkChunks(c, problems);
-            return new StoreCheck("SQLite schema " + version + ", " + db.file(), problems);
         });
+        problems.addAll(checked(db, "the integrity check", c -> column(c, rs -> rs.getString(1), "PRAGMA integrity_check")
+                .stream().filter(line -> !line.equals("ok")).map(line -> "integrity check: " + line).toList()));
+        problems.addAll(checked(db, "the foreign key check", c -> {
+            List<String> found = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA foreign_key_check")) {
+                while (rs.next()) {
+                    found.add("table " + rs.getString(1) + " row " + rs.getLong(2) + " refers to a missing row of "
+                            + rs.getString(3));
+                }
+            }
+            return found;
+        }));
+        if (version != Schema.latestVersion()) {
+            problems.add("schema version " + version + ", expected " + Schema.latestVersion());
+        }
+        problems.addAll(checked(db, "reading the metric chunks", c -> {
+            List<String> found = new ArrayList<>();
+            checkChunks(c, found);
+            return found;
+        }));
+        return new StoreCheck("SQLite schema " + version + ", " + db.file(), problems);
+    }
+
+    /** What {@code check} finds, or that it could not finish because the file is damaged. */
+    private static List<String> checked(SqliteDatabase db, String what, SqliteDatabase.Work<List<String>> check) {
+        try {
+            return db.scan(check);
+        } catch (IntegrityException e) {
+            return List.of(what + " could not finish: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        }
     }
 
     /** Decodes every metric chunk into one reused buffer, naming each that fails or holds another count. */
