@@ -60,14 +60,16 @@ public record ProcessOwner(String host, Optional<String> pidNamespace, long pid,
 
     /**
      * Whether this owner, on this machine, is known to be gone. False whenever it cannot be told:
-     * for an owner of another machine, or a live pid whose start time is unknown.
+     * for an owner of another machine, or a live pid whose start time is unknown. A process that
+     * has exited but that its parent has not yet reaped (a zombie, on Linux) is gone: it runs no
+     * more code, though the JDK still counts it alive.
      */
     public boolean isGone() {
         if (!onThisMachine()) {
             return false;
         }
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive()) {
+        if (handle.isEmpty() || !handle.get().isAlive() || exitedUnreaped(pid)) {
             return true;
         }
         if (startMillis.isEmpty()) {
@@ -75,6 +77,18 @@ public record ProcessOwner(String host, Optional<String> pidNamespace, long pid,
         }
         Optional<Instant> start = handle.get().info().startInstant();
         return start.isPresent() && Math.abs(start.get().toEpochMilli() - startMillis.getAsLong()) > START_TOLERANCE_MS;
+    }
+
+    /** On Linux, whether {@code pid} has exited and waits to be reaped (state Z or X in /proc); false wherever that cannot be read. */
+    private static boolean exitedUnreaped(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int name = stat.lastIndexOf(')'); // the command name, in parentheses, may hold anything
+            char state = name >= 0 && name + 2 < stat.length() ? stat.charAt(name + 2) : '?';
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
