@@ -27,6 +27,8 @@ final class CuttableLink implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean cutAtCommit = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicInteger commitsCut = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<Socket> answerDropped = ConcurrentHashMap.newKeySet();
+    /** Armed by {@link #cutBeforeNextCommit()}: the next metric commit never reaches the server. */
+    private final java.util.concurrent.atomic.AtomicBoolean cutBeforeCommit = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Relays to {@code hostAndPort} ({@code host:port}) from a free loopback port. */
     CuttableLink(String hostAndPort) throws IOException {
@@ -114,6 +116,16 @@ final class CuttableLink implements AutoCloseable {
         cutAtCommit.set(true);
     }
 
+    /**
+     * As a connection lost just as a transaction asks to commit: the commit of the next transaction
+     * that writes a write token is not passed on, and the connection is cut, so the server rolls it
+     * back while the client cannot tell. {@link #commitsCut()} counts it too.
+     */
+    void cutBeforeNextCommit() {
+        cutBeforeCommit.set(true);
+        cutAtCommit.set(true);
+    }
+
     int commitsCut() {
         return commitsCut.get();
     }
@@ -131,6 +143,10 @@ final class CuttableLink implements AutoCloseable {
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 if (commitNext) {
                     commitNext = false;
+                    if (cutBeforeCommit.compareAndSet(true, false)) {
+                        commitsCut.incrementAndGet();
+                        return; // the commit is not sent; finally cuts both sides
+                    }
                     answerDropped.add(server);
                 } else if (cutAtCommit.get() && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)
                         .contains("runlog_write_tokens") && cutAtCommit.compareAndSet(true, false)) {

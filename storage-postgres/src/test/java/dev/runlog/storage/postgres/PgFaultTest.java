@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.Stage;
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Durability;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.ModelFlavor;
 import dev.runlog.tracking.RunData;
@@ -145,6 +146,30 @@ class PgFaultTest {
              java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM runlog_write_tokens")) {
             rs.next();
             assertEquals(0, rs.getInt(1));
+        }
+    }
+
+    /**
+     * The connection lost as the commit was asked for, before the server had it: the batch's token
+     * says it did not commit, so the failure says it was not stored (a caller told it "may have
+     * been stored" would not log the point again), as a plain StoreException.
+     */
+    @Test
+    void aSyncPointWhoseCommitNeverReachedTheServerIsSaidNotStoredAndStoresOnceLoggedAgain() throws Exception {
+        String database = TestPostgres.get().freshDatabase(temp.resolve("store-sync"));
+        try (CuttableLink link = new CuttableLink(TestPostgres.get().hostAndPort());
+             Tracker tracker = Tracker.builder().uri(uriThrough(link, database)).durability(Durability.SYNC)
+                     .shutdownHook(false).build()) {
+            try (ActiveRun run = tracker.startRun("commit-cut")) {
+                run.logMetric("m", 0, 0);
+                link.cutBeforeNextCommit();
+                StoreException e = assertThrows(StoreException.class, () -> run.logMetric("m", 1, 1));
+                assertEquals(StoreException.class, e.getClass(), "no internal type reaches the caller");
+                assertTrue(e.getMessage().contains("the change was not stored"), e.getMessage());
+                assertEquals(1, link.commitsCut(), "the test cut no commit");
+                run.logMetric("m", 1, 1);
+                assertEquals(List.of(0L, 1L), tracker.metricHistory(run.id(), "m").stream().map(m -> m.step()).toList());
+            }
         }
     }
 

@@ -278,8 +278,17 @@ final class PgDatabase implements AutoCloseable {
      * only a look at what it wrote can tell (see {@link PgOnceWrites}).
      */
     static final class CommitLost extends StoreException {
+        private final String reason;
+
         CommitLost(String message, Throwable cause) {
             super(message + " (the connection was lost while committing: the change may have been stored)", cause);
+            this.reason = message;
+        }
+
+        /** The failure once it is known that the change was not stored, as a plain {@link StoreException}. */
+        StoreException notStored() {
+            return new StoreException(reason + " (the connection was lost while committing, and the change was not"
+                    + " stored)", getCause());
         }
     }
 

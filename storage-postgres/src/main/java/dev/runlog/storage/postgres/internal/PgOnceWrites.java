@@ -60,7 +60,7 @@ final class PgOnceWrites {
         } catch (PgDatabase.CommitLost lost) {
             if (!landed(token, lost)) {
                 confirmed.addAll(done); // their delete did not commit either
-                throw lost;
+                throw lost.notStored(); // known now: "may have been stored" would mislead a caller into not retrying
             }
         } catch (RuntimeException e) {
             confirmed.addAll(done);
@@ -82,8 +82,9 @@ final class PgOnceWrites {
                 }
             });
         } catch (StoreException unreachable) {
-            lost.addSuppressed(unreachable);
-            throw lost;
+            StoreException unknown = new StoreException(lost.getMessage(), lost.getCause());
+            unknown.addSuppressed(unreachable);
+            throw unknown;
         }
     }
 
