@@ -43,7 +43,7 @@ final class RunCommands {
 
     @Command(name = "experiments", mixinStandardHelpOptions = true, description = "List experiments with their run counts.")
     static final class Experiments extends FormattedCommand {
-        @Option(names = "--view", defaultValue = "ACTIVE_ONLY", description = "active_only, deleted_only or all")
+        @Option(names = "--view", defaultValue = "active", description = "active (the default), deleted or all")
         ViewType view;
 
 
@@ -117,7 +117,7 @@ final class RunCommands {
         @Option(names = "--max", paramLabel = "N", description = "At most N runs.")
         Integer max;
 
-        @Option(names = "--view", defaultValue = "ACTIVE_ONLY", description = "active_only, deleted_only or all")
+        @Option(names = "--view", defaultValue = "active", description = "active (the default), deleted or all")
         ViewType view;
 
 

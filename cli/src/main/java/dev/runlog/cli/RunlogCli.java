@@ -9,6 +9,7 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.ViewType;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -113,6 +114,7 @@ public final class RunlogCli {
         cli.setErr(ctx.err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.registerConverter(Stage.class, RunlogCli::stage);
+        cli.registerConverter(ViewType.class, RunlogCli::view);
         cli.setParameterExceptionHandler((e, line) -> {
             ctx.err.println("runlog: " + Text.visible(e.getMessage()));
             ctx.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
@@ -144,6 +146,16 @@ public final class RunlogCli {
             }
         }
         return null;
+    }
+
+    /** The web API's {@code active}, {@code deleted} and {@code all}, and the enum's own names, in any case. */
+    private static ViewType view(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "active", "active_only" -> ViewType.ACTIVE_ONLY;
+            case "deleted", "deleted_only" -> ViewType.DELETED_ONLY;
+            case "all" -> ViewType.ALL;
+            default -> throw new CommandLine.TypeConversionException("'" + text + "' is no view: use active, deleted or all");
+        };
     }
 
     private static Stage stage(String text) {

@@ -142,6 +142,20 @@ abstract class CommandsContract {
     }
 
     @Test
+    void viewTakesTheWebApisWordsAndTheEnumsNames() {
+        h.tracker.deleteRun(h.runA);
+        for (String deleted : List.of("deleted", "DELETED_ONLY", "Deleted")) {
+            assertEquals(List.of("run_name", "lr-0.1"), h.run("runs", "--view", deleted, "--columns", "run_name", "--format", "csv").lines(),
+                    deleted);
+        }
+        assertEquals(List.of("run_name", "lr-0.01"), h.run("runs", "--view", "active", "--columns", "run_name", "--format", "csv").lines());
+        assertEquals(3, h.run("runs", "--view", "all", "--columns", "run_name", "--format", "csv").lines().size());
+        Result bad = h.run("runs", "--view", "gone");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("use active, deleted or all"), bad.err());
+    }
+
+    @Test
     void runsJsonStreamsOneObjectPerRunWithTheDocumentedShape() throws Exception {
         Result r = h.run("runs", "--format", "json", "--columns", "params.lr,metrics.acc");
         assertEquals(0, r.code(), r::toString);
