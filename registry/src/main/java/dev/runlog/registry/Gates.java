@@ -172,7 +172,8 @@ public final class Gates {
         return candidate -> {
             String name = "metrics." + key + " beats the current " + candidate.target().lowerName() + " version";
             if (candidate.incumbent().isEmpty()) {
-                return new GateResult(name, true, "no version in " + candidate.target(), "");
+                return new GateResult(name, true, (candidate.version().stage() == candidate.target() ? "no other version in "
+                        : "no version in ") + candidate.target(), "");
             }
             int holder = candidate.incumbent().get().version();
             OptionalDouble current = candidate.incumbentMetric(key);

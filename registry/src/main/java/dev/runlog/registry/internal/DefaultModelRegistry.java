@@ -278,6 +278,12 @@ public final class DefaultModelRegistry implements ModelRegistry {
             ModelVersion candidate = getVersion(name, version);
             Run run = tracker.getRun(candidate.runId());
             Optional<ModelVersion> incumbent = incumbent(name, version, target);
+            boolean archive = options.archiveChoice().orElse(true);
+            if (candidate.stage() == target && (incumbent.isEmpty() || !archive)) {
+                // Already there, and nothing else would move: no gate to judge, no event to record
+                // (a "Production -> Production" entry would claim a change that never happened).
+                return candidate;
+            }
             Optional<Run> incumbentRun = incumbent.flatMap(this::runOf);
             PromotionCandidate context = new PromotionCandidate(candidate, run, target, incumbent, incumbentRun);
             List<GateResult> results = new ArrayList<>();
@@ -297,13 +303,27 @@ public final class DefaultModelRegistry implements ModelRegistry {
                 Change plain = change(options);
                 Change change = new Change(plain.time(), plain.user(), plain.comment(), results);
                 return store().transition(new StageTransition(name, version, target,
-                        archiving(options.archiveChoice().orElse(true), target, version, change),
+                        archiving(archive, target, version, change),
                         OptionalInt.of(incumbent.map(ModelVersion::version).orElse(0))), change);
             } catch (IncumbentChangedException e) {
                 if (attempt == PROMOTION_ATTEMPTS) {
-                    throw e;
+                    throw new ConflictException("Promoting " + name + " version " + version + " to " + target + " gave up after "
+                            + PROMOTION_ATTEMPTS + " attempts: each time its gates were checked, another promotion had changed"
+                            + " the stage's holder before this one could land (the last: " + e.getMessage() + "); nothing"
+                            + " changed, try again", e);
                 }
+                pause(attempt);
             }
+        }
+    }
+
+    /** A short, growing, randomized wait between promotion attempts, so that racing promoters stop colliding in step. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * Math.min(attempt, 10) + 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConflictException("Interrupted while retrying a promotion that another one raced; nothing changed", e);
         }
     }
 

@@ -293,6 +293,26 @@ public interface RegistryPromotionGatesContract {
     }
 
     @Test
+    @DisplayName("promoting a version already alone in the stage changes and records nothing; with others beside it, archiving them is a promotion")
+    default void promoteAlreadyThere(ModelRegistry registry, StoreHarness kit) {
+        registerScores(kit, "m", "accuracy", 0.9, 0.95);
+        registry.promote("m", 1, Stage.PRODUCTION);
+        int trail = registry.history("m").size();
+        ModelVersion again = registry.promote("m", 1, Stage.PRODUCTION, Gates.beatsCurrent("accuracy"));
+        assertEquals(Stage.PRODUCTION, again.stage());
+        assertEquals(trail, registry.history("m").size(), "no Production -> Production event");
+
+        registry.promote("m", 2, Stage.PRODUCTION, TransitionOptions.defaults().archiveExisting(false));
+        registry.promote("m", 2, Stage.PRODUCTION, TransitionOptions.defaults().archiveExisting(false));
+        assertEquals(trail + 1, registry.history("m").size(), "keeping the holders, a second promotion moves nothing");
+        registry.promote("m", 2, Stage.PRODUCTION, Gates.beatsCurrent("accuracy"));
+        assertEquals(Stage.ARCHIVED, registry.getVersion("m", 1).stage());
+        ModelEvent last = registry.history("m").get(registry.history("m").size() - 2);
+        assertEquals(2, last.version());
+        assertTrue(last.gates().get(0).required().contains("version 1"), String.valueOf(last.gates()));
+    }
+
+    @Test
     @DisplayName("a gate that throws aborts the promotion with its exception and changes nothing")
     default void throwingGate(ModelRegistry registry, StoreHarness kit) {
         registerNew(kit, "m", 1);
