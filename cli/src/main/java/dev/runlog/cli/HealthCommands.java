@@ -99,6 +99,8 @@ final class HealthCommands {
                 }
             } else {
                 purge = stores.tracking().purgeDeleted(cutoff, keep, false);
+                purge.compactionProblem().ifPresent(why -> problems.add("the purge is done, but compacting the store failed (it"
+                        + " needs free space about the size of the store; a later gc compacts it): " + why));
                 Set<String> runs = new LinkedHashSet<>(leftover);
                 runs.addAll(purge.runIds());
                 int done = 0;

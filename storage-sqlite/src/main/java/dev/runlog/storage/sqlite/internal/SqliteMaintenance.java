@@ -3,9 +3,10 @@ package dev.runlog.storage.sqlite.internal;
 import static dev.runlog.storage.sqlite.internal.Sql.bind;
 import static dev.runlog.storage.sqlite.internal.Sql.update;
 
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.RunStatus;
-import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
@@ -82,10 +83,32 @@ final class SqliteMaintenance {
             }
             return new Purge(runs, experiments, 0);
         });
-        if (dryRun || (purge.runIds().isEmpty() && purge.experimentIds().isEmpty())) {
+        if (dryRun || (purge.runIds().isEmpty() && purge.experimentIds().isEmpty() && !worthCompacting(db))) {
             return purge;
         }
-        return new Purge(purge.runIds(), purge.experimentIds(), compact(db));
+        try {
+            return new Purge(purge.runIds(), purge.experimentIds(), compact(db));
+        } catch (RunlogException e) {
+            // The purge is committed; a full disk (VACUUM writes a copy of the database) must not stop
+            // the caller deleting the purged runs' files, which may be what frees the space.
+            log().log(System.Logger.Level.WARNING, "Compacting " + db.file() + " failed", e);
+            return new Purge(purge.runIds(), purge.experimentIds(), 0, Optional.of(e.getMessage()));
+        }
+    }
+
+    /**
+     * Whether pages freed earlier are worth a compaction though this purge freed none: a gc stopped
+     * (killed, or out of disk) between its purge and its compaction left them, and only a later
+     * compaction gives them back. At least a quarter of the file and 1 MiB.
+     */
+    private static boolean worthCompacting(SqliteDatabase db) {
+        return db.read(c -> {
+            try (Statement s = c.createStatement()) {
+                long free = single(s, "PRAGMA freelist_count");
+                long pages = single(s, "PRAGMA page_count");
+                return free * 4 >= pages && free * single(s, "PRAGMA page_size") >= 1 << 20;
+            }
+        });
     }
 
     /** The work of {@link SqliteTrackingStore#pendingArtifactDeletions}: purged runs not imported again since. */
