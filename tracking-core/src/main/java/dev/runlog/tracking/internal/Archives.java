@@ -438,9 +438,19 @@ final class Archives {
      * deleted, so no partial run stays among the others, and the failure says so.
      */
     private static RuntimeException withdrawn(DefaultTracker tracker, String runId, Path tarGz, Exception e) {
-        String note = "; the partly imported run " + runId + " was deleted (runlog gc purges it)";
+        String note = "; the partly imported run " + runId + " was deleted, and its files stay until a gc purges it"
+                + " (runlog gc --older-than 0d, at once)";
         try {
-            tracker.store().deleteRun(runId, Instant.ofEpochMilli(tracker.clock().millis()));
+            // Ended first, and no longer marked as importing: the next open must not take it for an
+            // import whose process died (and say so), as it would a run still RUNNING.
+            Instant now = Instant.ofEpochMilli(tracker.clock().millis());
+            try {
+                tracker.store().deleteTag(runId, IMPORTING);
+                tracker.store().endRun(runId, RunStatus.KILLED, now);
+            } catch (RuntimeException endFailed) {
+                e.addSuppressed(endFailed); // the delete below still withdraws it
+            }
+            tracker.store().deleteRun(runId, now);
         } catch (RuntimeException deleteFailed) {
             e.addSuppressed(deleteFailed);
             note = "; the partly imported run " + runId + " could not be deleted: delete it";

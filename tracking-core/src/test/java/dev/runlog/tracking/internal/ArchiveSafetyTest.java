@@ -418,10 +418,15 @@ class ArchiveSafetyTest {
         store.failing = true;
         dev.runlog.tracking.StoreException e = assertThrows(dev.runlog.tracking.StoreException.class,
                 () -> flaky.importRun(archive));
-        assertTrue(e.getMessage().contains("disk full (simulated)") && e.getMessage().contains("was deleted"), e.getMessage());
+        assertTrue(e.getMessage().contains("disk full (simulated)") && e.getMessage().contains("was deleted")
+                && e.getMessage().contains("runlog gc --older-than 0d"), e.getMessage());
         store.failing = false;
         assertEquals(List.of(), flaky.searchRuns().list(), "the partly imported run is not among the live ones");
-        assertEquals(1, flaky.searchRuns().viewType(ViewType.DELETED_ONLY).list().size());
+        List<dev.runlog.tracking.Run> deleted = flaky.searchRuns().viewType(ViewType.DELETED_ONLY).list();
+        assertEquals(1, deleted.size());
+        // Ended and no longer marked as importing: the next open does not take it for an import whose process died.
+        assertEquals(dev.runlog.tracking.RunStatus.KILLED, deleted.get(0).info().status());
+        assertFalse(deleted.get(0).data().tags().containsKey(Archives.IMPORTING));
     }
 
     // ---- the happy path -------------------------------------------------------------------------
