@@ -22,6 +22,7 @@ import java.security.DigestInputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -193,8 +194,9 @@ final class HealthCommands {
                 return new Check("store", store.description(), store.problems());
             }));
             checks.add(attempt("runs", () -> runs(tracker)));
-            checks.add(attempt("artifacts", () -> artifacts(tracker, stores)));
-            checks.add(attempt("models", () -> models(ctx().registry())));
+            Map<String, List<String>> damaged = new HashMap<>();
+            checks.add(attempt("artifacts", () -> artifacts(tracker, stores, damaged)));
+            checks.add(attempt("models", () -> models(ctx().registry(), damaged)));
             boolean healthy = checks.stream().allMatch(c -> c.problems().isEmpty());
             if (format == Format.JSON) {
                 Map<String, Object> json = new LinkedHashMap<>();
@@ -249,7 +251,8 @@ final class HealthCommands {
                     + " ended as KILLED because their process died", List.of());
         }
 
-        private Check artifacts(Tracker tracker, TrackerStores stores) {
+        /** Every file of every run against its record; the files that fail, by run, go into {@code damaged}. */
+        private Check artifacts(Tracker tracker, TrackerStores stores, Map<String, List<String>> damaged) {
             List<String> problems = new ArrayList<>();
             long files = 0;
             long bytes = 0;
@@ -268,6 +271,7 @@ final class HealthCommands {
                         String problem = verify(stores, runId, recorded);
                         if (problem != null) {
                             problems.add("run " + runId + ": " + recorded.path() + ": " + problem);
+                            damaged.computeIfAbsent(runId, id -> new ArrayList<>()).add(recorded.path());
                         }
                     }
                     for (String path : unrecorded(stores, runId, "", recordedPaths)) {
@@ -318,14 +322,28 @@ final class HealthCommands {
             }
         }
 
-        private static Check models(ModelRegistry registry) {
+        /**
+         * Every registered version's descriptor against the digest registered with it, and its
+         * files against what the artifacts check found: a payload changed behind Runlog's back
+         * breaks the version (it no longer loads), not only its run.
+         */
+        private static Check models(ModelRegistry registry, Map<String, List<String>> damaged) {
             List<String> problems = new ArrayList<>();
             List<ModelVersion> versions = registry.searchVersions("");
             for (ModelVersion version : versions) {
+                String named = version.name() + " version " + version.version() + " (" + version.stage() + ")";
                 try {
                     registry.resolve(version.uri());
                 } catch (IntegrityException | NotFoundException e) {
-                    problems.add(version.name() + " version " + version.version() + ": " + e.getMessage());
+                    problems.add(named + ": " + e.getMessage());
+                    continue;
+                }
+                String prefix = "runs:/" + version.runId() + "/";
+                String model = version.source().startsWith(prefix) ? version.source().substring(prefix.length()) : null;
+                for (String path : damaged.getOrDefault(version.runId(), List.of())) {
+                    if (model != null && (path.equals(model) || path.startsWith(model + "/"))) {
+                        problems.add(named + ": its file " + path + " is changed or missing (see artifacts); it no longer loads");
+                    }
                 }
             }
             long models = versions.stream().map(ModelVersion::name).distinct().count();

@@ -79,8 +79,11 @@ class HealthCommandsTest {
         assertTrue(r.out().contains("artifacts: run " + h.runA + ": model/MLmodel.json: changed: SHA-256 "), r.out());
         assertTrue(r.out().contains("artifacts: run " + h.runB + ": model/data/" + payload.getFileName() + ": missing"), r.out());
         assertTrue(r.out().contains("artifacts: run " + h.runA + ": planted.txt: not recorded (left by a logArtifacts cut short,"), r.out());
-        assertTrue(r.out().contains("models: iris-classifier version 1: "), r.out());
-        assertTrue(r.out().endsWith("unhealthy: 4 problems\n"), r.out());
+        assertTrue(r.out().contains("models: iris-classifier version 1 (Production): "), r.out());
+        // A payload file gone breaks the version registered from it, not only its run.
+        assertTrue(r.out().contains("models: iris-classifier version 2 (None): its file model/data/" + payload.getFileName()
+                + " is changed or missing (see artifacts); it no longer loads"), r.out());
+        assertTrue(r.out().endsWith("unhealthy: 5 problems\n"), r.out());
 
         JsonNode json = json(h.run("doctor", "--format", "json").out());
         assertFalse(json.get("healthy").asBoolean());
