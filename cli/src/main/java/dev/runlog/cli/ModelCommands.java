@@ -61,6 +61,9 @@ final class ModelCommands {
                 List<ModelVersion> versions = versions(registry, model.name());
                 Optional<ModelVersion> production = registry.latest(model.name(), Stage.PRODUCTION);
                 Optional<ModelVersion> staging = registry.latest(model.name(), Stage.STAGING);
+                // Every holder: a promotion that kept the previous ones (MLflow's way) leaves several in a stage.
+                List<Integer> inProduction = inStage(versions, Stage.PRODUCTION);
+                List<Integer> inStaging = inStage(versions, Stage.STAGING);
                 if (format == Format.JSON) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("name", model.name());
@@ -69,6 +72,8 @@ final class ModelCommands {
                     m.put("latest_version", versions.isEmpty() ? null : versions.get(0).version());
                     m.put("production", production.map(ModelVersion::version).orElse(null));
                     m.put("staging", staging.map(ModelVersion::version).orElse(null));
+                    m.put("production_versions", inProduction);
+                    m.put("staging_versions", inStaging);
                     m.put("aliases", model.aliases());
                     m.put("tags", model.tags());
                     m.put("creation_time", model.creationTime().toEpochMilli());
@@ -79,7 +84,7 @@ final class ModelCommands {
                     model.aliases().forEach((alias, v) -> aliases.append(aliases.length() == 0 ? "" : " ")
                             .append('@').append(alias).append("=v").append(v));
                     table.row(model.name(), Integer.toString(versions.size()),
-                            production.map(v -> "v" + v.version()).orElse("-"), staging.map(v -> "v" + v.version()).orElse("-"),
+                            holders(inProduction), holders(inStaging),
                             aliases.toString(), Text.ago(model.lastUpdateTime(), ctx().clock));
                 }
             }
@@ -92,6 +97,15 @@ final class ModelCommands {
             }
             return 0;
         }
+    }
+
+    /** The versions in {@code stage}, highest first ({@code versions} is highest first). */
+    private static List<Integer> inStage(List<ModelVersion> versions, Stage stage) {
+        return versions.stream().filter(v -> v.stage() == stage).map(ModelVersion::version).toList();
+    }
+
+    private static String holders(List<Integer> versions) {
+        return versions.isEmpty() ? "-" : versions.stream().map(v -> "v" + v).collect(java.util.stream.Collectors.joining(" "));
     }
 
     @Command(name = "model", mixinStandardHelpOptions = true,

@@ -351,6 +351,17 @@ abstract class CommandsContract {
         assertEquals("no registered models", h.run("models", "--filter", "name = 'x'").out().strip());
     }
 
+    /** A promotion that kept the previous holder (MLflow's way, and the command's default) leaves two in Production: both are shown. */
+    @Test
+    void modelsShowsEveryVersionOfAStage() throws Exception {
+        h.registry.transition("iris-classifier", 2, Stage.PRODUCTION);
+        assertTrue(h.run("models").lines().get(1).contains("  v2 v1  "), h.run("models").out());
+        JsonNode model = json(h.run("models", "--format", "json").out()).get(0);
+        assertEquals(2, model.get("production").asInt(), "the highest, as latest(..) answers");
+        assertEquals("[2,1]", model.get("production_versions").toString());
+        assertEquals("[]", model.get("staging_versions").toString());
+    }
+
     @Test
     void promoteMovesTheVersionWhenEveryGatePasses() {
         Result r = h.run("promote", "iris-classifier", "2", "staging", "--gate", "metrics.acc >= 0.8",
