@@ -120,6 +120,17 @@ class PgConnectionTest {
         }
     }
 
+    /** A setting options= gives that the server rejects at login is the URI's fault, not an outage to retry. */
+    @Test
+    void aServerSettingTheServerRejectsIsRefusedAsInputNotAnOutage() {
+        String uri = TestPostgres.get().freshStoreUri(temp.resolve("settings"));
+        for (String options : List.of("-c%20statement_timeout%3Dbogus", "-c%20no_such.setting_at_all%3D1%20-c%20work_mem%3Dnope")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open(uri + "?options=" + options), options);
+            assertTrue(e.getMessage().contains("refuses a setting the URI's options give") && e.getMessage().contains("correct options="),
+                    e.getMessage());
+        }
+    }
+
     /** The decoder's own message quotes the two characters after a bad '%': a password's, here. */
     @Test
     void aPasswordOrOptionThatIsNoValidPercentEncodingIsNeverQuoted() {

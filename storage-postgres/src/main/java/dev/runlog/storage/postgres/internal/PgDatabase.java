@@ -163,6 +163,14 @@ final class PgDatabase implements AutoCloseable {
         if (refusal != null) {
             return refused(uri, refusal, e);
         }
+        for (Throwable cause = e; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            // A server setting the URI's options= gives that the server rejects at login: an invalid
+            // value (22023) or an unknown parameter (42704). No retry helps until the URI changes.
+            if (cause instanceof SQLException sql && ("22023".equals(sql.getSQLState()) || "42704".equals(sql.getSQLState()))) {
+                return new InvalidInputException("The Runlog database " + uri.redacted() + ": the server refuses a setting"
+                        + " the URI's options give (" + sql.getMessage() + "); correct options=", e);
+            }
+        }
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
