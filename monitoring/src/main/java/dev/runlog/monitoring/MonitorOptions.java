@@ -53,6 +53,7 @@ public final class MonitorOptions {
         boolean alertOnAnyFeature = true;
         double metricFloor = Double.NaN;
         double metricCeiling = Double.NaN;
+        int metricAlertLabels = 1;
         Duration latencyCeiling;
         String metricName = "accuracy";
         LabelMetric metric = LabelMetric.accuracy();
@@ -217,6 +218,20 @@ public final class MonitorOptions {
     }
 
     /**
+     * A copy in which the floor and ceiling of the label metric alert only on a window with at
+     * least this many labels (1 by default): a window that closes with a handful, such as the last
+     * one at {@code close()} holding labels of predictions from the window before, judges little.
+     *
+     * @throws InvalidInputException if {@code labels} is under 1
+     */
+    public MonitorOptions metricAlertLabels(int labels) {
+        if (labels < 1) {
+            throw new InvalidInputException("a metric alert needs at least 1 label; got " + labels);
+        }
+        return with(c -> c.metricAlertLabels = labels);
+    }
+
+    /**
      * A copy raising an alert when a window's 95th percentile of latency is above this ceiling.
      *
      * @throws InvalidInputException if the ceiling is not positive
@@ -346,6 +361,11 @@ public final class MonitorOptions {
     /** The ceiling of the label metric (for a metric where lower is better); empty for none. */
     public OptionalDouble metricCeiling() {
         return Double.isNaN(v.metricCeiling) ? OptionalDouble.empty() : OptionalDouble.of(v.metricCeiling);
+    }
+
+    /** The fewest labels a window needs for the metric's floor or ceiling to alert. */
+    public int metricAlertLabels() {
+        return v.metricAlertLabels;
     }
 
     /** The ceiling of the 95th latency percentile; empty for none. */

@@ -95,13 +95,14 @@ final class WindowEvaluation {
                 MonitorAlert.Kind.PREDICTION_DRIFT, where + "the outputs drifted from '" + p.feature() + "' ("
                 + p.method() + " " + format(p.statistic()) + (p.method().isTest() ? ", p = " + format(p.pValue()) : "")
                 + ")", report)));
-        if (options.metricFloor().isPresent() && report.metric().isPresent()
+        boolean enoughLabels = report.labelled() >= options.metricAlertLabels();
+        if (options.metricFloor().isPresent() && report.metric().isPresent() && enoughLabels
                 && report.metric().getAsDouble() < options.metricFloor().getAsDouble()) {
             alerts.add(new MonitorAlert(MonitorAlert.Kind.METRIC_BELOW_FLOOR, where + options.metricName() + " "
                     + format(report.metric().getAsDouble()) + " over " + report.labelled() + " labels, under the floor "
                     + options.metricFloor().getAsDouble(), report));
         }
-        if (options.metricCeiling().isPresent() && report.metric().isPresent()
+        if (options.metricCeiling().isPresent() && report.metric().isPresent() && enoughLabels
                 && report.metric().getAsDouble() > options.metricCeiling().getAsDouble()) {
             alerts.add(new MonitorAlert(MonitorAlert.Kind.METRIC_ABOVE_CEILING, where + options.metricName() + " "
                     + format(report.metric().getAsDouble()) + " over " + report.labelled() + " labels, above the ceiling "

@@ -104,6 +104,28 @@ class MonitorMisuseTest {
         assertThrows(InvalidInputException.class, () -> MonitorOptions.defaults().metricCeiling(Double.NaN));
     }
 
+    /** A window of a handful of labels (the last at close, say) alerts only once it has the labels asked for. */
+    @Test
+    void aMetricAlertWaitsForTheLabelsItIsToldToNeed() {
+        Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
+        List<MonitorAlert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "few-labels", reference, MonitorOptions.defaults()
+                .window(1_000).metric("mae", (p, t) -> Math.abs(((Number) p).doubleValue() - ((Number) t).doubleValue()))
+                .metricCeiling(0.5).metricAlertLabels(5))) {
+            monitor.addListener(alerts::add);
+            for (int labels : new int[] {4, 5}) {
+                for (int i = 0; i < labels; i++) {
+                    monitor.label(monitor.record(new double[] {0.5}, 1.0), 11.0);
+                }
+                monitor.closeWindow();
+            }
+        }
+        List<MonitorAlert> ceiling = alerts.stream().filter(a -> a.kind() == MonitorAlert.Kind.METRIC_ABOVE_CEILING).toList();
+        assertEquals(1, ceiling.size(), alerts.toString());
+        assertTrue(ceiling.get(0).message().contains("over 5 labels"), ceiling.get(0).message());
+        assertThrows(InvalidInputException.class, () -> MonitorOptions.defaults().metricAlertLabels(0));
+    }
+
     @Test
     void aMonitoringRunEndedElsewhereIsFollowedByANewRunNotByWindowsGivenUp() {
         Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
