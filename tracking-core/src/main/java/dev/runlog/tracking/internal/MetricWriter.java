@@ -507,7 +507,17 @@ final class MetricWriter {
     }
 
     private void recordStoreFailure(long attempt, int points, StoreException cause) {
-        log().log(System.Logger.Level.WARNING, "Storing " + points + " metric points failed; retrying", cause);
+        boolean first;
+        synchronized (monitor) {
+            first = !outage;
+        }
+        // The stack trace once per outage; each later retry (up to one a second) in one line, not twenty.
+        if (first) {
+            log().log(System.Logger.Level.WARNING, "Storing " + points + " metric points failed; retrying", cause);
+        } else {
+            log().log(System.Logger.Level.WARNING, "Storing " + points + " metric points failed again; retrying: "
+                    + cause.getMessage());
+        }
         synchronized (monitor) {
             boolean newOutage = !outage;
             outage = true;
