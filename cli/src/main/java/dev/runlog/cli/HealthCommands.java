@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -226,7 +227,7 @@ final class HealthCommands {
         }
 
         /** A check that fails with the store's own error (damaged data it cannot read) reports that error as its problem. */
-        private static Check attempt(String name, java.util.function.Supplier<Check> check) {
+        private static Check attempt(String name, Supplier<Check> check) {
             try {
                 return check.get();
             } catch (RunlogException e) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -105,7 +106,7 @@ final class ModelCommands {
     }
 
     private static String holders(List<Integer> versions) {
-        return versions.isEmpty() ? "-" : versions.stream().map(v -> "v" + v).collect(java.util.stream.Collectors.joining(" "));
+        return versions.isEmpty() ? "-" : versions.stream().map(v -> "v" + v).collect(Collectors.joining(" "));
     }
 
     @Command(name = "model", mixinStandardHelpOptions = true,

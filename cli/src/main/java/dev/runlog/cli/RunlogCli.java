@@ -13,6 +13,7 @@ import dev.runlog.tracking.ViewType;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -150,7 +151,7 @@ public final class RunlogCli {
 
     /** The web API's {@code active}, {@code deleted} and {@code all}, and the enum's own names, in any case. */
     private static ViewType view(String text) {
-        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
             case "active", "active_only" -> ViewType.ACTIVE_ONLY;
             case "deleted", "deleted_only" -> ViewType.DELETED_ONLY;
             case "all" -> ViewType.ALL;

@@ -36,6 +36,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** The registry on top of a {@link RegistryStore}: validation, URIs, gates, deployment. */
 public final class DefaultModelRegistry implements ModelRegistry {
@@ -320,7 +321,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
     /** A short, growing, randomized wait between promotion attempts, so that racing promoters stop colliding in step. */
     private static void pause(int attempt) {
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * Math.min(attempt, 10) + 2));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * Math.min(attempt, 10) + 2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConflictException("Interrupted while retrying a promotion that another one raced; nothing changed", e);

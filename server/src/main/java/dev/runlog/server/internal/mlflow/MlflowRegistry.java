@@ -13,6 +13,7 @@ import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -278,7 +279,7 @@ final class MlflowRegistry {
     private static <T> Comparator<T> order(List<String> clauses, Map<String, Comparator<T>> fields, List<String> defaults,
                                            List<String> tieBreakers) {
         Comparator<T> order = (a, b) -> 0;
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         List<String> all = new ArrayList<>(clauses.isEmpty() ? defaults : clauses);
         all.addAll(tieBreakers);
         for (int i = 0; i < all.size(); i++) {

@@ -29,13 +29,16 @@ import dev.runlog.tracking.spi.TrackingStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * MLflow's tracking endpoints: experiments, runs, metric histories and artifact listings. Reads go
@@ -260,7 +263,7 @@ final class MlflowTracking {
         String runId = HexFormat.of().formatHex(uuidBytes());
         String tagged = tags.get(Shapes.RUN_NAME_TAG);
         String name = r.optionalText("run_name").filter(n -> !n.isBlank())
-                .or(() -> java.util.Optional.ofNullable(tagged))
+                .or(() -> Optional.ofNullable(tagged))
                 .orElse("run-" + runId.substring(0, 8));
         if (tagged != null && !tagged.equals(name)) {
             throw MlflowException.invalid("Both 'run_name' argument and '" + Shapes.RUN_NAME_TAG + "' tag are specified,"
@@ -385,14 +388,14 @@ final class MlflowTracking {
     }
 
     private static final Set<String> ATTRIBUTE_PREFIXES = Set.of("attribute", "attributes", "attr", "run");
-    private static final java.util.regex.Pattern DIRECTION = java.util.regex.Pattern.compile("(?i)\\s+(asc|desc)$");
+    private static final Pattern DIRECTION = Pattern.compile("(?i)\\s+(asc|desc)$");
 
     /**
      * A run search's order as MLflow ranks: a field named twice is refused, and runs equal on every
      * key given are ranked by start time, latest first, unless the start time is a key already.
      */
     private static List<String> mlflowRunOrder(List<String> order) {
-        Set<String> fields = new java.util.HashSet<>();
+        Set<String> fields = new HashSet<>();
         boolean startTime = false;
         for (String key : order) {
             String field = DIRECTION.matcher(key.strip()).replaceFirst("");
