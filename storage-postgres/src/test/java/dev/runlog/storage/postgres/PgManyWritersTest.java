@@ -175,7 +175,9 @@ class PgManyWritersTest {
 
     private static Child spawn(String uri, int c) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), WriterChild.class.getName(), uri,
+                // No hsperfdata file: a pid reused while another JVM's file of that pid is still locked makes the JVM
+                // print a warning into the output this test reads line by line.
+                "-Xmx256m", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), WriterChild.class.getName(), uri,
                 Integer.toString(c), MODEL).redirectErrorStream(true);
         builder.environment().remove("RUNLOG_TRACKING_URI");
         Process process = builder.start();
