@@ -351,7 +351,10 @@ class S3ArtifactsTest {
     @ValueSource(strings = {"?artifacts=s3://AKIAEXAMPLE:wJalrSECRET@" + S3Proxies.BUCKET + "/p",
             "?artifacts=s3://" + S3Proxies.BUCKET + "/p&endpoint=http://AKIAEXAMPLE:wJalr/SECRET@127.0.0.1:9000",
             "?artifacts=s3://" + S3Proxies.BUCKET + "/p&endpoint=http://AKIAEXAMPLE:wJalrSECRET@127.0.0.1:abc",
-            "?artifacts=s3://" + S3Proxies.BUCKET + "/p&endpoint=http://AKIAEXAMPLE:wJalrSECRET@127.0.0.1:9000&bogus=1"})
+            "?artifacts=s3://" + S3Proxies.BUCKET + "/p&endpoint=http://AKIAEXAMPLE:wJalrSECRET@127.0.0.1:9000&bogus=1",
+            // The same %-encoded, as option values may be written.
+            "?artifacts=s3://" + S3Proxies.BUCKET + "/p&endpoint=http%3A%2F%2FAKIAEXAMPLE%3AwJalrSECRET%40127.0.0.1%3A9000&bogus=1",
+            "?artifacts=s3%3A%2F%2FAKIAEXAMPLE%3AwJalrSECRET%40" + S3Proxies.BUCKET + "%2Fp&bogus=1"})
     void credentialsWrittenIntoTheUriAreRefusedWithoutShowingThem(String query) {
         // A user who pastes KEY:SECRET@ into a location must not find the secret in a log.
         InvalidInputException e = assertThrows(InvalidInputException.class,

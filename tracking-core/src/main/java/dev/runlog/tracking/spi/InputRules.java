@@ -245,6 +245,8 @@ public final class InputRules {
      */
     public static String hideCredentials(String text) {
         return text == null ? null : text.replaceAll("//[^\\s&?#'\"]*@", "//(credentials hidden)@")
+                // The same written %-encoded, as an option's value may be (%2F%2F user:secret %40).
+                .replaceAll("(?i)%2F%2F[^\\s&?#'\"/]*%40", "%2F%2F(credentials hidden)%40")
                 .replaceAll("(?i)(\\b[\\w.-]*(?:password|passwd|secret|token|key)=)[^\\s&#'\"]*", "$1(hidden)");
     }
 }
