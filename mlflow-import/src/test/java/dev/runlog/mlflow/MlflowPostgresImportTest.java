@@ -50,12 +50,26 @@ class MlflowPostgresImportTest {
         }
     }
 
+    /** A password given as an option of the URI is hidden as one given before the host is. */
+    @Test
+    void aPasswordInTheUrisOptionsIsNeverPrinted() {
+        for (String uri : List.of("postgresql://u@127.0.0.1:1/mlflow?password=SECRETpw99",
+                "postgresql://u@127.0.0.1:1/mlflow?sslpassword=SECRETpw99")) {
+            try (Tracker tracker = Tracker.inMemory()) {
+                RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                        () -> MlflowImport.from(uri).into(tracker).run());
+                assertTrue(e.getMessage().contains("Cannot open the MLflow database") && !e.getMessage().contains("SECRETpw99"),
+                        e.getMessage());
+            }
+        }
+    }
+
     @Test
     void aPostgresqlDatabaseImportsAsTheSqliteOneDoes() throws Exception {
         String uri = "postgresql://postgres:secret@localhost:" + server.getPort() + "/mlflow";
         try (Tracker tracker = Tracker.inMemory()) {
             MlflowImportReport report = MlflowImport.from(uri).into(tracker).run();
-            assertEquals("postgresql://postgres:***@localhost:" + server.getPort() + "/mlflow", report.source(),
+            assertEquals("postgresql://(credentials hidden)@localhost:" + server.getPort() + "/mlflow", report.source(),
                     "the password is not printed");
             assertEquals("3 experiments, 6 runs, 4 metric points, 2 artifacts (38 bytes), 1 models, 2 versions",
                     report.counts(), report::toString);

@@ -141,8 +141,8 @@ public interface ModelRegistry {
      * The audit trail's STAGE_CHANGED event of the promoted version records every gate's result
      * ({@link ModelEvent#gates()}), in the order given, as judged by the check that let it through.
      *
-     * A version already in the target stage, with no other version there to archive, is returned
-     * as it is: no gate is checked and nothing is recorded.
+     * A version already in the target stage is promoted again like any other: its gates are
+     * checked (against the stage's other holders, if any) and the promotion is recorded.
      *
      * @return the promoted version
      * @throws PromotionRejectedException listing every failed gate; nothing changed then, and

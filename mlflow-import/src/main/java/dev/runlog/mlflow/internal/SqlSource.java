@@ -6,6 +6,7 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.spi.InputRules;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -104,9 +105,9 @@ public final class SqlSource implements MlflowSource {
         return URLDecoder.decode(text, StandardCharsets.UTF_8);
     }
 
-    /** The URI without its password, to print. */
+    /** The URI without its credentials (user:password@, or an option such as ?password= or ?sslpassword=), to print, as every Runlog message shows a URI. */
     static String redact(String uri) {
-        return uri.replaceFirst("://([^:/@]*):[^@/]*@", "://$1:***@");
+        return InputRules.hideCredentials(uri);
     }
 
     /** Refuses a database that is not MLflow's: its schema is versioned in alembic_version. */

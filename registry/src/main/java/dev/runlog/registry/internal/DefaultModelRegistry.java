@@ -280,11 +280,6 @@ public final class DefaultModelRegistry implements ModelRegistry {
             Run run = tracker.getRun(candidate.runId());
             Optional<ModelVersion> incumbent = incumbent(name, version, target);
             boolean archive = options.archiveChoice().orElse(true);
-            if (candidate.stage() == target && (incumbent.isEmpty() || !archive)) {
-                // Already there, and nothing else would move: no gate to judge, no event to record
-                // (a "Production -> Production" entry would claim a change that never happened).
-                return candidate;
-            }
             Optional<Run> incumbentRun = incumbent.flatMap(this::runOf);
             PromotionCandidate context = new PromotionCandidate(candidate, run, target, incumbent, incumbentRun);
             List<GateResult> results = new ArrayList<>();
