@@ -50,7 +50,8 @@ final class ArchiveSeries {
             String key = InputRules.key("metric", Archives.text(entry, "key", tarGz));
             String file = Archives.text(entry, "file", tarGz);
             Path path = unpacked.resolve(ArtifactPaths.normalize(file));
-            if (!path.startsWith(metrics) || !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            if (!path.startsWith(metrics) || path.equals(metrics) || !Files.isDirectory(metrics, LinkOption.NOFOLLOW_LINKS)
+                    || !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IntegrityException("Archive " + tarGz + ": run.json names the metric file '" + file + "' of '" + key
                         + "', which the archive does not hold under metrics/");
             }
@@ -66,6 +67,9 @@ final class ArchiveSeries {
             }
             read(path, key, batch -> { }); // each point checked as the store will take it
             series.put(key, path);
+        }
+        if (Files.exists(metrics, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(metrics, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IntegrityException("Archive " + tarGz + ": its entry 'metrics' is a file, not the directory of metric files");
         }
         if (Files.isDirectory(metrics, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> all = Files.walk(metrics)) {

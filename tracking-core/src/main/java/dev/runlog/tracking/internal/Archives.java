@@ -547,7 +547,9 @@ final class Archives {
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(file.toFile());
+            // A member named twice is refused: what a reader of the text sees and what is imported must agree.
+            node = Json.MAPPER.reader().with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(Files.readAllBytes(file));
         } catch (JsonProcessingException e) {
             throw new IntegrityException("Archive " + tarGz + ": " + name + " is not valid JSON: " + e.getOriginalMessage());
         }

@@ -126,6 +126,25 @@ class ArchiveContentTest {
         refused(archive, "run.json", json -> ((ObjectNode) json.get("metrics").get(0)).put("file", "artifacts/notes/a.txt"),
                 IntegrityException.class, "does not hold under metrics/");
         refusedBytes(archive, "metrics/7.bin", new byte[24], "'metrics/7.bin', which run.json does not name");
+
+        // The metric files' directory replaced by a file of that name, named itself or by a spelling of it.
+        Map<String, byte[]> entries = ArchiveSafetyTest.readEntries(archive);
+        byte[] points = entries.remove("metrics/0.bin");
+        entries.put("metrics", points);
+        for (String file : List.of("metrics", "metrics/", "metrics/.")) {
+            ObjectNode run = (ObjectNode) Json.MAPPER.readTree(entries.get("run.json"));
+            ((ObjectNode) run.get("metrics").get(0)).put("file", file);
+            entries.put("run.json", Json.MAPPER.writeValueAsBytes(run));
+            Path changed = write(entries);
+            try (Tracker target = Tracker.inMemory()) {
+                IntegrityException e = assertThrows(IntegrityException.class, () -> target.importRun(changed), file);
+                assertTrue(e.getMessage().contains("metrics"), e.getMessage());
+            }
+        }
+        // A member given twice: a reader of the text and the importer could read different files.
+        String text = new String(ArchiveSafetyTest.readEntries(archive).get("run.json"), java.nio.charset.StandardCharsets.UTF_8);
+        refusedBytes(archive, "run.json", text.replaceFirst("\"file\"", "\"file\": \"metrics/9.bin\", \"file\"")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "Duplicate field 'file'");
     }
 
     /** A series of more points than the import hands the store at once arrives whole and in order. */
