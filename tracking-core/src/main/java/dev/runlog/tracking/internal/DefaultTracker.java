@@ -648,11 +648,14 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         synchronized (writerLock) {
             current = writer;
         }
+        RunlogException flushFailed = null;
         if (current != null) {
             try {
                 current.flush(flushTimeout);
+            } catch (StoreException e) {
+                flushFailed = e; // an outage or a timeout: reported below only if points are lost, as the writer keeps trying
             } catch (RunlogException e) {
-                failures.add(e);
+                failures.add(e); // points the store refused: lost whatever happens next
             }
         }
         // The writer stops before the runs end: a batch it is still writing (another process held
@@ -668,8 +671,8 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
             }
         }
         if (unstored > 0) {
-            failures.add(new StoreException("The tracker closed with " + unstored
-                    + " metric points the store did not take; they are lost"));
+            failures.add(new StoreException("The tracker closed with " + unstored + " metric points the store did not"
+                    + " take; they are lost" + (flushFailed == null ? "" : " (" + flushFailed.getMessage() + ")"), flushFailed));
         }
         List<AutoCloseable> extensions;
         synchronized (extensionResources) {

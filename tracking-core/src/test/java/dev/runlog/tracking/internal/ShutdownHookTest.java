@@ -30,6 +30,7 @@ class ShutdownHookTest {
         int points = 50_000;
         List<String> lines = child(points, "held");
         assertTrue(lines.contains("ENDED " + loggedRun(lines) + " KILLED " + points), "child output: " + lines);
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("runlog:")), "nothing was lost, so nothing is said: " + lines);
     }
 
     /** Points the store would not take at exit are reported on standard error, which outlives java.util.logging. */
