@@ -155,7 +155,10 @@ class MlflowEndpointsTest {
                 // As MLflow's stores, which filter runs by the ids: an id of no experiment adds nothing.
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\", \"99999\"], \"filter\": \"params.p = '1'\"}", 200, "\"run_id\":\"${R}\""),
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"99999\"]}", 200, "{\"runs\":[]}"),
-                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"metrics.m DESC\", \"metric.m ASC\", \"metrics.`m` ASC\"]}", 400, "duplicate fields: metrics.`m` ASC"),
+                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"metrics.m DESC\", \"metrics.`m` ASC\"]}", 400, "duplicate fields: metrics.`m` ASC"),
+                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"metric.m DESC\", \"metrics.m ASC\"]}", 400, "duplicate fields: metrics.m ASC"),
+                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"parameter.p\", \"params.p\"]}", 400, "duplicate fields"),
+                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"created\", \"start_time\"]}", 400, "duplicate fields"),
                 // One id repeated is looked up once; more distinct ids than a search names are refused.
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [" + "\"${E}\", ".repeat(20_000) + "\"${E}\"]}", 200, "\"run_id\":\"${R}\""),
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": ["

@@ -402,8 +402,15 @@ final class MlflowTracking {
             int dot = field.indexOf('.');
             String prefix = dot < 0 ? "attributes" : field.substring(0, dot).strip().toLowerCase(Locale.ROOT);
             String name = (dot < 0 ? field : field.substring(dot + 1)).strip().replace("`", "").replace("\"", "");
-            if (ATTRIBUTE_PREFIXES.contains(prefix)) {
-                prefix = "attributes";
+            // One spelling per field, so that metric.m and metrics.m (or created and start_time) count as the same.
+            prefix = switch (prefix) {
+                case "metric" -> "metrics";
+                case "param", "parameter", "parameters" -> "params";
+                case "tag" -> "tags";
+                default -> ATTRIBUTE_PREFIXES.contains(prefix) ? "attributes" : prefix;
+            };
+            if (prefix.equals("attributes")) {
+                name = name.equals("created") ? "start_time" : name;
                 startTime |= name.equals("start_time");
             }
             if (!fields.add(prefix + "." + name)) {
