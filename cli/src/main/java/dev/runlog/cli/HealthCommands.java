@@ -3,6 +3,7 @@ package dev.runlog.cli;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.tracking.ArtifactEntry;
+import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
@@ -248,8 +249,15 @@ final class HealthCommands {
                     counts[2] += run.data().tags().containsKey("runlog.killedReason") ? 1 : 0;
                 });
             }
+            // What import-mlflow marks until its last write: a store it was stopped in holds part of the history.
+            List<String> problems = new ArrayList<>();
+            try (Stream<Experiment> all = tracker.searchExperiments().viewType(ViewType.ALL).stream()) {
+                all.filter(e -> "unfinished".equals(e.tags().get("runlog.mlflowImport"))).forEach(e -> problems.add(
+                        "experiment '" + e.name() + "' (id " + e.id() + ") holds an MLflow import that was stopped before it"
+                                + " finished: the store has part of that history; import again into a new store"));
+            }
             return new Check("runs", counts[0] + " runs, " + counts[1] + " running; " + counts[2]
-                    + " ended as KILLED because their process died", List.of());
+                    + " ended as KILLED because their process died", problems);
         }
 
         /** Every file of every run against its record; the files that fail, by run, go into {@code damaged}. */

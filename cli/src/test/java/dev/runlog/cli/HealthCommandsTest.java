@@ -90,6 +90,16 @@ class HealthCommandsTest {
         assertEquals(3, json.get("checks").get(2).get("problems").size());
     }
 
+    @Test
+    void doctorNamesAnExperimentOfAnMlflowImportThatWasStoppedBeforeItFinished() {
+        String experiment = h.tracker.getRun(h.runA).info().experimentId();
+        h.tracker.setExperimentTag(experiment, "runlog.mlflowImport", "unfinished"); // as import-mlflow leaves it when killed
+        Result r = h.run("doctor");
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.out().contains("runs: experiment 'iris' (id " + experiment + ") holds an MLflow import that was stopped"),
+                r.out());
+    }
+
     /** Pages overwritten behind Runlog's back: each check SQLite's damage stops says so, and the report still comes. */
     @Test
     void doctorReportsAStoreWithDamagedPagesInsteadOfFailingOnIt() throws Exception {

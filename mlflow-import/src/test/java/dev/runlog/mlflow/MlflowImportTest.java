@@ -94,7 +94,9 @@ class MlflowImportTest {
         List<Experiment> experiments = tracker.searchExperiments().viewType(ViewType.ALL).list();
         assertEquals(Map.of("0", "Default", "1", "iris", "2", "old"),
                 experiments.stream().collect(Collectors.toMap(Experiment::id, Experiment::name)));
-        assertEquals(Map.of("team", "vision"), tracker.getExperimentByName("iris").orElseThrow().tags());
+        // The import marks each experiment unfinished until its last write; a whole import leaves them finished.
+        assertEquals(Map.of("team", "vision", "runlog.mlflowImport", "finished"),
+                tracker.getExperimentByName("iris").orElseThrow().tags());
         assertEquals(LifecycleStage.DELETED, tracker.getExperiment("2").lifecycleStage());
 
         Run parent = tracker.getRun(PARENT);
@@ -183,6 +185,12 @@ class MlflowImportTest {
             MlflowImport.from(mlruns).into(tracker).run();
             assertThrows(ConflictException.class, () -> MlflowImport.from(database).into(tracker).run(),
                     "the same store twice");
+            // As an import stopped outright (kill, Ctrl-C) leaves its experiments: the next one says what happened.
+            String iris = tracker.getExperimentByName("iris").orElseThrow().id();
+            tracker.setExperimentTag(iris, "runlog.mlflowImport", "unfinished");
+            ConflictException stopped = assertThrows(ConflictException.class, () -> MlflowImport.from(mlruns).into(tracker).run());
+            assertTrue(stopped.getMessage().contains("stopped before it finished") && stopped.getMessage().contains("new store"),
+                    stopped.getMessage());
         }
     }
 

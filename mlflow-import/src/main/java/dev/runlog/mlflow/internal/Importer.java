@@ -45,6 +45,11 @@ import java.util.stream.Stream;
  * run, points) and models, collecting what it leaves out.
  */
 public final class Importer {
+    /** The tag each imported experiment carries: unfinished until the import's last write, then finished. */
+    static final String MARKER = "runlog.mlflowImport";
+    static final String UNFINISHED = "unfinished";
+    static final String FINISHED = "finished";
+
     private static final String MLFLOW_PARENT = "mlflow.parentRunId";
     private static final String IMPORTED = "imported from MLflow";
 
@@ -112,8 +117,13 @@ public final class Importer {
         List<MlflowSource.SourceModel> sourceModels = source.models();
         checkSource(all, sourceModels);
         checkNoClash(all, runIds, sourceModels);
+        // Marked unfinished until the last write: an import stopped outright (kill, Ctrl-C) leaves a
+        // store that says so, to a second import and to doctor, instead of one that looks whole.
         for (Experiment e : all) {
-            target.tracking().importExperiment(e);
+            Map<String, String> tags = new LinkedHashMap<>(e.tags());
+            tags.put(MARKER, UNFINISHED);
+            target.tracking().importExperiment(new Experiment(e.id(), e.name(), e.lifecycleStage(), e.creationTime(),
+                    e.lastUpdateTime(), tags));
             experiments.put(e.id(), e);
         }
         source.forEachRun(this::importRun);
@@ -129,6 +139,9 @@ public final class Importer {
             registry.importModel(snapshot);
             models++;
             versions += snapshot.versions().size();
+        }
+        for (Experiment e : all) {
+            target.tracking().setExperimentTag(e.id(), MARKER, FINISHED);
         }
         return new MlflowImportReport(source.describe(), all.size(), runs, points, files, bytes, models, versions,
                 skipped);
@@ -209,7 +222,16 @@ public final class Importer {
     private void checkNoClash(List<Experiment> all, List<String> runIds, List<MlflowSource.SourceModel> sourceModels) {
         for (Experiment e : all) {
             RunSnapshot.experimentId(e.id());
-            if (target.tracking().getExperiment(e.id()).isPresent()) {
+            Optional<Experiment> there = target.tracking().getExperiment(e.id());
+            if (there.isPresent() && UNFINISHED.equals(there.get().tags().get(MARKER))) {
+                throw new ConflictException("The target holds an MLflow import that was stopped before it finished"
+                        + " (experiment " + e.id() + " is tagged " + MARKER + "=" + UNFINISHED + "): it has part of the"
+                        + " history only; import into a new store; nothing was imported");
+            }
+        }
+        for (Experiment e : all) {
+            Optional<Experiment> there = target.tracking().getExperiment(e.id());
+            if (there.isPresent()) {
                 throw new ConflictException("The target already has an experiment with id " + e.id() + "; nothing was imported");
             }
             if (target.tracking().getExperimentByName(e.name()).isPresent()) {
