@@ -329,6 +329,23 @@ class MlflowImportTest {
         }
     }
 
+    /** A backslash in a file's name read as a separator put "plots\\loss.txt" over plots/loss.txt. */
+    @Test
+    void anArtifactWhoseNameHoldsABackslashIsListedNotLandedOnAnotherFile() throws Exception {
+        Path copy = dir.resolve("backslash/mlruns");
+        MlflowFixture.writeFileStore(copy);
+        Path artifacts = copy.resolve("1/" + MlflowFixture.CHILD + "/artifacts");
+        Files.writeString(artifacts.resolve("plots\\loss.txt"), "ONE");
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(copy).into(tracker).run();
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("artifact plots\\loss.txt of run "
+                    + MlflowFixture.CHILD, "its name holds a backslash, which a Runlog artifact path does not take")), report::toString);
+            try (InputStream in = tracker.openArtifact(MlflowFixture.CHILD, "plots/loss.txt")) {
+                assertEquals("0.9 nan 0.4", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     @Test
     void theReportListsCountsThenEachSkippedThingWithItsReason() {
         MlflowImportReport report = new MlflowImportReport("mlflow.db", 1, 2, 3, 4, 5, 6, 7,

@@ -324,7 +324,15 @@ public final class Importer {
             throw new StoreException("Cannot list the artifacts of run " + run.id() + " in " + root + ": " + e.getMessage(), e);
         }
         for (Path file : found) {
-            String relative = root.relativize(file).toString().replace('\\', '/');
+            List<String> parts = new ArrayList<>();
+            root.relativize(file).forEach(part -> parts.add(part.toString()));
+            String relative = String.join("/", parts);
+            if (relative.indexOf('\\') >= 0) {
+                // A file name may hold a backslash; read as a separator it could land on another file.
+                skipped.add(new Skipped("artifact " + relative + " of run " + run.id(),
+                        "its name holds a backslash, which a Runlog artifact path does not take"));
+                continue;
+            }
             if (Files.isSymbolicLink(file)) {
                 skipped.add(new Skipped("artifact " + relative + " of run " + run.id(), "a symbolic link is not followed"));
                 continue;
