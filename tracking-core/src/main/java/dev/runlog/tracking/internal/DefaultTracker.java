@@ -102,7 +102,9 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         try {
             cleanUpAfterDeadProcesses();
         } catch (RunlogException e) {
-            log().log(System.Logger.Level.WARNING, "Could not clean up after processes that died; the next open tries again", e);
+            // One line: every open of a store whose clean-up keeps failing (an unreachable bucket) would print the trace.
+            log().log(System.Logger.Level.WARNING, "Could not clean up after processes that died; the next open tries again: "
+                    + e.getMessage());
         }
     }
 
