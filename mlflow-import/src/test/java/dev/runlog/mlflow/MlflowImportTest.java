@@ -246,6 +246,20 @@ class MlflowImportTest {
                     () -> MlflowImport.from(metrics).into(tracker).run());
             assertTrue(e.getMessage().contains("metrics/loss line 2 is not 'timestamp value [step]'"), e.getMessage());
         }
+        // An experiment or run whose meta.yaml names another experiment than its directory: MLflow would not find it there.
+        Path moved = dir.resolve("moved");
+        MlflowFixture.write(moved.resolve("1/meta.yaml"), "experiment_id: '1'\nname: e\n");
+        MlflowFixture.write(moved.resolve("1/" + CHILD + "/meta.yaml"), "experiment_id: '0'\nrun_id: " + CHILD
+                + "\nstatus: 3\nstart_time: 5\nend_time: 6\n");
+        Path renamed = dir.resolve("renamed");
+        MlflowFixture.write(renamed.resolve("7/meta.yaml"), "experiment_id: '1'\nname: e\n");
+        for (Path store : List.of(moved, renamed)) {
+            try (Tracker tracker = Tracker.inMemory()) {
+                InvalidInputException e = assertThrows(InvalidInputException.class, () -> MlflowImport.from(store).into(tracker).run());
+                assertTrue(e.getMessage().contains("says experiment") && e.getMessage().contains("directory"), e.getMessage());
+                assertTrue(tracker.searchExperiments().viewType(ViewType.ALL).list().isEmpty());
+            }
+        }
     }
 
     @Test

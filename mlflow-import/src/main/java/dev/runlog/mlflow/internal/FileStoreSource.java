@@ -86,7 +86,13 @@ public final class FileStoreSource implements MlflowSource {
             Instant created = meta.number("creation_time").map(Instant::ofEpochMilli).orElse(null);
             Instant updated = meta.number("last_update_time").map(Instant::ofEpochMilli).orElse(created);
             created = created != null ? created : updated != null ? updated : Instant.EPOCH;
-            all.add(new Experiment(meta.require("experiment_id"), meta.require("name"),
+            String id = meta.require("experiment_id");
+            if (!id.equals(dir.getFileName().toString())) {
+                // As for a run: MLflow's file store names an experiment's directory by its id.
+                throw new InvalidInputException(meta.file() + " says experiment " + id + " but is in directory "
+                        + dir.getFileName());
+            }
+            all.add(new Experiment(id, meta.require("name"),
                     trashed ? dev.runlog.tracking.LifecycleStage.DELETED
                             : SqlSource.stage(meta.get("lifecycle_stage").orElse("active")),
                     created, updated == null ? created : updated, files(dir.resolve("tags"))));
@@ -132,7 +138,12 @@ public final class FileStoreSource implements MlflowSource {
             if (!id.equals(entry.getKey())) {
                 throw new InvalidInputException(meta.file() + " says run " + id + " but is in directory " + entry.getKey());
             }
-            action.accept(new SourceRun(id, meta.require("experiment_id"), meta.get("run_name").orElse(null),
+            String experimentId = meta.require("experiment_id");
+            if (!experimentId.equals(dir.getParent().getFileName().toString())) {
+                throw new InvalidInputException(meta.file() + " says experiment " + experimentId + " but is in the"
+                        + " directory of experiment " + dir.getParent().getFileName());
+            }
+            action.accept(new SourceRun(id, experimentId, meta.get("run_name").orElse(null),
                     status(meta), meta.number("start_time").orElse(null), meta.number("end_time").orElse(null),
                     meta.get("lifecycle_stage").orElse("active"), meta.number("deleted_time").orElse(null),
                     meta.get("artifact_uri").orElse(""), files(dir.resolve("params")), files(dir.resolve("tags")),
