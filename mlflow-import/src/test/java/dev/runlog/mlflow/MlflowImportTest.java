@@ -341,6 +341,22 @@ class MlflowImportTest {
             assertEquals(List.of(copy.resolve("1").toString(), copy.resolve("models").toString()), links, report::toString);
             assertTrue(tracker.getExperimentByName("iris").isEmpty(), "nothing behind the link is read");
         }
+        // A link on the way to a run's artifact location, inside the store, is not followed either.
+        Path via = dir.resolve("via/mlruns");
+        MlflowFixture.writeFileStore(via);
+        Path run = via.resolve("1/" + MlflowFixture.PARENT);
+        Path outside = Files.createDirectories(dir.resolve("via-outside"));
+        Files.move(run.resolve("artifacts"), outside.resolve("artifacts"));
+        Files.createSymbolicLink(run.resolve("lnk"), outside);
+        Path meta = run.resolve("meta.yaml");
+        Files.writeString(meta, Files.readString(meta).replaceFirst("artifact_uri: .*",
+                "artifact_uri: " + run.resolve("lnk/artifacts").toUri()));
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(via).into(tracker).run();
+            assertTrue(report.skipped().stream().anyMatch(s -> s.what().equals("artifacts of run " + MlflowFixture.PARENT)
+                    && s.reason().contains("a symbolic link in the MLflow store")), report::toString);
+            assertTrue(tracker.listArtifacts(MlflowFixture.PARENT, "").isEmpty(), "nothing behind the link is read");
+        }
     }
 
     /** A backslash in a file's name read as a separator put "plots\\loss.txt" over plots/loss.txt. */

@@ -386,6 +386,11 @@ public final class Importer {
                     + "; only local paths and file: locations are read"));
             return Optional.empty();
         }
+        if (path != null && linkInside(path).isPresent()) {
+            skipped.add(new Skipped("artifacts of run " + run.id(), "their location passes through " + linkInside(path).get()
+                    + ", a symbolic link in the MLflow store, which is not followed"));
+            return Optional.empty();
+        }
         if (path != null && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.of(path);
         }
@@ -397,6 +402,23 @@ public final class Importer {
             return Optional.empty();
         }
         return beside.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** The first symbolic link between the store's own directory and {@code path} (not {@code path} itself), when it lies in it. */
+    private Optional<Path> linkInside(Path path) {
+        Optional<Path> base = source.baseDirectory().map(b -> b.toAbsolutePath().normalize());
+        Path target = path.toAbsolutePath().normalize();
+        if (base.isEmpty() || !target.startsWith(base.get()) || target.equals(base.get())) {
+            return Optional.empty();
+        }
+        Path at = base.get();
+        for (Path part : base.get().relativize(target)) {
+            at = at.resolve(part);
+            if (!at.equals(target) && Files.isSymbolicLink(at)) { // the location itself a link: said below, as before
+                return Optional.of(at);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
