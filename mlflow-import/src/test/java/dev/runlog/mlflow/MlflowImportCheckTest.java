@@ -98,6 +98,23 @@ class MlflowImportCheckTest {
     }
 
     @Test
+    void anArtifactLocationThatIsAFileIsReportedNotPassedOver() throws IOException {
+        Path store = copy();
+        Path artifacts = runDir(store, PARENT).resolve("artifacts");
+        try (java.util.stream.Stream<Path> files = Files.walk(artifacts)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.writeString(artifacts, "not a directory");
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(store).into(tracker).run();
+            assertTrue(report.skipped().stream().anyMatch(s -> s.what().equals("artifacts of run " + PARENT)
+                    && s.reason().endsWith("is not a directory")), report::toString);
+        }
+    }
+
+    @Test
     void anArtifactDirectoryThatIsALinkIsReportedNotFollowed() throws IOException {
         Path store = copy();
         Path artifacts = runDir(store, PARENT).resolve("artifacts");

@@ -394,6 +394,12 @@ public final class Importer {
         if (path != null && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.of(path);
         }
+        if (path != null && Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(path)) {
+            // A location that is missing is a run that logged no files (MLflow makes the directory at the first);
+            // one that is there but no directory is not, and is said.
+            skipped.add(new Skipped("artifacts of run " + run.id(), "their location " + path + " is not a directory"));
+            return Optional.empty();
+        }
         // The store was moved since MLflow wrote the location: the file store keeps artifacts beside the run.
         Optional<Path> beside = path != null && Files.isSymbolicLink(path) ? Optional.of(path) : run.fallbackArtifacts();
         if (beside.filter(Files::isSymbolicLink).isPresent()) {
