@@ -1,5 +1,6 @@
 package dev.runlog.cli;
 
+import dev.runlog.mlflow.MlflowImport;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.tracking.ArtifactEntry;
@@ -252,7 +253,7 @@ final class HealthCommands {
             // What import-mlflow marks until its last write: a store it was stopped in holds part of the history.
             List<String> problems = new ArrayList<>();
             try (Stream<Experiment> all = tracker.searchExperiments().viewType(ViewType.ALL).stream()) {
-                all.filter(e -> "unfinished".equals(e.tags().get("runlog.mlflowImport"))).forEach(e -> problems.add(
+                all.filter(e -> MlflowImport.UNFINISHED.equals(e.tags().get(MlflowImport.STATE_TAG))).forEach(e -> problems.add(
                         "experiment '" + e.name() + "' (id " + e.id() + ") holds an MLflow import that was stopped before it"
                                 + " finished: the store has part of that history; import again into a new store"));
             }

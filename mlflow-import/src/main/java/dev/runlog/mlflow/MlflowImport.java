@@ -51,6 +51,17 @@ import java.util.Optional;
  * store made for the purpose. The source is read twice and never written. Instances are immutable.
  */
 public final class MlflowImport {
+    /**
+     * The tag each imported experiment carries: {@link #UNFINISHED} from its first write until the
+     * import's last, then {@link #FINISHED}. An experiment still {@code unfinished} belongs to an
+     * import that was stopped outright (kill, Ctrl-C): the store holds part of that history.
+     */
+    public static final String STATE_TAG = "runlog.mlflowImport";
+    /** {@link #STATE_TAG}'s value while the import runs, and after one that was stopped. */
+    public static final String UNFINISHED = "unfinished";
+    /** {@link #STATE_TAG}'s value once the import has written everything. */
+    public static final String FINISHED = "finished";
+
     private final String source;
     private final Tracker target;
 

@@ -1,5 +1,6 @@
 package dev.runlog.mlflow.internal;
 
+import dev.runlog.mlflow.MlflowImport;
 import dev.runlog.mlflow.MlflowImportReport;
 import dev.runlog.mlflow.MlflowImportReport.Skipped;
 import dev.runlog.registry.ModelEvent;
@@ -45,10 +46,6 @@ import java.util.stream.Stream;
  * run, points) and models, collecting what it leaves out.
  */
 public final class Importer {
-    /** The tag each imported experiment carries: unfinished until the import's last write, then finished. */
-    static final String MARKER = "runlog.mlflowImport";
-    static final String UNFINISHED = "unfinished";
-    static final String FINISHED = "finished";
 
     private static final String MLFLOW_PARENT = "mlflow.parentRunId";
     private static final String IMPORTED = "imported from MLflow";
@@ -121,7 +118,7 @@ public final class Importer {
         // store that says so, to a second import and to doctor, instead of one that looks whole.
         for (Experiment e : all) {
             Map<String, String> tags = new LinkedHashMap<>(e.tags());
-            tags.put(MARKER, UNFINISHED);
+            tags.put(MlflowImport.STATE_TAG, MlflowImport.UNFINISHED);
             target.tracking().importExperiment(new Experiment(e.id(), e.name(), e.lifecycleStage(), e.creationTime(),
                     e.lastUpdateTime(), tags));
             experiments.put(e.id(), e);
@@ -141,7 +138,7 @@ public final class Importer {
             versions += snapshot.versions().size();
         }
         for (Experiment e : all) {
-            target.tracking().setExperimentTag(e.id(), MARKER, FINISHED);
+            target.tracking().setExperimentTag(e.id(), MlflowImport.STATE_TAG, MlflowImport.FINISHED);
         }
         return new MlflowImportReport(source.describe(), all.size(), runs, points, files, bytes, models, versions,
                 skipped);
@@ -223,10 +220,10 @@ public final class Importer {
         for (Experiment e : all) {
             RunSnapshot.experimentId(e.id());
             Optional<Experiment> there = target.tracking().getExperiment(e.id());
-            if (there.isPresent() && UNFINISHED.equals(there.get().tags().get(MARKER))) {
+            if (there.isPresent() && MlflowImport.UNFINISHED.equals(there.get().tags().get(MlflowImport.STATE_TAG))) {
                 throw new ConflictException("The target holds an MLflow import that was stopped before it finished"
-                        + " (experiment " + e.id() + " is tagged " + MARKER + "=" + UNFINISHED + "): it has part of the"
-                        + " history only; import into a new store; nothing was imported");
+                        + " (experiment " + e.id() + " is tagged " + MlflowImport.STATE_TAG + "=" + MlflowImport.UNFINISHED
+                        + "): it has part of the history only; import into a new store; nothing was imported");
             }
         }
         for (Experiment e : all) {
