@@ -59,6 +59,9 @@ final class Archives {
      * open rather than left among the others as KILLED.
      */
     static final String IMPORTING = "runlog.importing";
+    /** An export's temporary file beside its archive, named after its process (see Temp.ownedFile). */
+    static final String EXPORT_PREFIX = ".export-";
+    static final String EXPORT_SUFFIX = ".tmp";
     private static final int FORMAT = 1;
 
     private Archives() {
@@ -135,7 +138,10 @@ final class Archives {
         void write(TarArchiveOutputStream tar) throws IOException;
     }
 
-    /** Writes beside the target and moves into place, so a failed export leaves no partial archive. */
+    /**
+     * Writes beside the target and moves into place, so a failed export leaves no partial archive;
+     * one killed outright leaves its temporary file, which the next export into that directory deletes.
+     */
     private static void write(Path tarGz, TarWriter writer) {
         Path target = tarGz.toAbsolutePath();
         if (Files.isDirectory(target)) {
@@ -146,7 +152,7 @@ final class Archives {
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), ".export-", ".tmp");
+            tmp = Temp.ownedFile(target.getParent(), EXPORT_PREFIX, EXPORT_SUFFIX);
             try (OutputStream file = Files.newOutputStream(tmp);
                  TarArchiveOutputStream tar = new TarArchiveOutputStream(
                          new GzipCompressorOutputStream(new BufferedOutputStream(file)))) {

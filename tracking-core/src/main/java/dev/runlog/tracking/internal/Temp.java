@@ -73,6 +73,30 @@ final class Temp {
     }
 
     /**
+     * A new empty file in {@code dir} named {@code prefix}, this process's tag (see
+     * {@link ProcessOwner#nameTag()}), a unique part and {@code suffix}; first the files of that
+     * prefix and suffix which processes now gone left there (an export killed outright could not
+     * delete its own) are deleted: only this user's regular files, never a link.
+     */
+    static Path ownedFile(Path dir, String prefix, String suffix) throws IOException {
+        Path made = Files.createTempFile(dir, prefix + ProcessOwner.current().nameTag() + "-", suffix);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*" + suffix)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                Optional<ProcessOwner> owner = ProcessOwner.ofName(name.substring(prefix.length(), name.length() - suffix.length()));
+                if (owner.isPresent() && owner.get().isGone() && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Someone else's mess in the user's directory must not fail the work at hand.
+            log().log(System.Logger.Level.DEBUG, "Could not look for files of dead processes in " + dir, e);
+        }
+        return made;
+    }
+
+    /**
      * A real directory (not a link) of this user's that no one else may enter, as
      * {@code createTempDirectory} makes it. In a shared {@code java.io.tmpdir} anyone can make a
      * directory of that name; inside one they can write, they can swap a directory for a link
