@@ -11,6 +11,7 @@ import dev.runlog.tracking.spi.IoFailures;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -32,6 +33,11 @@ final class RunArtifacts {
     private static final int RECORD_BATCH = 64;
     /** Files stored since the last record, this many bytes together, are recorded at once. */
     private static final long RECORD_AT_ONCE_BYTES = 1024 * 1024;
+    /** A downloaded file beside its target until it checked, named after its process (see Temp.ownedFile). */
+    static final String PART_PREFIX = ".runlog-download-";
+    static final String PART_SUFFIX = ".part";
+    /** A directory's download, staged in its target directory until every file checked (see Temp.ownedDirectory). */
+    static final String STAGING_PREFIX = ".runlog-download-dir-";
 
     private final TrackingStore store;
     private final ArtifactStore artifacts;
@@ -154,10 +160,11 @@ final class RunArtifacts {
 
     /**
      * Writes {@code in} beside {@code target} and moves it into place once the whole content was
-     * read (and so checked): a file that fails its check never lies at the target.
+     * read (and so checked): a file that fails its check never lies at the target. The file beside
+     * it is named after this process, so one a killed download left is deleted by the next.
      */
     private static void copyIntoPlace(InputStream in, Path target) throws IOException {
-        Path part = Files.createTempFile(target.toAbsolutePath().getParent(), ".runlog-download-", ".part");
+        Path part = Temp.ownedFile(target.toAbsolutePath().getParent(), PART_PREFIX, PART_SUFFIX);
         try {
             Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -167,11 +174,60 @@ final class RunArtifacts {
     }
 
     /**
+     * Copies each file of a directory's download into a private staging directory in
+     * {@code targetDirectory}, where its check (as its stream ends) happens, and moves them into
+     * place only once all of them passed: a download that fails on its tenth file leaves the target
+     * as it found it, with none of the first nine and no directories made for them. A staging
+     * directory a killed download left is deleted by the next download into the same directory.
+     */
+    private void placeChecked(String runId, Path targetDirectory, Map<Path, ArtifactEntry> targets,
+            Map<String, ArtifactEntry> recorded) throws IOException {
+        Set<Path> parents = new HashSet<>();
+        for (Path target : targets.keySet()) {
+            if (parents.add(target.getParent())) {
+                directoriesWithoutLinks(targetDirectory, target.getParent(), false);
+            }
+        }
+        Path staging = Temp.ownedDirectory(targetDirectory, STAGING_PREFIX);
+        try {
+            Map<Path, Path> staged = new LinkedHashMap<>();
+            int n = 0;
+            for (Map.Entry<Path, ArtifactEntry> target : targets.entrySet()) {
+                Path copy = staging.resolve(Integer.toString(n++));
+                try (InputStream in = checkedOpen(runId, target.getValue().path(), recorded.get(target.getValue().path()))) {
+                    Files.copy(in, copy);
+                }
+                staged.put(target.getKey(), copy);
+            }
+            Set<Path> made = new HashSet<>(); // each directory made once, not once per file in it
+            for (Map.Entry<Path, Path> file : staged.entrySet()) {
+                Path target = file.getKey();
+                if (made.add(target.getParent())) {
+                    directoriesWithoutLinks(targetDirectory, target.getParent());
+                }
+                try {
+                    Files.move(file.getValue(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    // A directory of the target mounted from another file system: copied there, checked all the same.
+                    Files.move(file.getValue(), target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } finally {
+            Temp.deleteTree(staging);
+        }
+    }
+
+    /**
      * Creates {@code dir} and the directories between {@code base} and it, refusing to go through a
      * symbolic link below {@code base}: one planted in the target would send the run's files
      * wherever it points. ({@code base} is the caller's own choice and may be a link.)
      */
     private static void directoriesWithoutLinks(Path base, Path dir) throws IOException {
+        directoriesWithoutLinks(base, dir, true);
+    }
+
+    /** As {@link #directoriesWithoutLinks(Path, Path)}; with {@code create} false it only checks what exists. */
+    private static void directoriesWithoutLinks(Path base, Path dir, boolean create) throws IOException {
         if (dir.equals(base)) {
             return;
         }
@@ -181,6 +237,9 @@ final class RunArtifacts {
             if (Files.isSymbolicLink(current)) {
                 throw new ConflictException("Cannot download into " + current + ": it is a symbolic link, which a"
                         + " download does not follow; remove it or choose another target directory");
+            }
+            if (!create) {
+                continue;
             }
             if (!Files.isDirectory(current, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(current);
@@ -262,25 +321,21 @@ final class RunArtifacts {
             String prefix = normalized.isEmpty() ? "" : normalized + "/";
             Map<String, ArtifactEntry> recorded = new java.util.HashMap<>();
             store.recordedArtifacts(runId).forEach(entry -> recorded.put(entry.path(), entry));
-            Files.createDirectories(targetDirectory);
-            Set<Path> made = new HashSet<>(); // each directory checked once, not once per file in it
-            for (ArtifactEntry file : files) {
-                Path target = confined(result, runId, file.path(), prefix);
-                if (made.add(target.getParent())) {
-                    directoriesWithoutLinks(targetDirectory, target.getParent());
-                }
-                try (InputStream in = checkedOpen(runId, file.path(), recorded.remove(file.path()))) {
-                    copyIntoPlace(in, target);
-                }
-            }
             // A file recorded under the directory that the store no longer lists is lost: a download
-            // that left it out would look whole.
+            // that left it out would look whole. Known before a byte is written.
+            Set<String> listed = new HashSet<>();
+            files.forEach(file -> listed.add(file.path()));
             for (String path : recorded.keySet()) {
-                if (path.startsWith(prefix)) {
+                if (path.startsWith(prefix) && !listed.contains(path)) {
                     throw new IntegrityException("Artifact '" + path + "' of run " + runId + " was recorded when stored but"
                             + " is missing; runlog doctor lists every missing or changed file");
                 }
             }
+            Map<Path, ArtifactEntry> targets = new LinkedHashMap<>();
+            for (ArtifactEntry file : files) {
+                targets.put(confined(result, runId, file.path(), prefix), file);
+            }
+            placeChecked(runId, targetDirectory, targets, recorded);
             return result;
         } catch (IOException e) {
             throw IoFailures.storeFailure("Could not download artifacts '" + normalized + "' of run " + runId

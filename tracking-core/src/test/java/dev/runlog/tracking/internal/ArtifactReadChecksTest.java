@@ -2,6 +2,7 @@ package dev.runlog.tracking.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,6 +112,34 @@ class ArtifactReadChecksTest {
                 () -> tracker.downloadArtifacts(runId, "bundle", dir.resolve("download")));
         assertTrue(e.getMessage().contains("'bundle/preprocess.json' of run " + runId + " was recorded when stored but is missing"),
                 e.getMessage());
+        assertFalse(Files.exists(dir.resolve("download/bundle")), "known missing before anything is written");
+    }
+
+    @Test
+    void aDirectoryDownloadThatFailsOnALaterFileLeavesTheTargetAsItFoundIt() throws IOException {
+        open(ArtifactStore.localFilesystem(dir.resolve("artifacts")));
+        String runId;
+        try (ActiveRun run = tracker.startRun("reads")) {
+            run.logText("one", "bundle/a/one.txt").logText("two", "bundle/b/two.txt").logText("three", "bundle/z/three.txt");
+            runId = run.id();
+        }
+        Path target = Files.createDirectories(dir.resolve("download"));
+        Files.writeString(target.resolve("keep.txt"), "the user's");
+        Files.writeString(stored("three.txt"), "THREE"); // the last file read: two were checked before it
+
+        assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "bundle", target));
+        assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "", target));
+        try (Stream<Path> left = Files.walk(target)) {
+            assertEquals(List.of(target, target.resolve("keep.txt")), left.sorted().toList(),
+                    "no file, directory or staging copy of a failed download is left");
+        }
+
+        Files.writeString(stored("three.txt"), "three");
+        Path copy = tracker.downloadArtifacts(runId, "bundle", target);
+        assertEquals("three", Files.readString(copy.resolve("z/three.txt")));
+        try (Stream<Path> left = Files.walk(target)) {
+            assertEquals(9, left.count(), "target, keep.txt, bundle, three directories and three files");
+        }
     }
 
     @Test
