@@ -283,6 +283,30 @@ class MlflowImportTest {
         }
     }
 
+    /** A run whose artifact location is relative kept a version source spelled as the same directory's absolute path. */
+    @Test
+    void aSourceUnderARelativeArtifactLocationBecomesRunsUriHoweverSpelled() throws Exception {
+        // CHILD's artifact_uri is ./mlartifacts/1/CHILD/artifacts, relative to the database's directory.
+        Path db = dir.resolve("relative/mlflow.db");
+        String absolute = "file://" + db.getParent().toAbsolutePath().resolve("mlartifacts/1/" + CHILD + "/artifacts/model");
+        String outside = "file://" + db.getParent().toAbsolutePath().resolve("mlartifacts/1/" + CHILD + "/other/model");
+        fixtureDatabase("relative",
+                "UPDATE model_versions SET source = '" + absolute.replace("'", "''") + "' WHERE version = 2",
+                "INSERT INTO model_versions SELECT name, 6, creation_time, last_updated_time, description, user_id, 'None',"
+                        + " 'mlartifacts/1/" + CHILD + "/artifacts/./nested/model/', run_id, status, status_message, run_link,"
+                        + " storage_location FROM model_versions WHERE version = 2",
+                "INSERT INTO model_versions SELECT name, 7, creation_time, last_updated_time, description, user_id, 'None',"
+                        + " '" + outside.replace("'", "''") + "', run_id, status, status_message, run_link,"
+                        + " storage_location FROM model_versions WHERE version = 2");
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImport.from(db).into(tracker).run();
+            ModelRegistry registry = ModelRegistry.of(tracker);
+            assertEquals("runs:/" + CHILD + "/model", registry.getVersion(MODEL, 2).source());
+            assertEquals("runs:/" + CHILD + "/nested/model", registry.getVersion(MODEL, 6).source());
+            assertEquals(outside, registry.getVersion(MODEL, 7).source(), "a source beside the artifacts stays as MLflow had it");
+        }
+    }
+
     @Test
     void aDatabaseInputNamingADatasetItsExperimentLacksIsListedNotDroppedOrBorrowed() throws Exception {
         Path db = fixtureDatabase("inputs",

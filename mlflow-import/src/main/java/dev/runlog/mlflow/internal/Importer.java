@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -510,22 +511,57 @@ public final class Importer {
 
     /**
      * A source under its run's artifact location as runs:/RUN/PATH, the URI Runlog resolves; else
-     * MLflow's as it was. The two are compared as paths: {@code file:///a}, {@code file:/a} and
-     * {@code /a} are one location, and a trailing slash is no part of it.
+     * MLflow's as it was. Local ones are compared as paths, a relative one resolved as the run's
+     * artifacts are (against the SQLite file's or {@code mlruns/}'s directory): {@code file:///a},
+     * {@code file:/a}, {@code /a} and a relative spelling of the same directory are one location,
+     * and a trailing slash is no part of it. Remote ones ({@code s3://...}) are compared as text.
      */
     private String runsUri(MlflowSource.SourceVersion v) {
         String source = v.source() == null ? "" : v.source();
-        String location = comparable(runArtifactUris.get(v.runId()));
-        String path = comparable(source);
-        if (!location.isEmpty() && path.startsWith(location + "/") && path.length() > location.length() + 1) {
-            return "runs:/" + v.runId() + "/" + path.substring(location.length() + 1);
+        String location = runArtifactUris.get(v.runId());
+        if (location == null || location.isEmpty()) {
+            return source;
+        }
+        Optional<Path> locationPath = localPath(location);
+        Optional<Path> sourcePath = localPath(source);
+        if (locationPath.isPresent() || sourcePath.isPresent()) {
+            if (locationPath.isPresent() && sourcePath.isPresent() && sourcePath.get().startsWith(locationPath.get())
+                    && !sourcePath.get().equals(locationPath.get())) {
+                StringBuilder under = new StringBuilder();
+                for (Path part : locationPath.get().relativize(sourcePath.get())) {
+                    under.append(under.length() == 0 ? "" : "/").append(part);
+                }
+                return "runs:/" + v.runId() + "/" + under;
+            }
+            return source;
+        }
+        String remote = withoutTrailingSlashes(location);
+        String path = withoutTrailingSlashes(source);
+        if (path.startsWith(remote + "/") && path.length() > remote.length() + 1) {
+            return "runs:/" + v.runId() + "/" + path.substring(remote.length() + 1);
         }
         return source;
     }
 
-    private static String comparable(String location) {
+    /** A {@code file:} URI or a plain path as a normalized path, a relative one against the store's directory; empty for a remote URI. */
+    private Optional<Path> localPath(String location) {
         String path = location.startsWith("file://") ? location.substring(7)
-                : location.startsWith("file:/") ? location.substring(5) : location;
+                : location.startsWith("file:") ? location.substring(5)
+                : location.matches("[A-Za-z][A-Za-z0-9+.-]+:.*") ? null : location;
+        if (path == null || path.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Path local = Path.of(path);
+            return Optional.of((local.isAbsolute() ? local : source.baseDirectory().map(base -> base.resolve(local)).orElse(local))
+                    .toAbsolutePath().normalize());
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String withoutTrailingSlashes(String location) {
+        String path = location;
         while (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
