@@ -5,6 +5,7 @@ import dev.runlog.monitoring.internal.StepCdf;
 import dev.runlog.monitoring.internal.Window;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
+import dev.runlog.registry.spi.RegistryNames;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.RunlogException;
@@ -53,8 +54,9 @@ import java.util.function.Function;
  * whatever window its prediction was in.
  *
  * <p><b>Promotions are followed</b>: a monitor of a stage, an alias or {@code latest} looks again at
- * what the URI points to when a window closes, at each {@link #flush()}, {@link #closeWindow()} and
- * {@link #close()}, and at once when the store reports a registry change (PostgreSQL). When it points
+ * what the URI points to at each poll of its thread ({@link MonitorOptions#pollInterval()}), at each
+ * {@link #flush()}, {@link #closeWindow()} and {@link #close()}, and at once when the store reports a
+ * registry change (PostgreSQL). When it points
  * to another version, the window in progress is closed and logged for the old version, whose run
  * ends; the next windows are judged against the new version's training data and logged to a run of
  * its own, from window 0. A monitor of a version number, or of a reference, never moves.
@@ -68,6 +70,11 @@ import java.util.function.Function;
  * <p>Thread-safe. {@link #close()} evaluates the last, partial window and ends the run.
  */
 public final class ModelMonitor implements AutoCloseable {
+    /**
+     * The latency to give {@code record} for a prediction whose latency was not measured; any other
+     * negative latency (an end and a start swapped) is refused, not taken for "none".
+     */
+    public static final long NO_LATENCY = -1;
     private static final System.Logger LOG = System.getLogger(ModelMonitor.class.getName());
 
     private final Tracker tracker;
@@ -94,6 +101,7 @@ public final class ModelMonitor implements AutoCloseable {
     private long unmatchedLabels;
     private WindowReport last;
     private boolean failureLogged;
+    private boolean followFailureLogged;
 
     private record Prediction(Object id, Object features, Object output, long latencyNanos, long millis) {
     }
@@ -167,12 +175,14 @@ public final class ModelMonitor implements AutoCloseable {
      * Monitors a model the registry does not know (version 0 in the reports), compared with this
      * reference.
      *
-     * @throws InvalidInputException if the options name a target or features the reference lacks
+     * @throws InvalidInputException if the options name a target or features the reference lacks, or
+     *                               the name breaks the registry's rules for model names (see
+     *                               {@link RegistryNames#model}): its runs are found by that name
      */
     public static ModelMonitor forReference(Tracker tracker, String modelName, Reference reference,
                                             MonitorOptions options) {
         InputRules.notNull("tracker", tracker);
-        InputRules.notNull("modelName", modelName);
+        RegistryNames.model(modelName);
         InputRules.notNull("reference", reference);
         InputRules.notNull("options", options);
         return new ModelMonitor(tracker, modelName, MonitorSubject.of(tracker, modelName, reference, options),
@@ -195,10 +205,14 @@ public final class ModelMonitor implements AutoCloseable {
      *                               with {@link #record(Object[], Object)})
      */
     public long record(double[] features, Object output) {
-        return record(features, output, -1);
+        return record(features, output, NO_LATENCY);
     }
 
-    /** As {@link #record(double[], Object)}, with the prediction's latency in nanoseconds. */
+    /**
+     * As {@link #record(double[], Object)}, with the prediction's latency in nanoseconds.
+     *
+     * @throws InvalidInputException also if the latency is negative and not {@link #NO_LATENCY}
+     */
     public long record(double[] features, Object output, long latencyNanos) {
         long id = ids.incrementAndGet();
         offer(id, features, output, latencyNanos);
@@ -208,7 +222,8 @@ public final class ModelMonitor implements AutoCloseable {
     /**
      * Records a prediction under the caller's own id (a request id), for {@link #label(String, Object)}.
      *
-     * @param latencyNanos the latency, or a negative number for none
+     * @param latencyNanos the latency, or {@link #NO_LATENCY}
+     * @throws InvalidInputException also if the latency is negative and not {@link #NO_LATENCY}
      */
     public void record(String predictionId, double[] features, Object output, long latencyNanos) {
         offer(InputRules.notNull("predictionId", predictionId), features, output, latencyNanos);
@@ -226,10 +241,10 @@ public final class ModelMonitor implements AutoCloseable {
      *                               a numeric one, or a number is infinite (as a double)
      */
     public long record(Object[] features, Object output) {
-        return record(features, output, -1);
+        return record(features, output, NO_LATENCY);
     }
 
-    /** As {@link #record(Object[], Object)}, with the prediction's latency in nanoseconds (negative for none). */
+    /** As {@link #record(Object[], Object)}, with the prediction's latency in nanoseconds ({@link #NO_LATENCY} for none). */
     public long record(Object[] features, Object output, long latencyNanos) {
         InputRules.notNull("features", features);
         return offerRow(subject.layout().row(features), output, latencyNanos);
@@ -243,10 +258,10 @@ public final class ModelMonitor implements AutoCloseable {
      *                               value is of the wrong kind
      */
     public long record(Map<String, ?> features, Object output) {
-        return record(features, output, -1);
+        return record(features, output, NO_LATENCY);
     }
 
-    /** As {@link #record(Map, Object)}, with the prediction's latency in nanoseconds (negative for none). */
+    /** As {@link #record(Map, Object)}, with the prediction's latency in nanoseconds ({@link #NO_LATENCY} for none). */
     public long record(Map<String, ?> features, Object output, long latencyNanos) {
         InputRules.notNull("features", features);
         return offerRow(subject.layout().row(features), output, latencyNanos);
@@ -255,6 +270,7 @@ public final class ModelMonitor implements AutoCloseable {
     /** Numbers a mixed row already checked and copied, and offers it to the ring if sampled. */
     private long offerRow(Object[] row, Object output, long latencyNanos) {
         checkOutput(output);
+        checkLatency(latencyNanos);
         long id = ids.incrementAndGet();
         if (sampled()) {
             ring.offer(new Prediction(id, row, output, latencyNanos, options.clock().millis()));
@@ -274,6 +290,13 @@ public final class ModelMonitor implements AutoCloseable {
         return output;
     }
 
+    private static void checkLatency(long latencyNanos) {
+        if (latencyNanos < 0 && latencyNanos != NO_LATENCY) {
+            throw new InvalidInputException("a latency is zero or more nanoseconds, or ModelMonitor.NO_LATENCY for"
+                    + " none; got " + latencyNanos);
+        }
+    }
+
     /** Records the latency of a prediction whose features are not recorded. */
     public void recordLatency(long nanos) {
         if (nanos < 0) {
@@ -285,6 +308,7 @@ public final class ModelMonitor implements AutoCloseable {
     private void offer(Object id, double[] values, Object output, long latencyNanos) {
         InputRules.notNull("features", values);
         checkOutput(output);
+        checkLatency(latencyNanos);
         subject.layout().checkNumeric(values);
         if (sampled()) {
             ring.offer(new Prediction(id, values.clone(), output, latencyNanos, options.clock().millis()));
@@ -408,10 +432,14 @@ public final class ModelMonitor implements AutoCloseable {
             }
             next = MonitorSubject.following(tracker, version, options);
         } catch (RunlogException e) {
-            LOG.log(System.Logger.Level.WARNING, "monitor of " + model + " cannot read what " + followed
-                    + " points to; it stays on v" + now.version() + " and looks again later", e);
+            if (!followFailureLogged) { // looked at every poll: once per outage, not ten times a second
+                LOG.log(System.Logger.Level.WARNING, "monitor of " + model + " cannot read what " + followed
+                        + " points to; it stays on v" + now.version() + " and looks again at each poll", e);
+            }
+            followFailureLogged = true;
             return;
         }
+        followFailureLogged = false;
         // What the monitor took before this look was served by the old version; what still waits in
         // the buffer is taken for the new one (either could be off by the time between two looks,
         // as a DeployedModel's swap is).
@@ -517,9 +545,9 @@ public final class ModelMonitor implements AutoCloseable {
     }
 
     /**
-     * The monitor's own polls: a promotion is looked for when the store reported a registry change
-     * or a window closed; pending windows are logged again when a window closed, so that a store
-     * that stays down is not hammered at every poll.
+     * The monitor's own polls: a promotion is looked for at each (a store that reports registry
+     * changes also wakes the thread at once); pending windows are logged again when a window
+     * closed, so that a store that stays down is not hammered at every poll.
      */
     private void evaluateLoop() {
         while (!closed) {
@@ -530,12 +558,9 @@ public final class ModelMonitor implements AutoCloseable {
                         return;
                     }
                     List<WindowReport> reports = new ArrayList<>();
-                    if (registryChanged) {
-                        follow(reports);
-                    }
+                    follow(reports);
                     take(reports);
                     if (!reports.isEmpty()) {
-                        follow(reports);
                         StoreException failure = log.write();
                         if (failure != null && !failureLogged) {
                             LOG.log(System.Logger.Level.WARNING, "monitor of " + model + " could not log "

@@ -53,6 +53,37 @@ class MonitorMisuseTest {
     }
 
     @Test
+    void aNegativeLatencyIsRefusedAndOnlyNoLatencyMeansNone() {
+        Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
+        try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "latency", reference, MonitorOptions.defaults().window(10))) {
+            // An end and a start swapped: dropped from the percentiles without a word before.
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> monitor.record(new double[] {0.5}, 1.0, -5_000_000L));
+            assertTrue(e.getMessage().contains("got -5000000"), e.getMessage());
+            assertThrows(InvalidInputException.class, () -> monitor.record(new Object[] {0.5}, 1.0, -2L));
+            assertThrows(InvalidInputException.class, () -> monitor.record(Map.of("x", 0.5), 1.0, Long.MIN_VALUE));
+            assertThrows(InvalidInputException.class, () -> monitor.record("request-1", new double[] {0.5}, 1.0, -3L));
+            for (int i = 0; i < 9; i++) {
+                monitor.record(new double[] {0.5}, 1.0, 1_000_000L * (i + 1));
+            }
+            monitor.record(new double[] {0.5}, 1.0, ModelMonitor.NO_LATENCY);
+            WindowReport report = monitor.flush().get(0);
+            assertEquals(10, report.predictions());
+            assertEquals(9, report.latency().count(), "the prediction without a latency is not one of them");
+        }
+    }
+
+    @Test
+    void aReferenceMonitorTakesOnlyANameTheRegistryWouldTake() {
+        Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
+        for (String name : List.of("", "a/b", "..", "m@x", " padded")) {
+            assertThrows(InvalidInputException.class,
+                    () -> ModelMonitor.forReference(tracker, name, reference, MonitorOptions.defaults()), name);
+        }
+        assertTrue(tracker.getExperimentByName("monitoring/a/b").isEmpty(), "no experiment made for a refused name");
+    }
+
+    @Test
     void afterCloseFlushAndCloseWindowDoNothing() {
         Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
         ModelMonitor monitor = ModelMonitor.forReference(tracker, "closed", reference, MonitorOptions.defaults().window(10));

@@ -130,4 +130,31 @@ class MonitorPromotionTest {
             assertFalse(reports.get(0).datasetDrifted());
         }
     }
+
+    /** On a store that reports no registry change, the move was seen only when a window closed or at a flush. */
+    @Test
+    void aPromotionIsSeenWithinAPollEvenInTheMiddleOfALongWindow() throws Exception {
+        tracker.close();
+        tracker = Tracker.builder().uri("sqlite:" + dir.resolve("store.db")).shutdownHook(false).build();
+        registry = ModelRegistry.of(tracker);
+        int v1 = register(0);
+        registry.transition("m", v1, Stage.PRODUCTION);
+        int v2 = register(3);
+        try (ModelMonitor monitor = ModelMonitor.forModel(tracker, "models:/m/Production",
+                MonitorOptions.defaults().window(1_000).target("label").pollInterval(Duration.ofMillis(20)))) {
+            String v1Run = monitor.runId();
+            serve(monitor, 10, 0, 7);
+            assertEquals(List.of(), monitor.flush(), "the 10 predictions taken into v1's window, far from full");
+            registry.transition("m", v2, Stage.PRODUCTION);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && monitor.version() != v2) {
+                Thread.sleep(10);
+            }
+            assertEquals(v2, monitor.version(), "seen by the monitor's own polls, with no flush and the window not full");
+            assertEquals(List.of(), monitor.flush(), "nothing left to judge: the move's window was judged by the poll");
+            assertEquals(RunStatus.FINISHED, tracker.getRun(v1Run).info().status(), "the old version's run ended");
+            assertEquals(List.of(10.0), tracker.metricHistory(v1Run, "predictions").stream().map(Metric::value).toList(),
+                    "the window in progress was logged for the old version");
+        }
+    }
 }
