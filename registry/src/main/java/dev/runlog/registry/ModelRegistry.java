@@ -64,7 +64,7 @@ public interface ModelRegistry {
 
     RegisteredModel getModel(String name);
 
-    /** Renames a model; its versions, tags, aliases and audit trail follow it. */
+    /** Renames a model; its versions, tags, aliases and audit trail follow it. A rename to its own name changes and records nothing. */
     RegisteredModel renameModel(String name, String newName);
 
     RegisteredModel updateDescription(String name, String description);

@@ -99,9 +99,13 @@ public final class DefaultModelRegistry implements ModelRegistry {
     public RegisteredModel renameModel(String name, String newName) {
         RegistryNames.model(name);
         RegistryNames.model(newName);
+        if (name.equals(newName)) {
+            // Nothing moves, so nothing is recorded: a MODEL_RENAMED event from a name to itself is noise in the trail.
+            return store().getModel(name).orElseThrow(() -> RegistryErrors.noModel(name));
+        }
         // A trail is kept by name: moving a model's events under the name of a deleted model would
         // interleave the two trails, and no later rename could tell them apart again.
-        if (!name.equals(newName) && store().getModel(newName).isEmpty() && !store().history(newName).isEmpty()) {
+        if (store().getModel(newName).isEmpty() && !store().history(newName).isEmpty()) {
             throw new ConflictException("Cannot rename model '" + name + "' to '" + newName + "': a deleted model of"
                     + " that name keeps its audit trail under it; choose a name no model has had");
         }
@@ -174,7 +178,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
     @Override
     public List<ModelVersion> searchVersions(String filter) {
-        SearchFilter parsed = RegistryFields.stageNamesIgnoringCase(access.parseModelVersionFilter(filter));
+        SearchFilter parsed = RegistryFields.stageNamesIgnoringCase(filter, access.parseModelVersionFilter(filter));
         return store().listVersions(Optional.ofNullable(RegistryFields.onlyName(parsed))).stream()
                 .filter(v -> access.matches(parsed, field -> RegistryFields.of(v, field)))
                 .sorted(Comparator.comparing(ModelVersion::name)

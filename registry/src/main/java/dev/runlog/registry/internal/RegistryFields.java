@@ -3,6 +3,7 @@ package dev.runlog.registry.internal;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
 import dev.runlog.registry.Stage;
+import dev.runlog.tracking.InvalidFilterException;
 import dev.runlog.tracking.spi.SearchField;
 import dev.runlog.tracking.spi.SearchFilter;
 
@@ -42,25 +43,28 @@ final class RegistryFields {
 
     /**
      * Rewrites {@code stage = 'production'} and {@code stage IN ('staging')} to the stages' display
-     * names, so a stage matches in any letter case as it does in {@code models:/} URIs. LIKE
+     * names, so a stage matches in any letter case as it does in {@code models:/} URIs; a value that
+     * is no stage is refused, since it would match nothing (or everything) without a word. LIKE
      * patterns are left alone: ILIKE already ignores case.
+     *
+     * @throws InvalidFilterException naming the value, if it is no stage
      */
-    static SearchFilter stageNamesIgnoringCase(SearchFilter filter) {
+    static SearchFilter stageNamesIgnoringCase(String text, SearchFilter filter) {
         if (filter instanceof SearchFilter.And and) {
-            return new SearchFilter.And(and.operands().stream().map(RegistryFields::stageNamesIgnoringCase).toList());
+            return new SearchFilter.And(and.operands().stream().map(f -> stageNamesIgnoringCase(text, f)).toList());
         }
         if (filter instanceof SearchFilter.Or or) {
-            return new SearchFilter.Or(or.operands().stream().map(RegistryFields::stageNamesIgnoringCase).toList());
+            return new SearchFilter.Or(or.operands().stream().map(f -> stageNamesIgnoringCase(text, f)).toList());
         }
         if (filter instanceof SearchFilter.Not not) {
-            return new SearchFilter.Not(stageNamesIgnoringCase(not.operand()));
+            return new SearchFilter.Not(stageNamesIgnoringCase(text, not.operand()));
         }
         if (filter instanceof SearchFilter.Compare c && isStage(c.field())
                 && (c.op() == SearchFilter.Op.EQ || c.op() == SearchFilter.Op.NE)) {
-            return new SearchFilter.Compare(c.field(), c.op(), displayName((String) c.value()));
+            return new SearchFilter.Compare(c.field(), c.op(), displayName(text, (String) c.value()));
         }
         if (filter instanceof SearchFilter.In in && isStage(in.field())) {
-            return new SearchFilter.In(in.field(), in.values().stream().map(RegistryFields::displayName).toList(),
+            return new SearchFilter.In(in.field(), in.values().stream().map(v -> displayName(text, v)).toList(),
                     in.negated());
         }
         return filter;
@@ -70,13 +74,15 @@ final class RegistryFields {
         return field.kind() == SearchField.Kind.ATTRIBUTE && field.key().equals("stage");
     }
 
-    private static String displayName(String value) {
+    private static String displayName(String text, String value) {
         for (Stage stage : Stage.values()) {
             if (stage.toString().equalsIgnoreCase(value)) {
                 return stage.toString();
             }
         }
-        return value;
+        int at = text.indexOf(value); // the literal's opening quote, as a 1-based column
+        throw new InvalidFilterException(text, Math.max(at, 1), "unknown stage '" + value + "'; the stages are "
+                + java.util.Arrays.stream(Stage.values()).map(Stage::toString).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /**

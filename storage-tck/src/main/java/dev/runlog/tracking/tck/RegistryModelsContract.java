@@ -202,7 +202,7 @@ public interface RegistryModelsContract {
     }
 
     @Test
-    @DisplayName("renameModel to a taken name fails with ConflictException and changes nothing")
+    @DisplayName("renameModel to a taken name fails with ConflictException and changes nothing; to its own name it records nothing")
     default void renameToTakenName(ModelRegistry registry, StoreHarness kit) {
         registerNew(kit, "a", 1);
         registerNew(kit, "b", 2);
@@ -212,6 +212,9 @@ public interface RegistryModelsContract {
         assertEquals(registry.getVersion("b", 1).source(), registry.resolve("models:/b/1").source());
         assertNotEquals(registry.getVersion("a", 1).source(), registry.getVersion("b", 1).source());
         assertEquals(trailOfA, registry.history("a").size(), "a refused rename records nothing");
+        assertEquals(registry.getModel("a"), registry.renameModel("a", "a"));
+        assertEquals(trailOfA, registry.history("a").size(), "a rename to the same name records nothing");
+        assertThrowsWith(NotFoundException.class, () -> registry.renameModel("ghost", "ghost"), "'ghost'");
         assertThrowsWith(NotFoundException.class, () -> registry.renameModel("ghost", "c"), "'ghost'");
         assertThrows(InvalidInputException.class, () -> registry.renameModel("a", "has/slash"));
     }

@@ -157,7 +157,10 @@ public interface RegistrySearchContract {
                 Arguments.of("versions", "stage = 'Production' AND", 25),
                 Arguments.of("versions", "version = 'two'", 11),
                 Arguments.of("versions", "metrics.accuracy > 0.9", 1),
-                Arguments.of("versions", "(name = 'iris'", 15));
+                Arguments.of("versions", "(name = 'iris'", 15),
+                // No stage: it would match nothing (or, with !=, everything) without a word.
+                Arguments.of("versions", "stage = 'Bogus'", 9),
+                Arguments.of("versions", "name = 'iris' AND stage IN ('Staging', 'Prod')", 40));
     }
 
     @TestFactory
