@@ -261,7 +261,16 @@ final class RunArtifacts {
     }
 
     private InputStream checkedOpen(String runId, String normalized, ArtifactEntry known) {
-        InputStream in = artifacts.open(runId, normalized);
+        InputStream in;
+        try {
+            in = artifacts.open(runId, normalized);
+        } catch (NotFoundException e) {
+            if ((known != null ? known : record(runId, normalized)) != null) {
+                // Logged and then lost (deleted on disk, in the bucket): damage to report, not a file never logged.
+                throw new IntegrityException(missingMessage(runId, normalized), e);
+            }
+            throw e;
+        }
         ArtifactEntry recorded = known != null ? known : awaitRecord(runId, normalized);
         if (recorded == null) {
             try {
@@ -274,6 +283,11 @@ final class RunArtifacts {
                     + " short), so nothing vouches for it; runlog doctor lists such files");
         }
         return VerifiedInput.of(in, runId, recorded, () -> record(runId, normalized));
+    }
+
+    private static String missingMessage(String runId, String path) {
+        return "Artifact '" + path + "' of run " + runId + " was recorded when stored but is missing; runlog doctor"
+                + " lists every missing or changed file";
     }
 
     /**
@@ -327,8 +341,7 @@ final class RunArtifacts {
             files.forEach(file -> listed.add(file.path()));
             for (String path : recorded.keySet()) {
                 if (path.startsWith(prefix) && !listed.contains(path)) {
-                    throw new IntegrityException("Artifact '" + path + "' of run " + runId + " was recorded when stored but"
-                            + " is missing; runlog doctor lists every missing or changed file");
+                    throw new IntegrityException(missingMessage(runId, path));
                 }
             }
             Map<Path, ArtifactEntry> targets = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.ArtifactStore;
 import java.io.IOException;
@@ -113,6 +114,10 @@ class ArtifactReadChecksTest {
         assertTrue(e.getMessage().contains("'bundle/preprocess.json' of run " + runId + " was recorded when stored but is missing"),
                 e.getMessage());
         assertFalse(Files.exists(dir.resolve("download/bundle")), "known missing before anything is written");
+        IntegrityException opened = assertThrows(IntegrityException.class, () -> tracker.openArtifact(runId, "bundle/preprocess.json"));
+        assertTrue(opened.getMessage().contains("was recorded when stored but is missing"), opened.getMessage());
+        assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "bundle/preprocess.json", dir.resolve("d2")));
+        assertThrows(NotFoundException.class, () -> tracker.openArtifact(runId, "bundle/never-logged.json"));
     }
 
     @Test
