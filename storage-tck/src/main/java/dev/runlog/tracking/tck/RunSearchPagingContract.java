@@ -3,6 +3,7 @@ package dev.runlog.tracking.tck;
 import static dev.runlog.tracking.tck.RunSearchFixture.names;
 import static dev.runlog.tracking.tck.RunSearchFixture.query;
 import static dev.runlog.tracking.tck.RunSearchFixture.allPages;
+import static dev.runlog.tracking.tck.KitAssertions.assertMessageContains;
 import static dev.runlog.tracking.tck.KitAssertions.ids;
 import static dev.runlog.tracking.tck.KitAssertions.values;
 import static dev.runlog.tracking.tck.KitData.START;
@@ -164,10 +165,17 @@ public interface RunSearchPagingContract extends RunSearchFixture {
     }
 
     @Test
-    @DisplayName("a garbage page token fails with InvalidInputException")
+    @DisplayName("a garbage page token fails with InvalidInputException; an empty one is the first page, as in MLflow")
     default void garbageTokens(Tracker tracker) {
         String token = tracker.searchRuns().maxResults(3).page().nextPageToken().orElseThrow();
-        List<String> garbage = List.of("garbage", "", " ", "!!!", "%00", "null", base64("{}"), base64("[]"), base64("null"),
+        assertEquals(tracker.searchRuns().maxResults(3).page().runs(), tracker.searchRuns().maxResults(3).pageToken("").page().runs());
+        assertEquals(tracker.searchExperiments().page().experiments(), tracker.searchExperiments().pageToken("").page().experiments());
+        for (String json : List.of("{}", "[1]", "null", "\"x\"", "{\"q\":1,\"id\":2,\"v\":3}")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> tracker.searchRuns().maxResults(3).pageToken(base64(json)).page());
+            assertMessageContains(e, "malformed");
+        }
+        List<String> garbage = List.of("garbage", " ", "!!!", "%00", "null", base64("{}"), base64("[]"), base64("null"),
                 base64("\"x\""), base64("{\"q\":1,\"id\":2,\"v\":3}"), token.substring(0, token.length() / 2),
                 new StringBuilder(token).reverse().toString(), "x" + token);
         for (String bad : garbage) {

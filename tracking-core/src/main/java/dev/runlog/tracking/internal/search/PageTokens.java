@@ -50,7 +50,10 @@ final class PageTokens {
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidInputException("Page token '" + abbreviate(token) + "' is malformed; pass back a nextPageToken unchanged");
         }
-        if (node == null || !node.path("q").asText().equals(fingerprint)) {
+        if (node == null || !node.isObject() || !node.path("q").isTextual()) {
+            throw new InvalidInputException("Page token '" + abbreviate(token) + "' is malformed; pass back a nextPageToken unchanged");
+        }
+        if (!node.path("q").asText().equals(fingerprint)) {
             throw new InvalidInputException("Page token '" + abbreviate(token)
                     + "' belongs to another search; a token continues only the query that returned it");
         }

@@ -81,7 +81,8 @@ abstract class PagedQuery<T> {
     }
 
     void setPageToken(String pageToken) {
-        this.pageToken = pageToken;
+        // An empty token is the first page, as MLflow's clients send it (and as a blank form field reads).
+        this.pageToken = pageToken == null || pageToken.isEmpty() ? null : pageToken;
     }
 
     void setViewType(ViewType viewType) {
