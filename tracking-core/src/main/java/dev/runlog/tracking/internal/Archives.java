@@ -318,6 +318,8 @@ final class Archives {
                 throw withdrawn(tracker, runId, tarGz, e);
             }
             return moved.model;
+        } catch (InvalidInputException e) {
+            throw refusedContent(tarGz, e);
         } catch (IOException e) {
             throw new StoreException("Could not import model archive " + tarGz + ": " + e.getMessage(), e);
         } finally {
@@ -395,6 +397,8 @@ final class Archives {
                 throw withdrawn(tracker, runId, tarGz, e);
             }
             return tracker.getRun(runId);
+        } catch (InvalidInputException e) {
+            throw refusedContent(tarGz, e);
         } catch (IOException e) {
             throw new StoreException("Could not import run archive " + tarGz + ": "
                     + String.valueOf(e.getMessage()).replace(work.resolve("archive") + "/", ""), e);
@@ -443,6 +447,15 @@ final class Archives {
      * The failure of an import after its run was made (a store that failed half-way): the run is
      * deleted, so no partial run stays among the others, and the failure says so.
      */
+    /**
+     * What a rule refuses in an archive (a key, a name, a value) is the archive's fault, reported as
+     * its every other defect is: an IntegrityException naming it, not a bad argument of the caller's.
+     */
+    private static IntegrityException refusedContent(Path tarGz, InvalidInputException e) {
+        String message = e.getMessage();
+        return new IntegrityException(message.startsWith("Importing " + tarGz) ? message : "Archive " + tarGz + ": " + message, e);
+    }
+
     private static RuntimeException withdrawn(DefaultTracker tracker, String runId, Path tarGz, Exception e) {
         String note = "; the partly imported run " + runId + " was deleted, and its files stay until a gc purges it"
                 + " (runlog gc --older-than 0d, at once)";

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.IntegrityException;
-import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.Tracker;
@@ -34,15 +33,20 @@ class ArchiveContentTest {
     void aRunArchiveSayingWhatNoCallCouldStoreKeepsNothing() throws IOException {
         Path archive = runArchive();
         refused(archive, "run.json", json -> json.put("status", "BOGUS"), IntegrityException.class, "run status 'BOGUS'");
-        refused(archive, "run.json", json -> json.put("name", ""), InvalidInputException.class, "run name");
-        refused(archive, "run.json", json -> json.put("name", "o\uD800"), InvalidInputException.class, "surrogate");
+        // What a rule refuses is the archive's defect, named as its others are, not a bad argument of the caller's.
+        refused(archive, "run.json", json -> json.put("name", ""), IntegrityException.class, "run name");
+        refused(archive, "run.json", json -> json.put("name", "o\uD800"), IntegrityException.class, "surrogate");
+        refused(archive, "run.json", json -> ((ObjectNode) json.get("params")).put("/bad", "1"), IntegrityException.class,
+                "param key '/bad' starts with '/'");
+        refused(archive, "run.json", json -> ((ObjectNode) json.get("tags")).put("note", "a\u0000b"), IntegrityException.class,
+                "note");
         refused(archive, "run.json", json -> ((ObjectNode) json.get("params")).putObject("lr").put("a", 1),
                 IntegrityException.class, "param 'lr' is not a string");
         refused(archive, "run.json", json -> json.remove("status"), IntegrityException.class, "'status' is missing");
         refused(archive, "runlog-archive.json", json -> json.put("source_run_id", "x".repeat(20_000)),
-                InvalidInputException.class, "runlog.importedFrom");
+                IntegrityException.class, "runlog.importedFrom");
         refused(archive, "runlog-archive.json", json -> json.put("source_run_id", "a\uD800b"),
-                InvalidInputException.class, "surrogate");
+                IntegrityException.class, "surrogate");
     }
 
     @Test
@@ -193,6 +197,7 @@ class ArchiveContentTest {
         try (Tracker target = Tracker.inMemory()) {
             RunlogException e = assertThrows(type, () -> target.importRun(changed));
             assertTrue(e.getMessage().contains(fragment), e.getMessage());
+            assertTrue(e.getMessage().startsWith("Archive " + changed), e.getMessage());
             assertEquals(List.of(), target.listExperiments().stream().map(x -> x.name()).toList(),
                     "nothing of the archive is kept");
         }
