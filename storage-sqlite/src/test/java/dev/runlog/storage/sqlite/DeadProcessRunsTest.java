@@ -8,6 +8,8 @@ import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.TrackerStores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -114,6 +117,30 @@ class DeadProcessRunsTest {
             assertEquals(List.of(live.runId()), tracker.killOrphanedRuns());
             assertEquals(RunStatus.KILLED, tracker.getRun(live.runId()).info().status());
             assertEquals(List.of(), tempFiles(db));
+        }
+    }
+
+    /** A run an MLflow client logs through the server: the server's restart ended it as orphaned. */
+    @Test
+    void aRunCreatedUnownedIsNeverEndedAsOrphaned() throws Exception {
+        Path db = dir.resolve("unowned.db");
+        try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
+            ActiveRun owned = tracker.startRun("owners");
+            TrackerStores stores = TrackerStores.of(tracker);
+            String clientRun = "c1".repeat(16);
+            stores.tracking().createUnownedRun(new RunSpec(clientRun, tracker.getRun(owned.id()).info().experimentId(),
+                    "client", RunStatus.RUNNING, Instant.now(), stores.artifacts().artifactUri(clientRun), Map.of("k", "v")));
+            // Every recorded owner now reads as a process gone (a pid reused since): only the owned run has one.
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                 PreparedStatement gone = c.prepareStatement("UPDATE run_owners SET process_start = 0")) {
+                assertEquals(1, gone.executeUpdate());
+            }
+            assertEquals(List.of(owned.id()), tracker.killOrphanedRuns());
+            Run client = tracker.getRun(clientRun);
+            assertEquals(RunStatus.RUNNING, client.info().status(), "its client, not this process, ends it");
+            assertEquals("v", client.data().tags().get("k"));
+            stores.tracking().endRun(clientRun, RunStatus.FINISHED, Instant.now());
+            assertEquals(RunStatus.FINISHED, tracker.getRun(clientRun).info().status());
         }
     }
 

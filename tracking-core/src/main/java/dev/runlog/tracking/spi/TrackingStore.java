@@ -169,6 +169,20 @@ public interface TrackingStore extends AutoCloseable {
     void createRun(RunSpec spec);
 
     /**
+     * Creates a run that a process elsewhere runs, such as an MLflow client logging through Runlog's
+     * server: as {@link #createRun}, but with no owner of this machine, so that no open of the store
+     * ends it as orphaned when this process (the server) stops or restarts. Its client ends it, as
+     * with MLflow's own server; one whose client died stays RUNNING until someone ends it. The
+     * default, for a store that records no owners, is {@link #createRun}.
+     *
+     * @throws NotFoundException        if the experiment does not exist
+     * @throws ConflictException        if the run id is taken or the experiment is deleted
+     */
+    default void createUnownedRun(RunSpec spec) {
+        createRun(spec);
+    }
+
+    /**
      * Stores runs that already happened, each created, given its params and points, and ended, as
      * {@link #createRun}, {@link #logBatch} and {@link #endRun} would one by one: for imports and
      * big sweeps, whose cost is the number of commits. A store should override this to write them

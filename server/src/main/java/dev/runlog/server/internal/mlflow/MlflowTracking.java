@@ -270,17 +270,22 @@ final class MlflowTracking {
                     + " but with different values (run_name='" + name + "', " + Shapes.RUN_NAME_TAG + "='" + tagged + "').");
         }
         tags.put(Shapes.RUN_NAME_TAG, name);
-        r.optionalText("user_id").filter(u -> !u.isEmpty()).ifPresent(user -> {
-            tags.putIfAbsent(Shapes.USER_TAG, user);
-            tags.putIfAbsent(ActiveRun.USER_TAG, user);
-        });
+        // The mlflow.user tag wins over user_id, as the reply's user_id shows it; Runlog's user tag,
+        // which attributes.user_id filters on, is the same one.
+        Optional.ofNullable(tags.get(Shapes.USER_TAG)).filter(u -> !u.isEmpty())
+                .or(() -> r.optionalText("user_id").filter(u -> !u.isEmpty()))
+                .ifPresent(user -> {
+                    tags.putIfAbsent(Shapes.USER_TAG, user);
+                    tags.putIfAbsent(ActiveRun.USER_TAG, user);
+                });
         String parent = tags.get("mlflow.parentRunId");
         if (parent != null) {
             // Runlog's own tag too, so that Runlog's API and UI see the nesting.
             tags.putIfAbsent(ActiveRun.PARENT_RUN_ID_TAG, parent);
         }
         Instant start = Instant.ofEpochMilli(r.integer("start_time", stores.clock().millis()));
-        store.createRun(new RunSpec(runId, experiment.id(), InputRules.name("run", name), RunStatus.RUNNING, start,
+        // The client runs it, not this server: a restart of the server must not end it as orphaned.
+        store.createUnownedRun(new RunSpec(runId, experiment.id(), InputRules.name("run", name), RunStatus.RUNNING, start,
                 stores.artifacts().artifactUri(runId), InputRules.tags(tags)));
         return Map.of("run", Shapes.run(tracker.getRun(runId)));
     }

@@ -247,8 +247,17 @@ final class PgTrackingStore implements TrackingStore {
      */
     @Override
     public void createRun(RunSpec spec) {
+        createRun(spec, true);
+    }
+
+    @Override
+    public void createUnownedRun(RunSpec spec) {
+        createRun(spec, false);
+    }
+
+    private void createRun(RunSpec spec, boolean owned) {
         long experimentId = existingExperimentKey(spec.experimentId());
-        ProcessOwner owner = spec.status().isActive() ? ProcessOwner.current() : null;
+        ProcessOwner owner = owned && spec.status().isActive() ? ProcessOwner.current() : null;
         byte[] record = PgRunData.encode(new PgRunData.Data(Map.of(), spec.tags(), Map.of()));
         String stage = db.writeOne(c -> {
             try {

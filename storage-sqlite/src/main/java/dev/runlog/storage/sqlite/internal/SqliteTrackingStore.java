@@ -169,6 +169,15 @@ final class SqliteTrackingStore implements TrackingStore {
 
     @Override
     public void createRun(RunSpec spec) {
+        createRun(spec, true);
+    }
+
+    @Override
+    public void createUnownedRun(RunSpec spec) {
+        createRun(spec, false);
+    }
+
+    private void createRun(RunSpec spec, boolean owned) {
         long experimentId = existingExperimentKey(spec.experimentId());
         db.write(c -> {
             String stage = requireExperiment(c, experimentId, spec.experimentId());
@@ -185,7 +194,7 @@ final class SqliteTrackingStore implements TrackingStore {
             update(c, "INSERT INTO run_data (run_id, data) VALUES (?, ?)", spec.runId(),
                     RunDataCodec.encode(new RunDataCodec.Data(Map.of(), spec.tags(), Map.of())));
             upsertTags(c, spec.runId(), spec.tags());
-            if (spec.status().isActive()) {
+            if (owned && spec.status().isActive()) {
                 ProcessOwner owner = ProcessOwner.current();
                 update(c, "INSERT INTO run_owners (run_id, host, pid_namespace, pid, process_start) VALUES (?, ?, ?, ?, ?)",
                         spec.runId(), owner.host(), owner.pidNamespace().orElse(null), owner.pid(),

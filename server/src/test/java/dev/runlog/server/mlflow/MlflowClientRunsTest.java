@@ -1,0 +1,80 @@
+package dev.runlog.server.mlflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runlog.server.RunlogServer;
+import dev.runlog.server.ServerOptions;
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.Run;
+import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.Tracker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs an MLflow client creates through the server belong to the client: a restart of the server
+ * leaves them running for the client to go on logging and end them, as with MLflow's server, and
+ * the user the reply shows is the one Runlog's searches filter on.
+ */
+class MlflowClientRunsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aServerRestartLeavesAClientsRunRunningAndItsUserIsTheOneSearchedOn() throws Exception {
+        String store = "sqlite:" + dir.resolve("store.db");
+        String runId;
+        try (Tracker tracker = Tracker.builder().uri(store).shutdownHook(false).build();
+             RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true))) {
+            JsonNode created = post(server, "runs/create", "{\"experiment_id\": \"0\", \"user_id\": \"bob\","
+                    + " \"tags\": [{\"key\": \"mlflow.user\", \"value\": \"alice\"}]}");
+            runId = created.at("/run/info/run_id").asText();
+            assertEquals("alice", created.at("/run/info/user_id").asText());
+            assertEquals(List.of(runId), tracker.searchRuns().experiments(created.at("/run/info/experiment_id").asText()).filter("attributes.user_id = 'alice'")
+                    .list().stream().map(r -> r.info().id()).toList(), "the user the reply shows is the one filtered on");
+            post(server, "runs/log-metric", "{\"run_id\": \"" + runId + "\", \"key\": \"loss\", \"value\": 1.0,"
+                    + " \"timestamp\": 1, \"step\": 0}");
+            try (ActiveRun own = tracker.startRun("the server process's own")) {
+                own.logParam("owned", "yes");
+            }
+        }
+        // Every owner recorded in the store now reads as a process gone: the server's, had it owned the run.
+        try (Connection c = DriverManager.getConnection("jdbc:" + store); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE run_owners SET process_start = 0");
+        }
+
+        try (Tracker tracker = Tracker.builder().uri(store).shutdownHook(false).build();
+             RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true))) {
+            assertEquals(RunStatus.RUNNING, tracker.getRun(runId).info().status(), "not ended as orphaned by the restart");
+            post(server, "runs/log-metric", "{\"run_id\": \"" + runId + "\", \"key\": \"loss\", \"value\": 0.5,"
+                    + " \"timestamp\": 2, \"step\": 1}");
+            post(server, "runs/update", "{\"run_id\": \"" + runId + "\", \"status\": \"FINISHED\", \"end_time\": 3}");
+            Run run = tracker.getRun(runId);
+            assertEquals(RunStatus.FINISHED, run.info().status());
+            assertEquals(List.of(1.0, 0.5), tracker.metricHistory(runId, "loss").stream().map(Metric::value).toList());
+        }
+    }
+
+    private static JsonNode post(RunlogServer server, String path, String body) throws Exception {
+        HttpResponse<String> reply = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + "api/2.0/mlflow/" + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, reply.statusCode(), path + ": " + reply.body());
+        return JSON.readTree(reply.body());
+    }
+}
