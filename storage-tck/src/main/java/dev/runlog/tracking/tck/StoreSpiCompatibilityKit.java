@@ -133,6 +133,22 @@ public abstract class StoreSpiCompatibilityKit {
     }
 
     @Test
+    @DisplayName("createUnownedRun makes the run createRun would, refused alike for a taken id or a deleted experiment")
+    void unownedRun() {
+        store.createUnownedRun(run(RUN_ID, "client's"));
+        store.logBatch(RUN_ID, List.of(new Metric("loss", 0.5, 0, START.toEpochMilli())), Map.of("lr", "0.1"), Map.of());
+        var created = store.getRun(RUN_ID).orElseThrow();
+        assertEquals("client's", created.info().name());
+        assertEquals(RunStatus.RUNNING, created.info().status());
+        assertEquals(Map.of("lr", "0.1"), created.data().params());
+        assertThrows(ConflictException.class, () -> store.createUnownedRun(run(RUN_ID, "second")));
+        store.endRun(RUN_ID, RunStatus.FINISHED, START.plusSeconds(1));
+        assertEquals(RunStatus.FINISHED, store.getRun(RUN_ID).orElseThrow().info().status());
+        store.deleteExperiment(experimentId, START.plusSeconds(2));
+        assertThrows(ConflictException.class, () -> store.createUnownedRun(run("00000000000000000000000000000002", "late")));
+    }
+
+    @Test
     @DisplayName("runExists is true for a run, ended or deleted, and false for an id no run has")
     void runExists() {
         assertEquals(false, store.runExists(RUN_ID));
