@@ -246,6 +246,33 @@ class MlflowImportTest {
                     () -> MlflowImport.from(metrics).into(tracker).run());
             assertTrue(e.getMessage().contains("metrics/loss line 2 is not 'timestamp value [step]'"), e.getMessage());
         }
+        // What MLflow never writes in a run's files is refused, naming the file: a status or stage outside its enums,
+        // a blank metric line (MLflow's own reader calls it malformed), a key whose name holds a backslash (it was
+        // read as '/', and took the place of another key's value).
+        Map<String, String> runCases = new java.util.LinkedHashMap<>();
+        runCases.put("meta.yaml:status: 99", "'status' is '99', not an MLflow run status");
+        runCases.put("meta.yaml:lifecycle_stage: zombie", "'lifecycle_stage' is 'zombie', not active or deleted");
+        runCases.put("metrics/loss:5 0.5 0\n\n6 0.4 1\n", "metrics/loss line 2 is blank");
+        runCases.put("params/a\\b:two", "has the character '\\'");
+        for (Map.Entry<String, String> c : runCases.entrySet()) {
+            Path store = dir.resolve("hostile" + n++);
+            MlflowFixture.write(store.resolve("1/meta.yaml"), "experiment_id: '1'\nname: e\n");
+            String meta = "experiment_id: '1'\nrun_id: " + CHILD + "\nstart_time: 5\nend_time: 6\n";
+            String file = c.getKey().substring(0, c.getKey().indexOf(':'));
+            String content = c.getKey().substring(file.length() + 1);
+            MlflowFixture.write(store.resolve("1/" + CHILD + "/meta.yaml"), file.equals("meta.yaml")
+                    ? meta + content + "\n" + (content.startsWith("status") ? "" : "status: 3\n") : meta + "status: 3\n");
+            if (!file.equals("meta.yaml")) {
+                MlflowFixture.write(store.resolve("1/" + CHILD + "/" + file), content);
+            }
+            MlflowFixture.write(store.resolve("1/" + CHILD + "/params/a/b"), "one");
+            try (Tracker tracker = Tracker.inMemory()) {
+                InvalidInputException e = assertThrows(InvalidInputException.class,
+                        () -> MlflowImport.from(store).into(tracker).run(), c.getKey());
+                assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + " -> " + e.getMessage());
+                assertTrue(tracker.searchExperiments().viewType(ViewType.ALL).list().isEmpty(), "nothing was imported");
+            }
+        }
         // An experiment or run whose meta.yaml names another experiment than its directory: MLflow would not find it there.
         Path moved = dir.resolve("moved");
         MlflowFixture.write(moved.resolve("1/meta.yaml"), "experiment_id: '1'\nname: e\n");
@@ -280,6 +307,44 @@ class MlflowImportTest {
                     "MLflow 3's logged models are not imported; their files stay in the MLflow store")), report::toString);
             assertTrue(report.skipped().stream().anyMatch(s -> s.what().contains("version 5")
                     && s.reason().contains("models:/m-0123 is an MLflow 3 logged model")), report::toString);
+        }
+    }
+
+    /** A file store moved since MLflow wrote its locations: the copy beside the run is imported, and that is said. */
+    @Test
+    void aMissingArtifactLocationWithTheFilesBesideTheRunImportsThemAndSaysSo() throws Exception {
+        Path copy = dir.resolve("moved-store/mlruns");
+        MlflowFixture.writeFileStore(copy);
+        Path meta = copy.resolve("1/" + PARENT + "/meta.yaml");
+        Files.writeString(meta, Files.readString(meta).replaceFirst("artifact_uri: .*", "artifact_uri: file:///nonexistent/x"));
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(copy).into(tracker).run();
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("artifacts of run " + PARENT,
+                    "their location /nonexistent/x does not exist; the artifacts/ directory beside the run was imported instead")),
+                    report::toString);
+            assertFalse(tracker.listArtifacts(PARENT, "").isEmpty());
+        }
+    }
+
+    /** An ended run's missing end, or one before its start, was replaced by its start without a word. */
+    @Test
+    void anEndedRunWithNoEndOrOneBeforeItsStartIsImportedAndSaidSo() throws Exception {
+        Path store = dir.resolve("ends");
+        MlflowFixture.write(store.resolve("1/meta.yaml"), "experiment_id: '1'\nname: e\n");
+        MlflowFixture.write(store.resolve("1/" + CHILD + "/meta.yaml"), "experiment_id: '1'\nrun_id: " + CHILD
+                + "\nstatus: 4\nstart_time: 5000\nend_time: null\n");
+        MlflowFixture.write(store.resolve("1/" + PARENT + "/meta.yaml"), "experiment_id: '1'\nrun_id: " + PARENT
+                + "\nstatus: 3\nstart_time: 5000\nend_time: 5\n");
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(store).into(tracker).run();
+            assertEquals(java.util.Optional.of(java.time.Instant.ofEpochMilli(5000)), tracker.getRun(CHILD).info().endTime());
+            assertEquals(java.util.Optional.of(java.time.Instant.ofEpochMilli(5000)), tracker.getRun(PARENT).info().endTime());
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("end time of run " + CHILD,
+                    "the MLflow store has none for this FAILED run; the run is imported ending at its start, 1970-01-01T00:00:05Z")),
+                    report::toString);
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("end time of run " + PARENT,
+                    "it is 1970-01-01T00:00:00.005Z, before the run's start; the run is imported ending at its start,"
+                            + " 1970-01-01T00:00:05Z")), report::toString);
         }
     }
 

@@ -94,7 +94,7 @@ public final class FileStoreSource implements MlflowSource {
             }
             all.add(new Experiment(id, meta.require("name"),
                     trashed ? dev.runlog.tracking.LifecycleStage.DELETED
-                            : SqlSource.stage(meta.get("lifecycle_stage").orElse("active")),
+                            : SqlSource.stage(lifecycleStage(meta)),
                     created, updated == null ? created : updated, files(dir.resolve("tags"))));
         }
         // Numerically for decimal ids; a malformed one is refused when imported.
@@ -145,7 +145,7 @@ public final class FileStoreSource implements MlflowSource {
             }
             action.accept(new SourceRun(id, experimentId, meta.get("run_name").orElse(null),
                     status(meta), meta.number("start_time").orElse(null), meta.number("end_time").orElse(null),
-                    meta.get("lifecycle_stage").orElse("active"), meta.number("deleted_time").orElse(null),
+                    lifecycleStage(meta), meta.number("deleted_time").orElse(null),
                     meta.get("artifact_uri").orElse(""), files(dir.resolve("params")), files(dir.resolve("tags")),
                     inputs(id, dir), Optional.of(dir.resolve("artifacts")), meta.get("user_id").orElse(null)));
         }
@@ -190,17 +190,30 @@ public final class FileStoreSource implements MlflowSource {
         return inputs;
     }
 
-    /** The file store writes RunStatus as its protobuf number (RUNNING = 1 ... KILLED = 5); older ones as names. */
+    /**
+     * The file store writes RunStatus as its protobuf number (RUNNING = 1 ... KILLED = 5); older ones
+     * as names. Anything else MLflow never wrote, and is refused naming the file.
+     */
     private static String status(FlatYaml meta) {
         String status = meta.get("status").orElse("FINISHED");
         return switch (status) {
-            case "1" -> "RUNNING";
-            case "2" -> "SCHEDULED";
-            case "3" -> "FINISHED";
-            case "4" -> "FAILED";
-            case "5" -> "KILLED";
-            default -> status;
+            case "1", "RUNNING" -> "RUNNING";
+            case "2", "SCHEDULED" -> "SCHEDULED";
+            case "3", "FINISHED" -> "FINISHED";
+            case "4", "FAILED" -> "FAILED";
+            case "5", "KILLED" -> "KILLED";
+            default -> throw new InvalidInputException(meta.file() + ": 'status' is '" + status
+                    + "', not an MLflow run status (1 to 5, or RUNNING, SCHEDULED, FINISHED, FAILED, KILLED)");
         };
+    }
+
+    /** {@code active} or {@code deleted}, as MLflow writes it (active when absent); anything else is refused naming the file. */
+    private static String lifecycleStage(FlatYaml meta) {
+        String stage = meta.get("lifecycle_stage").orElse("active");
+        if (!stage.equals("active") && !stage.equals("deleted")) {
+            throw new InvalidInputException(meta.file() + ": 'lifecycle_stage' is '" + stage + "', not active or deleted");
+        }
+        return stage;
     }
 
     @Override
@@ -214,7 +227,8 @@ public final class FileStoreSource implements MlflowSource {
                 while ((line = lines.readLine()) != null) {
                     number++;
                     if (line.isBlank()) {
-                        continue;
+                        // MLflow's own reader takes a blank line for a malformed metric too.
+                        throw new InvalidInputException(key.getValue() + " line " + number + " is blank, not 'timestamp value [step]'");
                     }
                     points.add(point(key.getKey(), line, key.getValue(), number));
                     if (points.size() == POINT_BATCH) {
@@ -354,7 +368,8 @@ public final class FileStoreSource implements MlflowSource {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(f -> !skippedLink(f) && !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)).forEach(f -> {
                 if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                    files.put(dir.relativize(f).toString().replace('\\', '/'), f);
+                    // As named: a backslash in a name is no separator here, and is refused as keys refuse it.
+                    files.put(dir.relativize(f).toString(), f);
                 } else {
                     unreadable.add(new String[] {f.toString(), "it is not a regular file (a FIFO, a socket or a device)"});
                 }

@@ -257,11 +257,19 @@ public final class Importer {
             skipped.add(new Skipped("run " + id, "its experiment " + run.experimentId() + " is not in the store"));
             return;
         }
+        RunInfo checked;
         try {
-            snapshot(run, experiment, List.of()); // checked whole before any of its files is written
+            checked = snapshot(run, experiment, List.of()).info(); // checked whole before any of its files is written
         } catch (InvalidInputException e) {
             skipped.add(new Skipped("run " + id, e.getMessage()));
             return;
+        }
+        if (checked.endTime().isPresent() && (run.endTime() == null || run.endTime() < checked.startTime().toEpochMilli())) {
+            // An ended run needs an end no earlier than its start; what MLflow recorded is said, not replaced silently.
+            skipped.add(new Skipped("end time of run " + id, (run.endTime() == null
+                    ? "the MLflow store has none for this " + checked.status() + " run"
+                    : "it is " + Instant.ofEpochMilli(run.endTime()) + ", before the run's start")
+                    + "; the run is imported ending at its start, " + checked.startTime()));
         }
         // Files first: a reader of the target never sees a run whose recorded files are missing.
         List<ArtifactEntry> copied = copyArtifacts(run);
@@ -405,7 +413,13 @@ public final class Importer {
                     + " is a symbolic link, which is not followed"));
             return Optional.empty();
         }
-        return beside.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
+        Optional<Path> found = beside.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
+        if (found.isPresent() && path != null && !found.get().equals(path)) {
+            // Said, as for a remote location: the files imported are not the ones the location names.
+            skipped.add(new Skipped("artifacts of run " + run.id(), "their location " + path
+                    + " does not exist; the artifacts/ directory beside the run was imported instead"));
+        }
+        return found;
     }
 
     /** The first symbolic link between the store's own directory and {@code path} (not {@code path} itself), when it lies in it. */
