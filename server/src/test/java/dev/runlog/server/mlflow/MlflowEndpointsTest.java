@@ -258,6 +258,7 @@ class MlflowEndpointsTest {
                 new Case("DELETE", "mlflow/model-versions/delete-tag", "{\"name\": \"rm\", \"version\": \"99\", \"key\": \"k\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/a.txt", "hello", 200, "{}"),
                 new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/%2E%2E/%2E%2E/x", "x", 400, "'..'"),
+                new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/a%5Cb.txt", "x", 400, "holds a backslash"),
                 new Case("GET", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/a.txt", null, 200, "hello"),
                 // HEAD is a GET without the body, as MLflow's (Flask's) routes answer it.
                 new Case("HEAD", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/a.txt", null, 200, ""),
@@ -456,6 +457,21 @@ class MlflowEndpointsTest {
             out = out.replace("${" + id.getKey() + "}", id.getValue());
         }
         return out;
+    }
+
+    /** A body announced over the limit was waited for: the worker held until the client gave up, then no reply. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aBodyAnnouncedOverTheLimitGets413AtOnce() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /api/2.0/mlflow/runs/set-tag HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            assertTrue(status != null && status.startsWith("HTTP/1.1 413"), String.valueOf(status));
+        }
     }
 
     private static HttpResponse<String> call(String method, String path, String body) throws Exception {

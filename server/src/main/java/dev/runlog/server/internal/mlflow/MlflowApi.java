@@ -146,9 +146,15 @@ public final class MlflowApi {
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
+        long length = contentLength(exchange);
+        if (length > Request.MAX_BODY) {
+            // Refused as announced, before the body is touched: closing it reads what is left, which
+            // a client announcing gigabytes never sends, and the reply would wait for the client's timeout.
+            throw new MlflowException("RESOURCE_EXHAUSTED", 413, "the request body of " + length
+                    + " bytes exceeds MLflow's limit of " + Request.MAX_BODY + " bytes");
+        }
         try (InputStream in = exchange.getRequestBody()) {
-            long length = contentLength(exchange);
-            if (length >= 0 && length <= Request.MAX_BODY) {
+            if (length >= 0) {
                 // One array of the announced size, rather than readNBytes' chunks copied together.
                 byte[] bytes = new byte[(int) length];
                 int read = in.readNBytes(bytes, 0, bytes.length);
@@ -214,7 +220,15 @@ public final class MlflowApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", error.code());
         body.put("message", error.getMessage());
+        if (error.status() == 413) {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
         send(exchange, error.status(), body, start, cpu, -1);
+        if (error.status() == 413) {
+            // Out now: closing the exchange first reads what is left of the request body, which a
+            // client announcing gigabytes never sends, and the reply would wait for it.
+            exchange.getResponseBody().flush();
+        }
     }
 
     /** Runlog's exceptions as MLflow's error codes. */

@@ -105,8 +105,11 @@ final class MlflowArtifacts {
 
     /** {@code <experiment>/<run>/artifacts/<path>} as a run and a path in it; a path leaving it is refused. */
     private Target target(String proxyPath) {
-        if (proxyPath.startsWith("/") || proxyPath.contains("\\")) {
+        if (proxyPath.startsWith("/")) {
             throw MlflowException.invalid("artifact path '" + proxyPath + "' is not relative");
+        }
+        if (proxyPath.contains("\\")) {
+            throw MlflowException.invalid("artifact path '" + proxyPath + "' holds a backslash; use '/' as the separator");
         }
         String[] parts = proxyPath.split("/", 4);
         if (parts.length < 3 || !parts[2].equals("artifacts")) {
