@@ -103,8 +103,16 @@ public final class CsvDatasets {
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("CSV file " + file + " does not exist");
         } catch (IOException e) {
-            throw new StoreException("Cannot read CSV file " + file + ": " + e.getMessage(), e);
+            throw unreadable(file, e);
         }
+    }
+
+    /** A path that is a directory is the caller's mistake, not a store failure to retry. */
+    private static RuntimeException unreadable(Path file, IOException e) {
+        if (Files.isDirectory(file)) {
+            return new InvalidInputException("CSV file " + file + " is a directory; give the CSV file itself");
+        }
+        return new StoreException("Cannot read CSV file " + file + ": " + e.getMessage(), e);
     }
 
     /** {@link Dataset#forEachCsvRow}: the data rows, header skipped, each as a list of its own. */
@@ -121,7 +129,7 @@ public final class CsvDatasets {
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("CSV file " + file + " does not exist");
         } catch (IOException e) {
-            throw new StoreException("Cannot read CSV file " + file + ": " + e.getMessage(), e);
+            throw unreadable(file, e);
         }
     }
 

@@ -358,10 +358,18 @@ final class DefaultActiveRun implements ActiveRun {
 
     /** Ends the run without waiting for its points: for the tracker's close, which has flushed already. */
     synchronized void endWithoutFlush(RunStatus status) {
+        endWithoutFlush(status, null);
+    }
+
+    /** As {@link #endWithoutFlush(RunStatus)}, first tagging the run with {@code reason} as why it was killed, when given. */
+    synchronized void endWithoutFlush(RunStatus status, String reason) {
         if (endStatus != null) {
             return;
         }
         stopSampler();
+        if (reason != null) {
+            tracker.store().setTag(id, dev.runlog.tracking.Tracker.KILLED_REASON_TAG, reason);
+        }
         tracker.store().endRun(id, status, tracker.clock().instant());
         endStatus = status;
         tracker.ended(this);

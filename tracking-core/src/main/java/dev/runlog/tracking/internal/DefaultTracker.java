@@ -665,7 +665,8 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         long unstored = current == null ? 0 : current.stop(true);
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             try {
-                run.endWithoutFlush(RunStatus.KILLED);
+                run.endWithoutFlush(RunStatus.KILLED, flushTimeout == null ? "its tracker was closed before the run ended"
+                        : "the JVM shut down (System.exit, a signal, Ctrl-C) before the run ended");
             } catch (RunNotActiveException gone) {
                 // Deleted or ended through another handle meanwhile: there is no status left to set.
             } catch (RunlogException e) {

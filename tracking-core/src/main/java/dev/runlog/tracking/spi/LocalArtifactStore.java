@@ -238,7 +238,7 @@ final class LocalArtifactStore implements ArtifactStore {
     private static void checkNotLink(Path p, String runId, String path) {
         if (Files.isSymbolicLink(p)) {
             throw new InvalidInputException("artifact path '" + path + "' of run " + runId
-                    + " goes through the symbolic link " + p + "; links are refused so that no write leaves the artifact root");
+                    + " goes through the symbolic link " + p + "; links are refused so that nothing is read or written outside the artifact root");
         }
     }
 }

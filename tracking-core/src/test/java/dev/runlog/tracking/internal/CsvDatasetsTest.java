@@ -165,6 +165,12 @@ class CsvDatasetsTest {
         InvalidInputException missing = assertThrows(InvalidInputException.class,
                 () -> Dataset.forEachCsvRow(file.resolveSibling("absent.csv"), rows::add));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        // A directory is the caller's mistake, not a store failure that a retry could cure.
+        for (org.junit.jupiter.api.function.Executable read : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> Dataset.forEachCsvRow(file.getParent(), rows::add), () -> Dataset.fromCsv(file.getParent()))) {
+            InvalidInputException directory = assertThrows(InvalidInputException.class, read);
+            assertTrue(directory.getMessage().contains("is a directory"), directory.getMessage());
+        }
     }
 
     @Test

@@ -44,6 +44,8 @@ public final class ShutdownHookChild {
                 super.endRun(runId, status, endTime);
                 int stored = metricHistory(runId, "loss").size();
                 System.out.println("ENDED " + runId + " " + status + " " + stored);
+                System.out.println("REASON " + runId + " " + getRun(runId).orElseThrow().data().tags()
+                        .get(dev.runlog.tracking.Tracker.KILLED_REASON_TAG));
                 System.out.flush();
             }
         };

@@ -19,6 +19,27 @@ class ShutdownHookTest {
         String runId = loggedRun(lines);
         assertTrue(lines.contains("ENDED " + runId + " KILLED " + points),
                 "expected the hook to store all " + points + " points, then end the run KILLED; child output: " + lines);
+        assertTrue(lines.contains("REASON " + runId + " the JVM shut down (System.exit, a signal, Ctrl-C) before the run ended"),
+                "the run says why it was killed, as one of a process killed outright does: " + lines);
+    }
+
+    /** Not at shutdown: a run still going when its tracker is closed ends KILLED, tagged with why. */
+    @Test
+    void aRunStillGoingWhenItsTrackerClosesEndsKilledAndSaysWhy() {
+        FlakyStore store = new FlakyStore() {
+            @Override
+            public void close() {
+                // kept open, to read the run after its tracker closed
+            }
+        };
+        dev.runlog.tracking.Tracker tracker = dev.runlog.tracking.Tracker.builder()
+                .store(store, dev.runlog.tracking.spi.ArtifactStore.inMemory()).shutdownHook(false).build();
+        String id = tracker.startRun("iris").id();
+        tracker.close();
+        dev.runlog.tracking.Run killed = store.getRun(id).orElseThrow();
+        org.junit.jupiter.api.Assertions.assertEquals(dev.runlog.tracking.RunStatus.KILLED, killed.info().status());
+        org.junit.jupiter.api.Assertions.assertEquals("its tracker was closed before the run ended",
+                killed.data().tags().get(dev.runlog.tracking.Tracker.KILLED_REASON_TAG));
     }
 
     /**
