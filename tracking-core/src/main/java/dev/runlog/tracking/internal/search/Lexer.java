@@ -113,6 +113,14 @@ final class Lexer {
                 }
                 tokens.add(new Token(Type.WORD, text.substring(i, j), column));
                 i = j;
+            } else if ((c == '-' || c == '+') && i + 1 < text.length() && Character.isLetter(text.charAt(i + 1))) {
+                // A sign before a word (-inf, -NaN): the word is what no number may be.
+                int j = i + 1;
+                while (j < text.length() && isWordPart(text.charAt(j))) {
+                    j++;
+                }
+                throw new InvalidFilterException(text, column, "expected a number after '" + c + "'",
+                        "'" + text.substring(i + 1, j) + "' (a filter takes finite numbers only)");
             } else {
                 throw new InvalidFilterException(text, column, "unexpected character '" + c + "'");
             }

@@ -542,6 +542,7 @@ class FilterParserTest {
                 error("metrics.a > 1 && params.p = 'x'", Target.RUNS, 15, "unexpected character '&'"),
                 error("run_name = 'r01' --", Target.RUNS, 18, "unexpected character '-'"),
                 error("metrics.a > 1e", Target.RUNS, 13, "malformed number '1e'"),
+                error("metrics.a > -inf", Target.RUNS, 13, "expected a number after '-'"),
                 error("metrics.a > 1.2.3", Target.RUNS, 13, "malformed number '1.2.3'"));
     }
 
