@@ -45,6 +45,16 @@ class TamperedDownloadTest {
             HttpResponse<String> large = http.get(server.uri().resolve(proxy + "big.txt"));
             assertEquals(200, large.statusCode());
             assertEquals(10_000_000, large.body().length(), "a file above the in-memory size comes whole too");
+            for (String path : List.of(ui + "big.txt", proxy + "big.txt", ui + "none.txt", proxy + "none.txt")) {
+                // A HEAD opens the file (a missing one is 404) but does not read it: no 10 MB read for headers.
+                HttpResponse<String> head = http.send(HttpRequest.newBuilder(server.uri().resolve(path))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+                assertEquals(path.endsWith("none.txt") ? 404 : 200, head.statusCode(), path);
+                if (head.statusCode() == 200) {
+                    assertEquals(path.startsWith(ui) ? "text/plain; charset=utf-8" : "application/octet-stream",
+                            head.headers().firstValue("Content-Type").orElseThrow(), path);
+                }
+            }
 
             try (Stream<Path> files = Files.walk(dir.resolve("runs.db.artifacts"))) {
                 Path notes = files.filter(p -> p.getFileName().toString().equals("notes.txt")).findFirst().orElseThrow();

@@ -305,20 +305,30 @@ public final class ApiHandler implements HttpHandler {
     }
 
     private static void sendDownload(HttpExchange exchange, JsonApi.Download download) throws IOException {
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            // The file exists (it opened) and HEAD sends no body: it is not read, so a HEAD of a large
+            // file costs no read of it (nor its check, which only a read makes).
+            download.content().close();
+            downloadHeaders(exchange, download);
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
         // Read and checked whole before the reply starts (see CheckedArtifact).
         try (CheckedArtifact checked = CheckedArtifact.read(download.content()); InputStream in = checked.open()) {
-            Headers headers = exchange.getResponseHeaders();
-            headers.set("Content-Type", download.contentType());
-            if (download.attachment()) {
-                headers.set("Content-Disposition", contentDisposition(download.fileName()));
+            downloadHeaders(exchange, download);
+            exchange.sendResponseHeaders(200, checked.size() == 0 ? -1 : checked.size());
+            try (OutputStream out = exchange.getResponseBody()) {
+                in.transferTo(out);
             }
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(200, head || checked.size() == 0 ? -1 : checked.size());
-            if (!head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    in.transferTo(out);
-                }
-            }
+        }
+    }
+
+    /** Set only once the reply is a download: an error reply after them would be saved as the file. */
+    private static void downloadHeaders(HttpExchange exchange, JsonApi.Download download) {
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", download.contentType());
+        if (download.attachment()) {
+            headers.set("Content-Disposition", contentDisposition(download.fileName()));
         }
     }
 

@@ -143,20 +143,28 @@ final class MlflowArtifacts {
     }
 
     private void download(Target target, HttpExchange exchange) throws IOException {
+        InputStream opened = tracker.openArtifact(target.run().info().id(), target.path());
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            // The file exists (it opened) and HEAD sends no body: it is not read, so a HEAD of a large
+            // file costs no read of it (nor its check, which only a read makes).
+            opened.close();
+            sendDownloadHeaders(exchange, -1);
+            return;
+        }
         // Read and checked whole before the reply starts: a file changed behind the store's back is
         // an error reply, not a 200 whose body the check fails only after it was sent.
-        try (CheckedArtifact checked = CheckedArtifact.read(tracker.openArtifact(target.run().info().id(), target.path()));
-             InputStream in = checked.open()) {
-            exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-            exchange.getResponseHeaders().set("Content-Disposition", "attachment");
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(200, head || checked.size() == 0 ? -1 : checked.size());
-            if (!head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    in.transferTo(out);
-                }
+        try (CheckedArtifact checked = CheckedArtifact.read(opened); InputStream in = checked.open()) {
+            sendDownloadHeaders(exchange, checked.size() == 0 ? -1 : checked.size());
+            try (OutputStream out = exchange.getResponseBody()) {
+                in.transferTo(out);
             }
         }
+    }
+
+    private static void sendDownloadHeaders(HttpExchange exchange, long length) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        exchange.getResponseHeaders().set("Content-Disposition", "attachment");
+        exchange.sendResponseHeaders(200, length);
     }
 
     private Map<String, Object> list(String proxyPath) {
