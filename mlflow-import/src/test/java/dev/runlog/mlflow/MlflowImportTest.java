@@ -326,6 +326,20 @@ class MlflowImportTest {
         }
     }
 
+    /** A database's run with a lifecycle stage MLflow never writes was imported as active, unreported. */
+    @Test
+    void aDatabaseRunWithAnUnknownLifecycleStageIsListedNotReadAsActive() throws Exception {
+        // MLflow's schema checks the column; a database written without that check (by hand, by another tool) may not.
+        Path db = fixtureDatabase("zombie", "PRAGMA ignore_check_constraints = 1",
+                "UPDATE runs SET lifecycle_stage = 'zombie' WHERE run_uuid = '" + RUNNING + "'");
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(db).into(tracker).run();
+            assertTrue(report.skipped().contains(new MlflowImportReport.Skipped("run " + RUNNING,
+                    "its lifecycle_stage 'zombie' is not active or deleted")), report::toString);
+            assertThrows(dev.runlog.tracking.NotFoundException.class, () -> tracker.getRun(RUNNING));
+        }
+    }
+
     /** An ended run's missing end, or one before its start, was replaced by its start without a word. */
     @Test
     void anEndedRunWithNoEndOrOneBeforeItsStartIsImportedAndSaidSo() throws Exception {

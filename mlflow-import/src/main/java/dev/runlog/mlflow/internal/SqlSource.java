@@ -366,7 +366,14 @@ public final class SqlSource implements MlflowSource {
         return value == null ? null : Instant.ofEpochMilli(value);
     }
 
+    /** MLflow's {@code active} or {@code deleted}; anything else MLflow never writes, and is refused rather than read as active. */
     static LifecycleStage stage(String mlflow) {
-        return "deleted".equalsIgnoreCase(mlflow) ? LifecycleStage.DELETED : LifecycleStage.ACTIVE;
+        if ("deleted".equalsIgnoreCase(mlflow)) {
+            return LifecycleStage.DELETED;
+        }
+        if (mlflow == null || "active".equalsIgnoreCase(mlflow)) {
+            return LifecycleStage.ACTIVE;
+        }
+        throw new InvalidInputException("its lifecycle_stage '" + mlflow + "' is not active or deleted");
     }
 }

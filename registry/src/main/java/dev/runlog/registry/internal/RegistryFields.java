@@ -80,8 +80,9 @@ final class RegistryFields {
                 return stage.toString();
             }
         }
-        int at = text.indexOf(value); // the literal's opening quote, as a 1-based column
-        throw new InvalidFilterException(text, Math.max(at, 1), "unknown stage '" + value + "'; the stages are "
+        int single = text.indexOf("'" + value + "'");
+        int at = single >= 0 ? single : text.indexOf("\"" + value + "\""); // the literal's opening quote
+        throw new InvalidFilterException(text, at + 1, "unknown stage '" + value + "'; the stages are "
                 + java.util.Arrays.stream(Stage.values()).map(Stage::toString).collect(java.util.stream.Collectors.joining(", ")));
     }
 

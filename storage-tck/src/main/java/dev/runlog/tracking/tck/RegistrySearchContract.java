@@ -160,6 +160,7 @@ public interface RegistrySearchContract {
                 Arguments.of("versions", "(name = 'iris'", 15),
                 // No stage: it would match nothing (or, with !=, everything) without a word.
                 Arguments.of("versions", "stage = 'Bogus'", 9),
+                Arguments.of("versions", "name = 'iris' AND stage = ''", 27),
                 Arguments.of("versions", "name = 'iris' AND stage IN ('Staging', 'Prod')", 40));
     }
 

@@ -666,7 +666,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             try {
                 run.endWithoutFlush(RunStatus.KILLED, flushTimeout == null ? "its tracker was closed before the run ended"
-                        : "the JVM shut down (System.exit, a signal, Ctrl-C) before the run ended");
+                        : "the JVM shut down before the run ended (main returned, System.exit, a signal, Ctrl-C)");
             } catch (RunNotActiveException gone) {
                 // Deleted or ended through another handle meanwhile: there is no status left to set.
             } catch (RunlogException e) {

@@ -317,6 +317,28 @@ final class RunArtifacts {
 
     /** Copies the file or tree at {@code normalized} into {@code targetDirectory}; see {@code Tracker#downloadArtifacts}. */
     Path download(String runId, String normalized, Path targetDirectory) {
+        Path target = targetDirectory.toAbsolutePath().normalize();
+        Path firstMissing = null; // the highest directory this download makes, to take back if it fails
+        for (Path p = target; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+            firstMissing = p;
+        }
+        try {
+            return downloadInto(runId, normalized, targetDirectory);
+        } catch (RuntimeException e) {
+            // A failed download leaves no trace, not even the target directory it made: taken back
+            // up to the first that was there before, each only while empty.
+            for (Path p = target; firstMissing != null && p != null && p.startsWith(firstMissing); p = p.getParent()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException notEmpty) {
+                    break; // something else was put there meanwhile: kept
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Path downloadInto(String runId, String normalized, Path targetDirectory) {
         String lastSegment = normalized.substring(normalized.lastIndexOf('/') + 1);
         Path result = normalized.isEmpty() ? targetDirectory : targetDirectory.resolve(lastSegment);
         try {

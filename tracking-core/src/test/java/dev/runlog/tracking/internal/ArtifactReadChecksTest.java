@@ -79,9 +79,7 @@ class ArtifactReadChecksTest {
 
         assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "models", target));
         assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "models/big.bin", target));
-        try (Stream<Path> left = Files.walk(target)) {
-            assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "a refused file was left at the target");
-        }
+        assertFalse(Files.exists(target), "neither a refused file nor the target directory it would have made is left");
     }
 
     @Test
@@ -134,6 +132,11 @@ class ArtifactReadChecksTest {
 
         assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "bundle", target));
         assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "", target));
+        // Into a directory not there yet: not made either, nor its missing parents.
+        assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "bundle", dir.resolve("new/deep")));
+        assertThrows(IntegrityException.class, () -> tracker.downloadArtifacts(runId, "bundle/z/three.txt", dir.resolve("new1/x")));
+        assertFalse(Files.exists(dir.resolve("new")), "a failed download makes no directory");
+        assertFalse(Files.exists(dir.resolve("new1")), "a failed download makes no directory");
         try (Stream<Path> left = Files.walk(target)) {
             assertEquals(List.of(target, target.resolve("keep.txt")), left.sorted().toList(),
                     "no file, directory or staging copy of a failed download is left");

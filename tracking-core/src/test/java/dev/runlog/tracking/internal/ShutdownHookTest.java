@@ -19,7 +19,7 @@ class ShutdownHookTest {
         String runId = loggedRun(lines);
         assertTrue(lines.contains("ENDED " + runId + " KILLED " + points),
                 "expected the hook to store all " + points + " points, then end the run KILLED; child output: " + lines);
-        assertTrue(lines.contains("REASON " + runId + " the JVM shut down (System.exit, a signal, Ctrl-C) before the run ended"),
+        assertTrue(lines.contains("REASON " + runId + " the JVM shut down before the run ended (main returned, System.exit, a signal, Ctrl-C)"),
                 "the run says why it was killed, as one of a process killed outright does: " + lines);
     }
 
