@@ -22,14 +22,12 @@ class ExportLeftoversTest {
 
     @Test
     void anExportDeletesTheTemporaryFilesOfDeadExportsOnly() throws Exception {
-        Process finished = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        finished.waitFor();
         ProcessOwner self = ProcessOwner.current();
-        String deadTag = self.machineToken() + "-" + finished.pid() + "-x";
+        long deadPid = DeadProcesses.endedPid();
+        String deadTag = self.machineToken() + "-" + deadPid + "-x";
         Path dead = Files.writeString(dir.resolve(".export-" + deadTag + "-123.tmp"), "half an archive");
         Path alive = Files.writeString(dir.resolve(".export-" + self.nameTag() + "-456.tmp"), "another export, running");
-        Path elsewhere = Files.writeString(dir.resolve(".export-otherhost-" + finished.pid() + "-x-789.tmp"), "another machine's");
+        Path elsewhere = Files.writeString(dir.resolve(".export-otherhost-" + deadPid + "-x-789.tmp"), "another machine's");
         Path unrelated = Files.writeString(dir.resolve(".export-notes.tmp"), "the user's own file");
         Path kept = Files.writeString(dir.resolve("kept.txt"), "a link's target");
         Path link = Files.createSymbolicLink(dir.resolve(".export-" + deadTag + "-999.tmp"), kept);

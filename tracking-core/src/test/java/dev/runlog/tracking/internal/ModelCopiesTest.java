@@ -21,27 +21,25 @@ class ModelCopiesTest {
 
     @Test
     void theFirstLoadRemovesTheDirectoriesOfDeadProcessesOnly() throws Exception {
-        Process finished = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        finished.waitFor();
+        long deadPid = DeadProcesses.endedPid();
         ProcessOwner self = ProcessOwner.current();
         String token = self.machineToken();
-        Path dead = privateDirectory(ModelCopies.PREFIX + token + "-" + finished.pid() + "-x-123");
+        Path dead = privateDirectory(ModelCopies.PREFIX + token + "-" + deadPid + "-x-123");
         // Named as a dead process's, but open to others, or another user's: anyone can make such a
         // directory in a shared tmpdir and swap its insides for links while they are deleted.
-        Path open = copyDirectory(ModelCopies.PREFIX + token + "-" + finished.pid() + "-x-124");
+        Path open = copyDirectory(ModelCopies.PREFIX + token + "-" + deadPid + "-x-124");
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path others = privateDirectory(ModelCopies.PREFIX + token + "-" + finished.pid() + "-x-125");
+        Path others = privateDirectory(ModelCopies.PREFIX + token + "-" + deadPid + "-x-125");
         boolean root = System.getProperty("user.name").equals("root");
         if (root) {
             Files.setOwner(others, others.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
         }
         Path alive = copyDirectory(ModelCopies.PREFIX + self.nameTag() + "-456");
-        Path elsewhere = copyDirectory(ModelCopies.PREFIX + "otherhost-" + finished.pid() + "-x-789");
+        Path elsewhere = copyDirectory(ModelCopies.PREFIX + "otherhost-" + deadPid + "-x-789");
         Path unrelated = copyDirectory(ModelCopies.PREFIX + "not-ours");
         // A link with a dead owner's name is removed as a link; what it points at is not touched.
         Path target = copyDirectory("kept-by-someone");
-        Path link = Files.createSymbolicLink(parent.resolve(ModelCopies.PREFIX + token + "-" + finished.pid() + "-x-999"), target);
+        Path link = Files.createSymbolicLink(parent.resolve(ModelCopies.PREFIX + token + "-" + deadPid + "-x-999"), target);
 
         ModelCopies copies = new ModelCopies(parent);
         Path load = copies.startLoad();
