@@ -5,8 +5,11 @@ import java.util.stream.IntStream;
 
 /**
  * Chooses which points of a metric series a chart gets: every point of the x range when there are
- * at most {@code maxPoints}, else the lowest and the highest point of each of {@code maxPoints / 2}
- * equal-width x buckets (min/max per pixel bucket), so a single spike survives any reduction.
+ * at most {@code maxPoints}, else the lowest and the highest finite point of each of
+ * {@code maxPoints / 2} equal-width x buckets (min/max per pixel bucket), so a single spike survives
+ * any reduction. NaN and the infinities, which the chart leaves out of its line, never take a
+ * bucket's place of a finite extreme (a spike right before a loss diverges to NaN was lost so); a
+ * bucket holding none but them keeps its first.
  */
 final class Downsampler {
     private Downsampler() {
@@ -16,7 +19,7 @@ final class Downsampler {
      * The indices of the points to draw, in ascending x order (ties keep their order in the input).
      *
      * @param xs        each point's x (step or timestamp); need not be sorted
-     * @param ys        each point's value; NaN counts as above every number, so it is kept like a spike
+     * @param ys        each point's value; a bucket's extremes are its finite ones
      * @param from      the smallest x to include
      * @param to        the largest x to include
      * @param maxPoints at most this many indices are returned; at least 2
@@ -45,11 +48,19 @@ final class Downsampler {
         int bucket = -1;
         int lowest = -1;
         int highest = -1;
+        int nonFinite = -1;
         for (int index : inRange) {
             int b = (int) Math.min(buckets - 1, Long.divideUnsigned(xs[index] - first, width));
             if (b != bucket) {
-                n = emit(xs, out, n, lowest, highest);
+                n = emit(xs, out, n, lowest >= 0 ? lowest : nonFinite, lowest >= 0 ? highest : nonFinite);
                 bucket = b;
+                lowest = -1;
+                highest = -1;
+                nonFinite = -1;
+            }
+            if (!Double.isFinite(ys[index])) {
+                nonFinite = nonFinite >= 0 ? nonFinite : index;
+            } else if (lowest < 0) {
                 lowest = index;
                 highest = index;
             } else {
@@ -61,7 +72,7 @@ final class Downsampler {
                 }
             }
         }
-        n = emit(xs, out, n, lowest, highest);
+        n = emit(xs, out, n, lowest >= 0 ? lowest : nonFinite, lowest >= 0 ? highest : nonFinite);
         return Arrays.copyOf(out, n);
     }
 

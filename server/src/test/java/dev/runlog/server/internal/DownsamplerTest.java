@@ -27,6 +27,31 @@ class DownsamplerTest {
         }
     }
 
+    /** A loss that spikes, then diverges to NaN: the NaN took the bucket's highest place and the spike vanished. */
+    @Test
+    void aSpikeBesideANonFiniteValueSurvivesAndABucketOfOnlyNonFiniteValuesKeepsOne() {
+        int n = 20_000;
+        long[] xs = IntStream.range(0, n).asLongStream().toArray();
+        double[] ys = new double[n];
+        Arrays.fill(ys, 1.0);
+        ys[5_000] = 100.0;
+        ys[5_001] = Double.NaN;
+        ys[9_000] = -3.0;
+        ys[9_001] = Double.NEGATIVE_INFINITY;
+        ys[12_000] = Double.POSITIVE_INFINITY;
+        for (int points : new int[] {10, 1_000, 10_000}) {
+            int[] chosen = Downsampler.select(xs, ys, Long.MIN_VALUE, Long.MAX_VALUE, points);
+            assertTrue(IntStream.of(chosen).anyMatch(i -> i == 5_000), points + " points: the spike survives its NaN");
+            assertTrue(IntStream.of(chosen).anyMatch(i -> i == 9_000), points + " points: the dip survives its -Infinity");
+            assertTrue(chosen.length <= points);
+        }
+        // Two buckets, steps 0-2 and 3-5.
+        long[] six = {0, 1, 2, 3, 4, 5};
+        assertArrayEquals(new int[] {0, 3, 4}, Downsampler.select(six,
+                new double[] {Double.NaN, Double.NaN, Double.NaN, 5, 7, Double.NaN}, 0, 5, 4),
+                "a bucket of NaN alone keeps its first; the other its finite lowest and highest");
+    }
+
     @Test
     void stepsAtBothEndsOfTheLongRangeFallIntoTheirOwnBuckets() {
         // Two buckets: [MIN, 0) and [0, MAX]. Each keeps its lowest and highest point.
