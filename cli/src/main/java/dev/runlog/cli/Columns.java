@@ -91,6 +91,9 @@ final class Columns {
         List<Column> columns = new ArrayList<>();
         for (String raw : names) {
             String name = raw.strip();
+            if (name.isEmpty()) {
+                throw new CliCommand.UsageException("--columns has an empty column name; separate names with one ','");
+            }
             int dot = name.indexOf('.');
             Kind kind = dot < 0 ? null : switch (name.substring(0, dot).toLowerCase(Locale.ROOT)) {
                 case "params", "param" -> Kind.PARAM;
@@ -106,6 +109,12 @@ final class Columns {
                 throw new CliCommand.UsageException("unknown column '" + raw + "'; columns are "
                         + String.join(", ", ATTRIBUTES) + ", params.KEY, metrics.KEY and tags.KEY");
             }
+            if (columns.subList(0, columns.size() - 1).contains(columns.get(columns.size() - 1))) {
+                throw new CliCommand.UsageException("column '" + raw + "' is named twice in --columns");
+            }
+        }
+        if (columns.isEmpty()) {
+            throw new CliCommand.UsageException("--columns names no column; give one or more, separated by ','");
         }
         return columns;
     }

@@ -162,7 +162,11 @@ final class Context implements AutoCloseable {
         if (path.startsWith("///")) {
             path = path.substring(3);
         }
-        return path.isBlank() || path.startsWith("//") ? Optional.empty() : absolute(path);
+        // SQLite's own spellings and a directory are refused by the store, which says why; "no store at"
+        // a file named ':memory:' would suggest that an import makes one.
+        boolean refused = path.isBlank() || path.startsWith("//") || path.equals(":memory:")
+                || path.regionMatches(true, 0, "file:", 0, 5) || path.endsWith("/");
+        return refused ? Optional.empty() : absolute(path);
     }
 
     /**

@@ -154,7 +154,7 @@ final class RunCommands {
         private void table(List<Column> chosen) {
             int limit = max != null ? max : TABLE_ROWS;
             List<Run> rows;
-            try (Stream<Run> runs = runs(Optional.of(limit + 1))) {
+            try (Stream<Run> runs = runs(Optional.of(limit == Integer.MAX_VALUE ? limit : limit + 1))) {
                 rows = new ArrayList<>(runs.toList());
             }
             boolean more = rows.size() > limit;

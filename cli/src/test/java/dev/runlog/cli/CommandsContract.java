@@ -196,9 +196,15 @@ abstract class CommandsContract {
     @Test
     void usageErrorsExitTwo() {
         assertFailed(h.run("runs", "--columns", "params.lr,nope"), 2, "unknown column 'nope'", "params.KEY");
+        assertFailed(h.run("runs", "--columns", ",,"), 2, "--columns");
+        assertFailed(h.run("runs", "--columns", "run_id,,params.lr"), 2, "empty column name");
+        assertFailed(h.run("runs", "--columns", "params.lr,param.lr"), 2, "column 'param.lr' is named twice");
         assertFailed(h.run("runs", "--bogus"), 2, "Unknown option: '--bogus'", "runlog runs --help");
         assertFailed(h.run("runs", "--format", "xml"), 2, "--format");
         assertFailed(h.run("runs", "--max", "0"), 2, "--max must be at least 1");
+        // The table asks for one row more than --max to say there are more: at the int's limit that overflowed.
+        CliHarness.Result most = h.run("runs", "--max", String.valueOf(Integer.MAX_VALUE));
+        assertEquals(0, most.code(), most::toString);
         assertFailed(h.run("run", h.runA, "--format", "csv"), 2, "--format csv is not offered here; use table or json");
         assertFailed(h.run("nosuchcommand"), 2, "nosuchcommand");
         assertFailed(h.run("diff", h.runA), 2, "RUN_B");

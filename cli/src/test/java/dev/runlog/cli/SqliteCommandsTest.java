@@ -47,6 +47,12 @@ class SqliteCommandsTest extends CommandsContract {
             }
         }
         assertFalse(Files.exists(dir.resolve("typo.db")));
+        // SQLite's own spellings get the store's refusal, not "no store at" a file of that name.
+        for (String uri : List.of("sqlite::memory:", "sqlite:file:x.db")) {
+            Result r = h.run("experiments", "--store", uri);
+            assertEquals(1, r.code(), r::toString);
+            assertTrue(r.err().contains("would create a file named") && !r.err().contains("no store at"), r::toString);
+        }
         Result secret = h.run("runs", "--store", "sqlite:" + dir.resolve("typo.db") + "?artifacts=s3://AKIAX:s3cr3tkey@bucket/p");
         assertEquals(1, secret.code(), secret::toString);
         assertFalse(secret.err().contains("s3cr3tkey"), secret.err());
