@@ -81,6 +81,9 @@ class RunlogServerTest {
     void runsPageWithKeysetTokensSkippingAndRepeatingNoRun() throws Exception {
         assertPagingVisitsEveryRunOnce(tracker, server);
         assertEquals(400, get("api/runs?experiment=sweep&max_results=0").statusCode());
+        HttpResponse<String> beyond = get("api/runs?experiment=sweep&max_results=-99999999999999999999");
+        assertEquals(400, beyond.statusCode());
+        assertTrue(beyond.body().contains("is -99999999999999999999; the minimum is 1"), "as written: " + beyond.body());
         assertEquals(400, get("api/runs").statusCode(), "experiment is required");
         for (String huge : List.of("999999", "99999999999999999999")) {
             HttpResponse<String> capped = get("api/runs?experiment=sweep&max_results=" + huge);

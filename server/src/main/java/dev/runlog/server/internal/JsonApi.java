@@ -453,7 +453,9 @@ public final class JsonApi {
         int integer(String name, int otherwise, int min) {
             long value = longValue(name, otherwise);
             if (value < min) {
-                throw new InvalidInputException("query parameter '" + name + "' is " + value + "; the minimum is " + min);
+                // As given: a number below a long's range was read as its minimum, which no one wrote.
+                throw new InvalidInputException("query parameter '" + name + "' is " + optional(name).orElse("")
+                        + "; the minimum is " + min);
             }
             return (int) Math.min(value, Integer.MAX_VALUE);
         }

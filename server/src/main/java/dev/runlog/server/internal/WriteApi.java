@@ -166,7 +166,8 @@ public final class WriteApi {
         try {
             return Integer.parseInt(segment);
         } catch (NumberFormatException e) {
-            throw new InvalidInputException("version '" + segment + "' is not a whole number");
+            throw new InvalidInputException("version '" + segment + "' is not a version number"
+                    + (segment.matches("[0-9]+") ? " (versions go up to " + Integer.MAX_VALUE + ")" : ", which is a whole number"));
         }
     }
 
