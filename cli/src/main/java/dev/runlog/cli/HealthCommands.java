@@ -3,6 +3,7 @@ package dev.runlog.cli;
 import dev.runlog.mlflow.MlflowImport;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
+import dev.runlog.registry.StoreCopy;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.IntegrityException;
@@ -253,9 +254,16 @@ final class HealthCommands {
             // What import-mlflow marks until its last write: a store it was stopped in holds part of the history.
             List<String> problems = new ArrayList<>();
             try (Stream<Experiment> all = tracker.searchExperiments().viewType(ViewType.ALL).stream()) {
-                all.filter(e -> MlflowImport.UNFINISHED.equals(e.tags().get(MlflowImport.STATE_TAG))).forEach(e -> problems.add(
-                        "experiment '" + e.name() + "' (id " + e.id() + ") holds an MLflow import that was stopped before it"
-                                + " finished: the store has part of that history; import again into a new store"));
+                all.forEach(e -> {
+                    if (MlflowImport.UNFINISHED.equals(e.tags().get(MlflowImport.STATE_TAG))) {
+                        problems.add("experiment '" + e.name() + "' (id " + e.id() + ") holds an MLflow import that was"
+                                + " stopped before it finished: the store has part of that history; import again into a new store");
+                    }
+                    if (StoreCopy.UNFINISHED.equals(e.tags().get(StoreCopy.STATE_TAG))) {
+                        problems.add("experiment '" + e.name() + "' (id " + e.id() + ") holds a store copy that was stopped"
+                                + " before it finished: runs or points may be missing; copy again into a new store");
+                    }
+                });
             }
             return new Check("runs", counts[0] + " runs, " + counts[1] + " running; " + counts[2]
                     + " ended as KILLED because their process died", problems);

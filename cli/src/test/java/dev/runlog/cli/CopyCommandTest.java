@@ -3,6 +3,7 @@ package dev.runlog.cli;
 import static dev.runlog.cli.CommandsContract.assertFailed;
 import static dev.runlog.cli.CommandsContract.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +32,20 @@ class CopyCommandTest {
     @AfterEach
     void close() {
         source.close();
+    }
+
+    /** A copy stopped part way (killed, out of disk) left a target that doctor called healthy. */
+    @Test
+    void doctorReportsATargetACopyWasStoppedIn() {
+        String target = "sqlite:" + dir.resolve("stopped.db");
+        try (Tracker stopped = Tracker.open(target)) {
+            assertThrows(IllegalStateException.class, () -> dev.runlog.registry.StoreCopy.copy(source.tracker, stopped, report -> {
+                throw new IllegalStateException("stopped after the first run");
+            }));
+        }
+        Result doctor = source.run("doctor", "--store", target);
+        assertEquals(1, doctor.code(), doctor::toString);
+        assertTrue(doctor.out().contains("holds a store copy that was stopped before it finished"), doctor::toString);
     }
 
     @Test

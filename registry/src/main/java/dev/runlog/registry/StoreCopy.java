@@ -49,7 +49,9 @@ import java.util.stream.Collectors;
  * time, one metric key's history at a time, artifact files as streams, so a store of any size copies
  * in bounded memory. Each experiment, run (without its points), key's points and model is one
  * transaction of the target; a failure part way (the target's disk full) leaves what was copied
- * before it, so copy into a store made for the purpose. Runs keep their ids but take the target's
+ * before it (but no files of the run it failed in), so copy into a store made for the purpose: every
+ * copied experiment carries {@link #STATE_TAG} until the copy's last write, so a target a copy was
+ * stopped in, even killed, says so. Runs keep their ids but take the target's
  * artifact location in {@link RunInfo#artifactUri()}. Audit trail events keep their sequence numbers
  * unless the target already used them (then they are numbered after its highest, in order).
  * Events of models deleted and not created again cannot be read through the registry and are not
@@ -57,6 +59,14 @@ import java.util.stream.Collectors;
  * no job writes to.
  */
 public final class StoreCopy {
+    /**
+     * The tag each copied experiment carries in the target from its creation until the copy's last
+     * write, with the value {@value #UNFINISHED}, then removed (the copy is exact): a target a copy
+     * was stopped in (killed, out of disk) says so, and {@code runlog doctor} reports it.
+     */
+    public static final String STATE_TAG = "runlog.copy";
+    /** {@link #STATE_TAG}'s value while the copy is under way. */
+    public static final String UNFINISHED = "unfinished";
     private static final int RUN_PAGE = 500;
     private static final int POINT_BATCH = 50_000;
 
@@ -116,6 +126,7 @@ public final class StoreCopy {
             checkNoClash(all);
             for (Experiment experiment : all) {
                 target.tracking().importExperiment(experiment);
+                target.tracking().setExperimentTag(experiment.id(), STATE_TAG, UNFINISHED);
                 experiments++;
             }
             forEachRun(all, run -> {
@@ -131,6 +142,15 @@ public final class StoreCopy {
                 versions += snapshot.versions().size();
                 events += snapshot.events().size();
                 progress.accept(report());
+            }
+            // The last writes: the marker is taken back, or set back to what the source itself had.
+            for (Experiment experiment : all) {
+                String own = experiment.tags().get(STATE_TAG);
+                if (own == null) {
+                    target.tracking().deleteExperimentTag(experiment.id(), STATE_TAG);
+                } else {
+                    target.tracking().setExperimentTag(experiment.id(), STATE_TAG, own);
+                }
             }
             return report();
         }
@@ -187,14 +207,25 @@ public final class StoreCopy {
         private void copyRun(Run run) {
             String runId = run.info().id();
             RunSnapshot snapshot = source.tracking().snapshotRun(runId);
-            // Files first: a reader of the target never sees a run whose recorded files are missing.
-            copyArtifacts(runId, snapshot.artifacts().stream()
-                    .collect(Collectors.toMap(ArtifactEntry::path, file -> file.sha256().orElseThrow())));
             RunInfo info = snapshot.info();
-            target.tracking().importRun(new RunSnapshot(new RunInfo(info.id(), info.experimentId(), info.name(),
-                    info.status(), info.startTime(), info.endTime(), info.lifecycleStage(),
-                    target.artifacts().artifactUri(runId)), snapshot.params(), snapshot.tags(), snapshot.inputs(),
-                    snapshot.artifacts(), snapshot.deletedWithExperiment(), snapshot.deletedTime()));
+            try {
+                // Files first: a reader of the target never sees a run whose recorded files are missing.
+                copyArtifacts(runId, snapshot.artifacts().stream()
+                        .collect(Collectors.toMap(ArtifactEntry::path, file -> file.sha256().orElseThrow())));
+                target.tracking().importRun(new RunSnapshot(new RunInfo(info.id(), info.experimentId(), info.name(),
+                        info.status(), info.startTime(), info.endTime(), info.lifecycleStage(),
+                        target.artifacts().artifactUri(runId)), snapshot.params(), snapshot.tags(), snapshot.inputs(),
+                        snapshot.artifacts(), snapshot.deletedWithExperiment(), snapshot.deletedTime()));
+            } catch (RuntimeException e) {
+                // The run is not in the target: its files copied so far would be files of no run, which
+                // neither doctor nor gc ever looks at.
+                try {
+                    target.artifacts().deleteRunArtifacts(runId);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
             for (String key : run.data().latestMetrics().keySet()) {
                 List<Metric> history = source.tracking().metricHistory(runId, key);
                 for (int i = 0; i < history.size(); i += POINT_BATCH) {

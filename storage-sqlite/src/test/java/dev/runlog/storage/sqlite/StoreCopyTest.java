@@ -1,6 +1,8 @@
 package dev.runlog.storage.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +78,37 @@ class StoreCopyTest {
             ConflictException e = assertThrows(ConflictException.class, () -> StoreCopy.copy(original, target));
             assertTrue(e.getMessage().contains(runId) && e.getMessage().contains("nothing was copied"), e.getMessage());
             assertEquals(before, CopyFixture.dump(target));
+        }
+    }
+
+    /** A copy killed part way left runs that looked whole, and a store doctor called healthy. */
+    @Test
+    void aCopyStoppedPartWayLeavesItsExperimentsMarkedAndNoFilesOfTheRunItFailedIn() throws Exception {
+        try (Tracker original = open("sqlite:" + dir.resolve("a.db"));
+             Tracker stopped = open("sqlite:" + dir.resolve("b.db"));
+             Tracker damaged = open("sqlite:" + dir.resolve("c.db"))) {
+            CopyFixture.fill(original, clock, dir);
+            // Stopped after its first run, as a kill would stop it: the marker stays.
+            RuntimeException stop = new RuntimeException("stopped");
+            assertSame(stop, assertThrows(RuntimeException.class, () -> StoreCopy.copy(original, stopped, report -> {
+                throw stop;
+            })));
+            for (Experiment e : stopped.searchExperiments().viewType(dev.runlog.tracking.ViewType.ALL).list()) {
+                assertEquals(StoreCopy.UNFINISHED, e.tags().get(StoreCopy.STATE_TAG), e.name());
+            }
+            // A file that no longer matches its record fails the copy in that run: none of its files stay.
+            String runId;
+            try (dev.runlog.tracking.ActiveRun run = original.startRun("files")) {
+                run.logText("first", "a.txt").logText("second", "b.txt");
+                runId = run.id();
+            }
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir.resolve("a.db.artifacts").resolve(runId))) {
+                for (Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    java.nio.file.Files.writeString(file, "changed");
+                }
+            }
+            assertThrows(dev.runlog.tracking.IntegrityException.class, () -> StoreCopy.copy(original, damaged));
+            assertFalse(java.nio.file.Files.exists(dir.resolve("c.db.artifacts").resolve(runId)), "no files of a run not copied");
         }
     }
 

@@ -149,6 +149,21 @@ public abstract class StoreSpiCompatibilityKit {
     }
 
     @Test
+    @DisplayName("deleteExperimentTag removes one tag, takes a tag the experiment lacks, and names an unknown experiment")
+    void deleteExperimentTag() {
+        store.setExperimentTag(experimentId, "team", "vision");
+        store.setExperimentTag(experimentId, "runlog.copy", "unfinished");
+        try {
+            store.deleteExperimentTag(experimentId, "runlog.copy");
+        } catch (dev.runlog.tracking.InvalidInputException e) {
+            Assumptions.assumeTrue(false, "this store cannot delete experiment tags: " + e.getMessage());
+        }
+        store.deleteExperimentTag(experimentId, "never-set");
+        assertEquals(Map.of("team", "vision"), store.getExperiment(experimentId).orElseThrow().tags());
+        assertThrows(dev.runlog.tracking.NotFoundException.class, () -> store.deleteExperimentTag("987654", "team"));
+    }
+
+    @Test
     @DisplayName("runExists is true for a run, ended or deleted, and false for an id no run has")
     void runExists() {
         assertEquals(false, store.runExists(RUN_ID));

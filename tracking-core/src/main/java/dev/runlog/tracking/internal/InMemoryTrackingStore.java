@@ -196,6 +196,11 @@ final class InMemoryTrackingStore implements TrackingStore {
     }
 
     @Override
+    public void deleteExperimentTag(String experimentId, String key) {
+        write(() -> experiment(experimentId).tags.remove(key));
+    }
+
+    @Override
     public List<Run> searchRuns(RunSearch search) {
         return read(() -> InMemorySearch.runs(runs.values().stream().map(RunState::toRun).toList(), search));
     }

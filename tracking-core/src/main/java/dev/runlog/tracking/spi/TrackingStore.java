@@ -110,6 +110,17 @@ public interface TrackingStore extends AutoCloseable {
     void setExperimentTag(String experimentId, String key, String value);
 
     /**
+     * Removes a tag of an experiment; a tag it does not have is fine. What a store copy uses to take
+     * back its own marker once it finished. The default, for a store that cannot, throws.
+     *
+     * @throws NotFoundException     if there is no such experiment
+     * @throws InvalidInputException if this store cannot delete experiment tags (the default)
+     */
+    default void deleteExperimentTag(String experimentId, String key) {
+        throw new InvalidInputException(getClass().getName() + " cannot delete experiment tags");
+    }
+
+    /**
      * Renames an active experiment and sets its last update time to {@code time}. The name arrives
      * checked as a new experiment's is; renaming to the experiment's own name changes only the
      * time. Its runs keep their experiment (they refer to it by id), and the old name is free

@@ -147,6 +147,13 @@ final class PgTrackingStore implements TrackingStore {
                 + " DO UPDATE SET value = EXCLUDED.value", id, key, value) == 1);
     }
 
+    @Override
+    public void deleteExperimentTag(String experimentId, String key) {
+        long id = existingExperimentKey(experimentId);
+        db.write(c -> lockExperiment(c, id, experimentId) != null
+                && update(c, "DELETE FROM runlog_experiment_tags WHERE experiment_id = ? AND key = ?", id, key) >= 0);
+    }
+
     /** The row lock (FOR UPDATE) holds off a concurrent delete; the unique constraint, a concurrent rename or create. */
     @Override
     public void renameExperiment(String experimentId, String newName, Instant time) {

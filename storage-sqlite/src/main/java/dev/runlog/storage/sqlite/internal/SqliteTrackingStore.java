@@ -129,29 +129,13 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public void deleteExperiment(String experimentId, Instant time) {
         long id = existingExperimentKey(experimentId);
-        db.write(c -> {
-            requireExperiment(c, id, experimentId);
-            update(c, "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
-                    LifecycleStage.DELETED.name(), time.toEpochMilli(), id);
-            update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 1"
-                    + " WHERE experiment_id = ? AND lifecycle_stage = ?",
-                    LifecycleStage.DELETED.name(), id, LifecycleStage.ACTIVE.name());
-            return null;
-        });
+        db.write(c -> SqliteExperimentUpdates.delete(c, id, experimentId, time));
     }
 
     @Override
     public void restoreExperiment(String experimentId, Instant time) {
         long id = existingExperimentKey(experimentId);
-        db.write(c -> {
-            requireExperiment(c, id, experimentId);
-            update(c, "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
-                    LifecycleStage.ACTIVE.name(), time.toEpochMilli(), id);
-            update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0"
-                    + " WHERE experiment_id = ? AND deleted_with_experiment = 1",
-                    LifecycleStage.ACTIVE.name(), id);
-            return null;
-        });
+        db.write(c -> SqliteExperimentUpdates.restore(c, id, experimentId, time));
     }
 
     @Override
@@ -315,12 +299,13 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public void setExperimentTag(String experimentId, String key, String value) {
         long id = existingExperimentKey(experimentId);
-        db.write(c -> {
-            requireExperiment(c, id, experimentId);
-            update(c, "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value", id, key, value);
-            return null;
-        });
+        db.write(c -> SqliteExperimentUpdates.tag(c, id, experimentId, key, value));
+    }
+
+    @Override
+    public void deleteExperimentTag(String experimentId, String key) {
+        long id = existingExperimentKey(experimentId);
+        db.write(c -> SqliteExperimentUpdates.tag(c, id, experimentId, key, null));
     }
 
     @Override
