@@ -197,7 +197,7 @@ public final class RunlogCli {
         return "unexpected " + e.getClass().getName() + ": " + message.replace('\n', ' ');
     }
 
-    private static String hint(Exception e, String command) {
+    static String hint(Exception e, String command) {
         if (e instanceof InvalidFilterException) {
             // Runs and models have grammars of their own; the command's help shows its own.
             return "; fix the filter at that column (" + command + " --help shows an example)";
@@ -216,6 +216,11 @@ public final class RunlogCli {
             return archive ? "; check the archive's path" : "; check the name or id (runlog runs, runlog models list them) and --store";
         }
         if (e instanceof StoreException) {
+            String text = String.valueOf(e.getMessage());
+            if (text.contains("SQLITE_FULL") || text.contains("No space left on device") || text.contains("disk is full")) {
+                // Retried as it is, it fails the same: even gc needs a little room to record what it purges.
+                return "; the disk is full: free some space and try again (gc too needs a little to record its purge)";
+            }
             return "; if the store was busy or out of reach, try again";
         }
         if (e instanceof IntegrityException) {

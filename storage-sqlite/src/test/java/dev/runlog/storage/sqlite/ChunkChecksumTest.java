@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.Metric;
-import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.StoreCheck;
 import dev.runlog.tracking.spi.TrackerAccess;
@@ -71,7 +71,7 @@ class ChunkChecksumTest {
             return damaged;
         });
         try (Tracker tracker = Tracker.open(uri)) {
-            StoreException read = assertThrows(StoreException.class, () -> tracker.metricHistory(runId, "loss"));
+            IntegrityException read = assertThrows(IntegrityException.class, () -> tracker.metricHistory(runId, "loss"));
             assertTrue(read.getMessage().contains("corrupt") && read.getMessage().contains("checksum"), read.getMessage());
             StoreCheck check = TrackerAccess.of(tracker).stores().tracking().checkStore();
             assertEquals(1, check.problems().size(), check.problems().toString());

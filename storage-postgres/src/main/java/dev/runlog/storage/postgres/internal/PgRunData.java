@@ -1,7 +1,7 @@
 package dev.runlog.storage.postgres.internal;
 
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.Metric;
-import dev.runlog.tracking.StoreException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -119,7 +119,7 @@ final class PgRunData {
             }
             return new Data(params, tags, Map.ofEntries(latest));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw new StoreException("The stored data record of a run is corrupt: " + e, e);
+            throw new IntegrityException("The stored data record of a run is corrupt (retrying will not help): " + e, e);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.runlog.storage.postgres.internal;
 
-import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.IntegrityException;
 import java.nio.ByteBuffer;
 
 /**
@@ -50,7 +50,7 @@ final class PointCodec {
      * Decodes a chunk into the arrays from {@code offset} on.
      *
      * @return how many points it held
-     * @throws StoreException if the bytes are not a chunk this codec wrote
+     * @throws IntegrityException if the bytes are not a chunk this codec wrote
      */
     static int decode(byte[] chunk, long[] steps, long[] timestamps, double[] values, int offset) {
         try {
@@ -74,7 +74,7 @@ final class PointCodec {
             }
             return count;
         } catch (RuntimeException e) {
-            throw new StoreException("A metric chunk in the database is damaged: " + e, e);
+            throw new IntegrityException("A metric chunk in the database is damaged (retrying will not help): " + e, e);
         }
     }
 

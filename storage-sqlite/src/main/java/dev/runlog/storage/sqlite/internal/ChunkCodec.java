@@ -1,6 +1,6 @@
 package dev.runlog.storage.sqlite.internal;
 
-import dev.runlog.tracking.StoreException;
+import dev.runlog.tracking.IntegrityException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -103,7 +103,7 @@ final class ChunkCodec {
             }
             return count;
         } catch (RuntimeException e) {
-            throw new StoreException("A metric chunk in the database is corrupt: " + e, e);
+            throw new IntegrityException("A metric chunk in the database is corrupt (retrying will not help): " + e, e);
         }
     }
 

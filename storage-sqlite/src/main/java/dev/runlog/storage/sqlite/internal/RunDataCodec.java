@@ -1,7 +1,7 @@
 package dev.runlog.storage.sqlite.internal;
 
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.Metric;
-import dev.runlog.tracking.StoreException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -67,7 +67,7 @@ final class RunDataCodec {
             }
             return new Data(params, tags, latest);
         } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException | IOException e) {
-            throw new StoreException("The stored data record of a run is corrupt: " + e, e);
+            throw new IntegrityException("The stored data record of a run is corrupt (retrying will not help): " + e, e);
         }
     }
 

@@ -7,7 +7,6 @@ import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.RunlogException;
-import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.ProcessOwner;
@@ -264,7 +263,7 @@ final class SqliteMaintenance {
                     if (decoded != count) {
                         problems.add(where + " holds " + decoded + " points, its row says " + count);
                     }
-                } catch (StoreException e) { // how decode reports any malformed chunk
+                } catch (IntegrityException e) { // how decode reports any malformed chunk
                     problems.add(where + ": " + e.getMessage());
                 }
             }

@@ -1,0 +1,20 @@
+package dev.runlog.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.runlog.tracking.StoreException;
+import org.junit.jupiter.api.Test;
+
+/** The second half of an error line: what to do next, which must not send a user to retry what cannot work. */
+class ErrorHintTest {
+    @Test
+    void aFullDiskIsNotToldToRetryAsItIs() {
+        for (String full : new String[] {"The Runlog database /d/g.db failed: [SQLITE_FULL] database or disk is full",
+                "Could not store artifact 'a.bin' of run r: No space left on device"}) {
+            assertEquals("; the disk is full: free some space and try again (gc too needs a little to record its purge)",
+                    RunlogCli.hint(new StoreException(full), "runlog gc"), full);
+        }
+        assertEquals("; if the store was busy or out of reach, try again",
+                RunlogCli.hint(new StoreException("The Runlog database is locked"), "runlog gc"));
+    }
+}
