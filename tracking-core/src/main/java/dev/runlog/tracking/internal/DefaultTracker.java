@@ -263,7 +263,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
 
     void logMetric(String runId, Metric point) {
         if (durability == Durability.SYNC) {
-            store.logBatch(runId, List.of(point), Map.of(), Map.of());
+            MetricWriter.storeNow(store, runId, point);
         } else {
             writer().submit(runId, point);
         }
@@ -660,9 +660,13 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
                 failures.add(e); // points the store refused: lost whatever happens next
             }
         }
-        // The writer stops before the runs end: a batch it is still writing (another process held
-        // the store past the flush's wait) lands before KILLED does, instead of being refused by it.
+        // The writer stops before the runs end: a batch it is still writing (another process held the store
+        // past the flush's wait) lands before KILLED does. Points lost are the first failure a caller hears of.
         long unstored = current == null ? 0 : current.stop(true);
+        if (unstored > 0) {
+            failures.add(new StoreException("The tracker closed with " + unstored + " metric points the store did not"
+                    + " take; they are lost" + (flushFailed == null ? "" : " (" + flushFailed.getMessage() + ")"), flushFailed));
+        }
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             try {
                 run.endWithoutFlush(RunStatus.KILLED, flushTimeout == null ? "its tracker was closed before the run ended"
@@ -672,10 +676,6 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
             } catch (RunlogException e) {
                 failures.add(e);
             }
-        }
-        if (unstored > 0) {
-            failures.add(new StoreException("The tracker closed with " + unstored + " metric points the store did not"
-                    + " take; they are lost" + (flushFailed == null ? "" : " (" + flushFailed.getMessage() + ")"), flushFailed));
         }
         List<AutoCloseable> extensions;
         synchronized (extensionResources) {

@@ -48,6 +48,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * after every point paid for them in its tail latency, not for the write.
  */
 final class MetricWriter {
+    /**
+     * Stores one point at once, as {@code Durability.SYNC} logs it; a store failure says the point
+     * was not stored, as a buffered point's says it was not buffered.
+     */
+    static void storeNow(TrackingStore store, String runId, Metric point) {
+        try {
+            store.logBatch(runId, List.of(point), Map.of(), Map.of());
+        } catch (StoreException e) {
+            throw new StoreException("This metric point was not stored (log it again); " + e.getMessage(), e);
+        }
+    }
+
     /** Looked up when used (rarely): a JVM's first System.getLogger starts java.util.logging, 20-50 ms every new process would pay. */
     private static System.Logger log() {
         return System.getLogger(MetricWriter.class.getName());

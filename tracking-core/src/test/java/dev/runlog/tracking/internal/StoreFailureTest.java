@@ -33,6 +33,32 @@ class StoreFailureTest {
     }
 
     @Test
+    void aSyncPointTheStoreFailsSaysItWasNotStoredAndAClosedTrackerSaysHowManyPointsItLost() {
+        FlakyStore syncStore = new FlakyStore();
+        try (Tracker sync = Tracker.builder().store(syncStore, ArtifactStore.inMemory())
+                .durability(dev.runlog.tracking.Durability.SYNC).shutdownHook(false).build()) {
+            ActiveRun run = sync.startRun("flaky");
+            syncStore.failing = true;
+            StoreException failure = assertThrows(StoreException.class, () -> run.logMetric("loss", 1.0, 0));
+            assertTrue(failure.getMessage().startsWith("This metric point was not stored (log it again); "), failure.getMessage());
+            syncStore.failing = false;
+        }
+        // Closed on a store that still fails: the points lost come first, before the run it could not end.
+        ActiveRun run = tracker.startRun("flaky");
+        CountDownLatch gate = new CountDownLatch(1);
+        store.gate = gate;
+        for (int step = 0; step < 100; step++) {
+            run.logMetric("loss", 1.0, step);
+        }
+        store.failing = true;
+        gate.countDown();
+        store.gate = null;
+        StoreException lost = assertThrows(StoreException.class, tracker::close);
+        assertTrue(lost.getMessage().startsWith("The tracker closed with ") && lost.getMessage().contains("metric points the"
+                + " store did not take; they are lost"), lost.getMessage());
+    }
+
+    @Test
     void failureSurfacesAtFlushAndEveryPointIsStoredOnceAfterRecovery() {
         ActiveRun run = tracker.startRun("flaky");
         for (int step = 0; step < 1_000; step++) {
