@@ -90,7 +90,8 @@ final class SqliteMaintenance {
         } catch (RunlogException e) {
             // The purge is committed; a full disk (VACUUM writes a copy of the database) must not stop
             // the caller deleting the purged runs' files, which may be what frees the space.
-            log().log(System.Logger.Level.WARNING, "Compacting " + db.file() + " failed", e);
+            // Returned to the caller, who reports it (gc's one error line); the trace only at DEBUG.
+            log().log(System.Logger.Level.DEBUG, "Compacting " + db.file() + " failed", e);
             return new Purge(purge.runIds(), purge.experimentIds(), 0, Optional.of(e.getMessage()));
         }
     }
