@@ -37,6 +37,8 @@ final class PgUri {
      * {@code options} (after Runlog's own: PgDatabase#sessionOptions). Kept to
      * a known list, so that a misspelt option fails at open instead of being ignored.
      */
+    /** PostgreSQL's (and its JDBC driver's) values of {@code sslmode}, in order of strictness. */
+    private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     static final Set<String> DRIVER_PARAMETERS = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword",
             "sslfactory", "sslhostnameverifier", "connectTimeout", "socketTimeout", "loginTimeout", "ApplicationName",
             "tcpKeepAlive", PgUri.OPTIONS);
@@ -162,6 +164,12 @@ final class PgUri {
                     + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown) + "; the postgresql store takes "
                     + String.join(", ", known) + (artifactOptionNames.isEmpty() ? ""
                             : ", and its artifact location takes " + String.join(", ", new TreeSet<>(artifactOptionNames))));
+        }
+        String sslmode = parameters.get("sslmode");
+        if (sslmode != null && !SSL_MODES.contains(sslmode)) {
+            // A wrong value is no outage: refused here, before anything connects, not after a timeout.
+            throw new InvalidInputException("Tracking URI '" + shown(scheme, user, host, port, database) + "': sslmode '"
+                    + sslmode + "' is none of " + String.join(", ", SSL_MODES));
         }
         Optional<String> password = Optional.ofNullable(uriPassword);
         if (password.isEmpty()) {

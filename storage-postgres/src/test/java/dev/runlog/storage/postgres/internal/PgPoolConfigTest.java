@@ -44,6 +44,17 @@ class PgPoolConfigTest {
         assertEquals(3_000, config.getConnectionTimeout());
     }
 
+    /** A wrong sslmode was reported, a second later, as a database out of reach. */
+    @Test
+    void anSslmodeOfNoKnownValueIsRefusedBeforeAnythingConnects() {
+        dev.runlog.tracking.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.runlog.tracking.InvalidInputException.class, () -> PgUri.parse(
+                        "postgresql://me@db.example.com/runlog?sslmode=bogus", variable -> null, Path.of("no-home")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("sslmode 'bogus' is none of disable, allow,"
+                + " prefer, require, verify-ca, verify-full"), e.getMessage());
+        PgUri.parse("postgresql://me@db.example.com/runlog?sslmode=verify-ca", variable -> null, Path.of("no-home"));
+    }
+
     @Test
     void aConnectTimeoutOutsideZeroToAnHourIsRefusedByName() {
         for (String seconds : new String[] {"-5", "3601", "ten"}) {
