@@ -3,6 +3,7 @@ package dev.runlog.storage.postgres.internal;
 import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.StoredValues;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,7 +46,7 @@ final class PgExperiments {
                 for (int i = 0; i < keys.length; i++) {
                     tags.put(keys[i], values[i]);
                 }
-                found.add(new Experiment(Long.toString(rs.getLong(1)), rs.getString(2), LifecycleStage.valueOf(rs.getString(3)),
+                found.add(new Experiment(Long.toString(rs.getLong(1)), rs.getString(2), StoredValues.constant(LifecycleStage.class, rs.getString(3), "an experiment lifecycle stage"),
                         Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)), tags));
             }
         }

@@ -14,6 +14,7 @@ import dev.runlog.registry.spi.RegistryErrors;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.StageTransition;
 import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.StoredValues;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -347,7 +348,7 @@ final class PgRegistryStore implements RegistryStore {
     @Override
     public List<ModelEvent> history(String name) {
         return db.read(c -> PgDatabase.list(c, rs -> new ModelEvent(rs.getLong(1), rs.getString(2), rs.getInt(3),
-                Action.valueOf(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7),
+                StoredValues.constant(Action.class, rs.getString(4), "an audit event action"), rs.getString(5), rs.getString(6), rs.getString(7),
                 Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10), gates(rs)),
                 "SELECT event_id, name, version, action, alias, from_value, to_value, time, user_id, comment, gate_names,"
                         + " gate_passed, gate_actual, gate_required FROM runlog_registry_events WHERE name = ? ORDER BY event_id",
@@ -407,7 +408,7 @@ final class PgRegistryStore implements RegistryStore {
         }
         return new SqlText().sql("SELECT " + VERSION_COLUMNS + ", name || '/' || version FROM runlog_versions").sql(scope)
                 .sql(" ORDER BY name, version").list(c, rs -> new ModelVersion(rs.getString(1), rs.getInt(2),
-                        rs.getString(3), rs.getString(4), ModelVersion.Status.READY, Stage.valueOf(rs.getString(5)),
+                        rs.getString(3), rs.getString(4), ModelVersion.Status.READY, StoredValues.constant(Stage.class, rs.getString(5), "a version stage"),
                         rs.getString(6), rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)),
                         Instant.ofEpochMilli(rs.getLong(9)), tags.getOrDefault(rs.getString(11), Map.of()),
                         aliases.getOrDefault(rs.getString(11), List.of()), Optional.ofNullable(rs.getString(10))));
@@ -417,7 +418,7 @@ final class PgRegistryStore implements RegistryStore {
 
     /** The stage of a version of a model whose row the caller has locked; not found if there is no such version. */
     private static Stage stageOf(Connection c, String name, int version) throws SQLException {
-        return PgDatabase.first(c, rs -> Stage.valueOf(rs.getString(1)),
+        return PgDatabase.first(c, rs -> StoredValues.constant(Stage.class, rs.getString(1), "a version stage"),
                 "SELECT stage FROM runlog_versions WHERE name = ? AND version = ?", name, version)
                 .orElseThrow(() -> RegistryErrors.noVersion(name, version));
     }

@@ -9,6 +9,7 @@ import dev.runlog.tracking.RunData;
 import dev.runlog.tracking.RunInfo;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.spi.DatasetCodec;
+import dev.runlog.tracking.spi.StoredValues;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -85,8 +86,8 @@ final class PgRunReader {
             long end = rs.getLong(6);
             Optional<Instant> endTime = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(end));
             RunInfo info = new RunInfo(rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(3),
-                    RunStatus.valueOf(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)), endTime,
-                    LifecycleStage.valueOf(rs.getString(7)), rs.getString(8));
+                    StoredValues.constant(RunStatus.class, rs.getString(4), "a run status"), Instant.ofEpochMilli(rs.getLong(5)), endTime,
+                    StoredValues.constant(LifecycleStage.class, rs.getString(7), "a run lifecycle stage"), rs.getString(8));
             return new Loaded(info, PgRunData.decode(rs.getBytes(9)));
         });
     }

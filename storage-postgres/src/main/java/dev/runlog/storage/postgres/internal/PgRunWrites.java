@@ -8,6 +8,7 @@ import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.ParamConflictException;
 import dev.runlog.tracking.RunNotActiveException;
 import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.spi.StoredValues;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -68,7 +69,7 @@ final class PgRunWrites {
         if (!row[1].equals(ACTIVE)) {
             throw new RunNotActiveException(runId, "it is deleted");
         }
-        return new LockedRun(RunStatus.valueOf((String) row[0]), (byte[]) row[2]);
+        return new LockedRun(StoredValues.constant(RunStatus.class, (String) row[0], "a run status"), (byte[]) row[2]);
     }
 
     /** Refuses a run that has ended, and a deleted one (a null status). */

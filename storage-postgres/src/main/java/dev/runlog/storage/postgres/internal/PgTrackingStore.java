@@ -26,6 +26,7 @@ import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.RunSnapshot;
 import dev.runlog.tracking.spi.RunSpec;
 import dev.runlog.tracking.spi.StoreCheck;
+import dev.runlog.tracking.spi.StoredValues;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -375,7 +376,7 @@ final class PgTrackingStore implements TrackingStore {
                 String[] row = PgDatabase.first(c, rs -> new String[] {rs.getString(1), rs.getString(2)},
                         "SELECT lifecycle_stage, status FROM runlog_runs WHERE run_id = ?", runId)
                         .orElseThrow(() -> new NotFoundException("No run with id " + runId));
-                PgRunWrites.requireActive(runId, row[0].equals(ACTIVE) ? RunStatus.valueOf(row[1]) : null);
+                PgRunWrites.requireActive(runId, row[0].equals(ACTIVE) ? StoredValues.constant(RunStatus.class, row[1], "a run status") : null);
             }
             return null;
         });

@@ -9,6 +9,7 @@ import dev.runlog.tracking.RunData;
 import dev.runlog.tracking.RunInfo;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.spi.DatasetCodec;
+import dev.runlog.tracking.spi.StoredValues;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -68,8 +69,8 @@ final class RunLoader {
         long end = rs.getLong(first + 5);
         Optional<Instant> endTime = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(end));
         return new RunInfo(rs.getString(first), Long.toString(rs.getLong(first + 1)), rs.getString(first + 2),
-                RunStatus.valueOf(rs.getString(first + 3)), Instant.ofEpochMilli(rs.getLong(first + 4)), endTime,
-                LifecycleStage.valueOf(rs.getString(first + 6)), rs.getString(first + 7));
+                StoredValues.constant(RunStatus.class, rs.getString(first + 3), "a run status"), Instant.ofEpochMilli(rs.getLong(first + 4)), endTime,
+                StoredValues.constant(LifecycleStage.class, rs.getString(first + 6), "a run lifecycle stage"), rs.getString(first + 7));
     }
 
     /** The runs with these ids, in the order given; ids with no run are left out. */

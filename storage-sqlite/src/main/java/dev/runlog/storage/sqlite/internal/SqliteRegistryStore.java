@@ -14,6 +14,7 @@ import dev.runlog.registry.spi.RegistryErrors;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.registry.spi.StageTransition;
 import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.StoredValues;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -395,7 +396,7 @@ final class SqliteRegistryStore implements RegistryStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         events.add(new ModelEvent(rs.getLong(1), rs.getString(2), rs.getInt(3),
-                                Action.valueOf(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7),
+                                StoredValues.constant(Action.class, rs.getString(4), "an audit event action"), rs.getString(5), rs.getString(6), rs.getString(7),
                                 Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10),
                                 GatesJson.read(rs.getString(11), rs.getLong(1))));
                     }
@@ -480,7 +481,7 @@ final class SqliteRegistryStore implements RegistryStore {
                 while (rs.next()) {
                     String key = rs.getString(1) + "\0" + rs.getInt(2);
                     result.add(new ModelVersion(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                            ModelVersion.Status.READY, Stage.valueOf(rs.getString(5)), rs.getString(6),
+                            ModelVersion.Status.READY, StoredValues.constant(Stage.class, rs.getString(5), "a version stage"), rs.getString(6),
                             rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)), Instant.ofEpochMilli(rs.getLong(9)),
                             tags.getOrDefault(key, Map.of()), aliases.getOrDefault(key, List.of()),
                             // NULL: registered before migration 6 recorded digests.
@@ -584,7 +585,7 @@ final class SqliteRegistryStore implements RegistryStore {
             bind(ps, name, version);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    return Stage.valueOf(rs.getString(1));
+                    return StoredValues.constant(Stage.class, rs.getString(1), "a version stage");
                 }
             }
         }

@@ -26,6 +26,7 @@ import dev.runlog.tracking.spi.RecordedRun;
 import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.RunSnapshot;
 import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.StoredValues;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -601,7 +602,7 @@ final class SqliteTrackingStore implements TrackingStore {
                 if (!rs.getString(2).equals(LifecycleStage.ACTIVE.name())) {
                     throw new RunNotActiveException(runId, "it is deleted");
                 }
-                RunStatus status = RunStatus.valueOf(rs.getString(1));
+                RunStatus status = StoredValues.constant(RunStatus.class, rs.getString(1), "a run status");
                 if (!status.isActive()) {
                     throw new RunNotActiveException(runId, "it has ended with status " + status);
                 }
@@ -651,7 +652,7 @@ final class SqliteTrackingStore implements TrackingStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     result.add(new Experiment(Long.toString(rs.getLong(1)), rs.getString(2),
-                            LifecycleStage.valueOf(rs.getString(3)), Instant.ofEpochMilli(rs.getLong(4)),
+                            StoredValues.constant(LifecycleStage.class, rs.getString(3), "an experiment lifecycle stage"), Instant.ofEpochMilli(rs.getLong(4)),
                             Instant.ofEpochMilli(rs.getLong(5)), Map.of()));
                 }
             }
