@@ -217,9 +217,11 @@ public final class RunlogCli {
         }
         if (e instanceof StoreException) {
             String text = String.valueOf(e.getMessage());
-            if (text.contains("SQLITE_FULL") || text.contains("No space left on device") || text.contains("disk is full")) {
+            if (text.contains("SQLITE_FULL") || text.contains("No space left on device") || text.contains("disk is full")
+                    || text.contains("SQLITE_IOERR_SHMSIZE")) {
                 // Retried as it is, it fails the same: even gc needs a little room to record what it purges.
-                return "; the disk is full: free some space and try again (gc too needs a little to record its purge)";
+                return command.endsWith(" copy") ? "; the disk is full: free some space and copy again, into a new store"
+                        : "; the disk is full: free some space and try again (gc too needs a little to record its purge)";
             }
             return "; if the store was busy or out of reach, try again";
         }

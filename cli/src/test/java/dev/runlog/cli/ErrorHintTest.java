@@ -14,6 +14,11 @@ class ErrorHintTest {
             assertEquals("; the disk is full: free some space and try again (gc too needs a little to record its purge)",
                     RunlogCli.hint(new StoreException(full), "runlog gc"), full);
         }
+        assertEquals("; the disk is full: free some space and try again (gc too needs a little to record its purge)",
+                RunlogCli.hint(new StoreException("Cannot read the Runlog database ([SQLITE_IOERR_SHMSIZE] disk I/O error)"),
+                        "runlog doctor"), "the shared-memory file cannot grow on a full disk");
+        assertEquals("; the disk is full: free some space and copy again, into a new store",
+                RunlogCli.hint(new StoreException("Could not store artifact 'a.bin': No space left on device"), "runlog copy"));
         assertEquals("; if the store was busy or out of reach, try again",
                 RunlogCli.hint(new StoreException("The Runlog database is locked"), "runlog gc"));
     }

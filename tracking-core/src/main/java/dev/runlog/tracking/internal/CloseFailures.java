@@ -34,6 +34,19 @@ final class CloseFailures {
         }
     }
 
+    /**
+     * The message of the failure at the bottom of {@code failure}'s causes: what went wrong, without
+     * the wrappers' words, such as a flush's "they stay buffered", which a close that gives up
+     * would contradict.
+     */
+    static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
+    }
+
     void throwIfAny() {
         if (first != null) {
             throw first;

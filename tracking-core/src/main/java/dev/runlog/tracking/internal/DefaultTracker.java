@@ -665,7 +665,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         long unstored = current == null ? 0 : current.stop(true);
         if (unstored > 0) {
             failures.add(new StoreException("The tracker closed with " + unstored + " metric points the store did not"
-                    + " take; they are lost" + (flushFailed == null ? "" : " (" + flushFailed.getMessage() + ")"), flushFailed));
+                    + " take; they are lost" + (flushFailed == null ? "" : " (" + CloseFailures.rootMessage(flushFailed) + ")"), flushFailed));
         }
         for (DefaultActiveRun run : List.copyOf(activeRuns)) {
             try {

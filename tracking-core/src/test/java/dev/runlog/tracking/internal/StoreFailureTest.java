@@ -1,6 +1,7 @@
 package dev.runlog.tracking.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,7 @@ class StoreFailureTest {
         StoreException lost = assertThrows(StoreException.class, tracker::close);
         assertTrue(lost.getMessage().startsWith("The tracker closed with ") && lost.getMessage().contains("metric points the"
                 + " store did not take; they are lost"), lost.getMessage());
+        assertFalse(lost.getMessage().contains("stay buffered"), "a close that gives up does not say they stay: " + lost.getMessage());
     }
 
     @Test

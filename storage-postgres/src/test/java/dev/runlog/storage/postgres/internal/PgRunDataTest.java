@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.Metric;
-import dev.runlog.tracking.StoreException;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class PgRunDataTest {
     @Test
     void aCorruptRecordIsReportedAsOne() {
         byte[] record = PgRunData.encode(data("lr", "0.1"));
-        StoreException cut = assertThrows(StoreException.class, () -> PgRunData.decode(Arrays.copyOf(record, record.length - 3)));
+        IntegrityException cut = assertThrows(IntegrityException.class, () -> PgRunData.decode(Arrays.copyOf(record, record.length - 3)));
         assertTrue(cut.getMessage().contains("corrupt"), cut.getMessage());
         // Two entries of one key: a map cannot hold them, and the record is not one the store wrote.
         byte[] twice = PgRunData.encode(new PgRunData.Data(Map.of("a", "1", "b", "2"), Map.of(), Map.of()));
@@ -59,6 +59,6 @@ class PgRunDataTest {
                 break;
             }
         }
-        assertThrows(StoreException.class, () -> PgRunData.decode(twice));
+        assertThrows(IntegrityException.class, () -> PgRunData.decode(twice));
     }
 }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.Metric;
-import dev.runlog.tracking.StoreException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -39,18 +39,18 @@ class RunDataCodecTest {
     }
 
     @Test
-    void aTruncatedOrGarbledRecordIsAStoreExceptionNotAWrongRun() {
+    void aTruncatedOrGarbledRecordIsAnIntegrityExceptionNotAWrongRun() {
         byte[] blob = RunDataCodec.encode(sample());
         for (int cut = 0; cut < blob.length; cut++) {
             byte[] truncated = Arrays.copyOf(blob, cut);
-            StoreException e = assertThrows(StoreException.class, () -> RunDataCodec.decode(truncated), "cut at " + cut);
+            IntegrityException e = assertThrows(IntegrityException.class, () -> RunDataCodec.decode(truncated), "cut at " + cut);
             assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
         }
         byte[] huge = blob.clone();
         huge[0] = (byte) 0x7f;
-        assertThrows(StoreException.class, () -> RunDataCodec.decode(huge));
+        assertThrows(IntegrityException.class, () -> RunDataCodec.decode(huge));
         byte[] negative = blob.clone();
         negative[0] = (byte) 0xff;
-        assertThrows(StoreException.class, () -> RunDataCodec.decode(negative));
+        assertThrows(IntegrityException.class, () -> RunDataCodec.decode(negative));
     }
 }
