@@ -44,4 +44,24 @@ class HandEditedRowsTest {
             assertTrue(version.getMessage().contains("a version stage 'Bogus'"), version.getMessage());
         }
     }
+
+    /** A corrupt record said only "a run": doctor's report and a listing's error left the user to find which. */
+    @Test
+    void aCorruptRunRecordNamesItsRun() throws Exception {
+        String uri = "sqlite:" + dir.resolve("record.db");
+        String runId;
+        try (Tracker tracker = Tracker.open(uri); ActiveRun run = tracker.startRun("record")) {
+            run.logParam("lr", "0.1");
+            runId = run.id();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:" + uri); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE run_data SET data = substr(data, 1, 20)");
+        }
+        try (Tracker tracker = Tracker.open(uri)) {
+            IntegrityException e = assertThrows(IntegrityException.class, () -> tracker.getRun(runId));
+            assertTrue(e.getMessage().startsWith("Run " + runId + ": The stored data record of a run is corrupt"), e.getMessage());
+            IntegrityException listed = assertThrows(IntegrityException.class, () -> tracker.searchRuns().list());
+            assertTrue(listed.getMessage().contains(runId), listed.getMessage());
+        }
+    }
 }

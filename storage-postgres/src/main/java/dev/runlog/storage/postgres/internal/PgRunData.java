@@ -97,6 +97,15 @@ final class PgRunData {
         out.write(utf8);
     }
 
+    /** As {@link #decode(byte[])}, a corrupt record's message naming the run it belongs to, so it can be found. */
+    static Data decode(byte[] record, String runId) {
+        try {
+            return decode(record);
+        } catch (IntegrityException e) {
+            throw new IntegrityException("Run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * The data a record holds, in immutable maps: what a run read is handed on in, with no copy
      * ({@code Map.copyOf} keeps an immutable map as it is). For none, {@link Data#EMPTY}.

@@ -88,7 +88,7 @@ final class PgRunReader {
             RunInfo info = new RunInfo(rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(3),
                     StoredValues.constant(RunStatus.class, rs.getString(4), "a run status"), Instant.ofEpochMilli(rs.getLong(5)), endTime,
                     StoredValues.constant(LifecycleStage.class, rs.getString(7), "a run lifecycle stage"), rs.getString(8));
-            return new Loaded(info, PgRunData.decode(rs.getBytes(9)));
+            return new Loaded(info, PgRunData.decode(rs.getBytes(9), info.id()));
         });
     }
 

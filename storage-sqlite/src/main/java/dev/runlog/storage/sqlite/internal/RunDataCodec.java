@@ -21,6 +21,15 @@ import java.util.Map;
  * its entries: UTF key and value, or UTF key, step, timestamp and value bits.
  */
 final class RunDataCodec {
+    /** As {@link #decode(byte[])}, a corrupt record's message naming the run it belongs to, so it can be found. */
+    static Data decode(byte[] blob, String runId) {
+        try {
+            return decode(blob);
+        } catch (IntegrityException e) {
+            throw new IntegrityException("Run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A run's data as stored in the blob. */
     record Data(Map<String, String> params, Map<String, String> tags, Map<String, Metric> latest) {
     }

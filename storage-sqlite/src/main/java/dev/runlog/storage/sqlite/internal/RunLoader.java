@@ -47,8 +47,9 @@ final class RunLoader {
         List<RunDataCodec.Data> data = new ArrayList<>();
         try (ResultSet rs = query.executeQuery()) {
             while (rs.next()) {
-                infos.add(info(rs, first));
-                data.add(RunDataCodec.decode(rs.getBytes(first + 8)));
+                RunInfo info = info(rs, first);
+                infos.add(info);
+                data.add(RunDataCodec.decode(rs.getBytes(first + 8), info.id()));
             }
         }
         List<String> ids = infos.stream().map(RunInfo::id).toList();
@@ -91,7 +92,7 @@ final class RunLoader {
             try (PreparedStatement ps = prepare(c, "SELECT run_id, data FROM run_data WHERE run_id" + in, slice);
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    result.put(rs.getString(1), RunDataCodec.decode(rs.getBytes(2)).latest());
+                    result.put(rs.getString(1), RunDataCodec.decode(rs.getBytes(2), rs.getString(1)).latest());
                 }
             }
         }

@@ -492,7 +492,7 @@ final class SqliteTrackingStore implements TrackingStore {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return RunDataCodec.decode(rs.getBytes(1));
+                return RunDataCodec.decode(rs.getBytes(1), runId);
             }
         }
     }
