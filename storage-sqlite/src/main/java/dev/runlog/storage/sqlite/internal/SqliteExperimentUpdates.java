@@ -15,25 +15,21 @@ final class SqliteExperimentUpdates {
     private SqliteExperimentUpdates() {
     }
 
-    /** Deletes the experiment and, marked as deleted with it, its active runs. */
-    static Void delete(Connection c, long id, String experimentId, Instant time) throws SQLException {
+    /**
+     * Deletes the experiment and, marked as deleted with it, its active runs; or restores it and
+     * the runs its deletion deleted (not those deleted on their own).
+     */
+    static Void lifecycle(Connection c, long id, String experimentId, LifecycleStage stage, Instant time) throws SQLException {
         SqliteTrackingStore.requireExperiment(c, id, experimentId);
         update(c, "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
-                LifecycleStage.DELETED.name(), time.toEpochMilli(), id);
-        update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 1"
-                + " WHERE experiment_id = ? AND lifecycle_stage = ?",
-                LifecycleStage.DELETED.name(), id, LifecycleStage.ACTIVE.name());
-        return null;
-    }
-
-    /** Restores the experiment and the runs its deletion deleted (not those deleted on their own). */
-    static Void restore(Connection c, long id, String experimentId, Instant time) throws SQLException {
-        SqliteTrackingStore.requireExperiment(c, id, experimentId);
-        update(c, "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
-                LifecycleStage.ACTIVE.name(), time.toEpochMilli(), id);
-        update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0"
-                + " WHERE experiment_id = ? AND deleted_with_experiment = 1",
-                LifecycleStage.ACTIVE.name(), id);
+                stage.name(), time.toEpochMilli(), id);
+        if (stage == LifecycleStage.DELETED) {
+            update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 1"
+                    + " WHERE experiment_id = ? AND lifecycle_stage = ?", stage.name(), id, LifecycleStage.ACTIVE.name());
+        } else {
+            update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0"
+                    + " WHERE experiment_id = ? AND deleted_with_experiment = 1", stage.name(), id);
+        }
         return null;
     }
 

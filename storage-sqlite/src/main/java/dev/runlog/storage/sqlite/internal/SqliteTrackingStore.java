@@ -130,13 +130,13 @@ final class SqliteTrackingStore implements TrackingStore {
     @Override
     public void deleteExperiment(String experimentId, Instant time) {
         long id = existingExperimentKey(experimentId);
-        db.write(c -> SqliteExperimentUpdates.delete(c, id, experimentId, time));
+        db.write(c -> SqliteExperimentUpdates.lifecycle(c, id, experimentId, LifecycleStage.DELETED, time));
     }
 
     @Override
     public void restoreExperiment(String experimentId, Instant time) {
         long id = existingExperimentKey(experimentId);
-        db.write(c -> SqliteExperimentUpdates.restore(c, id, experimentId, time));
+        db.write(c -> SqliteExperimentUpdates.lifecycle(c, id, experimentId, LifecycleStage.ACTIVE, time));
     }
 
     @Override
