@@ -1,6 +1,7 @@
 package dev.runlog.tracking.spi;
 
 import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.InvalidInputException;
 
 /**
  * Reading back what a store wrote. A value Runlog never writes (a row changed by hand, or by
@@ -20,12 +21,16 @@ public final class StoredValues {
      * The constant of {@code type} named {@code name}.
      *
      * @param what what the value is, for the message ("a run status")
-     * @throws IntegrityException naming {@code what} and the value, if {@code type} has no such constant
+     * @throws IntegrityException    naming {@code what} and the value, if {@code type} has no such constant
+     * @throws InvalidInputException if an argument is null (the columns read are NOT NULL)
      */
     public static <E extends Enum<E>> E constant(Class<E> type, String name, String what) {
+        InputRules.notNull("type", type);
+        InputRules.notNull("name", name);
+        InputRules.notNull("what", what);
         try {
             return Enum.valueOf(type, name);
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException e) {
             throw new IntegrityException("The store holds " + what + " '" + name + "', which Runlog never writes (a row"
                     + " changed by other means); retrying will not help", e);
         }
