@@ -227,7 +227,8 @@ record BatchBody(String runId, List<Metric> metrics, List<String[]> params, List
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
             throw MlflowException.invalid("Invalid value " + text + " for parameter '" + name
-                    + "' supplied: it must be a whole number");
+                    + "' supplied: it must be a whole number" + (text.matches("[+-]?[0-9]+")
+                            ? " within a 64-bit integer's range" : ""));
         }
     }
 }

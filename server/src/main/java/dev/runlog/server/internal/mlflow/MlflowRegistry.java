@@ -130,7 +130,8 @@ final class MlflowRegistry {
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw MlflowException.invalid("Invalid value " + text + " for parameter 'version': it must be a whole number");
+            throw MlflowException.invalid("Invalid value " + text + " for parameter 'version': it must be a whole number"
+                    + (text.matches("[+-]?[0-9]+") ? " from 1 to " + Integer.MAX_VALUE : ""));
         }
     }
 

@@ -643,7 +643,8 @@ final class MlflowTracking {
         // client's last element are the ones MLflow would give.
         List<Metric> points = new ArrayList<>(tracker.metricHistory(runId(r), r.text("metric_key")));
         points.sort(MLFLOW_HISTORY_ORDER);
-        int max = (int) r.integer("max_results", 25_000);
+        // Clamped before the cast: 2^32 + 1 cast to int is 1, a page of one point.
+        int max = (int) Math.min(Integer.MAX_VALUE, r.integer("max_results", 25_000));
         if (max < 1) {
             throw MlflowException.invalid("Invalid value " + max + " for parameter 'max_results': it must be at least 1");
         }

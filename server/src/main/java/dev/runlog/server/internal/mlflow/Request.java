@@ -148,7 +148,8 @@ final class Request {
             return Long.parseLong(text.get());
         } catch (NumberFormatException e) {
             throw MlflowException.invalid("Invalid value " + text.get() + " for parameter '" + name
-                    + "' supplied: it must be a whole number");
+                    + "' supplied: it must be a whole number" + (text.get().matches("[+-]?[0-9]+")
+                            ? " within a 64-bit integer's range" : ""));
         }
     }
 
