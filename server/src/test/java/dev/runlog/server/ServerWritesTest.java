@@ -327,6 +327,10 @@ class ServerWritesTest {
             assertEquals(400, post(stage, malformed).statusCode(), malformed);
         }
         assertEquals(400, post("api/models/iris/aliases", "{\"alias\":\"a\",\"version\":1.5}").statusCode());
+        HttpResponse<String> beyond = post("api/models/iris/aliases", "{\"alias\":\"a\",\"version\":99999999999999}");
+        assertEquals(400, beyond.statusCode());
+        assertTrue(beyond.body().contains("is 99999999999999; it must be a whole number from -2147483648 to 2147483647"),
+                beyond.body());
         assertEquals(400, post("api/models/iris/versions/one/stage", "{\"stage\":\"Staging\"}").statusCode());
         assertEquals(Stage.NONE, registry.getVersion(MODEL, 1).stage());
     }

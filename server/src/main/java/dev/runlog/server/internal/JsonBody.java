@@ -113,7 +113,11 @@ public final class JsonBody {
         if (value == null || value.isNull()) {
             throw missing(name, "a whole number");
         }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+        if (value.isIntegralNumber() && !value.canConvertToInt()) {
+            throw new InvalidInputException("field '" + name + "' is " + value.asText() + "; it must be a whole number from "
+                    + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+        }
+        if (!value.isIntegralNumber()) {
             throw wrongType(name, "a whole number", value);
         }
         return value.intValue();
