@@ -110,7 +110,8 @@ final class RunCommands {
         @Option(names = "--order-by", paramLabel = "K", description = "e.g. \"metrics.acc DESC\"; repeatable. Default start_time DESC.")
         List<String> orderBy = new ArrayList<>();
 
-        @Option(names = "--columns", split = ",", paramLabel = "C",
+        // Split here, not by picocli, which drops trailing empty names ("run_id," would pass as "run_id").
+        @Option(names = "--columns", paramLabel = "C[,C...]",
                 description = "run_id, run_name, status, ..., params.K, metrics.K, tags.K")
         List<String> columns;
 
@@ -126,7 +127,8 @@ final class RunCommands {
             if (max != null && max < 1) {
                 throw new UsageException("--max must be at least 1, got " + max);
             }
-            List<Column> chosen = columns == null ? null : Columns.parse(columns);
+            List<Column> chosen = columns == null ? null
+                    : Columns.parse(columns.stream().flatMap(c -> java.util.Arrays.stream(c.split(",", -1))).toList());
             switch (format) {
                 case TABLE -> table(chosen);
                 case CSV -> csv(chosen);

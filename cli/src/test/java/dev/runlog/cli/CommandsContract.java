@@ -198,6 +198,7 @@ abstract class CommandsContract {
         assertFailed(h.run("runs", "--columns", "params.lr,nope"), 2, "unknown column 'nope'", "params.KEY");
         assertFailed(h.run("runs", "--columns", ",,"), 2, "--columns");
         assertFailed(h.run("runs", "--columns", "run_id,,params.lr"), 2, "empty column name");
+        assertFailed(h.run("runs", "--columns", "run_id,"), 2, "empty column name");
         assertFailed(h.run("runs", "--columns", "params.lr,param.lr"), 2, "column 'param.lr' is named twice");
         assertFailed(h.run("runs", "--bogus"), 2, "Unknown option: '--bogus'", "runlog runs --help");
         assertFailed(h.run("runs", "--format", "xml"), 2, "--format");
