@@ -204,6 +204,15 @@ class WebUiTest {
         assertTrue(cellHeight > 100, "the value wraps, read whole, not cut to one line: " + cellHeight + " px");
     }
 
+    /** A tooltip or a screen reader's label showed a run's name with its bidi override live, as text no longer does. */
+    @Test
+    void aBidiOverrideInARunsNameIsShownEscapedInTheLabelsATooltipOrScreenReaderReads() throws Exception {
+        String runId = tracker.newRun("bidi-labels").name(UiFixture.SPOOF).run(r -> r.logMetric("loss", 1, 0)).info().id();
+        open("#/experiments/" + tracker.getRun(runId).info().experimentId());
+        WebElement pick = BROWSER.awaitElement("tr[data-run='" + runId + "'] td.pick input");
+        assertEquals("Select report\\u202Efdp.exe", pick.getAttribute("aria-label"));
+    }
+
     private void clickArtifact(String path) {
         BROWSER.awaitElement("tr[data-artifact='" + path + "'] td:first-child a").click();
         BROWSER.await("the URL at " + path, d -> d.getCurrentUrl().endsWith("art=" + path.replace("/", "%2F")));

@@ -2,6 +2,7 @@
 // attributes through setAttribute, so a run named "<script>" is shown, never run.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+const READ_ATTRIBUTES = new Set(['title', 'aria-label', 'alt', 'placeholder']);
 
 function build(el, attrs, children) {
   for (const [name, value] of Object.entries(attrs || {})) {
@@ -17,7 +18,8 @@ function build(el, attrs, children) {
     } else if (name === 'value' || name === 'checked' || name === 'selected' || name === 'disabled') {
       el[name] = value;
     } else {
-      el.setAttribute(name, value === true ? '' : String(value));
+      // Attributes a person reads (tooltips, screen readers) show bidi controls as text does.
+      el.setAttribute(name, value === true ? '' : READ_ATTRIBUTES.has(name) ? visible(String(value)) : String(value));
     }
   }
   add(el, children);
