@@ -120,9 +120,10 @@ class TribuoTrackingTest {
         Path csv = java.nio.file.Files.createTempFile("labels", ".csv");
         try {
             StringBuilder rows = new StringBuilder("x,y,label\n");
-            String[] labels = {"a:b", "a_b", "50%"};
-            for (int i = 0; i < 90; i++) {
-                int c = i % 3;
+            // Letters of other scripts are kept as keys take them; the path step ".." cannot be a key's segment.
+            String[] labels = {"a:b", "a_b", "50%", "Aé", ".."};
+            for (int i = 0; i < 150; i++) {
+                int c = i % 5;
                 rows.append(c * 10 + (i % 7) * 0.1).append(',').append(c - (i % 5) * 0.1).append(',').append(labels[c]).append('\n');
             }
             java.nio.file.Files.writeString(csv, rows);
@@ -141,7 +142,9 @@ class TribuoTrackingTest {
                 assertEquals(evaluation.recall(new Label("a_b")), metrics.get("test/recall/a_b"), metrics.keySet()::toString);
                 assertEquals(evaluation.recall(new Label("a:b")), metrics.get("test/recall/a_b_2"), metrics.keySet()::toString);
                 assertEquals(evaluation.recall(new Label("50%")), metrics.get("test/recall/50_"), metrics.keySet()::toString);
-                assertEquals(Map.of("tribuo.label.a_b_2", "a:b", "tribuo.label.50_", "50%"),
+                assertEquals(evaluation.recall(new Label("Aé")), metrics.get("test/recall/Aé"), metrics.keySet()::toString);
+                assertEquals(evaluation.recall(new Label("..")), metrics.get("test/recall/__"), metrics.keySet()::toString);
+                assertEquals(Map.of("tribuo.label.a_b_2", "a:b", "tribuo.label.50_", "50%", "tribuo.label.__", ".."),
                         stored.data().tags().entrySet().stream().filter(t -> t.getKey().startsWith("tribuo.label."))
                                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
             }

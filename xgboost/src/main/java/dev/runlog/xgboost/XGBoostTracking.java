@@ -33,8 +33,9 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  *       {@value #ROUNDS_PARAM} and {@value #EARLY_STOPPING_PARAM};</li>
  *   <li>metrics: every evaluation metric of every watch, named {@code <watch>-<metric>} as XGBoost
  *       prints them ({@code train-logloss}, {@code valid-auc}), one point per round with the 0-based
- *       round as step; characters other than letters, digits, {@code _ - .} and space (such as the {@code @} of
- *       {@code ndcg@5}) become {@code _};</li>
+ *       round as step; characters other than letters and digits (of any script), {@code _ - .} and space (such
+ *       as the {@code @} of {@code ndcg@5}) become {@code _}, and a name that becomes another's gets {@code _2},
+ *       {@code _3}, ... (two watches are never merged);</li>
  *   <li>with early stopping: the metrics {@value #BEST_ITERATION_METRIC}, {@value #BEST_SCORE_METRIC}
  *       and {@value #STOPPED_ITERATION_METRIC}, and the booster attributes {@code best_iteration}
  *       and {@code best_score} that XGBoost's own {@code train} sets;</li>
@@ -110,7 +111,8 @@ public final class XGBoostTracking {
         logged.put(EARLY_STOPPING_PARAM, earlyStoppingRounds);
         run.logParams(logged);
 
-        String[] names = watches.keySet().toArray(String[]::new);
+        String[] watchNames = watches.keySet().toArray(String[]::new);
+        String[] names = EvalLine.internalNames(watchNames.length);
         DMatrix[] matrices = watches.values().toArray(DMatrix[]::new);
         // Zero rounds: XGBoost builds and configures the booster (caching the watches), we boost.
         Booster booster = XGBoost.train(dtrain, params, 0, watches, null, null);
@@ -122,7 +124,7 @@ public final class XGBoostTracking {
             booster.update(dtrain, round);
             if (names.length > 0) {
                 String line = booster.evalSet(matrices, names, round);
-                Map<String, Double> metrics = EvalLine.parse(line);
+                Map<String, Double> metrics = EvalLine.parse(line, watchNames);
                 run.logMetrics(metrics, round);
                 if (earlyStoppingRounds > 0 && !metrics.isEmpty()) {
                     if (maximize == null) {
@@ -142,7 +144,8 @@ public final class XGBoostTracking {
         }
         if (best >= 0) {
             booster.setAttr("best_iteration", Integer.toString(best));
-            booster.setAttr("best_score", Double.toString(bestScore));
+            // As XGBoost.train writes it: the score as a float.
+            booster.setAttr("best_score", Float.toString((float) bestScore));
             run.logMetrics(Map.of(BEST_ITERATION_METRIC, best, BEST_SCORE_METRIC, bestScore,
                     STOPPED_ITERATION_METRIC, round - 1), 0);
         }

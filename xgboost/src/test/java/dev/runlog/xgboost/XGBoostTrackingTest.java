@@ -115,6 +115,7 @@ class XGBoostTrackingTest {
         Run run = tracker.getRun(runId);
         assertEquals(firstMax, run.data().metrics().get(XGBoostTracking.BEST_ITERATION_METRIC));
         assertEquals(Integer.toString(firstMax), trained.booster().getAttr("best_iteration"));
+        assertEquals(Float.toString((float) max), trained.booster().getAttr("best_score"), "a float, as XGBoost.train writes it");
 
         // logModel infers the xgboost flavor from the booster's type, through ServiceLoader.
         try (ActiveRun again = tracker.startRun("xgboost-cancer")) {
@@ -148,6 +149,36 @@ class XGBoostTrackingTest {
         assertEquals(4, valid.size());
         assertTrue(valid.stream().allMatch(m -> Double.isNaN(m.value())), valid::toString);
         assertEquals(4, tracker.metricHistory(runId, "train-auc").size());
+    }
+
+    /** Watches "训练" and "验证" became "__" both, and one watch's auc took the other's series. */
+    @Test
+    void watchNamesOfAnyScriptAreKeptAndTwoThatCleanUpAlikeStayTwoSeries() throws Exception {
+        Map<String, Object> params = Map.of("objective", "binary:logistic", "max_depth", 2, "eval_metric", "auc",
+                "seed", 7, "nthread", 1);
+        Map<String, DMatrix> watches = new LinkedHashMap<>();
+        watches.put("训练", cancer.train());
+        watches.put("a@b", cancer.train());
+        watches.put("a#b", cancer.valid());
+        String runId;
+        try (ActiveRun run = tracker.startRun("xgboost-names")) {
+            XGBoostTracking.train(run, cancer.train(), params, 3, watches);
+            runId = run.id();
+        }
+        assertEquals(3, tracker.metricHistory(runId, "训练-auc").size(), tracker.getRun(runId).data().metrics().keySet().toString());
+        List<Metric> first = tracker.metricHistory(runId, "a_b-auc");
+        List<Metric> second = tracker.metricHistory(runId, "a_b-auc_2");
+        assertEquals(3, first.size());
+        assertEquals(3, second.size());
+        assertEquals(tracker.metricHistory(runId, "训练-auc"), first.stream()
+                .map(m -> new Metric("训练-auc", m.value(), m.step(), m.timestamp())).toList(), "a@b is the train set too");
+        // A tab, which separates XGBoost's output fields, is a character a key cannot hold, no longer a cut.
+        String tabbed;
+        try (ActiveRun run = tracker.startRun("xgboost-names")) {
+            XGBoostTracking.train(run, cancer.train(), params, 1, Map.of("a\tb", cancer.valid()));
+            tabbed = run.id();
+        }
+        assertEquals(java.util.Set.of("a_b-auc"), tracker.getRun(tabbed).data().metrics().keySet());
     }
 
     @Test

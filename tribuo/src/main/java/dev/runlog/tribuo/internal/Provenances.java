@@ -67,14 +67,18 @@ public final class Provenances {
         }
     }
 
-    /** A Runlog key segment: characters other than letters, digits, {@code _ - .} and space become {@code _}. */
+    /**
+     * A Runlog key segment: characters other than letters and digits (of any script, as keys take
+     * them), {@code _ - .} and space become {@code _}, and so do the path steps {@code .} and {@code ..}.
+     */
     public static String segment(String name) {
         StringBuilder key = new StringBuilder(name.length());
-        for (char c : name.toCharArray()) {
-            boolean legal = c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.' || c == ' ');
-            key.append(legal ? c : '_');
-        }
-        return key.isEmpty() ? "_" : key.toString();
+        name.codePoints().forEach(c -> {
+            boolean legal = Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.' || c == ' ';
+            key.appendCodePoint(legal ? c : '_');
+        });
+        String segment = key.toString();
+        return segment.isEmpty() ? "_" : segment.equals(".") || segment.equals("..") ? "_".repeat(segment.length()) : segment;
     }
 
     /**
