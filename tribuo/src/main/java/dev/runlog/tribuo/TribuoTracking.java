@@ -43,8 +43,8 @@ import org.tribuo.provenance.ModelProvenance;
  *       class.</li>
  * </ul>
  *
- * <p>Keys: a character other than letters, digits, {@code _ - .} and space (in a label, say) becomes
- * {@code _}. A label so renamed gets {@code _2}, {@code _3}, ... where its new name is another
+ * <p>Keys: a character other than letters and digits (of any script), {@code _ - .} and space (in a
+ * label, say) becomes {@code _}, and so do the labels {@code .} and {@code ..}. A label so renamed gets {@code _2}, {@code _3}, ... where its new name is another
  * label's (labels {@code a:b} and {@code a_b} give {@code f1/a_b_2} and {@code f1/a_b}), and the tag
  * {@code tribuo.label.<key>} holding the label as Tribuo spells it. Values longer than Runlog's limits
  * (6,000 characters for a param, 8,000 for a tag) are cut, saying so.
