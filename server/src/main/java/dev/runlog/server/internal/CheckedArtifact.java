@@ -5,11 +5,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * An artifact read to its end, and so checked against what its store recorded (the tracker's
@@ -43,7 +40,8 @@ public final class CheckedArtifact implements AutoCloseable {
                 return new CheckedArtifact(first, null, first.length);
             }
             Path file = Files.createTempFile(PREFIX + ProcessOwner.current().nameTag() + "-", ".part");
-            sweepDeadProcesses(file.getParent());
+            // Listing the directory costs little beside a download of more than IN_MEMORY bytes.
+            ProcessOwner.deleteFilesOfGoneOwners(file.getParent(), PREFIX, ".part");
             try (OutputStream out = Files.newOutputStream(file)) {
                 out.write(first);
                 long size = first.length + in.transferTo(out);
@@ -52,27 +50,6 @@ public final class CheckedArtifact implements AutoCloseable {
                 Files.deleteIfExists(file);
                 throw e;
             }
-        }
-    }
-
-    /**
-     * Deletes the download files in {@code dir} that processes now gone left (killed mid-download,
-     * they could not): only this user's regular files, never a link. Listing the directory costs
-     * little beside a download of more than {@value #IN_MEMORY} bytes.
-     */
-    private static void sweepDeadProcesses(Path dir) {
-        String user = System.getProperty("user.name");
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*.part")) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                Optional<ProcessOwner> owner = ProcessOwner.ofName(name.substring(PREFIX.length(), name.length() - ".part".length()));
-                if (owner.isPresent() && owner.get().isGone() && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                        && Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName().equals(user)) {
-                    Files.deleteIfExists(file);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Housekeeping in a shared directory never fails the download at hand.
         }
     }
 

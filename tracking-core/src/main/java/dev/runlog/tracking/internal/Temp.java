@@ -80,19 +80,7 @@ final class Temp {
      */
     static Path ownedFile(Path dir, String prefix, String suffix) throws IOException {
         Path made = Files.createTempFile(dir, prefix + ProcessOwner.current().nameTag() + "-", suffix);
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*" + suffix)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                Optional<ProcessOwner> owner = ProcessOwner.ofName(name.substring(prefix.length(), name.length() - suffix.length()));
-                if (owner.isPresent() && owner.get().isGone() && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                        && Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))) {
-                    Files.deleteIfExists(file);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Someone else's mess in the user's directory must not fail the work at hand.
-            log().log(System.Logger.Level.DEBUG, "Could not look for files of dead processes in " + dir, e);
-        }
+        ProcessOwner.deleteFilesOfGoneOwners(dir, prefix, suffix);
         return made;
     }
 

@@ -79,6 +79,36 @@ public record ProcessOwner(String host, Optional<String> pidNamespace, long pid,
         return start.isPresent() && Math.abs(start.get().toEpochMilli() - startMillis.getAsLong()) > START_TOLERANCE_MS;
     }
 
+    /**
+     * Deletes the files in {@code dir} named {@code prefix}, a {@link #nameTag()}, a unique part and
+     * {@code suffix} whose owner is {@link #isGone() gone} (killed outright, it could not delete its
+     * own): only this user's regular files, never a link, nor another user's file in a shared
+     * directory. Best effort: housekeeping never fails the work at hand, so, once its arguments are
+     * checked (InvalidInputException for a null), it throws nothing.
+     *
+     * <pre>{@code
+     * ProcessOwner.deleteFilesOfGoneOwners(tmp, "runlog-download-", ".part");
+     * }</pre>
+     */
+    public static void deleteFilesOfGoneOwners(Path dir, String prefix, String suffix) {
+        InputRules.notNull("dir", dir);
+        InputRules.notNull("prefix", prefix);
+        InputRules.notNull("suffix", suffix);
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*" + suffix)) {
+            String user = System.getProperty("user.name");
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                Optional<ProcessOwner> owner = ofName(name.substring(prefix.length(), name.length() - suffix.length()));
+                if (owner.isPresent() && owner.get().isGone() && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && Files.getOwner(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName().equals(user)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log().log(System.Logger.Level.DEBUG, "Could not look for files of gone processes in " + dir, e);
+        }
+    }
+
     /** On Linux, whether {@code pid} has exited and waits to be reaped (state Z or X in /proc); false wherever that cannot be read. */
     private static boolean exitedUnreaped(long pid) {
         try {
