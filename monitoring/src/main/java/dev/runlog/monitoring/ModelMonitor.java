@@ -91,8 +91,6 @@ public final class ModelMonitor implements AutoCloseable {
     private final Thread evaluator;
     private final Object lock = new Object();
     private volatile boolean closed;
-    /** Set by the store's change feed: look at the followed URI at the next poll. */
-    private volatile boolean registryChanged;
     // Guarded by lock: the evaluation state.
     private final Map<Object, Object> awaitingLabels;
     private final WindowLog log;
@@ -131,10 +129,9 @@ public final class ModelMonitor implements AutoCloseable {
         this.window = newWindow(options.clock().millis());
         subject.run().started();   // a store that fails now fails the call that builds the monitor
         this.registry = registry;
-        this.subscription = followed == null ? null : RegistryStore.of(tracker).subscribe(() -> {
-            registryChanged = true;
-            LockSupport.unpark(evaluatorThread());
-        });
+        // The store's change feed wakes the thread at once: it looks at the followed URI at every poll.
+        this.subscription = followed == null ? null
+                : RegistryStore.of(tracker).subscribe(() -> LockSupport.unpark(evaluatorThread()));
         this.evaluator = new Thread(this::evaluateLoop, "runlog-monitor-" + model + "-v" + subject.version());
         evaluator.setDaemon(true);
         evaluator.start();
@@ -422,7 +419,6 @@ public final class ModelMonitor implements AutoCloseable {
         if (followed == null) {
             return;
         }
-        registryChanged = false;
         MonitorSubject now = subject;
         MonitorSubject next;
         try {
