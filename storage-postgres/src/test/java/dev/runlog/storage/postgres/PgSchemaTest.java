@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -173,10 +174,14 @@ class PgSchemaTest {
     @Test
     void aSchemaRecordChangedByHandIsRefusedAndLeftAlone() throws Exception {
         TestPostgres pg = TestPostgres.get();
-        for (String damage : List.of("DELETE FROM runlog_schema", "UPDATE runlog_schema SET version = 0",
-                "UPDATE runlog_schema SET version = -3", "DROP TABLE runlog_schema",
-                "ALTER TABLE runlog_schema ALTER COLUMN version TYPE text",
-                "ALTER TABLE runlog_schema RENAME COLUMN version TO v")) {
+        Map<String, String> said = new LinkedHashMap<>();
+        said.put("DELETE FROM runlog_schema", "its table runlog_schema holds no version");
+        said.put("UPDATE runlog_schema SET version = 0", "records schema version 0 in runlog_schema");
+        said.put("UPDATE runlog_schema SET version = -3", "records schema version -3 in runlog_schema");
+        said.put("DROP TABLE runlog_schema", "has no table runlog_schema");
+        said.put("ALTER TABLE runlog_schema ALTER COLUMN version TYPE text", "has no integer column version");
+        said.put("ALTER TABLE runlog_schema RENAME COLUMN version TO v", "has no integer column version");
+        for (String damage : said.keySet()) {
             String database = pg.newDatabase();
             try (Tracker tracker = Tracker.builder().uri(pg.uri(database)).shutdownHook(false).build()) {
                 tracker.createExperiment("kept");
@@ -185,8 +190,8 @@ class PgSchemaTest {
                 s.execute(damage);
             }
             IntegrityException e = assertThrows(IntegrityException.class, () -> Tracker.open(pg.uri(database)), damage);
-            assertTrue(e.getMessage().contains("damaged schema record") && e.getMessage().contains("left untouched"),
-                    damage + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains("damaged schema record") && e.getMessage().contains("left untouched")
+                    && e.getMessage().contains(said.get(damage)), damage + ": " + e.getMessage());
             try (Connection c = pg.connect(database); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT count(*) FROM runlog_experiments")) {
                 rs.next();

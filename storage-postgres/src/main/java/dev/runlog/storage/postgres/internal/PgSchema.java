@@ -342,11 +342,21 @@ final class PgSchema {
         if (recorded && !"integer".equals(type)) {
             throw damaged(db, "its table runlog_schema has no integer column version");
         }
-        int version = 0;
-        if (recorded) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM runlog_schema")) {
-                version = rs.next() ? rs.getInt(1) : 0;
+        if (!recorded) {
+            if (tables) {
+                throw damaged(db, "it holds Runlog's tables but has no table runlog_schema");
             }
+            return 0;
+        }
+        Integer version;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM runlog_schema")) {
+            version = rs.next() ? (Integer) rs.getObject(1) : null;
+        }
+        if (version == null) {
+            if (tables) {
+                throw damaged(db, "it holds Runlog's tables but its table runlog_schema holds no version");
+            }
+            return 0;
         }
         if (version < 0 || (version == 0 && tables)) {
             throw damaged(db, "it holds Runlog's tables but records schema version " + version + " in runlog_schema");
