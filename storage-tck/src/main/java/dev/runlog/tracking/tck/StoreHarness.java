@@ -2,12 +2,14 @@ package dev.runlog.tracking.tck;
 
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.TrackerStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -128,12 +130,35 @@ public final class StoreHarness {
         return (T) fixtures.computeIfAbsent(name, k -> make.get());
     }
 
-    /** Closes what the test opened, newest first, then deletes the test's directory; throws the first failure. */
+    /**
+     * Asks the store of every tracker still open for its own check (what {@code runlog doctor}
+     * shows), then closes what the test opened, newest first, and deletes the test's directory;
+     * throws the first failure. Whatever a test did through the public API, the store must find
+     * nothing wrong with itself afterwards, so a problem its check reports fails the test.
+     */
     public void close() throws Exception {
+        List<String> problems = new ArrayList<>();
         try {
+            for (AutoCloseable resource : open) {
+                if (resource instanceof Tracker opened) {
+                    problems.addAll(selfCheck(opened));
+                }
+            }
             Closer.closeAll(open);
         } finally {
             deleteTree(root);
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError("After the test, the store's own check found: " + String.join("; ", problems));
+        }
+    }
+
+    /** The problems the tracker's store finds in itself; none for a tracker the test already closed. */
+    private static List<String> selfCheck(Tracker tracker) {
+        try {
+            return TrackerStores.of(tracker).tracking().checkStore().problems();
+        } catch (RuntimeException closedOrUnchecked) {
+            return List.of();
         }
     }
 

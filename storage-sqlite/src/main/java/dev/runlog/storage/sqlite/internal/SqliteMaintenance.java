@@ -200,7 +200,8 @@ final class SqliteMaintenance {
 
     /**
      * SQLite's own checks (the integrity of every page and index, every foreign key), then every
-     * metric chunk decoded: SQLite's check does not look inside records, a chunk's checksum does.
+     * metric chunk decoded and every run record against its tables ({@link RunRecordCheck}):
+     * SQLite's check does not look inside records, a chunk's checksum does.
      */
     static StoreCheck check(SqliteDatabase db) {
         List<String> problems = new ArrayList<>();
@@ -229,6 +230,11 @@ final class SqliteMaintenance {
         problems.addAll(checked(db, "reading the metric chunks", c -> {
             List<String> found = new ArrayList<>();
             checkChunks(c, found);
+            return found;
+        }));
+        problems.addAll(checked(db, "reading the run records", c -> {
+            List<String> found = new ArrayList<>();
+            RunRecordCheck.check(c, found);
             return found;
         }));
         return new StoreCheck("SQLite schema " + version + ", " + db.file(), problems);
