@@ -50,7 +50,9 @@ final class LocalArtifactStore implements ArtifactStore {
 
     @Override
     public String artifactUri(String runId) {
-        return runRoot(runId).toUri().toString();
+        String uri = runRoot(runId).toUri().toString();
+        // toUri ends a directory's URI with '/' only while it exists: a run's URI must not depend on when it is asked.
+        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
     }
 
     @Override

@@ -56,6 +56,19 @@ class LocalArtifactStoreTest {
         assertTrue(store.artifactUri(RUN).startsWith("file:"));
     }
 
+    /**
+     * Path.toUri ends a directory's URI with '/' only while the directory exists, so a run's URI
+     * depended on when it was asked: runs imported with their files had one, others not.
+     */
+    @Test
+    void aRunsArtifactUriIsTheSameBeforeAndAfterItsDirectoryExists() {
+        ArtifactStore store = store();
+        String before = store.artifactUri(RUN);
+        store.put(RUN, "model.bin", bytes("xyz"));
+        assertEquals(before, store.artifactUri(RUN));
+        assertEquals(root.toAbsolutePath().normalize().resolve(RUN).resolve("artifacts").toUri().toString(), before + "/");
+    }
+
     @Test
     void aWriteThatFailsLeavesNoEmptyDirectoryInTheListing() {
         // As a full disk does: the content stops part way.
