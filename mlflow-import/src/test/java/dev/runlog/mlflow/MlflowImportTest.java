@@ -150,9 +150,10 @@ class MlflowImportTest {
         assertEquals(Instant.ofEpochMilli(T0 + 101_000), v1.creationTime());
         assertEquals(Stage.STAGING, registry.getVersion(MODEL, 2).stage());
         assertThrows(NotFoundException.class, () -> registry.getVersion(MODEL, 3));
+        // In time order: registered at T0 + 101 to 104 s, deleted and staged at T0 + 150 s, the alias at T0 + 200 s.
         assertEquals(List.of(ModelEvent.Action.MODEL_CREATED, ModelEvent.Action.VERSION_REGISTERED,
                         ModelEvent.Action.VERSION_REGISTERED, ModelEvent.Action.VERSION_REGISTERED,
-                        ModelEvent.Action.VERSION_DELETED, ModelEvent.Action.VERSION_REGISTERED,
+                        ModelEvent.Action.VERSION_REGISTERED, ModelEvent.Action.VERSION_DELETED,
                         ModelEvent.Action.VERSION_DELETED, ModelEvent.Action.STAGE_CHANGED,
                         ModelEvent.Action.STAGE_CHANGED, ModelEvent.Action.ALIAS_SET),
                 registry.history(MODEL).stream().map(ModelEvent::action).toList());
@@ -167,6 +168,27 @@ class MlflowImportTest {
         assertTrue(skipped.contains("alias challenger of model " + MODEL + ": version 3 it points to is not imported"),
                 skipped::toString);
         assertEquals(database ? 4 : 5, skipped.size(), skipped::toString);
+    }
+
+    /** A version whose last update MLflow records before its creation no longer changes stage before it was registered. */
+    @Test
+    void theAuditTrailOfAnImportedModelNeverGoesBackInTime() throws Exception {
+        Path store = dir.resolve("skewed");
+        MlflowFixture.writeFileStore(store);
+        Path meta = store.resolve("models/" + MODEL + "/version-1/meta.yaml");
+        Files.writeString(meta, Files.readString(meta).replaceAll("last_updated_timestamp: \\d+",
+                "last_updated_timestamp: " + (T0 + 50_000)));
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImport.from(store).into(tracker).run();
+            List<ModelEvent> history = ModelRegistry.of(tracker).history(MODEL);
+            for (int i = 1; i < history.size(); i++) {
+                assertFalse(history.get(i).time().isBefore(history.get(i - 1).time()), history::toString);
+                assertEquals(i + 1, history.get(i).sequence());
+            }
+            ModelEvent promoted = history.stream().filter(e -> e.action() == ModelEvent.Action.STAGE_CHANGED
+                    && e.version() == 1).findFirst().orElseThrow();
+            assertEquals(Instant.ofEpochMilli(T0 + 101_000), promoted.time(), "at its registration, not before it");
+        }
     }
 
     @Test

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -460,7 +461,7 @@ public final class Importer {
                 notes.add(new Skipped(what, reason));
                 // Its number stays taken, as in MLflow: the trail shows it registered and deleted.
                 events.add(event(events, model.name(), v.version(), ModelEvent.Action.VERSION_DELETED, null, null, null,
-                        instant(v.lastUpdateTime(), at)));
+                        notBefore(instant(v.lastUpdateTime(), at), at)));
                 continue;
             }
             kept.put(v.version(), v);
@@ -478,7 +479,7 @@ public final class Importer {
         for (MlflowSource.SourceVersion v : kept.values()) {
             Stage stage = Stage.parse(v.stage() == null || v.stage().isEmpty() ? "None" : v.stage());
             Instant at = instant(v.creationTime(), created);
-            Instant changed = instant(v.lastUpdateTime(), at);
+            Instant changed = notBefore(instant(v.lastUpdateTime(), at), at);
             if (stage != Stage.NONE) {
                 stages.add(new ModelEvent(0, model.name(), v.version(), ModelEvent.Action.STAGE_CHANGED, null,
                         Stage.NONE.toString(), stage.toString(), changed, "", IMPORTED));
@@ -492,9 +493,26 @@ public final class Importer {
             events.add(event(events, e.model(), e.version(), e.action(), null, e.from(), e.to(), e.time()));
         }
         aliases.forEach((alias, version) -> events.add(event(events, model.name(), version, ModelEvent.Action.ALIAS_SET,
-                alias, null, Integer.toString(version), updated)));
+                alias, null, Integer.toString(version), notBefore(updated, instant(kept.get(version).creationTime(), created)))));
         return new ModelSnapshot(new RegisteredModel(model.name(), model.description(), created, updated,
-                model.tags(), aliases), versionList, events);
+                model.tags(), aliases), versionList, inTimeOrder(events));
+    }
+
+    /**
+     * MLflow keeps no audit trail, so the import writes one from the times it does keep; in the
+     * order they happened, numbered from 1: the model's creation first, then by time, events at
+     * the same instant in the order written (a version is registered before it changes).
+     */
+    private static List<ModelEvent> inTimeOrder(List<ModelEvent> events) {
+        List<ModelEvent> sorted = new ArrayList<>(events.subList(1, events.size()));
+        sorted.sort(Comparator.comparing(ModelEvent::time)); // stable
+        sorted.add(0, events.get(0));
+        List<ModelEvent> numbered = new ArrayList<>(sorted.size());
+        for (ModelEvent e : sorted) {
+            numbered.add(new ModelEvent(numbered.size() + 1, e.model(), e.version(), e.action(), e.alias(), e.from(),
+                    e.to(), e.time(), e.user(), e.comment(), e.gates()));
+        }
+        return numbered;
     }
 
     /** Why a version cannot be imported, or null when it can. */
@@ -589,5 +607,14 @@ public final class Importer {
 
     private static Instant instant(Long millis, Instant otherwise) {
         return millis == null ? otherwise : Instant.ofEpochMilli(millis);
+    }
+
+    /**
+     * MLflow's last-update time of a version, as the time of what changed it, but never before the
+     * version was registered: a hand-edited or clock-skewed store would otherwise give a trail in
+     * which a version changes stage before it exists.
+     */
+    private static Instant notBefore(Instant time, Instant earliest) {
+        return time.isBefore(earliest) ? earliest : time;
     }
 }
