@@ -3,6 +3,7 @@ package dev.runlog.cli;
 import static dev.runlog.cli.CommandsContract.assertFailed;
 import static dev.runlog.cli.CommandsContract.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.runlog.registry.Stage;
 import dev.runlog.tracking.Tracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,35 @@ class CopyCommandTest {
         }
         Result doctor = source.run("doctor", "--store", target);
         assertEquals(1, doctor.code(), doctor::toString);
+        assertTrue(doctor.out().contains("holds a store copy that was stopped before it finished"), doctor::toString);
+    }
+
+    /**
+     * A copy that fails part way (here on an artifact changed on disk) said only the cause and "do
+     * not retry"; it now says the target holds part of the copy and is to be deleted. Copying such a
+     * target onward succeeds silently no more: it warns that the source holds a stopped copy.
+     */
+    @Test
+    void aCopyStoppedPartWaySaysTheTargetHoldsPartOfItAndCopyingThatOnWarns() throws Exception {
+        Path artifact;
+        try (Stream<Path> files = Files.walk(dir.resolve("runs.db.artifacts"))) {
+            artifact = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+        }
+        Files.writeString(artifact, "changed on disk");
+        String target = "sqlite:" + dir.resolve("part.db");
+        Result copy = source.run("copy", "--to", target);
+        assertEquals(1, copy.code(), copy::toString);
+        assertTrue(copy.err().contains("the copy stopped part way: " + target + " now holds what was copied before the"
+                + " error below (its experiments are tagged runlog.copy=unfinished); delete it"), copy::toString);
+        assertTrue(copy.err().contains("SHA-256"), copy::toString);
+        Result refused = source.run("copy", "--to", target);
+        assertFailed(refused, 1, "already has", "nothing was copied");
+        assertFalse(refused.err().contains("stopped part way"), refused::toString);
+        Result onward = source.run("copy", "--from", target, "--to", "sqlite:" + dir.resolve("onward.db"));
+        assertEquals(0, onward.code(), onward::toString);
+        assertTrue(onward.err().contains("runlog: warning: experiment 'iris' (id "), onward::toString);
+        assertTrue(onward.err().contains("holds a copy or MLflow import that was stopped before it finished"), onward::toString);
+        Result doctor = source.run("doctor", "--store", "sqlite:" + dir.resolve("onward.db"));
         assertTrue(doctor.out().contains("holds a store copy that was stopped before it finished"), doctor::toString);
     }
 
