@@ -70,10 +70,43 @@ class MlflowClientRunsTest {
         }
     }
 
-    private static JsonNode post(RunlogServer server, String path, String body) throws Exception {
-        HttpResponse<String> reply = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + "api/2.0/mlflow/" + path))
+    /**
+     * Id 0 was looked up by the name "Default": renaming it sent clients' next runs to a new
+     * "Default", let the renamed one be deleted, and made any experiment renamed "Default" id 0.
+     * As in MLflow, id 0 is now one experiment, whatever it is called, and a restart keeps it.
+     */
+    @Test
+    void mlflowsExperimentZeroStaysOneExperimentThroughRenames() throws Exception {
+        String store = "sqlite:" + dir.resolve("zero.db");
+        String zero;
+        try (Tracker tracker = Tracker.builder().uri(store).shutdownHook(false).build();
+             RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true))) {
+            zero = post(server, "runs/create", "{\"experiment_id\": \"0\"}").at("/run/info/experiment_id").asText();
+            assertEquals("Default", tracker.getExperiment(zero).name());
+            post(server, "experiments/update", "{\"experiment_id\": \"" + zero + "\", \"new_name\": \"renamed\"}");
+            assertEquals(zero, post(server, "runs/create", "{\"experiment_id\": \"0\"}").at("/run/info/experiment_id").asText());
+            String other = tracker.createExperiment("other").id();
+            post(server, "experiments/update", "{\"experiment_id\": \"" + other + "\", \"new_name\": \"Default\"}");
+            assertEquals(zero, post(server, "runs/create", "{\"experiment_id\": \"0\"}").at("/run/info/experiment_id").asText());
+            HttpResponse<String> refused = send(server, "experiments/delete", "{\"experiment_id\": \"" + zero + "\"}");
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertEquals(200, send(server, "experiments/delete", "{\"experiment_id\": \"" + other + "\"}").statusCode());
+        }
+        try (Tracker tracker = Tracker.builder().uri(store).shutdownHook(false).build();
+             RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true))) {
+            assertEquals(zero, post(server, "runs/create", "{\"experiment_id\": \"0\"}").at("/run/info/experiment_id").asText());
+            assertEquals(3 + 1, tracker.searchRuns().experiments(zero).list().size());
+        }
+    }
+
+    private static HttpResponse<String> send(RunlogServer server, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + "api/2.0/mlflow/" + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode post(RunlogServer server, String path, String body) throws Exception {
+        HttpResponse<String> reply = send(server, path, body);
         assertEquals(200, reply.statusCode(), path + ": " + reply.body());
         return JSON.readTree(reply.body());
     }

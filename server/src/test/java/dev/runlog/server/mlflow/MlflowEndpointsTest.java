@@ -131,6 +131,13 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"status\": \"FAILED\"}", 400, "keeps a run's first end"),
                 new Case("GET", "mlflow/runs/get?run_id=${RFIN}", null, 200, "\"status\":\"FINISHED\""),
                 new Case("POST", "mlflow/runs/log-metric", "{\"run_id\": \"${RFIN}\", \"key\": \"m\", \"value\": 1}", 400, "stricter than MLflow"),
+                // Tags only, as MLflow's clients send set_tags: an ended run takes them through log-batch as through set-tag.
+                new Case("POST", "mlflow/runs/log-batch", "{\"run_id\": \"${RFIN}\", \"tags\": [{\"key\": \"late\", \"value\": \"1\"}, {\"key\": \"later\", \"value\": \"2\"}]}", 200, "{}"),
+                new Case("GET", "mlflow/runs/get?run_id=${RFIN}", null, 200, "{\"key\":\"later\",\"value\":\"2\"}"),
+                new Case("POST", "mlflow/runs/log-batch", "{\"run_id\": \"${RFIN}\"}", 200, "{}"),
+                new Case("POST", "mlflow/runs/log-batch", "{\"run_id\": \"${RFIN}\", \"params\": [{\"key\": \"p\", \"value\": \"1\"}], \"tags\": [{\"key\": \"t\", \"value\": \"1\"}]}", 400, "stricter than MLflow"),
+                new Case("POST", "mlflow/runs/log-batch", "{\"run_id\": \"${RFIN}\", \"tags\": [{\"key\": \"mlflow.runName\", \"value\": \"late-name\"}]}", 200, "{}"),
+                new Case("GET", "mlflow/runs/get?run_id=${RFIN}", null, 200, "\"run_name\":\"late-name\""),
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"run_name\": \"r-renamed\"}", 200, "\"run_name\":\"r-renamed\""),
                 new Case("GET", "mlflow/runs/get?run_id=${RFIN}", null, 200, "{\"key\":\"mlflow.runName\",\"value\":\"r-renamed\"}"),
                 new Case("POST", "mlflow/runs/update", "{\"run_id\": \"${RFIN}\", \"run_name\": \" \"}", 400, "blank"),

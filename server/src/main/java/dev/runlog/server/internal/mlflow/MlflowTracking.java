@@ -54,7 +54,6 @@ final class MlflowTracking {
     static final int MAX_ENTITIES_PER_BATCH = 1_000;
     /** MLflow's default experiment id, which its clients use when none is set. */
     static final String DEFAULT_EXPERIMENT_ID = "0";
-    static final String DEFAULT_EXPERIMENT_NAME = "Default";
     /** The run tag MLflow keeps its logged models' MLmodel documents in. */
     static final String MODEL_HISTORY_TAG = "mlflow.log-model.history";
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -62,10 +61,12 @@ final class MlflowTracking {
     private final Tracker tracker;
     private final TrackingStore store;
     private final TrackerStores stores;
+    private final DefaultExperiment defaultExperiment;
 
     MlflowTracking(Tracker tracker) {
         this.tracker = tracker;
         this.stores = TrackerStores.of(tracker);
+        this.defaultExperiment = new DefaultExperiment(tracker);
         this.store = stores.tracking();
     }
 
@@ -81,7 +82,7 @@ final class MlflowTracking {
         routes.put("experiments/update", new MlflowApi.Route(post, this::updateExperiment));
         routes.put("experiments/delete", new MlflowApi.Route(post, r -> {
             Experiment experiment = experiment(r.text("experiment_id"));
-            if (r.text("experiment_id").equals(DEFAULT_EXPERIMENT_ID) || experiment.name().equals(DEFAULT_EXPERIMENT_NAME)) {
+            if (r.text("experiment_id").equals(DEFAULT_EXPERIMENT_ID) || defaultExperiment.is(experiment)) {
                 // As MLflow: every client that names no experiment logs there.
                 throw MlflowException.invalid("Cannot delete the default experiment '" + DEFAULT_EXPERIMENT_ID
                         + "'. This is an internally reserved experiment.");
@@ -179,7 +180,7 @@ final class MlflowTracking {
                 () -> MlflowException.notFound("Could not find experiment with name '" + name + "'"))));
     }
 
-    /** Experiment {@code id}; MLflow's default experiment {@code "0"} is Runlog's {@code "Default"}, made on first use. */
+    /** Experiment {@code id}; MLflow's default experiment {@code "0"} is {@link DefaultExperiment}. */
     Experiment experiment(String id) {
         try {
             return tracker.getExperiment(id);
@@ -188,14 +189,9 @@ final class MlflowTracking {
                 throw MlflowException.notFound("No Experiment with id=" + id + " exists");
             }
         }
-        return tracker.getExperimentByName(DEFAULT_EXPERIMENT_NAME).orElseGet(() -> {
-            try {
-                return tracker.createExperiment(DEFAULT_EXPERIMENT_NAME);
-            } catch (ConflictException raced) {
-                return tracker.getExperimentByName(DEFAULT_EXPERIMENT_NAME).orElseThrow();
-            }
-        });
+        return defaultExperiment.get();
     }
+
 
     private Object searchExperiments(Request r) {
         ExperimentQuery query = tracker.searchExperiments().viewType(viewType(r, "view_type"))
@@ -458,7 +454,16 @@ final class MlflowTracking {
             tags = new LinkedHashMap<>(tags);
             tags.remove(Shapes.RUN_NAME_TAG);
         }
-        store.logBatch(runId, metrics, params, tags);
+        try {
+            store.logBatch(runId, metrics, params, tags);
+        } catch (RunNotActiveException ended) {
+            if (!metrics.isEmpty() || !params.isEmpty()) {
+                throw ended;
+            }
+            // Tags only (how MLflow's clients' set_tags sends them): an ended run takes tags, as through set-tag;
+            // a deleted one refuses them there too. One at a time, as MLflow's set-tag would store them.
+            tags.forEach((key, value) -> tracker.setTag(runId, key, value));
+        }
         if (newName != null) {
             tracker.renameRun(runId, newName);
         }
