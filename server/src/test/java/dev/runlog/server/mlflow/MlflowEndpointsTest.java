@@ -193,7 +193,13 @@ class MlflowEndpointsTest {
                                 "{\\\"features_shape\\\": [150, 4]}") + "}]}", 200, "{}"),
                 new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"dataset\": "
                         + "{\"name\": \"bare\", \"digest\": \"b1\", \"source\": \"file:/b.csv\"}}]}", 200, "{}"),
-                new Case("GET", "mlflow/runs/get?run_id=${R}", null, 200, "\"name\":\"bare\",\"digest\":\"b1\""),
+                // No schema, or one that is not JSON: kept as none, and read back with no schema (not an empty colspec).
+                new Case("GET", "mlflow/runs/get?run_id=${R}", null, 200, "\"name\":\"bare\",\"digest\":\"b1\",\"source_type\":\"local\","
+                        + "\"source\":\"file:/b.csv\",\"profile\":\"{}\""),
+                new Case("POST", "mlflow/runs/log-inputs", "{\"run_id\": \"${R}\", \"datasets\": [{\"dataset\": "
+                        + "{\"name\": \"nojs\", \"digest\": \"n1\", \"source\": \"file:/n.csv\", \"schema\": \"not json\"}}]}", 200, "{}"),
+                new Case("GET", "mlflow/runs/get?run_id=${R}", null, 200, "\"name\":\"nojs\",\"digest\":\"n1\",\"source_type\":\"local\","
+                        + "\"source\":\"file:/n.csv\",\"profile\":\"{}\""),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"{\\\"artifact_path\\\": \\\"model\\\"}\"}", 200, "{}"),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"not json\"}", 400, "not JSON"),
                 new Case("POST", "mlflow/runs/log-model", "{\"run_id\": \"${R}\", \"model_json\": \"[1, 2]\"}", 400, "must be a JSON object"),

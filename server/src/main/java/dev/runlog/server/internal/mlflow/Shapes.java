@@ -102,7 +102,10 @@ final class Shapes {
         dataset.put("digest", d.digest());
         dataset.put("source_type", MlflowTracking.sourceType(d.source()));
         dataset.put("source", d.source());
-        dataset.put("schema", MlflowTracking.schemaJson(d.schema()));
+        if (!d.schema().isEmpty()) {
+            // None sent (or none that was JSON) reads back as none, as MLflow's optional field, not as an empty colspec.
+            dataset.put("schema", MlflowTracking.schemaJson(d.schema()));
+        }
         dataset.put("profile", d.profile().rowCount() == Dataset.Profile.UNKNOWN_ROWS ? "{}"
                 : "{\"num_rows\": " + d.profile().rowCount() + "}");
         return Map.of("tags", tags(Map.of(CONTEXT_TAG, input.context())), "dataset", dataset);
