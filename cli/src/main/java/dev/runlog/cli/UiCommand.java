@@ -2,6 +2,8 @@ package dev.runlog.cli;
 
 import dev.runlog.server.RunlogServer;
 import dev.runlog.server.ServerOptions;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,6 +43,10 @@ final class UiCommand extends CliCommand {
             if (allowWrites) {
                 // MLflow's API needs writes (its clients log as they go): served exactly when they are allowed.
                 String uri = server.uri().toString();
+                if (everyInterface(server.uri().getHost())) {
+                    // 0.0.0.0 is no address a client can reach from another machine.
+                    uri = "http://<this machine's address>:" + server.port() + "/";
+                }
                 ctx().out.println("MLflow clients: MLFLOW_TRACKING_URI=" + uri.substring(0, uri.length() - 1)
                         + (server.token().isPresent() ? " MLFLOW_TRACKING_TOKEN=<the access token>" : ""));
             }
@@ -50,5 +56,18 @@ final class UiCommand extends CliCommand {
             ctx().stop.await();
         }
         return 0;
+    }
+
+    /** Whether {@code host} (an address literal, as the server's URI gives it) is the wildcard of every interface. */
+    private static boolean everyInterface(String host) {
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (!literal.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+            return false; // a name: never the wildcard, and not looked up again here
+        }
+        try {
+            return InetAddress.getByName(literal).isAnyLocalAddress(); // a literal: parsed, not looked up
+        } catch (UnknownHostException malformed) {
+            return false;
+        }
     }
 }

@@ -104,6 +104,23 @@ class UiCommandTest {
         assertTrue(java.nio.file.Files.exists(dir.resolve("new.db")));
     }
 
+    /** On every interface it printed MLFLOW_TRACKING_URI=http://0.0.0.0:PORT, which no other machine can use. */
+    @Test
+    void onEveryInterfaceTheTrackingUriAsksForThisMachinesAddress() throws Exception {
+        try (Tracker tracker = Tracker.inMemory()) {
+            Flushed out = new Flushed();
+            StringWriter err = new StringWriter();
+            Context ctx = Context.forTest(new PrintWriter(out), new PrintWriter(err), Clock.systemUTC(), tracker);
+            CompletableFuture<Integer> code = CompletableFuture.supplyAsync(
+                    () -> RunlogCli.execute(ctx, "ui", "--host", "0.0.0.0", "--port", "0", "--allow-writes"));
+            assertTrue(out.flushed.await(30, TimeUnit.SECONDS), () -> "ui never said where it listens: " + err);
+            assertTrue(Pattern.compile("MLflow clients: MLFLOW_TRACKING_URI=http://<this machine's address>:\\d+"
+                    + " MLFLOW_TRACKING_TOKEN=<the access token>\n").matcher(out.toString()).find(), out.toString());
+            ctx.stop.countDown();
+            assertEquals(0, code.get(30, TimeUnit.SECONDS), err::toString);
+        }
+    }
+
     @Test
     void aPortInUseExitsOne() throws Exception {
         try (Tracker tracker = Tracker.inMemory(); java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
