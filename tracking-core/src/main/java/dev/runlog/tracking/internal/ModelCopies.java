@@ -6,6 +6,8 @@ import dev.runlog.tracking.spi.ProcessOwner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -90,6 +92,33 @@ final class ModelCopies {
     /** Deletes the directory and every copy in it, after the loads in progress end; later loads fail. */
     void close() {
         lock.writeLock().lock();
+        deleteAndUnlock();
+    }
+
+    /**
+     * As {@link #close()}, but waits at most {@code wait} for the loads in progress: the JVM's
+     * shutdown must not hang on a load that never ends (a huge copy, a hostile model). Their
+     * directory is then left; its name says whose it is, so a later tracker's first load deletes it.
+     */
+    void close(Duration wait) {
+        boolean locked;
+        try {
+            locked = lock.writeLock().tryLock(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (!locked) {
+            synchronized (this) {
+                closed = true;
+            }
+            return;
+        }
+        deleteAndUnlock();
+    }
+
+    /** Called holding the write lock, which it releases. */
+    private void deleteAndUnlock() {
         try {
             closed = true;
             Temp.deleteTree(root);

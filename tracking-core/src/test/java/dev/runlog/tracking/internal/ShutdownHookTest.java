@@ -63,6 +63,33 @@ class ShutdownHookTest {
                 "child output: " + lines);
     }
 
+    /**
+     * A model load that never ends (a hostile java-serialized model, a huge copy) held the lock
+     * the shutdown's close waited on with no limit: Ctrl-C and SIGTERM could not end the JVM.
+     */
+    @Test
+    void theShutdownDoesNotWaitForAModelLoadThatNeverEnds() throws Exception {
+        DefaultTracker tracker = (DefaultTracker) dev.runlog.tracking.Tracker.builder().uri("memory:").shutdownHook(false).build();
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        Thread load = new Thread(() -> {
+            Path dir = tracker.modelCopies().startLoad();
+            loading.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            tracker.modelCopies().endLoad(dir, false);
+        });
+        load.start();
+        assertTrue(loading.await(10, TimeUnit.SECONDS));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> tracker.closeOnShutdown(java.time.Duration.ofMillis(200)));
+        finish.countDown();
+        load.join(10_000);
+    }
+
     private static List<String> child(int points, String mode) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
