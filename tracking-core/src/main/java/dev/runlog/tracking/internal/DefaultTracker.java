@@ -687,11 +687,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
         failures.attempt("Closing the tracking store", store::close);
         failures.attempt("Closing the artifact store", artifacts::close);
         // Loaded model copies belong to the tracker: none outlives it.
-        if (flushTimeout == null) {
-            modelCopies.close();
-        } else {
-            modelCopies.close(flushTimeout);
-        }
+        modelCopies.close(flushTimeout);
         failures.throwIfAny();
     }
 

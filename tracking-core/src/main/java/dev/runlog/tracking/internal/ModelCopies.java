@@ -96,11 +96,16 @@ final class ModelCopies {
     }
 
     /**
-     * As {@link #close()}, but waits at most {@code wait} for the loads in progress: the JVM's
-     * shutdown must not hang on a load that never ends (a huge copy, a hostile model). Their
-     * directory is then left; its name says whose it is, so a later tracker's first load deletes it.
+     * As {@link #close()}, but waits at most {@code wait} (null: as long as it takes) for the loads
+     * in progress: the JVM's shutdown must not hang on a load that never ends (a huge copy, a
+     * hostile model). Their directory is then left; its name says whose it is, so a later
+     * tracker's first load deletes it.
      */
     void close(Duration wait) {
+        if (wait == null) {
+            close();
+            return;
+        }
         boolean locked;
         try {
             locked = lock.writeLock().tryLock(wait.toMillis(), TimeUnit.MILLISECONDS);
