@@ -251,6 +251,68 @@ class FlavorLoadingTest {
         return -1;
     }
 
+    /** A model holding nothing but JDK collections, which the class filter lets through. */
+    public record Nested(String name, Set<Object> data) implements java.io.Serializable {
+    }
+
+    /**
+     * HashSets nested 60 deep, each level's two sets holding the next level's two (a few hundred
+     * objects): the class filter passes it, and rebuilding it hashed 2^60 sets, so loading never
+     * ended. It is now refused as soon as the cost shows.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aJavaSerializedBombOfNestedSetsIsRefusedInsteadOfHashingForever() {
+        Set<Object> root = new java.util.HashSet<>();
+        Set<Object> left = root;
+        Set<Object> right = new java.util.HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            Set<Object> a = new java.util.HashSet<>();
+            Set<Object> b = new java.util.HashSet<>();
+            a.add("level " + i);
+            left.add(a);
+            left.add(b);
+            right.add(a);
+            right.add(b);
+            left = a;
+            right = b;
+        }
+        String uri;
+        try (ActiveRun run = tracker.startRun("bomb")) {
+            uri = run.logModel("model", new Nested("bomb", root), ModelFlavor.javaSerialized()).uri();
+        }
+        IntegrityException refused = assertThrows(IntegrityException.class,
+                () -> tracker.loadModel(uri, Nested.class, ModelFlavor.javaSerialized()));
+        assertTrue(refused.getMessage().contains("a deserialization bomb"), refused.getMessage());
+    }
+
+    /**
+     * Legitimate sharing stays loadable: a map of 300,000 keys sharing one list, and a wide tree of
+     * sets with no shared members (3 levels of 100), load as saved.
+     */
+    @Test
+    void javaSerializedCollectionsWithoutABombLoadAsSaved() {
+        Map<String, Object> shared = new java.util.HashMap<>();
+        List<Object> one = new java.util.ArrayList<>(List.of(new java.util.HashSet<>(Set.of("x"))));
+        for (int i = 0; i < 300_000; i++) {
+            shared.put("k" + i, one);
+        }
+        Set<Object> tree = new java.util.HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            Set<Object> middle = new java.util.HashSet<>();
+            for (int j = 0; j < 100; j++) {
+                middle.add(new java.util.HashSet<>(Set.of(i * 100 + j)));
+            }
+            tree.add(middle);
+        }
+        Nested model = new Nested("fine", new java.util.HashSet<>(Set.of(shared, tree)));
+        String uri;
+        try (ActiveRun run = tracker.startRun("fine")) {
+            uri = run.logModel("model", model, ModelFlavor.javaSerialized()).uri();
+        }
+        assertEquals(model, tracker.loadModel(uri, Nested.class, ModelFlavor.javaSerialized()));
+    }
+
     @Test
     void theFilesFlavorStoresRegularFilesOnlyAndRefusesATreeWithNone() throws IOException {
         Path empty = Files.createTempDirectory("runlog-empty-model");

@@ -17,6 +17,8 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,8 @@ public final class JavaSerializedFlavor implements ModelFlavor {
             "java.util.Collections$UnmodifiableSet", "java.util.Collections$EmptyList",
             "java.util.Collections$EmptyMap", "java.util.Collections$EmptySet");
 
+    /** How many collections rebuilding one may visit beyond what its stream holds; see ModelInputStream#resolveObject. */
+    static final long BOMB_COST = 1_000_000;
     /** What the filter records when it stops a read for its size limits rather than for a class. */
     private static final String BEYOND_LIMITS = "(beyond the depth, reference or size limits)";
 
@@ -115,10 +119,47 @@ public final class JavaSerializedFlavor implements ModelFlavor {
      */
     private static final class ModelInputStream extends ObjectInputStream {
         private final ClassLoader loader;
+        /** What rebuilding each collection read so far costs: collections reached through it, counted with repeats. */
+        private final Map<Object, Long> costs = new IdentityHashMap<>();
+        private long objects;
 
         ModelInputStream(InputStream in, Class<?> type) throws IOException {
             super(in);
             this.loader = type.getClassLoader();
+            enableResolveObject(true);
+        }
+
+        /**
+         * Refuses a deserialization bomb the class filter lets through: JDK sets and maps nested
+         * into one another with shared members (a few hundred objects) make each set's read hash
+         * its members again and again, time doubling with each level, so that loading never ends.
+         * Each collection, once read, is costed as the collections its hash would visit, repeats
+         * included; one that costs more than {@value #BOMB_COST} plus twice the objects read so
+         * far (which a model with no such sharing never exceeds) stops the read before the next
+         * level hashes it.
+         */
+        @Override
+        protected Object resolveObject(Object obj) throws IOException {
+            objects++;
+            long cost = 1;
+            if (obj instanceof Collection<?> collection) {
+                for (Object member : collection) {
+                    cost += costs.getOrDefault(member, 0L);
+                }
+            } else if (obj instanceof Map<?, ?> map) {
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    cost += costs.getOrDefault(entry.getKey(), 0L) + costs.getOrDefault(entry.getValue(), 0L);
+                }
+            } else {
+                return obj;
+            }
+            if (cost > BOMB_COST + 2 * objects) {
+                throw new IntegrityException("Refused to deserialize the java-serialized model: its collections nest"
+                        + " into one another with shared members, so that rebuilding them would hash more than "
+                        + BOMB_COST + " of them (a deserialization bomb); it is not loaded");
+            }
+            costs.put(obj, cost);
+            return obj;
         }
 
         @Override
