@@ -62,7 +62,7 @@ public final class ArtifactStores {
         for (Map.Entry<String, String> option : checked.entrySet()) {
             if (!known.contains(option.getKey())) {
                 // The name only: an unknown option may be a secret misspelt or misplaced.
-                throw new InvalidInputException("Artifact location '" + InputRules.hideCredentials(location) + "' takes no option '"
+                throw new InvalidInputException("Artifact location '" + InputRules.hideOptionValues(location) + "' takes no option '"
                         + option.getKey() + "'; " + (known.isEmpty() ? "it takes no options"
                                 : "it takes " + String.join(", ", new TreeSet<>(known))));
             }

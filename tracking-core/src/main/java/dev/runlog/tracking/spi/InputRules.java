@@ -232,6 +232,23 @@ public final class InputRules {
     }
 
     /**
+     * {@code uri} as {@link #hideCredentials} shows it, with the value of every option after its
+     * {@code ?} shown as {@code (hidden)} too: for a message about an option the store does not
+     * know, which may be a secret misspelt or misplaced.
+     * <pre>{@code
+     * hideOptionValues("sqlite:runs.db?pwd=hunter2&synchronous=full")   // "sqlite:runs.db?pwd=(hidden)&synchronous=(hidden)"
+     * }</pre>
+     */
+    public static String hideOptionValues(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        int query = uri.indexOf('?');
+        return query < 0 ? hideCredentials(uri)
+                : hideCredentials(uri.substring(0, query)) + uri.substring(query).replaceAll("=[^&#]*", "=(hidden)");
+    }
+
+    /**
      * {@code text} (a URI, or a message quoting one) with whatever sits between {@code //} and an
      * {@code @} shown as {@code (credentials hidden)}, and the value of any option whose name ends
      * in {@code password}, {@code passwd}, {@code secret}, {@code token} or {@code key} (such as
@@ -245,6 +262,8 @@ public final class InputRules {
      */
     public static String hideCredentials(String text) {
         return text == null ? null : text.replaceAll("//[^\\s&?#'\"]*@", "//(credentials hidden)@")
+                // user:secret@host written without the //, as when a URI's scheme was left out.
+                .replaceAll("(?<![\\w.+-])[\\w.+-]+:[^\\s/@&?#'\"]+@", "(credentials hidden)@")
                 // The same written %-encoded, as an option's value may be (%2F%2F user:secret %40).
                 .replaceAll("(?i)%2F%2F[^\\s&?#'\"/]*%40", "%2F%2F(credentials hidden)%40")
                 .replaceAll("(?i)(\\b[\\w.-]*(?:password|passwd|secret|token|key)=)[^\\s&#'\"]*", "$1(hidden)");

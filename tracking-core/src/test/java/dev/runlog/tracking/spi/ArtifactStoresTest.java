@@ -44,6 +44,21 @@ class ArtifactStoresTest {
         assertTrue(e.getMessage().contains("region"), e.getMessage());
     }
 
+    /** A URI whose scheme was left out (user:secret@host) showed the secret: it is hidden as behind a //. */
+    @Test
+    void credentialsAreHiddenWithOrWithoutTheSlashesAndUnknownOptionsWithoutTheirValues() {
+        assertEquals("(credentials hidden)@host/db", InputRules.hideCredentials("bob:s3cr3t@host/db"));
+        assertEquals("No store for scheme 'bob' (tracking URI '(credentials hidden)@host/db')",
+                InputRules.hideCredentials("No store for scheme 'bob' (tracking URI 'bob:s3cr3t@host/db')"));
+        assertEquals("sqlite:runs.db", InputRules.hideCredentials("sqlite:runs.db"));
+        assertEquals("models:/m@champion", InputRules.hideCredentials("models:/m@champion"));
+        assertEquals("sqlite:/tmp/x.db?pwd=(hidden)&synchronous=(hidden)",
+                InputRules.hideOptionValues("sqlite:/tmp/x.db?pwd=hunter2&synchronous=full"));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ArtifactStores.open(dir.toString(), Map.of("pwd", "hunter2")));
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
     @Test
     void aFileLocationWithCredentialsIsRefusedWithoutThem() {
         for (String location : new String[] {"file://AK:SECRETPW@host/dir", "file://AK:SECRETPW@ho st/dir",

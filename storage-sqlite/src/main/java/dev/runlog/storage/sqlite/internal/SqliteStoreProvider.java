@@ -114,7 +114,7 @@ public final class SqliteStoreProvider implements StoreProvider {
     private static InvalidInputException unknownOption(String uri, String option, Set<String> artifactOptions) {
         String more = artifactOptions == null || artifactOptions.isEmpty() ? ""
                 : ", and its artifact location takes " + String.join(", ", new TreeSet<>(artifactOptions));
-        return new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': unknown option '" + option
+        return new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "': unknown option '" + option
                 + "'; the sqlite store takes artifacts=LOCATION (a directory or a URI such as s3://bucket/prefix)"
                 + " and synchronous=normal|full" + more);
     }
