@@ -23,6 +23,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -76,7 +77,7 @@ final class Archives {
         ObjectNode manifest = manifest(tracker, "model", run);
         manifest.put("artifact_path", uri.artifactPath());
         manifest.put("model_uuid", descriptor.model.modelUuid());
-        write(tarGz, tar -> {
+        write(tarGz, run, tar -> {
             putJson(tar, MANIFEST, manifest);
             putArtifacts(tracker, tar, uri.runId(), uri.artifactPath(), "model/");
         });
@@ -104,7 +105,7 @@ final class Archives {
         for (int i = 0; i < keys.size(); i++) {
             metrics.addObject().put("key", keys.get(i)).put("file", "metrics/" + i + ".bin");
         }
-        write(tarGz, tar -> {
+        write(tarGz, run, tar -> {
             putJson(tar, MANIFEST, manifest);
             putJson(tar, "run.json", description);
             for (int i = 0; i < keys.size(); i++) {
@@ -121,6 +122,40 @@ final class Archives {
             }
             putArtifacts(tracker, tar, runId, "", "artifacts/");
         });
+    }
+
+    /**
+     * An archive never replaces a store's own files, even when the caller allows replacing the
+     * target: an SQLite database (a slip of the store's own name loses the whole store) or a file
+     * under the local artifact directory the exported run's files live in (the store records what
+     * is there, and a replaced file fails its check).
+     */
+    private static void refuseStoreFiles(Path tarGz, Path target, Run source) {
+        if (Files.isRegularFile(target)) {
+            byte[] head;
+            try (InputStream in = Files.newInputStream(target)) {
+                head = in.readNBytes(16);
+            } catch (IOException e) {
+                throw new StoreException("Could not read " + tarGz + ", which the archive would replace: " + e.getMessage(), e);
+            }
+            if (new String(head, StandardCharsets.ISO_8859_1).equals("SQLite format 3\0")) {
+                throw new InvalidInputException("Archive path " + tarGz + " is an SQLite database (a Runlog store?);"
+                        + " an export never replaces one: give another file");
+            }
+        }
+        String location = source.info().artifactUri();
+        if (location.startsWith("file:")) {
+            Path root;
+            try {
+                root = Path.of(java.net.URI.create(location)).toAbsolutePath().normalize().getParent().getParent();
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException | NullPointerException e) {
+                return; // no local directory to protect
+            }
+            if (target.startsWith(root)) {
+                throw new InvalidInputException("Archive path " + tarGz + " is inside the store's artifact directory "
+                        + root + ", whose files the store records; give a file outside it");
+            }
+        }
     }
 
     private static ObjectNode manifest(DefaultTracker tracker, String kind, Run run) {
@@ -142,13 +177,14 @@ final class Archives {
      * Writes beside the target and moves into place, so a failed export leaves no partial archive;
      * one killed outright leaves its temporary file, which the next export into that directory deletes.
      */
-    private static void write(Path tarGz, TarWriter writer) {
-        Path target = tarGz.toAbsolutePath();
+    private static void write(Path tarGz, Run source, TarWriter writer) {
+        Path target = tarGz.toAbsolutePath().normalize();
         if (Files.isDirectory(target)) {
             // Not a store failure to retry: the caller named a directory where the archive goes.
             throw new InvalidInputException("Archive path " + tarGz + " is a directory; give the archive's file,"
                     + " such as " + target.resolve("export.tar.gz"));
         }
+        refuseStoreFiles(tarGz, target, source);
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
