@@ -26,6 +26,32 @@ final class SafeExtractor {
     private SafeExtractor() {
     }
 
+    /**
+     * After the tar's end marker only zeros may follow, and after the gzip stream nothing: a second
+     * gzip stream or bytes appended would hold entries the read above never saw, which an import
+     * would otherwise drop without a word.
+     */
+    private static void refuseDataAfterTheEnd(Path tarGz, InputStream gz, InputStream raw) throws IOException {
+        byte[] rest = new byte[1 << 13];
+        long padding = 0;
+        for (int n; (n = gz.read(rest)) > 0; ) {
+            for (int i = 0; i < n; i++) {
+                if (rest[i] != 0) {
+                    throw new IntegrityException("Archive " + tarGz + " holds data after the end of its tar; refused");
+                }
+            }
+            padding += n;
+            if (padding > 1 << 20) {
+                throw new IntegrityException("Archive " + tarGz + " holds more than 1 MiB of padding after its tar; refused");
+            }
+        }
+        // The gzip reader stops right after its stream's trailer (the buffered input lets it step back to there).
+        if (raw.read() != -1) {
+            throw new IntegrityException("Archive " + tarGz + " holds data after the end of its gzip stream (a second stream,"
+                    + " or bytes appended); refused");
+        }
+    }
+
     /** Unpacks {@code tarGz} into the new directory {@code target}, which must not exist yet. */
     static void extract(Path tarGz, Path target, long sizeLimit) {
         if (!Files.isRegularFile(tarGz)) {
@@ -40,8 +66,9 @@ final class SafeExtractor {
             long total = 0;
             int entries = 0;
             try (InputStream file = Files.newInputStream(tarGz);
-                 TarArchiveInputStream tar = new TarArchiveInputStream(
-                         new GzipCompressorInputStream(new BufferedInputStream(file)))) {
+                 BufferedInputStream raw = new BufferedInputStream(file);
+                 GzipCompressorInputStream gz = new GzipCompressorInputStream(raw);
+                 TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
                 TarArchiveEntry entry;
                 while ((entry = tar.getNextEntry()) != null) {
                     if (++entries > MAX_ENTRIES) {
@@ -95,6 +122,8 @@ final class SafeExtractor {
                         }
                     }
                 }
+                name = null;
+                refuseDataAfterTheEnd(tarGz, gz, raw);
             }
             done = true;
         } catch (IOException e) {

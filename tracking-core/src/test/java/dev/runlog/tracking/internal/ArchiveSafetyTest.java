@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -203,6 +204,31 @@ class ArchiveSafetyTest {
         Path archive = dir.resolve("noise.tar.gz");
         Files.write(archive, noise);
         assertRefusedByBoth(archive, "noise.tar.gz", "not a readable");
+    }
+
+    /**
+     * A second gzip stream (two archives joined with cat) or bytes appended after the first held
+     * entries the import never read, and it imported without them; now the archive is refused.
+     */
+    @Test
+    void dataAfterTheArchivesEndIsRefusedNotDropped() throws IOException {
+        Path model = exportedModel(new TinyModel("m", List.of(1.0), 0.0));
+        byte[] whole = Files.readAllBytes(model);
+        Path joined = dir.resolve("joined.tar.gz");
+        Files.write(joined, concat(whole, Files.readAllBytes(tarGz("more.tar.gz", file("artifacts/after-eof.txt", "x")))));
+        assertRefusedByBoth(joined, "joined.tar.gz", "data after the end of its gzip stream");
+        Path appended = dir.resolve("appended.tar.gz");
+        Files.write(appended, concat(whole, "junk".getBytes(StandardCharsets.UTF_8)));
+        assertRefusedByBoth(appended, "appended.tar.gz", "data after the end of its gzip stream");
+        // The model itself, with nothing after it, still imports.
+        assertEquals(new TinyModel("m", List.of(1.0), 0.0),
+                tracker.loadModel(tracker.importModel(model).uri(), TinyModel.class));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     @Test
