@@ -93,6 +93,21 @@ public interface ExperimentsContract {
     }
 
     @Test
+    @DisplayName("experiment names are compared exactly: case and Unicode form make different names")
+    default void namesAreComparedExactly(Tracker tracker) {
+        String nfc = "caf\u00e9";
+        String nfd = "cafe\u0301";
+        List<String> names = List.of("iris", "IRIS", "Iris", nfc, nfd);
+        for (String name : names) {
+            ActiveRun run = tracker.startRun(name);
+            Experiment experiment = tracker.getExperimentByName(name).orElseThrow(() -> new AssertionError(name));
+            assertEquals(name, experiment.name());
+            assertEquals(experiment.id(), run.experimentId(), () -> "a run started in '" + name + "' went to another experiment");
+        }
+        assertEquals(names.size(), tracker.listExperiments(ViewType.ALL).size(), "one experiment per name");
+    }
+
+    @Test
     @DisplayName("createExperiment with a taken name fails with ConflictException")
     default void duplicateNameConflicts(Tracker tracker) {
         Experiment created = tracker.createExperiment("churn");

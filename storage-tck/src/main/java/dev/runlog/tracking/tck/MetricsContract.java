@@ -146,6 +146,38 @@ public interface MetricsContract {
         assertEquals(Double.doubleToRawLongBits(values[7]), Double.doubleToRawLongBits(latest.value()));
     }
 
+    @Test
+    @DisplayName("a long history keeps every point, in step order, each value bit for bit (-0.0 and NaN included)")
+    default void longHistoryKeepsEveryPointExactly(Tracker tracker) {
+        int points = 5_000;
+        ActiveRun run = tracker.startRun("iris");
+        for (int i = 0; i < points; i++) {
+            run.logMetric("loss", value(i), i);
+        }
+        run.flush();
+        List<Metric> history = tracker.metricHistory(run.id(), "loss");
+        assertEquals(points, history.size(), "points kept");
+        for (int i = 0; i < points; i++) {
+            Metric point = history.get(i);
+            int step = i;
+            assertEquals(step, point.step(), () -> "point " + step + " of the history");
+            assertEquals(Double.doubleToRawLongBits(value(i)), Double.doubleToRawLongBits(point.value()),
+                    () -> "value at step " + step + " read back as " + point.value() + ", logged " + value(step));
+        }
+        assertEquals(points, tracker.metricSeries(run.id(), "loss").size());
+    }
+
+    /** Point i of the long history: mostly plain values, with -0.0, NaN and the infinities among them. */
+    private static double value(int i) {
+        return switch (i % 97) {
+            case 13 -> -0.0;
+            case 29 -> Double.NaN;
+            case 41 -> Double.POSITIVE_INFINITY;
+            case 53 -> Double.NEGATIVE_INFINITY;
+            default -> 1.0 / (i + 1);
+        };
+    }
+
     private static int indexOf(long[] array, long value) {
         for (int i = 0; i < array.length; i++) {
             if (array[i] == value) {
