@@ -179,6 +179,7 @@ class PgSchemaTest {
         said.put("UPDATE runlog_schema SET version = 0", "records schema version 0 in runlog_schema");
         said.put("UPDATE runlog_schema SET version = -3", "records schema version -3 in runlog_schema");
         said.put("DROP TABLE runlog_schema", "has no table runlog_schema");
+        said.put("UPDATE runlog_schema SET version = 4", "records schema version 4, yet holds what migration 5 creates");
         said.put("ALTER TABLE runlog_schema ALTER COLUMN version TYPE text", "has no integer column version");
         said.put("ALTER TABLE runlog_schema RENAME COLUMN version TO v", "has no integer column version");
         for (String damage : said.keySet()) {

@@ -154,6 +154,22 @@ class DatabaseFileTest {
         assertEquals(999, pragmaInt(file, "user_version"));
     }
 
+    /** A version lowered by hand met its own tables again: "table already exists; try again", a retry that never helps. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 5, 8})
+    void aRunlogDatabaseWhoseSchemaVersionWasLoweredIsRefusedAsDamaged(int version) throws Exception {
+        Path file = dir.resolve("lowered" + version + ".db");
+        try (Tracker tracker = Tracker.open("sqlite:" + file); ActiveRun run = tracker.startRun("lowered")) {
+            run.logMetric("loss", 0.5, 1);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = " + version);
+        }
+        assertRefusedUntouched(IntegrityException.class, file, "damaged schema header", "records schema version " + version,
+                "yet holds what migration", "left untouched");
+        assertEquals(version, pragmaInt(file, "user_version"));
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(ints = {-1, 0, Integer.MIN_VALUE})
     void aRunlogDatabaseWhoseSchemaVersionWasChangedToZeroOrBelowIsRefusedAsDamaged(int version) throws Exception {
@@ -379,7 +395,8 @@ class DatabaseFileTest {
         Path file = dir.resolve("x.db");
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> Tracker.open("sqlite:" + file + "?journal=delete"));
-        assertTrue(e.getMessage().contains("journal=delete"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown option 'journal'") && !e.getMessage().contains("journal=delete"),
+                "named, its value hidden: " + e.getMessage());
         InvalidInputException empty = assertThrows(InvalidInputException.class,
                 () -> Tracker.open("sqlite:" + file + "?artifacts="));
         assertTrue(empty.getMessage().contains("artifacts="), empty.getMessage());

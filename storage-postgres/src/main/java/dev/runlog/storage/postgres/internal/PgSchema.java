@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The schema, as numbered migrations. The database records the last one applied in
@@ -302,7 +303,12 @@ final class PgSchema {
                 for (int next = version + 1; next <= latestVersion(); next++) {
                     for (String sql : MIGRATIONS.get(next - 1).split(";\\s*\\n")) {
                         if (!sql.isBlank()) {
-                            s.execute(sql);
+                            try {
+                                s.execute(sql);
+                            } catch (SQLException e) {
+                                refuseIfAlreadyMigrated(db, e, version, next);
+                                throw e;
+                            }
                         }
                     }
                 }
@@ -362,6 +368,17 @@ final class PgSchema {
             throw damaged(db, "it holds Runlog's tables but records schema version " + version + " in runlog_schema");
         }
         return version;
+    }
+
+    /**
+     * A migration that meets a table, index or column it would create (42P07, 42701, 42710) says
+     * the recorded version was lowered by hand; the transaction rolls back, leaving the database as it was.
+     */
+    private static void refuseIfAlreadyMigrated(PgDatabase db, SQLException e, int recorded, int migration) {
+        if (Set.of("42P07", "42701", "42710").contains(e.getSQLState())) {
+            throw damaged(db, "it records schema version " + recorded + ", yet holds what migration " + migration
+                    + " creates (" + e.getMessage() + ")");
+        }
     }
 
     private static IntegrityException damaged(PgDatabase db, String what) {

@@ -271,7 +271,12 @@ final class SqliteDatabase implements AutoCloseable {
                 for (int next = version + 1; next <= Schema.latestVersion(); next++) {
                     for (String sql : Schema.MIGRATIONS.get(next - 1).split(";\\s*\\n")) {
                         if (!sql.isBlank()) {
-                            s.execute(sql);
+                            try {
+                                s.execute(sql);
+                            } catch (SQLException e) {
+                                refuseIfAlreadyMigrated(e, version, next);
+                                throw e;
+                            }
                         }
                     }
                     log().log(System.Logger.Level.DEBUG, "Migrated Runlog database {0} to schema version {1}", file, next);
@@ -283,6 +288,22 @@ final class SqliteDatabase implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * A migration that meets what it would create (a table, index or column) says the recorded
+     * version was lowered by hand: the file holds a later schema than its header says. Not a
+     * failure to retry; the transaction rolls back, so the file stays as it was.
+     */
+    private void refuseIfAlreadyMigrated(SQLException e, int recorded, int migration) {
+        String message = String.valueOf(e.getMessage());
+        if (isBusy(e) || !(message.contains("already exists") || message.contains("duplicate column name"))) {
+            return;
+        }
+        throw new IntegrityException(file + " has a damaged schema header: it records schema version " + recorded
+                + ", yet holds what migration " + migration + " creates (" + message + "); it is not opened, and was"
+                + " left untouched (if you know its version, 1 to " + Schema.latestVersion() + ", set PRAGMA user_version"
+                + " back to it, or restore a backup)", e);
     }
 
     Path file() {
