@@ -407,7 +407,7 @@ final class PgTrackingStore implements TrackingStore {
         if (dead.isEmpty()) {
             return List.of();
         }
-        return db.write(c -> {
+        List<String> ended = db.write(c -> {
             List<String> killed = new ArrayList<>();
             for (Map.Entry<String, ProcessOwner> entry : dead.entrySet()) {
                 // Again under the row lock: the run may have ended since the read.
@@ -419,11 +419,16 @@ final class PgTrackingStore implements TrackingStore {
                         + " marked KILLED by pid " + self.pid() + " when it opened the store";
                 PgRunWrites.upsertTags(c, entry.getKey(), Map.of(Tracker.KILLED_REASON_TAG, reason));
                 PgRunData.refresh(c, entry.getKey()); // the run's one-row record, which getRun reads, holds its tags too
-                LOG.log(System.Logger.Level.INFO, "Run {0} marked KILLED: {1}", entry.getKey(), reason);
                 killed.add(entry.getKey());
             }
             return killed;
         });
+        // Said once committed: a failed transaction rolls back, and the runs stay RUNNING.
+        for (String runId : ended) {
+            LOG.log(System.Logger.Level.INFO, "Run {0} marked KILLED: its process ({1}) is gone and did not end it",
+                    runId, dead.get(runId));
+        }
+        return ended;
     }
 
     /** What the tracker calls: the time is kept, and gc measures the run's age from it. */

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -146,7 +147,7 @@ final class SqliteMaintenance {
         if (dead.isEmpty()) {
             return List.of();
         }
-        return db.writeIfFree(c -> {
+        List<String> ended = db.writeIfFree(c -> {
             List<String> killed = new ArrayList<>();
             for (Map.Entry<String, ProcessOwner> entry : dead) {
                 String runId = entry.getKey();
@@ -161,11 +162,18 @@ final class SqliteMaintenance {
                 SqliteTrackingStore.upsertTags(c, runId, tags);
                 SqliteTrackingStore.updateRunData(c, runId, Map.of(), tags, Map.of());
                 update(c, "DELETE FROM run_owners WHERE run_id = ?", runId);
-                log().log(System.Logger.Level.INFO, "Run {0} marked KILLED: {1}", runId, reason);
                 killed.add(runId);
             }
             return killed;
         }).orElseGet(List::of);
+        // Said once committed: a full disk rolls the transaction back, and the runs stay RUNNING.
+        Map<String, ProcessOwner> owners = new HashMap<>();
+        dead.forEach(entry -> owners.put(entry.getKey(), entry.getValue()));
+        for (String runId : ended) {
+            log().log(System.Logger.Level.INFO, "Run {0} marked KILLED: its process ({1}) is gone and did not end it",
+                    runId, owners.get(runId));
+        }
+        return ended;
     }
 
     /**
