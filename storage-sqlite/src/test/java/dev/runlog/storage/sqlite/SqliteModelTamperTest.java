@@ -145,6 +145,17 @@ class SqliteModelTamperTest {
         assertRefused(() -> tracker.loadModel(v1.source(), Weights.class), "descriptor", "changed since the model was logged");
     }
 
+    /** A descriptor deleted (a store copied without its artifacts) was said to have "changed". */
+    @Test
+    void aDescriptorThatWentMissingIsSaidToBeMissingNotChanged() throws Exception {
+        ModelVersion v1 = register(A);
+        Files.delete(modelDir(v1).resolve("MLmodel.json"));
+        IntegrityException e = assertRefused(() -> tracker.loadModel(v1.source(), Weights.class), "descriptor",
+                "went missing after the model was logged", "was recorded when stored but is missing");
+        assertFalse(e.getMessage().contains("changed since"), e.getMessage());
+        assertRefused(() -> registry.load("models:/m/1", Weights.class), "'m'", "Version 1", "went missing");
+    }
+
     @Test
     void aPayloadEditedAloneIsNamedByLoad() throws Exception {
         ModelVersion v1 = register(A);

@@ -126,7 +126,9 @@ final class ModelSupport {
         try (InputStream in = tracker.runArtifacts().open(uri.runId(), file)) {
             return in.readAllBytes();
         } catch (IntegrityException e) {
-            throw new IntegrityException("The descriptor " + descriptorUri(uri) + " changed since the model was logged: "
+            // Recorded, then deleted (a store copied without its artifacts): "changed" would send the user looking for an edit.
+            String what = e.getCause() instanceof NotFoundException ? " went missing after" : " changed since";
+            throw new IntegrityException("The descriptor " + descriptorUri(uri) + what + " the model was logged: "
                     + e.getMessage(), e);
         } catch (NotFoundException e) {
             throw new NotFoundException("No model at runs:/" + uri.runId() + "/" + uri.artifactPath()
