@@ -278,6 +278,12 @@ class MlflowEndpointsTest {
                 new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/a.txt", "hello", 200, "{}"),
                 new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/%2E%2E/%2E%2E/x", "x", 400, "'..'"),
                 new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/a%5Cb.txt", "x", 400, "holds a backslash"),
+                // Stored under U+FFFD names, and as one file under two names, before.
+                new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/%c0%ae%c0%ae/x.txt", "x", 400, "is not %-encoded UTF-8"),
+                new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir//a.txt", "x", 400, "has an empty or '.' part"),
+                new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/%2e/a.txt", "x", 400, "has an empty or '.' part"),
+                new Case("PUT", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/caf%C3%A9+1.txt", "x", 200, "{}"),
+                new Case("GET", "mlflow-artifacts/artifacts?path=${E}/${R}/artifacts/dir", null, 200, "\"path\":\"caf\u00e9+1.txt\""),
                 new Case("GET", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/a.txt", null, 200, "hello"),
                 // HEAD is a GET without the body, as MLflow's (Flask's) routes answer it.
                 new Case("HEAD", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/a.txt", null, 200, ""),

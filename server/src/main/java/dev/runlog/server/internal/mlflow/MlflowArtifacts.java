@@ -15,7 +15,9 @@ import dev.runlog.tracking.spi.TrackerStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,11 +97,30 @@ final class MlflowArtifacts {
         }
     }
 
+    /**
+     * One path segment, %-decoded strictly: bytes that are no UTF-8 (such as the overlong
+     * {@code %c0%ae}) are refused, not turned into U+FFFD and stored under a name nobody wrote.
+     */
     private static String decode(String raw) {
+        byte[] utf8 = raw.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer bytes = ByteBuffer.allocate(utf8.length);
+        for (int i = 0; i < utf8.length; i++) {
+            if (utf8[i] != '%') {
+                bytes.put(utf8[i]);
+                continue;
+            }
+            if (i + 2 >= utf8.length || Character.digit(utf8[i + 1], 16) < 0 || Character.digit(utf8[i + 2], 16) < 0) {
+                throw MlflowException.invalid("bad percent-encoding in '" + raw + "'");
+            }
+            bytes.put((byte) (Character.digit(utf8[i + 1], 16) * 16 + Character.digit(utf8[i + 2], 16)));
+            i += 2;
+        }
+        bytes.flip();
         try {
-            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw MlflowException.invalid("bad percent-encoding in '" + raw + "'");
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw MlflowException.invalid("artifact path segment '" + raw + "' is not %-encoded UTF-8");
         }
     }
 
@@ -115,6 +136,11 @@ final class MlflowArtifacts {
         if (parts.length < 3 || !parts[2].equals("artifacts")) {
             throw MlflowException.invalid("artifact path '" + proxyPath + "' is not <experiment id>/<run id>/artifacts/<path>,"
                     + " the form of this server's mlflow-artifacts: URIs");
+        }
+        if (parts.length == 4 && List.of(parts[3].split("/", -1)).stream().anyMatch(p -> p.equals(".") || p.isEmpty())
+                && !parts[3].isEmpty()) {
+            // Normalizing would merge a//b and a/./b into a/b: two names for one file, as archives refuse too.
+            throw MlflowException.invalid("artifact path '" + proxyPath + "' has an empty or '.' part");
         }
         String path = ArtifactPaths.normalize(parts.length == 4 ? parts[3] : "");
         Run run = tracker.getRun(InputRules.runId(parts[1]));
