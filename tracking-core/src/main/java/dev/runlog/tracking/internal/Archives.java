@@ -393,7 +393,7 @@ final class Archives {
                             Dataset.class);
                 } catch (JsonProcessingException e) {
                     throw new IntegrityException("Archive " + tarGz + ": input " + inputs.size() + " is not a dataset: "
-                            + e.getOriginalMessage());
+                            + datasetProblem(e));
                 }
                 inputs.add(DefaultActiveRun.checkedInput(dataset, text(input, "context", tarGz)));
             }
@@ -627,11 +627,32 @@ final class Archives {
     /** A time field: whole epoch milliseconds, never a string or a number read as 0. */
     private static long millis(JsonNode object, String name, Path tarGz) {
         JsonNode value = field(object, name, JsonNode::isIntegralNumber, "whole epoch milliseconds", tarGz);
-        if (!value.canConvertToLong()) {
-            throw new IntegrityException("Archive " + tarGz + ": '" + name + "' (" + value + ") is beyond epoch milliseconds");
+        // From 1970 through 9999: a run exported by Runlog was timed by a clock; a time past that
+        // (Long.MAX_VALUE) would sort the run first in every listing and date its experiment forever.
+        if (!value.canConvertToLong() || value.asLong() < 0 || value.asLong() > LATEST_MILLIS) {
+            throw new IntegrityException("Archive " + tarGz + ": '" + name + "' (" + value + ") is not a time from 1970"
+                    + " through the year 9999 in epoch milliseconds");
         }
         return value.asLong();
     }
+
+    /**
+     * What is wrong with a dataset's JSON, in the archive's own terms: the field it is at, and the
+     * dataset's own rule when one refused it (not the mapper's words about the classes it builds).
+     */
+    private static String datasetProblem(JsonProcessingException e) {
+        String at = e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()
+                ? mapping.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                        .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("")
+                : "";
+        Throwable cause = e.getCause();
+        String why = cause instanceof dev.runlog.tracking.RunlogException rule ? rule.getMessage()
+                : "a missing field or a value of the wrong kind";
+        return (at.isEmpty() ? "" : "at '" + at + "', ") + why;
+    }
+
+    /** 9999-12-31T23:59:59.999Z. */
+    private static final long LATEST_MILLIS = 253_402_300_799_999L;
 
     /** The string values of a JSON object; any other kind of value is a damaged archive, never read as "". */
     private static Map<String, String> strings(JsonNode object, String kind, Path tarGz) {

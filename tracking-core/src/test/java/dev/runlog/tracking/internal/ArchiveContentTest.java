@@ -1,6 +1,7 @@
 package dev.runlog.tracking.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +58,11 @@ class ArchiveContentTest {
         refused(archive, "run.json", json -> json.put("start_time", "yesterday"), IntegrityException.class,
                 "'start_time' is not whole epoch milliseconds");
         refused(archive, "run.json", json -> json.put("start_time", new java.math.BigInteger("1180591620717411303424")),
-                IntegrityException.class, "is beyond epoch milliseconds");
+                IntegrityException.class, "is not a time from 1970 through the year 9999");
+        // Imported before: sorted first in every listing and dated its experiment +292278994 for good.
+        refused(archive, "run.json", json -> json.put("start_time", Long.MAX_VALUE).put("end_time", Long.MAX_VALUE),
+                IntegrityException.class, "'start_time' (9223372036854775807) is not a time from 1970 through the year 9999");
+        refused(archive, "run.json", json -> json.put("start_time", -5L), IntegrityException.class, "'start_time' (-5)");
         refused(archive, "run.json", json -> json.put("end_time", json.get("start_time").asLong() - 1),
                 IntegrityException.class, "before it starts");
         refused(archive, "run.json", json -> json.putArray("params").add("a"), IntegrityException.class,
@@ -65,6 +70,13 @@ class ArchiveContentTest {
         refused(archive, "run.json", json -> json.put("inputs", "nope"), IntegrityException.class, "'inputs' is not an array");
         refused(archive, "run.json", json -> json.putArray("inputs").addObject().put("context", "training")
                 .putObject("dataset").putNull("digest"), IntegrityException.class, "input 0 is not a dataset");
+        // Said in the archive's terms, not the mapper's ("Cannot construct instance of `dev.runlog...`").
+        RunlogException profile = refused(archive, "run.json", json -> json.putArray("inputs").addObject()
+                .put("context", "training").putObject("dataset").put("name", "d").put("digest", "abc").put("source", "s")
+                .putObject("profile").put("rowCount", "many"), IntegrityException.class,
+                "input 0 is not a dataset: at 'profile.rowCount', a missing field or a value of the wrong kind");
+        assertFalse(profile.getMessage().contains("dev.runlog") || profile.getMessage().contains("construct"),
+                "no class names: " + profile.getMessage());
         refusedBytes(archive, "run.json", null, "has no run.json");
         refusedBytes(archive, "run.json", "{\"name\": ".getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 "run.json is not valid JSON");
@@ -191,8 +203,8 @@ class ArchiveContentTest {
         return archive;
     }
 
-    private void refused(Path archive, String entry, Consumer<ObjectNode> change, Class<? extends RunlogException> type,
-                         String fragment) throws IOException {
+    private RunlogException refused(Path archive, String entry, Consumer<ObjectNode> change,
+                                    Class<? extends RunlogException> type, String fragment) throws IOException {
         Path changed = rewrite(archive, entry, change);
         try (Tracker target = Tracker.inMemory()) {
             RunlogException e = assertThrows(type, () -> target.importRun(changed));
@@ -200,6 +212,7 @@ class ArchiveContentTest {
             assertTrue(e.getMessage().startsWith("Archive " + changed), e.getMessage());
             assertEquals(List.of(), target.listExperiments().stream().map(x -> x.name()).toList(),
                     "nothing of the archive is kept");
+            return e;
         }
     }
 
