@@ -435,8 +435,10 @@ public interface TrackingStore extends AutoCloseable {
     void endRun(String runId, RunStatus status, Instant endTime);
 
     /**
-     * Ends as KILLED, at {@code endTime}, every RUNNING run whose owning process is known to be
-     * gone, and tags each with {@code Tracker.KILLED_REASON_TAG} saying why. A store that records
+     * Ends as KILLED every RUNNING run whose owning process is known to be gone, and tags each with
+     * {@code Tracker.KILLED_REASON_TAG} saying why. Its end time is its last sign of life the store
+     * holds, such as the time of its latest metric point (its start without one), never after
+     * {@code endTime}, the moment it was found: found days later, it did not run for days. A store that records
      * which process owns a run (the SQLite store: host, pid and process start time) must end only
      * runs owned by a process of this machine that it can tell is dead, never a run of another
      * machine or of a live process. The tracker calls this when it opens and from

@@ -411,12 +411,18 @@ final class PgTrackingStore implements TrackingStore {
             List<String> killed = new ArrayList<>();
             for (Map.Entry<String, ProcessOwner> entry : dead.entrySet()) {
                 // Again under the row lock: the run may have ended since the read.
-                if (update(c, "UPDATE runlog_runs SET status = ?, end_time = GREATEST(?, start_time), owner_host = NULL WHERE run_id = ? AND status = ?",
-                        RunStatus.KILLED.name(), endTime.toEpochMilli(), entry.getKey(), RunStatus.RUNNING.name()) == 0) {
+                // Ended at its last sign of life, its latest stored point (its start without one), not when
+                // a later process happened to notice: that could be days after, and every duration would say so.
+                if (update(c, "UPDATE runlog_runs SET status = ?, end_time = GREATEST(start_time, LEAST(?, COALESCE((SELECT"
+                        + " MAX(GREATEST(last_timestamp, latest_timestamp)) FROM runlog_metric_series WHERE run_id = ?),"
+                        + " start_time))), owner_host = NULL WHERE run_id = ? AND status = ?",
+                        RunStatus.KILLED.name(), endTime.toEpochMilli(), entry.getKey(), entry.getKey(),
+                        RunStatus.RUNNING.name()) == 0) {
                     continue;
                 }
                 String reason = "its process (" + entry.getValue() + ") is gone and did not end it: killed or crashed;"
-                        + " marked KILLED by pid " + self.pid() + " when it opened the store";
+                        + " marked KILLED by pid " + self.pid() + " when it opened the store at " + endTime
+                        + ", ended at its last stored metric point (or its start)";
                 PgRunWrites.upsertTags(c, entry.getKey(), Map.of(Tracker.KILLED_REASON_TAG, reason));
                 PgRunData.refresh(c, entry.getKey()); // the run's one-row record, which getRun reads, holds its tags too
                 killed.add(entry.getKey());

@@ -152,12 +152,17 @@ final class SqliteMaintenance {
             for (Map.Entry<String, ProcessOwner> entry : dead) {
                 String runId = entry.getKey();
                 // Checked again under the write lock: another process may have ended it since the read.
-                if (update(c, "UPDATE runs SET status = ?, end_time = MAX(?, start_time) WHERE run_id = ? AND status = ?",
-                        RunStatus.KILLED.name(), endTime.toEpochMilli(), runId, RunStatus.RUNNING.name()) == 0) {
+                // Ended at its last sign of life, its latest stored point (its start without one), not when
+                // a later process happened to notice: that could be days after, and every duration would say so.
+                if (update(c, "UPDATE runs SET status = ?, end_time = MAX(start_time, MIN(?, COALESCE((SELECT"
+                        + " MAX(MAX(last_timestamp, latest_timestamp)) FROM metric_series WHERE run_id = ?), start_time)))"
+                        + " WHERE run_id = ? AND status = ?",
+                        RunStatus.KILLED.name(), endTime.toEpochMilli(), runId, runId, RunStatus.RUNNING.name()) == 0) {
                     continue;
                 }
                 String reason = "its process (" + entry.getValue() + ") is gone and did not end it: killed or crashed;"
-                        + " marked KILLED by pid " + ProcessOwner.current().pid() + " when it opened the store";
+                        + " marked KILLED by pid " + ProcessOwner.current().pid() + " when it opened the store at " + endTime
+                        + ", ended at its last stored metric point (or its start)";
                 Map<String, String> tags = Map.of(Tracker.KILLED_REASON_TAG, reason);
                 SqliteTrackingStore.upsertTags(c, runId, tags);
                 SqliteTrackingStore.updateRunData(c, runId, Map.of(), tags, Map.of());
