@@ -99,6 +99,36 @@ class MlflowClientRunsTest {
         }
     }
 
+    /**
+     * A child logged through Runlog's API named its parent and user in Runlog's tags only: MLflow's
+     * clients saw user_id "" (though attributes.user_id matched it) and no mlflow.parentRunId.
+     */
+    @Test
+    void aRunLoggedThroughRunlogsApiShowsMlflowsUserAndParentTags() throws Exception {
+        try (Tracker tracker = Tracker.builder().uri("sqlite:" + dir.resolve("native.db")).shutdownHook(false).build();
+             RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true))) {
+            String parent;
+            String child;
+            try (ActiveRun sweep = tracker.startRun("sweep")) {
+                parent = sweep.id();
+                try (ActiveRun trial = tracker.newRun("sweep").parent(sweep).start()) {
+                    child = trial.id();
+                }
+            }
+            String user = tracker.getRun(child).data().tags().get(ActiveRun.USER_TAG);
+            HttpResponse<String> got = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri()
+                    + "api/2.0/mlflow/runs/get?run_id=" + child)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode run = JSON.readTree(got.body()).get("run");
+            assertEquals(user, run.at("/info/user_id").asText());
+            java.util.Map<String, String> tags = new java.util.HashMap<>();
+            run.at("/data/tags").forEach(t -> tags.put(t.get("key").asText(), t.get("value").asText()));
+            assertEquals(parent, tags.get("mlflow.parentRunId"));
+            assertEquals(user, tags.get("mlflow.user"));
+            assertEquals(java.util.Optional.empty(), java.util.Optional.ofNullable(
+                    tracker.getRun(child).data().tags().get("mlflow.parentRunId")), "what is stored is unchanged");
+        }
+    }
+
     private static HttpResponse<String> send(RunlogServer server, String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + "api/2.0/mlflow/" + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),

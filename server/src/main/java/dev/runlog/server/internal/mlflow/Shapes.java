@@ -2,6 +2,7 @@ package dev.runlog.server.internal.mlflow;
 
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.RegisteredModel;
+import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Dataset;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Experiment;
@@ -24,6 +25,8 @@ import java.util.TreeMap;
 final class Shapes {
     /** The tag MLflow keeps a run's user in: RunInfo's {@code user_id}. */
     static final String USER_TAG = "mlflow.user";
+    /** The tag MLflow nests a child run under its parent with. */
+    static final String MLFLOW_PARENT_TAG = "mlflow.parentRunId";
     /** The tag MLflow keeps a run's name in besides {@code run_name}. */
     static final String RUN_NAME_TAG = "mlflow.runName";
     /** The tag of a dataset input that holds its context ({@code training}, ...). */
@@ -57,7 +60,7 @@ final class Shapes {
         data.put("metrics", run.data().latestMetrics().values().stream()
                 .sorted(java.util.Comparator.comparing(Metric::key)).map(Shapes::metric).toList());
         data.put("params", tags(run.data().params()));
-        data.put("tags", tags(run.data().tags()));
+        data.put("tags", tags(mlflowTags(run.data().tags())));
         List<Object> inputs = new ArrayList<>();
         for (DatasetInput input : run.inputs()) {
             inputs.add(datasetInput(input));
@@ -69,6 +72,38 @@ final class Shapes {
         return json;
     }
 
+    /**
+     * The user as {@code attributes.user_id} filters on it: Runlog's own tag (which a run made
+     * through this API takes from MLflow's), else MLflow's tag; "" for none.
+     */
+    private static String user(Map<String, String> tags) {
+        return tags.getOrDefault(ActiveRun.USER_TAG, tags.getOrDefault(USER_TAG, ""));
+    }
+
+    /**
+     * A run's tags as MLflow's clients look for them: a run logged through Runlog's API names its
+     * parent and its user in Runlog's tags only, so MLflow's {@code mlflow.parentRunId} (by which
+     * MLflow's UI and scripts nest a sweep's children) and {@code mlflow.user} are added when
+     * absent. Read only: what is stored is unchanged, so a search must name Runlog's tags.
+     */
+    private static Map<String, String> mlflowTags(Map<String, String> tags) {
+        String parent = tags.get(ActiveRun.PARENT_RUN_ID_TAG);
+        String user = tags.get(ActiveRun.USER_TAG);
+        boolean addParent = parent != null && !tags.containsKey(MLFLOW_PARENT_TAG);
+        boolean addUser = user != null && !tags.containsKey(USER_TAG);
+        if (!addParent && !addUser) {
+            return tags;
+        }
+        Map<String, String> shown = new LinkedHashMap<>(tags);
+        if (addParent) {
+            shown.put(MLFLOW_PARENT_TAG, parent);
+        }
+        if (addUser) {
+            shown.put(USER_TAG, user);
+        }
+        return shown;
+    }
+
     static Map<String, Object> runInfo(Run run) {
         RunInfo info = run.info();
         Map<String, Object> json = new LinkedHashMap<>();
@@ -76,7 +111,7 @@ final class Shapes {
         json.put("run_uuid", info.id());
         json.put("run_name", info.name());
         json.put("experiment_id", info.experimentId());
-        json.put("user_id", run.data().tags().getOrDefault(USER_TAG, ""));
+        json.put("user_id", user(run.data().tags()));
         json.put("status", info.status().name());
         json.put("start_time", info.startTime().toEpochMilli());
         info.endTime().ifPresent(end -> json.put("end_time", end.toEpochMilli()));
