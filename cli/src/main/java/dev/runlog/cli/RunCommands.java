@@ -410,8 +410,8 @@ final class RunCommands {
                     if (differs || !changedOnly) {
                         Map<String, Object> r = new LinkedHashMap<>();
                         r.put("key", row[0]);
-                        r.put("a", row[1]);
-                        r.put("b", row[2]);
+                        r.put("a", jsonValue(row[0], row[1], a));
+                        r.put("b", jsonValue(row[0], row[2], b));
                         r.put("differs", differs);
                         json.add(r);
                     }
@@ -440,6 +440,18 @@ final class RunCommands {
             table.color(0, marker -> marker.equals("*") ? YELLOW : null);
             table.print(ctx().out, ctx().color);
             return 0;
+        }
+
+        /**
+         * A row's value as the other JSON output gives it: the duration in milliseconds (null while
+         * running), a metric as a number (NaN and infinities as strings), anything else as text.
+         */
+        private static Object jsonValue(String key, String value, Run run) {
+            if (key.equals("duration")) {
+                return run.info().endTime().map(end -> java.time.Duration.between(run.info().startTime(), end).toMillis())
+                        .orElse(null);
+            }
+            return value != null && key.startsWith("metrics.") ? (Object) Double.parseDouble(value) : value;
         }
 
         private static String shown(String exact) {

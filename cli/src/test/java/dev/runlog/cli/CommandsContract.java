@@ -332,6 +332,15 @@ abstract class CommandsContract {
         }
         assertEquals("0.1", lr.get("a").asText());
         assertTrue(lr.get("differs").asBoolean());
+        // Numbers a script can compare, as the other JSON output gives them: not "0.91" nor "736 ms".
+        java.util.Map<String, JsonNode> rows = new java.util.HashMap<>();
+        json.get("rows").forEach(row -> rows.put(row.get("key").asText(), row));
+        assertTrue(rows.get("metrics.acc").get("a").isNumber(), rows.get("metrics.acc")::toString);
+        assertEquals(0.91, rows.get("metrics.acc").get("a").asDouble());
+        assertTrue(rows.get("duration").get("a").isIntegralNumber(), rows.get("duration")::toString);
+        var runA = h.tracker.getRun(h.runA).info();
+        assertEquals(java.time.Duration.between(runA.startTime(), runA.endTime().orElseThrow()).toMillis(),
+                rows.get("duration").get("a").asLong());
     }
 
     @Test
