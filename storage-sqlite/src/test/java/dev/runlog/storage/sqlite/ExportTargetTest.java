@@ -47,6 +47,18 @@ class ExportTargetTest {
             InvalidInputException beside = assertThrows(InvalidInputException.class,
                     () -> tracker.exportRun(runId, dir.resolve("runs.db.artifacts/export.tar.gz")));
             assertTrue(beside.getMessage().contains("is inside the store's artifact directory"), beside.getMessage());
+            // Through a link to the artifact directory, and onto the database's side files.
+            Path link = Files.createSymbolicLink(dir.resolve("artlink"), dir.resolve("runs.db.artifacts"));
+            InvalidInputException linked = assertThrows(InvalidInputException.class,
+                    () -> tracker.exportRun(runId, link.resolve(runId).resolve("artifacts/notes/hello.txt")));
+            assertTrue(linked.getMessage().contains("is inside the store's artifact directory"), linked.getMessage());
+            for (String side : List.of("-wal", "-shm", "-journal")) {
+                InvalidInputException sideFile = assertThrows(InvalidInputException.class,
+                        () -> tracker.exportRun(runId, dir.resolve("runs.db" + side)));
+                assertTrue(sideFile.getMessage().contains("the " + side + " file of an SQLite database"), sideFile.getMessage());
+            }
+            Path dbLink = Files.createSymbolicLink(dir.resolve("db-link"), db);
+            assertThrows(InvalidInputException.class, () -> tracker.exportRun(runId, dbLink));
             assertEquals("hello", Files.readString(recorded));
             assertEquals(List.of(), TrackerStores.of(tracker).tracking().checkStore().problems());
 

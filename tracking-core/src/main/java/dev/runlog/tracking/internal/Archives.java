@@ -131,30 +131,53 @@ final class Archives {
      * is there, and a replaced file fails its check).
      */
     private static void refuseStoreFiles(Path tarGz, Path target, Run source) {
-        if (Files.isRegularFile(target)) {
-            byte[] head;
-            try (InputStream in = Files.newInputStream(target)) {
-                head = in.readNBytes(16);
-            } catch (IOException e) {
-                throw new StoreException("Could not read " + tarGz + ", which the archive would replace: " + e.getMessage(), e);
-            }
-            if (new String(head, StandardCharsets.ISO_8859_1).equals("SQLite format 3\0")) {
-                throw new InvalidInputException("Archive path " + tarGz + " is an SQLite database (a Runlog store?);"
-                        + " an export never replaces one: give another file");
+        Path real = realPath(target);
+        String name = real.getFileName() == null ? "" : real.getFileName().toString();
+        // The database's side files too: replacing a live -wal loses what it holds.
+        for (String side : new String[] {"", "-wal", "-shm", "-journal"}) {
+            if (name.endsWith(side) && isSqliteDatabase(real.resolveSibling(name.substring(0, name.length() - side.length())))) {
+                throw new InvalidInputException("Archive path " + tarGz + " is " + (side.isEmpty() ? "" : "the " + side
+                        + " file of ") + "an SQLite database (a Runlog store?); an export never replaces one: give another file");
             }
         }
         String location = source.info().artifactUri();
         if (location.startsWith("file:")) {
             Path root;
             try {
-                root = Path.of(java.net.URI.create(location)).toAbsolutePath().normalize().getParent().getParent();
+                root = realPath(Path.of(java.net.URI.create(location)).toAbsolutePath().normalize().getParent().getParent());
             } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException | NullPointerException e) {
                 return; // no local directory to protect
             }
-            if (target.startsWith(root)) {
+            if (real.startsWith(root)) {
                 throw new InvalidInputException("Archive path " + tarGz + " is inside the store's artifact directory "
                         + root + ", whose files the store records; give a file outside it");
             }
+        }
+    }
+
+    /** {@code path} with every link resolved, as far as it exists (a file to be written need not). */
+    private static Path realPath(Path path) {
+        Path existing = path;
+        Path rest = Path.of("");
+        while (existing != null && !Files.exists(existing)) {
+            rest = existing.getFileName().resolve(rest);
+            existing = existing.getParent();
+        }
+        try {
+            return existing == null ? path : existing.toRealPath().resolve(rest).normalize();
+        } catch (IOException e) {
+            return path;
+        }
+    }
+
+    private static boolean isSqliteDatabase(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(16), StandardCharsets.ISO_8859_1).equals("SQLite format 3\0");
+        } catch (IOException e) {
+            return false;
         }
     }
 
