@@ -140,7 +140,8 @@ final class Context implements AutoCloseable {
         if (ownsTracker) {
             Optional<Path> file = sqliteFile(uri);
             if (file.isPresent() && !Files.exists(file.get())) {
-                throw new NoStore("no store at " + file.get() + " (" + InputRules.hideCredentials(uri) + "); check --store: runlog makes a"
+                throw new NoStore(InputRules.hideCredentials("no store at " + file.get() + " (" + InputRules.hideOptionValues(uri)
+                        + ")") + "; check --store: runlog makes a"
                         + " store only for import, import-mlflow, copy --to and ui --allow-writes");
             }
         }

@@ -35,7 +35,7 @@ final class ImportMlflowCommand extends FormattedCommand {
         // A local source is checked first, so a mistyped one leaves no new, empty target behind.
         Optional<Path> local = Context.localFile(from);
         if (local.isPresent() && !Files.exists(local.get())) {
-            throw new NotFoundException("no MLflow store at " + local.get());
+            throw new NotFoundException(InputRules.hideCredentials("no MLflow store at " + local.get()));
         }
         String targetUri = to == null ? ctx().storeUri() : to;
         Optional<Path> targetFile = Context.sqliteFile(targetUri);

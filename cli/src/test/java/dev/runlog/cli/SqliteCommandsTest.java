@@ -42,10 +42,14 @@ class SqliteCommandsTest extends CommandsContract {
         for (String uri : List.of("sqlite:" + dir.resolve("typo.db"), "sqlite:///" + dir.resolve("typo.db") + "?synchronous=full")) {
             for (String[] command : List.of(new String[] {"doctor"}, new String[] {"runs"}, new String[] {"model", "m"})) {
                 Result r = h.run(concat(command, "--store", uri));
-                assertEquals(new Result(1, "", "runlog: no store at " + dir.resolve("typo.db") + " (" + uri + "); check"
+                assertEquals(new Result(1, "", "runlog: no store at " + dir.resolve("typo.db") + " ("
+                        + uri.replace("=full", "=(hidden)") + "); check"
                         + " --store: runlog makes a store only for import, import-mlflow, copy --to and ui --allow-writes\n"), r);
             }
         }
+        // The URI's option values stay out of the message: one may be a secret misspelt or misplaced.
+        Result misspelt = h.run("runs", "--store", "sqlite:" + dir.resolve("typo.db") + "?pwd=hunter2");
+        assertFalse(misspelt.err().contains("hunter2"), misspelt::toString);
         assertFalse(Files.exists(dir.resolve("typo.db")));
         // SQLite's own spellings get the store's refusal, not "no store at" a file of that name.
         for (String uri : List.of("sqlite::memory:", "sqlite:file:x.db")) {

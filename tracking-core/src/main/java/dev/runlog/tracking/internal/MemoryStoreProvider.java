@@ -15,7 +15,7 @@ public final class MemoryStoreProvider implements StoreProvider {
     public Stores open(String uri) {
         String rest = uri.substring(uri.indexOf(':') + 1);
         if (!rest.isEmpty()) {
-            throw new InvalidInputException("Tracking URI '" + uri + "': the memory store takes no location; write 'memory:'");
+            throw new InvalidInputException("Tracking URI '" + dev.runlog.tracking.spi.InputRules.hideOptionValues(uri) + "': the memory store takes no location; write 'memory:'");
         }
         return new Stores(new InMemoryTrackingStore(), ArtifactStore.inMemory());
     }

@@ -104,6 +104,10 @@ final class MlflowTracking {
         }));
         routes.put("experiments/set-experiment-tag", new MlflowApi.Route(post, r -> {
             String key = InputRules.key("tag", r.text("key"));
+            if (key.equals(DefaultExperiment.TAG)) {
+                // Runlog's own marker of experiment 0: moved, it would hand id 0 (and its delete guard) to another.
+                throw MlflowException.invalid("The tag " + key + " marks MLflow's experiment 0 and is Runlog's to set");
+            }
             Experiment experiment = experiment(r.text("experiment_id"));
             if (experiment.lifecycleStage() != LifecycleStage.ACTIVE) {
                 throw MlflowException.invalid("The experiment " + experiment.id() + " must be in the 'active' state."

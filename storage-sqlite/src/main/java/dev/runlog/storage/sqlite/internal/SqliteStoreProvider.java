@@ -50,7 +50,7 @@ public final class SqliteStoreProvider implements StoreProvider {
                             + " synchronous=full");
                 }
                 if (options.putIfAbsent(name, value) != null) {
-                    throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' gives option '" + name + "' twice");
+                    throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "' gives option '" + name + "' twice");
                 }
             }
             rest = rest.substring(0, query);

@@ -57,7 +57,8 @@ class SynchronousOptionTest {
     @ValueSource(strings = {"password=topsecret4", "sslpassword=topsecret4", "secret_key=topsecret4",
             "artifacts=elsewhere&aws_secret=topsecret4", "token=%zztopsecret4",
             // Names no secret, yet may be one misspelt (pwd) or misplaced: the value stays out too.
-            "pwd=topsecret4", "synchronous=full&credential=topsecret4", "artifacts=elsewhere&region=topsecret4"})
+            "pwd=topsecret4", "synchronous=full&credential=topsecret4", "artifacts=elsewhere&region=topsecret4",
+            "synchronous=topsecret4&synchronous=full"})
     void aRefusedOptionIsNamedWithoutItsValue(String option) {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> Tracker.open("sqlite:" + dir.resolve("x.db") + "?" + option));
