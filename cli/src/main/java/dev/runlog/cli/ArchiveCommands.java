@@ -129,7 +129,8 @@ final class ArchiveCommands {
         try (InputStream raw = Files.newInputStream(archive);
              TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
             TarArchiveEntry entry = tar.getNextEntry();
-            while (entry != null && !entry.getName().equals(MANIFEST)) {
+            // GNU tar's "tar czf x.tgz ." writes ./ before every name; the import reads it alike.
+            while (entry != null && !entry.getName().replaceFirst("^(\\./)+", "").equals(MANIFEST)) {
                 entry = tar.getNextEntry();
             }
             if (entry == null || !entry.isFile() || entry.getSize() > MANIFEST_LIMIT) {

@@ -124,6 +124,25 @@ class ArchiveCommandsTest {
         assertEquals(0, imported.code(), imported::toString);
         assertEquals("run", json(imported.out()).get("kind").asText());
         assertEquals("0.1", target.tracker.getRun(json(imported.out()).get("run_id").asText()).data().params().get("lr"));
+
+        // What `tar czf x.tar.gz .` gives: ./ before every name, which the CLI took for no manifest.
+        Path dotted = dir.resolve("dotted.tar.gz");
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(Files.newOutputStream(dotted)))) {
+            for (var e : entries.entrySet()) {
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("./" + e.getKey());
+                entry.setSize(e.getValue().length);
+                tar.putArchiveEntry(entry);
+                tar.write(e.getValue());
+                tar.closeArchiveEntry();
+            }
+        }
+        Result fromDot;
+        try (CliHarness other = new CliHarness("memory:")) {
+            fromDot = other.run("import", dotted.toString());
+        }
+        assertEquals(0, fromDot.code(), fromDot::toString);
+        assertTrue(fromDot.out().startsWith("imported run "), fromDot.out());
     }
 
     @Test
