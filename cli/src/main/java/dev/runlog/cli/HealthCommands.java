@@ -244,15 +244,13 @@ final class HealthCommands {
          */
         private static Check runs(Tracker tracker) {
             long[] counts = new long[3];
-            try (Stream<Run> runs = tracker.searchRuns().viewType(ViewType.ALL).stream()) {
-                runs.forEach(run -> {
-                    counts[0]++;
-                    counts[1] += run.info().status() == RunStatus.RUNNING ? 1 : 0;
-                    counts[2] += run.data().tags().containsKey("runlog.killedReason") ? 1 : 0;
-                });
-            }
-            // What import-mlflow marks until its last write: a store it was stopped in holds part of the history.
             List<String> problems = new ArrayList<>();
+            forEachReadableRun(tracker, run -> {
+                counts[0]++;
+                counts[1] += run.info().status() == RunStatus.RUNNING ? 1 : 0;
+                counts[2] += run.data().tags().containsKey("runlog.killedReason") ? 1 : 0;
+            }, (runId, e) -> problems.add(e.getMessage()));
+            // What import-mlflow marks until its last write: a store it was stopped in holds part of the history.
             try (Stream<Experiment> all = tracker.searchExperiments().viewType(ViewType.ALL).stream()) {
                 all.forEach(e -> {
                     if (MlflowImport.UNFINISHED.equals(e.tags().get(MlflowImport.STATE_TAG))) {
@@ -272,38 +270,66 @@ final class HealthCommands {
         /** Every file of every run against its record; the files that fail, by run, go into {@code damaged}. */
         private Check artifacts(Tracker tracker, TrackerStores stores, Map<String, List<String>> damaged) {
             List<String> problems = new ArrayList<>();
-            long files = 0;
-            long bytes = 0;
-            long runs = 0;
-            try (Stream<Run> all = tracker.searchRuns().viewType(ViewType.ALL).stream()) {
-                for (Run run : (Iterable<Run>) all::iterator) {
-                    String runId = run.info().id();
-                    Set<String> recordedPaths = new HashSet<>();
-                    for (ArtifactEntry recorded : stores.tracking().recordedArtifacts(runId)) {
-                        recordedPaths.add(recorded.path());
-                        if (recorded.isDirectory() || recorded.sha256().isEmpty()) {
-                            continue;
-                        }
-                        files++;
-                        bytes += recorded.size();
-                        String problem = verify(stores, runId, recorded);
-                        if (problem != null) {
-                            problems.add("run " + runId + ": " + recorded.path() + ": " + problem);
-                            damaged.computeIfAbsent(runId, id -> new ArrayList<>()).add(recorded.path());
-                        }
+            long[] counts = new long[3]; // files, bytes, runs
+            forEachReadableRun(tracker, run -> {
+                String runId = run.info().id();
+                Set<String> recordedPaths = new HashSet<>();
+                for (ArtifactEntry recorded : stores.tracking().recordedArtifacts(runId)) {
+                    recordedPaths.add(recorded.path());
+                    if (recorded.isDirectory() || recorded.sha256().isEmpty()) {
+                        continue;
                     }
-                    for (String path : unrecorded(stores, runId, "", recordedPaths)) {
-                        problems.add("run " + runId + ": " + path + ": not recorded (left by a logArtifacts cut short,"
-                                + " or put there by other means; reads refuse it, exports and copies leave it out)");
-                    }
-                    if (++runs % 100 == 0) {
-                        ctx().progress("checked the artifacts of " + runs + " runs");
+                    counts[0]++;
+                    counts[1] += recorded.size();
+                    String problem = verify(stores, runId, recorded);
+                    if (problem != null) {
+                        problems.add("run " + runId + ": " + recorded.path() + ": " + problem);
+                        damaged.computeIfAbsent(runId, id -> new ArrayList<>()).add(recorded.path());
                     }
                 }
-            }
+                for (String path : unrecorded(stores, runId, "", recordedPaths)) {
+                    problems.add("run " + runId + ": " + path + ": not recorded (left by a logArtifacts cut short,"
+                            + " or put there by other means; reads refuse it, exports and copies leave it out)");
+                }
+                if (++counts[2] % 100 == 0) {
+                    ctx().progress("checked the artifacts of " + counts[2] + " runs");
+                }
+            }, (runId, e) -> problems.add("run " + runId + ": its record cannot be read, so its files were not checked"));
             ctx().progressDone();
-            return new Check("artifacts", count(files, "file") + " (" + Text.size(bytes) + ") of " + count(runs, "run")
-                    + " checked against their recorded SHA-256", problems);
+            return new Check("artifacts", count(counts[0], "file") + " (" + Text.size(counts[1]) + ") of "
+                    + count(counts[2], "run") + " checked against their recorded SHA-256", problems);
+        }
+
+        /** How a store's error names the run whose record it could not read. */
+        private static final Pattern UNREADABLE_RUN = Pattern.compile("^Run ([0-9a-f]{32}): ");
+
+        /**
+         * Every run {@code action} can be given, and each run whose record cannot be read to
+         * {@code unreadable}: a search stops at such a record, so it is searched again without the
+         * runs found unreadable, as often as it meets one. A failure that names no run ends it.
+         */
+        private static void forEachReadableRun(Tracker tracker, java.util.function.Consumer<Run> action,
+                                               java.util.function.BiConsumer<String, IntegrityException> unreadable) {
+            Set<String> skipped = new LinkedHashSet<>();
+            Set<String> done = new HashSet<>();
+            while (true) {
+                String filter = skipped.isEmpty() ? "" : "attributes.run_id NOT IN ("
+                        + skipped.stream().map(id -> "'" + id + "'").collect(Collectors.joining(", ")) + ")";
+                try (Stream<Run> all = tracker.searchRuns().viewType(ViewType.ALL).filter(filter).stream()) {
+                    for (Run run : (Iterable<Run>) all::iterator) {
+                        if (done.add(run.info().id())) {
+                            action.accept(run);
+                        }
+                    }
+                    return;
+                } catch (IntegrityException e) {
+                    Matcher named = UNREADABLE_RUN.matcher(String.valueOf(e.getMessage()));
+                    if (!named.find() || !skipped.add(named.group(1))) {
+                        throw e;
+                    }
+                    unreadable.accept(named.group(1), e);
+                }
+            }
         }
 
         /** The files under {@code dir} that the artifact store holds and the tracking store never recorded. */

@@ -90,6 +90,35 @@ class HealthCommandsTest {
         assertEquals(3, json.get("checks").get(2).get("problems").size());
     }
 
+    /**
+     * A corrupt run record stopped the runs and artifacts checks at that run ("could not finish"),
+     * hiding the other runs' damaged files; each check now goes on past it, naming it.
+     */
+    @Test
+    void aCorruptRunRecordIsNamedAndTheOtherRunsAreStillChecked() throws Exception {
+        String runA = h.runA;
+        String runB = h.runB;
+        Path payload;
+        try (var files = Files.list(artifact(runB, "model/data"))) {
+            payload = files.findFirst().orElseThrow();
+        }
+        Files.writeString(payload, "changed by hand");
+        h.close();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
+             var s = c.createStatement()) {
+            s.executeUpdate("UPDATE run_data SET data = x'00112233' WHERE run_id = '" + runA + "'");
+        }
+        h = new CliHarness("sqlite:" + dir.resolve("runs.db"));
+        Result r = h.run("doctor");
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.out().contains("runs: Run " + runA + ": The stored data record of a run is corrupt (retrying will not"
+                + " help): it ends before its last field"), r.out());
+        assertTrue(r.out().contains("artifacts: run " + runA + ": its record cannot be read, so its files were not checked"), r.out());
+        assertTrue(r.out().contains("artifacts: run " + runB + ": model/data/" + payload.getFileName() + ": changed"), r.out());
+        assertFalse(r.out().contains("could not finish"), r.out());
+        assertTrue(r.lines().stream().anyMatch(l -> l.startsWith("runs ") && l.contains("1 runs, 0 running")), r.out());
+    }
+
     @Test
     void doctorNamesAnExperimentOfAnMlflowImportThatWasStoppedBeforeItFinished() {
         String experiment = h.tracker.getRun(h.runA).info().experimentId();

@@ -75,8 +75,12 @@ final class RunDataCodec {
                 latest.put(key, new Metric(key, Double.longBitsToDouble(in.getLong()), step, timestamp));
             }
             return new Data(params, tags, latest);
-        } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException | IOException e) {
-            throw new IntegrityException("The stored data record of a run is corrupt (retrying will not help): " + e, e);
+        } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
+            throw new IntegrityException("The stored data record of a run is corrupt (retrying will not help): it ends"
+                    + " before its last field", e);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new IntegrityException("The stored data record of a run is corrupt (retrying will not help): "
+                    + e.getMessage(), e);
         }
     }
 
