@@ -13,9 +13,10 @@ import dev.runlog.tracking.spi.InputRules;
  */
 public record GateResult(String gate, boolean passed, String actual, String required) {
     public GateResult {
-        InputRules.notNull("gate", gate);
-        actual = actual == null ? "" : actual;
-        required = required == null ? "" : required;
+        // Stored in the audit trail: text no store can keep (a lone surrogate, a NUL) is refused here, not altered there.
+        InputRules.text("gate", InputRules.notNull("gate", gate));
+        actual = actual == null ? "" : InputRules.text("gate " + gate + "'s actual value", actual);
+        required = required == null ? "" : InputRules.text("gate " + gate + "'s required value", required);
     }
 
     /** A passed gate with nothing more to say. */

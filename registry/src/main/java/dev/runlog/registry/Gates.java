@@ -222,7 +222,7 @@ public final class Gates {
 
     /** A gate from a predicate, named {@code description} in its result. */
     public static Gate check(String description, Predicate<PromotionCandidate> predicate) {
-        InputRules.notNull("description", description);
+        InputRules.text("gate description", InputRules.notNull("description", description));
         InputRules.notNull("predicate", predicate);
         return candidate -> predicate.test(candidate)
                 ? GateResult.pass(description)

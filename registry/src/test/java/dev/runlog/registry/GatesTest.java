@@ -44,6 +44,19 @@ class GatesTest {
     }
 
     @Test
+    @DisplayName("a gate's text that no store keeps (a lone surrogate, a NUL) is refused, not stored altered")
+    void gateTextIsValidUnicodeWithoutNul() {
+        InvalidInputException described = assertThrows(InvalidInputException.class,
+                () -> Gates.check("x\uD800y", candidate -> true));
+        assertTrue(described.getMessage().contains("gate description"), described.getMessage());
+        assertThrows(InvalidInputException.class, () -> new GateResult("g\uDC00", true, "", ""));
+        assertThrows(InvalidInputException.class, () -> GateResult.fail("g", "act\uD800", "req"));
+        InvalidInputException nul = assertThrows(InvalidInputException.class, () -> GateResult.fail("g", "act", "req\u0000"));
+        assertTrue(nul.getMessage().contains("NUL"), nul.getMessage());
+        assertEquals("g: failed, actual 0.5, required >= 0.9", GateResult.fail("g", "0.5", ">= 0.9").toString());
+    }
+
+    @Test
     @DisplayName("metricAtLeast and metricAtMost pass on the bound, and fail on NaN and on a missing metric")
     void thresholds() {
         Gate atLeast = Gates.metricAtLeast("acc", 0.9);
