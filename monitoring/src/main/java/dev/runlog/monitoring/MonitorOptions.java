@@ -33,6 +33,8 @@ public final class MonitorOptions {
     private static final MonitorOptions DEFAULTS = new MonitorOptions(new Values());
     /** The longest window span: ten years, far beyond any monitoring window, and far from overflowing a clock. */
     static final int MAX_SPAN_DAYS = 3_650;
+    /** The largest event buffer: 16 M slots, 64-128 MB of references allocated when the monitor starts. */
+    public static final int MAX_BUFFER_CAPACITY = 1 << 24;
 
     private final Values v;
 
@@ -135,11 +137,12 @@ public final class MonitorOptions {
      * A copy whose buffer between the recording threads and the evaluating thread holds this many
      * events (predictions, labels, latencies); when it is full, events are dropped and counted.
      *
-     * @throws InvalidInputException if capacity is below 2
+     * @throws InvalidInputException if capacity is below 2 or above {@value #MAX_BUFFER_CAPACITY}
      */
     public MonitorOptions bufferCapacity(int capacity) {
-        if (capacity < 2) {
-            throw new InvalidInputException("the buffer holds at least 2 events; got " + capacity);
+        // The ring is allocated whole when the monitor starts: Integer.MAX_VALUE was an OutOfMemoryError there.
+        if (capacity < 2 || capacity > MAX_BUFFER_CAPACITY) {
+            throw new InvalidInputException("the buffer holds 2 to " + MAX_BUFFER_CAPACITY + " events; got " + capacity);
         }
         return with(c -> c.bufferCapacity = capacity);
     }

@@ -52,6 +52,16 @@ class MonitorMisuseTest {
         MonitorOptions.defaults().window(Duration.ofDays(3_650));
     }
 
+    /** Integer.MAX_VALUE was taken, and the monitor's start then failed allocating its ring with an OutOfMemoryError. */
+    @Test
+    void aBufferBeyondItsLargestIsRefusedWhenSet() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> MonitorOptions.defaults().bufferCapacity(Integer.MAX_VALUE));
+        assertEquals("the buffer holds 2 to 16777216 events; got 2147483647", e.getMessage());
+        assertEquals(MonitorOptions.MAX_BUFFER_CAPACITY,
+                MonitorOptions.defaults().bufferCapacity(MonitorOptions.MAX_BUFFER_CAPACITY).bufferCapacity());
+    }
+
     @Test
     void aNegativeLatencyIsRefusedAndOnlyNoLatencyMeansNone() {
         Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
