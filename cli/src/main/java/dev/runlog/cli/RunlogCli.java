@@ -96,7 +96,16 @@ public final class RunlogCli {
 
     /** Runs one command line in {@code ctx} and returns its exit code; {@code ctx} stays open. */
     static int execute(Context ctx, String... args) {
-        return commandLine(ctx, args).execute(args);
+        try {
+            return commandLine(ctx, args).execute(args);
+        } catch (OutOfMemoryError e) {
+            // Picocli passes errors through: without this, a JVM stack trace instead of one line.
+            ctx.out.flush();
+            ctx.err.println("runlog: out of memory (" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB of heap);"
+                    + " --format csv streams what runs and metric print, or give the JVM more, such as"
+                    + " RUNLOG_JAVA_OPTS=-Xmx4g");
+            return FAILED;
+        }
     }
 
     /**
