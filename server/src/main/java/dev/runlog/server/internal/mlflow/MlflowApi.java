@@ -141,8 +141,40 @@ public final class MlflowApi {
         long reading = System.nanoTime();
         byte[] body = readBody(exchange);
         long read = System.nanoTime() - reading;
-        Object reply = route.answer().apply(Request.of(body, exchange.getRequestURI().getRawQuery()));
-        send(exchange, 200, reply, start, cpu, read);
+        Request request = Request.of(body, exchange.getRequestURI().getRawQuery());
+        if (!isLarge(name, request)) {
+            send(exchange, 200, route.answer().apply(request), start, cpu, read);
+            return;
+        }
+        // A reply of up to 50,000 runs is built whole (tens of megabytes): a dozen at once ran the heap
+        // out and stalled every client for minutes. So few are built at a time; the rest wait their turn.
+        try {
+            LARGE_REPLIES.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MlflowException("TEMPORARILY_UNAVAILABLE", 503, "the server is stopping");
+        }
+        try {
+            send(exchange, 200, route.answer().apply(request), start, cpu, read);
+        } finally {
+            LARGE_REPLIES.release();
+        }
+    }
+
+    /** How many replies of more than {@value #LARGE_REPLY} records are built and sent at once. */
+    private static final java.util.concurrent.Semaphore LARGE_REPLIES = new java.util.concurrent.Semaphore(2, true);
+    private static final long LARGE_REPLY = 1_000;
+
+    /** A search asking for more than {@value #LARGE_REPLY} records; its own checks judge the number later. */
+    private static boolean isLarge(String route, Request request) {
+        if (!route.endsWith("/search")) {
+            return false;
+        }
+        try {
+            return request.integer("max_results", 0) > LARGE_REPLY;
+        } catch (RuntimeException notANumber) {
+            return false; // the route refuses it, naming the field
+        }
     }
 
     private static byte[] readBody(HttpExchange exchange) throws IOException {
