@@ -212,8 +212,11 @@ final class Text {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             // U+2028 and U+2029 end a line in some terminals and editors, as U+0085 does.
+            // And the invisible U+200B, U+2060 and U+FEFF, which make two names look alike and a column
+            // look aligned when it is not (not ZWJ and ZWNJ, which scripts and emoji sequences need).
             boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E)
-                    || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C;
+                    || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C
+                    || c == 0x200B || c == 0x2060 || c == 0xFEFF;
             if (control && out == null) {
                 out = new StringBuilder(text.length() + 8).append(text, 0, i);
             }
