@@ -26,7 +26,10 @@ final class WindowEvaluation {
         List<String> features = window.layout().names();
         String nothingCompared = null;
         if (reference != null && window.rows() > 0) {
-            if (!features.isEmpty()) {
+            if (features.isEmpty()) {
+                // Accuracy and latency are still judged; that the inputs are not is said, not left blank.
+                nothingCompared = "the reference has no feature column to compare the inputs with";
+            } else {
                 for (int i = 0; i < features.size(); i++) {
                     if (window.layout().isCategorical(i)) {
                         categories.put(features.get(i), window.categories(i));

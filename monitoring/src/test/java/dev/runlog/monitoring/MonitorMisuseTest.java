@@ -93,6 +93,21 @@ class MonitorMisuseTest {
         assertTrue(tracker.getExperimentByName("monitoring/a/b").isEmpty(), "no experiment made for a refused name");
     }
 
+    /** Its windows had neither a drift verdict nor a reason for none. */
+    @Test
+    void aReferenceWithoutColumnsSaysWhyItsWindowsHaveNoDriftVerdict() {
+        try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "empty", Reference.of(Map.of(), Map.of()),
+                MonitorOptions.defaults().window(3))) {
+            for (int i = 0; i < 3; i++) {
+                monitor.record(new double[0], 1.0, 1_000_000L);
+            }
+            WindowReport report = monitor.flush().get(0);
+            assertEquals(Optional.empty(), report.drift());
+            assertEquals(Optional.of("the reference has no feature column to compare the inputs with"), report.notComparable());
+            assertEquals(3, report.latency().count(), "latency is still judged");
+        }
+    }
+
     @Test
     void afterCloseFlushAndCloseWindowDoNothing() {
         Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
