@@ -71,6 +71,11 @@ final class UiFixture {
         LoggedModel[] model = new LoggedModel[1];
         full = tracker.newRun("sweep").name("full").run(r -> {
             r.logParam("lr", 0.05).logMetric("accuracy", 0.97).logMetric("loss", 0.3, 0).logMetric("loss", 0.1, 1);
+            // What system metrics log beside a run's own, whose names sort before val_auc's.
+            for (String key : List.of("cpu", "heap", "load", "memory", "rss", "threads")) {
+                r.logMetric("system/" + key, 1.0, 0);
+            }
+            r.logMetric("val_auc", 0.9, 0);
             r.logText("hello from the run", "notes/readme.txt")
                     .logJson(Map.of("epochs", 10), "config.json")
                     .logText("x,y\n1,2\n3,4\n", "data/preds.csv")

@@ -165,6 +165,8 @@ class WebUiTest {
                 .stream().filter(a -> a.getText().startsWith(UiFixture.MODEL)).findFirst().orElse(null));
         assertEquals(UiFixture.MODEL + " v2", version.getText(), "newest first");
         BROWSER.awaitElement(".chart[data-key='loss'] canvas");
+        // The run's own metrics are charted first: six system/* keys took every default chart before.
+        BROWSER.awaitElement(".chart[data-key='val_auc'] canvas");
         BROWSER.screenshot("run");
         BROWSER.screenshot("run-datasets-models", ".dataset");
 

@@ -23,7 +23,9 @@ export function seriesOf(runs) {
 export function chartPanel(ctx, runs, keys) {
   const p = ctx.params;
   // keys=- : the user unticked every key (absent would mean the default ones).
-  const chosen = p.has('keys') ? list(p.get('keys')).filter((k) => k !== '-') : keys.slice(0, DEFAULT_KEYS);
+  // By default the training's own metrics first: system/* (CPU, memory) sort first by name, and filled every default chart.
+  const preferred = keys.filter((k) => !k.startsWith('system/')).concat(keys.filter((k) => k.startsWith('system/')));
+  const chosen = p.has('keys') ? list(p.get('keys')).filter((k) => k !== '-') : preferred.slice(0, DEFAULT_KEYS);
   const opts = {x: ['step', 'time', 'relative'].includes(p.get('x')) ? p.get('x') : 'step',
     log: p.get('log') === '1', smooth: Math.min(0.99, Math.max(0, Number(p.get('smooth')) || 0))};
   const series = seriesOf(runs);
