@@ -31,6 +31,11 @@ public final class Gates {
     private Gates() {
     }
 
+    /** A gate's text as a message quotes it: at most 100 characters, so a refusal stays one readable line. */
+    private static String shown(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 97) + "...";
+    }
+
     /**
      * Reads a gate written as text, in the search grammar's terms:
      * {@code metrics.accuracy >= 0.9}, {@code metrics.loss < 0.2} ({@code >=}, {@code <=},
@@ -47,7 +52,7 @@ public final class Gates {
         InputRules.notNull("gate expression", expression);
         Matcher m = EXPRESSION.matcher(expression);
         if (!m.matches()) {
-            throw new InvalidInputException("gate '" + expression + "' is not of the form 'metrics.<key> >= <number>'"
+            throw new InvalidInputException("gate '" + shown(expression) + "' is not of the form 'metrics.<key> >= <number>'"
                     + " (or <=, >, <) or \"tags.<key> = '<value>'\"");
         }
         String key = m.group(2).startsWith("`") ? m.group(2).substring(1, m.group(2).length() - 1) : m.group(2);
@@ -55,20 +60,23 @@ public final class Gates {
         String operand = m.group(4);
         if (m.group(1).toLowerCase(java.util.Locale.ROOT).startsWith("tag")) {
             if (!op.equals("=")) {
-                throw new InvalidInputException("gate '" + expression + "': a tag gate compares with '=', not '" + op + "'");
+                throw new InvalidInputException("gate '" + shown(expression) + "': a tag gate compares with '=', not '" + op + "'");
             }
             return requireTag(key, unquote(expression, operand));
         }
         if (op.equals("=")) {
-            throw new InvalidInputException("gate '" + expression + "': a metric gate compares with >=, <=, > or <, not '='");
+            // "=>" reads as '=' then an operand starting with '>': say what was written, and what is meant.
+            String written = operand.startsWith(">") || operand.startsWith("<") ? "=" + operand.charAt(0) : "=";
+            throw new InvalidInputException("gate '" + shown(expression) + "': a metric gate compares with >=, <=, > or <,"
+                    + " not '" + written + "'" + (written.length() > 1 ? " (write '" + written.charAt(1) + "=')" : ""));
         }
         if (!NUMBER.matcher(operand).matches()) {
-            throw new InvalidInputException("gate '" + expression + "': '" + operand + "' is not a number (write it in"
+            throw new InvalidInputException("gate '" + shown(expression) + "': '" + shown(operand) + "' is not a number (write it in"
                     + " decimal, such as 0.9 or 1e-3)");
         }
         double bound = Double.parseDouble(operand);
         if (Double.isInfinite(bound)) {
-            throw new InvalidInputException("gate '" + expression + "': '" + operand + "' is beyond the range of a"
+            throw new InvalidInputException("gate '" + shown(expression) + "': '" + shown(operand) + "' is beyond the range of a"
                     + " double (about 1.8e308)");
         }
         return switch (op) {

@@ -44,6 +44,16 @@ class GatesTest {
     }
 
     @Test
+    @DisplayName("a refused gate is quoted at most 100 characters long, and '=>' is named as written")
+    void refusalsQuoteTheGateShortAndAsWritten() {
+        InvalidInputException arrow = assertThrows(InvalidInputException.class, () -> Gates.parse("metrics.accuracy => 0.9"));
+        assertTrue(arrow.getMessage().endsWith("not '=>' (write '>=')"), arrow.getMessage());
+        InvalidInputException huge = assertThrows(InvalidInputException.class,
+                () -> Gates.parse("metrics.accuracy >= " + "9".repeat(100_000)));
+        assertTrue(huge.getMessage().length() < 400 && huge.getMessage().contains("..."), huge.getMessage().length() + " characters");
+    }
+
+    @Test
     @DisplayName("a gate's text that no store keeps (a lone surrogate, a NUL) is refused, not stored altered")
     void gateTextIsValidUnicodeWithoutNul() {
         InvalidInputException described = assertThrows(InvalidInputException.class,
