@@ -89,6 +89,27 @@ class DeadProcessRunsTest {
         return tempFiles.stream().anyMatch(name -> name.contains("-" + child.pid() + "-"));
     }
 
+    /** One dead run's damaged record failed the whole clean-up, at every open: the others stayed RUNNING for good. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aDeadRunWhoseRecordIsDamagedDoesNotKeepTheOthersRunning() throws Exception {
+        Path db = dir.resolve("damaged.db");
+        Child damaged = startChild(db);
+        Child healthy = startChild(db);
+        kill(damaged);
+        kill(healthy);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE run_data SET data = x'00112233' WHERE run_id = '" + damaged.runId() + "'");
+        }
+        try (Tracker tracker = Tracker.builder().uri("sqlite:" + db).shutdownHook(false).build()) {
+            assertEquals(RunStatus.KILLED, tracker.getRun(healthy.runId()).info().status());
+            assertEquals(List.of(), tracker.killOrphanedRuns(), "the damaged run is left as it is, for doctor to name");
+            assertTrue(dev.runlog.tracking.spi.TrackerStores.of(tracker).tracking().checkStore().problems().stream()
+                    .anyMatch(p -> p.startsWith("Run " + damaged.runId())), "doctor names it");
+        }
+    }
+
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void openingEndsTheRunsOfAKilledProcessAndRemovesItsTempFilesButNotALiveOnes() throws Exception {

@@ -151,23 +151,20 @@ final class SqliteMaintenance {
             List<String> killed = new ArrayList<>();
             for (Map.Entry<String, ProcessOwner> entry : dead) {
                 String runId = entry.getKey();
-                // Checked again under the write lock: another process may have ended it since the read.
-                // Ended at its last sign of life, its latest stored point (its start without one), not when
-                // a later process happened to notice: that could be days after, and every duration would say so.
-                if (update(c, "UPDATE runs SET status = ?, end_time = MAX(start_time, MIN(?, COALESCE((SELECT"
-                        + " MAX(MAX(last_timestamp, latest_timestamp)) FROM metric_series WHERE run_id = ?), start_time)))"
-                        + " WHERE run_id = ? AND status = ?",
-                        RunStatus.KILLED.name(), endTime.toEpochMilli(), runId, runId, RunStatus.RUNNING.name()) == 0) {
-                    continue;
+                // Each run in a savepoint of its own: a run whose record is damaged is left as it is (doctor
+                // names it), and the other dead runs are still ended, now and not never.
+                update(c, "SAVEPOINT ending_run");
+                try {
+                    if (endKilled(c, runId, entry.getValue(), endTime)) {
+                        killed.add(runId);
+                    }
+                    update(c, "RELEASE ending_run");
+                } catch (IntegrityException damaged) {
+                    update(c, "ROLLBACK TO ending_run");
+                    update(c, "RELEASE ending_run");
+                    log().log(System.Logger.Level.WARNING, "Run {0}, whose process is gone, stays RUNNING: {1}", runId,
+                            damaged.getMessage());
                 }
-                String reason = "its process (" + entry.getValue() + ") is gone and did not end it: killed or crashed;"
-                        + " marked KILLED by pid " + ProcessOwner.current().pid() + " when it opened the store at " + endTime
-                        + ", ended at its last stored metric point (or its start)";
-                Map<String, String> tags = Map.of(Tracker.KILLED_REASON_TAG, reason);
-                SqliteTrackingStore.upsertTags(c, runId, tags);
-                SqliteTrackingStore.updateRunData(c, runId, Map.of(), tags, Map.of());
-                update(c, "DELETE FROM run_owners WHERE run_id = ?", runId);
-                killed.add(runId);
             }
             return killed;
         }).orElseGet(List::of);
@@ -179,6 +176,27 @@ final class SqliteMaintenance {
                     runId, owners.get(runId));
         }
         return ended;
+    }
+
+    /** Ends one dead process's run as KILLED with its reason; false if it is no longer RUNNING. */
+    private static boolean endKilled(Connection c, String runId, ProcessOwner owner, Instant endTime) throws SQLException {
+        // Checked again under the write lock: another process may have ended it since the read.
+        // Ended at its last sign of life, its latest stored point (its start without one), not when
+        // a later process happened to notice: that could be days after, and every duration would say so.
+        if (update(c, "UPDATE runs SET status = ?, end_time = MAX(start_time, MIN(?, COALESCE((SELECT"
+                + " MAX(MAX(last_timestamp, latest_timestamp)) FROM metric_series WHERE run_id = ?), start_time)))"
+                + " WHERE run_id = ? AND status = ?",
+                RunStatus.KILLED.name(), endTime.toEpochMilli(), runId, runId, RunStatus.RUNNING.name()) == 0) {
+            return false;
+        }
+        String reason = "its process (" + owner + ") is gone and did not end it: killed or crashed;"
+                + " marked KILLED by pid " + ProcessOwner.current().pid() + " when it opened the store at " + endTime
+                + ", ended at its last stored metric point (or its start)";
+        Map<String, String> tags = Map.of(Tracker.KILLED_REASON_TAG, reason);
+        SqliteTrackingStore.upsertTags(c, runId, tags);
+        SqliteTrackingStore.updateRunData(c, runId, Map.of(), tags, Map.of());
+        update(c, "DELETE FROM run_owners WHERE run_id = ?", runId);
+        return true;
     }
 
     /**
