@@ -45,7 +45,7 @@ public final class SqliteStoreProvider implements StoreProvider {
                 String name = eq < 0 ? option : option.substring(0, eq);
                 String value = eq < 0 ? "" : decode(uri, name, option.substring(eq + 1));
                 if (value.isEmpty()) {
-                    throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': option '" + name
+                    throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "': option '" + name
                             + "' has no value" + (name.isEmpty() ? " nor name" : "") + "; write name=value, such as"
                             + " synchronous=full");
                 }
@@ -68,26 +68,26 @@ public final class SqliteStoreProvider implements StoreProvider {
         if (rest.startsWith("//")) {
             // SQLAlchemy's form, which MLflow users write: sqlite:///relative.db, sqlite:////abs.db.
             if (!rest.startsWith("///")) {
-                throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' names a host; a SQLite file is local:"
+                throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "' names a host; a SQLite file is local:"
                         + " write sqlite:PATH, sqlite:///relative/path or sqlite:////absolute/path");
             }
             rest = rest.substring(3);
         }
         if (rest.isBlank()) {
-            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' names no file; write sqlite:PATH, such as sqlite:runlog.db");
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "' names no file; write sqlite:PATH, such as sqlite:runlog.db");
         }
         if (rest.endsWith("/") || rest.endsWith(java.io.File.separator)) {
             // Path.of would drop the slash and make a file of the directory's name.
-            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' names a directory; a SQLite"
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "' names a directory; a SQLite"
                     + " store is one file: write sqlite:" + rest + "runlog.db");
         }
         // SQLite's own spellings, which its driver would read but which here would name a file.
         if (rest.equals(":memory:")) {
-            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' would create a file named ':memory:'; for a store"
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "' would create a file named ':memory:'; for a store"
                     + " in memory write memory:, for a file sqlite:PATH");
         }
         if (rest.regionMatches(true, 0, "file:", 0, 5)) {
-            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' would create a file named '" + rest + "'; write"
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "' would create a file named '" + rest + "'; write"
                     + " sqlite:PATH (sqlite:runlog.db, sqlite:///relative.db, sqlite:////absolute.db), not SQLite's file: URIs");
         }
         SqliteDatabase.Synchronous durability = synchronous != null ? synchronous(uri, synchronous) : SqliteDatabase.Synchronous.NORMAL;
@@ -96,7 +96,7 @@ public final class SqliteStoreProvider implements StoreProvider {
         try {
             file = Path.of(rest).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "' names a file this file system refuses: " + e.getMessage());
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "' names a file this file system refuses: " + e.getMessage());
         }
         // Opened before the database, so a bad location is refused before the file is created.
         ArtifactStore artifactStore = artifacts != null
@@ -123,7 +123,7 @@ public final class SqliteStoreProvider implements StoreProvider {
         try {
             return URLDecoder.decode(value, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': the value of option '" + name
+            throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "': the value of option '" + name
                     + "' is not valid %-encoding: each '%' must begin a %XX escape (write a '%' itself as %25)");
         }
     }
@@ -135,7 +135,7 @@ public final class SqliteStoreProvider implements StoreProvider {
                 return s;
             }
         }
-        throw new InvalidInputException("Tracking URI '" + InputRules.hideCredentials(uri) + "': synchronous='" + value
+        throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "': synchronous='" + value
                 + "' is not a durability the sqlite store offers; write synchronous=normal (the default: a commit"
                 + " survives the process dying) or synchronous=full (a commit survives a power cut too)");
     }

@@ -97,7 +97,18 @@ class SynchronousOptionTest {
     void aBadPercentEscapeIsBadInput() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> Tracker.open("sqlite:" + dir.resolve("x.db") + "?artifacts=%zz"));
-        assertTrue(e.getMessage().contains("%zz"), e.getMessage());
+        assertTrue(e.getMessage().contains("option 'artifacts' is not valid %-encoding"), e.getMessage());
+        assertFalse(e.getMessage().contains("%zz"), "the value stays out: " + e.getMessage());
+    }
+
+    /** An empty option made the message quote the whole URI, a secret option beside it included. */
+    @ParameterizedTest
+    @ValueSource(strings = {"&pwd=topsecret4", "pwd=topsecret4&", "pwd=topsecret4&&", "artifacts=&x=topsecret4"})
+    void anEmptyOptionIsRefusedWithoutTheOthersValues(String options) {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Tracker.open("sqlite:" + dir.resolve("x.db") + "?" + options));
+        assertTrue(e.getMessage().contains("has no value"), e.getMessage());
+        assertFalse(e.getMessage().contains("topsecret4"), e.getMessage());
     }
 
     private static int writerSynchronous(Tracker tracker) {
