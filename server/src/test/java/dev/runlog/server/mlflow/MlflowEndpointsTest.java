@@ -120,6 +120,8 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/experiments/set-experiment-tag", "{\"experiment_id\": \"${E}\", \"key\": \"bad key!\", \"value\": \"v\"}", 400, "INVALID_PARAMETER_VALUE"),
                 // Runlog's marker of experiment 0: set elsewhere, it would hand id 0 and its delete guard to another experiment.
                 new Case("POST", "mlflow/experiments/set-experiment-tag", "{\"experiment_id\": \"${E}\", \"key\": \"runlog.mlflowDefault\", \"value\": \"true\"}", 400, "is Runlog's to set"),
+                new Case("POST", "mlflow/experiments/create", "{\"name\": \"evil\", \"tags\": [{\"key\": \"runlog.mlflowDefault\", \"value\": \"true\"}]}", 400, "is Runlog's to set"),
+                new Case("GET", "mlflow/experiments/get-by-name?experiment_name=evil", null, 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/runs/create", "{\"experiment_id\": \"${E}\", \"run_name\": \"r-new\", \"user_id\": \"ana\"}", 200, "\"user_id\":\"ana\""),
                 new Case("POST", "mlflow/runs/create", "{\"experiment_id\": \"99999\"}", 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("POST", "mlflow/runs/create", "{\"experiment_id\": \"${E}\", \"run_name\": \"a\", \"tags\": [{\"key\": \"mlflow.runName\", \"value\": \"b\"}]}", 400, "Both 'run_name' argument and 'mlflow.runName' tag"),

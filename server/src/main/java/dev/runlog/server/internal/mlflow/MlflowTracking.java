@@ -168,6 +168,9 @@ final class MlflowTracking {
                     + " its store's artifact location, served through this server's mlflow-artifacts proxy");
         }
         Map<String, String> tags = keyValues(r, "tags", "tag", Integer.MAX_VALUE);
+        if (tags.containsKey(DefaultExperiment.TAG)) {
+            throw MlflowException.invalid("The tag " + DefaultExperiment.TAG + " marks MLflow's experiment 0 and is Runlog's to set");
+        }
         Experiment experiment;
         try {
             experiment = tracker.createExperiment(name);
