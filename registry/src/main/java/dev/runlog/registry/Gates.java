@@ -94,7 +94,7 @@ public final class Gates {
     private static String unquote(String expression, String operand) {
         char quote = operand.isEmpty() ? 0 : operand.charAt(0);
         if (operand.length() < 2 || (quote != '\'' && quote != '"') || operand.charAt(operand.length() - 1) != quote) {
-            throw new InvalidInputException("gate '" + expression + "': the tag value must be quoted, as 'true'");
+            throw new InvalidInputException("gate '" + shown(expression) + "': the tag value must be quoted, as 'true'");
         }
         StringBuilder value = new StringBuilder();
         for (int i = 1; i < operand.length() - 1; i++) {
@@ -105,7 +105,7 @@ public final class Gates {
                 value.append(quote);
                 i++;
             } else if (c == quote || c == '\\') {
-                throw new InvalidInputException("gate '" + expression + "': the tag value ends at column " + (i + 1)
+                throw new InvalidInputException("gate '" + shown(expression) + "': the tag value ends at column " + (i + 1)
                         + " but text follows it; write a quote inside it twice, as 'it''s'");
             } else {
                 value.append(c);
