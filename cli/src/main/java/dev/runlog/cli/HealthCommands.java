@@ -249,7 +249,10 @@ final class HealthCommands {
                 counts[0]++;
                 counts[1] += run.info().status() == RunStatus.RUNNING ? 1 : 0;
                 counts[2] += run.data().tags().containsKey("runlog.killedReason") ? 1 : 0;
-            }, (runId, e) -> problems.add(e.getMessage()));
+            }, (runId, e) -> {
+                counts[0]++; // a run all the same, of unknown status
+                problems.add(e.getMessage());
+            });
             // What import-mlflow marks until its last write: a store it was stopped in holds part of the history.
             try (Stream<Experiment> all = tracker.searchExperiments().viewType(ViewType.ALL).stream()) {
                 all.forEach(e -> {

@@ -212,11 +212,12 @@ final class Text {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             // U+2028 and U+2029 end a line in some terminals and editors, as U+0085 does.
-            // And the invisible U+200B, U+2060 and U+FEFF, which make two names look alike and a column
-            // look aligned when it is not (not ZWJ and ZWNJ, which scripts and emoji sequences need).
+            // And the invisible U+200B, U+2060 to U+2064, U+FEFF, the soft hyphen, U+034F and U+180E, which make
+            // two names look alike and a column look aligned when it is not (not ZWJ and ZWNJ, which scripts
+            // and emoji sequences need).
             boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E)
                     || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C
-                    || c == 0x200B || c == 0x2060 || c == 0xFEFF;
+                    || c == 0x200B || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF || c == 0x00AD || c == 0x034F || c == 0x180E;
             if (control && out == null) {
                 out = new StringBuilder(text.length() + 8).append(text, 0, i);
             }

@@ -247,10 +247,11 @@ abstract class CommandsContract {
             run.setTag("note", "a\u009bb");
         }
         h.tracker.startRun("iris\u200b").close(); // looks like "iris" in a table unless shown
+        h.tracker.startRun("iris\u00ad").close();
         Result r = h.run("experiments");
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("esc\\u001B[2J\\u001B]0;pwned\\u0007\\nfake line\\r\\u202Eevil"), r.out());
-        assertTrue(r.out().contains("iris\\u200B"), r.out());
+        assertTrue(r.out().contains("iris\\u200B") && r.out().contains("iris\\u00AD"), r.out());
         assertTrue(r.out().chars().noneMatch(c -> c < 0x20 && c != '\n' || c == 0x202E || (c >= 0x7F && c <= 0x9F)), r.out());
         Result json = h.run("experiments", "--format", "json");
         assertTrue(json.out().contains("esc\\u001B[2J"), "JSON keeps the name, escaped as JSON: " + json.out());

@@ -116,7 +116,7 @@ class HealthCommandsTest {
         assertTrue(r.out().contains("artifacts: run " + runA + ": its record cannot be read, so its files were not checked"), r.out());
         assertTrue(r.out().contains("artifacts: run " + runB + ": model/data/" + payload.getFileName() + ": changed"), r.out());
         assertFalse(r.out().contains("could not finish"), r.out());
-        assertTrue(r.lines().stream().anyMatch(l -> l.startsWith("runs ") && l.contains("1 runs, 0 running")), r.out());
+        assertTrue(r.lines().stream().anyMatch(l -> l.startsWith("runs ") && l.contains("2 runs, 0 running")), r.out());
     }
 
     @Test
