@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -311,8 +313,8 @@ final class HealthCommands {
          * {@code unreadable}: a search stops at such a record, so it is searched again without the
          * runs found unreadable, as often as it meets one. A failure that names no run ends it.
          */
-        private static void forEachReadableRun(Tracker tracker, java.util.function.Consumer<Run> action,
-                                               java.util.function.BiConsumer<String, IntegrityException> unreadable) {
+        private static void forEachReadableRun(Tracker tracker, Consumer<Run> action,
+                                               BiConsumer<String, IntegrityException> unreadable) {
             Set<String> skipped = new LinkedHashSet<>();
             Set<String> done = new HashSet<>();
             while (true) {

@@ -144,7 +144,7 @@ class ArchiveContentTest {
         refusedBytes(archive, "metrics/7.bin", new byte[24], "'metrics/7.bin', which run.json does not name");
 
         // The metric files' directory replaced by a file of that name, named itself or by a spelling of it.
-        Map<String, byte[]> entries = ArchiveSafetyTest.readEntries(archive);
+        Map<String, byte[]> entries = TarGzEntries.read(archive);
         byte[] points = entries.remove("metrics/0.bin");
         entries.put("metrics", points);
         for (String file : List.of("metrics", "metrics/", "metrics/.")) {
@@ -158,7 +158,7 @@ class ArchiveContentTest {
             }
         }
         // A member given twice: a reader of the text and the importer could read different files.
-        String text = new String(ArchiveSafetyTest.readEntries(archive).get("run.json"), java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(TarGzEntries.read(archive).get("run.json"), java.nio.charset.StandardCharsets.UTF_8);
         refusedBytes(archive, "run.json", text.replaceFirst("\"file\"", "\"file\": \"metrics/9.bin\", \"file\"")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8), "Duplicate field 'file'");
     }
@@ -217,7 +217,7 @@ class ArchiveContentTest {
     }
 
     private void refusedBytes(Path archive, String entry, byte[] bytes, String fragment) throws IOException {
-        Map<String, byte[]> entries = ArchiveSafetyTest.readEntries(archive);
+        Map<String, byte[]> entries = TarGzEntries.read(archive);
         if (bytes == null) {
             entries.remove(entry);
         } else {
@@ -233,7 +233,7 @@ class ArchiveContentTest {
 
     /** A copy of {@code archive} with the JSON entry {@code name} changed by {@code change}. */
     private Path rewrite(Path archive, String name, Consumer<ObjectNode> change) throws IOException {
-        Map<String, byte[]> entries = ArchiveSafetyTest.readEntries(archive);
+        Map<String, byte[]> entries = TarGzEntries.read(archive);
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(entries.get(name));
         change.accept(json);
         entries.put(name, Json.MAPPER.writeValueAsBytes(json));

@@ -212,7 +212,7 @@ class ArchiveProvenanceTest {
 
     /** {@code original} with the JSON entry {@code name} changed by {@code change}, entry order kept. */
     private Path rewriteJson(Path original, String name, java.util.function.Consumer<ObjectNode> change) throws IOException {
-        Map<String, byte[]> entries = ArchiveSafetyTest.readEntries(original);
+        Map<String, byte[]> entries = TarGzEntries.read(original);
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(entries.get(name));
         change.accept(json);
         entries.put(name, Json.MAPPER.writeValueAsBytes(json));

@@ -13,7 +13,6 @@ import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.ViewType;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,10 +30,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -260,7 +257,7 @@ class ArchiveSafetyTest {
     @Test
     void aTamperedPayloadFileIsNamed() throws IOException {
         Path original = exportedModel(new TinyModel("m", List.of(1.0, 2.0), 3.0));
-        Map<String, byte[]> entries = readEntries(original);
+        Map<String, byte[]> entries = TarGzEntries.read(original);
         assertTrue(entries.containsKey("model/data/model.json"), entries.keySet().toString());
         Path tampered = rewrite(original, "tampered.tar.gz", e -> {
             byte[] bytes = e.get("model/data/model.json").clone();
@@ -327,7 +324,7 @@ class ArchiveSafetyTest {
     @Test
     void aDuplicateEntryIsRefused() throws IOException {
         Path original = exportedModel(new TinyModel("m", List.of(1.0), 3.0));
-        Map<String, byte[]> entries = readEntries(original);
+        Map<String, byte[]> entries = TarGzEntries.read(original);
         byte[] payload = entries.get("model/data/model.json");
         Path archive = tarGz("duplicate.tar.gz", tar -> {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
@@ -674,27 +671,9 @@ class ArchiveSafetyTest {
         return archive;
     }
 
-    /** Every file entry of a tar.gz, in archive order. */
-    /** The files of a .tar.gz, by entry name, in order. */
-    static Map<String, byte[]> readEntries(Path archive) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (InputStream file = Files.newInputStream(archive);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                if (entry.isFile()) {
-                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    tar.transferTo(bytes);
-                    entries.put(entry.getName(), bytes.toByteArray());
-                }
-            }
-        }
-        return entries;
-    }
-
     /** Rewrites an archive with its entries changed by {@code change}. */
     private Path rewrite(Path original, String fileName, UnaryOperator<Map<String, byte[]>> change) throws IOException {
-        Map<String, byte[]> entries = change.apply(readEntries(original));
+        Map<String, byte[]> entries = change.apply(TarGzEntries.read(original));
         return tarGz(fileName, tar -> {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 bytes(e.getKey(), e.getValue()).write(tar);
