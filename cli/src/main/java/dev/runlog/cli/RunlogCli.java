@@ -102,7 +102,7 @@ public final class RunlogCli {
             // Picocli passes errors through: without this, a JVM stack trace instead of one line.
             ctx.out.flush();
             ctx.err.println("runlog: out of memory (" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB of heap);"
-                    + " --format csv streams what runs and metric print, or give the JVM more, such as"
+                    + " runs --format csv or json streams its runs, metric needs 24 bytes a point; or give the JVM more, such as"
                     + " RUNLOG_JAVA_OPTS=-Xmx4g");
             return FAILED;
         }

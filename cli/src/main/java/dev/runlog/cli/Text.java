@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /** How values read to people (humanized), to spreadsheets (CSV) and to scripts (JSON). */
 final class Text {
@@ -288,6 +289,7 @@ final class Text {
         private final List<List<String>> rows = new ArrayList<>();
         private final boolean[] numeric;
         private final boolean[] anyNumber;
+        private final int[] width;
         private Function<String, String> colorOf = cell -> null;
         private int coloredColumn = -1;
 
@@ -296,7 +298,11 @@ final class Text {
             this.headers = headers.stream().map(Text::visible).toList();
             this.numeric = new boolean[headers.size()];
             this.anyNumber = new boolean[headers.size()];
+            this.width = new int[headers.size()];
             java.util.Arrays.fill(numeric, true);
+            for (int i = 0; i < width.length; i++) {
+                width[i] = this.headers.get(i).length();
+            }
         }
 
         Table(String... headers) {
@@ -304,6 +310,12 @@ final class Text {
         }
 
         Table row(List<String> given) {
+            rows.add(measure(given));
+            return this;
+        }
+
+        /** The row's cells as shown, after counting them into the columns' widths and alignment. */
+        private List<String> measure(List<String> given) {
             List<String> cells = new ArrayList<>(given.size());
             for (String cell : given) {
                 cells.add(visible(cell));
@@ -313,9 +325,9 @@ final class Text {
                 boolean number = isNumber(cell);
                 anyNumber[i] |= number;
                 numeric[i] &= number || cell.isEmpty() || cell.equals("-");
+                width[i] = Math.max(width[i], cell.length());
             }
-            rows.add(List.copyOf(cells));
-            return this;
+            return cells;
         }
 
         Table row(String... cells) {
@@ -334,20 +346,29 @@ final class Text {
         }
 
         void print(PrintWriter out, boolean color) {
-            int[] width = new int[headers.size()];
-            for (int i = 0; i < width.length; i++) {
-                width[i] = headers.get(i).length();
-                for (List<String> row : rows) {
-                    width[i] = Math.max(width[i], row.get(i).length());
-                }
-            }
-            line(out, headers, width, false, color);
+            line(out, headers, false, color);
             for (List<String> row : rows) {
-                line(out, row, width, true, color);
+                line(out, row, true, color);
             }
         }
 
-        private void line(PrintWriter out, List<String> cells, int[] width, boolean body, boolean color) {
+        /**
+         * Prints {@code count} rows made by {@code row} as {@link #print} would, without holding
+         * them: a first pass measures the columns, a second makes each row again and prints it. For
+         * tables too long to keep (a metric's millions of points); {@code row} must give the same
+         * cells both times.
+         */
+        void print(PrintWriter out, boolean color, int count, IntFunction<List<String>> row) {
+            for (int i = 0; i < count; i++) {
+                measure(row.apply(i));
+            }
+            line(out, headers, false, color);
+            for (int i = 0; i < count; i++) {
+                line(out, measure(row.apply(i)), true, color);
+            }
+        }
+
+        private void line(PrintWriter out, List<String> cells, boolean body, boolean color) {
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < cells.size(); i++) {
                 String cell = cells.get(i);

@@ -3,6 +3,8 @@ package dev.runlog.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.Tracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,6 +85,39 @@ class PackagedJarIT {
 
         Exit diff = jar("--store", store, "diff", runA, runA, "--changed");
         assertEquals(new Exit(0, "no differences between lr-0.1 and lr-0.1\n", ""), diff);
+    }
+
+    @Test
+    void metricPrintsASeriesMuchLargerThanItsRowsWouldTakeAsObjects() throws Exception {
+        String store = "sqlite:" + dir.resolve("long.db");
+        int points = 300_000;
+        String runId;
+        try (Tracker tracker = Tracker.open(store); ActiveRun run = tracker.startRun("long")) {
+            for (int i = 0; i < points; i++) {
+                run.logMetric("loss", i == 7 ? Double.NaN : 1.0 / (i + 1), i);
+            }
+            runId = run.id();
+        }
+        // The series takes 7 MB here; a row or a map per point, as the table and JSON once were
+        // built, takes ten times that and ran this heap out.
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String format : List.of("table", "json")) {
+            Exit exit = run(List.of(java, "-Xmx32m", "-jar", jarFile().toString(), "--store", store, "metric", runId, "loss",
+                    "--format", format));
+            assertEquals(0, exit.code(), () -> format + ": " + exit.err());
+            if (format.equals("table")) {
+                assertEquals(points + 1, exit.out().lines().count());
+                assertEquals("     7  ", exit.out().lines().skip(8).findFirst().orElseThrow().substring(0, 8));
+                assertTrue(exit.out().lines().skip(8).findFirst().orElseThrow().endsWith("  NaN"));
+                String last = exit.out().lines().reduce((a, b) -> b).orElseThrow();
+                assertTrue(last.startsWith("299999  ") && last.endsWith("  0.00000333333"), last);
+            } else {
+                assertTrue(exit.out().startsWith("{\"run_id\":\"" + runId + "\",\"key\":\"loss\",\"points\":[{\"step\":0,"), exit.out().substring(0, 200));
+                assertTrue(exit.out().contains("{\"step\":7,\"timestamp\":"), "NaN point");
+                assertTrue(exit.out().contains(",\"value\":\"NaN\"}"), "NaN as a string");
+                assertTrue(exit.out().endsWith(",\"value\":3.3333333333333333E-6}]}\n"), exit.out().substring(exit.out().length() - 100));
+            }
+        }
     }
 
     @Test
