@@ -150,7 +150,9 @@ class HealthCommandsTest {
 
         Result r = h.run("doctor");
         assertEquals(1, r.code(), r::toString);
-        assertTrue(r.out().contains("store: the integrity check could not finish: [SQLITE_CORRUPT]"), r.out());
+        // Which of the two SQLite reports depends on the pages the noise hit (run ids are random).
+        assertTrue(r.out().contains("store: the integrity check could not finish: [SQLITE_CORRUPT]")
+                || r.out().contains("store: integrity check: *** in database main ***"), r.out());
         assertTrue(r.out().contains("unhealthy: "), r.out());
         assertFalse(json(h.run("doctor", "--format", "json").out()).get("healthy").asBoolean());
     }
