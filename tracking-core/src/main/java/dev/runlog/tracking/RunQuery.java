@@ -41,7 +41,8 @@ public interface RunQuery {
     /**
      * The filter; everything matches when not called. A filter may nest parentheses and
      * {@code NOT} at most 100 levels deep, hold at most 2,000 conditions and at most 50,000
-     * {@code IN} values in all; every store answers every filter within those limits.
+     * {@code IN} values in all, and {@code LIKE} patterns of at most 10,000 characters; every store
+     * answers every filter within those limits.
      *
      * @throws InvalidFilterException at {@link #page()}, naming the column and the problem (a limit
      *         passed, an unpaired UTF-16 surrogate, a syntax error)

@@ -345,6 +345,29 @@ public interface RunSearchFilterContract extends RunSearchFixture {
     }
 
     @Test
+    @DisplayName("LIKE and ILIKE patterns of 10,000 characters, the limit, are answered even when every one needs escaping; longer ones are refused")
+    default void longestPatterns(Tracker tracker, StoreHarness kit) {
+        // GLOB's metacharacters take three bytes each once escaped, and so does a CJK character in
+        // UTF-8: the longest pattern in the bytes a SQL store sees.
+        StringBuilder pattern = new StringBuilder("%");
+        while (pattern.length() < 9_999) {
+            pattern.append("*?[\u4e2d".charAt(pattern.length() % 4));
+        }
+        String longest = pattern.append('%').toString();
+        assertEquals(10_000, longest.length());
+        for (String op : List.of("LIKE", "ILIKE")) {
+            assertEquals(List.of(), tracker.searchRuns().filter("tags.team " + op + " '" + longest + "'").list(), op);
+            assertEquals(List.of("r07"), names(tracker.searchRuns().filter("params.p " + op + " 'x''" + "%".repeat(9_998) + "'").list()), op);
+            InvalidFilterException e = assertThrows(InvalidFilterException.class,
+                    () -> tracker.searchRuns().filter("tags.team " + op + " '" + longest + "%'").list());
+            assertMessageContains(e, "the " + op + " pattern after 'tags.team' has 10001 characters; the limit is 10000");
+        }
+        InvalidFilterException e = assertThrows(InvalidFilterException.class,
+                () -> tracker.searchExperiments().filter("name LIKE '" + longest + "%'").list());
+        assertMessageContains(e, "has 10001 characters; the limit is 10000");
+    }
+
+    @Test
     @DisplayName("filter text never becomes SQL: injections in values, keys, patterns and order keys change nothing")
     default void injectionLeavesTheStoreIntact(Tracker tracker, StoreHarness kit) {
         int runsBefore = tracker.searchRuns().viewType(ViewType.ALL).list().size();

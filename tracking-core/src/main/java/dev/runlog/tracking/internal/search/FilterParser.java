@@ -30,12 +30,14 @@ import java.util.Set;
  *
  * Each rule checks what may be compared with what, so a store receives only well-typed trees.
  *
- * <p>Three limits keep every filter answerable by every store, the same way: at most
+ * <p>Four limits keep every filter answerable by every store, the same way: at most
  * {@value #MAX_NESTING} levels of parentheses and {@code NOT} (deeper would overflow the parser's
  * stack and a store's expression depth), at most {@value #MAX_COMPARISONS} conditions (a
  * comparison, {@code IS NULL} or {@code IN} each count as one) and at most {@value #MAX_IN_VALUES}
- * values in all its {@code IN} lists together (more would exceed what one SQL statement may hold).
- * A filter over a limit is an {@link InvalidFilterException} naming it.
+ * values in all its {@code IN} lists together (more would exceed what one SQL statement may hold),
+ * and {@code LIKE} and {@code ILIKE} patterns of at most {@value #MAX_PATTERN_LENGTH} characters
+ * (SQLite refuses a pattern over 50,000 bytes, which a longer one could reach once escaped and
+ * encoded; stored text is at most 8,000 characters). A filter over a limit is an {@link InvalidFilterException} naming it.
  */
 public final class FilterParser {
     /** The deepest nesting of parentheses and {@code NOT} a filter may have. */
@@ -44,6 +46,8 @@ public final class FilterParser {
     public static final int MAX_COMPARISONS = 2_000;
     /** The most values all {@code IN} lists of a filter may hold together. */
     public static final int MAX_IN_VALUES = 50_000;
+    /** The most characters a {@code LIKE} or {@code ILIKE} pattern may have. */
+    public static final int MAX_PATTERN_LENGTH = 10_000;
     /** The most order-by clauses a search may have (each one a join in a SQL store, which SQLite caps at 64). */
     public static final int MAX_ORDER_CLAUSES = 20;
     private static final Map<String, Kind> RUN_PREFIXES = Map.ofEntries(
@@ -287,6 +291,10 @@ public final class FilterParser {
         }
         if (value.type() != Type.SINGLE_QUOTED && value.type() != Type.DOUBLE_QUOTED) {
             throw error(value, "expected a quoted string after '" + name + " " + op.text() + "'", value);
+        }
+        if ((comparator == Op.LIKE || comparator == Op.ILIKE) && value.text().length() > MAX_PATTERN_LENGTH) {
+            throw error(value, "the " + comparator.symbol() + " pattern after '" + name + "' has " + value.text().length()
+                    + " characters; the limit is " + MAX_PATTERN_LENGTH);
         }
         position++;
         return new SearchFilter.Compare(field, comparator, value.text());
