@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -211,7 +210,7 @@ public final class ApiHandler implements HttpHandler {
      * A raw query string's parameters in order, each name with its values in order; the JSON API
      * and MLflow's API read queries alike.
      *
-     * @throws InvalidInputException on bad percent-encoding
+     * @throws InvalidInputException on bad percent-encoding or bytes that are not UTF-8
      */
     public static Map<String, List<String>> parseQuery(String rawQuery) {
         Map<String, List<String>> query = new LinkedHashMap<>();
@@ -232,9 +231,10 @@ public final class ApiHandler implements HttpHandler {
 
     private static String decode(String raw) {
         try {
-            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+            return PercentEncoding.decode(raw, true);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("bad percent-encoding in '" + raw + "'");
+            throw new InvalidInputException("query parameter '" + raw + "' "
+                    + (e.getMessage().startsWith("bad") ? "has bad percent-encoding" : "is not %-encoded UTF-8"));
         }
     }
 

@@ -292,6 +292,8 @@ class MlflowEndpointsTest {
                 // HEAD is a GET without the body, as MLflow's (Flask's) routes answer it.
                 new Case("HEAD", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/a.txt", null, 200, ""),
                 new Case("HEAD", "mlflow/experiments/get-by-name?experiment_name=fx", null, 200, ""),
+                // Looked up as U+FFFD before, as a JSON body with those bytes is refused.
+                new Case("GET", "mlflow/experiments/get-by-name?experiment_name=%ff%fe", null, 400, "is not %-encoded UTF-8"),
                 new Case("GET", "mlflow-artifacts/artifacts/${E}/${R}/artifacts/dir/none.txt", null, 404, "RESOURCE_DOES_NOT_EXIST"),
                 new Case("GET", "mlflow-artifacts/artifacts?path=${E}/${R}/artifacts/dir", null, 200, "\"path\":\"a.txt\""),
                 new Case("GET", "mlflow-artifacts/artifacts?path=${E}/" + NO_RUN + "/artifacts", null, 404, "RESOURCE_DOES_NOT_EXIST"),

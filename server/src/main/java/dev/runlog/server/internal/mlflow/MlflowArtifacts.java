@@ -3,6 +3,7 @@ package dev.runlog.server.internal.mlflow;
 import dev.runlog.server.internal.CheckedArtifact;
 import com.sun.net.httpserver.HttpExchange;
 import dev.runlog.server.internal.ApiHandler;
+import dev.runlog.server.internal.PercentEncoding;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.LifecycleStage;
 import dev.runlog.tracking.Run;
@@ -15,10 +16,6 @@ import dev.runlog.tracking.spi.TrackerStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,30 +94,13 @@ final class MlflowArtifacts {
         }
     }
 
-    /**
-     * One path segment, %-decoded strictly: bytes that are no UTF-8 (such as the overlong
-     * {@code %c0%ae}) are refused, not turned into U+FFFD and stored under a name nobody wrote.
-     */
+    /** One path segment, %-decoded strictly (see {@link PercentEncoding}). */
     private static String decode(String raw) {
-        byte[] utf8 = raw.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer bytes = ByteBuffer.allocate(utf8.length);
-        for (int i = 0; i < utf8.length; i++) {
-            if (utf8[i] != '%') {
-                bytes.put(utf8[i]);
-                continue;
-            }
-            if (i + 2 >= utf8.length || Character.digit(utf8[i + 1], 16) < 0 || Character.digit(utf8[i + 2], 16) < 0) {
-                throw MlflowException.invalid("bad percent-encoding in '" + raw + "'");
-            }
-            bytes.put((byte) (Character.digit(utf8[i + 1], 16) * 16 + Character.digit(utf8[i + 2], 16)));
-            i += 2;
-        }
-        bytes.flip();
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
-        } catch (CharacterCodingException e) {
-            throw MlflowException.invalid("artifact path segment '" + raw + "' is not %-encoded UTF-8");
+            return PercentEncoding.decode(raw, false);
+        } catch (IllegalArgumentException e) {
+            throw MlflowException.invalid(e.getMessage().startsWith("bad") ? "bad percent-encoding in '" + raw + "'"
+                    : "artifact path segment '" + raw + "' is not %-encoded UTF-8");
         }
     }
 
