@@ -99,9 +99,10 @@ final class PgUri {
         // The password may hold '@' when percent-encoded only; the last '@' ends the user part.
         int at = authority.lastIndexOf('@');
         String userInfo = at < 0 ? null : authority.substring(0, at);
-        // With no '@' in the authority, one in the path or the query ends a user part that a '/'
-        // or '?' cut short (an option value holding '@' writes it %40).
-        if (userInfo == null && (rest.indexOf('@') >= 0 || (query != null && query.indexOf('@') >= 0))) {
+        // An '@' in the path or the query ends a user part that a '/' or '?' cut short, even after
+        // an '@' in the authority that a password holding '@' put there (a database name or an
+        // option value holding '@' writes it %40).
+        if (path.indexOf('@') >= 0 || (query != null && query.indexOf('@') >= 0)) {
             // Whatever a message quoted of such a URI (a port, a database name, an option) could be
             // part of the password, so this one quotes nothing.
             throw new InvalidInputException("Tracking URI '" + scheme + "://...' has an '@' after where its host"
