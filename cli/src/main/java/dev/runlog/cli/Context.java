@@ -15,7 +15,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * What every command of one invocation shares: where output goes, whether it may use colour and
@@ -36,7 +36,8 @@ final class Context implements AutoCloseable {
     /** Released to end {@code runlog ui}; in a real run the JVM's exit ends it instead. */
     final CountDownLatch stop = new CountDownLatch(1);
 
-    private final Function<String, Tracker> opener;
+    /** Opens a store by URI; the flag says whether a missing one may be made. */
+    private final BiFunction<String, Boolean, Tracker> opener;
     private final boolean ownsTracker;
     String storeUri;
     boolean verbose;
@@ -48,7 +49,7 @@ final class Context implements AutoCloseable {
     private ModelRegistry registry;
 
     private Context(PrintWriter out, PrintWriter err, Clock clock, boolean color, boolean progress,
-                    Function<String, Tracker> opener, boolean ownsTracker) {
+                    BiFunction<String, Boolean, Tracker> opener, boolean ownsTracker) {
         this.out = out;
         this.err = err;
         this.clock = clock;
@@ -66,7 +67,7 @@ final class Context implements AutoCloseable {
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
         Context ctx = new Context(out, new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
                 Clock.systemDefaultZone(), terminal && !env.containsKey("NO_COLOR"), terminal && stderrIsTerminal(),
-                Tracker::open, true);
+                Context::openByUri, true);
         ctx.ownsLogging = true;
         return ctx;
     }
@@ -91,8 +92,8 @@ final class Context implements AutoCloseable {
      */
     static Context forTest(PrintWriter out, PrintWriter err, Clock clock, Tracker tracker) {
         return tracker == null
-                ? new Context(out, err, clock, false, false, Tracker::open, true)
-                : new Context(out, err, clock, false, false, uri -> tracker, false);
+                ? new Context(out, err, clock, false, false, Context::openByUri, true)
+                : new Context(out, err, clock, false, false, (uri, create) -> tracker, false);
     }
 
     /**
@@ -101,7 +102,7 @@ final class Context implements AutoCloseable {
      */
     Tracker tracker() {
         if (tracker == null) {
-            tracker = opener.apply(existing(storeUri()));
+            tracker = opener.apply(existing(storeUri()), false);
         }
         return tracker;
     }
@@ -109,7 +110,7 @@ final class Context implements AutoCloseable {
     /** As {@link #tracker()}, for a command that fills a store (import, import-mlflow, ui --allow-writes): made if missing. */
     Tracker targetTracker() {
         if (tracker == null) {
-            tracker = opener.apply(storeUri());
+            tracker = opener.apply(storeUri(), true);
         }
         return tracker;
     }
@@ -124,11 +125,20 @@ final class Context implements AutoCloseable {
      * tracker, that tracker) and closed with this context; an existing one unless {@code create}.
      */
     Tracker open(String uri, boolean create) {
-        Tracker other = opener.apply(create ? uri : existing(uri));
+        Tracker other = opener.apply(create ? uri : existing(uri), create);
         if (ownsTracker) {
             others.add(other);
         }
         return other;
+    }
+
+    /**
+     * The tracker of the store at {@code uri}. Unless {@code create}, only a store that is there:
+     * on PostgreSQL a read command pointed at a database without Runlog's tables (a mistyped name,
+     * another application's database) made them there, and then read an empty store.
+     */
+    private static Tracker openByUri(String uri, boolean create) {
+        return Tracker.builder().uri(uri).createIfMissing(create).build();
     }
 
     /**

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.runlog.cli.CliHarness.Result;
 import dev.runlog.tracking.ActiveRun;
 import dev.runlog.tracking.Tracker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +21,40 @@ import org.junit.jupiter.api.Test;
  * fine, never the end of the command.
  */
 class PostgresDoctorTest {
+    /** Read commands made Runlog's tables in any database they were pointed at (a mistyped name, another application's). */
+    @Test
+    void readCommandsLeaveADatabaseWithoutRunlogTablesAsTheyFoundIt() throws Exception {
+        String uri = SharedPostgres.freshDatabase();
+        String database = uri.substring(uri.lastIndexOf('/') + 1);
+        for (String command : List.of("experiments", "doctor", "runs", "ui")) {
+            Result r = byUri("--store", uri, command);
+            assertEquals(RunlogCli.FAILED, r.code(), r::toString);
+            assertTrue(r.err().contains("No Runlog store in the PostgreSQL database") && r.err().contains("makes none"), r.err());
+        }
+        try (Connection c = SharedPostgres.connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "tables made in " + database);
+        }
+        try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build()) {
+            tracker.createExperiment("made");
+        }
+        Result r = byUri("--store", uri, "experiments");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("made"), r.out());
+    }
+
+    /** A command run as a process runs it: the store opened by URI (CliHarness opens it itself, making it). */
+    private static Result byUri(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try (Context ctx = Context.forTest(new PrintWriter(out), new PrintWriter(err), Clock.systemUTC(), null)) {
+            int code = RunlogCli.execute(ctx, args);
+            ctx.close();
+            return new Result(code, out.toString(), err.toString());
+        }
+    }
+
     @Test
     void aChangedArtifactInTheDatabaseIsListedAndTheOthersChecked() throws Exception {
         String uri = SharedPostgres.freshDatabase();

@@ -438,6 +438,7 @@ public interface Tracker extends AutoCloseable {
         private Path loadedModelDirectory;
         private Duration systemMetricsInterval;
         private boolean recordClasspath;
+        private boolean createIfMissing = true;
 
         private Builder() {
         }
@@ -580,10 +581,28 @@ public interface Tracker extends AutoCloseable {
         }
 
         /**
+         * Whether {@link #uri} may name a store that is not there yet, which opening then makes
+         * (the default), or must name one that exists: for a reader, such as a dashboard, that
+         * should fail on a mistyped location instead of reading a new, empty store. Runlog's
+         * SQLite store checks for its file and its PostgreSQL store for its tables; a store that
+         * cannot tell opens as usual (see {@link dev.runlog.tracking.spi.StoreProvider#openExisting}).
+         *
+         * <pre>{@code
+         * Tracker.builder().uri("sqlite:runs.db").createIfMissing(false).build();   // NotFoundException if runs.db is not there
+         * }</pre>
+         */
+        public Builder createIfMissing(boolean create) {
+            this.createIfMissing = create;
+            return this;
+        }
+
+        /**
          * Opens the store and returns the tracker.
          *
          * @throws InvalidInputException if neither a URI nor a store was given, or no store module
          *                               handles the URI's scheme
+         * @throws NotFoundException     with {@link #createIfMissing createIfMissing(false)}, if
+         *                               there is no store at the URI
          */
         public Tracker build() {
             TrackingStore tracking = trackingStore;
@@ -592,7 +611,7 @@ public interface Tracker extends AutoCloseable {
                 if (uri == null) {
                     throw new InvalidInputException("Tracker.builder() needs uri(...) or store(...)");
                 }
-                var stores = StoreLookup.open(uri);
+                var stores = StoreLookup.open(uri, createIfMissing);
                 tracking = stores.tracking();
                 artifacts = stores.artifacts();
             }

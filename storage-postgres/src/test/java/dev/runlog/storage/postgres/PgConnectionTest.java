@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import java.io.IOException;
@@ -68,6 +69,27 @@ class PgConnectionTest {
 
     private static void needsPasswordRole() {
         Assumptions.assumeTrue(database != null, "the password rules are tested on the embedded server only");
+    }
+
+    @Test
+    void withoutCreateIfMissingADatabaseWithoutRunlogTablesIsRefusedAndLeftAsItIs() throws Exception {
+        String database = TestPostgres.get().newDatabase();
+        String uri = TestPostgres.get().uri(database);
+        NotFoundException e = assertThrows(NotFoundException.class,
+                () -> Tracker.builder().uri(uri).createIfMissing(false).shutdownHook(false).build());
+        assertTrue(e.getMessage().contains("No Runlog store in the PostgreSQL database"),
+                e.getMessage());
+        try (java.sql.Connection c = TestPostgres.get().connect(database); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "tables made");
+        }
+        try (Tracker tracker = Tracker.builder().uri(uri).shutdownHook(false).build()) {
+            tracker.createExperiment("there");
+        }
+        try (Tracker tracker = Tracker.builder().uri(uri).createIfMissing(false).shutdownHook(false).build()) {
+            assertTrue(tracker.getExperimentByName("there").isPresent());
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.IntegrityException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.RunlogException;
@@ -49,6 +50,21 @@ class DatabaseFileTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void withoutCreateIfMissingOnlyAFileThatIsThereOpens() {
+        Path missing = dir.resolve("sub").resolve("typo.db");
+        NotFoundException e = assertThrows(NotFoundException.class,
+                () -> Tracker.builder().uri("sqlite:" + missing).createIfMissing(false).shutdownHook(false).build());
+        assertTrue(e.getMessage().contains("No Runlog store at " + missing) && e.getMessage().contains("makes none"), e.getMessage());
+        assertFalse(Files.exists(missing.getParent()), "nothing made");
+        try (Tracker tracker = Tracker.builder().uri("sqlite:" + missing).shutdownHook(false).build()) {
+            tracker.createExperiment("there");
+        }
+        try (Tracker tracker = Tracker.builder().uri("sqlite:" + missing).createIfMissing(false).shutdownHook(false).build()) {
+            assertTrue(tracker.getExperimentByName("there").isPresent());
+        }
+    }
 
     // ---- (a) not SQLite at all ----------------------------------------------------------------
 

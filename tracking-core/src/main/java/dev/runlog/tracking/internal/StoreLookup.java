@@ -41,13 +41,18 @@ public final class StoreLookup {
     }
 
     public static StoreProvider.Stores open(String uri) {
+        return open(uri, true);
+    }
+
+    /** The stores for {@code uri}; with {@code create} false, only a store that is there already ({@link StoreProvider#openExisting}). */
+    public static StoreProvider.Stores open(String uri, boolean create) {
         String scheme = scheme(uri);
         StoreProvider provider = Plugins.providerFor(providers(), StoreProvider::scheme, scheme, available ->
                 new InvalidInputException("No store for scheme '" + scheme + "' (tracking URI '" + InputRules.hideCredentials(uri) + "'): "
                         + Plugins.moduleHint(KNOWN_MODULES.getOrDefault(scheme, ""), "to the classpath",
                         "check the spelling or add the store's module")
                         + ". Schemes on the classpath now: " + String.join(", ", available)));
-        StoreProvider.Stores stores = provider.open(uri);
+        StoreProvider.Stores stores = create ? provider.open(uri) : provider.openExisting(uri);
         if (stores == null) {
             throw new dev.runlog.tracking.StoreException("The store provider " + provider.getClass().getName() + " of scheme '"
                     + scheme + "' opened no store for '" + InputRules.hideCredentials(uri) + "' (it returned null)");

@@ -27,6 +27,20 @@ public interface StoreProvider {
      */
     Stores open(String uri);
 
+    /**
+     * As {@link #open}, except that a store that is not there yet is not made: for readers (a
+     * dashboard, a command that only reads) that must not turn a mistyped location into a new,
+     * empty store that every read then reports as empty. The default cannot tell, and opens as
+     * {@link #open} does; a store that can tell overrides it (Runlog's SQLite store checks for its
+     * file, its PostgreSQL store for its tables).
+     *
+     * @throws dev.runlog.tracking.NotFoundException if there is no store at {@code uri}, naming
+     *                                                where it looked
+     */
+    default Stores openExisting(String uri) {
+        return open(uri);
+    }
+
     /** The two stores a tracker works with; the tracker closes both. */
     record Stores(TrackingStore tracking, ArtifactStore artifacts) {
         public Stores {

@@ -3,6 +3,7 @@ package dev.runlog.storage.postgres.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
 import java.sql.Connection;
@@ -63,12 +64,14 @@ final class PgDatabase implements AutoCloseable {
     }
 
     /**
-     * Connects, then migrates the schema (see {@link PgSchema#migrate}).
+     * Connects, then migrates the schema (see {@link PgSchema#migrate}); unless {@code create},
+     * only a database that holds Runlog's tables already.
      *
-     * @throws StoreException if the server cannot be reached or refuses the login, or the schema is
-     *                        newer than this Runlog
+     * @throws StoreException    if the server cannot be reached or refuses the login, or the schema
+     *                           is newer than this Runlog
+     * @throws NotFoundException if not {@code create} and the database holds no Runlog tables
      */
-    static PgDatabase open(PgUri uri) {
+    static PgDatabase open(PgUri uri, boolean create) {
         HikariConfig config = poolConfig(uri);
         HikariDataSource pool;
         try {
@@ -78,7 +81,7 @@ final class PgDatabase implements AutoCloseable {
         }
         PgDatabase db = new PgDatabase(uri, pool);
         try {
-            PgSchema.migrate(db);
+            PgSchema.migrate(db, create);
             return db;
         } catch (RuntimeException e) {
             db.close();

@@ -1,6 +1,7 @@
 package dev.runlog.storage.postgres.internal;
 
 import dev.runlog.tracking.IntegrityException;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.StoreException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -287,12 +288,19 @@ final class PgSchema {
      * Brings the database to {@link #latestVersion()}. A quick read first: an up-to-date database,
      * the usual case, costs no lock. Otherwise one transaction takes the advisory lock, reads the
      * version again (another process may have migrated meanwhile) and applies what is missing.
+     * Without {@code create}, a database Runlog never touched is left so.
      *
-     * @throws StoreException if the database's schema is newer than this Runlog's, leaving it untouched
+     * @throws StoreException    if the database's schema is newer than this Runlog's, leaving it untouched
+     * @throws NotFoundException if not {@code create} and the database holds no Runlog tables
      */
-    static void migrate(PgDatabase db) {
-        if (db.read(c -> version(db, c)) == latestVersion()) {
+    static void migrate(PgDatabase db, boolean create) {
+        int found = db.read(c -> version(db, c));
+        if (found == latestVersion()) {
             return;
+        }
+        if (found == 0 && !create) {
+            throw new NotFoundException("No Runlog store in the PostgreSQL database " + db.uri().redacted()
+                    + ": it holds none of Runlog's tables, and this opening makes none");
         }
         db.write(c -> {
             try (Statement s = c.createStatement()) {

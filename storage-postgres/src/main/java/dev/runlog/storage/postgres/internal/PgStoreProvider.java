@@ -30,12 +30,22 @@ public class PgStoreProvider implements StoreProvider {
 
     @Override
     public final Stores open(String uri) {
+        return open(uri, true);
+    }
+
+    /** As {@link #open}, for a database that holds Runlog's tables: one without them is a {@link dev.runlog.tracking.NotFoundException}, and is left as it is. */
+    @Override
+    public final Stores openExisting(String uri) {
+        return open(uri, false);
+    }
+
+    private Stores open(String uri, boolean create) {
         PgUri parsed = PgUri.parse(uri, System::getenv, Path.of(System.getProperty("user.home")));
         // Opened before the database, as the SQLite store does: a bad location is refused before anything connects.
         Optional<ArtifactStore> elsewhere = parsed.openArtifacts();
         PgDatabase db;
         try {
-            db = PgDatabase.open(parsed);
+            db = PgDatabase.open(parsed, create);
         } catch (RuntimeException e) {
             elsewhere.ifPresent(ArtifactStore::close);
             throw e;

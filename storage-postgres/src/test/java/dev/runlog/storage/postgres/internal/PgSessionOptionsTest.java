@@ -32,7 +32,7 @@ class PgSessionOptionsTest {
 
     /** The value of {@code name} in a session of a store opened on {@code uri}. */
     private static String setting(String uri, String name) {
-        try (PgDatabase db = PgDatabase.open(PgUri.parse(uri, variable -> null, Path.of("no-home")))) {
+        try (PgDatabase db = PgDatabase.open(PgUri.parse(uri, variable -> null, Path.of("no-home")), true)) {
             return db.read(c -> {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW " + name)) {
                     rs.next();

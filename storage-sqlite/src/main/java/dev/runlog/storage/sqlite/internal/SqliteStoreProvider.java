@@ -1,12 +1,14 @@
 package dev.runlog.storage.sqlite.internal;
 
 import dev.runlog.tracking.InvalidInputException;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.spi.ArtifactStore;
 import dev.runlog.tracking.spi.ArtifactStores;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.StoreProvider;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,6 +38,16 @@ public final class SqliteStoreProvider implements StoreProvider {
 
     @Override
     public Stores open(String uri) {
+        return open(uri, true);
+    }
+
+    /** As {@link #open}, for a file that exists: a missing one is a {@link NotFoundException}, and none is made. */
+    @Override
+    public Stores openExisting(String uri) {
+        return open(uri, false);
+    }
+
+    private Stores open(String uri, boolean create) {
         String rest = uri.substring(uri.indexOf(':') + 1);
         Map<String, String> options = new LinkedHashMap<>();
         int query = rest.indexOf('?');
@@ -97,6 +109,10 @@ public final class SqliteStoreProvider implements StoreProvider {
             file = Path.of(rest).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
             throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "' names a file this file system refuses: " + e.getMessage());
+        }
+        if (!create && !Files.exists(file)) {
+            throw new NotFoundException("No Runlog store at " + file + " (" + InputRules.hideOptionValues(uri)
+                    + "): the file does not exist, and this opening makes none");
         }
         // Opened before the database, so a bad location is refused before the file is created.
         ArtifactStore artifactStore = artifacts != null
