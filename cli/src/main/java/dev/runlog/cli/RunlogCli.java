@@ -226,11 +226,20 @@ public final class RunlogCli {
         }
         if (e instanceof StoreException) {
             String text = String.valueOf(e.getMessage());
+            if (text.contains("the disk holding it is full")) {
+                return ""; // the store's own message says so, and what to do
+            }
             if (text.contains("SQLITE_FULL") || text.contains("No space left on device") || text.contains("disk is full")
                     || text.contains("SQLITE_IOERR_SHMSIZE")) {
                 // Retried as it is, it fails the same: even gc needs a little room to record what it purges.
                 return command.endsWith(" copy") ? "; the disk is full: free some space and copy again, into a new store"
                         : "; the disk is full: free some space and try again (gc too needs a little to record its purge)";
+            }
+            if (text.contains("Upgrade Runlog") || text.contains("can read and write the file and its directory")) {
+                return ""; // the message says what to do, and a retry cannot help
+            }
+            if (text.contains("SQLITE_READONLY") || text.contains("Read-only file system")) {
+                return "; this user may not write the store (its file, its directory, or a read-only disk): a retry cannot help";
             }
             return "; if the store was busy or out of reach, try again";
         }

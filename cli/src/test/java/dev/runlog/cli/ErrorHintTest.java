@@ -17,9 +17,24 @@ class ErrorHintTest {
         assertEquals("; the disk is full: free some space and try again (gc too needs a little to record its purge)",
                 RunlogCli.hint(new StoreException("Cannot read the Runlog database ([SQLITE_IOERR_SHMSIZE] disk I/O error)"),
                         "runlog doctor"), "the shared-memory file cannot grow on a full disk");
+        assertEquals("", RunlogCli.hint(new StoreException("Cannot read the Runlog database ([SQLITE_IOERR_SHMSIZE] disk I/O error);"
+                + " it was left untouched; the disk holding it is full (0 bytes free): free some space and try again"),
+                "runlog doctor"), "said once, by the store");
         assertEquals("; the disk is full: free some space and copy again, into a new store",
                 RunlogCli.hint(new StoreException("Could not store artifact 'a.bin': No space left on device"), "runlog copy"));
         assertEquals("; if the store was busy or out of reach, try again",
                 RunlogCli.hint(new StoreException("The Runlog database is locked"), "runlog gc"));
+    }
+
+    @Test
+    void whatARetryCannotMendIsNotToldToRetry() {
+        assertEquals("", RunlogCli.hint(new StoreException("The Runlog database x.db has schema version 99 (this Runlog knows 11);"
+                + " it was written by a newer Runlog. Upgrade Runlog to open it; the file was left untouched"), "runlog runs"));
+        assertEquals("", RunlogCli.hint(new StoreException("Cannot open the Runlog database /ro/c.db: SQLite could not open it or"
+                + " create its -wal and -shm files beside it; check that this user can read and write the file and its directory"),
+                "runlog runs"));
+        assertEquals("; this user may not write the store (its file, its directory, or a read-only disk): a retry cannot help",
+                RunlogCli.hint(new StoreException("The Runlog database /ro/c.db failed: [SQLITE_READONLY] Attempt to write a readonly database"),
+                        "runlog import"));
     }
 }

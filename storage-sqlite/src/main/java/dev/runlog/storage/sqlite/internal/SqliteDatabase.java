@@ -141,6 +141,19 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * What to add to a failed open's message when the disk holding {@code file} is (nearly) full:
+     * SQLite then reports a shared-memory or I/O error that does not say so.
+     */
+    private static String fullDisk(Path file) {
+        try {
+            long free = Files.getFileStore(file.getParent()).getUsableSpace();
+            return free < 64 * 1024 ? "; the disk holding it is full (" + free + " bytes free): free some space and try again" : "";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     /** After a failed open: closes what it made, without checkpointing a file it may not have checked. */
     private static void discard(SqliteDatabase db, Connection first) {
         if (db == null) {
@@ -243,7 +256,7 @@ final class SqliteDatabase implements AutoCloseable {
                         + "); it was left untouched", e);
             }
             throw new StoreException("Cannot read the Runlog database " + file + " (" + e.getMessage()
-                    + "); it was left untouched", e);
+                    + "); it was left untouched" + fullDisk(file), e);
         }
         if (applicationId != Schema.APPLICATION_ID && (applicationId != 0 || tables > 0)) {
             throw new InvalidInputException(file + " is an SQLite database of another application, not a Runlog database"
