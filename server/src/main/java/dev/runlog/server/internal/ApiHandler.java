@@ -261,7 +261,9 @@ public final class ApiHandler implements HttpHandler {
         } else if (e instanceof IntegrityException) {
             sendError(exchange, 409, "integrity", e.getMessage());
         } else if (e instanceof StoreException) {
-            sendError(exchange, 503, "unavailable", e.getMessage());
+            // The store's message names its files or database host, which are the server's business.
+            LOG.log(System.Logger.Level.WARNING, "request " + exchange.getRequestURI() + " found the store unavailable", e);
+            sendError(exchange, 503, "unavailable", MlflowApi.UNAVAILABLE);
         } else {
             // Neither the message nor the trace goes out: they may name files and classes of the host.
             LOG.log(System.Logger.Level.ERROR, "request " + exchange.getRequestURI() + " failed", e);

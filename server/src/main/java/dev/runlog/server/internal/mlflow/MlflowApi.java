@@ -48,6 +48,8 @@ import java.util.function.Supplier;
  */
 public final class MlflowApi {
     private static final System.Logger LOG = System.getLogger(MlflowApi.class.getName());
+    /** What a client is told when the store fails; the server's log has the store's own message. */
+    public static final String UNAVAILABLE = "the store could not answer now; try again later (the server's log says why)";
     /**
      * Where MLflow's clients call. The {@code preview} prefixes are older clients' (MLflow 1.x's
      * Java client sent everything under {@code api/2.0/preview/mlflow}; 2.x clients do not), served
@@ -248,6 +250,8 @@ public final class MlflowApi {
         if (error.status() == 500) {
             // Neither the message nor the trace goes out: they may name files and classes of the host.
             LOG.log(System.Logger.Level.ERROR, "MLflow request " + exchange.getRequestURI() + " failed", e);
+        } else if (error.status() == 503) {
+            LOG.log(System.Logger.Level.WARNING, "MLflow request " + exchange.getRequestURI() + " found the store unavailable", e);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error_code", error.code());
@@ -293,7 +297,8 @@ public final class MlflowApi {
             return MlflowException.invalid(e.getMessage());
         }
         if (e instanceof StoreException) {
-            return new MlflowException("TEMPORARILY_UNAVAILABLE", 503, e.getMessage());
+            // The store's message names its files or database host, which are the server's business.
+            return new MlflowException("TEMPORARILY_UNAVAILABLE", 503, UNAVAILABLE);
         }
         if (e instanceof RunlogException) {
             return new MlflowException("INVALID_STATE", 500, e.getMessage());
