@@ -106,6 +106,8 @@ final class MetricWriter {
     private StoreException lastFailure;
     private boolean failureUnreported;
     private RuntimeException rejection;
+    /** The points of each run that {@link #rejection} counts. */
+    private final Map<String, Integer> rejectedPoints = new LinkedHashMap<>();
     private boolean retryNow;
     private boolean stopping;
     private boolean abandon;
@@ -558,15 +560,30 @@ final class MetricWriter {
         }
     }
 
+    /**
+     * Records dropped points for the next caller. Rejections that arrive before one is reported
+     * are reported as one, counting all their points: a second batch's count, kept only as a
+     * suppressed exception, made the message say fewer points were dropped than were.
+     */
     private void recordRejection(String runId, int points, RunlogException cause) {
-        log().log(System.Logger.Level.WARNING, "The store rejected " + points + " metric points of run " + runId, cause);
+        // The caller gets the exception; the log says it happened, without a trace of its own.
+        log().log(System.Logger.Level.WARNING, "The store rejected " + points + " metric points of run " + runId
+                + ", which were dropped: " + cause.getMessage());
         synchronized (monitor) {
-            RuntimeException report = new dev.runlog.tracking.ConflictException("The store rejected " + points
-                    + " metric points of run " + runId + ", which were dropped: " + cause.getMessage(), cause);
-            if (rejection != null) {
-                rejection.addSuppressed(report);
-            } else {
-                rejection = report;
+            if (rejection == null) {
+                rejectedPoints.clear();
+            }
+            rejectedPoints.merge(runId, points, Integer::sum);
+            int total = rejectedPoints.values().stream().mapToInt(Integer::intValue).sum();
+            String which = rejectedPoints.size() == 1 ? " of run " + runId
+                    : " (" + rejectedPoints.entrySet().stream().map(e -> e.getValue() + " of run " + e.getKey())
+                            .collect(java.util.stream.Collectors.joining(", ")) + ")";
+            RuntimeException first = rejection;
+            rejection = new dev.runlog.tracking.ConflictException("The store rejected " + total + " metric points" + which
+                    + ", which were dropped: " + (first == null ? cause : first.getCause()).getMessage(),
+                    first == null ? cause : first.getCause());
+            if (first != null) {
+                rejection.addSuppressed(cause);
             }
             failurePending = true;
             monitor.notifyAll();

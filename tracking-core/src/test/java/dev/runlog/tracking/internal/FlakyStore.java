@@ -28,6 +28,10 @@ class FlakyStore implements TrackingStore {
     final Map<String, RunStatus> endedRuns = new java.util.concurrent.ConcurrentHashMap<>();
     /** When set, batch writes wait for it before doing anything: holds the writer mid-batch. */
     volatile java.util.concurrent.CountDownLatch gate;
+    /** When set with {@link #runGate}, batch writes of this run only wait for it, after counting down {@link #gatedRunEntered}. */
+    volatile String gatedRun;
+    volatile java.util.concurrent.CountDownLatch runGate;
+    final java.util.concurrent.CountDownLatch gatedRunEntered = new java.util.concurrent.CountDownLatch(1);
     /** Counted down at each refused batch: lets a test wait for refusals without sleeping. */
     volatile java.util.concurrent.CountDownLatch refusals = new java.util.concurrent.CountDownLatch(0);
 
@@ -57,6 +61,14 @@ class FlakyStore implements TrackingStore {
         if (g != null) {
             try {
                 g.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (runId.equals(gatedRun)) {
+            gatedRunEntered.countDown();
+            try {
+                runGate.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

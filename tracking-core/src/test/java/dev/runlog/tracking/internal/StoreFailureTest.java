@@ -33,6 +33,43 @@ class StoreFailureTest {
         tracker.close();
     }
 
+    /** Each rejection of a batch was once a suppressed exception of the first: the message counted that batch alone. */
+    @Test
+    @Timeout(30)
+    void rejectionsBeforeTheCallerHearsOfThemAreReportedAsOneCountingEveryDroppedPoint() throws InterruptedException {
+        ActiveRun a = tracker.startRun("a");
+        ActiveRun b = tracker.startRun("b");
+        ActiveRun c = tracker.startRun("c");
+        // Ended by another process while their points wait in this one's buffer.
+        store.delegate.endRun(a.id(), RunStatus.KILLED, java.time.Instant.now());
+        store.delegate.endRun(b.id(), RunStatus.KILLED, java.time.Instant.now());
+        CountDownLatch hold = new CountDownLatch(1);
+        store.gate = hold;
+        for (int step = 0; step < 5; step++) {
+            a.logMetric("loss", 1.0, step);
+        }
+        for (int step = 0; step < 3; step++) {
+            b.logMetric("loss", 1.0, step);
+        }
+        c.logMetric("loss", 1.0, 0);
+        CountDownLatch cHeld = new CountDownLatch(1);
+        store.runGate = cHeld;
+        store.gatedRun = c.id();
+        store.gate = null;
+        hold.countDown();
+        try {
+            // c's point came after a's and b's: once the writer holds it, both rejections are recorded.
+            assertTrue(store.gatedRunEntered.await(20, TimeUnit.SECONDS));
+            dev.runlog.tracking.ConflictException dropped = assertThrows(dev.runlog.tracking.ConflictException.class, c::flush);
+            assertTrue(dropped.getMessage().startsWith("The store rejected 8 metric points (5 of run " + a.id() + ", 3 of run "
+                    + b.id() + "), which were dropped: "), dropped.getMessage());
+        } finally {
+            cHeld.countDown();
+        }
+        c.flush();
+        assertEquals(1, store.storedPoints.get(), "c's point");
+    }
+
     @Test
     void aSyncPointTheStoreFailsSaysItWasNotStoredAndAClosedTrackerSaysHowManyPointsItLost() {
         FlakyStore syncStore = new FlakyStore();
