@@ -93,6 +93,17 @@ class PgConnectionTest {
     }
 
     @Test
+    void aNulInANameIsRefusedBeforeConnectingAndAnUnknownHostIsSaidToBeOne() {
+        for (String uri : List.of("postgresql://me@127.0.0.1:1/x%00y", "postgresql://m%00e@127.0.0.1:1/db",
+                "postgresql://me:" + PASSWORD + "%00@127.0.0.1:1/db")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Tracker.open(uri), uri);
+            assertTrue(e.getMessage().contains("holds a NUL character (%00)") && !e.getMessage().contains(PASSWORD), e.getMessage());
+        }
+        StoreException e = assertThrows(StoreException.class, () -> Tracker.open("postgresql://me@no-such-host.invalid/db?connectTimeout=2"));
+        assertTrue(e.getMessage().contains(": no such host: no-such-host.invalid"), e.getMessage());
+    }
+
+    @Test
     void unknownOptionsAreRefusedByNameBeforeConnecting() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> Tracker.open("postgresql://me:" + PASSWORD + "@nowhere.invalid/db?sslmode=require&poolsize=3&x=1"));

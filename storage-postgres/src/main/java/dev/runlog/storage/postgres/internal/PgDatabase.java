@@ -178,7 +178,9 @@ final class PgDatabase implements AutoCloseable {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return new StoreException("Cannot reach the Runlog database " + uri.redacted() + ": " + cause.getMessage(), e);
+        // An unknown host's exception says only the host's name.
+        String reason = cause instanceof java.net.UnknownHostException ? "no such host: " + cause.getMessage() : cause.getMessage();
+        return new StoreException("Cannot reach the Runlog database " + uri.redacted() + ": " + reason, e);
     }
 
     /** Not a StoreException: retrying will not help until the URI, the password or the grants change. */

@@ -229,7 +229,13 @@ final class PgUri {
 
     private static String decode(String scheme, String what, String text) {
         try {
-            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+            String decoded = URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+            if (decoded.indexOf('\u0000') >= 0) {
+                // PostgreSQL's start-up message ends each name at a NUL: the server got a broken packet.
+                throw new InvalidInputException("Tracking URI " + scheme + "://...: the " + what
+                        + " holds a NUL character (%00), which PostgreSQL names and passwords cannot hold");
+            }
+            return decoded;
         } catch (IllegalArgumentException e) {
             // Neither the text nor the decoder's message, which quotes the characters after a '%': it may be the password.
             throw new InvalidInputException("Tracking URI " + scheme + "://...: the " + what
