@@ -1,6 +1,7 @@
 package dev.runlog.server.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,8 +125,16 @@ class MlflowClientRunsTest {
             run.at("/data/tags").forEach(t -> tags.put(t.get("key").asText(), t.get("value").asText()));
             assertEquals(parent, tags.get("mlflow.parentRunId"));
             assertEquals(user, tags.get("mlflow.user"));
+            assertFalse(tags.containsKey(ActiveRun.PARENT_RUN_ID_TAG) || tags.containsKey(ActiveRun.USER_TAG),
+                    "Runlog's twins are not listed beside MLflow's: " + tags);
             assertEquals(java.util.Optional.empty(), java.util.Optional.ofNullable(
                     tracker.getRun(child).data().tags().get("mlflow.parentRunId")), "what is stored is unchanged");
+            assertEquals(parent, tracker.getRun(child).data().tags().get(ActiveRun.PARENT_RUN_ID_TAG));
+
+            HttpResponse<String> zero = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri()
+                    + "api/2.0/mlflow/experiments/get?experiment_id=0")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, zero.statusCode(), zero.body());
+            assertFalse(zero.body().contains("runlog.mlflowDefault"), zero.body());
         }
     }
 

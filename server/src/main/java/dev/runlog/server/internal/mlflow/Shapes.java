@@ -43,7 +43,13 @@ final class Shapes {
         json.put("lifecycle_stage", stage(e.lifecycleStage()));
         json.put("last_update_time", e.lastUpdateTime().toEpochMilli());
         json.put("creation_time", e.creationTime().toEpochMilli());
-        json.put("tags", tags(e.tags()));
+        Map<String, String> tags = e.tags();
+        if (tags.containsKey(DefaultExperiment.TAG)) {
+            // Runlog's mark of MLflow's experiment 0, which MLflow's clients cannot set or see.
+            tags = new LinkedHashMap<>(tags);
+            tags.remove(DefaultExperiment.TAG);
+        }
+        json.put("tags", tags(tags));
         return json;
     }
 
@@ -89,18 +95,20 @@ final class Shapes {
     private static Map<String, String> mlflowTags(Map<String, String> tags) {
         String parent = tags.get(ActiveRun.PARENT_RUN_ID_TAG);
         String user = tags.get(ActiveRun.USER_TAG);
-        boolean addParent = parent != null && !tags.containsKey(MLFLOW_PARENT_TAG);
-        boolean addUser = user != null && !tags.containsKey(USER_TAG);
-        if (!addParent && !addUser) {
+        if (parent == null && user == null) {
             return tags;
         }
         Map<String, String> shown = new LinkedHashMap<>(tags);
-        if (addParent) {
-            shown.put(MLFLOW_PARENT_TAG, parent);
+        if (parent != null) {
+            shown.putIfAbsent(MLFLOW_PARENT_TAG, parent);
         }
-        if (addUser) {
-            shown.put(USER_TAG, user);
+        if (user != null) {
+            shown.putIfAbsent(USER_TAG, user);
         }
+        // Runlog's twin of a tag shown under MLflow's name is not shown again: scripts that copy or
+        // compare a run's tags would see a key MLflow never sets.
+        shown.remove(ActiveRun.PARENT_RUN_ID_TAG, shown.get(MLFLOW_PARENT_TAG));
+        shown.remove(ActiveRun.USER_TAG, shown.get(USER_TAG));
         return shown;
     }
 
