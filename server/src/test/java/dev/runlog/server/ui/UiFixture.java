@@ -25,6 +25,8 @@ final class UiFixture {
     static final String SCRIPT = "<script>alert(1)</script>";
     /** Shown as "report" then "exe.pdf" turned round, were its override not escaped. */
     static final String SPOOF = "report\u202Efdp.exe";
+    /** Looks like "baseline" in a browser unless its zero-width space is shown. */
+    static final String LOOKALIKE = "base\u200Bline";
     static final String IMG = "\"><img src=x onerror=alert(1)>";
     /** Param keys cannot hold quotes (InputRules): a value holds them instead. */
     static final String QUOTED = "a\"b'c";
@@ -60,7 +62,7 @@ final class UiFixture {
                 tracker.newRun("sweep").name("trial-" + c).parent(grid).run(r -> r.logParam("trial", trial));
             }
         }
-        xss = tracker.newRun("sweep").name(SCRIPT).run(r -> r.setTag("note", IMG).setTag("spoof", SPOOF).logParam("quoted", QUOTED)).info().id();
+        xss = tracker.newRun("sweep").name(SCRIPT).run(r -> r.setTag("note", IMG).setTag("spoof", SPOOF).setTag("lookalike", LOOKALIKE).logParam("quoted", QUOTED)).info().id();
         longRun = tracker.newRun("sweep").name("long").run(r -> {
             for (int step = 0; step < LONG_POINTS; step++) {
                 r.logMetric("val/loss", step == 4_321 ? 5 : 1.0 / (1 + step * 0.01), step);

@@ -37,6 +37,8 @@ class WebUiChartControlsTest {
     static String runId;
     static String spikyRunId;
     static String twiceRunId;
+    static String finalA;
+    static String finalB;
 
     /** A clock that moves 10 s on at every reading, so each point has its own time. */
     static final class Ticking extends Clock {
@@ -80,6 +82,9 @@ class WebUiChartControlsTest {
             }
             r.logMetric("loss", 100, 2);
         }).info().id();
+        // A score logged once, at the last step, as final scores are.
+        finalA = tracker.newRun("charts").name("final-a").run(r -> r.logMetric("score", 0.92, 99)).info().id();
+        finalB = tracker.newRun("charts").name("final-b").run(r -> r.logMetric("score", 0.91, 99)).info().id();
         server = RunlogServer.start(tracker, ServerOptions.defaults());
     }
 
@@ -161,6 +166,24 @@ class WebUiChartControlsTest {
         double noisy = noisySum();
         assertEquals(5 + 100 + noisy, number(chart, "data-ydrawn"), 1e-9, "the second point at step 2 is drawn too");
         assertTrue(number(chart, "data-ymax") >= 100, "the axis reaches the spike: " + chart.getAttribute("data-ymax"));
+    }
+
+    /** Each run's one point shared one x with the other's: uPlot saw no room between rows and drew neither. */
+    @Test
+    void overlaidRunsOfOnePointEachAreDrawnAsPoints() {
+        BROWSER.open(server.uri(), "#/chart?runs=" + finalA + "," + finalB + "&keys=score");
+        WebElement chart = BROWSER.awaitElement(".chart[data-key='score'][data-fetches='1']");
+        BROWSER.await("a y axis", d -> !chart.getAttribute("data-ymax").isEmpty());
+        // Pixels of each run's colour (the first two of chart.js's COLORS) on the plot's canvas.
+        for (String color : new String[] {"#2563eb", "#dc2626"}) {
+            long pixels = (Long) BROWSER.script("const c = arguments[0].querySelector('canvas');"
+                    + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + "const [r, g, b] = [1, 3, 5].map((i) => parseInt(arguments[1].substr(i, 2), 16));"
+                    + "let n = 0; for (let i = 0; i < d.length; i += 4) {"
+                    + "  if (Math.abs(d[i] - r) < 40 && Math.abs(d[i + 1] - g) < 40 && Math.abs(d[i + 2] - b) < 40) n++; }"
+                    + "return n;", chart, color);
+            assertTrue(pixels > 5, color + ": " + pixels + " pixels drawn");
+        }
     }
 
     @Test

@@ -289,6 +289,8 @@ class WebUiTest {
         assertEquals(IMG, BROWSER.awaitElement("tr[data-tag='note'] td:nth-child(2)").getText());
         assertEquals("report\\u202Efdp.exe", BROWSER.awaitElement("tr[data-tag='spoof'] td:nth-child(2)").getText(),
                 "a bidirectional override is shown escaped, as the CLI shows it");
+        assertEquals("base\\u200Bline", BROWSER.awaitElement("tr[data-tag='lookalike'] td:nth-child(2)").getText(),
+                "an invisible character is shown escaped, as the CLI shows it");
         assertEquals(QUOTED, BROWSER.awaitElement("tr[data-param='quoted'] td:last-child").getText());
         BROWSER.screenshot("run-xss");
 

@@ -128,8 +128,8 @@ export function metricChart(key, runs, options) {
       height: opts.height || 220,
       scales: {x: {time: opts.x === 'time'}, y: {distr: opts.log ? 3 : 1}},
       series: [{label: opts.x === 'step' ? 'step' : opts.x === 'time' ? 'time' : 'seconds'},
-        // uPlot's default shows the points only when they are sparse: a one-point series is still seen.
-        ...runs.map((run, i) => ({label: run.name, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true}))],
+        ...runs.map((run, i) => ({label: run.name, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true,
+          points: {show: sparse}}))],
       axes: [{}, {size: 60}],
       legend: {live: true},
       cursor: {drag: {x: true, y: false, setScale: true}, bind: {dblclick: () => null}},
@@ -199,6 +199,20 @@ export function metricChart(key, runs, options) {
       u = null;
     },
   };
+}
+
+/**
+ * Whether a series is drawn with its points (else as a line only): when it has fewer points than
+ * the plot has room for, 8 px apart, so a one-point series is seen. uPlot's own rule measures the
+ * x span of all runs' rows, and runs whose only points share one x (a final score, logged once at
+ * the last step) have none: their points went undrawn.
+ */
+function sparse(u, si) {
+  const ys = u.data[si];
+  const room = u.bbox.width / (8 * (window.devicePixelRatio || 1));
+  let n = 0;
+  for (let i = 0; i < ys.length && n <= room; i++) if (ys[i] != null) n++;
+  return n <= room;
 }
 
 /** A small line of a series' shape, for tables: SVG built node by node. */

@@ -26,13 +26,16 @@ function build(el, attrs, children) {
   return el;
 }
 
-// Bidirectional controls (overrides, embeddings, isolates, marks), which would let a stored name
-// show its characters in another order ("report<U+202E>fdp.exe" reads as an .exe's name turned
-// round): written as \uXXXX, as the CLI writes them. Letters of right-to-left scripts are kept.
-const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+// Written as \uXXXX, as the CLI writes them: bidirectional controls (overrides, embeddings,
+// isolates, marks), which would let a stored name show its characters in another order
+// ("report<U+202E>fdp.exe" reads as an .exe's name turned round); invisible characters (U+200B,
+// U+2060 to U+2064, U+FEFF, the soft hyphen, U+034F, U+180E), which make two names look alike;
+// and control characters but tab and line ends. Letters of right-to-left scripts, ZWJ and ZWNJ
+// (which scripts and emoji sequences need) are kept.
+const UNSEEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u034F\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
 function visible(text) {
-  return text.replace(BIDI_CONTROLS, (c) => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0'));
+  return text.replace(UNSEEN, (c) => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0'));
 }
 
 /** Appends children: nodes as they are, anything else as a text node; null, false and undefined skipped. */
