@@ -135,6 +135,42 @@ class MlflowImportCheckTest {
         }
     }
 
+    /**
+     * File names Runlog's artifact paths do not take, or that this JVM cannot decode, were found
+     * while copying: a later run's stopped the import half-way, and two undecodable names read
+     * alike, so one file was lost without a word. They are skipped and listed, found before any write.
+     */
+    @Test
+    void artifactNamesRunlogCannotTakeAreSkippedAndListedAndTheRestImported() throws Exception {
+        Path store = copy();
+        Path artifacts = runDir(store, RUNNING).resolve("artifacts");
+        Path deep = artifacts;
+        for (int i = 0; i < 6; i++) {
+            deep = deep.resolve("d".repeat(200));
+        }
+        MlflowFixture.write(deep.resolve("x.txt"), "deep");
+        MlflowFixture.write(artifacts.resolve("a:b*c?.txt"), "drive");
+        MlflowFixture.write(artifacts.resolve("kept.txt"), "kept");
+        // Two names whose bytes are not UTF-8, made by the shell: Java writes names in its own encoding.
+        Process shell = new ProcessBuilder("sh", "-c", "printf one > \"$(printf 'f\\377.txt')\"; printf two > \"$(printf 'f\\376.txt')\"")
+                .directory(artifacts.toFile()).inheritIO().start();
+        assertEquals(0, shell.waitFor());
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(store).into(tracker).run();
+            List<String> skipped = report.skipped().stream().filter(s -> s.what().endsWith(" of run " + RUNNING))
+                    .map(s -> s.what() + ": " + s.reason()).toList();
+            assertEquals(4, skipped.size(), skipped::toString);
+            assertTrue(skipped.stream().anyMatch(s -> s.contains("the limit is 1024 bytes for a whole path")), skipped::toString);
+            assertTrue(skipped.stream().anyMatch(s -> s.startsWith("artifact a:b*c?.txt ") && s.contains("Windows drive")),
+                    skipped::toString);
+            assertEquals(2, skipped.stream().filter(s -> s.contains("is not text in this JVM's file-name encoding")).count(),
+                    skipped::toString);
+            assertEquals("kept", new String(tracker.openArtifact(RUNNING, "kept.txt").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            assertTrue(tracker.getRun(PARENT).info().id().equals(PARENT), "the other runs are imported");
+        }
+    }
+
     private void assertRefused(Path store, String message) {
         try (Tracker tracker = Tracker.inMemory()) {
             InvalidInputException e = assertThrows(InvalidInputException.class,

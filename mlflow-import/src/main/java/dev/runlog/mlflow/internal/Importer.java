@@ -19,6 +19,7 @@ import dev.runlog.tracking.RunInfo;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
+import dev.runlog.tracking.spi.ArtifactPaths;
 import dev.runlog.tracking.spi.InputRules;
 import dev.runlog.tracking.spi.RunSnapshot;
 import dev.runlog.tracking.spi.TrackerStores;
@@ -59,6 +60,11 @@ public final class Importer {
     private final Map<String, Experiment> experiments = new HashMap<>();
     /** MLflow artifact URIs of the runs that are imported, known before the first write, to turn version sources under them into runs:/ URIs. */
     private final Map<String, String> runArtifactUris = new HashMap<>();
+    /** The files of each run to copy, found and checked against Runlog's path rules before the first write. */
+    private final Map<String, List<ArtifactFile>> artifactPlans = new HashMap<>();
+
+    private record ArtifactFile(Path file, String path) {
+    }
     private long runs;
     private long points;
     private long files;
@@ -193,6 +199,7 @@ public final class Importer {
             });
             if (snapshot != null) {
                 runArtifactUris.put(run.id(), run.artifactUri() == null ? "" : run.artifactUri());
+                artifactPlans.put(run.id(), planArtifacts(run));
             }
         });
         for (MlflowSource.SourceModel model : sourceModels) {
@@ -212,7 +219,12 @@ public final class Importer {
         try {
             check.run();
         } catch (InvalidInputException e) {
-            throw new InvalidInputException("Cannot import " + what + " of the MLflow store: " + e.getMessage()
+            String encoding = System.getProperty("sun.jnu.encoding", "UTF-8");
+            // A key is a file's name in MLflow's file store: one this JVM cannot decode reads as U+FFFD.
+            String locale = e.getMessage().indexOf('\uFFFD') >= 0 && !encoding.equalsIgnoreCase("UTF-8")
+                    ? " (this JVM reads file names as " + encoding + ", which turns the other characters of a name into"
+                            + " '\uFFFD': run it with a UTF-8 locale, such as LANG=C.UTF-8)" : "";
+            throw new InvalidInputException("Cannot import " + what + " of the MLflow store: " + e.getMessage() + locale
                     + "; nothing was imported", e);
         }
     }
@@ -318,50 +330,70 @@ public final class Importer {
     }
 
     private List<ArtifactEntry> copyArtifacts(MlflowSource.SourceRun run) {
+        List<ArtifactEntry> copied = new ArrayList<>();
+        for (ArtifactFile planned : artifactPlans.getOrDefault(run.id(), List.of())) {
+            try (InputStream in = Files.newInputStream(planned.file())) {
+                ArtifactEntry entry = target.artifacts().put(run.id(), planned.path(), in);
+                copied.add(entry);
+                files++;
+                bytes += entry.size();
+            } catch (IOException e) {
+                throw new StoreException("Cannot read artifact " + planned.file() + " of run " + run.id() + ": " + e.getMessage(), e);
+            }
+        }
+        return copied;
+    }
+
+    /**
+     * The run's files to copy, each under a path Runlog takes; what cannot come across is listed as
+     * skipped, with the reason. Found before the first write: a name the target refused while
+     * copying left part of the history imported.
+     */
+    private List<ArtifactFile> planArtifacts(MlflowSource.SourceRun run) {
         Optional<Path> local = localArtifacts(run);
         if (local.isEmpty()) {
             return List.of();
         }
         Path root = local.get();
-        List<ArtifactEntry> copied = new ArrayList<>();
         List<Path> found;
         try (Stream<Path> walk = Files.walk(root)) {
             found = walk.filter(p -> !p.equals(root)).sorted().toList();
         } catch (IOException e) {
             throw new StoreException("Cannot list the artifacts of run " + run.id() + " in " + root + ": " + e.getMessage(), e);
         }
+        List<ArtifactFile> planned = new ArrayList<>();
         for (Path file : found) {
             List<String> parts = new ArrayList<>();
             root.relativize(file).forEach(part -> parts.add(part.toString()));
             String relative = String.join("/", parts);
-            if (relative.indexOf('\\') >= 0) {
+            String problem = null;
+            if (relative.indexOf('\uFFFD') >= 0) {
+                // Bytes the JVM could not decode: two such names read alike, and one file was lost.
+                problem = "its name is not text in this JVM's file-name encoding (" + System.getProperty("sun.jnu.encoding")
+                        + "): bytes that are not UTF-8, or a JVM not started with a UTF-8 locale (LANG=C.UTF-8)";
+            } else if (relative.indexOf('\\') >= 0) {
                 // A file name may hold a backslash; read as a separator it could land on another file.
-                skipped.add(new Skipped("artifact " + relative + " of run " + run.id(),
-                        "its name holds a backslash, which a Runlog artifact path does not take"));
+                problem = "its name holds a backslash, which a Runlog artifact path does not take";
+            } else if (Files.isSymbolicLink(file)) {
+                problem = "a symbolic link is not followed";
+            } else if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
+            } else if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                problem = "it is not a regular file (a FIFO, a socket or a device)";
+            } else {
+                try {
+                    ArtifactPaths.normalize(relative);
+                } catch (InvalidInputException e) {
+                    problem = e.getMessage();
+                }
             }
-            if (Files.isSymbolicLink(file)) {
-                skipped.add(new Skipped("artifact " + relative + " of run " + run.id(), "a symbolic link is not followed"));
-                continue;
-            }
-            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                skipped.add(new Skipped("artifact " + relative + " of run " + run.id(),
-                        "it is not a regular file (a FIFO, a socket or a device)"));
-                continue;
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                ArtifactEntry entry = target.artifacts().put(run.id(), relative, in);
-                copied.add(entry);
-                files++;
-                bytes += entry.size();
-            } catch (IOException e) {
-                throw new StoreException("Cannot read artifact " + file + " of run " + run.id() + ": " + e.getMessage(), e);
+            if (problem != null) {
+                skipped.add(new Skipped("artifact " + relative + " of run " + run.id(), problem));
+            } else {
+                planned.add(new ArtifactFile(file, relative));
             }
         }
-        return copied;
+        return planned;
     }
 
     /** The run's artifact directory when it is local and exists; a remote location is reported as skipped. */
