@@ -228,7 +228,14 @@ final class LocalArtifactStore implements ArtifactStore {
             return runRoot;
         }
         for (String segment : normalizedPath.split("/")) {
-            current = current.resolve(segment);
+            try {
+                current = current.resolve(segment);
+            } catch (java.nio.file.InvalidPathException e) {
+                // A JVM without a UTF-8 locale (LANG=C, common in containers) cannot name such a file.
+                throw new InvalidInputException("artifact path '" + normalizedPath + "' cannot be a file name for this JVM,"
+                        + " whose file-name encoding is " + System.getProperty("sun.jnu.encoding")
+                        + ": run it with a UTF-8 locale, such as LANG=C.UTF-8", e);
+            }
             checkNotLink(current, runId, normalizedPath);
         }
         if (!current.normalize().startsWith(runRoot)) {
