@@ -78,14 +78,21 @@ class MlflowImportCheckTest {
 
         store = copy();
         MlflowFixture.write(store.resolve("models/" + MODEL + "/version-9/meta.yaml"), "name: " + MODEL + "\nversion: 1\n");
-        assertRefused(store, "gives version 1 of model '" + MODEL + "' twice");
+        // MLflow's file store names a version's directory by its number: one number twice is two
+        // directories, one of which does not say its own number.
+        assertRefused(store, "says version 1 but is in directory version-9");
     }
 
     @Test
     void modelNamesAliasesAndVersionNumbersFollowTheRegistrysRules() throws IOException {
         Path store = copy();
-        MlflowFixture.write(store.resolve("models/bad/meta.yaml"), "name: bad/name\n");
-        assertRefused(store, "Cannot import model bad/name of the MLflow store: registered model name 'bad/name' contains '/'");
+        MlflowFixture.write(store.resolve("models/bad@name/meta.yaml"), "name: bad@name\n");
+        assertRefused(store, "Cannot import model bad@name of the MLflow store: registered model name 'bad@name' contains '@'");
+
+        // Imported under the other name, or number, before.
+        store = copy();
+        MlflowFixture.write(store.resolve("models/renamed/meta.yaml"), "name: other\n");
+        assertRefused(store, "says model 'other' but is in directory renamed");
 
         store = copy();
         MlflowFixture.write(store.resolve("models/" + MODEL + "/aliases/Bad Alias!"), "1");
@@ -168,6 +175,29 @@ class MlflowImportCheckTest {
             assertEquals("kept", new String(tracker.openArtifact(RUNNING, "kept.txt").readAllBytes(),
                     java.nio.charset.StandardCharsets.UTF_8));
             assertTrue(tracker.getRun(PARENT).info().id().equals(PARENT), "the other runs are imported");
+        }
+    }
+
+    /** Each of these came across changed, or not at all, and the report did not say so. */
+    @Test
+    void anEmptyMetricFileAMissingStartAndASourceOutsideItsRunAreListed() throws IOException {
+        Path store = copy();
+        Path run = runDir(store, RUNNING);
+        MlflowFixture.write(run.resolve("metrics/empty"), "");
+        Path meta = run.resolve("meta.yaml");
+        Files.writeString(meta, Files.readString(meta).replaceAll("start_time: [0-9]+", "start_time: null"));
+        Path version = store.resolve("models/" + MODEL + "/version-1/meta.yaml");
+        Files.writeString(version, Files.readString(version).replaceAll("source: [^\n]+", "source: file:///elsewhere/model"));
+        try (Tracker tracker = Tracker.inMemory()) {
+            MlflowImportReport report = MlflowImport.from(store).into(tracker).run();
+            List<String> listed = report.skipped().stream().map(s -> s.what() + ": " + s.reason()).toList();
+            assertTrue(listed.stream().anyMatch(s -> s.startsWith("metric empty of run " + RUNNING + ": its file ")
+                    && s.endsWith(" is empty: no point to import")), listed::toString);
+            assertTrue(listed.stream().anyMatch(s -> s.startsWith("start time of run " + RUNNING + ": the MLflow store has none;"
+                    + " the run is imported starting at ")), listed::toString);
+            assertTrue(listed.contains("source of version 1 of model " + MODEL + ": 'file:///elsewhere/model' is not under the"
+                    + " artifacts of its run; kept as written, and Runlog cannot load the version from it"), listed::toString);
+            assertEquals(1, listed.stream().filter(s -> s.startsWith("metric empty ")).count(), "listed once: " + listed);
         }
     }
 

@@ -236,6 +236,11 @@ public final class FileStoreSource implements MlflowSource {
                         points.clear();
                     }
                 }
+                if (number == 0) {
+                    // A metric with no points has nothing to import; MLflow's own reader calls it malformed.
+                    unreadable.add(new String[] {"metric " + key.getKey() + " of run " + runId,
+                        "its file " + key.getValue() + " is empty: no point to import"});
+                }
             } catch (IOException e) {
                 throw new StoreException("Cannot read " + key.getValue() + ": " + e.getMessage(), e);
             }
@@ -302,6 +307,11 @@ public final class FileStoreSource implements MlflowSource {
                         throw new InvalidInputException(v.file() + " gives version " + number
                                 + "; version numbers are 1 to " + Integer.MAX_VALUE);
                     }
+                    if (!version.getFileName().toString().equals("version-" + number)) {
+                        // As for a run: MLflow's file store names a version's directory by its number.
+                        throw new InvalidInputException(v.file() + " says version " + number + " but is in directory "
+                                + version.getFileName());
+                    }
                     versions.add(new SourceVersion((int) number,
                             v.number("creation_timestamp").orElse(null), v.number("last_updated_timestamp").orElse(null),
                             v.get("description").orElse(null), v.get("user_id").orElse(null),
@@ -310,7 +320,13 @@ public final class FileStoreSource implements MlflowSource {
                 }
             }
             versions.sort((a, b) -> Integer.compare(a.version(), b.version()));
-            models.add(new SourceModel(meta.get("name").orElse(dir.getFileName().toString()),
+            String name = meta.get("name").orElse(dir.getFileName().toString());
+            if (!name.equals(dir.getFileName().toString())) {
+                // MLflow's file store names a model's directory by the model.
+                throw new InvalidInputException(meta.file() + " says model '" + name + "' but is in directory "
+                        + dir.getFileName());
+            }
+            models.add(new SourceModel(name,
                     meta.number("creation_timestamp").orElse(null), meta.number("last_updated_timestamp").orElse(null),
                     meta.get("description").orElse(null), files(dir.resolve("tags")), aliases, versions));
         }

@@ -284,6 +284,10 @@ public final class Importer {
                     : "it is " + Instant.ofEpochMilli(run.endTime()) + ", before the run's start")
                     + "; the run is imported ending at its start, " + checked.startTime()));
         }
+        if (run.startTime() == null) {
+            skipped.add(new Skipped("start time of run " + id, "the MLflow store has none; the run is imported starting at "
+                    + (run.endTime() != null ? "its end, " : "its experiment's creation, ") + checked.startTime()));
+        }
         // Files first: a reader of the target never sees a run whose recorded files are missing.
         List<ArtifactEntry> copied = copyArtifacts(run);
         target.tracking().importRun(snapshot(run, experiment, copied));
@@ -518,7 +522,13 @@ public final class Importer {
             }
             List<String> pointing = aliases.entrySet().stream().filter(a -> a.getValue() == v.version())
                     .map(Map.Entry::getKey).toList();
-            versionList.add(new ModelVersion(model.name(), v.version(), runsUri(v), v.runId(), ModelVersion.Status.READY,
+            String source = runsUri(v);
+            if (!source.startsWith("runs:/")) {
+                // Kept, as MLflow recorded it, but said: Runlog loads a version from its run's artifacts only.
+                notes.add(new Skipped("source of version " + v.version() + " of model " + model.name(), "'" + source
+                        + "' is not under the artifacts of its run; kept as written, and Runlog cannot load the version from it"));
+            }
+            versionList.add(new ModelVersion(model.name(), v.version(), source, v.runId(), ModelVersion.Status.READY,
                     stage, v.description(), v.userId(), at, changed, v.tags(), pointing, Optional.empty()));
         }
         for (ModelEvent e : stages) {
