@@ -1,6 +1,7 @@
 package dev.runlog.tribuo;
 
 import dev.runlog.tracking.ActiveRun;
+import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.LoggedModel;
 import dev.runlog.tracking.ModelFlavor;
 import dev.runlog.tracking.spi.InputRules;
@@ -67,7 +68,8 @@ public final class TribuoTracking {
      * logs its provenance, the evaluation (prefixed {@value #TEST_PREFIX}) and the model (at
      * {@value #MODEL_PATH}).
      *
-     * @throws dev.runlog.tracking.InvalidInputException if an argument is null
+     * @throws dev.runlog.tracking.InvalidInputException if an argument is null, or {@code test} is
+     *         empty (checked before training)
      */
     public static TrainedClassifier train(ActiveRun run, Trainer<Label> trainer, Dataset<Label> train,
                                           Dataset<Label> test) {
@@ -75,6 +77,10 @@ public final class TribuoTracking {
         InputRules.notNull("trainer", trainer);
         InputRules.notNull("train", train);
         InputRules.notNull("test", test);
+        if (test.size() == 0) {
+            // Tribuo's evaluator fails on it with an ArrayIndexOutOfBoundsException, after the training.
+            throw new InvalidInputException("the test dataset is empty: there is nothing to evaluate the model on");
+        }
         Model<Label> model = trainer.train(train);
         logProvenance(run, model);
         LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, test);

@@ -154,11 +154,17 @@ class TribuoTrackingTest {
     }
 
     @Test
-    void nullArgumentsAreInvalidInput() {
+    void nullArgumentsAndAnEmptyTestSetAreInvalidInput() throws Exception {
         try (ActiveRun run = tracker.startRun("tribuo-bad")) {
             assertThrows(InvalidInputException.class, () -> TribuoTracking.train(null, new LogisticRegressionTrainer(), null, null));
             assertThrows(InvalidInputException.class, () -> TribuoTracking.logProvenance(run, null));
             assertThrows(InvalidInputException.class, () -> TribuoTracking.logEvaluation(run, null, ""));
+            // Tribuo's evaluator threw an ArrayIndexOutOfBoundsException on it, after the training.
+            Dataset<Label>[] iris = split("iris.csv", "species");
+            Dataset<Label> empty = new MutableDataset<>(iris[1].getProvenance(), new LabelFactory());
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> TribuoTracking.train(run, new LogisticRegressionTrainer(), iris[0], empty));
+            assertTrue(e.getMessage().startsWith("the test dataset is empty"), e.getMessage());
         }
     }
 

@@ -106,7 +106,17 @@ public final class XGBoostTracking {
         if (earlyStoppingRounds > 0 && watches.isEmpty()) {
             throw new InvalidInputException("Early stopping needs at least one watch to score each round");
         }
+        for (String name : watches.keySet()) {
+            if (name == null || name.isBlank()) {
+                // XGBoost names a metric <watch>-<metric>: a blank watch made a metric "-auc".
+                throw new InvalidInputException("A watch needs a name, such as \"valid\"; got " + (name == null ? "null" : "'" + name + "'"));
+            }
+        }
         Map<String, Object> logged = new LinkedHashMap<>(params);
+        // Both are this call's arguments, logged under these names: a different value in params,
+        // which XGBoost does not read, would be dropped from the record without a word.
+        refuseOther(params, ROUNDS_PARAM, rounds, "rounds");
+        refuseOther(params, EARLY_STOPPING_PARAM, earlyStoppingRounds, "earlyStoppingRounds");
         logged.put(ROUNDS_PARAM, rounds);
         logged.put(EARLY_STOPPING_PARAM, earlyStoppingRounds);
         run.logParams(logged);
@@ -171,5 +181,13 @@ public final class XGBoostTracking {
             importance.put(type, new java.util.TreeMap<>(booster.getScore("", type)));
         }
         return importance;
+    }
+
+    private static void refuseOther(Map<String, Object> params, String name, int value, String argument) {
+        Object given = params.get(name);
+        if (given != null && !given.toString().equals(Integer.toString(value))) {
+            throw new InvalidInputException("params gives " + name + "=" + given + " but " + argument + " is " + value
+                    + "; XGBoost takes the number from " + argument + ": give it there, or give the same in both");
+        }
     }
 }

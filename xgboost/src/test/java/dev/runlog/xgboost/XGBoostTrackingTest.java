@@ -199,6 +199,14 @@ class XGBoostTrackingTest {
                     () -> tracker.loadModel(run.logModel("json", Map.of("a", 1)).uri(), Booster.class,
                             XGBoostTracking.flavor()));
             assertTrue(wrongType.getMessage().contains("xgboost"), wrongType.getMessage());
+            // A metric "-auc" before, and a params entry the call's own number replaced without a word.
+            var blank = assertThrows(InvalidInputException.class,
+                    () -> XGBoostTracking.train(run, iris.train(), Map.of(), 2, Map.of("", iris.valid())));
+            assertTrue(blank.getMessage().startsWith("A watch needs a name"), blank.getMessage());
+            var twice = assertThrows(InvalidInputException.class,
+                    () -> XGBoostTracking.train(run, iris.train(), Map.of(XGBoostTracking.ROUNDS_PARAM, 5), 3, none));
+            assertTrue(twice.getMessage().startsWith("params gives num_boost_round=5 but rounds is 3"), twice.getMessage());
+            assertTrue(tracker.getRun(run.id()).data().params().isEmpty(), "nothing logged");
         }
     }
 }
