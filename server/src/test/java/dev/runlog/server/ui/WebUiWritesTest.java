@@ -184,6 +184,11 @@ class WebUiWritesTest {
         assertEquals(Stage.STAGING, registry.getVersion("gated", 2).stage(), "nothing changed");
         assertEquals(Stage.PRODUCTION, registry.getVersion("gated", 1).stage());
         assertEquals("STAGING", stageOf(2));
+        // Another version's form refused too: only its own refusal is shown, not v2's beside it.
+        changeStage(1, "Archived", false, "", "metrics.acc >", "");
+        BROWSER.awaitElement("form[data-form='stage'][data-version='1'] .outcome.error");
+        assertTrue(BROWSER.all("form[data-form='stage'][data-version='2'] .outcome.error, .gate.failed").isEmpty(),
+                "v2's earlier refusal is cleared");
 
         changeStage(2, "Production", true, "beats v1 on the holdout", "metrics.acc >= 0.5", "acc");
         BROWSER.await("v2 in Production", d -> "PRODUCTION".equals(stageOf(2)));

@@ -10,6 +10,13 @@ function outcome() {
 
 /** Runs a write; on success calls done(), on failure shows the message (and any failed gates). */
 async function submit(out, request, done) {
+  // An earlier form's refusal goes: left beside this one's answer, it read as this one's too.
+  for (const other of document.querySelectorAll('.outcome.error')) {
+    if (other !== out) {
+      other.className = 'outcome';
+      other.replaceChildren();
+    }
+  }
   out.textContent = 'Saving…';
   out.className = 'outcome';
   try {

@@ -37,8 +37,9 @@ function scatter(runs, param, metric) {
     s('text', {x: 12, y: H / 2, transform: `rotate(-90 12 ${H / 2})`, 'text-anchor': 'middle'}, metric),
     s('text', {x: PAD, y: H - PAD + 16, 'text-anchor': 'start', class: 'tick'}, ax.label(ax.lo)),
     s('text', {x: W - 10, y: H - PAD + 16, 'text-anchor': 'end', class: 'tick'}, ax.label(ax.hi)),
-    s('text', {x: PAD - 4, y: H - PAD, 'text-anchor': 'end', class: 'tick'}, ay.label(ay.lo)),
-    s('text', {x: PAD - 4, y: 16, 'text-anchor': 'end', class: 'tick'}, ay.label(ay.hi)),
+    // Inside the plot, from the axis rightwards: before it, a label of ten digits ran off the left edge.
+    s('text', {x: PAD + 4, y: H - PAD - 4, 'text-anchor': 'start', class: 'tick'}, ay.label(ay.lo)),
+    s('text', {x: PAD + 4, y: 20, 'text-anchor': 'start', class: 'tick'}, ay.label(ay.hi)),
     pts.map((r) => s('circle', {cx: scale(ax, r.params[param], PAD + 8, W - 18).toFixed(1),
       cy: scale(ay, r.metrics[metric].value, H - PAD - 8, 18).toFixed(1), r: 5, dataset: {run: r.id}},
     s('title', null, r.name + ': ' + param + ' = ' + r.params[param] + ', ' + metric + ' = ' + num(r.metrics[metric].value)))));
