@@ -120,7 +120,7 @@ public final class MonitoredServing {
         List<MonitorAlert> alerts = new ArrayList<>();
         boolean promoted;
         try (DeployedModel<LogisticClassifier> served = registry.deploy(MODEL_NAME, Stage.PRODUCTION, LogisticClassifier.class);
-             ModelMonitor monitor = ModelMonitor.forModel(tracker, "models:/" + MODEL_NAME + "/Production", options)) {
+             ModelMonitor monitor = ModelMonitor.forDeployment(tracker, served, options)) {
             monitor.addListener(alerts::add);
             out.printf("serving version %d, monitored per day against its training data (%d features)%n",
                     served.version().version(), monitor.features().size());
@@ -154,10 +154,9 @@ public final class MonitoredServing {
                 promoted = false;
                 out.println("version " + v2 + " rejected: " + e.failures());
             }
-            served.refresh();
-            monitor.flush();   // the Production monitor looks now (else at its next window) and follows
-            out.printf("now serving version %d, monitored by the same Production monitor, now against version %d's"
-                    + " training data:%n", served.version().version(), monitor.version());
+            served.refresh();  // swaps now, else at the deployment's next poll
+            out.printf("now serving version %d; the same monitor, of the deployment, judges it against its own"
+                    + " training data from its first prediction:%n", served.version().version());
             days.add(serve(List.of(monitor), List.of(served.get()), data, stream.subList(0, PER_DAY), CLINIC_B_SCALE,
                     clock, "clinic B", out).get(0));
             out.printf("monitoring runs in experiment monitoring/%s%n", MODEL_NAME);

@@ -3,12 +3,12 @@ package dev.runlog.monitoring;
 import dev.runlog.monitoring.internal.EventRing;
 import dev.runlog.monitoring.internal.StepCdf;
 import dev.runlog.monitoring.internal.Window;
+import dev.runlog.registry.DeployedModel;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.registry.ModelVersion;
 import dev.runlog.registry.spi.RegistryNames;
 import dev.runlog.registry.spi.RegistryStore;
 import dev.runlog.tracking.InvalidInputException;
-import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.StoreException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
@@ -81,8 +81,7 @@ public final class ModelMonitor implements AutoCloseable {
     private final MonitorOptions options;
     private final String model;
     /** The stage, alias or latest URI to follow; null for a fixed version or a reference. */
-    private final String followed;
-    private final ModelRegistry registry;
+    private final Following following;
     private final RegistryStore.Subscription subscription;
     private volatile MonitorSubject subject;
     private final EventRing ring;
@@ -99,9 +98,9 @@ public final class ModelMonitor implements AutoCloseable {
     private long unmatchedLabels;
     private WindowReport last;
     private boolean failureLogged;
-    private boolean followFailureLogged;
 
-    private record Prediction(Object id, Object features, Object output, long latencyNanos, long millis) {
+    /** {@code served}: the version the followed deployment served when it was recorded; null without one. */
+    private record Prediction(Object id, Object features, Object output, long latencyNanos, long millis, ModelVersion served) {
     }
 
     private record Label(Object id, Object truth) {
@@ -110,13 +109,12 @@ public final class ModelMonitor implements AutoCloseable {
     private record Latency(long nanos, long millis) {
     }
 
-    private ModelMonitor(Tracker tracker, String model, MonitorSubject subject, ModelRegistry registry, String followed,
-                         MonitorOptions options) {
+    private ModelMonitor(Tracker tracker, String model, MonitorSubject subject, Following following, MonitorOptions options) {
         this.tracker = tracker;
+        this.following = following;
         this.options = options;
         this.model = model;
         this.subject = subject;
-        this.followed = followed;
         this.ring = new EventRing(options.bufferCapacity());
         int retention = options.labelRetention();
         this.awaitingLabels = new LinkedHashMap<>(16, 0.75f, false) {
@@ -128,9 +126,8 @@ public final class ModelMonitor implements AutoCloseable {
         this.log = new WindowLog(options.pendingWindows(), this::windowGivenUp);
         this.window = newWindow(options.clock().millis());
         subject.run().started();   // a store that fails now fails the call that builds the monitor
-        this.registry = registry;
         // The store's change feed wakes the thread at once: it looks at the followed URI at every poll.
-        this.subscription = followed == null ? null
+        this.subscription = !following.followsRegistry() ? null
                 : RegistryStore.of(tracker).subscribe(() -> LockSupport.unpark(evaluatorThread()));
         this.evaluator = new Thread(this::evaluateLoop, "runlog-monitor-" + model + "-v" + subject.version());
         evaluator.setDaemon(true);
@@ -164,8 +161,33 @@ public final class ModelMonitor implements AutoCloseable {
         String ref = modelsUri.substring(modelsUri.lastIndexOf('/') + 1);
         boolean fixed = !modelsUri.substring("models:/".length()).contains("@")
                 && ref.chars().allMatch(c -> c >= '0' && c <= '9');
-        return new ModelMonitor(tracker, version.name(), MonitorSubject.of(tracker, version, options), registry,
-                fixed ? null : modelsUri, options);
+        return new ModelMonitor(tracker, version.name(), MonitorSubject.of(tracker, version, options),
+                fixed ? Following.nothing() : Following.registry(tracker, options, modelsUri, registry), options);
+    }
+
+    /**
+     * Monitors what a deployment serves, as {@link #forModel} monitors what its URI points to, but
+     * following the deployment rather than the registry: each prediction counts for the version
+     * the deployment served when it was recorded. A monitor of the same stage moves when the
+     * registry does, up to a poll interval before the deployment swaps (its own poll, 1 s by
+     * default), and also to a version the deployment failed to load and never served.
+     *
+     * <pre>{@code
+     * try (DeployedModel<Classifier> served = registry.deploy("iris", Stage.PRODUCTION, Classifier.class);
+     *      ModelMonitor monitor = ModelMonitor.forDeployment(tracker, served, MonitorOptions.defaults())) {
+     *     monitor.record(features, served.get().predict(features));
+     * }
+     * }</pre>
+     *
+     * @throws InvalidInputException as {@link #forModel} does
+     */
+    public static ModelMonitor forDeployment(Tracker tracker, DeployedModel<?> deployed, MonitorOptions options) {
+        InputRules.notNull("tracker", tracker);
+        InputRules.notNull("deployed", deployed);
+        InputRules.notNull("options", options);
+        ModelVersion version = deployed.version();
+        return new ModelMonitor(tracker, version.name(), MonitorSubject.of(tracker, version, options),
+                Following.deployment(tracker, options, deployed), options);
     }
 
     /**
@@ -183,7 +205,7 @@ public final class ModelMonitor implements AutoCloseable {
         InputRules.notNull("reference", reference);
         InputRules.notNull("options", options);
         return new ModelMonitor(tracker, modelName, MonitorSubject.of(tracker, modelName, reference, options),
-                null, null, options);
+                Following.nothing(), options);
     }
 
     private Window newWindow(long startMillis) {
@@ -266,11 +288,11 @@ public final class ModelMonitor implements AutoCloseable {
 
     /** Numbers a mixed row already checked and copied, and offers it to the ring if sampled. */
     private long offerRow(Object[] row, Object output, long latencyNanos) {
-        checkOutput(output);
-        checkLatency(latencyNanos);
+        RecordChecks.output(output, subject.reference(), options);
+        RecordChecks.latency(latencyNanos);
         long id = ids.incrementAndGet();
         if (sampled()) {
-            ring.offer(new Prediction(id, row, output, latencyNanos, options.clock().millis()));
+            ring.offer(new Prediction(id, row, output, latencyNanos, options.clock().millis(), served()));
         }
         return id;
     }
@@ -287,13 +309,6 @@ public final class ModelMonitor implements AutoCloseable {
         return output;
     }
 
-    private static void checkLatency(long latencyNanos) {
-        if (latencyNanos < 0 && latencyNanos != NO_LATENCY) {
-            throw new InvalidInputException("a latency is zero or more nanoseconds, or ModelMonitor.NO_LATENCY for"
-                    + " none; got " + latencyNanos);
-        }
-    }
-
     /** Records the latency of a prediction whose features are not recorded. */
     public void recordLatency(long nanos) {
         if (nanos < 0) {
@@ -304,33 +319,16 @@ public final class ModelMonitor implements AutoCloseable {
 
     private void offer(Object id, double[] values, Object output, long latencyNanos) {
         InputRules.notNull("features", values);
-        checkOutput(output);
-        checkLatency(latencyNanos);
+        RecordChecks.output(output, subject.reference(), options);
+        RecordChecks.latency(latencyNanos);
         subject.layout().checkNumeric(values);
         if (sampled()) {
-            ring.offer(new Prediction(id, values.clone(), output, latencyNanos, options.clock().millis()));
+            ring.offer(new Prediction(id, values.clone(), output, latencyNanos, options.clock().millis(), served()));
         }
     }
 
-    /**
-     * An output the target can be compared with: a finite number (an infinite one made the window's
-     * prediction drift and error infinite), and a number for a numeric target (another output was
-     * left out of the comparison without a word).
-     */
-    private void checkOutput(Object output) {
-        InputRules.notNull("output", output);
-        if (output instanceof String text) {
-            InputRules.unicode("the output", text);
-        }
-        if (output instanceof Number n && Double.isInfinite(n.doubleValue())) {
-            throw new InvalidInputException("the output is " + n.doubleValue() + " (as a double); give a finite number");
-        }
-        Reference reference = subject.reference();
-        if (!(output instanceof Number) && options.target().isPresent() && reference != null
-                && reference.isNumeric(options.target().get())) {
-            throw new InvalidInputException("the target '" + options.target().get() + "' is numeric: give the output"
-                    + " as a Number, not the " + output.getClass().getSimpleName() + " '" + output + "'");
-        }
+    private ModelVersion served() {
+        return following.servedNow();
     }
 
     private boolean sampled() {
@@ -416,38 +414,34 @@ public final class ModelMonitor implements AutoCloseable {
      * them but loses nothing). A registry that cannot be read now is tried again at the next look.
      */
     private void follow(List<WindowReport> reports) {
-        if (followed == null) {
-            return;
+        MonitorSubject next = following.lookAgain(subject, model);
+        if (next != null) {
+            // What the monitor took before this look was served by the old version; what still waits in
+            // the buffer is taken for the new one (either could be off by the time between two looks,
+            // as a DeployedModel's swap is: forDeployment is exact).
+            moveTo(next, reports, options.clock().millis());
         }
+    }
+
+    /**
+     * Closes the window in progress for the version monitored now, ends its run (both through the
+     * log, so a failing store delays them but loses nothing) and starts monitoring {@code next}, its
+     * first window starting at {@code atMillis}: now, or the first prediction the new version served.
+     */
+    private void moveTo(MonitorSubject next, List<WindowReport> reports, long atMillis) {
         MonitorSubject now = subject;
-        MonitorSubject next;
-        try {
-            ModelVersion version = registry.resolve(followed);
-            if (version.version() == now.version()) {
-                return;
-            }
-            next = MonitorSubject.following(tracker, version, options);
-        } catch (RunlogException e) {
-            if (!followFailureLogged) { // looked at every poll: once per outage, not ten times a second
-                LOG.log(System.Logger.Level.WARNING, "monitor of " + model + " cannot read what " + followed
-                        + " points to; it stays on v" + now.version() + " and looks again at each poll", e);
-            }
-            followFailureLogged = true;
-            return;
-        }
-        followFailureLogged = false;
-        // What the monitor took before this look was served by the old version; what still waits in
-        // the buffer is taken for the new one (either could be off by the time between two looks,
-        // as a DeployedModel's swap is).
         if (!window.isEmpty()) {
-            reports.add(evaluate(options.clock().millis()));
+            reports.add(evaluate(atMillis));
         }
         log.end(now.run());
         subject = next;
         windowIndex = 0;
-        window = newWindow(options.clock().millis());
-        LOG.log(System.Logger.Level.INFO, "monitor of " + followed + " moved from v" + now.version() + " to v"
-                + next.version());
+        window = newWindow(atMillis);
+        // The old version's predictions can no longer be scored: its run has ended. A label for one
+        // counted in the new version's accuracy before; now it is unmatched, as a stale one is.
+        awaitingLabels.clear();
+        LOG.log(System.Logger.Level.INFO, "monitor of " + following.describe() + " moved from v"
+                + now.version() + " to v" + next.version());
         try {
             next.run().started();
         } catch (StoreException e) {
@@ -457,6 +451,10 @@ public final class ModelMonitor implements AutoCloseable {
 
     private void take(Object event, List<WindowReport> reports) {
         if (event instanceof Prediction p) {
+            MonitorSubject next = following.served(subject, p.served());
+            if (next != null) {
+                moveTo(next, reports, p.millis());
+            }
             closeIfTimeIsUp(p.millis(), reports);
             window.add(p.features(), p.output(), p.latencyNanos());
             awaitingLabels.put(p.id(), p.output());
@@ -683,6 +681,7 @@ public final class ModelMonitor implements AutoCloseable {
     @Override
     public String toString() {
         MonitorSubject s = subject;
+        String followed = following.describe();
         return "ModelMonitor[" + model + " v" + s.version() + (followed == null ? "" : ", following " + followed) + "]";
     }
 

@@ -157,4 +157,73 @@ class MonitorPromotionTest {
                     "the window in progress was logged for the old version");
         }
     }
+
+    /** v1's mistakes, labelled after the move, counted in v2's accuracy before (and could fail v2's gate). */
+    @Test
+    void labelsOfTheOldVersionsPredictionsArrivingAfterTheMoveAreNotScoredForTheNewOne() throws IOException {
+        int v1 = register(0);
+        registry.transition("m", v1, Stage.PRODUCTION);
+        int v2 = register(3);
+        MonitorOptions options = MonitorOptions.defaults().window(1_000).target("label").pollInterval(Duration.ofHours(1));
+        try (ModelMonitor production = ModelMonitor.forModel(tracker, "models:/m/Production", options)) {
+            List<Long> v1Ids = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                v1Ids.add(production.record(new double[] {0.1 * i}, 1));
+            }
+            production.flush();
+            registry.transition("m", v2, Stage.PRODUCTION);
+            production.flush();
+            assertEquals(v2, production.version());
+            v1Ids.forEach(id -> production.label(id, 0));   // wrong, and v1's
+            for (int i = 0; i < 10; i++) {
+                production.label(production.record(new double[] {3 + 0.1 * i}, 1), 1);
+            }
+            WindowReport v2Window = production.closeWindow().orElseThrow();
+            assertEquals(v2, v2Window.version());
+            assertEquals(10, v2Window.labelled(), "v2's own labels only");
+            assertEquals(1.0, v2Window.metric().getAsDouble());
+            assertEquals(10, production.unmatchedLabels(), "v1's, which no window scores now");
+        }
+    }
+
+    /**
+     * A monitor of the stage moved with the registry, up to a deployment's poll before the
+     * deployment swapped, and to a version the deployment failed to load: predictions the old
+     * version served were credited to the new one. A monitor of the deployment moves with it.
+     */
+    @Test
+    void aMonitorOfADeploymentCountsEachPredictionForTheVersionServingIt() throws IOException {
+        int v1 = register(0);
+        registry.transition("m", v1, Stage.PRODUCTION);
+        int v2 = register(3);
+        int broken;
+        try (ActiveRun run = tracker.startRun("training")) {
+            broken = registry.register("m", run.logModel("model", List.of(1, 2)).uri()).version();   // no Map: fails to load
+        }
+        MonitorOptions options = MonitorOptions.defaults().window(1_000).target("label").pollInterval(Duration.ofHours(1));
+        try (var served = registry.deploy("m", Stage.PRODUCTION, Map.class,
+                     dev.runlog.registry.DeployOptions.defaults().pollInterval(Duration.ofHours(1)));
+             ModelMonitor monitor = ModelMonitor.forDeployment(tracker, served, options)) {
+            serve(monitor, 30, 0, 1);
+            registry.transition("m", v2, Stage.PRODUCTION);
+            serve(monitor, 20, 0, 2);
+            assertEquals(List.of(), monitor.flush(), "the deployment serves v1 still");
+            assertEquals(v1, monitor.version());
+
+            assertTrue(served.refresh());
+            serve(monitor, 25, 3, 3);
+            List<WindowReport> atSwap = monitor.flush();
+            assertEquals(1, atSwap.size());
+            assertEquals(v1, atSwap.get(0).version());
+            assertEquals(50, atSwap.get(0).predictions(), "every prediction v1 served, none of v2's");
+            assertEquals(v2, monitor.version());
+
+            registry.transition("m", broken, Stage.PRODUCTION);
+            assertFalse(served.refresh(), "v" + broken + " does not load");
+            serve(monitor, 5, 3, 4);
+            WindowReport last = monitor.closeWindow().orElseThrow();
+            assertEquals(v2, last.version(), "v2 serves on, and is monitored");
+            assertEquals(30, last.predictions());
+        }
+    }
 }
