@@ -153,6 +153,15 @@ final class MonitorRun {
                 writeTo(entry.run.run, entry); // another run's refused points, reported here once: not this run's
                 return;
             }
+            try {
+                // The old run's points still buffered are refused now, not at the new run's flush,
+                // where the refusal read as the new window's and gave up a window that was logged.
+                entry.run.run.flush();
+            } catch (ConflictException refused) {
+                if (!String.valueOf(refused.getMessage()).contains(old)) {
+                    throw refused;
+                }
+            }
             entry.run.run = null;
             entry.pointsDone = 0;
             entry.reportDone = false;

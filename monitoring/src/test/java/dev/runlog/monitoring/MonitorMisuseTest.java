@@ -201,6 +201,18 @@ class MonitorMisuseTest {
             String second = monitor.runId();
             assertTrue(!second.equals(first), "still the ended run " + first);
             assertEquals(List.of(1L), tracker.metricHistory(second, "predictions").stream().map(m -> m.step()).toList());
+
+            // Deleted rather than ended: the old run's buffered points were refused at the new run's
+            // flush, and a window logged to the new run was given up (WINDOW_DROPPED) all the same.
+            tracker.deleteRun(second);
+            for (int i = 0; i < 10; i++) {
+                monitor.record(new double[] {0.5}, 1.0);
+            }
+            monitor.flush();
+            assertEquals(0, monitor.droppedWindows());
+            String third = monitor.runId();
+            assertTrue(!third.equals(second), "still the deleted run " + second);
+            assertEquals(List.of(2L), tracker.metricHistory(third, "predictions").stream().map(m -> m.step()).toList());
         }
     }
 }
