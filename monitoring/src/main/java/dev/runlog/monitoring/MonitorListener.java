@@ -8,7 +8,11 @@ package dev.runlog.monitoring;
 @FunctionalInterface
 public interface MonitorListener {
 
-    /** A window crossed a line; called after the window's metrics were logged. */
+    /**
+     * A window crossed a line; called once the window is evaluated, before its metrics are written:
+     * a window the store fails to take still alerts (and is logged later, or given up with a
+     * {@link MonitorAlert.Kind#WINDOW_DROPPED} alert of its own).
+     */
     void onAlert(MonitorAlert alert);
 
     /** Every window, alerting or not, before its alerts; does nothing unless overridden. */
