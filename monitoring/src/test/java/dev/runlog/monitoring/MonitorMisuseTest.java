@@ -187,32 +187,28 @@ class MonitorMisuseTest {
         Reference reference = Reference.of(Map.of("x", new Random(1).doubles(500).toArray()), Map.of());
         try (ModelMonitor monitor = ModelMonitor.forReference(tracker, "ended-elsewhere", reference,
                 MonitorOptions.defaults().window(10))) {
-            for (int i = 0; i < 10; i++) {
-                monitor.record(new double[] {0.5}, 1.0);
-            }
-            monitor.flush();
-            String first = monitor.runId();
+            String first = logWindow(monitor);
             tracker.endRun(first, dev.runlog.tracking.RunStatus.KILLED);   // a clean-up, the UI, runlog
-            for (int i = 0; i < 10; i++) {
-                monitor.record(new double[] {0.5}, 1.0);
-            }
-            monitor.flush();
-            assertEquals(0, monitor.droppedWindows());
-            String second = monitor.runId();
+            String second = logWindow(monitor);
             assertTrue(!second.equals(first), "still the ended run " + first);
             assertEquals(List.of(1L), tracker.metricHistory(second, "predictions").stream().map(m -> m.step()).toList());
 
             // Deleted rather than ended: the old run's buffered points were refused at the new run's
             // flush, and a window logged to the new run was given up (WINDOW_DROPPED) all the same.
             tracker.deleteRun(second);
-            for (int i = 0; i < 10; i++) {
-                monitor.record(new double[] {0.5}, 1.0);
-            }
-            monitor.flush();
-            assertEquals(0, monitor.droppedWindows());
-            String third = monitor.runId();
+            String third = logWindow(monitor);
             assertTrue(!third.equals(second), "still the deleted run " + second);
             assertEquals(List.of(2L), tracker.metricHistory(third, "predictions").stream().map(m -> m.step()).toList());
         }
+    }
+
+    /** Records and logs one window of 10 predictions, none given up; returns the run it went to. */
+    private static String logWindow(ModelMonitor monitor) {
+        for (int i = 0; i < 10; i++) {
+            monitor.record(new double[] {0.5}, 1.0);
+        }
+        monitor.flush();
+        assertEquals(0, monitor.droppedWindows());
+        return monitor.runId();
     }
 }

@@ -65,6 +65,12 @@ class MonitorPromotionTest {
         }
     }
 
+    /** Puts {@code v1} in Production and registers a challenger trained on x ~ N(3, 1); returns its number. */
+    private int productionAndChallenger(int v1) throws IOException {
+        registry.transition("m", v1, Stage.PRODUCTION);
+        return register(3);
+    }
+
     private static void serve(ModelMonitor monitor, int n, double mean, long seed) {
         Random random = new Random(seed);
         for (int i = 0; i < n; i++) {
@@ -75,8 +81,7 @@ class MonitorPromotionTest {
     @Test
     void aPromotionClosesTheWindowForTheOldVersionAndTheNextAreJudgedAgainstTheNew() throws IOException {
         int v1 = register(0);
-        registry.transition("m", v1, Stage.PRODUCTION);
-        int v2 = register(3);
+        int v2 = productionAndChallenger(v1);
         MonitorOptions options = MonitorOptions.defaults().window(100).target("label").pollInterval(Duration.ofHours(1));
         try (ModelMonitor production = ModelMonitor.forModel(tracker, "models:/m/Production", options);
              ModelMonitor pinned = ModelMonitor.forModel(tracker, "models:/m/" + v1, options)) {
@@ -138,8 +143,7 @@ class MonitorPromotionTest {
         tracker = Tracker.builder().uri("sqlite:" + dir.resolve("store.db")).shutdownHook(false).build();
         registry = ModelRegistry.of(tracker);
         int v1 = register(0);
-        registry.transition("m", v1, Stage.PRODUCTION);
-        int v2 = register(3);
+        int v2 = productionAndChallenger(v1);
         try (ModelMonitor monitor = ModelMonitor.forModel(tracker, "models:/m/Production",
                 MonitorOptions.defaults().window(1_000).target("label").pollInterval(Duration.ofMillis(20)))) {
             String v1Run = monitor.runId();
@@ -162,8 +166,7 @@ class MonitorPromotionTest {
     @Test
     void labelsOfTheOldVersionsPredictionsArrivingAfterTheMoveAreNotScoredForTheNewOne() throws IOException {
         int v1 = register(0);
-        registry.transition("m", v1, Stage.PRODUCTION);
-        int v2 = register(3);
+        int v2 = productionAndChallenger(v1);
         MonitorOptions options = MonitorOptions.defaults().window(1_000).target("label").pollInterval(Duration.ofHours(1));
         try (ModelMonitor production = ModelMonitor.forModel(tracker, "models:/m/Production", options)) {
             List<Long> v1Ids = new ArrayList<>();
@@ -194,8 +197,7 @@ class MonitorPromotionTest {
     @Test
     void aMonitorOfADeploymentCountsEachPredictionForTheVersionServingIt() throws IOException {
         int v1 = register(0);
-        registry.transition("m", v1, Stage.PRODUCTION);
-        int v2 = register(3);
+        int v2 = productionAndChallenger(v1);
         int broken;
         try (ActiveRun run = tracker.startRun("training")) {
             broken = registry.register("m", run.logModel("model", List.of(1, 2)).uri()).version();   // no Map: fails to load
