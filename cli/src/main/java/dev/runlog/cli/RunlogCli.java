@@ -102,7 +102,7 @@ public final class RunlogCli {
             // Picocli passes errors through: without this, a JVM stack trace instead of one line.
             ctx.out.flush();
             ctx.err.println("runlog: out of memory (" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB of heap);"
-                    + " runs --format csv or json streams its runs, metric needs 24 bytes a point; or give the JVM more, such as"
+                    + " runs --format csv or json streams its runs, metric holds its whole series; or give the JVM more, such as"
                     + " RUNLOG_JAVA_OPTS=-Xmx4g");
             return FAILED;
         }
@@ -215,6 +215,9 @@ public final class RunlogCli {
             return "";
         }
         boolean archive = command.endsWith(" import");
+        if (e instanceof NotFoundException && String.valueOf(e.getMessage()).startsWith("No Runlog store")) {
+            return "; check --store: runlog makes a store only for import, import-mlflow, copy --to and ui --allow-writes";
+        }
         if (e instanceof NotFoundException) {
             if (command.endsWith(" import-mlflow")) {
                 return "; check --from";

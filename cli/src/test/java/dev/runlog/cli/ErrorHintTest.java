@@ -27,6 +27,13 @@ class ErrorHintTest {
     }
 
     @Test
+    void aStoreThatIsNotThereSendsTheUserToStoreNotToTheirIds() {
+        assertEquals("; check --store: runlog makes a store only for import, import-mlflow, copy --to and ui --allow-writes",
+                RunlogCli.hint(new dev.runlog.tracking.NotFoundException("No Runlog store in the PostgreSQL database"
+                        + " postgresql://u@h/db: it holds none of Runlog's tables, and this opening makes none"), "runlog runs"));
+    }
+
+    @Test
     void whatARetryCannotMendIsNotToldToRetry() {
         assertEquals("", RunlogCli.hint(new StoreException("The Runlog database x.db has schema version 99 (this Runlog knows 11);"
                 + " it was written by a newer Runlog. Upgrade Runlog to open it; the file was left untouched"), "runlog runs"));

@@ -66,6 +66,15 @@ class DatabaseFileTest {
         }
     }
 
+    @Test
+    void withoutCreateIfMissingAnEmptyFileIsNoStoreAndStaysEmpty() throws IOException {
+        Path empty = Files.createFile(dir.resolve("touched.db"));
+        NotFoundException e = assertThrows(NotFoundException.class,
+                () -> Tracker.builder().uri("sqlite:" + empty).createIfMissing(false).shutdownHook(false).build());
+        assertTrue(e.getMessage().contains("the file is empty, and this opening makes none"), e.getMessage());
+        assertEquals(0, Files.size(empty), "nothing written");
+    }
+
     // ---- (a) not SQLite at all ----------------------------------------------------------------
 
     @Test

@@ -110,9 +110,13 @@ public final class SqliteStoreProvider implements StoreProvider {
         } catch (InvalidPathException e) {
             throw new InvalidInputException("Tracking URI '" + InputRules.hideOptionValues(uri) + "' names a file this file system refuses: " + e.getMessage());
         }
-        if (!create && !Files.exists(file)) {
-            throw new NotFoundException("No Runlog store at " + file + " (" + InputRules.hideOptionValues(uri)
-                    + "): the file does not exist, and this opening makes none");
+        if (!create) {
+            // An empty file (touch) holds no store either: SQLite would take it as a new database.
+            String missing = !Files.exists(file) ? "the file does not exist" : isEmptyFile(file) ? "the file is empty" : null;
+            if (missing != null) {
+                throw new NotFoundException("No Runlog store at " + file + " (" + InputRules.hideOptionValues(uri)
+                        + "): " + missing + ", and this opening makes none");
+            }
         }
         // Opened before the database, so a bad location is refused before the file is created.
         ArtifactStore artifactStore = artifacts != null
@@ -123,6 +127,14 @@ public final class SqliteStoreProvider implements StoreProvider {
         } catch (RuntimeException e) {
             artifactStore.close();
             throw e;
+        }
+    }
+
+    private static boolean isEmptyFile(Path file) {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) == 0;
+        } catch (java.io.IOException e) {
+            return false; // the open says what is wrong with it
         }
     }
 
