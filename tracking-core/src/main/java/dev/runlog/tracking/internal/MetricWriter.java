@@ -152,13 +152,8 @@ final class MetricWriter {
             synchronized (monitor) {
                 failure = takePendingFailureLocked();
             }
-            if (failure instanceof StoreException) {
-                // Its message counts the points buffered, which this call's is not among.
-                throw new StoreException("This metric point was not buffered (log it again); " + failure.getMessage(),
-                        failure);
-            }
             if (failure != null) {
-                throw failure;
+                throw notBuffered(failure, "");
             }
         }
         if (!slots.tryAcquire()) {
@@ -179,6 +174,23 @@ final class MetricWriter {
         }
     }
 
+    /**
+     * The failure a caller gets instead of its point being buffered, saying so: a store failure's
+     * message counts the points buffered, which this call's is not among, and a rejection (points
+     * of runs ended or deleted elsewhere, maybe not this call's) read as news of other runs, after
+     * which a caller that went on lost this point without a word. Of the same type as the failure.
+     */
+    private static RuntimeException notBuffered(RuntimeException failure, String why) {
+        String message = "This metric point was not buffered (log it again); " + why + failure.getMessage();
+        if (failure instanceof StoreException) {
+            return new StoreException(message, failure);
+        }
+        if (failure instanceof dev.runlog.tracking.ConflictException) {
+            return new dev.runlog.tracking.ConflictException(message, failure);
+        }
+        return failure;
+    }
+
     private void awaitSlot() {
         boolean interrupted = false;
         try {
@@ -187,8 +199,7 @@ final class MetricWriter {
                 while (!slots.tryAcquire()) {
                     RuntimeException failure = failureSince(waitingSince);
                     if (failure != null) {
-                        throw new StoreException("The metric point was not buffered: the buffer is full and "
-                                + failure.getMessage(), failure);
+                        throw notBuffered(failure, "the buffer is full, and ");
                     }
                     if (stopped || stopping) {
                         throw new StoreException("The tracker is closing; the metric point was not buffered");

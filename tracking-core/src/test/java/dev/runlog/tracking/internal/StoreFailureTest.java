@@ -70,6 +70,38 @@ class StoreFailureTest {
         assertEquals(1, store.storedPoints.get(), "c's point");
     }
 
+    /** A caller that took the rejection for news of another run, and went on, lost its own point without a word. */
+    @Test
+    @Timeout(30)
+    void aLogMetricThatReportsAnotherRunsDroppedPointsSaysItsOwnPointWasNotBuffered() throws InterruptedException {
+        ActiveRun ended = tracker.startRun("ended");
+        ActiveRun healthy = tracker.startRun("healthy");
+        store.delegate.endRun(ended.id(), RunStatus.KILLED, java.time.Instant.now());
+        CountDownLatch hold = new CountDownLatch(1);
+        store.gate = hold;
+        for (int step = 0; step < 3; step++) {
+            ended.logMetric("loss", 1.0, step);
+        }
+        healthy.logMetric("loss", 1.0, 0);
+        CountDownLatch held = new CountDownLatch(1);
+        store.runGate = held;
+        store.gatedRun = healthy.id();
+        store.gate = null;
+        hold.countDown();
+        try {
+            assertTrue(store.gatedRunEntered.await(20, TimeUnit.SECONDS));
+            dev.runlog.tracking.ConflictException e = assertThrows(dev.runlog.tracking.ConflictException.class,
+                    () -> healthy.logMetric("loss", 2.0, 1));
+            assertTrue(e.getMessage().startsWith("This metric point was not buffered (log it again); The store rejected 3"
+                    + " metric points of run " + ended.id()), e.getMessage());
+        } finally {
+            held.countDown();
+        }
+        healthy.logMetric("loss", 2.0, 1).flush();
+        assertEquals(List.of(0L, 1L), tracker.metricHistory(healthy.id(), "loss").stream().map(Metric::step).toList(),
+                "logged again, once");
+    }
+
     @Test
     void aSyncPointTheStoreFailsSaysItWasNotStoredAndAClosedTrackerSaysHowManyPointsItLost() {
         FlakyStore syncStore = new FlakyStore();
