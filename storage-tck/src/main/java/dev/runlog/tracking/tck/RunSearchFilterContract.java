@@ -365,6 +365,9 @@ public interface RunSearchFilterContract extends RunSearchFixture {
         InvalidFilterException e = assertThrows(InvalidFilterException.class,
                 () -> tracker.searchExperiments().filter("name LIKE '" + longest + "%'").list());
         assertMessageContains(e, "has 10001 characters; the limit is 10000");
+        // Characters, not UTF-16 units: 10,000 emoji are 20,000 units and at most 40,000 UTF-8 bytes.
+        String emoji = "\uD83D\uDE00".repeat(9_999) + "%";
+        assertEquals(List.of(), tracker.searchRuns().filter("tags.team LIKE '" + emoji + "'").list());
     }
 
     @Test

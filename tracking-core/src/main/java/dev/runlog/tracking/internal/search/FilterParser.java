@@ -292,8 +292,10 @@ public final class FilterParser {
         if (value.type() != Type.SINGLE_QUOTED && value.type() != Type.DOUBLE_QUOTED) {
             throw error(value, "expected a quoted string after '" + name + " " + op.text() + "'", value);
         }
-        if ((comparator == Op.LIKE || comparator == Op.ILIKE) && value.text().length() > MAX_PATTERN_LENGTH) {
-            throw error(value, "the " + comparator.symbol() + " pattern after '" + name + "' has " + value.text().length()
+        // Characters as a person counts them (code points: an emoji is one), at most 4 UTF-8 bytes each.
+        int characters = value.text().codePointCount(0, value.text().length());
+        if ((comparator == Op.LIKE || comparator == Op.ILIKE) && characters > MAX_PATTERN_LENGTH) {
+            throw error(value, "the " + comparator.symbol() + " pattern after '" + name + "' has " + characters
                     + " characters; the limit is " + MAX_PATTERN_LENGTH);
         }
         position++;
