@@ -43,23 +43,15 @@ class StoreFailureTest {
         // Ended by another process while their points wait in this one's buffer.
         store.delegate.endRun(a.id(), RunStatus.KILLED, java.time.Instant.now());
         store.delegate.endRun(b.id(), RunStatus.KILLED, java.time.Instant.now());
-        CountDownLatch hold = new CountDownLatch(1);
-        store.gate = hold;
-        for (int step = 0; step < 5; step++) {
-            a.logMetric("loss", 1.0, step);
-        }
-        for (int step = 0; step < 3; step++) {
-            b.logMetric("loss", 1.0, step);
-        }
-        c.logMetric("loss", 1.0, 0);
-        CountDownLatch cHeld = new CountDownLatch(1);
-        store.runGate = cHeld;
-        store.gatedRun = c.id();
-        store.gate = null;
-        hold.countDown();
+        CountDownLatch cHeld = writeUpTo(c, () -> {
+            for (int step = 0; step < 5; step++) {
+                a.logMetric("loss", 1.0, step);
+            }
+            for (int step = 0; step < 3; step++) {
+                b.logMetric("loss", 1.0, step);
+            }
+        });
         try {
-            // c's point came after a's and b's: once the writer holds it, both rejections are recorded.
-            assertTrue(store.gatedRunEntered.await(20, TimeUnit.SECONDS));
             dev.runlog.tracking.ConflictException dropped = assertThrows(dev.runlog.tracking.ConflictException.class, c::flush);
             assertTrue(dropped.getMessage().startsWith("The store rejected 8 metric points (5 of run " + a.id() + ", 3 of run "
                     + b.id() + "), which were dropped: "), dropped.getMessage());
@@ -77,19 +69,12 @@ class StoreFailureTest {
         ActiveRun ended = tracker.startRun("ended");
         ActiveRun healthy = tracker.startRun("healthy");
         store.delegate.endRun(ended.id(), RunStatus.KILLED, java.time.Instant.now());
-        CountDownLatch hold = new CountDownLatch(1);
-        store.gate = hold;
-        for (int step = 0; step < 3; step++) {
-            ended.logMetric("loss", 1.0, step);
-        }
-        healthy.logMetric("loss", 1.0, 0);
-        CountDownLatch held = new CountDownLatch(1);
-        store.runGate = held;
-        store.gatedRun = healthy.id();
-        store.gate = null;
-        hold.countDown();
+        CountDownLatch held = writeUpTo(healthy, () -> {
+            for (int step = 0; step < 3; step++) {
+                ended.logMetric("loss", 1.0, step);
+            }
+        });
         try {
-            assertTrue(store.gatedRunEntered.await(20, TimeUnit.SECONDS));
             dev.runlog.tracking.ConflictException e = assertThrows(dev.runlog.tracking.ConflictException.class,
                     () -> healthy.logMetric("loss", 2.0, 1));
             assertTrue(e.getMessage().startsWith("This metric point was not buffered (log it again); The store rejected 3"
@@ -100,6 +85,28 @@ class StoreFailureTest {
         healthy.logMetric("loss", 2.0, 1).flush();
         assertEquals(List.of(0L, 1L), tracker.metricHistory(healthy.id(), "loss").stream().map(Metric::step).toList(),
                 "logged again, once");
+    }
+
+    /**
+     * Buffers what {@code logging} logs, then a point of {@code last}, with the writer held; lets
+     * the writer go and holds it again at {@code last}'s batch, which came after the others: once it
+     * is held there, every rejection of those is recorded. Returns the latch that lets it go on.
+     */
+    private CountDownLatch writeUpTo(ActiveRun last, Runnable logging) throws InterruptedException {
+        CountDownLatch hold = new CountDownLatch(1);
+        store.gate = hold;
+        logging.run();
+        last.logMetric("loss", 1.0, 0);
+        CountDownLatch held = new CountDownLatch(1);
+        store.runGate = held;
+        store.gatedRun = last.id();
+        store.gate = null;
+        hold.countDown();
+        if (!store.gatedRunEntered.await(20, TimeUnit.SECONDS)) {
+            held.countDown();
+            throw new AssertionError("the writer never reached run " + last.id());
+        }
+        return held;
     }
 
     @Test
