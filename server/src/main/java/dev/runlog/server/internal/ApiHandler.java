@@ -233,8 +233,7 @@ public final class ApiHandler implements HttpHandler {
         try {
             return PercentEncoding.decode(raw, true);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("query parameter '" + raw + "' "
-                    + (e.getMessage().startsWith("bad") ? "has bad percent-encoding" : "is not %-encoded UTF-8"));
+            throw new InvalidInputException("query parameter '" + raw + "' " + e.getMessage());
         }
     }
 

@@ -18,8 +18,9 @@ public final class PercentEncoding {
      * The text {@code raw} encodes, {@code %XX} read as bytes of UTF-8 and, if {@code plusIsSpace}
      * (query strings), {@code +} as a space.
      *
-     * @throws IllegalArgumentException naming the problem: a {@code %} not followed by two hex
-     *                                  digits, or bytes that are not UTF-8
+     * @throws IllegalArgumentException whose message says what is wrong, to follow the name of what
+     *                                  was decoded: "has bad percent-encoding" (a {@code %} not
+     *                                  followed by two hex digits) or "is not %-encoded UTF-8"
      */
     public static String decode(String raw, boolean plusIsSpace) {
         if (raw.indexOf('%') < 0 && !(plusIsSpace && raw.indexOf('+') >= 0)) {
@@ -33,7 +34,7 @@ public final class PercentEncoding {
             } else if (utf8[i] != '%') {
                 bytes.put(utf8[i]);
             } else if (i + 2 >= utf8.length || Character.digit(utf8[i + 1], 16) < 0 || Character.digit(utf8[i + 2], 16) < 0) {
-                throw new IllegalArgumentException("bad percent-encoding");
+                throw new IllegalArgumentException("has bad percent-encoding");
             } else {
                 bytes.put((byte) (Character.digit(utf8[i + 1], 16) * 16 + Character.digit(utf8[i + 2], 16)));
                 i += 2;
@@ -44,7 +45,7 @@ public final class PercentEncoding {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("not %-encoded UTF-8");
+            throw new IllegalArgumentException("is not %-encoded UTF-8");
         }
     }
 }

@@ -40,10 +40,6 @@ public final class StoreLookup {
         return uri.substring(0, colon).toLowerCase(Locale.ROOT);
     }
 
-    public static StoreProvider.Stores open(String uri) {
-        return open(uri, true);
-    }
-
     /** The stores for {@code uri}; with {@code create} false, only a store that is there already ({@link StoreProvider#openExisting}). */
     public static StoreProvider.Stores open(String uri, boolean create) {
         String scheme = scheme(uri);

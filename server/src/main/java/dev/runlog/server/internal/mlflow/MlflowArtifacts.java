@@ -99,8 +99,7 @@ final class MlflowArtifacts {
         try {
             return PercentEncoding.decode(raw, false);
         } catch (IllegalArgumentException e) {
-            throw MlflowException.invalid(e.getMessage().startsWith("bad") ? "bad percent-encoding in '" + raw + "'"
-                    : "artifact path segment '" + raw + "' is not %-encoded UTF-8");
+            throw MlflowException.invalid("artifact path segment '" + raw + "' " + e.getMessage());
         }
     }
 
