@@ -327,12 +327,8 @@ final class PgChunks {
             throw new StoreException("Metric '" + key + "' of run " + runId + " counts " + count
                     + " points but its chunks hold another number; the database is damaged");
         }
-        MetricSeries stored = new MetricSeries(key, steps, timestamps, values);
-        if (inOrder) {
-            return stored;
-        }
         // Stable: equal points keep the order they were logged in.
-        return MetricSeries.of(key, java.util.stream.IntStream.range(0, count).mapToObj(stored::get)
-                .sorted(Metric.HISTORY_ORDER).toList());
+        return inOrder ? new MetricSeries(key, steps, timestamps, values)
+                : MetricSeries.inHistoryOrder(key, steps, timestamps, values);
     }
 }

@@ -226,79 +226,12 @@ final class MetricChunks {
         if (filled != count) {
             throw damaged(runId, key, count);
         }
-        MetricSeries series = new MetricSeries(key, steps, timestamps, values);
-        return inOrder ? series : sorted(series);
+        return inOrder ? new MetricSeries(key, steps, timestamps, values)
+                : MetricSeries.inHistoryOrder(key, steps, timestamps, values);
     }
 
     private static StoreException damaged(String runId, String key, long count) {
         return new StoreException("Metric '" + key + "' of run " + runId + " should hold " + count
                 + " points but its chunks hold another number; the database is damaged");
-    }
-
-    /**
-     * Sorts a series logged out of order into history order ({@link Metric#HISTORY_ORDER}); stable,
-     * like every store's history, in place. Sorts indices, not points: a Metric object per point
-     * took some 80 bytes a point, and ran a million-point series out of a CLI's small heap.
-     */
-    private static MetricSeries sorted(MetricSeries series) {
-        long[] steps = series.steps();
-        long[] timestamps = series.timestamps();
-        double[] values = series.values();
-        int n = series.size();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        int[] scratch = new int[n];
-        // Bottom-up merge sort: stable, and no boxing.
-        for (int width = 1; width < n; width *= 2) {
-            for (int from = 0; from < n; from += 2 * width) {
-                int middle = Math.min(from + width, n);
-                int to = Math.min(from + 2 * width, n);
-                int left = from;
-                int right = middle;
-                for (int k = from; k < to; k++) {
-                    boolean takeLeft = right >= to || (left < middle && compare(steps, timestamps, values, order[left], order[right]) <= 0);
-                    scratch[k] = takeLeft ? order[left++] : order[right++];
-                }
-            }
-            int[] swap = order;
-            order = scratch;
-            scratch = swap;
-        }
-        // Moved into place cycle by cycle, in the arrays read: a second set of arrays was another
-        // 24 bytes a point at the peak.
-        boolean[] placed = new boolean[n];
-        for (int start = 0; start < n; start++) {
-            if (placed[start] || order[start] == start) {
-                continue;
-            }
-            long step = steps[start];
-            long timestamp = timestamps[start];
-            double value = values[start];
-            int at = start;
-            while (order[at] != start) {
-                int from = order[at];
-                steps[at] = steps[from];
-                timestamps[at] = timestamps[from];
-                values[at] = values[from];
-                placed[at] = true;
-                at = from;
-            }
-            steps[at] = step;
-            timestamps[at] = timestamp;
-            values[at] = value;
-            placed[at] = true;
-        }
-        return series;
-    }
-
-    /** {@link Metric#HISTORY_ORDER} of points {@code a} and {@code b}: step, then timestamp, then value. */
-    private static int compare(long[] steps, long[] timestamps, double[] values, int a, int b) {
-        int order = Long.compare(steps[a], steps[b]);
-        if (order == 0) {
-            order = Long.compare(timestamps[a], timestamps[b]);
-        }
-        return order != 0 ? order : Double.compare(values[a], values[b]);
     }
 }
