@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -69,7 +70,8 @@ public final class FilterParser {
      * versions are searched by the model registry with the same grammar.
      */
     public enum Target {
-        RUNS(RUN_PREFIXES, Map.of("created", "start_time"),
+        // MLflow's other spellings of run_name ("Run name", "Run Name", "run name": case is ignored here).
+        RUNS(RUN_PREFIXES, Map.of("created", "start_time", "run name", "run_name"),
                 Set.of("run_id", "run_name", "status", "user_id", "artifact_uri", "start_time", "end_time"),
                 "run attributes are run_id, run_name, status, user_id, start_time (or created), end_time and artifact_uri",
                 "metrics, params, tags, attributes, datasets", "metrics.accuracy, params.lr or attributes.status"),
@@ -154,7 +156,7 @@ public final class FilterParser {
         }
         FilterParser parser = new FilterParser(clause, target);
         Token start = parser.peek();
-        SearchField field = parser.field();
+        SearchField field = parser.wholeQuotedField().orElseGet(parser::field);
         if (field.kind() == Kind.DATASET) {
             throw parser.error(start, "cannot order by dataset field '" + field.key() + "'");
         }
@@ -376,6 +378,30 @@ public final class FilterParser {
             throw error(first, "unknown dataset field '" + key + "'; dataset fields are name, digest and context");
         }
         return new SearchField(kind, key);
+    }
+
+    /**
+     * An order key quoted whole, prefix and all ({@code `metrics.val loss`}), read as MLflow reads
+     * one (it unquotes an order clause before splitting prefix from key); empty unless the quoted
+     * text starts with a known prefix and a dot. Filters do not take this form, in MLflow neither.
+     */
+    private Optional<SearchField> wholeQuotedField() {
+        Token first = peek();
+        if ((first.type() != Type.BACKTICK && first.type() != Type.DOUBLE_QUOTED)
+                || tokens.get(position + 1).type() == Type.DOT) {
+            return Optional.empty();
+        }
+        int dot = first.text().indexOf('.');
+        Kind kind = dot < 0 ? null : target.prefixes.get(first.text().substring(0, dot).toLowerCase(Locale.ROOT));
+        if (kind == null) {
+            return Optional.empty();
+        }
+        String key = first.text().substring(dot + 1);
+        if (key.isEmpty()) {
+            throw error(first, "expected a key after '" + first.text() + "'");
+        }
+        position++;
+        return Optional.of(kind == Kind.ATTRIBUTE ? attribute(first, key) : new SearchField(kind, key));
     }
 
     private String key(String prefix) {

@@ -120,7 +120,7 @@ final class Lexer {
                     j++;
                 }
                 throw new InvalidFilterException(text, column, "expected a number after '" + c + "'",
-                        "'" + text.substring(i + 1, j) + "' (a filter takes finite numbers only)");
+                        "'" + text.substring(i + 1, j) + "' (a filter takes numbers only: write infinity as 1e999, minus infinity as -1e999)");
             } else {
                 throw new InvalidFilterException(text, column, "unexpected character '" + c + "'");
             }

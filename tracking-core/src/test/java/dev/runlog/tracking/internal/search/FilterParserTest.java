@@ -140,6 +140,9 @@ class FilterParserTest {
                 row("created > 5", cmp(attr("start_time"), Op.GT, 5.0)),
                 row("attributes.created >= 5", cmp(attr("start_time"), Op.GE, 5.0)),
                 row("Created < 5", cmp(attr("start_time"), Op.LT, 5.0)),
+                row("`Run name` = 'r'", cmp(attr("run_name"), Op.EQ, "r")),
+                row("attributes.`Run Name` = 'r'", cmp(attr("run_name"), Op.EQ, "r")),
+                row("attributes.\"run name\" != 'r'", cmp(attr("run_name"), Op.NE, "r")),
                 row("end_time <= 5", cmp(attr("end_time"), Op.LE, 5.0)),
                 row("dataset.name = 'iris'", cmp(dataset("name"), Op.EQ, "iris")),
                 row("datasets.digest = 'd'", cmp(dataset("digest"), Op.EQ, "d")),
@@ -405,6 +408,13 @@ class FilterParserTest {
                 Arguments.of("params.lr", Target.RUNS, new SearchOrder(param("lr"), true)),
                 Arguments.of("tags.`mlflow.runName` DESC", Target.RUNS, new SearchOrder(tag("mlflow.runName"), false)),
                 Arguments.of("tags.runlog.user", Target.RUNS, new SearchOrder(tag("runlog.user"), true)),
+                // Quoted whole, prefix and all, as MLflow takes an order key.
+                Arguments.of("`metrics.m` DESC", Target.RUNS, new SearchOrder(metric("m"), false)),
+                Arguments.of("\"metrics.val loss\"", Target.RUNS, new SearchOrder(metric("val loss"), true)),
+                Arguments.of("`tags.mlflow.runName`", Target.RUNS, new SearchOrder(tag("mlflow.runName"), true)),
+                Arguments.of("`attributes.start_time` DESC", Target.RUNS, new SearchOrder(attr("start_time"), false)),
+                Arguments.of("`Run name` DESC", Target.RUNS, new SearchOrder(attr("run_name"), false)),
+                Arguments.of("`tags.team`", Target.EXPERIMENTS, new SearchOrder(tag("team"), true)),
                 Arguments.of("name DESC", Target.EXPERIMENTS, new SearchOrder(attr("name"), false)),
                 Arguments.of("creation_time", Target.EXPERIMENTS, new SearchOrder(attr("creation_time"), true)),
                 Arguments.of("attributes.last_update_time ASC", Target.EXPERIMENTS,
@@ -543,7 +553,8 @@ class FilterParserTest {
                 error("run_name = 'r01' --", Target.RUNS, 18, "unexpected character '-'"),
                 error("metrics.a > 1e", Target.RUNS, 13, "malformed number '1e'"),
                 error("metrics.a > -inf", Target.RUNS, 13, "expected a number after '-'"),
-                error("metrics.a > 1.2.3", Target.RUNS, 13, "malformed number '1.2.3'"));
+                error("metrics.a > 1.2.3", Target.RUNS, 13, "malformed number '1.2.3'"),
+                error("metrics.a > -Infinity", Target.RUNS, 13, "expected a number after '-'", "write infinity as 1e999"));
     }
 
     @ParameterizedTest(name = "{1}: <{0}> fails at column {2}")
@@ -569,6 +580,9 @@ class FilterParserTest {
                 error("DESC", Target.RUNS, 1, "expected a field such as", "found 'DESC'"),
                 error("metrics.acc", Target.EXPERIMENTS, 1, "unknown prefix 'metrics'"),
                 error("run_name", Target.EXPERIMENTS, 1, "unknown attribute 'run_name'"),
+                error("`metrics.`", Target.RUNS, 1, "expected a key after 'metrics.'"),
+                error("`nosuch.x` DESC", Target.RUNS, 1, "unknown attribute 'nosuch.x'"),
+                error("`datasets.name`", Target.RUNS, 1, "cannot order by dataset field 'name'"),
                 error("name DOWN", Target.EXPERIMENTS, 6, "expected ASC, DESC or the end of the order clause", "found 'DOWN'"));
     }
 
