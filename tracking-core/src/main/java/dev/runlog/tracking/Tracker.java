@@ -26,7 +26,7 @@ import java.util.Optional;
  * }</pre>
  *
  * <p><b>Stores</b> are chosen by the URI scheme: {@code memory:} (a fresh in-memory store, for
- * tests: nothing touches the disk) is built in, {@code sqlite:PATH} comes with the
+ * tests: nothing is left on disk) is built in, {@code sqlite:PATH} comes with the
  * {@code dev.runlog:storage-sqlite} module. Store modules are found through
  * {@link java.util.ServiceLoader}, so adding the dependency is all it takes.
  *

@@ -3,6 +3,7 @@ package dev.runlog.junit;
 import dev.runlog.junit.internal.Describe;
 import dev.runlog.tracking.DatasetInput;
 import dev.runlog.tracking.Metric;
+import dev.runlog.tracking.NotFoundException;
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunStatus;
 import dev.runlog.tracking.Tracker;
@@ -109,11 +110,13 @@ public final class RunAssert {
      * {@code expected}: {@code |actual - expected| <= tolerance}. NaN matches only NaN, and an
      * infinity only the same infinity.
      *
-     * @throws dev.runlog.tracking.InvalidInputException if {@code tolerance} is negative or NaN
+     * @throws dev.runlog.tracking.InvalidInputException if {@code tolerance} is negative, infinite
+     *         or NaN (an infinite one would accept any finite value, and then any infinity too)
      */
     public RunAssert hasMetric(String key, double expected, double tolerance) {
-        if (!(tolerance >= 0)) {
-            throw new dev.runlog.tracking.InvalidInputException("tolerance must be zero or more, got " + tolerance);
+        if (!(tolerance >= 0) || tolerance == Double.POSITIVE_INFINITY) {
+            throw new dev.runlog.tracking.InvalidInputException("tolerance must be a finite number, zero or more, got "
+                    + tolerance);
         }
         String expectation = "have metric " + key + " = " + expected + " ± " + tolerance;
         Metric latest = latest(key, expectation);
@@ -186,8 +189,13 @@ public final class RunAssert {
     /**
      * Checks that {@code tracker} holds exactly {@code points} points of the metric {@code key}
      * for this run: that a training loop logged once per epoch, say.
+     *
+     * @throws dev.runlog.tracking.InvalidInputException if {@code points} is negative
      */
     public RunAssert hasMetricHistorySize(Tracker tracker, String key, int points) {
+        if (points < 0) {
+            throw new dev.runlog.tracking.InvalidInputException("points must be zero or more, got " + points);
+        }
         List<Metric> history = history(tracker, key);
         if (history.size() != points) {
             String had = history.isEmpty()
@@ -256,7 +264,12 @@ public final class RunAssert {
     private List<Metric> history(Tracker tracker, String key) {
         InputRules.notNull("tracker", tracker);
         InputRules.notNull("key", key);
-        return tracker.metricHistory(run.info().id(), key);
+        try {
+            return tracker.metricHistory(run.info().id(), key);
+        } catch (NotFoundException e) {
+            throw new AssertionFailedError("expected the tracker given to hold " + Describe.run(run)
+                    + ", but its store has no such run: pass the tracker the run was logged with (" + e.getMessage() + ")");
+        }
     }
 
     private Metric latest(String key, String expectation) {

@@ -4,15 +4,19 @@ import dev.runlog.junit.internal.TestResources;
 import dev.runlog.registry.ModelRegistry;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
+import java.lang.reflect.Method;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 
 /**
  * A JUnit 5 extension that gives each test its own fresh Runlog {@link Tracker} and
@@ -74,9 +78,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>An instance's settings never change, and one instance may serve tests that run in parallel;
  * {@link #tracker()} then answers for the test running on the calling thread (take a parameter
- * instead when a test hands work to other threads while other tests run).
+ * instead when a test hands work to other threads while other tests run). The dynamic tests of a
+ * {@code @TestFactory} share the factory's tracker, whichever of JUnit's threads runs them.
  */
-public final class RunlogExtension implements BeforeEachCallback, ParameterResolver {
+public final class RunlogExtension implements BeforeEachCallback, ParameterResolver, InvocationInterceptor {
 
     private final TestResources.Kind kind;
     private final Clock clock;
@@ -98,7 +103,10 @@ public final class RunlogExtension implements BeforeEachCallback, ParameterResol
         this.namespace = ExtensionContext.Namespace.create(RunlogExtension.class, this);
     }
 
-    /** Each test gets a fresh in-memory store ({@code memory:}): fast, and nothing touches the disk. */
+    /**
+     * Each test gets a fresh in-memory store ({@code memory:}): fast, and nothing is left on disk
+     * (logging or loading a model passes through a temporary directory, deleted after).
+     */
     public static RunlogExtension inMemory() {
         return new RunlogExtension(TestResources.Kind.MEMORY, null);
     }
@@ -157,6 +165,62 @@ public final class RunlogExtension implements BeforeEachCallback, ParameterResol
     @Override
     public void beforeEach(ExtensionContext context) {
         onThisThread.set(resources(context));
+    }
+
+    // Each method JUnit calls for a test runs with that test's store as the thread's: in parallel
+    // runs a worker thread may run a dynamic test (which has no beforeEach of its own), or part of
+    // another test, while the test it last began is still running, so what beforeEach set is not
+    // enough; the thread's earlier test is restored after the call.
+
+    @Override
+    public void interceptBeforeEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+                                          ExtensionContext context) throws Throwable {
+        asThisTest(invocation, context);
+    }
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+                                    ExtensionContext context) throws Throwable {
+        asThisTest(invocation, context);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+                                            ExtensionContext context) throws Throwable {
+        asThisTest(invocation, context);
+    }
+
+    @Override
+    public <T> T interceptTestFactoryMethod(Invocation<T> invocation, ReflectiveInvocationContext<Method> call,
+                                            ExtensionContext context) throws Throwable {
+        return asThisTest(invocation, context);
+    }
+
+    @Override
+    public void interceptDynamicTest(Invocation<Void> invocation, DynamicTestInvocationContext call,
+                                     ExtensionContext context) throws Throwable {
+        // The dynamic test's context has no store entry of its own: the lookup finds its factory's.
+        asThisTest(invocation, context);
+    }
+
+    @Override
+    public void interceptAfterEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
+                                         ExtensionContext context) throws Throwable {
+        asThisTest(invocation, context);
+    }
+
+    private <T> T asThisTest(Invocation<T> invocation, ExtensionContext context) throws Throwable {
+        TestResources before = onThisThread.get();
+        onThisThread.set(resources(context));
+        try {
+            return invocation.proceed();
+        } finally {
+            if (before == null) {
+                onThisThread.remove();
+            } else {
+                onThisThread.set(before);
+            }
+        }
     }
 
     @Override

@@ -13,7 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One static extension shared by tests that run at the same time, and accessors called from other threads. */
@@ -90,6 +94,54 @@ class ParallelTest {
             assertEquals("RunlogExtension.tracker() was called on a thread that runs none of the 2 tests running now,"
                     + " so it cannot tell which test's store you mean; take a Tracker or ModelRegistry parameter in"
                     + " the test instead", e.getMessage());
+        }
+    }
+
+    static final List<String> dynamicOutcomes = new CopyOnWriteArrayList<>();
+
+    @OnlyInEngineTestKit
+    static class FactoriesAtOnce {
+        @RegisterExtension
+        static RunlogExtension shared = RunlogExtension.inMemory();
+
+        @TestFactory
+        Stream<DynamicTest> first(Tracker tracker) {
+            return dynamicTests("first", tracker);
+        }
+
+        @TestFactory
+        Stream<DynamicTest> second(Tracker tracker) {
+            return dynamicTests("second", tracker);
+        }
+
+        @TestFactory
+        Stream<DynamicTest> third(Tracker tracker) {
+            return dynamicTests("third", tracker);
+        }
+
+        static Stream<DynamicTest> dynamicTests(String factory, Tracker tracker) {
+            tracker.createExperiment(factory);
+            return IntStream.range(0, 8).mapToObj(i -> DynamicTest.dynamicTest(factory + i, () -> {
+                Thread.sleep(15); // long enough for the three factories' tests to interleave on the workers
+                Tracker seen = shared.tracker();
+                dynamicOutcomes.add(seen == tracker ? "ok"
+                        : factory + i + " on " + Thread.currentThread().getName() + " got a tracker with experiments "
+                        + seen.searchExperiments().list().stream().map(e -> e.name()).toList());
+            }));
+        }
+    }
+
+    @Test
+    void dynamicTestsReachTheirFactorysTrackerOnWhateverThreadRunsThem() {
+        for (int round = 0; round < 3; round++) {
+            dynamicOutcomes.clear();
+            Scenarios.run(FactoriesAtOnce.class, Map.of(
+                            "junit.jupiter.execution.parallel.enabled", "true",
+                            "junit.jupiter.execution.parallel.mode.default", "concurrent",
+                            "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                            "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"))
+                    .testEvents().assertStatistics(stats -> stats.started(24).succeeded(24));
+            assertEquals(java.util.Collections.nCopies(24, "ok"), dynamicOutcomes, "round " + round);
         }
     }
 }

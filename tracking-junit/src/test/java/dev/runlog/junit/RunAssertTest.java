@@ -177,8 +177,12 @@ class RunAssertTest {
     void hasMetricRefusesANegativeOrNanTolerance() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> assertThat(TRAINED).hasMetric("loss", 0.3, -0.1));
-        assertEquals("tolerance must be zero or more, got -0.1", e.getMessage());
+        assertEquals("tolerance must be a finite number, zero or more, got -0.1", e.getMessage());
         assertThrows(InvalidInputException.class, () -> assertThat(TRAINED).hasMetric("loss", 0.3, Double.NaN));
+        // Infinite, it would pass 0.7 against an expected infinity, and any infinity against 5.
+        assertEquals("tolerance must be a finite number, zero or more, got Infinity", assertThrows(InvalidInputException.class,
+                () -> assertThat(TRAINED).hasMetric("loss", Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY)).getMessage());
+        failure(() -> assertThat(withMetric(Double.POSITIVE_INFINITY)).hasMetric("score", 5, Double.MAX_VALUE));
     }
 
     @Test
@@ -259,6 +263,19 @@ class RunAssertTest {
             assertEquals("expected " + label(run) + " to have 1 point of metric accuracy, but it has none;"
                     + " metrics were {loss=0.3}",
                     failure(() -> assertThat(run).hasMetricHistorySize(tracker, "accuracy", 1)).getMessage());
+        }
+
+        @Test
+        void historyChecksRefuseANegativeCountAndFailOnATrackerWithoutTheRun(Tracker tracker) {
+            Run run = logged(tracker, "loss", 0.9, 0.5);
+            assertEquals("points must be zero or more, got -1", assertThrows(InvalidInputException.class,
+                    () -> assertThat(run).hasMetricHistorySize(tracker, "loss", -1)).getMessage());
+            try (Tracker other = Tracker.inMemory()) {
+                AssertionFailedError e = failure(() -> assertThat(run).hasMetricDecreasing(other, "loss"));
+                assertTrue(e.getMessage().startsWith("expected the tracker given to hold " + label(run)
+                        + ", but its store has no such run: pass the tracker the run was logged with ("), e.getMessage());
+                failure(() -> assertThat(run).hasMetricHistorySize(other, "loss", 2));
+            }
         }
 
         @Test
