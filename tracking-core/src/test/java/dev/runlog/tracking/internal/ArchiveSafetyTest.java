@@ -556,10 +556,12 @@ class ArchiveSafetyTest {
         return e;
     }
 
-    /** The runlog-import-* entries of java.io.tmpdir. */
+    /** The runlog-import-* entries of java.io.tmpdir that this JVM made. */
     private static Set<String> importDirs() {
         Set<String> names = new TreeSet<>();
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(TMP, "runlog-import-*")) {
+        // This JVM's only: another process importing meanwhile (a second build, a user) is not this test's leftover.
+        String own = Archives.IMPORT_PREFIX + dev.runlog.tracking.spi.ProcessOwner.current().nameTag() + "-*";
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(TMP, own)) {
             children.forEach(p -> names.add(p.getFileName().toString()));
         } catch (IOException e) {
             throw new AssertionError("cannot list " + TMP, e);
