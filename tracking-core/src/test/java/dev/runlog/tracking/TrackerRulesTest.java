@@ -123,6 +123,25 @@ class TrackerRulesTest {
         return "\"" + key.replace("\\", "\\\\").replace("\n", "\\n") + "\"";
     }
 
+    @Test
+    @DisplayName("times are whole milliseconds, as every store keeps them, whatever the clock's precision")
+    void timesAreWholeMilliseconds() {
+        clock.now = Instant.parse("2021-06-15T08:30:00.123456789Z");
+        Instant millis = Instant.parse("2021-06-15T08:30:00.123Z");
+        String experimentId = tracker.createExperiment("precise").id();
+        String runId;
+        try (ActiveRun run = tracker.startRun("precise")) {
+            runId = run.id();
+            run.logMetric("loss", 0.5, 1);
+        }
+        assertEquals(millis, tracker.getExperiment(experimentId).creationTime());
+        assertEquals(millis, tracker.getExperiment(experimentId).lastUpdateTime());
+        Run run = tracker.getRun(runId);
+        assertEquals(millis, run.info().startTime());
+        assertEquals(Optional.of(millis), run.info().endTime());
+        assertEquals(millis.toEpochMilli(), run.data().latestMetrics().get("loss").timestamp());
+    }
+
     /** Rule 5: keys of params, metrics and tags. */
     @Nested
     @DisplayName("Keys (params, metrics, tags)")

@@ -88,7 +88,9 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
                           RunStartLogging startLogging) {
         this.store = store;
         this.artifacts = artifacts;
-        this.clock = clock;
+        // Whole milliseconds, what every store keeps (and MLflow): a time read back from the
+        // in-memory store then equals the same time read back from SQLite or PostgreSQL.
+        this.clock = Clock.tick(clock, java.time.Duration.ofMillis(1));
         this.durability = durability;
         this.bufferCapacity = bufferCapacity;
         this.shutdownHook = shutdownHook;
