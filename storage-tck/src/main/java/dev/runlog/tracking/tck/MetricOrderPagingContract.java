@@ -1,6 +1,7 @@
 package dev.runlog.tracking.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunPage;
@@ -85,6 +86,9 @@ public interface MetricOrderPagingContract {
             RunPage page = q.page();
             page.runs().stream().map(Run::info).forEach(info -> ids.add(info.id()));
             token = page.nextPageToken().orElse(null);
+            // Bounded: a store that ignores the cursor hands out the first page again and again.
+            assertTrue(ids.size() <= 1_000, "paging does not end: a store that ignores the page cursor returns the"
+                    + " same runs on every page; seen so far " + ids.subList(0, Math.min(ids.size(), 10)) + "...");
         } while (token != null);
         return ids;
     }

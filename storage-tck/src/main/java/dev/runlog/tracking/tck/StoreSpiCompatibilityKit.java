@@ -13,11 +13,20 @@ import dev.runlog.registry.spi.StageTransition;
 import dev.runlog.tracking.ArtifactEntry;
 import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.DatasetInput;
+import dev.runlog.tracking.Experiment;
 import dev.runlog.tracking.Metric;
 import dev.runlog.tracking.RunNotActiveException;
+import dev.runlog.tracking.Run;
 import dev.runlog.tracking.RunStatus;
+import dev.runlog.tracking.ViewType;
+import dev.runlog.tracking.spi.ExperimentSearch;
 import dev.runlog.tracking.spi.RecordedRun;
+import dev.runlog.tracking.spi.RunSearch;
 import dev.runlog.tracking.spi.RunSpec;
+import dev.runlog.tracking.spi.SearchCursor;
+import dev.runlog.tracking.spi.SearchField;
+import dev.runlog.tracking.spi.SearchFilter;
+import dev.runlog.tracking.spi.SearchOrder;
 import dev.runlog.tracking.spi.StoreProvider;
 import dev.runlog.tracking.spi.TrackingStore;
 import java.nio.file.Path;
@@ -161,6 +170,47 @@ public abstract class StoreSpiCompatibilityKit {
         store.deleteExperimentTag(experimentId, "never-set");
         assertEquals(Map.of("team", "vision"), store.getExperiment(experimentId).orElseThrow().tags());
         assertThrows(dev.runlog.tracking.NotFoundException.class, () -> store.deleteExperimentTag("987654", "team"));
+    }
+
+    @Test
+    @DisplayName("searchRuns and searchExperiments return at most their limit, and a cursor continues right after it")
+    void pagesKeepTheirLimitAndCursor() {
+        // A tracker reads a page shorter than asked as the last one: rows beyond the limit would be
+        // lost to it, and a cursor ignored would hand out the first page forever.
+        List<String> created = new java.util.ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            String id = String.format("%032x", i);
+            store.createRun(new RunSpec(id, experimentId, "r" + i, RunStatus.RUNNING, START.plusSeconds(i),
+                    "file:/artifacts/" + id, Map.of()));
+            created.add(id);
+            store.createExperiment("e" + i, START.plusSeconds(i));
+        }
+        SearchOrder byStart = new SearchOrder(new SearchField(SearchField.Kind.ATTRIBUTE, "start_time"), true);
+        List<String> seen = new java.util.ArrayList<>();
+        Optional<SearchCursor> after = Optional.empty();
+        for (int page = 0; page < 3; page++) {
+            List<Run> runs = store.searchRuns(new RunSearch(List.of(experimentId), new SearchFilter.All(), List.of(byStart),
+                    3, after, ViewType.ACTIVE_ONLY));
+            assertTrue(runs.size() <= 3, "a page of at most 3 runs held " + runs.size());
+            runs.forEach(r -> seen.add(r.info().id()));
+            if (!runs.isEmpty()) {
+                Run last = runs.get(runs.size() - 1);
+                after = Optional.of(new SearchCursor(List.of((double) last.info().startTime().toEpochMilli()), last.info().id()));
+            }
+        }
+        assertEquals(created, seen, "three pages of 3 after each other's cursor: every run once, in start order");
+
+        SearchOrder byName = new SearchOrder(new SearchField(SearchField.Kind.ATTRIBUTE, "name"), true);
+        List<String> all = store.searchExperiments(new ExperimentSearch(new SearchFilter.All(), List.of(byName), 100,
+                Optional.empty(), ViewType.ACTIVE_ONLY)).stream().map(Experiment::name).toList();
+        assertTrue(all.size() >= 8, "the 8 experiments made, and any the store keeps of its own: " + all);
+        List<Experiment> first = store.searchExperiments(new ExperimentSearch(new SearchFilter.All(), List.of(byName), 3,
+                Optional.empty(), ViewType.ACTIVE_ONLY));
+        assertEquals(all.subList(0, 3), first.stream().map(Experiment::name).toList(), "a page of at most 3 experiments");
+        Experiment last = first.get(2);
+        List<Experiment> second = store.searchExperiments(new ExperimentSearch(new SearchFilter.All(), List.of(byName), 3,
+                Optional.of(new SearchCursor(List.of(last.name()), last.id())), ViewType.ACTIVE_ONLY));
+        assertEquals(all.subList(3, 6), second.stream().map(Experiment::name).toList(), "the page after " + last.name());
     }
 
     @Test

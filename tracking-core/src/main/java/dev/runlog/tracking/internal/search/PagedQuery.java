@@ -134,7 +134,9 @@ abstract class PagedQuery<T> {
                 while (!current.hasNext() && more) {
                     int pageSize = Math.max(maxResults, STREAM_PAGE);
                     List<T> page = fetch(filter, order, pageSize, after);
-                    more = page.size() == pageSize;
+                    // At least a full page: a store that returns more than asked (a breach of its
+                    // contract, which the kit checks) must not end the stream with rows unread.
+                    more = page.size() >= pageSize;
                     if (!page.isEmpty()) {
                         after = Optional.of(position(page.get(page.size() - 1), order).toCursor());
                     }
