@@ -9,14 +9,20 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.StoreProvider;
 import dev.runlog.tracking.spi.TrackingStore;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +60,41 @@ class RegistryStoreLookupTest {
             thread.setContextClassLoader(previous);
         }
         assertTrue(ASKED.get(), "the provider the context class loader lists was not asked");
+    }
+
+    @Test
+    void aProviderThatKnowsAnInMemoryStoreIsAskedBeforeTheBuiltInInMemoryRegistry(@TempDir Path services) throws Exception {
+        // A loader that lists the built-in in-memory provider before every other one, as the module
+        // path may: the provider that knows the store must still answer.
+        String name = "META-INF/services/" + RegistryStoreProvider.class.getName();
+        Path listing = services.resolve(name);
+        Files.createDirectories(listing.getParent());
+        Files.writeString(listing, "dev.runlog.registry.internal.MemoryRegistryStoreProvider\n");
+        URL first = listing.toUri().toURL();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        ClassLoader builtInFirst = new ClassLoader(previous) {
+            @Override
+            public Enumeration<URL> getResources(String resource) throws IOException {
+                List<URL> urls = new ArrayList<>();
+                if (resource.equals(name)) {
+                    urls.add(first);
+                }
+                urls.addAll(Collections.list(super.getResources(resource)));
+                return Collections.enumeration(urls);
+            }
+        };
+        StoreProvider.Stores memory = memoryStores();
+        RecordingRegistryStoreProvider.STORES.put(memory.tracking(), new CopyOnWriteArrayList<>());
+        try (Tracker tracker = Tracker.builder().store(memory.tracking(), memory.artifacts()).build()) {
+            thread.setContextClassLoader(builtInFirst);
+            RegistryStore store = RegistryStore.of(tracker);
+            assertTrue(Proxy.isProxyClass(store.getClass()),
+                    "the provider that knows the store answers, not the built-in in-memory registry: " + store.getClass());
+        } finally {
+            thread.setContextClassLoader(previous);
+            RecordingRegistryStoreProvider.STORES.remove(memory.tracking());
+        }
     }
 
     private static StoreProvider.Stores memoryStores() {

@@ -154,13 +154,26 @@ public interface RegistryStore extends AutoCloseable {
         InputRules.notNull("tracker", tracker);
         TrackerAccess access = TrackerAccess.of(tracker);
         TrackerStores stores = access.stores();
+        RegistryStoreProvider inMemory = null;
         for (RegistryStoreProvider provider : Plugins.load(RegistryStoreProvider.class,
                 loader -> ServiceLoader.load(RegistryStoreProvider.class, loader))) {
+            if (provider instanceof dev.runlog.registry.internal.MemoryRegistryStoreProvider) {
+                // Asked last, wherever the loader lists it: it answers for any store that keeps its
+                // data in memory, so asked first it would shadow a provider that knows the store
+                // (one for a decorator of an in-memory store, say).
+                inMemory = provider;
+                continue;
+            }
             Optional<RegistryStore> store = provider.forTrackingStore(stores.tracking());
             if (store.isPresent()) {
                 access.closeWithTracker(store.get());
                 return store.get();
             }
+        }
+        Optional<RegistryStore> store = inMemory == null ? Optional.empty() : inMemory.forTrackingStore(stores.tracking());
+        if (store.isPresent()) {
+            access.closeWithTracker(store.get());
+            return store.get();
         }
         // Not a StoreException: retrying cannot help; the classpath or the store must change.
         throw new InvalidInputException("No model registry is available for tracking store "

@@ -6,9 +6,12 @@ import java.util.Optional;
 /**
  * Finds the registry kept beside a tracking store. Registered in
  * {@code META-INF/services/dev.runlog.registry.spi.RegistryStoreProvider}; {@code ModelRegistry.of}
- * asks each provider in turn and uses the first answer. A tracking store that
+ * asks each provider in turn, in the order {@link dev.runlog.tracking.spi.Plugins} finds them, and
+ * uses the first answer. A tracking store that
  * {@link TrackingStore#keepsDataInMemory() keeps its data in memory} needs no provider: the registry
- * keeps an in-memory registry beside it.
+ * keeps an in-memory registry beside it, built in, whose provider is asked after every other one,
+ * so a provider that knows such a store (a decorator's) is used on the class path and the module
+ * path alike.
  *
  * <pre>{@code
  * public final class SqliteRegistryStoreProvider implements RegistryStoreProvider {
