@@ -47,7 +47,7 @@ public final class StoreLookup {
                 new InvalidInputException("No store for scheme '" + scheme + "' (tracking URI '" + InputRules.hideCredentials(uri) + "'): "
                         + Plugins.moduleHint(KNOWN_MODULES.getOrDefault(scheme, ""), "to the classpath",
                         "check the spelling or add the store's module")
-                        + ". Schemes on the classpath now: " + String.join(", ", available)));
+                        + ". Schemes found now: " + String.join(", ", available)));
         StoreProvider.Stores stores = create ? provider.open(uri) : provider.openExisting(uri);
         if (stores == null) {
             throw new dev.runlog.tracking.StoreException("The store provider " + provider.getClass().getName() + " of scheme '"
