@@ -56,7 +56,7 @@ public interface ArtifactStore extends AutoCloseable {
 
     /**
      * The direct children of directory {@code path} ({@code ""} for the root), sorted by path;
-     * empty if there is no such directory. File entries may leave {@code sha256} empty: the
+     * empty if there is no such directory, also when {@code path} names a file. File entries may leave {@code sha256} empty: the
      * digests recorded at upload are kept by the tracking store.
      */
     List<ArtifactEntry> list(String runId, String path);

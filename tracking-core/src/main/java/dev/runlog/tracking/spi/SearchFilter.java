@@ -8,9 +8,16 @@ import java.util.List;
  * store only translates this tree (to SQL, say) or evaluates it. Values are never text to splice
  * into a query: bind them.
  *
- * <p>Semantics every store keeps: a condition on a metric compares its latest value; a condition on
- * a key a run lacks is false (only {@link IsNull} is true then); NaN satisfies only {@code !=};
- * {@link Not} is the plain complement of its operand.
+ * <p>Semantics every store keeps: a condition on a metric compares its latest value (see
+ * {@link TrackingStore#latestMetrics}); a condition on a key a run lacks is false, {@code !=} and
+ * {@code NOT IN} too (only {@link IsNull} is true then); NaN satisfies only {@code !=}; -0.0 equals
+ * 0.0; {@link Not} is the plain complement of its operand. A condition on a dataset field
+ * ({@code name}, {@code digest}, {@code context}) holds when it holds for any one of the run's
+ * inputs, so it is false for a run with none. Times ({@code start_time}, {@code end_time},
+ * {@code creation_time}, {@code last_update_time}) are compared as epoch milliseconds; an active
+ * run has no {@code end_time}, so no comparison of it holds. {@code LIKE} patterns take {@code %}
+ * (any text) and {@code _} (one character) with no escape character: a {@code %} or {@code _}
+ * always matches as such.
  */
 public sealed interface SearchFilter {
 

@@ -43,12 +43,16 @@ import java.util.Set;
 public interface TrackingStore extends AutoCloseable {
 
     /**
-     * Creates an active experiment and assigns its id.
+     * Creates an active experiment and assigns its id: a decimal number ({@code "0"}, {@code "17"}),
+     * as MLflow's ids are, never given to another experiment of this store. Imports and copies keep
+     * ids ({@link #importExperiment} takes only such ids), and a tracker tells an id from a name by
+     * this form.
      *
      * @throws ConflictException if the name is taken, by a deleted experiment too
      */
     Experiment createExperiment(String name, Instant creationTime);
 
+    /** The experiment with this id, active or deleted; empty when there is none. */
     Optional<Experiment> getExperiment(String experimentId);
 
     /** By unique name, deleted experiments included. */
@@ -148,24 +152,32 @@ public interface TrackingStore extends AutoCloseable {
     String RUN_NAME_TAG = "mlflow.runName";
 
     /**
-     * The runs matching {@code search}, in its order, after its cursor, at most its limit. Every
-     * store returns the same runs in the same order for the same search; the contract kit checks.
+     * The runs matching {@code search}, in its order, after its cursor, at most its limit (never
+     * more: a tracker reads a page shorter than it asked for as the last). Every store returns the
+     * same runs in the same order for the same search; the contract kit checks. How each field
+     * compares is in {@link SearchFilter} and {@link SearchOrder}.
      */
     List<Run> searchRuns(RunSearch search);
 
-    /** The experiments matching {@code search}, in its order, after its cursor, at most its limit. */
+    /**
+     * The experiments matching {@code search}, in its order, after its cursor, at most its limit,
+     * as {@link #searchRuns}. The tracker's default order is newest first
+     * ({@code creation_time DESC}); as for runs, the id breaks ties.
+     */
     List<Experiment> searchExperiments(ExperimentSearch search);
 
     /**
      * Soft-deletes the experiment and every active run in it, remembering which runs this deletion
-     * deleted so that {@link #restoreExperiment} restores exactly those.
+     * deleted so that {@link #restoreExperiment} restores exactly those. Deleting a deleted
+     * experiment is no error: it only sets the last update time.
      *
      * @throws NotFoundException if there is no such experiment
      */
     void deleteExperiment(String experimentId, Instant time);
 
     /**
-     * Restores the experiment and the runs its deletion deleted.
+     * Restores the experiment and the runs its deletion deleted. Restoring an active experiment is
+     * no error: it only sets the last update time.
      *
      * @throws NotFoundException if there is no such experiment
      */
@@ -288,6 +300,11 @@ public interface TrackingStore extends AutoCloseable {
                 recordedArtifacts(runId), false, Optional.empty());
     }
 
+    /**
+     * The run with this id, whatever its status and lifecycle stage (a deleted run too), with its
+     * params, tags, inputs and the latest point of each metric ({@link #latestMetrics}); empty when
+     * there is none.
+     */
     Optional<Run> getRun(String runId);
 
     /**
@@ -304,7 +321,8 @@ public interface TrackingStore extends AutoCloseable {
     /**
      * Writes metric points, params and tags of one run, all or nothing. Metric points are
      * appended; tags are upserted; params are inserted, and a param already stored is accepted
-     * only with the same value.
+     * only with the same value. A call with nothing to write still checks the run: it fails as
+     * below on a run that ended, is deleted or does not exist.
      *
      * @throws NotFoundException      if the run does not exist
      * @throws RunNotActiveException  if the run has ended or is deleted
@@ -391,11 +409,16 @@ public interface TrackingStore extends AutoCloseable {
      */
     void logInputs(String runId, List<DatasetInput> inputs);
 
-    /** The ids of runs, deleted ones included, that used a dataset with this digest, oldest first. */
+    /**
+     * The ids of runs, deleted ones included, that used a dataset with this digest, oldest start
+     * first; empty for a digest no run used.
+     */
     List<String> runsUsing(String datasetDigest);
 
     /**
-     * Every point of a metric of a run, ordered by step, then timestamp, then value.
+     * Every point of a metric of a run, ordered by step, then timestamp, then value
+     * ({@link Metric#HISTORY_ORDER}; points equal in that order in the order logged); empty for a
+     * key the run never logged.
      *
      * @throws NotFoundException if the run does not exist
      */
@@ -413,8 +436,11 @@ public interface TrackingStore extends AutoCloseable {
     }
 
     /**
-     * The latest point of every metric of each existing run among {@code runIds}. The default reads
-     * run by run; a store should answer in one query.
+     * The latest point of every metric of each existing run among {@code runIds}: per key the point
+     * greatest in {@link Metric#HISTORY_ORDER} (largest step, then timestamp, then value, NaN above
+     * every number), whatever order the points were logged in; the value a metric condition of a
+     * search compares. Ids of no run are left out. The default reads run by run; a store should
+     * answer in one query.
      */
     default Map<String, Map<String, Metric>> latestMetrics(Collection<String> runIds) {
         Map<String, Map<String, Metric>> result = new LinkedHashMap<>();
@@ -452,14 +478,14 @@ public interface TrackingStore extends AutoCloseable {
     }
 
     /**
-     * Soft-deletes a run.
+     * Soft-deletes a run, whatever its status; deleting a deleted run is no error.
      *
      * @throws NotFoundException if the run does not exist
      */
     void deleteRun(String runId);
 
     /**
-     * Restores a soft-deleted run.
+     * Restores a soft-deleted run; restoring a run that is not deleted is no error.
      *
      * @throws NotFoundException if the run does not exist
      * @throws ConflictException if its experiment is deleted (restore the experiment instead)
