@@ -481,4 +481,34 @@ public interface RunSearchFilterContract extends RunSearchFixture {
         assertEquals(List.of("u-smile"), names(tracker.searchRuns().experiments("unicode")
                 .filter("params.sym = '\uD83D\uDE00'").list()));
     }
+
+    @Test
+    @DisplayName("a run made without a user has the empty user_id, as MLflow keeps one: found by = '' and by != another user, sorted first ascending")
+    default void runWithoutAUserHasTheEmptyUserId(Tracker tracker, MutableClock clock) {
+        clock.set(START.plusSeconds(900));
+        // recordRuns stores tags as given, so its run has no runlog.user tag, as a run an MLflow
+        // client made without a user has none.
+        String bulk = tracker.recordRuns("users", List.of(new dev.runlog.tracking.RunRecord("bulk", RunStatus.FINISHED,
+                START.plusSeconds(1), START.plusSeconds(2), Map.of(), Map.of(), List.of()))).get(0);
+        String own;
+        try (ActiveRun run = tracker.startRun("users")) {
+            own = run.id();
+        }
+        String user = tracker.getRun(own).data().tags().get(ActiveRun.USER_TAG);
+        Function<String, List<String>> found = filter -> ids(tracker.searchRuns().experiments("users").filter(filter)
+                .orderBy("run_id").list());
+        List<String> both = java.util.stream.Stream.of(bulk, own).sorted().toList();
+        assertAll(
+                () -> assertEquals(List.of(bulk), found.apply("attributes.user_id = ''")),
+                () -> assertEquals(List.of(bulk), found.apply("user_id != '" + user.replace("'", "''") + "'")),
+                () -> assertEquals(List.of(bulk), found.apply("user_id IN ('', 'nobody')")),
+                () -> assertEquals(List.of(own), found.apply("user_id NOT IN ('')")),
+                () -> assertEquals(List.of(own), found.apply("NOT user_id = ''")),
+                () -> assertEquals(both, found.apply("user_id LIKE '%'")),
+                () -> assertEquals(List.of(own), found.apply("user_id LIKE '_%'")),
+                () -> assertEquals(List.of(bulk, own), ids(tracker.searchRuns().experiments("users").orderBy("user_id").list())),
+                () -> assertEquals(List.of(own, bulk), ids(tracker.searchRuns().experiments("users").orderBy("user_id DESC").list())),
+                () -> assertEquals(List.of(bulk, own), ids(allPages(() -> tracker.searchRuns().experiments("users")
+                        .orderBy("user_id"), 1)), "pages of one"));
+    }
 }

@@ -218,7 +218,11 @@ final class PgSearch {
             case PARAM -> keyedSortKey(join("runlog_params", field.key()), up);
             case TAG -> keyedSortKey(join("runlog_tags", field.key()), up);
             case ATTRIBUTE -> switch (field.key()) {
-                case "user_id" -> keyedSortKey(join("runlog_tags", ActiveRun.USER_TAG), up);
+                case "user_id" -> {
+                    // A run without the tag has the empty user (as every store): first, ascending.
+                    String a = join("runlog_tags", ActiveRun.USER_TAG);
+                    yield new SortKey(Optional.empty(), "COALESCE(" + a + ".value, '')", up);
+                }
                 case "end_time" -> new SortKey(Optional.of("CASE WHEN r.end_time IS NULL THEN 2 ELSE 0 END"), "r.end_time", up);
                 default -> new SortKey(Optional.empty(), runColumn(field.key()), up);
             };
@@ -273,7 +277,9 @@ final class PgSearch {
             }
             case ATTRIBUTE -> {
                 if (field.key().equals("user_id")) {
-                    keyed(leaf, out, "runlog_tags", owner, "x.value", ActiveRun.USER_TAG);
+                    // A run without the tag has the empty user, which the test then sees.
+                    test(leaf, o -> o.sql("COALESCE((SELECT x.value FROM runlog_tags x WHERE " + owner + " AND x.key = ")
+                            .value(ActiveRun.USER_TAG).sql("), '')"), out);
                 } else if (field.key().equals("end_time")) {
                     // NULL while the run is active: no comparison holds then, and NOT gives its complement.
                     out.sql("(r.end_time IS NOT NULL AND ");
@@ -302,7 +308,8 @@ final class PgSearch {
             return switch (field.kind()) {
                 case PARAM -> Optional.of(new Equality("runlog_params", field.key(), value));
                 case TAG -> Optional.of(new Equality("runlog_tags", field.key(), value));
-                case ATTRIBUTE -> field.key().equals("user_id")
+                // Not the empty user: the runs without the tag have it too, which no index row holds.
+                case ATTRIBUTE -> field.key().equals("user_id") && !value.isEmpty()
                         ? Optional.of(new Equality("runlog_tags", ActiveRun.USER_TAG, value)) : Optional.empty();
                 default -> Optional.empty();
             };
@@ -446,29 +453,46 @@ final class PgSearch {
 
     /** {@code column op value} or {@code column [NOT] IN (...)}. */
     private static void test(SearchFilter leaf, String column, SqlText out) {
+        test(leaf, o -> o.sql(column), out);
+    }
+
+    /** As above, the column an expression that {@code column} writes (binding values of its own). */
+    private static void test(SearchFilter leaf, java.util.function.Consumer<SqlText> column, SqlText out) {
         if (leaf instanceof SearchFilter.In in) {
-            out.sql(column + (in.negated() ? " NOT IN " : " IN ")).values(in.values());
+            column.accept(out);
+            out.sql(in.negated() ? " NOT IN " : " IN ").values(in.values());
             return;
         }
         SearchFilter.Compare c = (SearchFilter.Compare) leaf;
         Object value = c.value();
-        switch (c.op()) {
-            case EQ -> out.sql(column + " = ").value(value);
-            // A NULL metric value is NaN here, unequal to every number as in IEEE arithmetic.
-            case NE -> {
-                if (value instanceof Double) {
-                    out.sql("(" + column + " IS NULL OR " + column + " <> ").value(value).sql(")");
-                } else {
-                    out.sql(column + " <> ").value(value);
-                }
-            }
-            case LT -> out.sql(column + " < ").value(value);
-            case LE -> out.sql(column + " <= ").value(value);
-            case GT -> out.sql(column + " > ").value(value);
-            case GE -> out.sql(column + " >= ").value(value);
-            case LIKE -> out.sql(column + " LIKE ").value(value).sql(" ESCAPE ''");
-            case ILIKE -> out.sql("translate(" + column + ", '" + UPPER + "', '" + LOWER + "') LIKE translate(")
+        String op = switch (c.op()) {
+            case EQ -> " = ";
+            case NE -> " <> ";
+            case LT -> " < ";
+            case LE -> " <= ";
+            case GT -> " > ";
+            case GE -> " >= ";
+            case LIKE -> " LIKE ";
+            case ILIKE -> null;
+        };
+        if (c.op() == SearchFilter.Op.ILIKE) {
+            out.sql("translate(");
+            column.accept(out);
+            out.sql(", '" + UPPER + "', '" + LOWER + "') LIKE translate(")
                     .value(value).sql("::text, '" + UPPER + "', '" + LOWER + "') ESCAPE ''");
+        } else if (c.op() == SearchFilter.Op.NE && value instanceof Double) {
+            // A NULL metric value is NaN here, unequal to every number as in IEEE arithmetic.
+            out.sql("(");
+            column.accept(out);
+            out.sql(" IS NULL OR ");
+            column.accept(out);
+            out.sql(" <> ").value(value).sql(")");
+        } else {
+            column.accept(out);
+            out.sql(op).value(value);
+            if (c.op() == SearchFilter.Op.LIKE) {
+                out.sql(" ESCAPE ''");
+            }
         }
     }
 

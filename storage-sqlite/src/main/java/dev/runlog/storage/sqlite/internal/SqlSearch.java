@@ -131,8 +131,11 @@ final class SqlSearch {
             }
             case ATTRIBUTE -> switch (field.key()) {
                 case "user_id" -> {
+                    // A run without the tag has the empty user (see SearchValues): first, ascending.
+                    joins.append(" LEFT JOIN tags ").append(alias).append(" ON ").append(alias)
+                            .append(".run_id = r.run_id AND ").append(alias).append(".key = ?");
                     joinParams.add(ActiveRun.USER_TAG);
-                    yield keyValueOrder("tags", alias, order.ascending());
+                    yield List.of(new Component("COALESCE(" + alias + ".value, '')", order.ascending()));
                 }
                 case "end_time" -> List.of(new Component("CASE WHEN r.end_time IS NULL THEN 2 ELSE 0 END", true),
                         new Component("r.end_time", order.ascending()));
@@ -206,10 +209,10 @@ final class SqlSearch {
             }
             default -> {
                 if (key.equals("user_id")) {
-                    out.addAll(values);
+                    // A run without the tag has the empty user, which the test then sees.
                     out.add(ActiveRun.USER_TAG);
-                    return "COALESCE((SELECT " + test.formatted("x.value")
-                            + " FROM tags x WHERE x.run_id = r.run_id AND x.key = ?), 0)";
+                    out.addAll(values);
+                    return test.formatted("COALESCE((SELECT x.value FROM tags x WHERE x.run_id = r.run_id AND x.key = ?), '')");
                 }
                 out.addAll(values);
                 String column = runColumn(key);

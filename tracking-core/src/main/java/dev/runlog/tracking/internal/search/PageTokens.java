@@ -80,11 +80,11 @@ final class PageTokens {
         return new Ordering.Position(position, node.get("id").asText());
     }
 
-    /** Whether a row may lack this order key: metrics, params and tags may; end_time of an active run. */
+    /** Whether a row may lack this order key: metrics, params and tags may; end_time of an active run (user_id is '' then). */
     private static boolean canBeMissing(dev.runlog.tracking.spi.SearchField field) {
         return switch (field.kind()) {
             case METRIC, PARAM, TAG -> true;
-            case ATTRIBUTE -> field.key().equals("end_time") || field.key().equals("user_id");
+            case ATTRIBUTE -> field.key().equals("end_time");
             case DATASET -> false;
         };
     }

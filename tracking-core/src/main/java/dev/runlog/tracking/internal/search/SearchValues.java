@@ -34,7 +34,9 @@ final class SearchValues {
                 case "run_id" -> run.info().id();
                 case "run_name" -> run.info().name();
                 case "status" -> run.info().status().name();
-                case "user_id" -> run.data().tags().get(ActiveRun.USER_TAG);
+                // A run made without a user (recorded in bulk, or by an MLflow client that sent
+                // none) has the empty one, as MLflow stores and shows it: never missing.
+                case "user_id" -> run.data().tags().getOrDefault(ActiveRun.USER_TAG, "");
                 case "artifact_uri" -> run.info().artifactUri();
                 case "start_time" -> (double) run.info().startTime().toEpochMilli();
                 case "end_time" -> run.info().endTime().map(t -> (double) t.toEpochMilli()).orElse(null);
