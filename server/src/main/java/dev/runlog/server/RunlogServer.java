@@ -9,6 +9,7 @@ import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.RunlogException;
 import dev.runlog.tracking.Tracker;
 import dev.runlog.tracking.spi.InputRules;
+import dev.runlog.tracking.spi.TrackerAccess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Serves a JSON API over a {@link Tracker} and its {@link dev.runlog.registry.ModelRegistry}, embedded in
@@ -159,24 +161,48 @@ public final class RunlogServer implements AutoCloseable {
     private final ExecutorService executor;
     private final String token;
     private final URI uri;
+    /** What the tracker closes this server through; emptied when the server closes first, so it is not kept. */
+    private final AtomicReference<RunlogServer> registration;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private RunlogServer(HttpServer http, ExecutorService executor, String token, URI uri) {
+    private RunlogServer(HttpServer http, ExecutorService executor, String token, URI uri,
+                         AtomicReference<RunlogServer> registration) {
         this.http = http;
         this.executor = executor;
         this.token = token;
         this.uri = uri;
+        this.registration = registration;
     }
 
     /**
      * Starts serving {@code tracker} (which the caller keeps owning and closes after the server)
-     * as {@code options} say, and returns once the port is listening.
+     * as {@code options} say, and returns once the port is listening. A server whose tracker is
+     * closed first stops with it: it could only answer errors.
+     *
+     * <p>The JDK's HTTP server reads two JVM-wide system properties when its first server starts;
+     * unless set already, this sets {@code sun.net.httpserver.nodelay=true} (without it each reply
+     * waits some 40 ms for the client's delayed acknowledgement) and
+     * {@code sun.net.httpserver.maxReqTime=120} (seconds a request may take, so that half-sent
+     * requests cannot hold every worker). Other {@code HttpServer}s of the application see them too.
      *
      * @throws InvalidInputException if the host does not resolve
-     * @throws RunlogException       if the address cannot be bound (such as a port in use)
+     * @throws RunlogException       if the tracker is closed, or the address cannot be bound (such
+     *                               as a port in use)
      */
     public static RunlogServer start(Tracker tracker, ServerOptions options) {
         InputRules.notNull("tracker", tracker);
         InputRules.notNull("options", options);
+        // Registered before anything is bound: a closed tracker refuses it here, and an open one
+        // stops the server when it closes.
+        AtomicReference<RunlogServer> started = new AtomicReference<>();
+        if (tracker instanceof TrackerAccess access) {
+            access.closeWithTracker(() -> {
+                RunlogServer server = started.get();
+                if (server != null) {
+                    server.close();
+                }
+            });
+        }
         InetAddress address;
         try {
             address = InetAddress.getByName(options.host());
@@ -219,7 +245,9 @@ public final class RunlogServer implements AutoCloseable {
                 + http.getAddress().getPort() + "/");
         LOG.log(System.Logger.Level.INFO, "Runlog server listening on " + uri
                 + (token == null ? "" : " (access token required)"));
-        return new RunlogServer(http, executor, token, uri);
+        RunlogServer server = new RunlogServer(http, executor, token, uri, started);
+        started.set(server);
+        return server;
     }
 
     private static String generateToken() {
@@ -243,10 +271,13 @@ public final class RunlogServer implements AutoCloseable {
         return Optional.ofNullable(token);
     }
 
-    /** Stops listening, ends the requests in progress and the server's threads; the tracker stays open. */
+    /** Stops listening, ends the requests in progress and the server's threads; the tracker stays open. Idempotent. */
     @Override
     public void close() {
-        http.stop(0);
-        executor.shutdownNow();
+        if (closed.compareAndSet(false, true)) {
+            registration.set(null);
+            http.stop(0);
+            executor.shutdownNow();
+        }
     }
 }

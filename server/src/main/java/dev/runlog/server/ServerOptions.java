@@ -11,11 +11,14 @@ import java.util.Optional;
  *
  * <pre>{@code
  * RunlogServer.start(tracker, ServerOptions.defaults().port(5000));
- * RunlogServer.start(tracker, ServerOptions.defaults().host("0.0.0.0").token(System.getenv("RUNLOG_TOKEN")));
+ * RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults().host("0.0.0.0"));
+ * System.out.println("token: " + server.token().orElseThrow());     // generated
+ * RunlogServer.start(tracker, ServerOptions.defaults().host("0.0.0.0").token(sharedSecret));
  * }</pre>
  *
  * <p>A server bound to an address that is not a loopback address requires an access token on
- * every request; when none is given here, {@link RunlogServer#start} generates one.
+ * every request; when none is given here, {@link RunlogServer#start} generates one. A token given
+ * is never null: leave {@link #token(String)} out to have one generated.
  */
 public final class ServerOptions {
     /** The shortest token accepted: a guessable token would make the check pointless. */
@@ -70,7 +73,7 @@ public final class ServerOptions {
      * A copy requiring this access token on every request, as {@code Authorization: Bearer <token>}
      * or a {@code token} cookie, whatever the host.
      *
-     * @throws InvalidInputException if the token is shorter than {@value #MIN_TOKEN_LENGTH}
+     * @throws InvalidInputException if the token is null, shorter than {@value #MIN_TOKEN_LENGTH}
      *                               characters or holds a character other than a letter, a digit,
      *                               {@code -}, {@code _}, {@code .} or {@code ~}
      */

@@ -281,6 +281,24 @@ class RunlogServerTest {
     }
 
     @Test
+    void aClosedTrackerIsRefusedAndClosingTheTrackerStopsItsServer() throws Exception {
+        Tracker closed = Tracker.inMemory();
+        closed.close();
+        dev.runlog.tracking.RunlogException e = assertThrows(dev.runlog.tracking.RunlogException.class,
+                () -> RunlogServer.start(closed, ServerOptions.defaults()));
+        assertTrue(e.getMessage().contains("tracker is closed"), e.getMessage());
+
+        Tracker own = Tracker.inMemory();
+        RunlogServer served = RunlogServer.start(own, ServerOptions.defaults());
+        URI uri = served.uri().resolve("/api/experiments");
+        assertEquals(200, send(HttpRequest.newBuilder(uri)).statusCode());
+        own.close();
+        assertThrows(IOException.class, () -> send(HttpRequest.newBuilder(uri)), "nothing listens once the tracker closed");
+        served.close(); // after the tracker closed it: nothing left to do, no failure
+        served.close();
+    }
+
+    @Test
     void anotherInterfaceThanLoopbackRequiresTheGeneratedTokenOnEveryRequest() throws Exception {
         // Bound to all interfaces, but spoken to only through 127.0.0.1.
         try (RunlogServer open = RunlogServer.start(tracker, ServerOptions.defaults().host("0.0.0.0"))) {
