@@ -37,12 +37,15 @@ import java.util.function.Function;
  * try (ModelMonitor monitor = ModelMonitor.forModel(tracker, "models:/breast-cancer/Production",
  *         MonitorOptions.defaults().target("diagnosis").metricFloor(0.9))) {
  *     monitor.addListener(alert -> log.warn(alert.message()));
- *     long id = monitor.record(features, model.predict(features));   // cheap, never blocks
- *     monitor.record(new Object[] {34.0, "north"}, "yes");           // numeric and categorical features
+ *     long id = monitor.record(features, model.predict(features));   // double[]: cheap, never blocks
  *     ...
  *     monitor.label(id, "M");                                        // when the truth is known
  * }
  * }</pre>
+ *
+ * A row with categorical features is recorded as objects, in the reference's column order
+ * ({@code monitor.record(new Object[] {34.0, "north"}, "yes")}), or by name with
+ * {@code record(Map, ...)}.
  *
  * <p><b>Recording is cheap on the caller</b>: a sampling draw, a check and a copy of the features
  * and a lock-free offer into a bounded ring ({@link MonitorOptions#bufferCapacity()}); when the ring
@@ -174,7 +177,7 @@ public final class ModelMonitor implements AutoCloseable {
      *
      * <pre>{@code
      * try (DeployedModel<Classifier> served = registry.deploy("iris", Stage.PRODUCTION, Classifier.class);
-     *      ModelMonitor monitor = ModelMonitor.forDeployment(tracker, served, MonitorOptions.defaults())) {
+     *      ModelMonitor monitor = ModelMonitor.forDeployment(tracker, served, MonitorOptions.defaults().target("species"))) {
      *     monitor.record(features, served.get().predict(features));
      * }
      * }</pre>

@@ -82,7 +82,7 @@ public final class MonitorGates {
     /**
      * Passes when the candidate's label metric over every monitored window (each window weighted by
      * its labels) is at most {@code max}: for a metric where lower is better, such as an error
-     * logged with {@code MonitorOptions.metric("mae", ...)}; fails when no label arrived.
+     * logged with {@code MonitorOptions.defaults().metric("mae", ...)}; fails when no label arrived.
      *
      * @throws InvalidInputException if max is NaN
      */

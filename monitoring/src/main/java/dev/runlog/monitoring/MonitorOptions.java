@@ -153,9 +153,16 @@ public final class MonitorOptions {
         return with(c -> c.drift = options);
     }
 
-    /** A copy comparing the model's outputs with this column of the reference (prediction drift). */
+    /**
+     * A copy comparing the model's outputs with this column of the reference (prediction drift).
+     *
+     * @throws InvalidInputException if {@code column} is null or blank
+     */
     public MonitorOptions target(String column) {
         InputRules.notNull("column", column);
+        if (column.isBlank()) {
+            throw new InvalidInputException("target column must not be blank");
+        }
         return with(c -> c.target = column);
     }
 

@@ -54,6 +54,14 @@ class MonitorMisuseTest {
 
     /** Integer.MAX_VALUE was taken, and the monitor's start then failed allocating its ring with an OutOfMemoryError. */
     @Test
+    void aBlankTargetIsRefusedWhenSet() {
+        for (String blank : new String[] {"", "  "}) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> MonitorOptions.defaults().target(blank));
+            assertEquals("target column must not be blank", e.getMessage());
+        }
+    }
+
+    @Test
     void aBufferBeyondItsLargestIsRefusedWhenSet() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> MonitorOptions.defaults().bufferCapacity(Integer.MAX_VALUE));

@@ -62,15 +62,37 @@ public interface ModelRegistry {
      */
     RegisteredModel createModel(String name);
 
+    /**
+     * The registered model, with its latest versions per stage, tags and aliases.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if there is no model of that name
+     */
     RegisteredModel getModel(String name);
 
     /** Renames a model; its versions, tags, aliases and audit trail follow it. A rename to its own name changes and records nothing. */
     RegisteredModel renameModel(String name, String newName);
 
+    /**
+     * Replaces the model's description ({@code ""} clears it) and returns the model as it is now.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if there is no model of that name
+     */
     RegisteredModel updateDescription(String name, String description);
 
+    /**
+     * Sets a tag of the model, replacing its value if set; keys and values follow the tag rules
+     * of runs.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if there is no model of that name
+     */
     void setModelTag(String name, String key, String value);
 
+    /**
+     * Removes a tag of the model; a key the model has no tag of is no error, unlike
+     * {@link dev.runlog.tracking.Tracker#deleteTag} on a run.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if there is no model of that name
+     */
     void deleteModelTag(String name, String key);
 
     /** Deletes a model with all its versions; its audit trail is kept, ending with the deletion. */
@@ -100,6 +122,12 @@ public interface ModelRegistry {
      */
     ModelVersion register(String name, String modelUri);
 
+    /**
+     * One version of a model.
+     *
+     * @throws dev.runlog.tracking.NotFoundException naming the model if there is none of that name,
+     *                                               else the version if it has none of that number
+     */
     ModelVersion getVersion(String name, int version);
 
     /**
@@ -110,10 +138,27 @@ public interface ModelRegistry {
      */
     List<ModelVersion> searchVersions(String filter);
 
+    /**
+     * Replaces a version's description ({@code ""} clears it) and returns the version as it is now.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if there is no such model or version
+     */
     ModelVersion updateDescription(String name, int version, String description);
 
+    /**
+     * Sets a tag of a version, replacing its value if set; keys and values follow the tag rules of
+     * runs.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if there is no such model or version
+     */
     void setVersionTag(String name, int version, String key, String value);
 
+    /**
+     * Removes a tag of a version; a key the version has no tag of is no error, as for
+     * {@link #deleteModelTag}.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if there is no such model or version
+     */
     void deleteVersionTag(String name, int version, String key);
 
     /** Deletes a version and its aliases; its number is never given again. */
@@ -166,8 +211,20 @@ public interface ModelRegistry {
      */
     ModelVersion setAlias(String name, String alias, int version);
 
+    /**
+     * Removes an alias of the model; the version it pointed at is kept.
+     *
+     * @throws dev.runlog.tracking.NotFoundException if there is no such model, or it has no such
+     *                                               alias
+     */
     void deleteAlias(String name, String alias);
 
+    /**
+     * The version an alias points at.
+     *
+     * @throws dev.runlog.tracking.NotFoundException naming the model if there is none of that name,
+     *                                               else the alias if the model has none of that name
+     */
     ModelVersion getByAlias(String name, String alias);
 
     // ---- URIs, loading, deployment

@@ -124,6 +124,8 @@ public interface RegistryModelsContract {
         assertEquals(Map.of("team", "perception"), registry.getModel("iris").tags());
         assertThrowsWith(NotFoundException.class, () -> registry.setModelTag("ghost", "k", "v"), "'ghost'");
         assertThrowsWith(NotFoundException.class, () -> registry.deleteModelTag("ghost", "k"), "'ghost'");
+        registry.deleteModelTag("iris", "never-set"); // no error, as the Javadoc says
+        assertEquals(Map.of("team", "perception"), registry.getModel("iris").tags());
         assertThrows(InvalidInputException.class, () -> registry.setModelTag("iris", "", "v"));
         assertThrows(InvalidInputException.class, () -> registry.setModelTag("iris", "k", null));
     }
