@@ -361,7 +361,10 @@ public interface Tracker extends AutoCloseable {
      */
     <T> T loadModel(String modelUri, Class<T> type, ModelFlavor flavor);
 
-    /** Writes a logged model, descriptor and payload, to a {@code .tar.gz} archive. */
+    /**
+     * Writes a logged model, descriptor and payload, to a {@code .tar.gz} archive, as
+     * {@link #exportRun} writes its file.
+     */
     void exportModel(String modelUri, Path tarGz);
 
     /**
@@ -375,7 +378,19 @@ public interface Tracker extends AutoCloseable {
      */
     LoggedModel importModel(Path tarGz);
 
-    /** Writes a whole run, its params, metrics, tags, inputs and artifacts, to a {@code .tar.gz} archive. */
+    /**
+     * Writes a whole run, its params, metrics, tags, inputs and artifacts, to a {@code .tar.gz}
+     * archive. The archive is written beside {@code tarGz} and moved into place once whole, so a
+     * failed export leaves no partial archive. A file already at {@code tarGz} is replaced, but
+     * only if it is still the one found when the export began: one that appeared or changed
+     * meanwhile (another export to the same path) is left as it is, and this throws.
+     *
+     * @throws ConflictException     if a file appeared or changed at {@code tarGz} while the
+     *                               archive was written; no archive is kept
+     * @throws InvalidInputException if {@code tarGz} is a directory, a device, a pipe, an SQLite
+     *                               database or a file among the store's own artifacts, or lies
+     *                               under a file
+     */
     void exportRun(String runId, Path tarGz);
 
     /**

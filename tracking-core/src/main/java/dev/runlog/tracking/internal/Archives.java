@@ -25,7 +25,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -140,7 +139,9 @@ final class Archives {
 
     /**
      * Writes beside the target and moves into place, so a failed export leaves no partial archive;
-     * one killed outright leaves its temporary file, which the next export into that directory deletes.
+     * one killed outright leaves its temporary file, which the next export into that directory
+     * deletes. A file at the target is replaced only if it is still the one there when the export
+     * began (see {@link ExportTargets#place}).
      */
     private static void write(Path tarGz, Run source, TarWriter writer) {
         Path target = tarGz.toAbsolutePath().normalize();
@@ -150,6 +151,13 @@ final class Archives {
                     + " such as " + target.resolve("export.tar.gz"));
         }
         ExportTargets.refuseStoreFiles(tarGz, target, source);
+        java.nio.file.attribute.BasicFileAttributes before = ExportTargets.before(tarGz, target);
+        for (Path up = target.getParent(); up != null; up = up.getParent()) {
+            if (Files.exists(up, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(up)) {
+                throw new InvalidInputException("Archive path " + tarGz + " goes through " + up
+                        + ", which is a file, not a directory; give a path in a directory");
+            }
+        }
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
@@ -162,10 +170,10 @@ final class Archives {
                 writer.write(tar);
                 tar.finish();
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ExportTargets.place(tarGz, tmp, target, before);
             tmp = null;
         } catch (IOException e) {
-            throw new StoreException("Could not write archive " + tarGz + ": " + e.getMessage(), e);
+            throw dev.runlog.tracking.spi.IoFailures.storeFailure("Could not write archive " + tarGz, e);
         } finally {
             if (tmp != null) {
                 try {

@@ -1,12 +1,17 @@
 package dev.runlog.tracking.internal;
 
+import dev.runlog.tracking.ConflictException;
 import dev.runlog.tracking.InvalidInputException;
 import dev.runlog.tracking.Run;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /** What an export's target may not be: a store's own files, whatever links lead there. */
 final class ExportTargets {
@@ -67,6 +72,73 @@ final class ExportTargets {
             return new String(in.readNBytes(16), StandardCharsets.ISO_8859_1).equals("SQLite format 3\0");
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * What stands at the target before an export writes: null when nothing does. Refuses what is
+     * no regular file (a symbolic link is replaced as such): a device, a pipe or a socket is no
+     * place for an archive, and moving one onto {@code /dev/null} replaced the device itself.
+     */
+    static BasicFileAttributes before(Path tarGz, Path target) {
+        BasicFileAttributes attributes = attributes(target);
+        if (attributes != null && !attributes.isRegularFile() && !attributes.isSymbolicLink() && !attributes.isDirectory()) {
+            throw new InvalidInputException("Archive path " + tarGz + " is not a regular file (a device, a pipe or a"
+                    + " socket); give the path of a file");
+        }
+        return attributes;
+    }
+
+    /**
+     * Puts the written archive {@code tmp} at {@code target} if what stands there is still what
+     * {@link #before} found: nothing (a hard link then makes the archive appear only where nothing
+     * is, atomically, so two exports to one path or a file made meanwhile never lose one), or the
+     * same file (replaced). Otherwise the target is left as it is and the archive is not kept.
+     *
+     * @throws ConflictException if something appeared at the target, or it changed, while the
+     *                           archive was written
+     */
+    static void place(Path tarGz, Path tmp, Path target, BasicFileAttributes before) throws IOException {
+        if (before == null) {
+            boolean linked;
+            try {
+                Files.createLink(target, tmp);
+                linked = true;
+            } catch (FileAlreadyExistsException e) {
+                throw appeared(tarGz);
+            } catch (UnsupportedOperationException | IOException noLinks) {
+                linked = false;
+            }
+            if (linked) {
+                Files.delete(tmp);
+                return;
+            }
+            // A file system without hard links: the small window between look and move remains.
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw appeared(tarGz);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        BasicFileAttributes now = attributes(target);
+        if (now == null || !java.util.Objects.equals(now.fileKey(), before.fileKey())
+                || !now.lastModifiedTime().equals(before.lastModifiedTime()) || now.size() != before.size()) {
+            throw new ConflictException("Archive path " + tarGz + " changed while the archive was written (another"
+                    + " export, or another program); it was left as it is and no archive was written: export again");
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static ConflictException appeared(Path tarGz) {
+        return new ConflictException("Archive path " + tarGz + " appeared while the archive was written (another export,"
+                + " or another program); it was left as it is and no archive was written: export again, or to another file");
+    }
+
+    private static BasicFileAttributes attributes(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
         }
     }
 }
