@@ -80,6 +80,26 @@ final class HealthCommands {
                     + " artifact files; remove temporary files of dead writers; compact the store.",
                     "Runs whose models are registered are kept. Says what it freed; exits 1 if a file could not be deleted."})
     static final class Gc extends FormattedCommand {
+        /**
+         * A purge deletes for good, and on a damaged store it can delete files and then fail (the
+         * compaction meeting the damage read as a full disk): the store's own check comes first,
+         * and a store with problems is left as it is.
+         */
+        private static void refuseDamagedStore(TrackerStores stores) {
+            List<String> problems;
+            try {
+                problems = stores.tracking().checkStore().problems();
+            } catch (RunlogException e) {
+                problems = List.of(String.valueOf(e.getMessage()));
+            }
+            if (!problems.isEmpty()) {
+                throw new RunlogException("the store's own check found " + count(problems.size(), "problem") + " ("
+                        + problems.get(0) + (problems.size() > 1 ? "; runlog doctor lists all" : "")
+                        + "), so gc purged nothing: a purge cannot be undone; restore a backup, or copy what still"
+                        + " reads into a new store with runlog copy");
+            }
+        }
+
         @Option(names = "--older-than", paramLabel = "AGE", defaultValue = "30d", converter = Age.class,
                 description = "Deleted at least this long ago: 30d, 12h, 45m, 90s, 0 (all). Default: ${DEFAULT-VALUE}.")
         Duration olderThan;
@@ -92,6 +112,9 @@ final class HealthCommands {
         public Integer run() {
             Tracker tracker = ctx().tracker();
             TrackerStores stores = TrackerStores.of(tracker);
+            if (!dryRun) {
+                refuseDamagedStore(stores);
+            }
             Set<String> keep = registeredRuns(ctx().registry());
             Instant cutoff = ctx().clock.instant().minus(olderThan);
             long artifactBytes = 0;
@@ -107,7 +130,8 @@ final class HealthCommands {
             } else {
                 purge = stores.tracking().purgeDeleted(cutoff, keep, false);
                 purge.compactionProblem().ifPresent(why -> problems.add("the purge is done, but compacting the store failed (it"
-                        + " needs free space about the size of the store; a later gc compacts it): " + why));
+                        + " needs free space about the size of the store, and a later gc compacts it; if the disk is not"
+                        + " full, run runlog doctor): " + why));
                 Set<String> runs = new LinkedHashSet<>(leftover);
                 runs.addAll(purge.runIds());
                 int done = 0;

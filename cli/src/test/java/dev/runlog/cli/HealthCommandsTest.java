@@ -143,6 +143,32 @@ class HealthCommandsTest {
         assertTrue(r.lines().stream().anyMatch(l -> l.startsWith("runs ") && l.contains("2 runs, 0 running")), r.out());
     }
 
+    /** A purge cannot be undone: on a store whose own check finds damage, gc purges nothing and says why. */
+    @Test
+    void gcPurgesNothingFromADamagedStore() throws Exception {
+        String deleted = scratchRun("to purge");
+        h.tracker.deleteRun(deleted);
+        Path notes = artifact(deleted, "notes.txt");
+        String runA = h.runA;
+        h.close();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
+             var s = c.createStatement()) {
+            s.executeUpdate("UPDATE run_data SET data = x'00112233' WHERE run_id = '" + runA + "'");
+        }
+        h = new CliHarness("sqlite:" + dir.resolve("runs.db"));
+        h.clock.advance(Duration.ofDays(1)); // the deleted run is old enough to purge
+
+        Result r = h.run("gc", "--older-than", "0");
+
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains("the store's own check found 1 problem (") && r.err().contains("so gc purged nothing"),
+                r.toString());
+        assertTrue(Files.exists(notes), "the deleted run's files are kept");
+        assertEquals(dev.runlog.tracking.LifecycleStage.DELETED,
+                TrackerStores.of(h.tracker).tracking().getRun(deleted).orElseThrow().info().lifecycleStage(),
+                "the deleted run is kept");
+    }
+
     @Test
     void doctorNamesAnExperimentOfAnMlflowImportThatWasStoppedBeforeItFinished() {
         String experiment = h.tracker.getRun(h.runA).info().experimentId();
