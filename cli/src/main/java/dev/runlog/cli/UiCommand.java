@@ -28,12 +28,14 @@ final class UiCommand extends CliCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-        ServerOptions options = ServerOptions.defaults().host(host).port(port);
-        if (allowWrites) {
-            options = options.allowWrites(true);
-        }
-        if (token != null) {
-            options = options.token(token);
+        ServerOptions options;
+        try {
+            options = ServerOptions.defaults().host(host).port(port).allowWrites(allowWrites);
+            if (token != null) {
+                options = options.token(token);
+            }
+        } catch (dev.runlog.tracking.InvalidInputException e) {
+            throw new UsageException(e.getMessage()); // a bad --port or --token is a usage error: exit 2
         }
         // A server taking writes is where MLflow's clients log: it may start on a new store.
         try (RunlogServer server = RunlogServer.start(allowWrites ? ctx().targetTracker() : ctx().tracker(), options)) {

@@ -82,6 +82,18 @@ class UiCommandTest {
     }
 
     @Test
+    void aBadPortOrTokenIsAUsageError() {
+        try (Tracker tracker = Tracker.inMemory()) {
+            for (String[] args : new String[][] {{"ui", "--port", "99999"}, {"ui", "--port", "-1"}, {"ui", "--token", "short"}}) {
+                StringWriter err = new StringWriter();
+                Context ctx = Context.forTest(new PrintWriter(new StringWriter()), new PrintWriter(err), Clock.systemUTC(), tracker);
+                assertEquals(2, RunlogCli.execute(ctx, args), String.join(" ", args) + ": " + err);
+                assertTrue(err.toString().startsWith("runlog: "), err.toString());
+            }
+        }
+    }
+
+    @Test
     void onlyAServerTakingWritesStartsOnANewStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         String store = "sqlite:" + dir.resolve("new.db");
         StringWriter refusedErr = new StringWriter();
