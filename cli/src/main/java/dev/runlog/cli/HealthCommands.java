@@ -56,6 +56,7 @@ final class HealthCommands {
 
     /** "30d", "12h", "45m", "90s", "0": how long ago a run must have been deleted for gc. */
     static final class Age implements CommandLine.ITypeConverter<Duration> {
+        static final Duration MAX_AGE = Duration.ofDays(36_500);
         private static final Pattern AGE = Pattern.compile("(\\d{1,9})([dhms]?)");
 
         @Override
@@ -65,13 +66,19 @@ final class HealthCommands {
                 throw new CommandLine.TypeConversionException("'" + text + "' is not an age such as 30d, 12h, 45m, 90s or 0");
             }
             long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
+            Duration age = switch (m.group(2)) {
                 case "d" -> Duration.ofDays(n);
                 case "h" -> Duration.ofHours(n);
                 case "m" -> Duration.ofMinutes(n);
                 case "s" -> Duration.ofSeconds(n);
                 default -> Duration.ZERO;
             };
+            // Further back than any run: the cutoff printed as a year of the first millennium, or BC.
+            if (age.compareTo(MAX_AGE) > 0) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is older than any run could be; the"
+                        + " largest age is " + MAX_AGE.toDays() + "d (100 years)");
+            }
+            return age;
         }
     }
 

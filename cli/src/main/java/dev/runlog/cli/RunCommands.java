@@ -55,7 +55,10 @@ final class RunCommands {
             Tracker tracker = ctx().tracker();
             // One aggregate read for every experiment: no run is read, whatever the store's size.
             List<ExperimentSummary> summaries = tracker.experimentSummaries(view);
-            Text.Table table = new Text.Table("id", "name", "runs", "deleted_runs", "last_activity", "created");
+            // With deleted experiments among them, which is which: the name alone does not say.
+            boolean staged = view == ViewType.ALL;
+            Text.Table table = staged ? new Text.Table("id", "name", "stage", "runs", "deleted_runs", "last_activity", "created")
+                    : new Text.Table("id", "name", "runs", "deleted_runs", "last_activity", "created");
             List<Object> json = new ArrayList<>();
             for (ExperimentSummary summary : summaries) {
                 Experiment experiment = summary.experiment();
@@ -71,9 +74,13 @@ final class RunCommands {
                     e.put("tags", new TreeMap<>(experiment.tags()));
                     json.add(e);
                 } else {
-                    table.row(experiment.id(), experiment.name(), Long.toString(summary.activeRuns()),
-                            Long.toString(summary.deletedRuns()),
-                            Text.ago(summary.lastActivity(), ctx().clock), Text.date(experiment.creationTime(), ctx().clock));
+                    List<String> row = new ArrayList<>(List.of(experiment.id(), experiment.name()));
+                    if (staged) {
+                        row.add(experiment.lifecycleStage().name().toLowerCase(Locale.ROOT));
+                    }
+                    row.addAll(List.of(Long.toString(summary.activeRuns()), Long.toString(summary.deletedRuns()),
+                            Text.ago(summary.lastActivity(), ctx().clock), Text.date(experiment.creationTime(), ctx().clock)));
+                    table.row(row);
                 }
             }
             if (format == Format.JSON) {

@@ -67,6 +67,15 @@ abstract class CommandsContract {
         assertEquals(1, afterDelete.get(0).get("deleted_run_count").asInt());
         h.tracker.restoreRun(h.runA);
         assertEquals(CliHarness.START.plusSeconds(30).toEpochMilli(), json.get(0).get("last_activity").asLong());
+
+        // With deleted experiments shown, a stage column tells them apart.
+        h.tracker.createExperiment("scratch");
+        h.tracker.deleteExperiment(h.tracker.getExperimentByName("scratch").orElseThrow().id());
+        Result all = h.run("experiments", "--view", "all");
+        assertEquals(0, all.code(), all::toString);
+        assertEquals("id  name     stage    runs  deleted_runs  last_activity  created", all.lines().get(0));
+        assertTrue(all.lines().get(1).startsWith(" 1  iris     active      2"), all.out());
+        assertTrue(all.lines().get(2).startsWith(" 2  scratch  deleted     0"), all.out());
     }
 
     @Test
