@@ -16,6 +16,12 @@ public final class MemoryRegistryStoreProvider implements RegistryStoreProvider 
     // Weak keys: the registry lives exactly as long as the tracking store it belongs to.
     private static final Map<TrackingStore, RegistryStore> REGISTRIES = new WeakHashMap<>();
 
+    /** Asked last: it answers for any in-memory store, so a provider that knows the store comes first. */
+    @Override
+    public boolean isFallback() {
+        return true;
+    }
+
     @Override
     public Optional<RegistryStore> forTrackingStore(TrackingStore store) {
         if (store == null || !store.keepsDataInMemory()) {

@@ -154,14 +154,14 @@ public interface RegistryStore extends AutoCloseable {
         InputRules.notNull("tracker", tracker);
         TrackerAccess access = TrackerAccess.of(tracker);
         TrackerStores stores = access.stores();
-        RegistryStoreProvider inMemory = null;
+        java.util.List<RegistryStoreProvider> fallbacks = new java.util.ArrayList<>();
         for (RegistryStoreProvider provider : Plugins.load(RegistryStoreProvider.class,
                 loader -> ServiceLoader.load(RegistryStoreProvider.class, loader))) {
-            if (provider instanceof dev.runlog.registry.internal.MemoryRegistryStoreProvider) {
-                // Asked last, wherever the loader lists it: it answers for any store that keeps its
-                // data in memory, so asked first it would shadow a provider that knows the store
-                // (one for a decorator of an in-memory store, say).
-                inMemory = provider;
+            if (provider.isFallback()) {
+                // Asked last, wherever the loader lists it: the built-in one answers for any store
+                // that keeps its data in memory, so asked first it would shadow a provider that
+                // knows the store (one for a decorator of an in-memory store, say).
+                fallbacks.add(provider);
                 continue;
             }
             Optional<RegistryStore> store = provider.forTrackingStore(stores.tracking());
@@ -170,10 +170,12 @@ public interface RegistryStore extends AutoCloseable {
                 return store.get();
             }
         }
-        Optional<RegistryStore> store = inMemory == null ? Optional.empty() : inMemory.forTrackingStore(stores.tracking());
-        if (store.isPresent()) {
-            access.closeWithTracker(store.get());
-            return store.get();
+        for (RegistryStoreProvider fallback : fallbacks) {
+            Optional<RegistryStore> store = fallback.forTrackingStore(stores.tracking());
+            if (store.isPresent()) {
+                access.closeWithTracker(store.get());
+                return store.get();
+            }
         }
         // Not a StoreException: retrying cannot help; the classpath or the store must change.
         throw new InvalidInputException("No model registry is available for tracking store "

@@ -9,9 +9,9 @@ import java.util.Optional;
  * asks each provider in turn, in the order {@link dev.runlog.tracking.spi.Plugins} finds them, and
  * uses the first answer. A tracking store that
  * {@link TrackingStore#keepsDataInMemory() keeps its data in memory} needs no provider: the registry
- * keeps an in-memory registry beside it, built in, whose provider is asked after every other one,
- * so a provider that knows such a store (a decorator's) is used on the class path and the module
- * path alike.
+ * keeps an in-memory registry beside it, built in, whose provider is a {@linkplain #isFallback()
+ * fallback}, asked after every other one, so a provider that knows such a store (a decorator's) is
+ * used on the class path and the module path alike.
  *
  * <pre>{@code
  * public final class SqliteRegistryStoreProvider implements RegistryStoreProvider {
@@ -32,4 +32,13 @@ public interface RegistryStoreProvider {
      * given until it closes, and closes it then.
      */
     Optional<RegistryStore> forTrackingStore(TrackingStore store);
+
+    /**
+     * Whether this provider is a fallback, asked only once every other provider has declined: the
+     * built-in in-memory registry is one, as it answers for any store that keeps its data in
+     * memory. The default, for a provider that knows its own kind of store, is false.
+     */
+    default boolean isFallback() {
+        return false;
+    }
 }

@@ -87,13 +87,18 @@ public abstract class StoreSpiCompatibilityKit {
 
     /**
      * The registry store sharing {@code tracking}'s storage: by default what the first
-     * {@link RegistryStoreProvider} on the class path that knows it gives; empty when none does.
+     * {@link RegistryStoreProvider} on the class path that knows it gives, fallbacks last; empty
+     * when none does.
      */
     protected Optional<RegistryStore> registryStore(TrackingStore tracking) {
-        for (RegistryStoreProvider provider : ServiceLoader.load(RegistryStoreProvider.class)) {
-            Optional<RegistryStore> found = provider.forTrackingStore(tracking);
-            if (found.isPresent()) {
-                return found;
+        // Fallbacks (the built-in in-memory registry) last, as ModelRegistry.of asks them.
+        for (boolean fallbacks : new boolean[] {false, true}) {
+            for (RegistryStoreProvider provider : ServiceLoader.load(RegistryStoreProvider.class)) {
+                Optional<RegistryStore> found = provider.isFallback() == fallbacks ? provider.forTrackingStore(tracking)
+                        : Optional.empty();
+                if (found.isPresent()) {
+                    return found;
+                }
             }
         }
         return Optional.empty();
