@@ -126,7 +126,13 @@ public final class RunlogCli {
         cli.registerConverter(Stage.class, RunlogCli::stage);
         cli.registerConverter(ViewType.class, RunlogCli::view);
         cli.setParameterExceptionHandler((e, line) -> {
-            ctx.err.println("runlog: " + Text.visible(e.getMessage()));
+            String message = e.getMessage();
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && e.getCommandLine() == cli
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+                // Picocli's "Unmatched argument at index 2" for what is a mistyped command name.
+                message = "unknown command '" + unmatched.getUnmatched().get(0) + "'";
+            }
+            ctx.err.println("runlog: " + Text.visible(message));
             ctx.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
         });
