@@ -159,9 +159,11 @@ final class Archives {
             }
         }
         Path tmp = null;
+        Path registered = null;
         try {
             Files.createDirectories(target.getParent());
             tmp = Temp.ownedFile(target.getParent(), EXPORT_PREFIX, EXPORT_SUFFIX);
+            registered = Temp.deletedAtShutdown(tmp);
             try (OutputStream file = Files.newOutputStream(tmp);
                  TarArchiveOutputStream tar = new TarArchiveOutputStream(
                          new GzipCompressorOutputStream(new BufferedOutputStream(file)))) {
@@ -182,6 +184,7 @@ final class Archives {
                     // The export failed already; the named temp file is harmless.
                 }
             }
+            Temp.released(registered);
         }
     }
 
@@ -286,7 +289,7 @@ final class Archives {
     // ---- import -------------------------------------------------------------------------------
 
     static LoggedModel importModel(DefaultTracker tracker, Path tarGz) {
-        Path work = Temp.ownedDirectory(IMPORT_PREFIX);
+        Path work = Temp.deletedAtShutdown(Temp.ownedDirectory(IMPORT_PREFIX));
         try {
             Path unpacked = work.resolve("archive");
             SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());
@@ -333,11 +336,12 @@ final class Archives {
             throw new StoreException("Could not import model archive " + tarGz + ": " + e.getMessage(), e);
         } finally {
             Temp.deleteTree(work);
+            Temp.released(work);
         }
     }
 
     static Run importRun(DefaultTracker tracker, Path tarGz) {
-        Path work = Temp.ownedDirectory(IMPORT_PREFIX);
+        Path work = Temp.deletedAtShutdown(Temp.ownedDirectory(IMPORT_PREFIX));
         try {
             Path unpacked = work.resolve("archive");
             SafeExtractor.extract(tarGz, unpacked, tracker.archiveSizeLimit());
@@ -413,6 +417,7 @@ final class Archives {
                     + String.valueOf(e.getMessage()).replace(work.resolve("archive") + "/", ""), e);
         } finally {
             Temp.deleteTree(work);
+            Temp.released(work);
         }
     }
 

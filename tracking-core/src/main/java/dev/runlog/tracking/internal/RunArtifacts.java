@@ -164,12 +164,13 @@ final class RunArtifacts {
      * it is named after this process, so one a killed download left is deleted by the next.
      */
     private static void copyIntoPlace(InputStream in, Path target) throws IOException {
-        Path part = Temp.ownedFile(target.toAbsolutePath().getParent(), PART_PREFIX, PART_SUFFIX);
+        Path part = Temp.deletedAtShutdown(Temp.ownedFile(target.toAbsolutePath().getParent(), PART_PREFIX, PART_SUFFIX));
         try {
             Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(part);
+            Temp.released(part);
         }
     }
 
@@ -188,7 +189,7 @@ final class RunArtifacts {
                 directoriesWithoutLinks(targetDirectory, target.getParent(), false);
             }
         }
-        Path staging = Temp.ownedDirectory(targetDirectory, STAGING_PREFIX);
+        Path staging = Temp.deletedAtShutdown(Temp.ownedDirectory(targetDirectory, STAGING_PREFIX));
         try {
             Map<Path, Path> staged = new LinkedHashMap<>();
             int n = 0;
@@ -214,6 +215,7 @@ final class RunArtifacts {
             }
         } finally {
             Temp.deleteTree(staging);
+            Temp.released(staging);
         }
     }
 

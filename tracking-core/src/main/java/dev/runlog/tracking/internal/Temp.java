@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /** Temporary directories for model and archive work, always removed when the work is done. */
@@ -95,6 +97,34 @@ final class Temp {
                 && Files.getOwner(entry, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
                 && Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS)
                         .equals(PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** What {@link #deletedAtShutdown} holds until {@link #released}. */
+    private static final Set<Path> IN_USE = ConcurrentHashMap.newKeySet();
+    private static boolean hooked;
+
+    /**
+     * Returns {@code path} (a file or a directory this process made), to be deleted should the JVM
+     * shut down (Ctrl-C, {@code System.exit}) before {@link #released} is called for it: an export
+     * or import stopped that way leaves nothing behind, where only the next one there cleaned up.
+     */
+    static Path deletedAtShutdown(Path path) {
+        synchronized (IN_USE) {
+            if (!hooked) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> IN_USE.forEach(Temp::deleteTree),
+                        "runlog-temporary-files"));
+                hooked = true;
+            }
+        }
+        IN_USE.add(path);
+        return path;
+    }
+
+    /** The work with {@code path} is over (it was moved into place or deleted): no shutdown touches it. */
+    static void released(Path path) {
+        if (path != null) {
+            IN_USE.remove(path);
+        }
     }
 
     /** Deletes a tree without following links; best effort, since it runs on the way out of errors. */
