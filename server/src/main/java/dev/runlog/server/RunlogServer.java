@@ -195,8 +195,10 @@ public final class RunlogServer implements AutoCloseable {
         // Registered before anything is bound: a closed tracker refuses it here, and an open one
         // stops the server when it closes.
         AtomicReference<RunlogServer> started = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean trackerClosed = new java.util.concurrent.atomic.AtomicBoolean();
         if (tracker instanceof TrackerAccess access) {
             access.closeWithTracker(() -> {
+                trackerClosed.set(true);
                 RunlogServer server = started.get();
                 if (server != null) {
                     server.close();
@@ -247,6 +249,11 @@ public final class RunlogServer implements AutoCloseable {
                 + (token == null ? "" : " (access token required)"));
         RunlogServer server = new RunlogServer(http, executor, token, uri, started);
         started.set(server);
+        if (trackerClosed.get()) {
+            // The tracker closed while this started, before the server could be handed to it.
+            server.close();
+            throw new RunlogException("This tracker was closed while the server started; open the store again");
+        }
         return server;
     }
 

@@ -299,6 +299,37 @@ class RunlogServerTest {
     }
 
     @Test
+    void aTrackerClosingWhileItsServerStartsLeavesNoServerListening() throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Tracker closing = Tracker.inMemory();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            Thread closer = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                closing.close();
+            });
+            closer.start();
+            RunlogServer started = null;
+            go.countDown();
+            try {
+                started = RunlogServer.start(closing, ServerOptions.defaults());
+            } catch (dev.runlog.tracking.RunlogException refused) {
+                assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
+            }
+            closer.join(10_000);
+            if (started != null) {
+                URI uri = started.uri().resolve("/api/experiments");
+                assertThrows(IOException.class, () -> send(HttpRequest.newBuilder(uri)),
+                        "attempt " + attempt + ": a server whose tracker closed answers nothing");
+                started.close();
+            }
+        }
+    }
+
+    @Test
     void anotherInterfaceThanLoopbackRequiresTheGeneratedTokenOnEveryRequest() throws Exception {
         // Bound to all interfaces, but spoken to only through 127.0.0.1.
         try (RunlogServer open = RunlogServer.start(tracker, ServerOptions.defaults().host("0.0.0.0"))) {
