@@ -144,6 +144,25 @@ class MlflowClientRunsTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A run with MLflow's user tag but no user of Runlog's own shows the user it is found by: "". */
+    @Test
+    void aRunsShownUserIsTheOneItsFilterFinds() throws Exception {
+        try (Tracker tracker = Tracker.builder().uri("memory:").shutdownHook(false).build();
+             RunlogServer server = RunlogServer.start(tracker, ServerOptions.defaults().allowWrites(true))) {
+            java.time.Instant start = java.time.Instant.parse("2024-05-01T12:00:00Z");
+            String runId = tracker.recordRuns("bulk", List.of(new dev.runlog.tracking.RunRecord("zed's", RunStatus.FINISHED,
+                    start, start.plusSeconds(1), java.util.Map.of(), java.util.Map.of("mlflow.user", "zed"), List.of()))).get(0);
+            String experimentId = tracker.getRun(runId).info().experimentId();
+            JsonNode found = post(server, "runs/search", "{\"experiment_ids\": [\"" + experimentId + "\"],"
+                    + " \"filter\": \"attributes.user_id = ''\"}");
+            assertEquals(runId, found.at("/runs/0/info/run_id").asText(), found.toString());
+            assertEquals("", found.at("/runs/0/info/user_id").asText(), "shown as the user it was found by");
+            JsonNode byTag = post(server, "runs/search", "{\"experiment_ids\": [\"" + experimentId + "\"],"
+                    + " \"filter\": \"attributes.user_id = 'zed'\"}");
+            assertFalse(byTag.has("runs") && byTag.get("runs").size() > 0, byTag.toString());
+        }
+    }
+
     private static JsonNode post(RunlogServer server, String path, String body) throws Exception {
         HttpResponse<String> reply = send(server, path, body);
         assertEquals(200, reply.statusCode(), path + ": " + reply.body());

@@ -169,6 +169,8 @@ class MlflowEndpointsTest {
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"metrics.m DESC\", \"metrics.`m` ASC\"]}", 400, "duplicate fields: metrics.`m` ASC"),
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"metric.m DESC\", \"metrics.m ASC\"]}", 400, "duplicate fields: metrics.m ASC"),
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"parameter.p\", \"params.p\"]}", 400, "duplicate fields"),
+                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"`metrics.m` DESC\", \"metrics.m ASC\"]}", 400, "duplicate fields: metrics.m ASC"),
+                new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"attributes.`Run name` DESC\", \"run_name\"]}", 400, "duplicate fields: run_name"),
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [\"${E}\"], \"order_by\": [\"created\", \"start_time\"]}", 400, "duplicate fields"),
                 // One id repeated is looked up once; more distinct ids than a search names are refused.
                 new Case("POST", "mlflow/runs/search", "{\"experiment_ids\": [" + "\"${E}\", ".repeat(20_000) + "\"${E}\"]}", 200, "\"run_id\":\"${R}\""),

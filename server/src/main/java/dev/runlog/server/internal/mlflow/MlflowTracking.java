@@ -406,10 +406,11 @@ final class MlflowTracking {
         Set<String> fields = new HashSet<>();
         boolean startTime = false;
         for (String key : order) {
-            String field = DIRECTION.matcher(key.strip()).replaceFirst("");
+            // Unquoted first, as MLflow reads an order key: `metrics.m` is metrics.m, and so a duplicate of it.
+            String field = DIRECTION.matcher(key.strip()).replaceFirst("").replace("`", "").replace("\"", "");
             int dot = field.indexOf('.');
             String prefix = dot < 0 ? "attributes" : field.substring(0, dot).strip().toLowerCase(Locale.ROOT);
-            String name = (dot < 0 ? field : field.substring(dot + 1)).strip().replace("`", "").replace("\"", "");
+            String name = (dot < 0 ? field : field.substring(dot + 1)).strip();
             // One spelling per field, so that metric.m and metrics.m (or created and start_time) count as the same.
             prefix = switch (prefix) {
                 case "metric" -> "metrics";
@@ -418,7 +419,8 @@ final class MlflowTracking {
                 default -> ATTRIBUTE_PREFIXES.contains(prefix) ? "attributes" : prefix;
             };
             if (prefix.equals("attributes")) {
-                name = name.equals("created") ? "start_time" : name;
+                name = name.toLowerCase(Locale.ROOT);
+                name = name.equals("created") ? "start_time" : name.equals("run name") ? "run_name" : name;
                 startTime |= name.equals("start_time");
             }
             if (!fields.add(prefix + "." + name)) {

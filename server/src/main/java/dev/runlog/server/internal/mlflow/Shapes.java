@@ -80,10 +80,12 @@ final class Shapes {
 
     /**
      * The user as {@code attributes.user_id} filters on it: Runlog's own tag (which a run made
-     * through this API takes from MLflow's), else MLflow's tag; "" for none.
+     * through this API takes from MLflow's), "" for none. Not MLflow's tag when Runlog's is absent
+     * (a run recorded in bulk with it, or given it later by set-tag): MLflow's user_id does not
+     * follow that tag either, and a user shown that the filter cannot find misleads.
      */
     private static String user(Map<String, String> tags) {
-        return tags.getOrDefault(ActiveRun.USER_TAG, tags.getOrDefault(USER_TAG, ""));
+        return tags.getOrDefault(ActiveRun.USER_TAG, "");
     }
 
     /**
