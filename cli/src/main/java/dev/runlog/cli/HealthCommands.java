@@ -306,7 +306,8 @@ final class HealthCommands {
         /** Every file of every run against its record; the files that fail, by run, go into {@code damaged}. */
         private Check artifacts(Tracker tracker, TrackerStores stores, Map<String, List<String>> damaged) {
             List<String> problems = new ArrayList<>();
-            long[] counts = new long[4]; // files, bytes, runs, files of running runs not recorded yet
+            long[] counts = new long[3]; // files, bytes, runs
+            Map<String, List<String>> pending = new LinkedHashMap<>(); // per running run, its files without a record
             forEachReadableRun(tracker, run -> {
                 String runId = run.info().id();
                 Set<String> recordedPaths = new HashSet<>();
@@ -324,35 +325,51 @@ final class HealthCommands {
                     }
                 }
                 List<String> unrecorded = unrecorded(stores, runId, "", recordedPaths);
-                if (!unrecorded.isEmpty()) {
-                    // A file is stored before its record: one a live run logs now sits between the two.
-                    // Its record is read again, and a running run's files still without one are counted,
-                    // not reported: a busy store is not a damaged one.
-                    Set<String> now = new HashSet<>();
-                    stores.tracking().recordedArtifacts(runId).forEach(entry -> now.add(entry.path()));
-                    boolean running = stores.tracking().getRun(runId)
-                            .map(r -> r.info().status() == RunStatus.RUNNING).orElse(false);
-                    for (String path : unrecorded) {
-                        if (now.contains(path)) {
-                            continue;
-                        }
-                        if (running) {
-                            counts[3]++;
-                        } else {
-                            problems.add("run " + runId + ": " + path + ": not recorded (left by a logArtifacts cut short,"
-                                    + " or put there by other means; reads refuse it, exports and copies leave it out)");
-                        }
-                    }
+                if (!unrecorded.isEmpty() && run.info().status() == RunStatus.RUNNING) {
+                    // A file is stored just before its record: one a live run logs now sits between
+                    // the two for a moment. Looked at again below, after the other runs.
+                    pending.put(runId, unrecorded);
+                } else {
+                    unrecorded.forEach(path -> problems.add(notRecorded(runId, path, "")));
                 }
                 if (++counts[2] % 100 == 0) {
                     ctx().progress("checked the artifacts of " + counts[2] + " runs");
                 }
             }, (runId, e) -> problems.add("run " + runId + ": its record cannot be read, so its files were not checked"));
             ctx().progressDone();
+            pending.forEach((runId, paths) -> unrecordedStill(stores, runId, paths)
+                    .forEach(path -> problems.add(notRecorded(runId, path, "; its run is running, so if a job is logging"
+                            + " it now on a busy store, run doctor again"))));
             return new Check("artifacts", count(counts[0], "file") + " (" + Text.size(counts[1]) + ") of "
-                    + count(counts[2], "run") + " checked against their recorded SHA-256"
-                    + (counts[3] == 0 ? "" : "; " + count(counts[3], "file") + " of running runs not recorded yet"
-                    + " (being logged now; checked once the run ends)"), problems);
+                    + count(counts[2], "run") + " checked against their recorded SHA-256", problems);
+        }
+
+        private static String notRecorded(String runId, String path, String more) {
+            return "run " + runId + ": " + path + ": not recorded (left by a logArtifacts cut short, or put there by"
+                    + " other means; reads refuse it, exports and copies leave it out" + more + ")";
+        }
+
+        /** How long a running run's file may go without its record before doctor reports it. */
+        static final long RECORD_PATIENCE_MS = 3_000;
+
+        /** Those of {@code paths} the run still has no record of after {@link #RECORD_PATIENCE_MS}, read again now and then. */
+        private static List<String> unrecordedStill(TrackerStores stores, String runId, List<String> paths) {
+            long deadline = System.nanoTime() + RECORD_PATIENCE_MS * 1_000_000;
+            List<String> left = paths;
+            while (true) {
+                Set<String> recorded = new HashSet<>();
+                stores.tracking().recordedArtifacts(runId).forEach(entry -> recorded.add(entry.path()));
+                left = left.stream().filter(path -> !recorded.contains(path)).toList();
+                if (left.isEmpty() || System.nanoTime() > deadline) {
+                    return left;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return left;
+                }
+            }
         }
 
         /** How a store's error names the run whose record it could not read. */
