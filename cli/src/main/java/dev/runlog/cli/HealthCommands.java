@@ -92,6 +92,30 @@ final class HealthCommands {
          * compaction meeting the damage read as a full disk): the store's own check comes first,
          * and a store with problems is left as it is.
          */
+        /**
+         * When not one of the runs to purge that recorded files has any in the artifact store, the
+         * store's files are most likely elsewhere (a disk not mounted, a directory moved without
+         * its database): purged now, their files would stay for good once they are back, named for
+         * no run. Files deleted by hand from some runs are no reason to stop.
+         */
+        private static void refuseMissingArtifactStore(TrackerStores stores, Purge planned) {
+            int withFiles = 0;
+            for (String run : planned.runIds()) {
+                if (stores.tracking().recordedArtifacts(run).stream().noneMatch(entry -> !entry.isDirectory())) {
+                    continue;
+                }
+                withFiles++;
+                if (!stores.artifacts().list(run, "").isEmpty()) {
+                    return;
+                }
+            }
+            if (withFiles > 0) {
+                throw new RunlogException("none of the " + count(withFiles, "run") + " to purge that recorded files has"
+                        + " any in the artifact store (is its disk mounted, or was the store moved without its artifacts?),"
+                        + " so gc purged nothing: their files would stay behind for good; runlog doctor lists them");
+            }
+        }
+
         private static void refuseDamagedStore(TrackerStores stores) {
             List<String> problems;
             try {
@@ -135,6 +159,7 @@ final class HealthCommands {
                     artifactBytes += stores.tracking().recordedArtifacts(run).stream().mapToLong(ArtifactEntry::size).sum();
                 }
             } else {
+                refuseMissingArtifactStore(stores, stores.tracking().purgeDeleted(cutoff, keep, true));
                 purge = stores.tracking().purgeDeleted(cutoff, keep, false);
                 purge.compactionProblem().ifPresent(why -> problems.add("the purge is done, but compacting the store failed (it"
                         + " needs free space about the size of the store, and a later gc compacts it; if the disk is not"

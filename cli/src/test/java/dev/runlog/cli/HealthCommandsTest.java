@@ -173,6 +173,27 @@ class HealthCommandsTest {
                 "the deleted run is kept");
     }
 
+    /** The artifact directory away (not mounted, moved): purging now would leave the runs' files behind for good. */
+    @Test
+    void gcPurgesNothingWhileTheArtifactStoreHoldsNoneOfTheFilesToPurge() throws Exception {
+        String deleted = scratchRun("to purge");
+        h.tracker.deleteRun(deleted);
+        h.clock.advance(Duration.ofDays(1));
+        Path artifacts = dir.resolve("runs.db.artifacts");
+        Path away = Files.move(artifacts, dir.resolve("unmounted"));
+
+        Result refused = h.run("gc", "--older-than", "0");
+        assertEquals(1, refused.code(), refused::toString);
+        assertTrue(refused.err().contains("none of the 1 run to purge that recorded files has any in the artifact store"),
+                refused.toString());
+
+        Files.move(away, artifacts);
+        Result gc = h.run("gc", "--older-than", "0");
+        assertEquals(0, gc.code(), gc::toString);
+        assertTrue(gc.out().startsWith("purged 1 run"), gc.out());
+        assertFalse(Files.exists(artifacts.resolve(deleted)), "the purged run's files are deleted with it");
+    }
+
     @Test
     void doctorNamesAnExperimentOfAnMlflowImportThatWasStoppedBeforeItFinished() {
         String experiment = h.tracker.getRun(h.runA).info().experimentId();
