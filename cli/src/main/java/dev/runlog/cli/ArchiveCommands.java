@@ -50,6 +50,10 @@ final class ArchiveCommands {
         public Integer run() throws IOException {
             // An archive is often the only copy of what it holds (a run exported before a purge):
             // replacing one by mistake loses it, so only --force does.
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(file)
+                    && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(file)) {
+                throw new UsageException(file + " is not a regular file (a device, a pipe or a socket); give the path of a file");
+            }
             if (!force && Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(file)) {
                 throw new UsageException(file + " already exists; give --force to replace it, or another FILE");
             }

@@ -57,7 +57,7 @@ final class HealthCommands {
     /** "30d", "12h", "45m", "90s", "0": how long ago a run must have been deleted for gc. */
     static final class Age implements CommandLine.ITypeConverter<Duration> {
         static final Duration MAX_AGE = Duration.ofDays(36_500);
-        private static final Pattern AGE = Pattern.compile("(\\d{1,9})([dhms]?)");
+        private static final Pattern AGE = Pattern.compile("(\\d{1,12})([dhms]?)");
 
         @Override
         public Duration convert(String text) {

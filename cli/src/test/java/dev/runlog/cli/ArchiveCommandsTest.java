@@ -62,6 +62,10 @@ class ArchiveCommandsTest {
         byte[] first = Files.readAllBytes(file);
         assertFailed(source.run("export", source.runB, file.toString()), 2, file + " already exists; give --force");
         assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(file)), "the refused export changed the file");
+        Path pipe = dir.resolve("pipe");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+        assertFailed(source.run("export", source.runB, pipe.toString()), 2, pipe + " is not a regular file (a device,"
+                + " a pipe or a socket)");
 
         Result forced = source.run("export", source.runB, file.toString(), "--force");
         assertEquals(0, forced.code(), forced::toString);

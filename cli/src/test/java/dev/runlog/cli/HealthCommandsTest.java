@@ -339,6 +339,7 @@ class HealthCommandsTest {
         assertFailed(h.run("gc", "--older-than", "30"), 2, "not an age such as 30d");
         assertFailed(h.run("gc", "--older-than", "a week"), 2, "not an age");
         assertFailed(h.run("gc", "--older-than", "700000d"), 2, "older than any run could be; the largest age is 36500d");
+        assertFailed(h.run("gc", "--older-than", "3153600001s"), 2, "older than any run could be");
         assertEquals(0, h.run("gc", "--older-than", "36500d", "--dry-run").code());
     }
 }
