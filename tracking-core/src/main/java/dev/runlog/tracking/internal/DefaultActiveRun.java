@@ -367,7 +367,9 @@ final class DefaultActiveRun implements ActiveRun {
             return;
         }
         stopSampler();
-        if (reason != null) {
+        // Tagged only while it still runs: a run another process or tracker ended already keeps
+        // the record of that (its endRun below is refused), not a reason that blames this close.
+        if (reason != null && tracker.store().getRun(id).map(run -> run.info().status() == RunStatus.RUNNING).orElse(false)) {
             tracker.store().setTag(id, dev.runlog.tracking.Tracker.KILLED_REASON_TAG, reason);
         }
         tracker.store().endRun(id, status, tracker.clock().instant());

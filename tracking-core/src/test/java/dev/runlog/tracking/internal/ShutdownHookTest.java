@@ -43,6 +43,38 @@ class ShutdownHookTest {
     }
 
     /**
+     * A run another tracker (or process) ended already keeps that record when its own tracker
+     * closes: no killed-reason tag blames the close for an end that was someone else's.
+     */
+    @Test
+    void aRunEndedElsewhereIsNotTaggedAsKilledByItsTrackersClose() {
+        FlakyStore store = new FlakyStore() {
+            @Override
+            public void close() {
+                // shared by both trackers, and read after they closed
+            }
+        };
+        dev.runlog.tracking.Tracker mine = dev.runlog.tracking.Tracker.builder()
+                .store(store, dev.runlog.tracking.spi.ArtifactStore.inMemory()).shutdownHook(false).build();
+        dev.runlog.tracking.Tracker other = dev.runlog.tracking.Tracker.builder()
+                .store(store, dev.runlog.tracking.spi.ArtifactStore.inMemory()).shutdownHook(false).build();
+        dev.runlog.tracking.ActiveRun run = mine.startRun("iris");
+        run.logMetric("loss", 0.5, 0);
+        run.flush();
+        other.endRun(run.id(), dev.runlog.tracking.RunStatus.KILLED); // an operator's kill
+        try {
+            mine.close();
+        } catch (RuntimeException refusedEnd) {
+            // the close may say that the run it found running had been ended meanwhile
+        }
+        other.close();
+        dev.runlog.tracking.Run killed = store.getRun(run.id()).orElseThrow();
+        org.junit.jupiter.api.Assertions.assertEquals(dev.runlog.tracking.RunStatus.KILLED, killed.info().status());
+        org.junit.jupiter.api.Assertions.assertNull(killed.data().tags().get(dev.runlog.tracking.Tracker.KILLED_REASON_TAG),
+                "the operator's kill is not blamed on the tracker's close");
+    }
+
+    /**
      * A batch still being written when the flush's wait runs out (the store held by another
      * process) lands before the run is marked KILLED: ended first, the run refused it.
      */
