@@ -468,7 +468,17 @@ final class HealthCommands {
          * files against what the artifacts check found: a payload changed behind Runlog's back
          * breaks the version (it no longer loads), not only its run.
          */
-        private static Check models(ModelRegistry registry, Map<String, List<String>> damaged) {
+        /** Whether {@code version} is gone from the registry now (or its model is): deleted while doctor ran. */
+        private static boolean deletedMeanwhile(ModelRegistry registry, ModelVersion version) {
+            try {
+                registry.getVersion(version.name(), version.version());
+                return false;
+            } catch (NotFoundException gone) {
+                return true;
+            }
+        }
+
+        static Check models(ModelRegistry registry, Map<String, List<String>> damaged) {
             List<String> problems = new ArrayList<>();
             List<ModelVersion> versions = registry.searchVersions("");
             for (ModelVersion version : versions) {
@@ -476,6 +486,9 @@ final class HealthCommands {
                 try {
                     registry.resolve(version.uri());
                 } catch (IntegrityException | NotFoundException e) {
+                    if (e instanceof NotFoundException && deletedMeanwhile(registry, version)) {
+                        continue; // another process deleted it since the list was read: a change, not damage
+                    }
                     problems.add(named + ": " + e.getMessage());
                     continue;
                 }
