@@ -26,6 +26,14 @@ class ParallelTest {
     @RegisterExtension
     static RunlogExtension runlog = RunlogExtension.inMemory();
 
+    /** JUnit's configuration running every test and container at once, on {@code threads} threads. */
+    private static Map<String, String> concurrently(int threads) {
+        return Map.of("junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.default", "concurrent",
+                "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(threads));
+    }
+
     @Test
     void aThreadTheTestStartsReachesTheTestsTrackerWhileNoOtherTestRuns(Tracker tracker) throws InterruptedException {
         AtomicReference<Object> seen = new AtomicReference<>();
@@ -78,11 +86,7 @@ class ParallelTest {
         accessorGaveTheInjectedTracker.clear();
         fromOtherThread.clear();
 
-        Scenarios.run(TwoTestsAtOnce.class, Map.of(
-                        "junit.jupiter.execution.parallel.enabled", "true",
-                        "junit.jupiter.execution.parallel.mode.default", "concurrent",
-                        "junit.jupiter.execution.parallel.config.strategy", "fixed",
-                        "junit.jupiter.execution.parallel.config.fixed.parallelism", "2"))
+        Scenarios.run(TwoTestsAtOnce.class, concurrently(2))
                 .testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
 
         assertEquals(2, injected.size());
@@ -135,11 +139,7 @@ class ParallelTest {
     void dynamicTestsReachTheirFactorysTrackerOnWhateverThreadRunsThem() {
         for (int round = 0; round < 3; round++) {
             dynamicOutcomes.clear();
-            Scenarios.run(FactoriesAtOnce.class, Map.of(
-                            "junit.jupiter.execution.parallel.enabled", "true",
-                            "junit.jupiter.execution.parallel.mode.default", "concurrent",
-                            "junit.jupiter.execution.parallel.config.strategy", "fixed",
-                            "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"))
+            Scenarios.run(FactoriesAtOnce.class, concurrently(4))
                     .testEvents().assertStatistics(stats -> stats.started(24).succeeded(24));
             assertEquals(java.util.Collections.nCopies(24, "ok"), dynamicOutcomes, "round " + round);
         }

@@ -23,17 +23,26 @@ class ShutdownHookTest {
                 "the run says why it was killed, as one of a process killed outright does: " + lines);
     }
 
+    /** A store its trackers' close leaves open, so a test reads what they left in it. */
+    private static FlakyStore keptOpen() {
+        return new FlakyStore() {
+            @Override
+            public void close() {
+                // kept open, to read the runs after their tracker closed
+            }
+        };
+    }
+
+    private static dev.runlog.tracking.Tracker trackerOn(FlakyStore store) {
+        return dev.runlog.tracking.Tracker.builder()
+                .store(store, dev.runlog.tracking.spi.ArtifactStore.inMemory()).shutdownHook(false).build();
+    }
+
     /** Not at shutdown: a run still going when its tracker is closed ends KILLED, tagged with why. */
     @Test
     void aRunStillGoingWhenItsTrackerClosesEndsKilledAndSaysWhy() {
-        FlakyStore store = new FlakyStore() {
-            @Override
-            public void close() {
-                // kept open, to read the run after its tracker closed
-            }
-        };
-        dev.runlog.tracking.Tracker tracker = dev.runlog.tracking.Tracker.builder()
-                .store(store, dev.runlog.tracking.spi.ArtifactStore.inMemory()).shutdownHook(false).build();
+        FlakyStore store = keptOpen();
+        dev.runlog.tracking.Tracker tracker = trackerOn(store);
         String id = tracker.startRun("iris").id();
         tracker.close();
         dev.runlog.tracking.Run killed = store.getRun(id).orElseThrow();
@@ -48,16 +57,9 @@ class ShutdownHookTest {
      */
     @Test
     void aRunEndedElsewhereIsNotTaggedAsKilledByItsTrackersClose() {
-        FlakyStore store = new FlakyStore() {
-            @Override
-            public void close() {
-                // shared by both trackers, and read after they closed
-            }
-        };
-        dev.runlog.tracking.Tracker mine = dev.runlog.tracking.Tracker.builder()
-                .store(store, dev.runlog.tracking.spi.ArtifactStore.inMemory()).shutdownHook(false).build();
-        dev.runlog.tracking.Tracker other = dev.runlog.tracking.Tracker.builder()
-                .store(store, dev.runlog.tracking.spi.ArtifactStore.inMemory()).shutdownHook(false).build();
+        FlakyStore store = keptOpen(); // shared by both trackers
+        dev.runlog.tracking.Tracker mine = trackerOn(store);
+        dev.runlog.tracking.Tracker other = trackerOn(store);
         dev.runlog.tracking.ActiveRun run = mine.startRun("iris");
         run.logMetric("loss", 0.5, 0);
         run.flush();
