@@ -88,8 +88,7 @@ public final class DefaultTracker implements Tracker, TrackerAccess {
                           RunStartLogging startLogging) {
         this.store = store;
         this.artifacts = artifacts;
-        // Whole milliseconds, what every store keeps (and MLflow): a time read back from the
-        // in-memory store then equals the same time read back from SQLite or PostgreSQL.
+        // Whole milliseconds, as every store keeps times: the in-memory store's equal SQLite's.
         this.clock = Clock.tick(clock, java.time.Duration.ofMillis(1));
         this.durability = durability;
         this.bufferCapacity = bufferCapacity;
