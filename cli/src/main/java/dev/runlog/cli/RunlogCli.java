@@ -235,6 +235,10 @@ public final class RunlogCli {
         }
         if (e instanceof StoreException) {
             String text = String.valueOf(e.getMessage());
+            if (text.startsWith("Could not write archive ")) {
+                // The archive's own file system, not the store: the operating system's reason says what is wrong.
+                return text.contains("No space left on device") ? "; the disk is full: free some space and export again" : "";
+            }
             if (text.contains("the disk holding it is full")) {
                 return ""; // the store's own message says so, and what to do
             }

@@ -34,6 +34,14 @@ class ErrorHintTest {
     }
 
     @Test
+    void anArchiveThatCannotBeWrittenIsNotBlamedOnTheStore() {
+        assertEquals("", RunlogCli.hint(new StoreException("Could not write archive x/run.tar.gz: Operation not permitted"
+                + " (/x/.export-1.tmp)"), "runlog export"));
+        assertEquals("; the disk is full: free some space and export again", RunlogCli.hint(new StoreException(
+                "Could not write archive x/run.tar.gz: No space left on device (/x/.export-1.tmp)"), "runlog export"));
+    }
+
+    @Test
     void whatARetryCannotMendIsNotToldToRetry() {
         assertEquals("", RunlogCli.hint(new StoreException("The Runlog database x.db has schema version 99 (this Runlog knows 11);"
                 + " it was written by a newer Runlog. Upgrade Runlog to open it; the file was left untouched"), "runlog runs"));
