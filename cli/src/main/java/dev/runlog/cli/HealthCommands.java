@@ -344,6 +344,9 @@ final class HealthCommands {
                     counts[0]++;
                     counts[1] += recorded.size();
                     String problem = verify(stores, runId, recorded);
+                    if (problem != null && run.info().status() == RunStatus.RUNNING) {
+                        problem = verifyAgain(stores, runId, recorded, problem);
+                    }
                     if (problem != null) {
                         problems.add("run " + runId + ": " + recorded.path() + ": " + problem);
                         damaged.computeIfAbsent(runId, id -> new ArrayList<>()).add(recorded.path());
@@ -443,6 +446,35 @@ final class HealthCommands {
         }
 
         /** What is wrong with one artifact file, or null: read whole and hashed, never trusted by size alone. */
+        /**
+         * A running run's file that failed its check may be one logged again at its path while
+         * doctor read it: the new bytes are stored just before the new record, and a store may give
+         * record and bytes from two moments. Its record is read again for up to
+         * {@link #RECORD_PATIENCE_MS}; once it changes, the file is checked against it.
+         */
+        private static String verifyAgain(TrackerStores stores, String runId, ArtifactEntry recorded, String problem) {
+            long deadline = System.nanoTime() + RECORD_PATIENCE_MS * 1_000_000;
+            ArtifactEntry known = recorded;
+            while (problem != null && System.nanoTime() < deadline) {
+                java.util.Optional<ArtifactEntry> now = stores.tracking().recordedArtifact(runId, recorded.path());
+                if (now.isEmpty() || now.get().isDirectory() || now.get().sha256().isEmpty()) {
+                    return problem;
+                }
+                if (!now.get().equals(known)) {
+                    known = now.get();
+                    problem = verify(stores, runId, known);
+                    continue;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return problem;
+                }
+            }
+            return problem;
+        }
+
         private static String verify(TrackerStores stores, String runId, ArtifactEntry recorded) {
             try (InputStream in = stores.artifacts().open(runId, recorded.path());
                  DigestInputStream hashing = Sha256.hashing(in)) {
@@ -463,11 +495,6 @@ final class HealthCommands {
             }
         }
 
-        /**
-         * Every registered version's descriptor against the digest registered with it, and its
-         * files against what the artifacts check found: a payload changed behind Runlog's back
-         * breaks the version (it no longer loads), not only its run.
-         */
         /** Whether {@code version} is gone from the registry now (or its model is): deleted while doctor ran. */
         private static boolean deletedMeanwhile(ModelRegistry registry, ModelVersion version) {
             try {
@@ -478,6 +505,11 @@ final class HealthCommands {
             }
         }
 
+        /**
+         * Every registered version's descriptor against the digest registered with it, and its
+         * files against what the artifacts check found: a payload changed behind Runlog's back
+         * breaks the version (it no longer loads), not only its run.
+         */
         static Check models(ModelRegistry registry, Map<String, List<String>> damaged) {
             List<String> problems = new ArrayList<>();
             List<ModelVersion> versions = registry.searchVersions("");
