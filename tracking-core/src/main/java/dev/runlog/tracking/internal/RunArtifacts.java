@@ -116,6 +116,13 @@ final class RunArtifacts {
             List<ArtifactEntry> unrecorded = new java.util.ArrayList<>();
             long unrecordedBytes = 0;
             for (Map.Entry<String, Path> target : ordered) {
+                if (!unrecorded.isEmpty() && unrecordedBytes + Files.size(target.getValue()) >= RECORD_AT_ONCE_BYTES) {
+                    // Recorded before a large file is stored: they would wait for its record the time
+                    // its upload takes (a checkpoint of gigabytes: minutes), unvouched for all along.
+                    store.logArtifacts(runId, List.copyOf(unrecorded));
+                    unrecorded.clear();
+                    unrecordedBytes = 0;
+                }
                 ArtifactEntry entry;
                 try (InputStream in = Files.newInputStream(target.getValue())) {
                     entry = artifacts.put(runId, target.getKey(), in);
