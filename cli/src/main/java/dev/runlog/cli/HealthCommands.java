@@ -93,27 +93,41 @@ final class HealthCommands {
          * and a store with problems is left as it is.
          */
         /**
-         * When not one of the runs to purge that recorded files has any in the artifact store, the
-         * store's files are most likely elsewhere (a disk not mounted, a directory moved without
-         * its database): purged now, their files would stay for good once they are back, named for
-         * no run. Files deleted by hand from some runs are no reason to stop.
+         * When not one of the runs to purge that recorded files has any in the artifact store, nor
+         * any of a few other runs that recorded files, the store's files are most likely elsewhere
+         * (a disk not mounted, a directory moved without its database): purged now, their files
+         * would stay for good once they are back, named for no run. Files deleted by hand from the
+         * runs to purge, while other runs' files are there, are no reason to stop.
          */
-        private static void refuseMissingArtifactStore(TrackerStores stores, Purge planned) {
+        private static void refuseMissingArtifactStore(Tracker tracker, TrackerStores stores, Purge planned) {
             int withFiles = 0;
             for (String run : planned.runIds()) {
-                if (stores.tracking().recordedArtifacts(run).stream().noneMatch(entry -> !entry.isDirectory())) {
-                    continue;
+                if (hasFilesRecorded(stores, run)) {
+                    withFiles++;
+                    if (!stores.artifacts().list(run, "").isEmpty()) {
+                        return;
+                    }
                 }
-                withFiles++;
-                if (!stores.artifacts().list(run, "").isEmpty()) {
+            }
+            if (withFiles == 0) {
+                return;
+            }
+            Set<String> candidates = new HashSet<>(planned.runIds());
+            try (Stream<Run> others = tracker.searchRuns().viewType(ViewType.ALL).stream()) {
+                boolean mounted = others.map(run -> run.info().id()).filter(id -> !candidates.contains(id))
+                        .filter(id -> hasFilesRecorded(stores, id)).limit(20)
+                        .anyMatch(id -> !stores.artifacts().list(id, "").isEmpty());
+                if (mounted) {
                     return;
                 }
             }
-            if (withFiles > 0) {
-                throw new RunlogException("none of the " + count(withFiles, "run") + " to purge that recorded files has"
-                        + " any in the artifact store (is its disk mounted, or was the store moved without its artifacts?),"
-                        + " so gc purged nothing: their files would stay behind for good; runlog doctor lists them");
-            }
+            throw new RunlogException("none of the " + count(withFiles, "run") + " to purge that recorded files, nor any"
+                    + " other run, has any in the artifact store (is its disk mounted, or was the store moved without its"
+                    + " artifacts?), so gc purged nothing: their files would stay behind for good; runlog doctor lists them");
+        }
+
+        private static boolean hasFilesRecorded(TrackerStores stores, String runId) {
+            return stores.tracking().recordedArtifacts(runId).stream().anyMatch(entry -> !entry.isDirectory());
         }
 
         private static void refuseDamagedStore(TrackerStores stores) {
@@ -143,9 +157,8 @@ final class HealthCommands {
         public Integer run() {
             Tracker tracker = ctx().tracker();
             TrackerStores stores = TrackerStores.of(tracker);
-            if (!dryRun) {
-                refuseDamagedStore(stores);
-            }
+            // In a dry run too: it says what gc would do, a refusal included.
+            refuseDamagedStore(stores);
             Set<String> keep = registeredRuns(ctx().registry());
             Instant cutoff = ctx().clock.instant().minus(olderThan);
             long artifactBytes = 0;
@@ -155,11 +168,12 @@ final class HealthCommands {
             Purge purge;
             if (dryRun) {
                 purge = stores.tracking().purgeDeleted(cutoff, keep, true);
+                refuseMissingArtifactStore(tracker, stores, purge);
                 for (String run : purge.runIds()) {
                     artifactBytes += stores.tracking().recordedArtifacts(run).stream().mapToLong(ArtifactEntry::size).sum();
                 }
             } else {
-                refuseMissingArtifactStore(stores, stores.tracking().purgeDeleted(cutoff, keep, true));
+                refuseMissingArtifactStore(tracker, stores, stores.tracking().purgeDeleted(cutoff, keep, true));
                 purge = stores.tracking().purgeDeleted(cutoff, keep, false);
                 purge.compactionProblem().ifPresent(why -> problems.add("the purge is done, but compacting the store failed (it"
                         + " needs free space about the size of the store, and a later gc compacts it; if the disk is not"

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,14 +204,29 @@ class HealthCommandsTest {
 
         Result refused = h.run("gc", "--older-than", "0");
         assertEquals(1, refused.code(), refused::toString);
-        assertTrue(refused.err().contains("none of the 1 run to purge that recorded files has any in the artifact store"),
-                refused.toString());
+        assertTrue(refused.err().contains("none of the 1 run to purge that recorded files, nor any other run, has any in"
+                + " the artifact store"), refused.toString());
+        Result dry = h.run("gc", "--older-than", "0", "--dry-run");
+        assertEquals(1, dry.code(), "a dry run says what gc would do, the refusal too: " + dry);
 
         Files.move(away, artifacts);
         Result gc = h.run("gc", "--older-than", "0");
         assertEquals(0, gc.code(), gc::toString);
         assertTrue(gc.out().startsWith("purged 1 run"), gc.out());
         assertFalse(Files.exists(artifacts.resolve(deleted)), "the purged run's files are deleted with it");
+
+        // Files deleted by hand from the runs to purge, while other runs' files are there: purged as usual.
+        String handCleaned = scratchRun("deleted by hand");
+        h.tracker.deleteRun(handCleaned);
+        h.clock.advance(Duration.ofDays(1));
+        try (Stream<Path> files = Files.walk(artifacts.resolve(handCleaned))) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+        Result cleaned = h.run("gc", "--older-than", "0");
+        assertEquals(0, cleaned.code(), cleaned::toString);
+        assertTrue(cleaned.out().startsWith("purged 1 run"), cleaned.out());
     }
 
     @Test
