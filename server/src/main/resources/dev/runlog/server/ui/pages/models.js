@@ -24,7 +24,7 @@ export async function renderList(view, ctx) {
 function gates(list) {
   if (!Array.isArray(list) || list.length === 0) return null;
   return h('ul', {class: 'gates'}, list.map((g) => h('li', {class: ['gate', g.passed ? 'passed' : 'failed'], dataset: {gate: g.gate}},
-    (g.passed ? '✓ ' : '✗ ') + g.gate, h('span', {class: 'muted'}, ' actual ' + g.actual + (g.required != null ? ', required ' + g.required : '')))));
+    (g.passed ? '✓ ' : '✗ ') + g.gate, h('span', {class: 'muted'}, ' actual ' + g.actual + (g.required != null && g.required !== '' ? ', required ' + g.required : '')))));
 }
 
 function what(e) {
