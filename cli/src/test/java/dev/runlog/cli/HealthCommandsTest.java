@@ -92,6 +92,22 @@ class HealthCommandsTest {
     }
 
     /**
+     * doctor is healthy, run while {@code path} of a running run holds new bytes whose record comes
+     * half a second after doctor starts: as a job logging the file at that moment leaves it.
+     */
+    private void healthyWhileRecordFollows(ActiveRun run, String logged, String path) throws Exception {
+        run.logText("logged before", logged);
+        String content = "stored, its record not yet written";
+        Files.writeString(artifact(run.id(), path), content);
+        java.util.concurrent.CompletableFuture<Result> doctor = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> h.run("doctor"));
+        Thread.sleep(500);
+        run.logText(content, path); // the record follows
+        Result r = doctor.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, r.code(), r::toString);
+    }
+
+    /**
      * A file is stored just before its record, so a run logging one while doctor looks has a file
      * without a record for a moment: doctor of a busy store said "unhealthy" every time. Such a file
      * of a running run is looked at again for a few seconds; one that gets its record passes, one
@@ -100,14 +116,7 @@ class HealthCommandsTest {
     @Test
     void aRunningRunsFileIsReportedOnlyIfItStaysWithoutARecord() throws Exception {
         try (ActiveRun run = h.tracker.startRun("busy")) {
-            run.logText("first", "progress/0.txt");
-            Files.writeString(artifact(run.id(), "progress/1.txt"), "stored, its record not yet written");
-            java.util.concurrent.CompletableFuture<Result> doctor = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> h.run("doctor"));
-            Thread.sleep(500);
-            run.logText("stored, its record not yet written", "progress/1.txt"); // the record follows
-            Result busy = doctor.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(0, busy.code(), busy::toString);
+            healthyWhileRecordFollows(run, "progress/0.txt", "progress/1.txt");
 
             Files.writeString(artifact(run.id(), "planted.txt"), "put there by hand");
             Result planted = h.run("doctor");
@@ -127,14 +136,7 @@ class HealthCommandsTest {
     @Test
     void aFileLoggedAgainWhileDoctorReadsItIsNotCalledChanged() throws Exception {
         try (ActiveRun run = h.tracker.startRun("rewriting")) {
-            run.logText("version 1", "same.txt");
-            Files.writeString(artifact(run.id(), "same.txt"), "version 2, its record not yet written");
-            java.util.concurrent.CompletableFuture<Result> doctor = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> h.run("doctor"));
-            Thread.sleep(500);
-            run.logText("version 2, its record not yet written", "same.txt");
-            Result r = doctor.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(0, r.code(), r::toString);
+            healthyWhileRecordFollows(run, "same.txt", "same.txt"); // logged, then logged again
         }
     }
 
