@@ -88,11 +88,6 @@ final class HealthCommands {
                     "Runs whose models are registered are kept. Says what it freed; exits 1 if a file could not be deleted."})
     static final class Gc extends FormattedCommand {
         /**
-         * A purge deletes for good, and on a damaged store it can delete files and then fail (the
-         * compaction meeting the damage read as a full disk): the store's own check comes first,
-         * and a store with problems is left as it is.
-         */
-        /**
          * When not one of the runs to purge that recorded files has any in the artifact store, nor
          * any of a few other runs that recorded files, the store's files are most likely elsewhere
          * (a disk not mounted, a directory moved without its database): purged now, their files
@@ -130,6 +125,11 @@ final class HealthCommands {
             return stores.tracking().recordedArtifacts(runId).stream().anyMatch(entry -> !entry.isDirectory());
         }
 
+        /**
+         * A purge deletes for good, and on a damaged store it can delete files and then fail (the
+         * compaction meeting the damage read as a full disk): the store's own check comes first,
+         * and a store with problems is left as it is.
+         */
         private static void refuseDamagedStore(TrackerStores stores) {
             List<String> problems;
             try {
@@ -396,20 +396,28 @@ final class HealthCommands {
 
         /** Those of {@code paths} the run still has no record of after {@link #RECORD_PATIENCE_MS}, read again now and then. */
         private static List<String> unrecordedStill(TrackerStores stores, String runId, List<String> paths) {
-            long deadline = System.nanoTime() + RECORD_PATIENCE_MS * 1_000_000;
-            List<String> left = paths;
-            while (true) {
+            List<List<String>> left = new ArrayList<>(List.of(paths));
+            patiently(() -> {
                 Set<String> recorded = new HashSet<>();
                 stores.tracking().recordedArtifacts(runId).forEach(entry -> recorded.add(entry.path()));
-                left = left.stream().filter(path -> !recorded.contains(path)).toList();
-                if (left.isEmpty() || System.nanoTime() > deadline) {
-                    return left;
-                }
+                left.set(0, left.get(0).stream().filter(path -> !recorded.contains(path)).toList());
+                return left.get(0).isEmpty();
+            });
+            return left.get(0);
+        }
+
+        /**
+         * Asks {@code settled} until it says true or {@link #RECORD_PATIENCE_MS} have passed, 200 ms
+         * apart: how doctor gives a busy store's writes the moment they take.
+         */
+        private static void patiently(java.util.function.BooleanSupplier settled) {
+            long deadline = System.nanoTime() + RECORD_PATIENCE_MS * 1_000_000;
+            while (!settled.getAsBoolean() && System.nanoTime() < deadline) {
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return left;
+                    return;
                 }
             }
         }
@@ -459,7 +467,6 @@ final class HealthCommands {
             return found;
         }
 
-        /** What is wrong with one artifact file, or null: read whole and hashed, never trusted by size alone. */
         /**
          * A running run's file that failed its check may be one logged again at its path while
          * doctor read it: the new bytes are stored just before the new record, and a store may give
@@ -467,28 +474,23 @@ final class HealthCommands {
          * {@link #RECORD_PATIENCE_MS}; once it changes, the file is checked against it.
          */
         private static String verifyAgain(TrackerStores stores, String runId, ArtifactEntry recorded, String problem) {
-            long deadline = System.nanoTime() + RECORD_PATIENCE_MS * 1_000_000;
-            ArtifactEntry known = recorded;
-            while (problem != null && System.nanoTime() < deadline) {
+            ArtifactEntry[] known = {recorded};
+            String[] found = {problem};
+            patiently(() -> {
                 java.util.Optional<ArtifactEntry> now = stores.tracking().recordedArtifact(runId, recorded.path());
                 if (now.isEmpty() || now.get().isDirectory() || now.get().sha256().isEmpty()) {
-                    return problem;
+                    return true; // no file record to check against: the first finding stands
                 }
-                if (!now.get().equals(known)) {
-                    known = now.get();
-                    problem = verify(stores, runId, known);
-                    continue;
+                if (!now.get().equals(known[0])) {
+                    known[0] = now.get();
+                    found[0] = verify(stores, runId, known[0]);
                 }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return problem;
-                }
-            }
-            return problem;
+                return found[0] == null;
+            });
+            return found[0];
         }
 
+        /** What is wrong with one artifact file, or null: read whole and hashed, never trusted by size alone. */
         private static String verify(TrackerStores stores, String runId, ArtifactEntry recorded) {
             try (InputStream in = stores.artifacts().open(runId, recorded.path());
                  DigestInputStream hashing = Sha256.hashing(in)) {

@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -163,7 +164,7 @@ public final class RunlogServer implements AutoCloseable {
     private final URI uri;
     /** What the tracker closes this server through; emptied when the server closes first, so it is not kept. */
     private final AtomicReference<RunlogServer> registration;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RunlogServer(HttpServer http, ExecutorService executor, String token, URI uri,
                          AtomicReference<RunlogServer> registration) {
@@ -195,7 +196,7 @@ public final class RunlogServer implements AutoCloseable {
         // Registered before anything is bound: a closed tracker refuses it here, and an open one
         // stops the server when it closes.
         AtomicReference<RunlogServer> started = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean trackerClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean trackerClosed = new AtomicBoolean();
         if (tracker instanceof TrackerAccess access) {
             access.closeWithTracker(() -> {
                 trackerClosed.set(true);

@@ -154,24 +154,18 @@ public interface RegistryStore extends AutoCloseable {
         InputRules.notNull("tracker", tracker);
         TrackerAccess access = TrackerAccess.of(tracker);
         TrackerStores stores = access.stores();
+        // Fallbacks last, wherever the loader lists them: the built-in one answers for any store that
+        // keeps its data in memory, so asked first it would shadow a provider that knows the store
+        // (one for a decorator of an in-memory store, say).
+        java.util.List<RegistryStoreProvider> ordered = new java.util.ArrayList<>();
         java.util.List<RegistryStoreProvider> fallbacks = new java.util.ArrayList<>();
         for (RegistryStoreProvider provider : Plugins.load(RegistryStoreProvider.class,
                 loader -> ServiceLoader.load(RegistryStoreProvider.class, loader))) {
-            if (provider.isFallback()) {
-                // Asked last, wherever the loader lists it: the built-in one answers for any store
-                // that keeps its data in memory, so asked first it would shadow a provider that
-                // knows the store (one for a decorator of an in-memory store, say).
-                fallbacks.add(provider);
-                continue;
-            }
-            Optional<RegistryStore> store = provider.forTrackingStore(stores.tracking());
-            if (store.isPresent()) {
-                access.closeWithTracker(store.get());
-                return store.get();
-            }
+            (provider.isFallback() ? fallbacks : ordered).add(provider);
         }
-        for (RegistryStoreProvider fallback : fallbacks) {
-            Optional<RegistryStore> store = fallback.forTrackingStore(stores.tracking());
+        ordered.addAll(fallbacks);
+        for (RegistryStoreProvider provider : ordered) {
+            Optional<RegistryStore> store = provider.forTrackingStore(stores.tracking());
             if (store.isPresent()) {
                 access.closeWithTracker(store.get());
                 return store.get();

@@ -94,8 +94,10 @@ public abstract class StoreSpiCompatibilityKit {
         // Fallbacks (the built-in in-memory registry) last, as ModelRegistry.of asks them.
         for (boolean fallbacks : new boolean[] {false, true}) {
             for (RegistryStoreProvider provider : ServiceLoader.load(RegistryStoreProvider.class)) {
-                Optional<RegistryStore> found = provider.isFallback() == fallbacks ? provider.forTrackingStore(tracking)
-                        : Optional.empty();
+                if (provider.isFallback() != fallbacks) {
+                    continue;
+                }
+                Optional<RegistryStore> found = provider.forTrackingStore(tracking);
                 if (found.isPresent()) {
                     return found;
                 }

@@ -465,34 +465,32 @@ final class PgSearch {
         }
         SearchFilter.Compare c = (SearchFilter.Compare) leaf;
         Object value = c.value();
-        String op = switch (c.op()) {
-            case EQ -> " = ";
-            case NE -> " <> ";
-            case LT -> " < ";
-            case LE -> " <= ";
-            case GT -> " > ";
-            case GE -> " >= ";
-            case LIKE -> " LIKE ";
-            case ILIKE -> null;
-        };
         if (c.op() == SearchFilter.Op.ILIKE) {
             out.sql("translate(");
             column.accept(out);
             out.sql(", '" + UPPER + "', '" + LOWER + "') LIKE translate(")
                     .value(value).sql("::text, '" + UPPER + "', '" + LOWER + "') ESCAPE ''");
-        } else if (c.op() == SearchFilter.Op.NE && value instanceof Double) {
+            return;
+        }
+        if (c.op() == SearchFilter.Op.NE && value instanceof Double) {
             // A NULL metric value is NaN here, unequal to every number as in IEEE arithmetic.
             out.sql("(");
             column.accept(out);
             out.sql(" IS NULL OR ");
             column.accept(out);
             out.sql(" <> ").value(value).sql(")");
-        } else {
-            column.accept(out);
-            out.sql(op).value(value);
-            if (c.op() == SearchFilter.Op.LIKE) {
-                out.sql(" ESCAPE ''");
-            }
+            return;
+        }
+        column.accept(out);
+        switch (c.op()) {
+            case EQ -> out.sql(" = ").value(value);
+            case NE -> out.sql(" <> ").value(value);
+            case LT -> out.sql(" < ").value(value);
+            case LE -> out.sql(" <= ").value(value);
+            case GT -> out.sql(" > ").value(value);
+            case GE -> out.sql(" >= ").value(value);
+            case LIKE -> out.sql(" LIKE ").value(value).sql(" ESCAPE ''");
+            case ILIKE -> throw new IllegalStateException("ILIKE is written above");
         }
     }
 
